@@ -1,0 +1,159 @@
+//! Database access: the connection pool, embedded migrations and the helper that runs Diesel
+//! calls on the blocking thread pool.
+
+pub mod models;
+pub mod schema;
+
+use diesel::{
+    pg::PgConnection,
+    prelude::*,
+    r2d2::{ConnectionManager, Pool, PooledConnection},
+    sql_query,
+};
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+use secrecy::{ExposeSecret, SecretString};
+
+/// The migrations in `migrations/`, compiled into the binary.
+pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
+
+pub type PgPool = Pool<ConnectionManager<PgConnection>>;
+pub type PgPooled = PooledConnection<ConnectionManager<PgConnection>>;
+
+/// Errors of the database layer.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("database query failed")]
+    Query(#[from] diesel::result::Error),
+    #[error("no database connection available")]
+    Pool(#[from] diesel::r2d2::PoolError),
+    #[error("could not connect to the database: {0}")]
+    Connection(#[from] diesel::ConnectionError),
+    #[error("migrations failed: {0}")]
+    Migration(String),
+    #[error("invalid database URL: {0}")]
+    Url(String),
+    #[error("the blocking task was cancelled or panicked")]
+    Blocking,
+}
+
+/// Builds the pool without connecting yet, so the server can start while PostgreSQL is down
+/// (then `/ready` says so).
+pub fn build_pool(database_url: &SecretString, max_size: u32) -> Result<PgPool, DbError> {
+    let manager = ConnectionManager::<PgConnection>::new(database_url.expose_secret());
+    Ok(Pool::builder()
+        .max_size(max_size)
+        .min_idle(Some(1))
+        .connection_timeout(std::time::Duration::from_secs(5))
+        .test_on_check_out(true)
+        .build_unchecked(manager))
+}
+
+/// Runs `f` with a pooled connection on the blocking thread pool, keeping the caller's span.
+pub async fn run<T, E, F>(pool: &PgPool, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut PgConnection) -> Result<T, E> + Send + 'static,
+    T: Send + 'static,
+    E: From<DbError> + Send + 'static,
+{
+    let pool = pool.clone();
+    let span = tracing::Span::current();
+    tokio::task::spawn_blocking(move || {
+        let _entered = span.enter();
+        let mut conn = pool.get().map_err(DbError::from)?;
+        f(&mut conn)
+    })
+    .await
+    .map_err(|_| DbError::Blocking)?
+}
+
+/// Creates the database when missing and applies pending migrations, off the async workers.
+pub async fn prepare(database_url: &SecretString) -> Result<(), DbError> {
+    let url = database_url.clone();
+    tokio::task::spawn_blocking(move || {
+        if ensure_database_exists(&url)? {
+            tracing::info!("created the database");
+        }
+        let mut conn = PgConnection::establish(url.expose_secret())?;
+        let applied = run_migrations(&mut conn)?;
+        if applied > 0 {
+            tracing::info!(migrations = applied, "applied database migrations");
+        }
+        Ok(())
+    })
+    .await
+    .map_err(|_| DbError::Blocking)?
+}
+
+/// Applies pending migrations; returns how many ran.
+pub fn run_migrations(conn: &mut PgConnection) -> Result<usize, DbError> {
+    conn.run_pending_migrations(MIGRATIONS)
+        .map(|applied| applied.len())
+        .map_err(|e| DbError::Migration(e.to_string()))
+}
+
+/// True when every embedded migration has been applied.
+pub fn migrations_applied(conn: &mut PgConnection) -> Result<bool, DbError> {
+    conn.has_pending_migration(MIGRATIONS)
+        .map(|pending| !pending)
+        .map_err(|e| DbError::Migration(e.to_string()))
+}
+
+/// Creates the database named in `database_url` when it does not exist yet, connecting to the
+/// server's `postgres` maintenance database to do so.
+pub fn ensure_database_exists(database_url: &SecretString) -> Result<bool, DbError> {
+    if PgConnection::establish(database_url.expose_secret()).is_ok() {
+        return Ok(false);
+    }
+    let (maintenance_url, name) = split_database_url(database_url.expose_secret())?;
+    let mut conn = PgConnection::establish(&maintenance_url)?;
+    let exists: bool = diesel::select(diesel::dsl::sql::<diesel::sql_types::Bool>(&format!(
+        "EXISTS (SELECT 1 FROM pg_database WHERE datname = {})",
+        quote_literal(&name)
+    )))
+    .get_result(&mut conn)?;
+    if exists {
+        // The database exists but refused us: report the original connection error.
+        PgConnection::establish(database_url.expose_secret())?;
+        return Ok(false);
+    }
+    sql_query(format!("CREATE DATABASE {}", quote_ident(&name))).execute(&mut conn)?;
+    Ok(true)
+}
+
+/// Splits a database URL into the URL of the same server's `postgres` database and the name.
+pub fn split_database_url(database_url: &str) -> Result<(String, String), DbError> {
+    let mut url = url::Url::parse(database_url).map_err(|e| DbError::Url(e.to_string()))?;
+    let name = url.path().trim_start_matches('/').to_owned();
+    if name.is_empty() {
+        return Err(DbError::Url("the URL names no database".to_owned()));
+    }
+    url.set_path("/postgres");
+    Ok((url.to_string(), name))
+}
+
+/// Quotes an SQL identifier (database names cannot be bound as parameters).
+pub fn quote_ident(ident: &str) -> String {
+    format!("\"{}\"", ident.replace('"', "\"\""))
+}
+
+fn quote_literal(value: &str) -> String {
+    format!("'{}'", value.replace('\'', "''"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_maintenance_url_keeps_host_and_credentials() -> Result<(), DbError> {
+        let (url, name) = split_database_url("postgres://u:p@db:5433/allegro_backup?sslmode=require")?;
+        assert_eq!(url, "postgres://u:p@db:5433/postgres?sslmode=require");
+        assert_eq!(name, "allegro_backup");
+        Ok(())
+    }
+
+    #[test]
+    fn identifiers_are_quoted() {
+        assert_eq!(quote_ident("a\"b"), "\"a\"\"b\"");
+    }
+}

@@ -1,0 +1,154 @@
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use serde_json::Value;
+
+use crate::db::schema::audit_log;
+
+/// What happened, as stored in `audit_log.action`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuditAction {
+    Login,
+    LoginFailed,
+    LoginThrottled,
+    Logout,
+    LogoutEverywhere,
+    SetupCompleted,
+    UserCreated,
+    UserRoleChanged,
+    UserDisabled,
+    UserEnabled,
+    UserPasswordReset,
+    PasswordChanged,
+}
+
+impl AuditAction {
+    pub const ALL: [AuditAction; 12] = [
+        AuditAction::Login,
+        AuditAction::LoginFailed,
+        AuditAction::LoginThrottled,
+        AuditAction::Logout,
+        AuditAction::LogoutEverywhere,
+        AuditAction::SetupCompleted,
+        AuditAction::UserCreated,
+        AuditAction::UserRoleChanged,
+        AuditAction::UserDisabled,
+        AuditAction::UserEnabled,
+        AuditAction::UserPasswordReset,
+        AuditAction::PasswordChanged,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuditAction::Login => "login",
+            AuditAction::LoginFailed => "login_failed",
+            AuditAction::LoginThrottled => "login_throttled",
+            AuditAction::Logout => "logout",
+            AuditAction::LogoutEverywhere => "logout_everywhere",
+            AuditAction::SetupCompleted => "setup_completed",
+            AuditAction::UserCreated => "user_created",
+            AuditAction::UserRoleChanged => "user_role_changed",
+            AuditAction::UserDisabled => "user_disabled",
+            AuditAction::UserEnabled => "user_enabled",
+            AuditAction::UserPasswordReset => "user_password_reset",
+            AuditAction::PasswordChanged => "password_changed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.as_str() == s)
+    }
+}
+
+/// Who acted: a known user, or someone who typed an email at the login form.
+#[derive(Debug, Clone, Default)]
+pub struct Actor {
+    pub user_id: Option<i64>,
+    pub email: Option<String>,
+    pub ip: Option<String>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = audit_log, check_for_backend(diesel::pg::Pg))]
+pub struct AuditEntry {
+    pub id: i64,
+    pub occurred_at: DateTime<Utc>,
+    pub actor_user_id: Option<i64>,
+    pub actor_email: Option<String>,
+    pub action: String,
+    pub target: Option<String>,
+    pub ip: Option<String>,
+    pub details: Value,
+}
+
+#[derive(Debug, Insertable)]
+#[diesel(table_name = audit_log)]
+struct NewAuditEntry<'a> {
+    actor_user_id: Option<i64>,
+    actor_email: Option<&'a str>,
+    action: &'a str,
+    target: Option<&'a str>,
+    ip: Option<&'a str>,
+    details: Value,
+}
+
+/// Filters for the audit page; `before` is the keyset cursor (an entry id).
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    pub action: Option<AuditAction>,
+    pub actor: Option<String>,
+    pub before: Option<i64>,
+}
+
+impl AuditEntry {
+    pub fn record(
+        conn: &mut PgConnection,
+        actor: &Actor,
+        action: AuditAction,
+        target: Option<&str>,
+        details: Value,
+    ) -> QueryResult<()> {
+        diesel::insert_into(audit_log::table)
+            .values(NewAuditEntry {
+                actor_user_id: actor.user_id,
+                actor_email: actor.email.as_deref(),
+                action: action.as_str(),
+                target,
+                ip: actor.ip.as_deref(),
+                details,
+            })
+            .execute(conn)
+            .map(drop)
+    }
+
+    /// Newest first, at most `limit` entries older than the cursor.
+    pub fn page(
+        conn: &mut PgConnection,
+        filter: &AuditFilter,
+        limit: i64,
+    ) -> QueryResult<Vec<AuditEntry>> {
+        let mut query = audit_log::table
+            .select(AuditEntry::as_select())
+            .order(audit_log::id.desc())
+            .limit(limit)
+            .into_boxed();
+        if let Some(action) = filter.action {
+            query = query.filter(audit_log::action.eq(action.as_str()));
+        }
+        if let Some(actor) = &filter.actor {
+            let pattern = format!("%{}%", escape_like(actor));
+            query = query.filter(audit_log::actor_email.ilike(pattern));
+        }
+        if let Some(before) = filter.before {
+            query = query.filter(audit_log::id.lt(before));
+        }
+        query.load(conn)
+    }
+}
+
+/// Escapes `%`, `_` and `\` for a LIKE pattern.
+pub fn escape_like(value: &str) -> String {
+    value
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}

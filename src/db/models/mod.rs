@@ -1,0 +1,7 @@
+//! One module per table: a row struct, insert/update structs and the queries on them.
+
+pub mod audit;
+pub mod login_failure;
+pub mod session;
+pub mod setup_token;
+pub mod user;

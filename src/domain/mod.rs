@@ -1,0 +1,11 @@
+//! Domain types that validate on construction. No HTTP or SQL knowledge here.
+
+mod email;
+mod password;
+mod role;
+mod user_name;
+
+pub use email::Email;
+pub use password::{NewPassword, PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS};
+pub use role::Role;
+pub use user_name::DisplayName;

@@ -1,0 +1,143 @@
+//! `AppError`: every failure a handler can return, mapped to a status and a friendly page once.
+//! htmx requests get the same message as a toast (see `web::htmx`).
+
+use actix_web::{
+    HttpResponse, ResponseError,
+    http::{StatusCode, header},
+};
+use askama::Template;
+
+use crate::{db::DbError, web::{page::PageContext, request_context}};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("This page does not exist.")]
+    NotFound,
+    #[error("Your role does not allow this. Ask an admin if you need access.")]
+    Forbidden,
+    #[error("Please sign in to continue.")]
+    LoginRequired { next: String },
+    #[error("Choose a new password before you continue.")]
+    PasswordChangeRequired,
+    #[error("This form has expired or did not come from this site. Reload the page and try again.")]
+    CsrfRejected,
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("{message}")]
+    TooManyRequests { message: String, retry_after_secs: u64 },
+    #[error("The database is unreachable right now. Try again in a moment.")]
+    Unavailable(#[source] DbError),
+    #[error("Something went wrong on our side.")]
+    Unexpected(#[source] anyhow::Error),
+}
+
+impl AppError {
+    pub fn unexpected(error: impl Into<anyhow::Error>) -> Self {
+        AppError::Unexpected(error.into())
+    }
+
+    fn title(&self) -> &'static str {
+        match self {
+            AppError::NotFound => "Page not found",
+            AppError::Forbidden => "Access denied",
+            AppError::LoginRequired { .. } => "Sign in required",
+            AppError::PasswordChangeRequired => "New password required",
+            AppError::CsrfRejected => "Form expired",
+            AppError::BadRequest(_) => "Invalid request",
+            AppError::TooManyRequests { .. } => "Too many attempts",
+            AppError::Unavailable(_) => "Temporarily unavailable",
+            AppError::Unexpected(_) => "Unexpected error",
+        }
+    }
+}
+
+impl From<DbError> for AppError {
+    fn from(err: DbError) -> Self {
+        match err {
+            DbError::Pool(_) | DbError::Connection(_) => AppError::Unavailable(err),
+            other => AppError::Unexpected(other.into()),
+        }
+    }
+}
+
+impl From<diesel::result::Error> for AppError {
+    fn from(err: diesel::result::Error) -> Self {
+        AppError::from(DbError::from(err))
+    }
+}
+
+/// Marker put on error responses so the htmx layer can show the message as a toast.
+#[derive(Debug, Clone)]
+pub struct ErrorMessage(pub String);
+
+#[derive(Template)]
+#[template(path = "errors/error.html")]
+pub struct ErrorPage {
+    pub page: PageContext,
+    pub status: u16,
+    pub title: &'static str,
+    pub message: String,
+    pub request_id: String,
+}
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Forbidden | AppError::CsrfRejected => StatusCode::FORBIDDEN,
+            AppError::LoginRequired { .. } | AppError::PasswordChangeRequired => {
+                StatusCode::SEE_OTHER
+            }
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        match self {
+            AppError::LoginRequired { next } => {
+                let location = if next.is_empty() || next == "/" {
+                    "/login".to_owned()
+                } else {
+                    format!("/login?next={}", url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>())
+                };
+                return see_other(&location);
+            }
+            AppError::PasswordChangeRequired => return see_other("/account/password"),
+            AppError::Unavailable(cause) => {
+                tracing::warn!(error = %cause, "request failed: database unavailable");
+            }
+            AppError::Unexpected(cause) => {
+                tracing::error!(error = ?cause, "request failed");
+            }
+            _ => {}
+        }
+        let status = self.status_code();
+        let page = ErrorPage {
+            page: PageContext::default(),
+            status: status.as_u16(),
+            title: self.title(),
+            message: self.to_string(),
+            request_id: request_context::current_request_id().unwrap_or_default(),
+        };
+        let mut response = HttpResponse::build(status);
+        response.insert_header(header::ContentType::html());
+        if let AppError::TooManyRequests { retry_after_secs, .. } = self {
+            response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+        }
+        let mut response = response.body(page.render().unwrap_or_else(|_| self.to_string()));
+        response
+            .extensions_mut()
+            .insert(ErrorMessage(self.to_string()));
+        response
+    }
+}
+
+/// A 303 redirect (after a POST, or to the login page).
+pub fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location))
+        .finish()
+}

@@ -1,0 +1,14 @@
+//! allegro-backup: a self-hosted dashboard that keeps a complete backup of Allegro.pl orders.
+
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod jobs;
+pub mod routes;
+pub mod startup;
+pub mod state;
+pub mod telemetry;
+pub mod web;

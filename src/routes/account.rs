@@ -1,0 +1,150 @@
+//! The signed-in user's own account: change password, sign out everywhere.
+
+use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
+use askama::Template;
+use secrecy::SecretString;
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::{
+    auth::{AnyUser, RequireRole, password, session::FlashLevel},
+    db::{
+        self,
+        models::{
+            audit::{AuditAction, AuditEntry},
+            session::SessionRow,
+            user::UserRow,
+        },
+    },
+    domain::{NewPassword, PASSWORD_MIN_CHARS},
+    error::{AppError, see_other},
+    state::AppState,
+    web::{page::{Nav, PageContext}, render},
+};
+
+use super::actor;
+
+#[derive(Template)]
+#[template(path = "account/password.html")]
+pub struct PasswordPage {
+    pub page: PageContext,
+    pub errors: Vec<String>,
+    pub must_change: bool,
+    pub active_sessions: i64,
+    pub min_password: usize,
+}
+
+async fn password_page(
+    state: &AppState,
+    auth: RequireRole<AnyUser>,
+    errors: Vec<String>,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let user_id = auth.user.id;
+    let (row, sessions) = db::run(&state.pool, move |conn| {
+        Ok::<_, AppError>((UserRow::find(conn, user_id)?, SessionRow::count_for_user(conn, user_id)?))
+    })
+    .await?;
+    render(
+        status,
+        &PasswordPage {
+            page: auth.page.at(Nav::Account),
+            errors,
+            must_change: row.is_some_and(|r| r.must_change_password),
+            active_sessions: sessions,
+            min_password: PASSWORD_MIN_CHARS,
+        },
+    )
+}
+
+/// `GET /account/password`
+pub async fn password_form(
+    auth: RequireRole<AnyUser>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    password_page(&state, auth, vec![], StatusCode::OK).await
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    current_password: String,
+    #[serde(default)]
+    new_password: String,
+    #[serde(default)]
+    new_password_confirm: String,
+}
+
+/// `POST /account/password`: on success every other session of the user ends and this one
+/// continues under a new id.
+pub async fn password_change(
+    req: HttpRequest,
+    auth: RequireRole<AnyUser>,
+    state: web::Data<AppState>,
+    form: web::Form<PasswordForm>,
+) -> Result<HttpResponse, AppError> {
+    let form = form.into_inner();
+    let user_id = auth.user.id;
+    let current_hash = db::run(&state.pool, move |conn| {
+        UserRow::find(conn, user_id)?.map(|u| u.password_hash).ok_or(AppError::NotFound)
+    })
+    .await?;
+    let current_ok = password::verify_async(
+        SecretString::from(form.current_password.clone()),
+        Some(current_hash),
+        &state.dummy_password_hash,
+    )
+    .await;
+    let mut errors = vec![];
+    if !current_ok {
+        errors.push("Your current password is not correct.".to_owned());
+    }
+    let new_password = NewPassword::parse(&form.new_password, &form.new_password_confirm);
+    match &new_password {
+        Err(e) => errors.push(e.clone()),
+        Ok(p) if p.expose() == form.current_password => {
+            errors.push("Choose a password different from the current one.".to_owned());
+        }
+        Ok(_) => {}
+    }
+    let Ok(new_password) = new_password else {
+        return password_page(&state, auth, errors, StatusCode::BAD_REQUEST).await;
+    };
+    if !errors.is_empty() {
+        return password_page(&state, auth, errors, StatusCode::BAD_REQUEST).await;
+    }
+    let hash = password::hash_async(SecretString::from(new_password.expose().to_owned()))
+        .await
+        .map_err(AppError::unexpected)?;
+    let actor = actor(&auth.user, &req);
+    db::run(&state.pool, move |conn| {
+        UserRow::set_password(conn, user_id, &hash, false)?;
+        let ended = UserRow::revoke_sessions(conn, user_id)?;
+        AuditEntry::record(conn, &actor, AuditAction::PasswordChanged, Some(actor.email.as_deref().unwrap_or_default()),
+            json!({ "other_sessions_ended": ended.saturating_sub(1) }))
+            .map_err(AppError::from)
+    })
+    .await?;
+    // The store no longer has this session; renewing saves its state under a fresh id.
+    auth.session.renew();
+    auth.session.flash(FlashLevel::Success, "Your password has been changed. Other devices were signed out.");
+    Ok(see_other("/"))
+}
+
+/// `POST /account/logout-everywhere`: ends every session of the user, this one included.
+pub async fn logout_everywhere(
+    req: HttpRequest,
+    auth: RequireRole<AnyUser>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let actor = actor(&auth.user, &req);
+    let user_id = auth.user.id;
+    db::run(&state.pool, move |conn| {
+        let ended = UserRow::revoke_sessions(conn, user_id)?;
+        AuditEntry::record(conn, &actor, AuditAction::LogoutEverywhere, None, json!({ "sessions_ended": ended }))
+            .map_err(AppError::from)
+    })
+    .await?;
+    auth.session.log_out();
+    Ok(see_other("/login?notice=signed_out_everywhere"))
+}

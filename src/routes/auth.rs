@@ -1,0 +1,235 @@
+//! Sign in and sign out.
+
+use actix_web::{HttpRequest, HttpResponse, http::StatusCode, http::header, web};
+use askama::Template;
+use secrecy::SecretString;
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::{
+    auth::{
+        TypedSession, guard::safe_next, password,
+        throttle::{self, Verdict},
+    },
+    db::{
+        self,
+        models::{
+            audit::{Actor, AuditAction, AuditEntry},
+            login_failure::LoginFailure,
+            user::UserRow,
+        },
+    },
+    error::{AppError, see_other},
+    state::AppState,
+    web::{client_ip::peer_ip, page::{AnonymousPage, PageContext}, render},
+};
+
+/// The one message for a wrong email and a wrong password alike.
+pub const LOGIN_FAILED: &str = "Incorrect email or password.";
+
+#[derive(Template)]
+#[template(path = "auth/login.html")]
+pub struct LoginPage {
+    pub page: PageContext,
+    pub email: String,
+    pub next: String,
+    pub error: Option<String>,
+    pub notice: Option<&'static str>,
+}
+
+#[derive(Deserialize)]
+pub struct LoginQuery {
+    next: Option<String>,
+    notice: Option<String>,
+}
+
+/// Messages the login page shows for `?notice=` (fixed texts, never echoed input).
+fn notice_text(code: Option<&str>) -> Option<&'static str> {
+    match code? {
+        "signed_out" => Some("You have been signed out."),
+        "signed_out_everywhere" => Some("You have been signed out on every device."),
+        _ => None,
+    }
+}
+
+/// `GET /login`
+pub async fn login_form(
+    page: AnonymousPage,
+    session: TypedSession,
+    query: web::Query<LoginQuery>,
+) -> Result<HttpResponse, AppError> {
+    let next = safe_next(query.next.as_deref());
+    if session.user_id().ok().flatten().is_some() {
+        return Ok(see_other(&next));
+    }
+    render(
+        StatusCode::OK,
+        &LoginPage {
+            page: page.0,
+            email: String::new(),
+            next,
+            error: None,
+            notice: notice_text(query.notice.as_deref()),
+        },
+    )
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    next: String,
+}
+
+/// `POST /login`
+pub async fn login(
+    req: HttpRequest,
+    page: AnonymousPage,
+    session: TypedSession,
+    state: web::Data<AppState>,
+    form: web::Form<LoginForm>,
+) -> Result<HttpResponse, AppError> {
+    let LoginForm { email, password, next } = form.into_inner();
+    let email = email.trim().to_lowercase();
+    let next = safe_next(Some(&next));
+    let reshow = |status: StatusCode, error: String| {
+        render(
+            status,
+            &LoginPage {
+                page: page.0.clone(),
+                email: email.clone(),
+                next: next.clone(),
+                error: Some(error),
+                notice: None,
+            },
+        )
+    };
+    if email.is_empty() || password.is_empty() || email.chars().count() > 254 {
+        return reshow(StatusCode::BAD_REQUEST, "Enter your email and password.".to_owned());
+    }
+    let ip = peer_ip(&req);
+    let verdict = {
+        let (settings, email, ip) = (state.settings.throttle, email.clone(), ip.clone());
+        db::run(&state.pool, move |conn| {
+            throttle::check(conn, &settings, &email, &ip).map_err(AppError::from)
+        })
+        .await?
+    };
+    if let Verdict::Blocked { retry_after } = verdict {
+        return throttled(&state, &email, &ip, retry_after, reshow).await;
+    }
+    let user = {
+        let email = email.clone();
+        db::run(&state.pool, move |conn| UserRow::find_by_email(conn, &email).map_err(AppError::from)).await?
+    };
+    let matched = password::verify_async(
+        SecretString::from(password),
+        user.as_ref().map(|u| u.password_hash.clone()),
+        &state.dummy_password_hash,
+    )
+    .await;
+    match user {
+        Some(user) if matched && !user.disabled => {
+            signed_in(&state, &session, &user, ip).await?;
+            Ok(see_other(&next))
+        }
+        user => {
+            let actor = Actor {
+                user_id: user.map(|u| u.id),
+                email: Some(email.clone()),
+                ip: Some(ip.clone()),
+            };
+            db::run(&state.pool, move |conn| {
+                LoginFailure::record(conn, actor.email.as_deref().unwrap_or_default(), &ip)?;
+                AuditEntry::record(conn, &actor, AuditAction::LoginFailed, None, json!({}))
+                    .map_err(AppError::from)
+            })
+            .await?;
+            reshow(StatusCode::UNAUTHORIZED, LOGIN_FAILED.to_owned())
+        }
+    }
+}
+
+async fn throttled(
+    state: &AppState,
+    email: &str,
+    ip: &str,
+    retry_after: std::time::Duration,
+    reshow: impl Fn(StatusCode, String) -> Result<HttpResponse, AppError>,
+) -> Result<HttpResponse, AppError> {
+    let seconds = retry_after.as_secs().max(1);
+    let actor = Actor {
+        user_id: None,
+        email: Some(email.to_owned()),
+        ip: Some(ip.to_owned()),
+    };
+    db::run(&state.pool, move |conn| {
+        AuditEntry::record(
+            conn,
+            &actor,
+            AuditAction::LoginThrottled,
+            None,
+            json!({ "retry_after_secs": seconds }),
+        )
+        .map_err(AppError::from)
+    })
+    .await?;
+    let wait = if seconds >= 120 {
+        format!("{} minutes", seconds.div_ceil(60))
+    } else {
+        format!("{seconds} seconds")
+    };
+    let mut response = reshow(
+        StatusCode::TOO_MANY_REQUESTS,
+        format!("Too many failed sign-in attempts. Try again in {wait}."),
+    )?;
+    if let Ok(value) = header::HeaderValue::from_str(&seconds.to_string()) {
+        response.headers_mut().insert(header::RETRY_AFTER, value);
+    }
+    Ok(response)
+}
+
+/// Starts the session (new id), records the login and forgets earlier failures.
+pub async fn signed_in(
+    state: &AppState,
+    session: &TypedSession,
+    user: &UserRow,
+    ip: String,
+) -> Result<(), AppError> {
+    session.log_in(user.id).map_err(AppError::unexpected)?;
+    let actor = Actor {
+        user_id: Some(user.id),
+        email: Some(user.email.clone()),
+        ip: Some(ip),
+    };
+    let user_id = user.id;
+    db::run(&state.pool, move |conn| {
+        UserRow::record_login(conn, user_id)?;
+        LoginFailure::clear_email(conn, actor.email.as_deref().unwrap_or_default())?;
+        AuditEntry::record(conn, &actor, AuditAction::Login, None, json!({})).map_err(AppError::from)
+    })
+    .await
+}
+
+/// `POST /logout`
+pub async fn logout(
+    req: HttpRequest,
+    session: TypedSession,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    if let Some(user_id) = session.user_id().ok().flatten() {
+        let ip = peer_ip(&req);
+        db::run(&state.pool, move |conn| {
+            let email = UserRow::find(conn, user_id)?.map(|u| u.email);
+            let actor = Actor { user_id: Some(user_id), email, ip: Some(ip) };
+            AuditEntry::record(conn, &actor, AuditAction::Logout, None, json!({}))
+                .map_err(AppError::from)
+        })
+        .await?;
+    }
+    session.log_out();
+    Ok(see_other("/login?notice=signed_out"))
+}

@@ -1,0 +1,50 @@
+//! HTTP routes, one file per area. `configure` wires them; every protected handler declares its
+//! role through `RequireRole<…>` in its signature.
+
+mod account;
+mod audit;
+mod auth;
+mod dashboard;
+mod health;
+mod setup;
+mod users;
+
+use actix_web::web;
+
+pub use health::{health, ready};
+
+/// Routes that need the session (all pages and forms).
+pub fn configure_pages(cfg: &mut web::ServiceConfig) {
+    cfg.route("/", web::get().to(dashboard::dashboard))
+        .route("/orders", web::get().to(dashboard::orders_coming_soon))
+        .route("/accounts", web::get().to(dashboard::accounts_coming_soon))
+        .route("/sync", web::get().to(dashboard::sync_coming_soon))
+        .route("/login", web::get().to(auth::login_form))
+        .route("/login", web::post().to(auth::login))
+        .route("/logout", web::post().to(auth::logout))
+        .route("/setup", web::get().to(setup::setup_form))
+        .route("/setup", web::post().to(setup::setup))
+        .route("/users", web::get().to(users::users_index))
+        .route("/users", web::post().to(users::user_create))
+        .route("/users/{id}/role", web::post().to(users::user_change_role))
+        .route("/users/{id}/disable", web::post().to(users::user_disable))
+        .route("/users/{id}/enable", web::post().to(users::user_enable))
+        .route("/users/{id}/reset-password", web::post().to(users::user_reset_password))
+        .route("/account/password", web::get().to(account::password_form))
+        .route("/account/password", web::post().to(account::password_change))
+        .route("/account/logout-everywhere", web::post().to(account::logout_everywhere))
+        .route("/audit", web::get().to(audit::audit_index));
+}
+
+use actix_web::HttpRequest;
+
+use crate::{auth::CurrentUser, db::models::audit::Actor, web::client_ip::peer_ip};
+
+/// The audit-log actor for a signed-in user's request.
+fn actor(user: &CurrentUser, req: &HttpRequest) -> Actor {
+    Actor {
+        user_id: Some(user.id),
+        email: Some(user.email.clone()),
+        ip: Some(peer_ip(req)),
+    }
+}

@@ -1,0 +1,328 @@
+//! Admin user management: list, create with a temporary password, change role, disable and
+//! enable, reset password. Each change is audit-logged in the same transaction.
+
+use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
+use askama::Template;
+use diesel::{Connection, PgConnection};
+use secrecy::SecretString;
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::{
+    auth::{Admin, RequireRole, password, session::FlashLevel},
+    db::{
+        self,
+        models::{
+            audit::{Actor, AuditAction, AuditEntry},
+            user::{CreateUserError, NewUser, UserRow},
+        },
+    },
+    domain::{DisplayName, Email, NewPassword, Role},
+    error::{AppError, see_other},
+    state::AppState,
+    web::{format_time, htmx::is_htmx, ok, page::{Nav, PageContext}, render},
+};
+
+use super::actor;
+
+/// A user as the table shows them.
+pub struct UserView {
+    pub id: i64,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub disabled: bool,
+    pub must_change_password: bool,
+    pub last_login: String,
+    pub is_self: bool,
+}
+
+impl UserView {
+    fn new(row: UserRow, current_user_id: i64) -> Self {
+        Self {
+            id: row.id,
+            role: row.role(),
+            is_self: row.id == current_user_id,
+            last_login: row.last_login_at.as_ref().map(format_time).unwrap_or_else(|| "never".to_owned()),
+            email: row.email,
+            name: row.display_name,
+            disabled: row.disabled,
+            must_change_password: row.must_change_password,
+        }
+    }
+}
+
+/// A temporary password shown once after creating a user or resetting a password.
+pub struct Revealed {
+    pub email: String,
+    pub password: String,
+    pub created: bool,
+}
+
+#[derive(Default)]
+pub struct NewUserFields {
+    pub email: String,
+    pub name: String,
+    pub role: String,
+}
+
+#[derive(Template)]
+#[template(path = "users/index.html")]
+pub struct UsersPage {
+    pub page: PageContext,
+    pub users: Vec<UserView>,
+    pub form: NewUserFields,
+    pub errors: Vec<String>,
+    pub revealed: Option<Revealed>,
+    pub roles: [Role; 3],
+}
+
+#[derive(Template)]
+#[template(path = "users/row_partial.html")]
+pub struct UserRowPartial {
+    pub user: UserView,
+    pub csrf_token: String,
+    pub roles: [Role; 3],
+}
+
+async fn users_page(
+    state: &AppState,
+    auth: RequireRole<Admin>,
+    form: NewUserFields,
+    errors: Vec<String>,
+    revealed: Option<Revealed>,
+) -> Result<UsersPage, AppError> {
+    let rows = db::run(&state.pool, |conn| UserRow::list(conn).map_err(AppError::from)).await?;
+    let me = auth.user.id;
+    Ok(UsersPage {
+        page: auth.page.at(Nav::Users),
+        users: rows.into_iter().map(|r| UserView::new(r, me)).collect(),
+        form,
+        errors,
+        revealed,
+        roles: Role::ALL,
+    })
+}
+
+/// `GET /users`
+pub async fn users_index(
+    auth: RequireRole<Admin>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    ok(&users_page(&state, auth, NewUserFields { role: "viewer".into(), ..Default::default() }, vec![], None).await?)
+}
+
+#[derive(Deserialize)]
+pub struct NewUserForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    role: String,
+}
+
+/// `POST /users`: creates a user with a temporary password, shown once.
+pub async fn user_create(
+    req: HttpRequest,
+    auth: RequireRole<Admin>,
+    state: web::Data<AppState>,
+    form: web::Form<NewUserForm>,
+) -> Result<HttpResponse, AppError> {
+    let form = form.into_inner();
+    let fields = NewUserFields { email: form.email.clone(), name: form.name.clone(), role: form.role.clone() };
+    let email = Email::parse(&form.email);
+    let name = if form.name.trim().is_empty() {
+        email.as_ref().map(DisplayName::from_email).map_err(|_| String::new())
+    } else {
+        DisplayName::parse(&form.name)
+    };
+    let role = form.role.parse::<Role>();
+    let (Ok(email), Ok(name), Ok(role)) = (&email, &name, &role) else {
+        let errors = [email.err(), name.err(), role.err()]
+            .into_iter()
+            .flatten()
+            .filter(|e| !e.is_empty())
+            .collect();
+        let page = users_page(&state, auth, fields, errors, None).await?;
+        return render(StatusCode::BAD_REQUEST, &page);
+    };
+    let temporary = NewPassword::generate_temporary();
+    let hash = password::hash_async(SecretString::from(temporary.expose().to_owned()))
+        .await
+        .map_err(AppError::unexpected)?;
+    let actor = actor(&auth.user, &req);
+    let (email, name, role) = (email.clone(), name.clone(), *role);
+    // Outer error: the request failed; inner error: a message for the form.
+    let created = db::run(&state.pool, move |conn| {
+        let result = conn.transaction(|conn| {
+            let user = UserRow::insert(conn, &NewUser::new(&email, &name, role, &hash, true))?;
+            AuditEntry::record(conn, &actor, AuditAction::UserCreated, Some(&user.email), json!({ "role": role.as_str() }))?;
+            Ok::<_, CreateUserError>(user)
+        });
+        match result {
+            Ok(user) => Ok(Ok(user)),
+            Err(e @ CreateUserError::EmailTaken) => Ok(Err(e.to_string())),
+            Err(CreateUserError::Query(q)) => Err(AppError::from(q)),
+        }
+    })
+    .await?;
+    match created {
+        Ok(user) => {
+            let revealed = Revealed { email: user.email, password: temporary.expose().to_owned(), created: true };
+            let page = users_page(&state, auth, NewUserFields { role: "viewer".into(), ..Default::default() }, vec![], Some(revealed)).await?;
+            render(StatusCode::CREATED, &page)
+        }
+        Err(message) => {
+            let page = users_page(&state, auth, fields, vec![message], None).await?;
+            render(StatusCode::BAD_REQUEST, &page)
+        }
+    }
+}
+
+/// A rule a user change would break, shown to the admin.
+fn refuse(message: &str) -> AppError {
+    AppError::BadRequest(message.to_owned())
+}
+
+/// Loads the target user and applies `change` with its audit entry in one transaction.
+async fn change_user<F>(
+    state: &AppState,
+    actor: Actor,
+    id: i64,
+    change: F,
+) -> Result<UserRow, AppError>
+where
+    F: FnOnce(&mut PgConnection, &UserRow, &Actor) -> Result<(), AppError> + Send + 'static,
+{
+    db::run(&state.pool, move |conn| {
+        conn.transaction(|conn| {
+            // Serialise user changes so two admins cannot both remove "the other" last admin.
+            diesel::RunQueryDsl::execute(diesel::sql_query("LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE"), conn)?;
+            let target = UserRow::find(conn, id)?.ok_or(AppError::NotFound)?;
+            change(conn, &target, &actor)?;
+            UserRow::find(conn, id)?.ok_or(AppError::NotFound)
+        })
+    })
+    .await
+}
+
+/// True when `target` is the only enabled admin.
+fn is_last_admin(conn: &mut PgConnection, target: &UserRow) -> Result<bool, AppError> {
+    Ok(target.role() == Role::Admin && !target.disabled && UserRow::count_active_admins(conn)? <= 1)
+}
+
+/// Answers a row action: the updated row for htmx, a redirect with a flash otherwise.
+fn row_response(auth: RequireRole<Admin>, req: &HttpRequest, user: UserRow, message: String) -> Result<HttpResponse, AppError> {
+    if is_htmx(req) {
+        return ok(&UserRowPartial {
+            user: UserView::new(user, auth.user.id),
+            csrf_token: auth.page.csrf_token,
+            roles: Role::ALL,
+        });
+    }
+    auth.session.flash(FlashLevel::Success, message);
+    Ok(see_other("/users"))
+}
+
+#[derive(Deserialize)]
+pub struct RoleForm {
+    #[serde(default)]
+    role: String,
+}
+
+/// `POST /users/{id}/role`
+pub async fn user_change_role(
+    req: HttpRequest,
+    auth: RequireRole<Admin>,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    form: web::Form<RoleForm>,
+) -> Result<HttpResponse, AppError> {
+    let role: Role = form.role.parse().map_err(AppError::BadRequest)?;
+    let user = change_user(&state, actor(&auth.user, &req), path.into_inner(), move |conn, target, actor| {
+        if target.role() == role {
+            return Ok(());
+        }
+        if role != Role::Admin && is_last_admin(conn, target)? {
+            return Err(refuse("The last admin cannot lose the admin role. Make someone else admin first."));
+        }
+        UserRow::set_role(conn, target.id, role)?;
+        AuditEntry::record(conn, actor, AuditAction::UserRoleChanged, Some(&target.email),
+            json!({ "from": target.role, "to": role.as_str() }))?;
+        Ok(())
+    })
+    .await?;
+    let message = format!("{} is now {}.", user.email, role.label());
+    row_response(auth, &req, user, message)
+}
+
+/// `POST /users/{id}/disable`: also ends all of the user's sessions at once.
+pub async fn user_disable(
+    req: HttpRequest,
+    auth: RequireRole<Admin>,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let me = auth.user.id;
+    let user = change_user(&state, actor(&auth.user, &req), path.into_inner(), move |conn, target, actor| {
+        if target.id == me {
+            return Err(refuse("You cannot disable your own account."));
+        }
+        if is_last_admin(conn, target)? {
+            return Err(refuse("The last admin cannot be disabled."));
+        }
+        UserRow::set_disabled(conn, target.id, true)?;
+        let ended = UserRow::revoke_sessions(conn, target.id)?;
+        AuditEntry::record(conn, actor, AuditAction::UserDisabled, Some(&target.email), json!({ "sessions_ended": ended }))?;
+        Ok(())
+    })
+    .await?;
+    let message = format!("{} is disabled and signed out everywhere.", user.email);
+    row_response(auth, &req, user, message)
+}
+
+/// `POST /users/{id}/enable`
+pub async fn user_enable(
+    req: HttpRequest,
+    auth: RequireRole<Admin>,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let user = change_user(&state, actor(&auth.user, &req), path.into_inner(), |conn, target, actor| {
+        UserRow::set_disabled(conn, target.id, false)?;
+        AuditEntry::record(conn, actor, AuditAction::UserEnabled, Some(&target.email), json!({}))?;
+        Ok(())
+    })
+    .await?;
+    let message = format!("{} can sign in again.", user.email);
+    row_response(auth, &req, user, message)
+}
+
+/// `POST /users/{id}/reset-password`: a new temporary password, shown once; the user's
+/// sessions end and they choose a new password at their next sign-in.
+pub async fn user_reset_password(
+    req: HttpRequest,
+    auth: RequireRole<Admin>,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let temporary = NewPassword::generate_temporary();
+    let hash = password::hash_async(SecretString::from(temporary.expose().to_owned()))
+        .await
+        .map_err(AppError::unexpected)?;
+    let me = auth.user.id;
+    let user = change_user(&state, actor(&auth.user, &req), path.into_inner(), move |conn, target, actor| {
+        if target.id == me {
+            return Err(refuse("Change your own password on your account page."));
+        }
+        UserRow::set_password(conn, target.id, &hash, true)?;
+        UserRow::revoke_sessions(conn, target.id)?;
+        AuditEntry::record(conn, actor, AuditAction::UserPasswordReset, Some(&target.email), json!({}))?;
+        Ok(())
+    })
+    .await?;
+    let revealed = Revealed { email: user.email, password: temporary.expose().to_owned(), created: false };
+    let page = users_page(&state, auth, NewUserFields { role: "viewer".into(), ..Default::default() }, vec![], Some(revealed)).await?;
+    ok(&page)
+}

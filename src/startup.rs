@@ -1,0 +1,160 @@
+//! `Application`: prepares the database, builds the HTTP server on its own listener and runs it.
+
+use std::{net::TcpListener, sync::Arc};
+
+use actix_session::{
+    SessionMiddleware,
+    config::{BrowserSession, CookieContentSecurity, TtlExtensionPolicy},
+};
+use actix_web::{
+    App, HttpServer,
+    cookie::{Key, SameSite, time::Duration as CookieDuration},
+    dev::Server,
+    middleware::from_fn,
+    web,
+};
+use tracing_actix_web::TracingLogger;
+
+use crate::{
+    auth::{csrf::verify_csrf, password, setup, store::PgSessionStore},
+    config::Settings,
+    db::{self, DbError},
+    error::AppError,
+    jobs,
+    routes,
+    state::AppState,
+    web::{
+        htmx::htmx_responses,
+        request_context::{RequestSpan, request_context},
+        security_headers::security_headers,
+        static_files::static_file,
+    },
+};
+
+/// Name of the session cookie.
+pub const SESSION_COOKIE: &str = "allegro_backup_session";
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    setup_link: Option<String>,
+    state: AppState,
+}
+
+impl Application {
+    /// Creates the database if needed, runs migrations, binds `settings.bind_addr` (port 0
+    /// picks a free port) and builds the server.
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        db::prepare(&settings.database_url).await?;
+        let pool = db::build_pool(&settings.database_url, settings.db_pool_size)?;
+        let dummy_password_hash = password::hash_async(crate::auth::random_token(24).into()).await?;
+        let listener = TcpListener::bind(settings.bind_addr)?;
+        let port = listener.local_addr()?.port();
+        let setup_token = db::run(&pool, |conn| {
+            setup::issue_token_if_no_users(conn).map_err(DbError::from)
+        })
+        .await?;
+        let public_url = if settings.bind_addr.port() == 0 {
+            format!("http://127.0.0.1:{port}")
+        } else {
+            settings.public_url.clone()
+        };
+        let setup_link = setup_token.map(|t| format!("{public_url}/setup?token={t}"));
+        let state = AppState {
+            pool,
+            settings: Arc::new(settings),
+            dummy_password_hash: dummy_password_hash.into(),
+        };
+        let server = build_server(listener, state.clone())?;
+        Ok(Self { port, server, setup_link, state })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The one-time link to create the first admin, when there are no users yet.
+    pub fn setup_link(&self) -> Option<&str> {
+        self.setup_link.as_deref()
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until the server stops (Ctrl-C / SIGTERM are handled by actix).
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let housekeeping = jobs::spawn_housekeeping(self.state.pool.clone());
+        let result = self.server.await;
+        housekeeping.abort();
+        result
+    }
+}
+
+fn session_middleware(state: &AppState) -> SessionMiddleware<PgSessionStore> {
+    let settings = &state.settings;
+    let idle = CookieDuration::seconds(settings.session.idle_timeout.as_secs() as i64);
+    SessionMiddleware::builder(
+        PgSessionStore::new(state.pool.clone()),
+        Key::derive_from(settings.secret_key.expose()),
+    )
+    .cookie_name(SESSION_COOKIE.to_owned())
+    .cookie_secure(settings.cookie_secure)
+    .cookie_http_only(true)
+    .cookie_same_site(SameSite::Lax)
+    .cookie_content_security(CookieContentSecurity::Private)
+    .session_lifecycle(
+        BrowserSession::default()
+            .state_ttl(idle)
+            .state_ttl_extension_policy(TtlExtensionPolicy::OnEveryRequest),
+    )
+    .build()
+}
+
+fn build_server(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
+    let https = state.settings.cookie_secure;
+    let server = HttpServer::new(move || {
+        App::new()
+            .wrap(security_headers(https))
+            .wrap(from_fn(request_context))
+            .wrap(TracingLogger::<RequestSpan>::new())
+            .app_data(web::Data::new(state.clone()))
+            .app_data(form_config())
+            .app_data(query_config())
+            .app_data(path_config())
+            // Probes and assets skip the session store.
+            .route("/health", web::get().to(routes::health))
+            .route("/ready", web::get().to(routes::ready))
+            .route("/static/{file}", web::get().to(static_file))
+            .service(
+                web::scope("")
+                    .wrap(from_fn(verify_csrf))
+                    .wrap(from_fn(htmx_responses))
+                    .wrap(session_middleware(&state))
+                    .configure(routes::configure_pages)
+                    .default_service(web::to(not_found)),
+            )
+    })
+    .listen(listener)?
+    .run();
+    Ok(server)
+}
+
+async fn not_found() -> Result<actix_web::HttpResponse, AppError> {
+    Err(AppError::NotFound)
+}
+
+fn form_config() -> web::FormConfig {
+    web::FormConfig::default()
+        .limit(256 * 1024)
+        .error_handler(|err, _| AppError::BadRequest(format!("The form could not be read: {err}.")).into())
+}
+
+fn query_config() -> web::QueryConfig {
+    web::QueryConfig::default()
+        .error_handler(|err, _| AppError::BadRequest(format!("The address has invalid parameters: {err}.")).into())
+}
+
+fn path_config() -> web::PathConfig {
+    web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into())
+}

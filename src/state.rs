@@ -1,0 +1,14 @@
+//! `AppState`: what handlers share, as one cloneable value.
+
+use std::sync::Arc;
+
+use crate::{config::Settings, db::PgPool};
+
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: PgPool,
+    pub settings: Arc<Settings>,
+    /// A real argon2id hash of a random password: unknown emails are verified against it so
+    /// they cost the same time as wrong passwords.
+    pub dummy_password_hash: Arc<str>,
+}

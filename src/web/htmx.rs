@@ -1,0 +1,78 @@
+//! htmx support: detecting htmx requests, and a middleware that turns redirects and error
+//! pages into what htmx understands (`HX-Redirect`, a toast swapped into `#toasts`).
+
+use actix_web::{
+    Error, HttpRequest, HttpResponse,
+    body::{BoxBody, EitherBody, MessageBody},
+    dev::{ServiceRequest, ServiceResponse},
+    http::{StatusCode, header},
+};
+use actix_web::middleware::Next;
+use askama::Template;
+
+use crate::{error::ErrorMessage, web::request_context};
+
+/// True when the request was sent by htmx (and did not ask for a full page via boosting).
+pub fn is_htmx(req: &HttpRequest) -> bool {
+    req.headers().contains_key("hx-request") && !req.headers().contains_key("hx-boosted")
+}
+
+#[derive(Template)]
+#[template(path = "errors/toast_partial.html")]
+pub struct ToastPartial {
+    pub message: String,
+    pub request_id: String,
+}
+
+/// Middleware: for htmx requests, a redirect becomes `HX-Redirect` and an error becomes a toast.
+pub async fn htmx_responses(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody + 'static, BoxBody>>, Error> {
+    let htmx = is_htmx(req.request());
+    let response = next.call(req).await?;
+    if !htmx {
+        return Ok(response.map_into_left_body());
+    }
+    let status = response.status();
+    if status.is_redirection() {
+        let location = response
+            .headers()
+            .get(header::LOCATION)
+            .cloned();
+        if let Some(location) = location {
+            let (req, _) = response.into_parts();
+            let res = HttpResponse::Ok()
+                .insert_header(("HX-Redirect", location))
+                .finish();
+            return Ok(ServiceResponse::new(req, res).map_into_right_body());
+        }
+    }
+    if status.is_client_error() || status.is_server_error() {
+        let message = response
+            .response()
+            .extensions()
+            .get::<ErrorMessage>()
+            .map(|m| m.0.clone())
+            .unwrap_or_else(|| generic_message(status));
+        let (req, _) = response.into_parts();
+        let toast = ToastPartial {
+            message,
+            request_id: request_context::current_request_id().unwrap_or_default(),
+        };
+        let res = HttpResponse::build(status)
+            .insert_header(header::ContentType::html())
+            .insert_header(("HX-Retarget", "#toasts"))
+            .insert_header(("HX-Reswap", "beforeend"))
+            .body(toast.render().unwrap_or_default());
+        return Ok(ServiceResponse::new(req, res).map_into_right_body());
+    }
+    Ok(response.map_into_left_body())
+}
+
+fn generic_message(status: StatusCode) -> String {
+    status
+        .canonical_reason()
+        .unwrap_or("The request failed")
+        .to_owned()
+}

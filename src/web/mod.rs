@@ -1,0 +1,34 @@
+//! Web plumbing shared by the routes: page context, htmx helpers, middleware, static files.
+
+pub mod client_ip;
+pub mod htmx;
+pub mod page;
+pub mod request_context;
+pub mod security_headers;
+pub mod static_files;
+
+use actix_web::{HttpResponse, http::StatusCode};
+use askama::Template;
+
+use crate::error::AppError;
+
+/// Version string appended to asset URLs so browsers fetch new assets after an upgrade.
+pub const ASSET_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Renders a template with the given status.
+pub fn render(status: StatusCode, template: &impl Template) -> Result<HttpResponse, AppError> {
+    let body = template.render().map_err(AppError::unexpected)?;
+    Ok(HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(body))
+}
+
+/// Renders a template with 200 OK.
+pub fn ok(template: &impl Template) -> Result<HttpResponse, AppError> {
+    render(StatusCode::OK, template)
+}
+
+/// Formats a timestamp for pages.
+pub fn format_time(at: &chrono::DateTime<chrono::Utc>) -> String {
+    at.format("%Y-%m-%d %H:%M UTC").to_string()
+}
