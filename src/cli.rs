@@ -125,7 +125,9 @@ async fn serve(settings: Settings, key_source: SecretKeySource) -> anyhow::Resul
     );
     if let Some(link) = app.setup_link() {
         // The one deliberate secret in the log: the console owner needs it to create the admin.
-        tracing::warn!("no users yet: open this one-time link to create the first admin (valid 24 h): {link}");
+        tracing::warn!(
+            "no users yet: open this one-time link to create the first admin (valid 24 h): {link}"
+        );
     }
     app.run_until_stopped().await?;
     tracing::info!("server stopped");
@@ -148,9 +150,12 @@ fn cli_actor() -> Actor {
 async fn user_command(settings: Settings, command: UserCommand) -> anyhow::Result<()> {
     let pool = connect(&settings).await?;
     match command {
-        UserCommand::Add { email, role, name, password_stdin } => {
-            add_user(&pool, &email, role, name.as_deref(), password_stdin).await
-        }
+        UserCommand::Add {
+            email,
+            role,
+            name,
+            password_stdin,
+        } => add_user(&pool, &email, role, name.as_deref(), password_stdin).await,
         UserCommand::List => list_users(&pool).await,
         UserCommand::Disable { email } => disable_user(&pool, &email).await,
     }
@@ -172,20 +177,32 @@ async fn add_user(
         let mut line = String::new();
         std::io::stdin().lock().read_line(&mut line)?;
         let line = line.trim_end_matches(['\r', '\n']);
-        (NewPassword::parse(line, line).map_err(anyhow::Error::msg)?, false)
+        (
+            NewPassword::parse(line, line).map_err(anyhow::Error::msg)?,
+            false,
+        )
     } else {
         (NewPassword::generate_temporary(), true)
     };
     let hash = password::hash_async(SecretString::from(password.expose().to_owned())).await?;
     let user = db::run(pool, move |conn| {
         let user = UserRow::insert(conn, &NewUser::new(&email, &name, role, &hash, temporary))?;
-        AuditEntry::record(conn, &cli_actor(), AuditAction::UserCreated, Some(&user.email), json!({ "role": role.as_str() }))?;
+        AuditEntry::record(
+            conn,
+            &cli_actor(),
+            AuditAction::UserCreated,
+            Some(&user.email),
+            json!({ "role": role.as_str() }),
+        )?;
         Ok::<_, anyhow::Error>(user)
     })
     .await?;
     println!("added {} ({}, {})", user.email, user.display_name, role);
     if temporary {
-        println!("temporary password (must be changed at first sign-in): {}", password.expose());
+        println!(
+            "temporary password (must be changed at first sign-in): {}",
+            password.expose()
+        );
     }
     Ok(())
 }
@@ -196,7 +213,10 @@ async fn list_users(pool: &PgPool) -> anyhow::Result<()> {
         println!("no users yet");
         return Ok(());
     }
-    println!("{:<36} {:<24} {:<9} {:<9} LAST LOGIN", "EMAIL", "NAME", "ROLE", "STATUS");
+    println!(
+        "{:<36} {:<24} {:<9} {:<9} LAST LOGIN",
+        "EMAIL", "NAME", "ROLE", "STATUS"
+    );
     for u in users {
         println!(
             "{:<36} {:<24} {:<9} {:<9} {}",
@@ -204,7 +224,9 @@ async fn list_users(pool: &PgPool) -> anyhow::Result<()> {
             u.display_name,
             u.role,
             if u.disabled { "disabled" } else { "active" },
-            u.last_login_at.map(|t| crate::web::format_time(&t)).unwrap_or_else(|| "never".into())
+            u.last_login_at
+                .map(|t| crate::web::format_time(&t))
+                .unwrap_or_else(|| "never".into())
         );
     }
     Ok(())
@@ -217,7 +239,13 @@ async fn disable_user(pool: &PgPool, email: &str) -> anyhow::Result<()> {
             .ok_or_else(|| anyhow::anyhow!("no user with email {email}"))?;
         UserRow::set_disabled(conn, user.id, true)?;
         let ended = UserRow::revoke_sessions(conn, user.id)?;
-        AuditEntry::record(conn, &cli_actor(), AuditAction::UserDisabled, Some(&user.email), json!({ "sessions_ended": ended }))?;
+        AuditEntry::record(
+            conn,
+            &cli_actor(),
+            AuditAction::UserDisabled,
+            Some(&user.email),
+            json!({ "sessions_ended": ended }),
+        )?;
         Ok::<_, anyhow::Error>(ended)
     })
     .await?;

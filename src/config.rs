@@ -91,8 +91,16 @@ impl SecretKey {
         let encoded = encoded.trim();
         let bytes = hex::decode(encoded)
             .ok()
-            .or_else(|| base64::engine::general_purpose::STANDARD.decode(encoded).ok())
-            .or_else(|| base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(encoded).ok())
+            .or_else(|| {
+                base64::engine::general_purpose::STANDARD
+                    .decode(encoded)
+                    .ok()
+            })
+            .or_else(|| {
+                base64::engine::general_purpose::URL_SAFE_NO_PAD
+                    .decode(encoded)
+                    .ok()
+            })
             .ok_or("must be hex or base64")?;
         if bytes.len() < SECRET_KEY_MIN_BYTES {
             return Err(format!(
@@ -152,7 +160,10 @@ impl Settings {
     /// Reads the settings from the process environment (after loading `.env` if present).
     pub fn from_env() -> Result<(Self, SecretKeySource), ConfigError> {
         let _ = dotenvy::dotenv();
-        Self::from_lookup(|name| std::env::var(name).ok(), Path::new(DEV_SECRET_KEY_PATH))
+        Self::from_lookup(
+            |name| std::env::var(name).ok(),
+            Path::new(DEV_SECRET_KEY_PATH),
+        )
     }
 
     /// Reads the settings through `lookup`; `key_file` is used when `SECRET_KEY` is unset.
@@ -161,8 +172,8 @@ impl Settings {
         key_file: &Path,
     ) -> Result<(Self, SecretKeySource), ConfigError> {
         let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
-        let database_url = get("DATABASE_URL")
-            .unwrap_or_else(|| "postgres://localhost/allegro_backup".to_owned());
+        let database_url =
+            get("DATABASE_URL").unwrap_or_else(|| "postgres://localhost/allegro_backup".to_owned());
         url::Url::parse(&database_url).map_err(|e| invalid("DATABASE_URL", e))?;
         let bind_addr: SocketAddr = get("BIND_ADDR")
             .unwrap_or_else(|| "127.0.0.1:8080".to_owned())
@@ -243,7 +254,10 @@ fn number(
         None => Ok(default),
         Some(v) => match v.trim().parse::<u32>() {
             Ok(n) if n > 0 => Ok(n),
-            _ => Err(invalid(var, format!("expected a positive number, got {v:?}"))),
+            _ => Err(invalid(
+                var,
+                format!("expected a positive number, got {v:?}"),
+            )),
         },
     }
 }
@@ -331,7 +345,9 @@ mod tests {
 
     #[test]
     fn a_short_secret_key_is_rejected_naming_the_variable() {
-        let err = settings_from(&[("SECRET_KEY", "abcd")]).err().map(|e| e.to_string());
+        let err = settings_from(&[("SECRET_KEY", "abcd")])
+            .err()
+            .map(|e| e.to_string());
         assert!(err.is_some_and(|e| e.starts_with("SECRET_KEY is invalid")));
     }
 
@@ -365,7 +381,9 @@ mod tests {
         let path = dir.join("secret.key");
         let (first, source) = load_or_generate_key(&path)?;
         assert_eq!(source, SecretKeySource::Generated(path.clone()));
-        let mode = fs::metadata(&path).map(|m| m.permissions().mode() & 0o777).ok();
+        let mode = fs::metadata(&path)
+            .map(|m| m.permissions().mode() & 0o777)
+            .ok();
         assert_eq!(mode, Some(0o600));
         let (second, source) = load_or_generate_key(&path)?;
         assert_eq!(source, SecretKeySource::KeyFile(path));

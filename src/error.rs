@@ -7,7 +7,10 @@ use actix_web::{
 };
 use askama::Template;
 
-use crate::{db::DbError, web::{page::PageContext, request_context}};
+use crate::{
+    db::DbError,
+    web::{page::PageContext, request_context},
+};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -24,7 +27,10 @@ pub enum AppError {
     #[error("{0}")]
     BadRequest(String),
     #[error("{message}")]
-    TooManyRequests { message: String, retry_after_secs: u64 },
+    TooManyRequests {
+        message: String,
+        retry_after_secs: u64,
+    },
     #[error("The database is unreachable right now. Try again in a moment.")]
     Unavailable(#[source] DbError),
     #[error("Something went wrong on our side.")]
@@ -101,7 +107,10 @@ impl ResponseError for AppError {
                 let location = if next.is_empty() || next == "/" {
                     "/login".to_owned()
                 } else {
-                    format!("/login?next={}", url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>())
+                    format!(
+                        "/login?next={}",
+                        url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
+                    )
                 };
                 return see_other(&location);
             }
@@ -124,7 +133,10 @@ impl ResponseError for AppError {
         };
         let mut response = HttpResponse::build(status);
         response.insert_header(header::ContentType::html());
-        if let AppError::TooManyRequests { retry_after_secs, .. } = self {
+        if let AppError::TooManyRequests {
+            retry_after_secs, ..
+        } = self
+        {
             response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
         }
         let mut response = response.body(page.render().unwrap_or_else(|_| self.to_string()));

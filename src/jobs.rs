@@ -30,7 +30,9 @@ pub fn spawn_housekeeping(pool: PgPool) -> tokio::task::JoinHandle<()> {
         loop {
             ticker.tick().await;
             match housekeeping(&pool).await {
-                Ok((sessions, failures)) => tracing::debug!(sessions, failures, "housekeeping done"),
+                Ok((sessions, failures)) => {
+                    tracing::debug!(sessions, failures, "housekeeping done")
+                }
                 Err(err) => tracing::warn!(error = %err, "housekeeping failed; retrying later"),
             }
         }

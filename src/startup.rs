@@ -20,8 +20,7 @@ use crate::{
     config::Settings,
     db::{self, DbError},
     error::AppError,
-    jobs,
-    routes,
+    jobs, routes,
     state::AppState,
     web::{
         htmx::htmx_responses,
@@ -47,7 +46,8 @@ impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         db::prepare(&settings.database_url).await?;
         let pool = db::build_pool(&settings.database_url, settings.db_pool_size)?;
-        let dummy_password_hash = password::hash_async(crate::auth::random_token(24).into()).await?;
+        let dummy_password_hash =
+            password::hash_async(crate::auth::random_token(24).into()).await?;
         let listener = TcpListener::bind(settings.bind_addr)?;
         let port = listener.local_addr()?.port();
         let setup_token = db::run(&pool, |conn| {
@@ -66,7 +66,12 @@ impl Application {
             dummy_password_hash: dummy_password_hash.into(),
         };
         let server = build_server(listener, state.clone())?;
-        Ok(Self { port, server, setup_link, state })
+        Ok(Self {
+            port,
+            server,
+            setup_link,
+            state,
+        })
     }
 
     pub fn port(&self) -> u16 {
@@ -147,12 +152,15 @@ async fn not_found() -> Result<actix_web::HttpResponse, AppError> {
 fn form_config() -> web::FormConfig {
     web::FormConfig::default()
         .limit(256 * 1024)
-        .error_handler(|err, _| AppError::BadRequest(format!("The form could not be read: {err}.")).into())
+        .error_handler(|err, _| {
+            AppError::BadRequest(format!("The form could not be read: {err}.")).into()
+        })
 }
 
 fn query_config() -> web::QueryConfig {
-    web::QueryConfig::default()
-        .error_handler(|err, _| AppError::BadRequest(format!("The address has invalid parameters: {err}.")).into())
+    web::QueryConfig::default().error_handler(|err, _| {
+        AppError::BadRequest(format!("The address has invalid parameters: {err}.")).into()
+    })
 }
 
 fn path_config() -> web::PathConfig {

@@ -9,7 +9,8 @@ const DEFAULT_FILTER: &str = "info,actix_server=warn,actix_web=warn";
 
 /// Installs the global subscriber (a no-op if one is already installed, e.g. in tests).
 pub fn init(format: LogFormat) {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(DEFAULT_FILTER));
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(DEFAULT_FILTER));
     let builder = fmt().with_env_filter(filter).with_target(false);
     let _ = match format {
         LogFormat::Pretty => builder.try_init(),

@@ -1,6 +1,7 @@
 //! CSRF protection for every state-changing request: the per-session token must come back in
 //! the `X-CSRF-Token` header (htmx, via `static/app.js`) or a `csrf_token` form field.
 
+use actix_session::SessionExt;
 use actix_web::{
     Error, HttpMessage,
     body::{EitherBody, MessageBody},
@@ -9,7 +10,6 @@ use actix_web::{
     middleware::Next,
     web::Bytes,
 };
-use actix_session::SessionExt;
 use subtle::ConstantTimeEq;
 
 use crate::{auth::TypedSession, error::AppError};
@@ -22,7 +22,10 @@ pub const CSRF_FIELD: &str = "csrf_token";
 const MAX_FORM_BYTES: usize = 256 * 1024;
 
 fn is_safe(method: &Method) -> bool {
-    matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE)
+    matches!(
+        *method,
+        Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE
+    )
 }
 
 /// Middleware: rejects unsafe requests without the session's token with 403.
@@ -31,7 +34,10 @@ pub async fn verify_csrf(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody + 'static>>, Error> {
     if is_safe(req.method()) {
-        return next.call(req).await.map(ServiceResponse::map_into_left_body);
+        return next
+            .call(req)
+            .await
+            .map(ServiceResponse::map_into_left_body);
     }
     let expected = TypedSession::from_session(req.get_session()).existing_csrf_token();
     let provided = match header_token(&req) {
@@ -49,9 +55,13 @@ pub async fn verify_csrf(
             had_token = provided.is_some(),
             "request rejected: missing or wrong CSRF token"
         );
-        return Ok(req.error_response(AppError::CsrfRejected).map_into_right_body());
+        return Ok(req
+            .error_response(AppError::CsrfRejected)
+            .map_into_right_body());
     }
-    next.call(req).await.map(ServiceResponse::map_into_left_body)
+    next.call(req)
+        .await
+        .map(ServiceResponse::map_into_left_body)
 }
 
 fn header_token(req: &ServiceRequest) -> Option<String> {
@@ -84,7 +94,8 @@ async fn read_body(req: &mut ServiceRequest) -> Result<Bytes, AppError> {
     let mut payload = req.take_payload();
     let mut body = actix_web::web::BytesMut::new();
     while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|_| AppError::BadRequest("The form could not be read.".to_owned()))?;
+        let chunk =
+            chunk.map_err(|_| AppError::BadRequest("The form could not be read.".to_owned()))?;
         if body.len() + chunk.len() > MAX_FORM_BYTES {
             return Err(AppError::BadRequest("The form is too large.".to_owned()));
         }

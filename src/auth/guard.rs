@@ -104,7 +104,10 @@ async fn authenticate(req: &HttpRequest, session: &TypedSession) -> Result<Curre
         session.log_out();
         return Err(login_required());
     }
-    let row = db::run(&state.pool, move |conn| UserRow::find(conn, user_id).map_err(AppError::from)).await?;
+    let row = db::run(&state.pool, move |conn| {
+        UserRow::find(conn, user_id).map_err(AppError::from)
+    })
+    .await?;
     let Some(row) = row.filter(|u| !u.disabled) else {
         session.log_out();
         return Err(login_required());

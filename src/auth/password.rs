@@ -64,7 +64,10 @@ mod tests {
     fn a_hash_verifies_only_its_own_password() -> Result<(), HashError> {
         let phc = hash("correct horse battery staple")?;
         assert!(phc.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
-        assert!(verify(&SecretString::from("correct horse battery staple"), &phc));
+        assert!(verify(
+            &SecretString::from("correct horse battery staple"),
+            &phc
+        ));
         assert!(!verify(&SecretString::from("wrong"), &phc));
         assert!(!verify(&SecretString::from("x"), "not a hash"));
         Ok(())

@@ -105,7 +105,12 @@ const FLASH_KEY: &str = "flash";
 impl TypedSession {
     /// Queues a message for the next rendered page.
     pub fn flash(&self, level: FlashLevel, message: impl Into<String>) {
-        let mut queued = self.0.get::<Vec<Flash>>(FLASH_KEY).ok().flatten().unwrap_or_default();
+        let mut queued = self
+            .0
+            .get::<Vec<Flash>>(FLASH_KEY)
+            .ok()
+            .flatten()
+            .unwrap_or_default();
         queued.push(Flash {
             level,
             message: message.into(),
@@ -117,6 +122,9 @@ impl TypedSession {
 
     /// Takes the queued messages (they are shown once).
     pub fn take_flashes(&self) -> Vec<Flash> {
-        self.0.remove_as::<Vec<Flash>>(FLASH_KEY).and_then(Result::ok).unwrap_or_default()
+        self.0
+            .remove_as::<Vec<Flash>>(FLASH_KEY)
+            .and_then(Result::ok)
+            .unwrap_or_default()
     }
 }

@@ -10,7 +10,10 @@ use serde_json::Value;
 
 use crate::{
     auth::{random_token, token_hash},
-    db::{self, DbError, PgPool, models::session::{NewSession, SessionRow}},
+    db::{
+        self, DbError, PgPool,
+        models::session::{NewSession, SessionRow},
+    },
 };
 
 /// Session-state key holding the signed-in user's id (JSON-encoded, as actix-session stores
@@ -122,7 +125,11 @@ impl SessionStore for PgSessionStore {
         }
     }
 
-    async fn update_ttl(&self, session_key: &SessionKey, ttl: &Duration) -> Result<(), anyhow::Error> {
+    async fn update_ttl(
+        &self,
+        session_key: &SessionKey,
+        ttl: &Duration,
+    ) -> Result<(), anyhow::Error> {
         let key_hash = token_hash(session_key.as_ref());
         let expires_at = expiry(ttl);
         db::run(&self.pool, move |conn| {

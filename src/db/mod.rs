@@ -146,7 +146,8 @@ mod tests {
 
     #[test]
     fn the_maintenance_url_keeps_host_and_credentials() -> Result<(), DbError> {
-        let (url, name) = split_database_url("postgres://u:p@db:5433/allegro_backup?sslmode=require")?;
+        let (url, name) =
+            split_database_url("postgres://u:p@db:5433/allegro_backup?sslmode=require")?;
         assert_eq!(url, "postgres://u:p@db:5433/postgres?sslmode=require");
         assert_eq!(name, "allegro_backup");
         Ok(())

@@ -14,10 +14,15 @@ impl Email {
             return Err("Enter an email address.".to_owned());
         }
         if normalized.len() > MAX_LEN {
-            return Err(format!("An email address has at most {MAX_LEN} characters."));
+            return Err(format!(
+                "An email address has at most {MAX_LEN} characters."
+            ));
         }
         let valid = email_address::EmailAddress::from_str(&normalized).is_ok()
-            && normalized.split('@').nth(1).is_some_and(|d| d.contains('.') || d == "localhost");
+            && normalized
+                .split('@')
+                .nth(1)
+                .is_some_and(|d| d.contains('.') || d == "localhost");
         if !valid {
             return Err(format!("“{}” is not a valid email address.", raw.trim()));
         }
@@ -49,7 +54,15 @@ mod tests {
 
     #[test]
     fn malformed_addresses_are_rejected() {
-        for bad in ["", "   ", "anna", "anna@", "@example.com", "a b@example.com", "anna@example"] {
+        for bad in [
+            "",
+            "   ",
+            "anna",
+            "anna@",
+            "@example.com",
+            "a b@example.com",
+            "anna@example",
+        ] {
             assert!(Email::parse(bad).is_err(), "{bad:?} should be rejected");
         }
         assert!(Email::parse(&format!("{}@example.com", "a".repeat(250))).is_err());

@@ -44,7 +44,10 @@ mod tests {
 
     #[test]
     fn names_are_trimmed_and_checked() {
-        assert_eq!(DisplayName::parse("  Anna  ").map(|n| n.to_string()), Ok("Anna".into()));
+        assert_eq!(
+            DisplayName::parse("  Anna  ").map(|n| n.to_string()),
+            Ok("Anna".into())
+        );
         assert!(DisplayName::parse("   ").is_err());
         assert!(DisplayName::parse("a\u{0}b").is_err());
         assert!(DisplayName::parse(&"ł".repeat(101)).is_err());

@@ -19,7 +19,10 @@ use crate::{
     domain::{NewPassword, PASSWORD_MIN_CHARS},
     error::{AppError, see_other},
     state::AppState,
-    web::{page::{Nav, PageContext}, render},
+    web::{
+        page::{Nav, PageContext},
+        render,
+    },
 };
 
 use super::actor;
@@ -42,7 +45,10 @@ async fn password_page(
 ) -> Result<HttpResponse, AppError> {
     let user_id = auth.user.id;
     let (row, sessions) = db::run(&state.pool, move |conn| {
-        Ok::<_, AppError>((UserRow::find(conn, user_id)?, SessionRow::count_for_user(conn, user_id)?))
+        Ok::<_, AppError>((
+            UserRow::find(conn, user_id)?,
+            SessionRow::count_for_user(conn, user_id)?,
+        ))
     })
     .await?;
     render(
@@ -86,7 +92,9 @@ pub async fn password_change(
     let form = form.into_inner();
     let user_id = auth.user.id;
     let current_hash = db::run(&state.pool, move |conn| {
-        UserRow::find(conn, user_id)?.map(|u| u.password_hash).ok_or(AppError::NotFound)
+        UserRow::find(conn, user_id)?
+            .map(|u| u.password_hash)
+            .ok_or(AppError::NotFound)
     })
     .await?;
     let current_ok = password::verify_async(
@@ -120,14 +128,22 @@ pub async fn password_change(
     db::run(&state.pool, move |conn| {
         UserRow::set_password(conn, user_id, &hash, false)?;
         let ended = UserRow::revoke_sessions(conn, user_id)?;
-        AuditEntry::record(conn, &actor, AuditAction::PasswordChanged, Some(actor.email.as_deref().unwrap_or_default()),
-            json!({ "other_sessions_ended": ended.saturating_sub(1) }))
-            .map_err(AppError::from)
+        AuditEntry::record(
+            conn,
+            &actor,
+            AuditAction::PasswordChanged,
+            Some(actor.email.as_deref().unwrap_or_default()),
+            json!({ "other_sessions_ended": ended.saturating_sub(1) }),
+        )
+        .map_err(AppError::from)
     })
     .await?;
     // The store no longer has this session; renewing saves its state under a fresh id.
     auth.session.renew();
-    auth.session.flash(FlashLevel::Success, "Your password has been changed. Other devices were signed out.");
+    auth.session.flash(
+        FlashLevel::Success,
+        "Your password has been changed. Other devices were signed out.",
+    );
     Ok(see_other("/"))
 }
 
@@ -141,8 +157,14 @@ pub async fn logout_everywhere(
     let user_id = auth.user.id;
     db::run(&state.pool, move |conn| {
         let ended = UserRow::revoke_sessions(conn, user_id)?;
-        AuditEntry::record(conn, &actor, AuditAction::LogoutEverywhere, None, json!({ "sessions_ended": ended }))
-            .map_err(AppError::from)
+        AuditEntry::record(
+            conn,
+            &actor,
+            AuditAction::LogoutEverywhere,
+            None,
+            json!({ "sessions_ended": ended }),
+        )
+        .map_err(AppError::from)
     })
     .await?;
     auth.session.log_out();

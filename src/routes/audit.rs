@@ -12,7 +12,12 @@ use crate::{
     },
     error::AppError,
     state::AppState,
-    web::{format_time, htmx::is_htmx, ok, page::{Nav, PageContext}},
+    web::{
+        format_time,
+        htmx::is_htmx,
+        ok,
+        page::{Nav, PageContext},
+    },
 };
 
 const PAGE_SIZE: i64 = 50;
@@ -75,21 +80,29 @@ impl AuditQuery {
     fn filter(&self) -> Result<AuditFilter, AppError> {
         let action = match self.action.trim() {
             "" => None,
-            a => Some(AuditAction::parse(a).ok_or_else(|| {
-                AppError::BadRequest(format!("Unknown action “{a}”."))
-            })?),
+            a => Some(
+                AuditAction::parse(a)
+                    .ok_or_else(|| AppError::BadRequest(format!("Unknown action “{a}”.")))?,
+            ),
         };
-        let before = match self.before.trim() {
-            "" => None,
-            b => Some(b.parse::<i64>().ok().filter(|n| *n > 0).ok_or_else(|| {
-                AppError::BadRequest("The page cursor is not valid.".to_owned())
-            })?),
-        };
+        let before =
+            match self.before.trim() {
+                "" => None,
+                b => Some(b.parse::<i64>().ok().filter(|n| *n > 0).ok_or_else(|| {
+                    AppError::BadRequest("The page cursor is not valid.".to_owned())
+                })?),
+            };
         let actor = Some(self.actor.trim().to_owned()).filter(|a| !a.is_empty());
         if actor.as_ref().is_some_and(|a| a.chars().count() > 254) {
-            return Err(AppError::BadRequest("The actor filter is too long.".to_owned()));
+            return Err(AppError::BadRequest(
+                "The actor filter is too long.".to_owned(),
+            ));
         }
-        Ok(AuditFilter { action, actor, before })
+        Ok(AuditFilter {
+            action,
+            actor,
+            before,
+        })
     }
 }
 
@@ -104,7 +117,10 @@ pub async fn audit_index(
     let filter = query.filter()?;
     let entries = {
         let filter = filter.clone();
-        db::run(&state.pool, move |conn| AuditEntry::page(conn, &filter, PAGE_SIZE).map_err(AppError::from)).await?
+        db::run(&state.pool, move |conn| {
+            AuditEntry::page(conn, &filter, PAGE_SIZE).map_err(AppError::from)
+        })
+        .await?
     };
     let next_query = (entries.len() as i64 == PAGE_SIZE)
         .then(|| entries.last().map(|e| e.id))
@@ -125,7 +141,10 @@ pub async fn audit_index(
     }
     ok(&AuditPage {
         page: auth.page.at(Nav::Audit),
-        actions: AuditAction::ALL.iter().map(|a| (a.as_str(), a.as_str().replace('_', " "))).collect(),
+        actions: AuditAction::ALL
+            .iter()
+            .map(|a| (a.as_str(), a.as_str().replace('_', " ")))
+            .collect(),
         action: query.action.trim().to_owned(),
         actor: query.actor.trim().to_owned(),
         results,

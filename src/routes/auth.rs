@@ -8,7 +8,9 @@ use serde_json::json;
 
 use crate::{
     auth::{
-        TypedSession, guard::safe_next, password,
+        TypedSession,
+        guard::safe_next,
+        password,
         throttle::{self, Verdict},
     },
     db::{
@@ -21,7 +23,11 @@ use crate::{
     },
     error::{AppError, see_other},
     state::AppState,
-    web::{client_ip::peer_ip, page::{AnonymousPage, PageContext}, render},
+    web::{
+        client_ip::peer_ip,
+        page::{AnonymousPage, PageContext},
+        render,
+    },
 };
 
 /// The one message for a wrong email and a wrong password alike.
@@ -92,7 +98,11 @@ pub async fn login(
     state: web::Data<AppState>,
     form: web::Form<LoginForm>,
 ) -> Result<HttpResponse, AppError> {
-    let LoginForm { email, password, next } = form.into_inner();
+    let LoginForm {
+        email,
+        password,
+        next,
+    } = form.into_inner();
     let email = email.trim().to_lowercase();
     let next = safe_next(Some(&next));
     let reshow = |status: StatusCode, error: String| {
@@ -108,7 +118,10 @@ pub async fn login(
         )
     };
     if email.is_empty() || password.is_empty() || email.chars().count() > 254 {
-        return reshow(StatusCode::BAD_REQUEST, "Enter your email and password.".to_owned());
+        return reshow(
+            StatusCode::BAD_REQUEST,
+            "Enter your email and password.".to_owned(),
+        );
     }
     let ip = peer_ip(&req);
     let verdict = {
@@ -123,7 +136,10 @@ pub async fn login(
     }
     let user = {
         let email = email.clone();
-        db::run(&state.pool, move |conn| UserRow::find_by_email(conn, &email).map_err(AppError::from)).await?
+        db::run(&state.pool, move |conn| {
+            UserRow::find_by_email(conn, &email).map_err(AppError::from)
+        })
+        .await?
     };
     let matched = password::verify_async(
         SecretString::from(password),
@@ -209,7 +225,8 @@ pub async fn signed_in(
     db::run(&state.pool, move |conn| {
         UserRow::record_login(conn, user_id)?;
         LoginFailure::clear_email(conn, actor.email.as_deref().unwrap_or_default())?;
-        AuditEntry::record(conn, &actor, AuditAction::Login, None, json!({})).map_err(AppError::from)
+        AuditEntry::record(conn, &actor, AuditAction::Login, None, json!({}))
+            .map_err(AppError::from)
     })
     .await
 }
@@ -224,7 +241,11 @@ pub async fn logout(
         let ip = peer_ip(&req);
         db::run(&state.pool, move |conn| {
             let email = UserRow::find(conn, user_id)?.map(|u| u.email);
-            let actor = Actor { user_id: Some(user_id), email, ip: Some(ip) };
+            let actor = Actor {
+                user_id: Some(user_id),
+                email,
+                ip: Some(ip),
+            };
             AuditEntry::record(conn, &actor, AuditAction::Logout, None, json!({}))
                 .map_err(AppError::from)
         })

@@ -6,7 +6,10 @@ use askama::Template;
 use crate::{
     auth::{AnyUser, RequireRole},
     error::AppError,
-    web::{ok, page::{Nav, PageContext}},
+    web::{
+        ok,
+        page::{Nav, PageContext},
+    },
 };
 
 #[derive(Template)]
@@ -17,7 +20,9 @@ pub struct DashboardPage {
 
 /// `GET /`
 pub async fn dashboard(auth: RequireRole<AnyUser>) -> Result<HttpResponse, AppError> {
-    ok(&DashboardPage { page: auth.page.at(Nav::Dashboard) })
+    ok(&DashboardPage {
+        page: auth.page.at(Nav::Dashboard),
+    })
 }
 
 /// An honest placeholder for an area that is not built yet.

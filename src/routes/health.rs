@@ -15,7 +15,7 @@ pub async fn health() -> HttpResponse {
 
 /// `GET /ready`: the database answers and every migration has been applied.
 pub async fn ready(state: web::Data<AppState>) -> HttpResponse {
-    let outcome = db::run(&state.pool, |conn| db::migrations_applied(conn)).await;
+    let outcome = db::run(&state.pool, db::migrations_applied).await;
     match outcome {
         Ok(true) => HttpResponse::Ok().json(json!({
             "status": "ready", "database": "ok", "migrations": "applied"

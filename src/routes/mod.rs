@@ -29,10 +29,19 @@ pub fn configure_pages(cfg: &mut web::ServiceConfig) {
         .route("/users/{id}/role", web::post().to(users::user_change_role))
         .route("/users/{id}/disable", web::post().to(users::user_disable))
         .route("/users/{id}/enable", web::post().to(users::user_enable))
-        .route("/users/{id}/reset-password", web::post().to(users::user_reset_password))
+        .route(
+            "/users/{id}/reset-password",
+            web::post().to(users::user_reset_password),
+        )
         .route("/account/password", web::get().to(account::password_form))
-        .route("/account/password", web::post().to(account::password_change))
-        .route("/account/logout-everywhere", web::post().to(account::logout_everywhere))
+        .route(
+            "/account/password",
+            web::post().to(account::password_change),
+        )
+        .route(
+            "/account/logout-everywhere",
+            web::post().to(account::logout_everywhere),
+        )
         .route("/audit", web::get().to(audit::audit_index));
 }
 

@@ -7,7 +7,10 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::{
-    auth::{TypedSession, password, setup::{self, SetupError}},
+    auth::{
+        TypedSession, password,
+        setup::{self, SetupError},
+    },
     db::{
         self,
         models::audit::{Actor, AuditAction, AuditEntry},
@@ -16,7 +19,7 @@ use crate::{
     error::{AppError, see_other},
     routes::auth::signed_in,
     state::AppState,
-    web::{client_ip::peer_ip, page::{AnonymousPage, PageContext}, render},
+    web::{client_ip::peer_ip, page::PageContext, render},
 };
 
 #[derive(Template)]
@@ -43,12 +46,16 @@ async fn ensure_usable(state: &AppState, token: &str) -> Result<(), AppError> {
     })
     .await?;
     // Without a valid token the page does not exist.
-    if usable { Ok(()) } else { Err(AppError::NotFound) }
+    if usable {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
 }
 
 /// `GET /setup?token=…`
 pub async fn setup_form(
-    page: AnonymousPage,
+    session: TypedSession,
     state: web::Data<AppState>,
     query: web::Query<SetupQuery>,
 ) -> Result<HttpResponse, AppError> {
@@ -56,7 +63,7 @@ pub async fn setup_form(
     render(
         StatusCode::OK,
         &SetupPage {
-            page: page.0,
+            page: PageContext::for_session(&session, None)?,
             token: query.into_inner().token,
             email: String::new(),
             name: String::new(),
@@ -83,7 +90,6 @@ pub struct SetupForm {
 /// `POST /setup`
 pub async fn setup(
     req: HttpRequest,
-    page: AnonymousPage,
     session: TypedSession,
     state: web::Data<AppState>,
     form: web::Form<SetupForm>,
@@ -94,11 +100,14 @@ pub async fn setup(
     let name = DisplayName::parse(&form.name);
     let password = NewPassword::parse(&form.password, &form.password_confirm);
     let (Ok(email), Ok(name), Ok(password)) = (&email, &name, &password) else {
-        let errors = [email.err(), name.err(), password.err()].into_iter().flatten().collect();
+        let errors = [email.err(), name.err(), password.err()]
+            .into_iter()
+            .flatten()
+            .collect();
         return render(
             StatusCode::BAD_REQUEST,
             &SetupPage {
-                page: page.0,
+                page: PageContext::for_session(&session, None)?,
                 token: form.token,
                 email: form.email,
                 name: form.name,
@@ -113,16 +122,30 @@ pub async fn setup(
     let (token, email, name) = (form.token, email.clone(), name.clone());
     let ip = peer_ip(&req);
     let user = db::run(&state.pool, move |conn| {
-        let user = setup::create_first_admin(conn, &token, &email, &name, &hash).map_err(|e| match e {
-            SetupError::LinkInvalid => AppError::NotFound,
-            other => AppError::unexpected(other),
-        })?;
-        let actor = Actor { user_id: Some(user.id), email: Some(user.email.clone()), ip: Some(ip) };
-        AuditEntry::record(conn, &actor, AuditAction::SetupCompleted, Some(&user.email), json!({}))?;
+        let user =
+            setup::create_first_admin(conn, &token, &email, &name, &hash).map_err(|e| match e {
+                SetupError::LinkInvalid => AppError::NotFound,
+                other => AppError::unexpected(other),
+            })?;
+        let actor = Actor {
+            user_id: Some(user.id),
+            email: Some(user.email.clone()),
+            ip: Some(ip),
+        };
+        AuditEntry::record(
+            conn,
+            &actor,
+            AuditAction::SetupCompleted,
+            Some(&user.email),
+            json!({}),
+        )?;
         Ok::<_, AppError>(user)
     })
     .await?;
-    tracing::info!(user.id = user.id, "first admin created through the setup link");
+    tracing::info!(
+        user.id = user.id,
+        "first admin created through the setup link"
+    );
     signed_in(&state, &session, &user, peer_ip(&req)).await?;
     session.flash(
         crate::auth::session::FlashLevel::Success,

@@ -20,7 +20,13 @@ use crate::{
     domain::{DisplayName, Email, NewPassword, Role},
     error::{AppError, see_other},
     state::AppState,
-    web::{format_time, htmx::is_htmx, ok, page::{Nav, PageContext}, render},
+    web::{
+        format_time,
+        htmx::is_htmx,
+        ok,
+        page::{Nav, PageContext},
+        render,
+    },
 };
 
 use super::actor;
@@ -43,7 +49,11 @@ impl UserView {
             id: row.id,
             role: row.role(),
             is_self: row.id == current_user_id,
-            last_login: row.last_login_at.as_ref().map(format_time).unwrap_or_else(|| "never".to_owned()),
+            last_login: row
+                .last_login_at
+                .as_ref()
+                .map(format_time)
+                .unwrap_or_else(|| "never".to_owned()),
             email: row.email,
             name: row.display_name,
             disabled: row.disabled,
@@ -92,7 +102,10 @@ async fn users_page(
     errors: Vec<String>,
     revealed: Option<Revealed>,
 ) -> Result<UsersPage, AppError> {
-    let rows = db::run(&state.pool, |conn| UserRow::list(conn).map_err(AppError::from)).await?;
+    let rows = db::run(&state.pool, |conn| {
+        UserRow::list(conn).map_err(AppError::from)
+    })
+    .await?;
     let me = auth.user.id;
     Ok(UsersPage {
         page: auth.page.at(Nav::Users),
@@ -109,7 +122,17 @@ pub async fn users_index(
     auth: RequireRole<Admin>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    ok(&users_page(&state, auth, NewUserFields { role: "viewer".into(), ..Default::default() }, vec![], None).await?)
+    ok(&users_page(
+        &state,
+        auth,
+        NewUserFields {
+            role: "viewer".into(),
+            ..Default::default()
+        },
+        vec![],
+        None,
+    )
+    .await?)
 }
 
 #[derive(Deserialize)]
@@ -130,10 +153,17 @@ pub async fn user_create(
     form: web::Form<NewUserForm>,
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
-    let fields = NewUserFields { email: form.email.clone(), name: form.name.clone(), role: form.role.clone() };
+    let fields = NewUserFields {
+        email: form.email.clone(),
+        name: form.name.clone(),
+        role: form.role.clone(),
+    };
     let email = Email::parse(&form.email);
     let name = if form.name.trim().is_empty() {
-        email.as_ref().map(DisplayName::from_email).map_err(|_| String::new())
+        email
+            .as_ref()
+            .map(DisplayName::from_email)
+            .map_err(|_| String::new())
     } else {
         DisplayName::parse(&form.name)
     };
@@ -157,7 +187,13 @@ pub async fn user_create(
     let created = db::run(&state.pool, move |conn| {
         let result = conn.transaction(|conn| {
             let user = UserRow::insert(conn, &NewUser::new(&email, &name, role, &hash, true))?;
-            AuditEntry::record(conn, &actor, AuditAction::UserCreated, Some(&user.email), json!({ "role": role.as_str() }))?;
+            AuditEntry::record(
+                conn,
+                &actor,
+                AuditAction::UserCreated,
+                Some(&user.email),
+                json!({ "role": role.as_str() }),
+            )?;
             Ok::<_, CreateUserError>(user)
         });
         match result {
@@ -169,8 +205,22 @@ pub async fn user_create(
     .await?;
     match created {
         Ok(user) => {
-            let revealed = Revealed { email: user.email, password: temporary.expose().to_owned(), created: true };
-            let page = users_page(&state, auth, NewUserFields { role: "viewer".into(), ..Default::default() }, vec![], Some(revealed)).await?;
+            let revealed = Revealed {
+                email: user.email,
+                password: temporary.expose().to_owned(),
+                created: true,
+            };
+            let page = users_page(
+                &state,
+                auth,
+                NewUserFields {
+                    role: "viewer".into(),
+                    ..Default::default()
+                },
+                vec![],
+                Some(revealed),
+            )
+            .await?;
             render(StatusCode::CREATED, &page)
         }
         Err(message) => {
@@ -198,7 +248,10 @@ where
     db::run(&state.pool, move |conn| {
         conn.transaction(|conn| {
             // Serialise user changes so two admins cannot both remove "the other" last admin.
-            diesel::RunQueryDsl::execute(diesel::sql_query("LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE"), conn)?;
+            diesel::RunQueryDsl::execute(
+                diesel::sql_query("LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE"),
+                conn,
+            )?;
             let target = UserRow::find(conn, id)?.ok_or(AppError::NotFound)?;
             change(conn, &target, &actor)?;
             UserRow::find(conn, id)?.ok_or(AppError::NotFound)
@@ -209,11 +262,20 @@ where
 
 /// True when `target` is the only enabled admin.
 fn is_last_admin(conn: &mut PgConnection, target: &UserRow) -> Result<bool, AppError> {
-    Ok(target.role() == Role::Admin && !target.disabled && UserRow::count_active_admins(conn)? <= 1)
+    Ok(
+        target.role() == Role::Admin
+            && !target.disabled
+            && UserRow::count_active_admins(conn)? <= 1,
+    )
 }
 
 /// Answers a row action: the updated row for htmx, a redirect with a flash otherwise.
-fn row_response(auth: RequireRole<Admin>, req: &HttpRequest, user: UserRow, message: String) -> Result<HttpResponse, AppError> {
+fn row_response(
+    auth: RequireRole<Admin>,
+    req: &HttpRequest,
+    user: UserRow,
+    message: String,
+) -> Result<HttpResponse, AppError> {
     if is_htmx(req) {
         return ok(&UserRowPartial {
             user: UserView::new(user, auth.user.id),
@@ -240,18 +302,30 @@ pub async fn user_change_role(
     form: web::Form<RoleForm>,
 ) -> Result<HttpResponse, AppError> {
     let role: Role = form.role.parse().map_err(AppError::BadRequest)?;
-    let user = change_user(&state, actor(&auth.user, &req), path.into_inner(), move |conn, target, actor| {
-        if target.role() == role {
-            return Ok(());
-        }
-        if role != Role::Admin && is_last_admin(conn, target)? {
-            return Err(refuse("The last admin cannot lose the admin role. Make someone else admin first."));
-        }
-        UserRow::set_role(conn, target.id, role)?;
-        AuditEntry::record(conn, actor, AuditAction::UserRoleChanged, Some(&target.email),
-            json!({ "from": target.role, "to": role.as_str() }))?;
-        Ok(())
-    })
+    let user = change_user(
+        &state,
+        actor(&auth.user, &req),
+        path.into_inner(),
+        move |conn, target, actor| {
+            if target.role() == role {
+                return Ok(());
+            }
+            if role != Role::Admin && is_last_admin(conn, target)? {
+                return Err(refuse(
+                    "The last admin cannot lose the admin role. Make someone else admin first.",
+                ));
+            }
+            UserRow::set_role(conn, target.id, role)?;
+            AuditEntry::record(
+                conn,
+                actor,
+                AuditAction::UserRoleChanged,
+                Some(&target.email),
+                json!({ "from": target.role, "to": role.as_str() }),
+            )?;
+            Ok(())
+        },
+    )
     .await?;
     let message = format!("{} is now {}.", user.email, role.label());
     row_response(auth, &req, user, message)
@@ -265,18 +339,29 @@ pub async fn user_disable(
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let me = auth.user.id;
-    let user = change_user(&state, actor(&auth.user, &req), path.into_inner(), move |conn, target, actor| {
-        if target.id == me {
-            return Err(refuse("You cannot disable your own account."));
-        }
-        if is_last_admin(conn, target)? {
-            return Err(refuse("The last admin cannot be disabled."));
-        }
-        UserRow::set_disabled(conn, target.id, true)?;
-        let ended = UserRow::revoke_sessions(conn, target.id)?;
-        AuditEntry::record(conn, actor, AuditAction::UserDisabled, Some(&target.email), json!({ "sessions_ended": ended }))?;
-        Ok(())
-    })
+    let user = change_user(
+        &state,
+        actor(&auth.user, &req),
+        path.into_inner(),
+        move |conn, target, actor| {
+            if target.id == me {
+                return Err(refuse("You cannot disable your own account."));
+            }
+            if is_last_admin(conn, target)? {
+                return Err(refuse("The last admin cannot be disabled."));
+            }
+            UserRow::set_disabled(conn, target.id, true)?;
+            let ended = UserRow::revoke_sessions(conn, target.id)?;
+            AuditEntry::record(
+                conn,
+                actor,
+                AuditAction::UserDisabled,
+                Some(&target.email),
+                json!({ "sessions_ended": ended }),
+            )?;
+            Ok(())
+        },
+    )
     .await?;
     let message = format!("{} is disabled and signed out everywhere.", user.email);
     row_response(auth, &req, user, message)
@@ -289,11 +374,22 @@ pub async fn user_enable(
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let user = change_user(&state, actor(&auth.user, &req), path.into_inner(), |conn, target, actor| {
-        UserRow::set_disabled(conn, target.id, false)?;
-        AuditEntry::record(conn, actor, AuditAction::UserEnabled, Some(&target.email), json!({}))?;
-        Ok(())
-    })
+    let user = change_user(
+        &state,
+        actor(&auth.user, &req),
+        path.into_inner(),
+        |conn, target, actor| {
+            UserRow::set_disabled(conn, target.id, false)?;
+            AuditEntry::record(
+                conn,
+                actor,
+                AuditAction::UserEnabled,
+                Some(&target.email),
+                json!({}),
+            )?;
+            Ok(())
+        },
+    )
     .await?;
     let message = format!("{} can sign in again.", user.email);
     row_response(auth, &req, user, message)
@@ -312,17 +408,42 @@ pub async fn user_reset_password(
         .await
         .map_err(AppError::unexpected)?;
     let me = auth.user.id;
-    let user = change_user(&state, actor(&auth.user, &req), path.into_inner(), move |conn, target, actor| {
-        if target.id == me {
-            return Err(refuse("Change your own password on your account page."));
-        }
-        UserRow::set_password(conn, target.id, &hash, true)?;
-        UserRow::revoke_sessions(conn, target.id)?;
-        AuditEntry::record(conn, actor, AuditAction::UserPasswordReset, Some(&target.email), json!({}))?;
-        Ok(())
-    })
+    let user = change_user(
+        &state,
+        actor(&auth.user, &req),
+        path.into_inner(),
+        move |conn, target, actor| {
+            if target.id == me {
+                return Err(refuse("Change your own password on your account page."));
+            }
+            UserRow::set_password(conn, target.id, &hash, true)?;
+            UserRow::revoke_sessions(conn, target.id)?;
+            AuditEntry::record(
+                conn,
+                actor,
+                AuditAction::UserPasswordReset,
+                Some(&target.email),
+                json!({}),
+            )?;
+            Ok(())
+        },
+    )
     .await?;
-    let revealed = Revealed { email: user.email, password: temporary.expose().to_owned(), created: false };
-    let page = users_page(&state, auth, NewUserFields { role: "viewer".into(), ..Default::default() }, vec![], Some(revealed)).await?;
+    let revealed = Revealed {
+        email: user.email,
+        password: temporary.expose().to_owned(),
+        created: false,
+    };
+    let page = users_page(
+        &state,
+        auth,
+        NewUserFields {
+            role: "viewer".into(),
+            ..Default::default()
+        },
+        vec![],
+        Some(revealed),
+    )
+    .await?;
     ok(&page)
 }

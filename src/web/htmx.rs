@@ -1,13 +1,13 @@
 //! htmx support: detecting htmx requests, and a middleware that turns redirects and error
 //! pages into what htmx understands (`HX-Redirect`, a toast swapped into `#toasts`).
 
+use actix_web::middleware::Next;
 use actix_web::{
     Error, HttpRequest, HttpResponse,
     body::{BoxBody, EitherBody, MessageBody},
     dev::{ServiceRequest, ServiceResponse},
     http::{StatusCode, header},
 };
-use actix_web::middleware::Next;
 use askama::Template;
 
 use crate::{error::ErrorMessage, web::request_context};
@@ -36,10 +36,7 @@ pub async fn htmx_responses(
     }
     let status = response.status();
     if status.is_redirection() {
-        let location = response
-            .headers()
-            .get(header::LOCATION)
-            .cloned();
+        let location = response.headers().get(header::LOCATION).cloned();
         if let Some(location) = location {
             let (req, _) = response.into_parts();
             let res = HttpResponse::Ok()

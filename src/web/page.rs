@@ -6,10 +6,7 @@ use std::future::{Ready, ready};
 use actix_web::{FromRequest, HttpRequest, dev::Payload};
 
 use crate::{
-    auth::{
-        CurrentUser, TypedSession,
-        session::Flash,
-    },
+    auth::{CurrentUser, TypedSession, session::Flash},
     domain::Role,
     error::AppError,
 };
@@ -68,7 +65,10 @@ pub struct PageContext {
 
 impl PageContext {
     /// The context of a page seen by `user` in `session`.
-    pub fn for_session(session: &TypedSession, user: Option<&CurrentUser>) -> Result<Self, AppError> {
+    pub fn for_session(
+        session: &TypedSession,
+        user: Option<&CurrentUser>,
+    ) -> Result<Self, AppError> {
         Ok(Self {
             csrf_token: session.csrf_token().map_err(AppError::unexpected)?,
             user: user.map(|u| NavUser {
@@ -89,7 +89,11 @@ impl PageContext {
 
     /// `aria-current` value for a navigation link named `name` (see `Nav::name`).
     pub fn current(&self, name: &str) -> &'static str {
-        if self.nav.name() == name { "page" } else { "false" }
+        if self.nav.name() == name {
+            "page"
+        } else {
+            "false"
+        }
     }
 
     pub fn is_admin(&self) -> bool {

@@ -72,9 +72,5 @@ impl RootSpanBuilder for RequestSpan {
         )
     }
 
-    fn on_request_end<B: MessageBody>(
-        _span: Span,
-        _outcome: &Result<ServiceResponse<B>, Error>,
-    ) {
-    }
+    fn on_request_end<B: MessageBody>(_span: Span, _outcome: &Result<ServiceResponse<B>, Error>) {}
 }

@@ -9,10 +9,26 @@ pub const HTMX_FILE: &str = "htmx-2.0.11.min.js";
 
 /// (name, content type, bytes) of every file under `static/`.
 const FILES: &[(&str, &str, &[u8])] = &[
-    (HTMX_FILE, "text/javascript; charset=utf-8", include_bytes!("../../static/htmx-2.0.11.min.js")),
-    ("app.css", "text/css; charset=utf-8", include_bytes!("../../static/app.css")),
-    ("app.js", "text/javascript; charset=utf-8", include_bytes!("../../static/app.js")),
-    ("favicon.svg", "image/svg+xml", include_bytes!("../../static/favicon.svg")),
+    (
+        HTMX_FILE,
+        "text/javascript; charset=utf-8",
+        include_bytes!("../../static/htmx-2.0.11.min.js"),
+    ),
+    (
+        "app.css",
+        "text/css; charset=utf-8",
+        include_bytes!("../../static/app.css"),
+    ),
+    (
+        "app.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../../static/app.js"),
+    ),
+    (
+        "favicon.svg",
+        "image/svg+xml",
+        include_bytes!("../../static/favicon.svg"),
+    ),
 ];
 
 /// `GET /static/{file}`. Assets are versioned by the release (`?v=`), so they may be cached.

@@ -28,7 +28,10 @@ impl LoginFailure {
         login_failures::table
             .filter(login_failures::email.eq(email))
             .filter(login_failures::failed_at.gt(since))
-            .select((diesel::dsl::count_star(), diesel::dsl::max(login_failures::failed_at)))
+            .select((
+                diesel::dsl::count_star(),
+                diesel::dsl::max(login_failures::failed_at),
+            ))
             .first::<(i64, Option<DateTime<Utc>>)>(conn)
             .map(|(count, latest)| FailureStats { count, latest })
     }
@@ -41,7 +44,10 @@ impl LoginFailure {
         login_failures::table
             .filter(login_failures::ip.eq(ip))
             .filter(login_failures::failed_at.gt(since))
-            .select((diesel::dsl::count_star(), diesel::dsl::max(login_failures::failed_at)))
+            .select((
+                diesel::dsl::count_star(),
+                diesel::dsl::max(login_failures::failed_at),
+            ))
             .first::<(i64, Option<DateTime<Utc>>)>(conn)
             .map(|(count, latest)| FailureStats { count, latest })
     }

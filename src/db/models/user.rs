@@ -104,7 +104,11 @@ impl UserRow {
     pub fn list(conn: &mut PgConnection) -> QueryResult<Vec<UserRow>> {
         users::table
             .select(UserRow::as_select())
-            .order((users::disabled.asc(), users::display_name.asc(), users::id.asc()))
+            .order((
+                users::disabled.asc(),
+                users::display_name.asc(),
+                users::id.asc(),
+            ))
             .load(conn)
     }
 
@@ -130,13 +134,19 @@ impl UserRow {
 
     pub fn set_role(conn: &mut PgConnection, id: UserId, role: Role) -> QueryResult<usize> {
         diesel::update(users::table.find(id))
-            .set((users::role.eq(role.as_str()), users::updated_at.eq(diesel::dsl::now)))
+            .set((
+                users::role.eq(role.as_str()),
+                users::updated_at.eq(diesel::dsl::now),
+            ))
             .execute(conn)
     }
 
     pub fn set_disabled(conn: &mut PgConnection, id: UserId, disabled: bool) -> QueryResult<usize> {
         diesel::update(users::table.find(id))
-            .set((users::disabled.eq(disabled), users::updated_at.eq(diesel::dsl::now)))
+            .set((
+                users::disabled.eq(disabled),
+                users::updated_at.eq(diesel::dsl::now),
+            ))
             .execute(conn)
     }
 

@@ -1,0 +1,139 @@
+//! Which role may use which route: one table, checked for every role.
+
+use allegro_backup::domain::Role;
+use reqwest::{Method, StatusCode};
+
+use crate::helpers::{TestApp, location, new_client, spawn_app};
+
+/// Who may use a route.
+#[derive(Clone, Copy, Debug)]
+enum Access {
+    Public,
+    Signed(Role),
+}
+
+/// Every route of this release (POSTs aim at a user id that does not exist, so an allowed
+/// request changes nothing). `/logout` and `/setup` are covered in their own tests.
+const ROUTES: &[(&str, &str, Access)] = &[
+    ("GET", "/health", Access::Public),
+    ("GET", "/ready", Access::Public),
+    ("GET", "/login", Access::Public),
+    ("GET", "/", Access::Signed(Role::Viewer)),
+    ("GET", "/orders", Access::Signed(Role::Viewer)),
+    ("GET", "/accounts", Access::Signed(Role::Viewer)),
+    ("GET", "/sync", Access::Signed(Role::Viewer)),
+    ("GET", "/account/password", Access::Signed(Role::Viewer)),
+    ("POST", "/account/password", Access::Signed(Role::Viewer)),
+    ("GET", "/users", Access::Signed(Role::Admin)),
+    ("POST", "/users", Access::Signed(Role::Admin)),
+    ("POST", "/users/999999/role", Access::Signed(Role::Admin)),
+    ("POST", "/users/999999/disable", Access::Signed(Role::Admin)),
+    ("POST", "/users/999999/enable", Access::Signed(Role::Admin)),
+    (
+        "POST",
+        "/users/999999/reset-password",
+        Access::Signed(Role::Admin),
+    ),
+    ("GET", "/audit", Access::Signed(Role::Admin)),
+    // Last: it ends the session.
+    (
+        "POST",
+        "/account/logout-everywhere",
+        Access::Signed(Role::Viewer),
+    ),
+];
+
+async fn request(
+    app: &TestApp,
+    client: &reqwest::Client,
+    method: &str,
+    path: &str,
+) -> reqwest::Response {
+    let method: Method = method.parse().unwrap();
+    if method == Method::GET {
+        return app.get_with(client, path).await;
+    }
+    app.post_form_with(client, path, &[("role", "viewer")])
+        .await
+}
+
+async fn check_routes_as(app: &TestApp, client: &reqwest::Client, who: Option<Role>) {
+    for (method, path, access) in ROUTES {
+        let response = request(app, client, method, path).await;
+        let status = response.status();
+        // A login redirect is `/login` or `/login?next=…` (not the notice after signing out).
+        let target = location(&response);
+        let sent_to_login = status == StatusCode::SEE_OTHER
+            && (target == "/login" || target.starts_with("/login?next="));
+        match (access, who) {
+            (Access::Public, None) => {
+                assert!(status.is_success(), "anonymous {method} {path}: {status}")
+            }
+            // Signed-in users are sent on from /login; nothing public is refused.
+            (Access::Public, Some(_)) => assert!(
+                status.is_success() || status == StatusCode::SEE_OTHER,
+                "{who:?} {method} {path}: {status}"
+            ),
+            (Access::Signed(_), None) => {
+                assert!(sent_to_login, "anonymous {method} {path}: {status}")
+            }
+            (Access::Signed(required), Some(role)) if role.includes(*required) => {
+                assert!(
+                    !sent_to_login && status != StatusCode::FORBIDDEN && !status.is_server_error(),
+                    "{role:?} should reach {method} {path}: {status}"
+                );
+            }
+            (Access::Signed(_), Some(role)) => {
+                assert_eq!(
+                    status,
+                    StatusCode::FORBIDDEN,
+                    "{role:?} must not reach {method} {path}"
+                );
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn each_role_reaches_exactly_the_routes_it_may() {
+    let app = spawn_app().await;
+    check_routes_as(&app, &new_client(), None).await;
+    for (email, role) in [
+        ("viewer@example.com", Role::Viewer),
+        ("operator@example.com", Role::Operator),
+        ("admin@example.com", Role::Admin),
+    ] {
+        let client = app.signed_in_client(email, role).await;
+        check_routes_as(&app, &client, Some(role)).await;
+    }
+}
+
+#[tokio::test]
+async fn navigation_shows_admin_links_to_admins_only() {
+    let app = spawn_app().await;
+    let viewer = app
+        .signed_in_client("viewer@example.com", Role::Viewer)
+        .await;
+    let admin = app.signed_in_client("admin@example.com", Role::Admin).await;
+    let links = |html: String| {
+        let html = scraper::Html::parse_document(&html);
+        crate::helpers::select_text(&html, ".mainnav a")
+    };
+    let viewer_links = links(app.get_with(&viewer, "/").await.text().await.unwrap());
+    let admin_links = links(app.get_with(&admin, "/").await.text().await.unwrap());
+    assert_eq!(
+        viewer_links,
+        ["Dashboard", "Orders", "Accounts", "Sync history"]
+    );
+    assert_eq!(
+        admin_links,
+        [
+            "Dashboard",
+            "Orders",
+            "Accounts",
+            "Sync history",
+            "Users",
+            "Audit log"
+        ]
+    );
+}

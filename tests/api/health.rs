@@ -1,0 +1,69 @@
+use reqwest::StatusCode;
+use serde_json::Value;
+
+use crate::helpers::spawn_app;
+
+#[tokio::test]
+async fn health_answers_without_a_session() {
+    let app = spawn_app().await;
+    let response = app.get("/health").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(response.headers().get("set-cookie").is_none());
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["status"], "ok");
+}
+
+#[tokio::test]
+async fn ready_reports_the_database_and_migrations() {
+    let app = spawn_app().await;
+    let response = app.get("/ready").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["database"], "ok");
+    assert_eq!(body["migrations"], "applied");
+}
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers() {
+    let app = spawn_app().await;
+    for path in ["/health", "/login", "/no-such-page", "/static/app.css"] {
+        let response = app.get(path).await;
+        let headers = response.headers();
+        let csp = headers
+            .get("content-security-policy")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        assert!(csp.contains("script-src 'self'"), "{path}: {csp}");
+        assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+        assert_eq!(
+            headers.get("x-content-type-options").unwrap(),
+            "nosniff",
+            "{path}"
+        );
+        assert!(headers.get("referrer-policy").is_some(), "{path}");
+        assert!(headers.get("x-request-id").is_some(), "{path}");
+    }
+}
+
+#[tokio::test]
+async fn an_unknown_page_is_a_friendly_404() {
+    let app = spawn_app().await;
+    let (status, html) = app.get_html("/definitely/not/here").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        crate::helpers::select_text(&html, "h1"),
+        vec!["Page not found"]
+    );
+}
+
+#[tokio::test]
+async fn static_assets_are_served_from_the_binary() {
+    let app = spawn_app().await;
+    let response = app.get("/static/htmx-2.0.11.min.js").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(response.text().await.unwrap().contains("htmx"));
+    assert_eq!(
+        app.get("/static/../Cargo.toml").await.status(),
+        StatusCode::NOT_FOUND
+    );
+}

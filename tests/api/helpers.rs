@@ -1,0 +1,365 @@
+//! `spawn_app()`: the real server on a random port with its own fresh database, cloned from a
+//! migrated template, dropped when the test ends.
+
+use std::{sync::OnceLock, time::Duration};
+
+use allegro_backup::{
+    auth::password,
+    config::{LogFormat, SecretKey, SessionSettings, Settings, ThrottleSettings},
+    db::{
+        self,
+        models::user::{NewUser, UserRow},
+        quote_ident,
+    },
+    domain::{DisplayName, Email, Role},
+    startup::Application,
+};
+use diesel::{Connection, PgConnection, RunQueryDsl, sql_query};
+use reqwest::{Response, StatusCode, header};
+use scraper::{Html, Selector};
+use secrecy::SecretString;
+
+/// The PostgreSQL server tests use (trust auth on this machine kind).
+fn server_url() -> String {
+    std::env::var("TEST_DATABASE_SERVER")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".to_owned())
+}
+
+fn admin_connection() -> PgConnection {
+    let url = format!("{}/postgres", server_url());
+    PgConnection::establish(&url)
+        .unwrap_or_else(|e| panic!("cannot reach PostgreSQL at {url}: {e}"))
+}
+
+/// Name of the migrated template, keyed by the migrations' content so a change rebuilds it.
+fn template_name() -> String {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+    let mut files: Vec<_> = walk(&dir);
+    files.sort();
+    for file in files {
+        hasher.update(file.to_string_lossy().as_bytes());
+        hasher.update(std::fs::read(&file).unwrap_or_default());
+    }
+    format!("ab_template_{}", &hex::encode(hasher.finalize())[..16])
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = vec![];
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+/// Creates the template once per machine (an advisory lock guards concurrent test processes).
+fn template() -> &'static str {
+    static TEMPLATE: OnceLock<String> = OnceLock::new();
+    TEMPLATE.get_or_init(|| {
+        let name = template_name();
+        let mut conn = admin_connection();
+        sql_query("SELECT pg_advisory_lock(724001)")
+            .execute(&mut conn)
+            .expect("lock");
+        let exists: i64 = diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(&format!(
+            "(SELECT count(*) FROM pg_database WHERE datname = '{name}')"
+        )))
+        .get_result(&mut conn)
+        .expect("query templates");
+        if exists == 0 {
+            let wip = format!("{name}_wip");
+            sql_query(format!(
+                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+                quote_ident(&wip)
+            ))
+            .execute(&mut conn)
+            .expect("drop wip");
+            sql_query(format!("CREATE DATABASE {}", quote_ident(&wip)))
+                .execute(&mut conn)
+                .expect("create template");
+            {
+                let mut tconn = PgConnection::establish(&format!("{}/{wip}", server_url()))
+                    .expect("connect template");
+                db::run_migrations(&mut tconn).expect("migrate template");
+            }
+            sql_query(format!(
+                "ALTER DATABASE {} RENAME TO {}",
+                quote_ident(&wip),
+                quote_ident(&name)
+            ))
+            .execute(&mut conn)
+            .expect("rename template");
+        }
+        sql_query("SELECT pg_advisory_unlock(724001)")
+            .execute(&mut conn)
+            .expect("unlock");
+        name
+    })
+}
+
+/// A fresh database cloned from the template; dropped on `Drop`.
+pub struct TestDatabase {
+    pub name: String,
+    pub url: String,
+}
+
+impl TestDatabase {
+    pub fn create() -> Self {
+        let template = template();
+        let name = format!("ab_test_{}", uuid::Uuid::new_v4().simple());
+        let mut conn = admin_connection();
+        let sql = format!(
+            "CREATE DATABASE {} TEMPLATE {}",
+            quote_ident(&name),
+            quote_ident(template)
+        );
+        // Two CREATE DATABASE … TEMPLATE at the same instant may collide; retry briefly.
+        let mut attempt = 0;
+        while let Err(e) = sql_query(&sql).execute(&mut conn) {
+            attempt += 1;
+            assert!(attempt < 50, "cannot create test database: {e}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let url = format!("{}/{name}", server_url());
+        Self { name, url }
+    }
+
+    pub fn connect(&self) -> PgConnection {
+        PgConnection::establish(&self.url).expect("connect to the test database")
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        let mut conn = admin_connection();
+        let _ = sql_query(format!(
+            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+            quote_ident(&self.name)
+        ))
+        .execute(&mut conn);
+    }
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub setup_link: Option<String>,
+    pub db: TestDatabase,
+}
+
+pub const PASSWORD: &str = "correct horse battery staple";
+
+/// Settings for a test server on a random port against `db`.
+pub fn test_settings(db: &TestDatabase) -> Settings {
+    Settings {
+        database_url: SecretString::from(db.url.clone()),
+        bind_addr: "127.0.0.1:0".parse().expect("address"),
+        public_url: "http://127.0.0.1".to_owned(),
+        secret_key: SecretKey::generate(),
+        cookie_secure: false,
+        log_format: LogFormat::Pretty,
+        trust_forwarded_for: false,
+        session: SessionSettings::default(),
+        throttle: ThrottleSettings::default(),
+        db_pool_size: 4,
+    }
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// Starts the server with settings adjusted by `customize`.
+pub async fn spawn_app_with(customize: impl FnOnce(&mut Settings)) -> TestApp {
+    init_logs();
+    let db = TestDatabase::create();
+    let mut settings = test_settings(&db);
+    customize(&mut settings);
+    let app = Application::build(settings)
+        .await
+        .expect("build the application");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let setup_link = app.setup_link().map(str::to_owned);
+    tokio::spawn(app.run_until_stopped());
+    TestApp {
+        address,
+        client: new_client(),
+        setup_link,
+        db,
+    }
+}
+
+fn init_logs() {
+    if std::env::var("TEST_LOG").is_ok() {
+        allegro_backup::telemetry::init(LogFormat::Pretty);
+    }
+}
+
+/// A browser-like client: keeps cookies, does not follow redirects.
+pub fn new_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("http client")
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.get_with(&self.client, path).await
+    }
+
+    pub async fn get_with(&self, client: &reqwest::Client, path: &str) -> Response {
+        client.get(self.url(path)).send().await.expect("GET")
+    }
+
+    pub async fn get_html(&self, path: &str) -> (StatusCode, Html) {
+        let response = self.get(path).await;
+        let status = response.status();
+        (
+            status,
+            Html::parse_document(&response.text().await.expect("body")),
+        )
+    }
+
+    /// The CSRF token of the client's session (from the page's meta tag).
+    pub async fn csrf_token_with(&self, client: &reqwest::Client, page: &str) -> String {
+        let mut response = self.get_with(client, page).await;
+        if response.status() == StatusCode::SEE_OTHER {
+            // Signed-in users are sent away from /login; their account page has the token.
+            response = self.get_with(client, "/account/password").await;
+        }
+        let html = Html::parse_document(&response.text().await.expect("body"));
+        select_attr(&html, r#"meta[name="csrf-token"]"#, "content")
+            .or_else(|| select_attr(&html, r#"input[name="csrf_token"]"#, "value"))
+            .unwrap_or_else(|| panic!("no CSRF token on {page}"))
+    }
+
+    /// Posts a form with the session's CSRF token added.
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> Response {
+        self.post_form_with(&self.client, path, fields).await
+    }
+
+    pub async fn post_form_with(
+        &self,
+        client: &reqwest::Client,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> Response {
+        let token = self.csrf_token_with(client, "/login").await;
+        let mut body: Vec<(&str, &str)> = fields.to_vec();
+        body.push(("csrf_token", &token));
+        client
+            .post(self.url(path))
+            .form(&body)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    /// Posts without any CSRF token.
+    pub async fn post_form_without_csrf(&self, path: &str, fields: &[(&str, &str)]) -> Response {
+        self.client
+            .post(self.url(path))
+            .form(fields)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> Response {
+        self.login_with(&self.client, email, password).await
+    }
+
+    pub async fn login_with(
+        &self,
+        client: &reqwest::Client,
+        email: &str,
+        password: &str,
+    ) -> Response {
+        self.post_form_with(
+            client,
+            "/login",
+            &[("email", email), ("password", password)],
+        )
+        .await
+    }
+
+    /// Creates a user straight in the database.
+    pub async fn create_user(&self, email: &str, role: Role) -> i64 {
+        self.create_user_with(email, role, false).await
+    }
+
+    pub async fn create_user_with(
+        &self,
+        email: &str,
+        role: Role,
+        must_change_password: bool,
+    ) -> i64 {
+        let hash = password::hash_async(SecretString::from(PASSWORD))
+            .await
+            .expect("hash");
+        let email = Email::parse(email).expect("email");
+        let name = DisplayName::from_email(&email);
+        let mut conn = self.db.connect();
+        UserRow::insert(
+            &mut conn,
+            &NewUser::new(&email, &name, role, &hash, must_change_password),
+        )
+        .expect("insert user")
+        .id
+    }
+
+    /// A new client signed in as a new user of `role`.
+    pub async fn signed_in_client(&self, email: &str, role: Role) -> reqwest::Client {
+        self.create_user(email, role).await;
+        let client = new_client();
+        let response = self.login_with(&client, email, PASSWORD).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "login of {email}");
+        client
+    }
+}
+
+pub fn location(response: &Response) -> String {
+    response
+        .headers()
+        .get(header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+pub fn select_attr(html: &Html, selector: &str, attr: &str) -> Option<String> {
+    let selector = Selector::parse(selector).expect("selector");
+    html.select(&selector)
+        .next()
+        .and_then(|e| e.value().attr(attr))
+        .map(str::to_owned)
+}
+
+pub fn select_text(html: &Html, selector: &str) -> Vec<String> {
+    let selector = Selector::parse(selector).expect("selector");
+    html.select(&selector)
+        .map(|e| {
+            e.text()
+                .collect::<String>()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect()
+}
+
+pub async fn html_of(response: Response) -> Html {
+    Html::parse_document(&response.text().await.expect("body"))
+}

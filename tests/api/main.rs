@@ -1,0 +1,17 @@
+//! Integration tests: the real server over HTTP, each test with its own fresh database.
+#![allow(
+    clippy::expect_used,
+    clippy::unwrap_used,
+    reason = "a failed expectation in a test should stop it loudly"
+)]
+
+mod access;
+mod account;
+mod audit;
+mod csrf;
+mod health;
+mod helpers;
+mod login;
+mod schema;
+mod setup;
+mod users;
