@@ -3,14 +3,16 @@
 use std::{io::BufRead, process::ExitCode};
 
 use clap::{Parser, Subcommand};
-use secrecy::SecretString;
 use serde_json::json;
+
+use diesel::{Connection, PgConnection};
+use secrecy::ExposeSecret;
 
 use crate::{
     auth::password,
     config::{SecretKeySource, Settings},
     db::{
-        self, DbError, PgPool,
+        self,
         models::{
             audit::{Actor, AuditAction, AuditEntry},
             user::{NewUser, UserRow},
@@ -45,6 +47,8 @@ pub enum Command {
     /// Manage team members who sign in to the dashboard.
     #[command(subcommand)]
     User(UserCommand),
+    /// Exit 0 when the server on BIND_ADDR answers /health (for container health checks).
+    Healthcheck,
 }
 
 #[derive(Debug, Subcommand)]
@@ -80,6 +84,9 @@ fn parse_role(value: &str) -> Result<Role, String> {
 
 /// Runs the parsed command; the exit code says whether it worked.
 pub async fn run(cli: Cli) -> ExitCode {
+    if matches!(cli.command, Some(Command::Healthcheck)) {
+        return healthcheck();
+    }
     telemetry::init(telemetry::format_from_env());
     let (settings, key_source) = match Settings::from_env() {
         Ok(loaded) => loaded,
@@ -95,6 +102,7 @@ pub async fn run(cli: Cli) -> ExitCode {
             .map(|()| println!("database ready: all migrations applied"))
             .map_err(anyhow::Error::from),
         Command::User(command) => user_command(settings, command).await,
+        Command::Healthcheck => return healthcheck(),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
@@ -134,11 +142,6 @@ async fn serve(settings: Settings, key_source: SecretKeySource) -> anyhow::Resul
     Ok(())
 }
 
-async fn connect(settings: &Settings) -> anyhow::Result<PgPool> {
-    db::prepare(&settings.database_url).await?;
-    Ok(db::build_pool(&settings.database_url, 2)?)
-}
-
 fn cli_actor() -> Actor {
     Actor {
         user_id: None,
@@ -147,22 +150,25 @@ fn cli_actor() -> Actor {
     }
 }
 
+/// User commands use one plain connection (no pool threads outliving the command).
 async fn user_command(settings: Settings, command: UserCommand) -> anyhow::Result<()> {
-    let pool = connect(&settings).await?;
-    match command {
-        UserCommand::Add {
-            email,
-            role,
-            name,
-            password_stdin,
-        } => add_user(&pool, &email, role, name.as_deref(), password_stdin).await,
-        UserCommand::List => list_users(&pool).await,
-        UserCommand::Disable { email } => disable_user(&pool, &email).await,
-    }
+    db::prepare(&settings.database_url).await?;
+    let url = settings.database_url.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut conn = PgConnection::establish(url.expose_secret())?;
+        match command {
+            UserCommand::Add { email, role, name, password_stdin } => {
+                add_user(&mut conn, &email, role, name.as_deref(), password_stdin)
+            }
+            UserCommand::List => list_users(&mut conn),
+            UserCommand::Disable { email } => disable_user(&mut conn, &email),
+        }
+    })
+    .await?
 }
 
-async fn add_user(
-    pool: &PgPool,
+fn add_user(
+    conn: &mut PgConnection,
     email: &str,
     role: Role,
     name: Option<&str>,
@@ -177,46 +183,30 @@ async fn add_user(
         let mut line = String::new();
         std::io::stdin().lock().read_line(&mut line)?;
         let line = line.trim_end_matches(['\r', '\n']);
-        (
-            NewPassword::parse(line, line).map_err(anyhow::Error::msg)?,
-            false,
-        )
+        (NewPassword::parse(line, line).map_err(anyhow::Error::msg)?, false)
     } else {
         (NewPassword::generate_temporary(), true)
     };
-    let hash = password::hash_async(SecretString::from(password.expose().to_owned())).await?;
-    let user = db::run(pool, move |conn| {
+    let hash = password::hash(password.expose())?;
+    let user = conn.transaction(|conn| {
         let user = UserRow::insert(conn, &NewUser::new(&email, &name, role, &hash, temporary))?;
-        AuditEntry::record(
-            conn,
-            &cli_actor(),
-            AuditAction::UserCreated,
-            Some(&user.email),
-            json!({ "role": role.as_str() }),
-        )?;
+        AuditEntry::record(conn, &cli_actor(), AuditAction::UserCreated, Some(&user.email), json!({ "role": role.as_str() }))?;
         Ok::<_, anyhow::Error>(user)
-    })
-    .await?;
+    })?;
     println!("added {} ({}, {})", user.email, user.display_name, role);
     if temporary {
-        println!(
-            "temporary password (must be changed at first sign-in): {}",
-            password.expose()
-        );
+        println!("temporary password (must be changed at first sign-in): {}", password.expose());
     }
     Ok(())
 }
 
-async fn list_users(pool: &PgPool) -> anyhow::Result<()> {
-    let users = db::run(pool, |conn| UserRow::list(conn).map_err(DbError::from)).await?;
+fn list_users(conn: &mut PgConnection) -> anyhow::Result<()> {
+    let users = UserRow::list(conn)?;
     if users.is_empty() {
         println!("no users yet");
         return Ok(());
     }
-    println!(
-        "{:<36} {:<24} {:<9} {:<9} LAST LOGIN",
-        "EMAIL", "NAME", "ROLE", "STATUS"
-    );
+    println!("{:<36} {:<24} {:<9} {:<9} LAST LOGIN", "EMAIL", "NAME", "ROLE", "STATUS");
     for u in users {
         println!(
             "{:<36} {:<24} {:<9} {:<9} {}",
@@ -224,31 +214,59 @@ async fn list_users(pool: &PgPool) -> anyhow::Result<()> {
             u.display_name,
             u.role,
             if u.disabled { "disabled" } else { "active" },
-            u.last_login_at
-                .map(|t| crate::web::format_time(&t))
-                .unwrap_or_else(|| "never".into())
+            u.last_login_at.map(|t| crate::web::format_time(&t)).unwrap_or_else(|| "never".into())
         );
     }
     Ok(())
 }
 
-async fn disable_user(pool: &PgPool, email: &str) -> anyhow::Result<()> {
+fn disable_user(conn: &mut PgConnection, email: &str) -> anyhow::Result<()> {
     let email = email.trim().to_lowercase();
-    let ended = db::run(pool, move |conn| {
+    let ended = conn.transaction(|conn| {
         let user = UserRow::find_by_email(conn, &email)?
             .ok_or_else(|| anyhow::anyhow!("no user with email {email}"))?;
         UserRow::set_disabled(conn, user.id, true)?;
         let ended = UserRow::revoke_sessions(conn, user.id)?;
-        AuditEntry::record(
-            conn,
-            &cli_actor(),
-            AuditAction::UserDisabled,
-            Some(&user.email),
-            json!({ "sessions_ended": ended }),
-        )?;
+        AuditEntry::record(conn, &cli_actor(), AuditAction::UserDisabled, Some(&user.email), json!({ "sessions_ended": ended }))?;
         Ok::<_, anyhow::Error>(ended)
-    })
-    .await?;
-    println!("disabled; {ended} session(s) ended");
+    })?;
+    println!("disabled {email}; {ended} session(s) ended");
     Ok(())
+}
+
+/// Probes `GET /health` on the local server with a plain HTTP/1.0 request (no HTTP client
+/// crate or curl needed in the container image).
+fn healthcheck() -> ExitCode {
+    use std::io::{Read, Write};
+    let _ = dotenvy::dotenv();
+    let bind = std::env::var("BIND_ADDR").unwrap_or_else(|_| "127.0.0.1:8080".to_owned());
+    let Ok(mut addr) = bind.parse::<std::net::SocketAddr>() else {
+        eprintln!("BIND_ADDR is invalid: {bind}");
+        return ExitCode::from(2);
+    };
+    if addr.ip().is_unspecified() {
+        addr.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
+    }
+    let timeout = std::time::Duration::from_secs(3);
+    let probe = || -> std::io::Result<String> {
+        let mut stream = std::net::TcpStream::connect_timeout(&addr, timeout)?;
+        stream.set_read_timeout(Some(timeout))?;
+        stream.write_all(b"GET /health HTTP/1.0\r\nHost: localhost\r\n\r\n")?;
+        let mut response = String::new();
+        stream.read_to_string(&mut response)?;
+        Ok(response)
+    };
+    match probe() {
+        Ok(response) if response.starts_with("HTTP/1.0 200") || response.starts_with("HTTP/1.1 200") => {
+            ExitCode::SUCCESS
+        }
+        Ok(response) => {
+            eprintln!("unhealthy: {}", response.lines().next().unwrap_or_default());
+            ExitCode::FAILURE
+        }
+        Err(err) => {
+            eprintln!("unhealthy: {err}");
+            ExitCode::FAILURE
+        }
+    }
 }
