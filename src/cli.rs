@@ -157,9 +157,12 @@ async fn user_command(settings: Settings, command: UserCommand) -> anyhow::Resul
     tokio::task::spawn_blocking(move || {
         let mut conn = PgConnection::establish(url.expose_secret())?;
         match command {
-            UserCommand::Add { email, role, name, password_stdin } => {
-                add_user(&mut conn, &email, role, name.as_deref(), password_stdin)
-            }
+            UserCommand::Add {
+                email,
+                role,
+                name,
+                password_stdin,
+            } => add_user(&mut conn, &email, role, name.as_deref(), password_stdin),
             UserCommand::List => list_users(&mut conn),
             UserCommand::Disable { email } => disable_user(&mut conn, &email),
         }
@@ -183,19 +186,31 @@ fn add_user(
         let mut line = String::new();
         std::io::stdin().lock().read_line(&mut line)?;
         let line = line.trim_end_matches(['\r', '\n']);
-        (NewPassword::parse(line, line).map_err(anyhow::Error::msg)?, false)
+        (
+            NewPassword::parse(line, line).map_err(anyhow::Error::msg)?,
+            false,
+        )
     } else {
         (NewPassword::generate_temporary(), true)
     };
     let hash = password::hash(password.expose())?;
     let user = conn.transaction(|conn| {
         let user = UserRow::insert(conn, &NewUser::new(&email, &name, role, &hash, temporary))?;
-        AuditEntry::record(conn, &cli_actor(), AuditAction::UserCreated, Some(&user.email), json!({ "role": role.as_str() }))?;
+        AuditEntry::record(
+            conn,
+            &cli_actor(),
+            AuditAction::UserCreated,
+            Some(&user.email),
+            json!({ "role": role.as_str() }),
+        )?;
         Ok::<_, anyhow::Error>(user)
     })?;
     println!("added {} ({}, {})", user.email, user.display_name, role);
     if temporary {
-        println!("temporary password (must be changed at first sign-in): {}", password.expose());
+        println!(
+            "temporary password (must be changed at first sign-in): {}",
+            password.expose()
+        );
     }
     Ok(())
 }
@@ -206,7 +221,10 @@ fn list_users(conn: &mut PgConnection) -> anyhow::Result<()> {
         println!("no users yet");
         return Ok(());
     }
-    println!("{:<36} {:<24} {:<9} {:<9} LAST LOGIN", "EMAIL", "NAME", "ROLE", "STATUS");
+    println!(
+        "{:<36} {:<24} {:<9} {:<9} LAST LOGIN",
+        "EMAIL", "NAME", "ROLE", "STATUS"
+    );
     for u in users {
         println!(
             "{:<36} {:<24} {:<9} {:<9} {}",
@@ -214,7 +232,9 @@ fn list_users(conn: &mut PgConnection) -> anyhow::Result<()> {
             u.display_name,
             u.role,
             if u.disabled { "disabled" } else { "active" },
-            u.last_login_at.map(|t| crate::web::format_time(&t)).unwrap_or_else(|| "never".into())
+            u.last_login_at
+                .map(|t| crate::web::format_time(&t))
+                .unwrap_or_else(|| "never".into())
         );
     }
     Ok(())
@@ -227,7 +247,13 @@ fn disable_user(conn: &mut PgConnection, email: &str) -> anyhow::Result<()> {
             .ok_or_else(|| anyhow::anyhow!("no user with email {email}"))?;
         UserRow::set_disabled(conn, user.id, true)?;
         let ended = UserRow::revoke_sessions(conn, user.id)?;
-        AuditEntry::record(conn, &cli_actor(), AuditAction::UserDisabled, Some(&user.email), json!({ "sessions_ended": ended }))?;
+        AuditEntry::record(
+            conn,
+            &cli_actor(),
+            AuditAction::UserDisabled,
+            Some(&user.email),
+            json!({ "sessions_ended": ended }),
+        )?;
         Ok::<_, anyhow::Error>(ended)
     })?;
     println!("disabled {email}; {ended} session(s) ended");
@@ -257,7 +283,9 @@ fn healthcheck() -> ExitCode {
         Ok(response)
     };
     match probe() {
-        Ok(response) if response.starts_with("HTTP/1.0 200") || response.starts_with("HTTP/1.1 200") => {
+        Ok(response)
+            if response.starts_with("HTTP/1.0 200") || response.starts_with("HTTP/1.1 200") =>
+        {
             ExitCode::SUCCESS
         }
         Ok(response) => {

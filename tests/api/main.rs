@@ -8,6 +8,7 @@
 mod access;
 mod account;
 mod audit;
+mod cli;
 mod csrf;
 mod health;
 mod helpers;
