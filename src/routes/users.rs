@@ -69,11 +69,21 @@ pub struct Revealed {
     pub created: bool,
 }
 
-#[derive(Default)]
 pub struct NewUserFields {
     pub email: String,
     pub name: String,
     pub role: String,
+}
+
+impl Default for NewUserFields {
+    /// An empty form, offering the least privileged role.
+    fn default() -> Self {
+        Self {
+            email: String::new(),
+            name: String::new(),
+            role: Role::Viewer.as_str().to_owned(),
+        }
+    }
 }
 
 #[derive(Template)]
@@ -117,22 +127,44 @@ async fn users_page(
     })
 }
 
+/// The users page showing a new temporary password once.
+async fn reveal_password(
+    state: &AppState,
+    auth: RequireRole<Admin>,
+    email: String,
+    temporary: &NewPassword,
+    created: bool,
+) -> Result<UsersPage, AppError> {
+    let revealed = Revealed {
+        email,
+        password: temporary.expose().to_owned(),
+        created,
+    };
+    users_page(
+        state,
+        auth,
+        NewUserFields::default(),
+        vec![],
+        Some(revealed),
+    )
+    .await
+}
+
+/// A temporary password and its hash.
+async fn temporary_password() -> Result<(NewPassword, String), AppError> {
+    let temporary = NewPassword::generate_temporary();
+    let hash = password::hash_async(SecretString::from(temporary.expose().to_owned()))
+        .await
+        .map_err(AppError::unexpected)?;
+    Ok((temporary, hash))
+}
+
 /// `GET /users`
 pub async fn users_index(
     auth: RequireRole<Admin>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    ok(&users_page(
-        &state,
-        auth,
-        NewUserFields {
-            role: "viewer".into(),
-            ..Default::default()
-        },
-        vec![],
-        None,
-    )
-    .await?)
+    ok(&users_page(&state, auth, NewUserFields::default(), vec![], None).await?)
 }
 
 #[derive(Deserialize)]
@@ -177,10 +209,7 @@ pub async fn user_create(
         let page = users_page(&state, auth, fields, errors, None).await?;
         return render(StatusCode::BAD_REQUEST, &page);
     };
-    let temporary = NewPassword::generate_temporary();
-    let hash = password::hash_async(SecretString::from(temporary.expose().to_owned()))
-        .await
-        .map_err(AppError::unexpected)?;
+    let (temporary, hash) = temporary_password().await?;
     let actor = actor(&auth.user, &req);
     let (email, name, role) = (email.clone(), name.clone(), *role);
     // Outer error: the request failed; inner error: a message for the form.
@@ -205,22 +234,7 @@ pub async fn user_create(
     .await?;
     match created {
         Ok(user) => {
-            let revealed = Revealed {
-                email: user.email,
-                password: temporary.expose().to_owned(),
-                created: true,
-            };
-            let page = users_page(
-                &state,
-                auth,
-                NewUserFields {
-                    role: "viewer".into(),
-                    ..Default::default()
-                },
-                vec![],
-                Some(revealed),
-            )
-            .await?;
+            let page = reveal_password(&state, auth, user.email, &temporary, true).await?;
             render(StatusCode::CREATED, &page)
         }
         Err(message) => {
@@ -403,10 +417,7 @@ pub async fn user_reset_password(
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let temporary = NewPassword::generate_temporary();
-    let hash = password::hash_async(SecretString::from(temporary.expose().to_owned()))
-        .await
-        .map_err(AppError::unexpected)?;
+    let (temporary, hash) = temporary_password().await?;
     let me = auth.user.id;
     let user = change_user(
         &state,
@@ -429,21 +440,5 @@ pub async fn user_reset_password(
         },
     )
     .await?;
-    let revealed = Revealed {
-        email: user.email,
-        password: temporary.expose().to_owned(),
-        created: false,
-    };
-    let page = users_page(
-        &state,
-        auth,
-        NewUserFields {
-            role: "viewer".into(),
-            ..Default::default()
-        },
-        vec![],
-        Some(revealed),
-    )
-    .await?;
-    ok(&page)
+    ok(&reveal_password(&state, auth, user.email, &temporary, false).await?)
 }

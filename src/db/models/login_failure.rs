@@ -12,6 +12,15 @@ pub struct FailureStats {
 
 pub struct LoginFailure;
 
+/// A filter on `login_failures` (by email or by IP).
+type Key<'a> = Box<
+    dyn diesel::BoxableExpression<
+            login_failures::table,
+            diesel::pg::Pg,
+            SqlType = diesel::sql_types::Bool,
+        > + 'a,
+>;
+
 impl LoginFailure {
     pub fn record(conn: &mut PgConnection, email: &str, ip: &str) -> QueryResult<()> {
         diesel::insert_into(login_failures::table)
@@ -25,15 +34,7 @@ impl LoginFailure {
         email: &str,
         since: DateTime<Utc>,
     ) -> QueryResult<FailureStats> {
-        login_failures::table
-            .filter(login_failures::email.eq(email))
-            .filter(login_failures::failed_at.gt(since))
-            .select((
-                diesel::dsl::count_star(),
-                diesel::dsl::max(login_failures::failed_at),
-            ))
-            .first::<(i64, Option<DateTime<Utc>>)>(conn)
-            .map(|(count, latest)| FailureStats { count, latest })
+        Self::stats(conn, Box::new(login_failures::email.eq(email)), since)
     }
 
     pub fn stats_for_ip(
@@ -41,8 +42,18 @@ impl LoginFailure {
         ip: &str,
         since: DateTime<Utc>,
     ) -> QueryResult<FailureStats> {
+        Self::stats(conn, Box::new(login_failures::ip.eq(ip)), since)
+    }
+
+    /// Count and latest time of the failures matching `key` since `since`.
+    fn stats(
+        conn: &mut PgConnection,
+        key: Key<'_>,
+        since: DateTime<Utc>,
+    ) -> QueryResult<FailureStats> {
         login_failures::table
-            .filter(login_failures::ip.eq(ip))
+            .into_boxed()
+            .filter(key)
             .filter(login_failures::failed_at.gt(since))
             .select((
                 diesel::dsl::count_star(),
