@@ -133,9 +133,10 @@ fn build_server(listener: TcpListener, state: AppState) -> std::io::Result<Serve
             .route("/static/{file}", web::get().to(static_file))
             .service(
                 web::scope("")
+                    // Innermost first: CSRF needs the session.
                     .wrap(from_fn(verify_csrf))
-                    .wrap(from_fn(htmx_responses))
                     .wrap(session_middleware(&state))
+                    .wrap(from_fn(htmx_responses))
                     .configure(routes::configure_pages)
                     .default_service(web::to(not_found)),
             )

@@ -24,25 +24,33 @@ pub struct ToastPartial {
     pub request_id: String,
 }
 
-/// Middleware: for htmx requests, a redirect becomes `HX-Redirect` and an error becomes a toast.
+/// Middleware: for htmx requests a redirect becomes `HX-Redirect` and an error page becomes a
+/// toast.
 pub async fn htmx_responses(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody + 'static, BoxBody>>, Error> {
     let htmx = is_htmx(req.request());
     let response = next.call(req).await?;
-    if !htmx {
-        return Ok(response.map_into_left_body());
-    }
+    Ok(if htmx {
+        for_htmx(response)
+    } else {
+        response.map_into_left_body()
+    })
+}
+
+/// A redirect becomes `HX-Redirect`; an error page becomes a toast.
+fn for_htmx<B: MessageBody + 'static>(
+    response: ServiceResponse<B>,
+) -> ServiceResponse<EitherBody<B, BoxBody>> {
     let status = response.status();
     if status.is_redirection() {
-        let location = response.headers().get(header::LOCATION).cloned();
-        if let Some(location) = location {
+        if let Some(location) = response.headers().get(header::LOCATION).cloned() {
             let (req, _) = response.into_parts();
             let res = HttpResponse::Ok()
                 .insert_header(("HX-Redirect", location))
                 .finish();
-            return Ok(ServiceResponse::new(req, res).map_into_right_body());
+            return ServiceResponse::new(req, res).map_into_right_body();
         }
     }
     if status.is_client_error() || status.is_server_error() {
@@ -62,9 +70,9 @@ pub async fn htmx_responses(
             .insert_header(("HX-Retarget", "#toasts"))
             .insert_header(("HX-Reswap", "beforeend"))
             .body(toast.render().unwrap_or_default());
-        return Ok(ServiceResponse::new(req, res).map_into_right_body());
+        return ServiceResponse::new(req, res).map_into_right_body();
     }
-    Ok(response.map_into_left_body())
+    response.map_into_left_body()
 }
 
 fn generic_message(status: StatusCode) -> String {

@@ -67,3 +67,26 @@ async fn static_assets_are_served_from_the_binary() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn a_database_outage_shows_in_ready_while_health_stays_up() {
+    let app = spawn_app().await;
+    // Take the database away under the running server.
+    let mut admin = diesel::Connection::establish("postgres://postgres@127.0.0.1:5432/postgres")
+        .map(|c: diesel::PgConnection| c)
+        .unwrap();
+    diesel::RunQueryDsl::execute(
+        diesel::sql_query(format!("DROP DATABASE \"{}\" WITH (FORCE)", app.db.name)),
+        &mut admin,
+    )
+    .unwrap();
+    let response = app.get("/ready").await;
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["status"], "unavailable");
+
+    assert_eq!(app.get("/health").await.status(), StatusCode::OK);
+    // Pages fail cleanly (no hang, no crash) while the database is away.
+    assert!(app.get("/login").await.status().is_server_error());
+    assert_eq!(app.get("/health").await.status(), StatusCode::OK);
+}
