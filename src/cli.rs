@@ -243,8 +243,12 @@ fn list_users(conn: &mut PgConnection) -> anyhow::Result<()> {
 fn disable_user(conn: &mut PgConnection, email: &str) -> anyhow::Result<()> {
     let email = email.trim().to_lowercase();
     let ended = conn.transaction(|conn| {
+        UserRow::lock_for_changes(conn)?;
         let user = UserRow::find_by_email(conn, &email)?
             .ok_or_else(|| anyhow::anyhow!("no user with email {email}"))?;
+        if user.is_last_active_admin(conn)? {
+            anyhow::bail!("{email} is the last admin; make someone else admin first");
+        }
         UserRow::set_disabled(conn, user.id, true)?;
         let ended = UserRow::revoke_sessions(conn, user.id)?;
         AuditEntry::record(

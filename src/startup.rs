@@ -16,7 +16,7 @@ use actix_web::{
 use tracing_actix_web::TracingLogger;
 
 use crate::{
-    auth::{csrf::verify_csrf, password, setup, store::PgSessionStore},
+    auth::{csrf::verify_csrf, guard::require_login, password, setup, store::PgSessionStore},
     config::Settings,
     db::{self, DbError},
     error::AppError,
@@ -128,12 +128,22 @@ fn build_server(listener: TcpListener, state: AppState) -> std::io::Result<Serve
             .app_data(query_config())
             .app_data(path_config())
             // Probes and assets skip the session store.
-            .route("/health", web::get().to(routes::health))
-            .route("/ready", web::get().to(routes::ready))
+            .service(
+                web::resource("/health")
+                    .route(web::get().to(routes::health))
+                    .route(web::head().to(routes::health)),
+            )
+            .service(
+                web::resource("/ready")
+                    .route(web::get().to(routes::ready))
+                    .route(web::head().to(routes::ready)),
+            )
             .route("/static/{file}", web::get().to(static_file))
             .service(
                 web::scope("")
-                    // Innermost first: CSRF needs the session.
+                    // Innermost first: sign-in by default, CSRF before it (so a forged POST is
+                    // a 403 whoever sends it); both need the session.
+                    .wrap(from_fn(require_login))
                     .wrap(from_fn(verify_csrf))
                     .wrap(session_middleware(&state))
                     .wrap(from_fn(htmx_responses))

@@ -4,7 +4,14 @@
 
 use std::marker::PhantomData;
 
-use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
+use actix_session::SessionExt;
+use actix_web::{
+    FromRequest, HttpRequest,
+    body::{EitherBody, MessageBody},
+    dev::{Payload, ServiceRequest, ServiceResponse},
+    middleware::Next,
+    web,
+};
 use chrono::Utc;
 use futures_util::future::LocalBoxFuture;
 
@@ -58,7 +65,8 @@ pub struct RequireRole<R> {
 }
 
 /// Paths a user who must change their password may still use.
-const PASSWORD_CHANGE_PATHS: [&str; 2] = ["/account/password", "/logout"];
+const PASSWORD_CHANGE_PATHS: [&str; 3] =
+    ["/account/password", "/account/logout-everywhere", "/logout"];
 
 impl<R: RoleRequirement> FromRequest for RequireRole<R> {
     type Error = AppError;
@@ -123,6 +131,33 @@ async fn authenticate(req: &HttpRequest, session: &TypedSession) -> Result<Curre
     })
 }
 
+/// Paths of the page scope that anyone may reach; every other page needs a signed-in user.
+pub const PUBLIC_PATHS: [&str; 3] = ["/login", "/logout", "/setup"];
+
+/// Middleware, default-deny: requests without a signed-in session go to the login page unless
+/// their path is public. The role guard in each handler then checks the user and the role;
+/// this layer makes a handler that forgets the guard fail closed.
+pub async fn require_login(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<EitherBody<impl MessageBody + 'static>>, actix_web::Error> {
+    let signed_in = TypedSession::from_session(req.get_session())
+        .user_id()
+        .ok()
+        .flatten()
+        .is_some();
+    if signed_in || PUBLIC_PATHS.contains(&req.path()) {
+        return next
+            .call(req)
+            .await
+            .map(ServiceResponse::map_into_left_body);
+    }
+    let login = AppError::LoginRequired {
+        next: local_target(req.request()),
+    };
+    Ok(req.error_response(login).map_into_right_body())
+}
+
 /// Where to return after signing in: this page for GET requests, the home page otherwise.
 fn local_target(req: &HttpRequest) -> String {
     if req.method() != actix_web::http::Method::GET {
@@ -137,9 +172,20 @@ fn local_target(req: &HttpRequest) -> String {
 /// A safe post-login destination: a local path, never another site.
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_owned(),
+        Some(n) if is_local_path(n) => n.to_owned(),
         _ => "/".to_owned(),
     }
+}
+
+/// A path on this site: starts with one `/`, and has no backslash, whitespace or control
+/// character (browsers drop tabs and newlines, which would turn `/\t/evil` into `//evil`).
+fn is_local_path(path: &str) -> bool {
+    path.starts_with('/')
+        && !path.starts_with("//")
+        && path.len() <= 2048
+        && !path
+            .chars()
+            .any(|c| c == '\\' || c.is_whitespace() || c.is_control())
 }
 
 #[cfg(test)]
@@ -152,6 +198,9 @@ mod tests {
         assert_eq!(safe_next(Some("//evil.example")), "/");
         assert_eq!(safe_next(Some("https://evil.example")), "/");
         assert_eq!(safe_next(Some("/\\evil.example")), "/");
+        assert_eq!(safe_next(Some("/\t/evil.example")), "/");
+        assert_eq!(safe_next(Some("/\r\nSet-Cookie: x=y")), "/");
+        assert_eq!(safe_next(Some("/a\u{0}")), "/");
         assert_eq!(safe_next(None), "/");
     }
 }

@@ -18,6 +18,32 @@ pub enum Verdict {
     Blocked { retry_after: Duration },
 }
 
+/// Reserves an attempt: when allowed, a failure is recorded up front (the caller clears the
+/// email's failures on success). Check and record happen under per-email and per-IP advisory
+/// locks, so parallel guesses cannot all slip in before the first failure is written.
+pub fn check_and_record(
+    conn: &mut PgConnection,
+    settings: &ThrottleSettings,
+    email: &str,
+    ip: &str,
+) -> QueryResult<Verdict> {
+    use diesel::{Connection, RunQueryDsl, sql_query, sql_types::Text};
+    conn.transaction(|conn| {
+        // Always email first, then IP: a fixed order cannot deadlock.
+        sql_query("SELECT pg_advisory_xact_lock(hashtext('login-email:' || $1))")
+            .bind::<Text, _>(email)
+            .execute(conn)?;
+        sql_query("SELECT pg_advisory_xact_lock(hashtext('login-ip:' || $1))")
+            .bind::<Text, _>(ip)
+            .execute(conn)?;
+        let verdict = check(conn, settings, email, ip)?;
+        if verdict == Verdict::Allowed {
+            LoginFailure::record(conn, email, ip)?;
+        }
+        Ok(verdict)
+    })
+}
+
 /// Looks at recent failures for the email and the IP; the longer wait wins.
 pub fn check(
     conn: &mut PgConnection,

@@ -6,20 +6,25 @@ use secrecy::SecretString;
 use serde::Deserialize;
 use serde_json::json;
 
+use diesel::Connection;
+
 use crate::{
     auth::{AnyUser, RequireRole, password, session::FlashLevel},
     db::{
         self,
         models::{
             audit::{AuditAction, AuditEntry},
+            login_failure::LoginFailure,
             session::SessionRow,
             user::UserRow,
         },
     },
     domain::{NewPassword, PASSWORD_MIN_CHARS},
     error::{AppError, see_other},
+    routes::auth::reserve_attempt,
     state::AppState,
     web::{
+        client_ip::peer_ip,
         page::{Nav, PageContext},
         render,
     },
@@ -91,6 +96,18 @@ pub async fn password_change(
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
     let user_id = auth.user.id;
+    // Guessing the current password from a stolen session is throttled like signing in.
+    let ip = peer_ip(&req);
+    if let Some(blocked) = reserve_attempt(&state, &auth.user.email, &ip).await? {
+        let response = password_page(
+            &state,
+            auth,
+            vec![blocked.message()],
+            StatusCode::TOO_MANY_REQUESTS,
+        )
+        .await?;
+        return Ok(blocked.with_retry_after(response));
+    }
     let current_hash = db::run(&state.pool, move |conn| {
         UserRow::find(conn, user_id)?
             .map(|u| u.password_hash)
@@ -104,7 +121,13 @@ pub async fn password_change(
     )
     .await;
     let mut errors = vec![];
-    if !current_ok {
+    if current_ok {
+        let email = auth.user.email.clone();
+        db::run(&state.pool, move |conn| {
+            LoginFailure::clear_email(conn, &email).map_err(AppError::from)
+        })
+        .await?;
+    } else {
         errors.push("Your current password is not correct.".to_owned());
     }
     let new_password = NewPassword::parse(&form.new_password, &form.new_password_confirm);
@@ -126,15 +149,17 @@ pub async fn password_change(
         .map_err(AppError::unexpected)?;
     let actor = actor(&auth.user, &req);
     db::run(&state.pool, move |conn| {
-        UserRow::set_password(conn, user_id, &hash, false)?;
-        let ended = UserRow::revoke_sessions(conn, user_id)?;
-        AuditEntry::record(
-            conn,
-            &actor,
-            AuditAction::PasswordChanged,
-            Some(actor.email.as_deref().unwrap_or_default()),
-            json!({ "other_sessions_ended": ended.saturating_sub(1) }),
-        )
+        conn.transaction(|conn| {
+            UserRow::set_password(conn, user_id, &hash, false)?;
+            let ended = UserRow::revoke_sessions(conn, user_id)?;
+            AuditEntry::record(
+                conn,
+                &actor,
+                AuditAction::PasswordChanged,
+                Some(actor.email.as_deref().unwrap_or_default()),
+                json!({ "other_sessions_ended": ended.saturating_sub(1) }),
+            )
+        })
         .map_err(AppError::from)
     })
     .await?;
@@ -156,14 +181,16 @@ pub async fn logout_everywhere(
     let actor = actor(&auth.user, &req);
     let user_id = auth.user.id;
     db::run(&state.pool, move |conn| {
-        let ended = UserRow::revoke_sessions(conn, user_id)?;
-        AuditEntry::record(
-            conn,
-            &actor,
-            AuditAction::LogoutEverywhere,
-            None,
-            json!({ "sessions_ended": ended }),
-        )
+        conn.transaction(|conn| {
+            let ended = UserRow::revoke_sessions(conn, user_id)?;
+            AuditEntry::record(
+                conn,
+                &actor,
+                AuditAction::LogoutEverywhere,
+                None,
+                json!({ "sessions_ended": ended }),
+            )
+        })
         .map_err(AppError::from)
     })
     .await?;

@@ -98,6 +98,14 @@ impl AuditQuery {
                 "The actor filter is too long.".to_owned(),
             ));
         }
+        if actor
+            .as_ref()
+            .is_some_and(|a| a.chars().any(char::is_control))
+        {
+            return Err(AppError::BadRequest(
+                "The actor filter cannot contain control characters.".to_owned(),
+            ));
+        }
         Ok(AuditFilter {
             action,
             actor,

@@ -117,22 +117,20 @@ pub async fn login(
             },
         )
     };
-    if email.is_empty() || password.is_empty() || email.chars().count() > 254 {
+    if email.is_empty()
+        || password.is_empty()
+        || email.chars().count() > 254
+        || email.chars().any(char::is_control)
+    {
         return reshow(
             StatusCode::BAD_REQUEST,
             "Enter your email and password.".to_owned(),
         );
     }
     let ip = peer_ip(&req);
-    let verdict = {
-        let (settings, email, ip) = (state.settings.throttle, email.clone(), ip.clone());
-        db::run(&state.pool, move |conn| {
-            throttle::check(conn, &settings, &email, &ip).map_err(AppError::from)
-        })
-        .await?
-    };
-    if let Verdict::Blocked { retry_after } = verdict {
-        return throttled(&state, &email, &ip, retry_after, reshow).await;
+    if let Some(blocked) = reserve_attempt(&state, &email, &ip).await? {
+        let response = reshow(StatusCode::TOO_MANY_REQUESTS, blocked.message())?;
+        return Ok(blocked.with_retry_after(response));
     }
     let user = {
         let email = email.clone();
@@ -156,10 +154,9 @@ pub async fn login(
             let actor = Actor {
                 user_id: user.map(|u| u.id),
                 email: Some(email.clone()),
-                ip: Some(ip.clone()),
+                ip: Some(ip),
             };
             db::run(&state.pool, move |conn| {
-                LoginFailure::record(conn, actor.email.as_deref().unwrap_or_default(), &ip)?;
                 AuditEntry::record(conn, &actor, AuditAction::LoginFailed, None, json!({}))
                     .map_err(AppError::from)
             })
@@ -169,43 +166,60 @@ pub async fn login(
     }
 }
 
-async fn throttled(
+/// A password attempt refused by the throttle.
+pub struct Blocked {
+    retry_after_secs: u64,
+}
+
+impl Blocked {
+    pub fn message(&self) -> String {
+        let seconds = self.retry_after_secs;
+        let wait = if seconds >= 120 {
+            format!("{} minutes", seconds.div_ceil(60))
+        } else {
+            format!("{seconds} seconds")
+        };
+        format!("Too many failed sign-in attempts. Try again in {wait}.")
+    }
+
+    pub fn with_retry_after(&self, mut response: HttpResponse) -> HttpResponse {
+        if let Ok(value) = header::HeaderValue::from_str(&self.retry_after_secs.to_string()) {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
+        }
+        response
+    }
+}
+
+/// Reserves a password attempt for `email` from `ip` (counted as a failure until the caller
+/// clears it on success). A refused attempt is audit-logged.
+pub async fn reserve_attempt(
     state: &AppState,
     email: &str,
     ip: &str,
-    retry_after: std::time::Duration,
-    reshow: impl Fn(StatusCode, String) -> Result<HttpResponse, AppError>,
-) -> Result<HttpResponse, AppError> {
-    let seconds = retry_after.as_secs().max(1);
-    let actor = Actor {
-        user_id: None,
-        email: Some(email.to_owned()),
-        ip: Some(ip.to_owned()),
-    };
+) -> Result<Option<Blocked>, AppError> {
+    let (settings, email, ip) = (state.settings.throttle, email.to_owned(), ip.to_owned());
     db::run(&state.pool, move |conn| {
+        let Verdict::Blocked { retry_after } =
+            throttle::check_and_record(conn, &settings, &email, &ip)?
+        else {
+            return Ok(None);
+        };
+        let retry_after_secs = retry_after.as_secs().max(1);
+        let actor = Actor {
+            user_id: None,
+            email: Some(email),
+            ip: Some(ip),
+        };
         AuditEntry::record(
             conn,
             &actor,
             AuditAction::LoginThrottled,
             None,
-            json!({ "retry_after_secs": seconds }),
-        )
-        .map_err(AppError::from)
+            json!({ "retry_after_secs": retry_after_secs }),
+        )?;
+        Ok(Some(Blocked { retry_after_secs }))
     })
-    .await?;
-    let wait = if seconds >= 120 {
-        format!("{} minutes", seconds.div_ceil(60))
-    } else {
-        format!("{seconds} seconds")
-    };
-    let mut response = reshow(
-        StatusCode::TOO_MANY_REQUESTS,
-        format!("Too many failed sign-in attempts. Try again in {wait}."),
-    )?;
-    if let Ok(value) = header::HeaderValue::from_str(&seconds.to_string()) {
-        response.headers_mut().insert(header::RETRY_AFTER, value);
-    }
-    Ok(response)
+    .await
 }
 
 /// Starts the session (new id), records the login and forgets earlier failures.

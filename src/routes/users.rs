@@ -262,25 +262,13 @@ where
     db::run(&state.pool, move |conn| {
         conn.transaction(|conn| {
             // Serialise user changes so two admins cannot both remove "the other" last admin.
-            diesel::RunQueryDsl::execute(
-                diesel::sql_query("LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE"),
-                conn,
-            )?;
+            UserRow::lock_for_changes(conn)?;
             let target = UserRow::find(conn, id)?.ok_or(AppError::NotFound)?;
             change(conn, &target, &actor)?;
             UserRow::find(conn, id)?.ok_or(AppError::NotFound)
         })
     })
     .await
-}
-
-/// True when `target` is the only enabled admin.
-fn is_last_admin(conn: &mut PgConnection, target: &UserRow) -> Result<bool, AppError> {
-    Ok(
-        target.role() == Role::Admin
-            && !target.disabled
-            && UserRow::count_active_admins(conn)? <= 1,
-    )
 }
 
 /// Answers a row action: the updated row for htmx, a redirect with a flash otherwise.
@@ -324,7 +312,7 @@ pub async fn user_change_role(
             if target.role() == role {
                 return Ok(());
             }
-            if role != Role::Admin && is_last_admin(conn, target)? {
+            if role != Role::Admin && target.is_last_active_admin(conn)? {
                 return Err(refuse(
                     "The last admin cannot lose the admin role. Make someone else admin first.",
                 ));
@@ -361,7 +349,7 @@ pub async fn user_disable(
             if target.id == me {
                 return Err(refuse("You cannot disable your own account."));
             }
-            if is_last_admin(conn, target)? {
+            if target.is_last_active_admin(conn)? {
                 return Err(refuse("The last admin cannot be disabled."));
             }
             UserRow::set_disabled(conn, target.id, true)?;

@@ -44,13 +44,19 @@ fn for_htmx<B: MessageBody + 'static>(
     response: ServiceResponse<B>,
 ) -> ServiceResponse<EitherBody<B, BoxBody>> {
     let status = response.status();
+    // Rewritten responses keep the cookies set on the way out (a renewed or ended session).
+    let cookies: Vec<_> = response
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .cloned()
+        .collect();
     if status.is_redirection() {
         if let Some(location) = response.headers().get(header::LOCATION).cloned() {
             let (req, _) = response.into_parts();
-            let res = HttpResponse::Ok()
-                .insert_header(("HX-Redirect", location))
-                .finish();
-            return ServiceResponse::new(req, res).map_into_right_body();
+            let mut res = HttpResponse::Ok();
+            res.insert_header(("HX-Redirect", location));
+            return ServiceResponse::new(req, with_cookies(res, cookies).finish())
+                .map_into_right_body();
         }
     }
     if status.is_client_error() || status.is_server_error() {
@@ -65,14 +71,24 @@ fn for_htmx<B: MessageBody + 'static>(
             message,
             request_id: request_context::current_request_id().unwrap_or_default(),
         };
-        let res = HttpResponse::build(status)
-            .insert_header(header::ContentType::html())
+        let mut res = HttpResponse::build(status);
+        res.insert_header(header::ContentType::html())
             .insert_header(("HX-Retarget", "#toasts"))
-            .insert_header(("HX-Reswap", "beforeend"))
-            .body(toast.render().unwrap_or_default());
+            .insert_header(("HX-Reswap", "beforeend"));
+        let res = with_cookies(res, cookies).body(toast.render().unwrap_or_default());
         return ServiceResponse::new(req, res).map_into_right_body();
     }
     response.map_into_left_body()
+}
+
+fn with_cookies(
+    mut builder: actix_web::HttpResponseBuilder,
+    cookies: Vec<header::HeaderValue>,
+) -> actix_web::HttpResponseBuilder {
+    for cookie in cookies {
+        builder.append_header((header::SET_COOKIE, cookie));
+    }
+    builder
 }
 
 fn generic_message(status: StatusCode) -> String {

@@ -64,3 +64,36 @@ async fn bad_audit_parameters_are_a_400() {
         );
     }
 }
+
+#[tokio::test]
+async fn user_changes_and_sign_outs_are_audited() {
+    let app = spawn_app().await;
+    app.create_user("root@example.com", Role::Admin).await;
+    let ada = app.create_user("ada@example.com", Role::Viewer).await;
+    app.login("root@example.com", PASSWORD).await;
+    app.post_form(&format!("/users/{ada}/role"), &[("role", "operator")])
+        .await;
+    app.post_form(&format!("/users/{ada}/disable"), &[]).await;
+    app.post_form(&format!("/users/{ada}/enable"), &[]).await;
+    app.post_form(&format!("/users/{ada}/reset-password"), &[])
+        .await;
+    app.post_form("/logout", &[]).await;
+    app.login("root@example.com", PASSWORD).await;
+
+    let (_, html) = app.get_html("/audit").await;
+    assert_eq!(
+        actions(&html),
+        [
+            "login",
+            "logout",
+            "user password reset",
+            "user enabled",
+            "user disabled",
+            "user role changed",
+            "login"
+        ]
+    );
+    let details = crate::helpers::select_text(&html, "#audit-results tbody tr:nth-child(6) td");
+    assert_eq!(details[3], "ada@example.com");
+    assert_eq!(details[5], r#"{"from":"viewer","to":"operator"}"#);
+}

@@ -14,6 +14,15 @@ async fn health_answers_without_a_session() {
 }
 
 #[tokio::test]
+async fn probes_answer_head_requests() {
+    let app = spawn_app().await;
+    for path in ["/health", "/ready"] {
+        let response = app.client.head(app.url(path)).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+    }
+}
+
+#[tokio::test]
 async fn ready_reports_the_database_and_migrations() {
     let app = spawn_app().await;
     let response = app.get("/ready").await;
@@ -48,6 +57,15 @@ async fn every_response_carries_the_security_headers() {
 #[tokio::test]
 async fn an_unknown_page_is_a_friendly_404() {
     let app = spawn_app().await;
+    // Anonymous visitors are asked to sign in first (default deny), then see the 404.
+    let response = app.get("/definitely/not/here").await;
+    assert_eq!(
+        crate::helpers::location(&response),
+        "/login?next=%2Fdefinitely%2Fnot%2Fhere"
+    );
+    app.create_user("ada@example.com", allegro_backup::domain::Role::Viewer)
+        .await;
+    app.login("ada@example.com", crate::helpers::PASSWORD).await;
     let (status, html) = app.get_html("/definitely/not/here").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(
@@ -62,10 +80,13 @@ async fn static_assets_are_served_from_the_binary() {
     let response = app.get("/static/htmx-2.0.11.min.js").await;
     assert_eq!(response.status(), StatusCode::OK);
     assert!(response.text().await.unwrap().contains("htmx"));
-    assert_eq!(
-        app.get("/static/../Cargo.toml").await.status(),
-        StatusCode::NOT_FOUND
-    );
+    for path in ["/static/..%2FCargo.toml", "/static/secret.key"] {
+        assert_eq!(
+            app.get(path).await.status(),
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
+    }
 }
 
 #[tokio::test]

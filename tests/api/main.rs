@@ -10,6 +10,7 @@ mod account;
 mod audit;
 mod cli;
 mod csrf;
+mod hardening;
 mod health;
 mod helpers;
 mod login;

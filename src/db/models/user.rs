@@ -125,6 +125,20 @@ impl UserRow {
             .get_result(conn)
     }
 
+    /// Serialises changes to users for the rest of the transaction (readers are not blocked),
+    /// so "is this the last admin?" stays true until the change commits.
+    pub fn lock_for_changes(conn: &mut PgConnection) -> QueryResult<()> {
+        diesel::sql_query("LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE")
+            .execute(conn)
+            .map(drop)
+    }
+
+    /// True when this user is the only enabled admin (call inside a transaction holding a
+    /// lock on `users`, so two concurrent changes cannot both pass).
+    pub fn is_last_active_admin(&self, conn: &mut PgConnection) -> QueryResult<bool> {
+        Ok(self.role() == Role::Admin && !self.disabled && Self::count_active_admins(conn)? <= 1)
+    }
+
     pub fn record_login(conn: &mut PgConnection, id: UserId) -> QueryResult<()> {
         diesel::update(users::table.find(id))
             .set(users::last_login_at.eq(diesel::dsl::now))
