@@ -221,14 +221,7 @@ async fn csrf_holds_for_every_content_type_and_method() {
 #[tokio::test]
 async fn an_expired_setup_link_does_not_work() {
     let app = spawn_app().await;
-    let token = app
-        .setup_link
-        .as_deref()
-        .unwrap()
-        .split("token=")
-        .nth(1)
-        .unwrap()
-        .to_owned();
+    let token = app.setup_token();
     let mut conn = app.db.connect();
     diesel::RunQueryDsl::execute(
         diesel::sql_query("UPDATE setup_tokens SET expires_at = now() - interval '1 minute'"),
@@ -244,14 +237,7 @@ async fn an_expired_setup_link_does_not_work() {
 #[tokio::test]
 async fn two_racing_setup_requests_create_exactly_one_admin() {
     let app = spawn_app().await;
-    let token = app
-        .setup_link
-        .as_deref()
-        .unwrap()
-        .split("token=")
-        .nth(1)
-        .unwrap()
-        .to_owned();
+    let token = app.setup_token();
     let attempts = (0..4).map(|i| {
         let (client, token) = (new_client(), token.clone());
         let app = &app;

@@ -211,6 +211,18 @@ pub fn new_client() -> reqwest::Client {
 }
 
 impl TestApp {
+    /// The token of the first-run setup link the server issued.
+    pub fn setup_token(&self) -> String {
+        let link = self
+            .setup_link
+            .as_deref()
+            .expect("a setup link (no users yet)");
+        link.split("token=")
+            .nth(1)
+            .expect("token in link")
+            .to_owned()
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }

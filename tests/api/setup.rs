@@ -24,7 +24,7 @@ async fn setup_without_or_with_a_wrong_token_does_not_exist() {
 #[tokio::test]
 async fn the_setup_link_creates_the_first_admin_once_and_signs_them_in() {
     let app = spawn_app().await;
-    let token = token_of(app.setup_link.as_deref().unwrap());
+    let token = app.setup_token();
     let page = app.get(&format!("/setup?token={token}")).await;
     assert_eq!(page.status(), StatusCode::OK);
 
@@ -58,7 +58,7 @@ async fn the_setup_link_creates_the_first_admin_once_and_signs_them_in() {
 #[tokio::test]
 async fn invalid_setup_input_reshows_the_form_with_messages() {
     let app = spawn_app().await;
-    let token = token_of(app.setup_link.as_deref().unwrap());
+    let token = app.setup_token();
     let response = app
         .post_form(
             "/setup",
@@ -85,7 +85,7 @@ async fn invalid_setup_input_reshows_the_form_with_messages() {
 #[tokio::test]
 async fn no_setup_link_is_issued_once_users_exist() {
     let app = spawn_app().await;
-    let token = token_of(app.setup_link.as_deref().unwrap());
+    let token = app.setup_token();
     app.create_user("someone@example.com", Role::Admin).await;
     assert_eq!(
         app.get(&format!("/setup?token={token}")).await.status(),
