@@ -3,13 +3,6 @@ use reqwest::StatusCode;
 
 use crate::helpers::{html_of, location, select_text, spawn_app};
 
-fn token_of(link: &str) -> String {
-    link.split("token=")
-        .nth(1)
-        .expect("token in link")
-        .to_owned()
-}
-
 #[tokio::test]
 async fn setup_without_or_with_a_wrong_token_does_not_exist() {
     let app = spawn_app().await;
