@@ -35,8 +35,16 @@ impl PgSessionStore {
     }
 }
 
-fn expiry(ttl: &Duration) -> chrono::DateTime<Utc> {
-    Utc::now() + chrono::Duration::seconds(ttl.whole_seconds())
+/// Anonymous sessions (a visitor on the login page) live at most this long, so drive-by
+/// visits cannot pile up rows for the full idle timeout.
+const ANONYMOUS_TTL_SECS: i64 = 30 * 60;
+
+fn expiry(ttl: &Duration, user_id: Option<i64>) -> chrono::DateTime<Utc> {
+    let seconds = match user_id {
+        Some(_) => ttl.whole_seconds(),
+        None => ttl.whole_seconds().min(ANONYMOUS_TTL_SECS),
+    };
+    Utc::now() + chrono::Duration::seconds(seconds)
 }
 
 fn user_id_of(state: &State) -> Option<i64> {
@@ -58,7 +66,7 @@ async fn insert(pool: &PgPool, state: &State, ttl: &Duration) -> Result<SessionK
     let key_hash = token_hash(key.as_ref());
     let user_id = user_id_of(state);
     let json = to_json(state)?;
-    let expires_at = expiry(ttl);
+    let expires_at = expiry(ttl, user_id);
     db::run(pool, move |conn| {
         SessionRow::insert(
             conn,
@@ -104,7 +112,7 @@ impl SessionStore for PgSessionStore {
         let key_hash = token_hash(session_key.as_ref());
         let user_id = user_id_of(&session_state);
         let json = to_json(&session_state).map_err(|e| UpdateError::Serialization(e.into()))?;
-        let expires_at = expiry(ttl);
+        let expires_at = expiry(ttl, user_id);
         let updated = db::run(&self.pool, move |conn| {
             SessionRow::update_state(conn, &key_hash, user_id, &json, expires_at)
                 .map_err(DbError::from)
@@ -131,9 +139,12 @@ impl SessionStore for PgSessionStore {
         ttl: &Duration,
     ) -> Result<(), anyhow::Error> {
         let key_hash = token_hash(session_key.as_ref());
-        let expires_at = expiry(ttl);
+        // Extends signed-in sessions to the full idle timeout; anonymous ones stay capped.
+        let expires_at = expiry(ttl, Some(0));
+        let anonymous_expires_at = expiry(ttl, None);
         db::run(&self.pool, move |conn| {
-            SessionRow::extend(conn, &key_hash, expires_at).map_err(DbError::from)
+            SessionRow::extend(conn, &key_hash, expires_at, anonymous_expires_at)
+                .map_err(DbError::from)
         })
         .await
         .map_err(Into::into)

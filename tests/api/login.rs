@@ -261,3 +261,27 @@ async fn an_outside_next_parameter_is_ignored() {
         .await;
     assert_eq!(location(&response), "/");
 }
+
+#[tokio::test]
+async fn anonymous_sessions_expire_sooner_than_signed_in_ones() {
+    use diesel::{ExpressionMethods, QueryDsl, RunQueryDsl};
+    let app = spawn_app().await;
+    app.create_user("ada@example.com", Role::Viewer).await;
+    let minutes_left = |signed_in: bool| {
+        use allegro_backup::db::schema::sessions::dsl::*;
+        let mut conn = app.db.connect();
+        let expiry: chrono::DateTime<chrono::Utc> = sessions
+            .filter(user_id.is_not_null().eq(signed_in))
+            .select(expires_at)
+            .order(created_at.desc())
+            .first(&mut conn)
+            .unwrap();
+        (expiry - chrono::Utc::now()).num_minutes()
+    };
+    app.get("/login").await;
+    app.get("/login").await; // extending keeps the anonymous cap
+    assert!((29..=30).contains(&minutes_left(false)));
+    app.login("ada@example.com", PASSWORD).await;
+    app.get("/").await;
+    assert!((59..=60).contains(&minutes_left(true)));
+}

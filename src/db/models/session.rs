@@ -64,17 +64,26 @@ impl SessionRow {
         .map(|n| n > 0)
     }
 
+    /// Pushes the expiry of a live session out: to `expires_at` when signed in, to
+    /// `anonymous_expires_at` otherwise.
     pub fn extend(
         conn: &mut PgConnection,
         key_hash: &str,
         expires_at: DateTime<Utc>,
+        anonymous_expires_at: DateTime<Utc>,
     ) -> QueryResult<()> {
+        use diesel::{dsl::case_when, sql_types::Timestamptz};
+        let new_expiry = case_when(
+            sessions::user_id.is_null(),
+            anonymous_expires_at.into_sql::<Timestamptz>(),
+        )
+        .otherwise(expires_at.into_sql::<Timestamptz>());
         diesel::update(
             sessions::table
                 .find(key_hash)
                 .filter(sessions::expires_at.gt(diesel::dsl::now)),
         )
-        .set(sessions::expires_at.eq(expires_at))
+        .set(sessions::expires_at.eq(new_expiry))
         .execute(conn)
         .map(drop)
     }
