@@ -5,7 +5,7 @@ use std::{sync::OnceLock, time::Duration};
 
 use allegro_backup::{
     auth::password,
-    config::{LogFormat, SecretKey, SessionSettings, Settings, ThrottleSettings},
+    config::{AllegroSettings, LogFormat, SecretKey, SessionSettings, Settings, ThrottleSettings},
     db::{
         self,
         models::user::{NewUser, UserRow},
@@ -168,6 +168,7 @@ pub fn test_settings(db: &TestDatabase) -> Settings {
         session: SessionSettings::default(),
         throttle: ThrottleSettings::default(),
         db_pool_size: 4,
+        allegro: AllegroSettings::for_simulator("http://127.0.0.1:9").expect("simulator settings"),
     }
 }
 

@@ -1,6 +1,13 @@
 //! Settings read once from the environment (and an optional `.env` file), validated up front
 //! with messages that name the variable at fault.
 
+mod allegro;
+
+pub use allegro::{
+    AllegroEnvironment, AllegroSettings, SIMULATOR_CLIENT_ID, SIMULATOR_CLIENT_SECRET,
+    SimulatorSettings,
+};
+
 use std::{
     fs,
     io::Write,
@@ -32,6 +39,7 @@ pub struct Settings {
     pub throttle: ThrottleSettings,
     /// Size of the database connection pool.
     pub db_pool_size: u32,
+    pub allegro: AllegroSettings,
 }
 
 /// Session lifetimes.
@@ -211,12 +219,13 @@ impl Settings {
             session,
             throttle: ThrottleSettings::default(),
             db_pool_size: number(&get, "DB_POOL_SIZE", 10)?,
+            allegro: AllegroSettings::from_lookup(&get)?,
         };
         Ok((settings, source))
     }
 }
 
-fn invalid(var: &'static str, reason: impl ToString) -> ConfigError {
+pub(crate) fn invalid(var: &'static str, reason: impl ToString) -> ConfigError {
     ConfigError::Invalid {
         var,
         reason: reason.to_string(),
@@ -245,7 +254,7 @@ fn boolean(
     }
 }
 
-fn number(
+pub(crate) fn number(
     get: &impl Fn(&str) -> Option<String>,
     var: &'static str,
     default: u32,

@@ -1,0 +1,188 @@
+//! Allegro connection settings: which environment, where its two hosts are, the app's
+//! credentials and the client's limits.
+
+use std::{fmt, time::Duration};
+
+use secrecy::SecretString;
+
+use super::{ConfigError, invalid, number};
+
+/// Which Allegro the dashboard talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AllegroEnvironment {
+    Production,
+    Sandbox,
+    /// The built-in simulator, started in the same process.
+    Simulator,
+}
+
+impl AllegroEnvironment {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Production => "production",
+            Self::Sandbox => "sandbox",
+            Self::Simulator => "simulator",
+        }
+    }
+
+    /// Default (auth, api) base URLs; `None` for the simulator, whose port is known only once
+    /// it runs.
+    fn default_urls(self) -> Option<(&'static str, &'static str)> {
+        match self {
+            Self::Production => Some(("https://allegro.pl", "https://api.allegro.pl")),
+            Self::Sandbox => Some((
+                "https://allegro.pl.allegrosandbox.pl",
+                "https://api.allegro.pl.allegrosandbox.pl",
+            )),
+            Self::Simulator => None,
+        }
+    }
+}
+
+impl fmt::Display for AllegroEnvironment {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Client id and secret the built-in simulator accepts in the demo.
+pub const SIMULATOR_CLIENT_ID: &str = "allegro-backup-demo";
+pub const SIMULATOR_CLIENT_SECRET: &str = "allegro-backup-demo-secret";
+
+/// How to reach Allegro and how hard to use it.
+#[derive(Debug, Clone)]
+pub struct AllegroSettings {
+    pub environment: AllegroEnvironment,
+    /// OAuth host (`/auth/oauth/device`, `/auth/oauth/token`), no trailing slash. Empty for the
+    /// in-process simulator until it has started (see `with_simulator_url`).
+    pub auth_url: String,
+    /// REST API host, no trailing slash.
+    pub api_url: String,
+    pub client_id: String,
+    pub client_secret: SecretString,
+    /// `<AppName>/<version> (+<info url>)`, as Allegro requires on API calls.
+    pub user_agent: String,
+    /// Requests per minute for the whole client id, shared by all accounts (Allegro: 9000).
+    pub client_requests_per_minute: u32,
+    /// Requests per minute for one account.
+    pub account_requests_per_minute: u32,
+    /// Requests in flight at once for one account.
+    pub account_concurrency: u32,
+    /// Timeout of every HTTP request.
+    pub request_timeout: Duration,
+    /// The in-process simulator (used when `environment` is `Simulator`).
+    pub simulator: SimulatorSettings,
+}
+
+/// The built-in simulator of the demo.
+#[derive(Debug, Clone)]
+pub struct SimulatorSettings {
+    /// Port of its HTTP server (0: any free port).
+    pub port: u16,
+    /// Orders per simulated seller account.
+    pub orders: u32,
+    /// Seed of the generated data.
+    pub seed: u64,
+}
+
+impl AllegroSettings {
+    /// Reads the `ALLEGRO_*` and `SIMULATOR_*` variables.
+    pub fn from_lookup(get: &impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let client_id = get("ALLEGRO_CLIENT_ID");
+        let environment = match get("ALLEGRO_ENV").as_deref().map(str::trim) {
+            None if client_id.is_none() => AllegroEnvironment::Simulator,
+            None | Some("production") => AllegroEnvironment::Production,
+            Some("sandbox") => AllegroEnvironment::Sandbox,
+            Some("simulator") => AllegroEnvironment::Simulator,
+            Some(other) => {
+                return Err(invalid(
+                    "ALLEGRO_ENV",
+                    format!("expected production, sandbox or simulator, got {other:?}"),
+                ));
+            }
+        };
+        let defaults = environment.default_urls();
+        let auth_url = url_or(get, "ALLEGRO_AUTH_URL", defaults.map(|d| d.0))?;
+        let api_url = url_or(get, "ALLEGRO_API_URL", defaults.map(|d| d.1))?;
+        let (client_id, client_secret) = match (environment, client_id) {
+            (AllegroEnvironment::Simulator, id) => (
+                id.unwrap_or_else(|| SIMULATOR_CLIENT_ID.to_owned()),
+                get("ALLEGRO_CLIENT_SECRET").unwrap_or_else(|| SIMULATOR_CLIENT_SECRET.to_owned()),
+            ),
+            (_, None) => {
+                return Err(invalid(
+                    "ALLEGRO_CLIENT_ID",
+                    "is required for the production and sandbox environments",
+                ));
+            }
+            (_, Some(id)) => (
+                id,
+                get("ALLEGRO_CLIENT_SECRET").ok_or_else(|| {
+                    invalid(
+                        "ALLEGRO_CLIENT_SECRET",
+                        "is required with ALLEGRO_CLIENT_ID",
+                    )
+                })?,
+            ),
+        };
+        let user_agent = get("ALLEGRO_USER_AGENT").unwrap_or_else(|| {
+            format!(
+                "allegro-backup/{} (+https://github.com/allegro-backup/allegro-backup)",
+                env!("CARGO_PKG_VERSION")
+            )
+        });
+        Ok(Self {
+            environment,
+            auth_url,
+            api_url,
+            client_id,
+            client_secret: SecretString::from(client_secret),
+            user_agent,
+            client_requests_per_minute: number(get, "ALLEGRO_CLIENT_REQUESTS_PER_MINUTE", 8000)?,
+            account_requests_per_minute: number(get, "ALLEGRO_ACCOUNT_REQUESTS_PER_MINUTE", 3000)?,
+            account_concurrency: number(get, "ALLEGRO_ACCOUNT_CONCURRENCY", 4)?,
+            request_timeout: Duration::from_secs(u64::from(number(
+                get,
+                "ALLEGRO_TIMEOUT_SECS",
+                30,
+            )?)),
+            simulator: SimulatorSettings {
+                port: u16::try_from(number(get, "SIMULATOR_PORT", 8081)?)
+                    .map_err(|_| invalid("SIMULATOR_PORT", "must be a port number"))?,
+                orders: number(get, "SIMULATOR_ORDERS", 3000)?,
+                seed: u64::from(number(get, "SIMULATOR_SEED", 42)?),
+            },
+        })
+    }
+
+    /// Points both hosts at a running simulator.
+    pub fn with_simulator_url(mut self, base_url: &str) -> Self {
+        let base = base_url.trim_end_matches('/');
+        if self.auth_url.is_empty() {
+            self.auth_url = base.to_owned();
+        }
+        if self.api_url.is_empty() {
+            self.api_url = base.to_owned();
+        }
+        self
+    }
+
+    /// Default settings for a client of a simulator at `base_url` (tests, the CLI).
+    pub fn for_simulator(base_url: &str) -> Result<Self, ConfigError> {
+        Ok(Self::from_lookup(&|_: &str| None)?.with_simulator_url(base_url))
+    }
+}
+
+fn url_or(
+    get: &impl Fn(&str) -> Option<String>,
+    var: &'static str,
+    default: Option<&str>,
+) -> Result<String, ConfigError> {
+    match get(var) {
+        Some(url) => {
+            url::Url::parse(&url).map_err(|e| invalid(var, e))?;
+            Ok(url.trim_end_matches('/').to_owned())
+        }
+        None => Ok(default.unwrap_or_default().to_owned()),
+    }
+}
