@@ -1,6 +1,25 @@
 // @generated automatically by Diesel CLI.
 
 diesel::table! {
+    allegro_accounts (id) {
+        id -> Int8,
+        environment -> Text,
+        allegro_user_id -> Text,
+        login -> Text,
+        status -> Text,
+        access_token_enc -> Nullable<Text>,
+        refresh_token_enc -> Nullable<Text>,
+        token_expires_at -> Nullable<Timestamptz>,
+        scope -> Nullable<Text>,
+        last_refresh_at -> Nullable<Timestamptz>,
+        last_error -> Nullable<Text>,
+        connected_by -> Nullable<Int8>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     audit_log (id) {
         id -> Int8,
         occurred_at -> Timestamptz,
@@ -10,6 +29,25 @@ diesel::table! {
         target -> Nullable<Text>,
         ip -> Nullable<Text>,
         details -> Jsonb,
+    }
+}
+
+diesel::table! {
+    device_authorizations (id) {
+        id -> Int8,
+        environment -> Text,
+        user_code -> Text,
+        verification_uri -> Text,
+        verification_uri_complete -> Text,
+        device_code_enc -> Text,
+        interval_secs -> Int4,
+        expires_at -> Timestamptz,
+        status -> Text,
+        account_id -> Nullable<Int8>,
+        error -> Nullable<Text>,
+        started_by -> Nullable<Int8>,
+        created_at -> Timestamptz,
+        finished_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -56,11 +94,16 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(allegro_accounts -> users (connected_by));
 diesel::joinable!(audit_log -> users (actor_user_id));
+diesel::joinable!(device_authorizations -> allegro_accounts (account_id));
+diesel::joinable!(device_authorizations -> users (started_by));
 diesel::joinable!(sessions -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    allegro_accounts,
     audit_log,
+    device_authorizations,
     login_failures,
     sessions,
     setup_tokens,

@@ -19,10 +19,17 @@ pub enum AuditAction {
     UserEnabled,
     UserPasswordReset,
     PasswordChanged,
+    AccountConnectStarted,
+    AccountConnected,
+    AccountReconnected,
+    AccountRefreshed,
+    AccountValidated,
+    AccountDisconnected,
+    AccountDeleted,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 12] = [
+    pub const ALL: [AuditAction; 19] = [
         AuditAction::Login,
         AuditAction::LoginFailed,
         AuditAction::LoginThrottled,
@@ -35,6 +42,13 @@ impl AuditAction {
         AuditAction::UserEnabled,
         AuditAction::UserPasswordReset,
         AuditAction::PasswordChanged,
+        AuditAction::AccountConnectStarted,
+        AuditAction::AccountConnected,
+        AuditAction::AccountReconnected,
+        AuditAction::AccountRefreshed,
+        AuditAction::AccountValidated,
+        AuditAction::AccountDisconnected,
+        AuditAction::AccountDeleted,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -51,6 +65,13 @@ impl AuditAction {
             AuditAction::UserEnabled => "user_enabled",
             AuditAction::UserPasswordReset => "user_password_reset",
             AuditAction::PasswordChanged => "password_changed",
+            AuditAction::AccountConnectStarted => "account_connect_started",
+            AuditAction::AccountConnected => "account_connected",
+            AuditAction::AccountReconnected => "account_reconnected",
+            AuditAction::AccountRefreshed => "account_refreshed",
+            AuditAction::AccountValidated => "account_validated",
+            AuditAction::AccountDisconnected => "account_disconnected",
+            AuditAction::AccountDeleted => "account_deleted",
         }
     }
 

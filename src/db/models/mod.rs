@@ -1,6 +1,8 @@
 //! One module per table: a row struct, insert/update structs and the queries on them.
 
+pub mod account;
 pub mod audit;
+pub mod device_authorization;
 pub mod login_failure;
 pub mod session;
 pub mod setup_token;

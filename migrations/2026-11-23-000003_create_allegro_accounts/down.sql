@@ -1,0 +1,2 @@
+DROP TABLE device_authorizations;
+DROP TABLE allegro_accounts;
