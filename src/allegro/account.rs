@@ -1,0 +1,147 @@
+//! `AccountApi`: the REST calls made on behalf of one seller account, and `TokenSource`, through
+//! which the caller supplies (and refreshes) that account's tokens.
+
+use std::{fmt, sync::Arc};
+
+use futures_util::future::BoxFuture;
+use reqwest::StatusCode;
+use secrecy::SecretString;
+use serde::de::DeserializeOwned;
+
+use super::{
+    checkout_form::{CheckoutForm, CheckoutFormQuery, CheckoutFormsPage},
+    client::{AllegroClient, Auth, Reply, endpoint},
+    error::{AllegroError, error_details, snippet},
+    models::{EventQuery, EventStats, EventsPage, LatestEvent, Me, OrderEvent},
+    rate_limit::AccountGate,
+};
+
+/// Supplies (and refreshes) the tokens of one account. Implemented by the caller, for example
+/// over the database.
+pub trait TokenSource: Send + Sync {
+    /// Names the account for its rate budget and in logs (not a secret).
+    fn account_key(&self) -> String;
+    /// The access token to use now.
+    fn access_token(&self) -> BoxFuture<'_, Result<SecretString, AllegroError>>;
+    /// Called after a 401 with the token that was rejected; returns a fresh token. Single-flight
+    /// (and not refreshing again when another task already replaced `rejected`) is the
+    /// implementor's job.
+    fn refresh(&self, rejected: SecretString) -> BoxFuture<'_, Result<SecretString, AllegroError>>;
+}
+
+/// REST calls for one seller account. Cheap to clone.
+#[derive(Clone)]
+pub struct AccountApi {
+    client: AllegroClient,
+    tokens: Arc<dyn TokenSource>,
+    gate: Arc<AccountGate>,
+    key: String,
+}
+
+impl fmt::Debug for AccountApi {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AccountApi")
+            .field("account", &self.key)
+            .finish_non_exhaustive()
+    }
+}
+
+impl AccountApi {
+    pub(crate) fn new(client: AllegroClient, tokens: Arc<dyn TokenSource>) -> Self {
+        let key = tokens.account_key();
+        let gate = client.inner.gate.account(&key);
+        Self {
+            client,
+            tokens,
+            gate,
+            key,
+        }
+    }
+
+    /// The account key given by the token source.
+    pub fn account_key(&self) -> &str {
+        &self.key
+    }
+
+    /// `GET /me`: who the token belongs to.
+    pub async fn me(&self) -> Result<Me, AllegroError> {
+        self.get(&["me"], &[]).await
+    }
+
+    /// `GET /order/checkout-forms`: one page of orders.
+    pub async fn checkout_forms(
+        &self,
+        query: &CheckoutFormQuery,
+    ) -> Result<CheckoutFormsPage, AllegroError> {
+        self.get(&["order", "checkout-forms"], &query.to_pairs())
+            .await
+    }
+
+    /// `GET /order/checkout-forms/{id}`; [`AllegroError::NotFound`] for an unknown, too old or
+    /// merged-away id.
+    pub async fn checkout_form(&self, id: &str) -> Result<CheckoutForm, AllegroError> {
+        self.get(&["order", "checkout-forms", id], &[]).await
+    }
+
+    /// `GET /order/events`: events strictly after `query.from`, oldest first.
+    pub async fn events(&self, query: &EventQuery) -> Result<Vec<OrderEvent>, AllegroError> {
+        let page: EventsPage = self.get(&["order", "events"], &query.to_pairs()).await?;
+        Ok(page.events)
+    }
+
+    /// `GET /order/event-stats`: the newest event, where reading the journal "now" starts;
+    /// `None` when the account has no events.
+    pub async fn event_stats(&self) -> Result<Option<LatestEvent>, AllegroError> {
+        let stats: EventStats = self.get(&["order", "event-stats"], &[]).await?;
+        Ok(stats.latest_event)
+    }
+
+    async fn get<T: DeserializeOwned>(
+        &self,
+        path: &[&str],
+        query: &[(&'static str, String)],
+    ) -> Result<T, AllegroError> {
+        let url = endpoint(&self.client.inner.api_base, path);
+        let what = format!("GET /{}", path.join("/"));
+        let auth = Auth::Account {
+            tokens: self.tokens.as_ref(),
+            gate: &self.gate,
+            key: &self.key,
+        };
+        let reply = self
+            .client
+            .execute(auth, &what, |http| http.get(url.clone()).query(query))
+            .await?;
+        decode(reply, &self.key, &what)
+    }
+}
+
+/// A final reply as `T`, or the error it stands for (logged with Allegro's trace id).
+fn decode<T: DeserializeOwned>(reply: Reply, account: &str, what: &str) -> Result<T, AllegroError> {
+    let status = reply.status.as_u16();
+    let trace_id = reply.trace_id.as_str();
+    if reply.status.is_success() {
+        return serde_json::from_slice(&reply.body).map_err(|e| {
+            tracing::warn!(account, call = what, trace_id, status, error = %e, "unreadable Allegro response");
+            AllegroError::invalid_response(status, &reply.body)
+        });
+    }
+    let error = match reply.status {
+        StatusCode::NOT_FOUND => AllegroError::NotFound,
+        StatusCode::UNAUTHORIZED => AllegroError::Unauthorized,
+        _ => match error_details(&reply.body) {
+            Some((code, message)) => AllegroError::Client {
+                status,
+                code,
+                message,
+            },
+            None => AllegroError::Client {
+                status,
+                code: None,
+                message: snippet(&reply.body),
+            },
+        },
+    };
+    tracing::warn!(account, call = what, trace_id, status, error = %error, "Allegro API call failed");
+    Err(error)
+}

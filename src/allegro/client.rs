@@ -1,0 +1,316 @@
+//! `AllegroClient` and the one request pipeline every call goes through: headers, rate budgets,
+//! the client-wide 429 pause, token refresh on 401, and bounded retries with jittered back-off.
+
+use std::{fmt, sync::Arc, time::Duration};
+
+use rand::Rng;
+use reqwest::{RequestBuilder, StatusCode, header};
+use secrecy::{ExposeSecret, SecretString};
+use url::Url;
+
+use super::{
+    account::{AccountApi, TokenSource},
+    error::AllegroError,
+    rate_limit::{AccountGate, ClientGate},
+};
+use crate::config::AllegroSettings;
+
+/// The media type of Allegro's public API; required in `Accept`.
+pub const ALLEGRO_MEDIA_TYPE: &str = "application/vnd.allegro.public.v1+json";
+
+/// How often and how patiently the pipeline retries. The defaults suit production; tests set
+/// short delays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Attempts in all for 5xx answers, timeouts and connection errors (1 = no retry).
+    pub max_attempts: u32,
+    /// Attempts in all while Allegro answers 429.
+    pub rate_limited_attempts: u32,
+    /// First back-off delay; doubles per attempt, jittered between half and all of it.
+    pub base_delay: Duration,
+    /// Longest back-off delay.
+    pub max_delay: Duration,
+    /// Shortest pause of the whole client id after a 429 (Allegro blocks for about a minute);
+    /// a longer `Retry-After` wins.
+    pub rate_limit_pause: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            max_attempts: 4,
+            rate_limited_attempts: 3,
+            base_delay: Duration::from_millis(500),
+            max_delay: Duration::from_secs(30),
+            rate_limit_pause: Duration::from_secs(60),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// The jittered delay before retry number `attempt` (1-based).
+    pub fn backoff(&self, attempt: u32) -> Duration {
+        let factor = 2u32.saturating_pow(attempt.saturating_sub(1));
+        let full = self.base_delay.saturating_mul(factor).min(self.max_delay);
+        let micros = u64::try_from(full.as_micros()).unwrap_or(u64::MAX);
+        Duration::from_micros(rand::rng().random_range(micros / 2..=micros))
+    }
+}
+
+/// Typed client of Allegro's OAuth and REST API for one client id. Cheap to clone: clones share
+/// the HTTP connection pool, the rate budgets and the 429 pause.
+#[derive(Clone)]
+pub struct AllegroClient {
+    pub(crate) inner: Arc<Inner>,
+    retry: RetryPolicy,
+}
+
+pub(crate) struct Inner {
+    http: reqwest::Client,
+    pub(crate) auth_base: Url,
+    pub(crate) api_base: Url,
+    pub(crate) client_id: String,
+    client_secret: SecretString,
+    pub(crate) gate: ClientGate,
+}
+
+impl fmt::Debug for AllegroClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AllegroClient")
+            .field("auth_url", &self.inner.auth_base.as_str())
+            .field("api_url", &self.inner.api_base.as_str())
+            .field("client_id", &self.inner.client_id)
+            .field("retry", &self.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+fn base_url(name: &str, value: &str) -> Result<Url, AllegroError> {
+    let url = Url::parse(value.trim())
+        .map_err(|e| AllegroError::Config(format!("{name} {value:?}: {e}")))?;
+    if url.cannot_be_a_base() || !matches!(url.scheme(), "http" | "https") {
+        return Err(AllegroError::Config(format!(
+            "{name} {value:?} is not an http(s) base URL"
+        )));
+    }
+    Ok(url)
+}
+
+/// `base` with `segments` appended to its path (each segment percent-encoded).
+pub(crate) fn endpoint(base: &Url, segments: &[&str]) -> Url {
+    let mut url = base.clone();
+    if let Ok(mut path) = url.path_segments_mut() {
+        path.pop_if_empty().extend(segments);
+    }
+    url
+}
+
+/// How a request authenticates, and so which retries apply.
+pub(crate) enum Auth<'a> {
+    /// OAuth endpoints: client id and secret as Basic auth.
+    Basic,
+    /// REST API on behalf of one account.
+    Account {
+        tokens: &'a dyn TokenSource,
+        gate: &'a AccountGate,
+        key: &'a str,
+    },
+}
+
+/// A response that the pipeline did not retry away: a success or a final error status.
+pub(crate) struct Reply {
+    pub status: StatusCode,
+    pub trace_id: String,
+    retry_after: Option<String>,
+    pub body: Vec<u8>,
+}
+
+impl AllegroClient {
+    /// A client for the hosts, credentials and limits in `settings`.
+    pub fn new(settings: &AllegroSettings) -> Result<Self, AllegroError> {
+        let http = reqwest::Client::builder()
+            .user_agent(settings.user_agent.clone())
+            .timeout(settings.request_timeout)
+            .connect_timeout(settings.request_timeout.min(Duration::from_secs(10)))
+            .gzip(true)
+            .build()
+            .map_err(|e| AllegroError::Config(format!("HTTP client: {e}")))?;
+        Ok(Self {
+            inner: Arc::new(Inner {
+                http,
+                auth_base: base_url("ALLEGRO_AUTH_URL", &settings.auth_url)?,
+                api_base: base_url("ALLEGRO_API_URL", &settings.api_url)?,
+                client_id: settings.client_id.clone(),
+                client_secret: settings.client_secret.clone(),
+                gate: ClientGate::new(
+                    settings.client_requests_per_minute,
+                    settings.account_requests_per_minute,
+                    settings.account_concurrency,
+                ),
+            }),
+            retry: RetryPolicy::default(),
+        })
+    }
+
+    /// The same client (sharing pool and budgets) with another retry policy.
+    pub fn with_retry_policy(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    pub fn retry_policy(&self) -> RetryPolicy {
+        self.retry
+    }
+
+    /// How long the client id stays paused after a 429 (zero when it is not).
+    pub fn rate_limit_pause_remaining(&self) -> Duration {
+        self.inner.gate.remaining_pause()
+    }
+
+    /// API calls on behalf of the seller account whose tokens `tokens` supplies.
+    pub fn account(&self, tokens: Arc<dyn TokenSource>) -> AccountApi {
+        AccountApi::new(self.clone(), tokens)
+    }
+
+    /// Sends a request built by `build` until it succeeds, fails for good, or the retry budget
+    /// is spent. `what` names the call in logs (never a token).
+    pub(crate) async fn execute(
+        &self,
+        auth: Auth<'_>,
+        what: &str,
+        build: impl Fn(&reqwest::Client) -> RequestBuilder,
+    ) -> Result<Reply, AllegroError> {
+        let policy = self.retry;
+        let gate = &self.inner.gate;
+        let account = match &auth {
+            Auth::Basic => "oauth",
+            Auth::Account { key, .. } => *key,
+        };
+        let mut token = match &auth {
+            Auth::Basic => None,
+            Auth::Account { tokens, .. } => Some(tokens.access_token().await?),
+        };
+        let (mut failures, mut rate_limited, mut refreshed) = (0u32, 0u32, false);
+        loop {
+            let request = build(&self.inner.http);
+            let request = match (&auth, &token) {
+                (Auth::Account { .. }, Some(token)) => {
+                    gate.wait_for_pause().await;
+                    request
+                        .bearer_auth(token.expose_secret())
+                        .header(header::ACCEPT, ALLEGRO_MEDIA_TYPE)
+                }
+                _ => request.basic_auth(
+                    &self.inner.client_id,
+                    Some(self.inner.client_secret.expose_secret()),
+                ),
+            };
+            gate.until_ready().await;
+            let permit = match &auth {
+                Auth::Account { gate, .. } => gate.admit().await,
+                Auth::Basic => None,
+            };
+            let outcome = send(request).await;
+            drop(permit);
+
+            let reply = match outcome {
+                Ok(reply) => reply,
+                Err(error) => {
+                    failures += 1;
+                    tracing::warn!(account, call = what, attempt = failures, error = %error, "Allegro request failed in transit");
+                    if failures >= policy.max_attempts {
+                        return Err(error);
+                    }
+                    tokio::time::sleep(policy.backoff(failures)).await;
+                    continue;
+                }
+            };
+            let status = reply.status;
+            if status.is_success() {
+                return Ok(reply);
+            }
+            let trace_id = reply.trace_id.as_str();
+            match (status, &auth) {
+                (StatusCode::UNAUTHORIZED, Auth::Account { tokens, .. }) => {
+                    tracing::warn!(account, call = what, trace_id, status = status.as_u16(), refreshed, "Allegro rejected the access token");
+                    if refreshed {
+                        return Err(AllegroError::Unauthorized);
+                    }
+                    let rejected = token.take().unwrap_or_else(|| SecretString::from(""));
+                    token = Some(tokens.refresh(rejected).await?);
+                    refreshed = true;
+                }
+                (StatusCode::TOO_MANY_REQUESTS, Auth::Account { .. }) => {
+                    rate_limited += 1;
+                    let pause = retry_after(&reply)
+                        .unwrap_or_default()
+                        .max(policy.rate_limit_pause);
+                    gate.pause(pause);
+                    tracing::warn!(account, call = what, trace_id, status = 429, attempt = rate_limited, pause_ms = u64::try_from(pause.as_millis()).unwrap_or(u64::MAX), "Allegro rate limit hit; pausing the client id");
+                    if rate_limited >= policy.rate_limited_attempts {
+                        return Err(AllegroError::RateLimited { retry_after: pause });
+                    }
+                    gate.wait_for_pause().await;
+                    tokio::time::sleep(policy.backoff(rate_limited)).await;
+                }
+                (StatusCode::TOO_MANY_REQUESTS, Auth::Basic) => {
+                    // Token minting has its own per-user limit: no reason to stop every account.
+                    let retry_after = retry_after(&reply).unwrap_or(policy.rate_limit_pause);
+                    tracing::warn!(call = what, trace_id, status = 429, "Allegro OAuth rate limit hit");
+                    return Err(AllegroError::RateLimited { retry_after });
+                }
+                (s, _) if s.is_server_error() => {
+                    failures += 1;
+                    tracing::warn!(account, call = what, trace_id, status = s.as_u16(), attempt = failures, "Allegro server error");
+                    if failures >= policy.max_attempts {
+                        return Err(AllegroError::Server {
+                            status: s.as_u16(),
+                        });
+                    }
+                    tokio::time::sleep(policy.backoff(failures)).await;
+                }
+                _ => return Ok(reply),
+            }
+        }
+    }
+}
+
+/// One HTTP exchange, body included; transport failures mapped to `Timeout` / `Network`.
+async fn send(request: RequestBuilder) -> Result<Reply, AllegroError> {
+    let transport = |e: reqwest::Error| {
+        if e.is_timeout() {
+            AllegroError::Timeout
+        } else {
+            AllegroError::Network(e)
+        }
+    };
+    let response = request.send().await.map_err(transport)?;
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response.bytes().await.map_err(transport)?;
+    let trace_id = headers
+        .get("trace-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-")
+        .to_owned();
+    let retry_after = headers
+        .get(header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    Ok(Reply {
+        status,
+        trace_id,
+        retry_after,
+        body: body.to_vec(),
+    })
+}
+
+/// `Retry-After` as seconds or an HTTP date.
+fn retry_after(reply: &Reply) -> Option<Duration> {
+    let value = reply.retry_after.as_deref()?.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let at = chrono::DateTime::parse_from_rfc2822(value).ok()?;
+    (at.with_timezone(&chrono::Utc) - chrono::Utc::now()).to_std().ok()
+}

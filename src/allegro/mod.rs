@@ -1,0 +1,32 @@
+//! Typed client of Allegro's OAuth and REST API.
+//!
+//! One [`AllegroClient`] per client id holds the HTTP pool, the client-wide rate budget and the
+//! 429 pause; [`AllegroClient::account`] gives the [`AccountApi`] of one seller account, whose
+//! tokens come from a caller-supplied [`TokenSource`]. Retries, refresh-on-401 and rate limits
+//! live in one place (the pipeline in `client.rs`), never at call sites. Base URLs come from
+//! [`AllegroSettings`](crate::config::AllegroSettings), so the same code talks to production, the
+//! sandbox, the simulator or a test double.
+
+mod account;
+mod checkout_form;
+mod client;
+mod error;
+mod models;
+mod oauth;
+mod rate_limit;
+pub mod time;
+
+pub use account::{AccountApi, TokenSource};
+pub use checkout_form::{
+    Buyer, CheckoutForm, CheckoutFormQuery, CheckoutFormSort, CheckoutFormsPage, Delivery,
+    DeliveryMethod, LineItem, Offer, OfferExternal, Payment, PickupPoint,
+};
+pub use client::{ALLEGRO_MEDIA_TYPE, AllegroClient, RetryPolicy};
+pub use error::{AllegroError, SNIPPET_MAX_CHARS};
+pub use models::{
+    Amount, EventId, EventQuery, InvalidAmount, InvalidEventId, LatestEvent, Me, Money, OrderEvent,
+};
+pub use oauth::{
+    DeviceAuthorization, DeviceFlowError, DevicePoll, SCOPES, TokenSet,
+    wait_for_device_authorization,
+};

@@ -1,0 +1,141 @@
+//! Request budgets: one for the whole client id (shared by every account, as Allegro counts it),
+//! one per account plus a per-account concurrency cap, and the client-wide pause after a 429.
+
+use std::{
+    collections::HashMap,
+    num::NonZeroU32,
+    sync::{Arc, Mutex, MutexGuard},
+    time::Duration,
+};
+
+use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
+use tokio::{
+    sync::{Semaphore, SemaphorePermit},
+    time::Instant,
+};
+
+fn per_minute(requests: u32) -> Quota {
+    Quota::per_minute(NonZeroU32::new(requests).unwrap_or(NonZeroU32::MIN))
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    // The guarded values stay consistent even if a holder panicked, so poisoning is ignored.
+    mutex.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Budgets of one client id; lives in the `AllegroClient` and is shared by its clones.
+pub(crate) struct ClientGate {
+    limiter: DefaultDirectRateLimiter,
+    paused_until: Mutex<Option<Instant>>,
+    accounts: Mutex<HashMap<String, Arc<AccountGate>>>,
+    account_requests_per_minute: u32,
+    account_concurrency: usize,
+}
+
+impl ClientGate {
+    pub(crate) fn new(
+        client_requests_per_minute: u32,
+        account_requests_per_minute: u32,
+        account_concurrency: u32,
+    ) -> Self {
+        Self {
+            limiter: RateLimiter::direct(per_minute(client_requests_per_minute)),
+            paused_until: Mutex::new(None),
+            accounts: Mutex::new(HashMap::new()),
+            account_requests_per_minute,
+            account_concurrency: usize::try_from(account_concurrency.max(1)).unwrap_or(1),
+        }
+    }
+
+    /// The budgets of the account called `key` (created on first use, then shared).
+    pub(crate) fn account(&self, key: &str) -> Arc<AccountGate> {
+        let mut accounts = lock(&self.accounts);
+        Arc::clone(accounts.entry(key.to_owned()).or_insert_with(|| {
+            Arc::new(AccountGate {
+                limiter: RateLimiter::direct(per_minute(self.account_requests_per_minute)),
+                concurrency: Semaphore::new(self.account_concurrency),
+            })
+        }))
+    }
+
+    /// Waits for one request of the client-wide budget.
+    pub(crate) async fn until_ready(&self) {
+        self.limiter.until_ready().await;
+    }
+
+    /// Stops every call of this client id for `pause` from now; a pause already running longer is
+    /// kept, a shorter one is extended (Allegro extends its block when called during it).
+    pub(crate) fn pause(&self, pause: Duration) {
+        let until = Instant::now() + pause;
+        let mut paused = lock(&self.paused_until);
+        if paused.is_none_or(|current| current < until) {
+            *paused = Some(until);
+        }
+    }
+
+    /// How long the client id stays paused (zero when it is not).
+    pub(crate) fn remaining_pause(&self) -> Duration {
+        lock(&self.paused_until)
+            .map(|until| until.saturating_duration_since(Instant::now()))
+            .unwrap_or_default()
+    }
+
+    /// Returns once no pause is running (re-checking, as a pause may be extended meanwhile).
+    pub(crate) async fn wait_for_pause(&self) {
+        loop {
+            let until = *lock(&self.paused_until);
+            match until {
+                Some(until) if until > Instant::now() => tokio::time::sleep_until(until).await,
+                _ => return,
+            }
+        }
+    }
+}
+
+/// Budgets of one seller account.
+pub(crate) struct AccountGate {
+    limiter: DefaultDirectRateLimiter,
+    concurrency: Semaphore,
+}
+
+impl AccountGate {
+    /// Waits for the account's rate budget, then for a free concurrency slot.
+    pub(crate) async fn admit(&self) -> Option<SemaphorePermit<'_>> {
+        self.limiter.until_ready().await;
+        // The semaphore is never closed, so `None` cannot happen in practice.
+        self.concurrency.acquire().await.ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accounts_with_the_same_key_share_their_budget() {
+        let gate = ClientGate::new(100, 10, 2);
+        assert!(Arc::ptr_eq(&gate.account("a"), &gate.account("a")));
+        assert!(!Arc::ptr_eq(&gate.account("a"), &gate.account("b")));
+    }
+
+    #[tokio::test]
+    async fn a_pause_is_extended_but_never_shortened() {
+        let gate = ClientGate::new(100, 10, 2);
+        gate.pause(Duration::from_secs(60));
+        gate.pause(Duration::from_secs(1));
+        assert!(gate.remaining_pause() > Duration::from_secs(50));
+        gate.pause(Duration::from_secs(120));
+        assert!(gate.remaining_pause() > Duration::from_secs(110));
+    }
+
+    #[tokio::test]
+    async fn the_account_concurrency_cap_holds() {
+        let gate = ClientGate::new(100, 100, 1);
+        let account = gate.account("a");
+        let first = account.admit().await;
+        assert!(first.is_some());
+        assert_eq!(account.concurrency.available_permits(), 0);
+        drop(first);
+        assert_eq!(account.concurrency.available_permits(), 1);
+    }
+}
