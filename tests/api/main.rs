@@ -16,4 +16,5 @@ mod helpers;
 mod login;
 mod schema;
 mod setup;
+mod simulator;
 mod users;
