@@ -10,6 +10,7 @@ pub mod domain;
 pub mod error;
 pub mod jobs;
 pub mod routes;
+pub mod simulator;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

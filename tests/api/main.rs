@@ -17,4 +17,5 @@ mod helpers;
 mod login;
 mod schema;
 mod setup;
+mod simulator;
 mod users;

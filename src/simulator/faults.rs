@@ -1,0 +1,128 @@
+//! Fault injection (latency, 5xx, 429 bursts, truncated bodies) and the per-client rate budget.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use rand::Rng;
+use serde::Deserialize;
+
+use super::world::{State, World};
+
+/// Faults applied to REST API calls (not to OAuth or `/__simulator` calls).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Faults {
+    /// Added to every API response.
+    pub latency: Duration,
+    /// Share of API calls (0.0..=1.0) answered with 500.
+    pub server_error_rate: f64,
+    /// The next N API calls get 429 `TooManyRequestsException` with `Retry-After: 1`.
+    pub rate_limit_next: u32,
+    /// Successful API bodies are cut in half (invalid JSON).
+    pub truncate_bodies: bool,
+}
+
+/// `POST /__simulator/faults` body; every field optional, missing ones keep their value.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct FaultsBody {
+    pub latency_ms: Option<u64>,
+    pub server_error_rate: Option<f64>,
+    pub rate_limit_next: Option<u32>,
+    pub truncate_bodies: Option<bool>,
+}
+
+impl FaultsBody {
+    pub(crate) fn apply(self, faults: &mut Faults) {
+        if let Some(ms) = self.latency_ms {
+            faults.latency = Duration::from_millis(ms);
+        }
+        if let Some(rate) = self.server_error_rate {
+            faults.server_error_rate = rate.clamp(0.0, 1.0);
+        }
+        if let Some(n) = self.rate_limit_next {
+            faults.rate_limit_next = n;
+        }
+        if let Some(t) = self.truncate_bodies {
+            faults.truncate_bodies = t;
+        }
+    }
+}
+
+/// Allegro's global limit: requests per minute per client id; going over blocks the client for
+/// a minute, and calls during the block extend it.
+#[derive(Debug, Default)]
+pub(crate) struct Budget {
+    window_start: Option<DateTime<Utc>>,
+    used: u32,
+    blocked_until: Option<DateTime<Utc>>,
+}
+
+/// What the fault layer decided for one API call.
+pub(crate) enum Injected {
+    None,
+    /// 429 with this Retry-After, in seconds.
+    RateLimited(u64),
+    ServerError,
+}
+
+impl State {
+    /// Counts an API call and rolls the injected faults.
+    pub(crate) fn roll_faults(&mut self) -> Injected {
+        self.request_count += 1;
+        if self.faults.rate_limit_next > 0 {
+            self.faults.rate_limit_next -= 1;
+            return Injected::RateLimited(1);
+        }
+        let rate = self.faults.server_error_rate;
+        if rate > 0.0 && rand::rng().random_bool(rate.clamp(0.0, 1.0)) {
+            return Injected::ServerError;
+        }
+        Injected::None
+    }
+
+    /// Spends one request of the client's budget; `Some(retry_after_secs)` when blocked.
+    pub(crate) fn spend_budget(&mut self) -> Option<u64> {
+        let now = self.now();
+        let minute = chrono::Duration::minutes(1);
+        let budget = &mut self.budget;
+        if let Some(until) = budget.blocked_until {
+            if now < until {
+                // Calls made while blocked extend the block.
+                budget.blocked_until = Some(now + minute);
+                return Some(60);
+            }
+            budget.blocked_until = None;
+        }
+        match budget.window_start {
+            Some(start) if now - start < minute => {}
+            _ => {
+                budget.window_start = Some(now);
+                budget.used = 0;
+            }
+        }
+        budget.used += 1;
+        if budget.used > self.config.requests_per_minute {
+            budget.blocked_until = Some(now + minute);
+            return Some(60);
+        }
+        None
+    }
+}
+
+impl World {
+    /// Replaces the fault settings.
+    pub fn set_faults(&self, faults: Faults) {
+        self.lock().faults = faults;
+    }
+
+    /// The current fault settings.
+    pub fn faults(&self) -> Faults {
+        self.lock().faults.clone()
+    }
+
+    /// Kills every token of a seller: refresh → `invalid_grant`, access → 401.
+    pub fn revoke_tokens(&self, seller: usize) {
+        let mut state = self.lock();
+        state.oauth.revoke_seller(seller);
+    }
+}

@@ -1,0 +1,208 @@
+//! The built-in Allegro API simulator: a real HTTP server with Allegro's OAuth device flow and
+//! the order endpoints (`/me`, `/order/checkout-forms*`, `/order/events`, `/order/event-stats`),
+//! deterministic data from a seed, a moving world, fault injection and test hooks.
+//!
+//! One server answers both the OAuth paths (Allegro's web host) and the REST paths (its API
+//! host), so `base_url()` is both `ALLEGRO_AUTH_URL` and `ALLEGRO_API_URL`. Admin endpoints for
+//! tests and the demo live under `/__simulator` (`POST faults`, `GET orders?seller=N`,
+//! `POST advance?seconds=N`, `POST revoke?seller=N`, `POST changes?n=N`).
+
+mod changes;
+mod data;
+mod events;
+mod faults;
+mod names;
+mod oauth;
+mod orders;
+mod page;
+mod server;
+mod world;
+
+use std::{net::SocketAddr, time::Duration};
+
+use actix_web::{
+    App, HttpServer,
+    dev::{ServerHandle, Service},
+    http::header::{HeaderName, HeaderValue},
+    web,
+};
+use chrono::{DateTime, TimeZone, Utc};
+use rand::Rng;
+use tokio::task::JoinHandle;
+
+pub use faults::Faults;
+pub use world::{SellerInfo, World};
+
+use crate::config::{SIMULATOR_CLIENT_ID, SIMULATOR_CLIENT_SECRET};
+
+/// How the simulator starts.
+#[derive(Debug, Clone)]
+pub struct SimulatorConfig {
+    /// Number of seller accounts.
+    pub sellers: usize,
+    /// Initial checkout forms per seller.
+    pub orders_per_seller: u32,
+    pub seed: u64,
+    /// The accepted OAuth client (Basic auth).
+    pub client_id: String,
+    pub client_secret: String,
+    /// Device codes are approved at once for seller 0 (tests).
+    pub auto_approve: bool,
+    /// Refuse REST calls without a `User-Agent` (400), as Allegro does from July 2026.
+    pub require_user_agent: bool,
+    /// The simulated clock at start; it then runs with real time plus `World::advance`.
+    pub start: DateTime<Utc>,
+    /// Demo mode: a background task makes this many random changes per minute.
+    pub live_changes_per_minute: Option<u32>,
+    /// Requests per minute per client id before a 429 block (Allegro: 9000).
+    pub requests_per_minute: u32,
+}
+
+impl SimulatorConfig {
+    /// The demo: two sellers, today's clock, a gentle stream of changes, manual approval.
+    pub fn demo(orders: u32, seed: u64) -> Self {
+        Self {
+            sellers: 2,
+            orders_per_seller: orders,
+            seed,
+            client_id: SIMULATOR_CLIENT_ID.to_owned(),
+            client_secret: SIMULATOR_CLIENT_SECRET.to_owned(),
+            auto_approve: false,
+            require_user_agent: true,
+            start: Utc::now(),
+            live_changes_per_minute: Some(6),
+            requests_per_minute: 9000,
+        }
+    }
+
+    /// Tests: one seller, a fixed clock start (2026-07-15 12:00 UTC), seed 42, auto-approve.
+    pub fn for_tests(orders: u32) -> Self {
+        Self {
+            sellers: 1,
+            orders_per_seller: orders,
+            seed: 42,
+            client_id: SIMULATOR_CLIENT_ID.to_owned(),
+            client_secret: SIMULATOR_CLIENT_SECRET.to_owned(),
+            auto_approve: true,
+            require_user_agent: true,
+            start: Utc
+                .with_ymd_and_hms(2026, 7, 15, 12, 0, 0)
+                .single()
+                .unwrap_or_else(Utc::now),
+            live_changes_per_minute: None,
+            requests_per_minute: 9000,
+        }
+    }
+}
+
+/// A running simulator.
+pub struct SimulatorHandle {
+    base_url: String,
+    world: World,
+    server: ServerHandle,
+    task: JoinHandle<std::io::Result<()>>,
+    live: Option<JoinHandle<()>>,
+}
+
+impl SimulatorHandle {
+    /// `http://127.0.0.1:PORT`: both the OAuth and the REST base URL.
+    pub fn base_url(&self) -> String {
+        self.base_url.clone()
+    }
+
+    /// The world behind the server, for test hooks.
+    pub fn world(&self) -> World {
+        self.world.clone()
+    }
+
+    /// Stops the server and the live-changes task.
+    pub async fn stop(self) {
+        if let Some(live) = self.live {
+            live.abort();
+        }
+        self.server.stop(true).await;
+        if let Err(e) = self.task.await {
+            tracing::warn!(error = %e, "simulator server task ended abnormally");
+        }
+    }
+}
+
+/// Generates the world, binds `addr` (port 0: any free port) and serves in the background.
+pub async fn start(config: SimulatorConfig, addr: SocketAddr) -> std::io::Result<SimulatorHandle> {
+    let live_rate = config.live_changes_per_minute.filter(|r| *r > 0);
+    let state = tokio::task::spawn_blocking(move || world::build_state(config))
+        .await
+        .map_err(std::io::Error::other)?;
+    let listener = std::net::TcpListener::bind(addr)?;
+    let local = listener.local_addr()?;
+    let host = if local.ip().is_unspecified() {
+        format!("127.0.0.1:{}", local.port())
+    } else {
+        local.to_string()
+    };
+    let base_url = format!("http://{host}");
+    let mut state = state;
+    state.base_url = base_url.clone();
+    let world = World::new(state);
+    let data = web::Data::new(world.clone());
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(data.clone())
+            .wrap_fn(|req, srv| {
+                let fut = srv.call(req);
+                async move {
+                    let mut res = fut.await?;
+                    let trace = format!("{:016x}", rand::rng().random::<u64>());
+                    if let Ok(v) = HeaderValue::from_str(&trace) {
+                        res.headers_mut()
+                            .insert(HeaderName::from_static("trace-id"), v);
+                    }
+                    Ok(res)
+                }
+            })
+            .configure(server::routes)
+    })
+    .workers(2)
+    .disable_signals()
+    .listen(listener)?
+    .run();
+    let handle = server.handle();
+    let task = tokio::spawn(server);
+    let live = live_rate.map(|rate| {
+        let world = world.clone();
+        tokio::spawn(async move {
+            let period = Duration::from_secs_f64(60.0 / f64::from(rate));
+            let mut tick = tokio::time::interval(period);
+            tick.tick().await;
+            loop {
+                tick.tick().await;
+                world.random_changes(1);
+            }
+        })
+    });
+    tracing::info!(base_url = %base_url, "Allegro simulator listening");
+    Ok(SimulatorHandle {
+        base_url,
+        world,
+        server: handle,
+        task,
+        live,
+    })
+}
+
+/// Runs a standalone simulator until Ctrl-C (`allegro-backup simulator --port P --orders N
+/// --seed S`).
+pub async fn run_standalone(port: u16, orders: u32, seed: u64) -> std::io::Result<()> {
+    let config = SimulatorConfig::demo(orders, seed);
+    let (client_id, client_secret) = (config.client_id.clone(), config.client_secret.clone());
+    let handle = start(config, SocketAddr::from(([0, 0, 0, 0], port))).await?;
+    let url = handle.base_url();
+    println!("Allegro simulator on {url} (OAuth and REST API)");
+    println!("  client id: {client_id}  client secret: {client_secret}");
+    println!("  sellers: {:?}", handle.world().sellers());
+    println!("  ALLEGRO_ENV=simulator ALLEGRO_AUTH_URL={url} ALLEGRO_API_URL={url}");
+    println!("Press Ctrl-C to stop.");
+    tokio::signal::ctrl_c().await?;
+    handle.stop().await;
+    Ok(())
+}

@@ -1,0 +1,494 @@
+//! The HTTP face of the simulator: OAuth, REST API guards and routes, and `/__simulator` admin.
+
+use actix_web::{
+    HttpRequest, HttpResponse,
+    http::{StatusCode, header},
+    web,
+};
+use base64::{Engine, engine::general_purpose::STANDARD};
+use serde_json::{Value, json};
+
+use super::{
+    faults::{FaultsBody, Injected},
+    oauth::TokenProblem,
+    orders::ListError,
+    world::World,
+};
+
+pub(crate) const MEDIA_TYPE: &str = "application/vnd.allegro.public.v1+json";
+const ERROR_MEDIA_TYPE: &str = "application/json; charset=utf-8";
+const DEVICE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
+
+/// Routes of the simulator (OAuth web host and REST API host on one server).
+pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/auth/oauth/device", web::post().to(device))
+        .route("/auth/oauth/token", web::post().to(token))
+        .route("/skojarz-aplikacje", web::get().to(super::page::show))
+        .route("/skojarz-aplikacje", web::post().to(super::page::decide))
+        .route("/me", web::get().to(me))
+        .route("/order/checkout-forms", web::get().to(list_orders))
+        .route("/order/checkout-forms/{id}", web::get().to(get_order))
+        .route("/order/events", web::get().to(events))
+        .route("/order/event-stats", web::get().to(event_stats))
+        .route("/__simulator/faults", web::post().to(set_faults))
+        .route("/__simulator/orders", web::get().to(ground_truth))
+        .route("/__simulator/advance", web::post().to(advance))
+        .route("/__simulator/revoke", web::post().to(revoke))
+        .route("/__simulator/changes", web::post().to(changes))
+        .default_service(web::to(not_found));
+}
+
+/// `{"errors":[...]}` (`ErrorsHolder`).
+pub(crate) fn errors(
+    status: StatusCode,
+    code: &str,
+    message: &str,
+    path: Option<&str>,
+    user_message: Option<&str>,
+) -> HttpResponse {
+    HttpResponse::build(status)
+        .content_type(ERROR_MEDIA_TYPE)
+        .body(
+            json!({"errors": [{
+                "code": code, "message": message, "details": null, "path": path,
+                "userMessage": user_message,
+            }]})
+            .to_string(),
+        )
+}
+
+/// `{"error": .., "error_description": ..}` (`AuthError`).
+fn auth_error(status: StatusCode, error: &str, description: &str) -> HttpResponse {
+    HttpResponse::build(status)
+        .content_type(ERROR_MEDIA_TYPE)
+        .body(json!({"error": error, "error_description": description}).to_string())
+}
+
+fn ok_api(body: String, truncate: bool) -> HttpResponse {
+    let mut bytes = body.into_bytes();
+    if truncate {
+        bytes.truncate(bytes.len() / 2);
+    }
+    HttpResponse::Ok().content_type(MEDIA_TYPE).body(bytes)
+}
+
+/// Query-string pairs; `None` if the query string is malformed.
+pub(crate) fn query_pairs(req: &HttpRequest) -> Option<Vec<(String, String)>> {
+    serde_urlencoded::from_str(req.query_string()).ok()
+}
+
+fn header_str<'a>(req: &'a HttpRequest, name: header::HeaderName) -> Option<&'a str> {
+    req.headers().get(name).and_then(|v| v.to_str().ok())
+}
+
+// ---------------------------------------------------------------- OAuth
+
+/// Parameters from the query string and the form body (Allegro accepts both; the body wins).
+fn oauth_params(req: &HttpRequest, body: &[u8]) -> Vec<(String, String)> {
+    let mut params = query_pairs(req).unwrap_or_default();
+    if let Ok(form) = serde_urlencoded::from_bytes::<Vec<(String, String)>>(body) {
+        params.extend(form);
+    }
+    params
+}
+
+fn param<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    params
+        .iter()
+        .rev()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+        .filter(|v| !v.is_empty())
+}
+
+/// The client id if the Basic credentials match the simulator's app.
+fn basic_client(req: &HttpRequest, world: &World) -> Option<String> {
+    let value = header_str(req, header::AUTHORIZATION)?;
+    let (scheme, encoded) = value.split_once(' ')?;
+    if !scheme.eq_ignore_ascii_case("basic") {
+        return None;
+    }
+    let decoded = String::from_utf8(STANDARD.decode(encoded.trim()).ok()?).ok()?;
+    let (id, secret) = decoded.split_once(':')?;
+    let state = world.lock();
+    (id == state.config.client_id && secret == state.config.client_secret).then(|| id.to_owned())
+}
+
+fn unauthorized_client() -> HttpResponse {
+    auth_error(StatusCode::UNAUTHORIZED, "Unauthorized", "Unauthorized")
+}
+
+async fn device(req: HttpRequest, body: web::Bytes, world: web::Data<World>) -> HttpResponse {
+    let Some(client) = basic_client(&req, &world) else {
+        return unauthorized_client();
+    };
+    let params = oauth_params(&req, &body);
+    let Some(client_id) = param(&params, "client_id") else {
+        return errors(
+            StatusCode::BAD_REQUEST,
+            "ERROR",
+            "An error has occurred",
+            Some("/auth/oauth/device"),
+            None,
+        );
+    };
+    if client_id != client {
+        return unauthorized_client();
+    }
+    // The verification link uses the host the client reached us on.
+    let base = format!(
+        "{}://{}",
+        req.connection_info().scheme(),
+        req.connection_info().host()
+    );
+    let mut state = world.lock();
+    state.base_url = base;
+    let body = state.device_authorize(client_id, param(&params, "scope"));
+    HttpResponse::Ok().json(body)
+}
+
+async fn token(req: HttpRequest, body: web::Bytes, world: web::Data<World>) -> HttpResponse {
+    let Some(client) = basic_client(&req, &world) else {
+        return unauthorized_client();
+    };
+    let params = oauth_params(&req, &body);
+    let mut state = world.lock();
+    let result = match param(&params, "grant_type") {
+        Some(DEVICE_GRANT) => {
+            let code = param(&params, "device_code").unwrap_or_default();
+            state.token_for_device(code, &client)
+        }
+        Some("refresh_token") => {
+            let refresh = param(&params, "refresh_token").unwrap_or_default();
+            state.token_for_refresh(refresh)
+        }
+        other => {
+            let grant = other.unwrap_or_default();
+            return auth_error(
+                StatusCode::BAD_REQUEST,
+                "unsupported_grant_type",
+                &format!("Unsupported grant type: {grant}"),
+            );
+        }
+    };
+    match result {
+        Ok(token) => HttpResponse::Ok().json(token),
+        Err(e) => HttpResponse::BadRequest()
+            .content_type(ERROR_MEDIA_TYPE)
+            .body(e.body().to_string()),
+    }
+}
+
+// ---------------------------------------------------------------- API guard
+
+/// What a guarded API handler knows about its caller.
+struct Caller {
+    seller: usize,
+    truncate: bool,
+}
+
+fn accepts_allegro(req: &HttpRequest) -> bool {
+    header_str(req, header::ACCEPT).is_some_and(|accept| {
+        accept
+            .split(',')
+            .any(|t| t.split(';').next().is_some_and(|m| m.trim() == MEDIA_TYPE))
+    })
+}
+
+/// Every REST call: faults, User-Agent, bearer token, Accept, rate budget, scope.
+async fn guard(req: &HttpRequest, world: &World, scope: &str) -> Result<Caller, HttpResponse> {
+    let (latency, verdict) = {
+        let mut state = world.lock();
+        let latency = state.faults.latency;
+        let truncate = state.faults.truncate_bodies;
+        (latency, check(req, &mut state, scope, truncate))
+    };
+    if !latency.is_zero() {
+        tokio::time::sleep(latency).await;
+    }
+    verdict
+}
+
+fn check(
+    req: &HttpRequest,
+    state: &mut super::world::State,
+    scope: &str,
+    truncate: bool,
+) -> Result<Caller, HttpResponse> {
+    match state.roll_faults() {
+        Injected::RateLimited(secs) => return Err(too_many(secs)),
+        Injected::ServerError => {
+            return Err(errors(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "InternalServerErrorException",
+                "Internal Server Error",
+                None,
+                Some("Something went wrong. Please try again later."),
+            ));
+        }
+        Injected::None => {}
+    }
+    // UNCONFIRMED: Allegro does not say how a missing User-Agent is refused; 400 is our guess.
+    if state.config.require_user_agent
+        && header_str(req, header::USER_AGENT).is_none_or(|ua| ua.trim().is_empty())
+    {
+        return Err(errors(
+            StatusCode::BAD_REQUEST,
+            "VALIDATION_ERROR",
+            "User-Agent header is required",
+            None,
+            Some("User-Agent header is required"),
+        ));
+    }
+    let bearer = header_str(req, header::AUTHORIZATION).and_then(|v| {
+        let (scheme, token) = v.split_once(' ')?;
+        scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+    });
+    let (seller, _client, scopes) = state.check_access(bearer).map_err(|problem| {
+        let token = bearer.unwrap_or_default();
+        match problem {
+            TokenProblem::Missing => auth_error(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "Full authentication is required to access this resource",
+            ),
+            TokenProblem::Expired => auth_error(
+                StatusCode::UNAUTHORIZED,
+                "invalid_token",
+                &format!("Access token expired: {token}"),
+            ),
+            TokenProblem::Unknown => auth_error(
+                StatusCode::UNAUTHORIZED,
+                "invalid_token",
+                "Cannot convert access token to JSON",
+            ),
+        }
+    })?;
+    if !accepts_allegro(req) {
+        return Err(errors(
+            StatusCode::NOT_ACCEPTABLE,
+            "NotAcceptableException",
+            "Not acceptable representation requested. Please check 'Accept' request header",
+            None,
+            Some("Not acceptable representation requested."),
+        ));
+    }
+    if let Some(secs) = state.spend_budget() {
+        return Err(too_many(secs));
+    }
+    if !scopes.iter().any(|s| s == scope) {
+        return Err(HttpResponse::Forbidden()
+            .content_type(ERROR_MEDIA_TYPE)
+            .body(
+                json!({"errors": [{"code": "AccessDenied", "message": "Access is denied",
+                "details": null, "path": null,
+                "userMessage": "No access to the specified resource.", "metadata": {}}]})
+                .to_string(),
+            ));
+    }
+    Ok(Caller { seller, truncate })
+}
+
+/// 429; the message and `Retry-After` are UNCONFIRMED (allegro-api.md §4).
+fn too_many(retry_after_secs: u64) -> HttpResponse {
+    let mut response = errors(
+        StatusCode::TOO_MANY_REQUESTS,
+        "TooManyRequestsException",
+        "Too many requests",
+        None,
+        Some("Too many requests. Please try again later."),
+    );
+    if let Ok(v) = header::HeaderValue::from_str(&retry_after_secs.to_string()) {
+        response.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    response
+}
+
+// ---------------------------------------------------------------- REST API
+
+const ORDERS: &str = "allegro:api:orders:read";
+const PROFILE: &str = "allegro:api:profile:read";
+
+async fn me(req: HttpRequest, world: web::Data<World>) -> HttpResponse {
+    match guard(&req, &world, PROFILE).await {
+        Ok(c) => {
+            let body = world
+                .lock()
+                .sellers
+                .get(c.seller)
+                .map(|s| s.profile.me.to_string());
+            ok_api(body.unwrap_or_else(|| "{}".to_owned()), c.truncate)
+        }
+        Err(response) => response,
+    }
+}
+
+fn bad_query(path: &str) -> HttpResponse {
+    errors(
+        StatusCode::BAD_REQUEST,
+        "VALIDATION_ERROR",
+        "Malformed query string",
+        Some(path),
+        None,
+    )
+}
+
+async fn list_orders(req: HttpRequest, world: web::Data<World>) -> HttpResponse {
+    const PATH: &str = "/order/checkout-forms";
+    let c = match guard(&req, &world, ORDERS).await {
+        Ok(c) => c,
+        Err(response) => return response,
+    };
+    let Some(params) = query_pairs(&req) else {
+        return bad_query(PATH);
+    };
+    let result = world.lock().list_orders(c.seller, &params);
+    match result {
+        Ok(body) => ok_api(body, c.truncate),
+        Err(ListError::BadRequest(m)) => errors(
+            StatusCode::BAD_REQUEST,
+            "VALIDATION_ERROR",
+            &m,
+            Some(PATH),
+            None,
+        ),
+        Err(ListError::Validation(m)) => errors(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "VALIDATION_ERROR",
+            &m,
+            Some(PATH),
+            None,
+        ),
+    }
+}
+
+async fn get_order(
+    req: HttpRequest,
+    id: web::Path<String>,
+    world: web::Data<World>,
+) -> HttpResponse {
+    let c = match guard(&req, &world, ORDERS).await {
+        Ok(c) => c,
+        Err(response) => return response,
+    };
+    let path = format!("/order/checkout-forms/{id}");
+    if uuid::Uuid::parse_str(&id).is_err() {
+        let m = format!("Invalid UUID string: {id}");
+        return errors(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "VALIDATION_ERROR",
+            &m,
+            Some(&path),
+            None,
+        );
+    }
+    let body = world.lock().order_json(c.seller, &id).map(str::to_owned);
+    match body {
+        Some(body) => ok_api(body, c.truncate),
+        None => {
+            let m = format!("Checkout form {id} not found");
+            errors(
+                StatusCode::NOT_FOUND,
+                "CheckoutFormNotFoundException",
+                &m,
+                Some(&path),
+                Some(&m),
+            )
+        }
+    }
+}
+
+async fn events(req: HttpRequest, world: web::Data<World>) -> HttpResponse {
+    const PATH: &str = "/order/events";
+    let c = match guard(&req, &world, ORDERS).await {
+        Ok(c) => c,
+        Err(response) => return response,
+    };
+    let Some(params) = query_pairs(&req) else {
+        return bad_query(PATH);
+    };
+    let result = world.lock().list_events(c.seller, &params);
+    match result {
+        Ok(body) => ok_api(body, c.truncate),
+        Err(m) => errors(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "VALIDATION_ERROR",
+            &m,
+            Some(PATH),
+            None,
+        ),
+    }
+}
+
+async fn event_stats(req: HttpRequest, world: web::Data<World>) -> HttpResponse {
+    match guard(&req, &world, ORDERS).await {
+        Ok(c) => {
+            let body = world.lock().event_stats(c.seller).to_string();
+            ok_api(body, c.truncate)
+        }
+        Err(response) => response,
+    }
+}
+
+async fn not_found(req: HttpRequest) -> HttpResponse {
+    errors(
+        StatusCode::NOT_FOUND,
+        "NotFoundException",
+        "Resource not found",
+        Some(req.path()),
+        Some("Resource not found"),
+    )
+}
+
+// ---------------------------------------------------------------- /__simulator
+
+fn seller_param(req: &HttpRequest) -> usize {
+    query_pairs(req)
+        .and_then(|p| param(&p, "seller").and_then(|s| s.parse().ok()))
+        .unwrap_or(0)
+}
+
+async fn set_faults(body: web::Bytes, world: web::Data<World>) -> HttpResponse {
+    match serde_json::from_slice::<FaultsBody>(&body) {
+        Ok(update) => {
+            let mut state = world.lock();
+            update.apply(&mut state.faults);
+            let f = &state.faults;
+            HttpResponse::Ok().json(json!({
+                "latency_ms": u64::try_from(f.latency.as_millis()).unwrap_or(u64::MAX),
+                "server_error_rate": f.server_error_rate,
+                "rate_limit_next": f.rate_limit_next,
+                "truncate_bodies": f.truncate_bodies,
+            }))
+        }
+        Err(e) => HttpResponse::BadRequest().json(json!({"error": e.to_string()})),
+    }
+}
+
+async fn ground_truth(req: HttpRequest, world: web::Data<World>) -> HttpResponse {
+    let seller = seller_param(&req);
+    let orders: Vec<Value> = world.orders(seller);
+    HttpResponse::Ok().json(json!({"checkoutForms": orders, "totalCount": orders.len()}))
+}
+
+async fn advance(req: HttpRequest, world: web::Data<World>) -> HttpResponse {
+    let seconds = query_pairs(&req)
+        .and_then(|p| param(&p, "seconds").and_then(|s| s.parse::<i64>().ok()))
+        .unwrap_or(0);
+    world.advance(chrono::Duration::seconds(seconds.max(0)));
+    HttpResponse::Ok().json(json!({"now": world.now().to_rfc3339()}))
+}
+
+async fn revoke(req: HttpRequest, world: web::Data<World>) -> HttpResponse {
+    world.revoke_tokens(seller_param(&req));
+    HttpResponse::NoContent().finish()
+}
+
+async fn changes(req: HttpRequest, world: web::Data<World>) -> HttpResponse {
+    let n = query_pairs(&req)
+        .and_then(|p| param(&p, "n").and_then(|s| s.parse::<usize>().ok()))
+        .unwrap_or(1)
+        .min(100_000);
+    world.random_changes(n);
+    HttpResponse::NoContent().finish()
+}

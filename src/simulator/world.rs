@@ -1,0 +1,370 @@
+//! The simulated Allegro: sellers with their checkout forms and event journals, OAuth state, the
+//! clock and the fault settings, behind one cloneable handle.
+
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex, MutexGuard},
+    time::Instant,
+};
+
+use chrono::{DateTime, Duration, Utc};
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use serde_json::Value;
+
+use super::{
+    SimulatorConfig,
+    data::{self, SellerProfile},
+    faults::{Budget, Faults},
+    oauth::OAuthState,
+};
+
+/// Orders older than this answer 404 and leave the list (Allegro keeps about 12 months).
+pub(crate) const ORDER_RETENTION_DAYS: i64 = 365;
+/// Events older than this are gone from the journal.
+pub(crate) const EVENT_RETENTION_DAYS: i64 = 60;
+
+/// A seller account of the simulator, as tests see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SellerInfo {
+    /// Allegro user id (the `/me` id and the token's `user_name`).
+    pub id: String,
+    pub login: String,
+}
+
+/// One checkout form: the JSON exactly as served, plus the fields the list filters on.
+pub(crate) struct OrderRecord {
+    pub json: String,
+    /// The latest `lineItems[].boughtAt`.
+    pub bought_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub status: String,
+    pub fulfillment_status: String,
+    pub provider_id: String,
+    pub line_items_sent: String,
+    pub buyer_login: String,
+    pub marketplace: String,
+    pub payment_id: String,
+    pub delivery_method_id: String,
+    pub surcharge_ids: Vec<String>,
+}
+
+fn text(v: &Value, pointer: &str) -> String {
+    v.pointer(pointer)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned()
+}
+
+pub(crate) fn parse_time(s: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s)
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
+}
+
+impl OrderRecord {
+    pub(crate) fn from_value(v: &Value) -> Self {
+        let bought_at = v["lineItems"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|li| li["boughtAt"].as_str().and_then(parse_time))
+            .max()
+            .unwrap_or_default();
+        Self {
+            json: v.to_string(),
+            bought_at,
+            updated_at: v["updatedAt"]
+                .as_str()
+                .and_then(parse_time)
+                .unwrap_or(bought_at),
+            status: text(v, "/status"),
+            fulfillment_status: text(v, "/fulfillment/status"),
+            provider_id: text(v, "/fulfillment/provider/id"),
+            line_items_sent: text(v, "/fulfillment/shipmentSummary/lineItemsSent"),
+            buyer_login: text(v, "/buyer/login"),
+            marketplace: text(v, "/marketplace/id"),
+            payment_id: text(v, "/payment/id"),
+            delivery_method_id: text(v, "/delivery/method/id"),
+            surcharge_ids: v["surcharges"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|s| text(s, "/id"))
+                .collect(),
+        }
+    }
+
+    pub(crate) fn value(&self) -> Value {
+        serde_json::from_str(&self.json).unwrap_or(Value::Null)
+    }
+}
+
+/// One journal entry.
+pub(crate) struct EventRecord {
+    pub id: u64,
+    pub written_at: DateTime<Utc>,
+    pub occurred_at: String,
+    pub kind: &'static str,
+    pub json: String,
+}
+
+pub(crate) struct SellerState {
+    pub profile: SellerProfile,
+    pub orders: HashMap<String, OrderRecord>,
+    /// (bought_at, id), ascending: the list endpoint's index.
+    pub by_bought: Vec<(DateTime<Utc>, String)>,
+    /// Ascending ids (write order).
+    pub events: Vec<EventRecord>,
+    /// The highest event id dropped by retention (0: none yet).
+    pub pruned_through: u64,
+    pub last_event_id: u64,
+}
+
+impl SellerState {
+    pub(crate) fn insert_order(&mut self, record: OrderRecord, id: String) {
+        let key = (record.bought_at, id.clone());
+        let at = self.by_bought.partition_point(|k| k < &key);
+        self.by_bought.insert(at, key);
+        self.orders.insert(id, record);
+    }
+
+    pub(crate) fn remove_order(&mut self, id: &str) -> Option<OrderRecord> {
+        let record = self.orders.remove(id)?;
+        let key = (record.bought_at, id.to_owned());
+        let at = self.by_bought.partition_point(|k| k < &key);
+        if self.by_bought.get(at) == Some(&key) {
+            self.by_bought.remove(at);
+        }
+        Some(record)
+    }
+
+    /// Replaces the stored JSON of an order (its `boughtAt` may not change).
+    pub(crate) fn replace_order(&mut self, id: &str, value: &Value) {
+        if let Some(slot) = self.orders.get_mut(id) {
+            let record = OrderRecord::from_value(value);
+            if record.bought_at == slot.bought_at {
+                *slot = record;
+                return;
+            }
+        }
+        self.remove_order(id);
+        self.insert_order(OrderRecord::from_value(value), id.to_owned());
+    }
+
+    /// Appends an event written at `written_at`; ids grow in write order and look like
+    /// microsecond timestamps.
+    pub(crate) fn push_event(
+        &mut self,
+        kind: &'static str,
+        occurred_at: String,
+        written_at: DateTime<Utc>,
+        order: &Value,
+    ) -> u64 {
+        let micros = u64::try_from(written_at.timestamp_micros()).unwrap_or(0);
+        let id = micros.max(self.last_event_id + 1);
+        self.last_event_id = id;
+        let json = super::events::event_json(id, &occurred_at, kind, &self.profile.id, order);
+        self.events.push(EventRecord {
+            id,
+            written_at,
+            occurred_at,
+            kind,
+            json,
+        });
+        id
+    }
+}
+
+/// Everything behind the mutex.
+pub(crate) struct State {
+    pub config: SimulatorConfig,
+    pub base_url: String,
+    started: Instant,
+    offset: Duration,
+    pub sellers: Vec<SellerState>,
+    pub oauth: OAuthState,
+    pub faults: Faults,
+    pub budget: Budget,
+    pub request_count: u64,
+    /// Drives the moving world (seeded, so hook sequences are repeatable).
+    pub rng: ChaCha8Rng,
+}
+
+impl State {
+    /// The simulated clock: the configured start, plus real time since start, plus `advance`s.
+    pub(crate) fn now(&self) -> DateTime<Utc> {
+        let real = Duration::from_std(self.started.elapsed()).unwrap_or_default();
+        self.config.start + real + self.offset
+    }
+
+    pub(crate) fn order_cutoff(&self) -> DateTime<Utc> {
+        self.now() - Duration::days(ORDER_RETENTION_DAYS)
+    }
+
+    pub(crate) fn event_cutoff(&self) -> DateTime<Utc> {
+        self.now() - Duration::days(EVENT_RETENTION_DAYS)
+    }
+
+    /// Drops events older than the retention (they are ordered by write time).
+    pub(crate) fn prune_events(&mut self) {
+        let cutoff = self.event_cutoff();
+        for seller in &mut self.sellers {
+            let n = seller.events.partition_point(|e| e.written_at < cutoff);
+            if n > 0 {
+                if let Some(last) = seller.events.get(n - 1) {
+                    seller.pruned_through = last.id;
+                }
+                seller.events.drain(..n);
+            }
+        }
+    }
+}
+
+/// Generates the initial world.
+pub(crate) fn build_state(config: SimulatorConfig) -> State {
+    let now = config.start;
+    let event_cutoff = now - Duration::days(EVENT_RETENTION_DAYS);
+    let span = Duration::days(335).num_seconds();
+    let sellers = (0..config.sellers.max(1))
+        .map(|index| {
+            let seller_seed = config
+                .seed
+                .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+                .wrapping_add(index as u64);
+            let mut rng = ChaCha8Rng::seed_from_u64(seller_seed);
+            let profile = data::seller(&mut rng, index);
+            let mut seller = SellerState {
+                profile,
+                orders: HashMap::with_capacity(config.orders_per_seller as usize),
+                by_bought: Vec::with_capacity(config.orders_per_seller as usize),
+                events: Vec::new(),
+                pruned_through: 0,
+                last_event_id: 0,
+            };
+            let n = i64::from(config.orders_per_seller.max(1));
+            let mut pending = Vec::new();
+            for i in 0..config.orders_per_seller {
+                // Evenly spread over ~11 months with jitter, oldest first.
+                let slot = span * (n - i64::from(i)) / n;
+                let jitter = rand::Rng::random_range(&mut rng, 0..(span / n).max(1));
+                let t0 = now
+                    - Duration::seconds(slot - jitter)
+                    - Duration::milliseconds(rand::Rng::random_range(&mut rng, 0..1000));
+                let generated = data::order(&mut rng, t0, now, false);
+                let id = generated.order["id"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned();
+                if t0 > event_cutoff {
+                    for (kind, occ_str, _, written) in generated.history {
+                        pending.push((written, kind, occ_str, id.clone()));
+                    }
+                }
+                seller.insert_order(OrderRecord::from_value(&generated.order), id);
+            }
+            pending.sort_by(|a, b| a.0.cmp(&b.0));
+            for (written, kind, occurred, id) in pending {
+                let order = seller.orders.get(&id).map(OrderRecord::value);
+                if let Some(order) = order {
+                    seller.push_event(kind, occurred, written, &order);
+                }
+            }
+            seller
+        })
+        .collect();
+    State {
+        rng: ChaCha8Rng::seed_from_u64(config.seed ^ 0x5EED_C4A9_6E50_F00D),
+        config,
+        base_url: String::new(),
+        started: Instant::now(),
+        offset: Duration::zero(),
+        sellers,
+        oauth: OAuthState::default(),
+        faults: Faults::default(),
+        budget: Budget::default(),
+        request_count: 0,
+    }
+}
+
+/// A cheap, cloneable handle on the simulated world, for test hooks.
+#[derive(Clone)]
+pub struct World {
+    pub(crate) inner: Arc<Mutex<State>>,
+}
+
+impl World {
+    pub(crate) fn new(state: State) -> Self {
+        Self {
+            inner: Arc::new(Mutex::new(state)),
+        }
+    }
+
+    pub(crate) fn lock(&self) -> MutexGuard<'_, State> {
+        // A panic elsewhere must not take the simulator down with it.
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The seller accounts, in index order.
+    pub fn sellers(&self) -> Vec<SellerInfo> {
+        self.lock()
+            .sellers
+            .iter()
+            .map(|s| SellerInfo {
+                id: s.profile.id.clone(),
+                login: s.profile.login.clone(),
+            })
+            .collect()
+    }
+
+    /// The simulated time now.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.lock().now()
+    }
+
+    /// Moves the simulated clock forward: device codes, access tokens and the refresh grace
+    /// expire, events older than 60 days leave the journal, orders older than 12 months
+    /// answer 404.
+    pub fn advance(&self, by: Duration) {
+        let mut state = self.lock();
+        state.offset += by;
+        state.prune_events();
+    }
+
+    /// Every checkout form of a seller, as served, newest first (ground truth for tests).
+    pub fn orders(&self, seller: usize) -> Vec<Value> {
+        let state = self.lock();
+        let cutoff = state.order_cutoff();
+        let Some(s) = state.sellers.get(seller) else {
+            return Vec::new();
+        };
+        s.by_bought
+            .iter()
+            .rev()
+            .filter(|(t, _)| *t >= cutoff)
+            .filter_map(|(_, id)| s.orders.get(id).map(OrderRecord::value))
+            .collect()
+    }
+
+    /// The seller's event journal (within retention), oldest first.
+    pub fn events(&self, seller: usize) -> Vec<Value> {
+        let state = self.lock();
+        let cutoff = state.event_cutoff();
+        state
+            .sellers
+            .get(seller)
+            .map(|s| {
+                s.events
+                    .iter()
+                    .filter(|e| e.written_at >= cutoff)
+                    .filter_map(|e| serde_json::from_str(&e.json).ok())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// API calls served so far (OAuth and `/__simulator` calls excluded).
+    pub fn request_count(&self) -> u64 {
+        self.lock().request_count
+    }
+}
