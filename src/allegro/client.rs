@@ -346,3 +346,43 @@ fn retry_after(reply: &Reply) -> Option<Duration> {
         .to_std()
         .ok()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_with_jitter_and_stays_under_the_cap() {
+        let policy = RetryPolicy {
+            base_delay: Duration::from_millis(100),
+            max_delay: Duration::from_millis(350),
+            ..RetryPolicy::default()
+        };
+        for _ in 0..50 {
+            let first = policy.backoff(1);
+            assert!((Duration::from_millis(50)..=Duration::from_millis(100)).contains(&first));
+            let second = policy.backoff(2);
+            assert!((Duration::from_millis(100)..=Duration::from_millis(200)).contains(&second));
+            assert!(policy.backoff(30) <= Duration::from_millis(350));
+        }
+    }
+
+    #[test]
+    fn a_client_without_base_urls_is_a_config_error() {
+        let settings = AllegroSettings::for_simulator("").unwrap();
+        let error = AllegroClient::new(&settings).unwrap_err();
+        assert!(matches!(error, AllegroError::Config(_)), "{error:?}");
+    }
+
+    #[test]
+    fn endpoints_append_encoded_segments_to_the_base_path() {
+        let base = Url::parse("http://127.0.0.1:9/prefix/").unwrap();
+        let url = endpoint(&base, &["order", "checkout-forms", "a/b c"]);
+        assert_eq!(
+            url.as_str(),
+            "http://127.0.0.1:9/prefix/order/checkout-forms/a%2Fb%20c"
+        );
+        let bare = Url::parse("https://api.example").unwrap();
+        assert_eq!(endpoint(&bare, &["me"]).as_str(), "https://api.example/me");
+    }
+}

@@ -802,3 +802,90 @@ async fn base_urls_with_a_path_prefix_are_honoured() {
             .is_ok()
     );
 }
+
+#[tokio::test]
+async fn an_oauth_error_other_than_invalid_grant_is_a_client_error() {
+    let (server, client) = setup().await;
+    Mock::given(method("POST"))
+        .and(path("/auth/oauth/device"))
+        .respond_with(
+            ResponseTemplate::new(401).set_body_json(
+                json!({"error": "Unauthorized", "error_description": "Unauthorized"}),
+            ),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let error = client.start_device_flow().await.unwrap_err();
+
+    let AllegroError::Client {
+        status,
+        code,
+        message,
+    } = error
+    else {
+        panic!("expected Client, got {error:?}");
+    };
+    assert_eq!(
+        (status, code.as_deref(), message.as_str()),
+        (401, Some("Unauthorized"), "Unauthorized")
+    );
+}
+
+/// Collects what the tracing subscriber writes.
+#[derive(Clone, Default)]
+struct Logs(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Logs {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Logs {
+    type Writer = Logs;
+
+    fn make_writer(&'a self) -> Self::Writer {
+        self.clone()
+    }
+}
+
+#[tokio::test]
+async fn errors_are_logged_with_the_trace_id_and_without_the_token() {
+    let logs = Logs::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(logs.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let (server, client) = setup().await;
+    Mock::given(method("GET"))
+        .and(path("/me"))
+        .respond_with(
+            ResponseTemplate::new(401)
+                .insert_header("Trace-Id", "35eb442d0bb91345")
+                .set_body_json(json!({"error": "invalid_token",
+                    "error_description": "Access token expired: secret-token-old"})),
+        )
+        .mount(&server)
+        .await;
+    let tokens = TestTokens::new("acc-7", "secret-token-old", "secret-token-new");
+
+    let error = client.account(tokens).me().await.unwrap_err();
+
+    assert!(matches!(error, AllegroError::Unauthorized), "{error:?}");
+    let logs = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        logs.contains("trace_id=\"35eb442d0bb91345\"")
+            || logs.contains("trace_id=35eb442d0bb91345"),
+        "{logs}"
+    );
+    assert!(logs.contains("acc-7"), "{logs}");
+    assert!(!logs.contains("secret-token"), "{logs}");
+}
