@@ -193,17 +193,22 @@ impl AllegroClient {
         let (mut failures, mut rate_limited, mut refreshed) = (0u32, 0u32, false);
         loop {
             let request = build(&self.inner.http);
-            let request = match (&auth, &token) {
-                (Auth::Account { .. }, Some(token)) => {
-                    gate.wait_for_pause().await;
-                    request
-                        .bearer_auth(token.expose_secret())
-                        .header(header::ACCEPT, ALLEGRO_MEDIA_TYPE)
-                }
-                _ => request.basic_auth(
+            let request = match &auth {
+                // The client secret only ever goes to the OAuth host.
+                Auth::Basic => request.basic_auth(
                     &self.inner.client_id,
                     Some(self.inner.client_secret.expose_secret()),
                 ),
+                Auth::Account { .. } => {
+                    gate.wait_for_pause().await;
+                    let bearer = token
+                        .as_ref()
+                        .map(|t| t.expose_secret())
+                        .unwrap_or_default();
+                    request
+                        .bearer_auth(bearer)
+                        .header(header::ACCEPT, ALLEGRO_MEDIA_TYPE)
+                }
             };
             gate.until_ready().await;
             let permit = match &auth {
@@ -232,7 +237,14 @@ impl AllegroClient {
             let trace_id = reply.trace_id.as_str();
             match (status, &auth) {
                 (StatusCode::UNAUTHORIZED, Auth::Account { tokens, .. }) => {
-                    tracing::warn!(account, call = what, trace_id, status = status.as_u16(), refreshed, "Allegro rejected the access token");
+                    tracing::warn!(
+                        account,
+                        call = what,
+                        trace_id,
+                        status = status.as_u16(),
+                        refreshed,
+                        "Allegro rejected the access token"
+                    );
                     if refreshed {
                         return Err(AllegroError::Unauthorized);
                     }
@@ -246,7 +258,15 @@ impl AllegroClient {
                         .unwrap_or_default()
                         .max(policy.rate_limit_pause);
                     gate.pause(pause);
-                    tracing::warn!(account, call = what, trace_id, status = 429, attempt = rate_limited, pause_ms = u64::try_from(pause.as_millis()).unwrap_or(u64::MAX), "Allegro rate limit hit; pausing the client id");
+                    tracing::warn!(
+                        account,
+                        call = what,
+                        trace_id,
+                        status = 429,
+                        attempt = rate_limited,
+                        pause_ms = u64::try_from(pause.as_millis()).unwrap_or(u64::MAX),
+                        "Allegro rate limit hit; pausing the client id"
+                    );
                     if rate_limited >= policy.rate_limited_attempts {
                         return Err(AllegroError::RateLimited { retry_after: pause });
                     }
@@ -256,16 +276,26 @@ impl AllegroClient {
                 (StatusCode::TOO_MANY_REQUESTS, Auth::Basic) => {
                     // Token minting has its own per-user limit: no reason to stop every account.
                     let retry_after = retry_after(&reply).unwrap_or(policy.rate_limit_pause);
-                    tracing::warn!(call = what, trace_id, status = 429, "Allegro OAuth rate limit hit");
+                    tracing::warn!(
+                        call = what,
+                        trace_id,
+                        status = 429,
+                        "Allegro OAuth rate limit hit"
+                    );
                     return Err(AllegroError::RateLimited { retry_after });
                 }
                 (s, _) if s.is_server_error() => {
                     failures += 1;
-                    tracing::warn!(account, call = what, trace_id, status = s.as_u16(), attempt = failures, "Allegro server error");
+                    tracing::warn!(
+                        account,
+                        call = what,
+                        trace_id,
+                        status = s.as_u16(),
+                        attempt = failures,
+                        "Allegro server error"
+                    );
                     if failures >= policy.max_attempts {
-                        return Err(AllegroError::Server {
-                            status: s.as_u16(),
-                        });
+                        return Err(AllegroError::Server { status: s.as_u16() });
                     }
                     tokio::time::sleep(policy.backoff(failures)).await;
                 }
@@ -312,5 +342,47 @@ fn retry_after(reply: &Reply) -> Option<Duration> {
         return Some(Duration::from_secs(seconds));
     }
     let at = chrono::DateTime::parse_from_rfc2822(value).ok()?;
-    (at.with_timezone(&chrono::Utc) - chrono::Utc::now()).to_std().ok()
+    (at.with_timezone(&chrono::Utc) - chrono::Utc::now())
+        .to_std()
+        .ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_with_jitter_and_stays_under_the_cap() {
+        let policy = RetryPolicy {
+            base_delay: Duration::from_millis(100),
+            max_delay: Duration::from_millis(350),
+            ..RetryPolicy::default()
+        };
+        for _ in 0..50 {
+            let first = policy.backoff(1);
+            assert!((Duration::from_millis(50)..=Duration::from_millis(100)).contains(&first));
+            let second = policy.backoff(2);
+            assert!((Duration::from_millis(100)..=Duration::from_millis(200)).contains(&second));
+            assert!(policy.backoff(30) <= Duration::from_millis(350));
+        }
+    }
+
+    #[test]
+    fn a_client_without_base_urls_is_a_config_error() {
+        let settings = AllegroSettings::for_simulator("").unwrap();
+        let error = AllegroClient::new(&settings).unwrap_err();
+        assert!(matches!(error, AllegroError::Config(_)), "{error:?}");
+    }
+
+    #[test]
+    fn endpoints_append_encoded_segments_to_the_base_path() {
+        let base = Url::parse("http://127.0.0.1:9/prefix/").unwrap();
+        let url = endpoint(&base, &["order", "checkout-forms", "a/b c"]);
+        assert_eq!(
+            url.as_str(),
+            "http://127.0.0.1:9/prefix/order/checkout-forms/a%2Fb%20c"
+        );
+        let bare = Url::parse("https://api.example").unwrap();
+        assert_eq!(endpoint(&bare, &["me"]).as_str(), "https://api.example/me");
+    }
 }

@@ -327,7 +327,9 @@ mod tests {
         for bad in ["", "1.", ".5", "1e3", "NaN", "1,50", " 1.00", "+1"] {
             assert!(bad.parse::<Amount>().is_err(), "{bad:?} accepted");
         }
-        assert!(serde_json::from_value::<Money>(json!({"amount": 72.97, "currency": "PLN"})).is_err());
+        assert!(
+            serde_json::from_value::<Money>(json!({"amount": 72.97, "currency": "PLN"})).is_err()
+        );
     }
 
     #[test]
@@ -339,7 +341,10 @@ mod tests {
         });
         let event: OrderEvent = serde_json::from_value(raw.clone()).unwrap();
         assert_eq!(event.event_type, "BOUGHT");
-        assert_eq!(event.checkout_form_id.as_deref(), Some("29738e61-7f6a-11e8-ac45-09db60ede9d6"));
+        assert_eq!(
+            event.checkout_form_id.as_deref(),
+            Some("29738e61-7f6a-11e8-ac45-09db60ede9d6")
+        );
         assert_eq!(event.revision.as_deref(), Some("4a1c09e2"));
         assert_eq!(event.raw, raw);
         assert_eq!(serde_json::to_value(&event).unwrap(), raw);

@@ -203,7 +203,9 @@ impl AllegroClient {
         ];
         let reply = self.oauth_post(what, &form).await?;
         if reply.status.is_success() {
-            return Ok(DevicePoll::Authorized(parse::<TokenWire>(&reply, what)?.into()));
+            return Ok(DevicePoll::Authorized(
+                parse::<TokenWire>(&reply, what)?.into(),
+            ));
         }
         if reply.status != StatusCode::BAD_REQUEST {
             return Err(oauth_error(&reply, what));
@@ -215,7 +217,12 @@ impl AllegroClient {
             Some("access_denied") => DevicePoll::Denied,
             _ => DevicePoll::Expired,
         };
-        tracing::debug!(call = what, trace_id = reply.trace_id.as_str(), ?code, "device flow poll");
+        tracing::debug!(
+            call = what,
+            trace_id = reply.trace_id.as_str(),
+            ?code,
+            "device flow poll"
+        );
         Ok(poll)
     }
 

@@ -20,7 +20,9 @@ fn per_minute(requests: u32) -> Quota {
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     // The guarded values stay consistent even if a holder panicked, so poisoning is ignored.
-    mutex.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// Budgets of one client id; lives in the `AllegroClient` and is shared by its clones.

@@ -33,9 +33,7 @@ pub(crate) fn required<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>,
 }
 
 /// `#[serde(default, deserialize_with = "time::optional")]`: null, absent or a timestamp.
-pub(crate) fn optional<'de, D: Deserializer<'de>>(
-    d: D,
-) -> Result<Option<DateTime<Utc>>, D::Error> {
+pub(crate) fn optional<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DateTime<Utc>>, D::Error> {
     match Option::<String>::deserialize(d)? {
         None => Ok(None),
         Some(text) => parse_timestamp(&text)

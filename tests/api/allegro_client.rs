@@ -109,7 +109,8 @@ fn me_json() -> Value {
 }
 
 fn oauth_error(error: &str, description: &str) -> ResponseTemplate {
-    ResponseTemplate::new(400).set_body_json(json!({"error": error, "error_description": description}))
+    ResponseTemplate::new(400)
+        .set_body_json(json!({"error": error, "error_description": description}))
 }
 
 fn token_json() -> Value {
@@ -148,7 +149,10 @@ async fn api_calls_send_accept_user_agent_and_the_bearer_token() {
 #[tokio::test]
 async fn oauth_calls_use_basic_auth_and_form_bodies() {
     let (server, client) = setup().await;
-    let basic = format!("Basic {}", STANDARD.encode(format!("{CLIENT_ID}:{CLIENT_SECRET}")));
+    let basic = format!(
+        "Basic {}",
+        STANDARD.encode(format!("{CLIENT_ID}:{CLIENT_SECRET}"))
+    );
     Mock::given(method("POST"))
         .and(path("/auth/oauth/device"))
         .and(header("authorization", basic.as_str()))
@@ -178,12 +182,21 @@ async fn oauth_calls_use_basic_auth_and_form_bodies() {
 
     let auth = client.start_device_flow().await.unwrap();
     assert_eq!(auth.user_code, "bhmg4lm1i");
-    assert_eq!(auth.device_code.expose_secret(), "qeRK87eUwzFVT1AdEygGRxsFEO5ZDVXn");
-    assert_eq!(auth.verification_uri_complete, "https://allegro.example/skojarz-aplikacje?code=bhmg4lm1i");
+    assert_eq!(
+        auth.device_code.expose_secret(),
+        "qeRK87eUwzFVT1AdEygGRxsFEO5ZDVXn"
+    );
+    assert_eq!(
+        auth.verification_uri_complete,
+        "https://allegro.example/skojarz-aplikacje?code=bhmg4lm1i"
+    );
     assert_eq!(auth.expires_in, Duration::from_secs(3600));
     assert_eq!(auth.interval, Duration::from_secs(5));
 
-    let tokens = client.refresh_tokens(&SecretString::from("refresh-1")).await.unwrap();
+    let tokens = client
+        .refresh_tokens(&SecretString::from("refresh-1"))
+        .await
+        .unwrap();
     assert_eq!(tokens.access_token.expose_secret(), ACCESS_JWT);
     assert_eq!(tokens.refresh_token.expose_secret(), "refresh-2");
     assert_eq!(tokens.expires_in, Duration::from_secs(43199));
@@ -205,7 +218,9 @@ fn device_auth(expires_secs: u64) -> DeviceAuthorization {
 async fn device_answer(server: &MockServer, answer: ResponseTemplate, times: u64) {
     Mock::given(method("POST"))
         .and(path("/auth/oauth/token"))
-        .and(body_string_contains("grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Adevice_code"))
+        .and(body_string_contains(
+            "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Adevice_code",
+        ))
         .and(body_string_contains("device_code=device-123"))
         .respond_with(answer)
         .up_to_n_times(times)
@@ -217,7 +232,10 @@ async fn device_answer(server: &MockServer, answer: ResponseTemplate, times: u64
 async fn run_device_flow(
     client: &AllegroClient,
     auth: &DeviceAuthorization,
-) -> (Result<allegro_backup::allegro::TokenSet, DeviceFlowError>, Vec<Duration>) {
+) -> (
+    Result<allegro_backup::allegro::TokenSet, DeviceFlowError>,
+    Vec<Duration>,
+) {
     let sleeps = Arc::new(Mutex::new(vec![]));
     let recorder = Arc::clone(&sleeps);
     let result = wait_for_device_authorization(client, auth, move |d| {
@@ -232,16 +250,27 @@ async fn run_device_flow(
 #[tokio::test]
 async fn the_device_flow_waits_through_pending_and_slow_down_until_authorized() {
     let (server, client) = setup().await;
-    let pending = oauth_error("authorization_pending", "User has not authorized the device code yet.");
+    let pending = oauth_error(
+        "authorization_pending",
+        "User has not authorized the device code yet.",
+    );
     device_answer(&server, pending, 1).await;
     device_answer(&server, oauth_error("slow_down", "Slow down"), 1).await;
-    device_answer(&server, ResponseTemplate::new(200).set_body_json(token_json()), 1).await;
+    device_answer(
+        &server,
+        ResponseTemplate::new(200).set_body_json(token_json()),
+        1,
+    )
+    .await;
 
     let (result, sleeps) = run_device_flow(&client, &device_auth(3600)).await;
 
     let tokens = result.unwrap();
     assert_eq!(tokens.allegro_user_id.as_deref(), Some("104822444"));
-    assert_eq!(tokens.scope, "allegro:api:orders:read allegro:api:profile:read");
+    assert_eq!(
+        tokens.scope,
+        "allegro:api:orders:read allegro:api:profile:read"
+    );
     let secs: Vec<u64> = sleeps.iter().map(Duration::as_secs).collect();
     assert_eq!(secs, [5, 5, 10], "slow_down adds 5 s to the interval");
 }
@@ -261,21 +290,37 @@ async fn a_denied_device_flow_ends_with_denied() {
 #[tokio::test]
 async fn an_invalid_device_code_ends_the_device_flow_as_expired() {
     let (server, client) = setup().await;
-    device_answer(&server, oauth_error("invalid_request", "Invalid device code"), 1).await;
+    device_answer(
+        &server,
+        oauth_error("invalid_request", "Invalid device code"),
+        1,
+    )
+    .await;
 
     let (result, _) = run_device_flow(&client, &device_auth(3600)).await;
 
-    assert!(matches!(result, Err(DeviceFlowError::Expired)), "{result:?}");
+    assert!(
+        matches!(result, Err(DeviceFlowError::Expired)),
+        "{result:?}"
+    );
 }
 
 #[tokio::test]
 async fn the_device_flow_stops_polling_at_expiry() {
     let (server, client) = setup().await;
-    device_answer(&server, oauth_error("authorization_pending", "pending"), 100).await;
+    device_answer(
+        &server,
+        oauth_error("authorization_pending", "pending"),
+        100,
+    )
+    .await;
 
     let (result, sleeps) = run_device_flow(&client, &device_auth(10)).await;
 
-    assert!(matches!(result, Err(DeviceFlowError::Expired)), "{result:?}");
+    assert!(
+        matches!(result, Err(DeviceFlowError::Expired)),
+        "{result:?}"
+    );
     assert_eq!(sleeps.len(), 2, "two 5 s waits use up the 10 s");
     assert_eq!(server.received_requests().await.unwrap().len(), 2);
 }
@@ -285,12 +330,18 @@ async fn a_dead_refresh_token_gives_invalid_grant() {
     let (server, client) = setup().await;
     Mock::given(method("POST"))
         .and(path("/auth/oauth/token"))
-        .respond_with(oauth_error("invalid_grant", "Invalid refresh token: refresh-1"))
+        .respond_with(oauth_error(
+            "invalid_grant",
+            "Invalid refresh token: refresh-1",
+        ))
         .expect(1)
         .mount(&server)
         .await;
 
-    let error = client.refresh_tokens(&SecretString::from("refresh-1")).await.unwrap_err();
+    let error = client
+        .refresh_tokens(&SecretString::from("refresh-1"))
+        .await
+        .unwrap_err();
 
     assert!(matches!(error, AllegroError::InvalidGrant), "{error:?}");
     assert!(error.needs_reauthorisation());
@@ -375,7 +426,10 @@ async fn a_429_with_retry_after_pauses_every_account_of_the_client_id() {
     let second_done = started.elapsed();
 
     assert_eq!(first_call.await.unwrap().unwrap().id, "104822444");
-    assert!(second_done >= Duration::from_millis(900), "the other account waited: {second_done:?}");
+    assert!(
+        second_done >= Duration::from_millis(900),
+        "the other account waited: {second_done:?}"
+    );
     assert!(started.elapsed() < Duration::from_secs(2));
 }
 
@@ -389,12 +443,20 @@ async fn a_429_that_persists_gives_rate_limited() {
         .mount(&server)
         .await;
 
-    let error = client.account(TestTokens::new("a", "t", "t")).me().await.unwrap_err();
+    let error = client
+        .account(TestTokens::new("a", "t", "t"))
+        .me()
+        .await
+        .unwrap_err();
 
     let AllegroError::RateLimited { retry_after } = error else {
         panic!("expected RateLimited, got {error:?}");
     };
-    assert_eq!(retry_after, fast_retries().rate_limit_pause, "at least the minimum pause");
+    assert_eq!(
+        retry_after,
+        fast_retries().rate_limit_pause,
+        "at least the minimum pause"
+    );
 }
 
 #[tokio::test]
@@ -416,10 +478,18 @@ async fn server_errors_are_retried_until_the_call_succeeds() {
         .mount(&server)
         .await;
 
-    let latest = client.account(TestTokens::new("a", "t", "t")).event_stats().await.unwrap().unwrap();
+    let latest = client
+        .account(TestTokens::new("a", "t", "t"))
+        .event_stats()
+        .await
+        .unwrap()
+        .unwrap();
 
     assert_eq!(latest.id.as_str(), "1784020352561747");
-    assert_eq!(latest.occurred_at, Utc.with_ymd_and_hms(2026, 7, 14, 9, 12, 32).unwrap());
+    assert_eq!(
+        latest.occurred_at,
+        Utc.with_ymd_and_hms(2026, 7, 14, 9, 12, 32).unwrap()
+    );
 }
 
 #[tokio::test]
@@ -432,22 +502,42 @@ async fn server_errors_that_persist_give_a_server_error_after_bounded_retries() 
         .mount(&server)
         .await;
 
-    let error = client.account(TestTokens::new("a", "t", "t")).me().await.unwrap_err();
+    let error = client
+        .account(TestTokens::new("a", "t", "t"))
+        .me()
+        .await
+        .unwrap_err();
 
-    assert!(matches!(error, AllegroError::Server { status: 502 }), "{error:?}");
+    assert!(
+        matches!(error, AllegroError::Server { status: 502 }),
+        "{error:?}"
+    );
 }
 
 #[tokio::test]
 async fn requests_that_time_out_are_retried_then_give_timeout() {
-    let (server, client) = setup().await;
+    let server = MockServer::start().await;
+    let mut settings = settings(&server);
+    settings.request_timeout = Duration::from_millis(100);
+    let client = AllegroClient::new(&settings)
+        .unwrap()
+        .with_retry_policy(fast_retries());
     Mock::given(method("GET"))
         .and(path("/me"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(me_json()).set_delay(Duration::from_secs(2)))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(me_json())
+                .set_delay(Duration::from_millis(600)),
+        )
         .expect(3)
         .mount(&server)
         .await;
 
-    let error = client.account(TestTokens::new("a", "t", "t")).me().await.unwrap_err();
+    let error = client
+        .account(TestTokens::new("a", "t", "t"))
+        .me()
+        .await
+        .unwrap_err();
 
     assert!(matches!(error, AllegroError::Timeout), "{error:?}");
 }
@@ -455,7 +545,8 @@ async fn requests_that_time_out_are_retried_then_give_timeout() {
 #[tokio::test]
 async fn truncated_json_gives_an_invalid_response_with_a_snippet() {
     let (server, client) = setup().await;
-    let truncated = r#"{"checkoutForms":[{"id":"29738e61-7f6a-11e8-ac45-09db60ede9d6","buyer":{"id":"231"#;
+    let truncated =
+        r#"{"checkoutForms":[{"id":"29738e61-7f6a-11e8-ac45-09db60ede9d6","buyer":{"id":"231"#;
     Mock::given(method("GET"))
         .and(path("/order/checkout-forms"))
         .respond_with(ResponseTemplate::new(200).set_body_string(truncated))
@@ -481,7 +572,9 @@ async fn a_checkout_form_keeps_unknown_fields_in_raw_and_amounts_as_strings() {
     let (server, client) = setup().await;
     let form = checkout_form_json();
     Mock::given(method("GET"))
-        .and(path("/order/checkout-forms/29738e61-7f6a-11e8-ac45-09db60ede9d6"))
+        .and(path(
+            "/order/checkout-forms/29738e61-7f6a-11e8-ac45-09db60ede9d6",
+        ))
         .respond_with(ResponseTemplate::new(200).set_body_json(&form))
         .expect(1)
         .mount(&server)
@@ -494,7 +587,10 @@ async fn a_checkout_form_keeps_unknown_fields_in_raw_and_amounts_as_strings() {
         .unwrap();
 
     assert_eq!(got.raw, form, "the whole object, unknown fields included");
-    assert_eq!(got.raw["somethingAllegroAddsTomorrow"]["nested"], json!([1, "two", null]));
+    assert_eq!(
+        got.raw["somethingAllegroAddsTomorrow"]["nested"],
+        json!([1, "two", null])
+    );
     assert_eq!(got.status, "READY_FOR_PROCESSING");
     assert_eq!(got.fulfillment_status.as_deref(), Some("SENT"));
     assert_eq!(got.buyer.login.as_deref(), Some("Jan_Kowalski_88"));
@@ -502,10 +598,16 @@ async fn a_checkout_form_keeps_unknown_fields_in_raw_and_amounts_as_strings() {
     assert!(got.invoice_required);
     assert_eq!(got.marketplace_id.as_deref(), Some("allegro-pl"));
     let payment = got.payment.as_ref().unwrap();
-    assert_eq!(payment.paid_amount.as_ref().unwrap().amount.as_str(), "72.79");
+    assert_eq!(
+        payment.paid_amount.as_ref().unwrap().amount.as_str(),
+        "72.79"
+    );
     assert_eq!(payment.provider.as_deref(), Some("P24"));
     let delivery = got.delivery.as_ref().unwrap();
-    assert_eq!(delivery.pickup_point.as_ref().unwrap().id.as_deref(), Some("POZ08A"));
+    assert_eq!(
+        delivery.pickup_point.as_ref().unwrap().id.as_deref(),
+        Some("POZ08A")
+    );
     assert_eq!(delivery.cost.as_ref().unwrap().amount.as_str(), "12.99");
     let item = &got.line_items[0];
     assert_eq!(item.offer.external_id(), Some("KUB-330-W"));
@@ -517,9 +619,13 @@ async fn a_checkout_form_keeps_unknown_fields_in_raw_and_amounts_as_strings() {
     assert_eq!(got.revision.as_deref(), Some("819b5836"));
     assert_eq!(
         got.updated_at.unwrap(),
-        Utc.with_ymd_and_hms(2026, 7, 14, 9, 12, 40).unwrap() + chrono::Duration::milliseconds(130)
+        Utc.with_ymd_and_hms(2026, 7, 14, 9, 12, 40).unwrap() + chrono::Duration::milliseconds(133)
     );
-    assert_eq!(serde_json::to_value(&got).unwrap(), form, "serializes back to the original");
+    assert_eq!(
+        serde_json::to_value(&got).unwrap(),
+        form,
+        "serializes back to the original"
+    );
 }
 
 #[tokio::test]
@@ -529,8 +635,14 @@ async fn the_order_list_sends_dotted_filters_and_reads_the_totals() {
         .and(path("/order/checkout-forms"))
         .and(query_param("offset", "100"))
         .and(query_param("limit", "50"))
-        .and(query_param("lineItems.boughtAt.gte", "2026-07-01T00:00:00.000Z"))
-        .and(query_param("lineItems.boughtAt.lte", "2026-07-31T23:59:59.999Z"))
+        .and(query_param(
+            "lineItems.boughtAt.gte",
+            "2026-07-01T00:00:00.000Z",
+        ))
+        .and(query_param(
+            "lineItems.boughtAt.lte",
+            "2026-07-31T23:59:59.999Z",
+        ))
         .and(query_param("marketplace.id", "allegro-pl"))
         .and(query_param("sort", "lineItems.boughtAt"))
         .respond_with(ResponseTemplate::new(200).set_body_json(
@@ -544,14 +656,19 @@ async fn the_order_list_sends_dotted_filters_and_reads_the_totals() {
         limit: 50,
         bought_at_gte: Some(Utc.with_ymd_and_hms(2026, 7, 1, 0, 0, 0).unwrap()),
         bought_at_lte: Some(
-            Utc.with_ymd_and_hms(2026, 7, 31, 23, 59, 59).unwrap() + chrono::Duration::milliseconds(999),
+            Utc.with_ymd_and_hms(2026, 7, 31, 23, 59, 59).unwrap()
+                + chrono::Duration::milliseconds(999),
         ),
         marketplace: Some("allegro-pl".into()),
         sort: Some(CheckoutFormSort::BoughtAtAsc),
         ..CheckoutFormQuery::default()
     };
 
-    let page = client.account(TestTokens::new("a", "t", "t")).checkout_forms(&query).await.unwrap();
+    let page = client
+        .account(TestTokens::new("a", "t", "t"))
+        .checkout_forms(&query)
+        .await
+        .unwrap();
 
     assert_eq!(page.count, 1);
     assert_eq!(page.total_count, 1342);
@@ -582,7 +699,11 @@ async fn events_are_read_from_a_cursor_with_repeated_type_filters() {
         ..EventQuery::default()
     };
 
-    let events = client.account(TestTokens::new("a", "t", "t")).events(&query).await.unwrap();
+    let events = client
+        .account(TestTokens::new("a", "t", "t"))
+        .events(&query)
+        .await
+        .unwrap();
 
     assert_eq!(events.len(), 2);
     assert!(events[0].id < events[1].id);
@@ -600,7 +721,9 @@ async fn events_are_read_from_a_cursor_with_repeated_type_filters() {
 async fn an_unknown_checkout_form_gives_not_found() {
     let (server, client) = setup().await;
     Mock::given(method("GET"))
-        .and(path("/order/checkout-forms/29738e61-7f6a-11e8-ac45-09db60ede9d6"))
+        .and(path(
+            "/order/checkout-forms/29738e61-7f6a-11e8-ac45-09db60ede9d6",
+        ))
         .respond_with(ResponseTemplate::new(404).set_body_json(json!({"errors": [{
             "code": "CheckoutFormNotFoundException", "message": "Checkout form not found",
             "details": null, "path": null, "userMessage": "Checkout form not found"}]})))
@@ -629,16 +752,31 @@ async fn a_422_gives_a_client_error_with_allegros_message_and_no_retry() {
         .expect(1)
         .mount(&server)
         .await;
-    let query = CheckoutFormQuery { offset: 9950, ..CheckoutFormQuery::default() };
+    let query = CheckoutFormQuery {
+        offset: 9950,
+        ..CheckoutFormQuery::default()
+    };
 
-    let error = client.account(TestTokens::new("a", "t", "t")).checkout_forms(&query).await.unwrap_err();
+    let error = client
+        .account(TestTokens::new("a", "t", "t"))
+        .checkout_forms(&query)
+        .await
+        .unwrap_err();
 
-    let AllegroError::Client { status, code, message } = error else {
+    let AllegroError::Client {
+        status,
+        code,
+        message,
+    } = error
+    else {
         panic!("expected Client, got {error:?}");
     };
     assert_eq!(status, 422);
     assert_eq!(code.as_deref(), Some("VALIDATION_ERROR"));
-    assert_eq!(message, "Offset and limit parameters exceed maximal result size of 10000 items");
+    assert_eq!(
+        message,
+        "Offset and limit parameters exceed maximal result size of 10000 items"
+    );
 }
 
 #[tokio::test]
@@ -646,7 +784,9 @@ async fn base_urls_with_a_path_prefix_are_honoured() {
     let server = MockServer::start().await;
     let mut settings = settings(&server);
     settings.api_url = format!("{}/allegro-api/", server.uri());
-    let client = AllegroClient::new(&settings).unwrap().with_retry_policy(fast_retries());
+    let client = AllegroClient::new(&settings)
+        .unwrap()
+        .with_retry_policy(fast_retries());
     Mock::given(method("GET"))
         .and(path("/allegro-api/me"))
         .respond_with(ResponseTemplate::new(200).set_body_json(me_json()))
@@ -654,5 +794,98 @@ async fn base_urls_with_a_path_prefix_are_honoured() {
         .mount(&server)
         .await;
 
-    assert!(client.account(TestTokens::new("a", "t", "t")).me().await.is_ok());
+    assert!(
+        client
+            .account(TestTokens::new("a", "t", "t"))
+            .me()
+            .await
+            .is_ok()
+    );
+}
+
+#[tokio::test]
+async fn an_oauth_error_other_than_invalid_grant_is_a_client_error() {
+    let (server, client) = setup().await;
+    Mock::given(method("POST"))
+        .and(path("/auth/oauth/device"))
+        .respond_with(
+            ResponseTemplate::new(401).set_body_json(
+                json!({"error": "Unauthorized", "error_description": "Unauthorized"}),
+            ),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+
+    let error = client.start_device_flow().await.unwrap_err();
+
+    let AllegroError::Client {
+        status,
+        code,
+        message,
+    } = error
+    else {
+        panic!("expected Client, got {error:?}");
+    };
+    assert_eq!(
+        (status, code.as_deref(), message.as_str()),
+        (401, Some("Unauthorized"), "Unauthorized")
+    );
+}
+
+/// Collects what the tracing subscriber writes.
+#[derive(Clone, Default)]
+struct Logs(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Logs {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for Logs {
+    type Writer = Logs;
+
+    fn make_writer(&'a self) -> Self::Writer {
+        self.clone()
+    }
+}
+
+#[tokio::test]
+async fn errors_are_logged_with_the_trace_id_and_without_the_token() {
+    let logs = Logs::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_writer(logs.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let (server, client) = setup().await;
+    Mock::given(method("GET"))
+        .and(path("/me"))
+        .respond_with(
+            ResponseTemplate::new(401)
+                .insert_header("Trace-Id", "35eb442d0bb91345")
+                .set_body_json(json!({"error": "invalid_token",
+                    "error_description": "Access token expired: secret-token-old"})),
+        )
+        .mount(&server)
+        .await;
+    let tokens = TestTokens::new("acc-7", "secret-token-old", "secret-token-new");
+
+    let error = client.account(tokens).me().await.unwrap_err();
+
+    assert!(matches!(error, AllegroError::Unauthorized), "{error:?}");
+    let logs = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        logs.contains("trace_id=\"35eb442d0bb91345\"")
+            || logs.contains("trace_id=35eb442d0bb91345"),
+        "{logs}"
+    );
+    assert!(logs.contains("acc-7"), "{logs}");
+    assert!(!logs.contains("secret-token"), "{logs}");
 }
