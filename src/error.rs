@@ -31,6 +31,9 @@ pub enum AppError {
         message: String,
         retry_after_secs: u64,
     },
+    /// Allegro (or the configured fake) failed; the message says how.
+    #[error("{0}")]
+    Upstream(String),
     #[error("The database is unreachable right now. Try again in a moment.")]
     Unavailable(#[source] DbError),
     #[error("Something went wrong on our side.")]
@@ -51,6 +54,7 @@ impl AppError {
             AppError::CsrfRejected => "Form expired",
             AppError::BadRequest(_) => "Invalid request",
             AppError::TooManyRequests { .. } => "Too many attempts",
+            AppError::Upstream(_) => "Allegro did not answer",
             AppError::Unavailable(_) => "Temporarily unavailable",
             AppError::Unexpected(_) => "Unexpected error",
         }
@@ -96,6 +100,7 @@ impl ResponseError for AppError {
             }
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Upstream(_) => StatusCode::BAD_GATEWAY,
             AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }

@@ -1,17 +1,27 @@
-//! Background housekeeping: expired sessions and old sign-in failures are removed.
+//! Scheduled jobs, run in-process by tokio-cron-scheduler. Job bodies are plain functions
+//! (callable from tests and the CLI); this module only registers them, logs failures and
+//! carries on.
 
-use std::time::Duration;
+use chrono::{Duration, Utc};
+use tokio_cron_scheduler::{Job, JobScheduler, JobSchedulerError};
 
-use chrono::Utc;
-
-use crate::db::{
-    self, DbError, PgPool,
-    models::{login_failure::LoginFailure, session::SessionRow},
+use crate::{
+    accounts::Accounts,
+    db::{
+        self, DbError, PgPool,
+        models::{login_failure::LoginFailure, session::SessionRow},
+    },
 };
 
-const HOUSEKEEPING_EVERY: Duration = Duration::from_secs(10 * 60);
 /// Sign-in failures older than this no longer matter for throttling.
-const KEEP_FAILURES_FOR: chrono::Duration = chrono::Duration::days(1);
+const KEEP_FAILURES_FOR: Duration = Duration::days(1);
+/// Access tokens expiring within this window are refreshed ahead of time.
+pub const TOKEN_REFRESH_WINDOW: Duration = Duration::hours(1);
+
+/// Every 10 minutes: expired sessions and old sign-in failures.
+const HOUSEKEEPING_SCHEDULE: &str = "0 */10 * * * *";
+/// Every 5 minutes: tokens about to expire.
+const TOKEN_REFRESH_SCHEDULE: &str = "30 */5 * * * *";
 
 /// One housekeeping pass; returns (sessions removed, failures removed).
 pub async fn housekeeping(pool: &PgPool) -> Result<(usize, usize), DbError> {
@@ -23,18 +33,36 @@ pub async fn housekeeping(pool: &PgPool) -> Result<(usize, usize), DbError> {
     .await
 }
 
-/// Runs `housekeeping` now and every ten minutes; failures are logged and retried next time.
-pub fn spawn_housekeeping(pool: PgPool) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        let mut ticker = tokio::time::interval(HOUSEKEEPING_EVERY);
-        loop {
-            ticker.tick().await;
-            match housekeeping(&pool).await {
-                Ok((sessions, failures)) => {
-                    tracing::debug!(sessions, failures, "housekeeping done")
+/// Starts the scheduler with every job registered.
+pub async fn start(pool: PgPool, accounts: Accounts) -> Result<JobScheduler, JobSchedulerError> {
+    let scheduler = JobScheduler::new().await?;
+    scheduler
+        .add(Job::new_async(HOUSEKEEPING_SCHEDULE, move |_, _| {
+            let pool = pool.clone();
+            Box::pin(async move {
+                match housekeeping(&pool).await {
+                    Ok((sessions, failures)) => {
+                        tracing::debug!(sessions, failures, "housekeeping done")
+                    }
+                    Err(err) => tracing::warn!(error = %err, "housekeeping failed; retrying later"),
                 }
-                Err(err) => tracing::warn!(error = %err, "housekeeping failed; retrying later"),
-            }
-        }
-    })
+            })
+        })?)
+        .await?;
+    scheduler
+        .add(Job::new_async(TOKEN_REFRESH_SCHEDULE, move |_, _| {
+            let accounts = accounts.clone();
+            Box::pin(async move {
+                match accounts.refresh_expiring(TOKEN_REFRESH_WINDOW).await {
+                    Ok(0) => {}
+                    Ok(refreshed) => tracing::info!(refreshed, "refreshed expiring Allegro tokens"),
+                    Err(err) => {
+                        tracing::warn!(error = %err, "token refresh job failed; retrying later")
+                    }
+                }
+            })
+        })?)
+        .await?;
+    scheduler.start().await?;
+    Ok(scheduler)
 }

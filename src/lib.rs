@@ -1,5 +1,6 @@
 //! allegro-backup: a self-hosted dashboard that keeps a complete backup of Allegro.pl orders.
 
+pub mod accounts;
 pub mod allegro;
 pub mod auth;
 pub mod cli;

@@ -16,8 +16,11 @@ use actix_web::{
 use tracing_actix_web::TracingLogger;
 
 use crate::{
+    accounts::Accounts,
+    allegro::AllegroClient,
     auth::{csrf::verify_csrf, guard::require_login, password, setup, store::PgSessionStore},
     config::Settings,
+    crypto::TokenCipher,
     db::{self, DbError},
     error::AppError,
     jobs, routes,
@@ -60,10 +63,18 @@ impl Application {
             settings.public_url.clone()
         };
         let setup_link = setup_token.map(|t| format!("{public_url}/setup?token={t}"));
+        let client = AllegroClient::new(&settings.allegro)?;
+        let accounts = Accounts::new(
+            pool.clone(),
+            client,
+            TokenCipher::new(&settings.secret_key),
+            settings.allegro.environment,
+        );
         let state = AppState {
             pool,
             settings: Arc::new(settings),
             dummy_password_hash: dummy_password_hash.into(),
+            accounts,
         };
         let server = build_server(listener, state.clone())?;
         Ok(Self {
@@ -87,11 +98,28 @@ impl Application {
         &self.state
     }
 
-    /// Serves until the server stops (Ctrl-C / SIGTERM are handled by actix).
+    /// Serves until the server stops (Ctrl-C / SIGTERM are handled by actix), with the
+    /// scheduled jobs running beside it; resumes device flows a restart interrupted.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        let housekeeping = jobs::spawn_housekeeping(self.state.pool.clone());
+        let accounts = self.state.accounts.clone();
+        let mut scheduler = match jobs::start(self.state.pool.clone(), accounts.clone()).await {
+            Ok(scheduler) => Some(scheduler),
+            Err(err) => {
+                tracing::error!(error = %err, "could not start the job scheduler; jobs will not run");
+                None
+            }
+        };
+        match accounts.resume_pending_flows().await {
+            Ok(0) => {}
+            Ok(resumed) => tracing::info!(resumed, "resumed pending Allegro connections"),
+            Err(err) => {
+                tracing::warn!(error = %err, "could not resume pending Allegro connections")
+            }
+        }
         let result = self.server.await;
-        housekeeping.abort();
+        if let Some(scheduler) = scheduler.as_mut() {
+            let _ = scheduler.shutdown().await;
+        }
         result
     }
 }

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use crate::{config::Settings, db::PgPool};
+use crate::{accounts::Accounts, config::Settings, db::PgPool};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -11,4 +11,6 @@ pub struct AppState {
     /// A real argon2id hash of a random password: unknown emails are verified against it so
     /// they cost the same time as wrong passwords.
     pub dummy_password_hash: Arc<str>,
+    /// Linked Allegro accounts: the Allegro client, token encryption, refresh.
+    pub accounts: Accounts,
 }

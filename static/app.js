@@ -42,3 +42,19 @@
     }
   });
 })();
+
+// Countdowns: <span data-countdown="UNIX_SECONDS"> shows the time left, refreshed each second.
+(function () {
+  "use strict";
+  function update() {
+    var now = Date.now() / 1000;
+    document.querySelectorAll("[data-countdown]").forEach(function (el) {
+      var left = Math.max(0, Math.round(Number(el.getAttribute("data-countdown")) - now));
+      var minutes = Math.floor(left / 60);
+      var seconds = left % 60;
+      el.textContent = left > 0 ? "in " + minutes + ":" + String(seconds).padStart(2, "0") : "now";
+    });
+  }
+  update();
+  setInterval(update, 1000);
+})();

@@ -48,6 +48,17 @@ pub fn build_pool(database_url: &SecretString, max_size: u32) -> Result<PgPool, 
         .build_unchecked(manager))
 }
 
+/// A small pool for one-shot commands: no idle connections are kept, so no background
+/// thread is connecting when the process exits.
+pub fn build_cli_pool(database_url: &SecretString) -> Result<PgPool, DbError> {
+    let manager = ConnectionManager::<PgConnection>::new(database_url.expose_secret());
+    Ok(Pool::builder()
+        .max_size(2)
+        .min_idle(Some(0))
+        .connection_timeout(std::time::Duration::from_secs(5))
+        .build_unchecked(manager))
+}
+
 /// Runs `f` with a pooled connection on the blocking thread pool, keeping the caller's span.
 pub async fn run<T, E, F>(pool: &PgPool, f: F) -> Result<T, E>
 where

@@ -1,11 +1,16 @@
 //! The dashboard and the areas that later releases fill in.
 
-use actix_web::HttpResponse;
+use actix_web::{HttpResponse, web};
 use askama::Template;
 
 use crate::{
     auth::{AnyUser, RequireRole},
+    db::{
+        self,
+        models::account::{AccountRow, AccountStatus},
+    },
     error::AppError,
+    state::AppState,
     web::{
         ok,
         page::{Nav, PageContext},
@@ -16,12 +21,28 @@ use crate::{
 #[template(path = "dashboard/index.html")]
 pub struct DashboardPage {
     pub page: PageContext,
+    pub accounts: usize,
+    pub needing_reauth: Vec<String>,
 }
 
 /// `GET /`
-pub async fn dashboard(auth: RequireRole<AnyUser>) -> Result<HttpResponse, AppError> {
+pub async fn dashboard(
+    auth: RequireRole<AnyUser>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let accounts = db::run(&state.pool, |conn| {
+        AccountRow::list(conn).map_err(AppError::from)
+    })
+    .await?;
+    let needing_reauth = accounts
+        .iter()
+        .filter(|a| a.status() == AccountStatus::NeedsReauth)
+        .map(|a| a.login.clone())
+        .collect();
     ok(&DashboardPage {
         page: auth.page.at(Nav::Dashboard),
+        accounts: accounts.len(),
+        needing_reauth,
     })
 }
 
@@ -40,15 +61,6 @@ pub async fn orders_coming_soon(auth: RequireRole<AnyUser>) -> Result<HttpRespon
         page: auth.page.at(Nav::Orders),
         title: "Orders",
         description: "Browse, filter, search and export every backed-up Allegro order. This area arrives once the backup engine stores orders.",
-    })
-}
-
-/// `GET /accounts`
-pub async fn accounts_coming_soon(auth: RequireRole<AnyUser>) -> Result<HttpResponse, AppError> {
-    ok(&ComingSoonPage {
-        page: auth.page.at(Nav::Accounts),
-        title: "Allegro accounts",
-        description: "Connect Allegro seller accounts with the device-code flow and watch their tokens. This area arrives with the Allegro connection.",
     })
 }
 

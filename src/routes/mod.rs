@@ -2,6 +2,7 @@
 //! role through `RequireRole<…>` in its signature.
 
 mod account;
+mod accounts;
 mod audit;
 mod auth;
 mod dashboard;
@@ -17,7 +18,35 @@ pub use health::{health, ready};
 pub fn configure_pages(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(dashboard::dashboard))
         .route("/orders", web::get().to(dashboard::orders_coming_soon))
-        .route("/accounts", web::get().to(dashboard::accounts_coming_soon))
+        .route("/accounts", web::get().to(accounts::accounts_index))
+        .route(
+            "/accounts/connect",
+            web::post().to(accounts::account_connect_start),
+        )
+        .route(
+            "/accounts/connect/{id}",
+            web::get().to(accounts::account_connect_page),
+        )
+        .route(
+            "/accounts/connect/{id}/status",
+            web::get().to(accounts::account_connect_status),
+        )
+        .route(
+            "/accounts/{id}/refresh",
+            web::post().to(accounts::account_refresh),
+        )
+        .route(
+            "/accounts/{id}/validate",
+            web::post().to(accounts::account_validate),
+        )
+        .route(
+            "/accounts/{id}/disconnect",
+            web::post().to(accounts::account_disconnect),
+        )
+        .route(
+            "/accounts/{id}/delete",
+            web::post().to(accounts::account_delete),
+        )
         .route("/sync", web::get().to(dashboard::sync_coming_soon))
         .route("/login", web::get().to(auth::login_form))
         .route("/login", web::post().to(auth::login))

@@ -35,6 +35,36 @@ const ROUTES: &[(&str, &str, Access)] = &[
         Access::Signed(Role::Admin),
     ),
     ("GET", "/audit", Access::Signed(Role::Admin)),
+    (
+        "POST",
+        "/accounts/999999/refresh",
+        Access::Signed(Role::Operator),
+    ),
+    (
+        "POST",
+        "/accounts/999999/validate",
+        Access::Signed(Role::Operator),
+    ),
+    (
+        "POST",
+        "/accounts/999999/disconnect",
+        Access::Signed(Role::Operator),
+    ),
+    (
+        "POST",
+        "/accounts/999999/delete",
+        Access::Signed(Role::Operator),
+    ),
+    (
+        "GET",
+        "/accounts/connect/999999",
+        Access::Signed(Role::Operator),
+    ),
+    (
+        "GET",
+        "/accounts/connect/999999/status",
+        Access::Signed(Role::Operator),
+    ),
     // Last: it ends the session.
     (
         "POST",

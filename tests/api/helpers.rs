@@ -12,6 +12,7 @@ use allegro_backup::{
         quote_ident,
     },
     domain::{DisplayName, Email, Role},
+    simulator::{self, SimulatorConfig, SimulatorHandle},
     startup::Application,
 };
 use diesel::{Connection, PgConnection, RunQueryDsl, sql_query};
@@ -151,6 +152,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub setup_link: Option<String>,
     pub db: TestDatabase,
+    /// The Allegro simulator this app talks to.
+    pub simulator: SimulatorHandle,
 }
 
 pub const PASSWORD: &str = "correct horse battery staple";
@@ -180,7 +183,17 @@ pub async fn spawn_app() -> TestApp {
 pub async fn spawn_app_with(customize: impl FnOnce(&mut Settings)) -> TestApp {
     init_logs();
     let db = TestDatabase::create();
+    // People approve on the simulator's page (or through `world().approve`) in these tests.
+    let simulator_config = SimulatorConfig {
+        auto_approve: false,
+        ..SimulatorConfig::for_tests(20)
+    };
+    let simulator = simulator::start(simulator_config, "127.0.0.1:0".parse().expect("address"))
+        .await
+        .expect("start the Allegro simulator");
     let mut settings = test_settings(&db);
+    settings.allegro =
+        AllegroSettings::for_simulator(&simulator.base_url()).expect("simulator settings");
     customize(&mut settings);
     let app = Application::build(settings)
         .await
@@ -193,6 +206,7 @@ pub async fn spawn_app_with(customize: impl FnOnce(&mut Settings)) -> TestApp {
         client: new_client(),
         setup_link,
         db,
+        simulator,
     }
 }
 

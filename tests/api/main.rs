@@ -7,6 +7,7 @@
 
 mod access;
 mod account;
+mod accounts;
 mod allegro_client;
 mod audit;
 mod cli;

@@ -1,0 +1,56 @@
+//! Linked Allegro seller accounts: connecting them with the device-code flow, keeping their
+//! tokens fresh and encrypted. This is where the Allegro client and the database meet for
+//! accounts (the backup engine does the same for orders).
+
+mod link;
+mod tokens;
+
+use std::{collections::HashMap, sync::Arc};
+
+use tokio::sync::Mutex;
+
+pub use link::{FlowOutcome, LinkError};
+pub use tokens::{AccountTokens, RefreshOutcome};
+
+use crate::{
+    allegro::AllegroClient,
+    config::AllegroEnvironment,
+    crypto::TokenCipher,
+    db::{PgPool, models::account::AccountId},
+};
+
+/// Everything account operations need; cheap to clone.
+#[derive(Clone)]
+pub struct Accounts {
+    pub pool: PgPool,
+    pub client: AllegroClient,
+    pub cipher: TokenCipher,
+    pub environment: AllegroEnvironment,
+    /// One lock per account so a scheduled refresh and a 401-triggered one never race.
+    refresh_locks: Arc<std::sync::Mutex<HashMap<AccountId, Arc<Mutex<()>>>>>,
+}
+
+impl Accounts {
+    pub fn new(
+        pool: PgPool,
+        client: AllegroClient,
+        cipher: TokenCipher,
+        environment: AllegroEnvironment,
+    ) -> Self {
+        Self {
+            pool,
+            client,
+            cipher,
+            environment,
+            refresh_locks: Arc::default(),
+        }
+    }
+
+    fn refresh_lock(&self, id: AccountId) -> Arc<Mutex<()>> {
+        let mut locks = self
+            .refresh_locks
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        locks.entry(id).or_default().clone()
+    }
+}

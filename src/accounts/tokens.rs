@@ -1,0 +1,194 @@
+//! Tokens of one account: decrypted on demand, refreshed before they expire or after a 401,
+//! one refresh at a time, the rotated pair committed before it is used.
+
+use std::sync::Arc;
+
+use chrono::{Duration, Utc};
+use futures_util::future::BoxFuture;
+use secrecy::{ExposeSecret, SecretString};
+
+use super::Accounts;
+use crate::{
+    allegro::{AccountApi, AllegroError, TokenSet, TokenSource},
+    db::{
+        self, DbError,
+        models::account::{AccountId, AccountRow, StoredTokens},
+    },
+};
+
+/// Refresh this long before the access token expires.
+const REFRESH_MARGIN: Duration = Duration::minutes(5);
+
+/// What a refresh did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefreshOutcome {
+    Refreshed,
+    /// Allegro refused the refresh token; the account now needs re-authorisation.
+    NeedsReauth,
+}
+
+/// The database-backed token source of one account.
+pub struct AccountTokens {
+    accounts: Accounts,
+    id: AccountId,
+}
+
+impl Accounts {
+    /// API calls on behalf of account `id`.
+    pub fn api(&self, id: AccountId) -> AccountApi {
+        self.client.account(Arc::new(AccountTokens {
+            accounts: self.clone(),
+            id,
+        }))
+    }
+
+    /// Encrypts a token pair for storage with the account it belongs to.
+    pub fn seal(&self, allegro_user_id: &str, tokens: &TokenSet) -> StoredTokens {
+        let env = self.environment.as_str();
+        let context = |kind| AccountRow::token_context(env, allegro_user_id, kind);
+        StoredTokens {
+            access_token_enc: self
+                .cipher
+                .encrypt(&tokens.access_token, &context("access")),
+            refresh_token_enc: self
+                .cipher
+                .encrypt(&tokens.refresh_token, &context("refresh")),
+            expires_at: Utc::now()
+                + Duration::from_std(tokens.expires_in).unwrap_or_else(|_| Duration::hours(12)),
+            scope: tokens.scope.clone(),
+        }
+    }
+
+    fn open(&self, row: &AccountRow, kind: &str) -> Result<SecretString, AllegroError> {
+        let stored = match kind {
+            "access" => row.access_token_enc.as_deref(),
+            _ => row.refresh_token_enc.as_deref(),
+        }
+        .ok_or(AllegroError::InvalidGrant)?;
+        let context = AccountRow::token_context(&row.environment, &row.allegro_user_id, kind);
+        self.cipher
+            .decrypt(stored, &context)
+            .map_err(|e| AllegroError::Unexpected(anyhow::anyhow!("{e}")))
+    }
+
+    async fn load(&self, id: AccountId) -> Result<AccountRow, AllegroError> {
+        db::run(&self.pool, move |conn| {
+            AccountRow::find(conn, id).map_err(DbError::from)
+        })
+        .await
+        .map_err(|e: DbError| AllegroError::Unexpected(anyhow::anyhow!("{e}")))?
+        .ok_or_else(|| AllegroError::Unexpected(anyhow::anyhow!("account {id} no longer exists")))
+    }
+
+    /// Refreshes account `id` now (single-flight). When `rejected` is given and another task
+    /// already replaced that access token, the newer one is returned without a second refresh.
+    pub async fn refresh(
+        &self,
+        id: AccountId,
+        rejected: Option<&SecretString>,
+    ) -> Result<SecretString, AllegroError> {
+        let lock = self.refresh_lock(id);
+        let _guard = lock.lock().await;
+        let row = self.load(id).await?;
+        if let Some(rejected) = rejected {
+            let current = self.open(&row, "access")?;
+            if current.expose_secret() != rejected.expose_secret() {
+                return Ok(current);
+            }
+        }
+        let refresh_token = self.open(&row, "refresh")?;
+        match self.client.refresh_tokens(&refresh_token).await {
+            Ok(tokens) => {
+                let sealed = self.seal(&row.allegro_user_id, &tokens);
+                db::run(&self.pool, move |conn| {
+                    AccountRow::store_tokens(conn, id, &sealed).map_err(DbError::from)
+                })
+                .await
+                .map_err(|e: DbError| AllegroError::Unexpected(anyhow::anyhow!("{e}")))?;
+                tracing::info!(account.id = id, "refreshed Allegro tokens");
+                Ok(tokens.access_token)
+            }
+            Err(AllegroError::InvalidGrant) => {
+                self.mark_needs_reauth(
+                    id,
+                    "Allegro refused the refresh token; connect the account again.",
+                )
+                .await;
+                Err(AllegroError::InvalidGrant)
+            }
+            Err(other) => {
+                let message = other.to_string();
+                let _ = db::run(&self.pool, move |conn| {
+                    AccountRow::record_error(conn, id, Some(&message)).map_err(DbError::from)
+                })
+                .await;
+                Err(other)
+            }
+        }
+    }
+
+    async fn mark_needs_reauth(&self, id: AccountId, reason: &'static str) {
+        tracing::warn!(account.id = id, "account needs re-authorisation: {reason}");
+        let result = db::run(&self.pool, move |conn| {
+            AccountRow::mark_needs_reauth(conn, id, reason).map_err(DbError::from)
+        })
+        .await;
+        if let Err(err) = result {
+            tracing::error!(account.id = id, error = %err, "could not mark the account");
+        }
+    }
+
+    /// Refresh used by the scheduled job: reports whether the account still works.
+    pub async fn refresh_scheduled(&self, id: AccountId) -> Result<RefreshOutcome, AllegroError> {
+        match self.refresh(id, None).await {
+            Ok(_) => Ok(RefreshOutcome::Refreshed),
+            Err(AllegroError::InvalidGrant) => Ok(RefreshOutcome::NeedsReauth),
+            Err(other) => Err(other),
+        }
+    }
+
+    /// Refreshes every connected account whose token expires within `window`; returns how
+    /// many were refreshed. Failures are logged and retried on the next run.
+    pub async fn refresh_expiring(&self, window: Duration) -> Result<usize, DbError> {
+        let before = Utc::now() + window;
+        let due = db::run(&self.pool, move |conn| {
+            AccountRow::expiring_before(conn, before).map_err(DbError::from)
+        })
+        .await?;
+        let mut refreshed = 0;
+        for id in due {
+            match self.refresh_scheduled(id).await {
+                Ok(RefreshOutcome::Refreshed) => refreshed += 1,
+                Ok(RefreshOutcome::NeedsReauth) => {}
+                Err(err) => {
+                    tracing::warn!(account.id = id, error = %err, "token refresh failed; retrying later")
+                }
+            }
+        }
+        Ok(refreshed)
+    }
+}
+
+impl TokenSource for AccountTokens {
+    fn account_key(&self) -> String {
+        format!("account:{}", self.id)
+    }
+
+    fn access_token(&self) -> BoxFuture<'_, Result<SecretString, AllegroError>> {
+        Box::pin(async move {
+            let row = self.accounts.load(self.id).await?;
+            let fresh = row
+                .token_expires_at
+                .is_some_and(|at| at - REFRESH_MARGIN > Utc::now());
+            if fresh {
+                self.accounts.open(&row, "access")
+            } else {
+                self.accounts.refresh(self.id, None).await
+            }
+        })
+    }
+
+    fn refresh(&self, rejected: SecretString) -> BoxFuture<'_, Result<SecretString, AllegroError>> {
+        Box::pin(async move { self.accounts.refresh(self.id, Some(&rejected)).await })
+    }
+}

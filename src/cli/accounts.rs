@@ -1,0 +1,88 @@
+//! `allegro-backup account …`: connect and list Allegro accounts from a terminal.
+
+use crate::{
+    accounts::{Accounts, FlowOutcome},
+    allegro::AllegroClient,
+    config::{AllegroEnvironment, Settings},
+    crypto::TokenCipher,
+    db::{self, DbError, models::account::AccountRow},
+};
+
+use super::{AccountCommand, users::cli_actor};
+
+pub(super) async fn account_command(
+    settings: Settings,
+    command: AccountCommand,
+) -> anyhow::Result<()> {
+    db::prepare(&settings.database_url).await?;
+    let mut allegro = settings.allegro.clone();
+    if allegro.environment == AllegroEnvironment::Simulator && allegro.api_url.is_empty() {
+        // The simulator of a running `serve` (or `allegro-backup simulator`).
+        let url = format!("http://127.0.0.1:{}", allegro.simulator.port);
+        allegro = allegro.with_simulator_url(&url);
+    }
+    let pool = db::build_cli_pool(&settings.database_url)?;
+    let accounts = Accounts::new(
+        pool,
+        AllegroClient::new(&allegro)?,
+        TokenCipher::new(&settings.secret_key),
+        allegro.environment,
+    );
+    match command {
+        AccountCommand::Connect => connect(&accounts).await,
+        AccountCommand::List => list(&accounts).await,
+    }
+}
+
+async fn connect(accounts: &Accounts) -> anyhow::Result<()> {
+    let flow = accounts.start_link(cli_actor()).await?;
+    println!(
+        "To connect an Allegro account, open:\n\n    {}\n",
+        flow.verification_uri_complete
+    );
+    println!(
+        "or go to {} and enter the code {}.",
+        flow.verification_uri, flow.user_code
+    );
+    println!(
+        "Waiting for approval (the code expires at {})…",
+        crate::web::format_time(&flow.expires_at)
+    );
+    match accounts.poll_flow(&flow, &cli_actor()).await {
+        FlowOutcome::Connected { login, new, .. } => {
+            println!("{} {login}.", if new { "connected" } else { "reconnected" });
+            Ok(())
+        }
+        FlowOutcome::Denied => anyhow::bail!("access was denied on Allegro"),
+        FlowOutcome::Expired => anyhow::bail!("the code expired before it was approved"),
+        FlowOutcome::Failed(message) => anyhow::bail!("the connection failed: {message}"),
+    }
+}
+
+async fn list(accounts: &Accounts) -> anyhow::Result<()> {
+    let rows = db::run(&accounts.pool, |conn| {
+        AccountRow::list(conn).map_err(DbError::from)
+    })
+    .await?;
+    if rows.is_empty() {
+        println!("no Allegro accounts yet: run `allegro-backup account connect`");
+        return Ok(());
+    }
+    println!(
+        "{:<6} {:<28} {:<12} {:<24} TOKEN EXPIRES",
+        "ID", "LOGIN", "ENVIRONMENT", "STATUS"
+    );
+    for a in rows {
+        println!(
+            "{:<6} {:<28} {:<12} {:<24} {}",
+            a.id,
+            a.login,
+            a.environment,
+            a.status().label(),
+            a.token_expires_at
+                .map(|t| crate::web::format_time(&t))
+                .unwrap_or_else(|| "—".into())
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,182 @@
+//! Command line: `serve` (the default), `migrate`, `user` and `account` management for
+//! scripts and headless servers, the standalone `simulator`, and `healthcheck`.
+
+mod accounts;
+mod healthcheck;
+mod users;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::{
+    config::{AllegroEnvironment, SecretKeySource, Settings},
+    db,
+    domain::Role,
+    simulator::{self, SimulatorConfig},
+    startup::Application,
+    telemetry,
+};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "allegro-backup",
+    version,
+    about = "Self-hosted dashboard that keeps a complete backup of your Allegro.pl orders in PostgreSQL.",
+    long_about = "Self-hosted dashboard that keeps a complete backup of your Allegro.pl orders in PostgreSQL.\n\n\
+        Configuration comes from environment variables (or a .env file): DATABASE_URL, BIND_ADDR, \
+        SECRET_KEY, COOKIE_SECURE, LOG_FORMAT, RUST_LOG and more; see README.md.\n\
+        Without a subcommand, `serve` runs."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the web dashboard (creates the database and applies migrations first).
+    Serve,
+    /// Create the database if needed and apply pending migrations, then exit.
+    Migrate,
+    /// Manage team members who sign in to the dashboard.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Connect and list Allegro seller accounts (for headless servers).
+    #[command(subcommand)]
+    Account(AccountCommand),
+    /// Run the built-in Allegro API simulator on its own (for tests and demos).
+    Simulator {
+        /// Port to listen on (127.0.0.1).
+        #[arg(long, default_value_t = 8081)]
+        port: u16,
+        /// Orders of the simulated seller.
+        #[arg(long, default_value_t = 3000)]
+        orders: u32,
+        /// Seed of the generated data (same seed, same orders).
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
+    /// Exit 0 when the server on BIND_ADDR answers /health (for container health checks).
+    Healthcheck,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AccountCommand {
+    /// Connect an Allegro account: prints a code and a link, waits for approval, stores it.
+    Connect,
+    /// List connected Allegro accounts.
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a user. Without --password-stdin a temporary password is printed, to be changed at
+    /// first sign-in.
+    Add {
+        /// Email address the user signs in with.
+        #[arg(long)]
+        email: String,
+        /// admin, operator or viewer.
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+        /// Display name (defaults to the part of the email before @).
+        #[arg(long)]
+        name: Option<String>,
+        /// Read the password from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// List users.
+    List,
+    /// Disable a user and end all of their sessions.
+    Disable {
+        #[arg(long)]
+        email: String,
+    },
+}
+
+fn parse_role(value: &str) -> Result<Role, String> {
+    value.parse()
+}
+
+/// Runs the parsed command; the exit code says whether it worked.
+pub async fn run(cli: Cli) -> ExitCode {
+    if matches!(cli.command, Some(Command::Healthcheck)) {
+        return healthcheck::healthcheck();
+    }
+    telemetry::init(telemetry::format_from_env());
+    let (settings, key_source) = match Settings::from_env() {
+        Ok(loaded) => loaded,
+        Err(err) => {
+            eprintln!("configuration error: {err}");
+            return ExitCode::from(2);
+        }
+    };
+    let outcome = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(settings, key_source).await,
+        Command::Migrate => db::prepare(&settings.database_url)
+            .await
+            .map(|()| println!("database ready: all migrations applied"))
+            .map_err(anyhow::Error::from),
+        Command::User(command) => users::user_command(settings, command).await,
+        Command::Account(command) => accounts::account_command(settings, command).await,
+        Command::Simulator { port, orders, seed } => simulator::run_standalone(port, orders, seed)
+            .await
+            .map_err(anyhow::Error::from),
+        Command::Healthcheck => return healthcheck::healthcheck(),
+    };
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(settings: Settings, key_source: SecretKeySource) -> anyhow::Result<()> {
+    match key_source {
+        SecretKeySource::Generated(path) => tracing::warn!(
+            path = %path.display(),
+            "SECRET_KEY is not set: generated a new key and saved it (mode 0600); set SECRET_KEY in production"
+        ),
+        SecretKeySource::KeyFile(path) => {
+            tracing::info!(path = %path.display(), "SECRET_KEY not set: using the saved key file")
+        }
+        SecretKeySource::Environment => {}
+    }
+    let mut settings = settings;
+    // Without Allegro credentials the demo runs against the built-in simulator, in-process.
+    let _simulator = if settings.allegro.environment == AllegroEnvironment::Simulator
+        && settings.allegro.api_url.is_empty()
+    {
+        let sim = &settings.allegro.simulator;
+        let addr = std::net::SocketAddr::from(([127, 0, 0, 1], sim.port));
+        let handle = simulator::start(SimulatorConfig::demo(sim.orders, sim.seed), addr).await?;
+        tracing::info!(url = %handle.base_url(), "built-in Allegro simulator running (ALLEGRO_ENV=simulator)");
+        settings.allegro = settings
+            .allegro
+            .clone()
+            .with_simulator_url(&handle.base_url());
+        Some(handle)
+    } else {
+        None
+    };
+    let app = Application::build(settings).await?;
+    let state = app.state().clone();
+    tracing::info!(
+        address = %state.settings.bind_addr,
+        url = %state.settings.public_url,
+        "allegro-backup {} listening", env!("CARGO_PKG_VERSION")
+    );
+    if let Some(link) = app.setup_link() {
+        // The one deliberate secret in the log: the console owner needs it to create the admin.
+        tracing::warn!(
+            "no users yet: open this one-time link to create the first admin (valid 24 h): {link}"
+        );
+    }
+    app.run_until_stopped().await?;
+    tracing::info!("server stopped");
+    Ok(())
+}

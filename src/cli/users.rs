@@ -1,0 +1,143 @@
+//! `allegro-backup user …`: manage team members from scripts.
+
+use std::io::BufRead;
+
+use diesel::{Connection, PgConnection};
+use secrecy::ExposeSecret;
+use serde_json::json;
+
+use super::UserCommand;
+use crate::{
+    auth::password,
+    config::Settings,
+    db::{
+        self,
+        models::{
+            audit::{Actor, AuditAction, AuditEntry},
+            user::{NewUser, UserRow},
+        },
+    },
+    domain::{DisplayName, Email, NewPassword, Role},
+};
+
+pub(super) fn cli_actor() -> Actor {
+    Actor {
+        user_id: None,
+        email: Some("cli".to_owned()),
+        ip: None,
+    }
+}
+
+/// User commands use one plain connection (no pool threads outliving the command).
+pub(super) async fn user_command(settings: Settings, command: UserCommand) -> anyhow::Result<()> {
+    db::prepare(&settings.database_url).await?;
+    let url = settings.database_url.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut conn = PgConnection::establish(url.expose_secret())?;
+        match command {
+            UserCommand::Add {
+                email,
+                role,
+                name,
+                password_stdin,
+            } => add_user(&mut conn, &email, role, name.as_deref(), password_stdin),
+            UserCommand::List => list_users(&mut conn),
+            UserCommand::Disable { email } => disable_user(&mut conn, &email),
+        }
+    })
+    .await?
+}
+
+fn add_user(
+    conn: &mut PgConnection,
+    email: &str,
+    role: Role,
+    name: Option<&str>,
+    password_stdin: bool,
+) -> anyhow::Result<()> {
+    let email = Email::parse(email).map_err(anyhow::Error::msg)?;
+    let name = match name {
+        Some(n) => DisplayName::parse(n).map_err(anyhow::Error::msg)?,
+        None => DisplayName::from_email(&email),
+    };
+    let (password, temporary) = if password_stdin {
+        let mut line = String::new();
+        std::io::stdin().lock().read_line(&mut line)?;
+        let line = line.trim_end_matches(['\r', '\n']);
+        (
+            NewPassword::parse(line, line).map_err(anyhow::Error::msg)?,
+            false,
+        )
+    } else {
+        (NewPassword::generate_temporary(), true)
+    };
+    let hash = password::hash(password.expose())?;
+    let user = conn.transaction(|conn| {
+        let user = UserRow::insert(conn, &NewUser::new(&email, &name, role, &hash, temporary))?;
+        AuditEntry::record(
+            conn,
+            &cli_actor(),
+            AuditAction::UserCreated,
+            Some(&user.email),
+            json!({ "role": role.as_str() }),
+        )?;
+        Ok::<_, anyhow::Error>(user)
+    })?;
+    println!("added {} ({}, {})", user.email, user.display_name, role);
+    if temporary {
+        println!(
+            "temporary password (must be changed at first sign-in): {}",
+            password.expose()
+        );
+    }
+    Ok(())
+}
+
+fn list_users(conn: &mut PgConnection) -> anyhow::Result<()> {
+    let users = UserRow::list(conn)?;
+    if users.is_empty() {
+        println!("no users yet");
+        return Ok(());
+    }
+    println!(
+        "{:<36} {:<24} {:<9} {:<9} LAST LOGIN",
+        "EMAIL", "NAME", "ROLE", "STATUS"
+    );
+    for u in users {
+        println!(
+            "{:<36} {:<24} {:<9} {:<9} {}",
+            u.email,
+            u.display_name,
+            u.role,
+            if u.disabled { "disabled" } else { "active" },
+            u.last_login_at
+                .map(|t| crate::web::format_time(&t))
+                .unwrap_or_else(|| "never".into())
+        );
+    }
+    Ok(())
+}
+
+fn disable_user(conn: &mut PgConnection, email: &str) -> anyhow::Result<()> {
+    let email = email.trim().to_lowercase();
+    let ended = conn.transaction(|conn| {
+        UserRow::lock_for_changes(conn)?;
+        let user = UserRow::find_by_email(conn, &email)?
+            .ok_or_else(|| anyhow::anyhow!("no user with email {email}"))?;
+        if user.is_last_active_admin(conn)? {
+            anyhow::bail!("{email} is the last admin; make someone else admin first");
+        }
+        UserRow::set_disabled(conn, user.id, true)?;
+        let ended = UserRow::revoke_sessions(conn, user.id)?;
+        AuditEntry::record(
+            conn,
+            &cli_actor(),
+            AuditAction::UserDisabled,
+            Some(&user.email),
+            json!({ "sessions_ended": ended }),
+        )?;
+        Ok::<_, anyhow::Error>(ended)
+    })?;
+    println!("disabled {email}; {ended} session(s) ended");
+    Ok(())
+}

@@ -1,0 +1,404 @@
+//! The Accounts page: linked Allegro accounts, connecting new ones with the device-code flow
+//! (htmx follows the background poll), and the actions on each account.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::{
+    accounts::LinkError,
+    auth::{AnyUser, Operator, RequireRole, session::FlashLevel},
+    db::{
+        self,
+        models::{
+            account::{AccountRow, AccountStatus},
+            audit::{AuditAction, AuditEntry},
+            device_authorization::{DeviceAuthorizationRow, FlowStatus},
+        },
+    },
+    error::{AppError, see_other},
+    state::AppState,
+    web::{
+        format_time, ok,
+        page::{Nav, PageContext},
+    },
+};
+
+use super::actor;
+
+/// An account as the list shows it.
+pub struct AccountView {
+    pub id: i64,
+    pub login: String,
+    pub allegro_user_id: String,
+    pub environment: String,
+    pub status: AccountStatus,
+    pub token_expires: String,
+    pub last_refresh: String,
+    pub last_error: Option<String>,
+}
+
+impl From<AccountRow> for AccountView {
+    fn from(row: AccountRow) -> Self {
+        Self {
+            id: row.id,
+            status: row.status(),
+            token_expires: row
+                .token_expires_at
+                .as_ref()
+                .map(format_time)
+                .unwrap_or_else(|| "—".into()),
+            last_refresh: row
+                .last_refresh_at
+                .as_ref()
+                .map(format_time)
+                .unwrap_or_else(|| "never".into()),
+            login: row.login,
+            allegro_user_id: row.allegro_user_id,
+            environment: row.environment,
+            last_error: row.last_error,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "accounts/index.html")]
+pub struct AccountsPage {
+    pub page: PageContext,
+    pub accounts: Vec<AccountView>,
+    pub can_manage: bool,
+    pub environment: &'static str,
+}
+
+/// `GET /accounts`
+pub async fn accounts_index(
+    auth: RequireRole<AnyUser>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let rows = db::run(&state.pool, |conn| {
+        AccountRow::list(conn).map_err(AppError::from)
+    })
+    .await?;
+    ok(&AccountsPage {
+        can_manage: auth.user.role.includes(crate::domain::Role::Operator),
+        page: auth.page.at(Nav::Accounts),
+        accounts: rows.into_iter().map(AccountView::from).collect(),
+        environment: state.accounts.environment.as_str(),
+    })
+}
+
+/// `POST /accounts/connect`: asks Allegro for a device code and shows it.
+pub async fn account_connect_start(
+    req: HttpRequest,
+    auth: RequireRole<Operator>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, AppError> {
+    let actor = actor(&auth.user, &req);
+    let flow = state
+        .accounts
+        .start_link(actor.clone())
+        .await
+        .map_err(|e| match e {
+            LinkError::Allegro(err) => {
+                AppError::Upstream(format!("Allegro did not start the connection: {err}"))
+            }
+            LinkError::Db(err) => AppError::from(err),
+        })?;
+    let id = flow.id;
+    state.accounts.spawn_poller(flow, actor);
+    Ok(see_other(&format!("/accounts/connect/{id}")))
+}
+
+/// The flow as the connect page shows it.
+pub struct FlowView {
+    pub id: i64,
+    pub user_code_grouped: String,
+    pub verification_uri: String,
+    pub verification_uri_complete: String,
+    pub expires_at_unix: i64,
+    pub expires_at: String,
+    pub status: FlowStatus,
+    pub error: Option<String>,
+}
+
+impl From<DeviceAuthorizationRow> for FlowView {
+    fn from(row: DeviceAuthorizationRow) -> Self {
+        let grouped = row
+            .user_code
+            .as_bytes()
+            .chunks(3)
+            .map(|c| String::from_utf8_lossy(c).into_owned())
+            .collect::<Vec<_>>()
+            .join(" ");
+        Self {
+            id: row.id,
+            status: row.status(),
+            user_code_grouped: grouped.to_uppercase(),
+            expires_at_unix: row.expires_at.timestamp(),
+            expires_at: format_time(&row.expires_at),
+            verification_uri: row.verification_uri,
+            verification_uri_complete: row.verification_uri_complete,
+            error: row.error,
+        }
+    }
+}
+
+impl FlowView {
+    pub fn is_pending(&self) -> bool {
+        self.status == FlowStatus::Pending
+    }
+    pub fn is_connected(&self) -> bool {
+        self.status == FlowStatus::Connected
+    }
+    pub fn status_name(&self) -> &'static str {
+        self.status.as_str()
+    }
+}
+
+#[derive(Template)]
+#[template(path = "accounts/connect_status_partial.html")]
+pub struct ConnectStatusPartial {
+    pub flow: FlowView,
+    pub login: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "accounts/connect.html")]
+pub struct ConnectPage {
+    pub page: PageContext,
+    pub qr_svg: String,
+    pub status: ConnectStatusPartial,
+}
+
+async fn load_flow(state: &AppState, id: i64) -> Result<ConnectStatusPartial, AppError> {
+    let (flow, account) = db::run(&state.pool, move |conn| {
+        let flow = DeviceAuthorizationRow::find(conn, id)?.ok_or(AppError::NotFound)?;
+        let account = match flow.account_id {
+            Some(account_id) => AccountRow::find(conn, account_id)?,
+            None => None,
+        };
+        Ok::<_, AppError>((flow, account))
+    })
+    .await?;
+    Ok(ConnectStatusPartial {
+        flow: flow.into(),
+        login: account.map(|a| a.login),
+    })
+}
+
+/// `GET /accounts/connect/{id}`: the code, the link, a QR code and the live status.
+pub async fn account_connect_page(
+    auth: RequireRole<Operator>,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let status = load_flow(&state, path.into_inner()).await?;
+    ok(&ConnectPage {
+        page: auth.page.at(Nav::Accounts),
+        qr_svg: qr_svg(&status.flow.verification_uri_complete),
+        status,
+    })
+}
+
+/// `GET /accounts/connect/{id}/status`: the status region, polled by htmx while pending.
+pub async fn account_connect_status(
+    _auth: RequireRole<Operator>,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    ok(&load_flow(&state, path.into_inner()).await?)
+}
+
+/// A QR code of `link` as inline SVG (rendered here; no script, no external service).
+fn qr_svg(link: &str) -> String {
+    use qrcode::{QrCode, render::svg};
+    QrCode::new(link.as_bytes())
+        .map(|code| {
+            code.render::<svg::Color<'_>>()
+                .min_dimensions(180, 180)
+                .quiet_zone(true)
+                .build()
+        })
+        .unwrap_or_default()
+}
+
+async fn find_account(state: &AppState, id: i64) -> Result<AccountRow, AppError> {
+    db::run(&state.pool, move |conn| {
+        AccountRow::find(conn, id)?.ok_or(AppError::NotFound)
+    })
+    .await
+}
+
+async fn audit(
+    state: &AppState,
+    actor: crate::db::models::audit::Actor,
+    action: AuditAction,
+    account: &AccountRow,
+    details: serde_json::Value,
+) -> Result<(), AppError> {
+    let (login, id) = (account.login.clone(), account.id);
+    db::run(&state.pool, move |conn| {
+        let mut details = details;
+        details["account"] = json!(id);
+        AuditEntry::record(conn, &actor, action, Some(&login), details).map_err(AppError::from)
+    })
+    .await
+}
+
+/// Answers an account action: back to the list with a message (htmx follows the redirect).
+fn done(auth: &RequireRole<Operator>, level: FlashLevel, message: String) -> HttpResponse {
+    auth.session.flash(level, message);
+    see_other("/accounts")
+}
+
+/// `POST /accounts/{id}/refresh`: refresh the tokens now.
+pub async fn account_refresh(
+    req: HttpRequest,
+    auth: RequireRole<Operator>,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let account = find_account(&state, path.into_inner()).await?;
+    if account.status() == AccountStatus::Disconnected {
+        return Err(AppError::BadRequest(
+            "This account is disconnected; connect it again.".into(),
+        ));
+    }
+    let result = state.accounts.refresh(account.id, None).await;
+    audit(
+        &state,
+        actor(&auth.user, &req),
+        AuditAction::AccountRefreshed,
+        &account,
+        json!({ "ok": result.is_ok() }),
+    )
+    .await?;
+    Ok(match result {
+        Ok(_) => done(
+            &auth,
+            FlashLevel::Success,
+            format!("Tokens of {} refreshed.", account.login),
+        ),
+        Err(e) => done(
+            &auth,
+            FlashLevel::Error,
+            format!("Refreshing {} failed: {e}", account.login),
+        ),
+    })
+}
+
+/// `POST /accounts/{id}/validate`: ask Allegro who the token belongs to.
+pub async fn account_validate(
+    req: HttpRequest,
+    auth: RequireRole<Operator>,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let account = find_account(&state, path.into_inner()).await?;
+    let result = state.accounts.api(account.id).me().await;
+    audit(
+        &state,
+        actor(&auth.user, &req),
+        AuditAction::AccountValidated,
+        &account,
+        json!({ "ok": result.is_ok() }),
+    )
+    .await?;
+    Ok(match result {
+        Ok(me) if me.id == account.allegro_user_id => done(
+            &auth,
+            FlashLevel::Success,
+            format!("{} works: Allegro answers for this account.", account.login),
+        ),
+        Ok(me) => done(
+            &auth,
+            FlashLevel::Warning,
+            format!(
+                "The token of {} belongs to another Allegro user ({}).",
+                account.login, me.id
+            ),
+        ),
+        Err(e) => done(
+            &auth,
+            FlashLevel::Error,
+            format!("{} does not work: {e}", account.login),
+        ),
+    })
+}
+
+/// `POST /accounts/{id}/disconnect`: delete the tokens, keep the account and its data.
+pub async fn account_disconnect(
+    req: HttpRequest,
+    auth: RequireRole<Operator>,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let account = find_account(&state, path.into_inner()).await?;
+    let id = account.id;
+    db::run(&state.pool, move |conn| {
+        AccountRow::disconnect(conn, id).map_err(AppError::from)
+    })
+    .await?;
+    audit(
+        &state,
+        actor(&auth.user, &req),
+        AuditAction::AccountDisconnected,
+        &account,
+        json!({}),
+    )
+    .await?;
+    Ok(done(
+        &auth,
+        FlashLevel::Success,
+        format!(
+            "{} is disconnected; its tokens are deleted and its backup is kept.",
+            account.login
+        ),
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct DeleteForm {
+    #[serde(default)]
+    confirm_login: String,
+}
+
+/// `POST /accounts/{id}/delete`: delete the account and its data, after typing its login.
+pub async fn account_delete(
+    req: HttpRequest,
+    auth: RequireRole<Operator>,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    form: web::Form<DeleteForm>,
+) -> Result<HttpResponse, AppError> {
+    let account = find_account(&state, path.into_inner()).await?;
+    if form.confirm_login.trim() != account.login {
+        auth.session.flash(
+            FlashLevel::Error,
+            format!(
+                "Type the login “{}” exactly to delete the account.",
+                account.login
+            ),
+        );
+        return Ok(see_other("/accounts"));
+    }
+    let id = account.id;
+    db::run(&state.pool, move |conn| {
+        AccountRow::delete(conn, id).map_err(AppError::from)
+    })
+    .await?;
+    audit(
+        &state,
+        actor(&auth.user, &req),
+        AuditAction::AccountDeleted,
+        &account,
+        json!({}),
+    )
+    .await?;
+    Ok(done(
+        &auth,
+        FlashLevel::Success,
+        format!("{} and its data are deleted.", account.login),
+    ))
+}

@@ -1,0 +1,204 @@
+//! Linking Allegro accounts through the dashboard, against the built-in simulator.
+
+use std::time::Duration;
+
+use allegro_backup::domain::Role;
+use reqwest::StatusCode;
+
+use crate::helpers::{PASSWORD, TestApp, html_of, location, select_attr, select_text, spawn_app};
+
+/// Starts a connection as the signed-in operator; returns (flow path, user code, approval link).
+async fn start_connect(app: &TestApp) -> (String, String, String) {
+    let response = app.post_form("/accounts/connect", &[]).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let flow = location(&response);
+    assert!(flow.starts_with("/accounts/connect/"), "{flow}");
+    let (status, html) = app.get_html(&flow).await;
+    assert_eq!(status, StatusCode::OK);
+    let code = select_text(&html, ".user-code")
+        .pop()
+        .expect("user code shown");
+    let link = select_attr(&html, ".connect-steps a.btn-primary", "href").expect("approval link");
+    assert!(html.html().contains("<svg"), "a QR code is rendered");
+    (flow, code.replace(' ', "").to_lowercase(), link)
+}
+
+/// Polls the status region like htmx does until it stops polling.
+async fn wait_for_outcome(app: &TestApp, flow: &str) -> scraper::Html {
+    for _ in 0..60 {
+        let response = app
+            .client
+            .get(app.url(&format!("{flow}/status")))
+            .header("HX-Request", "true")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        let html = scraper::Html::parse_fragment(&response.text().await.unwrap());
+        if select_attr(&html, "#connect-status", "hx-trigger").is_none() {
+            return html;
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    panic!("the device flow did not finish");
+}
+
+async fn operator(app: &TestApp) {
+    app.create_user("olek@example.com", Role::Operator).await;
+    app.login("olek@example.com", PASSWORD).await;
+}
+
+#[tokio::test]
+async fn an_operator_connects_an_account_by_approving_on_allegro() {
+    let app = spawn_app().await;
+    operator(&app).await;
+    let (flow, code, link) = start_connect(&app).await;
+    assert!(link.starts_with(&app.simulator.base_url()), "{link}");
+    assert!(link.ends_with(&format!("code={code}")), "{link}");
+
+    let seller = app.simulator.world().sellers()[0].clone();
+    assert!(app.simulator.world().approve(&code, 0));
+    let status = wait_for_outcome(&app, &flow).await;
+    let text = select_text(&status, "#connect-status").join(" ");
+    assert!(
+        text.contains("Connected") && text.contains(&seller.login),
+        "{text}"
+    );
+
+    let (_, html) = app.get_html("/accounts").await;
+    let rows = select_text(&html, "#accounts tbody tr td:first-child strong");
+    assert_eq!(rows, [seller.login.clone()]);
+    assert_eq!(select_text(&html, "#accounts .badge"), ["Connected"]);
+}
+
+#[tokio::test]
+async fn connecting_the_same_account_again_updates_it_instead_of_adding_one() {
+    let app = spawn_app().await;
+    operator(&app).await;
+    for _ in 0..2 {
+        let (flow, code, _) = start_connect(&app).await;
+        assert!(app.simulator.world().approve(&code, 0));
+        wait_for_outcome(&app, &flow).await;
+    }
+    let (_, html) = app.get_html("/accounts").await;
+    assert_eq!(select_text(&html, "#accounts tbody tr").len(), 1);
+}
+
+#[tokio::test]
+async fn a_denied_request_shows_as_denied() {
+    let app = spawn_app().await;
+    operator(&app).await;
+    let (flow, code, _) = start_connect(&app).await;
+    assert!(app.simulator.world().deny(&code));
+    let status = wait_for_outcome(&app, &flow).await;
+    assert!(
+        select_text(&status, ".status-line")
+            .join(" ")
+            .contains("denied")
+    );
+    let (_, html) = app.get_html("/accounts").await;
+    assert!(select_text(&html, "#accounts tbody tr").is_empty());
+}
+
+#[tokio::test]
+async fn tokens_are_stored_encrypted_and_still_work() {
+    use diesel::{QueryDsl, RunQueryDsl};
+    let app = spawn_app().await;
+    operator(&app).await;
+    let (flow, code, _) = start_connect(&app).await;
+    app.simulator.world().approve(&code, 0);
+    wait_for_outcome(&app, &flow).await;
+
+    let mut conn = app.db.connect();
+    let (access, refresh): (Option<String>, Option<String>) = {
+        use allegro_backup::db::schema::allegro_accounts::dsl::*;
+        allegro_accounts
+            .select((access_token_enc, refresh_token_enc))
+            .first(&mut conn)
+            .unwrap()
+    };
+    for stored in [access.unwrap(), refresh.unwrap()] {
+        assert!(stored.starts_with("v1:"), "{stored}");
+        // JWTs start with eyJ; no token (or part of one) is readable in the database.
+        assert!(!stored.contains("eyJ"), "{stored}");
+    }
+    let response = app.post_form("/accounts/1/validate", &[]).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let (_, html) = app.get_html("/accounts").await;
+    assert!(
+        select_text(&html, ".flash-success")
+            .join(" ")
+            .contains("works"),
+        "{:?}",
+        select_text(&html, ".flash")
+    );
+}
+
+#[tokio::test]
+async fn a_revoked_refresh_token_marks_the_account_and_the_dashboard_says_so() {
+    let app = spawn_app().await;
+    operator(&app).await;
+    let (flow, code, _) = start_connect(&app).await;
+    app.simulator.world().approve(&code, 0);
+    wait_for_outcome(&app, &flow).await;
+
+    app.simulator.world().revoke_tokens(0);
+    let response = app.post_form("/accounts/1/refresh", &[]).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let (_, html) = app.get_html("/accounts").await;
+    assert_eq!(
+        select_text(&html, "#accounts .badge"),
+        ["Needs re-authorisation"]
+    );
+    let (_, home) = app.get_html("/").await;
+    assert!(
+        select_text(&home, "#reauth-banner")
+            .join(" ")
+            .contains("connects it again")
+    );
+}
+
+#[tokio::test]
+async fn disconnecting_deletes_the_tokens_and_keeps_the_account() {
+    let app = spawn_app().await;
+    operator(&app).await;
+    let (flow, code, _) = start_connect(&app).await;
+    app.simulator.world().approve(&code, 0);
+    wait_for_outcome(&app, &flow).await;
+    app.post_form("/accounts/1/disconnect", &[]).await;
+    let (_, html) = app.get_html("/accounts").await;
+    assert_eq!(select_text(&html, "#accounts .badge"), ["Disconnected"]);
+
+    // Deleting needs the login typed exactly.
+    let login = app.simulator.world().sellers()[0].login.clone();
+    app.post_form("/accounts/1/delete", &[("confirm_login", "wrong")])
+        .await;
+    assert_eq!(
+        select_text(&app.get_html("/accounts").await.1, "#accounts tbody tr").len(),
+        1
+    );
+    app.post_form("/accounts/1/delete", &[("confirm_login", &login)])
+        .await;
+    assert!(select_text(&app.get_html("/accounts").await.1, "#accounts tbody tr").is_empty());
+}
+
+#[tokio::test]
+async fn viewers_see_accounts_but_cannot_connect_or_change_them() {
+    let app = spawn_app().await;
+    let viewer = app.signed_in_client("vera@example.com", Role::Viewer).await;
+    let response = app.get_with(&viewer, "/accounts").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let html = html_of(response).await;
+    assert!(select_text(&html, "form[action='/accounts/connect'] button").is_empty());
+    for path in [
+        "/accounts/connect",
+        "/accounts/1/refresh",
+        "/accounts/1/disconnect",
+    ] {
+        assert_eq!(
+            app.post_form_with(&viewer, path, &[]).await.status(),
+            StatusCode::FORBIDDEN,
+            "{path}"
+        );
+    }
+}
