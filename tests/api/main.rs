@@ -11,6 +11,7 @@ mod accounts;
 mod allegro_client;
 mod audit;
 mod cli;
+mod client_simulator;
 mod csrf;
 mod hardening;
 mod health;
