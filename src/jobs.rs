@@ -15,8 +15,6 @@ use crate::{
 
 /// Sign-in failures older than this no longer matter for throttling.
 const KEEP_FAILURES_FOR: Duration = Duration::days(1);
-/// Access tokens expiring within this window are refreshed ahead of time.
-pub const TOKEN_REFRESH_WINDOW: Duration = Duration::hours(1);
 
 /// Every 10 minutes: expired sessions and old sign-in failures.
 const HOUSEKEEPING_SCHEDULE: &str = "0 */10 * * * *";
@@ -34,7 +32,12 @@ pub async fn housekeeping(pool: &PgPool) -> Result<(usize, usize), DbError> {
 }
 
 /// Starts the scheduler with every job registered.
-pub async fn start(pool: PgPool, accounts: Accounts) -> Result<JobScheduler, JobSchedulerError> {
+pub async fn start(
+    pool: PgPool,
+    accounts: Accounts,
+    refresh_window: std::time::Duration,
+) -> Result<JobScheduler, JobSchedulerError> {
+    let refresh_window = Duration::from_std(refresh_window).unwrap_or_else(|_| Duration::hours(1));
     let scheduler = JobScheduler::new().await?;
     scheduler
         .add(Job::new_async(HOUSEKEEPING_SCHEDULE, move |_, _| {
@@ -53,7 +56,7 @@ pub async fn start(pool: PgPool, accounts: Accounts) -> Result<JobScheduler, Job
         .add(Job::new_async(TOKEN_REFRESH_SCHEDULE, move |_, _| {
             let accounts = accounts.clone();
             Box::pin(async move {
-                match accounts.refresh_expiring(TOKEN_REFRESH_WINDOW).await {
+                match accounts.refresh_expiring(refresh_window).await {
                     Ok(0) => {}
                     Ok(refreshed) => tracing::info!(refreshed, "refreshed expiring Allegro tokens"),
                     Err(err) => {

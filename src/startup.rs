@@ -102,7 +102,13 @@ impl Application {
     /// scheduled jobs running beside it; resumes device flows a restart interrupted.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let accounts = self.state.accounts.clone();
-        let mut scheduler = match jobs::start(self.state.pool.clone(), accounts.clone()).await {
+        let mut scheduler = match jobs::start(
+            self.state.pool.clone(),
+            accounts.clone(),
+            self.state.settings.allegro.refresh_window,
+        )
+        .await
+        {
             Ok(scheduler) => Some(scheduler),
             Err(err) => {
                 tracing::error!(error = %err, "could not start the job scheduler; jobs will not run");

@@ -70,6 +70,8 @@ pub struct AllegroSettings {
     pub account_concurrency: u32,
     /// Timeout of every HTTP request.
     pub request_timeout: Duration,
+    /// The scheduled job refreshes access tokens that expire within this window.
+    pub refresh_window: Duration,
     /// The in-process simulator (used when `environment` is `Simulator`).
     pub simulator: SimulatorSettings,
 }
@@ -146,6 +148,9 @@ impl AllegroSettings {
                 "ALLEGRO_TIMEOUT_SECS",
                 30,
             )?)),
+            refresh_window: Duration::from_secs(
+                60 * u64::from(number(get, "ALLEGRO_REFRESH_WINDOW_MINUTES", 60)?),
+            ),
             simulator: SimulatorSettings {
                 port: u16::try_from(number(get, "SIMULATOR_PORT", 8081)?)
                     .map_err(|_| invalid("SIMULATOR_PORT", "must be a port number"))?,

@@ -202,3 +202,44 @@ async fn viewers_see_accounts_but_cannot_connect_or_change_them() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_refresh_job_renews_tokens_that_expire_within_the_window() {
+    let app = spawn_app().await;
+    operator(&app).await;
+    let (flow, code, _) = start_connect(&app).await;
+    app.simulator.world().approve(&code, 0);
+    wait_for_outcome(&app, &flow).await;
+    let accounts = &app.state.accounts;
+    // Tokens last 12 h: nothing is due within an hour, everything within a day.
+    assert_eq!(
+        accounts
+            .refresh_expiring(chrono::Duration::hours(1))
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        accounts
+            .refresh_expiring(chrono::Duration::hours(24))
+            .await
+            .unwrap(),
+        1
+    );
+    // The rotated pair was stored and works.
+    assert!(accounts.api(1).me().await.is_ok());
+    // A revoked account is marked, not retried forever.
+    app.simulator.world().revoke_tokens(0);
+    assert_eq!(
+        accounts
+            .refresh_expiring(chrono::Duration::hours(24))
+            .await
+            .unwrap(),
+        0
+    );
+    let (_, html) = app.get_html("/accounts").await;
+    assert_eq!(
+        select_text(&html, "#accounts .badge"),
+        ["Needs re-authorisation"]
+    );
+}

@@ -3,6 +3,7 @@
 use std::{
     io::Write,
     process::{Command, Output, Stdio},
+    time::Duration,
 };
 
 use reqwest::StatusCode;
@@ -281,4 +282,65 @@ async fn serve_logs_json_with_request_ids_and_no_secrets() {
     );
     // The first-run link is the one deliberate secret, printed exactly once.
     assert_eq!(log.matches("/setup?token=").count(), 1);
+}
+
+/// `account connect` on a headless server: prints the code, waits for approval, stores the
+/// account; `account list` shows it.
+#[tokio::test]
+async fn an_account_is_connected_from_the_command_line() {
+    use std::io::BufRead;
+    let app = spawn_app().await;
+    let base = app.simulator.base_url();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_allegro-backup"))
+        .args(["account", "connect"])
+        .env("DATABASE_URL", &app.db.url)
+        .env("SECRET_KEY", KEY)
+        .env("ALLEGRO_ENV", "simulator")
+        .env("ALLEGRO_AUTH_URL", &base)
+        .env("ALLEGRO_API_URL", &base)
+        .env("RUST_LOG", "warn")
+        .current_dir(std::env::temp_dir())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pipe = child.stdout.take().unwrap();
+    let (code_tx, code_rx) = std::sync::mpsc::channel();
+    // Keep reading to the end so the command never writes into a closed pipe.
+    let reader = std::thread::spawn(move || {
+        let mut printed = String::new();
+        for line in std::io::BufReader::new(pipe).lines().map_while(Result::ok) {
+            if let Some(code) = line.split("enter the code ").nth(1) {
+                let _ = code_tx.send(code.trim_end_matches('.').to_owned());
+            }
+            printed.push_str(&line);
+            printed.push('\n');
+        }
+        printed
+    });
+    let code = tokio::task::spawn_blocking(move || code_rx.recv_timeout(Duration::from_secs(30)))
+        .await
+        .unwrap()
+        .expect("the code is printed");
+    assert!(app.simulator.world().approve(&code, 0));
+    let status = tokio::task::spawn_blocking(move || child.wait())
+        .await
+        .unwrap()
+        .unwrap();
+    let printed = reader.join().unwrap();
+    assert!(status.success(), "{printed}");
+    let login = app.simulator.world().sellers()[0].login.clone();
+    assert!(
+        printed.contains(&format!("connected {login}.")),
+        "{printed}"
+    );
+
+    let listed = cli(&app.db, &["account", "list"], None);
+    assert!(
+        stdout(&listed)
+            .lines()
+            .any(|l| l.contains(&login) && l.contains("Connected")),
+        "{}",
+        stdout(&listed)
+    );
 }

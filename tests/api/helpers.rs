@@ -14,6 +14,7 @@ use allegro_backup::{
     domain::{DisplayName, Email, Role},
     simulator::{self, SimulatorConfig, SimulatorHandle},
     startup::Application,
+    state::AppState,
 };
 use diesel::{Connection, PgConnection, RunQueryDsl, sql_query};
 use reqwest::{Response, StatusCode, header};
@@ -154,6 +155,8 @@ pub struct TestApp {
     pub db: TestDatabase,
     /// The Allegro simulator this app talks to.
     pub simulator: SimulatorHandle,
+    /// The server's state, to call job bodies directly.
+    pub state: AppState,
 }
 
 pub const PASSWORD: &str = "correct horse battery staple";
@@ -200,6 +203,7 @@ pub async fn spawn_app_with(customize: impl FnOnce(&mut Settings)) -> TestApp {
         .expect("build the application");
     let address = format!("http://127.0.0.1:{}", app.port());
     let setup_link = app.setup_link().map(str::to_owned);
+    let state = app.state().clone();
     tokio::spawn(app.run_until_stopped());
     TestApp {
         address,
@@ -207,6 +211,7 @@ pub async fn spawn_app_with(customize: impl FnOnce(&mut Settings)) -> TestApp {
         setup_link,
         db,
         simulator,
+        state,
     }
 }
 
