@@ -182,8 +182,8 @@ struct Person {
 fn person(rng: &mut ChaCha8Rng) -> Person {
     let (city, prefix, pickup_prefix) = *pick(rng, CITIES);
     Person {
-        first: *pick(rng, FIRST_NAMES),
-        last: *pick(rng, LAST_NAMES),
+        first: pick::<&str>(rng, FIRST_NAMES),
+        last: pick::<&str>(rng, LAST_NAMES),
         street: format!(
             "{} {}/{}",
             pick(rng, STREETS),

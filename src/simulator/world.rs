@@ -263,7 +263,7 @@ pub(crate) fn build_state(config: SimulatorConfig) -> State {
                 }
                 seller.insert_order(OrderRecord::from_value(&generated.order), id);
             }
-            pending.sort_by(|a, b| a.0.cmp(&b.0));
+            pending.sort_by_key(|p| p.0);
             for (written, kind, occurred, id) in pending {
                 let order = seller.orders.get(&id).map(OrderRecord::value);
                 if let Some(order) = order {
