@@ -923,3 +923,28 @@ async fn random_changes_keep_the_world_consistent() {
     let (_, body) = sim.get(&token, "/order/checkout-forms", &[]).await;
     assert_eq!(body["totalCount"], world.orders(0).len());
 }
+
+#[tokio::test]
+async fn a_hundred_thousand_orders_can_be_listed_in_time_windows() {
+    let started = std::time::Instant::now();
+    let sim = spawn(SimulatorConfig::for_tests(100_000)).await;
+    let generated = started.elapsed();
+    let token = sim.token().await;
+    let (_, all) = sim
+        .get(&token, "/order/checkout-forms", &[("limit", "1")])
+        .await;
+    assert_eq!(all["totalCount"], 100_000);
+    let (status, page) = sim
+        .get(
+            &token,
+            "/order/checkout-forms",
+            &[("offset", "9900"), ("sort", "-updatedAt")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(page["count"], 100);
+    eprintln!(
+        "generated 100k orders in {generated:?}, listed in {:?}",
+        started.elapsed() - generated
+    );
+}
