@@ -74,20 +74,33 @@ pub(crate) struct Generated {
 /// Truncates `t` to 0, 2 or 3 fractional digits (chosen at random) and formats it the way
 /// Allegro does, so the served string and the stored instant always agree.
 pub(crate) fn stamp(rng: &mut ChaCha8Rng, t: DateTime<Utc>) -> (String, DateTime<Utc>) {
-    match rng.random_range(0..10) {
-        0..=2 => {
-            let t = t.trunc_subsecs(0);
-            (t.format("%Y-%m-%dT%H:%M:%SZ").to_string(), t)
-        }
-        3..=4 => {
-            let t = t.trunc_subsecs(2);
-            let centis = t.timestamp_subsec_millis() / 10;
-            (format!("{}.{centis:02}Z", t.format("%Y-%m-%dT%H:%M:%S")), t)
-        }
-        _ => {
-            let t = t.trunc_subsecs(3);
-            (t.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string(), t)
-        }
+    let digits = match rng.random_range(0..10) {
+        0..=2 => 0,
+        3..=4 => 2,
+        _ => 3,
+    };
+    let t = t.trunc_subsecs(digits);
+    (format_time(t, digits), t)
+}
+
+/// `YYYY-MM-DDTHH:MM:SS[.ff|.fff]Z` (plain integer formatting: chrono's formatter is slow in
+/// debug builds, and tests generate 100,000 orders).
+pub(crate) fn format_time(t: DateTime<Utc>, digits: u16) -> String {
+    use chrono::{Datelike, Timelike};
+    let base = format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+        t.year(),
+        t.month(),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    );
+    let millis = t.timestamp_subsec_millis().min(999);
+    match digits {
+        0 => format!("{base}Z"),
+        2 => format!("{base}.{:02}Z", millis / 10),
+        _ => format!("{base}.{millis:03}Z"),
     }
 }
 
@@ -182,8 +195,8 @@ struct Person {
 fn person(rng: &mut ChaCha8Rng) -> Person {
     let (city, prefix, pickup_prefix) = *pick(rng, CITIES);
     Person {
-        first: *pick(rng, FIRST_NAMES),
-        last: *pick(rng, LAST_NAMES),
+        first: pick::<&str>(rng, FIRST_NAMES),
+        last: pick::<&str>(rng, LAST_NAMES),
         street: format!(
             "{} {}/{}",
             pick(rng, STREETS),

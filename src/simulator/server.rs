@@ -77,7 +77,7 @@ pub(crate) fn query_pairs(req: &HttpRequest) -> Option<Vec<(String, String)>> {
     serde_urlencoded::from_str(req.query_string()).ok()
 }
 
-fn header_str<'a>(req: &'a HttpRequest, name: header::HeaderName) -> Option<&'a str> {
+fn header_str(req: &HttpRequest, name: header::HeaderName) -> Option<&str> {
     req.headers().get(name).and_then(|v| v.to_str().ok())
 }
 
@@ -181,6 +181,9 @@ async fn token(req: HttpRequest, body: web::Bytes, world: web::Data<World>) -> H
 
 // ---------------------------------------------------------------- API guard
 
+/// A refused API call's response (boxed: `HttpResponse` is large).
+type Rejected = Box<HttpResponse>;
+
 /// What a guarded API handler knows about its caller.
 struct Caller {
     seller: usize,
@@ -196,7 +199,7 @@ fn accepts_allegro(req: &HttpRequest) -> bool {
 }
 
 /// Every REST call: faults, User-Agent, bearer token, Accept, rate budget, scope.
-async fn guard(req: &HttpRequest, world: &World, scope: &str) -> Result<Caller, HttpResponse> {
+async fn guard(req: &HttpRequest, world: &World, scope: &str) -> Result<Caller, Rejected> {
     let (latency, verdict) = {
         let mut state = world.lock();
         let latency = state.faults.latency;
@@ -214,17 +217,17 @@ fn check(
     state: &mut super::world::State,
     scope: &str,
     truncate: bool,
-) -> Result<Caller, HttpResponse> {
+) -> Result<Caller, Rejected> {
     match state.roll_faults() {
-        Injected::RateLimited(secs) => return Err(too_many(secs)),
+        Injected::RateLimited(secs) => return Err(Box::new(too_many(secs))),
         Injected::ServerError => {
-            return Err(errors(
+            return Err(Box::new(errors(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "InternalServerErrorException",
                 "Internal Server Error",
                 None,
                 Some("Something went wrong. Please try again later."),
-            ));
+            )));
         }
         Injected::None => {}
     }
@@ -232,13 +235,13 @@ fn check(
     if state.config.require_user_agent
         && header_str(req, header::USER_AGENT).is_none_or(|ua| ua.trim().is_empty())
     {
-        return Err(errors(
+        return Err(Box::new(errors(
             StatusCode::BAD_REQUEST,
             "VALIDATION_ERROR",
             "User-Agent header is required",
             None,
             Some("User-Agent header is required"),
-        ));
+        )));
     }
     let bearer = header_str(req, header::AUTHORIZATION).and_then(|v| {
         let (scheme, token) = v.split_once(' ')?;
@@ -246,7 +249,7 @@ fn check(
     });
     let (seller, _client, scopes) = state.check_access(bearer).map_err(|problem| {
         let token = bearer.unwrap_or_default();
-        match problem {
+        Box::new(match problem {
             TokenProblem::Missing => auth_error(
                 StatusCode::UNAUTHORIZED,
                 "unauthorized",
@@ -262,29 +265,31 @@ fn check(
                 "invalid_token",
                 "Cannot convert access token to JSON",
             ),
-        }
+        })
     })?;
     if !accepts_allegro(req) {
-        return Err(errors(
+        return Err(Box::new(errors(
             StatusCode::NOT_ACCEPTABLE,
             "NotAcceptableException",
             "Not acceptable representation requested. Please check 'Accept' request header",
             None,
             Some("Not acceptable representation requested."),
-        ));
+        )));
     }
     if let Some(secs) = state.spend_budget() {
-        return Err(too_many(secs));
+        return Err(Box::new(too_many(secs)));
     }
     if !scopes.iter().any(|s| s == scope) {
-        return Err(HttpResponse::Forbidden()
-            .content_type(ERROR_MEDIA_TYPE)
-            .body(
-                json!({"errors": [{"code": "AccessDenied", "message": "Access is denied",
+        return Err(Box::new(
+            HttpResponse::Forbidden()
+                .content_type(ERROR_MEDIA_TYPE)
+                .body(
+                    json!({"errors": [{"code": "AccessDenied", "message": "Access is denied",
                 "details": null, "path": null,
                 "userMessage": "No access to the specified resource.", "metadata": {}}]})
-                .to_string(),
-            ));
+                    .to_string(),
+                ),
+        ));
     }
     Ok(Caller { seller, truncate })
 }
@@ -319,7 +324,7 @@ async fn me(req: HttpRequest, world: web::Data<World>) -> HttpResponse {
                 .map(|s| s.profile.me.to_string());
             ok_api(body.unwrap_or_else(|| "{}".to_owned()), c.truncate)
         }
-        Err(response) => response,
+        Err(response) => *response,
     }
 }
 
@@ -337,7 +342,7 @@ async fn list_orders(req: HttpRequest, world: web::Data<World>) -> HttpResponse 
     const PATH: &str = "/order/checkout-forms";
     let c = match guard(&req, &world, ORDERS).await {
         Ok(c) => c,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     let Some(params) = query_pairs(&req) else {
         return bad_query(PATH);
@@ -369,7 +374,7 @@ async fn get_order(
 ) -> HttpResponse {
     let c = match guard(&req, &world, ORDERS).await {
         Ok(c) => c,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     let path = format!("/order/checkout-forms/{id}");
     if uuid::Uuid::parse_str(&id).is_err() {
@@ -402,7 +407,7 @@ async fn events(req: HttpRequest, world: web::Data<World>) -> HttpResponse {
     const PATH: &str = "/order/events";
     let c = match guard(&req, &world, ORDERS).await {
         Ok(c) => c,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     let Some(params) = query_pairs(&req) else {
         return bad_query(PATH);
@@ -426,7 +431,7 @@ async fn event_stats(req: HttpRequest, world: web::Data<World>) -> HttpResponse 
             let body = world.lock().event_stats(c.seller).to_string();
             ok_api(body, c.truncate)
         }
-        Err(response) => response,
+        Err(response) => *response,
     }
 }
 

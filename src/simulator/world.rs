@@ -244,6 +244,7 @@ pub(crate) fn build_state(config: SimulatorConfig) -> State {
             };
             let n = i64::from(config.orders_per_seller.max(1));
             let mut pending = Vec::new();
+            let mut recent = Vec::new();
             for i in 0..config.orders_per_seller {
                 // Evenly spread over ~11 months with jitter, oldest first.
                 let slot = span * (n - i64::from(i)) / n;
@@ -256,18 +257,19 @@ pub(crate) fn build_state(config: SimulatorConfig) -> State {
                     .as_str()
                     .unwrap_or_default()
                     .to_owned();
-                if t0 > event_cutoff {
-                    for (kind, occ_str, _, written) in generated.history {
-                        pending.push((written, kind, occ_str, id.clone()));
-                    }
-                }
                 seller.insert_order(OrderRecord::from_value(&generated.order), id);
+                if t0 > event_cutoff {
+                    let at = recent.len();
+                    for (kind, occ_str, _, written) in generated.history {
+                        pending.push((written, kind, occ_str, at));
+                    }
+                    recent.push(generated.order);
+                }
             }
-            pending.sort_by(|a, b| a.0.cmp(&b.0));
-            for (written, kind, occurred, id) in pending {
-                let order = seller.orders.get(&id).map(OrderRecord::value);
-                if let Some(order) = order {
-                    seller.push_event(kind, occurred, written, &order);
+            pending.sort_by_key(|p| p.0);
+            for (written, kind, occurred, at) in pending {
+                if let Some(order) = recent.get(at) {
+                    seller.push_event(kind, occurred, written, order);
                 }
             }
             seller
