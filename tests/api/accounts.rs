@@ -67,7 +67,7 @@ async fn an_operator_connects_an_account_by_approving_on_allegro() {
 
     let (_, html) = app.get_html("/accounts").await;
     let rows = select_text(&html, "#accounts tbody tr td:first-child strong");
-    assert_eq!(rows, [seller.login.clone()]);
+    assert_eq!(rows, [seller.login]);
     assert_eq!(select_text(&html, "#accounts .badge"), ["Connected"]);
 }
 

@@ -178,16 +178,21 @@ fn migrate_prepares_the_database() {
 #[tokio::test]
 async fn serve_logs_json_with_request_ids_and_no_secrets() {
     let db = TestDatabase::create();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let free_port = || {
+        std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port()
+    };
+    let (port, simulator_port) = (free_port(), free_port());
     let mut server = Command::new(env!("CARGO_BIN_EXE_allegro-backup"))
         .arg("serve")
         .env("DATABASE_URL", &db.url)
         .env("SECRET_KEY", KEY)
         .env("BIND_ADDR", format!("127.0.0.1:{port}"))
+        .env("SIMULATOR_PORT", simulator_port.to_string())
+        .env("SIMULATOR_ORDERS", "20")
         .env("LOG_FORMAT", "json")
         .env("RUST_LOG", "info")
         .current_dir(std::env::temp_dir())
