@@ -25,8 +25,10 @@ COPY --from=builder /build/target/release/allegro-backup /usr/local/bin/allegro-
 WORKDIR /app
 USER app
 ENV BIND_ADDR=0.0.0.0:8080 \
-    LOG_FORMAT=json
-EXPOSE 8080
+    LOG_FORMAT=json \
+    SIMULATOR_HOST=0.0.0.0
+# 8081: the built-in Allegro simulator's approval page (demo without Allegro credentials).
+EXPOSE 8080 8081
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["allegro-backup", "healthcheck"]
 ENTRYPOINT ["allegro-backup"]

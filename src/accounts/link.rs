@@ -54,6 +54,17 @@ impl Accounts {
     /// starts `spawn_poller`.
     pub async fn start_link(&self, actor: Actor) -> Result<DeviceAuthorizationRow, LinkError> {
         let auth = self.client.start_device_flow().await?;
+        for uri in [&auth.verification_uri, &auth.verification_uri_complete] {
+            // The link goes into the page as a href: only web links, never `javascript:`.
+            let scheme = url::Url::parse(uri)
+                .map(|u| u.scheme().to_owned())
+                .unwrap_or_default();
+            if scheme != "https" && scheme != "http" {
+                return Err(LinkError::Allegro(AllegroError::Unexpected(
+                    anyhow::anyhow!("Allegro returned an unusable verification link"),
+                )));
+            }
+        }
         let env = self.environment.as_str();
         let device_code_enc = self
             .cipher
@@ -131,7 +142,7 @@ impl Accounts {
             }
             Err(message) => FlowOutcome::Failed(message),
         };
-        self.finish_flow(flow.id, &outcome).await;
+        self.finish_flow(flow.id, &outcome, actor).await;
         outcome
     }
 
@@ -213,11 +224,14 @@ impl Accounts {
                 login: row.login,
                 new,
             },
-            Err(e) => FlowOutcome::Failed(e.to_string()),
+            Err(e) => {
+                tracing::error!(error = %e, "could not store a connected Allegro account");
+                FlowOutcome::Failed("the account could not be saved; try again".to_owned())
+            }
         }
     }
 
-    async fn finish_flow(&self, id: i64, outcome: &FlowOutcome) {
+    async fn finish_flow(&self, id: i64, outcome: &FlowOutcome, actor: &Actor) {
         let (status, account_id, error) = match outcome {
             FlowOutcome::Connected { account_id, .. } => {
                 (FlowStatus::Connected, Some(*account_id), None)
@@ -226,9 +240,21 @@ impl Accounts {
             FlowOutcome::Expired => (FlowStatus::Expired, None, None),
             FlowOutcome::Failed(message) => (FlowStatus::Failed, None, Some(message.clone())),
         };
+        let actor = actor.clone();
         let result = db::run(&self.pool, move |conn| {
-            DeviceAuthorizationRow::finish(conn, id, status, account_id, error.as_deref())
-                .map_err(DbError::from)
+            let finished =
+                DeviceAuthorizationRow::finish(conn, id, status, account_id, error.as_deref())?;
+            if finished && status != FlowStatus::Connected {
+                // Connected accounts are audited when stored; the other endings here.
+                AuditEntry::record(
+                    conn,
+                    &actor,
+                    AuditAction::AccountConnectEnded,
+                    None,
+                    json!({ "flow": id, "outcome": status.as_str(), "error": error }),
+                )?;
+            }
+            Ok::<_, DbError>(())
         })
         .await;
         if let Err(err) = result {

@@ -10,7 +10,7 @@ use std::{collections::HashMap, sync::Arc};
 use tokio::sync::Mutex;
 
 pub use link::{FlowOutcome, LinkError};
-pub use tokens::{AccountTokens, RefreshOutcome};
+pub use tokens::{AccountTokens, RefreshOutcome, RefreshReason};
 
 use crate::{
     allegro::AllegroClient,

@@ -23,8 +23,24 @@ const REFRESH_MARGIN: Duration = Duration::minutes(5);
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RefreshOutcome {
     Refreshed,
+    /// The token was fresh enough already (another task refreshed it meanwhile).
+    NotDue,
     /// Allegro refused the refresh token; the account now needs re-authorisation.
     NeedsReauth,
+}
+
+/// Why a refresh is asked for; decides, under the account's lock, whether it is still needed
+/// (so a scheduled refresh, a 401 and a stale token never rotate the pair twice).
+#[derive(Debug, Clone)]
+pub enum RefreshReason {
+    /// The access token expires within `REFRESH_MARGIN`.
+    Stale,
+    /// Allegro refused this access token.
+    Rejected(SecretString),
+    /// The scheduled job: the token expires within the window.
+    Due(Duration),
+    /// A person pressed "Refresh now".
+    Forced,
 }
 
 /// The database-backed token source of one account.
@@ -59,16 +75,23 @@ impl Accounts {
         }
     }
 
-    fn open(&self, row: &AccountRow, kind: &str) -> Result<SecretString, AllegroError> {
+    /// Decrypts a stored token. A token that no longer decrypts (the `SECRET_KEY` changed)
+    /// marks the account for re-authorisation with that reason.
+    async fn open(&self, row: &AccountRow, kind: &str) -> Result<SecretString, AllegroError> {
         let stored = match kind {
             "access" => row.access_token_enc.as_deref(),
             _ => row.refresh_token_enc.as_deref(),
         }
         .ok_or(AllegroError::InvalidGrant)?;
         let context = AccountRow::token_context(&row.environment, &row.allegro_user_id, kind);
-        self.cipher
-            .decrypt(stored, &context)
-            .map_err(|e| AllegroError::Unexpected(anyhow::anyhow!("{e}")))
+        match self.cipher.decrypt(stored, &context) {
+            Ok(token) => Ok(token),
+            Err(err) => {
+                self.mark_needs_reauth(row.id, &format!("The stored tokens cannot be read: {err}"))
+                    .await;
+                Err(AllegroError::InvalidGrant)
+            }
+        }
     }
 
     async fn load(&self, id: AccountId) -> Result<AccountRow, AllegroError> {
@@ -76,35 +99,62 @@ impl Accounts {
             AccountRow::find(conn, id).map_err(DbError::from)
         })
         .await
-        .map_err(|e: DbError| AllegroError::Unexpected(anyhow::anyhow!("{e}")))?
+        .map_err(|e: DbError| AllegroError::Unexpected(e.into()))?
         .ok_or_else(|| AllegroError::Unexpected(anyhow::anyhow!("account {id} no longer exists")))
     }
 
-    /// Refreshes account `id` now (single-flight). When `rejected` is given and another task
-    /// already replaced that access token, the newer one is returned without a second refresh.
+    /// Refreshes account `id` if `reason` still calls for it once the account's lock is held;
+    /// returns the access token to use.
     pub async fn refresh(
         &self,
         id: AccountId,
-        rejected: Option<&SecretString>,
-    ) -> Result<SecretString, AllegroError> {
+        reason: RefreshReason,
+    ) -> Result<(SecretString, RefreshOutcome), AllegroError> {
         let lock = self.refresh_lock(id);
         let _guard = lock.lock().await;
         let row = self.load(id).await?;
-        if let Some(rejected) = rejected {
-            let current = self.open(&row, "access")?;
-            if current.expose_secret() != rejected.expose_secret() {
-                return Ok(current);
+        let expires_at = row.token_expires_at.unwrap_or_else(Utc::now);
+        let still_needed = match &reason {
+            RefreshReason::Forced => true,
+            RefreshReason::Stale => expires_at - REFRESH_MARGIN <= Utc::now(),
+            RefreshReason::Due(window) => expires_at - *window <= Utc::now(),
+            RefreshReason::Rejected(rejected) => {
+                let current = self.open(&row, "access").await?;
+                current.expose_secret() == rejected.expose_secret()
             }
+        };
+        if !still_needed {
+            return Ok((self.open(&row, "access").await?, RefreshOutcome::NotDue));
         }
-        let refresh_token = self.open(&row, "refresh")?;
+        let refresh_token = self.open(&row, "refresh").await?;
+        // Finish the rotation even if the caller goes away (a closed browser tab): the old
+        // refresh token is spent the moment Allegro answers, so the new pair must be stored.
+        let accounts = self.clone();
+        tokio::spawn(async move { accounts.rotate(row, refresh_token).await })
+            .await
+            .map_err(|e| AllegroError::Unexpected(e.into()))?
+            .map(|token| (token, RefreshOutcome::Refreshed))
+    }
+
+    async fn rotate(
+        &self,
+        row: AccountRow,
+        refresh_token: SecretString,
+    ) -> Result<SecretString, AllegroError> {
+        let id = row.id;
         match self.client.refresh_tokens(&refresh_token).await {
             Ok(tokens) => {
                 let sealed = self.seal(&row.allegro_user_id, &tokens);
-                db::run(&self.pool, move |conn| {
+                let stored = db::run(&self.pool, move |conn| {
                     AccountRow::store_tokens(conn, id, &sealed).map_err(DbError::from)
                 })
                 .await
-                .map_err(|e: DbError| AllegroError::Unexpected(anyhow::anyhow!("{e}")))?;
+                .map_err(|e: DbError| AllegroError::Unexpected(e.into()))?;
+                if !stored {
+                    return Err(AllegroError::Unexpected(anyhow::anyhow!(
+                        "account {id} was disconnected during the refresh"
+                    )));
+                }
                 tracing::info!(account.id = id, "refreshed Allegro tokens");
                 Ok(tokens.access_token)
             }
@@ -127,23 +177,15 @@ impl Accounts {
         }
     }
 
-    async fn mark_needs_reauth(&self, id: AccountId, reason: &'static str) {
+    async fn mark_needs_reauth(&self, id: AccountId, reason: &str) {
         tracing::warn!(account.id = id, "account needs re-authorisation: {reason}");
+        let reason = reason.to_owned();
         let result = db::run(&self.pool, move |conn| {
-            AccountRow::mark_needs_reauth(conn, id, reason).map_err(DbError::from)
+            AccountRow::mark_needs_reauth(conn, id, &reason).map_err(DbError::from)
         })
         .await;
         if let Err(err) = result {
             tracing::error!(account.id = id, error = %err, "could not mark the account");
-        }
-    }
-
-    /// Refresh used by the scheduled job: reports whether the account still works.
-    pub async fn refresh_scheduled(&self, id: AccountId) -> Result<RefreshOutcome, AllegroError> {
-        match self.refresh(id, None).await {
-            Ok(_) => Ok(RefreshOutcome::Refreshed),
-            Err(AllegroError::InvalidGrant) => Ok(RefreshOutcome::NeedsReauth),
-            Err(other) => Err(other),
         }
     }
 
@@ -157,9 +199,9 @@ impl Accounts {
         .await?;
         let mut refreshed = 0;
         for id in due {
-            match self.refresh_scheduled(id).await {
-                Ok(RefreshOutcome::Refreshed) => refreshed += 1,
-                Ok(RefreshOutcome::NeedsReauth) => {}
+            match self.refresh(id, RefreshReason::Due(window)).await {
+                Ok((_, RefreshOutcome::Refreshed)) => refreshed += 1,
+                Ok(_) | Err(AllegroError::InvalidGrant) => {}
                 Err(err) => {
                     tracing::warn!(account.id = id, error = %err, "token refresh failed; retrying later")
                 }
@@ -181,14 +223,22 @@ impl TokenSource for AccountTokens {
                 .token_expires_at
                 .is_some_and(|at| at - REFRESH_MARGIN > Utc::now());
             if fresh {
-                self.accounts.open(&row, "access")
+                self.accounts.open(&row, "access").await
             } else {
-                self.accounts.refresh(self.id, None).await
+                self.accounts
+                    .refresh(self.id, RefreshReason::Stale)
+                    .await
+                    .map(|(t, _)| t)
             }
         })
     }
 
     fn refresh(&self, rejected: SecretString) -> BoxFuture<'_, Result<SecretString, AllegroError>> {
-        Box::pin(async move { self.accounts.refresh(self.id, Some(&rejected)).await })
+        Box::pin(async move {
+            self.accounts
+                .refresh(self.id, RefreshReason::Rejected(rejected))
+                .await
+                .map(|(t, _)| t)
+        })
     }
 }

@@ -268,8 +268,17 @@ where
         waited += interval;
         match client.poll_device_token(&auth.device_code).await {
             Ok(DevicePoll::Pending) => {}
-            Ok(DevicePoll::SlowDown) | Err(AllegroError::RateLimited { .. }) => {
-                interval += SLOW_DOWN_STEP;
+            Ok(DevicePoll::SlowDown) => interval += SLOW_DOWN_STEP,
+            Err(AllegroError::RateLimited { retry_after }) => {
+                interval = (interval + SLOW_DOWN_STEP).max(retry_after);
+            }
+            // The person may still be approving: an outage of the token endpoint is waited
+            // out until the code expires rather than ending the flow.
+            Err(
+                e
+                @ (AllegroError::Server { .. } | AllegroError::Timeout | AllegroError::Network(_)),
+            ) => {
+                tracing::warn!(error = %e, "device-flow poll failed; polling again");
             }
             Ok(DevicePoll::Denied) => return Err(DeviceFlowError::Denied),
             Ok(DevicePoll::Expired) => return Err(DeviceFlowError::Expired),

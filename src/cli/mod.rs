@@ -152,7 +152,7 @@ async fn serve(settings: Settings, key_source: SecretKeySource) -> anyhow::Resul
         && settings.allegro.api_url.is_empty()
     {
         let sim = &settings.allegro.simulator;
-        let addr = std::net::SocketAddr::from(([127, 0, 0, 1], sim.port));
+        let addr = std::net::SocketAddr::new(sim.host, sim.port);
         let handle = simulator::start(SimulatorConfig::demo(sim.orders, sim.seed), addr).await?;
         tracing::info!(url = %handle.base_url(), "built-in Allegro simulator running (ALLEGRO_ENV=simulator)");
         settings.allegro = settings

@@ -79,7 +79,10 @@ pub struct AllegroSettings {
 /// The built-in simulator of the demo.
 #[derive(Debug, Clone)]
 pub struct SimulatorSettings {
-    /// Port of its HTTP server (0: any free port).
+    /// Address its HTTP server binds (`0.0.0.0` in a container so the browser reaches the
+    /// approval page through a published port).
+    pub host: std::net::IpAddr,
+    /// Port of its HTTP server.
     pub port: u16,
     /// Orders per simulated seller account.
     pub orders: u32,
@@ -152,6 +155,10 @@ impl AllegroSettings {
                 60 * u64::from(number(get, "ALLEGRO_REFRESH_WINDOW_MINUTES", 60)?),
             ),
             simulator: SimulatorSettings {
+                host: match get("SIMULATOR_HOST") {
+                    Some(h) => h.trim().parse().map_err(|e| invalid("SIMULATOR_HOST", e))?,
+                    None => std::net::IpAddr::from([127, 0, 0, 1]),
+                },
                 port: u16::try_from(number(get, "SIMULATOR_PORT", 8081)?)
                     .map_err(|_| invalid("SIMULATOR_PORT", "must be a port number"))?,
                 orders: number(get, "SIMULATOR_ORDERS", 3000)?,

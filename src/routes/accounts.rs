@@ -7,8 +7,8 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::{
-    accounts::LinkError,
-    auth::{AnyUser, Operator, RequireRole, session::FlashLevel},
+    accounts::{LinkError, RefreshReason},
+    auth::{AnyUser, CurrentUser, Operator, RequireRole, session::FlashLevel},
     db::{
         self,
         models::{
@@ -17,6 +17,7 @@ use crate::{
             device_authorization::{DeviceAuthorizationRow, FlowStatus},
         },
     },
+    domain::Role,
     error::{AppError, see_other},
     state::AppState,
     web::{
@@ -171,9 +172,18 @@ pub struct ConnectPage {
     pub status: ConnectStatusPartial,
 }
 
-async fn load_flow(state: &AppState, id: i64) -> Result<ConnectStatusPartial, AppError> {
+/// The flow `id` if `user` may see it: their own, or any for an admin (the code on it lets
+/// whoever holds it approve an Allegro account in the starter's name).
+async fn load_flow(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+) -> Result<ConnectStatusPartial, AppError> {
+    let (user_id, is_admin) = (user.id, user.role == Role::Admin);
     let (flow, account) = db::run(&state.pool, move |conn| {
-        let flow = DeviceAuthorizationRow::find(conn, id)?.ok_or(AppError::NotFound)?;
+        let flow = DeviceAuthorizationRow::find(conn, id)?
+            .filter(|f| is_admin || f.started_by == Some(user_id))
+            .ok_or(AppError::NotFound)?;
         let account = match flow.account_id {
             Some(account_id) => AccountRow::find(conn, account_id)?,
             None => None,
@@ -193,7 +203,7 @@ pub async fn account_connect_page(
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let status = load_flow(&state, path.into_inner()).await?;
+    let status = load_flow(&state, &auth.user, path.into_inner()).await?;
     ok(&ConnectPage {
         page: auth.page.at(Nav::Accounts),
         qr_svg: qr_svg(&status.flow.verification_uri_complete),
@@ -203,11 +213,11 @@ pub async fn account_connect_page(
 
 /// `GET /accounts/connect/{id}/status`: the status region, polled by htmx while pending.
 pub async fn account_connect_status(
-    _auth: RequireRole<Operator>,
+    auth: RequireRole<Operator>,
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    ok(&load_flow(&state, path.into_inner()).await?)
+    ok(&load_flow(&state, &auth.user, path.into_inner()).await?)
 }
 
 /// A QR code of `link` as inline SVG (rendered here; no script, no external service).
@@ -265,7 +275,10 @@ pub async fn account_refresh(
             "This account is disconnected; connect it again.".into(),
         ));
     }
-    let result = state.accounts.refresh(account.id, None).await;
+    let result = state
+        .accounts
+        .refresh(account.id, RefreshReason::Forced)
+        .await;
     audit(
         &state,
         actor(&auth.user, &req),

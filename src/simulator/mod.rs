@@ -195,7 +195,8 @@ pub async fn start(config: SimulatorConfig, addr: SocketAddr) -> std::io::Result
 pub async fn run_standalone(port: u16, orders: u32, seed: u64) -> std::io::Result<()> {
     let config = SimulatorConfig::demo(orders, seed);
     let (client_id, client_secret) = (config.client_id.clone(), config.client_secret.clone());
-    let handle = start(config, SocketAddr::from(([0, 0, 0, 0], port))).await?;
+    // Loopback only: its admin endpoints (faults, ground truth) have no authentication.
+    let handle = start(config, SocketAddr::from(([127, 0, 0, 1], port))).await?;
     let url = handle.base_url();
     println!("Allegro simulator on {url} (OAuth and REST API)");
     println!("  client id: {client_id}  client secret: {client_secret}");

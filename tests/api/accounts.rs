@@ -56,8 +56,27 @@ async fn an_operator_connects_an_account_by_approving_on_allegro() {
     assert!(link.starts_with(&app.simulator.base_url()), "{link}");
     assert!(link.ends_with(&format!("code={code}")), "{link}");
 
+    // Approve the way a person does: open the link, press Approve.
     let seller = app.simulator.world().sellers()[0].clone();
-    assert!(app.simulator.world().approve(&code, 0));
+    let browser = reqwest::Client::new();
+    let page = browser.get(&link).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = scraper::Html::parse_document(&page.text().await.unwrap());
+    assert_eq!(
+        select_attr(&html, r#"input[name="code"]"#, "value").as_deref(),
+        Some(code.as_str())
+    );
+    let approved = browser
+        .post(format!("{}/skojarz-aplikacje", app.simulator.base_url()))
+        .form(&[
+            ("code", code.as_str()),
+            ("seller", "0"),
+            ("action", "approve"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(approved.status(), StatusCode::OK);
     let status = wait_for_outcome(&app, &flow).await;
     let text = select_text(&status, "#connect-status").join(" ");
     assert!(
@@ -242,4 +261,50 @@ async fn the_refresh_job_renews_tokens_that_expire_within_the_window() {
         select_text(&html, "#accounts .badge"),
         ["Needs re-authorisation"]
     );
+}
+
+#[tokio::test]
+async fn a_connect_flow_is_visible_only_to_who_started_it_and_admins() {
+    let app = spawn_app().await;
+    operator(&app).await;
+    let (flow, _, _) = start_connect(&app).await;
+    let other = app
+        .signed_in_client("otto@example.com", Role::Operator)
+        .await;
+    assert_eq!(
+        app.get_with(&other, &flow).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.get_with(&other, &format!("{flow}/status"))
+            .await
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    let admin = app.signed_in_client("ada@example.com", Role::Admin).await;
+    assert_eq!(app.get_with(&admin, &flow).await.status(), StatusCode::OK);
+    for path in ["/accounts/connect/999999", "/accounts/connect/abc/status"] {
+        assert_eq!(
+            app.get(path).await.status(),
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_device_code_is_stored_encrypted() {
+    use diesel::{QueryDsl, RunQueryDsl};
+    let app = spawn_app().await;
+    operator(&app).await;
+    start_connect(&app).await;
+    let mut conn = app.db.connect();
+    let stored: String = {
+        use allegro_backup::db::schema::device_authorizations::dsl::*;
+        device_authorizations
+            .select(device_code_enc)
+            .first(&mut conn)
+            .unwrap()
+    };
+    assert!(stored.starts_with("v1:"), "{stored}");
 }

@@ -192,13 +192,14 @@ impl AccountRow {
             .get_result(conn)
     }
 
-    /// Stores a rotated token pair (call inside the transaction that locked the row).
+    /// Stores a rotated token pair; false when the account was disconnected or deleted
+    /// meanwhile (a disconnect always wins over a refresh in flight).
     pub fn store_tokens(
         conn: &mut PgConnection,
         id: AccountId,
         tokens: &StoredTokens,
-    ) -> QueryResult<()> {
-        diesel::update(allegro_accounts::table.find(id))
+    ) -> QueryResult<bool> {
+        diesel::update(Self::not_disconnected(id))
             .set((
                 allegro_accounts::status.eq(AccountStatus::Connected.as_str()),
                 allegro_accounts::access_token_enc.eq(&tokens.access_token_enc),
@@ -210,7 +211,19 @@ impl AccountRow {
                 allegro_accounts::updated_at.eq(diesel::dsl::now),
             ))
             .execute(conn)
-            .map(drop)
+            .map(|n| n == 1)
+    }
+
+    /// The account's row unless it was disconnected on purpose.
+    fn not_disconnected(
+        id: AccountId,
+    ) -> diesel::dsl::Filter<
+        diesel::dsl::Find<allegro_accounts::table, AccountId>,
+        diesel::dsl::NotEq<allegro_accounts::status, &'static str>,
+    > {
+        allegro_accounts::table
+            .find(id)
+            .filter(allegro_accounts::status.ne(AccountStatus::Disconnected.as_str()))
     }
 
     /// Marks the account as needing a new connection, keeping the reason.
@@ -219,7 +232,7 @@ impl AccountRow {
         id: AccountId,
         reason: &str,
     ) -> QueryResult<()> {
-        diesel::update(allegro_accounts::table.find(id))
+        diesel::update(Self::not_disconnected(id))
             .set((
                 allegro_accounts::status.eq(AccountStatus::NeedsReauth.as_str()),
                 allegro_accounts::last_error.eq(reason),

@@ -20,6 +20,7 @@ pub enum AuditAction {
     UserPasswordReset,
     PasswordChanged,
     AccountConnectStarted,
+    AccountConnectEnded,
     AccountConnected,
     AccountReconnected,
     AccountRefreshed,
@@ -29,7 +30,7 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 19] = [
+    pub const ALL: [AuditAction; 20] = [
         AuditAction::Login,
         AuditAction::LoginFailed,
         AuditAction::LoginThrottled,
@@ -43,6 +44,7 @@ impl AuditAction {
         AuditAction::UserPasswordReset,
         AuditAction::PasswordChanged,
         AuditAction::AccountConnectStarted,
+        AuditAction::AccountConnectEnded,
         AuditAction::AccountConnected,
         AuditAction::AccountReconnected,
         AuditAction::AccountRefreshed,
@@ -66,6 +68,7 @@ impl AuditAction {
             AuditAction::UserPasswordReset => "user_password_reset",
             AuditAction::PasswordChanged => "password_changed",
             AuditAction::AccountConnectStarted => "account_connect_started",
+            AuditAction::AccountConnectEnded => "account_connect_ended",
             AuditAction::AccountConnected => "account_connected",
             AuditAction::AccountReconnected => "account_reconnected",
             AuditAction::AccountRefreshed => "account_refreshed",

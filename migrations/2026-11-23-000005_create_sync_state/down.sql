@@ -1,0 +1,3 @@
+DROP TABLE sync_runs;
+DROP TABLE backfill_windows;
+DROP TABLE sync_state;
