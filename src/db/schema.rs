@@ -33,6 +33,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    backfill_windows (id) {
+        id -> Int8,
+        account_id -> Int8,
+        window_start -> Timestamptz,
+        window_end -> Timestamptz,
+        total_count -> Nullable<Int8>,
+        done_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
     device_authorizations (id) {
         id -> Int8,
         environment -> Text,
@@ -80,6 +91,44 @@ diesel::table! {
 }
 
 diesel::table! {
+    sync_runs (id) {
+        id -> Int8,
+        account_id -> Int8,
+        kind -> Text,
+        trigger -> Text,
+        status -> Text,
+        started_at -> Timestamptz,
+        finished_at -> Nullable<Timestamptz>,
+        requests -> Int8,
+        pages -> Int8,
+        orders_fetched -> Int8,
+        orders_created -> Int8,
+        orders_updated -> Int8,
+        orders_unchanged -> Int8,
+        events -> Int8,
+        progress_done -> Int8,
+        progress_total -> Nullable<Int8>,
+        error -> Nullable<Text>,
+        notes -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    sync_state (account_id) {
+        account_id -> Int8,
+        event_cursor -> Nullable<Text>,
+        backfill_from -> Nullable<Timestamptz>,
+        backfill_until -> Nullable<Timestamptz>,
+        backfill_completed_at -> Nullable<Timestamptz>,
+        last_success_at -> Nullable<Timestamptz>,
+        last_error -> Nullable<Text>,
+        lease_owner -> Nullable<Text>,
+        lease_until -> Nullable<Timestamptz>,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     users (id) {
         id -> Int8,
         email -> Text,
@@ -96,16 +145,22 @@ diesel::table! {
 
 diesel::joinable!(allegro_accounts -> users (connected_by));
 diesel::joinable!(audit_log -> users (actor_user_id));
+diesel::joinable!(backfill_windows -> allegro_accounts (account_id));
 diesel::joinable!(device_authorizations -> allegro_accounts (account_id));
 diesel::joinable!(device_authorizations -> users (started_by));
 diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(sync_runs -> allegro_accounts (account_id));
+diesel::joinable!(sync_state -> allegro_accounts (account_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     allegro_accounts,
     audit_log,
+    backfill_windows,
     device_authorizations,
     login_failures,
     sessions,
     setup_tokens,
+    sync_runs,
+    sync_state,
     users,
 );
