@@ -157,7 +157,7 @@ fn a_changed_order_is_updated_with_a_second_revision_and_new_line_items() {
     item["price"] = json!({"amount": "10.01", "currency": "PLN"});
     raw["lineItems"] = json!([item]);
     let changed = map::new_order(&serde_json::from_value(raw).unwrap());
-    let counts = order::upsert_orders(&mut conn, account, &[changed.clone()]).unwrap();
+    let counts = order::upsert_orders(&mut conn, account, std::slice::from_ref(&changed)).unwrap();
 
     assert_eq!(
         counts,
@@ -363,7 +363,7 @@ fn merged_orders_are_found_by_line_item_and_kept_marked() {
     );
     assert_eq!(found.len(), line_item_ids.len());
 
-    order::upsert_orders(&mut conn, account, &[merged.clone()]).unwrap();
+    order::upsert_orders(&mut conn, account, std::slice::from_ref(&merged)).unwrap();
     assert_eq!(
         order::mark_merged(&mut conn, account, &old_ids, &merged.checkout_form_id).unwrap(),
         2
