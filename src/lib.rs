@@ -14,5 +14,6 @@ pub mod routes;
 pub mod simulator;
 pub mod startup;
 pub mod state;
+pub mod sync;
 pub mod telemetry;
 pub mod web;

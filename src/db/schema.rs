@@ -72,6 +72,98 @@ diesel::table! {
 }
 
 diesel::table! {
+    order_events (id) {
+        id -> Int8,
+        account_id -> Int8,
+        event_id -> Text,
+        event_seq -> Numeric,
+        event_type -> Text,
+        occurred_at -> Timestamptz,
+        checkout_form_id -> Nullable<Text>,
+        raw -> Jsonb,
+        stored_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    order_line_items (id) {
+        id -> Int8,
+        order_id -> Int8,
+        line_item_id -> Text,
+        offer_id -> Text,
+        offer_name -> Nullable<Text>,
+        external_id -> Nullable<Text>,
+        quantity -> Int4,
+        price -> Numeric,
+        original_price -> Nullable<Numeric>,
+        currency -> Text,
+        bought_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    order_quarantine (id) {
+        id -> Int8,
+        account_id -> Int8,
+        checkout_form_id -> Nullable<Text>,
+        raw -> Text,
+        error -> Text,
+        attempts -> Int4,
+        first_failed_at -> Timestamptz,
+        last_failed_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    order_revisions (id) {
+        id -> Int8,
+        order_id -> Int8,
+        revision -> Nullable<Text>,
+        content_hash -> Text,
+        raw -> Jsonb,
+        seen_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    orders (id) {
+        id -> Int8,
+        account_id -> Int8,
+        checkout_form_id -> Text,
+        marketplace_id -> Nullable<Text>,
+        status -> Text,
+        fulfillment_status -> Nullable<Text>,
+        buyer_id -> Text,
+        buyer_login -> Nullable<Text>,
+        buyer_email -> Nullable<Text>,
+        buyer_first_name -> Nullable<Text>,
+        buyer_last_name -> Nullable<Text>,
+        buyer_company_name -> Nullable<Text>,
+        buyer_guest -> Bool,
+        total_amount -> Nullable<Numeric>,
+        currency -> Nullable<Text>,
+        payment_type -> Nullable<Text>,
+        payment_provider -> Nullable<Text>,
+        payment_finished_at -> Nullable<Timestamptz>,
+        paid_amount -> Nullable<Numeric>,
+        delivery_method_id -> Nullable<Text>,
+        delivery_method_name -> Nullable<Text>,
+        pickup_point_id -> Nullable<Text>,
+        invoice_required -> Bool,
+        line_item_count -> Int4,
+        bought_at -> Nullable<Timestamptz>,
+        updated_at -> Nullable<Timestamptz>,
+        revision -> Nullable<Text>,
+        content_hash -> Text,
+        raw -> Jsonb,
+        first_seen_at -> Timestamptz,
+        last_seen_at -> Timestamptz,
+        merged_into -> Nullable<Text>,
+        gone_from_allegro_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
     sessions (key_hash) {
         key_hash -> Text,
         user_id -> Nullable<Int8>,
@@ -148,6 +240,11 @@ diesel::joinable!(audit_log -> users (actor_user_id));
 diesel::joinable!(backfill_windows -> allegro_accounts (account_id));
 diesel::joinable!(device_authorizations -> allegro_accounts (account_id));
 diesel::joinable!(device_authorizations -> users (started_by));
+diesel::joinable!(order_events -> allegro_accounts (account_id));
+diesel::joinable!(order_line_items -> orders (order_id));
+diesel::joinable!(order_quarantine -> allegro_accounts (account_id));
+diesel::joinable!(order_revisions -> orders (order_id));
+diesel::joinable!(orders -> allegro_accounts (account_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(sync_runs -> allegro_accounts (account_id));
 diesel::joinable!(sync_state -> allegro_accounts (account_id));
@@ -158,6 +255,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     backfill_windows,
     device_authorizations,
     login_failures,
+    order_events,
+    order_line_items,
+    order_quarantine,
+    order_revisions,
+    orders,
     sessions,
     setup_tokens,
     sync_runs,

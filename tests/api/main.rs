@@ -20,4 +20,5 @@ mod login;
 mod schema;
 mod setup;
 mod simulator;
+mod storage;
 mod users;

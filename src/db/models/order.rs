@@ -1,0 +1,621 @@
+//! Backed-up orders (`orders`), their line items and their revision history.
+//!
+//! Writes are bulk: [`upsert_orders`] stores a whole page of checkout forms with a handful of
+//! statements per chunk. Each column travels as one PostgreSQL array parameter and is expanded
+//! with `unnest`, so the number of bind parameters stays fixed (far below the protocol's 65 535)
+//! whatever the chunk size. Amounts arrive as decimal strings and are cast to `NUMERIC` in SQL:
+//! no float ever touches money.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use diesel::{
+    dsl::sql,
+    prelude::*,
+    sql_query,
+    sql_types::{Array, BigInt, Bool, Integer, Jsonb, Nullable, Text, Timestamptz},
+};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use crate::db::{
+    models::account::AccountId,
+    schema::{order_line_items, orders},
+};
+
+/// Orders per statement. Parameters are per column (arrays), so this bounds statement size and
+/// memory, not the bind count.
+pub const UPSERT_CHUNK: usize = 500;
+
+/// An order to store, mapped from a checkout form (see `sync::map`). Amounts are decimal strings
+/// (`"72.97"`, already validated by the Allegro client); PostgreSQL casts them to `NUMERIC`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewOrder {
+    pub checkout_form_id: String,
+    pub marketplace_id: Option<String>,
+    pub status: String,
+    pub fulfillment_status: Option<String>,
+    pub buyer_id: String,
+    pub buyer_login: Option<String>,
+    pub buyer_email: Option<String>,
+    pub buyer_first_name: Option<String>,
+    pub buyer_last_name: Option<String>,
+    pub buyer_company_name: Option<String>,
+    pub buyer_guest: bool,
+    /// `summary.totalToPay.amount`.
+    pub total_amount: Option<String>,
+    /// `summary.totalToPay.currency`.
+    pub currency: Option<String>,
+    pub payment_type: Option<String>,
+    pub payment_provider: Option<String>,
+    pub payment_finished_at: Option<DateTime<Utc>>,
+    pub paid_amount: Option<String>,
+    pub delivery_method_id: Option<String>,
+    pub delivery_method_name: Option<String>,
+    pub pickup_point_id: Option<String>,
+    pub invoice_required: bool,
+    pub line_item_count: i32,
+    /// The latest `lineItems[].boughtAt`.
+    pub bought_at: Option<DateTime<Utc>>,
+    /// Allegro's `updatedAt`.
+    pub updated_at: Option<DateTime<Utc>>,
+    pub revision: Option<String>,
+    /// The complete checkout form as Allegro sent it.
+    pub raw: Value,
+    pub line_items: Vec<NewLineItem>,
+}
+
+/// One line item of a [`NewOrder`]; prices are unit prices as decimal strings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewLineItem {
+    pub line_item_id: String,
+    pub offer_id: String,
+    pub offer_name: Option<String>,
+    pub external_id: Option<String>,
+    pub quantity: i32,
+    pub price: String,
+    pub original_price: Option<String>,
+    pub currency: String,
+    pub bought_at: Option<DateTime<Utc>>,
+}
+
+/// What [`upsert_orders`] did, per distinct checkout form id.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct UpsertCounts {
+    /// New rows.
+    pub created: usize,
+    /// Rows whose JSON changed: new revision stored, line items replaced.
+    pub updated: usize,
+    /// Rows with identical JSON: only `last_seen_at` moved.
+    pub unchanged: usize,
+}
+
+impl std::ops::AddAssign for UpsertCounts {
+    fn add_assign(&mut self, other: Self) {
+        self.created += other.created;
+        self.updated += other.updated;
+        self.unchanged += other.unchanged;
+    }
+}
+
+/// A stored order (amounts read back as their exact decimal text).
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = orders, check_for_backend(diesel::pg::Pg))]
+pub struct OrderRow {
+    pub id: i64,
+    pub account_id: AccountId,
+    pub checkout_form_id: String,
+    pub marketplace_id: Option<String>,
+    pub status: String,
+    pub fulfillment_status: Option<String>,
+    pub buyer_id: String,
+    pub buyer_login: Option<String>,
+    pub buyer_email: Option<String>,
+    pub buyer_first_name: Option<String>,
+    pub buyer_last_name: Option<String>,
+    pub buyer_company_name: Option<String>,
+    pub buyer_guest: bool,
+    #[diesel(select_expression = sql::<Nullable<Text>>("orders.total_amount::text"))]
+    #[diesel(select_expression_type = diesel::expression::SqlLiteral<Nullable<Text>>)]
+    pub total_amount: Option<String>,
+    pub currency: Option<String>,
+    pub payment_type: Option<String>,
+    pub payment_provider: Option<String>,
+    pub payment_finished_at: Option<DateTime<Utc>>,
+    #[diesel(select_expression = sql::<Nullable<Text>>("orders.paid_amount::text"))]
+    #[diesel(select_expression_type = diesel::expression::SqlLiteral<Nullable<Text>>)]
+    pub paid_amount: Option<String>,
+    pub delivery_method_id: Option<String>,
+    pub delivery_method_name: Option<String>,
+    pub pickup_point_id: Option<String>,
+    pub invoice_required: bool,
+    pub line_item_count: i32,
+    pub bought_at: Option<DateTime<Utc>>,
+    pub updated_at: Option<DateTime<Utc>>,
+    pub revision: Option<String>,
+    pub content_hash: String,
+    pub raw: Value,
+    pub first_seen_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+    pub merged_into: Option<String>,
+    pub gone_from_allegro_at: Option<DateTime<Utc>>,
+}
+
+/// A stored line item (prices as exact decimal text).
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = order_line_items, check_for_backend(diesel::pg::Pg))]
+pub struct LineItemRow {
+    pub id: i64,
+    pub order_id: i64,
+    pub line_item_id: String,
+    pub offer_id: String,
+    pub offer_name: Option<String>,
+    pub external_id: Option<String>,
+    pub quantity: i32,
+    #[diesel(select_expression = sql::<Text>("order_line_items.price::text"))]
+    #[diesel(select_expression_type = diesel::expression::SqlLiteral<Text>)]
+    pub price: String,
+    #[diesel(select_expression = sql::<Nullable<Text>>("order_line_items.original_price::text"))]
+    #[diesel(select_expression_type = diesel::expression::SqlLiteral<Nullable<Text>>)]
+    pub original_price: Option<String>,
+    pub currency: String,
+    pub bought_at: Option<DateTime<Utc>>,
+}
+
+/// The JSON text with object keys sorted at every level and no whitespace: equal documents give
+/// equal text whatever order Allegro sent the keys in.
+pub fn canonical_json(value: &Value) -> String {
+    let mut out = String::new();
+    write_canonical(value, &mut out);
+    out
+}
+
+fn write_canonical(value: &Value, out: &mut String) {
+    match value {
+        Value::Object(map) => {
+            let mut entries: Vec<_> = map.iter().collect();
+            entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+            out.push('{');
+            for (i, (key, item)) in entries.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_string(key, out);
+                out.push(':');
+                write_canonical(item, out);
+            }
+            out.push('}');
+        }
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_canonical(item, out);
+            }
+            out.push(']');
+        }
+        Value::String(text) => write_string(text, out),
+        // null, booleans and numbers print the same way whatever the map ordering.
+        other => out.push_str(&other.to_string()),
+    }
+}
+
+fn write_string(text: &str, out: &mut String) {
+    out.push_str(&Value::String(text.to_owned()).to_string());
+}
+
+/// sha256 (lowercase hex) of [`canonical_json`]: what decides whether a re-fetched order changed.
+pub fn content_hash(value: &Value) -> String {
+    hex::encode(Sha256::digest(canonical_json(value).as_bytes()))
+}
+
+#[derive(QueryableByName)]
+struct UpsertedRow {
+    #[diesel(sql_type = BigInt)]
+    id: i64,
+    #[diesel(sql_type = Text)]
+    checkout_form_id: String,
+    #[diesel(sql_type = Bool)]
+    inserted: bool,
+}
+
+#[derive(QueryableByName)]
+struct FormIdRow {
+    #[diesel(sql_type = Text)]
+    checkout_form_id: String,
+}
+
+const BUMP_UNCHANGED_SQL: &str = "\
+UPDATE orders AS o SET last_seen_at = now(), gone_from_allegro_at = NULL
+FROM unnest($2::text[], $3::text[]) AS i(checkout_form_id, content_hash)
+WHERE o.account_id = $1
+  AND o.checkout_form_id = i.checkout_form_id
+  AND o.content_hash = i.content_hash
+RETURNING o.checkout_form_id";
+
+const UPSERT_SQL: &str = "\
+INSERT INTO orders AS o (
+    account_id, checkout_form_id, marketplace_id, status, fulfillment_status,
+    buyer_id, buyer_login, buyer_email, buyer_first_name, buyer_last_name, buyer_company_name,
+    buyer_guest, total_amount, currency, payment_type, payment_provider, payment_finished_at,
+    paid_amount, delivery_method_id, delivery_method_name, pickup_point_id, invoice_required,
+    line_item_count, bought_at, updated_at, revision, content_hash, raw,
+    first_seen_at, last_seen_at)
+SELECT $1, i.checkout_form_id, i.marketplace_id, i.status, i.fulfillment_status,
+    i.buyer_id, i.buyer_login, i.buyer_email, i.buyer_first_name, i.buyer_last_name,
+    i.buyer_company_name, i.buyer_guest, i.total_amount::numeric, i.currency, i.payment_type,
+    i.payment_provider, i.payment_finished_at, i.paid_amount::numeric, i.delivery_method_id,
+    i.delivery_method_name, i.pickup_point_id, i.invoice_required, i.line_item_count,
+    i.bought_at, i.updated_at, i.revision, i.content_hash, i.raw, now(), now()
+FROM unnest(
+    $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+    $9::text[], $10::text[], $11::text[], $12::boolean[], $13::text[], $14::text[], $15::text[],
+    $16::text[], $17::timestamptz[], $18::text[], $19::text[], $20::text[], $21::text[],
+    $22::boolean[], $23::integer[], $24::timestamptz[], $25::timestamptz[], $26::text[],
+    $27::text[], $28::jsonb[]
+) AS i(checkout_form_id, marketplace_id, status, fulfillment_status, buyer_id, buyer_login,
+    buyer_email, buyer_first_name, buyer_last_name, buyer_company_name, buyer_guest,
+    total_amount, currency, payment_type, payment_provider, payment_finished_at, paid_amount,
+    delivery_method_id, delivery_method_name, pickup_point_id, invoice_required,
+    line_item_count, bought_at, updated_at, revision, content_hash, raw)
+ON CONFLICT (account_id, checkout_form_id) DO UPDATE SET
+    marketplace_id = EXCLUDED.marketplace_id,
+    status = EXCLUDED.status,
+    fulfillment_status = EXCLUDED.fulfillment_status,
+    buyer_id = EXCLUDED.buyer_id,
+    buyer_login = EXCLUDED.buyer_login,
+    buyer_email = EXCLUDED.buyer_email,
+    buyer_first_name = EXCLUDED.buyer_first_name,
+    buyer_last_name = EXCLUDED.buyer_last_name,
+    buyer_company_name = EXCLUDED.buyer_company_name,
+    buyer_guest = EXCLUDED.buyer_guest,
+    total_amount = EXCLUDED.total_amount,
+    currency = EXCLUDED.currency,
+    payment_type = EXCLUDED.payment_type,
+    payment_provider = EXCLUDED.payment_provider,
+    payment_finished_at = EXCLUDED.payment_finished_at,
+    paid_amount = EXCLUDED.paid_amount,
+    delivery_method_id = EXCLUDED.delivery_method_id,
+    delivery_method_name = EXCLUDED.delivery_method_name,
+    pickup_point_id = EXCLUDED.pickup_point_id,
+    invoice_required = EXCLUDED.invoice_required,
+    line_item_count = EXCLUDED.line_item_count,
+    bought_at = EXCLUDED.bought_at,
+    updated_at = EXCLUDED.updated_at,
+    revision = EXCLUDED.revision,
+    content_hash = EXCLUDED.content_hash,
+    raw = EXCLUDED.raw,
+    last_seen_at = now(),
+    gone_from_allegro_at = NULL
+RETURNING o.id, o.checkout_form_id, (o.xmax = 0) AS inserted";
+
+const INSERT_LINE_ITEMS_SQL: &str = "\
+INSERT INTO order_line_items (order_id, line_item_id, offer_id, offer_name, external_id,
+    quantity, price, original_price, currency, bought_at)
+SELECT i.order_id, i.line_item_id, i.offer_id, i.offer_name, i.external_id, i.quantity,
+    i.price::numeric, i.original_price::numeric, i.currency, i.bought_at
+FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::integer[],
+    $7::text[], $8::text[], $9::text[], $10::timestamptz[])
+    AS i(order_id, line_item_id, offer_id, offer_name, external_id, quantity, price,
+        original_price, currency, bought_at)
+ON CONFLICT (order_id, line_item_id) DO NOTHING";
+
+/// Copies the freshly written JSON from `orders` instead of sending it a second time.
+const INSERT_REVISIONS_SQL: &str = "\
+INSERT INTO order_revisions (order_id, revision, content_hash, raw, seen_at)
+SELECT id, revision, content_hash, raw, now() FROM orders WHERE id = ANY($1)
+ON CONFLICT (order_id, content_hash) DO NOTHING";
+
+/// Stores checkout forms of one account: new ones are inserted, changed ones (different content
+/// hash) overwritten with their line items replaced, and each new version is added to
+/// `order_revisions`; identical ones only get `last_seen_at` bumped. A form seen again is no
+/// longer "gone from Allegro". Within one call a checkout form id that appears twice counts once
+/// (the last copy wins).
+///
+/// Runs a few statements per chunk of [`UPSERT_CHUNK`] orders and opens no transaction of its
+/// own: call it inside the transaction that also advances the sync checkpoint.
+pub fn upsert_orders(
+    conn: &mut PgConnection,
+    account_id: AccountId,
+    orders: &[NewOrder],
+) -> QueryResult<UpsertCounts> {
+    // The last copy of each id wins: ON CONFLICT DO UPDATE cannot touch a row twice in one
+    // statement.
+    let mut last_index: HashMap<&str, usize> = HashMap::with_capacity(orders.len());
+    for (i, order) in orders.iter().enumerate() {
+        last_index.insert(order.checkout_form_id.as_str(), i);
+    }
+    let unique: Vec<&NewOrder> = orders
+        .iter()
+        .enumerate()
+        .filter(|(i, o)| last_index.get(o.checkout_form_id.as_str()) == Some(i))
+        .map(|(_, o)| o)
+        .collect();
+
+    let mut counts = UpsertCounts::default();
+    for chunk in unique.chunks(UPSERT_CHUNK) {
+        counts += upsert_chunk(conn, account_id, chunk)?;
+    }
+    Ok(counts)
+}
+
+fn upsert_chunk(
+    conn: &mut PgConnection,
+    account_id: AccountId,
+    chunk: &[&NewOrder],
+) -> QueryResult<UpsertCounts> {
+    let hashes: Vec<String> = chunk.iter().map(|o| content_hash(&o.raw)).collect();
+    let ids: Vec<&str> = chunk.iter().map(|o| o.checkout_form_id.as_str()).collect();
+
+    let unchanged: Vec<FormIdRow> = sql_query(BUMP_UNCHANGED_SQL)
+        .bind::<BigInt, _>(account_id)
+        .bind::<Array<Text>, _>(&ids)
+        .bind::<Array<Text>, _>(&hashes)
+        .load(conn)?;
+    let unchanged: std::collections::HashSet<String> =
+        unchanged.into_iter().map(|r| r.checkout_form_id).collect();
+
+    let (changed, changed_hashes): (Vec<&NewOrder>, Vec<String>) = chunk
+        .iter()
+        .zip(hashes)
+        .filter(|(o, _)| !unchanged.contains(&o.checkout_form_id))
+        .map(|(o, h)| (*o, h))
+        .unzip();
+    let mut counts = UpsertCounts {
+        unchanged: unchanged.len(),
+        ..UpsertCounts::default()
+    };
+    if changed.is_empty() {
+        return Ok(counts);
+    }
+
+    let upserted = upsert_rows(conn, account_id, &changed, changed_hashes)?;
+    // RETURNING comes back in input order for INSERT … SELECT FROM unnest, but do not rely on
+    // it: line items are matched through the checkout form id.
+    let order_ids: Vec<i64> = upserted.iter().map(|(id, _)| *id).collect();
+    let replaced: Vec<i64> = upserted
+        .iter()
+        .filter(|(_, (_, inserted))| !inserted)
+        .map(|(id, _)| *id)
+        .collect();
+    counts.created = upserted.len() - replaced.len();
+    counts.updated = replaced.len();
+
+    if !replaced.is_empty() {
+        diesel::delete(
+            order_line_items::table.filter(order_line_items::order_id.eq_any(&replaced)),
+        )
+        .execute(conn)?;
+    }
+    insert_line_items(conn, &upserted, &changed)?;
+    sql_query(INSERT_REVISIONS_SQL)
+        .bind::<Array<BigInt>, _>(&order_ids)
+        .execute(conn)?;
+    Ok(counts)
+}
+
+/// Inserts or overwrites `changed`; returns `(orders.id, (checkout_form_id, inserted))`.
+fn upsert_rows(
+    conn: &mut PgConnection,
+    account_id: AccountId,
+    changed: &[&NewOrder],
+    hashes: Vec<String>,
+) -> QueryResult<Vec<(i64, (String, bool))>> {
+    fn col<T>(orders: &[&NewOrder], f: impl Fn(&NewOrder) -> T) -> Vec<T> {
+        orders.iter().map(|o| f(o)).collect()
+    }
+    let text = |f: fn(&NewOrder) -> &Option<String>| col(changed, |o| f(o).clone());
+    // `xmax = 0` is PostgreSQL's tell for a row this statement inserted (not updated).
+    let rows: Vec<UpsertedRow> = sql_query(UPSERT_SQL)
+        .into_boxed()
+        .bind::<BigInt, _>(account_id)
+        .bind::<Array<Text>, _>(col(changed, |o| o.checkout_form_id.clone()))
+        .bind::<Array<Nullable<Text>>, _>(text(|o| &o.marketplace_id))
+        .bind::<Array<Text>, _>(col(changed, |o| o.status.clone()))
+        .bind::<Array<Nullable<Text>>, _>(text(|o| &o.fulfillment_status))
+        .bind::<Array<Text>, _>(col(changed, |o| o.buyer_id.clone()))
+        .bind::<Array<Nullable<Text>>, _>(text(|o| &o.buyer_login))
+        .bind::<Array<Nullable<Text>>, _>(text(|o| &o.buyer_email))
+        .bind::<Array<Nullable<Text>>, _>(text(|o| &o.buyer_first_name))
+        .bind::<Array<Nullable<Text>>, _>(text(|o| &o.buyer_last_name))
+        .bind::<Array<Nullable<Text>>, _>(text(|o| &o.buyer_company_name))
+        .bind::<Array<Bool>, _>(col(changed, |o| o.buyer_guest))
+        .bind::<Array<Nullable<Text>>, _>(text(|o| &o.total_amount))
+        .bind::<Array<Nullable<Text>>, _>(text(|o| &o.currency))
+        .bind::<Array<Nullable<Text>>, _>(text(|o| &o.payment_type))
+        .bind::<Array<Nullable<Text>>, _>(text(|o| &o.payment_provider))
+        .bind::<Array<Nullable<Timestamptz>>, _>(col(changed, |o| o.payment_finished_at))
+        .bind::<Array<Nullable<Text>>, _>(text(|o| &o.paid_amount))
+        .bind::<Array<Nullable<Text>>, _>(text(|o| &o.delivery_method_id))
+        .bind::<Array<Nullable<Text>>, _>(text(|o| &o.delivery_method_name))
+        .bind::<Array<Nullable<Text>>, _>(text(|o| &o.pickup_point_id))
+        .bind::<Array<Bool>, _>(col(changed, |o| o.invoice_required))
+        .bind::<Array<Integer>, _>(col(changed, |o| o.line_item_count))
+        .bind::<Array<Nullable<Timestamptz>>, _>(col(changed, |o| o.bought_at))
+        .bind::<Array<Nullable<Timestamptz>>, _>(col(changed, |o| o.updated_at))
+        .bind::<Array<Nullable<Text>>, _>(text(|o| &o.revision))
+        .bind::<Array<Text>, _>(hashes)
+        .bind::<Array<Jsonb>, _>(col(changed, |o| o.raw.clone()))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.id, (r.checkout_form_id, r.inserted)))
+        .collect())
+}
+
+fn insert_line_items(
+    conn: &mut PgConnection,
+    upserted: &[(i64, (String, bool))],
+    changed: &[&NewOrder],
+) -> QueryResult<()> {
+    let by_form: HashMap<&str, &NewOrder> = changed
+        .iter()
+        .map(|o| (o.checkout_form_id.as_str(), *o))
+        .collect();
+    let items: Vec<(i64, &NewLineItem)> = upserted
+        .iter()
+        .filter_map(|(id, (form_id, _))| Some((*id, by_form.get(form_id.as_str())?)))
+        .flat_map(|(id, order)| order.line_items.iter().map(move |item| (id, item)))
+        .collect();
+    if items.is_empty() {
+        return Ok(());
+    }
+    fn col<T>(items: &[(i64, &NewLineItem)], f: impl Fn(i64, &NewLineItem) -> T) -> Vec<T> {
+        items.iter().map(|(id, item)| f(*id, item)).collect()
+    }
+    sql_query(INSERT_LINE_ITEMS_SQL)
+        .into_boxed()
+        .bind::<Array<BigInt>, _>(col(&items, |id, _| id))
+        .bind::<Array<Text>, _>(col(&items, |_, i| i.line_item_id.clone()))
+        .bind::<Array<Text>, _>(col(&items, |_, i| i.offer_id.clone()))
+        .bind::<Array<Nullable<Text>>, _>(col(&items, |_, i| i.offer_name.clone()))
+        .bind::<Array<Nullable<Text>>, _>(col(&items, |_, i| i.external_id.clone()))
+        .bind::<Array<Integer>, _>(col(&items, |_, i| i.quantity))
+        .bind::<Array<Text>, _>(col(&items, |_, i| i.price.clone()))
+        .bind::<Array<Nullable<Text>>, _>(col(&items, |_, i| i.original_price.clone()))
+        .bind::<Array<Text>, _>(col(&items, |_, i| i.currency.clone()))
+        .bind::<Array<Nullable<Timestamptz>>, _>(col(&items, |_, i| i.bought_at))
+        .execute(conn)
+        .map(drop)
+}
+
+/// Marks `old_ids` as merged into `new_id` (Allegro replaced them by one new checkout form).
+/// The old orders stay; returns how many rows were marked.
+pub fn mark_merged(
+    conn: &mut PgConnection,
+    account_id: AccountId,
+    old_ids: &[String],
+    new_id: &str,
+) -> QueryResult<usize> {
+    diesel::update(
+        orders::table
+            .filter(orders::account_id.eq(account_id))
+            .filter(orders::checkout_form_id.eq_any(old_ids))
+            .filter(orders::checkout_form_id.ne(new_id)),
+    )
+    .set(orders::merged_into.eq(new_id))
+    .execute(conn)
+}
+
+/// Marks orders Allegro no longer serves (out of its ~12-month window). Keeps the first time
+/// this was noticed; returns how many rows were newly marked.
+pub fn mark_gone(
+    conn: &mut PgConnection,
+    account_id: AccountId,
+    ids: &[String],
+    at: DateTime<Utc>,
+) -> QueryResult<usize> {
+    diesel::update(
+        orders::table
+            .filter(orders::account_id.eq(account_id))
+            .filter(orders::checkout_form_id.eq_any(ids))
+            .filter(orders::gone_from_allegro_at.is_null()),
+    )
+    .set(orders::gone_from_allegro_at.eq(at))
+    .execute(conn)
+}
+
+/// Stored orders holding any of `line_item_ids`, as `(checkout_form_id, line_item_id)`: line
+/// item ids survive a purchase merge, so this finds the forms a new one replaced.
+pub fn find_by_line_item_ids(
+    conn: &mut PgConnection,
+    account_id: AccountId,
+    line_item_ids: &[String],
+) -> QueryResult<Vec<(String, String)>> {
+    order_line_items::table
+        .inner_join(orders::table)
+        .filter(orders::account_id.eq(account_id))
+        .filter(order_line_items::line_item_id.eq_any(line_item_ids))
+        .select((orders::checkout_form_id, order_line_items::line_item_id))
+        .order((orders::checkout_form_id, order_line_items::line_item_id))
+        .load(conn)
+}
+
+/// Number of orders held for the account (merged and gone ones included).
+pub fn count_for_account(conn: &mut PgConnection, account_id: AccountId) -> QueryResult<i64> {
+    orders::table
+        .filter(orders::account_id.eq(account_id))
+        .count()
+        .get_result(conn)
+}
+
+/// The stored `(revision, content_hash)` of an order, to skip re-fetching unchanged forms.
+pub fn revision_of(
+    conn: &mut PgConnection,
+    account_id: AccountId,
+    checkout_form_id: &str,
+) -> QueryResult<Option<(Option<String>, String)>> {
+    orders::table
+        .filter(orders::account_id.eq(account_id))
+        .filter(orders::checkout_form_id.eq(checkout_form_id))
+        .select((orders::revision, orders::content_hash))
+        .first(conn)
+        .optional()
+}
+
+/// One stored order by its checkout form id.
+pub fn find(
+    conn: &mut PgConnection,
+    account_id: AccountId,
+    checkout_form_id: &str,
+) -> QueryResult<Option<OrderRow>> {
+    orders::table
+        .filter(orders::account_id.eq(account_id))
+        .filter(orders::checkout_form_id.eq(checkout_form_id))
+        .select(OrderRow::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Line items of one stored order, in id order.
+pub fn line_items(conn: &mut PgConnection, order_id: i64) -> QueryResult<Vec<LineItemRow>> {
+    order_line_items::table
+        .filter(order_line_items::order_id.eq(order_id))
+        .select(LineItemRow::as_select())
+        .order(order_line_items::id)
+        .load(conn)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn canonical_json_sorts_keys_at_every_level() {
+        let a = json!({"b": 1, "a": {"y": [1, {"d": null, "c": "x"}], "x": true}});
+        assert_eq!(
+            canonical_json(&a),
+            r#"{"a":{"x":true,"y":[1,{"c":"x","d":null}]},"b":1}"#
+        );
+    }
+
+    #[test]
+    fn the_content_hash_ignores_key_order_but_not_values() {
+        let a: Value = serde_json::from_str(r#"{"id":"1","total":"72.97","n":[1,2]}"#).unwrap();
+        let b: Value = serde_json::from_str(r#"{"n":[1,2],"total":"72.97","id":"1"}"#).unwrap();
+        let c: Value = serde_json::from_str(r#"{"n":[2,1],"total":"72.97","id":"1"}"#).unwrap();
+        assert_eq!(content_hash(&a), content_hash(&b));
+        assert_ne!(content_hash(&a), content_hash(&c));
+        assert_eq!(content_hash(&a).len(), 64);
+    }
+
+    #[test]
+    fn strings_are_escaped_as_json() {
+        let v = json!({"k\"ey": "line\nbreak \u{017c}"});
+        let text = canonical_json(&v);
+        assert_eq!(serde_json::from_str::<Value>(&text).unwrap(), v);
+    }
+
+    #[test]
+    fn the_hash_of_a_known_document_is_stable() {
+        // sha256 of `{"a":1}`.
+        assert_eq!(
+            content_hash(&json!({"a": 1})),
+            "015abd7f5cc57a2dd94b7590f04ad8084273905ee33ec5cebeae62276a97f862"
+        );
+    }
+}

@@ -1,0 +1,3 @@
+//! The backup engine: where the Allegro client and the database meet.
+
+pub mod map;
