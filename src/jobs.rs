@@ -9,8 +9,14 @@ use crate::{
     accounts::Accounts,
     db::{
         self, DbError, PgPool,
-        models::{login_failure::LoginFailure, session::SessionRow},
+        models::{
+            account::{AccountRow, AccountStatus},
+            login_failure::LoginFailure,
+            session::SessionRow,
+            sync::{RunTrigger, SyncRun},
+        },
     },
+    sync::{SyncError, SyncOptions, sync_account},
 };
 
 /// Sign-in failures older than this no longer matter for throttling.
@@ -25,6 +31,7 @@ const TOKEN_REFRESH_SCHEDULE: &str = "30 */5 * * * *";
 pub async fn housekeeping(pool: &PgPool) -> Result<(usize, usize), DbError> {
     db::run(pool, |conn| {
         let sessions = SessionRow::delete_expired(conn)?;
+        SyncRun::mark_abandoned_interrupted(conn)?;
         let failures = LoginFailure::delete_older_than(conn, Utc::now() - KEEP_FAILURES_FOR)?;
         Ok((sessions, failures))
     })
@@ -36,7 +43,9 @@ pub async fn start(
     pool: PgPool,
     accounts: Accounts,
     refresh_window: std::time::Duration,
+    sync_every_minutes: u32,
 ) -> Result<JobScheduler, JobSchedulerError> {
+    let accounts_for_sync = accounts.clone();
     let refresh_window = Duration::from_std(refresh_window).unwrap_or_else(|_| Duration::hours(1));
     let scheduler = JobScheduler::new().await?;
     scheduler
@@ -66,6 +75,53 @@ pub async fn start(
             })
         })?)
         .await?;
+    if let Some(schedule) = sync_schedule(sync_every_minutes) {
+        let accounts = accounts_for_sync;
+        scheduler
+            .add(Job::new_async(schedule.as_str(), move |_, _| {
+                let accounts = accounts.clone();
+                Box::pin(async move { sync_all(&accounts, RunTrigger::Schedule).await })
+            })?)
+            .await?;
+    }
     scheduler.start().await?;
     Ok(scheduler)
+}
+
+/// Cron expression running every `minutes` minutes (seconds field first); `None` turns the
+/// scheduled sync off.
+fn sync_schedule(minutes: u32) -> Option<String> {
+    match minutes {
+        0 => None,
+        m if m < 60 => Some(format!("15 */{m} * * * *")),
+        m => Some(format!("15 0 */{} * * *", (m / 60).max(1))),
+    }
+}
+
+/// Syncs every connected account once, one after the other; an account another process is
+/// syncing is skipped, a failure is logged and retried next time.
+pub async fn sync_all(accounts: &Accounts, trigger: RunTrigger) {
+    let ids = match db::run(&accounts.pool, |conn| {
+        AccountRow::list(conn).map_err(DbError::from)
+    })
+    .await
+    {
+        Ok(rows) => rows
+            .into_iter()
+            .filter(|a| a.status() == AccountStatus::Connected)
+            .map(|a| a.id)
+            .collect::<Vec<_>>(),
+        Err(err) => {
+            tracing::warn!(error = %err, "scheduled sync could not list accounts");
+            return;
+        }
+    };
+    for id in ids {
+        match sync_account(accounts, id, trigger, false, &SyncOptions::default()).await {
+            Ok(_) | Err(SyncError::AlreadyRunning) => {}
+            Err(err) => {
+                tracing::warn!(account.id = id, error = %err, "scheduled sync failed; retrying next time")
+            }
+        }
+    }
 }

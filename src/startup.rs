@@ -106,6 +106,7 @@ impl Application {
             self.state.pool.clone(),
             accounts.clone(),
             self.state.settings.allegro.refresh_window,
+            self.state.settings.sync_every_minutes,
         )
         .await
         {
@@ -115,6 +116,20 @@ impl Application {
                 None
             }
         };
+        let pool = self.state.pool.clone();
+        match db::run(&pool, |conn| {
+            crate::db::models::sync::SyncRun::mark_abandoned_interrupted(conn)
+                .map_err(DbError::from)
+        })
+        .await
+        {
+            Ok(0) => {}
+            Ok(n) => tracing::warn!(
+                runs = n,
+                "marked sync runs left running by a stopped process as interrupted"
+            ),
+            Err(err) => tracing::warn!(error = %err, "could not check for interrupted sync runs"),
+        }
         match accounts.resume_pending_flows().await {
             Ok(0) => {}
             Ok(resumed) => tracing::info!(resumed, "resumed pending Allegro connections"),

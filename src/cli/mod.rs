@@ -3,6 +3,7 @@
 
 mod accounts;
 mod healthcheck;
+mod sync;
 mod users;
 
 use std::process::ExitCode;
@@ -45,6 +46,16 @@ pub enum Command {
     /// Connect and list Allegro seller accounts (for headless servers).
     #[command(subcommand)]
     Account(AccountCommand),
+    /// Back up orders now: finishes (or with --full, redoes) the first pass, then follows
+    /// Allegro's event journal. Shows progress and a summary.
+    Sync {
+        /// Only this account (its Allegro login); all connected accounts when left out.
+        #[arg(long)]
+        account: Option<String>,
+        /// List the whole history again (a full resync) before following events.
+        #[arg(long)]
+        full: bool,
+    },
     /// Run the built-in Allegro API simulator on its own (for tests and demos).
     Simulator {
         /// Port to listen on (127.0.0.1).
@@ -121,6 +132,7 @@ pub async fn run(cli: Cli) -> ExitCode {
             .map_err(anyhow::Error::from),
         Command::User(command) => users::user_command(settings, command).await,
         Command::Account(command) => accounts::account_command(settings, command).await,
+        Command::Sync { account, full } => sync::sync_command(settings, account, full).await,
         Command::Simulator { port, orders, seed } => simulator::run_standalone(port, orders, seed)
             .await
             .map_err(anyhow::Error::from),

@@ -40,6 +40,8 @@ pub struct Settings {
     /// Size of the database connection pool.
     pub db_pool_size: u32,
     pub allegro: AllegroSettings,
+    /// Minutes between scheduled syncs of every account (0: only by hand).
+    pub sync_every_minutes: u32,
 }
 
 /// Session lifetimes.
@@ -220,6 +222,10 @@ impl Settings {
             throttle: ThrottleSettings::default(),
             db_pool_size: number(&get, "DB_POOL_SIZE", 10)?,
             allegro: AllegroSettings::from_lookup(&get)?,
+            sync_every_minutes: match get("SYNC_INTERVAL_MINUTES") {
+                Some(v) if v.trim() == "0" => 0,
+                _ => number(&get, "SYNC_INTERVAL_MINUTES", 5)?,
+            },
         };
         Ok((settings, source))
     }

@@ -63,12 +63,3 @@ pub async fn orders_coming_soon(auth: RequireRole<AnyUser>) -> Result<HttpRespon
         description: "Browse, filter, search and export every backed-up Allegro order. This area arrives once the backup engine stores orders.",
     })
 }
-
-/// `GET /sync`
-pub async fn sync_coming_soon(auth: RequireRole<AnyUser>) -> Result<HttpResponse, AppError> {
-    ok(&ComingSoonPage {
-        page: auth.page.at(Nav::Sync),
-        title: "Sync history",
-        description: "Every backup run with its progress, counters and errors. This area arrives with the backup engine.",
-    })
-}

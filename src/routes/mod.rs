@@ -8,6 +8,7 @@ mod auth;
 mod dashboard;
 mod health;
 mod setup;
+mod sync;
 mod users;
 
 use actix_web::web;
@@ -47,7 +48,11 @@ pub fn configure_pages(cfg: &mut web::ServiceConfig) {
             "/accounts/{id}/delete",
             web::post().to(accounts::account_delete),
         )
-        .route("/sync", web::get().to(dashboard::sync_coming_soon))
+        .route("/sync", web::get().to(sync::sync_index))
+        .route(
+            "/accounts/{id}/sync",
+            web::post().to(sync::account_sync_now),
+        )
         .route("/login", web::get().to(auth::login_form))
         .route("/login", web::post().to(auth::login))
         .route("/logout", web::post().to(auth::logout))

@@ -175,6 +175,8 @@ pub fn test_settings(db: &TestDatabase) -> Settings {
         throttle: ThrottleSettings::default(),
         db_pool_size: 4,
         allegro: AllegroSettings::for_simulator("http://127.0.0.1:9").expect("simulator settings"),
+        // Tests call the sync directly; the schedule would race them.
+        sync_every_minutes: 0,
     }
 }
 
@@ -184,12 +186,21 @@ pub async fn spawn_app() -> TestApp {
 
 /// Starts the server with settings adjusted by `customize`.
 pub async fn spawn_app_with(customize: impl FnOnce(&mut Settings)) -> TestApp {
+    spawn_app_full(20, customize).await
+}
+
+/// Starts the server against a simulator holding `orders` orders per seller.
+pub async fn spawn_app_with_orders(orders: u32) -> TestApp {
+    spawn_app_full(orders, |_| {}).await
+}
+
+async fn spawn_app_full(orders: u32, customize: impl FnOnce(&mut Settings)) -> TestApp {
     init_logs();
     let db = TestDatabase::create();
     // People approve on the simulator's page (or through `world().approve`) in these tests.
     let simulator_config = SimulatorConfig {
         auto_approve: false,
-        ..SimulatorConfig::for_tests(20)
+        ..SimulatorConfig::for_tests(orders)
     };
     let simulator = simulator::start(simulator_config, "127.0.0.1:0".parse().expect("address"))
         .await
@@ -394,4 +405,45 @@ pub fn select_text(html: &Html, selector: &str) -> Vec<String> {
 
 pub async fn html_of(response: Response) -> Html {
     Html::parse_document(&response.text().await.expect("body"))
+}
+
+impl TestApp {
+    /// Links the simulator's seller `seller` straight through the accounts service (the
+    /// dashboard flow is tested elsewhere); returns the account id.
+    pub async fn link_account(&self, seller: usize) -> i64 {
+        use allegro_backup::{
+            allegro::wait_for_device_authorization,
+            db::models::account::{AccountRow, LinkedAccount},
+        };
+        let accounts = &self.state.accounts;
+        let auth = accounts
+            .client
+            .start_device_flow()
+            .await
+            .expect("device flow");
+        assert!(self.simulator.world().approve(&auth.user_code, seller));
+        let world = self.simulator.world();
+        let sleep = move |d: std::time::Duration| {
+            world.advance(chrono::Duration::from_std(d).expect("duration"));
+            std::future::ready(())
+        };
+        let tokens = wait_for_device_authorization(&accounts.client, &auth, sleep)
+            .await
+            .expect("approved");
+        let info = self.simulator.world().sellers()[seller].clone();
+        let sealed = accounts.seal(&info.id, &tokens);
+        let mut conn = self.db.connect();
+        let (row, _) = AccountRow::upsert_linked(
+            &mut conn,
+            &LinkedAccount {
+                environment: "simulator",
+                allegro_user_id: &info.id,
+                login: &info.login,
+                tokens: &sealed,
+                connected_by: None,
+            },
+        )
+        .expect("store the account");
+        row.id
+    }
 }

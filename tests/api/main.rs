@@ -21,4 +21,5 @@ mod schema;
 mod setup;
 mod simulator;
 mod storage;
+mod sync;
 mod users;

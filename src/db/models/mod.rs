@@ -9,4 +9,5 @@ pub mod order_event;
 pub mod quarantine;
 pub mod session;
 pub mod setup_token;
+pub mod sync;
 pub mod user;

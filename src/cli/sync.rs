@@ -1,0 +1,121 @@
+//! `allegro-backup sync [--account LOGIN] [--full]`: one sync in the foreground, with a
+//! progress line and a summary (for cron and debugging).
+
+use std::io::Write;
+
+use crate::{
+    accounts::Accounts,
+    allegro::AllegroClient,
+    config::{AllegroEnvironment, Settings},
+    crypto::TokenCipher,
+    db::{
+        self, DbError,
+        models::{
+            account::{AccountRow, AccountStatus},
+            sync::{RunTrigger, SyncRun},
+        },
+    },
+    sync::{SyncOptions, sync_account},
+};
+
+pub(super) async fn sync_command(
+    settings: Settings,
+    login: Option<String>,
+    full: bool,
+) -> anyhow::Result<()> {
+    db::prepare(&settings.database_url).await?;
+    let mut allegro = settings.allegro.clone();
+    if allegro.environment == AllegroEnvironment::Simulator && allegro.api_url.is_empty() {
+        let url = format!("http://127.0.0.1:{}", allegro.simulator.port);
+        allegro = allegro.with_simulator_url(&url);
+    }
+    let accounts = Accounts::new(
+        db::build_cli_pool(&settings.database_url)?,
+        AllegroClient::new(&allegro)?,
+        TokenCipher::new(&settings.secret_key),
+        allegro.environment,
+    );
+    let all = db::run(&accounts.pool, |conn| {
+        AccountRow::list(conn).map_err(DbError::from)
+    })
+    .await?;
+    let chosen: Vec<AccountRow> = all
+        .into_iter()
+        .filter(|a| login.as_ref().is_none_or(|l| &a.login == l))
+        .filter(|a| a.status() == AccountStatus::Connected)
+        .collect();
+    if chosen.is_empty() {
+        anyhow::bail!(match login {
+            Some(l) => format!("no connected account with login {l}"),
+            None => "no connected accounts: run `allegro-backup account connect` first".to_owned(),
+        });
+    }
+    let options = SyncOptions::default();
+    let mut failed = 0;
+    for account in chosen {
+        println!(
+            "syncing {} ({})…",
+            account.login,
+            if full { "full" } else { "as needed" }
+        );
+        let progress = tokio::spawn(show_progress(accounts.clone(), account.id));
+        let result = sync_account(&accounts, account.id, RunTrigger::Cli, full, &options).await;
+        progress.abort();
+        match result {
+            Ok(summary) => {
+                let c = summary.counters;
+                println!(
+                    "\r{} {} run done: {} orders fetched ({} new, {} updated, {} unchanged), {} events, {} pages",
+                    account.login,
+                    summary.kind.as_str(),
+                    c.orders_fetched,
+                    c.orders_created,
+                    c.orders_updated,
+                    c.orders_unchanged,
+                    c.events,
+                    c.pages
+                );
+            }
+            Err(e) => {
+                failed += 1;
+                eprintln!("\r{}: sync failed: {e}", account.login);
+            }
+        }
+    }
+    if failed > 0 {
+        anyhow::bail!("{failed} account(s) failed");
+    }
+    Ok(())
+}
+
+/// Prints the running run's progress once a second.
+async fn show_progress(accounts: Accounts, account_id: i64) {
+    loop {
+        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+        let run = db::run(&accounts.pool, move |conn| {
+            SyncRun::recent(conn, Some(account_id), 1).map_err(DbError::from)
+        })
+        .await;
+        if let Ok(Some(run)) = run.map(|r| r.into_iter().next()) {
+            print!("\r{}", progress_line(run.progress_done, run.progress_total));
+            let _ = std::io::stdout().flush();
+        }
+    }
+}
+
+/// `[#########.........]  45%  4500/10000 orders` (or a count while the total is unknown).
+pub fn progress_line(done: i64, total: Option<i64>) -> String {
+    match total.filter(|t| *t > 0) {
+        Some(total) => {
+            let ratio = (done as f64 / total as f64).clamp(0.0, 1.0);
+            let filled = (ratio * 30.0).round() as usize;
+            format!(
+                "[{}{}] {:>3}%  {done}/{total} orders",
+                "#".repeat(filled),
+                ".".repeat(30 - filled),
+                (ratio * 100.0).round() as u32
+            )
+        }
+        None => format!("{done} orders…"),
+    }
+}

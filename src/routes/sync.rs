@@ -1,0 +1,251 @@
+//! Sync history (everyone) and starting a sync by hand (operators).
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use crate::{
+    auth::{AnyUser, Operator, RequireRole, session::FlashLevel},
+    db::{
+        self,
+        models::{
+            account::AccountRow,
+            sync::{RUN_STATUSES, RunFilter, RunKind, RunTrigger, SyncRun, SyncState},
+        },
+    },
+    error::{AppError, see_other},
+    state::AppState,
+    sync::{SyncError, SyncOptions, sync_account},
+    web::{
+        format_time,
+        htmx::is_htmx,
+        ok,
+        page::{Nav, PageContext},
+    },
+};
+
+const HISTORY_SIZE: i64 = 100;
+
+pub struct RunView {
+    pub id: i64,
+    pub account: String,
+    pub kind: String,
+    pub trigger: String,
+    pub status: String,
+    pub started: String,
+    pub duration: String,
+    pub fetched: i64,
+    pub created: i64,
+    pub updated: i64,
+    pub unchanged: i64,
+    pub events: i64,
+    pub pages: i64,
+    pub progress_done: i64,
+    pub progress_total: i64,
+    pub percent: i64,
+    pub error: Option<String>,
+    pub notes: Option<String>,
+}
+
+impl RunView {
+    fn new(run: SyncRun, logins: &[(i64, String)]) -> Self {
+        let end = run.finished_at.unwrap_or_else(chrono::Utc::now);
+        let secs = (end - run.started_at).num_seconds().max(0);
+        let total = run.progress_total.unwrap_or(0);
+        Self {
+            id: run.id,
+            account: logins
+                .iter()
+                .find(|(id, _)| *id == run.account_id)
+                .map(|(_, l)| l.clone())
+                .unwrap_or_else(|| format!("#{}", run.account_id)),
+            kind: run.kind,
+            trigger: run.trigger,
+            started: format_time(&run.started_at),
+            duration: if secs >= 60 {
+                format!("{} min {} s", secs / 60, secs % 60)
+            } else {
+                format!("{secs} s")
+            },
+            fetched: run.orders_fetched,
+            created: run.orders_created,
+            updated: run.orders_updated,
+            unchanged: run.orders_unchanged,
+            events: run.events,
+            pages: run.pages,
+            progress_done: run.progress_done.min(total.max(run.progress_done)),
+            progress_total: total,
+            percent: if total > 0 {
+                (run.progress_done * 100 / total).min(100)
+            } else {
+                0
+            },
+            status: run.status,
+            error: run.error,
+            notes: run.notes,
+        }
+    }
+
+    pub fn is_running(&self) -> bool {
+        self.status == "running"
+    }
+}
+
+#[derive(Template)]
+#[template(path = "sync/runs_partial.html")]
+pub struct RunsPartial {
+    pub runs: Vec<RunView>,
+    /// Query string that reproduces the filters (for the live refresh).
+    pub query: String,
+    pub any_running: bool,
+}
+
+#[derive(Template)]
+#[template(path = "sync/index.html")]
+pub struct SyncPage {
+    pub page: PageContext,
+    pub accounts: Vec<(i64, String)>,
+    pub account: Option<i64>,
+    pub kind: String,
+    pub status: String,
+    pub kinds: [RunKind; 3],
+    pub statuses: [&'static str; 4],
+    pub runs: RunsPartial,
+}
+
+impl SyncPage {
+    pub fn is_selected(&self, id: &i64) -> bool {
+        self.account == Some(*id)
+    }
+}
+
+#[derive(Deserialize)]
+pub struct SyncQuery {
+    #[serde(default)]
+    account: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    status: String,
+}
+
+impl SyncQuery {
+    fn filter(&self) -> Result<RunFilter, AppError> {
+        let bad = |what: &str| AppError::BadRequest(format!("Unknown {what} filter."));
+        Ok(RunFilter {
+            account_id: match self.account.trim() {
+                "" => None,
+                a => Some(a.parse().map_err(|_| bad("account"))?),
+            },
+            kind: match self.kind.trim() {
+                "" => None,
+                k => Some(RunKind::parse(k).ok_or_else(|| bad("kind"))?),
+            },
+            status: match self.status.trim() {
+                "" => None,
+                s if RUN_STATUSES.contains(&s) => Some(s.to_owned()),
+                _ => return Err(bad("status")),
+            },
+        })
+    }
+}
+
+/// `GET /sync`
+pub async fn sync_index(
+    req: HttpRequest,
+    auth: RequireRole<AnyUser>,
+    state: web::Data<AppState>,
+    query: web::Query<SyncQuery>,
+) -> Result<HttpResponse, AppError> {
+    let filter = query.filter()?;
+    let (runs, accounts) = {
+        let filter = filter.clone();
+        db::run(&state.pool, move |conn| {
+            let runs = SyncRun::filtered(conn, &filter, HISTORY_SIZE)?;
+            let accounts: Vec<(i64, String)> = AccountRow::list(conn)?
+                .into_iter()
+                .map(|a| (a.id, a.login))
+                .collect();
+            Ok::<_, AppError>((runs, accounts))
+        })
+        .await?
+    };
+    let runs: Vec<RunView> = runs
+        .into_iter()
+        .map(|r| RunView::new(r, &accounts))
+        .collect();
+    let partial = RunsPartial {
+        any_running: runs.iter().any(RunView::is_running),
+        runs,
+        query: req.query_string().to_owned(),
+    };
+    if is_htmx(&req) {
+        return ok(&partial);
+    }
+    ok(&SyncPage {
+        page: auth.page.at(Nav::Sync),
+        accounts,
+        account: filter.account_id,
+        kind: query.kind.trim().to_owned(),
+        status: query.status.trim().to_owned(),
+        kinds: RunKind::ALL,
+        statuses: RUN_STATUSES,
+        runs: partial,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct SyncNowForm {
+    #[serde(default)]
+    full: String,
+}
+
+/// `POST /accounts/{id}/sync`: starts a sync in the background (a full resync with
+/// `full=1`); says so when one is already running instead of queueing a twin.
+pub async fn account_sync_now(
+    auth: RequireRole<Operator>,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    form: web::Form<SyncNowForm>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    let (account, running) = db::run(&state.pool, move |conn| {
+        let account = AccountRow::find(conn, id)?.ok_or(AppError::NotFound)?;
+        let state = SyncState::get_or_create(conn, id)?;
+        let running = state.lease_until.is_some_and(|t| t > chrono::Utc::now());
+        Ok::<_, AppError>((account, running))
+    })
+    .await?;
+    if running {
+        auth.session.flash(
+            FlashLevel::Info,
+            format!("A sync of {} is already running.", account.login),
+        );
+        return Ok(see_other("/sync"));
+    }
+    let full = form.full == "1";
+    let accounts = state.accounts.clone();
+    tokio::spawn(async move {
+        match sync_account(
+            &accounts,
+            id,
+            RunTrigger::Manual,
+            full,
+            &SyncOptions::default(),
+        )
+        .await
+        {
+            Ok(_) | Err(SyncError::AlreadyRunning) => {}
+            Err(e) => tracing::warn!(account.id = id, error = %e, "manual sync failed"),
+        }
+    });
+    auth.session.flash(
+        FlashLevel::Success,
+        format!(
+            "{} of {} started.",
+            if full { "A full resync" } else { "A sync" },
+            account.login
+        ),
+    );
+    Ok(see_other("/sync"))
+}

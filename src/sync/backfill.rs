@@ -1,0 +1,128 @@
+//! The first pass: every order in the history, listed by `lineItems.boughtAt` windows small
+//! enough for Allegro's offset cap, each window checkpointed when all its pages are stored.
+
+use chrono::Utc;
+use futures_util::{StreamExt, stream};
+
+use super::{
+    engine::{RunContext, SyncError, windows},
+    store::store_page,
+};
+use crate::{
+    allegro::{CheckoutFormQuery, CheckoutFormSort},
+    db::{
+        self, DbError,
+        models::sync::{BackfillWindow, SyncRun, SyncState},
+    },
+};
+
+/// Allegro refuses offset + limit beyond this.
+const OFFSET_CAP: u64 = 10_000;
+/// Largest page Allegro serves.
+const PAGE_SIZE: u32 = 100;
+
+/// Plans the windows (first time, or again for a full resync) and lists every pending one.
+pub(super) async fn run(
+    ctx: &RunContext<'_>,
+    state: &SyncState,
+    full: bool,
+) -> Result<(), SyncError> {
+    if state.backfill_until.is_none() || full {
+        plan(ctx, state).await?;
+    }
+    loop {
+        let account_id = ctx.account_id;
+        let pending = db::run(&ctx.accounts.pool, move |conn| {
+            BackfillWindow::pending(conn, account_id).map_err(DbError::from)
+        })
+        .await?;
+        if pending.is_empty() {
+            break;
+        }
+        // Windows run concurrently within the client's rate limits; a window too full for
+        // offset paging is split and its halves are picked up by the next round.
+        let results: Vec<Result<(), SyncError>> = stream::iter(pending)
+            .map(|window| process_window(ctx, window))
+            .buffer_unordered(ctx.options.concurrency.max(1))
+            .collect()
+            .await;
+        results
+            .into_iter()
+            .collect::<Result<Vec<()>, SyncError>>()?;
+    }
+    let account_id = ctx.account_id;
+    db::run(&ctx.accounts.pool, move |conn| {
+        SyncState::complete_backfill(conn, account_id).map_err(DbError::from)
+    })
+    .await?;
+    Ok(())
+}
+
+/// Reads the event cursor first (so nothing that happens during the pass is missed), then
+/// plans the windows from the history start to now.
+async fn plan(ctx: &RunContext<'_>, state: &SyncState) -> Result<(), SyncError> {
+    let latest = ctx.api.event_stats().await?;
+    let cursor = state
+        .event_cursor
+        .clone()
+        .or_else(|| latest.map(|e| e.id.as_str().to_owned()));
+    let until = Utc::now();
+    let from = until - ctx.options.history;
+    let planned = windows(from, until, ctx.options.window);
+    let account_id = ctx.account_id;
+    db::run(&ctx.accounts.pool, move |conn| {
+        SyncState::begin_backfill(conn, account_id, from, until, cursor.as_deref())?;
+        BackfillWindow::plan(conn, account_id, &planned).map_err(DbError::from)
+    })
+    .await?;
+    Ok(())
+}
+
+fn query(window: &BackfillWindow, offset: u32) -> CheckoutFormQuery {
+    CheckoutFormQuery {
+        offset,
+        limit: PAGE_SIZE,
+        bought_at_gte: Some(window.window_start),
+        bought_at_lte: Some(window.window_end),
+        sort: Some(CheckoutFormSort::BoughtAtAsc),
+        ..CheckoutFormQuery::default()
+    }
+}
+
+async fn process_window(ctx: &RunContext<'_>, window: BackfillWindow) -> Result<(), SyncError> {
+    let first = ctx.api.checkout_forms(&query(&window, 0)).await?;
+    let total = first.total_count;
+    let (id, total_i64) = (window.id, i64::try_from(total).unwrap_or(i64::MAX));
+    let too_full = total > OFFSET_CAP
+        && window.window_end - window.window_start > chrono::Duration::seconds(1);
+    if too_full {
+        let w = window.clone();
+        db::run(&ctx.accounts.pool, move |conn| {
+            BackfillWindow::split(conn, &w).map_err(DbError::from)
+        })
+        .await?;
+        return Ok(());
+    }
+    let (run_id, account_id) = (ctx.run_id, ctx.account_id);
+    db::run(&ctx.accounts.pool, move |conn| {
+        BackfillWindow::set_total(conn, id, total_i64)?;
+        let known = BackfillWindow::known_total(conn, account_id)?;
+        SyncRun::add_progress(conn, run_id, &Default::default(), Some(known)).map_err(DbError::from)
+    })
+    .await?;
+    let reachable = total.min(OFFSET_CAP);
+    let mut offset = u64::from(PAGE_SIZE);
+    let mut page = first;
+    loop {
+        let last = offset >= reachable || page.checkout_forms.is_empty();
+        store_page(ctx, &page.checkout_forms, vec![], last.then_some(id), None).await?;
+        if last {
+            return Ok(());
+        }
+        page = ctx
+            .api
+            .checkout_forms(&query(&window, u32::try_from(offset).unwrap_or(u32::MAX)))
+            .await?;
+        offset += u64::from(PAGE_SIZE);
+    }
+}
