@@ -10,24 +10,29 @@ use crate::{
 
 use super::{AccountCommand, users::cli_actor};
 
+/// The accounts service for a one-shot command: database prepared, a small pool, and — in
+/// the simulator environment — the simulator of a running `serve` (or `allegro-backup
+/// simulator`).
+pub(super) async fn accounts_for_cli(settings: &Settings) -> anyhow::Result<Accounts> {
+    db::prepare(&settings.database_url).await?;
+    let mut allegro = settings.allegro.clone();
+    if allegro.environment == AllegroEnvironment::Simulator && allegro.api_url.is_empty() {
+        let url = format!("http://127.0.0.1:{}", allegro.simulator.port);
+        allegro = allegro.with_simulator_url(&url);
+    }
+    Ok(Accounts::new(
+        db::build_cli_pool(&settings.database_url)?,
+        AllegroClient::new(&allegro)?,
+        TokenCipher::new(&settings.secret_key),
+        allegro.environment,
+    ))
+}
+
 pub(super) async fn account_command(
     settings: Settings,
     command: AccountCommand,
 ) -> anyhow::Result<()> {
-    db::prepare(&settings.database_url).await?;
-    let mut allegro = settings.allegro.clone();
-    if allegro.environment == AllegroEnvironment::Simulator && allegro.api_url.is_empty() {
-        // The simulator of a running `serve` (or `allegro-backup simulator`).
-        let url = format!("http://127.0.0.1:{}", allegro.simulator.port);
-        allegro = allegro.with_simulator_url(&url);
-    }
-    let pool = db::build_cli_pool(&settings.database_url)?;
-    let accounts = Accounts::new(
-        pool,
-        AllegroClient::new(&allegro)?,
-        TokenCipher::new(&settings.secret_key),
-        allegro.environment,
-    );
+    let accounts = accounts_for_cli(&settings).await?;
     match command {
         AccountCommand::Connect => connect(&accounts).await,
         AccountCommand::List => list(&accounts).await,

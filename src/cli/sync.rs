@@ -5,9 +5,7 @@ use std::io::Write;
 
 use crate::{
     accounts::Accounts,
-    allegro::AllegroClient,
-    config::{AllegroEnvironment, Settings},
-    crypto::TokenCipher,
+    config::Settings,
     db::{
         self, DbError,
         models::{
@@ -23,18 +21,7 @@ pub(super) async fn sync_command(
     login: Option<String>,
     full: bool,
 ) -> anyhow::Result<()> {
-    db::prepare(&settings.database_url).await?;
-    let mut allegro = settings.allegro.clone();
-    if allegro.environment == AllegroEnvironment::Simulator && allegro.api_url.is_empty() {
-        let url = format!("http://127.0.0.1:{}", allegro.simulator.port);
-        allegro = allegro.with_simulator_url(&url);
-    }
-    let accounts = Accounts::new(
-        db::build_cli_pool(&settings.database_url)?,
-        AllegroClient::new(&allegro)?,
-        TokenCipher::new(&settings.secret_key),
-        allegro.environment,
-    );
+    let accounts = super::accounts::accounts_for_cli(&settings).await?;
     let all = db::run(&accounts.pool, |conn| {
         AccountRow::list(conn).map_err(DbError::from)
     })
