@@ -15,6 +15,8 @@ use crate::{
             account::{AccountRow, AccountStatus},
             audit::{AuditAction, AuditEntry},
             device_authorization::{DeviceAuthorizationRow, FlowStatus},
+            order,
+            sync::SyncRun,
         },
     },
     domain::Role,
@@ -38,6 +40,10 @@ pub struct AccountView {
     pub token_expires: String,
     pub last_refresh: String,
     pub last_error: Option<String>,
+    /// Orders backed up.
+    pub orders: i64,
+    /// The latest sync run: status and when it started.
+    pub last_sync: Option<(String, String)>,
 }
 
 impl From<AccountRow> for AccountView {
@@ -59,6 +65,8 @@ impl From<AccountRow> for AccountView {
             allegro_user_id: row.allegro_user_id,
             environment: row.environment,
             last_error: row.last_error,
+            orders: 0,
+            last_sync: None,
         }
     }
 }
@@ -77,14 +85,25 @@ pub async fn accounts_index(
     auth: RequireRole<AnyUser>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    let rows = db::run(&state.pool, |conn| {
-        AccountRow::list(conn).map_err(AppError::from)
+    let accounts = db::run(&state.pool, |conn| {
+        let mut views = vec![];
+        for row in AccountRow::list(conn)? {
+            let id = row.id;
+            let mut view = AccountView::from(row);
+            view.orders = order::count_for_account(conn, id)?;
+            view.last_sync = SyncRun::recent(conn, Some(id), 1)?
+                .into_iter()
+                .next()
+                .map(|run| (run.status, format_time(&run.started_at)));
+            views.push(view);
+        }
+        Ok::<_, AppError>(views)
     })
     .await?;
     ok(&AccountsPage {
         can_manage: auth.user.role.includes(crate::domain::Role::Operator),
         page: auth.page.at(Nav::Accounts),
-        accounts: rows.into_iter().map(AccountView::from).collect(),
+        accounts,
         environment: state.accounts.environment.as_str(),
     })
 }

@@ -30,6 +30,18 @@ pub(super) async fn run(
     if state.backfill_until.is_none() || full {
         plan(ctx, state).await?;
     }
+    process_pending(ctx).await?;
+    let account_id = ctx.account_id;
+    db::run(&ctx.accounts.pool, move |conn| {
+        SyncState::complete_backfill(conn, account_id).map_err(DbError::from)
+    })
+    .await?;
+    Ok(())
+}
+
+/// Lists every planned window not done yet; a window too full for offset paging is split and
+/// its halves are picked up by the next round.
+async fn process_pending(ctx: &RunContext<'_>) -> Result<(), SyncError> {
     loop {
         let account_id = ctx.account_id;
         let pending = db::run(&ctx.accounts.pool, move |conn| {
@@ -37,10 +49,9 @@ pub(super) async fn run(
         })
         .await?;
         if pending.is_empty() {
-            break;
+            return Ok(());
         }
-        // Windows run concurrently within the client's rate limits; a window too full for
-        // offset paging is split and its halves are picked up by the next round.
+        // Windows run concurrently within the client's rate limits.
         let results: Vec<Result<(), SyncError>> = stream::iter(pending)
             .map(|window| process_window(ctx, window))
             .buffer_unordered(ctx.options.concurrency.max(1))
@@ -50,12 +61,21 @@ pub(super) async fn run(
             .into_iter()
             .collect::<Result<Vec<()>, SyncError>>()?;
     }
+}
+
+/// Re-lists every order bought since `since` (when the event journal no longer reaches back
+/// to the cursor); stored revisions make unchanged orders cost nothing.
+pub(super) async fn resync_since(
+    ctx: &RunContext<'_>,
+    since: chrono::DateTime<Utc>,
+) -> Result<(), SyncError> {
+    let planned = windows(since, Utc::now(), ctx.options.window);
     let account_id = ctx.account_id;
     db::run(&ctx.accounts.pool, move |conn| {
-        SyncState::complete_backfill(conn, account_id).map_err(DbError::from)
+        BackfillWindow::plan(conn, account_id, &planned).map_err(DbError::from)
     })
     .await?;
-    Ok(())
+    process_pending(ctx).await
 }
 
 /// Reads the event cursor first (so nothing that happens during the pass is missed), then

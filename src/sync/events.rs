@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 use futures_util::{StreamExt, stream};
 
 use super::{
+    backfill,
     engine::{RunContext, SyncError},
     store::store_page,
 };
@@ -17,6 +18,16 @@ use crate::{
 
 /// Largest event page Allegro serves.
 const EVENT_PAGE: u32 = 1000;
+/// How far before the last success a fallback re-listing starts.
+const RESYNC_MARGIN: chrono::Duration = chrono::Duration::days(1);
+
+/// When the account was last known complete: the last success, else the first pass's end.
+fn state_since(state: &SyncState) -> chrono::DateTime<chrono::Utc> {
+    state
+        .last_success_at
+        .or(state.backfill_until)
+        .unwrap_or_else(chrono::Utc::now)
+}
 
 /// Follows the journal to its end. Returns a note when the cursor had to be replaced.
 pub(super) async fn follow(ctx: &RunContext<'_>) -> Result<Option<String>, SyncError> {
@@ -25,6 +36,7 @@ pub(super) async fn follow(ctx: &RunContext<'_>) -> Result<Option<String>, SyncE
         SyncState::get_or_create(conn, account_id).map_err(DbError::from)
     })
     .await?;
+    let state_snapshot = state.clone();
     let mut cursor = state.event_cursor.and_then(|c| c.parse::<EventId>().ok());
     let mut note = None;
     loop {
@@ -36,13 +48,17 @@ pub(super) async fn follow(ctx: &RunContext<'_>) -> Result<Option<String>, SyncE
         let events = match ctx.api.events(&query).await {
             Ok(events) => events,
             Err(AllegroError::Client { status: 422, .. }) if cursor.is_some() => {
-                // The cursor is older than the journal keeps (60 days): start again from the
-                // newest event. What changed meanwhile is healed by re-listing recent windows
-                // (the reconcile run); the note makes the gap visible in the history.
-                note = Some(
-                    "The event cursor had expired; restarted from the newest event.".to_owned(),
-                );
-                cursor = ctx.api.event_stats().await?.map(|e| e.id);
+                // The cursor is older than the journal keeps (60 days): take the newest event
+                // as the new starting point, then re-list every order bought since the last
+                // success (minus a margin) so no change in the gap is lost.
+                let restart = ctx.api.event_stats().await?.map(|e| e.id);
+                let since = state_since(&state_snapshot) - RESYNC_MARGIN;
+                backfill::resync_since(ctx, since).await?;
+                note = Some(format!(
+                    "The event cursor had expired; re-listed orders bought since {} and restarted from the newest event.",
+                    crate::web::format_time(&since)
+                ));
+                cursor = restart;
                 continue;
             }
             Err(e) => return Err(e.into()),

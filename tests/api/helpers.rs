@@ -195,13 +195,21 @@ pub async fn spawn_app_with_orders(orders: u32) -> TestApp {
 }
 
 async fn spawn_app_full(orders: u32, customize: impl FnOnce(&mut Settings)) -> TestApp {
-    init_logs();
-    let db = TestDatabase::create();
     // People approve on the simulator's page (or through `world().approve`) in these tests.
     let simulator_config = SimulatorConfig {
         auto_approve: false,
         ..SimulatorConfig::for_tests(orders)
     };
+    spawn_app_with_simulator(simulator_config, customize).await
+}
+
+/// Starts the server against a simulator configured as given.
+pub async fn spawn_app_with_simulator(
+    simulator_config: SimulatorConfig,
+    customize: impl FnOnce(&mut Settings),
+) -> TestApp {
+    init_logs();
+    let db = TestDatabase::create();
     let simulator = simulator::start(simulator_config, "127.0.0.1:0".parse().expect("address"))
         .await
         .expect("start the Allegro simulator");

@@ -197,3 +197,62 @@ async fn a_failed_run_resumes_without_losing_or_duplicating_anything() {
     };
     assert_eq!(statuses, ["failed", "succeeded"]);
 }
+
+#[tokio::test]
+async fn an_expired_event_cursor_falls_back_to_re_listing_and_loses_nothing() {
+    use allegro_backup::simulator::SimulatorConfig;
+    // The simulator's clock starts 62 days ago; after the first backup it jumps 61.5 days,
+    // past the journal's 60-day retention, to half a day before now.
+    let config = SimulatorConfig {
+        auto_approve: false,
+        start: chrono::Utc::now() - chrono::Duration::days(62),
+        ..SimulatorConfig::for_tests(200)
+    };
+    let app = crate::helpers::spawn_app_with_simulator(config, |_| {}).await;
+    let account = app.link_account(0).await;
+    sync_account(
+        &app.state.accounts,
+        account,
+        RunTrigger::Cli,
+        false,
+        &options(),
+    )
+    .await
+    .unwrap();
+
+    let world = app.simulator.world();
+    // Changes right after the backup, whose events then fall out of the journal unread.
+    world.random_changes(10);
+    world.advance(chrono::Duration::days(61) + chrono::Duration::hours(12));
+    let fresh: Vec<String> = (0..5).map(|_| world.create_order(0)).collect();
+    let summary = sync_account(
+        &app.state.accounts,
+        account,
+        RunTrigger::Schedule,
+        false,
+        &options(),
+    )
+    .await
+    .unwrap();
+    let stored = stored(&app, account);
+    for id in &fresh {
+        assert!(
+            stored.contains_key(id),
+            "order {id} bought in the gap was lost"
+        );
+    }
+    let notes: Option<String> = {
+        use allegro_backup::db::schema::sync_runs::dsl::*;
+        let mut conn = app.db.connect();
+        sync_runs
+            .find(summary.run_id)
+            .select(notes)
+            .first(&mut conn)
+            .unwrap()
+    };
+    assert!(
+        notes
+            .unwrap_or_default()
+            .contains("event cursor had expired")
+    );
+}
