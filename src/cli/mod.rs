@@ -2,6 +2,7 @@
 //! scripts and headless servers, the standalone `simulator`, and `healthcheck`.
 
 mod accounts;
+mod bench;
 mod healthcheck;
 mod sync;
 mod users;
@@ -68,8 +69,23 @@ pub enum Command {
         #[arg(long, default_value_t = 42)]
         seed: u64,
     },
+    /// Measure the backup engine; appends the result to BENCHMARKS.md.
+    #[command(subcommand)]
+    Bench(BenchCommand),
     /// Exit 0 when the server on BIND_ADDR answers /health (for container health checks).
     Healthcheck,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// A full backup of N simulator orders into a scratch database on DATABASE_URL's server.
+    Sync {
+        #[arg(long, default_value_t = 100_000)]
+        orders: u32,
+        /// Latency the simulator adds to every API call.
+        #[arg(long, default_value_t = 0)]
+        latency_ms: u64,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -136,6 +152,9 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Simulator { port, orders, seed } => simulator::run_standalone(port, orders, seed)
             .await
             .map_err(anyhow::Error::from),
+        Command::Bench(BenchCommand::Sync { orders, latency_ms }) => {
+            bench::bench_sync(settings, orders, latency_ms).await
+        }
         Command::Healthcheck => return healthcheck::healthcheck(),
     };
     match outcome {
