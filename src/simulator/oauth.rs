@@ -1,13 +1,24 @@
 //! OAuth 2.0 device flow and tokens, as Allegro's `/auth/oauth/device` and `/auth/oauth/token`.
 
-use std::collections::HashMap;
+use std::{
+    collections::HashMap,
+    time::{SystemTime, UNIX_EPOCH},
+};
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use chrono::{DateTime, Duration, Utc};
+use hmac::{Hmac, Mac, digest::KeyInit};
 use rand::Rng;
+use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
 
-use super::world::{State, World};
+use super::{
+    SimulatorConfig,
+    world::{State, World},
+};
+
+type HmacSha256 = Hmac<Sha256>;
 
 /// Scopes declared for the simulator's app; a token gets the requested subset (or all of them).
 pub(crate) const DECLARED_SCOPES: &[&str] = &[
@@ -39,27 +50,52 @@ pub(crate) struct Device {
     pub last_poll: Option<DateTime<Utc>>,
 }
 
-pub(crate) struct AccessToken {
-    pub seller: usize,
-    pub client_id: String,
-    pub scopes: Vec<String>,
-    pub expires_at: DateTime<Utc>,
+/// What a token is for (a simulator-only claim: an access token is no refresh token).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum TokenKind {
+    Access,
+    Refresh,
 }
 
-struct RefreshToken {
-    seller: usize,
+/// A token's payload. Allegro's claims (`exp`, `user_name`, `jti`, `client_id`, `scope`,
+/// `allegro_api`, and `ati` on refresh tokens) plus the simulator's own: the kind, the grant
+/// chain (`sid`: one device authorisation and its refreshes) and the pair's `generation`.
+#[derive(Debug, Serialize, Deserialize)]
+struct Claims {
+    exp: i64,
+    user_name: String,
+    jti: String,
     client_id: String,
-    scopes: Vec<String>,
-    expires_at: DateTime<Utc>,
-    access_token: String,
-    used_at: Option<DateTime<Utc>>,
+    scope: Vec<String>,
+    allegro_api: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    ati: Option<String>,
+    kind: TokenKind,
+    sid: String,
+    generation: u64,
 }
 
-#[derive(Default)]
+/// What memory knows about one grant chain: the generation of its newest pair and the refresh
+/// token it replaced, usable until the grace deadline.
+struct Chain {
+    generation: u64,
+    previous_refresh: Option<(String, DateTime<Utc>)>,
+}
+
+/// OAuth state. Tokens are self-verifying (HMAC-SHA256 over `header.payload`, keyed from the
+/// client credentials and the seed), so a restarted simulator with the same configuration still
+/// accepts them; memory only holds what makes a token stale: each chain's newest generation and
+/// each seller's revocation point. After a restart both are empty, and a correctly signed,
+/// unexpired token is taken as its chain's newest.
 pub(crate) struct OAuthState {
     devices: HashMap<String, Device>,
-    access: HashMap<String, AccessToken>,
-    refresh: HashMap<String, RefreshToken>,
+    /// The HMAC key, zero-padded to SHA-256's block (exactly what HMAC does to a shorter key).
+    key: [u8; 64],
+    chains: HashMap<String, Chain>,
+    /// Per seller: tokens of an older generation were revoked.
+    revoked_before: HashMap<usize, u64>,
+    last_generation: u64,
 }
 
 /// A 400 from the token endpoint: `{"error": .., "error_description": ..}`.
@@ -101,13 +137,6 @@ fn random_string(len: usize, set: &[u8]) -> String {
         .collect()
 }
 
-fn jwt(payload: &Value) -> String {
-    let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"RS256","typ":"JWT"}"#);
-    let body = URL_SAFE_NO_PAD.encode(payload.to_string());
-    let signature: [u8; 32] = rand::rng().random();
-    format!("{header}.{body}.{}", URL_SAFE_NO_PAD.encode(signature))
-}
-
 fn narrow_scopes(requested: Option<&str>) -> Vec<String> {
     let requested: Vec<&str> = requested
         .map(|s| s.split_whitespace().collect())
@@ -119,19 +148,84 @@ fn narrow_scopes(requested: Option<&str>) -> Vec<String> {
         .collect()
 }
 
+/// The base64url JWT header of every simulator token.
+const HEADER: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9"; // {"alg":"HS256","typ":"JWT"}
+
 impl OAuthState {
+    pub(crate) fn new(config: &SimulatorConfig) -> Self {
+        // Deterministic: the same demo configuration verifies its old tokens after a restart.
+        let mut key = Sha256::new();
+        key.update(b"allegro-backup simulator token key v1\0");
+        key.update(config.client_id.as_bytes());
+        key.update(b"\0");
+        key.update(config.client_secret.as_bytes());
+        key.update(b"\0");
+        key.update(config.seed.to_be_bytes());
+        let mut block = [0u8; 64];
+        block[..32].copy_from_slice(&key.finalize());
+        Self {
+            devices: HashMap::new(),
+            key: block,
+            chains: HashMap::new(),
+            revoked_before: HashMap::new(),
+            last_generation: 0,
+        }
+    }
+
+    /// A new generation: strictly increasing, and taken from the wall clock (microseconds) so
+    /// that a restarted simulator numbers above every token the previous run issued.
+    fn next_generation(&mut self) -> u64 {
+        let wall = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| u64::try_from(d.as_micros()).unwrap_or(u64::MAX))
+            .unwrap_or_default();
+        self.last_generation = wall.max(self.last_generation.saturating_add(1));
+        self.last_generation
+    }
+
+    fn mac(&self) -> HmacSha256 {
+        <HmacSha256 as KeyInit>::new(&self.key.into())
+    }
+
+    fn sign(&self, claims: &Claims) -> String {
+        let payload = URL_SAFE_NO_PAD.encode(serde_json::to_vec(claims).unwrap_or_default());
+        let signed = format!("{HEADER}.{payload}");
+        let mut mac = self.mac();
+        mac.update(signed.as_bytes());
+        let signature = URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes());
+        format!("{signed}.{signature}")
+    }
+
+    /// The claims of a token this simulator (or an earlier run with the same configuration)
+    /// signed; `None` for anything else.
+    fn verify(&self, token: &str) -> Option<Claims> {
+        let (signed, signature) = token.rsplit_once('.')?;
+        let (header, payload) = signed.split_once('.')?;
+        if header != HEADER {
+            return None;
+        }
+        let signature = URL_SAFE_NO_PAD.decode(signature).ok()?;
+        let mut mac = self.mac();
+        mac.update(signed.as_bytes());
+        mac.verify_slice(&signature).ok()?;
+        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).ok()?).ok()
+    }
+
+    fn revoked(&self, seller: usize, claims: &Claims) -> bool {
+        self.revoked_before
+            .get(&seller)
+            .is_some_and(|&before| claims.generation < before)
+    }
+
+    /// Kills every token of a seller issued so far, including those of an earlier run.
     pub(crate) fn revoke_seller(&mut self, seller: usize) {
-        self.access.retain(|_, t| t.seller != seller);
-        self.refresh.retain(|_, t| t.seller != seller);
+        let before = self.next_generation();
+        self.revoked_before.insert(seller, before);
     }
 
     pub(crate) fn device_by_user_code(&mut self, user_code: &str) -> Option<&mut Device> {
         let code = user_code.replace([' ', '-'], "").to_lowercase();
         self.devices.values_mut().find(|d| d.user_code == code)
-    }
-
-    pub(crate) fn access(&self, token: &str) -> Option<&AccessToken> {
-        self.access.get(token)
     }
 }
 
@@ -204,13 +298,30 @@ impl State {
                 device.state = DeviceState::Used;
                 let client_id = device.client_id.clone();
                 let scopes = device.scopes.clone();
-                Ok(self.mint(seller, &client_id, scopes))
+                // A new grant chain.
+                let sid = uuid::Uuid::new_v4().to_string();
+                let generation = self.oauth.next_generation();
+                self.oauth.chains.insert(
+                    sid.clone(),
+                    Chain {
+                        generation,
+                        previous_refresh: None,
+                    },
+                );
+                Ok(self.mint(seller, &client_id, scopes, &sid, generation))
             }
         }
     }
 
+    /// The seller whose Allegro user id a token names.
+    fn token_seller(&self, claims: &Claims) -> Option<usize> {
+        self.sellers
+            .iter()
+            .position(|s| s.profile.id == claims.user_name)
+    }
+
     /// The refresh grant: a new pair; the old access token dies at once, the old refresh token
-    /// after a 60 s grace.
+    /// after a 60 s grace (within it, it gets another pair of the new generation).
     pub(crate) fn token_for_refresh(&mut self, refresh_token: &str) -> Result<Value, OAuthError> {
         let now = self.now();
         let invalid = || {
@@ -219,26 +330,58 @@ impl State {
                 format!("Invalid refresh token: {refresh_token}"),
             )
         };
-        let entry = self
+        let claims = self
             .oauth
-            .refresh
-            .get_mut(refresh_token)
+            .verify(refresh_token)
+            .filter(|c| c.kind == TokenKind::Refresh && c.exp > now.timestamp())
             .ok_or_else(invalid)?;
-        let grace_over = entry
-            .used_at
-            .is_some_and(|used| now - used > Duration::seconds(REFRESH_GRACE_SECS));
-        if entry.expires_at <= now || grace_over {
+        let seller = self.token_seller(&claims).ok_or_else(invalid)?;
+        if self.oauth.revoked(seller, &claims) {
             return Err(invalid());
         }
-        entry.used_at.get_or_insert(now);
-        let (seller, client_id, scopes) =
-            (entry.seller, entry.client_id.clone(), entry.scopes.clone());
-        let old_access = entry.access_token.clone();
-        self.oauth.access.remove(&old_access);
-        Ok(self.mint(seller, &client_id, scopes))
+        let next = self.oauth.next_generation();
+        // Unknown chain (a restart): this token is taken as its newest.
+        let chain = self
+            .oauth
+            .chains
+            .entry(claims.sid.clone())
+            .or_insert(Chain {
+                generation: claims.generation,
+                previous_refresh: None,
+            });
+        let generation = if claims.generation >= chain.generation {
+            chain.previous_refresh = Some((
+                claims.jti.clone(),
+                now + Duration::seconds(REFRESH_GRACE_SECS),
+            ));
+            chain.generation = next;
+            next
+        } else if chain
+            .previous_refresh
+            .as_ref()
+            .is_some_and(|(jti, deadline)| *jti == claims.jti && now <= *deadline)
+        {
+            chain.generation
+        } else {
+            return Err(invalid());
+        };
+        Ok(self.mint(
+            seller,
+            &claims.client_id,
+            claims.scope,
+            &claims.sid,
+            generation,
+        ))
     }
 
-    fn mint(&mut self, seller: usize, client_id: &str, scopes: Vec<String>) -> Value {
+    fn mint(
+        &mut self,
+        seller: usize,
+        client_id: &str,
+        scopes: Vec<String>,
+        sid: &str,
+        generation: u64,
+    ) -> Value {
         let now = self.now();
         let user_name = self
             .sellers
@@ -246,45 +389,30 @@ impl State {
             .map(|s| s.profile.id.clone())
             .unwrap_or_default();
         let jti = uuid::Uuid::new_v4().to_string();
-        let expires_at = now + Duration::seconds(ACCESS_TTL_SECS);
-        let access_token = jwt(&json!({
-            "exp": expires_at.timestamp(),
-            "user_name": user_name,
-            "jti": jti,
-            "client_id": client_id,
-            "scope": scopes,
-            "allegro_api": true,
-        }));
-        let refresh_expires = now + Duration::days(REFRESH_TTL_DAYS);
-        let refresh_token = jwt(&json!({
-            "exp": refresh_expires.timestamp(),
-            "user_name": user_name,
-            "ati": jti,
-            "jti": uuid::Uuid::new_v4().to_string(),
-            "client_id": client_id,
-            "scope": scopes,
-            "allegro_api": true,
-        }));
-        self.oauth.access.insert(
-            access_token.clone(),
-            AccessToken {
-                seller,
-                client_id: client_id.to_owned(),
-                scopes: scopes.clone(),
-                expires_at,
-            },
-        );
-        self.oauth.refresh.insert(
-            refresh_token.clone(),
-            RefreshToken {
-                seller,
-                client_id: client_id.to_owned(),
-                scopes: scopes.clone(),
-                expires_at: refresh_expires,
-                access_token: access_token.clone(),
-                used_at: None,
-            },
-        );
+        let access_token = self.oauth.sign(&Claims {
+            exp: (now + Duration::seconds(ACCESS_TTL_SECS)).timestamp(),
+            user_name: user_name.clone(),
+            jti: jti.clone(),
+            client_id: client_id.to_owned(),
+            scope: scopes.clone(),
+            allegro_api: true,
+            ati: None,
+            kind: TokenKind::Access,
+            sid: sid.to_owned(),
+            generation,
+        });
+        let refresh_token = self.oauth.sign(&Claims {
+            exp: (now + Duration::days(REFRESH_TTL_DAYS)).timestamp(),
+            user_name,
+            jti: uuid::Uuid::new_v4().to_string(),
+            client_id: client_id.to_owned(),
+            scope: scopes.clone(),
+            allegro_api: true,
+            ati: Some(jti.clone()),
+            kind: TokenKind::Refresh,
+            sid: sid.to_owned(),
+            generation,
+        });
         json!({
             "access_token": access_token,
             "token_type": "bearer",
@@ -296,21 +424,39 @@ impl State {
         })
     }
 
-    /// Checks a bearer token; `Ok((seller, client_id, scopes))`.
+    /// Checks a bearer token; `Ok((seller, client_id, scopes))`. A rotated or revoked token is
+    /// as unknown as garbage.
     pub(crate) fn check_access(
-        &self,
+        &mut self,
         token: Option<&str>,
     ) -> Result<(usize, String, Vec<String>), TokenProblem> {
         let token = token.ok_or(TokenProblem::Missing)?;
-        let access = self.oauth.access(token).ok_or(TokenProblem::Unknown)?;
-        if access.expires_at <= self.now() {
+        let claims = self
+            .oauth
+            .verify(token)
+            .filter(|c| c.kind == TokenKind::Access)
+            .ok_or(TokenProblem::Unknown)?;
+        let seller = self.token_seller(&claims).ok_or(TokenProblem::Unknown)?;
+        let current = self.oauth.chains.get(&claims.sid).map(|c| c.generation);
+        if self.oauth.revoked(seller, &claims)
+            || current.is_some_and(|current| claims.generation < current)
+        {
+            return Err(TokenProblem::Unknown);
+        }
+        if claims.exp <= self.now().timestamp() {
             return Err(TokenProblem::Expired);
         }
-        Ok((
-            access.seller,
-            access.client_id.clone(),
-            access.scopes.clone(),
-        ))
+        if current.is_none() {
+            // Unknown chain (a restart): this token is taken as its newest.
+            self.oauth.chains.insert(
+                claims.sid.clone(),
+                Chain {
+                    generation: claims.generation,
+                    previous_refresh: None,
+                },
+            );
+        }
+        Ok((seller, claims.client_id, claims.scope))
     }
 }
 

@@ -275,6 +275,7 @@ pub(crate) fn build_state(config: SimulatorConfig) -> State {
             seller
         })
         .collect();
+    let oauth = OAuthState::new(&config);
     State {
         rng: ChaCha8Rng::seed_from_u64(config.seed ^ 0x5EED_C4A9_6E50_F00D),
         config,
@@ -282,7 +283,7 @@ pub(crate) fn build_state(config: SimulatorConfig) -> State {
         started: Instant::now(),
         offset: Duration::zero(),
         sellers,
-        oauth: OAuthState::default(),
+        oauth,
         faults: Faults::default(),
         budget: Budget::default(),
         request_count: 0,

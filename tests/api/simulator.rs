@@ -4,6 +4,7 @@
 use std::{collections::HashSet, net::SocketAddr, time::Duration};
 
 use allegro_backup::simulator::{self, Faults, SimulatorConfig, SimulatorHandle};
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use chrono::{DateTime, Utc};
 use reqwest::{Client, RequestBuilder, StatusCode};
 use serde_json::{Value, json};
@@ -277,6 +278,156 @@ async fn refresh_rotates_the_pair_and_keeps_the_old_refresh_token_for_sixty_seco
         json!({"error": "invalid_grant",
                "error_description": format!("Invalid refresh token: {old_refresh}")})
     );
+}
+
+#[tokio::test]
+async fn tokens_survive_a_restart_with_the_same_configuration() {
+    let first = spawn(SimulatorConfig::for_tests(5)).await;
+    let seller = first.handle.world().sellers()[0].id.clone();
+    let token = first.token().await;
+    assert_eq!(first.get(&token, "/me", &[]).await.0, StatusCode::OK);
+    let old_port = first.handle.base_url();
+    first.handle.stop().await;
+
+    // Same configuration, new process state, new port: the old pair still works.
+    let second = spawn(SimulatorConfig::for_tests(5)).await;
+    assert_ne!(second.handle.base_url(), old_port);
+    let (status, me) = second.get(&token, "/me", &[]).await;
+    assert_eq!(status, StatusCode::OK, "{me}");
+    assert_eq!(me["id"], seller.as_str());
+    let old_refresh = token["refresh_token"].as_str().unwrap();
+    let (status, rotated) = second.refresh(old_refresh).await;
+    assert_eq!(status, StatusCode::OK, "{rotated}");
+    assert_eq!(second.get(&rotated, "/me", &[]).await.0, StatusCode::OK);
+    // Rotation after the restart kills the old access token as before, and the old refresh
+    // token dies after its grace.
+    let (status, body) = second.get(&token, "/me", &[]).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(body["error"], "invalid_token");
+    second.handle.world().advance(chrono::Duration::seconds(61));
+    assert_eq!(
+        second.refresh(old_refresh).await.1["error"],
+        "invalid_grant"
+    );
+    let kept = second.token().await;
+
+    // Another restart: the rotated pair survives too, and a revocation kills the tokens of
+    // this run and of the earlier ones, seen (`rotated`) or not yet (`kept`).
+    second.handle.stop().await;
+    let third = spawn(SimulatorConfig::for_tests(5)).await;
+    assert_eq!(third.get(&rotated, "/me", &[]).await.0, StatusCode::OK);
+    let minted_here = third.token().await;
+    third.handle.world().revoke_tokens(0);
+    for token in [&rotated, &kept, &minted_here] {
+        assert_eq!(
+            third.get(token, "/me", &[]).await.0,
+            StatusCode::UNAUTHORIZED
+        );
+        assert_eq!(
+            third
+                .refresh(token["refresh_token"].as_str().unwrap())
+                .await
+                .1["error"],
+            "invalid_grant"
+        );
+    }
+    // New tokens after the revocation work.
+    assert_eq!(
+        third.get(&third.token().await, "/me", &[]).await.0,
+        StatusCode::OK
+    );
+    third.handle.stop().await;
+
+    // A simulator with other credentials or another seed does not know them.
+    for config in [
+        SimulatorConfig {
+            seed: 43,
+            ..SimulatorConfig::for_tests(5)
+        },
+        SimulatorConfig {
+            client_secret: "another-secret".to_owned(),
+            ..SimulatorConfig::for_tests(5)
+        },
+    ] {
+        let other = spawn(config).await;
+        let fresh = json!({"access_token": rotated["access_token"]});
+        let (status, body) = other.get(&fresh, "/me", &[]).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            body,
+            json!({"error": "invalid_token",
+                   "error_description": "Cannot convert access token to JSON"})
+        );
+        other.handle.stop().await;
+    }
+}
+
+#[tokio::test]
+async fn rotated_revoked_and_forged_tokens_stay_refused_within_one_run() {
+    let sim = spawn(SimulatorConfig::for_tests(5)).await;
+    let world = sim.handle.world();
+    let cannot_convert = json!({"error": "invalid_token",
+                                "error_description": "Cannot convert access token to JSON"});
+
+    // A rotated access token stays dead, even after more calls and rotations.
+    let first = sim.token().await;
+    let (_, second) = sim.refresh(first["refresh_token"].as_str().unwrap()).await;
+    let (_, third) = sim.refresh(second["refresh_token"].as_str().unwrap()).await;
+    assert_eq!(sim.get(&third, "/me", &[]).await.0, StatusCode::OK);
+    for stale in [&first, &second] {
+        let (status, body) = sim.get(stale, "/me", &[]).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        assert_eq!(body, cannot_convert);
+    }
+    // The refresh token two rotations back is outside the grace chain.
+    assert_eq!(
+        sim.refresh(first["refresh_token"].as_str().unwrap())
+            .await
+            .1["error"],
+        "invalid_grant"
+    );
+
+    // A second device authorisation for the same seller is a separate session.
+    let other = sim.token().await;
+    assert_eq!(sim.get(&third, "/me", &[]).await.0, StatusCode::OK);
+    assert_eq!(sim.get(&other, "/me", &[]).await.0, StatusCode::OK);
+
+    // A refresh token is no access token, and an access token is no refresh token.
+    let swapped = json!({"access_token": other["refresh_token"]});
+    assert_eq!(sim.get(&swapped, "/me", &[]).await.1, cannot_convert);
+    assert_eq!(
+        sim.refresh(other["access_token"].as_str().unwrap()).await.1["error"],
+        "invalid_grant"
+    );
+
+    // A payload edited without the key is refused.
+    let access = other["access_token"].as_str().unwrap();
+    let parts: Vec<&str> = access.split('.').collect();
+    let mut claims: Value =
+        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(parts[1]).unwrap()).unwrap();
+    claims["exp"] = json!(claims["exp"].as_i64().unwrap() + 86_400);
+    let forged_payload = URL_SAFE_NO_PAD.encode(claims.to_string());
+    let forged = json!({"access_token": format!("{}.{forged_payload}.{}", parts[0], parts[2])});
+    assert_eq!(sim.get(&forged, "/me", &[]).await.1, cannot_convert);
+
+    // Revocation kills every session of the seller, for good.
+    world.revoke_tokens(0);
+    for token in [&third, &other] {
+        assert_eq!(sim.get(token, "/me", &[]).await.1, cannot_convert);
+        assert_eq!(
+            sim.refresh(token["refresh_token"].as_str().unwrap())
+                .await
+                .1["error"],
+            "invalid_grant"
+        );
+    }
+    world.advance(chrono::Duration::seconds(5));
+    assert_eq!(
+        sim.get(&other, "/me", &[]).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    let after = sim.token().await;
+    assert_eq!(sim.get(&after, "/me", &[]).await.0, StatusCode::OK);
 }
 
 #[tokio::test]
