@@ -78,6 +78,10 @@ pub(super) struct RunContext<'a> {
     pub account_id: AccountId,
     pub run_id: i64,
     pub options: &'a SyncOptions,
+    /// Look for merged purchases while storing. Off during the very first pass: every listed
+    /// form is current then (merged-away ones are no longer listed), and on a table still
+    /// being filled the lookup would cost more with every page.
+    pub detect_merges: bool,
 }
 
 impl RunContext<'_> {
@@ -145,6 +149,7 @@ pub async fn sync_account(
         account_id,
         run_id: run.id,
         options,
+        detect_merges: state.backfill_completed_at.is_some(),
     };
     tracing::info!(
         account.id = account_id,

@@ -31,6 +31,7 @@ pub(super) async fn store_page(
     let orders: Vec<_> = forms.iter().map(new_order).collect();
     let merges: Vec<(String, Vec<String>)> = forms
         .iter()
+        .filter(|_| ctx.detect_merges)
         .map(|f| {
             (
                 f.id.clone(),
