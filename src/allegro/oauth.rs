@@ -22,7 +22,7 @@ const DEVICE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
 #[derive(Debug, Clone)]
 pub struct DeviceAuthorization {
     pub device_code: SecretString,
-    /// Nine characters; Allegro suggests showing it as `XXX XXX XXX`.
+    /// Nine characters; Allegro suggests showing it in three groups of three.
     pub user_code: String,
     /// Show exactly as returned.
     pub verification_uri: String,
