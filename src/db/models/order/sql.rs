@@ -1,0 +1,83 @@
+//! The bulk statements of `upsert_orders`: each column is bound as one array and expanded with
+//! `unnest`, so the bind count stays fixed whatever the batch size.
+
+pub(super) const BUMP_UNCHANGED_SQL: &str = "\
+UPDATE orders AS o SET last_seen_at = now(), gone_from_allegro_at = NULL
+FROM unnest($2::text[], $3::text[]) AS i(checkout_form_id, content_hash)
+WHERE o.account_id = $1
+  AND o.checkout_form_id = i.checkout_form_id
+  AND o.content_hash = i.content_hash
+RETURNING o.checkout_form_id";
+
+pub(super) const UPSERT_SQL: &str = "\
+INSERT INTO orders AS o (
+    account_id, checkout_form_id, marketplace_id, status, fulfillment_status,
+    buyer_id, buyer_login, buyer_email, buyer_first_name, buyer_last_name, buyer_company_name,
+    buyer_guest, total_amount, currency, payment_type, payment_provider, payment_finished_at,
+    paid_amount, delivery_method_id, delivery_method_name, pickup_point_id, invoice_required,
+    line_item_count, bought_at, updated_at, revision, content_hash, raw,
+    first_seen_at, last_seen_at)
+SELECT $1, i.checkout_form_id, i.marketplace_id, i.status, i.fulfillment_status,
+    i.buyer_id, i.buyer_login, i.buyer_email, i.buyer_first_name, i.buyer_last_name,
+    i.buyer_company_name, i.buyer_guest, i.total_amount::numeric, i.currency, i.payment_type,
+    i.payment_provider, i.payment_finished_at, i.paid_amount::numeric, i.delivery_method_id,
+    i.delivery_method_name, i.pickup_point_id, i.invoice_required, i.line_item_count,
+    i.bought_at, i.updated_at, i.revision, i.content_hash, i.raw, now(), now()
+FROM unnest(
+    $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+    $9::text[], $10::text[], $11::text[], $12::boolean[], $13::text[], $14::text[], $15::text[],
+    $16::text[], $17::timestamptz[], $18::text[], $19::text[], $20::text[], $21::text[],
+    $22::boolean[], $23::integer[], $24::timestamptz[], $25::timestamptz[], $26::text[],
+    $27::text[], $28::jsonb[]
+) AS i(checkout_form_id, marketplace_id, status, fulfillment_status, buyer_id, buyer_login,
+    buyer_email, buyer_first_name, buyer_last_name, buyer_company_name, buyer_guest,
+    total_amount, currency, payment_type, payment_provider, payment_finished_at, paid_amount,
+    delivery_method_id, delivery_method_name, pickup_point_id, invoice_required,
+    line_item_count, bought_at, updated_at, revision, content_hash, raw)
+ON CONFLICT (account_id, checkout_form_id) DO UPDATE SET
+    marketplace_id = EXCLUDED.marketplace_id,
+    status = EXCLUDED.status,
+    fulfillment_status = EXCLUDED.fulfillment_status,
+    buyer_id = EXCLUDED.buyer_id,
+    buyer_login = EXCLUDED.buyer_login,
+    buyer_email = EXCLUDED.buyer_email,
+    buyer_first_name = EXCLUDED.buyer_first_name,
+    buyer_last_name = EXCLUDED.buyer_last_name,
+    buyer_company_name = EXCLUDED.buyer_company_name,
+    buyer_guest = EXCLUDED.buyer_guest,
+    total_amount = EXCLUDED.total_amount,
+    currency = EXCLUDED.currency,
+    payment_type = EXCLUDED.payment_type,
+    payment_provider = EXCLUDED.payment_provider,
+    payment_finished_at = EXCLUDED.payment_finished_at,
+    paid_amount = EXCLUDED.paid_amount,
+    delivery_method_id = EXCLUDED.delivery_method_id,
+    delivery_method_name = EXCLUDED.delivery_method_name,
+    pickup_point_id = EXCLUDED.pickup_point_id,
+    invoice_required = EXCLUDED.invoice_required,
+    line_item_count = EXCLUDED.line_item_count,
+    bought_at = EXCLUDED.bought_at,
+    updated_at = EXCLUDED.updated_at,
+    revision = EXCLUDED.revision,
+    content_hash = EXCLUDED.content_hash,
+    raw = EXCLUDED.raw,
+    last_seen_at = now(),
+    gone_from_allegro_at = NULL
+RETURNING o.id, o.checkout_form_id, (o.xmax = 0) AS inserted";
+
+pub(super) const INSERT_LINE_ITEMS_SQL: &str = "\
+INSERT INTO order_line_items (order_id, line_item_id, offer_id, offer_name, external_id,
+    quantity, price, original_price, currency, bought_at)
+SELECT i.order_id, i.line_item_id, i.offer_id, i.offer_name, i.external_id, i.quantity,
+    i.price::numeric, i.original_price::numeric, i.currency, i.bought_at
+FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::integer[],
+    $7::text[], $8::text[], $9::text[], $10::timestamptz[])
+    AS i(order_id, line_item_id, offer_id, offer_name, external_id, quantity, price,
+        original_price, currency, bought_at)
+ON CONFLICT (order_id, line_item_id) DO NOTHING";
+
+/// Copies the freshly written JSON from `orders` instead of sending it a second time.
+pub(super) const INSERT_REVISIONS_SQL: &str = "\
+INSERT INTO order_revisions (order_id, revision, content_hash, raw, seen_at)
+SELECT id, revision, content_hash, raw, now() FROM orders WHERE id = ANY($1)
+ON CONFLICT (order_id, content_hash) DO NOTHING";
