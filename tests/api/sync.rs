@@ -37,6 +37,17 @@ fn truth(app: &TestApp) -> HashMap<String, Value> {
         .collect()
 }
 
+/// One successful sync of `account` with the test options.
+async fn sync_once(
+    app: &TestApp,
+    account: i64,
+    trigger: RunTrigger,
+) -> allegro_backup::sync::RunSummary {
+    sync_account(&app.state.accounts, account, trigger, false, &options())
+        .await
+        .unwrap()
+}
+
 /// The simulator's clock starts in July 2026 for tests; reach back far enough from today.
 fn options() -> SyncOptions {
     SyncOptions {
@@ -51,15 +62,7 @@ async fn a_full_backup_beyond_the_offset_cap_equals_the_ground_truth() {
     let app = app_with_orders(12_000).await;
     let account = app.link_account(0).await;
     // One window holds every order: more than offset paging reaches, so it must be split.
-    let summary = sync_account(
-        &app.state.accounts,
-        account,
-        RunTrigger::Cli,
-        false,
-        &options(),
-    )
-    .await
-    .unwrap();
+    let summary = sync_once(&app, account, RunTrigger::Cli).await;
     assert!(summary.counters.orders_fetched >= 12_000);
     let (stored, truth) = (stored(&app, account), truth(&app));
     assert_eq!(stored.len(), truth.len());
@@ -72,15 +75,7 @@ async fn a_full_backup_beyond_the_offset_cap_equals_the_ground_truth() {
 async fn incremental_sync_follows_changes_and_keeps_revisions() {
     let app = app_with_orders(300).await;
     let account = app.link_account(0).await;
-    sync_account(
-        &app.state.accounts,
-        account,
-        RunTrigger::Cli,
-        false,
-        &options(),
-    )
-    .await
-    .unwrap();
+    sync_once(&app, account, RunTrigger::Cli).await;
 
     let world = app.simulator.world();
     let new_id = world.create_order(0);
@@ -88,15 +83,7 @@ async fn incremental_sync_follows_changes_and_keeps_revisions() {
     assert!(world.change_fulfillment(&some, "SENT"));
     world.random_changes(40);
 
-    let summary = sync_account(
-        &app.state.accounts,
-        account,
-        RunTrigger::Schedule,
-        false,
-        &options(),
-    )
-    .await
-    .unwrap();
+    let summary = sync_once(&app, account, RunTrigger::Schedule).await;
     assert_eq!(
         summary.kind,
         allegro_backup::db::models::sync::RunKind::Incremental
@@ -120,15 +107,7 @@ async fn incremental_sync_follows_changes_and_keeps_revisions() {
     assert!(revisions >= 2, "{revisions}");
 
     // Nothing new: a re-run stores no event twice and adds no revision.
-    let again = sync_account(
-        &app.state.accounts,
-        account,
-        RunTrigger::Manual,
-        false,
-        &options(),
-    )
-    .await
-    .unwrap();
+    let again = sync_once(&app, account, RunTrigger::Manual).await;
     assert_eq!(again.counters.events, 0);
     assert_eq!(
         again.counters.orders_created + again.counters.orders_updated,
@@ -175,15 +154,7 @@ async fn a_failed_run_resumes_without_losing_or_duplicating_anything() {
     .await;
     assert!(failed.is_err());
     world.set_faults(Default::default());
-    sync_account(
-        &app.state.accounts,
-        account,
-        RunTrigger::Cli,
-        false,
-        &options(),
-    )
-    .await
-    .unwrap();
+    sync_once(&app, account, RunTrigger::Cli).await;
     let (stored, truth) = (stored(&app, account), truth(&app));
     assert_eq!(stored.len(), truth.len());
     let statuses: Vec<String> = {
@@ -210,30 +181,14 @@ async fn an_expired_event_cursor_falls_back_to_re_listing_and_loses_nothing() {
     };
     let app = crate::helpers::spawn_app_with_simulator(config, |_| {}).await;
     let account = app.link_account(0).await;
-    sync_account(
-        &app.state.accounts,
-        account,
-        RunTrigger::Cli,
-        false,
-        &options(),
-    )
-    .await
-    .unwrap();
+    sync_once(&app, account, RunTrigger::Cli).await;
 
     let world = app.simulator.world();
     // Changes right after the backup, whose events then fall out of the journal unread.
     world.random_changes(10);
     world.advance(chrono::Duration::days(61) + chrono::Duration::hours(12));
     let fresh: Vec<String> = (0..5).map(|_| world.create_order(0)).collect();
-    let summary = sync_account(
-        &app.state.accounts,
-        account,
-        RunTrigger::Schedule,
-        false,
-        &options(),
-    )
-    .await
-    .unwrap();
+    let summary = sync_once(&app, account, RunTrigger::Schedule).await;
     let stored = stored(&app, account);
     for id in &fresh {
         assert!(
