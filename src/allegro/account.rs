@@ -9,11 +9,12 @@ use secrecy::SecretString;
 use serde::de::DeserializeOwned;
 
 use super::{
-    checkout_form::{CheckoutForm, CheckoutFormQuery, CheckoutFormsPage},
+    checkout_form::{CheckoutForm, CheckoutFormQuery, CheckoutFormsPage, RejectedForm},
     client::{AllegroClient, Auth, Reply, endpoint},
     error::{AllegroError, error_details, snippet},
     models::{EventQuery, EventStats, EventsPage, LatestEvent, Me, OrderEvent},
     rate_limit::AccountGate,
+    shipment::{Shipment, ShipmentsPage},
 };
 
 /// Supplies (and refreshes) the tokens of one account. Implemented by the caller, for example
@@ -81,6 +82,25 @@ impl AccountApi {
     /// merged-away id.
     pub async fn checkout_form(&self, id: &str) -> Result<CheckoutForm, AllegroError> {
         self.get(&["order", "checkout-forms", id], &[]).await
+    }
+
+    /// [`Self::checkout_form`], with a form this version cannot read returned raw instead of
+    /// failing the call (the backup quarantines it).
+    pub async fn checkout_form_or_rejected(
+        &self,
+        id: &str,
+    ) -> Result<Result<CheckoutForm, RejectedForm>, AllegroError> {
+        let raw: serde_json::Value = self.get(&["order", "checkout-forms", id], &[]).await?;
+        Ok(RejectedForm::parse(raw))
+    }
+
+    /// `GET /order/checkout-forms/{id}/shipments`: the order's tracking numbers (Allegro allows
+    /// this endpoint 50 requests per second; pacing is the caller's job).
+    pub async fn shipments(&self, id: &str) -> Result<Vec<Shipment>, AllegroError> {
+        let page: ShipmentsPage = self
+            .get(&["order", "checkout-forms", id, "shipments"], &[])
+            .await?;
+        Ok(page.shipments)
     }
 
     /// `GET /order/events`: events strictly after `query.from`, oldest first.

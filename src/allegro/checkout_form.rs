@@ -227,18 +227,75 @@ impl Serialize for CheckoutForm {
     }
 }
 
-/// `GET /order/checkout-forms` body.
+/// `GET /order/checkout-forms` body. Each form is read on its own: one that does not parse
+/// lands in `rejected` (kept raw) instead of failing the whole page.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CheckoutFormsPage {
-    #[serde(default)]
-    pub checkout_forms: Vec<CheckoutForm>,
+    #[serde(
+        default,
+        rename = "checkoutForms",
+        deserialize_with = "forms_one_by_one"
+    )]
+    forms: (Vec<CheckoutForm>, Vec<RejectedForm>),
     /// Forms in this page.
     #[serde(default)]
     pub count: u32,
     /// Forms matching the filters, regardless of offset and limit.
     #[serde(default)]
     pub total_count: u64,
+}
+
+impl CheckoutFormsPage {
+    /// The forms that parsed.
+    pub fn checkout_forms(&self) -> &[CheckoutForm] {
+        &self.forms.0
+    }
+
+    /// The forms that did not parse, kept as sent.
+    pub fn rejected(&self) -> &[RejectedForm] {
+        &self.forms.1
+    }
+
+    /// Both lists, by value.
+    pub fn into_parts(self) -> (Vec<CheckoutForm>, Vec<RejectedForm>) {
+        self.forms
+    }
+}
+
+/// A checkout form Allegro sent that this version cannot read: stored raw in quarantine.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RejectedForm {
+    /// The form's `id`, when it has a readable one.
+    pub id: Option<String>,
+    pub raw: Value,
+    pub error: String,
+}
+
+impl RejectedForm {
+    /// Reads `raw` as a checkout form, or says why it cannot be read.
+    pub fn parse(raw: Value) -> Result<CheckoutForm, RejectedForm> {
+        CheckoutForm::deserialize(&raw).map_err(|e| RejectedForm {
+            id: raw.get("id").and_then(Value::as_str).map(str::to_owned),
+            error: e.to_string(),
+            raw,
+        })
+    }
+}
+
+fn forms_one_by_one<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<(Vec<CheckoutForm>, Vec<RejectedForm>), D::Error> {
+    let raws = Option::<Vec<Value>>::deserialize(d)?.unwrap_or_default();
+    let mut forms = Vec::with_capacity(raws.len());
+    let mut rejected = vec![];
+    for raw in raws {
+        match RejectedForm::parse(raw) {
+            Ok(form) => forms.push(form),
+            Err(bad) => rejected.push(bad),
+        }
+    }
+    Ok((forms, rejected))
 }
 
 /// `sort` of the order list; Allegro's default is [`CheckoutFormSort::BoughtAtDesc`].

@@ -14,12 +14,13 @@ mod error;
 mod models;
 mod oauth;
 mod rate_limit;
+mod shipment;
 pub mod time;
 
 pub use account::{AccountApi, TokenSource};
 pub use checkout_form::{
     Buyer, CheckoutForm, CheckoutFormQuery, CheckoutFormSort, CheckoutFormsPage, Delivery,
-    DeliveryMethod, LineItem, Offer, OfferExternal, Payment, PickupPoint,
+    DeliveryMethod, LineItem, Offer, OfferExternal, Payment, PickupPoint, RejectedForm,
 };
 pub use client::{ALLEGRO_MEDIA_TYPE, AllegroClient, RetryPolicy};
 pub use error::{AllegroError, SNIPPET_MAX_CHARS};
@@ -30,3 +31,4 @@ pub use oauth::{
     DeviceAuthorization, DeviceFlowError, DevicePoll, SCOPES, TokenSet,
     wait_for_device_authorization,
 };
+pub use shipment::Shipment;

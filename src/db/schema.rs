@@ -126,6 +126,32 @@ diesel::table! {
 }
 
 diesel::table! {
+    order_shipment_checks (account_id, checkout_form_id) {
+        account_id -> Int8,
+        checkout_form_id -> Text,
+        revision -> Nullable<Text>,
+        checked_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    order_shipments (id) {
+        id -> Int8,
+        account_id -> Int8,
+        checkout_form_id -> Text,
+        shipment_id -> Text,
+        waybill -> Nullable<Text>,
+        carrier_id -> Nullable<Text>,
+        carrier_name -> Nullable<Text>,
+        created_at -> Nullable<Timestamptz>,
+        raw -> Jsonb,
+        first_seen_at -> Timestamptz,
+        last_seen_at -> Timestamptz,
+        removed_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
     orders (id) {
         id -> Int8,
         account_id -> Int8,
@@ -202,6 +228,8 @@ diesel::table! {
         progress_total -> Nullable<Int8>,
         error -> Nullable<Text>,
         notes -> Nullable<Text>,
+        orders_quarantined -> Int8,
+        shipments_checked -> Int8,
     }
 }
 
@@ -244,6 +272,8 @@ diesel::joinable!(order_events -> allegro_accounts (account_id));
 diesel::joinable!(order_line_items -> orders (order_id));
 diesel::joinable!(order_quarantine -> allegro_accounts (account_id));
 diesel::joinable!(order_revisions -> orders (order_id));
+diesel::joinable!(order_shipment_checks -> allegro_accounts (account_id));
+diesel::joinable!(order_shipments -> allegro_accounts (account_id));
 diesel::joinable!(orders -> allegro_accounts (account_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(sync_runs -> allegro_accounts (account_id));
@@ -259,6 +289,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     order_line_items,
     order_quarantine,
     order_revisions,
+    order_shipment_checks,
+    order_shipments,
     orders,
     sessions,
     setup_tokens,

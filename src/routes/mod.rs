@@ -7,6 +7,7 @@ mod audit;
 mod auth;
 mod dashboard;
 mod health;
+mod quarantine;
 mod setup;
 mod sync;
 mod users;
@@ -49,6 +50,7 @@ pub fn configure_pages(cfg: &mut web::ServiceConfig) {
             web::post().to(accounts::account_delete),
         )
         .route("/sync", web::get().to(sync::sync_index))
+        .route("/quarantine", web::get().to(quarantine::quarantine_index))
         .route(
             "/accounts/{id}/sync",
             web::post().to(sync::account_sync_now),

@@ -276,6 +276,15 @@ impl World {
         self.lock().modify_buyer_address(id)
     }
 
+    /// Rewrites an order's JSON with `edit` as a buyer-side change (`BUYER_MODIFIED`, new
+    /// revision): lets tests serve content the backup must cope with, valid or not.
+    pub fn edit_order(&self, id: &str, edit: impl FnOnce(&mut Value)) -> bool {
+        self.lock().modify(id, true, |o, _, now| {
+            edit(o);
+            Some(vec![("BUYER_MODIFIED", now)])
+        })
+    }
+
     /// A later surcharge: one more `surcharges[]` entry and another `READY_FOR_PROCESSING`.
     pub fn add_surcharge(&self, id: &str) -> bool {
         self.lock().add_surcharge(id)

@@ -16,6 +16,7 @@ mod oauth;
 mod orders;
 mod page;
 mod server;
+mod shipments;
 mod world;
 
 use std::{net::SocketAddr, time::Duration};

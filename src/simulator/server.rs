@@ -28,6 +28,10 @@ pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
         .route("/me", web::get().to(me))
         .route("/order/checkout-forms", web::get().to(list_orders))
         .route("/order/checkout-forms/{id}", web::get().to(get_order))
+        .route(
+            "/order/checkout-forms/{id}/shipments",
+            web::get().to(super::shipments::list),
+        )
         .route("/order/events", web::get().to(events))
         .route("/order/event-stats", web::get().to(event_stats))
         .route("/__simulator/faults", web::post().to(set_faults))
@@ -64,7 +68,7 @@ fn auth_error(status: StatusCode, error: &str, description: &str) -> HttpRespons
         .body(json!({"error": error, "error_description": description}).to_string())
 }
 
-fn ok_api(body: String, truncate: bool) -> HttpResponse {
+pub(crate) fn ok_api(body: String, truncate: bool) -> HttpResponse {
     let mut bytes = body.into_bytes();
     if truncate {
         bytes.truncate(bytes.len() / 2);
@@ -182,12 +186,12 @@ async fn token(req: HttpRequest, body: web::Bytes, world: web::Data<World>) -> H
 // ---------------------------------------------------------------- API guard
 
 /// A refused API call's response (boxed: `HttpResponse` is large).
-type Rejected = Box<HttpResponse>;
+pub(crate) type Rejected = Box<HttpResponse>;
 
 /// What a guarded API handler knows about its caller.
-struct Caller {
-    seller: usize,
-    truncate: bool,
+pub(crate) struct Caller {
+    pub seller: usize,
+    pub truncate: bool,
 }
 
 fn accepts_allegro(req: &HttpRequest) -> bool {
@@ -295,7 +299,7 @@ fn check(
 }
 
 /// 429; the message and `Retry-After` are UNCONFIRMED (allegro-api.md §4).
-fn too_many(retry_after_secs: u64) -> HttpResponse {
+pub(crate) fn too_many(retry_after_secs: u64) -> HttpResponse {
     let mut response = errors(
         StatusCode::TOO_MANY_REQUESTS,
         "TooManyRequestsException",
@@ -312,6 +316,11 @@ fn too_many(retry_after_secs: u64) -> HttpResponse {
 // ---------------------------------------------------------------- REST API
 
 const ORDERS: &str = "allegro:api:orders:read";
+
+/// The guard of every `orders:read` endpoint.
+pub(crate) async fn guard_orders(req: &HttpRequest, world: &World) -> Result<Caller, Rejected> {
+    guard(req, world, ORDERS).await
+}
 const PROFILE: &str = "allegro:api:profile:read";
 
 async fn me(req: HttpRequest, world: web::Data<World>) -> HttpResponse {

@@ -119,6 +119,8 @@ pub(crate) struct SellerState {
     /// The highest event id dropped by retention (0: none yet).
     pub pruned_through: u64,
     pub last_event_id: u64,
+    /// (second, calls in it) of the shipments endpoint, for its 50 rps limit.
+    pub shipment_calls: (i64, u32),
 }
 
 impl SellerState {
@@ -241,6 +243,7 @@ pub(crate) fn build_state(config: SimulatorConfig) -> State {
                 events: Vec::new(),
                 pruned_through: 0,
                 last_event_id: 0,
+                shipment_calls: (0, 0),
             };
             let n = i64::from(config.orders_per_seller.max(1));
             let mut pending = Vec::new();

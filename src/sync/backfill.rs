@@ -6,7 +6,7 @@ use futures_util::{StreamExt, stream};
 
 use super::{
     engine::{RunContext, SyncError, windows},
-    store::store_page,
+    store::{Batch, store_page},
 };
 use crate::{
     allegro::{CheckoutFormQuery, CheckoutFormSort},
@@ -134,8 +134,16 @@ async fn process_window(ctx: &RunContext<'_>, window: BackfillWindow) -> Result<
     let mut offset = u64::from(PAGE_SIZE);
     let mut page = first;
     loop {
-        let last = offset >= reachable || page.checkout_forms.is_empty();
-        store_page(ctx, &page.checkout_forms, vec![], last.then_some(id), None).await?;
+        let (forms, rejected) = page.into_parts();
+        let last = offset >= reachable || (forms.is_empty() && rejected.is_empty());
+        let batch = Batch {
+            forms,
+            rejected,
+            done_window: last.then_some(id),
+            requests: 1,
+            ..Batch::default()
+        };
+        store_page(ctx, batch).await?;
         if last {
             return Ok(());
         }

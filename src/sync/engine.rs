@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::{backfill, events};
+use super::{backfill, events, retry, shipments};
 use crate::{
     accounts::Accounts,
     allegro::{AccountApi, AllegroError},
@@ -31,6 +31,8 @@ pub struct SyncOptions {
     pub lease: Duration,
     /// Names this process in leases.
     pub owner: String,
+    /// Orders whose shipments one run reads at most (the endpoint allows 50 per second).
+    pub shipments_per_run: i64,
 }
 
 impl Default for SyncOptions {
@@ -41,6 +43,7 @@ impl Default for SyncOptions {
             concurrency: 4,
             lease: Duration::minutes(2),
             owner: format!("{}-{}", std::process::id(), uuid::Uuid::new_v4().simple()),
+            shipments_per_run: 1500,
         }
     }
 }
@@ -168,12 +171,15 @@ async fn run_steps(
     full: bool,
 ) -> Result<Option<String>, SyncError> {
     let mut notes = None;
+    // Orders quarantined by earlier runs first (one quarantined in this run waits for the next).
+    retry::retry_quarantined(ctx).await?;
     if kind == RunKind::Full {
         backfill::run(ctx, state, full).await?;
     }
     if let Some(note) = events::follow(ctx).await? {
         notes = Some(note);
     }
+    shipments::back_up(ctx).await?;
     Ok(notes)
 }
 
@@ -226,6 +232,8 @@ fn counters_of(run: &SyncRun) -> RunCounters {
         orders_unchanged: run.orders_unchanged,
         events: run.events,
         progress_done: run.progress_done,
+        orders_quarantined: run.orders_quarantined,
+        shipments_checked: run.shipments_checked,
     }
 }
 

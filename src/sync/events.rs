@@ -9,10 +9,10 @@ use futures_util::{StreamExt, stream};
 use super::{
     backfill,
     engine::{RunContext, SyncError},
-    store::store_page,
+    store::{Batch, store_page},
 };
 use crate::{
-    allegro::{AllegroError, CheckoutForm, EventId, EventQuery},
+    allegro::{AllegroError, CheckoutForm, EventId, EventQuery, RejectedForm},
     db::{self, DbError, models::sync::SyncState},
 };
 
@@ -70,41 +70,49 @@ pub(super) async fn follow(ctx: &RunContext<'_>) -> Result<Option<String>, SyncE
             .iter()
             .filter_map(|e| e.checkout_form_id.clone())
             .collect();
-        let (forms, gone) = fetch_forms(ctx, ids).await?;
-        store_page(
-            ctx,
-            &forms,
+        let fetched = fetch_forms(ctx, ids).await?;
+        let batch = Batch {
             events,
-            None,
-            Some((last.as_str().to_owned(), gone)),
-        )
-        .await?;
+            cursor: Some(last.as_str().to_owned()),
+            requests: fetched.requests + 1,
+            ..fetched
+        };
+        store_page(ctx, batch).await?;
         cursor = Some(last);
     }
 }
 
-/// Fetches each checkout form once; ids that answer 404 (merged away or too old) are returned
-/// separately.
-async fn fetch_forms(
+/// A form as read, or unreadable, or the call's error.
+type FetchResult = Result<Result<CheckoutForm, RejectedForm>, AllegroError>;
+
+/// Fetches each checkout form once: readable ones, unreadable ones (kept raw for quarantine)
+/// and ids that answer 404 (merged away or too old).
+pub(super) async fn fetch_forms(
     ctx: &RunContext<'_>,
-    ids: BTreeSet<String>,
-) -> Result<(Vec<CheckoutForm>, Vec<String>), SyncError> {
-    let results: Vec<(String, Result<CheckoutForm, AllegroError>)> = stream::iter(ids)
+    ids: impl IntoIterator<Item = String>,
+) -> Result<Batch, SyncError> {
+    let results: Vec<(String, FetchResult)> = stream::iter(ids)
         .map(|id| async move {
-            let result = ctx.api.checkout_form(&id).await;
+            let result = ctx.api.checkout_form_or_rejected(&id).await;
             (id, result)
         })
         .buffer_unordered(ctx.options.concurrency.max(1))
         .collect()
         .await;
-    let mut forms = vec![];
-    let mut gone = vec![];
+    let mut batch = Batch {
+        requests: i64::try_from(results.len()).unwrap_or(i64::MAX),
+        ..Batch::default()
+    };
     for (id, result) in results {
         match result {
-            Ok(form) => forms.push(form),
-            Err(AllegroError::NotFound) => gone.push(id),
+            Ok(Ok(form)) => batch.forms.push(form),
+            Ok(Err(rejected)) => batch.rejected.push(RejectedForm {
+                id: rejected.id.or(Some(id)),
+                ..rejected
+            }),
+            Err(AllegroError::NotFound) => batch.gone.push(id),
             Err(e) => return Err(e.into()),
         }
     }
-    Ok((forms, gone))
+    Ok(batch)
 }

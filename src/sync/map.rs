@@ -1,5 +1,7 @@
 //! Pure mapping from the Allegro client's DTOs to the rows the database stores.
 
+use serde_json::Value;
+
 use crate::{
     allegro::{CheckoutForm, LineItem, Money, OrderEvent},
     db::models::{
@@ -61,13 +63,36 @@ fn new_line_item(item: &LineItem) -> NewLineItem {
 }
 
 /// The event row of a journal entry.
+/// The event row. PostgreSQL's `jsonb` cannot hold NUL characters; an event (a partial
+/// snapshot kept for the timeline) has them replaced by U+FFFD. Orders are never altered: one
+/// that cannot be stored goes to quarantine as received.
 pub fn new_event(event: &OrderEvent) -> NewOrderEvent {
+    let mut raw = event.raw.clone();
+    replace_nul(&mut raw);
     NewOrderEvent {
         event_id: event.id.as_str().to_owned(),
         event_type: event.event_type.clone(),
         occurred_at: event.occurred_at,
         checkout_form_id: event.checkout_form_id.clone(),
-        raw: event.raw.clone(),
+        raw,
+    }
+}
+
+fn replace_nul(value: &mut Value) {
+    match value {
+        Value::String(s) if s.contains('\0') => *s = s.replace('\0', "\u{FFFD}"),
+        Value::Array(items) => items.iter_mut().for_each(replace_nul),
+        Value::Object(map) => {
+            let keys_with_nul: Vec<String> =
+                map.keys().filter(|k| k.contains('\0')).cloned().collect();
+            for key in keys_with_nul {
+                if let Some(v) = map.remove(&key) {
+                    map.insert(key.replace('\0', "\u{FFFD}"), v);
+                }
+            }
+            map.values_mut().for_each(replace_nul);
+        }
+        _ => {}
     }
 }
 
@@ -82,6 +107,16 @@ fn saturating_i32(n: usize) -> i32 {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn nul_characters_in_events_are_replaced_everywhere() {
+        let mut v = serde_json::json!({"a\u{0}": ["x\u{0}y", {"b": "\u{0}"}], "n": 1});
+        super::replace_nul(&mut v);
+        assert_eq!(
+            v,
+            serde_json::json!({"a\u{FFFD}": ["x\u{FFFD}y", {"b": "\u{FFFD}"}], "n": 1})
+        );
+    }
+
     use chrono::{TimeZone, Utc};
     use serde_json::{Value, json};
 

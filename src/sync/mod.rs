@@ -4,6 +4,8 @@ mod backfill;
 pub mod engine;
 mod events;
 pub mod map;
+mod retry;
+mod shipments;
 mod store;
 
 pub use engine::{RunSummary, SyncError, SyncOptions, sync_account};

@@ -1,35 +1,52 @@
 //! Writing a batch: orders, their merges, events, and the checkpoint they complete, in one
-//! transaction.
+//! transaction. An order the database refuses is quarantined (kept raw, with the error) so it
+//! never holds back the checkpoint of the others.
 
 use chrono::Utc;
-use diesel::Connection;
+use diesel::{
+    Connection, PgConnection,
+    result::{DatabaseErrorKind, Error as DieselError},
+};
 
 use super::{
     engine::{RunContext, SyncError},
     map::{new_event, new_order},
 };
 use crate::{
-    allegro::{CheckoutForm, OrderEvent},
+    allegro::{CheckoutForm, OrderEvent, RejectedForm},
     db::{
         self, DbError,
         models::{
-            order, order_event,
+            account::AccountId,
+            order::{self, NewOrder, UpsertCounts},
+            order_event, quarantine,
             sync::{BackfillWindow, RunCounters, SyncRun, SyncState},
         },
     },
 };
 
-/// Stores `forms` (and `events`), marks `gone` ids, then — in the same transaction — marks
-/// window `done_window` complete or moves the event cursor to `cursor`.
-pub(super) async fn store_page(
-    ctx: &RunContext<'_>,
-    forms: &[CheckoutForm],
-    events: Vec<OrderEvent>,
-    done_window: Option<i64>,
-    cursor: Option<(String, Vec<String>)>,
-) -> Result<(), SyncError> {
-    let orders: Vec<_> = forms.iter().map(new_order).collect();
-    let merges: Vec<(String, Vec<String>)> = forms
+/// What one page of work stores, and the checkpoint it completes.
+#[derive(Debug, Default)]
+pub(super) struct Batch {
+    pub forms: Vec<CheckoutForm>,
+    /// Forms that could not be read: quarantined.
+    pub rejected: Vec<RejectedForm>,
+    pub events: Vec<OrderEvent>,
+    /// Backfill window completed by this batch.
+    pub done_window: Option<i64>,
+    /// Event cursor reached by this batch.
+    pub cursor: Option<String>,
+    /// Ids that answer 404 now (merged away or too old).
+    pub gone: Vec<String>,
+    /// API requests the batch took.
+    pub requests: i64,
+}
+
+/// Stores `batch` and its checkpoint in one transaction, then renews the lease.
+pub(super) async fn store_page(ctx: &RunContext<'_>, batch: Batch) -> Result<(), SyncError> {
+    let orders: Vec<_> = batch.forms.iter().map(new_order).collect();
+    let merges: Vec<(String, Vec<String>)> = batch
+        .forms
         .iter()
         .filter(|_| ctx.detect_merges)
         .map(|f| {
@@ -39,30 +56,53 @@ pub(super) async fn store_page(
             )
         })
         .collect();
-    let new_events: Vec<_> = events.iter().map(new_event).collect();
+    let new_events: Vec<_> = batch.events.iter().map(new_event).collect();
     let (account_id, run_id) = (ctx.account_id, ctx.run_id);
-    let fetched = i64::try_from(forms.len()).unwrap_or(i64::MAX);
+    let fetched = len_i64(batch.forms.len() + batch.rejected.len());
+    let Batch {
+        rejected,
+        done_window,
+        cursor,
+        gone,
+        requests,
+        ..
+    } = batch;
     db::run(&ctx.accounts.pool, move |conn| {
         conn.transaction(|conn| {
-            let counts = order::upsert_orders(conn, account_id, &orders)?;
+            let (counts, refused) = write_orders(conn, account_id, &orders)?;
+            let stored: Vec<String> = orders
+                .iter()
+                .filter(|o| {
+                    !refused
+                        .iter()
+                        .any(|r| r.id.as_deref() == Some(&o.checkout_form_id))
+                })
+                .map(|o| o.checkout_form_id.clone())
+                .collect();
+            quarantine::clear_many(conn, account_id, &stored)?;
+            let quarantined = quarantine_all(conn, account_id, rejected.iter().chain(&refused))?;
             mark_merges(conn, account_id, &merges)?;
             let stored_events = order_event::insert_events(conn, account_id, &new_events)?;
             if let Some(window) = done_window {
                 BackfillWindow::mark_done(conn, window)?;
             }
-            if let Some((cursor, gone)) = &cursor {
-                order::mark_gone(conn, account_id, gone, Utc::now())?;
+            if !gone.is_empty() {
+                order::mark_gone(conn, account_id, &gone, Utc::now())?;
+            }
+            if let Some(cursor) = &cursor {
                 SyncState::set_cursor(conn, account_id, cursor)?;
             }
             let delta = RunCounters {
-                requests: 1,
+                requests,
                 pages: 1,
                 orders_fetched: fetched,
-                orders_created: counts.created as i64,
-                orders_updated: counts.updated as i64,
-                orders_unchanged: counts.unchanged as i64,
-                events: stored_events as i64,
+                orders_created: len_i64(counts.created),
+                orders_updated: len_i64(counts.updated),
+                orders_unchanged: len_i64(counts.unchanged),
+                orders_quarantined: quarantined,
+                events: len_i64(stored_events),
                 progress_done: fetched,
+                ..RunCounters::default()
             };
             SyncRun::add_progress(conn, run_id, &delta, None)
         })
@@ -73,10 +113,108 @@ pub(super) async fn store_page(
     ctx.renew_lease().await
 }
 
+fn len_i64(n: usize) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+/// Upserts `orders` in one statement set; when the database refuses the batch because of
+/// some order's content, stores them one by one and returns the refused ones.
+fn write_orders(
+    conn: &mut PgConnection,
+    account_id: AccountId,
+    orders: &[NewOrder],
+) -> diesel::QueryResult<(UpsertCounts, Vec<RejectedForm>)> {
+    match conn.transaction(|conn| order::upsert_orders(conn, account_id, orders)) {
+        Ok(counts) => Ok((counts, vec![])),
+        Err(e) if orders.len() > 1 && is_content_error(&e) => one_by_one(conn, account_id, orders),
+        Err(e) if orders.len() == 1 && is_content_error(&e) => {
+            Ok((UpsertCounts::default(), vec![refused(&orders[0], &e)]))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+fn one_by_one(
+    conn: &mut PgConnection,
+    account_id: AccountId,
+    orders: &[NewOrder],
+) -> diesel::QueryResult<(UpsertCounts, Vec<RejectedForm>)> {
+    let mut total = UpsertCounts::default();
+    let mut refused_forms = vec![];
+    let mut last_error = None;
+    for o in orders {
+        match conn
+            .transaction(|conn| order::upsert_orders(conn, account_id, std::slice::from_ref(o)))
+        {
+            Ok(counts) => total += counts,
+            Err(e) if is_content_error(&e) => {
+                refused_forms.push(refused(o, &e));
+                last_error = Some(e);
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    // Every order refused alone means the trouble is not in the orders (a schema or server
+    // fault): fail the batch instead of quarantining everything.
+    match last_error {
+        Some(e) if refused_forms.len() == orders.len() => Err(e),
+        _ => Ok((total, refused_forms)),
+    }
+}
+
+fn refused(order: &NewOrder, error: &DieselError) -> RejectedForm {
+    RejectedForm {
+        id: Some(order.checkout_form_id.clone()),
+        raw: order.raw.clone(),
+        error: format!("The database refused the order: {error}"),
+    }
+}
+
+/// A refusal caused by what was written (bad bytes, a value out of range, a violated
+/// constraint), as opposed to a lost connection or a conflict worth retrying.
+fn is_content_error(e: &DieselError) -> bool {
+    match e {
+        DieselError::DatabaseError(kind, _) => !matches!(
+            kind,
+            DatabaseErrorKind::ClosedConnection
+                | DatabaseErrorKind::UnableToSendCommand
+                | DatabaseErrorKind::SerializationFailure
+                | DatabaseErrorKind::ReadOnlyTransaction
+        ),
+        DieselError::SerializationError(_) => true,
+        _ => false,
+    }
+}
+
+fn quarantine_all<'a>(
+    conn: &mut PgConnection,
+    account_id: AccountId,
+    forms: impl Iterator<Item = &'a RejectedForm>,
+) -> diesel::QueryResult<i64> {
+    let mut n = 0;
+    for form in forms {
+        tracing::warn!(
+            account.id = account_id,
+            checkout_form.id = form.id.as_deref().unwrap_or("?"),
+            error = %form.error,
+            "order quarantined"
+        );
+        quarantine::add(
+            conn,
+            account_id,
+            form.id.as_deref(),
+            &form.raw.to_string(),
+            &form.error,
+        )?;
+        n += 1;
+    }
+    Ok(n)
+}
+
 /// A new checkout form holding line items stored under other ids replaced them (a merged
 /// purchase): the old orders are kept and marked merged into the new one. One lookup per page.
 fn mark_merges(
-    conn: &mut diesel::PgConnection,
+    conn: &mut PgConnection,
     account_id: i64,
     forms: &[(String, Vec<String>)],
 ) -> diesel::QueryResult<()> {

@@ -672,7 +672,7 @@ async fn the_order_list_sends_dotted_filters_and_reads_the_totals() {
 
     assert_eq!(page.count, 1);
     assert_eq!(page.total_count, 1342);
-    assert_eq!(page.checkout_forms[0].raw, checkout_form_json());
+    assert_eq!(page.checkout_forms()[0].raw, checkout_form_json());
 }
 
 #[tokio::test]

@@ -236,7 +236,7 @@ async fn checkout_forms_keep_every_field_the_simulator_served() {
         .unwrap();
     assert_eq!(page.total_count, 400);
     let truth = sim.world().orders(0);
-    for form in &page.checkout_forms {
+    for form in page.checkout_forms() {
         let served = truth
             .iter()
             .find(|o| o["id"] == form.id.as_str())
@@ -255,7 +255,7 @@ async fn checkout_forms_keep_every_field_the_simulator_served() {
     let id = extended["id"].as_str().unwrap();
     let form = api.checkout_form(id).await.unwrap();
     assert_eq!(&form.raw, extended);
-    let total: &str = page.checkout_forms[0]
+    let total: &str = page.checkout_forms()[0]
         .total_to_pay
         .as_ref()
         .unwrap()

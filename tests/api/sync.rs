@@ -11,12 +11,12 @@ use serde_json::Value;
 
 use crate::helpers::{TestApp, spawn_app_with_orders};
 
-async fn app_with_orders(orders: u32) -> TestApp {
+pub(crate) async fn app_with_orders(orders: u32) -> TestApp {
     spawn_app_with_orders(orders).await
 }
 
 /// Stored orders of the account: checkout form id → raw JSON.
-fn stored(app: &TestApp, account: i64) -> HashMap<String, Value> {
+pub(crate) fn stored(app: &TestApp, account: i64) -> HashMap<String, Value> {
     use allegro_backup::db::schema::orders::dsl::*;
     let mut conn = app.db.connect();
     orders
@@ -28,7 +28,7 @@ fn stored(app: &TestApp, account: i64) -> HashMap<String, Value> {
         .collect()
 }
 
-fn truth(app: &TestApp) -> HashMap<String, Value> {
+pub(crate) fn truth(app: &TestApp) -> HashMap<String, Value> {
     app.simulator
         .world()
         .orders(0)
@@ -38,7 +38,7 @@ fn truth(app: &TestApp) -> HashMap<String, Value> {
 }
 
 /// One successful sync of `account` with the test options.
-async fn sync_once(
+pub(crate) async fn sync_once(
     app: &TestApp,
     account: i64,
     trigger: RunTrigger,
@@ -49,7 +49,7 @@ async fn sync_once(
 }
 
 /// The simulator's clock starts in July 2026 for tests; reach back far enough from today.
-fn options() -> SyncOptions {
+pub(crate) fn options() -> SyncOptions {
     SyncOptions {
         history: chrono::Duration::days(900),
         window: chrono::Duration::days(900),

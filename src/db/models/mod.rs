@@ -9,5 +9,6 @@ pub mod order_event;
 pub mod quarantine;
 pub mod session;
 pub mod setup_token;
+pub mod shipment;
 pub mod sync;
 pub mod user;

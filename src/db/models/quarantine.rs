@@ -83,6 +83,23 @@ pub fn clear(
     .execute(conn)
 }
 
+/// Removes the given checkout forms from quarantine (stored after all); returns rows removed.
+pub fn clear_many(
+    conn: &mut PgConnection,
+    account_id: AccountId,
+    checkout_form_ids: &[String],
+) -> QueryResult<usize> {
+    if checkout_form_ids.is_empty() {
+        return Ok(0);
+    }
+    diesel::delete(
+        order_quarantine::table
+            .filter(order_quarantine::account_id.eq(account_id))
+            .filter(order_quarantine::checkout_form_id.eq_any(checkout_form_ids)),
+    )
+    .execute(conn)
+}
+
 /// The account's quarantined orders, most recent failure first.
 pub fn list(conn: &mut PgConnection, account_id: AccountId) -> QueryResult<Vec<QuarantineRow>> {
     order_quarantine::table

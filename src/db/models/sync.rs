@@ -311,6 +311,8 @@ pub struct SyncRun {
     pub progress_total: Option<i64>,
     pub error: Option<String>,
     pub notes: Option<String>,
+    pub orders_quarantined: i64,
+    pub shipments_checked: i64,
 }
 
 /// Counters a run adds up as it goes.
@@ -324,6 +326,8 @@ pub struct RunCounters {
     pub orders_unchanged: i64,
     pub events: i64,
     pub progress_done: i64,
+    pub orders_quarantined: i64,
+    pub shipments_checked: i64,
 }
 
 impl SyncRun {
@@ -361,6 +365,10 @@ impl SyncRun {
                     .eq(sync_runs::orders_unchanged + delta.orders_unchanged),
                 sync_runs::events.eq(sync_runs::events + delta.events),
                 sync_runs::progress_done.eq(sync_runs::progress_done + delta.progress_done),
+                sync_runs::orders_quarantined
+                    .eq(sync_runs::orders_quarantined + delta.orders_quarantined),
+                sync_runs::shipments_checked
+                    .eq(sync_runs::shipments_checked + delta.shipments_checked),
             ))
             .execute(conn)?;
         if let Some(total) = total {

@@ -1,0 +1,168 @@
+//! Tracking numbers (`order_shipments`) and which order revision they were last read for
+//! (`order_shipment_checks`). Shipments are never deleted: one no longer listed gets
+//! `removed_at`.
+
+use chrono::{DateTime, Utc};
+use diesel::{
+    prelude::*,
+    sql_query,
+    sql_types::{BigInt, Nullable, Text},
+};
+use serde_json::Value;
+
+use crate::db::{
+    models::account::AccountId,
+    schema::{order_shipment_checks, order_shipments},
+};
+
+/// A stored shipment.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = order_shipments, check_for_backend(diesel::pg::Pg))]
+pub struct ShipmentRow {
+    pub id: i64,
+    pub account_id: AccountId,
+    pub checkout_form_id: String,
+    pub shipment_id: String,
+    pub waybill: Option<String>,
+    pub carrier_id: Option<String>,
+    pub carrier_name: Option<String>,
+    pub created_at: Option<DateTime<Utc>>,
+    pub raw: Value,
+    pub first_seen_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+    pub removed_at: Option<DateTime<Utc>>,
+}
+
+/// A shipment as read from Allegro.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = order_shipments)]
+pub struct NewShipment {
+    pub account_id: AccountId,
+    pub checkout_form_id: String,
+    pub shipment_id: String,
+    pub waybill: Option<String>,
+    pub carrier_id: Option<String>,
+    pub carrier_name: Option<String>,
+    pub created_at: Option<DateTime<Utc>>,
+    pub raw: Value,
+}
+
+/// An order whose shipments should be read: items were sent and its revision moved on since
+/// the last read.
+#[derive(Debug, Clone, QueryableByName)]
+pub struct DueOrder {
+    #[diesel(sql_type = Text)]
+    pub checkout_form_id: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub revision: Option<String>,
+}
+
+const DUE_SQL: &str = "\
+SELECT o.checkout_form_id, o.revision
+FROM orders o
+LEFT JOIN order_shipment_checks c
+    ON c.account_id = o.account_id AND c.checkout_form_id = o.checkout_form_id
+WHERE o.account_id = $1
+  AND o.merged_into IS NULL
+  AND o.gone_from_allegro_at IS NULL
+  AND o.raw #>> '{fulfillment,shipmentSummary,lineItemsSent}' IN ('SOME', 'ALL')
+  AND (c.checkout_form_id IS NULL OR c.revision IS DISTINCT FROM o.revision)
+ORDER BY o.bought_at DESC NULLS LAST, o.id DESC
+LIMIT $2";
+
+/// Up to `limit` orders due for a shipments read, newest first.
+pub fn due(
+    conn: &mut PgConnection,
+    account_id: AccountId,
+    limit: i64,
+) -> QueryResult<Vec<DueOrder>> {
+    sql_query(DUE_SQL)
+        .bind::<BigInt, _>(account_id)
+        .bind::<BigInt, _>(limit)
+        .load(conn)
+}
+
+/// Stores what Allegro lists now for one order at `revision`: new shipments are added, known
+/// ones refreshed, ones no longer listed marked removed. Returns how many were new.
+pub fn record(
+    conn: &mut PgConnection,
+    account_id: AccountId,
+    checkout_form_id: &str,
+    revision: Option<&str>,
+    listed: &[NewShipment],
+) -> QueryResult<usize> {
+    use order_shipments::dsl as s;
+    let now = Utc::now();
+    let mut added = 0;
+    for shipment in listed {
+        let existed = diesel::update(
+            s::order_shipments
+                .filter(s::account_id.eq(account_id))
+                .filter(s::checkout_form_id.eq(checkout_form_id))
+                .filter(s::shipment_id.eq(&shipment.shipment_id)),
+        )
+        .set((
+            s::waybill.eq(&shipment.waybill),
+            s::carrier_id.eq(&shipment.carrier_id),
+            s::carrier_name.eq(&shipment.carrier_name),
+            s::created_at.eq(shipment.created_at),
+            s::raw.eq(&shipment.raw),
+            s::last_seen_at.eq(now),
+            s::removed_at.eq(None::<DateTime<Utc>>),
+        ))
+        .execute(conn)?;
+        if existed == 0 {
+            diesel::insert_into(s::order_shipments)
+                .values(shipment)
+                .execute(conn)?;
+            added += 1;
+        }
+    }
+    let ids: Vec<&str> = listed.iter().map(|x| x.shipment_id.as_str()).collect();
+    diesel::update(
+        s::order_shipments
+            .filter(s::account_id.eq(account_id))
+            .filter(s::checkout_form_id.eq(checkout_form_id))
+            .filter(s::removed_at.is_null())
+            .filter(s::shipment_id.ne_all(ids)),
+    )
+    .set(s::removed_at.eq(now))
+    .execute(conn)?;
+    mark_checked(conn, account_id, checkout_form_id, revision)?;
+    Ok(added)
+}
+
+/// Notes that the order's shipments were read at `revision`.
+pub fn mark_checked(
+    conn: &mut PgConnection,
+    account_id: AccountId,
+    checkout_form_id: &str,
+    revision: Option<&str>,
+) -> QueryResult<()> {
+    use order_shipment_checks::dsl as c;
+    diesel::insert_into(c::order_shipment_checks)
+        .values((
+            c::account_id.eq(account_id),
+            c::checkout_form_id.eq(checkout_form_id),
+            c::revision.eq(revision),
+        ))
+        .on_conflict((c::account_id, c::checkout_form_id))
+        .do_update()
+        .set((c::revision.eq(revision), c::checked_at.eq(diesel::dsl::now)))
+        .execute(conn)
+        .map(drop)
+}
+
+/// The order's shipments, oldest first (removed ones included).
+pub fn for_order(
+    conn: &mut PgConnection,
+    account_id: AccountId,
+    checkout_form_id: &str,
+) -> QueryResult<Vec<ShipmentRow>> {
+    order_shipments::table
+        .filter(order_shipments::account_id.eq(account_id))
+        .filter(order_shipments::checkout_form_id.eq(checkout_form_id))
+        .order((order_shipments::created_at.asc(), order_shipments::id.asc()))
+        .select(ShipmentRow::as_select())
+        .load(conn)
+}

@@ -1,0 +1,121 @@
+//! Tracking numbers: for orders whose items were sent, read
+//! `/order/checkout-forms/{id}/shipments` whenever the order's revision moved on since the last
+//! read. Allegro allows this endpoint 50 requests per second; each run reads at most
+//! `SyncOptions::shipments_per_run` orders (newest first), so a large history catches up over
+//! a few runs without holding up the order backup.
+
+use std::{sync::Arc, time::Duration};
+
+use diesel::Connection;
+use futures_util::{StreamExt, stream};
+use tokio::sync::Mutex;
+
+use super::engine::{RunContext, SyncError};
+use crate::{
+    allegro::{AllegroError, Shipment},
+    db::{
+        self, DbError,
+        models::{
+            account::AccountId,
+            shipment::{self, DueOrder, NewShipment},
+            sync::{RunCounters, SyncRun},
+        },
+    },
+};
+
+/// Orders read and stored per transaction.
+const BATCH: i64 = 100;
+/// Allegro's limit for the endpoint, as the spacing between two calls.
+const SPACING: Duration = Duration::from_millis(20);
+
+/// Reads the shipments of the orders due, up to the run's budget.
+pub(super) async fn back_up(ctx: &RunContext<'_>) -> Result<(), SyncError> {
+    let pace = Arc::new(Mutex::new(tokio::time::interval(SPACING)));
+    let mut budget = ctx.options.shipments_per_run;
+    while budget > 0 {
+        let (account_id, limit) = (ctx.account_id, BATCH.min(budget));
+        let due = db::run(&ctx.accounts.pool, move |conn| {
+            shipment::due(conn, account_id, limit).map_err(DbError::from)
+        })
+        .await?;
+        if due.is_empty() {
+            return Ok(());
+        }
+        budget -= i64::try_from(due.len()).unwrap_or(i64::MAX);
+        let read = read_all(ctx, due, &pace).await?;
+        store(ctx, read).await?;
+        ctx.renew_lease().await?;
+    }
+    Ok(())
+}
+
+type Read = (DueOrder, Option<Vec<Shipment>>);
+
+/// Reads each due order's shipments; `None` for an order that answers 404 (gone).
+async fn read_all(
+    ctx: &RunContext<'_>,
+    due: Vec<DueOrder>,
+    pace: &Arc<Mutex<tokio::time::Interval>>,
+) -> Result<Vec<Read>, SyncError> {
+    let results: Vec<Result<Read, AllegroError>> = stream::iter(due)
+        .map(|order| async move {
+            pace.lock().await.tick().await;
+            match ctx.api.shipments(&order.checkout_form_id).await {
+                Ok(list) => Ok((order, Some(list))),
+                Err(AllegroError::NotFound) => Ok((order, None)),
+                Err(e) => Err(e),
+            }
+        })
+        .buffer_unordered(ctx.options.concurrency.max(1))
+        .collect()
+        .await;
+    Ok(results.into_iter().collect::<Result<Vec<_>, _>>()?)
+}
+
+async fn store(ctx: &RunContext<'_>, read: Vec<Read>) -> Result<(), SyncError> {
+    let (account_id, run_id) = (ctx.account_id, ctx.run_id);
+    let checked = i64::try_from(read.len()).unwrap_or(i64::MAX);
+    db::run(&ctx.accounts.pool, move |conn| {
+        conn.transaction(|conn| {
+            for (order, listed) in &read {
+                let rows = listed
+                    .iter()
+                    .flatten()
+                    .map(|s| new_shipment(account_id, &order.checkout_form_id, s))
+                    .collect::<Vec<_>>();
+                let revision = order.revision.as_deref();
+                match listed {
+                    Some(_) => {
+                        shipment::record(conn, account_id, &order.checkout_form_id, revision, &rows)
+                            .map(drop)?
+                    }
+                    None => {
+                        shipment::mark_checked(conn, account_id, &order.checkout_form_id, revision)?
+                    }
+                }
+            }
+            let delta = RunCounters {
+                requests: checked,
+                shipments_checked: checked,
+                ..RunCounters::default()
+            };
+            SyncRun::add_progress(conn, run_id, &delta, None)
+        })
+        .map_err(DbError::from)
+    })
+    .await?;
+    Ok(())
+}
+
+fn new_shipment(account_id: AccountId, checkout_form_id: &str, s: &Shipment) -> NewShipment {
+    NewShipment {
+        account_id,
+        checkout_form_id: checkout_form_id.to_owned(),
+        shipment_id: s.id.clone(),
+        waybill: s.waybill.clone(),
+        carrier_id: s.carrier_id.clone(),
+        carrier_name: s.carrier_name.clone(),
+        created_at: s.created_at,
+        raw: s.raw.clone(),
+    }
+}
