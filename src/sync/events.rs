@@ -85,7 +85,7 @@ pub(super) async fn follow(ctx: &RunContext<'_>) -> Result<Option<String>, SyncE
 
 /// Fetches each checkout form once; ids that answer 404 (merged away or too old) are returned
 /// separately.
-async fn fetch_forms(
+pub(super) async fn fetch_forms(
     ctx: &RunContext<'_>,
     ids: BTreeSet<String>,
 ) -> Result<(Vec<CheckoutForm>, Vec<String>), SyncError> {

@@ -166,6 +166,24 @@ impl BackfillWindow {
         account_id: AccountId,
         windows: &[(DateTime<Utc>, DateTime<Utc>)],
     ) -> QueryResult<()> {
+        Self::insert(conn, account_id, windows, false)
+    }
+
+    /// Adds windows to list again: one planned (and perhaps done) before is pending again.
+    pub fn plan_again(
+        conn: &mut PgConnection,
+        account_id: AccountId,
+        windows: &[(DateTime<Utc>, DateTime<Utc>)],
+    ) -> QueryResult<()> {
+        Self::insert(conn, account_id, windows, true)
+    }
+
+    fn insert(
+        conn: &mut PgConnection,
+        account_id: AccountId,
+        windows: &[(DateTime<Utc>, DateTime<Utc>)],
+        reset: bool,
+    ) -> QueryResult<()> {
         let rows: Vec<_> = windows
             .iter()
             .map(|(start, end)| {
@@ -176,9 +194,21 @@ impl BackfillWindow {
                 )
             })
             .collect();
-        diesel::insert_into(backfill_windows::table)
-            .values(rows)
-            .on_conflict_do_nothing()
+        let insert = diesel::insert_into(backfill_windows::table).values(rows);
+        if !reset {
+            return insert.on_conflict_do_nothing().execute(conn).map(drop);
+        }
+        insert
+            .on_conflict((
+                backfill_windows::account_id,
+                backfill_windows::window_start,
+                backfill_windows::window_end,
+            ))
+            .do_update()
+            .set((
+                backfill_windows::done_at.eq(None::<DateTime<Utc>>),
+                backfill_windows::total_count.eq(None::<i64>),
+            ))
             .execute(conn)
             .map(drop)
     }
