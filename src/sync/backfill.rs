@@ -135,7 +135,7 @@ async fn process_window(ctx: &RunContext<'_>, window: BackfillWindow) -> Result<
     let (run_id, account_id) = (ctx.run_id, ctx.account_id);
     db::run(&ctx.accounts.pool, move |conn| {
         BackfillWindow::set_total(conn, id, total_i64)?;
-        let known = BackfillWindow::known_total(conn, account_id)?;
+        let known = BackfillWindow::known_total(conn, account_id, run_id)?;
         SyncRun::add_progress(conn, run_id, &Default::default(), Some(known)).map_err(DbError::from)
     })
     .await?;

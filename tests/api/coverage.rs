@@ -15,7 +15,7 @@ use reqwest::StatusCode;
 
 use crate::{
     helpers::{html_of, select_attr, select_text, spawn_app},
-    reconcile::{app_with_orders_until_now, sync},
+    reconcile::{app_with_orders_until_now, run_notes, sync},
     sync::{stored, truth},
 };
 
@@ -67,16 +67,7 @@ async fn a_day_whose_orders_were_deleted_is_found_mismatched_and_healed_by_the_r
     assert!(deleted >= 1);
 
     let summary = sync(&app, account, SyncMode::Reconcile).await;
-    let notes: Option<String> = {
-        use allegro_backup::db::schema::sync_runs::dsl::*;
-        let mut conn = app.db.connect();
-        sync_runs
-            .find(summary.run_id)
-            .select(notes)
-            .first(&mut conn)
-            .unwrap()
-    };
-    let notes = notes.unwrap_or_default();
+    let notes = run_notes(&app, summary.run_id);
     assert!(
         notes.contains(", 1 mismatched and re-listed, 0 still mismatched"),
         "{notes}"

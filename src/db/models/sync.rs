@@ -254,10 +254,24 @@ impl BackfillWindow {
             .map(drop)
     }
 
-    /// Sum of the known totals (progress of the first pass).
-    pub fn known_total(conn: &mut PgConnection, account_id: AccountId) -> QueryResult<i64> {
+    /// Sum of the known totals of the windows run `run_id` lists: those still pending and
+    /// those it completed (its progress total; windows done by an earlier run are not its work).
+    pub fn known_total(
+        conn: &mut PgConnection,
+        account_id: AccountId,
+        run_id: i64,
+    ) -> QueryResult<i64> {
+        let run_start = sync_runs::table
+            .find(run_id)
+            .select(sync_runs::started_at)
+            .single_value();
         backfill_windows::table
             .filter(backfill_windows::account_id.eq(account_id))
+            .filter(
+                backfill_windows::done_at
+                    .is_null()
+                    .or(backfill_windows::done_at.ge(run_start)),
+            )
             .select(diesel::dsl::sql::<diesel::sql_types::BigInt>(
                 "COALESCE(SUM(total_count), 0)::bigint",
             ))
