@@ -60,9 +60,25 @@ pub fn history_days(
     days(warsaw_day(from), warsaw_day(now))
 }
 
+/// Days counted, recorded and followed by a lease renewal at a time.
+const VERIFY_BATCH: usize = 100;
+
 /// Counts `days` on Allegro (concurrently, within the client's rate limits) and in the
 /// backup, records the result, and returns the days whose counts differ.
 pub(super) async fn verify(
+    ctx: &RunContext<'_>,
+    days: &[NaiveDate],
+) -> Result<Vec<NaiveDate>, SyncError> {
+    let mut mismatched = vec![];
+    for batch in days.chunks(VERIFY_BATCH) {
+        mismatched.extend(verify_batch(ctx, batch).await?);
+        // A year of days takes a while on a slow API: keep the account's lease.
+        ctx.renew_lease().await?;
+    }
+    Ok(mismatched)
+}
+
+async fn verify_batch(
     ctx: &RunContext<'_>,
     days: &[NaiveDate],
 ) -> Result<Vec<NaiveDate>, SyncError> {

@@ -93,6 +93,52 @@ async fn a_day_whose_orders_were_deleted_is_found_mismatched_and_healed_by_the_r
     assert_eq!(select_text(&page, "#days-mismatched"), ["0"]);
 }
 
+#[tokio::test]
+async fn an_order_allegro_no_longer_serves_is_marked_gone_and_its_day_matches_again() {
+    use allegro_backup::{allegro::CheckoutForm, db::models::order, sync::map::new_order};
+    let app = app_with_orders_until_now(300).await;
+    let account = app.link_account(0).await;
+    sync(&app, account, SyncMode::Auto).await;
+    // A form we hold but Allegro does not know (as a merged-away one whose event was lost):
+    // a copy of an old order under a new id.
+    let mut ghost = app
+        .simulator
+        .world()
+        .orders(0)
+        .into_iter()
+        .find(|o| {
+            let t: chrono::DateTime<Utc> = o["lineItems"][0]["boughtAt"]
+                .as_str()
+                .unwrap()
+                .parse()
+                .unwrap();
+            t < Utc::now() - Duration::days(100) && o["lineItems"].as_array().unwrap().len() == 1
+        })
+        .unwrap();
+    let ghost_id = uuid::Uuid::new_v4().to_string();
+    ghost["id"] = ghost_id.clone().into();
+    ghost["lineItems"][0]["id"] = uuid::Uuid::new_v4().to_string().into();
+    let bought: chrono::DateTime<Utc> = ghost["lineItems"][0]["boughtAt"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let form: CheckoutForm = serde_json::from_value(ghost).unwrap();
+    let mut conn = app.db.connect();
+    order::upsert_orders(&mut conn, account, &[new_order(&form)]).unwrap();
+
+    let summary = sync(&app, account, SyncMode::Reconcile).await;
+    let notes = run_notes(&app, summary.run_id);
+    assert!(
+        notes.contains(", 1 mismatched and re-listed, 0 still mismatched"),
+        "{notes}"
+    );
+    let (allegro, held) = coverage_row(&app, account, warsaw_day(bought));
+    assert_eq!(allegro, held);
+    let gone = order::find(&mut conn, account, &ghost_id).unwrap().unwrap();
+    assert!(gone.gone_from_allegro_at.is_some(), "kept and marked gone");
+}
+
 /// Records a matching today and a mismatched yesterday for `account`.
 fn record_two_days(app: &crate::helpers::TestApp, account: i64) -> (NaiveDate, NaiveDate) {
     let today = warsaw_day(Utc::now());
