@@ -16,7 +16,7 @@ use crate::{
             sync::{RunTrigger, SyncRun},
         },
     },
-    sync::{SyncError, SyncOptions, sync_account},
+    sync::{SyncError, SyncMode, SyncOptions, sync_account},
 };
 
 /// Sign-in failures older than this no longer matter for throttling.
@@ -117,7 +117,15 @@ pub async fn sync_all(accounts: &Accounts, trigger: RunTrigger) {
         }
     };
     for id in ids {
-        match sync_account(accounts, id, trigger, false, &SyncOptions::default()).await {
+        match sync_account(
+            accounts,
+            id,
+            trigger,
+            SyncMode::Auto,
+            &SyncOptions::default(),
+        )
+        .await
+        {
             Ok(_) | Err(SyncError::AlreadyRunning) => {}
             Err(err) => {
                 tracing::warn!(account.id = id, error = %err, "scheduled sync failed; retrying next time")

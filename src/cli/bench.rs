@@ -15,7 +15,7 @@ use crate::{
         models::account::{AccountRow, LinkedAccount},
     },
     simulator::{self, Faults, SimulatorConfig},
-    sync::{SyncOptions, sync_account},
+    sync::{SyncMode, SyncOptions, sync_account},
 };
 
 pub(super) async fn bench_sync(
@@ -104,7 +104,7 @@ async fn run(url: &SecretString, orders: u32, latency_ms: u64) -> anyhow::Result
         &accounts,
         account,
         crate::db::models::sync::RunTrigger::Cli,
-        false,
+        SyncMode::Auto,
         &options,
     )
     .await?;

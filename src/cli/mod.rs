@@ -17,6 +17,7 @@ use crate::{
     domain::Role,
     simulator::{self, SimulatorConfig},
     startup::Application,
+    sync::SyncMode,
     telemetry,
 };
 
@@ -48,14 +49,18 @@ pub enum Command {
     #[command(subcommand)]
     Account(AccountCommand),
     /// Back up orders now: finishes (or with --full, redoes) the first pass, then follows
-    /// Allegro's event journal. Shows progress and a summary.
+    /// Allegro's event journal (and with --reconcile, reconciles). Shows progress and a summary.
     Sync {
         /// Only this account (its Allegro login); all connected accounts when left out.
         #[arg(long)]
         account: Option<String>,
         /// List the whole history again (a full resync) before following events.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "reconcile")]
         full: bool,
+        /// Also list the last 30 days again, re-fetch open orders and verify the coverage
+        /// grid, re-listing mismatched days.
+        #[arg(long)]
+        reconcile: bool,
     },
     /// Run the built-in Allegro API simulator on its own (for tests and demos).
     Simulator {
@@ -148,7 +153,18 @@ pub async fn run(cli: Cli) -> ExitCode {
             .map_err(anyhow::Error::from),
         Command::User(command) => users::user_command(settings, command).await,
         Command::Account(command) => accounts::account_command(settings, command).await,
-        Command::Sync { account, full } => sync::sync_command(settings, account, full).await,
+        Command::Sync {
+            account,
+            full,
+            reconcile,
+        } => {
+            let mode = match (full, reconcile) {
+                (true, _) => SyncMode::Full,
+                (false, true) => SyncMode::Reconcile,
+                (false, false) => SyncMode::Auto,
+            };
+            sync::sync_command(settings, account, mode).await
+        }
         Command::Simulator { port, orders, seed } => simulator::run_standalone(port, orders, seed)
             .await
             .map_err(anyhow::Error::from),

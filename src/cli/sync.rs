@@ -1,4 +1,4 @@
-//! `allegro-backup sync [--account LOGIN] [--full]`: one sync in the foreground, with a
+//! `allegro-backup sync [--account LOGIN] [--full | --reconcile]`: one sync in the foreground, with a
 //! progress line and a summary (for cron and debugging).
 
 use std::io::Write;
@@ -13,13 +13,13 @@ use crate::{
             sync::{RunTrigger, SyncRun},
         },
     },
-    sync::{SyncOptions, sync_account},
+    sync::{SyncMode, SyncOptions, sync_account},
 };
 
 pub(super) async fn sync_command(
     settings: Settings,
     login: Option<String>,
-    full: bool,
+    mode: SyncMode,
 ) -> anyhow::Result<()> {
     let accounts = super::accounts::accounts_for_cli(&settings).await?;
     let all = db::run(&accounts.pool, |conn| {
@@ -43,10 +43,14 @@ pub(super) async fn sync_command(
         println!(
             "syncing {} ({})…",
             account.login,
-            if full { "full" } else { "as needed" }
+            match mode {
+                SyncMode::Auto => "as needed",
+                SyncMode::Full => "full",
+                SyncMode::Reconcile => "reconcile",
+            }
         );
         let progress = tokio::spawn(show_progress(accounts.clone(), account.id));
-        let result = sync_account(&accounts, account.id, RunTrigger::Cli, full, &options).await;
+        let result = sync_account(&accounts, account.id, RunTrigger::Cli, mode, &options).await;
         progress.abort();
         match result {
             Ok(summary) => {

@@ -44,6 +44,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    coverage_days (account_id, day) {
+        account_id -> Int8,
+        day -> Date,
+        allegro_count -> Int8,
+        held_count -> Int8,
+        verified_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     device_authorizations (id) {
         id -> Int8,
         environment -> Text,
@@ -266,6 +276,7 @@ diesel::table! {
 diesel::joinable!(allegro_accounts -> users (connected_by));
 diesel::joinable!(audit_log -> users (actor_user_id));
 diesel::joinable!(backfill_windows -> allegro_accounts (account_id));
+diesel::joinable!(coverage_days -> allegro_accounts (account_id));
 diesel::joinable!(device_authorizations -> allegro_accounts (account_id));
 diesel::joinable!(device_authorizations -> users (started_by));
 diesel::joinable!(order_events -> allegro_accounts (account_id));
@@ -283,6 +294,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     allegro_accounts,
     audit_log,
     backfill_windows,
+    coverage_days,
     device_authorizations,
     login_failures,
     order_events,

@@ -5,6 +5,7 @@ mod account;
 mod accounts;
 mod audit;
 mod auth;
+mod coverage;
 mod dashboard;
 mod health;
 mod quarantine;
@@ -48,6 +49,10 @@ pub fn configure_pages(cfg: &mut web::ServiceConfig) {
         .route(
             "/accounts/{id}/delete",
             web::post().to(accounts::account_delete),
+        )
+        .route(
+            "/accounts/{id}/coverage",
+            web::get().to(coverage::account_coverage),
         )
         .route("/sync", web::get().to(sync::sync_index))
         .route("/quarantine", web::get().to(quarantine::quarantine_index))

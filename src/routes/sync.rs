@@ -15,7 +15,7 @@ use crate::{
     },
     error::{AppError, see_other},
     state::AppState,
-    sync::{SyncError, SyncOptions, sync_account},
+    sync::{SyncError, SyncMode, SyncOptions, sync_account},
     web::{
         format_time,
         htmx::is_htmx,
@@ -202,10 +202,26 @@ pub async fn sync_index(
 pub struct SyncNowForm {
     #[serde(default)]
     full: String,
+    #[serde(default)]
+    reconcile: String,
+}
+
+impl SyncNowForm {
+    fn mode(&self) -> Result<SyncMode, AppError> {
+        match (self.full.as_str(), self.reconcile.as_str()) {
+            ("", "") => Ok(SyncMode::Auto),
+            ("1", "") => Ok(SyncMode::Full),
+            ("", "1") => Ok(SyncMode::Reconcile),
+            _ => Err(AppError::BadRequest(
+                "Choose one of a sync, a full resync or a reconcile.".into(),
+            )),
+        }
+    }
 }
 
 /// `POST /accounts/{id}/sync`: starts a sync in the background (a full resync with
-/// `full=1`); says so when one is already running instead of queueing a twin.
+/// `full=1`, a reconcile with `reconcile=1`); says so when one is already running instead
+/// of queueing a twin.
 pub async fn account_sync_now(
     auth: RequireRole<Operator>,
     state: web::Data<AppState>,
@@ -213,6 +229,7 @@ pub async fn account_sync_now(
     form: web::Form<SyncNowForm>,
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
+    let mode = form.mode()?;
     let (account, running) = db::run(&state.pool, move |conn| {
         let account = AccountRow::find(conn, id)?.ok_or(AppError::NotFound)?;
         let state = SyncState::get_or_create(conn, id)?;
@@ -227,14 +244,13 @@ pub async fn account_sync_now(
         );
         return Ok(see_other("/sync"));
     }
-    let full = form.full == "1";
     let accounts = state.accounts.clone();
     tokio::spawn(async move {
         match sync_account(
             &accounts,
             id,
             RunTrigger::Manual,
-            full,
+            mode,
             &SyncOptions::default(),
         )
         .await
@@ -247,7 +263,11 @@ pub async fn account_sync_now(
         FlashLevel::Success,
         format!(
             "{} of {} started.",
-            if full { "A full resync" } else { "A sync" },
+            match mode {
+                SyncMode::Auto => "A sync",
+                SyncMode::Full => "A full resync",
+                SyncMode::Reconcile => "A reconcile",
+            },
             account.login
         ),
     );

@@ -108,7 +108,8 @@ impl State {
         })
     }
 
-    fn change_fulfillment(&mut self, id: &str, status: &str) -> bool {
+    /// With `journaled` false no event is written (Allegro's journal misses some).
+    fn change_fulfillment(&mut self, id: &str, status: &str, journaled: bool) -> bool {
         if !FULFILLMENT_STATUSES.contains(&status) {
             return false;
         }
@@ -119,7 +120,11 @@ impl State {
                 _ => "NONE",
             };
             o["fulfillment"]["shipmentSummary"] = json!({"lineItemsSent": sent});
-            Some(vec![("FULFILLMENT_STATUS_CHANGED", now)])
+            Some(if journaled {
+                vec![("FULFILLMENT_STATUS_CHANGED", now)]
+            } else {
+                vec![]
+            })
         })
     }
 
@@ -245,7 +250,7 @@ impl State {
                 .choose(&mut self.rng)
                 .copied()
                 .unwrap_or("SENT");
-            self.change_fulfillment(&id, next);
+            self.change_fulfillment(&id, next, true);
         }
     }
 }
@@ -258,7 +263,13 @@ impl World {
 
     /// The seller changes `fulfillment.status`: `revision` moves, `updatedAt` does not.
     pub fn change_fulfillment(&self, id: &str, status: &str) -> bool {
-        self.lock().change_fulfillment(id, status)
+        self.lock().change_fulfillment(id, status, true)
+    }
+
+    /// The same change, but the event journal misses it: no event is written, so only a
+    /// re-listing or a fetch by id can see it.
+    pub fn change_fulfillment_without_event(&self, id: &str, status: &str) -> bool {
+        self.lock().change_fulfillment(id, status, false)
     }
 
     /// The buyer pays: `READY_FOR_PROCESSING` (with `FILLED_IN` first when it was `BOUGHT`).

@@ -1,7 +1,7 @@
 //! The first pass: every order in the history, listed by `lineItems.boughtAt` windows small
 //! enough for Allegro's offset cap, each window checkpointed when all its pages are stored.
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use futures_util::{StreamExt, stream};
 
 use super::{
@@ -67,12 +67,21 @@ async fn process_pending(ctx: &RunContext<'_>) -> Result<(), SyncError> {
 /// to the cursor); stored revisions make unchanged orders cost nothing.
 pub(super) async fn resync_since(
     ctx: &RunContext<'_>,
-    since: chrono::DateTime<Utc>,
+    since: DateTime<Utc>,
 ) -> Result<(), SyncError> {
-    let planned = windows(since, Utc::now(), ctx.options.window);
+    relist(ctx, windows(since, Utc::now(), ctx.options.window)).await
+}
+
+/// Lists the given `boughtAt` windows (again, if they were listed before) and stores every
+/// form on them: the storage compares revisions and content, so unchanged orders add nothing.
+/// Too full windows are split as in the first pass.
+pub(super) async fn relist(
+    ctx: &RunContext<'_>,
+    planned: Vec<(DateTime<Utc>, DateTime<Utc>)>,
+) -> Result<(), SyncError> {
     let account_id = ctx.account_id;
     db::run(&ctx.accounts.pool, move |conn| {
-        BackfillWindow::plan(conn, account_id, &planned).map_err(DbError::from)
+        BackfillWindow::plan_again(conn, account_id, &planned).map_err(DbError::from)
     })
     .await?;
     process_pending(ctx).await
@@ -126,7 +135,7 @@ async fn process_window(ctx: &RunContext<'_>, window: BackfillWindow) -> Result<
     let (run_id, account_id) = (ctx.run_id, ctx.account_id);
     db::run(&ctx.accounts.pool, move |conn| {
         BackfillWindow::set_total(conn, id, total_i64)?;
-        let known = BackfillWindow::known_total(conn, account_id)?;
+        let known = BackfillWindow::known_total(conn, account_id, run_id)?;
         SyncRun::add_progress(conn, run_id, &Default::default(), Some(known)).map_err(DbError::from)
     })
     .await?;

@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::{backfill, events, retry, shipments};
+use super::{backfill, events, reconcile, retry, shipments};
 use crate::{
     accounts::Accounts,
     allegro::{AccountApi, AllegroError},
@@ -33,6 +33,8 @@ pub struct SyncOptions {
     pub owner: String,
     /// Orders whose shipments one run reads at most (the endpoint allows 50 per second).
     pub shipments_per_run: i64,
+    /// How many recent days of purchases a reconcile run lists again.
+    pub reconcile_days: u32,
 }
 
 impl Default for SyncOptions {
@@ -44,8 +46,21 @@ impl Default for SyncOptions {
             lease: Duration::minutes(2),
             owner: format!("{}-{}", std::process::id(), uuid::Uuid::new_v4().simple()),
             shipments_per_run: 1500,
+            reconcile_days: 30,
         }
     }
+}
+
+/// What a sync does besides following the event journal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SyncMode {
+    /// Finishes the first pass if it is not complete, then follows events.
+    Auto,
+    /// Lists the whole history again first (a full resync).
+    Full,
+    /// After events, lists recent days again, re-fetches open orders and verifies the
+    /// coverage grid (see `reconcile`); finishes the first pass first if needed.
+    Reconcile,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -75,6 +90,7 @@ pub struct RunSummary {
 }
 
 /// What a run step shares.
+#[derive(Clone)]
 pub(super) struct RunContext<'a> {
     pub accounts: &'a Accounts,
     pub api: AccountApi,
@@ -107,13 +123,13 @@ impl RunContext<'_> {
     }
 }
 
-/// Syncs account `account_id` once: finishes (or with `full`, redoes) the first pass, then
-/// follows the event journal.
+/// Syncs account `account_id` once: finishes (or with [`SyncMode::Full`], redoes) the first
+/// pass, follows the event journal, and with [`SyncMode::Reconcile`] reconciles.
 pub async fn sync_account(
     accounts: &Accounts,
     account_id: AccountId,
     trigger: RunTrigger,
-    full: bool,
+    mode: SyncMode,
     options: &SyncOptions,
 ) -> Result<RunSummary, SyncError> {
     let account = db::run(&accounts.pool, move |conn| {
@@ -137,10 +153,12 @@ pub async fn sync_account(
     if !acquired {
         return Err(SyncError::AlreadyRunning);
     }
-    let kind = if full || state.backfill_completed_at.is_none() {
-        RunKind::Full
-    } else {
-        RunKind::Incremental
+    let first_pass_done = state.backfill_completed_at.is_some();
+    let kind = match mode {
+        SyncMode::Reconcile => RunKind::Reconcile,
+        SyncMode::Full => RunKind::Full,
+        SyncMode::Auto if first_pass_done => RunKind::Incremental,
+        SyncMode::Auto => RunKind::Full,
     };
     let run = db::run(&accounts.pool, move |conn| {
         SyncRun::start(conn, account_id, kind, trigger).map_err(DbError::from)
@@ -152,7 +170,7 @@ pub async fn sync_account(
         account_id,
         run_id: run.id,
         options,
-        detect_merges: state.backfill_completed_at.is_some(),
+        detect_merges: first_pass_done,
     };
     tracing::info!(
         account.id = account_id,
@@ -160,27 +178,36 @@ pub async fn sync_account(
         kind = kind.as_str(),
         "sync started"
     );
-    let outcome = run_steps(&ctx, &state, kind, full).await;
+    let outcome = run_steps(&ctx, &state, mode).await;
     finish(&ctx, kind, outcome).await
 }
 
 async fn run_steps(
     ctx: &RunContext<'_>,
     state: &SyncState,
-    kind: RunKind,
-    full: bool,
+    mode: SyncMode,
 ) -> Result<Option<String>, SyncError> {
-    let mut notes = None;
+    let mut notes = vec![];
     // Orders quarantined by earlier runs first (one quarantined in this run waits for the next).
     retry::retry_quarantined(ctx).await?;
-    if kind == RunKind::Full {
-        backfill::run(ctx, state, full).await?;
+    let first_pass_done = state.backfill_completed_at.is_some();
+    if mode == SyncMode::Full || !first_pass_done {
+        backfill::run(ctx, state, mode == SyncMode::Full).await?;
+        if mode == SyncMode::Reconcile {
+            notes.push("The first backup was not complete: completed it first.".to_owned());
+        }
     }
-    if let Some(note) = events::follow(ctx).await? {
-        notes = Some(note);
+    notes.extend(events::follow(ctx).await?);
+    if mode == SyncMode::Reconcile {
+        // The history is complete now, so merged purchases are looked for from here on.
+        let ctx = RunContext {
+            detect_merges: true,
+            ..ctx.clone()
+        };
+        notes.push(reconcile::run(&ctx).await?);
     }
     shipments::back_up(ctx).await?;
-    Ok(notes)
+    Ok((!notes.is_empty()).then(|| notes.join(" ")))
 }
 
 async fn finish(

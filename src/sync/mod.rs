@@ -1,11 +1,13 @@
 //! The backup engine: where the Allegro client and the database meet for orders.
 
 mod backfill;
+pub mod coverage;
 pub mod engine;
 mod events;
 pub mod map;
+mod reconcile;
 mod retry;
 mod shipments;
 mod store;
 
-pub use engine::{RunSummary, SyncError, SyncOptions, sync_account};
+pub use engine::{RunSummary, SyncError, SyncMode, SyncOptions, sync_account};

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use allegro_backup::{
     db::models::sync::RunTrigger,
-    sync::{SyncError, SyncOptions, sync_account},
+    sync::{SyncError, SyncMode, SyncOptions, sync_account},
 };
 use diesel::{ExpressionMethods, QueryDsl, RunQueryDsl};
 use serde_json::Value;
@@ -28,6 +28,7 @@ pub(crate) fn stored(app: &TestApp, account: i64) -> HashMap<String, Value> {
         .collect()
 }
 
+/// The simulator's orders of seller 0: checkout form id → JSON.
 pub(crate) fn truth(app: &TestApp) -> HashMap<String, Value> {
     app.simulator
         .world()
@@ -43,9 +44,15 @@ pub(crate) async fn sync_once(
     account: i64,
     trigger: RunTrigger,
 ) -> allegro_backup::sync::RunSummary {
-    sync_account(&app.state.accounts, account, trigger, false, &options())
-        .await
-        .unwrap()
+    sync_account(
+        &app.state.accounts,
+        account,
+        trigger,
+        SyncMode::Auto,
+        &options(),
+    )
+    .await
+    .unwrap()
 }
 
 /// The simulator's clock starts in July 2026 for tests; reach back far enough from today.
@@ -123,8 +130,20 @@ async fn two_syncs_of_one_account_never_run_at_once() {
     // Two engines: separate owners, as two processes would be.
     let (first, second) = (options(), options());
     let (a, b) = tokio::join!(
-        sync_account(accounts, account, RunTrigger::Manual, false, &first),
-        sync_account(accounts, account, RunTrigger::Manual, false, &second),
+        sync_account(
+            accounts,
+            account,
+            RunTrigger::Manual,
+            SyncMode::Auto,
+            &first
+        ),
+        sync_account(
+            accounts,
+            account,
+            RunTrigger::Manual,
+            SyncMode::Auto,
+            &second
+        ),
     );
     let already = [&a, &b]
         .iter()
@@ -148,7 +167,7 @@ async fn a_failed_run_resumes_without_losing_or_duplicating_anything() {
         &app.state.accounts,
         account,
         RunTrigger::Cli,
-        false,
+        SyncMode::Auto,
         &options(),
     )
     .await;

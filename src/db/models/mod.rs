@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod audit;
+pub mod coverage;
 pub mod device_authorization;
 pub mod login_failure;
 pub mod order;

@@ -166,6 +166,24 @@ impl BackfillWindow {
         account_id: AccountId,
         windows: &[(DateTime<Utc>, DateTime<Utc>)],
     ) -> QueryResult<()> {
+        Self::insert(conn, account_id, windows, false)
+    }
+
+    /// Adds windows to list again: one planned (and perhaps done) before is pending again.
+    pub fn plan_again(
+        conn: &mut PgConnection,
+        account_id: AccountId,
+        windows: &[(DateTime<Utc>, DateTime<Utc>)],
+    ) -> QueryResult<()> {
+        Self::insert(conn, account_id, windows, true)
+    }
+
+    fn insert(
+        conn: &mut PgConnection,
+        account_id: AccountId,
+        windows: &[(DateTime<Utc>, DateTime<Utc>)],
+        reset: bool,
+    ) -> QueryResult<()> {
         let rows: Vec<_> = windows
             .iter()
             .map(|(start, end)| {
@@ -176,9 +194,21 @@ impl BackfillWindow {
                 )
             })
             .collect();
-        diesel::insert_into(backfill_windows::table)
-            .values(rows)
-            .on_conflict_do_nothing()
+        let insert = diesel::insert_into(backfill_windows::table).values(rows);
+        if !reset {
+            return insert.on_conflict_do_nothing().execute(conn).map(drop);
+        }
+        insert
+            .on_conflict((
+                backfill_windows::account_id,
+                backfill_windows::window_start,
+                backfill_windows::window_end,
+            ))
+            .do_update()
+            .set((
+                backfill_windows::done_at.eq(None::<DateTime<Utc>>),
+                backfill_windows::total_count.eq(None::<i64>),
+            ))
             .execute(conn)
             .map(drop)
     }
@@ -224,10 +254,24 @@ impl BackfillWindow {
             .map(drop)
     }
 
-    /// Sum of the known totals (progress of the first pass).
-    pub fn known_total(conn: &mut PgConnection, account_id: AccountId) -> QueryResult<i64> {
+    /// Sum of the known totals of the windows run `run_id` lists: those still pending and
+    /// those it completed (its progress total; windows done by an earlier run are not its work).
+    pub fn known_total(
+        conn: &mut PgConnection,
+        account_id: AccountId,
+        run_id: i64,
+    ) -> QueryResult<i64> {
+        let run_start = sync_runs::table
+            .find(run_id)
+            .select(sync_runs::started_at)
+            .single_value();
         backfill_windows::table
             .filter(backfill_windows::account_id.eq(account_id))
+            .filter(
+                backfill_windows::done_at
+                    .is_null()
+                    .or(backfill_windows::done_at.ge(run_start)),
+            )
             .select(diesel::dsl::sql::<diesel::sql_types::BigInt>(
                 "COALESCE(SUM(total_count), 0)::bigint",
             ))

@@ -1,0 +1,272 @@
+//! The coverage grid of one account (everyone): per day of the backed-up history, whether the
+//! orders Allegro lists for that day and the orders backed up agree.
+
+use std::collections::HashMap;
+
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use chrono::{Datelike, NaiveDate, Utc, Weekday};
+
+use crate::{
+    auth::{AnyUser, RequireRole},
+    db::{
+        self,
+        models::{
+            account::AccountRow,
+            coverage::{CoverageDay, backfill_from},
+        },
+    },
+    domain::Role,
+    error::AppError,
+    state::AppState,
+    sync::{SyncOptions, coverage::history_days},
+    web::{
+        format_time, ok,
+        page::{Nav, PageContext},
+    },
+};
+
+/// One square of the grid.
+pub struct Cell {
+    /// `match`, `mismatch` or `unverified` (the CSS modifier).
+    pub state: &'static str,
+    pub day: String,
+    pub title: String,
+}
+
+/// One weekday across all weeks; `None` is outside the history.
+pub struct WeekdayRow {
+    pub label: &'static str,
+    pub cells: Vec<Option<Cell>>,
+}
+
+/// A day whose counts differ, listed under the grid.
+pub struct Mismatch {
+    pub day: String,
+    pub allegro: i64,
+    pub held: i64,
+    pub verified: String,
+}
+
+/// The weeks × weekdays grid and its summary.
+pub struct CoverageGrid {
+    /// A month's short name over the week its first day falls in, else empty.
+    pub month_labels: Vec<String>,
+    pub rows: Vec<WeekdayRow>,
+    pub days: usize,
+    pub verified: usize,
+    pub mismatches: Vec<Mismatch>,
+    pub last_verified: Option<String>,
+}
+
+const WEEKDAYS: [(Weekday, &str); 7] = [
+    (Weekday::Mon, "Mon"),
+    (Weekday::Tue, "Tue"),
+    (Weekday::Wed, "Wed"),
+    (Weekday::Thu, "Thu"),
+    (Weekday::Fri, "Fri"),
+    (Weekday::Sat, "Sat"),
+    (Weekday::Sun, "Sun"),
+];
+
+fn cell(day: NaiveDate, verified: Option<&CoverageDay>) -> Cell {
+    let date = day.format("%Y-%m-%d").to_string();
+    let (state, title) = match verified {
+        None => ("unverified", format!("{date}: not verified yet")),
+        Some(v) => (
+            if v.matches() { "match" } else { "mismatch" },
+            format!(
+                "{date}: Allegro {}, backed up {} (verified {})",
+                v.allegro_count,
+                v.held_count,
+                format_time(&v.verified_at)
+            ),
+        ),
+    };
+    Cell {
+        state,
+        day: date,
+        title,
+    }
+}
+
+impl CoverageGrid {
+    /// Lays out `days` (consecutive, oldest first) in weeks starting on Monday.
+    pub fn build(days: &[NaiveDate], verified: Vec<CoverageDay>) -> Self {
+        let by_day: HashMap<NaiveDate, CoverageDay> =
+            verified.into_iter().map(|v| (v.day, v)).collect();
+        let (Some(first), Some(last)) = (days.first(), days.last()) else {
+            return Self::empty();
+        };
+        let monday = first.week(Weekday::Mon).first_day();
+        let weeks: Vec<NaiveDate> = monday.iter_weeks().take_while(|w| w <= last).collect();
+        let in_range = |d: &NaiveDate| d >= first && d <= last;
+        let rows = WEEKDAYS
+            .iter()
+            .enumerate()
+            .map(|(offset, (_, label))| WeekdayRow {
+                label,
+                cells: weeks
+                    .iter()
+                    .map(|w| {
+                        let day = *w + chrono::Days::new(offset as u64);
+                        in_range(&day).then(|| cell(day, by_day.get(&day)))
+                    })
+                    .collect(),
+            })
+            .collect();
+        let month_labels = weeks
+            .iter()
+            .enumerate()
+            .map(|(i, w)| {
+                let sunday = *w + chrono::Days::new(6);
+                if w.day() == 1 || sunday.month() != w.month() {
+                    sunday.format("%b").to_string()
+                } else if i == 0 {
+                    first.format("%b").to_string()
+                } else {
+                    String::new()
+                }
+            })
+            .collect();
+        let shown: Vec<&CoverageDay> = days.iter().filter_map(|d| by_day.get(d)).collect();
+        Self {
+            month_labels,
+            rows,
+            days: days.len(),
+            verified: shown.len(),
+            mismatches: shown
+                .iter()
+                .filter(|v| !v.matches())
+                .map(|v| Mismatch {
+                    day: v.day.format("%Y-%m-%d").to_string(),
+                    allegro: v.allegro_count,
+                    held: v.held_count,
+                    verified: format_time(&v.verified_at),
+                })
+                .collect(),
+            last_verified: shown
+                .iter()
+                .map(|v| v.verified_at)
+                .max()
+                .map(|t| format_time(&t)),
+        }
+    }
+
+    fn empty() -> Self {
+        Self {
+            month_labels: vec![],
+            rows: vec![],
+            days: 0,
+            verified: 0,
+            mismatches: vec![],
+            last_verified: None,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "coverage/index.html")]
+pub struct CoveragePage {
+    pub page: PageContext,
+    pub account_id: i64,
+    pub login: String,
+    pub can_reconcile: bool,
+    pub grid: CoverageGrid,
+}
+
+/// `GET /accounts/{id}/coverage`
+pub async fn account_coverage(
+    auth: RequireRole<AnyUser>,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let id = path.into_inner();
+    let (account, days, verified) = db::run(&state.pool, move |conn| {
+        let account = AccountRow::find(conn, id)?.ok_or(AppError::NotFound)?;
+        let history = SyncOptions::default().history;
+        let days = history_days(backfill_from(conn, id)?, history, Utc::now());
+        let from = days.first().copied().unwrap_or_default();
+        let verified = CoverageDay::since(conn, id, from)?;
+        Ok::<_, AppError>((account, days, verified))
+    })
+    .await?;
+    ok(&CoveragePage {
+        can_reconcile: auth.user.role.includes(Role::Operator),
+        page: auth.page.at(Nav::Accounts),
+        account_id: account.id,
+        login: account.login,
+        grid: CoverageGrid::build(&days, verified),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    fn verified(day: NaiveDate, allegro: i64, held: i64) -> CoverageDay {
+        CoverageDay {
+            account_id: 1,
+            day,
+            allegro_count: allegro,
+            held_count: held,
+            verified_at: Utc::now(),
+        }
+    }
+
+    #[test]
+    fn days_fall_in_weekday_rows_and_week_columns() {
+        // Wednesday 2026-07-01 to Monday 2026-07-13: three weeks.
+        let days = crate::sync::coverage::days(date(2026, 7, 1), date(2026, 7, 13));
+        let grid = CoverageGrid::build(&days, vec![]);
+        assert_eq!(grid.rows.len(), 7);
+        assert!(grid.rows.iter().all(|r| r.cells.len() == 3));
+        // Monday and Tuesday of the first week are before the range.
+        assert!(grid.rows[0].cells[0].is_none() && grid.rows[1].cells[0].is_none());
+        assert_eq!(
+            grid.rows[2].cells[0].as_ref().map(|c| c.day.as_str()),
+            Some("2026-07-01")
+        );
+        assert_eq!(
+            grid.rows[0].cells[2].as_ref().map(|c| c.day.as_str()),
+            Some("2026-07-13")
+        );
+        assert!(grid.rows[1].cells[2].is_none());
+        assert_eq!(grid.month_labels[0], "Jul");
+        assert_eq!(grid.days, 13);
+    }
+
+    #[test]
+    fn cells_show_match_mismatch_and_unverified_with_a_summary() {
+        let days = crate::sync::coverage::days(date(2026, 7, 6), date(2026, 7, 8));
+        let grid = CoverageGrid::build(
+            &days,
+            vec![
+                verified(date(2026, 7, 6), 4, 4),
+                verified(date(2026, 7, 7), 5, 3),
+            ],
+        );
+        let states: Vec<&str> = grid
+            .rows
+            .iter()
+            .take(3)
+            .map(|r| r.cells[0].as_ref().map_or("none", |c| c.state))
+            .collect();
+        assert_eq!(states, ["match", "mismatch", "unverified"]);
+        assert_eq!(grid.verified, 2);
+        assert_eq!(grid.mismatches.len(), 1);
+        assert_eq!(
+            (grid.mismatches[0].allegro, grid.mismatches[0].held),
+            (5, 3)
+        );
+        let title = &grid.rows[1].cells[0].as_ref().unwrap().title;
+        assert!(
+            title.starts_with("2026-07-07: Allegro 5, backed up 3"),
+            "{title}"
+        );
+    }
+}

@@ -1,0 +1,193 @@
+//! Reconcile runs against the simulator: changes the event journal missed are found by
+//! re-listing recent days and re-fetching open orders; a reconcile with nothing to find adds
+//! nothing.
+
+use allegro_backup::{
+    db::models::sync::{RunKind, RunTrigger},
+    simulator::SimulatorConfig,
+    sync::{RunSummary, SyncMode, SyncOptions, sync_account},
+};
+use chrono::{DateTime, Duration, Utc};
+use diesel::{ExpressionMethods, QueryDsl, RunQueryDsl};
+use reqwest::StatusCode;
+use serde_json::Value;
+
+use crate::{
+    helpers::{TestApp, location, spawn_app_with_simulator},
+    sync::{stored, truth},
+};
+
+/// An app whose simulator's clock is today, so "the last 30 days" hold orders.
+pub(crate) async fn app_with_orders_until_now(orders: u32) -> TestApp {
+    let config = SimulatorConfig {
+        auto_approve: false,
+        start: Utc::now(),
+        ..SimulatorConfig::for_tests(orders)
+    };
+    spawn_app_with_simulator(config, |_| {}).await
+}
+
+pub(crate) async fn sync(app: &TestApp, account: i64, mode: SyncMode) -> RunSummary {
+    let options = SyncOptions {
+        window: Duration::days(60),
+        ..SyncOptions::default()
+    };
+    sync_account(
+        &app.state.accounts,
+        account,
+        RunTrigger::Manual,
+        mode,
+        &options,
+    )
+    .await
+    .unwrap()
+}
+
+/// The notes a run recorded ("" when none).
+pub(crate) fn run_notes(app: &TestApp, run: i64) -> String {
+    use allegro_backup::db::schema::sync_runs::dsl::*;
+    let mut conn = app.db.connect();
+    sync_runs
+        .find(run)
+        .select(notes)
+        .first::<Option<String>>(&mut conn)
+        .unwrap()
+        .unwrap_or_default()
+}
+
+fn bought_at(order: &Value) -> DateTime<Utc> {
+    order["lineItems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|li| li["boughtAt"].as_str().unwrap().parse().unwrap())
+        .max()
+        .unwrap()
+}
+
+fn id(order: &Value) -> String {
+    order["id"].as_str().unwrap().to_owned()
+}
+
+fn revisions(app: &TestApp, form: Option<&str>) -> i64 {
+    use allegro_backup::db::schema::{order_revisions, orders};
+    let mut conn = app.db.connect();
+    let mut query = order_revisions::table
+        .inner_join(orders::table)
+        .into_boxed();
+    if let Some(form) = form {
+        query = query.filter(orders::checkout_form_id.eq(form.to_owned()));
+    }
+    query.count().get_result(&mut conn).unwrap()
+}
+
+fn stored_fulfillment(app: &TestApp, account: i64, form: &str) -> Value {
+    stored(app, account)[form]["fulfillment"]["status"].clone()
+}
+
+#[tokio::test]
+async fn a_fulfillment_change_the_journal_missed_is_picked_up_by_reconcile() {
+    let app = app_with_orders_until_now(300).await;
+    let account = app.link_account(0).await;
+    sync(&app, account, SyncMode::Auto).await;
+    let world = app.simulator.world();
+    let orders = world.orders(0);
+    // Bought within the last 30 days: found by re-listing.
+    let recent = id(&orders[0]);
+    assert!(bought_at(&orders[0]) > Utc::now() - Duration::days(30));
+    // Bought long ago and still being processed: found by fetching open orders by id.
+    let old = orders
+        .iter()
+        .find(|o| bought_at(o) < Utc::now() - Duration::days(90) && o["status"] != "CANCELLED")
+        .map(id)
+        .unwrap();
+    assert!(world.change_fulfillment(&old, "PROCESSING"));
+    sync(&app, account, SyncMode::Auto).await;
+
+    assert!(world.change_fulfillment_without_event(&recent, "SENT"));
+    assert!(world.change_fulfillment_without_event(&old, "READY_FOR_SHIPMENT"));
+    // Following the journal cannot see either change.
+    sync(&app, account, SyncMode::Auto).await;
+    assert_ne!(stored_fulfillment(&app, account, &recent), "SENT");
+    assert_eq!(stored_fulfillment(&app, account, &old), "PROCESSING");
+    let (recent_before, old_before) = (revisions(&app, Some(&recent)), revisions(&app, Some(&old)));
+
+    let summary = sync(&app, account, SyncMode::Reconcile).await;
+    assert_eq!(summary.kind, RunKind::Reconcile);
+    assert_eq!(summary.counters.orders_updated, 2);
+    assert_eq!(revisions(&app, Some(&recent)), recent_before + 1);
+    assert_eq!(revisions(&app, Some(&old)), old_before + 1);
+    assert_eq!(stored(&app, account), truth(&app));
+}
+
+#[tokio::test]
+async fn a_reconcile_with_nothing_changed_adds_nothing() {
+    let app = app_with_orders_until_now(200).await;
+    let account = app.link_account(0).await;
+    sync(&app, account, SyncMode::Auto).await;
+    let before = revisions(&app, None);
+
+    for _ in 0..2 {
+        let summary = sync(&app, account, SyncMode::Reconcile).await;
+        let c = summary.counters;
+        assert_eq!((c.orders_created, c.orders_updated, c.events), (0, 0, 0));
+        assert!(c.orders_unchanged > 0, "the last 30 days were listed again");
+        assert_eq!(revisions(&app, None), before);
+    }
+    let (total, mismatched): (i64, i64) = {
+        use allegro_backup::db::schema::coverage_days::dsl::*;
+        let mut conn = app.db.connect();
+        (
+            coverage_days.count().get_result(&mut conn).unwrap(),
+            coverage_days
+                .filter(allegro_count.ne(held_count))
+                .count()
+                .get_result(&mut conn)
+                .unwrap(),
+        )
+    };
+    assert!(
+        total >= 365,
+        "every day of the history is verified: {total}"
+    );
+    assert_eq!(mismatched, 0);
+}
+
+#[tokio::test]
+async fn a_reconcile_of_an_account_never_backed_up_completes_the_first_backup_first() {
+    let app = app_with_orders_until_now(150).await;
+    let account = app.link_account(0).await;
+    let summary = sync(&app, account, SyncMode::Reconcile).await;
+    assert_eq!(summary.kind, RunKind::Reconcile);
+    assert_eq!(stored(&app, account), truth(&app));
+    let notes = run_notes(&app, summary.run_id);
+    assert!(notes.contains("completed it first"), "{notes}");
+    assert!(notes.contains(", 0 mismatched and re-listed"), "{notes}");
+}
+
+#[tokio::test]
+async fn an_operator_starts_a_reconcile_and_a_mixed_request_is_refused() {
+    let app = app_with_orders_until_now(20).await;
+    let account = app.link_account(0).await;
+    let operator = app
+        .signed_in_client("op@example.com", allegro_backup::domain::Role::Operator)
+        .await;
+    let path = format!("/accounts/{account}/sync");
+
+    let both = app
+        .post_form_with(&operator, &path, &[("full", "1"), ("reconcile", "1")])
+        .await;
+    assert_eq!(both.status(), StatusCode::BAD_REQUEST);
+
+    let started = app
+        .post_form_with(&operator, &path, &[("reconcile", "1")])
+        .await;
+    assert_eq!(started.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&started), "/sync");
+    let page = crate::helpers::html_of(app.get_with(&operator, "/sync").await).await;
+    let flashes = crate::helpers::select_text(&page, ".flash");
+    assert!(
+        flashes.iter().any(|f| f.contains("A reconcile of")),
+        "{flashes:?}"
+    );
+}
