@@ -14,8 +14,9 @@ use crate::{
         },
     },
     error::{AppError, see_other},
+    jobs,
     state::AppState,
-    sync::{SyncError, SyncOptions, sync_account},
+    sync::{SyncError, sync_account},
     web::{
         format_time,
         htmx::is_htmx,
@@ -225,20 +226,18 @@ pub async fn account_sync_now(
     }
     let full = form.full == "1";
     let accounts = state.accounts.clone();
-    tokio::spawn(async move {
-        match sync_account(
-            &accounts,
-            id,
-            RunTrigger::Manual,
-            full,
-            &SyncOptions::default(),
-        )
-        .await
-        {
-            Ok(_) | Err(SyncError::AlreadyRunning) => {}
+    let options = jobs::current_sync_options(&state).await?;
+    let started = state.shutdown.spawn(async move {
+        match sync_account(&accounts, id, RunTrigger::Manual, full, &options).await {
+            Ok(_) | Err(SyncError::AlreadyRunning) | Err(SyncError::Interrupted) => {}
             Err(e) => tracing::warn!(account.id = id, error = %e, "manual sync failed"),
         }
     });
+    if !started {
+        return Err(AppError::BadRequest(
+            "The server is shutting down; start the sync again once it is back.".to_owned(),
+        ));
+    }
     auth.session.flash(
         FlashLevel::Success,
         format!(

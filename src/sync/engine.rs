@@ -4,6 +4,7 @@
 //! point loses nothing and a re-run duplicates nothing.
 
 use chrono::{DateTime, Duration, Utc};
+use tokio_util::sync::CancellationToken;
 
 use super::{backfill, events};
 use crate::{
@@ -31,6 +32,9 @@ pub struct SyncOptions {
     pub lease: Duration,
     /// Names this process in leases.
     pub owner: String,
+    /// Cancelled at shutdown: the run stops after the page being stored and ends
+    /// `interrupted`.
+    pub stop: CancellationToken,
 }
 
 impl Default for SyncOptions {
@@ -41,6 +45,7 @@ impl Default for SyncOptions {
             concurrency: 4,
             lease: Duration::minutes(2),
             owner: format!("{}-{}", std::process::id(), uuid::Uuid::new_v4().simple()),
+            stop: CancellationToken::new(),
         }
     }
 }
@@ -49,6 +54,8 @@ impl Default for SyncOptions {
 pub enum SyncError {
     #[error("a sync of this account is already running")]
     AlreadyRunning,
+    #[error("the sync was stopped by a shutdown; the next run resumes")]
+    Interrupted,
     #[error("the account cannot be synced: {0}")]
     AccountUnavailable(String),
     #[error(transparent)]
@@ -85,8 +92,12 @@ pub(super) struct RunContext<'a> {
 }
 
 impl RunContext<'_> {
-    /// Renews the lease; fails when another process took the account over.
+    /// Renews the lease; fails when another process took the account over, or with
+    /// `Interrupted` when the process is shutting down (the page before is committed).
     pub async fn renew_lease(&self) -> Result<(), SyncError> {
+        if self.options.stop.is_cancelled() {
+            return Err(SyncError::Interrupted);
+        }
         let (id, owner, until) = (
             self.account_id,
             self.options.owner.clone(),
@@ -185,6 +196,7 @@ async fn finish(
     let (run_id, account_id, owner) = (ctx.run_id, ctx.account_id, ctx.options.owner.clone());
     let (status, error, notes) = match &outcome {
         Ok(notes) => ("succeeded", None, notes.clone()),
+        Err(e @ SyncError::Interrupted) => ("interrupted", Some(e.to_string()), None),
         Err(e) => ("failed", Some(e.to_string()), None),
     };
     let run = db::run(&ctx.accounts.pool, move |conn| {
