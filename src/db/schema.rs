@@ -174,15 +174,6 @@ diesel::table! {
 }
 
 diesel::table! {
-    setup_tokens (token_hash) {
-        token_hash -> Text,
-        created_at -> Timestamptz,
-        expires_at -> Timestamptz,
-        used_at -> Nullable<Timestamptz>,
-    }
-}
-
-diesel::table! {
     settings (id) {
         id -> Int2,
         sync_interval_minutes -> Nullable<Int4>,
@@ -194,6 +185,15 @@ diesel::table! {
         stale_after_hours -> Nullable<Int4>,
         updated_at -> Timestamptz,
         updated_by -> Nullable<Int8>,
+    }
+}
+
+diesel::table! {
+    setup_tokens (token_hash) {
+        token_hash -> Text,
+        created_at -> Timestamptz,
+        expires_at -> Timestamptz,
+        used_at -> Nullable<Timestamptz>,
     }
 }
 

@@ -18,6 +18,7 @@ mod health;
 mod helpers;
 mod login;
 mod schema;
+mod settings;
 mod setup;
 mod simulator;
 mod storage;
