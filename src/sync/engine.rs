@@ -92,12 +92,18 @@ pub(super) struct RunContext<'a> {
 }
 
 impl RunContext<'_> {
-    /// Renews the lease; fails when another process took the account over, or with
-    /// `Interrupted` when the process is shutting down (the page before is committed).
-    pub async fn renew_lease(&self) -> Result<(), SyncError> {
+    /// `Interrupted` once the process is shutting down (checked between pages and windows).
+    pub fn check_stop(&self) -> Result<(), SyncError> {
         if self.options.stop.is_cancelled() {
             return Err(SyncError::Interrupted);
         }
+        Ok(())
+    }
+
+    /// Renews the lease; fails when another process took the account over, or with
+    /// `Interrupted` when the process is shutting down (the page before is committed).
+    pub async fn renew_lease(&self) -> Result<(), SyncError> {
+        self.check_stop()?;
         let (id, owner, until) = (
             self.account_id,
             self.options.owner.clone(),

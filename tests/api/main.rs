@@ -17,6 +17,7 @@ mod hardening;
 mod health;
 mod helpers;
 mod login;
+mod ops;
 mod schema;
 mod settings;
 mod setup;

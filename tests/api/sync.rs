@@ -16,7 +16,7 @@ async fn app_with_orders(orders: u32) -> TestApp {
 }
 
 /// Stored orders of the account: checkout form id → raw JSON.
-fn stored(app: &TestApp, account: i64) -> HashMap<String, Value> {
+pub(crate) fn stored(app: &TestApp, account: i64) -> HashMap<String, Value> {
     use allegro_backup::db::schema::orders::dsl::*;
     let mut conn = app.db.connect();
     orders
@@ -28,7 +28,7 @@ fn stored(app: &TestApp, account: i64) -> HashMap<String, Value> {
         .collect()
 }
 
-fn truth(app: &TestApp) -> HashMap<String, Value> {
+pub(crate) fn truth(app: &TestApp) -> HashMap<String, Value> {
     app.simulator
         .world()
         .orders(0)

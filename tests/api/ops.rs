@@ -1,0 +1,364 @@
+//! Running it: run retention, which accounts are due, alerts (banner, WARN job, metrics) and
+//! a graceful shutdown.
+
+use std::time::Duration as StdDuration;
+
+use allegro_backup::{
+    db::models::{
+        account::AccountRow,
+        settings::SettingsRow,
+        sync::{RunKind, RunTrigger, SyncRun, SyncState},
+    },
+    domain::Role,
+    jobs::{self, Shutdown, due_accounts},
+    settings::{self, HistoryStart, SyncSettings},
+    simulator::Faults,
+    sync::sync_account,
+};
+use chrono::{Duration, NaiveDate, Utc};
+use diesel::{PgConnection, RunQueryDsl, sql_query};
+use reqwest::{StatusCode, header};
+use secrecy::SecretString;
+
+use crate::{
+    helpers::{
+        PASSWORD, TestApp, html_of, new_client, select_text, spawn_app, spawn_app_with,
+        spawn_app_with_orders,
+    },
+    sync::{stored, truth},
+};
+
+const METRICS_TOKEN: &str = "metrics-token-for-tests-0123456789";
+
+fn run_ids(conn: &mut PgConnection, account: i64) -> Vec<i64> {
+    let mut ids: Vec<i64> = SyncRun::recent(conn, Some(account), 100)
+        .unwrap()
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    ids.sort();
+    ids
+}
+
+/// Moves a run's start (and its end, when it has one) `days` into the past.
+fn age_run(conn: &mut PgConnection, id: i64, days: i64) {
+    sql_query(format!(
+        "UPDATE sync_runs SET started_at = now() - interval '{days} days', \
+         finished_at = CASE WHEN finished_at IS NULL THEN NULL ELSE now() - interval '{days} days' END \
+         WHERE id = {id}"
+    ))
+    .execute(conn)
+    .unwrap();
+}
+
+fn finished_run(conn: &mut PgConnection, account: i64, days_ago: i64) -> i64 {
+    let id = SyncRun::start(conn, account, RunKind::Incremental, RunTrigger::Schedule)
+        .unwrap()
+        .id;
+    SyncRun::finish(conn, id, "succeeded", None, None).unwrap();
+    age_run(conn, id, days_ago);
+    id
+}
+
+#[tokio::test]
+async fn housekeeping_deletes_finished_runs_past_the_retention_and_never_a_running_one() {
+    let app = spawn_app().await;
+    let account = app.link_account(0).await;
+    let mut conn = app.db.connect();
+    let _old = finished_run(&mut conn, account, 100);
+    let recent = finished_run(&mut conn, account, 10);
+    let running = SyncRun::start(&mut conn, account, RunKind::Full, RunTrigger::Schedule)
+        .unwrap()
+        .id;
+    age_run(&mut conn, running, 100);
+    // The process running it is alive: its lease holds.
+    assert!(
+        SyncState::acquire_lease(&mut conn, account, "alive", Utc::now() + Duration::hours(1))
+            .unwrap()
+    );
+
+    let done = jobs::housekeeping(&app.state).await.unwrap();
+    assert_eq!(done.runs, 1);
+    assert_eq!(run_ids(&mut conn, account), [recent, running]);
+
+    // A shorter retention saved on the Settings page applies at the next pass.
+    let shorter = SyncSettings {
+        run_retention_days: 5,
+        ..SyncSettings::default()
+    };
+    SettingsRow::save(&mut conn, &shorter, None).unwrap();
+    let done = jobs::housekeeping(&app.state).await.unwrap();
+    assert_eq!(done.runs, 1);
+    assert_eq!(run_ids(&mut conn, account), [running]);
+}
+
+#[tokio::test]
+async fn an_account_is_due_once_its_last_run_started_an_interval_ago() {
+    let app = spawn_app().await;
+    let account = app.link_account(0).await;
+    let mut conn = app.db.connect();
+    let every = Duration::minutes(5);
+    let now = Utc::now();
+    assert_eq!(due_accounts(&mut conn, every, now).unwrap(), [account]);
+    let run = SyncRun::start(
+        &mut conn,
+        account,
+        RunKind::Incremental,
+        RunTrigger::Schedule,
+    )
+    .unwrap();
+    let started = run.started_at;
+    assert!(due_accounts(&mut conn, every, started).unwrap().is_empty());
+    assert!(
+        due_accounts(&mut conn, every, started + every - Duration::seconds(1))
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        due_accounts(&mut conn, every, started + every).unwrap(),
+        [account]
+    );
+    AccountRow::disconnect(&mut conn, account).unwrap();
+    assert!(
+        due_accounts(&mut conn, every, now + Duration::hours(1))
+            .unwrap()
+            .is_empty()
+    );
+}
+
+async fn admin(app: &TestApp) {
+    app.create_user("root@example.com", Role::Admin).await;
+    let response = app.login("root@example.com", PASSWORD).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+}
+
+async fn metrics_text(app: &TestApp) -> String {
+    let response = app.get("/metrics").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    response.text().await.unwrap()
+}
+
+#[tokio::test]
+async fn a_stale_account_and_a_dead_token_show_on_every_page_in_the_log_job_and_in_the_metrics() {
+    let app = spawn_app().await;
+    admin(&app).await;
+    let account = app.link_account(0).await;
+    let login = app.simulator.world().sellers()[0].login.clone();
+    let (_, html) = app.get_html("/sync").await;
+    assert!(select_text(&html, "#stale-banner, #reauth-banner").is_empty());
+    let text = metrics_text(&app).await;
+    assert!(
+        text.contains(&format!(
+            "allegro_backup_sync_stale{{account=\"{login}\"}} 0\n"
+        )),
+        "{text}"
+    );
+
+    let mut conn = app.db.connect();
+    SyncState::get_or_create(&mut conn, account).unwrap();
+    sql_query(format!(
+        "UPDATE sync_state SET last_success_at = now() - interval '7 hours' WHERE account_id = {account}"
+    ))
+    .execute(&mut conn)
+    .unwrap();
+    for page in ["/sync", "/accounts", "/settings"] {
+        let (_, html) = app.get_html(page).await;
+        let banner = select_text(&html, "#stale-banner").join(" ");
+        assert!(
+            banner.contains(&login) && banner.contains("6 hours"),
+            "{page}: {banner}"
+        );
+        assert_eq!(
+            crate::helpers::select_attr(&html, "#stale-banner a", "href").as_deref(),
+            Some("/accounts")
+        );
+    }
+    let text = metrics_text(&app).await;
+    assert!(
+        text.contains(&format!(
+            "allegro_backup_sync_stale{{account=\"{login}\"}} 1\n"
+        )),
+        "{text}"
+    );
+    let lag = text
+        .lines()
+        .find(|l| l.starts_with("allegro_backup_sync_lag_seconds{"))
+        .and_then(|l| l.rsplit(' ').next())
+        .and_then(|v| v.parse::<i64>().ok())
+        .unwrap();
+    assert!(lag >= 7 * 3600, "{lag}");
+    assert_eq!(
+        jobs::check_alerts(&app.state).await.unwrap().stale,
+        [login.clone()]
+    );
+
+    AccountRow::mark_needs_reauth(&mut conn, account, "refresh refused").unwrap();
+    let (_, html) = app.get_html("/").await;
+    assert!(
+        select_text(&html, "#reauth-banner")
+            .join(" ")
+            .contains(&login)
+    );
+    // A dead account is reported as dead, not also as stale.
+    assert!(select_text(&html, "#stale-banner").is_empty());
+    let text = metrics_text(&app).await;
+    assert!(
+        text.contains(&format!(
+            "allegro_backup_account_token_dead{{account=\"{login}\"}} 1\n"
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!(
+            "allegro_backup_sync_stale{{account=\"{login}\"}} 0\n"
+        )),
+        "{text}"
+    );
+    assert_eq!(
+        jobs::check_alerts(&app.state).await.unwrap().token_dead,
+        [login]
+    );
+}
+
+#[tokio::test]
+async fn metrics_answer_an_admin_or_the_bearer_token_and_nobody_else() {
+    let app = spawn_app_with(|s| s.metrics_token = Some(SecretString::from(METRICS_TOKEN))).await;
+    let anonymous = new_client();
+    let response = app.get_with(&anonymous, "/metrics").await;
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        response
+            .headers()
+            .get(header::WWW_AUTHENTICATE)
+            .map(|v| v.as_bytes()),
+        Some(&b"Bearer"[..])
+    );
+    let with_token = |token: &str| anonymous.get(app.url("/metrics")).bearer_auth(token).send();
+    assert_eq!(
+        with_token("wrong-token-wrong-token")
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let response = with_token(METRICS_TOKEN).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(
+        response.headers()[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/plain; version=0.0.4")
+    );
+    let text = response.text().await.unwrap();
+    assert!(
+        text.contains("# TYPE allegro_backup_sync_runs gauge"),
+        "{text}"
+    );
+
+    let viewer = app
+        .signed_in_client("viewer@example.com", Role::Viewer)
+        .await;
+    assert_eq!(
+        app.get_with(&viewer, "/metrics").await.status(),
+        StatusCode::FORBIDDEN
+    );
+    let admin = app.signed_in_client("root@example.com", Role::Admin).await;
+    assert_eq!(
+        app.get_with(&admin, "/metrics").await.status(),
+        StatusCode::OK
+    );
+}
+
+async fn stored_count(app: &TestApp, account: i64) -> usize {
+    stored(app, account).len()
+}
+
+#[tokio::test]
+async fn a_shutdown_ends_the_running_sync_interrupted_and_the_next_run_completes_exactly() {
+    let app = spawn_app_with_orders(3_000).await;
+    admin(&app).await;
+    let account = app.link_account(0).await;
+    let mut conn = app.db.connect();
+    // The simulator's orders reach back to mid-2025.
+    let history = SyncSettings {
+        history: HistoryStart::Since(NaiveDate::from_ymd_opt(2024, 1, 1).unwrap()),
+        ..app.state.settings.sync.clone()
+    };
+    SettingsRow::save(&mut conn, &history, None).unwrap();
+    app.simulator.world().set_faults(Faults {
+        latency: StdDuration::from_millis(100),
+        ..Faults::default()
+    });
+
+    let response = app
+        .post_form(&format!("/accounts/{account}/sync"), &[])
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    // Wait for the first stored page.
+    let mut waited = 0;
+    while stored_count(&app, account).await == 0 {
+        waited += 1;
+        assert!(waited < 3_000, "the sync stored nothing");
+        tokio::time::sleep(StdDuration::from_millis(10)).await;
+    }
+    assert!(app.state.shutdown.stop(StdDuration::from_secs(30)).await);
+
+    let run = &SyncRun::recent(&mut conn, Some(account), 1).unwrap()[0];
+    assert_eq!(run.status, "interrupted");
+    assert!(
+        run.error
+            .as_deref()
+            .unwrap_or_default()
+            .contains("shutdown")
+    );
+    assert!(run.finished_at.is_some());
+    let kept = stored(&app, account);
+    let truth = truth(&app);
+    assert!(
+        !kept.is_empty() && kept.len() < truth.len(),
+        "{} of {}",
+        kept.len(),
+        truth.len()
+    );
+    for (id, json) in &kept {
+        assert_eq!(truth.get(id), Some(json), "committed order {id}");
+    }
+    // Nothing new starts while stopping.
+    let response = app
+        .post_form(&format!("/accounts/{account}/sync"), &[])
+        .await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let html = html_of(response).await;
+    assert!(
+        select_text(&html, ".error-card")
+            .join(" ")
+            .contains("shutting down")
+    );
+
+    // The next process's run picks up where it stopped and ends with exactly Allegro's data.
+    app.simulator.world().set_faults(Faults::default());
+    let in_force = settings::current(&app.state.pool, &app.state.settings.sync)
+        .await
+        .unwrap();
+    let options = jobs::sync_options(&in_force, &Shutdown::new());
+    let summary = sync_account(
+        &app.state.accounts,
+        account,
+        RunTrigger::Startup,
+        false,
+        &options,
+    )
+    .await
+    .unwrap();
+    assert_eq!(summary.kind, RunKind::Full);
+    assert_eq!(stored(&app, account), truth);
+    let text = metrics_text(&app).await;
+    assert!(
+        text.contains("allegro_backup_sync_runs{kind=\"full\",status=\"interrupted\"} 1\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("allegro_backup_sync_runs{kind=\"full\",status=\"succeeded\"} 1\n"),
+        "{text}"
+    );
+}
