@@ -132,6 +132,22 @@ async fn admin(app: &TestApp) {
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
 }
 
+/// The value of the series `name` for `account` in a metrics text.
+fn metric(text: &str, name: &str, account: &str) -> Option<i64> {
+    let prefix = format!("{name}{{account=\"{account}\"}} ");
+    text.lines()
+        .find_map(|l| l.strip_prefix(&prefix))
+        .and_then(|v| v.parse().ok())
+}
+
+/// (stale, token dead) of `account` in a metrics text.
+fn alert_flags(text: &str, account: &str) -> (Option<i64>, Option<i64>) {
+    (
+        metric(text, "allegro_backup_sync_stale", account),
+        metric(text, "allegro_backup_account_token_dead", account),
+    )
+}
+
 async fn metrics_text(app: &TestApp) -> String {
     let response = app.get("/metrics").await;
     assert_eq!(response.status(), StatusCode::OK);
@@ -147,12 +163,7 @@ async fn a_stale_account_and_a_dead_token_show_on_every_page_in_the_log_job_and_
     let (_, html) = app.get_html("/sync").await;
     assert!(select_text(&html, "#stale-banner, #reauth-banner").is_empty());
     let text = metrics_text(&app).await;
-    assert!(
-        text.contains(&format!(
-            "allegro_backup_sync_stale{{account=\"{login}\"}} 0\n"
-        )),
-        "{text}"
-    );
+    assert_eq!(alert_flags(&text, &login), (Some(0), Some(0)), "{text}");
 
     let mut conn = app.db.connect();
     SyncState::get_or_create(&mut conn, account).unwrap();
@@ -174,22 +185,12 @@ async fn a_stale_account_and_a_dead_token_show_on_every_page_in_the_log_job_and_
         );
     }
     let text = metrics_text(&app).await;
-    assert!(
-        text.contains(&format!(
-            "allegro_backup_sync_stale{{account=\"{login}\"}} 1\n"
-        )),
-        "{text}"
-    );
-    let lag = text
-        .lines()
-        .find(|l| l.starts_with("allegro_backup_sync_lag_seconds{"))
-        .and_then(|l| l.rsplit(' ').next())
-        .and_then(|v| v.parse::<i64>().ok())
-        .unwrap();
+    assert_eq!(alert_flags(&text, &login), (Some(1), Some(0)), "{text}");
+    let lag = metric(&text, "allegro_backup_sync_lag_seconds", &login).unwrap();
     assert!(lag >= 7 * 3600, "{lag}");
     assert_eq!(
         jobs::check_alerts(&app.state).await.unwrap().stale,
-        [login.clone()]
+        std::slice::from_ref(&login)
     );
 
     AccountRow::mark_needs_reauth(&mut conn, account, "refresh refused").unwrap();
@@ -202,18 +203,7 @@ async fn a_stale_account_and_a_dead_token_show_on_every_page_in_the_log_job_and_
     // A dead account is reported as dead, not also as stale.
     assert!(select_text(&html, "#stale-banner").is_empty());
     let text = metrics_text(&app).await;
-    assert!(
-        text.contains(&format!(
-            "allegro_backup_account_token_dead{{account=\"{login}\"}} 1\n"
-        )),
-        "{text}"
-    );
-    assert!(
-        text.contains(&format!(
-            "allegro_backup_sync_stale{{account=\"{login}\"}} 0\n"
-        )),
-        "{text}"
-    );
+    assert_eq!(alert_flags(&text, &login), (Some(0), Some(1)), "{text}");
     assert_eq!(
         jobs::check_alerts(&app.state).await.unwrap().token_dead,
         [login]
