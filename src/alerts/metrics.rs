@@ -154,6 +154,6 @@ mod tests {
         assert!(text.contains("allegro_backup_sync_runs{kind=\"full\",status=\"succeeded\"} 3\n"));
         let series = text.lines().filter(|l| !l.starts_with('#')).count();
         let types = text.lines().filter(|l| l.starts_with("# TYPE")).count();
-        assert_eq!((series, types), (7, 6));
+        assert_eq!((series, types), (6, 6));
     }
 }

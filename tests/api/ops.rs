@@ -292,6 +292,19 @@ async fn a_shutdown_ends_the_running_sync_interrupted_and_the_next_run_completes
         tokio::time::sleep(StdDuration::from_millis(10)).await;
     }
     assert!(app.state.shutdown.stop(StdDuration::from_secs(30)).await);
+    // (HTTP first: a keep-alive connection the server closes while this test thread is busy
+    // with the synchronous checks below would fail the request.)
+    // Nothing new starts while stopping.
+    let response = app
+        .post_form(&format!("/accounts/{account}/sync"), &[])
+        .await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let html = html_of(response).await;
+    assert!(
+        select_text(&html, ".error-card")
+            .join(" ")
+            .contains("shutting down")
+    );
 
     let run = &SyncRun::recent(&mut conn, Some(account), 1).unwrap()[0];
     assert_eq!(run.status, "interrupted");
@@ -313,17 +326,6 @@ async fn a_shutdown_ends_the_running_sync_interrupted_and_the_next_run_completes
     for (id, json) in &kept {
         assert_eq!(truth.get(id), Some(json), "committed order {id}");
     }
-    // Nothing new starts while stopping.
-    let response = app
-        .post_form(&format!("/accounts/{account}/sync"), &[])
-        .await;
-    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
-    let html = html_of(response).await;
-    assert!(
-        select_text(&html, ".error-card")
-            .join(" ")
-            .contains("shutting down")
-    );
 
     // The next process's run picks up where it stopped and ends with exactly Allegro's data.
     app.simulator.world().set_faults(Faults::default());
@@ -340,9 +342,9 @@ async fn a_shutdown_ends_the_running_sync_interrupted_and_the_next_run_completes
     )
     .await
     .unwrap();
+    let text = metrics_text(&app).await;
     assert_eq!(summary.kind, RunKind::Full);
     assert_eq!(stored(&app, account), truth);
-    let text = metrics_text(&app).await;
     assert!(
         text.contains("allegro_backup_sync_runs{kind=\"full\",status=\"interrupted\"} 1\n"),
         "{text}"
