@@ -4,18 +4,34 @@
 
 use std::{future::Future, time::Duration};
 
+use tokio::runtime::Handle;
 use tokio_util::{sync::CancellationToken, task::TaskTracker};
 
 /// The process's stop signal and the background tasks it waits for. Cheap to clone.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Shutdown {
     stop: CancellationToken,
     tasks: TaskTracker,
+    /// The runtime tasks are spawned on: the one `new` ran on. A handler runs on an actix
+    /// worker's own runtime, which is torn down when the server stops; a sync spawned there
+    /// would be dropped mid-page instead of ending `interrupted`.
+    runtime: Option<Handle>,
+}
+
+impl Default for Shutdown {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 impl Shutdown {
+    /// Call on the runtime that outlives the HTTP server (the one `main` runs on).
     pub fn new() -> Self {
-        Self::default()
+        Self {
+            stop: CancellationToken::new(),
+            tasks: TaskTracker::new(),
+            runtime: Handle::try_current().ok(),
+        }
     }
 
     /// The token runs watch (`SyncOptions::stop`).
@@ -36,7 +52,11 @@ impl Shutdown {
         if self.is_stopping() {
             return false;
         }
-        self.tasks.spawn(task);
+        let task = self.tasks.track_future(task);
+        match &self.runtime {
+            Some(runtime) => drop(runtime.spawn(task)),
+            None => drop(tokio::spawn(task)),
+        }
         true
     }
 

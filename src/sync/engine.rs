@@ -227,6 +227,14 @@ async fn finish(
                 counters,
             })
         }
+        Err(SyncError::Interrupted) => {
+            tracing::info!(
+                account.id = account_id,
+                run.id = run_id,
+                "sync interrupted by a shutdown"
+            );
+            Err(SyncError::Interrupted)
+        }
         Err(e) => {
             tracing::warn!(account.id = account_id, run.id = run_id, error = %e, "sync failed");
             Err(e)

@@ -259,8 +259,38 @@ async fn metrics_answer_an_admin_or_the_bearer_token_and_nobody_else() {
     );
 }
 
-async fn stored_count(app: &TestApp, account: i64) -> usize {
-    stored(app, account).len()
+/// The first backup reaches the simulator's whole history (back to mid-2025) on a slow API,
+/// so a test can stop it half-way.
+fn slow_full_history(app: &TestApp, conn: &mut PgConnection) {
+    let history = SyncSettings {
+        history: HistoryStart::Since(NaiveDate::from_ymd_opt(2024, 1, 1).unwrap()),
+        ..app.state.settings.sync.clone()
+    };
+    SettingsRow::save(conn, &history, None).unwrap();
+    app.simulator.world().set_faults(Faults {
+        latency: StdDuration::from_millis(100),
+        ..Faults::default()
+    });
+}
+
+/// The account's latest run ended `interrupted` by the shutdown.
+fn assert_last_run_interrupted(conn: &mut PgConnection, account: i64) {
+    let run = &SyncRun::recent(conn, Some(account), 1).unwrap()[0];
+    assert_eq!(run.status, "interrupted");
+    assert!(run.finished_at.is_some());
+    let error = run.error.as_deref().unwrap_or_default();
+    assert!(error.contains("shutdown"), "{error}");
+}
+
+/// Waits (polling the database) until the sync has stored its first page.
+async fn wait_for_first_page(app: &TestApp, account: i64) {
+    for _ in 0..3_000 {
+        if !stored(app, account).is_empty() {
+            return;
+        }
+        tokio::time::sleep(StdDuration::from_millis(10)).await;
+    }
+    panic!("the sync stored nothing");
 }
 
 #[tokio::test]
@@ -269,28 +299,13 @@ async fn a_shutdown_ends_the_running_sync_interrupted_and_the_next_run_completes
     admin(&app).await;
     let account = app.link_account(0).await;
     let mut conn = app.db.connect();
-    // The simulator's orders reach back to mid-2025.
-    let history = SyncSettings {
-        history: HistoryStart::Since(NaiveDate::from_ymd_opt(2024, 1, 1).unwrap()),
-        ..app.state.settings.sync.clone()
-    };
-    SettingsRow::save(&mut conn, &history, None).unwrap();
-    app.simulator.world().set_faults(Faults {
-        latency: StdDuration::from_millis(100),
-        ..Faults::default()
-    });
+    slow_full_history(&app, &mut conn);
 
     let response = app
         .post_form(&format!("/accounts/{account}/sync"), &[])
         .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    // Wait for the first stored page.
-    let mut waited = 0;
-    while stored_count(&app, account).await == 0 {
-        waited += 1;
-        assert!(waited < 3_000, "the sync stored nothing");
-        tokio::time::sleep(StdDuration::from_millis(10)).await;
-    }
+    wait_for_first_page(&app, account).await;
     assert!(app.state.shutdown.stop(StdDuration::from_secs(30)).await);
     // (HTTP first: a keep-alive connection the server closes while this test thread is busy
     // with the synchronous checks below would fail the request.)
@@ -306,15 +321,7 @@ async fn a_shutdown_ends_the_running_sync_interrupted_and_the_next_run_completes
             .contains("shutting down")
     );
 
-    let run = &SyncRun::recent(&mut conn, Some(account), 1).unwrap()[0];
-    assert_eq!(run.status, "interrupted");
-    assert!(
-        run.error
-            .as_deref()
-            .unwrap_or_default()
-            .contains("shutdown")
-    );
-    assert!(run.finished_at.is_some());
+    assert_last_run_interrupted(&mut conn, account);
     let kept = stored(&app, account);
     let truth = truth(&app);
     assert!(
@@ -353,4 +360,102 @@ async fn a_shutdown_ends_the_running_sync_interrupted_and_the_next_run_completes
         text.contains("allegro_backup_sync_runs{kind=\"full\",status=\"succeeded\"} 1\n"),
         "{text}"
     );
+}
+
+/// The real signal path: a `serve` process on the same database and simulator gets SIGTERM
+/// during a sync, ends the run `interrupted` and exits cleanly.
+#[tokio::test]
+async fn on_sigterm_the_server_ends_its_running_sync_interrupted_and_exits() {
+    let app = spawn_app_with_orders(3_000).await;
+    let account = app.link_account(0).await;
+    app.create_user("root@example.com", Role::Admin).await;
+    let mut conn = app.db.connect();
+    slow_full_history(&app, &mut conn);
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let simulator = app.simulator.base_url();
+    let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_allegro-backup"))
+        .arg("serve")
+        .env("DATABASE_URL", &app.db.url)
+        // The tokens in the database are sealed with the test server's key.
+        .env(
+            "SECRET_KEY",
+            hex::encode(app.state.settings.secret_key.expose()),
+        )
+        .env("BIND_ADDR", format!("127.0.0.1:{port}"))
+        .env("ALLEGRO_ENV", "simulator")
+        .env("ALLEGRO_AUTH_URL", &simulator)
+        .env("ALLEGRO_API_URL", &simulator)
+        .env("SYNC_INTERVAL_MINUTES", "0")
+        .env("RUST_LOG", "warn")
+        .current_dir(std::env::temp_dir())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    let client = new_client();
+    let mut up = false;
+    for _ in 0..300 {
+        if client.get(format!("{base}/health")).send().await.is_ok() {
+            up = true;
+            break;
+        }
+        tokio::time::sleep(StdDuration::from_millis(100)).await;
+    }
+    assert!(up, "the server did not start");
+    let csrf = |path: &'static str| {
+        let (client, base) = (client.clone(), base.clone());
+        async move {
+            let page = client.get(format!("{base}{path}")).send().await.unwrap();
+            let html = html_of(page).await;
+            crate::helpers::select_attr(&html, r#"meta[name="csrf-token"]"#, "content").unwrap()
+        }
+    };
+    let token = csrf("/login").await;
+    let signed_in = client
+        .post(format!("{base}/login"))
+        .form(&[
+            ("email", "root@example.com"),
+            ("password", PASSWORD),
+            ("csrf_token", &token),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed_in.status(), StatusCode::SEE_OTHER);
+    let token = csrf("/accounts").await;
+    let started = client
+        .post(format!("{base}/accounts/{account}/sync"))
+        .form(&[("csrf_token", &token)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(started.status(), StatusCode::SEE_OTHER);
+    wait_for_first_page(&app, account).await;
+
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let mut exit = None;
+    for _ in 0..1_200 {
+        exit = server.try_wait().unwrap();
+        if exit.is_some() {
+            break;
+        }
+        tokio::time::sleep(StdDuration::from_millis(50)).await;
+    }
+    let Some(exit) = exit else {
+        server.kill().unwrap();
+        panic!("the server did not exit after SIGTERM");
+    };
+    assert!(exit.success(), "{exit:?}");
+    assert_last_run_interrupted(&mut conn, account);
+    let kept = stored(&app, account).len();
+    assert!(kept > 0 && kept < 3_000, "{kept}");
 }
