@@ -459,3 +459,61 @@ async fn on_sigterm_the_server_ends_its_running_sync_interrupted_and_exits() {
     let kept = stored(&app, account).len();
     assert!(kept > 0 && kept < 3_000, "{kept}");
 }
+
+/// Polls until the account has a finished run started by the schedule; returns its status.
+async fn wait_for_scheduled_run(app: &TestApp, account: i64) -> String {
+    let mut conn = app.db.connect();
+    for _ in 0..3_000 {
+        let runs = SyncRun::recent(&mut conn, Some(account), 10).unwrap();
+        if let Some(run) = runs
+            .iter()
+            .find(|r| r.trigger == "schedule" && r.finished_at.is_some())
+        {
+            return run.status.clone();
+        }
+        tokio::time::sleep(StdDuration::from_millis(10)).await;
+    }
+    panic!("no scheduled run finished");
+}
+
+#[tokio::test]
+async fn the_tick_follows_the_interval_saved_on_the_settings_page_without_a_restart() {
+    let app = spawn_app().await;
+    admin(&app).await;
+    let account = app.link_account(0).await;
+    let mut conn = app.db.connect();
+    let nightly = std::sync::Mutex::new(None);
+    // The environment turned the schedule off: nothing is started.
+    jobs::tick(&app.state, &nightly).await;
+    assert!(
+        SyncRun::recent(&mut conn, Some(account), 10)
+            .unwrap()
+            .is_empty()
+    );
+
+    // Every 5 minutes, with the nightly reconcile well away from now.
+    let away = (chrono::Timelike::hour(&chrono::Local::now()) + 12) % 24;
+    let away = away.to_string();
+    let response = app
+        .post_form(
+            "/settings",
+            &[
+                ("sync_interval_minutes", "5"),
+                ("reconcile_window_days", "30"),
+                ("reconcile_hour", away.as_str()),
+                ("history_months", "12"),
+                ("run_retention_days", "90"),
+                ("stale_after_hours", "6"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    jobs::tick(&app.state, &nightly).await;
+    assert_eq!(wait_for_scheduled_run(&app, account).await, "succeeded");
+    // The account synced moments ago: the next tick leaves it alone.
+    jobs::tick(&app.state, &nightly).await;
+    assert_eq!(
+        SyncRun::recent(&mut conn, Some(account), 10).unwrap().len(),
+        1
+    );
+}
