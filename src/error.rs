@@ -20,6 +20,10 @@ pub enum AppError {
     Forbidden,
     #[error("Please sign in to continue.")]
     LoginRequired { next: String },
+    /// No session and no valid bearer token, where a redirect to the login page makes no
+    /// sense (a scraper).
+    #[error("Sign in as an admin, or send the metrics bearer token.")]
+    Unauthorized,
     #[error("Choose a new password before you continue.")]
     PasswordChangeRequired,
     #[error("This form has expired or did not come from this site. Reload the page and try again.")]
@@ -50,6 +54,7 @@ impl AppError {
             AppError::NotFound => "Page not found",
             AppError::Forbidden => "Access denied",
             AppError::LoginRequired { .. } => "Sign in required",
+            AppError::Unauthorized => "Authentication required",
             AppError::PasswordChangeRequired => "New password required",
             AppError::CsrfRejected => "Form expired",
             AppError::BadRequest(_) => "Invalid request",
@@ -94,6 +99,7 @@ impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
             AppError::Forbidden | AppError::CsrfRejected => StatusCode::FORBIDDEN,
             AppError::LoginRequired { .. } | AppError::PasswordChangeRequired => {
                 StatusCode::SEE_OTHER
@@ -143,6 +149,9 @@ impl ResponseError for AppError {
         } = self
         {
             response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+        }
+        if let AppError::Unauthorized = self {
+            response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
         }
         let mut response = response.body(page.render().unwrap_or_else(|_| self.to_string()));
         response

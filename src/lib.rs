@@ -1,6 +1,7 @@
 //! allegro-backup: a self-hosted dashboard that keeps a complete backup of Allegro.pl orders.
 
 pub mod accounts;
+pub mod alerts;
 pub mod allegro;
 pub mod auth;
 pub mod cli;
@@ -11,6 +12,7 @@ pub mod domain;
 pub mod error;
 pub mod jobs;
 pub mod routes;
+pub mod settings;
 pub mod simulator;
 pub mod startup;
 pub mod state;

@@ -1,6 +1,6 @@
 //! `Application`: prepares the database, builds the HTTP server on its own listener and runs it.
 
-use std::{net::TcpListener, sync::Arc};
+use std::{net::TcpListener, sync::Arc, time::Duration};
 
 use actix_session::{
     SessionMiddleware,
@@ -32,6 +32,9 @@ use crate::{
         static_files::static_file,
     },
 };
+
+/// How long a shutdown waits for running syncs to commit their page and stop.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
 
 /// Name of the session cookie.
 pub const SESSION_COOKIE: &str = "allegro_backup_session";
@@ -75,6 +78,7 @@ impl Application {
             settings: Arc::new(settings),
             dummy_password_hash: dummy_password_hash.into(),
             accounts,
+            shutdown: jobs::Shutdown::new(),
         };
         let server = build_server(listener, state.clone())?;
         Ok(Self {
@@ -99,17 +103,12 @@ impl Application {
     }
 
     /// Serves until the server stops (Ctrl-C / SIGTERM are handled by actix), with the
-    /// scheduled jobs running beside it; resumes device flows a restart interrupted.
+    /// scheduled jobs running beside it; resumes device flows a restart interrupted. Then
+    /// stops gracefully: no new runs, running syncs commit their page and end
+    /// `interrupted` (waited for up to `SHUTDOWN_GRACE`), the scheduler stops.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let accounts = self.state.accounts.clone();
-        let mut scheduler = match jobs::start(
-            self.state.pool.clone(),
-            accounts.clone(),
-            self.state.settings.allegro.refresh_window,
-            self.state.settings.sync_every_minutes,
-        )
-        .await
-        {
+        let mut scheduler = match jobs::start(&self.state).await {
             Ok(scheduler) => Some(scheduler),
             Err(err) => {
                 tracing::error!(error = %err, "could not start the job scheduler; jobs will not run");
@@ -138,6 +137,13 @@ impl Application {
             }
         }
         let result = self.server.await;
+        tracing::info!("stopping: letting running syncs commit their current page");
+        if !self.state.shutdown.stop(SHUTDOWN_GRACE).await {
+            tracing::warn!(
+                grace_s = SHUTDOWN_GRACE.as_secs(),
+                "some syncs did not stop in time; their runs are marked interrupted at the next start"
+            );
+        }
         if let Some(scheduler) = scheduler.as_mut() {
             let _ = scheduler.shutdown().await;
         }
@@ -188,6 +194,13 @@ fn build_server(listener: TcpListener, state: AppState) -> std::io::Result<Serve
                     .route(web::head().to(routes::ready)),
             )
             .route("/static/{file}", web::get().to(static_file))
+            // A scraper has no session: `/metrics` checks its bearer token or an admin's
+            // session itself instead of the sign-in redirect.
+            .service(
+                web::scope("/metrics")
+                    .wrap(session_middleware(&state))
+                    .route("", web::get().to(routes::metrics)),
+            )
             .service(
                 web::scope("")
                     // Innermost first: sign-in by default, CSRF before it (so a forged POST is

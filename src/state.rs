@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use crate::{accounts::Accounts, config::Settings, db::PgPool};
+use crate::{accounts::Accounts, config::Settings, db::PgPool, jobs::Shutdown};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -13,4 +13,6 @@ pub struct AppState {
     pub dummy_password_hash: Arc<str>,
     /// Linked Allegro accounts: the Allegro client, token encryption, refresh.
     pub accounts: Accounts,
+    /// Stops background syncs at shutdown and waits for them.
+    pub shutdown: Shutdown,
 }

@@ -83,7 +83,12 @@ impl<R: RoleRequirement> FromRequest for RequireRole<R> {
             if !user.role.includes(R::MIN) {
                 return Err(AppError::Forbidden);
             }
-            let page = PageContext::for_session(&session, Some(&user))?;
+            let mut page = PageContext::for_session(&session, Some(&user))?;
+            // The layout's alert banner (htmx partials have no layout).
+            let state = req.app_data::<web::Data<AppState>>();
+            if let (Some(state), false) = (state, crate::web::htmx::is_htmx(&req)) {
+                page.alerts = crate::alerts::current(state).await?;
+            }
             Ok(RequireRole {
                 user,
                 session,

@@ -13,7 +13,7 @@ use crate::{
             sync::{RunTrigger, SyncRun},
         },
     },
-    sync::{SyncMode, SyncOptions, sync_account},
+    sync::{SyncMode, sync_account},
 };
 
 pub(super) async fn sync_command(
@@ -37,7 +37,10 @@ pub(super) async fn sync_command(
             None => "no connected accounts: run `allegro-backup account connect` first".to_owned(),
         });
     }
-    let options = SyncOptions::default();
+    // The history setting reaches the first backup; Ctrl-C simply ends the process (the run
+    // is marked interrupted at the next start).
+    let in_force = crate::settings::current(&accounts.pool, &settings.sync).await?;
+    let options = crate::jobs::sync_options(&in_force, &crate::jobs::Shutdown::new());
     let mut failed = 0;
     for account in chosen {
         println!(

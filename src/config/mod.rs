@@ -2,6 +2,7 @@
 //! with messages that name the variable at fault.
 
 mod allegro;
+mod sync;
 
 pub use allegro::{
     AllegroEnvironment, AllegroSettings, SIMULATOR_CLIENT_ID, SIMULATOR_CLIENT_SECRET,
@@ -40,8 +41,10 @@ pub struct Settings {
     /// Size of the database connection pool.
     pub db_pool_size: u32,
     pub allegro: AllegroSettings,
-    /// Minutes between scheduled syncs of every account (0: only by hand).
-    pub sync_every_minutes: u32,
+    /// Defaults of the settings admins change on the Settings page.
+    pub sync: crate::settings::SyncSettings,
+    /// Bearer token that lets a scraper read `/metrics` without a session.
+    pub metrics_token: Option<SecretString>,
 }
 
 /// Session lifetimes.
@@ -222,10 +225,8 @@ impl Settings {
             throttle: ThrottleSettings::default(),
             db_pool_size: number(&get, "DB_POOL_SIZE", 10)?,
             allegro: AllegroSettings::from_lookup(&get)?,
-            sync_every_minutes: match get("SYNC_INTERVAL_MINUTES") {
-                Some(v) if v.trim() == "0" => 0,
-                _ => number(&get, "SYNC_INTERVAL_MINUTES", 5)?,
-            },
+            sync: sync::sync_defaults(&get)?,
+            metrics_token: sync::metrics_token(&get)?,
         };
         Ok((settings, source))
     }

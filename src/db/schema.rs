@@ -210,6 +210,21 @@ diesel::table! {
 }
 
 diesel::table! {
+    settings (id) {
+        id -> Int2,
+        sync_interval_minutes -> Nullable<Int4>,
+        reconcile_window_days -> Nullable<Int4>,
+        reconcile_hour -> Nullable<Int4>,
+        history_months -> Nullable<Int4>,
+        history_start -> Nullable<Date>,
+        run_retention_days -> Nullable<Int4>,
+        stale_after_hours -> Nullable<Int4>,
+        updated_at -> Timestamptz,
+        updated_by -> Nullable<Int8>,
+    }
+}
+
+diesel::table! {
     setup_tokens (token_hash) {
         token_hash -> Text,
         created_at -> Timestamptz,
@@ -287,6 +302,7 @@ diesel::joinable!(order_shipment_checks -> allegro_accounts (account_id));
 diesel::joinable!(order_shipments -> allegro_accounts (account_id));
 diesel::joinable!(orders -> allegro_accounts (account_id));
 diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(settings -> users (updated_by));
 diesel::joinable!(sync_runs -> allegro_accounts (account_id));
 diesel::joinable!(sync_state -> allegro_accounts (account_id));
 
@@ -305,6 +321,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     order_shipments,
     orders,
     sessions,
+    settings,
     setup_tokens,
     sync_runs,
     sync_state,

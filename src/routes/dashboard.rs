@@ -5,10 +5,7 @@ use askama::Template;
 
 use crate::{
     auth::{AnyUser, RequireRole},
-    db::{
-        self,
-        models::account::{AccountRow, AccountStatus},
-    },
+    db::{self, models::account::AccountRow},
     error::AppError,
     state::AppState,
     web::{
@@ -22,7 +19,6 @@ use crate::{
 pub struct DashboardPage {
     pub page: PageContext,
     pub accounts: usize,
-    pub needing_reauth: Vec<String>,
 }
 
 /// `GET /`
@@ -34,15 +30,9 @@ pub async fn dashboard(
         AccountRow::list(conn).map_err(AppError::from)
     })
     .await?;
-    let needing_reauth = accounts
-        .iter()
-        .filter(|a| a.status() == AccountStatus::NeedsReauth)
-        .map(|a| a.login.clone())
-        .collect();
     ok(&DashboardPage {
         page: auth.page.at(Nav::Dashboard),
         accounts: accounts.len(),
-        needing_reauth,
     })
 }
 

@@ -8,7 +8,9 @@ mod auth;
 mod coverage;
 mod dashboard;
 mod health;
+mod metrics;
 mod quarantine;
+mod settings;
 mod setup;
 mod sync;
 mod users;
@@ -16,6 +18,7 @@ mod users;
 use actix_web::web;
 
 pub use health::{health, ready};
+pub use metrics::metrics;
 
 /// Routes that need the session (all pages and forms).
 pub fn configure_pages(cfg: &mut web::ServiceConfig) {
@@ -83,7 +86,9 @@ pub fn configure_pages(cfg: &mut web::ServiceConfig) {
             "/account/logout-everywhere",
             web::post().to(account::logout_everywhere),
         )
-        .route("/audit", web::get().to(audit::audit_index));
+        .route("/audit", web::get().to(audit::audit_index))
+        .route("/settings", web::get().to(settings::settings_index))
+        .route("/settings", web::post().to(settings::settings_save));
 }
 
 use actix_web::HttpRequest;

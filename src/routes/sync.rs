@@ -14,8 +14,9 @@ use crate::{
         },
     },
     error::{AppError, see_other},
+    jobs,
     state::AppState,
-    sync::{SyncError, SyncMode, SyncOptions, sync_account},
+    sync::{SyncError, SyncMode, sync_account},
     web::{
         format_time,
         htmx::is_htmx,
@@ -245,20 +246,18 @@ pub async fn account_sync_now(
         return Ok(see_other("/sync"));
     }
     let accounts = state.accounts.clone();
-    tokio::spawn(async move {
-        match sync_account(
-            &accounts,
-            id,
-            RunTrigger::Manual,
-            mode,
-            &SyncOptions::default(),
-        )
-        .await
-        {
-            Ok(_) | Err(SyncError::AlreadyRunning) => {}
+    let options = jobs::current_sync_options(&state).await?;
+    let started = state.shutdown.spawn(async move {
+        match sync_account(&accounts, id, RunTrigger::Manual, mode, &options).await {
+            Ok(_) | Err(SyncError::AlreadyRunning) | Err(SyncError::Interrupted) => {}
             Err(e) => tracing::warn!(account.id = id, error = %e, "manual sync failed"),
         }
     });
+    if !started {
+        return Err(AppError::BadRequest(
+            "The server is shutting down; start the sync again once it is back.".to_owned(),
+        ));
+    }
     auth.session.flash(
         FlashLevel::Success,
         format!(

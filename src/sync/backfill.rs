@@ -119,6 +119,8 @@ fn query(window: &BackfillWindow, offset: u32) -> CheckoutFormQuery {
 }
 
 async fn process_window(ctx: &RunContext<'_>, window: BackfillWindow) -> Result<(), SyncError> {
+    // Windows queued behind a shutdown are not started.
+    ctx.check_stop()?;
     let first = ctx.api.checkout_forms(&query(&window, 0)).await?;
     let total = first.total_count;
     let (id, total_i64) = (window.id, i64::try_from(total).unwrap_or(i64::MAX));

@@ -4,6 +4,7 @@
 //! point loses nothing and a re-run duplicates nothing.
 
 use chrono::{DateTime, Duration, Utc};
+use tokio_util::sync::CancellationToken;
 
 use super::{backfill, events, reconcile, retry, shipments};
 use crate::{
@@ -35,6 +36,9 @@ pub struct SyncOptions {
     pub shipments_per_run: i64,
     /// How many recent days of purchases a reconcile run lists again.
     pub reconcile_days: u32,
+    /// Cancelled at shutdown: the run stops after the page being stored and ends
+    /// `interrupted`.
+    pub stop: CancellationToken,
 }
 
 impl Default for SyncOptions {
@@ -47,6 +51,7 @@ impl Default for SyncOptions {
             owner: format!("{}-{}", std::process::id(), uuid::Uuid::new_v4().simple()),
             shipments_per_run: 1500,
             reconcile_days: 30,
+            stop: CancellationToken::new(),
         }
     }
 }
@@ -67,6 +72,8 @@ pub enum SyncMode {
 pub enum SyncError {
     #[error("a sync of this account is already running")]
     AlreadyRunning,
+    #[error("the sync was stopped by a shutdown; the next run resumes")]
+    Interrupted,
     #[error("the account cannot be synced: {0}")]
     AccountUnavailable(String),
     #[error(transparent)]
@@ -104,8 +111,18 @@ pub(super) struct RunContext<'a> {
 }
 
 impl RunContext<'_> {
-    /// Renews the lease; fails when another process took the account over.
+    /// `Interrupted` once the process is shutting down (checked between pages and windows).
+    pub fn check_stop(&self) -> Result<(), SyncError> {
+        if self.options.stop.is_cancelled() {
+            return Err(SyncError::Interrupted);
+        }
+        Ok(())
+    }
+
+    /// Renews the lease; fails when another process took the account over, or with
+    /// `Interrupted` when the process is shutting down (the page before is committed).
     pub async fn renew_lease(&self) -> Result<(), SyncError> {
+        self.check_stop()?;
         let (id, owner, until) = (
             self.account_id,
             self.options.owner.clone(),
@@ -218,6 +235,7 @@ async fn finish(
     let (run_id, account_id, owner) = (ctx.run_id, ctx.account_id, ctx.options.owner.clone());
     let (status, error, notes) = match &outcome {
         Ok(notes) => ("succeeded", None, notes.clone()),
+        Err(e @ SyncError::Interrupted) => ("interrupted", Some(e.to_string()), None),
         Err(e) => ("failed", Some(e.to_string()), None),
     };
     let run = db::run(&ctx.accounts.pool, move |conn| {
@@ -241,6 +259,14 @@ async fn finish(
                 kind,
                 counters,
             })
+        }
+        Err(SyncError::Interrupted) => {
+            tracing::info!(
+                account.id = account_id,
+                run.id = run_id,
+                "sync interrupted by a shutdown"
+            );
+            Err(SyncError::Interrupted)
         }
         Err(e) => {
             tracing::warn!(account.id = account_id, run.id = run_id, error = %e, "sync failed");

@@ -22,6 +22,7 @@ pub enum Nav {
     Sync,
     Users,
     Audit,
+    Settings,
     Account,
 }
 
@@ -35,6 +36,7 @@ impl Nav {
             Nav::Sync => "sync",
             Nav::Users => "users",
             Nav::Audit => "audit",
+            Nav::Settings => "settings",
             Nav::Account => "account",
         }
     }
@@ -61,6 +63,8 @@ pub struct PageContext {
     pub user: Option<NavUser>,
     pub flashes: Vec<Flash>,
     pub nav: Nav,
+    /// Backup alerts the layout shows as a banner (see `crate::alerts`).
+    pub alerts: crate::alerts::Alerts,
 }
 
 impl PageContext {
@@ -78,6 +82,7 @@ impl PageContext {
             }),
             flashes: session.take_flashes(),
             nav: Nav::None,
+            alerts: Default::default(),
         })
     }
 

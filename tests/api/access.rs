@@ -163,7 +163,8 @@ async fn navigation_shows_admin_links_to_admins_only() {
             "Accounts",
             "Sync history",
             "Users",
-            "Audit log"
+            "Audit log",
+            "Settings"
         ]
     );
 }

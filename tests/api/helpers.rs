@@ -12,6 +12,7 @@ use allegro_backup::{
         quote_ident,
     },
     domain::{DisplayName, Email, Role},
+    settings::SyncSettings,
     simulator::{self, SimulatorConfig, SimulatorHandle},
     startup::Application,
     state::AppState,
@@ -176,7 +177,11 @@ pub fn test_settings(db: &TestDatabase) -> Settings {
         db_pool_size: 4,
         allegro: AllegroSettings::for_simulator("http://127.0.0.1:9").expect("simulator settings"),
         // Tests call the sync directly; the schedule would race them.
-        sync_every_minutes: 0,
+        sync: SyncSettings {
+            sync_interval_minutes: 0,
+            ..SyncSettings::default()
+        },
+        metrics_token: None,
     }
 }
 

@@ -27,10 +27,11 @@ pub enum AuditAction {
     AccountValidated,
     AccountDisconnected,
     AccountDeleted,
+    SettingsChanged,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 20] = [
+    pub const ALL: [AuditAction; 21] = [
         AuditAction::Login,
         AuditAction::LoginFailed,
         AuditAction::LoginThrottled,
@@ -51,6 +52,7 @@ impl AuditAction {
         AuditAction::AccountValidated,
         AuditAction::AccountDisconnected,
         AuditAction::AccountDeleted,
+        AuditAction::SettingsChanged,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -75,6 +77,7 @@ impl AuditAction {
             AuditAction::AccountValidated => "account_validated",
             AuditAction::AccountDisconnected => "account_disconnected",
             AuditAction::AccountDeleted => "account_deleted",
+            AuditAction::SettingsChanged => "settings_changed",
         }
     }
 

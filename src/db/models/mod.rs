@@ -9,6 +9,7 @@ pub mod order;
 pub mod order_event;
 pub mod quarantine;
 pub mod session;
+pub mod settings;
 pub mod setup_token;
 pub mod shipment;
 pub mod sync;

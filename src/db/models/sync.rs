@@ -460,6 +460,31 @@ impl SyncRun {
         .execute(conn)
     }
 
+    /// Retention: deletes runs that finished before `before` (a running run is never
+    /// deleted, however old).
+    pub fn delete_finished_before(
+        conn: &mut PgConnection,
+        before: DateTime<Utc>,
+    ) -> QueryResult<usize> {
+        diesel::delete(
+            sync_runs::table
+                .filter(sync_runs::status.ne("running"))
+                .filter(sync_runs::finished_at.lt(before)),
+        )
+        .execute(conn)
+    }
+
+    /// When each account's latest run started.
+    pub fn last_started(conn: &mut PgConnection) -> QueryResult<Vec<(AccountId, DateTime<Utc>)>> {
+        sync_runs::table
+            .group_by(sync_runs::account_id)
+            .select((
+                sync_runs::account_id,
+                diesel::dsl::max(sync_runs::started_at).assume_not_null(),
+            ))
+            .load(conn)
+    }
+
     pub fn find(conn: &mut PgConnection, id: i64) -> QueryResult<Option<SyncRun>> {
         sync_runs::table
             .find(id)

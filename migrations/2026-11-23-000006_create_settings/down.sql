@@ -1,0 +1,2 @@
+DROP INDEX sync_runs_finished_at_idx;
+DROP TABLE settings;

@@ -1,0 +1,159 @@
+//! `/metrics` in the Prometheus text format (version 0.0.4). Every value is read from the
+//! database at scrape time, so any replica answers the same and nothing is kept in memory;
+//! that needs no metrics registry, only these few lines of formatting.
+
+use std::fmt::Write;
+
+use chrono::{DateTime, Utc};
+use diesel::{dsl::count_star, prelude::*};
+
+use super::{AccountHealth, account_health};
+use crate::db::schema::{orders, sync_runs};
+
+/// Everything one scrape reports.
+#[derive(Debug, Clone)]
+pub struct Snapshot {
+    /// Each watched account with the number of orders stored for it.
+    pub accounts: Vec<(AccountHealth, i64)>,
+    /// Runs kept in the history, by kind and status.
+    pub runs: Vec<(String, String, i64)>,
+    pub stale_after: chrono::Duration,
+}
+
+impl Snapshot {
+    pub fn read(
+        conn: &mut PgConnection,
+        stale_after: chrono::Duration,
+        now: DateTime<Utc>,
+    ) -> QueryResult<Self> {
+        let counts: Vec<(i64, i64)> = orders::table
+            .group_by(orders::account_id)
+            .select((orders::account_id, count_star()))
+            .load(conn)?;
+        let accounts = account_health(conn, now)?
+            .into_iter()
+            .map(|h| {
+                let stored = counts.iter().find(|(id, _)| *id == h.id).map_or(0, |c| c.1);
+                (h, stored)
+            })
+            .collect();
+        let runs = sync_runs::table
+            .group_by((sync_runs::kind, sync_runs::status))
+            .select((sync_runs::kind, sync_runs::status, count_star()))
+            .order((sync_runs::kind, sync_runs::status))
+            .load(conn)?;
+        Ok(Self {
+            accounts,
+            runs,
+            stale_after,
+        })
+    }
+
+    /// The exposition text.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        let per_account =
+            |out: &mut String, name, help, value: &dyn Fn(&AccountHealth, i64) -> i64| {
+                header(out, name, help);
+                for (health, stored) in &self.accounts {
+                    let _ = writeln!(
+                        out,
+                        "{name}{{account=\"{}\"}} {}",
+                        escape(&health.login),
+                        value(health, *stored)
+                    );
+                }
+            };
+        per_account(
+            &mut out,
+            "allegro_backup_sync_lag_seconds",
+            "Seconds since the account's last successful sync (since it was linked if none).",
+            &|h, _| h.lag.num_seconds(),
+        );
+        per_account(
+            &mut out,
+            "allegro_backup_account_token_dead",
+            "1 when Allegro refused the account's refresh token and it must be connected again.",
+            &|h, _| i64::from(h.token_dead()),
+        );
+        per_account(
+            &mut out,
+            "allegro_backup_sync_stale",
+            "1 when a connected account has not synced successfully within the alert threshold.",
+            &|h, _| i64::from(h.stale(self.stale_after)),
+        );
+        per_account(
+            &mut out,
+            "allegro_backup_orders_stored",
+            "Orders held in the backup for the account.",
+            &|_, stored| stored,
+        );
+        header(
+            &mut out,
+            "allegro_backup_sync_stale_threshold_seconds",
+            "The stale-sync alert threshold (Settings page).",
+        );
+        let _ = writeln!(
+            out,
+            "allegro_backup_sync_stale_threshold_seconds {}",
+            self.stale_after.num_seconds()
+        );
+        header(
+            &mut out,
+            "allegro_backup_sync_runs",
+            "Sync runs in the kept history (see the retention setting), by kind and status.",
+        );
+        for (kind, status, count) in &self.runs {
+            let _ = writeln!(
+                out,
+                "allegro_backup_sync_runs{{kind=\"{}\",status=\"{}\"}} {count}",
+                escape(kind),
+                escape(status)
+            );
+        }
+        out
+    }
+}
+
+fn header(out: &mut String, name: &str, help: &str) {
+    let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} gauge");
+}
+
+/// A label value as the text format needs it.
+fn escape(value: &str) -> String {
+    value
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::models::account::AccountStatus;
+
+    #[test]
+    fn label_values_are_escaped_and_every_series_is_typed() {
+        let snapshot = Snapshot {
+            accounts: vec![(
+                AccountHealth {
+                    id: 1,
+                    login: "a\"b\\c".to_owned(),
+                    status: AccountStatus::NeedsReauth,
+                    last_success_at: None,
+                    lag: chrono::Duration::seconds(90),
+                },
+                12,
+            )],
+            runs: vec![("full".into(), "succeeded".into(), 3)],
+            stale_after: chrono::Duration::hours(6),
+        };
+        let text = snapshot.render();
+        assert!(text.contains("allegro_backup_sync_lag_seconds{account=\"a\\\"b\\\\c\"} 90\n"));
+        assert!(text.contains("allegro_backup_account_token_dead{account=\"a\\\"b\\\\c\"} 1\n"));
+        assert!(text.contains("allegro_backup_sync_runs{kind=\"full\",status=\"succeeded\"} 3\n"));
+        let series = text.lines().filter(|l| !l.starts_with('#')).count();
+        let types = text.lines().filter(|l| l.starts_with("# TYPE")).count();
+        assert_eq!((series, types), (6, 6));
+    }
+}

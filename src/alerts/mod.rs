@@ -1,0 +1,146 @@
+//! Is every account's backup healthy? An account alerts when its token is dead (Allegro
+//! refused the refresh: someone must connect it again) or when it has not synced successfully
+//! for longer than the stale-sync threshold, which must fire well before the account's events
+//! fall out of Allegro's ~60-day journal. Shown as a banner on every page, logged at WARN by a
+//! job, and exposed on `/metrics`.
+
+pub mod metrics;
+
+use chrono::{DateTime, Duration, Utc};
+use diesel::prelude::*;
+
+use crate::{
+    db::{
+        self, DbError,
+        models::{
+            account::{AccountId, AccountRow, AccountStatus},
+            settings::SettingsRow,
+        },
+        schema::{allegro_accounts, sync_state},
+    },
+    state::AppState,
+};
+
+/// One account's backup health at a moment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountHealth {
+    pub id: AccountId,
+    pub login: String,
+    pub status: AccountStatus,
+    pub last_success_at: Option<DateTime<Utc>>,
+    /// Time since the last successful sync (since the account was linked, if none yet).
+    pub lag: Duration,
+}
+
+impl AccountHealth {
+    /// Allegro refused the refresh token: backups stop until someone connects again.
+    pub fn token_dead(&self) -> bool {
+        self.status == AccountStatus::NeedsReauth
+    }
+
+    /// A connected account whose last success is older than `threshold`.
+    pub fn stale(&self, threshold: Duration) -> bool {
+        self.status == AccountStatus::Connected && self.lag > threshold
+    }
+
+    /// Accounts disconnected on purpose are not watched.
+    fn watched(&self) -> bool {
+        self.status != AccountStatus::Disconnected
+    }
+}
+
+/// Health of every watched account (connected or needing re-authorisation), by login.
+pub fn account_health(
+    conn: &mut PgConnection,
+    now: DateTime<Utc>,
+) -> QueryResult<Vec<AccountHealth>> {
+    let rows: Vec<(AccountRow, Option<DateTime<Utc>>)> = allegro_accounts::table
+        .left_join(sync_state::table)
+        .select((
+            AccountRow::as_select(),
+            sync_state::last_success_at.nullable(),
+        ))
+        .order(allegro_accounts::login.asc())
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(account, last_success_at)| AccountHealth {
+            id: account.id,
+            status: account.status(),
+            lag: now - last_success_at.unwrap_or(account.created_at),
+            last_success_at,
+            login: account.login,
+        })
+        .filter(AccountHealth::watched)
+        .collect())
+}
+
+/// What the banner says: accounts with a dead token, accounts gone stale.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Alerts {
+    pub token_dead: Vec<String>,
+    pub stale: Vec<String>,
+    pub stale_after_hours: u32,
+}
+
+impl Alerts {
+    pub fn new(health: &[AccountHealth], stale_after_hours: u32) -> Self {
+        let threshold = Duration::hours(i64::from(stale_after_hours));
+        let logins = |keep: &dyn Fn(&AccountHealth) -> bool| {
+            health
+                .iter()
+                .filter(|h| keep(h))
+                .map(|h| h.login.clone())
+                .collect()
+        };
+        Self {
+            token_dead: logins(&AccountHealth::token_dead),
+            stale: logins(&|h| h.stale(threshold)),
+            stale_after_hours,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.token_dead.is_empty() && self.stale.is_empty()
+    }
+}
+
+/// The alerts now, for the banner: one small query per page (a handful of accounts).
+pub async fn current(state: &AppState) -> Result<Alerts, DbError> {
+    let defaults = state.settings.sync.clone();
+    db::run(&state.pool, move |conn| {
+        let settings = SettingsRow::in_force(conn, &defaults)?;
+        let health = account_health(conn, Utc::now())?;
+        Ok(Alerts::new(&health, settings.stale_after_hours))
+    })
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn health(login: &str, status: AccountStatus, lag_hours: i64) -> AccountHealth {
+        AccountHealth {
+            id: 1,
+            login: login.to_owned(),
+            status,
+            last_success_at: None,
+            lag: Duration::hours(lag_hours),
+        }
+    }
+
+    #[test]
+    fn dead_tokens_and_stale_connected_accounts_alert() {
+        let all = [
+            health("fresh", AccountStatus::Connected, 1),
+            health("late", AccountStatus::Connected, 7),
+            health("dead", AccountStatus::NeedsReauth, 100),
+        ];
+        let alerts = Alerts::new(&all, 6);
+        assert_eq!(alerts.token_dead, ["dead"]);
+        // A dead account is reported once, as dead, not also as stale.
+        assert_eq!(alerts.stale, ["late"]);
+        assert!(Alerts::new(&all[..1], 6).is_empty());
+    }
+}

@@ -1,0 +1,176 @@
+//! Scheduled jobs, run in-process by tokio-cron-scheduler. Job bodies are plain functions
+//! (callable from tests and the CLI); this module only registers them, logs failures and
+//! carries on. Every job reads the Settings page's values when it runs, so changes apply
+//! without a restart.
+
+mod schedule;
+mod shutdown;
+
+pub use schedule::{due_accounts, nightly_reconcile, sync_all, tick};
+pub use shutdown::Shutdown;
+
+use std::sync::{Arc, Mutex};
+
+use chrono::{Duration, Utc};
+use tokio_cron_scheduler::{Job, JobScheduler, JobSchedulerError};
+
+use crate::{
+    alerts::{Alerts, account_health},
+    db::{
+        self, DbError,
+        models::{login_failure::LoginFailure, session::SessionRow, sync::SyncRun},
+    },
+    settings::{self, SyncSettings},
+    state::AppState,
+    sync::SyncOptions,
+};
+
+/// Sign-in failures older than this no longer matter for throttling.
+const KEEP_FAILURES_FOR: Duration = Duration::days(1);
+
+/// Every 10 minutes: expired sessions, old sign-in failures, old sync runs.
+const HOUSEKEEPING_SCHEDULE: &str = "0 */10 * * * *";
+/// Every 5 minutes: tokens about to expire.
+const TOKEN_REFRESH_SCHEDULE: &str = "30 */5 * * * *";
+/// Every minute: syncs that are due, the nightly reconcile at its hour.
+const TICK_SCHEDULE: &str = "15 * * * * *";
+/// Every 10 minutes: stale syncs and dead tokens, logged at WARN.
+const ALERTS_SCHEDULE: &str = "45 */10 * * * *";
+
+/// What one housekeeping pass removed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Housekeeping {
+    pub sessions: usize,
+    pub failures: usize,
+    /// Finished sync runs older than the retention setting.
+    pub runs: usize,
+}
+
+/// One housekeeping pass.
+pub async fn housekeeping(state: &AppState) -> Result<Housekeeping, DbError> {
+    let settings = settings::current(&state.pool, &state.settings.sync).await?;
+    let runs_before = Utc::now() - settings.run_retention();
+    db::run(&state.pool, move |conn| {
+        let sessions = SessionRow::delete_expired(conn)?;
+        SyncRun::mark_abandoned_interrupted(conn)?;
+        let failures = LoginFailure::delete_older_than(conn, Utc::now() - KEEP_FAILURES_FOR)?;
+        let runs = SyncRun::delete_finished_before(conn, runs_before)?;
+        Ok(Housekeeping {
+            sessions,
+            failures,
+            runs,
+        })
+    })
+    .await
+}
+
+/// The alerts now: read, and each one logged at WARN.
+pub async fn check_alerts(state: &AppState) -> Result<Alerts, DbError> {
+    let settings = settings::current(&state.pool, &state.settings.sync).await?;
+    let health = db::run(&state.pool, |conn| {
+        account_health(conn, Utc::now()).map_err(DbError::from)
+    })
+    .await?;
+    let threshold = settings.stale_after();
+    for h in &health {
+        if h.token_dead() {
+            tracing::warn!(account.id = h.id, account.login = %h.login,
+                "Allegro refused the refresh token of {}: connect the account again", h.login);
+        } else if h.stale(threshold) {
+            tracing::warn!(account.id = h.id, account.login = %h.login, lag_s = h.lag.num_seconds(),
+                "no successful sync of {} for more than {} hours", h.login, settings.stale_after_hours);
+        }
+    }
+    Ok(Alerts::new(&health, settings.stale_after_hours))
+}
+
+/// Sync options for a run starting now: history and reconcile window from the settings, the
+/// process's stop signal.
+pub fn sync_options(settings: &SyncSettings, shutdown: &Shutdown) -> SyncOptions {
+    SyncOptions {
+        history: settings.history_span(Utc::now()),
+        reconcile_days: settings.reconcile_window_days,
+        stop: shutdown.token(),
+        ..SyncOptions::default()
+    }
+}
+
+/// [`sync_options`] with the settings in force.
+pub async fn current_sync_options(state: &AppState) -> Result<SyncOptions, DbError> {
+    let settings = settings::current(&state.pool, &state.settings.sync).await?;
+    Ok(sync_options(&settings, &state.shutdown))
+}
+
+/// Registers a job whose body is `body(state)`, logging nothing itself.
+async fn add<F, Fut>(
+    scheduler: &JobScheduler,
+    schedule: &str,
+    state: &AppState,
+    body: F,
+) -> Result<(), JobSchedulerError>
+where
+    F: Fn(AppState) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    let state = state.clone();
+    let body = Arc::new(body);
+    scheduler
+        .add(Job::new_async(schedule, move |_, _| {
+            let (state, body) = (state.clone(), body.clone());
+            Box::pin(async move {
+                if !state.shutdown.is_stopping() {
+                    body(state).await;
+                }
+            })
+        })?)
+        .await
+        .map(drop)
+}
+
+/// Starts the scheduler with every job registered.
+pub async fn start(state: &AppState) -> Result<JobScheduler, JobSchedulerError> {
+    let refresh_window =
+        Duration::from_std(state.settings.allegro.refresh_window).unwrap_or(Duration::hours(1));
+    let scheduler = JobScheduler::new().await?;
+    add(
+        &scheduler,
+        HOUSEKEEPING_SCHEDULE,
+        state,
+        |state| async move {
+            match housekeeping(&state).await {
+                Ok(done) => tracing::debug!(?done, "housekeeping done"),
+                Err(err) => tracing::warn!(error = %err, "housekeeping failed; retrying later"),
+            }
+        },
+    )
+    .await?;
+    add(
+        &scheduler,
+        TOKEN_REFRESH_SCHEDULE,
+        state,
+        move |state| async move {
+            match state.accounts.refresh_expiring(refresh_window).await {
+                Ok(0) => {}
+                Ok(refreshed) => tracing::info!(refreshed, "refreshed expiring Allegro tokens"),
+                Err(err) => {
+                    tracing::warn!(error = %err, "token refresh job failed; retrying later")
+                }
+            }
+        },
+    )
+    .await?;
+    let last_nightly = Arc::new(Mutex::new(None));
+    add(&scheduler, TICK_SCHEDULE, state, move |state| {
+        let last_nightly = last_nightly.clone();
+        async move { tick(&state, &last_nightly).await }
+    })
+    .await?;
+    add(&scheduler, ALERTS_SCHEDULE, state, |state| async move {
+        if let Err(err) = check_alerts(&state).await {
+            tracing::warn!(error = %err, "alert check failed; retrying later");
+        }
+    })
+    .await?;
+    scheduler.start().await?;
+    Ok(scheduler)
+}
