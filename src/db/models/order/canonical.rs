@@ -1,53 +1,68 @@
 //! Canonical JSON and the content hash that decides whether a re-fetched order changed.
 
+use std::io::{self, Write};
+
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 /// The JSON text with object keys sorted at every level and no whitespace: equal documents give
 /// equal text whatever order Allegro sent the keys in.
 pub fn canonical_json(value: &Value) -> String {
-    let mut out = String::new();
-    write_canonical(value, &mut out);
-    out
+    let mut out = Vec::new();
+    // Writing into a Vec cannot fail, and serde_json writes valid UTF-8.
+    let _ = write_canonical(value, &mut out);
+    String::from_utf8_lossy(&out).into_owned()
 }
 
-fn write_canonical(value: &Value, out: &mut String) {
+/// sha256 (lowercase hex) of [`canonical_json`]: what decides whether a re-fetched order changed.
+/// The canonical text is streamed into the hasher, never built as a whole.
+pub fn content_hash(value: &Value) -> String {
+    let mut hasher = HashWriter(Sha256::new());
+    // The hasher's writer cannot fail.
+    let _ = write_canonical(value, &mut hasher);
+    hex::encode(hasher.0.finalize())
+}
+
+struct HashWriter(Sha256);
+
+impl Write for HashWriter {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.update(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+fn write_canonical(value: &Value, out: &mut impl Write) -> io::Result<()> {
     match value {
         Value::Object(map) => {
             let mut entries: Vec<_> = map.iter().collect();
             entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
-            out.push('{');
+            out.write_all(b"{")?;
             for (i, (key, item)) in entries.into_iter().enumerate() {
                 if i > 0 {
-                    out.push(',');
+                    out.write_all(b",")?;
                 }
-                write_string(key, out);
-                out.push(':');
-                write_canonical(item, out);
+                serde_json::to_writer(&mut *out, key)?;
+                out.write_all(b":")?;
+                write_canonical(item, out)?;
             }
-            out.push('}');
+            out.write_all(b"}")
         }
         Value::Array(items) => {
-            out.push('[');
+            out.write_all(b"[")?;
             for (i, item) in items.iter().enumerate() {
                 if i > 0 {
-                    out.push(',');
+                    out.write_all(b",")?;
                 }
-                write_canonical(item, out);
+                write_canonical(item, out)?;
             }
-            out.push(']');
+            out.write_all(b"]")
         }
-        Value::String(text) => write_string(text, out),
-        // null, booleans and numbers print the same way whatever the map ordering.
-        other => out.push_str(&other.to_string()),
+        // Strings, numbers, booleans and null print the same way whatever the map ordering.
+        scalar => serde_json::to_writer(out, scalar).map_err(io::Error::from),
     }
-}
-
-fn write_string(text: &str, out: &mut String) {
-    out.push_str(&Value::String(text.to_owned()).to_string());
-}
-
-/// sha256 (lowercase hex) of [`canonical_json`]: what decides whether a re-fetched order changed.
-pub fn content_hash(value: &Value) -> String {
-    hex::encode(Sha256::digest(canonical_json(value).as_bytes()))
 }

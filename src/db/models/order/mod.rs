@@ -21,7 +21,9 @@ mod canonical;
 mod sql;
 
 pub use canonical::{canonical_json, content_hash};
-use sql::{BUMP_UNCHANGED_SQL, INSERT_LINE_ITEMS_SQL, INSERT_REVISIONS_SQL, UPSERT_SQL};
+use sql::{
+    BUMP_UNCHANGED_SQL, INSERT_LINE_ITEMS_SQL, INSERT_REVISIONS_SQL, PREFER_LZ4_SQL, UPSERT_SQL,
+};
 
 use crate::db::{
     models::account::AccountId,
@@ -246,6 +248,7 @@ fn upsert_chunk(
         return Ok(counts);
     }
 
+    sql_query(PREFER_LZ4_SQL).execute(conn)?;
     let upserted = upsert_rows(conn, account_id, &changed, changed_hashes)?;
     // RETURNING comes back in input order for INSERT … SELECT FROM unnest, but do not rely on
     // it: line items are matched through the checkout form id.
@@ -272,47 +275,58 @@ fn upsert_chunk(
 }
 
 /// Inserts or overwrites `changed`; returns `(orders.id, (checkout_form_id, inserted))`.
+/// Columns are bound as borrowed slices: nothing of the orders is copied before diesel writes
+/// the parameters.
 fn upsert_rows(
     conn: &mut PgConnection,
     account_id: AccountId,
     changed: &[&NewOrder],
     hashes: Vec<String>,
 ) -> QueryResult<Vec<(i64, (String, bool))>> {
-    fn col<T>(orders: &[&NewOrder], f: impl Fn(&NewOrder) -> T) -> Vec<T> {
-        orders.iter().map(|o| f(o)).collect()
-    }
-    let text = |f: fn(&NewOrder) -> &Option<String>| col(changed, |o| f(o).clone());
+    let col = |f: fn(&NewOrder) -> &str| changed.iter().map(|o| f(o)).collect::<Vec<_>>();
+    let text = |f: fn(&NewOrder) -> &Option<String>| {
+        changed.iter().map(|o| f(o).as_deref()).collect::<Vec<_>>()
+    };
+    let flag = |f: fn(&NewOrder) -> bool| changed.iter().map(|o| f(o)).collect::<Vec<_>>();
+    let time = |f: fn(&NewOrder) -> Option<DateTime<Utc>>| {
+        changed.iter().map(|o| f(o)).collect::<Vec<_>>()
+    };
     // `xmax = 0` is PostgreSQL's tell for a row this statement inserted (not updated).
     let rows: Vec<UpsertedRow> = sql_query(UPSERT_SQL)
         .into_boxed()
         .bind::<BigInt, _>(account_id)
-        .bind::<Array<Text>, _>(col(changed, |o| o.checkout_form_id.clone()))
+        .bind::<Array<Text>, _>(col(|o| &o.checkout_form_id))
         .bind::<Array<Nullable<Text>>, _>(text(|o| &o.marketplace_id))
-        .bind::<Array<Text>, _>(col(changed, |o| o.status.clone()))
+        .bind::<Array<Text>, _>(col(|o| &o.status))
         .bind::<Array<Nullable<Text>>, _>(text(|o| &o.fulfillment_status))
-        .bind::<Array<Text>, _>(col(changed, |o| o.buyer_id.clone()))
+        .bind::<Array<Text>, _>(col(|o| &o.buyer_id))
         .bind::<Array<Nullable<Text>>, _>(text(|o| &o.buyer_login))
         .bind::<Array<Nullable<Text>>, _>(text(|o| &o.buyer_email))
         .bind::<Array<Nullable<Text>>, _>(text(|o| &o.buyer_first_name))
         .bind::<Array<Nullable<Text>>, _>(text(|o| &o.buyer_last_name))
         .bind::<Array<Nullable<Text>>, _>(text(|o| &o.buyer_company_name))
-        .bind::<Array<Bool>, _>(col(changed, |o| o.buyer_guest))
+        .bind::<Array<Bool>, _>(flag(|o| o.buyer_guest))
         .bind::<Array<Nullable<Text>>, _>(text(|o| &o.total_amount))
         .bind::<Array<Nullable<Text>>, _>(text(|o| &o.currency))
         .bind::<Array<Nullable<Text>>, _>(text(|o| &o.payment_type))
         .bind::<Array<Nullable<Text>>, _>(text(|o| &o.payment_provider))
-        .bind::<Array<Nullable<Timestamptz>>, _>(col(changed, |o| o.payment_finished_at))
+        .bind::<Array<Nullable<Timestamptz>>, _>(time(|o| o.payment_finished_at))
         .bind::<Array<Nullable<Text>>, _>(text(|o| &o.paid_amount))
         .bind::<Array<Nullable<Text>>, _>(text(|o| &o.delivery_method_id))
         .bind::<Array<Nullable<Text>>, _>(text(|o| &o.delivery_method_name))
         .bind::<Array<Nullable<Text>>, _>(text(|o| &o.pickup_point_id))
-        .bind::<Array<Bool>, _>(col(changed, |o| o.invoice_required))
-        .bind::<Array<Integer>, _>(col(changed, |o| o.line_item_count))
-        .bind::<Array<Nullable<Timestamptz>>, _>(col(changed, |o| o.bought_at))
-        .bind::<Array<Nullable<Timestamptz>>, _>(col(changed, |o| o.updated_at))
+        .bind::<Array<Bool>, _>(flag(|o| o.invoice_required))
+        .bind::<Array<Integer>, _>(
+            changed
+                .iter()
+                .map(|o| o.line_item_count)
+                .collect::<Vec<_>>(),
+        )
+        .bind::<Array<Nullable<Timestamptz>>, _>(time(|o| o.bought_at))
+        .bind::<Array<Nullable<Timestamptz>>, _>(time(|o| o.updated_at))
         .bind::<Array<Nullable<Text>>, _>(text(|o| &o.revision))
         .bind::<Array<Text>, _>(hashes)
-        .bind::<Array<Jsonb>, _>(col(changed, |o| o.raw.clone()))
+        .bind::<Array<Jsonb>, _>(changed.iter().map(|o| &o.raw).collect::<Vec<_>>())
         .load(conn)?;
     Ok(rows
         .into_iter()
@@ -337,21 +351,27 @@ fn insert_line_items(
     if items.is_empty() {
         return Ok(());
     }
-    fn col<T>(items: &[(i64, &NewLineItem)], f: impl Fn(i64, &NewLineItem) -> T) -> Vec<T> {
-        items.iter().map(|(id, item)| f(*id, item)).collect()
-    }
+    let col = |f: fn(&NewLineItem) -> &str| items.iter().map(|(_, i)| f(i)).collect::<Vec<_>>();
+    let text = |f: fn(&NewLineItem) -> &Option<String>| {
+        items
+            .iter()
+            .map(|(_, i)| f(i).as_deref())
+            .collect::<Vec<_>>()
+    };
     sql_query(INSERT_LINE_ITEMS_SQL)
         .into_boxed()
-        .bind::<Array<BigInt>, _>(col(&items, |id, _| id))
-        .bind::<Array<Text>, _>(col(&items, |_, i| i.line_item_id.clone()))
-        .bind::<Array<Text>, _>(col(&items, |_, i| i.offer_id.clone()))
-        .bind::<Array<Nullable<Text>>, _>(col(&items, |_, i| i.offer_name.clone()))
-        .bind::<Array<Nullable<Text>>, _>(col(&items, |_, i| i.external_id.clone()))
-        .bind::<Array<Integer>, _>(col(&items, |_, i| i.quantity))
-        .bind::<Array<Text>, _>(col(&items, |_, i| i.price.clone()))
-        .bind::<Array<Nullable<Text>>, _>(col(&items, |_, i| i.original_price.clone()))
-        .bind::<Array<Text>, _>(col(&items, |_, i| i.currency.clone()))
-        .bind::<Array<Nullable<Timestamptz>>, _>(col(&items, |_, i| i.bought_at))
+        .bind::<Array<BigInt>, _>(items.iter().map(|(id, _)| *id).collect::<Vec<_>>())
+        .bind::<Array<Text>, _>(col(|i| &i.line_item_id))
+        .bind::<Array<Text>, _>(col(|i| &i.offer_id))
+        .bind::<Array<Nullable<Text>>, _>(text(|i| &i.offer_name))
+        .bind::<Array<Nullable<Text>>, _>(text(|i| &i.external_id))
+        .bind::<Array<Integer>, _>(items.iter().map(|(_, i)| i.quantity).collect::<Vec<_>>())
+        .bind::<Array<Text>, _>(col(|i| &i.price))
+        .bind::<Array<Nullable<Text>>, _>(text(|i| &i.original_price))
+        .bind::<Array<Text>, _>(col(|i| &i.currency))
+        .bind::<Array<Nullable<Timestamptz>>, _>(
+            items.iter().map(|(_, i)| i.bought_at).collect::<Vec<_>>(),
+        )
         .execute(conn)
         .map(drop)
 }
