@@ -13,13 +13,14 @@ use diesel::{
     dsl::sql,
     prelude::*,
     sql_query,
-    sql_types::{Array, BigInt, Bool, Integer, Jsonb, Nullable, Text, Timestamptz},
+    sql_types::{Array, BigInt, Bool, Integer, Nullable, Text, Timestamptz},
 };
 use serde_json::Value;
 
 mod canonical;
 mod sql;
 
+use canonical::hash_of_canonical;
 pub use canonical::{canonical_json, content_hash};
 use sql::{
     BUMP_UNCHANGED_SQL, INSERT_LINE_ITEMS_SQL, INSERT_REVISIONS_SQL, PREFER_LZ4_SQL, UPSERT_SQL,
@@ -169,6 +170,13 @@ pub struct LineItemRow {
     pub bought_at: Option<DateTime<Utc>>,
 }
 
+/// An order about to be written, with its canonical JSON text and that text's hash.
+struct Stored<'a> {
+    order: &'a NewOrder,
+    hash: String,
+    text: String,
+}
+
 #[derive(QueryableByName)]
 struct UpsertedRow {
     #[diesel(sql_type = BigInt)]
@@ -223,7 +231,9 @@ fn upsert_chunk(
     account_id: AccountId,
     chunk: &[&NewOrder],
 ) -> QueryResult<UpsertCounts> {
-    let hashes: Vec<String> = chunk.iter().map(|o| content_hash(&o.raw)).collect();
+    // The canonical text gives the hash and is also the document sent: one serialisation.
+    let texts: Vec<String> = chunk.iter().map(|o| canonical_json(&o.raw)).collect();
+    let hashes: Vec<String> = texts.iter().map(|t| hash_of_canonical(t)).collect();
     let ids: Vec<&str> = chunk.iter().map(|o| o.checkout_form_id.as_str()).collect();
 
     let unchanged: Vec<FormIdRow> = sql_query(BUMP_UNCHANGED_SQL)
@@ -234,12 +244,13 @@ fn upsert_chunk(
     let unchanged: std::collections::HashSet<String> =
         unchanged.into_iter().map(|r| r.checkout_form_id).collect();
 
-    let (changed, changed_hashes): (Vec<&NewOrder>, Vec<String>) = chunk
+    let changed: Vec<Stored<'_>> = chunk
         .iter()
         .zip(hashes)
-        .filter(|(o, _)| !unchanged.contains(&o.checkout_form_id))
-        .map(|(o, h)| (*o, h))
-        .unzip();
+        .zip(texts)
+        .filter(|((o, _), _)| !unchanged.contains(&o.checkout_form_id))
+        .map(|((order, hash), text)| Stored { order, hash, text })
+        .collect();
     let mut counts = UpsertCounts {
         unchanged: unchanged.len(),
         ..UpsertCounts::default()
@@ -249,7 +260,7 @@ fn upsert_chunk(
     }
 
     sql_query(PREFER_LZ4_SQL).execute(conn)?;
-    let upserted = upsert_rows(conn, account_id, &changed, changed_hashes)?;
+    let upserted = upsert_rows(conn, account_id, &changed)?;
     // RETURNING comes back in input order for INSERT … SELECT FROM unnest, but do not rely on
     // it: line items are matched through the checkout form id.
     let order_ids: Vec<i64> = upserted.iter().map(|(id, _)| *id).collect();
@@ -280,26 +291,28 @@ fn upsert_chunk(
 fn upsert_rows(
     conn: &mut PgConnection,
     account_id: AccountId,
-    changed: &[&NewOrder],
-    hashes: Vec<String>,
+    changed: &[Stored<'_>],
 ) -> QueryResult<Vec<(i64, (String, bool))>> {
-    let col = |f: fn(&NewOrder) -> &str| changed.iter().map(|o| f(o)).collect::<Vec<_>>();
+    let col = |f: for<'s> fn(&'s Stored<'s>) -> &'s str| changed.iter().map(f).collect::<Vec<_>>();
     let text = |f: fn(&NewOrder) -> &Option<String>| {
-        changed.iter().map(|o| f(o).as_deref()).collect::<Vec<_>>()
+        changed
+            .iter()
+            .map(|s| f(s.order).as_deref())
+            .collect::<Vec<_>>()
     };
-    let flag = |f: fn(&NewOrder) -> bool| changed.iter().map(|o| f(o)).collect::<Vec<_>>();
+    let flag = |f: fn(&NewOrder) -> bool| changed.iter().map(|s| f(s.order)).collect::<Vec<_>>();
     let time = |f: fn(&NewOrder) -> Option<DateTime<Utc>>| {
-        changed.iter().map(|o| f(o)).collect::<Vec<_>>()
+        changed.iter().map(|s| f(s.order)).collect::<Vec<_>>()
     };
     // `xmax = 0` is PostgreSQL's tell for a row this statement inserted (not updated).
     let rows: Vec<UpsertedRow> = sql_query(UPSERT_SQL)
         .into_boxed()
         .bind::<BigInt, _>(account_id)
-        .bind::<Array<Text>, _>(col(|o| &o.checkout_form_id))
+        .bind::<Array<Text>, _>(col(|s| &s.order.checkout_form_id))
         .bind::<Array<Nullable<Text>>, _>(text(|o| &o.marketplace_id))
-        .bind::<Array<Text>, _>(col(|o| &o.status))
+        .bind::<Array<Text>, _>(col(|s| &s.order.status))
         .bind::<Array<Nullable<Text>>, _>(text(|o| &o.fulfillment_status))
-        .bind::<Array<Text>, _>(col(|o| &o.buyer_id))
+        .bind::<Array<Text>, _>(col(|s| &s.order.buyer_id))
         .bind::<Array<Nullable<Text>>, _>(text(|o| &o.buyer_login))
         .bind::<Array<Nullable<Text>>, _>(text(|o| &o.buyer_email))
         .bind::<Array<Nullable<Text>>, _>(text(|o| &o.buyer_first_name))
@@ -319,14 +332,14 @@ fn upsert_rows(
         .bind::<Array<Integer>, _>(
             changed
                 .iter()
-                .map(|o| o.line_item_count)
+                .map(|s| s.order.line_item_count)
                 .collect::<Vec<_>>(),
         )
         .bind::<Array<Nullable<Timestamptz>>, _>(time(|o| o.bought_at))
         .bind::<Array<Nullable<Timestamptz>>, _>(time(|o| o.updated_at))
         .bind::<Array<Nullable<Text>>, _>(text(|o| &o.revision))
-        .bind::<Array<Text>, _>(hashes)
-        .bind::<Array<Jsonb>, _>(changed.iter().map(|o| &o.raw).collect::<Vec<_>>())
+        .bind::<Array<Text>, _>(col(|s| &s.hash))
+        .bind::<Array<Text>, _>(col(|s| &s.text))
         .load(conn)?;
     Ok(rows
         .into_iter()
@@ -337,11 +350,11 @@ fn upsert_rows(
 fn insert_line_items(
     conn: &mut PgConnection,
     upserted: &[(i64, (String, bool))],
-    changed: &[&NewOrder],
+    changed: &[Stored<'_>],
 ) -> QueryResult<()> {
     let by_form: HashMap<&str, &NewOrder> = changed
         .iter()
-        .map(|o| (o.checkout_form_id.as_str(), *o))
+        .map(|s| (s.order.checkout_form_id.as_str(), s.order))
         .collect();
     let items: Vec<(i64, &NewLineItem)> = upserted
         .iter()

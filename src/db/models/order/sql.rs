@@ -40,13 +40,13 @@ SELECT $1, i.checkout_form_id, i.marketplace_id, i.status, i.fulfillment_status,
     i.buyer_company_name, i.buyer_guest, i.total_amount::numeric, i.currency, i.payment_type,
     i.payment_provider, i.payment_finished_at, i.paid_amount::numeric, i.delivery_method_id,
     i.delivery_method_name, i.pickup_point_id, i.invoice_required, i.line_item_count,
-    i.bought_at, i.updated_at, i.revision, i.content_hash, i.raw, now(), now()
+    i.bought_at, i.updated_at, i.revision, i.content_hash, i.raw::jsonb, now(), now()
 FROM unnest(
     $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
     $9::text[], $10::text[], $11::text[], $12::boolean[], $13::text[], $14::text[], $15::text[],
     $16::text[], $17::timestamptz[], $18::text[], $19::text[], $20::text[], $21::text[],
     $22::boolean[], $23::integer[], $24::timestamptz[], $25::timestamptz[], $26::text[],
-    $27::text[], $28::jsonb[]
+    $27::text[], $28::text[]
 ) AS i(checkout_form_id, marketplace_id, status, fulfillment_status, buyer_id, buyer_login,
     buyer_email, buyer_first_name, buyer_last_name, buyer_company_name, buyer_guest,
     total_amount, currency, payment_type, payment_provider, payment_finished_at, paid_amount,
