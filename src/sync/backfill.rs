@@ -135,7 +135,7 @@ async fn process_window(ctx: &RunContext<'_>, window: BackfillWindow) -> Result<
     let mut page = first;
     loop {
         let last = offset >= reachable || page.checkout_forms.is_empty();
-        store_page(ctx, &page.checkout_forms, vec![], last.then_some(id), None).await?;
+        store_page(ctx, page.checkout_forms, vec![], last.then_some(id), None).await?;
         if last {
             return Ok(());
         }

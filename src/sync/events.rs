@@ -73,7 +73,7 @@ pub(super) async fn follow(ctx: &RunContext<'_>) -> Result<Option<String>, SyncE
         let (forms, gone) = fetch_forms(ctx, ids).await?;
         store_page(
             ctx,
-            &forms,
+            forms,
             events,
             None,
             Some((last.as_str().to_owned(), gone)),

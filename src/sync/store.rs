@@ -6,7 +6,7 @@ use diesel::Connection;
 
 use super::{
     engine::{RunContext, SyncError},
-    map::{new_event, new_order},
+    map::{into_new_order, new_event},
 };
 use crate::{
     allegro::{CheckoutForm, OrderEvent},
@@ -23,12 +23,11 @@ use crate::{
 /// window `done_window` complete or moves the event cursor to `cursor`.
 pub(super) async fn store_page(
     ctx: &RunContext<'_>,
-    forms: &[CheckoutForm],
+    forms: Vec<CheckoutForm>,
     events: Vec<OrderEvent>,
     done_window: Option<i64>,
     cursor: Option<(String, Vec<String>)>,
 ) -> Result<(), SyncError> {
-    let orders: Vec<_> = forms.iter().map(new_order).collect();
     let merges: Vec<(String, Vec<String>)> = forms
         .iter()
         .filter(|_| ctx.detect_merges)
@@ -42,6 +41,7 @@ pub(super) async fn store_page(
     let new_events: Vec<_> = events.iter().map(new_event).collect();
     let (account_id, run_id) = (ctx.account_id, ctx.run_id);
     let fetched = i64::try_from(forms.len()).unwrap_or(i64::MAX);
+    let orders: Vec<_> = forms.into_iter().map(into_new_order).collect();
     db::run(&ctx.accounts.pool, move |conn| {
         conn.transaction(|conn| {
             let counts = order::upsert_orders(conn, account_id, &orders)?;
