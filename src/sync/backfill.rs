@@ -135,14 +135,18 @@ async fn process_window(ctx: &RunContext<'_>, window: BackfillWindow) -> Result<
     let mut page = first;
     loop {
         let last = offset >= reachable || page.checkout_forms.is_empty();
-        store_page(ctx, page.checkout_forms, vec![], last.then_some(id), None).await?;
+        let store = store_page(ctx, page.checkout_forms, vec![], last.then_some(id), None);
         if last {
-            return Ok(());
+            return store.await;
         }
-        page = ctx
-            .api
-            .checkout_forms(&query(&window, u32::try_from(offset).unwrap_or(u32::MAX)))
-            .await?;
+        // The next page is fetched while this one is stored, so that API latency and the
+        // write overlap. Only the last page's store marks the window done, so a failure in
+        // either leaves the window to be listed again, as before.
+        let next = async {
+            let offset = u32::try_from(offset).unwrap_or(u32::MAX);
+            Ok(ctx.api.checkout_forms(&query(&window, offset)).await?)
+        };
+        ((), page) = tokio::try_join!(store, next)?;
         offset += u64::from(PAGE_SIZE);
     }
 }
