@@ -89,7 +89,7 @@ pub enum BenchCommand {
         latency_ms: u64,
         /// Requests per second allowed to the account (client budget and simulator limit);
         /// the result then says which fraction of the ceiling (R x 100 orders/s) was reached.
-        #[arg(long)]
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
         rate_limit_rps: Option<u32>,
     },
 }

@@ -32,6 +32,7 @@ impl SimulatorChild {
             .stdout
             .take()
             .ok_or_else(|| anyhow::anyhow!("simulator child without stdout"))?;
+        // Owned before the wait, so that a child that never prints its URL is still killed.
         let mut sim = Self {
             child,
             base_url: String::new(),
