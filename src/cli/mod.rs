@@ -73,6 +73,8 @@ pub enum Command {
         /// Seed of the generated data (same seed, same orders).
         #[arg(long, default_value_t = 42)]
         seed: u64,
+        #[command(flatten)]
+        options: simulator::StandaloneOptions,
     },
     /// Measure the backup engine; appends the result to BENCHMARKS.md.
     #[command(subcommand)]
@@ -90,6 +92,10 @@ pub enum BenchCommand {
         /// Latency the simulator adds to every API call.
         #[arg(long, default_value_t = 0)]
         latency_ms: u64,
+        /// Requests per second allowed to the account (client budget and simulator limit);
+        /// the result then says which fraction of the ceiling (R x 100 orders/s) was reached.
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+        rate_limit_rps: Option<u32>,
     },
 }
 
@@ -165,11 +171,25 @@ pub async fn run(cli: Cli) -> ExitCode {
             };
             sync::sync_command(settings, account, mode).await
         }
-        Command::Simulator { port, orders, seed } => simulator::run_standalone(port, orders, seed)
+        Command::Simulator {
+            port,
+            orders,
+            seed,
+            options,
+        } => simulator::run_standalone(port, orders, seed, options)
             .await
             .map_err(anyhow::Error::from),
-        Command::Bench(BenchCommand::Sync { orders, latency_ms }) => {
-            bench::bench_sync(settings, orders, latency_ms).await
+        Command::Bench(BenchCommand::Sync {
+            orders,
+            latency_ms,
+            rate_limit_rps,
+        }) => {
+            let plan = bench::BenchPlan {
+                orders,
+                latency_ms,
+                rate_limit_rps,
+            };
+            bench::bench_sync(settings, plan).await
         }
         Command::Healthcheck => return healthcheck::healthcheck(),
     };

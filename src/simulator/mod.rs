@@ -191,15 +191,47 @@ pub async fn start(config: SimulatorConfig, addr: SocketAddr) -> std::io::Result
     })
 }
 
+/// Knobs of a standalone simulator beyond port, orders and seed (the bench runs one as a child
+/// process so that its memory and CPU are not counted as the engine's).
+#[derive(Debug, Clone, clap::Args)]
+pub struct StandaloneOptions {
+    /// Number of seller accounts.
+    #[arg(long, default_value_t = 2)]
+    pub sellers: usize,
+    /// Approve device codes at once for the first seller (no approval page).
+    #[arg(long)]
+    pub auto_approve: bool,
+    /// No background stream of random changes (a still world, for measurements).
+    #[arg(long)]
+    pub no_live_changes: bool,
+    /// Requests per minute per client id before the simulator answers 429 (Allegro: 9000).
+    #[arg(long, default_value_t = 9000)]
+    pub requests_per_minute: u32,
+}
+
 /// Runs a standalone simulator until Ctrl-C (`allegro-backup simulator --port P --orders N
-/// --seed S`).
-pub async fn run_standalone(port: u16, orders: u32, seed: u64) -> std::io::Result<()> {
-    let config = SimulatorConfig::demo(orders, seed);
+/// --seed S`). Port 0 takes any free port; the first line printed names the URL.
+pub async fn run_standalone(
+    port: u16,
+    orders: u32,
+    seed: u64,
+    options: StandaloneOptions,
+) -> std::io::Result<()> {
+    let demo = SimulatorConfig::demo(orders, seed);
+    let config = SimulatorConfig {
+        sellers: options.sellers.max(1),
+        auto_approve: options.auto_approve,
+        live_changes_per_minute: demo
+            .live_changes_per_minute
+            .filter(|_| !options.no_live_changes),
+        requests_per_minute: options.requests_per_minute,
+        ..demo
+    };
     let (client_id, client_secret) = (config.client_id.clone(), config.client_secret.clone());
     // Loopback only: its admin endpoints (faults, ground truth) have no authentication.
     let handle = start(config, SocketAddr::from(([127, 0, 0, 1], port))).await?;
     let url = handle.base_url();
-    println!("Allegro simulator on {url} (OAuth and REST API)");
+    println!("{STANDALONE_BANNER}{url} (OAuth and REST API)");
     println!("  client id: {client_id}  client secret: {client_secret}");
     println!("  sellers: {:?}", handle.world().sellers());
     println!("  ALLEGRO_ENV=simulator ALLEGRO_AUTH_URL={url} ALLEGRO_API_URL={url}");
@@ -208,3 +240,6 @@ pub async fn run_standalone(port: u16, orders: u32, seed: u64) -> std::io::Resul
     handle.stop().await;
     Ok(())
 }
+
+/// What the standalone simulator's first line starts with, followed by its base URL.
+pub const STANDALONE_BANNER: &str = "Allegro simulator on ";

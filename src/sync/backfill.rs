@@ -154,14 +154,18 @@ async fn process_window(ctx: &RunContext<'_>, window: BackfillWindow) -> Result<
             requests: 1,
             ..Batch::default()
         };
-        store_page(ctx, batch).await?;
+        let store = store_page(ctx, batch);
         if last {
-            return Ok(());
+            return store.await;
         }
-        page = ctx
-            .api
-            .checkout_forms(&query(&window, u32::try_from(offset).unwrap_or(u32::MAX)))
-            .await?;
+        // The next page is fetched while this one is stored, so that API latency and the
+        // write overlap. Only the last page's store marks the window done, so a failure in
+        // either leaves the window to be listed again, as before.
+        let next = async {
+            let offset = u32::try_from(offset).unwrap_or(u32::MAX);
+            Ok(ctx.api.checkout_forms(&query(&window, offset)).await?)
+        };
+        ((), page) = tokio::try_join!(store, next)?;
         offset += u64::from(PAGE_SIZE);
     }
 }

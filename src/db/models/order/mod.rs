@@ -13,15 +13,18 @@ use diesel::{
     dsl::sql,
     prelude::*,
     sql_query,
-    sql_types::{Array, BigInt, Bool, Integer, Jsonb, Nullable, Text, Timestamptz},
+    sql_types::{Array, BigInt, Bool, Integer, Nullable, Text, Timestamptz},
 };
 use serde_json::Value;
 
 mod canonical;
 mod sql;
 
+use canonical::hash_of_canonical;
 pub use canonical::{canonical_json, content_hash};
-use sql::{BUMP_UNCHANGED_SQL, INSERT_LINE_ITEMS_SQL, INSERT_REVISIONS_SQL, UPSERT_SQL};
+use sql::{
+    BUMP_UNCHANGED_SQL, INSERT_LINE_ITEMS_SQL, INSERT_REVISIONS_SQL, PREFER_LZ4_SQL, UPSERT_SQL,
+};
 
 use crate::db::{
     models::account::AccountId,
@@ -167,6 +170,13 @@ pub struct LineItemRow {
     pub bought_at: Option<DateTime<Utc>>,
 }
 
+/// An order about to be written, with its canonical JSON text and that text's hash.
+struct Stored<'a> {
+    order: &'a NewOrder,
+    hash: String,
+    text: String,
+}
+
 #[derive(QueryableByName)]
 struct UpsertedRow {
     #[diesel(sql_type = BigInt)]
@@ -221,7 +231,9 @@ fn upsert_chunk(
     account_id: AccountId,
     chunk: &[&NewOrder],
 ) -> QueryResult<UpsertCounts> {
-    let hashes: Vec<String> = chunk.iter().map(|o| content_hash(&o.raw)).collect();
+    // The canonical text gives the hash and is also the document sent: one serialisation.
+    let texts: Vec<String> = chunk.iter().map(|o| canonical_json(&o.raw)).collect();
+    let hashes: Vec<String> = texts.iter().map(|t| hash_of_canonical(t)).collect();
     let ids: Vec<&str> = chunk.iter().map(|o| o.checkout_form_id.as_str()).collect();
 
     let unchanged: Vec<FormIdRow> = sql_query(BUMP_UNCHANGED_SQL)
@@ -232,12 +244,13 @@ fn upsert_chunk(
     let unchanged: std::collections::HashSet<String> =
         unchanged.into_iter().map(|r| r.checkout_form_id).collect();
 
-    let (changed, changed_hashes): (Vec<&NewOrder>, Vec<String>) = chunk
+    let changed: Vec<Stored<'_>> = chunk
         .iter()
         .zip(hashes)
-        .filter(|(o, _)| !unchanged.contains(&o.checkout_form_id))
-        .map(|(o, h)| (*o, h))
-        .unzip();
+        .zip(texts)
+        .filter(|((o, _), _)| !unchanged.contains(&o.checkout_form_id))
+        .map(|((order, hash), text)| Stored { order, hash, text })
+        .collect();
     let mut counts = UpsertCounts {
         unchanged: unchanged.len(),
         ..UpsertCounts::default()
@@ -246,7 +259,8 @@ fn upsert_chunk(
         return Ok(counts);
     }
 
-    let upserted = upsert_rows(conn, account_id, &changed, changed_hashes)?;
+    sql_query(PREFER_LZ4_SQL).execute(conn)?;
+    let upserted = upsert_rows(conn, account_id, &changed)?;
     // RETURNING comes back in input order for INSERT … SELECT FROM unnest, but do not rely on
     // it: line items are matched through the checkout form id.
     let order_ids: Vec<i64> = upserted.iter().map(|(id, _)| *id).collect();
@@ -272,47 +286,60 @@ fn upsert_chunk(
 }
 
 /// Inserts or overwrites `changed`; returns `(orders.id, (checkout_form_id, inserted))`.
+/// Columns are bound as borrowed slices: nothing of the orders is copied before diesel writes
+/// the parameters.
 fn upsert_rows(
     conn: &mut PgConnection,
     account_id: AccountId,
-    changed: &[&NewOrder],
-    hashes: Vec<String>,
+    changed: &[Stored<'_>],
 ) -> QueryResult<Vec<(i64, (String, bool))>> {
-    fn col<T>(orders: &[&NewOrder], f: impl Fn(&NewOrder) -> T) -> Vec<T> {
-        orders.iter().map(|o| f(o)).collect()
-    }
-    let text = |f: fn(&NewOrder) -> &Option<String>| col(changed, |o| f(o).clone());
+    let col = |f: for<'s> fn(&'s Stored<'s>) -> &'s str| changed.iter().map(f).collect::<Vec<_>>();
+    let text = |f: fn(&NewOrder) -> &Option<String>| {
+        changed
+            .iter()
+            .map(|s| f(s.order).as_deref())
+            .collect::<Vec<_>>()
+    };
+    let flag = |f: fn(&NewOrder) -> bool| changed.iter().map(|s| f(s.order)).collect::<Vec<_>>();
+    let time = |f: fn(&NewOrder) -> Option<DateTime<Utc>>| {
+        changed.iter().map(|s| f(s.order)).collect::<Vec<_>>()
+    };
     // `xmax = 0` is PostgreSQL's tell for a row this statement inserted (not updated).
     let rows: Vec<UpsertedRow> = sql_query(UPSERT_SQL)
         .into_boxed()
         .bind::<BigInt, _>(account_id)
-        .bind::<Array<Text>, _>(col(changed, |o| o.checkout_form_id.clone()))
+        .bind::<Array<Text>, _>(col(|s| &s.order.checkout_form_id))
         .bind::<Array<Nullable<Text>>, _>(text(|o| &o.marketplace_id))
-        .bind::<Array<Text>, _>(col(changed, |o| o.status.clone()))
+        .bind::<Array<Text>, _>(col(|s| &s.order.status))
         .bind::<Array<Nullable<Text>>, _>(text(|o| &o.fulfillment_status))
-        .bind::<Array<Text>, _>(col(changed, |o| o.buyer_id.clone()))
+        .bind::<Array<Text>, _>(col(|s| &s.order.buyer_id))
         .bind::<Array<Nullable<Text>>, _>(text(|o| &o.buyer_login))
         .bind::<Array<Nullable<Text>>, _>(text(|o| &o.buyer_email))
         .bind::<Array<Nullable<Text>>, _>(text(|o| &o.buyer_first_name))
         .bind::<Array<Nullable<Text>>, _>(text(|o| &o.buyer_last_name))
         .bind::<Array<Nullable<Text>>, _>(text(|o| &o.buyer_company_name))
-        .bind::<Array<Bool>, _>(col(changed, |o| o.buyer_guest))
+        .bind::<Array<Bool>, _>(flag(|o| o.buyer_guest))
         .bind::<Array<Nullable<Text>>, _>(text(|o| &o.total_amount))
         .bind::<Array<Nullable<Text>>, _>(text(|o| &o.currency))
         .bind::<Array<Nullable<Text>>, _>(text(|o| &o.payment_type))
         .bind::<Array<Nullable<Text>>, _>(text(|o| &o.payment_provider))
-        .bind::<Array<Nullable<Timestamptz>>, _>(col(changed, |o| o.payment_finished_at))
+        .bind::<Array<Nullable<Timestamptz>>, _>(time(|o| o.payment_finished_at))
         .bind::<Array<Nullable<Text>>, _>(text(|o| &o.paid_amount))
         .bind::<Array<Nullable<Text>>, _>(text(|o| &o.delivery_method_id))
         .bind::<Array<Nullable<Text>>, _>(text(|o| &o.delivery_method_name))
         .bind::<Array<Nullable<Text>>, _>(text(|o| &o.pickup_point_id))
-        .bind::<Array<Bool>, _>(col(changed, |o| o.invoice_required))
-        .bind::<Array<Integer>, _>(col(changed, |o| o.line_item_count))
-        .bind::<Array<Nullable<Timestamptz>>, _>(col(changed, |o| o.bought_at))
-        .bind::<Array<Nullable<Timestamptz>>, _>(col(changed, |o| o.updated_at))
+        .bind::<Array<Bool>, _>(flag(|o| o.invoice_required))
+        .bind::<Array<Integer>, _>(
+            changed
+                .iter()
+                .map(|s| s.order.line_item_count)
+                .collect::<Vec<_>>(),
+        )
+        .bind::<Array<Nullable<Timestamptz>>, _>(time(|o| o.bought_at))
+        .bind::<Array<Nullable<Timestamptz>>, _>(time(|o| o.updated_at))
         .bind::<Array<Nullable<Text>>, _>(text(|o| &o.revision))
-        .bind::<Array<Text>, _>(hashes)
-        .bind::<Array<Jsonb>, _>(col(changed, |o| o.raw.clone()))
+        .bind::<Array<Text>, _>(col(|s| &s.hash))
+        .bind::<Array<Text>, _>(col(|s| &s.text))
         .load(conn)?;
     Ok(rows
         .into_iter()
@@ -323,11 +350,11 @@ fn upsert_rows(
 fn insert_line_items(
     conn: &mut PgConnection,
     upserted: &[(i64, (String, bool))],
-    changed: &[&NewOrder],
+    changed: &[Stored<'_>],
 ) -> QueryResult<()> {
     let by_form: HashMap<&str, &NewOrder> = changed
         .iter()
-        .map(|o| (o.checkout_form_id.as_str(), *o))
+        .map(|s| (s.order.checkout_form_id.as_str(), s.order))
         .collect();
     let items: Vec<(i64, &NewLineItem)> = upserted
         .iter()
@@ -337,21 +364,27 @@ fn insert_line_items(
     if items.is_empty() {
         return Ok(());
     }
-    fn col<T>(items: &[(i64, &NewLineItem)], f: impl Fn(i64, &NewLineItem) -> T) -> Vec<T> {
-        items.iter().map(|(id, item)| f(*id, item)).collect()
-    }
+    let col = |f: fn(&NewLineItem) -> &str| items.iter().map(|(_, i)| f(i)).collect::<Vec<_>>();
+    let text = |f: fn(&NewLineItem) -> &Option<String>| {
+        items
+            .iter()
+            .map(|(_, i)| f(i).as_deref())
+            .collect::<Vec<_>>()
+    };
     sql_query(INSERT_LINE_ITEMS_SQL)
         .into_boxed()
-        .bind::<Array<BigInt>, _>(col(&items, |id, _| id))
-        .bind::<Array<Text>, _>(col(&items, |_, i| i.line_item_id.clone()))
-        .bind::<Array<Text>, _>(col(&items, |_, i| i.offer_id.clone()))
-        .bind::<Array<Nullable<Text>>, _>(col(&items, |_, i| i.offer_name.clone()))
-        .bind::<Array<Nullable<Text>>, _>(col(&items, |_, i| i.external_id.clone()))
-        .bind::<Array<Integer>, _>(col(&items, |_, i| i.quantity))
-        .bind::<Array<Text>, _>(col(&items, |_, i| i.price.clone()))
-        .bind::<Array<Nullable<Text>>, _>(col(&items, |_, i| i.original_price.clone()))
-        .bind::<Array<Text>, _>(col(&items, |_, i| i.currency.clone()))
-        .bind::<Array<Nullable<Timestamptz>>, _>(col(&items, |_, i| i.bought_at))
+        .bind::<Array<BigInt>, _>(items.iter().map(|(id, _)| *id).collect::<Vec<_>>())
+        .bind::<Array<Text>, _>(col(|i| &i.line_item_id))
+        .bind::<Array<Text>, _>(col(|i| &i.offer_id))
+        .bind::<Array<Nullable<Text>>, _>(text(|i| &i.offer_name))
+        .bind::<Array<Nullable<Text>>, _>(text(|i| &i.external_id))
+        .bind::<Array<Integer>, _>(items.iter().map(|(_, i)| i.quantity).collect::<Vec<_>>())
+        .bind::<Array<Text>, _>(col(|i| &i.price))
+        .bind::<Array<Nullable<Text>>, _>(text(|i| &i.original_price))
+        .bind::<Array<Text>, _>(col(|i| &i.currency))
+        .bind::<Array<Nullable<Timestamptz>>, _>(
+            items.iter().map(|(_, i)| i.bought_at).collect::<Vec<_>>(),
+        )
         .execute(conn)
         .map(drop)
 }

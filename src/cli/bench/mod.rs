@@ -1,0 +1,210 @@
+//! `allegro-backup bench sync --orders N [--latency-ms L] [--rate-limit-rps R]`: a full backup
+//! of N simulator orders into a scratch database, measured and appended to BENCHMARKS.md.
+//!
+//! The simulator runs as a child process, so the peak memory (`VmHWM`) and CPU time reported
+//! as the engine's are this process's alone; the simulator's CPU and that of the PostgreSQL
+//! backends serving the run are reported next to it.
+
+mod child;
+mod usage;
+
+use std::time::{Duration, Instant};
+
+use secrecy::{ExposeSecret, SecretString};
+
+use self::{
+    child::SimulatorChild,
+    usage::{cpu_time, peak_rss_kb},
+};
+use super::users::cli_actor;
+use crate::{
+    accounts::{Accounts, FlowOutcome},
+    allegro::AllegroClient,
+    config::{AllegroSettings, SecretKey, Settings},
+    crypto::TokenCipher,
+    db::{self, DbError, models::order},
+    sync::{SyncOptions, sync_account},
+};
+
+/// Orders per page the engine asks for (Allegro's maximum): one request brings this many.
+const ORDERS_PER_REQUEST: u32 = 100;
+/// A budget far above anything the engine reaches: the API is not the bottleneck.
+const UNLIMITED_PER_MINUTE: u32 = 10_000_000;
+
+/// What to measure.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct BenchPlan {
+    pub orders: u32,
+    pub latency_ms: u64,
+    /// Requests per second allowed (client budget and simulator limit); `None`: unlimited.
+    pub rate_limit_rps: Option<u32>,
+}
+
+/// What one run measured.
+struct Measured {
+    wall: Duration,
+    stored: i64,
+    peak_rss_kb: u64,
+    engine_cpu: Duration,
+    simulator_cpu: Duration,
+    postgres_cpu: Duration,
+}
+
+pub(super) async fn bench_sync(settings: Settings, plan: BenchPlan) -> anyhow::Result<()> {
+    let (admin_url, _) = db::split_database_url(settings.database_url.expose_secret())?;
+    let name = format!("allegro_backup_bench_{}", uuid::Uuid::new_v4().simple());
+    let mut bench_url = url::Url::parse(&admin_url)?;
+    bench_url.set_path(&format!("/{name}"));
+    let url = SecretString::from(bench_url.to_string());
+    db::prepare(&url).await?;
+    let result = run(&url, &settings.allegro, plan).await;
+    drop_database(&admin_url, &name);
+    let measured = result?;
+    anyhow::ensure!(
+        measured.stored == i64::from(plan.orders),
+        "the backup holds {} orders, the simulator {}",
+        measured.stored,
+        plan.orders
+    );
+    let line = result_line(&plan, &measured);
+    println!("{line}");
+    append_result(&line)?;
+    Ok(())
+}
+
+async fn run(
+    url: &SecretString,
+    defaults: &AllegroSettings,
+    plan: BenchPlan,
+) -> anyhow::Result<Measured> {
+    let per_minute = plan
+        .rate_limit_rps
+        .map_or(UNLIMITED_PER_MINUTE, |rps| rps.saturating_mul(60));
+    let sim = SimulatorChild::spawn(plan.orders, per_minute).await?;
+    // The simulator's client and hosts; only the concurrency comes from the environment
+    // (`ALLEGRO_ACCOUNT_CONCURRENCY`), so that it can be varied.
+    let allegro = AllegroSettings {
+        client_requests_per_minute: per_minute,
+        account_requests_per_minute: per_minute,
+        account_concurrency: defaults.account_concurrency,
+        ..AllegroSettings::for_simulator(sim.base_url())?
+    };
+    let accounts = Accounts::new(
+        db::build_pool(url, 8)?,
+        AllegroClient::new(&allegro)?,
+        TokenCipher::new(&SecretKey::generate()),
+        allegro.environment,
+    );
+    let account = connect(&accounts).await?;
+    sim.set_latency(Duration::from_millis(plan.latency_ms))
+        .await?;
+    // Orders only: tracking numbers are read at their own endpoint's pace (50 rps) and
+    // would measure that limit, not the backup.
+    let options = SyncOptions {
+        history: chrono::Duration::days(400),
+        shipments_per_run: 0,
+        ..SyncOptions::default()
+    };
+    let sim_pid = sim.pid().to_string();
+    let (engine_before, sim_before) = (cpu_time("self"), cpu_time(&sim_pid));
+    let started = Instant::now();
+    sync_account(
+        &accounts,
+        account,
+        crate::db::models::sync::RunTrigger::Cli,
+        crate::sync::SyncMode::Full,
+        &options,
+    )
+    .await?;
+    let wall = started.elapsed();
+    let engine_cpu = cpu_time("self").saturating_sub(engine_before);
+    let simulator_cpu = cpu_time(&sim_pid).saturating_sub(sim_before);
+    let (stored, postgres_cpu) = db::run(&accounts.pool, move |conn| {
+        let stored = order::count_for_account(conn, account)?;
+        Ok::<_, DbError>((stored, backends_cpu(conn)?))
+    })
+    .await?;
+    Ok(Measured {
+        wall,
+        stored,
+        peak_rss_kb: peak_rss_kb(),
+        engine_cpu,
+        simulator_cpu,
+        postgres_cpu,
+    })
+}
+
+/// Links the simulator's seller (it approves device codes at once); returns the account id.
+async fn connect(accounts: &Accounts) -> anyhow::Result<i64> {
+    let flow = accounts.start_link(cli_actor()).await?;
+    match accounts.poll_flow(&flow, &cli_actor()).await {
+        FlowOutcome::Connected { account_id, .. } => Ok(account_id),
+        other => anyhow::bail!("the simulator did not link its seller: {other:?}"),
+    }
+}
+
+/// CPU time of the PostgreSQL backends connected to the bench database (the pool's), read
+/// from `/proc` (PostgreSQL runs on this machine). Background processes such as the WAL
+/// writer and the checkpointer are shared with other databases and not counted.
+fn backends_cpu(conn: &mut diesel::PgConnection) -> diesel::QueryResult<Duration> {
+    use diesel::{RunQueryDsl, sql_types::Integer};
+    #[derive(diesel::QueryableByName)]
+    struct Backend {
+        #[diesel(sql_type = Integer)]
+        pid: i32,
+    }
+    let backends: Vec<Backend> =
+        diesel::sql_query("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")
+            .load(conn)?;
+    Ok(backends.iter().map(|b| cpu_time(&b.pid.to_string())).sum())
+}
+
+fn result_line(plan: &BenchPlan, m: &Measured) -> String {
+    let seconds = m.wall.as_secs_f64();
+    let rate = f64::from(plan.orders) / seconds;
+    let (limit, of_ceiling) = match plan.rate_limit_rps {
+        Some(rps) => {
+            let ceiling = f64::from(rps) * f64::from(ORDERS_PER_REQUEST);
+            (
+                format!("{rps} req/s"),
+                format!("{:.0} %", 100.0 * rate / ceiling),
+            )
+        }
+        None => ("none".to_owned(), "—".to_owned()),
+    };
+    let build = if cfg!(debug_assertions) {
+        "debug build"
+    } else {
+        "release build"
+    };
+    format!(
+        "| {} | {} | {} ms | {limit} | {seconds:.1} s | {rate:.0} orders/s | {of_ceiling} | {:.0} MB | {:.1} s / {:.1} s / {:.1} s | {build} |",
+        chrono::Utc::now().format("%Y-%m-%d"),
+        plan.orders,
+        plan.latency_ms,
+        m.peak_rss_kb as f64 / 1024.0,
+        m.engine_cpu.as_secs_f64(),
+        m.simulator_cpu.as_secs_f64(),
+        m.postgres_cpu.as_secs_f64(),
+    )
+}
+
+fn drop_database(admin_url: &str, name: &str) {
+    use diesel::{Connection, RunQueryDsl};
+    if let Ok(mut conn) = diesel::PgConnection::establish(admin_url) {
+        let sql = format!(
+            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+            db::quote_ident(name)
+        );
+        let _ = diesel::sql_query(sql).execute(&mut conn);
+    }
+}
+
+fn append_result(line: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open("BENCHMARKS.md")?;
+    writeln!(file, "{line}")
+}
