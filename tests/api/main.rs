@@ -13,6 +13,7 @@ mod audit;
 mod cli;
 mod client_simulator;
 mod coverage;
+mod crash;
 mod csrf;
 mod hardening;
 mod health;

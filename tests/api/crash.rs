@@ -1,0 +1,209 @@
+//! Crash safety: a backup stopped at any point — a process killed with SIGKILL, or the API
+//! failing after some pages — resumes on the next run and ends exactly equal to Allegro's
+//! data, with nothing duplicated and no run left `running`.
+
+use std::{
+    process::{Child, Command, Stdio},
+    time::Duration,
+};
+
+use allegro_backup::{
+    db::models::sync::{RunTrigger, SyncRun},
+    simulator::Faults,
+    sync::{SyncMode, sync_account},
+};
+use diesel::{PgConnection, RunQueryDsl, sql_query, sql_types::BigInt};
+
+use crate::{
+    helpers::{TestApp, spawn_app_with_orders},
+    sync::{options, stored, sync_once, truth},
+};
+
+/// `allegro-backup sync` as its own process, on the test's database and simulator.
+fn sync_process(app: &TestApp) -> Child {
+    let simulator = app.simulator.base_url();
+    Command::new(env!("CARGO_BIN_EXE_allegro-backup"))
+        .arg("sync")
+        .env("DATABASE_URL", &app.db.url)
+        // The tokens in the database are sealed with the test server's key.
+        .env(
+            "SECRET_KEY",
+            hex::encode(app.state.settings.secret_key.expose()),
+        )
+        .env("ALLEGRO_ENV", "simulator")
+        .env("ALLEGRO_AUTH_URL", &simulator)
+        .env("ALLEGRO_API_URL", &simulator)
+        .env("HISTORY_START", "2024-01-01")
+        .env("RUST_LOG", "error")
+        .current_dir(std::env::temp_dir())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
+#[derive(diesel::QueryableByName)]
+struct Count {
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+fn count(conn: &mut PgConnection, sql: &str) -> i64 {
+    sql_query(sql).get_result::<Count>(conn).unwrap().n
+}
+
+/// Nothing is stored twice: one row per order, one per event, one revision per distinct
+/// version of an order.
+fn assert_no_duplicates(conn: &mut PgConnection) {
+    let orders = count(conn, "SELECT count(*) AS n FROM orders");
+    let distinct = count(
+        conn,
+        "SELECT count(DISTINCT (account_id, checkout_form_id)) AS n FROM orders",
+    );
+    assert_eq!(orders, distinct);
+    let events = count(conn, "SELECT count(*) AS n FROM order_events");
+    let distinct = count(
+        conn,
+        "SELECT count(DISTINCT (account_id, event_id)) AS n FROM order_events",
+    );
+    assert_eq!(events, distinct);
+    let twins = count(
+        conn,
+        "SELECT count(*) AS n FROM (SELECT order_id, content_hash FROM order_revisions \
+         GROUP BY order_id, content_hash HAVING count(*) > 1) t",
+    );
+    assert_eq!(twins, 0, "a revision was stored twice");
+}
+
+/// Every order Allegro serves is held with its exact JSON; the only other orders held are
+/// purchases merged into a new one (kept, and marked so).
+fn assert_exactly_allegro(app: &TestApp, account: i64) {
+    let (held, truth) = (stored(app, account), truth(app));
+    for (id, json) in &truth {
+        assert_eq!(held.get(id), Some(json), "order {id}");
+    }
+    let extra = held.len() - truth.len();
+    let marked = count(
+        &mut app.db.connect(),
+        "SELECT count(*) AS n FROM orders WHERE merged_into IS NOT NULL",
+    );
+    assert_eq!(
+        extra as i64, marked,
+        "held orders Allegro no longer serves are marked merged"
+    );
+}
+
+#[tokio::test]
+async fn a_backup_killed_again_and_again_loses_and_duplicates_nothing() {
+    let app = spawn_app_with_orders(5_000).await;
+    let account = app.link_account(0).await;
+    let world = app.simulator.world();
+    // Slow enough that every kill lands somewhere inside the run.
+    world.set_faults(Faults {
+        latency: Duration::from_millis(15),
+        ..Faults::default()
+    });
+    let mut conn = app.db.connect();
+    for (round, after_ms) in [
+        300u64, 700, 1_100, 1_600, 2_200, 2_900, 3_700, 4_600, 5_600, 6_700,
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let mut child = sync_process(&app);
+        tokio::time::sleep(Duration::from_millis(after_ms)).await;
+        child.kill().unwrap(); // SIGKILL
+        child.wait().unwrap();
+        // Orders keep changing between the crashes (new ones, payments, cancellations...).
+        world.random_changes(3 + round);
+        // A dead process's lease lapses after a while; let it lapse now.
+        sql_query("UPDATE sync_state SET lease_until = now() - interval '1 second'")
+            .execute(&mut conn)
+            .unwrap();
+    }
+    // Waited for off the test's runtime, which also serves the simulator the process talks to.
+    let mut last = sync_process(&app);
+    let finished = tokio::task::spawn_blocking(move || last.wait().unwrap())
+        .await
+        .unwrap();
+    assert!(finished.success(), "the last run completes");
+    world.set_faults(Faults::default());
+
+    assert_exactly_allegro(&app, account);
+    assert_no_duplicates(&mut conn);
+    SyncRun::mark_abandoned_interrupted(&mut conn).unwrap();
+    let running = count(
+        &mut conn,
+        "SELECT count(*) AS n FROM sync_runs WHERE status = 'running'",
+    );
+    assert_eq!(running, 0, "no run is left running");
+    let interrupted = count(
+        &mut conn,
+        "SELECT count(*) AS n FROM sync_runs WHERE status = 'interrupted'",
+    );
+    assert!(interrupted >= 1, "killed runs are marked interrupted");
+}
+
+/// Pages stored so far by the account's runs.
+fn pages_stored(conn: &mut PgConnection) -> i64 {
+    count(
+        conn,
+        "SELECT coalesce(sum(pages), 0)::bigint AS n FROM sync_runs",
+    )
+}
+
+#[tokio::test]
+async fn a_run_failing_after_k_pages_resumes_exactly_for_every_k() {
+    let app = spawn_app_with_orders(3_000).await;
+    let account = app.link_account(0).await;
+    let world = app.simulator.world();
+    world.set_faults(Faults {
+        latency: Duration::from_millis(5),
+        ..Faults::default()
+    });
+    let mut conn = app.db.connect();
+    for k in [1, 3, 7, 12, 20] {
+        let before = pages_stored(&mut conn);
+        let accounts = app.state.accounts.clone();
+        let run = tokio::spawn(async move {
+            sync_account(
+                &accounts,
+                account,
+                RunTrigger::Cli,
+                SyncMode::Full,
+                &options(),
+            )
+            .await
+        });
+        // Once K more pages are stored, every API call starts failing.
+        while pages_stored(&mut conn) < before + k && !run.is_finished() {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        world.set_faults(Faults {
+            server_error_rate: 1.0,
+            ..Faults::default()
+        });
+        let outcome = run.await.unwrap();
+        world.set_faults(Faults {
+            latency: Duration::from_millis(5),
+            ..Faults::default()
+        });
+        world.random_changes(4);
+        if outcome.is_ok() {
+            continue;
+        }
+        assert_no_duplicates(&mut conn);
+    }
+    world.set_faults(Faults::default());
+    sync_once(&app, account, RunTrigger::Cli).await;
+    assert_exactly_allegro(&app, account);
+    assert_no_duplicates(&mut conn);
+    let failed = count(
+        &mut conn,
+        "SELECT count(*) AS n FROM sync_runs WHERE status = 'failed'",
+    );
+    assert!(
+        failed >= 3,
+        "the injected failures failed their runs ({failed})"
+    );
+}
