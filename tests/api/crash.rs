@@ -207,3 +207,19 @@ async fn a_run_failing_after_k_pages_resumes_exactly_for_every_k() {
         "the injected failures failed their runs ({failed})"
     );
 }
+
+#[tokio::test]
+async fn a_backup_through_a_429_storm_and_30_percent_server_errors_is_exact() {
+    let app = spawn_app_with_orders(1_500).await;
+    let account = app.link_account(0).await;
+    let world = app.simulator.world();
+    world.set_faults(Faults {
+        server_error_rate: 0.3,
+        rate_limit_next: 12,
+        ..Faults::default()
+    });
+    sync_once(&app, account, RunTrigger::Cli).await;
+    world.set_faults(Faults::default());
+    assert_exactly_allegro(&app, account);
+    assert_no_duplicates(&mut app.db.connect());
+}
