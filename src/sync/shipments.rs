@@ -25,12 +25,16 @@ use crate::{
 
 /// Orders read and stored per transaction.
 const BATCH: i64 = 100;
-/// Allegro's limit for the endpoint, as the spacing between two calls.
-const SPACING: Duration = Duration::from_millis(20);
+/// Allegro's limit for the endpoint (50 per second), as the spacing between two calls, with a
+/// little room so that timer jitter never puts 51 calls in one second.
+const SPACING: Duration = Duration::from_millis(21);
 
 /// Reads the shipments of the orders due, up to the run's budget.
 pub(super) async fn back_up(ctx: &RunContext<'_>) -> Result<(), SyncError> {
-    let pace = Arc::new(Mutex::new(tokio::time::interval(SPACING)));
+    let mut interval = tokio::time::interval(SPACING);
+    // A late tick must not be made up with a burst: that would go over the endpoint's limit.
+    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let pace = Arc::new(Mutex::new(interval));
     let mut budget = ctx.options.shipments_per_run;
     while budget > 0 {
         let (account_id, limit) = (ctx.account_id, BATCH.min(budget));
