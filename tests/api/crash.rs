@@ -16,7 +16,7 @@ use diesel::{PgConnection, RunQueryDsl, sql_query, sql_types::BigInt};
 
 use crate::{
     helpers::{TestApp, spawn_app_with_orders},
-    sync::{options, stored, sync_once, truth},
+    sync::{options, stored, sync_attempt, sync_once, truth},
 };
 
 /// `allegro-backup sync` as its own process, on the test's database and simulator.
@@ -220,14 +220,7 @@ async fn a_backup_through_a_429_storm_and_30_percent_server_errors_loses_nothing
         rate_limit_next: 12,
         ..Faults::default()
     });
-    let stormy = sync_account(
-        &app.state.accounts,
-        account,
-        RunTrigger::Cli,
-        SyncMode::Auto,
-        &options(),
-    )
-    .await;
+    let stormy = sync_attempt(&app, account).await;
     world.set_faults(Faults::default());
     let mut conn = app.db.connect();
     if let Err(error) = stormy {

@@ -38,6 +38,21 @@ pub(crate) fn truth(app: &TestApp) -> HashMap<String, Value> {
         .collect()
 }
 
+/// One sync of `account` with the test options, as it went.
+pub(crate) async fn sync_attempt(
+    app: &TestApp,
+    account: i64,
+) -> Result<allegro_backup::sync::RunSummary, SyncError> {
+    sync_account(
+        &app.state.accounts,
+        account,
+        RunTrigger::Cli,
+        SyncMode::Auto,
+        &options(),
+    )
+    .await
+}
+
 /// One successful sync of `account` with the test options.
 pub(crate) async fn sync_once(
     app: &TestApp,
@@ -163,14 +178,7 @@ async fn a_failed_run_resumes_without_losing_or_duplicating_anything() {
         server_error_rate: 1.0,
         ..Default::default()
     });
-    let failed = sync_account(
-        &app.state.accounts,
-        account,
-        RunTrigger::Cli,
-        SyncMode::Auto,
-        &options(),
-    )
-    .await;
+    let failed = sync_attempt(&app, account).await;
     assert!(failed.is_err());
     world.set_faults(Default::default());
     sync_once(&app, account, RunTrigger::Cli).await;
