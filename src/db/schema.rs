@@ -112,6 +112,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    order_notes (id) {
+        id -> Int8,
+        order_id -> Int8,
+        author_id -> Nullable<Int8>,
+        body -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     order_quarantine (id) {
         id -> Int8,
         account_id -> Int8,
@@ -162,6 +172,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    order_tags (order_id, tag) {
+        order_id -> Int8,
+        tag -> Text,
+        created_by -> Nullable<Int8>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     orders (id) {
         id -> Int8,
         account_id -> Int8,
@@ -200,6 +219,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    saved_views (id) {
+        id -> Int8,
+        owner_id -> Int8,
+        name -> Text,
+        query -> Text,
+        shared -> Bool,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     sessions (key_hash) {
         key_hash -> Text,
         user_id -> Nullable<Int8>,
@@ -221,6 +251,7 @@ diesel::table! {
         stale_after_hours -> Nullable<Int4>,
         updated_at -> Timestamptz,
         updated_by -> Nullable<Int8>,
+        display_time_zone -> Nullable<Text>,
     }
 }
 
@@ -274,6 +305,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    user_accounts (user_id, account_id) {
+        user_id -> Int8,
+        account_id -> Int8,
+    }
+}
+
+diesel::table! {
     users (id) {
         id -> Int8,
         email -> Text,
@@ -285,6 +323,8 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         last_login_at -> Nullable<Timestamptz>,
+        all_accounts -> Bool,
+        hide_personal_data -> Bool,
     }
 }
 
@@ -296,15 +336,22 @@ diesel::joinable!(device_authorizations -> allegro_accounts (account_id));
 diesel::joinable!(device_authorizations -> users (started_by));
 diesel::joinable!(order_events -> allegro_accounts (account_id));
 diesel::joinable!(order_line_items -> orders (order_id));
+diesel::joinable!(order_notes -> orders (order_id));
+diesel::joinable!(order_notes -> users (author_id));
 diesel::joinable!(order_quarantine -> allegro_accounts (account_id));
 diesel::joinable!(order_revisions -> orders (order_id));
 diesel::joinable!(order_shipment_checks -> allegro_accounts (account_id));
 diesel::joinable!(order_shipments -> allegro_accounts (account_id));
+diesel::joinable!(order_tags -> orders (order_id));
+diesel::joinable!(order_tags -> users (created_by));
 diesel::joinable!(orders -> allegro_accounts (account_id));
+diesel::joinable!(saved_views -> users (owner_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(settings -> users (updated_by));
 diesel::joinable!(sync_runs -> allegro_accounts (account_id));
 diesel::joinable!(sync_state -> allegro_accounts (account_id));
+diesel::joinable!(user_accounts -> allegro_accounts (account_id));
+diesel::joinable!(user_accounts -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     allegro_accounts,
@@ -315,15 +362,19 @@ diesel::allow_tables_to_appear_in_same_query!(
     login_failures,
     order_events,
     order_line_items,
+    order_notes,
     order_quarantine,
     order_revisions,
     order_shipment_checks,
     order_shipments,
+    order_tags,
     orders,
+    saved_views,
     sessions,
     settings,
     setup_tokens,
     sync_runs,
     sync_state,
+    user_accounts,
     users,
 );

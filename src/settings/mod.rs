@@ -2,9 +2,11 @@
 //! environment gives the defaults (`config`); the `settings` table holds what an admin saved.
 //! Code that needs a value calls [`current`] at each use, so a change applies without a restart.
 
+mod display;
 mod field;
 pub mod form;
 
+pub use display::{DEFAULT_ZONE, display_zone, display_zone_in, parse_zone, save_display_zone};
 pub use field::{Bounded, parse_history_start};
 
 use chrono::{DateTime, Datelike, Duration, Months, NaiveDate, TimeZone, Utc};

@@ -1,0 +1,73 @@
+//! A non-negative money amount as typed in a filter: exact decimal digits, never a float.
+
+use std::{fmt, str::FromStr};
+
+/// A non-negative decimal with at most two fraction digits, kept as its canonical text (bound
+/// to SQL as text and cast to NUMERIC there). Accepts `12`, `12.5`, `12,50` (Polish comma).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Amount(String);
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("“{0}” is not an amount: use digits with up to two decimals, like 149.99")]
+pub struct InvalidAmount(pub String);
+
+impl FromStr for Amount {
+    type Err = InvalidAmount;
+
+    fn from_str(input: &str) -> Result<Self, Self::Err> {
+        let invalid = || InvalidAmount(input.chars().take(40).collect());
+        let text = input.trim().replace(',', ".");
+        let (whole, fraction) = text.split_once('.').unwrap_or((&text, ""));
+        let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+        if whole.is_empty() || whole.len() > 12 || fraction.len() > 2 {
+            return Err(invalid());
+        }
+        if !digits(whole) || !digits(fraction) || (text.contains('.') && fraction.is_empty()) {
+            return Err(invalid());
+        }
+        let whole = whole.trim_start_matches('0');
+        let whole = if whole.is_empty() { "0" } else { whole };
+        Ok(Amount(format!("{whole}.{fraction:0<2}")))
+    }
+}
+
+impl Amount {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Amount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn canonical_forms() {
+        assert_eq!("12".parse::<Amount>().unwrap().as_str(), "12.00");
+        assert_eq!("012,5".parse::<Amount>().unwrap().as_str(), "12.50");
+        assert_eq!(" 0.99 ".parse::<Amount>().unwrap().as_str(), "0.99");
+    }
+
+    #[test]
+    fn rejects_what_is_not_an_amount() {
+        for bad in [
+            "",
+            "-1",
+            "1.234",
+            "abc",
+            "1e5",
+            "1.",
+            ".5",
+            "1 000",
+            "9999999999999",
+        ] {
+            assert!(bad.parse::<Amount>().is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,348 @@
+//! The orders filters: the list's query string ([`OrderParams`], every value as received) and
+//! its validated form ([`OrderFilter`]). The export, saved views and dashboard links use the
+//! same parameters, so a link reproduces the same set of orders everywhere.
+
+use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
+use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+
+use super::Amount;
+
+/// Checkout form statuses (`status`).
+pub const ORDER_STATUSES: [&str; 4] = ["BOUGHT", "FILLED_IN", "READY_FOR_PROCESSING", "CANCELLED"];
+/// Fulfillment statuses (`fulfillment.status`).
+pub const FULFILLMENT_STATUSES: [&str; 9] = [
+    "NEW",
+    "PROCESSING",
+    "READY_FOR_SHIPMENT",
+    "READY_FOR_PICKUP",
+    "SENT",
+    "PICKED_UP",
+    "CANCELLED",
+    "SUSPENDED",
+    "RETURNED",
+];
+/// Payment types (`payment.type`).
+pub const PAYMENT_TYPES: [&str; 5] = [
+    "CASH_ON_DELIVERY",
+    "WIRE_TRANSFER",
+    "ONLINE",
+    "SPLIT_PAYMENT",
+    "EXTENDED_TERM",
+];
+/// The longest search text accepted.
+pub const SEARCH_MAX_CHARS: usize = 200;
+
+/// The query string of the orders list, export and saved views, as received. Empty values mean
+/// "not set" (an HTML form sends every field). Names are an interface: links rely on them.
+#[derive(Debug, Default, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(default)]
+pub struct OrderParams {
+    pub q: Option<String>,
+    pub account: Option<String>,
+    pub status: Option<String>,
+    pub fulfillment: Option<String>,
+    pub payment: Option<String>,
+    pub delivery: Option<String>,
+    pub marketplace: Option<String>,
+    pub currency: Option<String>,
+    pub bought_from: Option<String>,
+    pub bought_to: Option<String>,
+    pub updated_from: Option<String>,
+    pub updated_to: Option<String>,
+    pub min_total: Option<String>,
+    pub max_total: Option<String>,
+    /// `yes` / `no`.
+    pub invoice: Option<String>,
+    /// `1`: include orders merged into another one (hidden by default).
+    pub merged: Option<String>,
+    pub sort: Option<String>,
+    pub page_size: Option<String>,
+    pub cursor: Option<String>,
+}
+
+/// An account as named in a filter: its id, or its Allegro login.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AccountRef {
+    Id(i64),
+    Login(String),
+}
+
+/// A half-open time range `[from, to)` in UTC, from days of the display time zone.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TimeRange {
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+}
+
+/// A validated filter set. Built only by [`OrderFilter::parse`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OrderFilter {
+    /// Trimmed search text (never empty).
+    pub search: Option<String>,
+    pub account: Option<AccountRef>,
+    pub status: Option<&'static str>,
+    pub fulfillment: Option<&'static str>,
+    pub payment: Option<&'static str>,
+    /// A delivery method id.
+    pub delivery: Option<String>,
+    pub marketplace: Option<String>,
+    pub currency: Option<String>,
+    pub bought: TimeRange,
+    pub updated: TimeRange,
+    pub min_total: Option<Amount>,
+    pub max_total: Option<Amount>,
+    pub invoice_required: Option<bool>,
+    pub include_merged: bool,
+}
+
+/// What is wrong with a filter parameter, worded for the person who typed it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{parameter}: {message}")]
+pub struct FilterError {
+    pub parameter: &'static str,
+    pub message: String,
+}
+
+fn error(parameter: &'static str, message: impl Into<String>) -> FilterError {
+    FilterError {
+        parameter,
+        message: message.into(),
+    }
+}
+
+/// The value when set and not blank.
+fn given(value: &Option<String>) -> Option<&str> {
+    value.as_deref().map(str::trim).filter(|v| !v.is_empty())
+}
+
+fn choice(
+    parameter: &'static str,
+    value: &Option<String>,
+    allowed: &[&'static str],
+) -> Result<Option<&'static str>, FilterError> {
+    let Some(value) = given(value) else {
+        return Ok(None);
+    };
+    allowed
+        .iter()
+        .find(|a| a.eq_ignore_ascii_case(value))
+        .map(|a| Some(*a))
+        .ok_or_else(|| {
+            error(
+                parameter,
+                format!(
+                    "unknown value “{}”; use one of {}",
+                    clip(value),
+                    allowed.join(", ")
+                ),
+            )
+        })
+}
+
+/// A short code (marketplace id, currency, delivery method id): letters, digits, `-`, `_`.
+fn code(
+    parameter: &'static str,
+    value: &Option<String>,
+    max: usize,
+) -> Result<Option<String>, FilterError> {
+    let Some(value) = given(value) else {
+        return Ok(None);
+    };
+    let ok = value.len() <= max
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    ok.then(|| Some(value.to_string()))
+        .ok_or_else(|| error(parameter, format!("“{}” is not a valid value", clip(value))))
+}
+
+fn date(parameter: &'static str, value: &Option<String>) -> Result<Option<NaiveDate>, FilterError> {
+    let Some(value) = given(value) else {
+        return Ok(None);
+    };
+    NaiveDate::parse_from_str(value, "%Y-%m-%d")
+        .map(Some)
+        .map_err(|_| {
+            error(
+                parameter,
+                format!("“{}” is not a date (YYYY-MM-DD)", clip(value)),
+            )
+        })
+}
+
+/// Midnight at the start of `day` in `zone`, as UTC (the first valid instant on DST days).
+pub fn start_of_day(day: NaiveDate, zone: Tz) -> DateTime<Utc> {
+    let midnight = day.and_hms_opt(0, 0, 0).unwrap_or_default();
+    match zone.from_local_datetime(&midnight) {
+        chrono::LocalResult::Single(t) | chrono::LocalResult::Ambiguous(t, _) => t.to_utc(),
+        // No zone in use skips midnight by more than an hour.
+        chrono::LocalResult::None => zone
+            .from_local_datetime(&(midnight + chrono::Duration::hours(1)))
+            .earliest()
+            .map(|t| t.to_utc())
+            .unwrap_or_else(|| Utc.from_utc_datetime(&midnight)),
+    }
+}
+
+/// Days `from..=to` of `zone` as a UTC range.
+fn day_range(
+    names: (&'static str, &'static str),
+    from: &Option<String>,
+    to: &Option<String>,
+    zone: Tz,
+) -> Result<TimeRange, FilterError> {
+    let (from, to) = (date(names.0, from)?, date(names.1, to)?);
+    if let (Some(f), Some(t)) = (from, to)
+        && f > t
+    {
+        return Err(error(names.1, format!("{t} is before the start date {f}")));
+    }
+    let end = |day: NaiveDate| {
+        day.checked_add_days(Days::new(1))
+            .map(|next| start_of_day(next, zone))
+            .ok_or_else(|| error(names.1, "date out of range"))
+    };
+    Ok(TimeRange {
+        from: from.map(|d| start_of_day(d, zone)),
+        to: to.map(end).transpose()?,
+    })
+}
+
+fn amount(parameter: &'static str, value: &Option<String>) -> Result<Option<Amount>, FilterError> {
+    given(value)
+        .map(|v| {
+            v.parse::<Amount>()
+                .map_err(|e| error(parameter, e.to_string()))
+        })
+        .transpose()
+}
+
+fn yes_no(parameter: &'static str, value: &Option<String>) -> Result<Option<bool>, FilterError> {
+    match given(value).map(str::to_ascii_lowercase).as_deref() {
+        None => Ok(None),
+        Some("yes" | "true" | "1") => Ok(Some(true)),
+        Some("no" | "false" | "0") => Ok(Some(false)),
+        Some(other) => Err(error(
+            parameter,
+            format!("“{}”: use yes or no", clip(other)),
+        )),
+    }
+}
+
+/// At most 40 characters of user input, for messages.
+fn clip(value: &str) -> String {
+    value.chars().take(40).collect()
+}
+
+impl OrderFilter {
+    /// Validates every filter parameter; date filters mean days of `zone`.
+    pub fn parse(params: &OrderParams, zone: Tz) -> Result<OrderFilter, FilterError> {
+        let search = given(&params.q).map(str::to_string);
+        if search
+            .as_ref()
+            .is_some_and(|s| s.chars().count() > SEARCH_MAX_CHARS || s.contains('\0'))
+        {
+            return Err(error(
+                "q",
+                format!("search text is limited to {SEARCH_MAX_CHARS} characters"),
+            ));
+        }
+        let account = given(&params.account).map(|a| match a.parse::<i64>() {
+            Ok(id) => AccountRef::Id(id),
+            Err(_) => AccountRef::Login(clip(a)),
+        });
+        let filter = OrderFilter {
+            search,
+            account,
+            status: choice("status", &params.status, &ORDER_STATUSES)?,
+            fulfillment: choice("fulfillment", &params.fulfillment, &FULFILLMENT_STATUSES)?,
+            payment: choice("payment", &params.payment, &PAYMENT_TYPES)?,
+            delivery: code("delivery", &params.delivery, 64)?,
+            marketplace: code("marketplace", &params.marketplace, 40)?,
+            currency: code("currency", &params.currency, 3)?.map(|c| c.to_ascii_uppercase()),
+            bought: day_range(
+                ("bought_from", "bought_to"),
+                &params.bought_from,
+                &params.bought_to,
+                zone,
+            )?,
+            updated: day_range(
+                ("updated_from", "updated_to"),
+                &params.updated_from,
+                &params.updated_to,
+                zone,
+            )?,
+            min_total: amount("min_total", &params.min_total)?,
+            max_total: amount("max_total", &params.max_total)?,
+            invoice_required: yes_no("invoice", &params.invoice)?,
+            include_merged: yes_no("merged", &params.merged)?.unwrap_or(false),
+        };
+        Ok(filter)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn params(pairs: &str) -> OrderParams {
+        serde_urlencoded::from_str(pairs).unwrap()
+    }
+
+    #[test]
+    fn empty_values_mean_no_filter() {
+        let f = OrderFilter::parse(
+            &params("q=&status=&bought_from="),
+            chrono_tz::Europe::Warsaw,
+        );
+        assert_eq!(f.unwrap(), OrderFilter::default());
+    }
+
+    #[test]
+    fn dates_are_days_of_the_display_zone() {
+        let f = OrderFilter::parse(
+            &params("bought_from=2026-03-29&bought_to=2026-03-29"),
+            chrono_tz::Europe::Warsaw,
+        )
+        .unwrap();
+        // The DST change day in Warsaw: 23 hours, from 23:00 UTC the day before.
+        assert_eq!(
+            f.bought.from.unwrap().to_rfc3339(),
+            "2026-03-28T23:00:00+00:00"
+        );
+        assert_eq!(
+            f.bought.to.unwrap().to_rfc3339(),
+            "2026-03-29T22:00:00+00:00"
+        );
+    }
+
+    #[test]
+    fn bad_values_name_the_parameter() {
+        let zone = chrono_tz::Europe::Warsaw;
+        for (query, parameter) in [
+            ("status=SHIPPED", "status"),
+            ("bought_from=2026-13-01", "bought_from"),
+            ("bought_from=2026-02-02&bought_to=2026-02-01", "bought_to"),
+            ("min_total=-5", "min_total"),
+            ("currency=PLNX", "currency"),
+            ("marketplace=a%27%3B--", "marketplace"),
+            ("invoice=maybe", "invoice"),
+        ] {
+            let err = OrderFilter::parse(&params(query), zone).unwrap_err();
+            assert_eq!(err.parameter, parameter, "{query}");
+        }
+    }
+
+    #[test]
+    fn choices_are_case_insensitive_and_canonical() {
+        let f = OrderFilter::parse(
+            &params("status=cancelled&currency=pln&account=7"),
+            chrono_tz::UTC,
+        )
+        .unwrap();
+        assert_eq!(f.status, Some("CANCELLED"));
+        assert_eq!(f.currency.as_deref(), Some("PLN"));
+        assert_eq!(f.account, Some(AccountRef::Id(7)));
+    }
+}

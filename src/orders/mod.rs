@@ -1,0 +1,14 @@
+//! The orders workspace's shared core: who is looking ([`Viewer`]: account scope and personal
+//! data masking), what they asked for ([`OrderFilter`], parsed from the list's query string)
+//! and the one query every view of orders starts from ([`query::visible_orders`]). The list,
+//! the export, the dashboard and the detail page all go through it, so privacy by role and the
+//! filters mean the same everywhere.
+
+pub mod amount;
+pub mod filter;
+pub mod query;
+pub mod viewer;
+
+pub use amount::Amount;
+pub use filter::{OrderFilter, OrderParams};
+pub use viewer::{AccountScope, Viewer};

@@ -1,0 +1,123 @@
+//! The one query every view of orders starts from: the viewer's accounts, then the filters.
+//! Callers add their own ordering, paging and selection to the boxed query.
+
+use diesel::{
+    dsl::sql,
+    pg::Pg,
+    prelude::*,
+    sql_types::{Bool, Text},
+};
+
+use super::{AccountScope, OrderFilter, Viewer, filter::AccountRef};
+use crate::db::{
+    models::audit::escape_like,
+    schema::{allegro_accounts, orders},
+};
+
+pub type OrdersQuery = orders::BoxedQuery<'static, Pg>;
+
+/// The orders `viewer` may see that match `filter`.
+pub fn visible_orders(viewer: &Viewer, filter: &OrderFilter) -> OrdersQuery {
+    let mut query = orders::table.into_boxed();
+    if let AccountScope::Only(ids) = &viewer.scope {
+        query = query.filter(orders::account_id.eq_any(ids.clone()));
+    }
+    apply_filter(query, filter)
+}
+
+fn apply_filter(mut query: OrdersQuery, filter: &OrderFilter) -> OrdersQuery {
+    match &filter.account {
+        Some(AccountRef::Id(id)) => query = query.filter(orders::account_id.eq(*id)),
+        Some(AccountRef::Login(login)) => {
+            let ids = allegro_accounts::table
+                .filter(allegro_accounts::login.eq(login.clone()))
+                .select(allegro_accounts::id);
+            query = query.filter(orders::account_id.eq_any(ids));
+        }
+        None => {}
+    }
+    if let Some(status) = filter.status {
+        query = query.filter(orders::status.eq(status));
+    }
+    if let Some(status) = filter.fulfillment {
+        query = query.filter(orders::fulfillment_status.eq(status));
+    }
+    if let Some(payment) = filter.payment {
+        query = query.filter(orders::payment_type.eq(payment));
+    }
+    if let Some(delivery) = &filter.delivery {
+        query = query.filter(orders::delivery_method_id.eq(delivery.clone()));
+    }
+    if let Some(marketplace) = &filter.marketplace {
+        query = query.filter(orders::marketplace_id.eq(marketplace.clone()));
+    }
+    if let Some(currency) = &filter.currency {
+        query = query.filter(orders::currency.eq(currency.clone()));
+    }
+    if let Some(from) = filter.bought.from {
+        query = query.filter(orders::bought_at.ge(from));
+    }
+    if let Some(to) = filter.bought.to {
+        query = query.filter(orders::bought_at.lt(to));
+    }
+    if let Some(from) = filter.updated.from {
+        query = query.filter(orders::updated_at.ge(from));
+    }
+    if let Some(to) = filter.updated.to {
+        query = query.filter(orders::updated_at.lt(to));
+    }
+    if let Some(min) = &filter.min_total {
+        query = query.filter(total_compared(">=", min.as_str()));
+    }
+    if let Some(max) = &filter.max_total {
+        query = query.filter(total_compared("<=", max.as_str()));
+    }
+    if let Some(invoice) = filter.invoice_required {
+        query = query.filter(orders::invoice_required.eq(invoice));
+    }
+    if !filter.include_merged {
+        query = query.filter(orders::merged_into.is_null());
+    }
+    if let Some(text) = &filter.search {
+        query = query.filter(search(text));
+    }
+    query
+}
+
+/// `total_amount <op> amount`, the amount bound as canonical decimal text (see
+/// [`super::Amount`]) and compared as NUMERIC.
+fn total_compared(
+    op: &'static str,
+    amount: &str,
+) -> Box<dyn BoxableExpression<orders::table, Pg, SqlType = Bool>> {
+    Box::new(
+        sql::<Bool>(&format!("orders.total_amount {op} "))
+            .bind::<Text, _>(amount.to_string())
+            .sql("::numeric"),
+    )
+}
+
+/// The search box: an order id (full or prefix), buyer login / email / names / company
+/// (case- and accent-insensitive substring, trigram index on `order_search_text`), an offer
+/// name (folded substring, trigram index), an offer id or an external id (exact). Written as a
+/// union of id sets so that each branch can use its own index.
+fn search(text: &str) -> Box<dyn BoxableExpression<orders::table, Pg, SqlType = Bool>> {
+    let pattern = format!("%{}%", escape_like(text));
+    let prefix = format!("{}%", escape_like(&text.to_lowercase()));
+    Box::new(
+        sql::<Bool>("orders.id IN (SELECT id FROM orders WHERE checkout_form_id LIKE ")
+            .bind::<Text, _>(prefix)
+            .sql(
+                " UNION SELECT id FROM orders WHERE order_search_text(buyer_login, buyer_email, \
+                 buyer_first_name, buyer_last_name, buyer_company_name) LIKE fold_text(",
+            )
+            .bind::<Text, _>(pattern.clone())
+            .sql(") UNION SELECT order_id FROM order_line_items WHERE offer_id = ")
+            .bind::<Text, _>(text.to_string())
+            .sql(" OR external_id = ")
+            .bind::<Text, _>(text.to_string())
+            .sql(" OR fold_text(offer_name) LIKE fold_text(")
+            .bind::<Text, _>(pattern)
+            .sql("))"),
+    )
+}
