@@ -6,7 +6,10 @@ mod display;
 mod field;
 pub mod form;
 
-pub use display::{DEFAULT_ZONE, display_zone, display_zone_in, parse_zone, save_display_zone};
+pub use display::{
+    DEFAULT_ZONE, display_zone, display_zone_in, local_day, local_time, parse_zone,
+    save_display_zone,
+};
 pub use field::{Bounded, parse_history_start};
 
 use chrono::{DateTime, Datelike, Duration, Months, NaiveDate, TimeZone, Utc};
