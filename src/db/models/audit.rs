@@ -28,10 +28,17 @@ pub enum AuditAction {
     AccountDisconnected,
     AccountDeleted,
     SettingsChanged,
+    UserAccessChanged,
+    OrderNoteAdded,
+    OrderTagAdded,
+    OrderTagRemoved,
+    OrdersExported,
+    SavedViewCreated,
+    SavedViewDeleted,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 21] = [
+    pub const ALL: [AuditAction; 28] = [
         AuditAction::Login,
         AuditAction::LoginFailed,
         AuditAction::LoginThrottled,
@@ -53,6 +60,13 @@ impl AuditAction {
         AuditAction::AccountDisconnected,
         AuditAction::AccountDeleted,
         AuditAction::SettingsChanged,
+        AuditAction::UserAccessChanged,
+        AuditAction::OrderNoteAdded,
+        AuditAction::OrderTagAdded,
+        AuditAction::OrderTagRemoved,
+        AuditAction::OrdersExported,
+        AuditAction::SavedViewCreated,
+        AuditAction::SavedViewDeleted,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -78,6 +92,13 @@ impl AuditAction {
             AuditAction::AccountDisconnected => "account_disconnected",
             AuditAction::AccountDeleted => "account_deleted",
             AuditAction::SettingsChanged => "settings_changed",
+            AuditAction::UserAccessChanged => "user_access_changed",
+            AuditAction::OrderNoteAdded => "order_note_added",
+            AuditAction::OrderTagAdded => "order_tag_added",
+            AuditAction::OrderTagRemoved => "order_tag_removed",
+            AuditAction::OrdersExported => "orders_exported",
+            AuditAction::SavedViewCreated => "saved_view_created",
+            AuditAction::SavedViewDeleted => "saved_view_deleted",
         }
     }
 
