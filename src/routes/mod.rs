@@ -13,6 +13,7 @@ mod quarantine;
 mod settings;
 mod setup;
 mod sync;
+mod user_access;
 mod users;
 
 use actix_web::web;
@@ -71,6 +72,14 @@ pub fn configure_pages(cfg: &mut web::ServiceConfig) {
         .route("/users", web::get().to(users::users_index))
         .route("/users", web::post().to(users::user_create))
         .route("/users/{id}/role", web::post().to(users::user_change_role))
+        .route(
+            "/users/{id}/access",
+            web::get().to(user_access::access_form),
+        )
+        .route(
+            "/users/{id}/access",
+            web::post().to(user_access::access_save),
+        )
         .route("/users/{id}/disable", web::post().to(users::user_disable))
         .route("/users/{id}/enable", web::post().to(users::user_enable))
         .route(

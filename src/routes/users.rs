@@ -41,6 +41,8 @@ pub struct UserView {
     pub must_change_password: bool,
     pub last_login: String,
     pub is_self: bool,
+    /// What the user sees of the orders (privacy by role).
+    pub access: String,
 }
 
 impl UserView {
@@ -49,6 +51,7 @@ impl UserView {
             id: row.id,
             role: row.role(),
             is_self: row.id == current_user_id,
+            access: access_label(&row),
             last_login: row
                 .last_login_at
                 .as_ref()
@@ -59,6 +62,19 @@ impl UserView {
             disabled: row.disabled,
             must_change_password: row.must_change_password,
         }
+    }
+}
+
+/// The access column: admins see everything; others as set on their access page.
+fn access_label(row: &UserRow) -> String {
+    if row.role() == Role::Admin {
+        return "Everything".to_owned();
+    }
+    match (row.all_accounts, row.hide_personal_data) {
+        (true, false) => "All accounts".to_owned(),
+        (true, true) => "All accounts, personal data hidden".to_owned(),
+        (false, false) => "Selected accounts".to_owned(),
+        (false, true) => "Selected accounts, personal data hidden".to_owned(),
     }
 }
 

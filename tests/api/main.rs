@@ -29,4 +29,5 @@ mod shipments;
 mod simulator;
 mod storage;
 mod sync;
+mod user_access;
 mod users;

@@ -14,3 +14,4 @@ pub mod setup_token;
 pub mod shipment;
 pub mod sync;
 pub mod user;
+pub mod user_access;

@@ -22,6 +22,8 @@ pub struct UserRow {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub last_login_at: Option<DateTime<Utc>>,
+    pub all_accounts: bool,
+    pub hide_personal_data: bool,
 }
 
 impl UserRow {

@@ -1,0 +1,196 @@
+//! Admin page for a user's access to orders: which Allegro accounts they see and whether buyer
+//! personal data is masked for them (privacy by role, enforced in `orders::Viewer`).
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use diesel::Connection;
+use serde_json::json;
+
+use crate::{
+    auth::{Admin, RequireRole, session::FlashLevel},
+    db::{
+        self,
+        models::{
+            account::AccountRow,
+            audit::{AuditAction, AuditEntry},
+            user::UserRow,
+            user_access::UserAccess,
+        },
+    },
+    domain::Role,
+    error::{AppError, see_other},
+    state::AppState,
+    web::{
+        ok,
+        page::{Nav, PageContext},
+    },
+};
+
+use super::actor;
+
+/// An account as a checkbox of the form.
+pub struct AccountChoice {
+    pub id: i64,
+    pub login: String,
+    pub checked: bool,
+}
+
+#[derive(Template)]
+#[template(path = "users/access.html")]
+pub struct AccessPage {
+    pub page: PageContext,
+    pub user_id: i64,
+    pub email: String,
+    pub is_admin: bool,
+    pub access: UserAccess,
+    pub accounts: Vec<AccountChoice>,
+}
+
+async fn load_user(
+    state: &AppState,
+    user_id: i64,
+) -> Result<(UserRow, UserAccess, Vec<AccountRow>), AppError> {
+    db::run(&state.pool, move |conn| {
+        let user = UserRow::find(conn, user_id)?.ok_or(AppError::NotFound)?;
+        let access = UserAccess::load(conn, user_id)?;
+        let accounts = AccountRow::list(conn)?;
+        Ok((user, access, accounts))
+    })
+    .await
+}
+
+/// `GET /users/{id}/access`
+pub async fn access_form(
+    auth: RequireRole<Admin>,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let (user, access, accounts) = load_user(&state, path.into_inner()).await?;
+    let accounts = accounts
+        .into_iter()
+        .map(|a| AccountChoice {
+            checked: access.accounts.contains(&a.id),
+            id: a.id,
+            login: a.login,
+        })
+        .collect();
+    ok(&AccessPage {
+        page: auth.page.at(Nav::Users),
+        user_id: user.id,
+        is_admin: user.role() == Role::Admin,
+        email: user.email,
+        access,
+        accounts,
+    })
+}
+
+/// The submitted form: `scope=all|some`, repeated `account=<id>`, `hide_personal_data=on`.
+/// Parsed by hand because the account checkboxes repeat one key.
+fn parse_access(body: &[u8], known: &[i64]) -> Result<UserAccess, AppError> {
+    let mut access = UserAccess {
+        all_accounts: true,
+        accounts: Vec::new(),
+        hide_personal_data: false,
+    };
+    for (key, value) in url::form_urlencoded::parse(body) {
+        match key.as_ref() {
+            "scope" => {
+                access.all_accounts = match value.as_ref() {
+                    "all" => true,
+                    "some" => false,
+                    _ => return Err(AppError::BadRequest("Choose all accounts or some.".into())),
+                }
+            }
+            "account" => {
+                let id = value
+                    .parse::<i64>()
+                    .ok()
+                    .filter(|id| known.contains(id))
+                    .ok_or_else(|| AppError::BadRequest("That account does not exist.".into()))?;
+                access.accounts.push(id);
+            }
+            "hide_personal_data" => access.hide_personal_data = true,
+            _ => {}
+        }
+    }
+    access.accounts.sort_unstable();
+    access.accounts.dedup();
+    if access.all_accounts {
+        access.accounts.clear();
+    }
+    Ok(access)
+}
+
+/// `POST /users/{id}/access`
+pub async fn access_save(
+    req: HttpRequest,
+    auth: RequireRole<Admin>,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    body: web::Bytes,
+) -> Result<HttpResponse, AppError> {
+    let (user, _, accounts) = load_user(&state, path.into_inner()).await?;
+    let known: Vec<i64> = accounts.iter().map(|a| a.id).collect();
+    let access = parse_access(&body, &known)?;
+    let actor = actor(&auth.user, &req);
+    let (user_id, email) = (user.id, user.email.clone());
+    let saved = access.clone();
+    db::run(&state.pool, move |conn| {
+        conn.transaction(|conn| {
+            saved.save(conn, user_id)?;
+            AuditEntry::record(
+                conn,
+                &actor,
+                AuditAction::UserAccessChanged,
+                Some(&email),
+                json!({
+                    "all_accounts": saved.all_accounts,
+                    "accounts": saved.accounts,
+                    "hide_personal_data": saved.hide_personal_data,
+                }),
+            )
+        })
+        .map_err(AppError::from)
+    })
+    .await?;
+    auth.session.flash(
+        FlashLevel::Success,
+        format!("{} now sees: {}.", user.email, access.summary()),
+    );
+    Ok(see_other("/users"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn some_accounts_with_masking() {
+        let access = parse_access(
+            b"scope=some&account=2&account=1&account=2&hide_personal_data=on",
+            &[1, 2, 3],
+        )
+        .unwrap();
+        assert_eq!(
+            access,
+            UserAccess {
+                all_accounts: false,
+                accounts: vec![1, 2],
+                hide_personal_data: true
+            }
+        );
+    }
+
+    #[test]
+    fn all_accounts_ignores_ticked_boxes() {
+        let access = parse_access(b"scope=all&account=2", &[2]).unwrap();
+        assert!(access.all_accounts && access.accounts.is_empty() && !access.hide_personal_data);
+    }
+
+    #[test]
+    fn unknown_accounts_and_scopes_are_refused() {
+        assert!(parse_access(b"scope=some&account=9", &[1]).is_err());
+        assert!(parse_access(b"scope=some&account=x", &[1]).is_err());
+        assert!(parse_access(b"scope=everything", &[1]).is_err());
+    }
+}
