@@ -148,7 +148,10 @@ impl AllegroClient {
                     settings.account_concurrency,
                 ),
             }),
-            retry: RetryPolicy::default(),
+            retry: RetryPolicy {
+                rate_limit_pause: settings.rate_limit_pause,
+                ..RetryPolicy::default()
+            },
         })
     }
 

@@ -14,8 +14,13 @@ use tokio::{
     time::Instant,
 };
 
+/// `requests` a minute, spread out: the burst is two seconds' worth, not a whole minute's (a
+/// full-minute burst let the first minute send up to twice the budget, which trips Allegro's
+/// 429 block when several accounts start together).
 fn per_minute(requests: u32) -> Quota {
-    Quota::per_minute(NonZeroU32::new(requests).unwrap_or(NonZeroU32::MIN))
+    let rate = NonZeroU32::new(requests).unwrap_or(NonZeroU32::MIN);
+    let burst = NonZeroU32::new(requests / 30).unwrap_or(NonZeroU32::MIN);
+    Quota::per_minute(rate).allow_burst(burst)
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -118,6 +123,15 @@ mod tests {
         let gate = ClientGate::new(100, 10, 2);
         assert!(Arc::ptr_eq(&gate.account("a"), &gate.account("a")));
         assert!(!Arc::ptr_eq(&gate.account("a"), &gate.account("b")));
+    }
+
+    #[test]
+    fn a_minute_budget_does_not_burst_all_at_once() {
+        let gate = ClientGate::new(6000, 10, 2);
+        let immediate = (0..6000)
+            .take_while(|_| gate.limiter.check().is_ok())
+            .count();
+        assert_eq!(immediate, 200, "two seconds' worth of a 6,000/min budget");
     }
 
     #[tokio::test]

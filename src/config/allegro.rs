@@ -70,6 +70,8 @@ pub struct AllegroSettings {
     pub account_concurrency: u32,
     /// Timeout of every HTTP request.
     pub request_timeout: Duration,
+    /// Shortest pause of the whole client id after a 429 (Allegro blocks for about a minute).
+    pub rate_limit_pause: Duration,
     /// The scheduled job refreshes access tokens that expire within this window.
     pub refresh_window: Duration,
     /// The in-process simulator (used when `environment` is `Simulator`).
@@ -150,6 +152,11 @@ impl AllegroSettings {
                 get,
                 "ALLEGRO_TIMEOUT_SECS",
                 30,
+            )?)),
+            rate_limit_pause: Duration::from_secs(u64::from(number(
+                get,
+                "ALLEGRO_RATE_LIMIT_PAUSE_SECS",
+                60,
             )?)),
             refresh_window: Duration::from_secs(
                 60 * u64::from(number(get, "ALLEGRO_REFRESH_WINDOW_MINUTES", 60)?),

@@ -237,3 +237,54 @@ async fn a_backup_through_a_429_storm_and_30_percent_server_errors_loses_nothing
     assert_exactly_allegro(&app, account);
     assert_no_duplicates(&mut conn);
 }
+
+/// The access token expires in the middle of a backup: Allegro answers 401, the client refreshes
+/// the token once and the run carries on to a complete backup.
+#[tokio::test]
+async fn an_access_token_expiring_mid_run_is_refreshed_and_the_run_completes() {
+    let app = spawn_app_with_orders(1_500).await;
+    let account = app.link_account(0).await;
+    let world = app.simulator.world();
+    world.set_faults(Faults {
+        latency: Duration::from_millis(5),
+        ..Faults::default()
+    });
+    let mut conn = app.db.connect();
+    let expires_before = token_expiry(&mut conn, account);
+    let accounts = app.state.accounts.clone();
+    let run = tokio::spawn(async move {
+        sync_account(
+            &accounts,
+            account,
+            RunTrigger::Cli,
+            SyncMode::Full,
+            &options(),
+        )
+        .await
+    });
+    while pages_stored(&mut conn) < 3 && !run.is_finished() {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    assert!(!run.is_finished(), "the run outlived the first pages");
+    // A day passes on Allegro's side: the 12-hour access token is dead.
+    world.advance(chrono::Duration::hours(24));
+    let outcome = run.await.unwrap();
+    assert!(outcome.is_ok(), "the run completed: {outcome:?}");
+    assert!(
+        token_expiry(&mut conn, account) > expires_before,
+        "a new token was stored"
+    );
+    assert_exactly_allegro(&app, account);
+    assert_no_duplicates(&mut conn);
+}
+
+fn token_expiry(conn: &mut PgConnection, account: i64) -> chrono::DateTime<chrono::Utc> {
+    use allegro_backup::db::schema::allegro_accounts;
+    use diesel::{ExpressionMethods, QueryDsl};
+    allegro_accounts::table
+        .find(account)
+        .select(allegro_accounts::token_expires_at)
+        .first::<Option<chrono::DateTime<chrono::Utc>>>(conn)
+        .unwrap()
+        .expect("a token expiry")
+}

@@ -221,6 +221,8 @@ pub async fn spawn_app_with_simulator(
     let mut settings = test_settings(&db);
     settings.allegro =
         AllegroSettings::for_simulator(&simulator.base_url()).expect("simulator settings");
+    // The simulator answers injected 429s with `Retry-After: 1`; tests need not wait a minute.
+    settings.allegro.rate_limit_pause = std::time::Duration::from_secs(2);
     customize(&mut settings);
     let app = Application::build(settings)
         .await

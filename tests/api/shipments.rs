@@ -1,13 +1,34 @@
 //! Tracking numbers are backed up for orders whose items were sent, read again only when the
 //! order changes, and never deleted.
 
-use allegro_backup::db::models::{shipment, sync::RunTrigger};
+use allegro_backup::{
+    db::models::{shipment, sync::RunTrigger},
+    sync::{RunSummary, SyncMode, SyncOptions, sync_account},
+};
 use serde_json::Value;
 
 use crate::{
     helpers::TestApp,
-    sync::{app_with_orders, sync_once, truth},
+    sync::{app_with_orders, options, truth},
 };
+
+/// A successful sync that also reads shipments (the other tests' options skip them: the
+/// endpoint's pacing would slow every test down).
+async fn sync_once(app: &TestApp, account: i64, trigger: RunTrigger) -> RunSummary {
+    let options = SyncOptions {
+        shipments_per_run: SyncOptions::default().shipments_per_run,
+        ..options()
+    };
+    sync_account(
+        &app.state.accounts,
+        account,
+        trigger,
+        SyncMode::Auto,
+        &options,
+    )
+    .await
+    .unwrap()
+}
 
 fn stored_waybills(app: &TestApp, account: i64, id: &str) -> Vec<String> {
     let mut rows = shipment::for_order(&mut app.db.connect(), account, id).unwrap();

@@ -71,10 +71,13 @@ pub(crate) async fn sync_once(
 }
 
 /// The simulator's clock starts in July 2026 for tests; reach back far enough from today.
+/// Shipments are not read (their 50 rps pacing made every sync test half a minute long); the
+/// shipments tests turn them on.
 pub(crate) fn options() -> SyncOptions {
     SyncOptions {
         history: chrono::Duration::days(900),
         window: chrono::Duration::days(900),
+        shipments_per_run: 0,
         ..SyncOptions::default()
     }
 }
