@@ -280,7 +280,7 @@ async fn an_access_token_expiring_mid_run_is_refreshed_and_the_run_completes() {
 
 fn token_expiry(conn: &mut PgConnection, account: i64) -> chrono::DateTime<chrono::Utc> {
     use allegro_backup::db::schema::allegro_accounts;
-    use diesel::{ExpressionMethods, QueryDsl};
+    use diesel::QueryDsl;
     allegro_accounts::table
         .find(account)
         .select(allegro_accounts::token_expires_at)
