@@ -176,7 +176,11 @@ fn is_decimal(text: &str) -> bool {
     let unsigned = text.strip_prefix('-').unwrap_or(text);
     let (whole, fraction) = unsigned.split_once('.').unwrap_or((unsigned, ""));
     let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-    !whole.is_empty() && whole.len() <= 16 && fraction.len() <= 4 && digits(whole) && digits(fraction)
+    !whole.is_empty()
+        && whole.len() <= 16
+        && fraction.len() <= 4
+        && digits(whole)
+        && digits(fraction)
 }
 
 impl Cursor {
@@ -205,9 +209,7 @@ impl Cursor {
         if text.len() > CURSOR_MAX_CHARS {
             return Err(garbled());
         }
-        let bytes = URL_SAFE_NO_PAD
-            .decode(text.trim())
-            .map_err(|_| garbled())?;
+        let bytes = URL_SAFE_NO_PAD.decode(text.trim()).map_err(|_| garbled())?;
         let wire: CursorWire = serde_json::from_slice(&bytes).map_err(|_| garbled())?;
         let cursor_sort = Sort::from_name(&wire.s).ok_or_else(garbled)?;
         if cursor_sort != sort {
@@ -561,7 +563,10 @@ mod tests {
         }
         assert_eq!(Sort::parse(None).unwrap(), Sort::default());
         assert_eq!(Sort::parse(Some(" ")).unwrap().name(), "bought_desc");
-        assert_eq!(Sort::parse(Some("price_desc")).unwrap_err().parameter, "sort");
+        assert_eq!(
+            Sort::parse(Some("price_desc")).unwrap_err().parameter,
+            "sort"
+        );
         assert!(Sort::parse(Some("bought_sideways")).is_err());
     }
 
@@ -604,7 +609,10 @@ mod tests {
             },
         ] {
             let text = cursor.encode();
-            assert!(text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
+            assert!(
+                text.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            );
             assert_eq!(Cursor::decode(&text, cursor.sort).unwrap(), cursor);
         }
     }
