@@ -270,7 +270,10 @@ struct PageData {
 }
 
 /// Distinct delivery methods of the orders the viewer may see (first 100 by name).
-fn delivery_methods(conn: &mut PgConnection, viewer: &Viewer) -> QueryResult<Vec<(String, String)>> {
+fn delivery_methods(
+    conn: &mut PgConnection,
+    viewer: &Viewer,
+) -> QueryResult<Vec<(String, String)>> {
     let everything = OrderFilter {
         include_merged: true,
         ..OrderFilter::default()
@@ -279,7 +282,10 @@ fn delivery_methods(conn: &mut PgConnection, viewer: &Viewer) -> QueryResult<Vec
         .filter(orders::delivery_method_id.is_not_null())
         .select((orders::delivery_method_id, orders::delivery_method_name))
         .distinct()
-        .order((orders::delivery_method_name.asc(), orders::delivery_method_id.asc()))
+        .order((
+            orders::delivery_method_name.asc(),
+            orders::delivery_method_id.asc(),
+        ))
         .limit(100)
         .load(conn)?;
     Ok(rows
@@ -396,7 +402,10 @@ fn results_partial(
         .iter()
         .map(|(format, label)| {
             let sep = if export_query.is_empty() { "" } else { "&" };
-            (*label, format!("/orders/export?format={format}{sep}{export_query}"))
+            (
+                *label,
+                format!("/orders/export?format={format}{sep}{export_query}"),
+            )
         })
         .collect();
     OrdersResultsPartial {
@@ -429,7 +438,10 @@ mod tests {
         let params: OrderParams =
             serde_urlencoded::from_str("q=%C5%81%C3%B3d%C5%BA&status=&cursor=abc&page_size=25")
                 .unwrap();
-        assert_eq!(query_string(&params, None), "q=%C5%81%C3%B3d%C5%BA&page_size=25");
+        assert_eq!(
+            query_string(&params, None),
+            "q=%C5%81%C3%B3d%C5%BA&page_size=25"
+        );
         assert_eq!(
             query_string(&params, Some("xyz")),
             "q=%C5%81%C3%B3d%C5%BA&page_size=25&cursor=xyz"
