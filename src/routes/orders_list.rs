@@ -180,8 +180,10 @@ pub struct OrdersResultsPartial {
     pub prev_href: Option<String>,
     pub first_href: Option<String>,
     pub exports: Vec<(&'static str, String)>,
-    /// The filters without cursor (saved views store it); swapped out of band.
+    /// The filters without cursor (saved views store it).
     pub view_query: String,
+    /// htmx response: also update the save-view form's copy of `view_query` (out of band).
+    pub oob: bool,
 }
 
 /// The filter form's current values, as typed.
@@ -262,6 +264,17 @@ pub struct OrdersPage {
     pub results: OrdersResultsPartial,
 }
 
+/// Everything the handler reads from the database in one go.
+struct Loaded {
+    zone: Tz,
+    params: OrderParams,
+    request: ListRequest,
+    viewer: Viewer,
+    page: page::Page,
+    total: Total,
+    data: PageData,
+}
+
 /// What the full page needs beyond the results.
 struct PageData {
     accounts: Vec<AccountRow>,
@@ -290,8 +303,12 @@ fn delivery_methods(
         .load(conn)?;
     Ok(rows
         .into_iter()
-        .filter_map(|(id, name)| id.map(|id| (name.unwrap_or_else(|| id.clone()), id)))
-        .map(|(name, id)| (id, name))
+        .filter_map(|(id, name)| {
+            id.map(|id| {
+                let name = name.unwrap_or_else(|| id.clone());
+                (id, name)
+            })
+        })
         .collect())
 }
 
@@ -318,7 +335,7 @@ pub async fn orders_index(
     let params = query.into_inner();
     let user = auth.user.clone();
     let full_page = !is_htmx(&req);
-    let (zone, request, viewer, page, total, data) = db::run(&state.pool, move |conn| {
+    let loaded = db::run(&state.pool, move |conn| {
         let zone = display_zone_in(conn)?;
         let request = ListRequest::parse(&params, zone)
             .map_err(|e| AppError::BadRequest(format!("Invalid filter — {e}")))?;
@@ -340,13 +357,32 @@ pub async fn orders_index(
             },
             accounts,
         };
-        Ok::<_, AppError>((zone, (request, params), viewer, page, total, data))
+        Ok::<_, AppError>(Loaded {
+            zone,
+            params,
+            request,
+            viewer,
+            page,
+            total,
+            data,
+        })
     })
     .await?;
-    let (request, params) = request;
+    let Loaded {
+        zone,
+        params,
+        request,
+        viewer,
+        page,
+        total,
+        data,
+    } = loaded;
     let results = results_partial(&params, zone, &viewer, page, total, &data.accounts);
     if !full_page {
-        return ok(&results);
+        return ok(&OrdersResultsPartial {
+            oob: true,
+            ..results
+        });
     }
     let view_query = results.view_query.clone();
     let form = FormValues::new(&params, &request);
@@ -426,6 +462,7 @@ fn results_partial(
         zone: zone.name().to_string(),
         exports,
         view_query,
+        oob: false,
     }
 }
 

@@ -687,11 +687,9 @@ async fn a_user_scoped_to_one_account_sees_nothing_of_the_others() {
         .signed_in_client("scoped@example.com", Role::Viewer)
         .await;
     let mut conn = app.db.connect();
-    sql_query(format!(
-        "UPDATE users SET all_accounts = false WHERE email = 'scoped@example.com'; "
-    ))
-    .execute(&mut conn)
-    .unwrap();
+    sql_query("UPDATE users SET all_accounts = false WHERE email = 'scoped@example.com'")
+        .execute(&mut conn)
+        .unwrap();
     sql_query(format!(
         "INSERT INTO user_accounts (user_id, account_id) \
          SELECT id, {} FROM users WHERE email = 'scoped@example.com'",
@@ -812,8 +810,19 @@ async fn the_full_page_has_the_filter_form_and_htmx_gets_only_the_results() {
         "{deliveries:?}"
     );
 
+    // The save-view form carries the filters (without cursor).
+    assert_eq!(
+        crate::helpers::select_attr(&html, "form#save-view input[name=query]", "value").as_deref(),
+        Some("q=%C5%81%C3%B3d%C5%BA&status=bought")
+    );
+
     let (status, partial) = get_partial(&app, &admin, "/orders?status=bought").await;
     assert_eq!(status, StatusCode::OK);
+    // htmx swaps only the results, and updates the save-view form's copy out of band.
+    assert_eq!(
+        crate::helpers::select_attr(&partial, "input#view-query[hx-swap-oob]", "value").as_deref(),
+        Some("status=bought")
+    );
     assert!(crate::helpers::select_attr(&partial, "form#order-filters", "action").is_none());
     assert!(partial.html().contains("orders-count"));
 }
