@@ -826,3 +826,28 @@ async fn the_full_page_has_the_filter_form_and_htmx_gets_only_the_results() {
     assert!(crate::helpers::select_attr(&partial, "form#order-filters", "action").is_none());
     assert!(partial.html().contains("orders-count"));
 }
+
+#[tokio::test]
+async fn counts_stop_at_ten_thousand_and_marks_show_merged_and_gone_orders() {
+    let (app, admin, accounts, _) = world(0, 17).await;
+    let mut conn = app.db.connect();
+    sql_query(format!(
+        "INSERT INTO orders (account_id, checkout_form_id, status, buyer_id, content_hash, raw, \
+         bought_at, merged_into, gone_from_allegro_at) \
+         SELECT {}, md5(g::text), 'BOUGHT', 'b', 'h', '{{}}', now() - g * interval '1 minute', \
+           CASE WHEN g = 1 THEN 'ffffffff-0000-4000-8000-000000000000' END, \
+           CASE WHEN g = 2 THEN now() END \
+         FROM generate_series(1, 10050) g",
+        accounts[0]
+    ))
+    .execute(&mut conn)
+    .unwrap();
+    let page = fetch(&app, &admin, "/orders?page_size=25").await;
+    assert_eq!(page.count, "10,000+");
+    assert_eq!(page.ids.len(), 25);
+    let (_, html) = get_partial(&app, &admin, "/orders?bought_to=2099-01-01&merged=1").await;
+    let marks = select_text(&html, ".order-mark");
+    assert_eq!(marks, ["merged", "no longer on Allegro"]);
+    let page = fetch(&app, &admin, "/orders?min_total=1").await;
+    assert_eq!(page.count, "0");
+}

@@ -75,6 +75,16 @@ async fn a_saved_view_is_listed_for_its_owner_only_and_keeps_the_filters_without
         "/orders?q=%C5%81%C3%B3d%C5%BA&status=READY_FOR_PROCESSING"
     );
     assert_eq!(menu(&app, &ola).await, ["Łódź, do wysyłki"]);
+    // Every page's navigation opens the menu (htmx) or links to the views page.
+    let (_, dashboard) = html(&app, &ola, "/").await;
+    assert_eq!(
+        select_attr(&dashboard, "nav .navviews-menu", "hx-get").as_deref(),
+        Some("/views/menu")
+    );
+    assert_eq!(
+        select_attr(&dashboard, "nav .navviews-menu a", "href").as_deref(),
+        Some("/views")
+    );
     let (_, list) = html(&app, &ola, "/orders").await;
     assert_eq!(
         select_text(&list, ".views-chips span.chip > a"),
