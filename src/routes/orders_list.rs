@@ -1,7 +1,11 @@
 //! The orders list (`GET /orders`, every role): filters, search, sort, keyset paging, a capped
 //! count, export links and the saved views bar. htmx requests get only the results partial.
 
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{
+    HttpRequest, HttpResponse,
+    http::header::{HeaderName, HeaderValue},
+    web,
+};
 use askama::Template;
 use chrono_tz::Tz;
 use diesel::prelude::*;
@@ -29,6 +33,8 @@ use crate::{
         page::{Nav, PageContext},
     },
 };
+
+const HX_PUSH_URL: HeaderName = HeaderName::from_static("hx-push-url");
 
 /// Export formats offered under the list, as `(format, label)`.
 const EXPORTS: [(&str, &str); 3] = [
@@ -379,10 +385,21 @@ pub async fn orders_index(
     } = loaded;
     let results = results_partial(&params, zone, &viewer, page, total, &data.accounts);
     if !full_page {
-        return ok(&OrdersResultsPartial {
+        // The address bar shows the filters without the blanks a form submits.
+        let query = query_string(&params, params.cursor.as_deref());
+        let url = if query.is_empty() {
+            "/orders".to_string()
+        } else {
+            format!("/orders?{query}")
+        };
+        let mut response = ok(&OrdersResultsPartial {
             oob: true,
             ..results
-        });
+        })?;
+        if let Ok(value) = HeaderValue::from_str(&url) {
+            response.headers_mut().insert(HX_PUSH_URL, value);
+        }
+        return Ok(response);
     }
     let view_query = results.view_query.clone();
     let form = FormValues::new(&params, &request);

@@ -816,6 +816,16 @@ async fn the_full_page_has_the_filter_form_and_htmx_gets_only_the_results() {
         Some("q=%C5%81%C3%B3d%C5%BA&status=bought")
     );
 
+    let response = admin
+        .get(app.url("/orders?q=&status=bought&account=&page_size=25"))
+        .header("HX-Request", "true")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        response.headers()["hx-push-url"].to_str().unwrap(),
+        "/orders?status=bought&page_size=25"
+    );
     let (status, partial) = get_partial(&app, &admin, "/orders?status=bought").await;
     assert_eq!(status, StatusCode::OK);
     // htmx swaps only the results, and updates the save-view form's copy out of band.
