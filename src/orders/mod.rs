@@ -6,6 +6,7 @@
 
 pub mod amount;
 pub mod filter;
+pub mod page;
 pub mod query;
 pub mod viewer;
 

@@ -1,4 +1,4 @@
-//! The dashboard and the areas that later releases fill in.
+//! The dashboard.
 
 use actix_web::{HttpResponse, web};
 use askama::Template;
@@ -33,23 +33,5 @@ pub async fn dashboard(
     ok(&DashboardPage {
         page: auth.page.at(Nav::Dashboard),
         accounts: accounts.len(),
-    })
-}
-
-/// An honest placeholder for an area that is not built yet.
-#[derive(Template)]
-#[template(path = "coming_soon.html")]
-pub struct ComingSoonPage {
-    pub page: PageContext,
-    pub title: &'static str,
-    pub description: &'static str,
-}
-
-/// `GET /orders`
-pub async fn orders_coming_soon(auth: RequireRole<AnyUser>) -> Result<HttpResponse, AppError> {
-    ok(&ComingSoonPage {
-        page: auth.page.at(Nav::Orders),
-        title: "Orders",
-        description: "Browse, filter, search and export every backed-up Allegro order. This area arrives once the backup engine stores orders.",
     })
 }

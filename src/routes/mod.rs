@@ -9,12 +9,14 @@ mod coverage;
 mod dashboard;
 mod health;
 mod metrics;
+mod orders_list;
 mod quarantine;
 mod settings;
 mod setup;
 mod sync;
 mod user_access;
 mod users;
+mod views;
 
 use actix_web::web;
 
@@ -24,7 +26,11 @@ pub use metrics::metrics;
 /// Routes that need the session (all pages and forms).
 pub fn configure_pages(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(dashboard::dashboard))
-        .route("/orders", web::get().to(dashboard::orders_coming_soon))
+        .route("/orders", web::get().to(orders_list::orders_index))
+        .route("/views", web::get().to(views::views_index))
+        .route("/views", web::post().to(views::view_create))
+        .route("/views/menu", web::get().to(views::views_menu))
+        .route("/views/{id}/delete", web::post().to(views::view_delete))
         .route("/accounts", web::get().to(accounts::accounts_index))
         .route(
             "/accounts/connect",

@@ -8,6 +8,7 @@ pub mod login_failure;
 pub mod order;
 pub mod order_event;
 pub mod quarantine;
+pub mod saved_view;
 pub mod session;
 pub mod settings;
 pub mod setup_token;
