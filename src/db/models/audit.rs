@@ -28,10 +28,13 @@ pub enum AuditAction {
     AccountDisconnected,
     AccountDeleted,
     SettingsChanged,
+    OrderNoteAdded,
+    OrderTagAdded,
+    OrderTagRemoved,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 21] = [
+    pub const ALL: [AuditAction; 24] = [
         AuditAction::Login,
         AuditAction::LoginFailed,
         AuditAction::LoginThrottled,
@@ -53,6 +56,9 @@ impl AuditAction {
         AuditAction::AccountDisconnected,
         AuditAction::AccountDeleted,
         AuditAction::SettingsChanged,
+        AuditAction::OrderNoteAdded,
+        AuditAction::OrderTagAdded,
+        AuditAction::OrderTagRemoved,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -78,6 +84,9 @@ impl AuditAction {
             AuditAction::AccountDisconnected => "account_disconnected",
             AuditAction::AccountDeleted => "account_deleted",
             AuditAction::SettingsChanged => "settings_changed",
+            AuditAction::OrderNoteAdded => "order_note_added",
+            AuditAction::OrderTagAdded => "order_tag_added",
+            AuditAction::OrderTagRemoved => "order_tag_removed",
         }
     }
 
