@@ -422,18 +422,18 @@ pub async fn order_diff(
     params: web::Query<DiffParams>,
 ) -> Result<HttpResponse, AppError> {
     let id = checkout_form_id(&path.into_inner())?;
-    if !is_htmx(&req) {
-        let query = req.query_string();
-        return Ok(see_other(&format!("/orders/{id}?{query}#revisions")));
-    }
-    let user = auth.user;
+    let (user, target) = (auth.user, id.clone());
     let partial = db::run(&state.pool, move |conn| {
         let zone = display_zone_in(conn)?;
-        let (viewer, order) = find_visible(conn, &user, &id)?;
+        let (viewer, order) = find_visible(conn, &user, &target)?;
         let revisions = revisions(conn, order.id, zone)?;
         revision_diff(conn, &viewer, order.id, &revisions, &params)
     })
     .await?;
+    if !is_htmx(&req) {
+        let query = req.query_string();
+        return Ok(see_other(&format!("/orders/{id}?{query}#revisions")));
+    }
     ok(&partial)
 }
 

@@ -20,6 +20,7 @@ mod health;
 mod helpers;
 mod login;
 mod ops;
+mod order_detail;
 mod quarantine;
 mod reconcile;
 mod schema;
