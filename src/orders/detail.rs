@@ -233,7 +233,7 @@ pub fn sections(raw: &Value, zone: Tz) -> OrderSections {
         field("Payment id", text(raw, "/payment/id")),
     ];
     let dates = vec![
-        field("Bought", time(raw, "/lineItems/0/boughtAt", zone)),
+        field("Bought", bought_at(raw, zone)),
         field("Updated on Allegro", time(raw, "/updatedAt", zone)),
         field("Payment finished", time(raw, "/payment/finishedAt", zone)),
         field("Marketplace", text(raw, "/marketplace/id")),
@@ -298,6 +298,19 @@ pub fn sections(raw: &Value, zone: Tz) -> OrderSections {
     }
 }
 
+/// The latest `lineItems[].boughtAt` (what `orders.bought_at` holds and the list sorts by).
+fn bought_at(raw: &Value, zone: Tz) -> String {
+    array(raw, "/lineItems")
+        .iter()
+        .filter_map(|item| item.get("boughtAt")?.as_str())
+        .filter_map(|s| DateTime::parse_from_rfc3339(s).ok())
+        .max()
+        .map_or_else(
+            || NONE.into(),
+            |at| local_time(at.with_timezone(&Utc), zone),
+        )
+}
+
 /// `from – to` in the display zone.
 fn between(raw: &Value, from: &str, to: &str, zone: Tz) -> String {
     match (time(raw, from, zone), time(raw, to, zone)) {
@@ -350,6 +363,7 @@ mod tests {
         assert_eq!(value(&s.invoice, "Company"), "Kowalex Sp. z o.o.");
         assert_eq!(value(&s.invoice, "Tax id"), "7811234567");
         assert_eq!(value(&s.payment, "Finished at"), "2026-07-14 11:12");
+        assert_eq!(value(&s.dates, "Bought"), "2026-07-14 11:10");
         assert_eq!(value(&s.pickup_point, "Id"), "POZ08A");
         assert_eq!(s.line_items[0].original_price.as_deref(), Some("34.90 PLN"));
         assert_eq!(s.line_items[0].quantity, "2");

@@ -10,6 +10,7 @@ mod dashboard;
 mod health;
 mod metrics;
 mod order_detail;
+mod order_notes;
 mod quarantine;
 mod settings;
 mod setup;

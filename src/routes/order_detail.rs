@@ -1,6 +1,6 @@
 //! The order detail page (`/orders/{checkout form id}`, every role): the backed-up checkout
 //! form in readable sections, its events, revisions with a diff, the raw JSON, and the team's
-//! internal notes and tags (operators and admins add them; never sent to Allegro).
+//! internal notes and tags (see `order_notes`).
 //!
 //! The order is looked up through `orders::query::visible_orders`, so a user scoped to some
 //! accounts gets the same 404 for another account's order as for an unknown id, and a user
@@ -12,22 +12,15 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use diesel::{prelude::*, sql_query, sql_types::BigInt, sql_types::Text};
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::{
-    auth::{AnyUser, CurrentUser, Operator, RequireRole, session::FlashLevel},
+    auth::{AnyUser, CurrentUser, RequireRole},
     db::{
         self,
-        models::{
-            audit::{Actor, AuditAction, AuditEntry},
-            order::OrderRow,
-            order_event,
-            order_note::{self, NewNote},
-            shipment::ShipmentRow,
-        },
+        models::{order::OrderRow, order_event, shipment::ShipmentRow},
         schema::{allegro_accounts, order_revisions, order_shipments, orders},
     },
-    domain::Role,
     error::{AppError, see_other},
     orders::{
         OrderFilter, Viewer,
@@ -45,13 +38,13 @@ use crate::{
     },
 };
 
-use super::actor;
+use super::order_notes::{self, TeamPartial, team};
 
 /// The longest checkout form id accepted (Allegro's are 36-character UUIDs).
 const ID_MAX_CHARS: usize = 64;
 
 /// A checkout form id from the path, or 404 for anything that cannot be one.
-fn checkout_form_id(raw: &str) -> Result<String, AppError> {
+pub(super) fn checkout_form_id(raw: &str) -> Result<String, AppError> {
     let valid = !raw.is_empty()
         && raw.len() <= ID_MAX_CHARS
         && raw
@@ -66,7 +59,7 @@ fn checkout_form_id(raw: &str) -> Result<String, AppError> {
 
 /// The order `user` may see under this checkout form id (merged ones included), with the
 /// viewer it was looked up for.
-fn find_visible(
+pub(super) fn find_visible(
     conn: &mut PgConnection,
     user: &CurrentUser,
     id: &str,
@@ -123,28 +116,6 @@ pub struct ShipmentView {
     pub carrier: String,
     pub created_at: String,
     pub removed_at: Option<String>,
-}
-
-pub struct NoteView {
-    pub body: String,
-    pub author: String,
-    pub at: String,
-}
-
-pub struct TagView {
-    pub tag: String,
-    pub title: String,
-}
-
-/// The notes and tags section, swapped alone by htmx after a change.
-#[derive(Template)]
-#[template(path = "orders/detail_team_partial.html")]
-pub struct TeamPartial {
-    pub order_id: String,
-    pub csrf_token: String,
-    pub can_edit: bool,
-    pub notes: Vec<NoteView>,
-    pub tags: Vec<TagView>,
 }
 
 /// The diff between two revisions, swapped alone by htmx when other revisions are picked.
@@ -286,41 +257,6 @@ fn revision_diff(
     })
 }
 
-fn team(
-    conn: &mut PgConnection,
-    order: &OrderRow,
-    user: &CurrentUser,
-    csrf_token: String,
-    zone: Tz,
-) -> QueryResult<TeamPartial> {
-    let notes = order_note::notes(conn, order.id)?
-        .into_iter()
-        .map(|n| NoteView {
-            body: n.body,
-            author: n.author.unwrap_or_else(|| "a deleted user".into()),
-            at: local_time(n.created_at, zone),
-        })
-        .collect();
-    let tags = order_note::tags(conn, order.id)?
-        .into_iter()
-        .map(|t| TagView {
-            title: format!(
-                "Added by {} on {}",
-                t.author.as_deref().unwrap_or("a deleted user"),
-                local_time(t.created_at, zone)
-            ),
-            tag: t.tag,
-        })
-        .collect();
-    Ok(TeamPartial {
-        order_id: order.checkout_form_id.clone(),
-        csrf_token,
-        can_edit: user.role.includes(Role::Operator),
-        notes,
-        tags,
-    })
-}
-
 fn record_view(conn: &mut PgConnection, order: &OrderRow, zone: Tz) -> QueryResult<RecordView> {
     let account_login = allegro_accounts::table
         .find(order.account_id)
@@ -437,177 +373,24 @@ pub async fn order_diff(
     ok(&partial)
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct NoteForm {
-    body: String,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct TagForm {
-    tag: String,
-}
-
-/// A change to the notes and tags, made in one transaction with its audit entry.
-enum TeamChange {
-    Note(String),
-    AddTag(String),
-    RemoveTag(String),
-}
-
-impl TeamChange {
-    fn apply(
-        &self,
-        conn: &mut PgConnection,
-        order: &OrderRow,
-        actor: &Actor,
-    ) -> Result<&'static str, AppError> {
-        let target = Some(order.checkout_form_id.as_str());
-        match self {
-            TeamChange::Note(body) => {
-                let note_id = order_note::add_note(
-                    conn,
-                    &NewNote {
-                        order_id: order.id,
-                        author_id: actor.user_id,
-                        body,
-                    },
-                )?;
-                // The body stays out of the audit log: it may quote the buyer.
-                AuditEntry::record(
-                    conn,
-                    actor,
-                    AuditAction::OrderNoteAdded,
-                    target,
-                    json!({ "note_id": note_id, "chars": body.chars().count() }),
-                )?;
-                Ok("Note added.")
-            }
-            TeamChange::AddTag(tag) => {
-                if !order_note::add_tag(conn, order.id, tag, actor.user_id)? {
-                    return Ok("The order already has this tag.");
-                }
-                AuditEntry::record(
-                    conn,
-                    actor,
-                    AuditAction::OrderTagAdded,
-                    target,
-                    json!({ "tag": tag }),
-                )?;
-                Ok("Tag added.")
-            }
-            TeamChange::RemoveTag(tag) => {
-                if !order_note::remove_tag(conn, order.id, tag)? {
-                    return Ok("The order did not have this tag.");
-                }
-                AuditEntry::record(
-                    conn,
-                    actor,
-                    AuditAction::OrderTagRemoved,
-                    target,
-                    json!({ "tag": tag }),
-                )?;
-                Ok("Tag removed.")
-            }
-        }
-    }
-}
-
-/// Applies `change` to a visible order and answers with the notes and tags section (htmx) or
-/// a redirect back to the page with a flash.
-async fn change_team(
-    req: HttpRequest,
-    auth: RequireRole<Operator>,
-    state: web::Data<AppState>,
-    id: String,
-    change: TeamChange,
-) -> Result<HttpResponse, AppError> {
-    let id = checkout_form_id(&id)?;
-    let (user, actor, csrf_token) = (
-        auth.user.clone(),
-        actor(&auth.user, &req),
-        auth.page.csrf_token.clone(),
-    );
-    let (message, partial) = db::run(&state.pool, move |conn| {
-        let zone = display_zone_in(conn)?;
-        let (_, order) = find_visible(conn, &user, &id)?;
-        let message = conn.transaction(|conn| change.apply(conn, &order, &actor))?;
-        Ok::<_, AppError>((message, team(conn, &order, &user, csrf_token, zone)?))
-    })
-    .await?;
-    if is_htmx(&req) {
-        return ok(&partial);
-    }
-    auth.session.flash(FlashLevel::Success, message);
-    Ok(see_other(&format!("/orders/{}#team", partial.order_id)))
-}
-
-/// `POST /orders/{id}/notes`
-pub async fn order_note_add(
-    req: HttpRequest,
-    auth: RequireRole<Operator>,
-    state: web::Data<AppState>,
-    path: web::Path<String>,
-    form: web::Form<NoteForm>,
-) -> Result<HttpResponse, AppError> {
-    let body = order_note::parse_note(&form.body).map_err(AppError::BadRequest)?;
-    let change = TeamChange::Note(body.to_owned());
-    change_team(req, auth, state, path.into_inner(), change).await
-}
-
-/// `POST /orders/{id}/tags`
-pub async fn order_tag_add(
-    req: HttpRequest,
-    auth: RequireRole<Operator>,
-    state: web::Data<AppState>,
-    path: web::Path<String>,
-    form: web::Form<TagForm>,
-) -> Result<HttpResponse, AppError> {
-    let tag = order_note::parse_tag(&form.tag).map_err(AppError::BadRequest)?;
-    change_team(req, auth, state, path.into_inner(), TeamChange::AddTag(tag)).await
-}
-
-/// `POST /orders/{id}/tags/delete` (the tag in the form, so any tag text is safe in a URL).
-pub async fn order_tag_remove(
-    req: HttpRequest,
-    auth: RequireRole<Operator>,
-    state: web::Data<AppState>,
-    path: web::Path<String>,
-    form: web::Form<TagForm>,
-) -> Result<HttpResponse, AppError> {
-    let tag = order_note::parse_tag(&form.tag).map_err(AppError::BadRequest)?;
-    change_team(
-        req,
-        auth,
-        state,
-        path.into_inner(),
-        TeamChange::RemoveTag(tag),
-    )
-    .await
-}
-
-/// Forms up to this size (a 5000-character note of Polish letters is ~30 KB URL-encoded).
-pub const FORM_LIMIT_BYTES: usize = 64 * 1024;
-
 /// The routes of this page. Register after `/orders/export`: `{id}` would match "export".
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    let form = || web::FormConfig::default().limit(FORM_LIMIT_BYTES);
+    let form = || web::FormConfig::default().limit(order_notes::FORM_LIMIT_BYTES);
     cfg.route("/orders/{id}", web::get().to(order_show))
         .route("/orders/{id}/diff", web::get().to(order_diff))
         .service(
             web::resource("/orders/{id}/notes")
                 .app_data(form())
-                .route(web::post().to(order_note_add)),
+                .route(web::post().to(order_notes::order_note_add)),
         )
         .service(
             web::resource("/orders/{id}/tags")
                 .app_data(form())
-                .route(web::post().to(order_tag_add)),
+                .route(web::post().to(order_notes::order_tag_add)),
         )
         .service(
             web::resource("/orders/{id}/tags/delete")
                 .app_data(form())
-                .route(web::post().to(order_tag_remove)),
+                .route(web::post().to(order_notes::order_tag_remove)),
         );
 }

@@ -423,10 +423,18 @@ async fn viewers_cannot_add_notes_and_bad_notes_are_rejected() {
 async fn the_display_time_zone_is_validated_saved_and_shifts_the_times_shown() {
     let (app, _, id, json) = backed_up().await;
     let (admin, _) = user_client(&app, "admin@example.com", Role::Admin).await;
-    let bought: DateTime<Utc> = json["lineItems"][0]["boughtAt"]
-        .as_str()
+    let bought: DateTime<Utc> = json["lineItems"]
+        .as_array()
         .unwrap()
-        .parse()
+        .iter()
+        .map(|i| {
+            i["boughtAt"]
+                .as_str()
+                .unwrap()
+                .parse::<DateTime<Utc>>()
+                .unwrap()
+        })
+        .max()
         .unwrap();
     let (_, body) = page(&app, &admin, &format!("/orders/{id}")).await;
     assert_eq!(
