@@ -5,8 +5,11 @@
 //! filters mean the same everywhere.
 
 pub mod amount;
+pub mod detail;
+pub mod diff;
 pub mod filter;
 pub mod page;
+pub mod mask_json;
 pub mod query;
 pub mod viewer;
 

@@ -10,6 +10,8 @@ mod dashboard;
 mod health;
 mod metrics;
 mod orders_list;
+mod order_detail;
+mod order_notes;
 mod quarantine;
 mod settings;
 mod setup;
@@ -104,6 +106,8 @@ pub fn configure_pages(cfg: &mut web::ServiceConfig) {
         .route("/audit", web::get().to(audit::audit_index))
         .route("/settings", web::get().to(settings::settings_index))
         .route("/settings", web::post().to(settings::settings_save));
+    // Order detail: keep this after `/orders/export`, which `/orders/{id}` would otherwise match.
+    order_detail::configure(cfg);
 }
 
 use actix_web::HttpRequest;

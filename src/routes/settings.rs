@@ -18,9 +18,10 @@ use crate::{
     },
     error::{AppError, see_other},
     settings::{
-        Bounded, HISTORY_MONTHS, RECONCILE_HOUR, RECONCILE_WINDOW, RUN_RETENTION, STALE_AFTER,
-        SYNC_INTERVAL, SyncSettings,
-        form::{FIELD_NAMES, FieldError, SettingsForm},
+        Bounded, DEFAULT_ZONE, HISTORY_MONTHS, RECONCILE_HOUR, RECONCILE_WINDOW, RUN_RETENTION,
+        STALE_AFTER, SYNC_INTERVAL, SyncSettings, display_zone_in,
+        form::{DISPLAY_ZONE_FIELD, FIELD_NAMES, FieldError, SettingsForm},
+        save_display_zone,
     },
     state::AppState,
     web::{
@@ -55,6 +56,10 @@ pub struct SettingsPage {
     pub fields: Vec<FieldView>,
     pub has_errors: bool,
     pub updated_at: Option<String>,
+    /// The display time zone field.
+    pub zone_value: String,
+    pub zone_error: Option<String>,
+    pub zone_default: &'static str,
 }
 
 /// The form's fields in the order of `FIELD_NAMES`: label, hint and rule (`None`: a date).
@@ -135,22 +140,29 @@ async fn settings_page(
     errors: Vec<FieldError>,
 ) -> Result<SettingsPage, AppError> {
     let defaults = state.settings.sync.clone();
-    let (in_force, row) = {
+    let (in_force, row, zone) = {
         let defaults = defaults.clone();
         db::run(&state.pool, move |conn| {
             Ok::<_, AppError>((
                 SettingsRow::in_force(conn, &defaults)?,
                 SettingsRow::find(conn)?,
+                display_zone_in(conn)?,
             ))
         })
         .await?
     };
-    let form = form.unwrap_or_else(|| SettingsForm::from_settings(&in_force));
+    let form = form.unwrap_or_else(|| SettingsForm::with_zone(&in_force, zone));
     Ok(SettingsPage {
         page: page.at(Nav::Settings),
         fields: fields(&form, &defaults, &errors),
         has_errors: !errors.is_empty(),
         updated_at: row.map(|r| format_time(&r.updated_at)),
+        zone_error: errors
+            .iter()
+            .find(|e| e.field == DISPLAY_ZONE_FIELD)
+            .map(|e| e.message.clone()),
+        zone_value: form.display_time_zone,
+        zone_default: DEFAULT_ZONE.name(),
     })
 }
 
@@ -171,9 +183,14 @@ pub async fn settings_save(
     form: web::Form<SettingsForm>,
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
-    let new = match form.parse(chrono::Utc::now().date_naive()) {
-        Ok(new) => new,
-        Err(errors) => {
+    let (new, zone) = match (
+        form.parse(chrono::Utc::now().date_naive()),
+        form.parse_zone(),
+    ) {
+        (Ok(new), Ok(zone)) => (new, zone),
+        (parsed, zone) => {
+            let mut errors = parsed.err().unwrap_or_default();
+            errors.extend(zone.err());
             let page = settings_page(&state, auth.page, Some(form), errors).await?;
             return render(StatusCode::BAD_REQUEST, &page);
         }
@@ -186,9 +203,18 @@ pub async fn settings_save(
     db::run(&state.pool, move |conn| {
         conn.transaction(|conn| {
             let old = SettingsRow::in_force(conn, &defaults)?;
+            let old_zone = display_zone_in(conn)?;
             SettingsRow::save(conn, &new, Some(user_id))?;
-            let changes =
+            save_display_zone(conn, zone, Some(user_id))?;
+            let mut changes =
                 SettingsForm::from_settings(&old).changes_to(&SettingsForm::from_settings(&new));
+            let new_zone = zone.unwrap_or(DEFAULT_ZONE);
+            if new_zone != old_zone {
+                changes.insert(
+                    DISPLAY_ZONE_FIELD.to_owned(),
+                    json!([old_zone.name(), new_zone.name()]),
+                );
+            }
             AuditEntry::record(
                 conn,
                 &actor,

@@ -1,6 +1,7 @@
 //! The Settings form: text fields in, [`SyncSettings`] or one message per bad field out.
 
 use chrono::NaiveDate;
+use chrono_tz::Tz;
 use serde::Deserialize;
 
 use super::{
@@ -18,6 +19,10 @@ pub const FIELD_NAMES: [&str; 7] = [
     "run_retention_days",
     "stale_after_hours",
 ];
+
+/// The display time zone's field (kept apart from [`FIELD_NAMES`]: it is text, not a
+/// [`SyncSettings`] value).
+pub const DISPLAY_ZONE_FIELD: &str = "display_time_zone";
 
 /// The form as submitted (and as re-shown after an error).
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -37,6 +42,9 @@ pub struct SettingsForm {
     pub run_retention_days: String,
     #[serde(default)]
     pub stale_after_hours: String,
+    /// IANA name of the display time zone; empty: the default (Europe/Warsaw).
+    #[serde(default)]
+    pub display_time_zone: String,
 }
 
 /// A message for one field of the form.
@@ -61,7 +69,30 @@ impl SettingsForm {
             history_start: start,
             run_retention_days: settings.run_retention_days.to_string(),
             stale_after_hours: settings.stale_after_hours.to_string(),
+            display_time_zone: String::new(),
         }
+    }
+
+    /// The form filled in with `settings` and the display zone in force.
+    pub fn with_zone(settings: &SyncSettings, zone: Tz) -> Self {
+        Self {
+            display_time_zone: zone.name().to_owned(),
+            ..Self::from_settings(settings)
+        }
+    }
+
+    /// The display zone typed (`None`: blank, the default), or the field's message.
+    pub fn parse_zone(&self) -> Result<Option<Tz>, FieldError> {
+        let name = self.display_time_zone.trim();
+        if name.is_empty() {
+            return Ok(None);
+        }
+        super::parse_zone(name)
+            .map(Some)
+            .map_err(|message| FieldError {
+                field: DISPLAY_ZONE_FIELD,
+                message,
+            })
     }
 
     /// Every field's text, in the order of the page.

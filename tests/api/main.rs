@@ -21,6 +21,7 @@ mod helpers;
 mod login;
 mod ops;
 mod orders_list;
+mod order_detail;
 mod quarantine;
 mod reconcile;
 mod saved_views;

@@ -1,0 +1,396 @@
+//! The order detail page (`/orders/{checkout form id}`, every role): the backed-up checkout
+//! form in readable sections, its events, revisions with a diff, the raw JSON, and the team's
+//! internal notes and tags (see `order_notes`).
+//!
+//! The order is looked up through `orders::query::visible_orders`, so a user scoped to some
+//! accounts gets the same 404 for another account's order as for an unknown id, and a user
+//! who must not see personal data gets every section, the raw JSON and the diff masked.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use diesel::{prelude::*, sql_query, sql_types::BigInt, sql_types::Text};
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::{
+    auth::{AnyUser, CurrentUser, RequireRole},
+    db::{
+        self,
+        models::{order::OrderRow, order_event, shipment::ShipmentRow},
+        schema::{allegro_accounts, order_revisions, order_shipments, orders},
+    },
+    error::{AppError, see_other},
+    orders::{
+        OrderFilter, Viewer,
+        detail::{OrderSections, sections},
+        diff::{Change, diff},
+        mask_json::mask_personal_data,
+        query::visible_orders,
+    },
+    settings::{display_zone_in, local_time},
+    state::AppState,
+    web::{
+        htmx::is_htmx,
+        ok,
+        page::{Nav, PageContext},
+    },
+};
+
+use super::order_notes::{self, TeamPartial, team};
+
+/// The longest checkout form id accepted (Allegro's are 36-character UUIDs).
+const ID_MAX_CHARS: usize = 64;
+
+/// A checkout form id from the path, or 404 for anything that cannot be one.
+pub(super) fn checkout_form_id(raw: &str) -> Result<String, AppError> {
+    let valid = !raw.is_empty()
+        && raw.len() <= ID_MAX_CHARS
+        && raw
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if valid {
+        Ok(raw.to_owned())
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+/// The order `user` may see under this checkout form id (merged ones included), with the
+/// viewer it was looked up for.
+pub(super) fn find_visible(
+    conn: &mut PgConnection,
+    user: &CurrentUser,
+    id: &str,
+) -> Result<(Viewer, OrderRow), AppError> {
+    let viewer = Viewer::load(conn, user)?;
+    let filter = OrderFilter {
+        include_merged: true,
+        ..OrderFilter::default()
+    };
+    let order = visible_orders(&viewer, &filter)
+        .filter(orders::checkout_form_id.eq(id.to_owned()))
+        .order(orders::id.asc())
+        .select(OrderRow::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or(AppError::NotFound)?;
+    Ok((viewer, order))
+}
+
+/// Masks the JSON when the viewer must not see personal data.
+fn for_viewer(viewer: &Viewer, raw: &Value) -> Value {
+    if viewer.hide_personal_data {
+        mask_personal_data(raw)
+    } else {
+        raw.clone()
+    }
+}
+
+/// What the page shows about our copy of the order.
+pub struct RecordView {
+    pub account_login: String,
+    pub revision: String,
+    pub first_seen: String,
+    pub last_seen: String,
+    pub merged_into: Option<String>,
+    pub gone_since: Option<String>,
+    /// Sum of unit price × quantity per currency (`59.80 PLN`).
+    pub items_total: String,
+}
+
+pub struct EventView {
+    pub id: String,
+    pub kind: String,
+    pub occurred_at: String,
+}
+
+pub struct RevisionView {
+    pub id: i64,
+    pub label: String,
+}
+
+pub struct ShipmentView {
+    pub waybill: String,
+    pub carrier: String,
+    pub created_at: String,
+    pub removed_at: Option<String>,
+}
+
+/// The diff between two revisions, swapped alone by htmx when other revisions are picked.
+#[derive(Template)]
+#[template(path = "orders/detail_diff_partial.html")]
+pub struct DiffPartial {
+    pub from: Option<RevisionView>,
+    pub to: Option<RevisionView>,
+    pub changes: Vec<Change>,
+}
+
+#[derive(Template)]
+#[template(path = "orders/detail.html")]
+pub struct OrderDetailPage {
+    pub page: PageContext,
+    pub id: String,
+    pub record: RecordView,
+    pub s: OrderSections,
+    pub masked: bool,
+    pub zone: String,
+    pub raw_json: String,
+    pub events: Vec<EventView>,
+    pub revisions: Vec<RevisionView>,
+    pub diff: DiffPartial,
+    pub shipments: Vec<ShipmentView>,
+    pub team: TeamPartial,
+}
+
+/// `?from=<revision row id>&to=<revision row id>`, as typed.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct DiffParams {
+    from: Option<String>,
+    to: Option<String>,
+}
+
+fn revision_param(name: &str, value: &Option<String>) -> Result<Option<i64>, AppError> {
+    match value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) => v
+            .parse::<i64>()
+            .map(Some)
+            .map_err(|_| AppError::BadRequest(format!("{name}: “{v}” is not a revision number."))),
+    }
+}
+
+#[derive(QueryableByName)]
+struct CurrencyTotal {
+    #[diesel(sql_type = Text)]
+    currency: String,
+    #[diesel(sql_type = Text)]
+    total: String,
+}
+
+fn items_total(conn: &mut PgConnection, order_id: i64) -> QueryResult<String> {
+    let totals: Vec<CurrencyTotal> = sql_query(
+        "SELECT currency, SUM(price * quantity)::text AS total FROM order_line_items \
+         WHERE order_id = $1 GROUP BY currency ORDER BY currency",
+    )
+    .bind::<BigInt, _>(order_id)
+    .load(conn)?;
+    Ok(if totals.is_empty() {
+        crate::orders::detail::NONE.to_owned()
+    } else {
+        totals
+            .iter()
+            .map(|t| format!("{} {}", t.total, t.currency))
+            .collect::<Vec<_>>()
+            .join(" + ")
+    })
+}
+
+/// The order's revisions, newest first (without their JSON).
+fn revisions(conn: &mut PgConnection, order_id: i64, zone: Tz) -> QueryResult<Vec<RevisionView>> {
+    let rows: Vec<(i64, Option<String>, DateTime<Utc>)> = order_revisions::table
+        .filter(order_revisions::order_id.eq(order_id))
+        .order((order_revisions::seen_at.desc(), order_revisions::id.desc()))
+        .select((
+            order_revisions::id,
+            order_revisions::revision,
+            order_revisions::seen_at,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, revision, seen_at)| RevisionView {
+            id,
+            label: format!(
+                "{} · {}",
+                local_time(seen_at, zone),
+                revision.as_deref().unwrap_or("no revision")
+            ),
+        })
+        .collect())
+}
+
+/// The diff between the chosen revisions (default: the previous one against the latest).
+fn revision_diff(
+    conn: &mut PgConnection,
+    viewer: &Viewer,
+    order_id: i64,
+    revisions: &[RevisionView],
+    params: &DiffParams,
+) -> Result<DiffPartial, AppError> {
+    let from = revision_param("from", &params.from)?.or(revisions.get(1).map(|r| r.id));
+    let to = revision_param("to", &params.to)?.or(revisions.first().map(|r| r.id));
+    let (Some(from), Some(to)) = (from, to) else {
+        return Ok(DiffPartial {
+            from: None,
+            to: None,
+            changes: vec![],
+        });
+    };
+    let view = |id: i64| {
+        revisions
+            .iter()
+            .find(|r| r.id == id)
+            .map(|r| RevisionView {
+                id,
+                label: r.label.clone(),
+            })
+            .ok_or_else(|| {
+                AppError::BadRequest(format!("Revision {id} is not one of this order's."))
+            })
+    };
+    let (from_view, to_view) = (view(from)?, view(to)?);
+    let raw = |id: i64, conn: &mut PgConnection| -> QueryResult<Value> {
+        order_revisions::table
+            .filter(order_revisions::order_id.eq(order_id))
+            .filter(order_revisions::id.eq(id))
+            .select(order_revisions::raw)
+            .first(conn)
+    };
+    let (before, after) = (raw(from, conn)?, raw(to, conn)?);
+    Ok(DiffPartial {
+        from: Some(from_view),
+        to: Some(to_view),
+        changes: diff(&for_viewer(viewer, &before), &for_viewer(viewer, &after)),
+    })
+}
+
+fn record_view(conn: &mut PgConnection, order: &OrderRow, zone: Tz) -> QueryResult<RecordView> {
+    let account_login = allegro_accounts::table
+        .find(order.account_id)
+        .select(allegro_accounts::login)
+        .first::<String>(conn)
+        .optional()?
+        .unwrap_or_else(|| format!("account {}", order.account_id));
+    Ok(RecordView {
+        account_login,
+        revision: order.revision.clone().unwrap_or_else(|| "—".into()),
+        first_seen: local_time(order.first_seen_at, zone),
+        last_seen: local_time(order.last_seen_at, zone),
+        merged_into: order.merged_into.clone(),
+        gone_since: order.gone_from_allegro_at.map(|at| local_time(at, zone)),
+        items_total: items_total(conn, order.id)?,
+    })
+}
+
+fn shipments(
+    conn: &mut PgConnection,
+    order: &OrderRow,
+    zone: Tz,
+) -> QueryResult<Vec<ShipmentView>> {
+    let rows: Vec<ShipmentRow> = order_shipments::table
+        .filter(order_shipments::account_id.eq(order.account_id))
+        .filter(order_shipments::checkout_form_id.eq(&order.checkout_form_id))
+        .order(order_shipments::first_seen_at.asc())
+        .select(ShipmentRow::as_select())
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|s| ShipmentView {
+            waybill: s.waybill.unwrap_or_else(|| "—".into()),
+            carrier: s
+                .carrier_name
+                .or(s.carrier_id)
+                .unwrap_or_else(|| "—".into()),
+            created_at: s
+                .created_at
+                .map_or_else(|| "—".into(), |at| local_time(at, zone)),
+            removed_at: s.removed_at.map(|at| local_time(at, zone)),
+        })
+        .collect())
+}
+
+/// `GET /orders/{id}`: the whole page; `?from=&to=` picks the revisions to compare.
+pub async fn order_show(
+    auth: RequireRole<AnyUser>,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    params: web::Query<DiffParams>,
+) -> Result<HttpResponse, AppError> {
+    let id = checkout_form_id(&path.into_inner())?;
+    let (user, csrf_token) = (auth.user.clone(), auth.page.csrf_token.clone());
+    let page = db::run(&state.pool, move |conn| {
+        let zone = display_zone_in(conn)?;
+        let (viewer, order) = find_visible(conn, &user, &id)?;
+        let raw = for_viewer(&viewer, &order.raw);
+        let revisions = revisions(conn, order.id, zone)?;
+        let diff = revision_diff(conn, &viewer, order.id, &revisions, &params)?;
+        let events =
+            order_event::for_checkout_form(conn, order.account_id, &order.checkout_form_id)?
+                .into_iter()
+                .map(|e| EventView {
+                    id: e.event_id,
+                    kind: e.event_type,
+                    occurred_at: local_time(e.occurred_at, zone),
+                })
+                .collect();
+        Ok::<_, AppError>(OrderDetailPage {
+            page: PageContext::default(),
+            record: record_view(conn, &order, zone)?,
+            s: sections(&raw, zone),
+            masked: viewer.hide_personal_data,
+            zone: zone.name().to_owned(),
+            raw_json: serde_json::to_string_pretty(&raw).map_err(AppError::unexpected)?,
+            events,
+            revisions,
+            diff,
+            shipments: shipments(conn, &order, zone)?,
+            team: team(conn, &order, &user, csrf_token, zone)?,
+            id,
+        })
+    })
+    .await?;
+    ok(&OrderDetailPage {
+        page: auth.page.at(Nav::Orders),
+        ..page
+    })
+}
+
+/// `GET /orders/{id}/diff?from=&to=`: the diff partial for htmx; a plain request is sent to
+/// the page with the same choice.
+pub async fn order_diff(
+    req: HttpRequest,
+    auth: RequireRole<AnyUser>,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    params: web::Query<DiffParams>,
+) -> Result<HttpResponse, AppError> {
+    let id = checkout_form_id(&path.into_inner())?;
+    let (user, target) = (auth.user, id.clone());
+    let partial = db::run(&state.pool, move |conn| {
+        let zone = display_zone_in(conn)?;
+        let (viewer, order) = find_visible(conn, &user, &target)?;
+        let revisions = revisions(conn, order.id, zone)?;
+        revision_diff(conn, &viewer, order.id, &revisions, &params)
+    })
+    .await?;
+    if !is_htmx(&req) {
+        let query = req.query_string();
+        return Ok(see_other(&format!("/orders/{id}?{query}#revisions")));
+    }
+    ok(&partial)
+}
+
+/// The routes of this page. Register after `/orders/export`: `{id}` would match "export".
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    let form = || web::FormConfig::default().limit(order_notes::FORM_LIMIT_BYTES);
+    cfg.route("/orders/{id}", web::get().to(order_show))
+        .route("/orders/{id}/diff", web::get().to(order_diff))
+        .service(
+            web::resource("/orders/{id}/notes")
+                .app_data(form())
+                .route(web::post().to(order_notes::order_note_add)),
+        )
+        .service(
+            web::resource("/orders/{id}/tags")
+                .app_data(form())
+                .route(web::post().to(order_notes::order_tag_add)),
+        )
+        .service(
+            web::resource("/orders/{id}/tags/delete")
+                .app_data(form())
+                .route(web::post().to(order_notes::order_tag_remove)),
+        );
+}
