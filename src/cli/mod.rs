@@ -3,6 +3,7 @@
 
 mod accounts;
 mod bench;
+mod export;
 mod healthcheck;
 mod sync;
 mod users;
@@ -61,6 +62,19 @@ pub enum Command {
         /// grid, re-listing mismatched days.
         #[arg(long)]
         reconcile: bool,
+    },
+    /// Write backed-up orders to stdout (`> file`): CSV (one row per order, or per line item
+    /// with csv-items) or NDJSON (the original JSON of each order, one per line).
+    Export {
+        /// csv, csv-items or ndjson.
+        #[arg(long, value_parser = export::parse_format)]
+        format: crate::orders::export::ExportFormat,
+        /// Only this account (its Allegro login).
+        #[arg(long)]
+        account: Option<String>,
+        /// Only orders bought on or after this day (YYYY-MM-DD, in the display time zone).
+        #[arg(long)]
+        since: Option<String>,
     },
     /// Run the built-in Allegro API simulator on its own (for tests and demos).
     Simulator {
@@ -143,7 +157,10 @@ pub async fn run(cli: Cli) -> ExitCode {
     if matches!(cli.command, Some(Command::Healthcheck)) {
         return healthcheck::healthcheck();
     }
-    telemetry::init(telemetry::format_from_env());
+    // The export writes its data to stdout, where the logs go: it runs without them.
+    if !matches!(cli.command, Some(Command::Export { .. })) {
+        telemetry::init(telemetry::format_from_env());
+    }
     let (settings, key_source) = match Settings::from_env() {
         Ok(loaded) => loaded,
         Err(err) => {
@@ -170,6 +187,18 @@ pub async fn run(cli: Cli) -> ExitCode {
                 (false, false) => SyncMode::Auto,
             };
             sync::sync_command(settings, account, mode).await
+        }
+        Command::Export {
+            format,
+            account,
+            since,
+        } => {
+            let plan = export::ExportPlan {
+                format,
+                account,
+                since,
+            };
+            export::export_command(settings, plan).await
         }
         Command::Simulator {
             port,

@@ -5,8 +5,11 @@
 //! filters mean the same everywhere.
 
 pub mod amount;
+pub mod chart;
+pub mod export;
 pub mod filter;
 pub mod query;
+pub mod stats;
 pub mod viewer;
 
 pub use amount::Amount;

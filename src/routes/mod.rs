@@ -7,6 +7,7 @@ mod audit;
 mod auth;
 mod coverage;
 mod dashboard;
+mod export;
 mod health;
 mod metrics;
 mod quarantine;
@@ -23,6 +24,7 @@ pub use metrics::metrics;
 /// Routes that need the session (all pages and forms).
 pub fn configure_pages(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(dashboard::dashboard))
+        .route("/orders/export", web::get().to(export::orders_export))
         .route("/orders", web::get().to(dashboard::orders_coming_soon))
         .route("/accounts", web::get().to(accounts::accounts_index))
         .route(

@@ -28,10 +28,11 @@ pub enum AuditAction {
     AccountDisconnected,
     AccountDeleted,
     SettingsChanged,
+    OrdersExported,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 21] = [
+    pub const ALL: [AuditAction; 22] = [
         AuditAction::Login,
         AuditAction::LoginFailed,
         AuditAction::LoginThrottled,
@@ -53,6 +54,7 @@ impl AuditAction {
         AuditAction::AccountDisconnected,
         AuditAction::AccountDeleted,
         AuditAction::SettingsChanged,
+        AuditAction::OrdersExported,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -78,6 +80,7 @@ impl AuditAction {
             AuditAction::AccountDisconnected => "account_disconnected",
             AuditAction::AccountDeleted => "account_deleted",
             AuditAction::SettingsChanged => "settings_changed",
+            AuditAction::OrdersExported => "orders_exported",
         }
     }
 
