@@ -143,7 +143,10 @@ fn orders_link(account: i64, extra: &str) -> String {
 }
 
 fn days_link(account: i64, from: NaiveDate, to: NaiveDate, extra: &str) -> String {
-    orders_link(account, &format!("&bought_from={from}&bought_to={to}{extra}"))
+    orders_link(
+        account,
+        &format!("&bought_from={from}&bought_to={to}{extra}"),
+    )
 }
 
 /// Exact decimal sums of decimal texts (amounts have at most two fraction digits), in cents.
@@ -266,7 +269,10 @@ fn panel(
         charts.push(Chart {
             title: format!("Revenue per day, {currency}"),
             svg: bar_chart(
-                &format!("Revenue per day in {currency} of {login}, last {} days", days.len()),
+                &format!(
+                    "Revenue per day in {currency} of {login}, last {} days",
+                    days.len()
+                ),
                 &bars,
             ),
         });
@@ -359,7 +365,10 @@ mod tests {
     fn money_is_exact_and_grouped() {
         assert_eq!(cents("1234.5"), 123_450);
         assert_eq!(cents("0.07"), 7);
-        assert_eq!(money(cents("1234567.89") + cents("0.11")), "1\u{202f}234\u{202f}568.00");
+        assert_eq!(
+            money(cents("1234567.89") + cents("0.11")),
+            "1\u{202f}234\u{202f}568.00"
+        );
         assert_eq!(money(5), "0.05");
     }
 

@@ -15,6 +15,8 @@ mod client_simulator;
 mod coverage;
 mod crash;
 mod csrf;
+mod dashboard;
+mod export;
 mod hardening;
 mod health;
 mod helpers;
