@@ -111,6 +111,19 @@ pub enum BenchCommand {
         #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
         rate_limit_rps: Option<u32>,
     },
+    /// Fill the configured database with N generated orders (for measuring pages and exports).
+    Seed {
+        #[arg(long, default_value_t = 1_000_000)]
+        orders: u32,
+        #[arg(long, default_value_t = 2)]
+        accounts: u32,
+    },
+    /// Export every order of the configured database to nowhere; reports rows/s and peak memory.
+    Export {
+        /// csv, csv-items or ndjson.
+        #[arg(long, default_value = "csv", value_parser = export::parse_format)]
+        format: crate::orders::export::ExportFormat,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -219,6 +232,12 @@ pub async fn run(cli: Cli) -> ExitCode {
                 rate_limit_rps,
             };
             bench::bench_sync(settings, plan).await
+        }
+        Command::Bench(BenchCommand::Seed { orders, accounts }) => {
+            bench::bench_seed(settings, orders, accounts).await
+        }
+        Command::Bench(BenchCommand::Export { format }) => {
+            bench::bench_export(settings, format).await
         }
         Command::Healthcheck => return healthcheck::healthcheck(),
     };
