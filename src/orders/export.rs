@@ -543,7 +543,7 @@ pub fn file_name(
     };
     let mut name = format!(
         "allegro-orders-{}",
-        account.map(|a| safe(a)).unwrap_or_else(|| "all".to_owned())
+        account.map(&safe).unwrap_or_else(|| "all".to_owned())
     );
     let mut summary = filters
         .iter()

@@ -251,7 +251,7 @@ fn panel(
         .iter()
         .map(|(c, by_day)| (c, by_day.values().sum()))
         .collect();
-    by_size.sort_by(|a, b| b.1.cmp(&a.1));
+    by_size.sort_by_key(|b| std::cmp::Reverse(b.1));
     for (currency, _) in by_size.into_iter().take(MAX_REVENUE_CHARTS) {
         let by_day = &per_currency[currency];
         let bars: Vec<Bar> = days
