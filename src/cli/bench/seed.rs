@@ -32,7 +32,7 @@ const BATCH: i64 = 50_000;
 const SEED_SQL: &str = r#"
 WITH src AS (
     SELECT g,
-        ($3::bigint[])[1 + g % cardinality($3::bigint[])] AS account_id,
+        ($3::bigint[])[1 + (g / 3) % cardinality($3::bigint[])] AS account_id,
         $4 || '-' || lpad(to_hex(g), 8, '0') || '-' || substr(md5(g::text), 1, 12) AS form_id,
         (ARRAY['Jan','Anna','Łukasz','Zofia','Małgorzata','Paweł','Agnieszka','Wojciech',
                'Katarzyna','Grzegorz','Jürgen','Żaneta'])[1 + g % 12] AS first_name,
