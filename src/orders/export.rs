@@ -593,7 +593,7 @@ mod tests {
         );
         assert_eq!(
             name,
-            "allegro-orders-Sklep__d___x-status-READY_FOR_PROCESSING-q-a_b__-20261124-0005.csv"
+            "allegro-orders-Sklep___d____x-status-READY_FOR_PROCESSING-q-a_b__-20261124-0005.csv"
         );
         assert!(name.is_ascii());
         let all = file_name(None, &[], ExportFormat::Ndjson, now, chrono_tz::UTC);
