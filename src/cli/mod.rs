@@ -3,6 +3,7 @@
 
 mod accounts;
 mod bench;
+mod export;
 mod healthcheck;
 mod sync;
 mod users;
@@ -62,6 +63,19 @@ pub enum Command {
         #[arg(long)]
         reconcile: bool,
     },
+    /// Write backed-up orders to stdout (`> file`): CSV (one row per order, or per line item
+    /// with csv-items) or NDJSON (the original JSON of each order, one per line).
+    Export {
+        /// csv, csv-items or ndjson.
+        #[arg(long, value_parser = export::parse_format)]
+        format: crate::orders::export::ExportFormat,
+        /// Only this account (its Allegro login).
+        #[arg(long)]
+        account: Option<String>,
+        /// Only orders bought on or after this day (YYYY-MM-DD, in the display time zone).
+        #[arg(long)]
+        since: Option<String>,
+    },
     /// Run the built-in Allegro API simulator on its own (for tests and demos).
     Simulator {
         /// Port to listen on (127.0.0.1).
@@ -96,6 +110,19 @@ pub enum BenchCommand {
         /// the result then says which fraction of the ceiling (R x 100 orders/s) was reached.
         #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
         rate_limit_rps: Option<u32>,
+    },
+    /// Fill the configured database with N generated orders (for measuring pages and exports).
+    Seed {
+        #[arg(long, default_value_t = 1_000_000)]
+        orders: u32,
+        #[arg(long, default_value_t = 2)]
+        accounts: u32,
+    },
+    /// Export every order of the configured database to nowhere; reports rows/s and peak memory.
+    Export {
+        /// csv, csv-items or ndjson.
+        #[arg(long, default_value = "csv", value_parser = export::parse_format)]
+        format: crate::orders::export::ExportFormat,
     },
 }
 
@@ -143,7 +170,10 @@ pub async fn run(cli: Cli) -> ExitCode {
     if matches!(cli.command, Some(Command::Healthcheck)) {
         return healthcheck::healthcheck();
     }
-    telemetry::init(telemetry::format_from_env());
+    // The export writes its data to stdout, where the logs go: it runs without them.
+    if !matches!(cli.command, Some(Command::Export { .. })) {
+        telemetry::init(telemetry::format_from_env());
+    }
     let (settings, key_source) = match Settings::from_env() {
         Ok(loaded) => loaded,
         Err(err) => {
@@ -171,6 +201,18 @@ pub async fn run(cli: Cli) -> ExitCode {
             };
             sync::sync_command(settings, account, mode).await
         }
+        Command::Export {
+            format,
+            account,
+            since,
+        } => {
+            let plan = export::ExportPlan {
+                format,
+                account,
+                since,
+            };
+            export::export_command(settings, plan).await
+        }
         Command::Simulator {
             port,
             orders,
@@ -190,6 +232,12 @@ pub async fn run(cli: Cli) -> ExitCode {
                 rate_limit_rps,
             };
             bench::bench_sync(settings, plan).await
+        }
+        Command::Bench(BenchCommand::Seed { orders, accounts }) => {
+            bench::bench_seed(settings, orders, accounts).await
+        }
+        Command::Bench(BenchCommand::Export { format }) => {
+            bench::bench_export(settings, format).await
         }
         Command::Healthcheck => return healthcheck::healthcheck(),
     };

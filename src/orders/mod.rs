@@ -5,12 +5,15 @@
 //! filters mean the same everywhere.
 
 pub mod amount;
+pub mod chart;
 pub mod detail;
 pub mod diff;
+pub mod export;
 pub mod filter;
-pub mod page;
 pub mod mask_json;
+pub mod page;
 pub mod query;
+pub mod stats;
 pub mod viewer;
 
 pub use amount::Amount;

@@ -7,11 +7,12 @@ mod audit;
 mod auth;
 mod coverage;
 mod dashboard;
+mod export;
 mod health;
 mod metrics;
-mod orders_list;
 mod order_detail;
 mod order_notes;
+mod orders_list;
 mod quarantine;
 mod settings;
 mod setup;
@@ -33,6 +34,7 @@ pub fn configure_pages(cfg: &mut web::ServiceConfig) {
         .route("/views", web::post().to(views::view_create))
         .route("/views/menu", web::get().to(views::views_menu))
         .route("/views/{id}/delete", web::post().to(views::view_delete))
+        .route("/orders/export", web::get().to(export::orders_export))
         .route("/accounts", web::get().to(accounts::accounts_index))
         .route(
             "/accounts/connect",

@@ -6,12 +6,14 @@
 //! backends serving the run are reported next to it.
 
 mod child;
+mod seed;
 mod usage;
 
 use std::time::{Duration, Instant};
 
 use secrecy::{ExposeSecret, SecretString};
 
+pub(super) use self::seed::{bench_export, bench_seed};
 use self::{
     child::SimulatorChild,
     usage::{cpu_time, peak_rss_kb},

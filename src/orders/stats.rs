@@ -1,0 +1,126 @@
+//! The dashboard's numbers, aggregated in SQL per account: orders and revenue per day of the
+//! display zone and currency; orders per status; sync health. Callers pass the accounts of
+//! [`visible_accounts`] (the viewer's scope); merged-away orders are left out, as in the list.
+//! (Diesel cannot group a boxed `visible_orders` query, hence plain SQL with the same scope.)
+
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+use diesel::{
+    prelude::*,
+    sql_query,
+    sql_types::{Array, BigInt, Date, Nullable, Text, Timestamptz},
+};
+
+use super::Viewer;
+use crate::db::{
+    models::{account::AccountRow, sync::SyncRun},
+    schema::{sync_runs, sync_state},
+};
+
+/// Orders bought on one day (of the display zone) in one currency on one account. Revenue
+/// leaves cancelled orders out; it is exact decimal text.
+#[derive(Debug, Clone, PartialEq, Eq, QueryableByName)]
+pub struct DayTotal {
+    #[diesel(sql_type = BigInt)]
+    pub account_id: i64,
+    #[diesel(sql_type = Date)]
+    pub day: NaiveDate,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub currency: Option<String>,
+    #[diesel(sql_type = BigInt)]
+    pub orders: i64,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub revenue: Option<String>,
+}
+
+/// Orders of one account in one status (all time).
+#[derive(Debug, Clone, PartialEq, Eq, QueryableByName)]
+pub struct StatusCount {
+    #[diesel(sql_type = BigInt)]
+    pub account_id: i64,
+    #[diesel(sql_type = Text)]
+    pub status: String,
+    #[diesel(sql_type = BigInt)]
+    pub orders: i64,
+}
+
+/// How an account's backup is doing.
+#[derive(Debug, Clone)]
+pub struct SyncHealth {
+    pub last_success_at: Option<DateTime<Utc>>,
+    pub last_error: Option<String>,
+    pub last_run: Option<SyncRun>,
+}
+
+/// The SQL text of a zone name (IANA names are letters, digits, `/`, `_`, `+`, `-`).
+fn zone_literal(zone: Tz) -> String {
+    let name: String = zone
+        .name()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '/' | '_' | '+' | '-'))
+        .collect();
+    format!("'{name}'")
+}
+
+/// Orders and revenue per account, day and currency, for orders of `accounts` bought since
+/// `from`.
+pub fn day_totals(
+    conn: &mut PgConnection,
+    accounts: &[i64],
+    zone: Tz,
+    from: DateTime<Utc>,
+) -> QueryResult<Vec<DayTotal>> {
+    sql_query(format!(
+        "SELECT account_id, \
+                (date_trunc('day', bought_at AT TIME ZONE {zone}))::date AS day, \
+                currency, count(*) AS orders, \
+                (sum(total_amount) FILTER (WHERE status <> 'CANCELLED'))::text AS revenue \
+         FROM orders \
+         WHERE account_id = ANY($1) AND merged_into IS NULL AND bought_at >= $2 \
+         GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
+        zone = zone_literal(zone)
+    ))
+    .bind::<Array<BigInt>, _>(accounts)
+    .bind::<Timestamptz, _>(from)
+    .load(conn)
+}
+
+/// Orders of `accounts` per account and status, all time.
+pub fn status_counts(conn: &mut PgConnection, accounts: &[i64]) -> QueryResult<Vec<StatusCount>> {
+    sql_query(
+        "SELECT account_id, status, count(*) AS orders FROM orders \
+         WHERE account_id = ANY($1) AND merged_into IS NULL \
+         GROUP BY 1, 2 ORDER BY 1, 3 DESC, 2",
+    )
+    .bind::<Array<BigInt>, _>(accounts)
+    .load(conn)
+}
+
+/// The accounts the viewer may see, by login.
+pub fn visible_accounts(conn: &mut PgConnection, viewer: &Viewer) -> QueryResult<Vec<AccountRow>> {
+    let mut accounts = AccountRow::list(conn)?;
+    accounts.retain(|a| viewer.scope.allows(a.id));
+    accounts.sort_by(|a, b| a.login.cmp(&b.login));
+    Ok(accounts)
+}
+
+/// Sync health of `account_id`: the state's last success and error, and the latest run.
+pub fn sync_health(conn: &mut PgConnection, account_id: i64) -> QueryResult<SyncHealth> {
+    let state: Option<(Option<DateTime<Utc>>, Option<String>)> = sync_state::table
+        .find(account_id)
+        .select((sync_state::last_success_at, sync_state::last_error))
+        .first(conn)
+        .optional()?;
+    let last_run = sync_runs::table
+        .filter(sync_runs::account_id.eq(account_id))
+        .order(sync_runs::id.desc())
+        .select(SyncRun::as_select())
+        .first(conn)
+        .optional()?;
+    let (last_success_at, last_error) = state.unwrap_or_default();
+    Ok(SyncHealth {
+        last_success_at,
+        last_error,
+        last_run,
+    })
+}

@@ -1,0 +1,222 @@
+//! `GET /orders/export?format=csv|csv-items|ndjson&<the list's filters>`: the orders the user
+//! may see, streamed as they are read (see `orders::export`). A blocking task with its own
+//! pooled connection reads and encodes chunk by chunk into a bounded channel that feeds the
+//! response body; when the client goes away the channel closes and the reader stops.
+
+use actix_web::{HttpRequest, HttpResponse, http::header, web};
+use chrono::Utc;
+use chrono_tz::Tz;
+use diesel::prelude::*;
+use serde_json::{Value, json};
+
+use crate::{
+    auth::{AnyUser, RequireRole},
+    db::{self, DbError, PgPool, models::audit::Actor, schema::allegro_accounts},
+    error::AppError,
+    orders::{
+        OrderFilter, OrderParams, Viewer,
+        export::{ExportFormat, ExportOutcome, record_export, write_export},
+        filter::AccountRef,
+    },
+    settings::display_zone_in,
+    state::AppState,
+};
+
+/// Encoded chunks waiting for the client: a few, so memory stays flat when the client is slow.
+const CHANNEL_CHUNKS: usize = 4;
+
+/// Query parameters that are not filters.
+const NOT_FILTERS: [&str; 4] = ["format", "sort", "page_size", "cursor"];
+
+/// The query string as (name, value) pairs, the last value of a repeated name winning, blank
+/// values dropped. Lenient on purpose: a malformed query string is read as far as it goes
+/// (an unreadable one as empty) and the filters themselves are validated afterwards.
+fn query_pairs(query: &str) -> Vec<(String, String)> {
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    for (name, value) in url::form_urlencoded::parse(query.as_bytes()) {
+        let value = value.trim();
+        pairs.retain(|(n, _)| *n != name);
+        if !value.is_empty() {
+            pairs.push((name.into_owned(), value.to_owned()));
+        }
+    }
+    pairs
+}
+
+/// The filters of the query string (unknown names ignored).
+fn order_params(pairs: &[(String, String)]) -> OrderParams {
+    let map: serde_json::Map<String, Value> = pairs
+        .iter()
+        .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+        .collect();
+    serde_json::from_value(Value::Object(map)).unwrap_or_default()
+}
+
+/// What the export needs before it streams.
+struct Prepared {
+    viewer: Viewer,
+    zone: Tz,
+    filter: OrderFilter,
+    /// The account filtered on, as the file name shows it.
+    account: Option<String>,
+}
+
+/// `GET /orders/export`
+pub async fn orders_export(
+    auth: RequireRole<AnyUser>,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+) -> Result<HttpResponse, AppError> {
+    let pairs = query_pairs(req.query_string());
+    let format_value = pairs
+        .iter()
+        .find(|(k, _)| k == "format")
+        .map(|(_, v)| v.as_str());
+    let format = format_value.and_then(ExportFormat::parse).ok_or_else(|| {
+        AppError::BadRequest(format!(
+            "format: {}; use csv, csv-items or ndjson",
+            match format_value {
+                Some(v) => format!(
+                    "unknown format “{}”",
+                    v.chars().take(40).collect::<String>()
+                ),
+                None => "missing".to_owned(),
+            }
+        ))
+    })?;
+    let params = order_params(&pairs);
+    let user = auth.user.clone();
+    let prepared = db::run(&state.pool, move |conn| {
+        let zone = display_zone_in(conn).map_err(DbError::from)?;
+        let filter =
+            OrderFilter::parse(&params, zone).map_err(|e| AppError::BadRequest(e.to_string()))?;
+        let viewer = Viewer::load(conn, &user).map_err(DbError::from)?;
+        let account = match &filter.account {
+            Some(AccountRef::Id(id)) => Some(
+                allegro_accounts::table
+                    .find(*id)
+                    .select(allegro_accounts::login)
+                    .first::<String>(conn)
+                    .optional()
+                    .map_err(DbError::from)?
+                    .unwrap_or_else(|| id.to_string()),
+            ),
+            Some(AccountRef::Login(login)) => Some(login.clone()),
+            None => None,
+        };
+        Ok::<_, AppError>(Prepared {
+            viewer,
+            zone,
+            filter,
+            account,
+        })
+    })
+    .await?;
+    if format == ExportFormat::Ndjson && prepared.viewer.hide_personal_data {
+        // The original JSON holds names, addresses and phone numbers throughout; it is not
+        // handed to users who may not see personal data (CSV is masked for them instead).
+        return Err(AppError::Forbidden);
+    }
+    // Filter names as OrderParams knows them (every field serialises, unset ones as null).
+    let known = serde_json::to_value(OrderParams::default()).unwrap_or_default();
+    let filters: Vec<(&str, &str)> = pairs
+        .iter()
+        .filter(|(k, _)| known.get(k).is_some())
+        .filter(|(k, _)| !NOT_FILTERS.contains(&k.as_str()) && k != "account")
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let file = crate::orders::export::file_name(
+        prepared.account.as_deref(),
+        &filters,
+        format,
+        Utc::now(),
+        prepared.zone,
+    );
+    let details = json!({
+        "filters": filters.iter().map(|(k, v)| (k.to_string(), Value::String(v.to_string()))).collect::<serde_json::Map<_, _>>(),
+        "account": prepared.account,
+    });
+    let actor = super::actor(&auth.user, &req);
+    let body = stream_export(state.pool.clone(), prepared, format, actor, details);
+    Ok(HttpResponse::Ok()
+        .content_type(format.content_type())
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{file}\""),
+        ))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .streaming(body))
+}
+
+type Chunk = Result<web::Bytes, std::io::Error>;
+
+/// Starts the reader and returns the response body fed by it. The audit entry is written when
+/// the reader ends (with the row count and whether the client took everything), before the
+/// body ends.
+fn stream_export(
+    pool: PgPool,
+    prepared: Prepared,
+    format: ExportFormat,
+    actor: Actor,
+    details: Value,
+) -> impl futures_util::Stream<Item = Chunk> {
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Chunk>(CHANNEL_CHUNKS);
+    let span = tracing::Span::current();
+    tokio::task::spawn_blocking(move || {
+        let _entered = span.enter();
+        let mut conn = match pool.get() {
+            Ok(conn) => conn,
+            Err(e) => {
+                tracing::error!(error = %e, "orders export: no database connection");
+                let _ = tx.blocking_send(Err(std::io::Error::other("no database connection")));
+                return;
+            }
+        };
+        let sent = |bytes: Vec<u8>| tx.blocking_send(Ok(web::Bytes::from(bytes))).is_ok();
+        let result = write_export(
+            &mut conn,
+            &prepared.viewer,
+            &prepared.filter,
+            format,
+            prepared.zone,
+            sent,
+        );
+        let outcome = match result {
+            Ok(outcome) => outcome,
+            Err(e) => {
+                tracing::error!(error = ?e, "orders export failed");
+                let _ = tx.blocking_send(Err(std::io::Error::other("export failed")));
+                ExportOutcome {
+                    orders: 0,
+                    rows: 0,
+                    completed: false,
+                }
+            }
+        };
+        if let Err(e) = record_export(&mut conn, &actor, format, details, &outcome) {
+            tracing::error!(error = %e, "orders export: audit entry not written");
+        }
+        tracing::info!(
+            format = format.as_str(),
+            orders = outcome.orders,
+            completed = outcome.completed,
+            "orders exported"
+        );
+    });
+    futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_strings_are_read_leniently() {
+        let pairs = query_pairs("format=csv&status=&status=SENT&%ZZ=1&q=a%2Bb+c&bogus");
+        let params = order_params(&pairs);
+        assert_eq!(params.status.as_deref(), Some("SENT"));
+        assert_eq!(params.q.as_deref(), Some("a+b c"));
+        assert_eq!(params.account, None);
+        assert!(pairs.iter().any(|(k, v)| k == "format" && v == "csv"));
+    }
+}
