@@ -147,7 +147,7 @@ async fn navigation_shows_admin_links_to_admins_only() {
     let admin = app.signed_in_client("admin@example.com", Role::Admin).await;
     let links = |html: String| {
         let html = scraper::Html::parse_document(&html);
-        crate::helpers::select_text(&html, ".mainnav a")
+        crate::helpers::select_text(&html, ".mainnav > a")
     };
     let viewer_links = links(app.get_with(&viewer, "/").await.text().await.unwrap());
     let admin_links = links(app.get_with(&admin, "/").await.text().await.unwrap());
