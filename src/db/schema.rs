@@ -82,6 +82,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    order_delivery_methods (account_id, method_id) {
+        account_id -> Int8,
+        method_id -> Text,
+        name -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
     order_events (id) {
         id -> Int8,
         account_id -> Int8,
@@ -215,6 +223,7 @@ diesel::table! {
         last_seen_at -> Timestamptz,
         merged_into -> Nullable<Text>,
         gone_from_allegro_at -> Nullable<Timestamptz>,
+        items_search_text -> Nullable<Text>,
     }
 }
 
@@ -334,6 +343,7 @@ diesel::joinable!(backfill_windows -> allegro_accounts (account_id));
 diesel::joinable!(coverage_days -> allegro_accounts (account_id));
 diesel::joinable!(device_authorizations -> allegro_accounts (account_id));
 diesel::joinable!(device_authorizations -> users (started_by));
+diesel::joinable!(order_delivery_methods -> allegro_accounts (account_id));
 diesel::joinable!(order_events -> allegro_accounts (account_id));
 diesel::joinable!(order_line_items -> orders (order_id));
 diesel::joinable!(order_notes -> orders (order_id));
@@ -360,6 +370,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     coverage_days,
     device_authorizations,
     login_failures,
+    order_delivery_methods,
     order_events,
     order_line_items,
     order_notes,

@@ -6,6 +6,7 @@
 
 pub mod amount;
 pub mod chart;
+pub mod count;
 pub mod detail;
 pub mod diff;
 pub mod export;

@@ -526,57 +526,6 @@ pub fn fetch_page(
     Ok(Page { rows, next, prev })
 }
 
-/// Counting stops here: beyond it the page says "10,000+".
-pub const COUNT_CAP: i64 = 10_000;
-
-/// How many orders match: exact up to [`COUNT_CAP`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Total {
-    Exact(i64),
-    MoreThanCap,
-}
-
-impl Total {
-    /// `1,234` or `10,000+`.
-    pub fn label(self) -> String {
-        match self {
-            Total::Exact(n) => group_thousands(n),
-            Total::MoreThanCap => format!("{}+", group_thousands(COUNT_CAP)),
-        }
-    }
-
-    pub fn is_one(self) -> bool {
-        self == Total::Exact(1)
-    }
-}
-
-fn group_thousands(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if n < 0 { format!("-{out}") } else { out }
-}
-
-/// Counts the matching orders, reading at most [`COUNT_CAP`]` + 1` ids (80 KB): the scan stops
-/// there, where `count(*)` would read every match.
-pub fn count(conn: &mut PgConnection, viewer: &Viewer, filter: &OrderFilter) -> QueryResult<Total> {
-    let n = visible_orders(viewer, filter)
-        .select(orders::id)
-        .limit(COUNT_CAP + 1)
-        .load::<i64>(conn)?
-        .len() as i64;
-    Ok(if n > COUNT_CAP {
-        Total::MoreThanCap
-    } else {
-        Total::Exact(n)
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -676,13 +625,5 @@ mod tests {
             let err = Cursor::decode(&bad, sort).unwrap_err();
             assert_eq!(err.parameter, "cursor", "{bad}");
         }
-    }
-
-    #[test]
-    fn totals_are_labelled() {
-        assert_eq!(Total::Exact(0).label(), "0");
-        assert_eq!(Total::Exact(1234).label(), "1,234");
-        assert_eq!(Total::Exact(10_000).label(), "10,000");
-        assert_eq!(Total::MoreThanCap.label(), "10,000+");
     }
 }
