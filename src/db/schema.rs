@@ -223,6 +223,7 @@ diesel::table! {
         last_seen_at -> Timestamptz,
         merged_into -> Nullable<Text>,
         gone_from_allegro_at -> Nullable<Timestamptz>,
+        buyer_search_text -> Nullable<Text>,
         items_search_text -> Nullable<Text>,
     }
 }

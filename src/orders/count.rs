@@ -85,7 +85,9 @@ pub fn count(conn: &mut PgConnection, viewer: &Viewer, filter: &OrderFilter) -> 
         .select(orders::id)
         .limit(COUNT_CAP + 1);
     let counted = conn.transaction(|conn| {
+        // JIT compiling alone can take longer than the budget.
         sql_query(format!("SET LOCAL statement_timeout = {COUNT_BUDGET_MS}")).execute(conn)?;
+        sql_query("SET LOCAL jit = off").execute(conn)?;
         Around::<_, BigInt>::new("SELECT count(*) FROM (", capped, ") AS matches").get_result(conn)
     });
     match counted {

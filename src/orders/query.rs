@@ -98,7 +98,7 @@ fn total_compared(
 }
 
 /// The search box: an order id (full or prefix), buyer login / email / names / company
-/// (`order_search_text`), offer ids, names and external ids (`items_search_text`), all case- and
+/// (`buyer_search_text`), offer ids, names and external ids (`items_search_text`), all case- and
 /// accent-insensitive substrings on trigram indexes. Written as one `OR` over columns of
 /// `orders` so that PostgreSQL can choose per search between combining the indexes (rare text)
 /// and walking the sort order while filtering (common text). Buyer fields are left out for
@@ -119,11 +119,7 @@ fn search(
     }
     Box::new(
         own_columns
-            .sql(
-                " OR order_search_text(orders.buyer_login, orders.buyer_email, \
-                 orders.buyer_first_name, orders.buyer_last_name, orders.buyer_company_name) \
-                 LIKE fold_text(",
-            )
+            .sql(" OR orders.buyer_search_text LIKE fold_text(")
             .bind::<Text, _>(pattern)
             .sql("))"),
     )
