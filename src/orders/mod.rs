@@ -7,6 +7,7 @@
 pub mod amount;
 pub mod chart;
 pub mod count;
+pub mod cursor;
 pub mod detail;
 pub mod diff;
 pub mod export;
