@@ -634,3 +634,69 @@ async fn the_command_line_export_writes_the_same_data_to_stdout() {
     let output = cli_export(&app, &["--format", "xml"]);
     assert!(!output.status.success());
 }
+
+#[tokio::test]
+async fn ndjson_read_on_two_connections_is_the_same_file_as_on_one() {
+    use allegro_backup::orders::{
+        OrderFilter, OrderParams, Viewer,
+        export::{ExportFormat, write_export},
+    };
+    let app = spawn_app().await;
+    let mut conn = app.db.connect();
+    let account = insert_account(&mut conn, "rownolegle");
+    // Every third order is cancelled, so the filtered chunks are not runs of consecutive ids.
+    sql_query(
+        "INSERT INTO orders (account_id, checkout_form_id, status, buyer_id, content_hash, raw, \
+         bought_at, total_amount, currency) \
+         SELECT $1, 'o-' || g, CASE WHEN g % 3 = 0 THEN 'CANCELLED' ELSE 'READY_FOR_PROCESSING' END, \
+                'b', 'h', jsonb_build_object('id', 'o-' || g, 'note', 'line \"' || g || E'\"\\n'), \
+                now() - g * interval '1 minute', g, 'PLN' \
+         FROM generate_series(1, 4321) g",
+    )
+    .bind::<BigInt, _>(account)
+    .execute(&mut conn)
+    .unwrap();
+    let params = OrderParams {
+        status: Some("READY_FOR_PROCESSING".into()),
+        ..OrderParams::default()
+    };
+    let filter = OrderFilter::parse(&params, chrono_tz::UTC).unwrap();
+    let viewer = Viewer::unrestricted(0, Role::Admin);
+    let export_with = |helper: Option<&mut PgConnection>| {
+        let mut file = Vec::new();
+        let outcome = write_export(
+            &mut app.db.connect(),
+            helper,
+            &viewer,
+            &filter,
+            ExportFormat::Ndjson,
+            chrono_tz::UTC,
+            |bytes| {
+                file.extend_from_slice(&bytes);
+                true
+            },
+        )
+        .unwrap();
+        (outcome.rows, String::from_utf8(file).unwrap())
+    };
+    let (rows_alone, alone) = export_with(None);
+    let (rows_paired, paired) = export_with(Some(&mut app.db.connect()));
+
+    #[derive(diesel::QueryableByName)]
+    struct Line {
+        #[diesel(sql_type = Text)]
+        line: String,
+    }
+    let expected: String = sql_query(
+        "SELECT raw::text AS line FROM orders WHERE status = 'READY_FOR_PROCESSING' ORDER BY id",
+    )
+    .load::<Line>(&mut conn)
+    .unwrap()
+    .into_iter()
+    .map(|l| l.line + "\n")
+    .collect();
+    assert_eq!(rows_alone, 2881);
+    assert_eq!(rows_paired, 2881);
+    assert_eq!(alone, expected);
+    assert_eq!(paired, expected);
+}

@@ -195,6 +195,8 @@ pub(crate) async fn bench_export(settings: Settings, format: ExportFormat) -> an
     tokio::task::spawn_blocking(move || {
         let mut conn = PgConnection::establish(url.expose_secret())
             .context("cannot connect to the database")?;
+        let mut helper = PgConnection::establish(url.expose_secret())
+            .context("cannot connect to the database")?;
         let zone = display_zone_in(&mut conn)?;
         let viewer = Viewer::unrestricted(0, Role::Admin);
         let rss_before = peak_rss_kb();
@@ -202,6 +204,7 @@ pub(crate) async fn bench_export(settings: Settings, format: ExportFormat) -> an
         let mut bytes = 0_u64;
         let outcome = write_export(
             &mut conn,
+            Some(&mut helper),
             &viewer,
             &OrderFilter::default(),
             format,

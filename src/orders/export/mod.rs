@@ -4,6 +4,8 @@
 //! flat whatever the size. The HTTP export and the CLI share [`write_export`]; they differ
 //! only in their sink (a bounded channel into the response body, or stdout).
 
+mod ndjson;
+
 use std::collections::HashMap;
 
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -239,16 +241,26 @@ fn text(value: &Option<String>) -> &str {
 }
 
 /// Writes every order `viewer` may see matching `filter` in `format`, chunk by chunk, to
-/// `sink` (which returns false to stop early). Callers check beforehand that the format is
+/// `sink` (which returns false to stop early). A `helper` connection, when there is one to
+/// spare, reads every other NDJSON chunk in parallel (see [`ndjson`]). Callers check beforehand that the format is
 /// allowed for the viewer (NDJSON is not masked; see the export route).
 pub fn write_export(
     conn: &mut PgConnection,
+    helper: Option<&mut PgConnection>,
     viewer: &Viewer,
     filter: &OrderFilter,
     format: ExportFormat,
     zone: Tz,
     mut sink: impl FnMut(Vec<u8>) -> bool,
 ) -> Result<ExportOutcome, ExportError> {
+    if format == ExportFormat::Ndjson {
+        let written = ndjson::write_ndjson(conn, helper, viewer, filter, &mut sink)?;
+        return Ok(ExportOutcome {
+            orders: written.orders,
+            rows: written.orders,
+            completed: written.completed,
+        });
+    }
     let context = Context {
         zone,
         masked: viewer.hide_personal_data,
@@ -270,39 +282,23 @@ pub fn write_export(
             .filter(orders::id.gt(after))
             .order(orders::id)
             .limit(CHUNK_ROWS);
-        let (bytes, last, orders_read, rows) = match format {
-            ExportFormat::Ndjson => {
-                let lines: Vec<(i64, String)> = chunk
-                    .select((orders::id, sql::<Text>("orders.raw::text")))
-                    .load(conn)?;
-                let mut out = Vec::with_capacity(lines.iter().map(|(_, l)| l.len() + 1).sum());
-                for (_, line) in &lines {
-                    out.extend_from_slice(line.as_bytes());
-                    out.push(b'\n');
-                }
-                let n = lines.len() as u64;
-                (out, lines.last().map(|(id, _)| *id), n, n)
-            }
-            ExportFormat::Csv | ExportFormat::CsvItems => {
-                let rows: Vec<OrderRow> = chunk.select(order_columns()).load(conn)?;
-                let last = rows.last().map(|r| r.id);
-                let (out, written) = if format == ExportFormat::Csv {
-                    encode_orders(&rows, &context, first)?
-                } else {
-                    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-                    let items: Vec<ItemRow> = order_line_items::table
-                        .filter(order_line_items::order_id.eq_any(ids))
-                        .order((order_line_items::order_id, order_line_items::id))
-                        .select(item_columns())
-                        .load(conn)?;
-                    encode_items(&rows, &items, &context, first)?
-                };
-                (out, last, rows.len() as u64, written)
-            }
+        let rows: Vec<OrderRow> = chunk.select(order_columns()).load(conn)?;
+        let last = rows.last().map(|r| r.id);
+        let (bytes, written) = if format == ExportFormat::Csv {
+            encode_orders(&rows, &context, first)?
+        } else {
+            let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+            let items: Vec<ItemRow> = order_line_items::table
+                .filter(order_line_items::order_id.eq_any(ids))
+                .order((order_line_items::order_id, order_line_items::id))
+                .select(item_columns())
+                .load(conn)?;
+            encode_items(&rows, &items, &context, first)?
         };
+        let orders_read = rows.len() as u64;
         first = false;
         outcome.orders += orders_read;
-        outcome.rows += rows;
+        outcome.rows += written;
         if !bytes.is_empty() && !sink(bytes) {
             outcome.completed = false;
             return Ok(outcome);
