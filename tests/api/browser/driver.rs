@@ -11,8 +11,14 @@ use std::{
     time::{Duration, Instant},
 };
 
-use fantoccini::{Client, ClientBuilder, Locator, elements::Element, wd::WindowHandle};
+use base64::Engine as _;
+use fantoccini::{
+    Client, ClientBuilder, Locator,
+    elements::Element,
+    wd::{WebDriverCompatibleCommand, WindowHandle},
+};
 use serde_json::{Value, json};
+use url::ParseError;
 
 /// How long any wait polls before it fails the test.
 const DEADLINE: Duration = Duration::from_secs(60);
@@ -30,8 +36,8 @@ const CHROMIUM_FLAGS: [&str; 8] = [
     "--no-first-run",
 ];
 const WIDTH: u32 = 1280;
-/// Full-page screenshots stop at this height.
-const MAX_HEIGHT: u32 = 6000;
+/// Full-page screenshots stop at this height (CSS pixels).
+const MAX_HEIGHT: f64 = 6000.0;
 
 const INSTALL_HINT: &str = "The browser test needs Debian's Chromium and chromedriver. Install \
     them with `apt-get install -y --no-install-recommends chromium chromium-driver` \
@@ -130,6 +136,7 @@ pub struct Browser {
     client: Client,
     shots: PathBuf,
     step: AtomicUsize,
+    started: Instant,
     downloads: PathBuf,
     _driver: Chromedriver,
     _scratch: Scratch,
@@ -177,10 +184,24 @@ impl Browser {
             client,
             shots,
             step: AtomicUsize::new(0),
+            started: Instant::now(),
             downloads,
             _driver: driver,
             _scratch: scratch,
         }
+    }
+
+    /// Loads the current page again.
+    pub async fn reload(&self) {
+        self.client.refresh().await.expect("reload");
+    }
+
+    /// How many elements match `css` now (no waiting).
+    pub async fn count(&self, css: &str) -> usize {
+        self.client
+            .find_all(Locator::Css(css))
+            .await
+            .map_or(0, |found| found.len())
     }
 
     /// Ends the session (Chromium exits); chromedriver ends when the browser is dropped.
@@ -312,24 +333,44 @@ impl Browser {
         .await;
     }
 
-    /// Saves a screenshot of the whole page as `NN-name.png`; returns its path.
+    /// Saves a screenshot of the whole page (beyond the viewport) as `NN-name.png`; returns
+    /// its path.
     pub async fn screenshot(&self, name: &str) -> PathBuf {
-        let height = self
-            .client
-            .execute("return document.documentElement.scrollHeight;", vec![])
-            .await
-            .ok()
-            .and_then(|v| v.as_u64())
-            .and_then(|h| u32::try_from(h).ok())
-            .unwrap_or(900)
-            .clamp(600, MAX_HEIGHT);
-        // Headless windows are their viewport: as tall as the page shows all of it.
-        let _ = self.client.set_window_size(WIDTH, height).await;
-        let png = self.client.screenshot().await.expect("screenshot");
+        let metrics = self.cdp("Page.getLayoutMetrics", json!({})).await;
+        let size = &metrics["cssContentSize"];
+        let width = size["width"].as_f64().unwrap_or(f64::from(WIDTH));
+        let height = size["height"].as_f64().unwrap_or(900.0).min(MAX_HEIGHT);
+        let shot = self
+            .cdp(
+                "Page.captureScreenshot",
+                json!({
+                    "format": "png",
+                    "captureBeyondViewport": true,
+                    "clip": { "x": 0, "y": 0, "width": width, "height": height, "scale": 1 },
+                }),
+            )
+            .await;
+        let png = base64::engine::general_purpose::STANDARD
+            .decode(shot["data"].as_str().expect("screenshot data"))
+            .expect("base64 screenshot");
         let step = self.step.fetch_add(1, Ordering::Relaxed) + 1;
         let path = self.shots.join(format!("{step:02}-{name}.png"));
         std::fs::write(&path, png).expect("write the screenshot");
+        // Shown when the test fails: how far it got, and when.
+        eprintln!(
+            "{:>6.1} s  {}",
+            self.started.elapsed().as_secs_f64(),
+            path.display()
+        );
         path
+    }
+
+    /// A Chrome DevTools Protocol command through chromedriver; its result.
+    async fn cdp(&self, cmd: &'static str, params: Value) -> Value {
+        self.client
+            .issue_cmd(Cdp { cmd, params })
+            .await
+            .unwrap_or_else(|e| panic!("CDP {cmd}: {e}"))
     }
 
     /// Clicks `css`, a link that opens a new tab, and switches to that tab; returns the handle
@@ -380,6 +421,27 @@ impl Browser {
             );
             tokio::time::sleep(POLL).await;
         }
+    }
+}
+
+/// chromedriver's `goog/cdp/execute` endpoint (W3C WebDriver has no full-page screenshot).
+#[derive(Debug)]
+struct Cdp {
+    cmd: &'static str,
+    params: Value,
+}
+
+impl WebDriverCompatibleCommand for Cdp {
+    fn endpoint(&self, base: &url::Url, session: Option<&str>) -> Result<url::Url, ParseError> {
+        base.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        let body = json!({ "cmd": self.cmd, "params": self.params });
+        (http::Method::POST, Some(body.to_string()))
     }
 }
 

@@ -64,15 +64,34 @@ async fn press_sync_now(browser: &Browser) {
     browser.wait_for_text(".flash", "started").await;
 }
 
-/// Waits on the sync history until `runs` runs exist and none is running; returns the cells of
-/// the newest.
-async fn finished_runs(browser: &Browser, runs: usize) -> Vec<String> {
+/// Waits on the sync history until it lists `runs` runs. "Sync now" starts the run in the
+/// background and redirects at once, so the page may be rendered before the run exists (and a
+/// page without a running run does not refresh itself): reload, as a person would.
+async fn wait_for_runs(browser: &Browser, runs: usize) {
+    let started = std::time::Instant::now();
+    loop {
+        let listed = browser.count("#runs tr.run").await;
+        if listed >= runs {
+            assert_eq!(listed, runs, "{runs} sync runs expected");
+            return;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(60),
+            "the sync history never listed {runs} runs"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        browser.reload().await;
+    }
+}
+
+/// Waits until no run is running (the history refreshes itself while one is); returns the
+/// cells of the newest run.
+async fn finished_runs(browser: &Browser) -> Vec<String> {
     browser
         .wait_until(
-            &format!("{runs} finished sync runs"),
-            "document.querySelectorAll('#runs tr.run').length === arguments[0] \
-             && !document.querySelector('#runs tr.run-running')",
-            vec![json!(runs)],
+            "the sync runs to finish",
+            "document.querySelector('#runs tr.run') && !document.querySelector('#runs tr.run-running')",
+            vec![],
         )
         .await;
     browser.texts("#runs tr.run:first-child td").await
@@ -80,6 +99,8 @@ async fn finished_runs(browser: &Browser, runs: usize) -> Vec<String> {
 
 #[tokio::test]
 async fn a_new_team_sets_up_backs_up_and_browses_its_orders_in_a_real_browser() {
+    // First, so that a missing browser fails at once with how to install it.
+    let browser = Browser::start().await;
     // The simulator's clock is today's, so the default 12-month history reaches every order;
     // the person approves on its page.
     let app = spawn_app_with_simulator(
@@ -93,7 +114,6 @@ async fn a_new_team_sets_up_backs_up_and_browses_its_orders_in_a_real_browser() 
     .await;
     let truth: Vec<Value> = app.simulator.world().orders(0);
     let seller = app.simulator.world().sellers()[0].login.clone();
-    let browser = Browser::start().await;
 
     // 1. The one-time setup link from the log (its host is PUBLIC_URL; the test's port differs).
     let link = app
@@ -216,13 +236,14 @@ async fn a_new_team_sets_up_backs_up_and_browses_its_orders_in_a_real_browser() 
     assert!(browser.text("#accounts tbody tr").await.contains("not yet"));
     browser.screenshot("accounts-before-backup").await;
     press_sync_now(&browser).await;
+    wait_for_runs(&browser, 1).await;
     let progress = browser.find("#runs tr.run-running progress").await;
     let label = progress.attr("aria-label").await.expect("label");
     assert!(label.is_some_and(|l| l.starts_with("Progress of run")));
     browser.screenshot("first-backup-running").await;
     // Seen: the rest may run at full speed.
     set_latency(&app, 0).await;
-    let cells = finished_runs(&browser, 1).await;
+    let cells = finished_runs(&browser).await;
     assert_eq!(cells[3], "succeeded", "{cells:?}");
     assert_eq!(
         cells[6],
@@ -291,7 +312,8 @@ async fn a_new_team_sets_up_backs_up_and_browses_its_orders_in_a_real_browser() 
     browser.click(r#".mainnav a[href="/accounts"]"#).await;
     browser.wait_for_path("/accounts").await;
     press_sync_now(&browser).await;
-    let cells = finished_runs(&browser, 2).await;
+    wait_for_runs(&browser, 2).await;
+    let cells = finished_runs(&browser).await;
     browser.screenshot("second-sync-done").await;
     assert_eq!(cells[3], "succeeded", "{cells:?}");
 
@@ -335,7 +357,7 @@ async fn a_new_team_sets_up_backs_up_and_browses_its_orders_in_a_real_browser() 
     assert_eq!(header.last().map(String::as_str), Some("revision"));
     let rows: Vec<csv::StringRecord> = csv.records().map(|r| r.expect("a CSV row")).collect();
     assert_eq!(rows.len(), ready.len());
-    assert!(rows.iter().all(|r| &r[1] == seller && &r[2] == status));
+    assert!(rows.iter().all(|r| r[1] == seller && &r[2] == status));
     let exported = rows
         .iter()
         .find(|r| r[0] == id)
