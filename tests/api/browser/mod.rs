@@ -272,9 +272,9 @@ async fn a_new_team_sets_up_backs_up_and_browses_its_orders_in_a_real_browser() 
     browser
         .wait_until(
             "the status filter",
-            "location.search.includes('status=READY_FOR_PROCESSING') \
+            "new URLSearchParams(location.search).get('status') === arguments[1] \
              && document.querySelector('.orders-count strong')?.innerText === arguments[0]",
-            vec![json!(ready.len().to_string())],
+            vec![json!(ready.len().to_string()), json!(status)],
         )
         .await;
     let badges = browser
@@ -289,7 +289,9 @@ async fn a_new_team_sets_up_backs_up_and_browses_its_orders_in_a_real_browser() 
     browser
         .wait_until(
             "the search to find the buyer's order",
-            "location.search.includes('q=') && document.querySelector(arguments[0]) \
+            // The pushed URL carries the whole search: the last swap has happened.
+            "new URLSearchParams(location.search).get('q') === arguments[1] \
+             && document.querySelector(arguments[0]) \
              && [...document.querySelectorAll('#orders-results .buyer-login')] \
                   .every(e => e.innerText === arguments[1])",
             vec![json!(order_link), json!(login)],
