@@ -10,6 +10,7 @@ mod account;
 mod accounts;
 mod allegro_client;
 mod audit;
+mod browser;
 mod cli;
 mod client_simulator;
 mod coverage;
