@@ -289,3 +289,22 @@ impl TokenSource for AccountTokens {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refreshes_are_counted_by_outcome() {
+        let metrics = RefreshMetrics::new().unwrap();
+        metrics.record(&Ok::<_, AllegroError>(()));
+        metrics.record::<()>(&Err(AllegroError::Server { status: 503 }));
+        metrics.record::<()>(&Err(AllegroError::Timeout));
+        metrics.record::<()>(&Err(AllegroError::InvalidGrant));
+        let count = |outcome| metrics.0.with_label_values(&[outcome]).get();
+        assert_eq!(
+            (count("success"), count("failure"), count("dead")),
+            (1, 2, 1)
+        );
+    }
+}

@@ -78,3 +78,35 @@ impl ApiMetrics {
             .observe(elapsed.as_secs_f64());
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use prometheus::{Encoder, TextEncoder};
+
+    use super::*;
+
+    #[test]
+    fn transport_errors_and_429s_are_labelled_and_counted() {
+        let registry = Registry::new();
+        let metrics = ApiMetrics::new().unwrap();
+        metrics.register(&registry).unwrap();
+        let second = Duration::from_secs(1);
+        metrics.observe("/me", Err(&AllegroError::Timeout), second);
+        metrics.observe("/me", Ok(StatusCode::TOO_MANY_REQUESTS), second);
+        metrics.observe("/me", Ok(StatusCode::OK), second);
+        let mut out = vec![];
+        TextEncoder::new()
+            .encode(&registry.gather(), &mut out)
+            .unwrap();
+        let text = String::from_utf8(out).unwrap();
+        for line in [
+            r#"allegro_backup_allegro_requests_total{endpoint="/me",status="timeout"} 1"#,
+            r#"allegro_backup_allegro_requests_total{endpoint="/me",status="429"} 1"#,
+            r#"allegro_backup_allegro_requests_total{endpoint="/me",status="200"} 1"#,
+            "allegro_backup_allegro_rate_limited_total 1",
+            r#"allegro_backup_allegro_request_duration_seconds_count{endpoint="/me"} 3"#,
+        ] {
+            assert!(text.lines().any(|l| l == line), "{line} in {text}");
+        }
+    }
+}

@@ -120,7 +120,7 @@ async fn metrics_count_requests_by_route_allegro_calls_429s_refreshes_and_pool_u
     let response = app
         .post_form(&format!("/accounts/{account}/refresh"), &[])
         .await;
-    assert!(response.status().is_redirection() || response.status().is_success());
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
 
     let order_id = app.simulator.world().orders(0)[0]["id"]
         .as_str()
@@ -144,6 +144,12 @@ async fn metrics_count_requests_by_route_allegro_calls_429s_refreshes_and_pool_u
     let brew = reqwest::Method::from_bytes(b"BREW").unwrap();
     let response = app.client.request(brew, app.url("/")).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
+    // Allegro refuses the refresh token: the refresh ends `dead`.
+    app.simulator.world().revoke_tokens(0);
+    let response = app
+        .post_form(&format!("/accounts/{account}/refresh"), &[])
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
     // A login with a quote, a backslash and a newline: escaped in the label.
     sql_query(format!(
         "UPDATE allegro_accounts SET login = E'we\"ird\\\\lo\\ngin' WHERE id = {account}"
@@ -238,7 +244,7 @@ async fn metrics_count_requests_by_route_allegro_calls_429s_refreshes_and_pool_u
     let refreshes = "allegro_backup_token_refreshes_total";
     assert_eq!(value(&samples, refreshes, &[("outcome", "success")]), 1.0);
     assert_eq!(value(&samples, refreshes, &[("outcome", "failure")]), 0.0);
-    assert_eq!(value(&samples, refreshes, &[("outcome", "dead")]), 0.0);
+    assert_eq!(value(&samples, refreshes, &[("outcome", "dead")]), 1.0);
 
     assert_eq!(value(&samples, "allegro_backup_db_pool_max_size", &[]), 4.0);
     let open = value(&samples, "allegro_backup_db_pool_connections", &[]);
@@ -260,6 +266,14 @@ async fn metrics_count_requests_by_route_allegro_calls_429s_refreshes_and_pool_u
         "{text}"
     );
     assert!(text.contains(r#"{account="we\"ird\\lo\ngin"}"#), "{text}");
+    assert_eq!(
+        value(
+            &samples,
+            "allegro_backup_account_token_dead",
+            &[("account", "we\"ird\\lo\ngin")]
+        ),
+        1.0
+    );
     assert_eq!(
         value(
             &samples,
