@@ -23,7 +23,9 @@ use crate::{
     crypto::TokenCipher,
     db::{self, DbError},
     error::AppError,
-    jobs, routes,
+    jobs,
+    metrics::{Metrics, reject_unknown_methods},
+    routes,
     state::AppState,
     web::{
         htmx::htmx_responses,
@@ -66,19 +68,22 @@ impl Application {
             settings.public_url.clone()
         };
         let setup_link = setup_token.map(|t| format!("{public_url}/setup?token={t}"));
-        let client = AllegroClient::new(&settings.allegro)?;
+        let metrics = Metrics::new()?;
+        let client = AllegroClient::new(&settings.allegro)?.with_metrics(metrics.allegro.clone());
         let accounts = Accounts::new(
             pool.clone(),
             client,
             TokenCipher::new(&settings.secret_key),
             settings.allegro.environment,
-        );
+        )
+        .with_refresh_metrics(metrics.refreshes.clone());
         let state = AppState {
             pool,
             settings: Arc::new(settings),
             dummy_password_hash: dummy_password_hash.into(),
             accounts,
             shutdown: jobs::Shutdown::new(),
+            metrics,
         };
         let server = build_server(listener, state.clone())?;
         Ok(Self {
@@ -173,11 +178,15 @@ fn session_middleware(state: &AppState) -> SessionMiddleware<PgSessionStore> {
 
 fn build_server(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
     let https = state.settings.cookie_secure;
+    let http_metrics = state.metrics.http_middleware();
     let server = HttpServer::new(move || {
         App::new()
             .wrap(security_headers(https))
             .wrap(from_fn(request_context))
             .wrap(TracingLogger::<RequestSpan>::new())
+            // Counts the final status of every request (with a known method).
+            .wrap(http_metrics.clone())
+            .wrap(from_fn(reject_unknown_methods))
             .app_data(web::Data::new(state.clone()))
             .app_data(form_config())
             .app_data(query_config())

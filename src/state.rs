@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use crate::{accounts::Accounts, config::Settings, db::PgPool, jobs::Shutdown};
+use crate::{accounts::Accounts, config::Settings, db::PgPool, jobs::Shutdown, metrics::Metrics};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -15,4 +15,6 @@ pub struct AppState {
     pub accounts: Accounts,
     /// Stops background syncs at shutdown and waits for them.
     pub shutdown: Shutdown,
+    /// This application's in-process metrics (HTTP, Allegro calls, refreshes, pool).
+    pub metrics: Metrics,
 }

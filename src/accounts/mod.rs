@@ -10,7 +10,7 @@ use std::{collections::HashMap, sync::Arc};
 use tokio::sync::Mutex;
 
 pub use link::{FlowOutcome, LinkError};
-pub use tokens::{AccountTokens, RefreshOutcome, RefreshReason};
+pub use tokens::{AccountTokens, RefreshMetrics, RefreshOutcome, RefreshReason};
 
 use crate::{
     allegro::AllegroClient,
@@ -28,6 +28,9 @@ pub struct Accounts {
     pub environment: AllegroEnvironment,
     /// One lock per account so a scheduled refresh and a 401-triggered one never race.
     refresh_locks: Arc<std::sync::Mutex<HashMap<AccountId, Arc<Mutex<()>>>>>,
+    /// Counts refreshes; unregistered unless [`Accounts::with_refresh_metrics`] hands in the
+    /// application's.
+    refresh_metrics: Option<RefreshMetrics>,
 }
 
 impl Accounts {
@@ -43,7 +46,14 @@ impl Accounts {
             cipher,
             environment,
             refresh_locks: Arc::default(),
+            refresh_metrics: None,
         }
+    }
+
+    /// The same accounts counting token refreshes into `metrics`.
+    pub fn with_refresh_metrics(mut self, metrics: RefreshMetrics) -> Self {
+        self.refresh_metrics = Some(metrics);
+        self
     }
 
     fn refresh_lock(&self, id: AccountId) -> Arc<Mutex<()>> {

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use chrono::{Duration, Utc};
 use futures_util::future::BoxFuture;
+use prometheus::{IntCounterVec, Opts, Registry};
 use secrecy::{ExposeSecret, SecretString};
 
 use super::Accounts;
@@ -41,6 +42,46 @@ pub enum RefreshReason {
     Due(Duration),
     /// A person pressed "Refresh now".
     Forced,
+}
+
+/// `allegro_backup_token_refreshes_total{outcome}`: refresh grants sent, by how they ended
+/// (`success`, `failure` for errors worth retrying, `dead` when the account needs connecting
+/// again). Cheap to clone: clones count into the same series.
+#[derive(Clone)]
+pub struct RefreshMetrics(IntCounterVec);
+
+impl RefreshMetrics {
+    const OUTCOMES: [&str; 3] = ["success", "failure", "dead"];
+
+    /// New series (every outcome at zero), not yet registered anywhere.
+    pub fn new() -> prometheus::Result<Self> {
+        let counter = IntCounterVec::new(
+            Opts::new(
+                "allegro_backup_token_refreshes_total",
+                "Allegro token refreshes by outcome: success, failure (retried later) or dead \
+                 (the refresh token was refused; the account must be connected again).",
+            ),
+            &["outcome"],
+        )?;
+        for outcome in Self::OUTCOMES {
+            counter.with_label_values(&[outcome]);
+        }
+        Ok(Self(counter))
+    }
+
+    /// Adds the series to `registry`.
+    pub fn register(&self, registry: &Registry) -> prometheus::Result<()> {
+        registry.register(Box::new(self.0.clone()))
+    }
+
+    fn record<T>(&self, result: &Result<T, AllegroError>) {
+        let outcome = match result {
+            Ok(_) => "success",
+            Err(AllegroError::InvalidGrant) => "dead",
+            Err(_) => "failure",
+        };
+        self.0.with_label_values(&[outcome]).inc();
+    }
 }
 
 /// The database-backed token source of one account.
@@ -126,14 +167,20 @@ impl Accounts {
         if !still_needed {
             return Ok((self.open(&row, "access").await?, RefreshOutcome::NotDue));
         }
-        let refresh_token = self.open(&row, "refresh").await?;
-        // Finish the rotation even if the caller goes away (a closed browser tab): the old
-        // refresh token is spent the moment Allegro answers, so the new pair must be stored.
-        let accounts = self.clone();
-        tokio::spawn(async move { accounts.rotate(row, refresh_token).await })
-            .await
-            .map_err(|e| AllegroError::Unexpected(e.into()))?
-            .map(|token| (token, RefreshOutcome::Refreshed))
+        let result = async {
+            let refresh_token = self.open(&row, "refresh").await?;
+            // Finish the rotation even if the caller goes away (a closed browser tab): the old
+            // refresh token is spent the moment Allegro answers, so the new pair must be stored.
+            let accounts = self.clone();
+            tokio::spawn(async move { accounts.rotate(row, refresh_token).await })
+                .await
+                .map_err(|e| AllegroError::Unexpected(e.into()))?
+        }
+        .await;
+        if let Some(metrics) = &self.refresh_metrics {
+            metrics.record(&result);
+        }
+        result.map(|token| (token, RefreshOutcome::Refreshed))
     }
 
     async fn rotate(
@@ -240,5 +287,24 @@ impl TokenSource for AccountTokens {
                 .await
                 .map(|(t, _)| t)
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refreshes_are_counted_by_outcome() {
+        let metrics = RefreshMetrics::new().unwrap();
+        metrics.record(&Ok::<_, AllegroError>(()));
+        metrics.record::<()>(&Err(AllegroError::Server { status: 503 }));
+        metrics.record::<()>(&Err(AllegroError::Timeout));
+        metrics.record::<()>(&Err(AllegroError::InvalidGrant));
+        let count = |outcome| metrics.0.with_label_values(&[outcome]).get();
+        assert_eq!(
+            (count("success"), count("failure"), count("dead")),
+            (1, 2, 1)
+        );
     }
 }

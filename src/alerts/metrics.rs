@@ -1,6 +1,7 @@
-//! `/metrics` in the Prometheus text format (version 0.0.4). Every value is read from the
-//! database at scrape time, so any replica answers the same and nothing is kept in memory;
-//! that needs no metrics registry, only these few lines of formatting.
+//! The part of `/metrics` read from the database at scrape time (Prometheus text format,
+//! version 0.0.4): account health, orders stored, runs kept. Any replica answers it the same,
+//! so it needs no registry, only these few lines of formatting. The process's own counters
+//! (HTTP, Allegro calls, refreshes, pool) follow it, from [`crate::metrics::Metrics`].
 
 use std::fmt::Write;
 

@@ -66,7 +66,7 @@ impl AccountApi {
 
     /// `GET /me`: who the token belongs to.
     pub async fn me(&self) -> Result<Me, AllegroError> {
-        self.get(&["me"], &[]).await
+        self.get("/me", "", &[]).await
     }
 
     /// `GET /order/checkout-forms`: one page of orders.
@@ -74,14 +74,14 @@ impl AccountApi {
         &self,
         query: &CheckoutFormQuery,
     ) -> Result<CheckoutFormsPage, AllegroError> {
-        self.get(&["order", "checkout-forms"], &query.to_pairs())
+        self.get("/order/checkout-forms", "", &query.to_pairs())
             .await
     }
 
     /// `GET /order/checkout-forms/{id}`; [`AllegroError::NotFound`] for an unknown, too old or
     /// merged-away id.
     pub async fn checkout_form(&self, id: &str) -> Result<CheckoutForm, AllegroError> {
-        self.get(&["order", "checkout-forms", id], &[]).await
+        self.get("/order/checkout-forms/{id}", id, &[]).await
     }
 
     /// [`Self::checkout_form`], with a form this version cannot read returned raw instead of
@@ -90,7 +90,7 @@ impl AccountApi {
         &self,
         id: &str,
     ) -> Result<Result<CheckoutForm, RejectedForm>, AllegroError> {
-        let raw: serde_json::Value = self.get(&["order", "checkout-forms", id], &[]).await?;
+        let raw: serde_json::Value = self.get("/order/checkout-forms/{id}", id, &[]).await?;
         Ok(RejectedForm::parse(raw))
     }
 
@@ -98,30 +98,38 @@ impl AccountApi {
     /// this endpoint 50 requests per second; pacing is the caller's job).
     pub async fn shipments(&self, id: &str) -> Result<Vec<Shipment>, AllegroError> {
         let page: ShipmentsPage = self
-            .get(&["order", "checkout-forms", id, "shipments"], &[])
+            .get("/order/checkout-forms/{id}/shipments", id, &[])
             .await?;
         Ok(page.shipments)
     }
 
     /// `GET /order/events`: events strictly after `query.from`, oldest first.
     pub async fn events(&self, query: &EventQuery) -> Result<Vec<OrderEvent>, AllegroError> {
-        let page: EventsPage = self.get(&["order", "events"], &query.to_pairs()).await?;
+        let page: EventsPage = self.get("/order/events", "", &query.to_pairs()).await?;
         Ok(page.events)
     }
 
     /// `GET /order/event-stats`: the newest event, where reading the journal "now" starts;
     /// `None` when the account has no events.
     pub async fn event_stats(&self) -> Result<Option<LatestEvent>, AllegroError> {
-        let stats: EventStats = self.get(&["order", "event-stats"], &[]).await?;
+        let stats: EventStats = self.get("/order/event-stats", "", &[]).await?;
         Ok(stats.latest_event)
     }
 
+    /// `GET` of `template` with `{id}` replaced by `id`: the template labels the metrics, the
+    /// actual path names the call in logs.
     async fn get<T: DeserializeOwned>(
         &self,
-        path: &[&str],
+        template: &str,
+        id: &str,
         query: &[(&'static str, String)],
     ) -> Result<T, AllegroError> {
-        let url = endpoint(&self.client.inner.api_base, path);
+        let path: Vec<&str> = template
+            .trim_start_matches('/')
+            .split('/')
+            .map(|segment| if segment == "{id}" { id } else { segment })
+            .collect();
+        let url = endpoint(&self.client.inner.api_base, &path);
         let what = format!("GET /{}", path.join("/"));
         let auth = Auth::Account {
             tokens: self.tokens.as_ref(),
@@ -130,7 +138,9 @@ impl AccountApi {
         };
         let reply = self
             .client
-            .execute(auth, &what, |http| http.get(url.clone()).query(query))
+            .execute(auth, &what, template, |http| {
+                http.get(url.clone()).query(query)
+            })
             .await?;
         decode(reply, &self.key, &what)
     }

@@ -1,7 +1,11 @@
 //! `AllegroClient` and the one request pipeline every call goes through: headers, rate budgets,
 //! the client-wide 429 pause, token refresh on 401, and bounded retries with jittered back-off.
 
-use std::{fmt, sync::Arc, time::Duration};
+use std::{
+    fmt,
+    sync::Arc,
+    time::{Duration, Instant},
+};
 
 use rand::Rng;
 use reqwest::{RequestBuilder, StatusCode, header};
@@ -11,6 +15,7 @@ use url::Url;
 use super::{
     account::{AccountApi, TokenSource},
     error::AllegroError,
+    metrics::ApiMetrics,
     rate_limit::{AccountGate, ClientGate},
 };
 use crate::config::AllegroSettings;
@@ -63,6 +68,8 @@ impl RetryPolicy {
 pub struct AllegroClient {
     pub(crate) inner: Arc<Inner>,
     retry: RetryPolicy,
+    /// Counts every exchange; none unless [`AllegroClient::with_metrics`] hands them in.
+    metrics: Option<ApiMetrics>,
 }
 
 pub(crate) struct Inner {
@@ -152,7 +159,14 @@ impl AllegroClient {
                 rate_limit_pause: settings.rate_limit_pause,
                 ..RetryPolicy::default()
             },
+            metrics: None,
         })
+    }
+
+    /// The same client counting its calls into `metrics` (the application's registry).
+    pub fn with_metrics(mut self, metrics: ApiMetrics) -> Self {
+        self.metrics = Some(metrics);
+        self
     }
 
     /// The same client (sharing pool and budgets) with another retry policy.
@@ -176,11 +190,13 @@ impl AllegroClient {
     }
 
     /// Sends a request built by `build` until it succeeds, fails for good, or the retry budget
-    /// is spent. `what` names the call in logs (never a token).
+    /// is spent. `what` names the call in logs (never a token); `endpoint` is its path
+    /// template, which labels the metrics (ids would make a series per order).
     pub(crate) async fn execute(
         &self,
         auth: Auth<'_>,
         what: &str,
+        endpoint: &str,
         build: impl Fn(&reqwest::Client) -> RequestBuilder,
     ) -> Result<Reply, AllegroError> {
         let policy = self.retry;
@@ -218,8 +234,16 @@ impl AllegroClient {
                 Auth::Account { gate, .. } => gate.admit().await,
                 Auth::Basic => None,
             };
+            let started = Instant::now();
             let outcome = send(request).await;
             drop(permit);
+            if let Some(metrics) = &self.metrics {
+                metrics.observe(
+                    endpoint,
+                    outcome.as_ref().map(|reply| reply.status),
+                    started.elapsed(),
+                );
+            }
 
             let reply = match outcome {
                 Ok(reply) => reply,

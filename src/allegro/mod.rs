@@ -11,6 +11,7 @@ mod account;
 mod checkout_form;
 mod client;
 mod error;
+mod metrics;
 mod models;
 mod oauth;
 mod rate_limit;
@@ -24,6 +25,7 @@ pub use checkout_form::{
 };
 pub use client::{ALLEGRO_MEDIA_TYPE, AllegroClient, RetryPolicy};
 pub use error::{AllegroError, SNIPPET_MAX_CHARS};
+pub use metrics::ApiMetrics;
 pub use models::{
     Amount, EventId, EventQuery, InvalidAmount, InvalidEventId, LatestEvent, Me, Money, OrderEvent,
 };

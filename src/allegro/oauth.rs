@@ -162,10 +162,13 @@ fn oauth_error(reply: &Reply, what: &str) -> AllegroError {
 
 impl AllegroClient {
     async fn oauth_post(&self, what: &str, form: &[(&str, &str)]) -> Result<Reply, AllegroError> {
-        let path: Vec<&str> = what.trim_start_matches("POST /").split('/').collect();
+        let template = what.trim_start_matches("POST ");
+        let path: Vec<&str> = template.trim_start_matches('/').split('/').collect();
         let url = endpoint(&self.inner.auth_base, &path);
-        self.execute(Auth::Basic, what, |http| http.post(url.clone()).form(form))
-            .await
+        self.execute(Auth::Basic, what, template, |http| {
+            http.post(url.clone()).form(form)
+        })
+        .await
     }
 
     /// Step 1 of the device flow: a device code for the backup's scopes.

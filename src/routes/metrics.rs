@@ -29,9 +29,11 @@ pub async fn metrics(
         Snapshot::read(conn, stale_after, chrono::Utc::now()).map_err(DbError::from)
     })
     .await?;
+    let mut text = snapshot.render();
+    text.push_str(&state.metrics.render(&state.pool));
     Ok(HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4; charset=utf-8")
-        .body(snapshot.render()))
+        .body(text))
 }
 
 /// A matching bearer token, or else an admin's session.

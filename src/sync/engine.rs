@@ -5,6 +5,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use tokio_util::sync::CancellationToken;
+use tracing::{Instrument, field::Empty};
 
 use super::{backfill, events, reconcile, retry, shipments};
 use crate::{
@@ -141,8 +142,27 @@ impl RunContext<'_> {
 }
 
 /// Syncs account `account_id` once: finishes (or with [`SyncMode::Full`], redoes) the first
-/// pass, follows the event journal, and with [`SyncMode::Reconcile`] reconciles.
+/// pass, follows the event journal, and with [`SyncMode::Reconcile`] reconciles. Everything
+/// logged meanwhile is inside a `sync` span naming the account and the run.
 pub async fn sync_account(
+    accounts: &Accounts,
+    account_id: AccountId,
+    trigger: RunTrigger,
+    mode: SyncMode,
+    options: &SyncOptions,
+) -> Result<RunSummary, SyncError> {
+    let span = tracing::info_span!(
+        "sync",
+        account.id = account_id,
+        account.login = Empty,
+        run.id = Empty
+    );
+    sync_account_in_span(accounts, account_id, trigger, mode, options)
+        .instrument(span)
+        .await
+}
+
+async fn sync_account_in_span(
     accounts: &Accounts,
     account_id: AccountId,
     trigger: RunTrigger,
@@ -154,6 +174,7 @@ pub async fn sync_account(
     })
     .await?
     .ok_or_else(|| SyncError::AccountUnavailable("it no longer exists".into()))?;
+    tracing::Span::current().record("account.login", account.login.as_str());
     if account.status() != AccountStatus::Connected {
         return Err(SyncError::AccountUnavailable(format!(
             "{} is {}",
@@ -181,6 +202,7 @@ pub async fn sync_account(
         SyncRun::start(conn, account_id, kind, trigger).map_err(DbError::from)
     })
     .await?;
+    tracing::Span::current().record("run.id", run.id);
     let ctx = RunContext {
         accounts,
         api: accounts.api(account_id),

@@ -12,7 +12,7 @@ use crate::helpers::{TestDatabase, new_client, spawn_app};
 
 const KEY: &str = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
 
-fn cli(db: &TestDatabase, args: &[&str], stdin: Option<&str>) -> Output {
+pub(crate) fn cli(db: &TestDatabase, args: &[&str], stdin: Option<&str>) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_allegro-backup"))
         .args(args)
         .env("DATABASE_URL", &db.url)

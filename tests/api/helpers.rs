@@ -422,6 +422,56 @@ pub async fn html_of(response: Response) -> Html {
     Html::parse_document(&response.text().await.expect("body"))
 }
 
+/// Waits until a server process at `base` answers `/health`.
+pub async fn wait_until_up(client: &reqwest::Client, base: &str) {
+    for _ in 0..300 {
+        if client.get(format!("{base}/health")).send().await.is_ok() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the server at {base} did not start");
+}
+
+/// The CSRF token of `client`'s session on `page` of a server process at `base`.
+pub async fn csrf_at(client: &reqwest::Client, base: &str, page: &str) -> String {
+    let html = html_of(
+        client
+            .get(format!("{base}{page}"))
+            .send()
+            .await
+            .expect("GET"),
+    )
+    .await;
+    select_attr(&html, r#"meta[name="csrf-token"]"#, "content")
+        .or_else(|| select_attr(&html, r#"input[name="csrf_token"]"#, "value"))
+        .unwrap_or_else(|| panic!("no CSRF token on {page}"))
+}
+
+/// Signs `client` in on a server process at `base`; returns the CSRF token the sign-in form
+/// carried and the one of the signed-in session.
+pub async fn sign_in_at(
+    client: &reqwest::Client,
+    base: &str,
+    email: &str,
+    password: &str,
+) -> (String, String) {
+    let form_token = csrf_at(client, base, "/login").await;
+    let signed_in = client
+        .post(format!("{base}/login"))
+        .form(&[
+            ("email", email),
+            ("password", password),
+            ("csrf_token", &form_token),
+        ])
+        .send()
+        .await
+        .expect("POST /login");
+    assert_eq!(signed_in.status(), StatusCode::SEE_OTHER);
+    let session_token = csrf_at(client, base, "/accounts").await;
+    (form_token, session_token)
+}
+
 impl TestApp {
     /// Links the simulator's seller `seller` straight through the accounts service (the
     /// dashboard flow is tested elsewhere); returns the account id.

@@ -22,8 +22,8 @@ use secrecy::SecretString;
 
 use crate::{
     helpers::{
-        PASSWORD, TestApp, html_of, new_client, select_text, spawn_app, spawn_app_with,
-        spawn_app_with_orders,
+        PASSWORD, TestApp, html_of, new_client, select_text, sign_in_at, spawn_app, spawn_app_with,
+        spawn_app_with_orders, wait_until_up,
     },
     sync::{stored, truth},
 };
@@ -398,36 +398,8 @@ async fn on_sigterm_the_server_ends_its_running_sync_interrupted_and_exits() {
         .unwrap();
     let base = format!("http://127.0.0.1:{port}");
     let client = new_client();
-    let mut up = false;
-    for _ in 0..300 {
-        if client.get(format!("{base}/health")).send().await.is_ok() {
-            up = true;
-            break;
-        }
-        tokio::time::sleep(StdDuration::from_millis(100)).await;
-    }
-    assert!(up, "the server did not start");
-    let csrf = |path: &'static str| {
-        let (client, base) = (client.clone(), base.clone());
-        async move {
-            let page = client.get(format!("{base}{path}")).send().await.unwrap();
-            let html = html_of(page).await;
-            crate::helpers::select_attr(&html, r#"meta[name="csrf-token"]"#, "content").unwrap()
-        }
-    };
-    let token = csrf("/login").await;
-    let signed_in = client
-        .post(format!("{base}/login"))
-        .form(&[
-            ("email", "root@example.com"),
-            ("password", PASSWORD),
-            ("csrf_token", &token),
-        ])
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(signed_in.status(), StatusCode::SEE_OTHER);
-    let token = csrf("/accounts").await;
+    wait_until_up(&client, &base).await;
+    let (_, token) = sign_in_at(&client, &base, "root@example.com", PASSWORD).await;
     let started = client
         .post(format!("{base}/accounts/{account}/sync"))
         .form(&[("csrf_token", &token)])
