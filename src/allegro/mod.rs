@@ -11,6 +11,8 @@ mod account;
 mod checkout_form;
 mod client;
 mod error;
+#[cfg(test)]
+mod malformed;
 mod models;
 mod oauth;
 mod rate_limit;
