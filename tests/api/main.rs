@@ -21,6 +21,7 @@ mod hardening;
 mod health;
 mod helpers;
 mod login;
+mod malformed;
 mod ops;
 mod order_detail;
 mod orders_list;
