@@ -22,10 +22,15 @@ use super::{
 };
 use crate::sync::map;
 
+/// `cases` cases from a fixed seed; `PROPTEST_CASES` and `PROPTEST_RNG_SEED` override them.
 fn config(cases: u32) -> Config {
     let default = Config::default();
     Config {
-        cases,
+        cases: if std::env::var_os("PROPTEST_CASES").is_some() {
+            default.cases
+        } else {
+            cases
+        },
         rng_seed: match default.rng_seed {
             RngSeed::Random => RngSeed::Fixed(0x0061_6c6c_6567_726f),
             chosen => chosen,
