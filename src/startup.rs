@@ -188,7 +188,7 @@ fn build_server(listener: TcpListener, state: AppState) -> std::io::Result<Serve
             .wrap(http_metrics.clone())
             .wrap(from_fn(reject_unknown_methods))
             .app_data(web::Data::new(state.clone()))
-            .app_data(form_config())
+            .app_data(form_config(256 * 1024))
             .app_data(query_config())
             .app_data(path_config())
             // Probes and assets skip the session store.
@@ -231,9 +231,12 @@ async fn not_found() -> Result<actix_web::HttpResponse, AppError> {
     Err(AppError::NotFound)
 }
 
-fn form_config() -> web::FormConfig {
+/// Form bodies up to `limit_bytes`; an unreadable one (wrong content type, too large, a
+/// repeated field) is a 400 page that says why. A route with its own limit uses this too: its
+/// `FormConfig` replaces the app's whole, error handler included.
+pub fn form_config(limit_bytes: usize) -> web::FormConfig {
     web::FormConfig::default()
-        .limit(256 * 1024)
+        .limit(limit_bytes)
         .error_handler(|err, _| {
             AppError::BadRequest(format!("The form could not be read: {err}.")).into()
         })

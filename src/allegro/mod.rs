@@ -11,6 +11,8 @@ mod account;
 mod checkout_form;
 mod client;
 mod error;
+#[cfg(test)]
+mod malformed;
 mod metrics;
 mod models;
 mod oauth;

@@ -72,7 +72,12 @@ pub enum DeviceFlowError {
     Allegro(#[from] AllegroError),
 }
 
-/// Seconds as a JSON number or a numeric string (the tutorial shows strings).
+/// Longest lifetime or interval accepted (ten years). Allegro sends hours at most; a larger
+/// value is a broken response, and would overflow the date arithmetic of expiry times.
+pub(super) const MAX_SECONDS: u64 = 10 * 366 * 24 * 3600;
+
+/// Seconds as a JSON number or a numeric string (the tutorial shows strings), at most
+/// [`MAX_SECONDS`].
 fn seconds<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
     let secs = match Value::deserialize(d)? {
         Value::Number(n) => n
@@ -81,20 +86,21 @@ fn seconds<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
         Value::String(s) => s.trim().parse().ok(),
         _ => None,
     };
-    secs.map(Duration::from_secs)
-        .ok_or_else(|| D::Error::custom("expected a number of seconds"))
+    secs.filter(|s| *s <= MAX_SECONDS)
+        .map(Duration::from_secs)
+        .ok_or_else(|| D::Error::custom("expected a number of seconds (at most ten years)"))
 }
 
 #[derive(Deserialize)]
-struct DeviceWire {
+pub(super) struct DeviceWire {
     device_code: String,
     user_code: String,
     verification_uri: String,
     verification_uri_complete: Option<String>,
     #[serde(deserialize_with = "seconds")]
-    expires_in: Duration,
+    pub(super) expires_in: Duration,
     #[serde(default, deserialize_with = "optional_seconds")]
-    interval: Option<Duration>,
+    pub(super) interval: Option<Duration>,
 }
 
 fn optional_seconds<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Duration>, D::Error> {
@@ -102,7 +108,7 @@ fn optional_seconds<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Duration>,
 }
 
 #[derive(Deserialize)]
-struct TokenWire {
+pub(super) struct TokenWire {
     access_token: String,
     refresh_token: String,
     #[serde(deserialize_with = "seconds")]

@@ -78,15 +78,21 @@ pub(crate) fn export(
     }
     let viewer = Viewer::unrestricted(0, Role::Admin);
     let mut failed = None;
-    let outcome = write_export(conn, helper, &viewer, &filter, plan.format, zone, |bytes| match out
-        .write_all(&bytes)
-    {
-        Ok(()) => true,
-        Err(e) => {
-            failed = Some(e);
-            false
-        }
-    })?;
+    let outcome = write_export(
+        conn,
+        helper,
+        &viewer,
+        &filter,
+        plan.format,
+        zone,
+        |bytes| match out.write_all(&bytes) {
+            Ok(()) => true,
+            Err(e) => {
+                failed = Some(e);
+                false
+            }
+        },
+    )?;
     let details = serde_json::json!({
         "account": plan.account,
         "since": plan.since,

@@ -23,6 +23,7 @@ mod health;
 mod helpers;
 mod logging;
 mod login;
+mod malformed;
 mod metrics;
 mod ops;
 mod order_detail;
