@@ -5,7 +5,10 @@ use std::{sync::OnceLock, time::Duration};
 
 use allegro_backup::{
     auth::password,
-    config::{AllegroSettings, LogFormat, SecretKey, SessionSettings, Settings, ThrottleSettings},
+    config::{
+        AllegroSettings, LogFormat, SchedulerSettings, SecretKey, SessionSettings, Settings,
+        ThrottleSettings,
+    },
     db::{
         self,
         models::user::{NewUser, UserRow},
@@ -182,6 +185,7 @@ pub fn test_settings(db: &TestDatabase) -> Settings {
             ..SyncSettings::default()
         },
         metrics_token: None,
+        scheduler: SchedulerSettings::default(),
     }
 }
 
@@ -386,6 +390,26 @@ impl TestApp {
         assert_eq!(response.status(), StatusCode::SEE_OTHER, "login of {email}");
         client
     }
+}
+
+/// Signs in on the server at `base` (any process, e.g. a child `serve`) with the session's
+/// CSRF `token`.
+pub async fn sign_in_at(
+    client: &reqwest::Client,
+    base: &str,
+    email: &str,
+    token: &str,
+) -> Response {
+    client
+        .post(format!("{base}/login"))
+        .form(&[
+            ("email", email),
+            ("password", PASSWORD),
+            ("csrf_token", token),
+        ])
+        .send()
+        .await
+        .expect("POST /login")
 }
 
 pub fn location(response: &Response) -> String {

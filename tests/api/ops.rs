@@ -416,16 +416,7 @@ async fn on_sigterm_the_server_ends_its_running_sync_interrupted_and_exits() {
         }
     };
     let token = csrf("/login").await;
-    let signed_in = client
-        .post(format!("{base}/login"))
-        .form(&[
-            ("email", "root@example.com"),
-            ("password", PASSWORD),
-            ("csrf_token", &token),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let signed_in = crate::helpers::sign_in_at(&client, &base, "root@example.com", &token).await;
     assert_eq!(signed_in.status(), StatusCode::SEE_OTHER);
     let token = csrf("/accounts").await;
     let started = client
@@ -482,9 +473,8 @@ async fn the_tick_follows_the_interval_saved_on_the_settings_page_without_a_rest
     admin(&app).await;
     let account = app.link_account(0).await;
     let mut conn = app.db.connect();
-    let nightly = std::sync::Mutex::new(None);
     // The environment turned the schedule off: nothing is started.
-    jobs::tick(&app.state, &nightly).await;
+    jobs::tick(&app.state).await;
     assert!(
         SyncRun::recent(&mut conn, Some(account), 10)
             .unwrap()
@@ -508,10 +498,10 @@ async fn the_tick_follows_the_interval_saved_on_the_settings_page_without_a_rest
         )
         .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    jobs::tick(&app.state, &nightly).await;
+    jobs::tick(&app.state).await;
     assert_eq!(wait_for_scheduled_run(&app, account).await, "succeeded");
     // The account synced moments ago: the next tick leaves it alone.
-    jobs::tick(&app.state, &nightly).await;
+    jobs::tick(&app.state).await;
     assert_eq!(
         SyncRun::recent(&mut conn, Some(account), 10).unwrap().len(),
         1
