@@ -657,3 +657,27 @@ fn of_many_processes_claiming_a_day_at_once_exactly_one_gets_it() {
     assert!(ScheduledJob::claim_day(&mut conn, "job", day.succ_opt().unwrap(), "next").unwrap());
     assert!(!ScheduledJob::claim_day(&mut conn, "job", day, "yesterday").unwrap());
 }
+
+/// Every replica runs the token refresh job at the same second; Allegro keeps a used refresh
+/// token valid for 60 s, so the refreshes that race all get valid pairs.
+#[tokio::test]
+async fn replicas_refreshing_the_same_tokens_at_once_leave_the_account_connected() {
+    use allegro_backup::db::models::account::{AccountRow, AccountStatus};
+    let app = crate::helpers::spawn_app().await;
+    let account = app.link_account(0).await;
+    let others = [another_process(&app).await, another_process(&app).await];
+    let window = chrono::Duration::hours(24);
+    let refreshed: Vec<usize> = futures_util::future::join_all(
+        std::iter::once(&app.state)
+            .chain(&others)
+            .map(|state| state.accounts.refresh_expiring(window)),
+    )
+    .await
+    .into_iter()
+    .map(Result::unwrap)
+    .collect();
+    let mut conn = app.db.connect();
+    let row = AccountRow::find(&mut conn, account).unwrap().unwrap();
+    assert_eq!(row.status(), AccountStatus::Connected, "{refreshed:?}");
+    assert!(refreshed.iter().sum::<usize>() >= 1, "{refreshed:?}");
+}
