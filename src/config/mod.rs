@@ -2,12 +2,14 @@
 //! with messages that name the variable at fault.
 
 mod allegro;
+mod scheduler;
 mod sync;
 
 pub use allegro::{
     AllegroEnvironment, AllegroSettings, SIMULATOR_CLIENT_ID, SIMULATOR_CLIENT_SECRET,
     SimulatorSettings,
 };
+pub use scheduler::SchedulerSettings;
 
 use std::{
     fs,
@@ -45,6 +47,8 @@ pub struct Settings {
     pub sync: crate::settings::SyncSettings,
     /// Bearer token that lets a scraper read `/metrics` without a session.
     pub metrics_token: Option<SecretString>,
+    /// Scheduler tick, lease and interval timing (short values for tests of replicas).
+    pub scheduler: SchedulerSettings,
 }
 
 /// Session lifetimes.
@@ -227,6 +231,7 @@ impl Settings {
             allegro: AllegroSettings::from_lookup(&get)?,
             sync: sync::sync_defaults(&get)?,
             metrics_token: sync::metrics_token(&get)?,
+            scheduler: scheduler::scheduler_settings(&get)?,
         };
         Ok((settings, source))
     }

@@ -77,7 +77,12 @@ where
     .map_err(|_| DbError::Blocking)?
 }
 
+/// Key of the advisory lock held while migrating, so replicas starting together take turns.
+const MIGRATION_LOCK: i64 = 0x616c_6c65_6772_6f01;
+
 /// Creates the database when missing and applies pending migrations, off the async workers.
+/// Several processes may start at once: the first migrates, the others wait for its lock
+/// and then find nothing pending.
 pub async fn prepare(database_url: &SecretString) -> Result<(), DbError> {
     let url = database_url.clone();
     tokio::task::spawn_blocking(move || {
@@ -85,7 +90,10 @@ pub async fn prepare(database_url: &SecretString) -> Result<(), DbError> {
             tracing::info!("created the database");
         }
         let mut conn = PgConnection::establish(url.expose_secret())?;
-        let applied = run_migrations(&mut conn)?;
+        sql_query(format!("SELECT pg_advisory_lock({MIGRATION_LOCK})")).execute(&mut conn)?;
+        let applied = run_migrations(&mut conn);
+        sql_query(format!("SELECT pg_advisory_unlock({MIGRATION_LOCK})")).execute(&mut conn)?;
+        let applied = applied?;
         if applied > 0 {
             tracing::info!(migrations = applied, "applied database migrations");
         }
@@ -127,8 +135,12 @@ pub fn ensure_database_exists(database_url: &SecretString) -> Result<bool, DbErr
         PgConnection::establish(database_url.expose_secret())?;
         return Ok(false);
     }
-    sql_query(format!("CREATE DATABASE {}", quote_ident(&name))).execute(&mut conn)?;
-    Ok(true)
+    match sql_query(format!("CREATE DATABASE {}", quote_ident(&name))).execute(&mut conn) {
+        Ok(_) => Ok(true),
+        // Another process starting at the same moment created it first.
+        Err(_) if PgConnection::establish(database_url.expose_secret()).is_ok() => Ok(false),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Splits a database URL into the URL of the same server's `postgres` database and the name.

@@ -240,6 +240,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    scheduled_jobs (name) {
+        name -> Text,
+        last_day -> Date,
+        claimed_by -> Text,
+        claimed_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     sessions (key_hash) {
         key_hash -> Text,
         user_id -> Nullable<Int8>,
@@ -296,6 +305,7 @@ diesel::table! {
         notes -> Nullable<Text>,
         orders_quarantined -> Int8,
         shipments_checked -> Int8,
+        runner -> Nullable<Text>,
     }
 }
 
@@ -382,6 +392,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     order_tags,
     orders,
     saved_views,
+    scheduled_jobs,
     sessions,
     settings,
     setup_tokens,

@@ -9,7 +9,7 @@ mod shutdown;
 pub use schedule::{due_accounts, nightly_reconcile, sync_all, tick};
 pub use shutdown::Shutdown;
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use chrono::{Duration, Utc};
 use tokio_cron_scheduler::{Job, JobScheduler, JobSchedulerError};
@@ -32,7 +32,8 @@ const KEEP_FAILURES_FOR: Duration = Duration::days(1);
 const HOUSEKEEPING_SCHEDULE: &str = "0 */10 * * * *";
 /// Every 5 minutes: tokens about to expire.
 const TOKEN_REFRESH_SCHEDULE: &str = "30 */5 * * * *";
-/// Every minute: syncs that are due, the nightly reconcile at its hour.
+/// Every minute: syncs that are due, the nightly reconcile at its hour (unless
+/// `SCHEDULER_TICK_SECONDS` sets another period).
 const TICK_SCHEDULE: &str = "15 * * * * *";
 /// Every 10 minutes: stale syncs and dead tokens, logged at WARN.
 const ALERTS_SCHEDULE: &str = "45 */10 * * * *";
@@ -95,16 +96,46 @@ pub fn sync_options(settings: &SyncSettings, shutdown: &Shutdown) -> SyncOptions
     }
 }
 
-/// [`sync_options`] with the settings in force.
+/// [`sync_options`] with the settings in force and the configured lease.
 pub async fn current_sync_options(state: &AppState) -> Result<SyncOptions, DbError> {
     let settings = settings::current(&state.pool, &state.settings.sync).await?;
-    Ok(sync_options(&settings, &state.shutdown))
+    Ok(process_sync_options(state, &settings))
+}
+
+/// [`sync_options`] with this process's lease length (`SYNC_LEASE_SECONDS`).
+pub(crate) fn process_sync_options(state: &AppState, settings: &SyncSettings) -> SyncOptions {
+    SyncOptions {
+        lease: Duration::from_std(state.settings.scheduler.lease).unwrap_or(Duration::minutes(2)),
+        ..sync_options(settings, &state.shutdown)
+    }
+}
+
+/// When a job runs.
+enum Every {
+    /// A cron expression (6 fields, seconds first).
+    Cron(String),
+    /// A fixed period from the scheduler's start.
+    Period(std::time::Duration),
+}
+
+impl Every {
+    /// A tick every `period`: on the clock's whole multiples of it when it divides a minute
+    /// (so replicas tick together, as with the minutely cron, and race for the leases),
+    /// otherwise from the scheduler's start.
+    fn tick(period: std::time::Duration) -> Self {
+        match period.as_secs() {
+            s @ 1..=30 if 60 % s == 0 && period.subsec_nanos() == 0 => {
+                Every::Cron(format!("*/{s} * * * * *"))
+            }
+            _ => Every::Period(period),
+        }
+    }
 }
 
 /// Registers a job whose body is `body(state)`, logging nothing itself.
 async fn add<F, Fut>(
     scheduler: &JobScheduler,
-    schedule: &str,
+    schedule: Every,
     state: &AppState,
     body: F,
 ) -> Result<(), JobSchedulerError>
@@ -114,17 +145,19 @@ where
 {
     let state = state.clone();
     let body = Arc::new(body);
-    scheduler
-        .add(Job::new_async(schedule, move |_, _| {
-            let (state, body) = (state.clone(), body.clone());
-            Box::pin(async move {
-                if !state.shutdown.is_stopping() {
-                    body(state).await;
-                }
-            })
-        })?)
-        .await
-        .map(drop)
+    let run = move |_, _| -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>> {
+        let (state, body) = (state.clone(), body.clone());
+        Box::pin(async move {
+            if !state.shutdown.is_stopping() {
+                body(state).await;
+            }
+        })
+    };
+    let job = match schedule {
+        Every::Cron(cron) => Job::new_async(cron.as_str(), run)?,
+        Every::Period(period) => Job::new_repeated_async(period, run)?,
+    };
+    scheduler.add(job).await.map(drop)
 }
 
 /// Starts the scheduler with every job registered.
@@ -134,7 +167,7 @@ pub async fn start(state: &AppState) -> Result<JobScheduler, JobSchedulerError> 
     let scheduler = JobScheduler::new().await?;
     add(
         &scheduler,
-        HOUSEKEEPING_SCHEDULE,
+        Every::Cron(HOUSEKEEPING_SCHEDULE.to_owned()),
         state,
         |state| async move {
             match housekeeping(&state).await {
@@ -146,7 +179,7 @@ pub async fn start(state: &AppState) -> Result<JobScheduler, JobSchedulerError> 
     .await?;
     add(
         &scheduler,
-        TOKEN_REFRESH_SCHEDULE,
+        Every::Cron(TOKEN_REFRESH_SCHEDULE.to_owned()),
         state,
         move |state| async move {
             match state.accounts.refresh_expiring(refresh_window).await {
@@ -159,17 +192,24 @@ pub async fn start(state: &AppState) -> Result<JobScheduler, JobSchedulerError> 
         },
     )
     .await?;
-    let last_nightly = Arc::new(Mutex::new(None));
-    add(&scheduler, TICK_SCHEDULE, state, move |state| {
-        let last_nightly = last_nightly.clone();
-        async move { tick(&state, &last_nightly).await }
+    let tick_every = match state.settings.scheduler.tick {
+        Some(period) => Every::tick(period),
+        None => Every::Cron(TICK_SCHEDULE.to_owned()),
+    };
+    add(&scheduler, tick_every, state, |state| async move {
+        tick(&state).await
     })
     .await?;
-    add(&scheduler, ALERTS_SCHEDULE, state, |state| async move {
-        if let Err(err) = check_alerts(&state).await {
-            tracing::warn!(error = %err, "alert check failed; retrying later");
-        }
-    })
+    add(
+        &scheduler,
+        Every::Cron(ALERTS_SCHEDULE.to_owned()),
+        state,
+        |state| async move {
+            if let Err(err) = check_alerts(&state).await {
+                tracing::warn!(error = %err, "alert check failed; retrying later");
+            }
+        },
+    )
     .await?;
     scheduler.start().await?;
     Ok(scheduler)

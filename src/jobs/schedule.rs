@@ -1,18 +1,21 @@
 //! The minutely tick: starts the syncs that are due under the interval set on the Settings
-//! page, and the nightly reconcile at its hour.
+//! page, and the nightly reconcile at its hour. Every process sharing the database ticks:
+//! leases keep one run per account at a time, the due check under the lease keeps one run per
+//! interval, and the nightly reconcile's day is claimed in the database by one process.
 
-use std::{collections::HashMap, sync::Mutex};
+use std::collections::HashMap;
 
-use chrono::{DateTime, Duration, Local, NaiveDate, Timelike, Utc};
+use chrono::{DateTime, Duration, Local, NaiveDate, NaiveDateTime, Timelike, Utc};
 use diesel::PgConnection;
 
-use super::sync_options;
+use super::process_sync_options;
 use crate::{
     accounts::Accounts,
     db::{
         self, DbError,
         models::{
             account::{AccountId, AccountRow, AccountStatus},
+            scheduled_job::{NIGHTLY_RECONCILE, ScheduledJob},
             sync::{RunTrigger, SyncRun},
         },
     },
@@ -22,9 +25,9 @@ use crate::{
 };
 
 /// One tick: every connected account whose last run started at least the interval ago gets
-/// a sync (each in its own tracked task); at the reconcile hour, once a day, the nightly
-/// reconcile. `last_nightly` remembers the day it last ran in this process.
-pub async fn tick(state: &AppState, last_nightly: &Mutex<Option<NaiveDate>>) {
+/// a sync (each in its own tracked task); at the reconcile hour, once a day across all
+/// processes, the nightly reconcile.
+pub async fn tick(state: &AppState) {
     let settings = match settings::current(&state.pool, &state.settings.sync).await {
         Ok(settings) => settings,
         Err(err) => {
@@ -32,16 +35,40 @@ pub async fn tick(state: &AppState, last_nightly: &Mutex<Option<NaiveDate>>) {
             return;
         }
     };
-    let options = sync_options(&settings, &state.shutdown);
-    if let Some(interval) = settings.sync_interval() {
+    let options = process_sync_options(state, &settings);
+    let interval = match state.settings.scheduler.interval {
+        Some(seconds) => Duration::from_std(seconds).ok(),
+        None => settings.sync_interval(),
+    };
+    if let Some(interval) = interval {
+        let options = SyncOptions {
+            due_after: Some(interval),
+            ..options.clone()
+        };
         start_due_syncs(state, interval, &options).await;
     }
-    if nightly_due(&settings, Local::now().naive_local(), last_nightly) {
-        let (accounts, options) = (state.accounts.clone(), options.clone());
+    let now = Local::now().naive_local();
+    if in_nightly_hour(&settings, now) && claim_nightly(state, now.date(), &options.owner).await {
+        let accounts = state.accounts.clone();
+        tracing::info!(day = %now.date(), "nightly reconcile starting in this process");
         state
             .shutdown
             .spawn(async move { nightly_reconcile(&accounts, &options).await });
     }
+}
+
+/// Claims today's nightly reconcile for this process; false when another process (or an
+/// earlier tick) has it, or the database cannot say.
+async fn claim_nightly(state: &AppState, day: NaiveDate, owner: &str) -> bool {
+    let owner = owner.to_owned();
+    db::run(&state.pool, move |conn| {
+        ScheduledJob::claim_day(conn, NIGHTLY_RECONCILE, day, &owner).map_err(DbError::from)
+    })
+    .await
+    .unwrap_or_else(|err| {
+        tracing::warn!(error = %err, "could not claim the nightly reconcile; trying next tick");
+        false
+    })
 }
 
 async fn start_due_syncs(state: &AppState, interval: Duration, options: &SyncOptions) {
@@ -88,23 +115,10 @@ pub fn due_accounts(
         .collect())
 }
 
-/// True once per day, in the configured hour (server local time).
-fn nightly_due(
-    settings: &SyncSettings,
-    now: chrono::NaiveDateTime,
-    last_nightly: &Mutex<Option<NaiveDate>>,
-) -> bool {
-    if now.hour() != settings.reconcile_hour {
-        return false;
-    }
-    let Ok(mut last) = last_nightly.lock() else {
-        return false;
-    };
-    if *last == Some(now.date()) {
-        return false;
-    }
-    *last = Some(now.date());
-    true
+/// True in the configured hour of the nightly reconcile (server local time); the day is then
+/// claimed in the database, so it runs once.
+fn in_nightly_hour(settings: &SyncSettings, now: NaiveDateTime) -> bool {
+    now.hour() == settings.reconcile_hour
 }
 
 /// The nightly pass: a reconcile run of every connected account (re-lists the reconcile
@@ -141,7 +155,10 @@ async fn sync_logged(
     options: &SyncOptions,
 ) {
     match sync_account(accounts, id, trigger, mode, options).await {
-        Ok(_) | Err(SyncError::AlreadyRunning) | Err(SyncError::Interrupted) => {}
+        Ok(_)
+        | Err(SyncError::AlreadyRunning)
+        | Err(SyncError::NotDue)
+        | Err(SyncError::Interrupted) => {}
         Err(err) => {
             tracing::warn!(account.id = id, error = %err, "scheduled sync failed; retrying next time")
         }
@@ -170,19 +187,17 @@ async fn connected(accounts: &Accounts) -> Vec<AccountId> {
 mod tests {
     use super::*;
 
-    fn at(day: u32, hour: u32) -> chrono::NaiveDateTime {
+    fn at(day: u32, hour: u32) -> NaiveDateTime {
         NaiveDate::from_ymd_opt(2026, 11, day)
             .and_then(|d| d.and_hms_opt(hour, 5, 0))
             .unwrap()
     }
 
     #[test]
-    fn the_nightly_reconcile_runs_once_in_its_hour_each_day() {
+    fn the_nightly_reconcile_is_asked_for_in_its_hour_only() {
         let settings = SyncSettings::default();
-        let last = Mutex::new(None);
-        assert!(!nightly_due(&settings, at(23, 2), &last));
-        assert!(nightly_due(&settings, at(23, 3), &last));
-        assert!(!nightly_due(&settings, at(23, 3), &last));
-        assert!(nightly_due(&settings, at(24, 3), &last));
+        assert!(!in_nightly_hour(&settings, at(23, 2)));
+        assert!(in_nightly_hour(&settings, at(23, 3)));
+        assert!(!in_nightly_hour(&settings, at(23, 4)));
     }
 }

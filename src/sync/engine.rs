@@ -31,7 +31,7 @@ pub struct SyncOptions {
     pub concurrency: usize,
     /// How long a lease holds without renewal (a dead process's lease lapses after this).
     pub lease: Duration,
-    /// Names this process in leases.
+    /// Names this run's lease holder: `host:pid:id` ([`lease_owner`]), recorded on the run.
     pub owner: String,
     /// Orders whose shipments one run reads at most (the endpoint allows 50 per second).
     pub shipments_per_run: i64,
@@ -40,6 +40,10 @@ pub struct SyncOptions {
     /// Cancelled at shutdown: the run stops after the page being stored and ends
     /// `interrupted`.
     pub stop: CancellationToken,
+    /// Scheduled runs: skip ([`SyncError::NotDue`]) when the account's latest run started
+    /// less than this ago. Checked with the lease held, so processes that tick at the same
+    /// moment start one run per interval between them, not one each.
+    pub due_after: Option<Duration>,
 }
 
 impl Default for SyncOptions {
@@ -49,12 +53,35 @@ impl Default for SyncOptions {
             window: Duration::days(7),
             concurrency: 4,
             lease: Duration::minutes(2),
-            owner: format!("{}-{}", std::process::id(), uuid::Uuid::new_v4().simple()),
+            owner: lease_owner(),
             shipments_per_run: 1500,
             reconcile_days: 30,
             stop: CancellationToken::new(),
+            due_after: None,
         }
     }
+}
+
+/// A new lease holder name: this process (`host:pid`, so runs show which replica ran them)
+/// and a random id (two runs in one process never share a lease).
+pub fn lease_owner() -> String {
+    let id = uuid::Uuid::new_v4().simple().to_string();
+    format!("{}:{}", process_name(), &id[..12])
+}
+
+/// `host:pid` of this process; the host name tells replicas apart in containers, where
+/// every process is pid 1.
+pub fn process_name() -> &'static str {
+    static NAME: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    NAME.get_or_init(|| {
+        let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+            .ok()
+            .or_else(|| std::env::var("HOSTNAME").ok())
+            .map(|h| h.trim().to_owned())
+            .filter(|h| !h.is_empty())
+            .unwrap_or_else(|| "localhost".to_owned());
+        format!("{host}:{}", std::process::id())
+    })
 }
 
 /// What a sync does besides following the event journal.
@@ -75,6 +102,8 @@ pub enum SyncError {
     AlreadyRunning,
     #[error("the sync was stopped by a shutdown; the next run resumes")]
     Interrupted,
+    #[error("the account was synced less than an interval ago (by another process)")]
+    NotDue,
     #[error("the account cannot be synced: {0}")]
     AccountUnavailable(String),
     #[error(transparent)]
@@ -183,14 +212,11 @@ async fn sync_account_in_span(
         )));
     }
     let (owner, until) = (options.owner.clone(), Utc::now() + options.lease);
-    let (acquired, state) = db::run(&accounts.pool, move |conn| {
-        let acquired = SyncState::acquire_lease(conn, account_id, &owner, until)?;
-        Ok::<_, DbError>((acquired, SyncState::get_or_create(conn, account_id)?))
+    let due_after = options.due_after;
+    let state = db::run(&accounts.pool, move |conn| {
+        take_lease(conn, account_id, &owner, until, due_after)
     })
     .await?;
-    if !acquired {
-        return Err(SyncError::AlreadyRunning);
-    }
     let first_pass_done = state.backfill_completed_at.is_some();
     let kind = match mode {
         SyncMode::Reconcile => RunKind::Reconcile,
@@ -198,8 +224,9 @@ async fn sync_account_in_span(
         SyncMode::Auto if first_pass_done => RunKind::Incremental,
         SyncMode::Auto => RunKind::Full,
     };
+    let owner = options.owner.clone();
     let run = db::run(&accounts.pool, move |conn| {
-        SyncRun::start(conn, account_id, kind, trigger).map_err(DbError::from)
+        SyncRun::start_by(conn, account_id, kind, trigger, Some(&owner)).map_err(DbError::from)
     })
     .await?;
     tracing::Span::current().record("run.id", run.id);
@@ -219,6 +246,37 @@ async fn sync_account_in_span(
     );
     let outcome = run_steps(&ctx, &state, mode).await;
     finish(&ctx, kind, outcome).await
+}
+
+/// Takes the account's lease; with `due_after`, gives it back when the latest run started
+/// less than that ago. Runs still marked `running` under the lease are a stopped process's:
+/// they are marked interrupted (taken over).
+fn take_lease(
+    conn: &mut diesel::PgConnection,
+    account_id: AccountId,
+    owner: &str,
+    until: DateTime<Utc>,
+    due_after: Option<Duration>,
+) -> Result<SyncState, SyncError> {
+    if !SyncState::acquire_lease(conn, account_id, owner, until)? {
+        return Err(SyncError::AlreadyRunning);
+    }
+    if let Some(interval) = due_after {
+        let last = SyncRun::last_started_of(conn, account_id)?;
+        if last.is_some_and(|at| Utc::now() - at < interval) {
+            SyncState::release_lease(conn, account_id, owner)?;
+            return Err(SyncError::NotDue);
+        }
+    }
+    let abandoned = SyncRun::mark_taken_over(conn, account_id)?;
+    if abandoned > 0 {
+        tracing::warn!(
+            account.id = account_id,
+            runs = abandoned,
+            "took over an account whose syncing process stopped"
+        );
+    }
+    Ok(SyncState::get_or_create(conn, account_id)?)
 }
 
 async fn run_steps(

@@ -5,7 +5,10 @@ use std::{sync::OnceLock, time::Duration};
 
 use allegro_backup::{
     auth::password,
-    config::{AllegroSettings, LogFormat, SecretKey, SessionSettings, Settings, ThrottleSettings},
+    config::{
+        AllegroSettings, LogFormat, SchedulerSettings, SecretKey, SessionSettings, Settings,
+        ThrottleSettings,
+    },
     db::{
         self,
         models::user::{NewUser, UserRow},
@@ -182,6 +185,7 @@ pub fn test_settings(db: &TestDatabase) -> Settings {
             ..SyncSettings::default()
         },
         metrics_token: None,
+        scheduler: SchedulerSettings::default(),
     }
 }
 

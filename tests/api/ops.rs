@@ -454,9 +454,8 @@ async fn the_tick_follows_the_interval_saved_on_the_settings_page_without_a_rest
     admin(&app).await;
     let account = app.link_account(0).await;
     let mut conn = app.db.connect();
-    let nightly = std::sync::Mutex::new(None);
     // The environment turned the schedule off: nothing is started.
-    jobs::tick(&app.state, &nightly).await;
+    jobs::tick(&app.state).await;
     assert!(
         SyncRun::recent(&mut conn, Some(account), 10)
             .unwrap()
@@ -480,10 +479,10 @@ async fn the_tick_follows_the_interval_saved_on_the_settings_page_without_a_rest
         )
         .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    jobs::tick(&app.state, &nightly).await;
+    jobs::tick(&app.state).await;
     assert_eq!(wait_for_scheduled_run(&app, account).await, "succeeded");
     // The account synced moments ago: the next tick leaves it alone.
-    jobs::tick(&app.state, &nightly).await;
+    jobs::tick(&app.state).await;
     assert_eq!(
         SyncRun::recent(&mut conn, Some(account), 10).unwrap().len(),
         1

@@ -10,6 +10,7 @@ pub mod order_event;
 pub mod order_note;
 pub mod quarantine;
 pub mod saved_view;
+pub mod scheduled_job;
 pub mod session;
 pub mod settings;
 pub mod setup_token;

@@ -357,6 +357,8 @@ pub struct SyncRun {
     pub notes: Option<String>,
     pub orders_quarantined: i64,
     pub shipments_checked: i64,
+    /// The lease holder that ran it (`host:pid:id`); unknown for runs older than the column.
+    pub runner: Option<String>,
 }
 
 /// Counters a run adds up as it goes.
@@ -375,17 +377,30 @@ pub struct RunCounters {
 }
 
 impl SyncRun {
+    /// Records a run without naming its process (see [`SyncRun::start_by`]).
     pub fn start(
         conn: &mut PgConnection,
         account_id: AccountId,
         kind: RunKind,
         trigger: RunTrigger,
     ) -> QueryResult<SyncRun> {
+        Self::start_by(conn, account_id, kind, trigger, None)
+    }
+
+    /// Records a run of `runner` (the lease holder running it).
+    pub fn start_by(
+        conn: &mut PgConnection,
+        account_id: AccountId,
+        kind: RunKind,
+        trigger: RunTrigger,
+        runner: Option<&str>,
+    ) -> QueryResult<SyncRun> {
         diesel::insert_into(sync_runs::table)
             .values((
                 sync_runs::account_id.eq(account_id),
                 sync_runs::kind.eq(kind.as_str()),
                 sync_runs::trigger.eq(trigger.as_str()),
+                sync_runs::runner.eq(runner),
             ))
             .returning(SyncRun::as_returning())
             .get_result(conn)
@@ -458,6 +473,36 @@ impl SyncRun {
             sync_runs::error.eq("The process stopped during the run; the next run resumes."),
         ))
         .execute(conn)
+    }
+
+    /// Runs of `account_id` still marked `running` when a new lease holder starts: their
+    /// process stopped (or stalled past its lease), so they are marked interrupted. Called
+    /// with the account's lease held, before the new run is recorded.
+    pub fn mark_taken_over(conn: &mut PgConnection, account_id: AccountId) -> QueryResult<usize> {
+        diesel::update(
+            sync_runs::table
+                .filter(sync_runs::account_id.eq(account_id))
+                .filter(sync_runs::status.eq("running")),
+        )
+        .set((
+            sync_runs::status.eq("interrupted"),
+            sync_runs::finished_at.eq(diesel::dsl::now),
+            sync_runs::error.eq(
+                "The process running it stopped (its lease lapsed); another process took over.",
+            ),
+        ))
+        .execute(conn)
+    }
+
+    /// When the latest run of `account_id` started, if it ever ran.
+    pub fn last_started_of(
+        conn: &mut PgConnection,
+        account_id: AccountId,
+    ) -> QueryResult<Option<DateTime<Utc>>> {
+        sync_runs::table
+            .filter(sync_runs::account_id.eq(account_id))
+            .select(diesel::dsl::max(sync_runs::started_at))
+            .first(conn)
     }
 
     /// Retention: deletes runs that finished before `before` (a running run is never

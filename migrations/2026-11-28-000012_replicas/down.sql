@@ -1,0 +1,2 @@
+DROP TABLE scheduled_jobs;
+ALTER TABLE sync_runs DROP COLUMN runner;
