@@ -43,6 +43,9 @@ pub struct Settings {
     pub allegro: AllegroSettings,
     /// Defaults of the settings admins change on the Settings page.
     pub sync: crate::settings::SyncSettings,
+    /// Sync every connected account once as soon as the server starts (`SYNC_ON_STARTUP`),
+    /// instead of waiting for the schedule.
+    pub sync_on_startup: bool,
     /// Bearer token that lets a scraper read `/metrics` without a session.
     pub metrics_token: Option<SecretString>,
 }
@@ -226,6 +229,7 @@ impl Settings {
             db_pool_size: number(&get, "DB_POOL_SIZE", 10)?,
             allegro: AllegroSettings::from_lookup(&get)?,
             sync: sync::sync_defaults(&get)?,
+            sync_on_startup: boolean(&get, "SYNC_ON_STARTUP", false)?,
             metrics_token: sync::metrics_token(&get)?,
         };
         Ok((settings, source))
