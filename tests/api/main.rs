@@ -17,6 +17,7 @@ mod crash;
 mod csrf;
 mod dashboard;
 mod export;
+mod faults;
 mod hardening;
 mod health;
 mod helpers;
