@@ -360,6 +360,9 @@ mod tests {
         );
         assert!(!s.cookie_secure);
         assert_eq!(s.log_format, LogFormat::Pretty);
+        assert!(!s.sync_on_startup);
+        let s = settings_from(&[("SYNC_ON_STARTUP", "true"), ("SECRET_KEY", KEY)])?;
+        assert!(s.sync_on_startup);
         Ok(())
     }
 
@@ -383,6 +386,7 @@ mod tests {
         for (var, value) in [
             ("BIND_ADDR", "nowhere"),
             ("COOKIE_SECURE", "maybe"),
+            ("SYNC_ON_STARTUP", "sometimes"),
             ("LOG_FORMAT", "xml"),
             ("DATABASE_URL", "not a url"),
         ] {
