@@ -134,6 +134,12 @@ impl Application {
             ),
             Err(err) => tracing::warn!(error = %err, "could not check for interrupted sync runs"),
         }
+        if self.state.settings.sync_on_startup {
+            let state = self.state.clone();
+            self.state
+                .shutdown
+                .spawn(async move { jobs::sync_at_startup(&state).await });
+        }
         match accounts.resume_pending_flows().await {
             Ok(0) => {}
             Ok(resumed) => tracing::info!(resumed, "resumed pending Allegro connections"),

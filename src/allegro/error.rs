@@ -16,7 +16,10 @@ pub enum AllegroError {
     #[error("Allegro rejected the access token even after a refresh (HTTP 401)")]
     Unauthorized,
     /// The refresh token is invalid, used or expired: the account needs re-authorisation.
-    #[error("the refresh token is no longer valid; the account must be authorised again")]
+    #[error(
+        "Allegro no longer accepts this account's refresh token (access revoked by the seller, \
+         or the token expired or was used up): connect the account again"
+    )]
     InvalidGrant,
     /// Allegro kept answering 429; the client id is paused for `retry_after`.
     #[error("Allegro rate limit reached (HTTP 429); retry after {} s", .retry_after.as_secs())]

@@ -45,6 +45,9 @@ pub struct Settings {
     pub allegro: AllegroSettings,
     /// Defaults of the settings admins change on the Settings page.
     pub sync: crate::settings::SyncSettings,
+    /// Sync every connected account once as soon as the server starts (`SYNC_ON_STARTUP`),
+    /// instead of waiting for the schedule.
+    pub sync_on_startup: bool,
     /// Bearer token that lets a scraper read `/metrics` without a session.
     pub metrics_token: Option<SecretString>,
     /// Scheduler tick, lease and interval timing (short values for tests of replicas).
@@ -230,6 +233,7 @@ impl Settings {
             db_pool_size: number(&get, "DB_POOL_SIZE", 10)?,
             allegro: AllegroSettings::from_lookup(&get)?,
             sync: sync::sync_defaults(&get)?,
+            sync_on_startup: boolean(&get, "SYNC_ON_STARTUP", false)?,
             metrics_token: sync::metrics_token(&get)?,
             scheduler: scheduler::scheduler_settings(&get)?,
         };
@@ -361,6 +365,9 @@ mod tests {
         );
         assert!(!s.cookie_secure);
         assert_eq!(s.log_format, LogFormat::Pretty);
+        assert!(!s.sync_on_startup);
+        let s = settings_from(&[("SYNC_ON_STARTUP", "true"), ("SECRET_KEY", KEY)])?;
+        assert!(s.sync_on_startup);
         Ok(())
     }
 
@@ -384,6 +391,7 @@ mod tests {
         for (var, value) in [
             ("BIND_ADDR", "nowhere"),
             ("COOKIE_SECURE", "maybe"),
+            ("SYNC_ON_STARTUP", "sometimes"),
             ("LOG_FORMAT", "xml"),
             ("DATABASE_URL", "not a url"),
         ] {

@@ -4,10 +4,12 @@
 pub mod models;
 pub mod schema;
 
+use std::{sync::OnceLock, time::Duration};
+
 use diesel::{
     pg::PgConnection,
     prelude::*,
-    r2d2::{ConnectionManager, Pool, PooledConnection},
+    r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection},
     sql_query,
 };
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
@@ -36,15 +38,69 @@ pub enum DbError {
     Blocking,
 }
 
+/// How long a caller waits for a pooled connection before giving up.
+const CHECKOUT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// What `application_name` of this process's database sessions starts with.
+pub const SESSION_NAME_PREFIX: &str = "allegro-backup/";
+
+/// This process's name among the database's sessions: the `application_name` of every pooled
+/// connection, unique per process start: `allegro-backup/<host>:<pid>:<random id>` (the host
+/// tells replicas apart in containers, where every process is pid 1). A sync lease names its
+/// holder by it, so a holder with no session left (a killed process) is known to be gone at
+/// once, not only when its lease runs out; runs record it, so the history shows which replica
+/// ran them.
+pub fn session_name() -> &'static str {
+    static NAME: OnceLock<String> = OnceLock::new();
+    NAME.get_or_init(|| {
+        let id = uuid::Uuid::new_v4().simple().to_string();
+        // PostgreSQL keeps 63 bytes of application_name: the prefix, 20 of the host, the pid
+        // and 12 of the id fit.
+        let host: String = std::fs::read_to_string("/proc/sys/kernel/hostname")
+            .ok()
+            .or_else(|| std::env::var("HOSTNAME").ok())
+            .map(|h| h.trim().to_owned())
+            .filter(|h| !h.is_empty())
+            .unwrap_or_else(|| "localhost".to_owned())
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_'))
+            .take(20)
+            .collect();
+        format!(
+            "{SESSION_NAME_PREFIX}{host}:{}:{}",
+            std::process::id(),
+            &id[..12]
+        )
+    })
+}
+
+/// Names every new pooled connection after the process ([`session_name`]).
+#[derive(Debug)]
+struct NameSession;
+
+impl CustomizeConnection<PgConnection, diesel::r2d2::Error> for NameSession {
+    fn on_acquire(&self, conn: &mut PgConnection) -> Result<(), diesel::r2d2::Error> {
+        sql_query(format!(
+            "SET application_name = {}",
+            quote_literal(session_name())
+        ))
+        .execute(conn)
+        .map(drop)
+        .map_err(diesel::r2d2::Error::QueryError)
+    }
+}
+
 /// Builds the pool without connecting yet, so the server can start while PostgreSQL is down
-/// (then `/ready` says so).
+/// (then `/ready` says so). Connections broken by a database restart are replaced at
+/// check-out.
 pub fn build_pool(database_url: &SecretString, max_size: u32) -> Result<PgPool, DbError> {
     let manager = ConnectionManager::<PgConnection>::new(database_url.expose_secret());
     Ok(Pool::builder()
         .max_size(max_size)
         .min_idle(Some(1))
-        .connection_timeout(std::time::Duration::from_secs(5))
+        .connection_timeout(CHECKOUT_TIMEOUT)
         .test_on_check_out(true)
+        .connection_customizer(Box::new(NameSession))
         .build_unchecked(manager))
 }
 
@@ -55,7 +111,8 @@ pub fn build_cli_pool(database_url: &SecretString) -> Result<PgPool, DbError> {
     Ok(Pool::builder()
         .max_size(2)
         .min_idle(Some(0))
-        .connection_timeout(std::time::Duration::from_secs(5))
+        .connection_timeout(CHECKOUT_TIMEOUT)
+        .connection_customizer(Box::new(NameSession))
         .build_unchecked(manager))
 }
 
@@ -66,11 +123,22 @@ where
     T: Send + 'static,
     E: From<DbError> + Send + 'static,
 {
+    run_within(pool, CHECKOUT_TIMEOUT, f).await
+}
+
+/// [`run`], waiting at most `timeout` for a connection (a probe must answer before its own
+/// timeout, also while the database is down).
+pub async fn run_within<T, E, F>(pool: &PgPool, timeout: Duration, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut PgConnection) -> Result<T, E> + Send + 'static,
+    T: Send + 'static,
+    E: From<DbError> + Send + 'static,
+{
     let pool = pool.clone();
     let span = tracing::Span::current();
     tokio::task::spawn_blocking(move || {
         let _entered = span.enter();
-        let mut conn = pool.get().map_err(DbError::from)?;
+        let mut conn = pool.get_timeout(timeout).map_err(DbError::from)?;
         f(&mut conn)
     })
     .await

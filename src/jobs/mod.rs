@@ -6,7 +6,7 @@
 mod schedule;
 mod shutdown;
 
-pub use schedule::{due_accounts, nightly_reconcile, sync_all, tick};
+pub use schedule::{due_accounts, nightly_reconcile, sync_all, sync_at_startup, tick};
 pub use shutdown::Shutdown;
 
 use std::sync::Arc;

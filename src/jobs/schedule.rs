@@ -127,6 +127,16 @@ pub async fn nightly_reconcile(accounts: &Accounts, options: &SyncOptions) {
     sync_all_in(accounts, RunTrigger::Schedule, SyncMode::Reconcile, options).await
 }
 
+/// The start-up pass (`SYNC_ON_STARTUP`): every connected account is synced once right away, so
+/// a backup cut short by a crash or a restart resumes without waiting for the schedule.
+pub async fn sync_at_startup(state: &AppState) {
+    match super::current_sync_options(state).await {
+        Ok(options) => sync_all(&state.accounts, RunTrigger::Startup, &options).await,
+        Err(err) => tracing::warn!(error = %err,
+            "the start-up sync could not read the settings; the schedule takes over"),
+    }
+}
+
 /// Syncs every connected account once, one after the other; an account another process is
 /// syncing is skipped, a failure is logged and retried next time.
 pub async fn sync_all(accounts: &Accounts, trigger: RunTrigger, options: &SyncOptions) {

@@ -233,8 +233,7 @@ pub async fn account_sync_now(
     let mode = form.mode()?;
     let (account, running) = db::run(&state.pool, move |conn| {
         let account = AccountRow::find(conn, id)?.ok_or(AppError::NotFound)?;
-        let state = SyncState::get_or_create(conn, id)?;
-        let running = state.lease_until.is_some_and(|t| t > chrono::Utc::now());
+        let running = SyncState::lease_held(conn, id)?;
         Ok::<_, AppError>((account, running))
     })
     .await?;

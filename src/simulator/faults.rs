@@ -1,4 +1,5 @@
-//! Fault injection (latency, 5xx, 429 bursts, truncated bodies) and the per-client rate budget.
+//! Fault injection (latency, latency spikes, 5xx, 429 bursts, truncated bodies) and the
+//! per-client rate budget.
 
 use std::time::Duration;
 
@@ -13,6 +14,10 @@ use super::world::{State, World};
 pub struct Faults {
     /// Added to every API response.
     pub latency: Duration,
+    /// Share of API calls (0.0..=1.0) that take `latency_spike` longer (on top of `latency`).
+    pub latency_spike_rate: f64,
+    /// How much longer a spiking call takes.
+    pub latency_spike: Duration,
     /// Share of API calls (0.0..=1.0) answered with 500.
     pub server_error_rate: f64,
     /// The next N API calls get 429 `TooManyRequestsException` with `Retry-After: 1`.
@@ -26,6 +31,8 @@ pub struct Faults {
 #[serde(deny_unknown_fields)]
 pub(crate) struct FaultsBody {
     pub latency_ms: Option<u64>,
+    pub latency_spike_rate: Option<f64>,
+    pub latency_spike_ms: Option<u64>,
     pub server_error_rate: Option<f64>,
     pub rate_limit_next: Option<u32>,
     pub truncate_bodies: Option<bool>,
@@ -35,6 +42,12 @@ impl FaultsBody {
     pub(crate) fn apply(self, faults: &mut Faults) {
         if let Some(ms) = self.latency_ms {
             faults.latency = Duration::from_millis(ms);
+        }
+        if let Some(rate) = self.latency_spike_rate {
+            faults.latency_spike_rate = rate.clamp(0.0, 1.0);
+        }
+        if let Some(ms) = self.latency_spike_ms {
+            faults.latency_spike = Duration::from_millis(ms);
         }
         if let Some(rate) = self.server_error_rate {
             faults.server_error_rate = rate.clamp(0.0, 1.0);
@@ -63,6 +76,18 @@ pub(crate) enum Injected {
     /// 429 with this Retry-After, in seconds.
     RateLimited(u64),
     ServerError,
+}
+
+impl Faults {
+    /// How long one API call is held back: `latency`, plus a spike on `latency_spike_rate` of
+    /// the calls.
+    pub(crate) fn roll_latency(&self) -> Duration {
+        let rate = self.latency_spike_rate.clamp(0.0, 1.0);
+        if rate > 0.0 && !self.latency_spike.is_zero() && rand::rng().random_bool(rate) {
+            return self.latency + self.latency_spike;
+        }
+        self.latency
+    }
 }
 
 impl State {

@@ -206,7 +206,7 @@ fn accepts_allegro(req: &HttpRequest) -> bool {
 async fn guard(req: &HttpRequest, world: &World, scope: &str) -> Result<Caller, Rejected> {
     let (latency, verdict) = {
         let mut state = world.lock();
-        let latency = state.faults.latency;
+        let latency = state.faults.roll_latency();
         let truncate = state.faults.truncate_bodies;
         (latency, check(req, &mut state, scope, truncate))
     };
@@ -469,7 +469,9 @@ async fn set_faults(body: web::Bytes, world: web::Data<World>) -> HttpResponse {
             update.apply(&mut state.faults);
             let f = &state.faults;
             HttpResponse::Ok().json(json!({
-                "latency_ms": u64::try_from(f.latency.as_millis()).unwrap_or(u64::MAX),
+                "latency_ms": millis(f.latency),
+                "latency_spike_rate": f.latency_spike_rate,
+                "latency_spike_ms": millis(f.latency_spike),
                 "server_error_rate": f.server_error_rate,
                 "rate_limit_next": f.rate_limit_next,
                 "truncate_bodies": f.truncate_bodies,
@@ -477,6 +479,10 @@ async fn set_faults(body: web::Bytes, world: web::Data<World>) -> HttpResponse {
         }
         Err(e) => HttpResponse::BadRequest().json(json!({"error": e.to_string()})),
     }
+}
+
+fn millis(d: std::time::Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }
 
 async fn ground_truth(req: HttpRequest, world: web::Data<World>) -> HttpResponse {

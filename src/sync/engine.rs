@@ -53,35 +53,13 @@ impl Default for SyncOptions {
             window: Duration::days(7),
             concurrency: 4,
             lease: Duration::minutes(2),
-            owner: lease_owner(),
+            owner: SyncState::new_lease_owner(),
             shipments_per_run: 1500,
             reconcile_days: 30,
             stop: CancellationToken::new(),
             due_after: None,
         }
     }
-}
-
-/// A new lease holder name: this process (`host:pid`, so runs show which replica ran them)
-/// and a random id (two runs in one process never share a lease).
-pub fn lease_owner() -> String {
-    let id = uuid::Uuid::new_v4().simple().to_string();
-    format!("{}:{}", process_name(), &id[..12])
-}
-
-/// `host:pid` of this process; the host name tells replicas apart in containers, where
-/// every process is pid 1.
-pub fn process_name() -> &'static str {
-    static NAME: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    NAME.get_or_init(|| {
-        let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
-            .ok()
-            .or_else(|| std::env::var("HOSTNAME").ok())
-            .map(|h| h.trim().to_owned())
-            .filter(|h| !h.is_empty())
-            .unwrap_or_else(|| "localhost".to_owned());
-        format!("{host}:{}", std::process::id())
-    })
 }
 
 /// What a sync does besides following the event journal.
@@ -108,8 +86,29 @@ pub enum SyncError {
     AccountUnavailable(String),
     #[error(transparent)]
     Allegro(#[from] AllegroError),
-    #[error(transparent)]
+    #[error("{}", database_failure(.0))]
     Db(#[from] DbError),
+}
+
+/// What a run's record says when the database failed under it: whether it could not be
+/// reached or lost the connection (a restart, a network cut) or refused a query, with
+/// PostgreSQL's own words.
+fn database_failure(error: &DbError) -> String {
+    use diesel::result::{DatabaseErrorKind, Error as Diesel};
+    const RESUMES: &str = "the next run resumes where this one stopped";
+    match error {
+        DbError::Pool(e) => format!("the database could not be reached ({e}); {RESUMES}"),
+        DbError::Connection(e) => format!("the database could not be reached ({e}); {RESUMES}"),
+        DbError::Query(Diesel::DatabaseError(
+            DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
+            info,
+        )) => format!(
+            "the database connection was lost during the sync ({}); {RESUMES}",
+            info.message().trim()
+        ),
+        DbError::Query(e) => format!("a database query failed ({e})"),
+        other => format!("database error: {other}"),
+    }
 }
 
 impl From<diesel::result::Error> for SyncError {
@@ -318,13 +317,7 @@ async fn finish(
         Err(e @ SyncError::Interrupted) => ("interrupted", Some(e.to_string()), None),
         Err(e) => ("failed", Some(e.to_string()), None),
     };
-    let run = db::run(&ctx.accounts.pool, move |conn| {
-        SyncRun::finish(conn, run_id, status, error.as_deref(), notes.as_deref())?;
-        SyncState::record_outcome(conn, account_id, error.as_deref())?;
-        SyncState::release_lease(conn, account_id, &owner)?;
-        SyncRun::find(conn, run_id).map_err(DbError::from)
-    })
-    .await?;
+    let run = record_end(ctx, status, error, notes, owner).await?;
     match outcome {
         Ok(_) => {
             let counters = run.map(|r| counters_of(&r)).unwrap_or_default();
@@ -352,6 +345,53 @@ async fn finish(
             tracing::warn!(account.id = account_id, run.id = run_id, error = %e, "sync failed");
             Err(e)
         }
+    }
+}
+
+/// How long the end of a run is retried while the database is away (a restart, a failover);
+/// a run still unrecorded after that is marked interrupted by housekeeping once its lease
+/// has run out.
+const RECORD_END_FOR: std::time::Duration = std::time::Duration::from_secs(10 * 60);
+
+/// Records how the run ended, releases the lease, and reads the run back. A run that failed
+/// because the database went away would otherwise stay `running` and keep its lease: the write
+/// is retried (1 s, 2 s, … 30 s apart) until the database answers, for up to
+/// [`RECORD_END_FOR`] or until the process stops.
+async fn record_end(
+    ctx: &RunContext<'_>,
+    status: &'static str,
+    error: Option<String>,
+    notes: Option<String>,
+    owner: String,
+) -> Result<Option<SyncRun>, DbError> {
+    let (run_id, account_id) = (ctx.run_id, ctx.account_id);
+    let started = std::time::Instant::now();
+    let mut delay = std::time::Duration::from_secs(1);
+    loop {
+        let (error, notes, owner) = (error.clone(), notes.clone(), owner.clone());
+        let outcome = db::run(&ctx.accounts.pool, move |conn| {
+            SyncRun::finish(conn, run_id, status, error.as_deref(), notes.as_deref())?;
+            SyncState::record_outcome(conn, account_id, error.as_deref())?;
+            SyncState::release_lease(conn, account_id, &owner)?;
+            SyncRun::find(conn, run_id).map_err(DbError::from)
+        })
+        .await;
+        let err = match outcome {
+            Ok(run) => return Ok(run),
+            Err(err) => err,
+        };
+        if started.elapsed() >= RECORD_END_FOR || ctx.options.stop.is_cancelled() {
+            tracing::error!(account.id = account_id, run.id = run_id, error = %err,
+                "could not record the end of the sync run; it is marked interrupted later");
+            return Err(err);
+        }
+        tracing::warn!(account.id = account_id, run.id = run_id, error = %err,
+            retry_in_s = delay.as_secs(), "could not record the end of the sync run; retrying");
+        tokio::select! {
+            () = tokio::time::sleep(delay) => {}
+            () = ctx.options.stop.cancelled() => {}
+        }
+        delay = (delay * 2).min(std::time::Duration::from_secs(30));
     }
 }
 

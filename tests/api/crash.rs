@@ -48,13 +48,13 @@ struct Count {
     n: i64,
 }
 
-fn count(conn: &mut PgConnection, sql: &str) -> i64 {
+pub(crate) fn count(conn: &mut PgConnection, sql: &str) -> i64 {
     sql_query(sql).get_result::<Count>(conn).unwrap().n
 }
 
 /// Nothing is stored twice: one row per order, one per event, one revision per distinct
 /// version of an order.
-fn assert_no_duplicates(conn: &mut PgConnection) {
+pub(crate) fn assert_no_duplicates(conn: &mut PgConnection) {
     let orders = count(conn, "SELECT count(*) AS n FROM orders");
     let distinct = count(
         conn,
@@ -77,7 +77,7 @@ fn assert_no_duplicates(conn: &mut PgConnection) {
 
 /// Every order Allegro serves is held with its exact JSON; the only other orders held are
 /// purchases merged into a new one (kept, and marked so).
-fn assert_exactly_allegro(app: &TestApp, account: i64) {
+pub(crate) fn assert_exactly_allegro(app: &TestApp, account: i64) {
     let (held, truth) = (stored(app, account), truth(app));
     for (id, json) in &truth {
         assert_eq!(held.get(id), Some(json), "order {id}");

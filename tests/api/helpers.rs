@@ -184,6 +184,7 @@ pub fn test_settings(db: &TestDatabase) -> Settings {
             sync_interval_minutes: 0,
             ..SyncSettings::default()
         },
+        sync_on_startup: false,
         metrics_token: None,
         scheduler: SchedulerSettings::default(),
     }
@@ -217,8 +218,17 @@ pub async fn spawn_app_with_simulator(
     simulator_config: SimulatorConfig,
     customize: impl FnOnce(&mut Settings),
 ) -> TestApp {
+    spawn_app_on(TestDatabase::create(), simulator_config, customize).await
+}
+
+/// Starts the server on database `db` (created and migrated by the server if it does not
+/// exist yet) against a simulator configured as given.
+pub async fn spawn_app_on(
+    db: TestDatabase,
+    simulator_config: SimulatorConfig,
+    customize: impl FnOnce(&mut Settings),
+) -> TestApp {
     init_logs();
-    let db = TestDatabase::create();
     let simulator = simulator::start(simulator_config, "127.0.0.1:0".parse().expect("address"))
         .await
         .expect("start the Allegro simulator");

@@ -19,6 +19,7 @@ mod crash;
 mod csrf;
 mod dashboard;
 mod export;
+mod faults;
 mod hardening;
 mod health;
 mod helpers;

@@ -24,7 +24,39 @@ pub struct SyncState {
     pub updated_at: DateTime<Utc>,
 }
 
+/// True when the lease's holder is a process of this program that no longer has any session
+/// on the database server (killed, or its host gone and its connections reaped): its lease is
+/// dead even before `lease_until`. Holders name themselves `<session name>#<run>`
+/// (`db::session_name`); a holder named otherwise is only judged by `lease_until`.
+fn holder_gone() -> diesel::expression::SqlLiteral<diesel::sql_types::Bool> {
+    diesel::dsl::sql(&format!(
+        "(sync_state.lease_owner LIKE '{}%#%' AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a \
+         WHERE a.application_name = split_part(sync_state.lease_owner, '#', 1)))",
+        crate::db::SESSION_NAME_PREFIX
+    ))
+}
+
 impl SyncState {
+    /// A lease owner name for one run of this process: `<session name>#<run id>`.
+    pub fn new_lease_owner() -> String {
+        format!(
+            "{}#{}",
+            crate::db::session_name(),
+            uuid::Uuid::new_v4().simple()
+        )
+    }
+
+    /// Whether a live process holds the account's lease (a sync of it is running).
+    pub fn lease_held(conn: &mut PgConnection, account_id: AccountId) -> QueryResult<bool> {
+        diesel::select(diesel::dsl::exists(
+            sync_state::table
+                .find(account_id)
+                .filter(sync_state::lease_until.gt(diesel::dsl::now))
+                .filter(diesel::dsl::not(holder_gone())),
+        ))
+        .get_result(conn)
+    }
+
     /// The account's state, created empty on first use.
     pub fn get_or_create(conn: &mut PgConnection, account_id: AccountId) -> QueryResult<SyncState> {
         diesel::insert_into(sync_state::table)
@@ -38,7 +70,8 @@ impl SyncState {
     }
 
     /// Takes (or renews) the account's lease for `owner` until `until`; false when another
-    /// live owner holds it.
+    /// live owner holds it (one whose lease has not run out and whose process still has a
+    /// database session).
     pub fn acquire_lease(
         conn: &mut PgConnection,
         account_id: AccountId,
@@ -51,7 +84,8 @@ impl SyncState {
                 sync_state::lease_until
                     .is_null()
                     .or(sync_state::lease_until.lt(diesel::dsl::now))
-                    .or(sync_state::lease_owner.eq(owner)),
+                    .or(sync_state::lease_owner.eq(owner))
+                    .or(holder_gone()),
             ),
         )
         .set((
@@ -456,11 +490,12 @@ impl SyncRun {
             .map(drop)
     }
 
-    /// Runs left `running` by a process that died are marked interrupted (at start-up, for
-    /// accounts whose lease has lapsed).
+    /// Runs left `running` by a process that died are marked interrupted (at start-up and by
+    /// housekeeping, for accounts whose lease has lapsed or whose holder is gone).
     pub fn mark_abandoned_interrupted(conn: &mut PgConnection) -> QueryResult<usize> {
         let live_leases = sync_state::table
             .filter(sync_state::lease_until.gt(diesel::dsl::now))
+            .filter(diesel::dsl::not(holder_gone()))
             .select(sync_state::account_id);
         diesel::update(
             sync_runs::table
