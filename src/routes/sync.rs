@@ -16,7 +16,7 @@ use crate::{
     error::{AppError, see_other},
     jobs,
     state::AppState,
-    sync::{SyncError, SyncMode, sync_account},
+    sync::{SyncError, SyncMode, sync_account_announced},
     web::{
         format_time,
         htmx::is_htmx,
@@ -220,6 +220,36 @@ impl SyncNowForm {
     }
 }
 
+/// How long "Sync now" waits for its run to be recorded before answering anyway.
+const START_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Hears once how a manual sync's start went: its run is recorded, or why it could not start.
+#[derive(Clone)]
+struct StartReport(std::sync::Arc<std::sync::Mutex<Option<StartSender>>>);
+
+type StartSender = tokio::sync::oneshot::Sender<Result<(), NotStarted>>;
+
+/// Why a manual sync did not start.
+enum NotStarted {
+    /// Another run (of this or another process) holds the account.
+    AlreadyRunning,
+    Failed(String),
+}
+
+impl StartReport {
+    fn new() -> (Self, tokio::sync::oneshot::Receiver<Result<(), NotStarted>>) {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        (Self(std::sync::Arc::new(std::sync::Mutex::new(Some(tx)))), rx)
+    }
+
+    /// The first report wins; later ones are dropped.
+    fn send(&self, outcome: Result<(), NotStarted>) {
+        if let Some(tx) = self.0.lock().ok().and_then(|mut slot| slot.take()) {
+            let _ = tx.send(outcome);
+        }
+    }
+}
+
 /// `POST /accounts/{id}/sync`: starts a sync in the background (a full resync with
 /// `full=1`, a reconcile with `reconcile=1`); says so when one is already running instead
 /// of queueing a twin.
@@ -246,10 +276,26 @@ pub async fn account_sync_now(
     }
     let accounts = state.accounts.clone();
     let options = jobs::current_sync_options(&state).await?;
+    let (report, start) = StartReport::new();
+    let on_started = {
+        let report = report.clone();
+        Box::new(move |_run_id| report.send(Ok(())))
+    };
     let started = state.shutdown.spawn(async move {
-        match sync_account(&accounts, id, RunTrigger::Manual, mode, &options).await {
-            Ok(_) | Err(SyncError::AlreadyRunning) | Err(SyncError::Interrupted) => {}
-            Err(e) => tracing::warn!(account.id = id, error = %e, "manual sync failed"),
+        let result =
+            sync_account_announced(&accounts, id, RunTrigger::Manual, mode, &options, on_started)
+                .await;
+        match result {
+            Ok(_) | Err(SyncError::Interrupted) => {}
+            Err(e) => {
+                // Only heard when the run never started; a run that fails later says so itself.
+                if matches!(e, SyncError::AlreadyRunning) {
+                    report.send(Err(NotStarted::AlreadyRunning));
+                } else {
+                    report.send(Err(NotStarted::Failed(e.to_string())));
+                    tracing::warn!(account.id = id, error = %e, "manual sync failed");
+                }
+            }
         }
     });
     if !started {
@@ -257,17 +303,33 @@ pub async fn account_sync_now(
             "The server is shutting down; start the sync again once it is back.".to_owned(),
         ));
     }
-    auth.session.flash(
-        FlashLevel::Success,
-        format!(
-            "{} of {} started.",
-            match mode {
-                SyncMode::Auto => "A sync",
-                SyncMode::Full => "A full resync",
-                SyncMode::Reconcile => "A reconcile",
-            },
-            account.login
+    // Wait until the run is recorded, so the page this leads to shows it (recording takes a
+    // few queries; the wait is bounded in case the database stalls).
+    match tokio::time::timeout(START_WAIT, start).await {
+        Ok(Ok(Err(NotStarted::AlreadyRunning))) => {
+            auth.session.flash(
+                FlashLevel::Info,
+                format!("A sync of {} is already running.", account.login),
+            );
+        }
+        Ok(Ok(Err(NotStarted::Failed(reason)))) => {
+            auth.session.flash(
+                FlashLevel::Error,
+                format!("The sync of {} could not start: {reason}", account.login),
+            );
+        }
+        _ => auth.session.flash(
+            FlashLevel::Success,
+            format!(
+                "{} of {} started.",
+                match mode {
+                    SyncMode::Auto => "A sync",
+                    SyncMode::Full => "A full resync",
+                    SyncMode::Reconcile => "A reconcile",
+                },
+                account.login
+            ),
         ),
-    );
+    }
     Ok(see_other("/sync"))
 }

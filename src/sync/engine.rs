@@ -179,13 +179,30 @@ pub async fn sync_account(
     mode: SyncMode,
     options: &SyncOptions,
 ) -> Result<RunSummary, SyncError> {
+    sync_account_announced(accounts, account_id, trigger, mode, options, Box::new(|_| {})).await
+}
+
+/// Called with the run's id once the run is recorded, before any of its work: "Sync now"
+/// waits for it, so the page it leads to already lists the run.
+pub type OnStarted = Box<dyn FnOnce(i64) + Send>;
+
+/// [`sync_account`], telling `on_started` when the run is recorded (never called when the
+/// sync cannot start: the account is gone or disconnected, another process holds it ...).
+pub async fn sync_account_announced(
+    accounts: &Accounts,
+    account_id: AccountId,
+    trigger: RunTrigger,
+    mode: SyncMode,
+    options: &SyncOptions,
+    on_started: OnStarted,
+) -> Result<RunSummary, SyncError> {
     let span = tracing::info_span!(
         "sync",
         account.id = account_id,
         account.login = Empty,
         run.id = Empty
     );
-    sync_account_in_span(accounts, account_id, trigger, mode, options)
+    sync_account_in_span(accounts, account_id, trigger, mode, options, on_started)
         .instrument(span)
         .await
 }
@@ -196,6 +213,7 @@ async fn sync_account_in_span(
     trigger: RunTrigger,
     mode: SyncMode,
     options: &SyncOptions,
+    on_started: OnStarted,
 ) -> Result<RunSummary, SyncError> {
     let account = db::run(&accounts.pool, move |conn| {
         AccountRow::find(conn, account_id).map_err(DbError::from)
@@ -229,6 +247,7 @@ async fn sync_account_in_span(
     })
     .await?;
     tracing::Span::current().record("run.id", run.id);
+    on_started(run.id);
     let ctx = RunContext {
         accounts,
         api: accounts.api(account_id),

@@ -10,4 +10,6 @@ mod retry;
 mod shipments;
 mod store;
 
-pub use engine::{RunSummary, SyncError, SyncMode, SyncOptions, sync_account};
+pub use engine::{
+    OnStarted, RunSummary, SyncError, SyncMode, SyncOptions, sync_account, sync_account_announced,
+};
