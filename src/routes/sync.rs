@@ -239,7 +239,10 @@ enum NotStarted {
 impl StartReport {
     fn new() -> (Self, tokio::sync::oneshot::Receiver<Result<(), NotStarted>>) {
         let (tx, rx) = tokio::sync::oneshot::channel();
-        (Self(std::sync::Arc::new(std::sync::Mutex::new(Some(tx)))), rx)
+        (
+            Self(std::sync::Arc::new(std::sync::Mutex::new(Some(tx)))),
+            rx,
+        )
     }
 
     /// The first report wins; later ones are dropped.
@@ -282,9 +285,15 @@ pub async fn account_sync_now(
         Box::new(move |_run_id| report.send(Ok(())))
     };
     let started = state.shutdown.spawn(async move {
-        let result =
-            sync_account_announced(&accounts, id, RunTrigger::Manual, mode, &options, on_started)
-                .await;
+        let result = sync_account_announced(
+            &accounts,
+            id,
+            RunTrigger::Manual,
+            mode,
+            &options,
+            on_started,
+        )
+        .await;
         match result {
             Ok(_) | Err(SyncError::Interrupted) => {}
             Err(e) => {

@@ -85,7 +85,7 @@ pub enum SyncError {
     #[error("the account cannot be synced: {0}")]
     AccountUnavailable(String),
     #[error(transparent)]
-    Allegro(#[from] AllegroError),
+    Allegro(AllegroError),
     #[error("{}", database_failure(.0))]
     Db(#[from] DbError),
 }
@@ -108,6 +108,20 @@ fn database_failure(error: &DbError) -> String {
         ),
         DbError::Query(e) => format!("a database query failed ({e})"),
         other => format!("database error: {other}"),
+    }
+}
+
+impl From<AllegroError> for SyncError {
+    fn from(error: AllegroError) -> Self {
+        match error {
+            // The account's tokens could not be read or stored: a database failure like any
+            // other, recorded as such (not as Allegro's fault).
+            AllegroError::Unexpected(inner) => match inner.downcast::<DbError>() {
+                Ok(db) => SyncError::Db(db),
+                Err(inner) => SyncError::Allegro(AllegroError::Unexpected(inner)),
+            },
+            other => SyncError::Allegro(other),
+        }
     }
 }
 
@@ -179,7 +193,15 @@ pub async fn sync_account(
     mode: SyncMode,
     options: &SyncOptions,
 ) -> Result<RunSummary, SyncError> {
-    sync_account_announced(accounts, account_id, trigger, mode, options, Box::new(|_| {})).await
+    sync_account_announced(
+        accounts,
+        account_id,
+        trigger,
+        mode,
+        options,
+        Box::new(|_| {}),
+    )
+    .await
 }
 
 /// Called with the run's id once the run is recorded, before any of its work: "Sync now"
