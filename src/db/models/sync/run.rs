@@ -1,0 +1,310 @@
+//! The history of runs: one row per sync run, its kind, trigger, status, counters and progress.
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+
+use super::holder_gone;
+use crate::db::{
+    models::account::AccountId,
+    schema::{sync_runs, sync_state},
+};
+
+/// Filters of the sync history.
+#[derive(Debug, Clone, Default)]
+pub struct RunFilter {
+    pub account_id: Option<AccountId>,
+    pub kind: Option<RunKind>,
+    pub status: Option<String>,
+}
+
+/// Run statuses, as stored.
+pub const RUN_STATUSES: [&str; 4] = ["running", "succeeded", "failed", "interrupted"];
+
+/// What kind of run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunKind {
+    Full,
+    Incremental,
+    Reconcile,
+}
+
+impl RunKind {
+    pub const ALL: [RunKind; 3] = [RunKind::Full, RunKind::Incremental, RunKind::Reconcile];
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Full => "full",
+            Self::Incremental => "incremental",
+            Self::Reconcile => "reconcile",
+        }
+    }
+}
+
+/// What started a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunTrigger {
+    Schedule,
+    Manual,
+    Startup,
+    Cli,
+}
+
+impl RunTrigger {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Schedule => "schedule",
+            Self::Manual => "manual",
+            Self::Startup => "startup",
+            Self::Cli => "cli",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = sync_runs, check_for_backend(diesel::pg::Pg))]
+pub struct SyncRun {
+    pub id: i64,
+    pub account_id: AccountId,
+    pub kind: String,
+    pub trigger: String,
+    pub status: String,
+    pub started_at: DateTime<Utc>,
+    pub finished_at: Option<DateTime<Utc>>,
+    pub requests: i64,
+    pub pages: i64,
+    pub orders_fetched: i64,
+    pub orders_created: i64,
+    pub orders_updated: i64,
+    pub orders_unchanged: i64,
+    pub events: i64,
+    pub progress_done: i64,
+    pub progress_total: Option<i64>,
+    pub error: Option<String>,
+    pub notes: Option<String>,
+    pub orders_quarantined: i64,
+    pub shipments_checked: i64,
+    /// The lease holder that ran it (`host:pid:id`); unknown for runs older than the column.
+    pub runner: Option<String>,
+}
+
+/// Counters a run adds up as it goes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RunCounters {
+    pub requests: i64,
+    pub pages: i64,
+    pub orders_fetched: i64,
+    pub orders_created: i64,
+    pub orders_updated: i64,
+    pub orders_unchanged: i64,
+    pub events: i64,
+    pub progress_done: i64,
+    pub orders_quarantined: i64,
+    pub shipments_checked: i64,
+}
+
+impl SyncRun {
+    /// Records a run without naming its process (see [`SyncRun::start_by`]).
+    pub fn start(
+        conn: &mut PgConnection,
+        account_id: AccountId,
+        kind: RunKind,
+        trigger: RunTrigger,
+    ) -> QueryResult<SyncRun> {
+        Self::start_by(conn, account_id, kind, trigger, None)
+    }
+
+    /// Records a run of `runner` (the lease holder running it).
+    pub fn start_by(
+        conn: &mut PgConnection,
+        account_id: AccountId,
+        kind: RunKind,
+        trigger: RunTrigger,
+        runner: Option<&str>,
+    ) -> QueryResult<SyncRun> {
+        diesel::insert_into(sync_runs::table)
+            .values((
+                sync_runs::account_id.eq(account_id),
+                sync_runs::kind.eq(kind.as_str()),
+                sync_runs::trigger.eq(trigger.as_str()),
+                sync_runs::runner.eq(runner),
+            ))
+            .returning(SyncRun::as_returning())
+            .get_result(conn)
+    }
+
+    /// Adds `delta` to the run's counters (and sets the known total).
+    pub fn add_progress(
+        conn: &mut PgConnection,
+        id: i64,
+        delta: &RunCounters,
+        total: Option<i64>,
+    ) -> QueryResult<()> {
+        diesel::update(sync_runs::table.find(id))
+            .set((
+                sync_runs::requests.eq(sync_runs::requests + delta.requests),
+                sync_runs::pages.eq(sync_runs::pages + delta.pages),
+                sync_runs::orders_fetched.eq(sync_runs::orders_fetched + delta.orders_fetched),
+                sync_runs::orders_created.eq(sync_runs::orders_created + delta.orders_created),
+                sync_runs::orders_updated.eq(sync_runs::orders_updated + delta.orders_updated),
+                sync_runs::orders_unchanged
+                    .eq(sync_runs::orders_unchanged + delta.orders_unchanged),
+                sync_runs::events.eq(sync_runs::events + delta.events),
+                sync_runs::progress_done.eq(sync_runs::progress_done + delta.progress_done),
+                sync_runs::orders_quarantined
+                    .eq(sync_runs::orders_quarantined + delta.orders_quarantined),
+                sync_runs::shipments_checked
+                    .eq(sync_runs::shipments_checked + delta.shipments_checked),
+            ))
+            .execute(conn)?;
+        if let Some(total) = total {
+            diesel::update(sync_runs::table.find(id))
+                .set(sync_runs::progress_total.eq(total))
+                .execute(conn)?;
+        }
+        Ok(())
+    }
+
+    pub fn finish(
+        conn: &mut PgConnection,
+        id: i64,
+        status: &str,
+        error: Option<&str>,
+        notes: Option<&str>,
+    ) -> QueryResult<()> {
+        diesel::update(sync_runs::table.find(id))
+            .set((
+                sync_runs::status.eq(status),
+                sync_runs::finished_at.eq(diesel::dsl::now),
+                sync_runs::error.eq(error),
+                sync_runs::notes.eq(notes),
+            ))
+            .execute(conn)
+            .map(drop)
+    }
+
+    /// Runs left `running` by a process that died are marked interrupted (at start-up and by
+    /// housekeeping, for accounts whose lease has lapsed or whose holder is gone).
+    pub fn mark_abandoned_interrupted(conn: &mut PgConnection) -> QueryResult<usize> {
+        let live_leases = sync_state::table
+            .filter(sync_state::lease_until.gt(diesel::dsl::now))
+            .filter(diesel::dsl::not(holder_gone()))
+            .select(sync_state::account_id);
+        diesel::update(
+            sync_runs::table
+                .filter(sync_runs::status.eq("running"))
+                .filter(sync_runs::account_id.ne_all(live_leases)),
+        )
+        .set((
+            sync_runs::status.eq("interrupted"),
+            sync_runs::finished_at.eq(diesel::dsl::now),
+            sync_runs::error.eq("The process stopped during the run; the next run resumes."),
+        ))
+        .execute(conn)
+    }
+
+    /// Runs of `account_id` still marked `running` when a new lease holder starts: their
+    /// process stopped (or stalled past its lease), so they are marked interrupted. Called
+    /// with the account's lease held, before the new run is recorded.
+    pub fn mark_taken_over(conn: &mut PgConnection, account_id: AccountId) -> QueryResult<usize> {
+        diesel::update(
+            sync_runs::table
+                .filter(sync_runs::account_id.eq(account_id))
+                .filter(sync_runs::status.eq("running")),
+        )
+        .set((
+            sync_runs::status.eq("interrupted"),
+            sync_runs::finished_at.eq(diesel::dsl::now),
+            sync_runs::error.eq(
+                "The process running it stopped (its lease lapsed); another process took over.",
+            ),
+        ))
+        .execute(conn)
+    }
+
+    /// When the latest run of `account_id` started, if it ever ran.
+    pub fn last_started_of(
+        conn: &mut PgConnection,
+        account_id: AccountId,
+    ) -> QueryResult<Option<DateTime<Utc>>> {
+        sync_runs::table
+            .filter(sync_runs::account_id.eq(account_id))
+            .select(diesel::dsl::max(sync_runs::started_at))
+            .first(conn)
+    }
+
+    /// Retention: deletes runs that finished before `before` (a running run is never
+    /// deleted, however old).
+    pub fn delete_finished_before(
+        conn: &mut PgConnection,
+        before: DateTime<Utc>,
+    ) -> QueryResult<usize> {
+        diesel::delete(
+            sync_runs::table
+                .filter(sync_runs::status.ne("running"))
+                .filter(sync_runs::finished_at.lt(before)),
+        )
+        .execute(conn)
+    }
+
+    /// When each account's latest run started.
+    pub fn last_started(conn: &mut PgConnection) -> QueryResult<Vec<(AccountId, DateTime<Utc>)>> {
+        sync_runs::table
+            .group_by(sync_runs::account_id)
+            .select((
+                sync_runs::account_id,
+                diesel::dsl::max(sync_runs::started_at).assume_not_null(),
+            ))
+            .load(conn)
+    }
+
+    pub fn find(conn: &mut PgConnection, id: i64) -> QueryResult<Option<SyncRun>> {
+        sync_runs::table
+            .find(id)
+            .select(SyncRun::as_select())
+            .first(conn)
+            .optional()
+    }
+
+    /// Newest first, optionally for one account, at most `limit`.
+    pub fn recent(
+        conn: &mut PgConnection,
+        account_id: Option<AccountId>,
+        limit: i64,
+    ) -> QueryResult<Vec<SyncRun>> {
+        Self::filtered(
+            conn,
+            &RunFilter {
+                account_id,
+                ..RunFilter::default()
+            },
+            limit,
+        )
+    }
+
+    /// Newest first, matching `filter`, at most `limit`.
+    pub fn filtered(
+        conn: &mut PgConnection,
+        filter: &RunFilter,
+        limit: i64,
+    ) -> QueryResult<Vec<SyncRun>> {
+        let mut query = sync_runs::table
+            .select(SyncRun::as_select())
+            .order(sync_runs::id.desc())
+            .limit(limit)
+            .into_boxed();
+        if let Some(account) = filter.account_id {
+            query = query.filter(sync_runs::account_id.eq(account));
+        }
+        if let Some(kind) = filter.kind {
+            query = query.filter(sync_runs::kind.eq(kind.as_str()));
+        }
+        if let Some(status) = &filter.status {
+            query = query.filter(sync_runs::status.eq(status.clone()));
+        }
+        query.load(conn)
+    }
+}
