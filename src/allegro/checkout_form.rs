@@ -1,14 +1,20 @@
 //! `CheckoutForm` (an Allegro order) and the list query. The typed fields cover what the backup
-//! indexes; `raw` keeps the whole object as sent, unknown fields included.
+//! indexes; `document` keeps the whole object as sent, unknown fields included.
+
+use std::fmt;
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{
+    Deserialize, Deserializer, Serialize, Serializer,
+    de::{SeqAccess, Visitor},
+};
 use serde_json::Value;
 
 use super::{
     models::{Money, from_raw},
     time,
 };
+use crate::domain::Document;
 
 /// One checkout form (order). Nullable fields may be `null` or absent.
 #[derive(Debug, Clone, PartialEq)]
@@ -34,8 +40,9 @@ pub struct CheckoutForm {
     pub updated_at: Option<DateTime<Utc>>,
     /// Changes on every change, including fulfillment (which leaves `updated_at` alone).
     pub revision: Option<String>,
-    /// The whole object exactly as Allegro sent it.
-    pub raw: Value,
+    /// The whole object as Allegro sent it (every field, unknown ones included), as canonical
+    /// text: a page of forms in flight holds text, not JSON trees several times its size.
+    pub document: Document,
 }
 
 impl CheckoutForm {
@@ -216,14 +223,14 @@ impl<'de> Deserialize<'de> for CheckoutForm {
             surcharges: f.surcharges,
             updated_at: f.updated_at,
             revision: f.revision,
-            raw,
+            document: Document::new(&raw),
         })
     }
 }
 
 impl Serialize for CheckoutForm {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        self.raw.serialize(s)
+        self.document.serialize(s)
     }
 }
 
@@ -283,19 +290,43 @@ impl RejectedForm {
     }
 }
 
+/// Reads the forms of a page one at a time: only one form's JSON tree exists at once.
 fn forms_one_by_one<'de, D: Deserializer<'de>>(
     d: D,
 ) -> Result<(Vec<CheckoutForm>, Vec<RejectedForm>), D::Error> {
-    let raws = Option::<Vec<Value>>::deserialize(d)?.unwrap_or_default();
-    let mut forms = Vec::with_capacity(raws.len());
-    let mut rejected = vec![];
-    for raw in raws {
-        match RejectedForm::parse(raw) {
-            Ok(form) => forms.push(form),
-            Err(bad) => rejected.push(bad),
-        }
+    Ok(Option::<FormList>::deserialize(d)?
+        .map(|list| list.0)
+        .unwrap_or_default())
+}
+
+struct FormList((Vec<CheckoutForm>, Vec<RejectedForm>));
+
+impl<'de> Deserialize<'de> for FormList {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_seq(FormListVisitor)
     }
-    Ok((forms, rejected))
+}
+
+struct FormListVisitor;
+
+impl<'de> Visitor<'de> for FormListVisitor {
+    type Value = FormList;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a list of checkout forms")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<FormList, A::Error> {
+        let mut forms = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(100));
+        let mut rejected = vec![];
+        while let Some(raw) = seq.next_element::<Value>()? {
+            match RejectedForm::parse(raw) {
+                Ok(form) => forms.push(form),
+                Err(bad) => rejected.push(bad),
+            }
+        }
+        Ok(FormList((forms, rejected)))
+    }
 }
 
 /// `sort` of the order list; Allegro's default is [`CheckoutFormSort::BoughtAtDesc`].
@@ -416,7 +447,7 @@ mod tests {
         assert!(!form.invoice_required);
         assert_eq!(form.surcharges_count(), 0);
         assert!(form.updated_at.is_none());
-        assert_eq!(form.raw, raw);
+        assert_eq!(form.document, Document::new(&raw));
     }
 
     #[test]

@@ -1,10 +1,12 @@
 //! Domain types that validate on construction. No HTTP or SQL knowledge here.
 
+mod document;
 mod email;
 mod password;
 mod role;
 mod user_name;
 
+pub use document::{Document, canonical_json, content_hash};
 pub use email::Email;
 pub use password::{NewPassword, PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS};
 pub use role::Role;

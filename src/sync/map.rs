@@ -10,7 +10,7 @@ use crate::{
     },
 };
 
-/// The order row (and line items) of a checkout form. `raw` is the complete original JSON.
+/// The order row (and line items) of a checkout form. `document` is the complete original JSON.
 pub fn new_order(form: &CheckoutForm) -> NewOrder {
     into_new_order(form.clone())
 }
@@ -50,7 +50,7 @@ pub fn into_new_order(form: CheckoutForm) -> NewOrder {
         updated_at: form.updated_at,
         revision: form.revision.clone(),
         line_items: form.line_items.iter().map(new_line_item).collect(),
-        raw: form.raw,
+        document: form.document,
     }
 }
 
@@ -169,7 +169,7 @@ mod tests {
         assert_eq!(order.revision, form.revision);
         assert_eq!(order.updated_at, form.updated_at);
         assert_eq!(order.invoice_required, form.invoice_required);
-        assert_eq!(order.raw, raw);
+        assert_eq!(order.document.to_value(), raw);
         assert_eq!(order.line_item_count as usize, form.line_items.len());
         assert_eq!(order.line_items.len(), form.line_items.len());
         let first = &order.line_items[0];

@@ -167,7 +167,7 @@ fn one_by_one(
 fn refused(order: &NewOrder, error: &DieselError) -> RejectedForm {
     RejectedForm {
         id: Some(order.checkout_form_id.clone()),
-        raw: order.raw.clone(),
+        raw: order.document.to_value(),
         error: format!("The database refused the order: {error}"),
     }
 }

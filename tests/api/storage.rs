@@ -6,6 +6,7 @@ use allegro_backup::{
         models::{order, order_event, quarantine},
         schema::allegro_accounts,
     },
+    domain::Document,
     sync::map,
 };
 use chrono::{TimeZone, Utc};
@@ -88,8 +89,8 @@ fn the_first_upsert_creates_orders_line_items_and_one_revision_each() {
     let stored = order::find(&mut conn, account, &orders[1].checkout_form_id)
         .unwrap()
         .unwrap();
-    assert_eq!(stored.raw, orders[1].raw);
-    assert_eq!(stored.content_hash, order::content_hash(&orders[1].raw));
+    assert_eq!(stored.raw, orders[1].document.to_value());
+    assert_eq!(stored.content_hash, orders[1].document.hash());
     assert_eq!(stored.buyer_login.as_deref(), Some("Jan_Kowalski_88"));
     assert_eq!(stored.paid_amount.as_deref(), Some("72.79"));
     assert_eq!(stored.total_amount, orders[1].total_amount);
@@ -117,7 +118,7 @@ fn an_identical_refetch_is_unchanged_adds_no_revision_and_bumps_last_seen() {
     std::thread::sleep(std::time::Duration::from_millis(20));
 
     // The same JSON with its keys in another order is the same content.
-    let reordered: Value = serde_json::from_str(&order::canonical_json(&orders[0].raw)).unwrap();
+    let reordered: Value = serde_json::from_str(orders[0].document.text()).unwrap();
     let again: CheckoutForm = serde_json::from_value(reordered).unwrap();
     let counts = order::upsert_orders(&mut conn, account, &[map::new_order(&again)]).unwrap();
 
@@ -149,7 +150,7 @@ fn a_changed_order_is_updated_with_a_second_revision_and_new_line_items() {
     let original = map::new_order(&form(1, "aaaa0001"));
     order::upsert_orders(&mut conn, account, std::slice::from_ref(&original)).unwrap();
 
-    let mut raw = original.raw.clone();
+    let mut raw = original.document.to_value();
     raw["revision"] = json!("bbbb0002");
     raw["fulfillment"]["status"] = json!("PICKED_UP");
     let mut item = raw["lineItems"][0].clone();
@@ -173,7 +174,7 @@ fn a_changed_order_is_updated_with_a_second_revision_and_new_line_items() {
     assert_eq!(stored.revision.as_deref(), Some("bbbb0002"));
     assert_eq!(stored.fulfillment_status.as_deref(), Some("PICKED_UP"));
     assert_eq!(stored.line_item_count, 1);
-    assert_eq!(stored.raw, changed.raw);
+    assert_eq!(stored.raw, changed.document.to_value());
     let items = order::line_items(&mut conn, stored.id).unwrap();
     assert_eq!(items.len(), 1);
     assert_eq!(
@@ -191,8 +192,8 @@ fn a_changed_order_is_updated_with_a_second_revision_and_new_line_items() {
     assert_eq!(
         revisions,
         vec![
-            (Some("aaaa0001".to_owned()), original.raw),
-            (Some("bbbb0002".to_owned()), changed.raw)
+            (Some("aaaa0001".to_owned()), original.document.to_value()),
+            (Some("bbbb0002".to_owned()), changed.document.to_value())
         ]
     );
 }
@@ -222,7 +223,9 @@ fn a_batch_of_a_thousand_orders_is_stored_and_restored_as_unchanged() {
     // Half of them change; a duplicate in the batch counts once (the last copy wins).
     let mut second: Vec<_> = orders.clone();
     for order in second.iter_mut().take(500) {
-        order.raw["revision"] = json!("bbbb0002");
+        let mut raw = order.document.to_value();
+        raw["revision"] = json!("bbbb0002");
+        order.document = Document::new(&raw);
         order.revision = Some("bbbb0002".to_owned());
     }
     second.push(second[0].clone());
@@ -337,11 +340,16 @@ fn merged_orders_are_found_by_line_item_and_kept_marked() {
     order::upsert_orders(&mut conn, account, &old).unwrap();
 
     // Allegro's new form carries the line items of both old ones.
-    let mut raw = old[0].raw.clone();
+    let mut raw = old[0].document.to_value();
     raw["id"] = json!("00000000-0000-4000-8000-000000000099");
     let items: Vec<Value> = old
         .iter()
-        .flat_map(|o| o.raw["lineItems"].as_array().unwrap().clone())
+        .flat_map(|o| {
+            o.document.to_value()["lineItems"]
+                .as_array()
+                .unwrap()
+                .clone()
+        })
         .collect();
     raw["lineItems"] = json!(items);
     let merged = map::new_order(&serde_json::from_value(raw).unwrap());

@@ -17,11 +17,8 @@ use diesel::{
 };
 use serde_json::Value;
 
-mod canonical;
 mod sql;
 
-use canonical::hash_of_canonical;
-pub use canonical::{canonical_json, content_hash};
 use sql::{
     BUMP_UNCHANGED_SQL, INSERT_LINE_ITEMS_SQL, INSERT_REVISIONS_SQL, PREFER_LZ4_SQL, UPSERT_SQL,
 };
@@ -30,6 +27,7 @@ use crate::db::{
     models::account::AccountId,
     schema::{order_line_items, orders},
 };
+pub use crate::domain::{Document, canonical_json, content_hash};
 
 /// Orders per statement. Parameters are per column (arrays), so this bounds statement size and
 /// memory, not the bind count.
@@ -68,8 +66,8 @@ pub struct NewOrder {
     /// Allegro's `updatedAt`.
     pub updated_at: Option<DateTime<Utc>>,
     pub revision: Option<String>,
-    /// The complete checkout form as Allegro sent it.
-    pub raw: Value,
+    /// The complete checkout form as Allegro sent it, as canonical text with its hash.
+    pub document: Document,
     pub line_items: Vec<NewLineItem>,
 }
 
@@ -170,13 +168,6 @@ pub struct LineItemRow {
     pub bought_at: Option<DateTime<Utc>>,
 }
 
-/// An order about to be written, with its canonical JSON text and that text's hash.
-struct Stored<'a> {
-    order: &'a NewOrder,
-    hash: String,
-    text: String,
-}
-
 #[derive(QueryableByName)]
 struct UpsertedRow {
     #[diesel(sql_type = BigInt)]
@@ -231,9 +222,7 @@ fn upsert_chunk(
     account_id: AccountId,
     chunk: &[&NewOrder],
 ) -> QueryResult<UpsertCounts> {
-    // The canonical text gives the hash and is also the document sent: one serialisation.
-    let texts: Vec<String> = chunk.iter().map(|o| canonical_json(&o.raw)).collect();
-    let hashes: Vec<String> = texts.iter().map(|t| hash_of_canonical(t)).collect();
+    let hashes: Vec<&str> = chunk.iter().map(|o| o.document.hash()).collect();
     let ids: Vec<&str> = chunk.iter().map(|o| o.checkout_form_id.as_str()).collect();
 
     let unchanged: Vec<FormIdRow> = sql_query(BUMP_UNCHANGED_SQL)
@@ -244,12 +233,10 @@ fn upsert_chunk(
     let unchanged: std::collections::HashSet<String> =
         unchanged.into_iter().map(|r| r.checkout_form_id).collect();
 
-    let changed: Vec<Stored<'_>> = chunk
+    let changed: Vec<&NewOrder> = chunk
         .iter()
-        .zip(hashes)
-        .zip(texts)
-        .filter(|((o, _), _)| !unchanged.contains(&o.checkout_form_id))
-        .map(|((order, hash), text)| Stored { order, hash, text })
+        .filter(|o| !unchanged.contains(&o.checkout_form_id))
+        .copied()
         .collect();
     let mut counts = UpsertCounts {
         unchanged: unchanged.len(),
@@ -291,28 +278,25 @@ fn upsert_chunk(
 fn upsert_rows(
     conn: &mut PgConnection,
     account_id: AccountId,
-    changed: &[Stored<'_>],
+    changed: &[&NewOrder],
 ) -> QueryResult<Vec<(i64, (String, bool))>> {
-    let col = |f: for<'s> fn(&'s Stored<'s>) -> &'s str| changed.iter().map(f).collect::<Vec<_>>();
+    let col = |f: fn(&NewOrder) -> &str| changed.iter().map(|o| f(o)).collect::<Vec<_>>();
     let text = |f: fn(&NewOrder) -> &Option<String>| {
-        changed
-            .iter()
-            .map(|s| f(s.order).as_deref())
-            .collect::<Vec<_>>()
+        changed.iter().map(|o| f(o).as_deref()).collect::<Vec<_>>()
     };
-    let flag = |f: fn(&NewOrder) -> bool| changed.iter().map(|s| f(s.order)).collect::<Vec<_>>();
+    let flag = |f: fn(&NewOrder) -> bool| changed.iter().map(|o| f(o)).collect::<Vec<_>>();
     let time = |f: fn(&NewOrder) -> Option<DateTime<Utc>>| {
-        changed.iter().map(|s| f(s.order)).collect::<Vec<_>>()
+        changed.iter().map(|o| f(o)).collect::<Vec<_>>()
     };
     // `xmax = 0` is PostgreSQL's tell for a row this statement inserted (not updated).
     let rows: Vec<UpsertedRow> = sql_query(UPSERT_SQL)
         .into_boxed()
         .bind::<BigInt, _>(account_id)
-        .bind::<Array<Text>, _>(col(|s| &s.order.checkout_form_id))
+        .bind::<Array<Text>, _>(col(|o| &o.checkout_form_id))
         .bind::<Array<Nullable<Text>>, _>(text(|o| &o.marketplace_id))
-        .bind::<Array<Text>, _>(col(|s| &s.order.status))
+        .bind::<Array<Text>, _>(col(|o| &o.status))
         .bind::<Array<Nullable<Text>>, _>(text(|o| &o.fulfillment_status))
-        .bind::<Array<Text>, _>(col(|s| &s.order.buyer_id))
+        .bind::<Array<Text>, _>(col(|o| &o.buyer_id))
         .bind::<Array<Nullable<Text>>, _>(text(|o| &o.buyer_login))
         .bind::<Array<Nullable<Text>>, _>(text(|o| &o.buyer_email))
         .bind::<Array<Nullable<Text>>, _>(text(|o| &o.buyer_first_name))
@@ -332,14 +316,14 @@ fn upsert_rows(
         .bind::<Array<Integer>, _>(
             changed
                 .iter()
-                .map(|s| s.order.line_item_count)
+                .map(|o| o.line_item_count)
                 .collect::<Vec<_>>(),
         )
         .bind::<Array<Nullable<Timestamptz>>, _>(time(|o| o.bought_at))
         .bind::<Array<Nullable<Timestamptz>>, _>(time(|o| o.updated_at))
         .bind::<Array<Nullable<Text>>, _>(text(|o| &o.revision))
-        .bind::<Array<Text>, _>(col(|s| &s.hash))
-        .bind::<Array<Text>, _>(col(|s| &s.text))
+        .bind::<Array<Text>, _>(col(|o| o.document.hash()))
+        .bind::<Array<Text>, _>(col(|o| o.document.text()))
         .load(conn)?;
     Ok(rows
         .into_iter()
@@ -350,11 +334,11 @@ fn upsert_rows(
 fn insert_line_items(
     conn: &mut PgConnection,
     upserted: &[(i64, (String, bool))],
-    changed: &[Stored<'_>],
+    changed: &[&NewOrder],
 ) -> QueryResult<()> {
     let by_form: HashMap<&str, &NewOrder> = changed
         .iter()
-        .map(|s| (s.order.checkout_form_id.as_str(), s.order))
+        .map(|o| (o.checkout_form_id.as_str(), *o))
         .collect();
     let items: Vec<(i64, &NewLineItem)> = upserted
         .iter()
@@ -484,46 +468,4 @@ pub fn line_items(conn: &mut PgConnection, order_id: i64) -> QueryResult<Vec<Lin
         .select(LineItemRow::as_select())
         .order(order_line_items::id)
         .load(conn)
-}
-
-#[cfg(test)]
-mod tests {
-    use serde_json::json;
-
-    use super::*;
-
-    #[test]
-    fn canonical_json_sorts_keys_at_every_level() {
-        let a = json!({"b": 1, "a": {"y": [1, {"d": null, "c": "x"}], "x": true}});
-        assert_eq!(
-            canonical_json(&a),
-            r#"{"a":{"x":true,"y":[1,{"c":"x","d":null}]},"b":1}"#
-        );
-    }
-
-    #[test]
-    fn the_content_hash_ignores_key_order_but_not_values() {
-        let a: Value = serde_json::from_str(r#"{"id":"1","total":"72.97","n":[1,2]}"#).unwrap();
-        let b: Value = serde_json::from_str(r#"{"n":[1,2],"total":"72.97","id":"1"}"#).unwrap();
-        let c: Value = serde_json::from_str(r#"{"n":[2,1],"total":"72.97","id":"1"}"#).unwrap();
-        assert_eq!(content_hash(&a), content_hash(&b));
-        assert_ne!(content_hash(&a), content_hash(&c));
-        assert_eq!(content_hash(&a).len(), 64);
-    }
-
-    #[test]
-    fn strings_are_escaped_as_json() {
-        let v = json!({"k\"ey": "line\nbreak \u{017c}"});
-        let text = canonical_json(&v);
-        assert_eq!(serde_json::from_str::<Value>(&text).unwrap(), v);
-    }
-
-    #[test]
-    fn the_hash_of_a_known_document_is_stable() {
-        // sha256 of `{"a":1}`.
-        assert_eq!(
-            content_hash(&json!({"a": 1})),
-            "015abd7f5cc57a2dd94b7590f04ad8084273905ee33ec5cebeae62276a97f862"
-        );
-    }
 }
