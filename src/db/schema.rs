@@ -154,15 +154,6 @@ diesel::table! {
 }
 
 diesel::table! {
-    order_shipment_checks (account_id, checkout_form_id) {
-        account_id -> Int8,
-        checkout_form_id -> Text,
-        revision -> Nullable<Text>,
-        checked_at -> Timestamptz,
-    }
-}
-
-diesel::table! {
     order_shipments (id) {
         id -> Int8,
         account_id -> Int8,
@@ -225,6 +216,8 @@ diesel::table! {
         gone_from_allegro_at -> Nullable<Timestamptz>,
         buyer_search_text -> Nullable<Text>,
         items_search_text -> Nullable<Text>,
+        shipments_read_revision -> Nullable<Text>,
+        shipments_read_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -361,7 +354,6 @@ diesel::joinable!(order_notes -> orders (order_id));
 diesel::joinable!(order_notes -> users (author_id));
 diesel::joinable!(order_quarantine -> allegro_accounts (account_id));
 diesel::joinable!(order_revisions -> orders (order_id));
-diesel::joinable!(order_shipment_checks -> allegro_accounts (account_id));
 diesel::joinable!(order_shipments -> allegro_accounts (account_id));
 diesel::joinable!(order_tags -> orders (order_id));
 diesel::joinable!(order_tags -> users (created_by));
@@ -387,7 +379,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     order_notes,
     order_quarantine,
     order_revisions,
-    order_shipment_checks,
     order_shipments,
     order_tags,
     orders,

@@ -1,5 +1,5 @@
 //! Tracking numbers (`order_shipments`) and which order revision they were last read for
-//! (`order_shipment_checks`). Shipments are never deleted: one no longer listed gets
+//! (`orders.shipments_read_revision`). Shipments are never deleted: one no longer listed gets
 //! `removed_at`.
 
 use chrono::{DateTime, Utc};
@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use crate::db::{
     models::account::AccountId,
-    schema::{order_shipment_checks, order_shipments},
+    schema::{order_shipments, orders},
 };
 
 /// A stored shipment.
@@ -57,17 +57,16 @@ pub struct DueOrder {
     pub revision: Option<String>,
 }
 
+/// The conditions are those of the partial index `orders_shipments_due_idx` (migration 14),
+/// written the same way so that the planner reads only the orders due.
 const DUE_SQL: &str = "\
-SELECT o.checkout_form_id, o.revision
-FROM orders o
-LEFT JOIN order_shipment_checks c
-    ON c.account_id = o.account_id AND c.checkout_form_id = o.checkout_form_id
-WHERE o.account_id = $1
-  AND o.merged_into IS NULL
-  AND o.gone_from_allegro_at IS NULL
-  AND o.raw #>> '{fulfillment,shipmentSummary,lineItemsSent}' IN ('SOME', 'ALL')
-  AND (c.checkout_form_id IS NULL OR c.revision IS DISTINCT FROM o.revision)
-ORDER BY o.bought_at DESC NULLS LAST, o.id DESC
+SELECT checkout_form_id, revision
+FROM orders
+WHERE account_id = $1
+  AND (raw #>> '{fulfillment,shipmentSummary,lineItemsSent}') IN ('SOME', 'ALL')
+  AND merged_into IS NULL AND gone_from_allegro_at IS NULL
+  AND (shipments_read_at IS NULL OR shipments_read_revision IS DISTINCT FROM revision)
+ORDER BY bought_at DESC NULLS LAST, id DESC
 LIMIT $2";
 
 /// Up to `limit` orders due for a shipments read, newest first.
@@ -139,18 +138,17 @@ pub fn mark_checked(
     checkout_form_id: &str,
     revision: Option<&str>,
 ) -> QueryResult<()> {
-    use order_shipment_checks::dsl as c;
-    diesel::insert_into(c::order_shipment_checks)
-        .values((
-            c::account_id.eq(account_id),
-            c::checkout_form_id.eq(checkout_form_id),
-            c::revision.eq(revision),
-        ))
-        .on_conflict((c::account_id, c::checkout_form_id))
-        .do_update()
-        .set((c::revision.eq(revision), c::checked_at.eq(diesel::dsl::now)))
-        .execute(conn)
-        .map(drop)
+    diesel::update(
+        orders::table
+            .filter(orders::account_id.eq(account_id))
+            .filter(orders::checkout_form_id.eq(checkout_form_id)),
+    )
+    .set((
+        orders::shipments_read_revision.eq(revision),
+        orders::shipments_read_at.eq(diesel::dsl::now),
+    ))
+    .execute(conn)
+    .map(drop)
 }
 
 /// The order's shipments, oldest first (removed ones included).
