@@ -15,7 +15,7 @@ use actix_web_prom::{
 };
 use prometheus::{Encoder, IntGauge, Registry, TextEncoder};
 
-use crate::{accounts::RefreshMetrics, allegro::ApiMetrics, db::PgPool};
+use crate::{accounts::RefreshMetrics, allegro::ApiMetrics, db::PgPool, sync::RunMetrics};
 
 /// Page latencies: most pages take milliseconds, exports stream for seconds.
 const HTTP_BUCKETS: &[f64] = &[
@@ -31,6 +31,8 @@ pub struct Metrics {
     pub allegro: ApiMetrics,
     /// Handed to the accounts' token refresh.
     pub refreshes: RefreshMetrics,
+    /// Handed to the sync runs this process starts.
+    pub sync_runs: RunMetrics,
     pool: PoolGauges,
 }
 
@@ -63,6 +65,8 @@ impl Metrics {
         allegro.register(&registry)?;
         let refreshes = RefreshMetrics::new()?;
         refreshes.register(&registry)?;
+        let sync_runs = RunMetrics::new()?;
+        sync_runs.register(&registry)?;
         let gauge = |name: &str, help: &str| -> prometheus::Result<IntGauge> {
             let gauge = IntGauge::new(name, help)?;
             registry.register(Box::new(gauge.clone()))?;
@@ -87,6 +91,7 @@ impl Metrics {
             http,
             allegro,
             refreshes,
+            sync_runs,
             pool,
         })
     }

@@ -15,6 +15,6 @@ pub struct AppState {
     pub accounts: Accounts,
     /// Stops background syncs at shutdown and waits for them.
     pub shutdown: Shutdown,
-    /// This application's in-process metrics (HTTP, Allegro calls, refreshes, pool).
+    /// This application's in-process metrics (HTTP, Allegro calls, refreshes, sync runs, pool).
     pub metrics: Metrics,
 }

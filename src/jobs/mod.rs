@@ -106,6 +106,7 @@ pub async fn current_sync_options(state: &AppState) -> Result<SyncOptions, DbErr
 pub(crate) fn process_sync_options(state: &AppState, settings: &SyncSettings) -> SyncOptions {
     SyncOptions {
         lease: Duration::from_std(state.settings.scheduler.lease).unwrap_or(Duration::minutes(2)),
+        metrics: Some(state.metrics.sync_runs.clone()),
         ..sync_options(settings, &state.shutdown)
     }
 }

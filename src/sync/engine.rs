@@ -7,7 +7,7 @@ use chrono::{DateTime, Duration, Utc};
 use tokio_util::sync::CancellationToken;
 use tracing::{Instrument, field::Empty};
 
-use super::{backfill, events, reconcile, retry, shipments};
+use super::{RunMetrics, backfill, events, reconcile, retry, shipments};
 use crate::{
     accounts::Accounts,
     allegro::{AccountApi, AllegroError},
@@ -44,6 +44,8 @@ pub struct SyncOptions {
     /// less than this ago. Checked with the lease held, so processes that tick at the same
     /// moment start one run per interval between them, not one each.
     pub due_after: Option<Duration>,
+    /// Counts the runs that end (the server's registry); `None` counts nothing.
+    pub metrics: Option<RunMetrics>,
 }
 
 impl Default for SyncOptions {
@@ -58,6 +60,7 @@ impl Default for SyncOptions {
             reconcile_days: 30,
             stop: CancellationToken::new(),
             due_after: None,
+            metrics: None,
         }
     }
 }
@@ -358,7 +361,11 @@ async fn finish(
         Err(e @ SyncError::Interrupted) => ("interrupted", Some(e.to_string()), None),
         Err(e) => ("failed", Some(e.to_string()), None),
     };
-    let run = record_end(ctx, status, error, notes, owner).await?;
+    let run = record_end(ctx, status, error, notes, owner).await;
+    if let Some(metrics) = &ctx.options.metrics {
+        metrics.record(kind, status, run.as_ref().ok().and_then(Option::as_ref));
+    }
+    let run = run?;
     match outcome {
         Ok(_) => {
             let counters = run.map(|r| counters_of(&r)).unwrap_or_default();

@@ -5,6 +5,7 @@ pub mod coverage;
 pub mod engine;
 mod events;
 pub mod map;
+mod metrics;
 mod reconcile;
 mod retry;
 mod shipments;
@@ -13,3 +14,4 @@ mod store;
 pub use engine::{
     OnStarted, RunSummary, SyncError, SyncMode, SyncOptions, sync_account, sync_account_announced,
 };
+pub use metrics::RunMetrics;

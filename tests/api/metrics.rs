@@ -306,3 +306,53 @@ async fn each_application_counts_only_its_own_requests() {
         0.0
     );
 }
+
+#[tokio::test]
+async fn the_runs_this_process_finishes_are_counted_with_their_duration_and_orders() {
+    let app = spawn_app().await;
+    app.create_user("root@example.com", Role::Admin).await;
+    app.login("root@example.com", PASSWORD).await;
+    let account = app.link_account(0).await;
+
+    let (_, before) = scrape(&app).await;
+    let full_ok = [("kind", "full"), ("status", "succeeded")];
+    let finished = "allegro_backup_sync_runs_finished_total";
+    assert_eq!(value(&before, finished, &full_ok), 0.0);
+
+    // "Sync now" runs with the server's options, which count into its registry.
+    let response = app
+        .post_form(&format!("/accounts/{account}/sync"), &[])
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let mut samples = before;
+    for _ in 0..300 {
+        (_, samples) = scrape(&app).await;
+        if value(&samples, finished, &full_ok) >= 1.0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(value(&samples, finished, &full_ok), 1.0);
+    assert_eq!(value(&samples, finished, &[("status", "failed")]), 0.0);
+    let stored: i64 = diesel::QueryDsl::count(allegro_backup::db::schema::orders::table)
+        .get_result(&mut app.db.connect())
+        .unwrap();
+    assert!(stored > 0);
+    assert_eq!(
+        value(
+            &samples,
+            "allegro_backup_sync_run_duration_seconds_count",
+            &[("kind", "full")]
+        ),
+        1.0
+    );
+    assert_eq!(
+        value(
+            &samples,
+            "allegro_backup_sync_orders_total",
+            &[("outcome", "created")]
+        ),
+        stored as f64,
+        "every order the run created (the server's history span may leave older ones out)"
+    );
+}
