@@ -96,7 +96,7 @@ impl Metrics {
         })
     }
 
-    /// The middleware that counts HTTP requests; wrap the whole app in it, and that in
+    /// The middleware that counts HTTP requests; wrap the app's routes in it, and that in
     /// [`reject_unknown_methods`].
     pub fn http_middleware(&self) -> PrometheusMetrics {
         self.http.clone()

@@ -187,12 +187,13 @@ fn build_server(listener: TcpListener, state: AppState) -> std::io::Result<Serve
     let http_metrics = state.metrics.http_middleware();
     let server = HttpServer::new(move || {
         App::new()
-            .wrap(security_headers(https))
-            .wrap(from_fn(request_context))
-            .wrap(TracingLogger::<RequestSpan>::new())
-            // Counts the final status of every request (with a known method).
+            // Counts the final status of every request with a known method.
             .wrap(http_metrics.clone())
             .wrap(from_fn(reject_unknown_methods))
+            .wrap(from_fn(request_context))
+            .wrap(TracingLogger::<RequestSpan>::new())
+            // Outermost: every response carries the headers, a 405 for an unknown method too.
+            .wrap(security_headers(https))
             .app_data(web::Data::new(state.clone()))
             .app_data(form_config(256 * 1024))
             .app_data(query_config())

@@ -144,6 +144,11 @@ async fn metrics_count_requests_by_route_allegro_calls_429s_refreshes_and_pool_u
     let brew = reqwest::Method::from_bytes(b"BREW").unwrap();
     let response = app.client.request(brew, app.url("/")).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(
+        response.headers()["x-content-type-options"],
+        "nosniff",
+        "the 405 carries the security headers"
+    );
     // Allegro refuses the refresh token: the refresh ends `dead`.
     app.simulator.world().revoke_tokens(0);
     let response = app
