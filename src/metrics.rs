@@ -9,11 +9,12 @@ use actix_web::{
     dev::{ServiceRequest, ServiceResponse},
     http::Method,
     middleware::Next,
+    web,
 };
 use actix_web_prom::{
     ActixMetricsConfiguration, LabelsConfiguration, PrometheusMetrics, PrometheusMetricsBuilder,
 };
-use prometheus::{Encoder, IntGauge, Registry, TextEncoder};
+use prometheus::{Encoder, IntCounterVec, IntGauge, Opts, Registry, TextEncoder};
 
 use crate::{accounts::RefreshMetrics, allegro::ApiMetrics, db::PgPool, sync::RunMetrics};
 
@@ -33,6 +34,8 @@ pub struct Metrics {
     pub refreshes: RefreshMetrics,
     /// Handed to the sync runs this process starts.
     pub sync_runs: RunMetrics,
+    /// App data for [`count_middleware_errors`].
+    pub middleware_errors: MiddlewareErrors,
     pool: PoolGauges,
 }
 
@@ -67,6 +70,8 @@ impl Metrics {
         refreshes.register(&registry)?;
         let sync_runs = RunMetrics::new()?;
         sync_runs.register(&registry)?;
+        let middleware_errors = MiddlewareErrors::new()?;
+        registry.register(Box::new(middleware_errors.0.clone()))?;
         let gauge = |name: &str, help: &str| -> prometheus::Result<IntGauge> {
             let gauge = IntGauge::new(name, help)?;
             registry.register(Box::new(gauge.clone()))?;
@@ -92,6 +97,7 @@ impl Metrics {
             allegro,
             refreshes,
             sync_runs,
+            middleware_errors,
             pool,
         })
     }
@@ -140,5 +146,113 @@ pub async fn reject_unknown_methods(
         Ok(req
             .into_response(HttpResponse::MethodNotAllowed().finish())
             .map_into_right_body())
+    }
+}
+
+/// `allegro_backup_http_middleware_errors_total{route,method,status}`: requests that a
+/// middleware ended with an error (a session store that cannot reach the database, say).
+/// actix-web-prom counts responses only, and such a request has none until actix turns the
+/// error into one at the very end. Kept in the app's data for [`count_middleware_errors`].
+#[derive(Clone)]
+pub struct MiddlewareErrors(IntCounterVec);
+
+impl MiddlewareErrors {
+    fn new() -> prometheus::Result<Self> {
+        Ok(Self(IntCounterVec::new(
+            Opts::new(
+                "allegro_backup_http_middleware_errors_total",
+                "Requests a middleware ended with an error instead of a response (not in \
+                 allegro_backup_http_requests_total), by route pattern, method and status.",
+            ),
+            &["route", "method", "status"],
+        )?))
+    }
+}
+
+/// Middleware just inside the HTTP metrics: counts the requests that come back as an error
+/// (see [`MiddlewareErrors`]), then passes the error on unchanged.
+pub async fn count_middleware_errors(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody + 'static>, Error> {
+    let counter = req.app_data::<web::Data<MiddlewareErrors>>().cloned();
+    // Before routing, the pattern comes from the path alone (`/orders/{id}`).
+    let route = req
+        .match_pattern()
+        .unwrap_or_else(|| "unmatched".to_owned());
+    let method = req.method().clone();
+    let result = next.call(req).await;
+    if let (Err(err), Some(counter)) = (&result, counter) {
+        let status = err.as_response_error().status_code();
+        counter
+            .0
+            .with_label_values(&[route.as_str(), method.as_str(), status.as_str()])
+            .inc();
+    }
+    result
+}
+
+#[cfg(test)]
+mod tests {
+    use actix_web::{App, HttpResponse, http::StatusCode, middleware::from_fn, test};
+
+    use super::*;
+
+    async fn failing_middleware(
+        _req: ServiceRequest,
+        _next: Next<impl MessageBody + 'static>,
+    ) -> Result<ServiceResponse<impl MessageBody>, Error> {
+        Err::<ServiceResponse, _>(actix_web::error::ErrorServiceUnavailable("store away"))
+    }
+
+    #[actix_web::test]
+    async fn a_request_a_middleware_ends_with_an_error_is_counted_with_its_status() {
+        let metrics = Metrics::new().unwrap();
+        let app = test::init_service(
+            App::new()
+                .app_data(web::Data::new(metrics.middleware_errors.clone()))
+                .wrap(from_fn(count_middleware_errors))
+                .wrap(metrics.http_middleware())
+                .service(
+                    web::scope("/private")
+                        .wrap(from_fn(failing_middleware))
+                        .route("/{id}", web::get().to(HttpResponse::Ok)),
+                )
+                .route("/open", web::get().to(HttpResponse::Ok)),
+        )
+        .await;
+        for uri in ["/private/7", "/open"] {
+            let request = test::TestRequest::get().uri(uri).to_request();
+            let result = test::try_call_service(&app, request).await;
+            let status = match result {
+                Ok(response) => response.status(),
+                Err(err) => err.as_response_error().status_code(),
+            };
+            let expected = if uri == "/open" {
+                StatusCode::OK
+            } else {
+                StatusCode::SERVICE_UNAVAILABLE
+            };
+            assert_eq!(status, expected, "{uri}");
+        }
+
+        let mut out = vec![];
+        TextEncoder::new()
+            .encode(&metrics.registry.gather(), &mut out)
+            .unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(
+            text.contains(
+                r#"allegro_backup_http_middleware_errors_total{method="GET",route="/private/{id}",status="503"} 1"#
+            ),
+            "{text}"
+        );
+        assert!(
+            !text.lines().any(
+                |l| l.starts_with("allegro_backup_http_middleware_errors_total{")
+                    && l.contains("/open")
+            ),
+            "a response is not an error: {text}"
+        );
     }
 }

@@ -24,7 +24,7 @@ use crate::{
     db::{self, DbError},
     error::AppError,
     jobs,
-    metrics::{Metrics, reject_unknown_methods},
+    metrics::{Metrics, count_middleware_errors, reject_unknown_methods},
     routes,
     state::AppState,
     web::{
@@ -187,6 +187,7 @@ fn build_server(listener: TcpListener, state: AppState) -> std::io::Result<Serve
     let http_metrics = state.metrics.http_middleware();
     let server = HttpServer::new(move || {
         App::new()
+            .wrap(from_fn(count_middleware_errors))
             // Counts the final status of every request with a known method.
             .wrap(http_metrics.clone())
             .wrap(from_fn(reject_unknown_methods))
@@ -195,6 +196,7 @@ fn build_server(listener: TcpListener, state: AppState) -> std::io::Result<Serve
             // Outermost: every response carries the headers, a 405 for an unknown method too.
             .wrap(security_headers(https))
             .app_data(web::Data::new(state.clone()))
+            .app_data(web::Data::new(state.metrics.middleware_errors.clone()))
             .app_data(form_config(256 * 1024))
             .app_data(query_config())
             .app_data(path_config())
