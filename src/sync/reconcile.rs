@@ -2,15 +2,17 @@
 //! then, and a fulfillment change moves `revision` but not `updatedAt`, so a reconcile never
 //! trusts either: it
 //! 1. lists the `boughtAt` windows of the last `reconcile_days` days again,
-//! 2. fetches by id every older stored order that is still open (see
-//!    [`open_order_ids`] for the rule), 404 meaning merged away or gone,
+//! 2. re-reads every older stored order that is still open (see [`open_orders`] for the
+//!    rule): by id when they are few (404 meaning merged away or gone); when fetching each
+//!    would take more requests than listing every order of their span (100 per page), by
+//!    listing that span again, then fetching by id only the open ones it did not show,
 //! 3. verifies the coverage grid over the backed-up history, lists every mismatched day again
 //!    (and fetches by id what that listing no longer shows), then verifies those days again.
 //!
 //! Everything fetched is stored; the storage compares revision and content, so an unchanged
 //! form adds nothing.
 
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 
 use super::{
     backfill, coverage,
@@ -21,13 +23,20 @@ use super::{
 use crate::db::{
     self, DbError,
     models::{
-        coverage::{database_now, open_order_ids, unseen_held_ids},
+        coverage::{
+            OpenOrders, database_now, held_between, open_orders, unseen_held_ids, unseen_since,
+        },
         sync::SyncState,
     },
 };
 
 /// Forms fetched by id, then stored, per transaction.
 const BY_ID_BATCH: usize = 100;
+/// Forms per page of a listing (Allegro's largest).
+const LIST_PAGE: usize = 100;
+/// Listing a span starts this much before its earliest open order: an order's stored
+/// `bought_at` is its latest line item's, and an earlier item also places it in the listing.
+const SPAN_MARGIN_DAYS: i64 = 1;
 
 /// Runs the reconcile steps; returns the note for the run.
 pub(super) async fn run(ctx: &RunContext<'_>) -> Result<String, SyncError> {
@@ -35,21 +44,109 @@ pub(super) async fn run(ctx: &RunContext<'_>) -> Result<String, SyncError> {
     let since = now - Duration::days(i64::from(ctx.options.reconcile_days));
     backfill::relist(ctx, windows(since, now, ctx.options.window)).await?;
 
-    let account_id = ctx.account_id;
-    let open = db::run(&ctx.accounts.pool, move |conn| {
-        open_order_ids(conn, account_id, since).map_err(DbError::from)
-    })
-    .await?;
-    let open_count = open.len();
-    let open_gone = refresh_by_id(ctx, open).await?;
-
+    let open = refresh_open(ctx, since).await?;
     let grid = check_coverage(ctx).await?;
     Ok(format!(
-        "Reconcile: re-listed the last {} days, re-fetched {open_count} older open orders \
-         ({open_gone} no longer on Allegro); coverage: {} days verified, {} mismatched and \
-         re-listed, {} still mismatched.",
+        "Reconcile: re-listed the last {} days, {open}; coverage: {} days verified, {} \
+         mismatched and re-listed, {} still mismatched.",
         ctx.options.reconcile_days, grid.verified, grid.mismatched, grid.still_mismatched
     ))
+}
+
+/// How the older open orders were read again, for the run's note.
+struct OpenRefresh {
+    open: usize,
+    /// Days listed again instead of fetching each order (0: fetched by id).
+    listed_days: i64,
+    fetched_by_id: usize,
+    gone: usize,
+}
+
+impl std::fmt::Display for OpenRefresh {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let Self {
+            open,
+            listed_days,
+            fetched_by_id,
+            gone,
+        } = self;
+        if *listed_days == 0 {
+            write!(
+                f,
+                "re-fetched {open} older open orders ({gone} no longer on Allegro)"
+            )
+        } else {
+            write!(
+                f,
+                "re-listed the {listed_days} days holding {open} older open orders and \
+                 fetched {fetched_by_id} of them the listing did not show ({gone} no longer \
+                 on Allegro)"
+            )
+        }
+    }
+}
+
+/// Whether listing `held` orders over `windows` windows takes fewer requests than fetching
+/// `open` orders one by one.
+fn listing_is_cheaper(open: usize, held: i64, windows: usize) -> bool {
+    let held = usize::try_from(held).unwrap_or(usize::MAX);
+    held.div_ceil(LIST_PAGE).saturating_add(windows) < open
+}
+
+/// Re-reads the stored orders bought before `since` that are still open (step 2).
+async fn refresh_open(
+    ctx: &RunContext<'_>,
+    since: DateTime<Utc>,
+) -> Result<OpenRefresh, SyncError> {
+    let account_id = ctx.account_id;
+    let (open, span) = db::run(&ctx.accounts.pool, move |conn| {
+        let open = open_orders(conn, account_id, since)?;
+        let from = open
+            .earliest
+            .map(|at| at - Duration::days(SPAN_MARGIN_DAYS));
+        let held = from
+            .map(|from| held_between(conn, account_id, from, since))
+            .transpose()?;
+        Ok::<_, DbError>((open, from.zip(held)))
+    })
+    .await?;
+    let OpenOrders { ids, .. } = open;
+    let count = ids.len();
+    let planned = span.map(|(from, _)| windows(from, since, ctx.options.window));
+    let (Some((from, held)), Some(planned)) = (span, planned) else {
+        return Ok(OpenRefresh {
+            open: 0,
+            listed_days: 0,
+            fetched_by_id: 0,
+            gone: 0,
+        });
+    };
+    if !listing_is_cheaper(count, held, planned.len()) {
+        let gone = refresh_by_id(ctx, ids).await?;
+        return Ok(OpenRefresh {
+            open: count,
+            listed_days: 0,
+            fetched_by_id: count,
+            gone,
+        });
+    }
+    let began = db::run(&ctx.accounts.pool, |conn| {
+        database_now(conn).map_err(DbError::from)
+    })
+    .await?;
+    backfill::relist(ctx, planned).await?;
+    let unseen = db::run(&ctx.accounts.pool, move |conn| {
+        unseen_since(conn, account_id, &ids, began).map_err(DbError::from)
+    })
+    .await?;
+    let fetched_by_id = unseen.len();
+    let gone = refresh_by_id(ctx, unseen).await?;
+    Ok(OpenRefresh {
+        open: count,
+        listed_days: (since - from).num_days().max(1),
+        fetched_by_id,
+        gone,
+    })
 }
 
 /// Fetches checkout forms by id in batches and stores them; ids that answer 404 are marked
@@ -121,4 +218,20 @@ async fn heal(ctx: &RunContext<'_>, days: &[chrono::NaiveDate]) -> Result<(), Sy
     })
     .await?;
     refresh_by_id(ctx, unseen).await.map(drop)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_span_is_listed_only_when_that_takes_fewer_requests_than_fetching_each_open_order() {
+        // 1,000 held over 6 windows: 16 requests.
+        assert!(listing_is_cheaper(17, 1_000, 6));
+        assert!(!listing_is_cheaper(16, 1_000, 6));
+        assert!(!listing_is_cheaper(3, 250, 1));
+        // A seller who never marks orders sent: most old orders open.
+        assert!(listing_is_cheaper(800_000, 1_000_000, 52));
+        assert!(!listing_is_cheaper(0, 0, 0));
+    }
 }

@@ -15,7 +15,9 @@ use reqwest::StatusCode;
 
 use crate::{
     helpers::{html_of, select_attr, select_text, spawn_app},
-    reconcile::{app_with_orders_until_now, run_notes, sync},
+    reconcile::{
+        app_with_orders_until_now, bought_at, run_notes, store_ghost, sync, sync_with_window,
+    },
     sync::{stored, truth},
 };
 
@@ -66,8 +68,11 @@ async fn a_day_whose_orders_were_deleted_is_found_mismatched_and_healed_by_the_r
     };
     assert!(deleted >= 1);
 
-    let summary = sync(&app, account, SyncMode::Reconcile).await;
+    // Windows of 3 days make listing the span of the older open orders dearer than fetching
+    // each of them, so the reconcile fetches them by id and only the grid finds the day.
+    let summary = sync_with_window(&app, account, SyncMode::Reconcile, Duration::days(3)).await;
     let notes = run_notes(&app, summary.run_id);
+    assert!(notes.contains("re-fetched"), "{notes}");
     assert!(
         notes.contains(", 1 mismatched and re-listed, 0 still mismatched"),
         "{notes}"
@@ -95,37 +100,25 @@ async fn a_day_whose_orders_were_deleted_is_found_mismatched_and_healed_by_the_r
 
 #[tokio::test]
 async fn an_order_allegro_no_longer_serves_is_marked_gone_and_its_day_matches_again() {
-    use allegro_backup::{allegro::CheckoutForm, db::models::order, sync::map::new_order};
     let app = app_with_orders_until_now(300).await;
     let account = app.link_account(0).await;
     sync(&app, account, SyncMode::Auto).await;
-    // A form we hold but Allegro does not know (as a merged-away one whose event was lost):
-    // a copy of an old order under a new id.
-    let mut ghost = app
+    // A form we hold but Allegro does not know, long finished (sent), so that no re-reading
+    // of open orders sees it: only the grid can.
+    let old = app
         .simulator
         .world()
         .orders(0)
         .into_iter()
         .find(|o| {
-            let t: chrono::DateTime<Utc> = o["lineItems"][0]["boughtAt"]
-                .as_str()
-                .unwrap()
-                .parse()
-                .unwrap();
-            t < Utc::now() - Duration::days(100) && o["lineItems"].as_array().unwrap().len() == 1
+            bought_at(o) < Utc::now() - Duration::days(100)
+                && o["lineItems"].as_array().unwrap().len() == 1
+                && o["fulfillment"]["status"] == "SENT"
         })
         .unwrap();
-    let ghost_id = uuid::Uuid::new_v4().to_string();
-    ghost["id"] = ghost_id.clone().into();
-    ghost["lineItems"][0]["id"] = uuid::Uuid::new_v4().to_string().into();
-    let bought: chrono::DateTime<Utc> = ghost["lineItems"][0]["boughtAt"]
-        .as_str()
-        .unwrap()
-        .parse()
-        .unwrap();
-    let form: CheckoutForm = serde_json::from_value(ghost).unwrap();
+    let bought = bought_at(&old);
+    let ghost_id = store_ghost(&app, account, old);
     let mut conn = app.db.connect();
-    order::upsert_orders(&mut conn, account, &[new_order(&form)]).unwrap();
 
     let summary = sync(&app, account, SyncMode::Reconcile).await;
     let notes = run_notes(&app, summary.run_id);
@@ -135,7 +128,9 @@ async fn an_order_allegro_no_longer_serves_is_marked_gone_and_its_day_matches_ag
     );
     let (allegro, held) = coverage_row(&app, account, warsaw_day(bought));
     assert_eq!(allegro, held);
-    let gone = order::find(&mut conn, account, &ghost_id).unwrap().unwrap();
+    let gone = allegro_backup::db::models::order::find(&mut conn, account, &ghost_id)
+        .unwrap()
+        .unwrap();
     assert!(gone.gone_from_allegro_at.is_some(), "kept and marked gone");
 }
 

@@ -28,8 +28,18 @@ pub(crate) async fn app_with_orders_until_now(orders: u32) -> TestApp {
 }
 
 pub(crate) async fn sync(app: &TestApp, account: i64, mode: SyncMode) -> RunSummary {
+    sync_with_window(app, account, mode, Duration::days(60)).await
+}
+
+/// [`sync`] listing windows of `window`.
+pub(crate) async fn sync_with_window(
+    app: &TestApp,
+    account: i64,
+    mode: SyncMode,
+    window: Duration,
+) -> RunSummary {
     let options = SyncOptions {
-        window: Duration::days(60),
+        window,
         ..SyncOptions::default()
     };
     sync_account(
@@ -55,7 +65,8 @@ pub(crate) fn run_notes(app: &TestApp, run: i64) -> String {
         .unwrap_or_default()
 }
 
-fn bought_at(order: &Value) -> DateTime<Utc> {
+/// The latest `lineItems[].boughtAt` of a simulator order.
+pub(crate) fn bought_at(order: &Value) -> DateTime<Utc> {
     order["lineItems"]
         .as_array()
         .unwrap()
@@ -63,6 +74,20 @@ fn bought_at(order: &Value) -> DateTime<Utc> {
         .map(|li| li["boughtAt"].as_str().unwrap().parse().unwrap())
         .max()
         .unwrap()
+}
+
+/// Stores a copy of `order` under new ids (form and line items): a form we hold that Allegro
+/// does not serve, as a merged-away one whose event was lost. Returns its id.
+pub(crate) fn store_ghost(app: &TestApp, account: i64, mut order: Value) -> String {
+    use allegro_backup::{allegro::CheckoutForm, db::models::order, sync::map::new_order};
+    let ghost_id = uuid::Uuid::new_v4().to_string();
+    order["id"] = ghost_id.clone().into();
+    for item in order["lineItems"].as_array_mut().unwrap() {
+        item["id"] = uuid::Uuid::new_v4().to_string().into();
+    }
+    let form: CheckoutForm = serde_json::from_value(order).unwrap();
+    order::upsert_orders(&mut app.db.connect(), account, &[new_order(&form)]).unwrap();
+    ghost_id
 }
 
 fn id(order: &Value) -> String {
@@ -95,7 +120,8 @@ async fn a_fulfillment_change_the_journal_missed_is_picked_up_by_reconcile() {
     // Bought within the last 30 days: found by re-listing.
     let recent = id(&orders[0]);
     assert!(bought_at(&orders[0]) > Utc::now() - Duration::days(30));
-    // Bought long ago and still being processed: found by fetching open orders by id.
+    // Bought long ago and still being processed: found by re-reading the older open orders
+    // (here by listing their span: cheaper than fetching each of them).
     let old = orders
         .iter()
         .find(|o| bought_at(o) < Utc::now() - Duration::days(90) && o["status"] != "CANCELLED")
@@ -114,6 +140,11 @@ async fn a_fulfillment_change_the_journal_missed_is_picked_up_by_reconcile() {
 
     let summary = sync(&app, account, SyncMode::Reconcile).await;
     assert_eq!(summary.kind, RunKind::Reconcile);
+    let notes = run_notes(&app, summary.run_id);
+    assert!(
+        notes.contains("days holding") && notes.contains("older open orders"),
+        "{notes}"
+    );
     assert_eq!(summary.counters.orders_updated, 2);
     assert_eq!(revisions(&app, Some(&recent)), recent_before + 1);
     assert_eq!(revisions(&app, Some(&old)), old_before + 1);
@@ -190,4 +221,40 @@ async fn an_operator_starts_a_reconcile_and_a_mixed_request_is_refused() {
         flashes.iter().any(|f| f.contains("A reconcile of")),
         "{flashes:?}"
     );
+}
+
+#[tokio::test]
+async fn an_old_open_order_allegro_no_longer_lists_is_fetched_by_id_and_marked_gone() {
+    let app = app_with_orders_until_now(300).await;
+    let account = app.link_account(0).await;
+    sync(&app, account, SyncMode::Auto).await;
+    // A form we hold as open (payment never finished) that Allegro does not serve any more
+    // (as a merged-away one whose event was lost): a copy of an old open order under a new id.
+    let old = app
+        .simulator
+        .world()
+        .orders(0)
+        .into_iter()
+        .find(|o| {
+            bought_at(o) < Utc::now() - Duration::days(100)
+                && ["BOUGHT", "FILLED_IN"].contains(&o["status"].as_str().unwrap())
+        })
+        .expect("the generator leaves some old checkouts unpaid");
+    let ghost_id = store_ghost(&app, account, old);
+
+    let summary = sync(&app, account, SyncMode::Reconcile).await;
+    let notes = run_notes(&app, summary.run_id);
+    assert!(
+        notes.contains("fetched 1 of them the listing did not show (1 no longer on Allegro)"),
+        "{notes}"
+    );
+    let gone: Option<DateTime<Utc>> = {
+        use allegro_backup::db::schema::orders::dsl::*;
+        orders
+            .filter(checkout_form_id.eq(&ghost_id))
+            .select(gone_from_allegro_at)
+            .first(&mut app.db.connect())
+            .unwrap()
+    };
+    assert!(gone.is_some(), "the ghost is kept, marked gone");
 }

@@ -177,22 +177,69 @@ pub const FINAL_FULFILLMENT: [&str; 4] = ["SENT", "PICKED_UP", "CANCELLED", "RET
 /// fulfillment status ([`FINAL_FULFILLMENT`]). `BOUGHT` and `FILLED_IN` (payment not
 /// finished) and every fulfillment in progress are open. Merged-away and gone orders are
 /// left out: Allegro no longer serves them.
-pub fn open_order_ids(
+pub fn open_orders(
     conn: &mut PgConnection,
     account_id: AccountId,
     before: DateTime<Utc>,
-) -> QueryResult<Vec<String>> {
+) -> QueryResult<OpenOrders> {
     // `IS NOT NULL` first keeps the test false rather than NULL for a missing fulfillment.
     let is_final = orders::status.eq("CANCELLED").or(orders::status
         .eq("READY_FOR_PROCESSING")
         .and(orders::fulfillment_status.is_not_null())
         .and(orders::fulfillment_status.eq_any(FINAL_FULFILLMENT)));
-    orders::table
+    let rows: Vec<(String, Option<DateTime<Utc>>)> = orders::table
         .filter(orders::account_id.eq(account_id))
         .filter(orders::merged_into.is_null())
         .filter(orders::gone_from_allegro_at.is_null())
         .filter(orders::bought_at.lt(before))
         .filter(not(is_final))
+        .order(orders::checkout_form_id)
+        .select((orders::checkout_form_id, orders::bought_at))
+        .load(conn)?;
+    let earliest = rows.iter().filter_map(|(_, at)| *at).min();
+    Ok(OpenOrders {
+        ids: rows.into_iter().map(|(id, _)| id).collect(),
+        earliest,
+    })
+}
+
+/// The result of [`open_orders`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OpenOrders {
+    /// Their checkout form ids, in order.
+    pub ids: Vec<String>,
+    /// The earliest `bought_at` among them.
+    pub earliest: Option<DateTime<Utc>>,
+}
+
+/// Orders the account holds (merged-away and gone ones left out) bought in `[from, before)`.
+pub fn held_between(
+    conn: &mut PgConnection,
+    account_id: AccountId,
+    from: DateTime<Utc>,
+    before: DateTime<Utc>,
+) -> QueryResult<i64> {
+    orders::table
+        .filter(orders::account_id.eq(account_id))
+        .filter(orders::merged_into.is_null())
+        .filter(orders::gone_from_allegro_at.is_null())
+        .filter(orders::bought_at.ge(from))
+        .filter(orders::bought_at.lt(before))
+        .count()
+        .get_result(conn)
+}
+
+/// Those of `ids` that no write stored or saw since `since`, in order.
+pub fn unseen_since(
+    conn: &mut PgConnection,
+    account_id: AccountId,
+    ids: &[String],
+    since: DateTime<Utc>,
+) -> QueryResult<Vec<String>> {
+    orders::table
+        .filter(orders::account_id.eq(account_id))
+        .filter(orders::checkout_form_id.eq_any(ids))
+        .filter(orders::last_seen_at.lt(since))
         .order(orders::checkout_form_id)
         .select(orders::checkout_form_id)
         .load(conn)
