@@ -148,7 +148,7 @@ diesel::table! {
         order_id -> Int8,
         revision -> Nullable<Text>,
         content_hash -> Text,
-        raw -> Jsonb,
+        raw -> Nullable<Jsonb>,
         seen_at -> Timestamptz,
     }
 }

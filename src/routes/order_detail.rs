@@ -242,11 +242,15 @@ fn revision_diff(
             })
     };
     let (from_view, to_view) = (view(from)?, view(to)?);
+    // The current revision is held by reference: its document is the order's own.
     let raw = |id: i64, conn: &mut PgConnection| -> QueryResult<Value> {
         order_revisions::table
+            .inner_join(orders::table)
             .filter(order_revisions::order_id.eq(order_id))
             .filter(order_revisions::id.eq(id))
-            .select(order_revisions::raw)
+            .select(diesel::dsl::sql::<diesel::sql_types::Jsonb>(
+                "COALESCE(order_revisions.raw, orders.raw)",
+            ))
             .first(conn)
     };
     let (before, after) = (raw(from, conn)?, raw(to, conn)?);

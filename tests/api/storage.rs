@@ -182,13 +182,12 @@ fn a_changed_order_is_updated_with_a_second_revision_and_new_line_items() {
         "20000000-0000-4000-8000-000000000001"
     );
     assert_eq!(items[0].price, "10.01");
-    let revisions: Vec<(Option<String>, Value)> =
-        diesel::sql_query("SELECT revision, raw FROM order_revisions ORDER BY id")
-            .load::<RevisionRow>(&mut conn)
-            .unwrap()
-            .into_iter()
-            .map(|r| (r.revision, r.raw))
-            .collect();
+    let revisions: Vec<(Option<String>, Value)> = diesel::sql_query(REVISIONS_SQL)
+        .load::<RevisionRow>(&mut conn)
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.revision, r.raw))
+        .collect();
     assert_eq!(
         revisions,
         vec![
@@ -197,6 +196,11 @@ fn a_changed_order_is_updated_with_a_second_revision_and_new_line_items() {
         ]
     );
 }
+
+/// Every revision's document, in order: the current one is held by reference (`raw` NULL means
+/// the order's own document).
+const REVISIONS_SQL: &str = "SELECT r.revision, COALESCE(r.raw, o.raw) AS raw \
+     FROM order_revisions r JOIN orders o ON o.id = r.order_id ORDER BY r.id";
 
 #[derive(QueryableByName)]
 struct RevisionRow {
@@ -453,5 +457,73 @@ fn deleting_an_account_cascades_to_its_orders() {
     assert_eq!(
         count(&mut conn, "(SELECT count(*) FROM order_line_items)"),
         0
+    );
+}
+
+/// The revisions of the only order, oldest first: `(revision, raw held)`.
+fn revisions_held(conn: &mut PgConnection) -> Vec<(Option<String>, bool)> {
+    #[derive(QueryableByName)]
+    struct Held {
+        #[diesel(sql_type = diesel::sql_types::Nullable<Text>)]
+        revision: Option<String>,
+        #[diesel(sql_type = diesel::sql_types::Bool)]
+        held: bool,
+    }
+    diesel::sql_query("SELECT revision, raw IS NOT NULL AS held FROM order_revisions ORDER BY id")
+        .load::<Held>(conn)
+        .unwrap()
+        .into_iter()
+        .map(|h| (h.revision, h.held))
+        .collect()
+}
+
+#[test]
+fn the_current_revision_is_held_by_reference_and_gets_its_copy_when_superseded() {
+    let db = TestDatabase::create();
+    let mut conn = db.connect();
+    let account = create_account(&mut conn, "1");
+    let a = map::new_order(&form(1, "aaaa0001"));
+    let mut raw = a.document.to_value();
+    raw["revision"] = json!("bbbb0002");
+    raw["fulfillment"]["status"] = json!("SENT");
+    let b = map::new_order(&serde_json::from_value(raw).unwrap());
+
+    // Stored once: the revision points at the order's document.
+    conn.transaction(|c| order::upsert_orders(c, account, std::slice::from_ref(&a)))
+        .unwrap();
+    assert_eq!(
+        revisions_held(&mut conn),
+        [(Some("aaaa0001".to_owned()), false)]
+    );
+    // A new version: the superseded one gets its own copy first.
+    conn.transaction(|c| order::upsert_orders(c, account, std::slice::from_ref(&b)))
+        .unwrap();
+    assert_eq!(
+        revisions_held(&mut conn),
+        [
+            (Some("aaaa0001".to_owned()), true),
+            (Some("bbbb0002".to_owned()), false)
+        ]
+    );
+    // Back to the first content (Allegro undid a change): no third row, nothing lost.
+    conn.transaction(|c| order::upsert_orders(c, account, std::slice::from_ref(&a)))
+        .unwrap();
+    assert_eq!(
+        revisions_held(&mut conn),
+        [
+            (Some("aaaa0001".to_owned()), true),
+            (Some("bbbb0002".to_owned()), true)
+        ]
+    );
+    let documents: Vec<Value> = diesel::sql_query(REVISIONS_SQL)
+        .load::<RevisionRow>(&mut conn)
+        .unwrap()
+        .into_iter()
+        .map(|r| r.raw)
+        .collect();
+    assert_eq!(
+        documents,
+        [a.document.to_value(), b.document.to_value()],
+        "every version reads back whole"
     );
 }

@@ -20,7 +20,8 @@ use serde_json::Value;
 mod sql;
 
 use sql::{
-    BUMP_UNCHANGED_SQL, INSERT_LINE_ITEMS_SQL, INSERT_REVISIONS_SQL, PREFER_LZ4_SQL, UPSERT_SQL,
+    BUMP_UNCHANGED_SQL, INSERT_LINE_ITEMS_SQL, INSERT_REVISIONS_SQL, KEEP_SUPERSEDED_SQL,
+    PREFER_LZ4_SQL, UPSERT_SQL,
 };
 
 use crate::db::{
@@ -247,10 +248,17 @@ fn upsert_chunk(
     }
 
     sql_query(PREFER_LZ4_SQL).execute(conn)?;
+    let changed_ids: Vec<&str> = changed
+        .iter()
+        .map(|o| o.checkout_form_id.as_str())
+        .collect();
+    sql_query(KEEP_SUPERSEDED_SQL)
+        .bind::<BigInt, _>(account_id)
+        .bind::<Array<Text>, _>(&changed_ids)
+        .execute(conn)?;
     let upserted = upsert_rows(conn, account_id, &changed)?;
     // RETURNING comes back in input order for INSERT … SELECT FROM unnest, but do not rely on
     // it: line items are matched through the checkout form id.
-    let order_ids: Vec<i64> = upserted.iter().map(|(id, _)| *id).collect();
     let replaced: Vec<i64> = upserted
         .iter()
         .filter(|(_, (_, inserted))| !inserted)
@@ -265,10 +273,9 @@ fn upsert_chunk(
         )
         .execute(conn)?;
     }
-    insert_line_items(conn, &upserted, &changed)?;
-    sql_query(INSERT_REVISIONS_SQL)
-        .bind::<Array<BigInt>, _>(&order_ids)
-        .execute(conn)?;
+    let written = written_orders(&upserted, &changed);
+    insert_line_items(conn, &written)?;
+    insert_revisions(conn, &written)?;
     Ok(counts)
 }
 
@@ -331,19 +338,45 @@ fn upsert_rows(
         .collect())
 }
 
-fn insert_line_items(
-    conn: &mut PgConnection,
+/// Each written order with its `orders.id`, matched through the checkout form id.
+fn written_orders<'a>(
     upserted: &[(i64, (String, bool))],
-    changed: &[&NewOrder],
-) -> QueryResult<()> {
+    changed: &[&'a NewOrder],
+) -> Vec<(i64, &'a NewOrder)> {
     let by_form: HashMap<&str, &NewOrder> = changed
         .iter()
         .map(|o| (o.checkout_form_id.as_str(), *o))
         .collect();
-    let items: Vec<(i64, &NewLineItem)> = upserted
+    upserted
         .iter()
-        .filter_map(|(id, (form_id, _))| Some((*id, by_form.get(form_id.as_str())?)))
-        .flat_map(|(id, order)| order.line_items.iter().map(move |item| (id, item)))
+        .filter_map(|(id, (form_id, _))| Some((*id, *by_form.get(form_id.as_str())?)))
+        .collect()
+}
+
+/// A revision row (by reference) for each order just written.
+fn insert_revisions(conn: &mut PgConnection, written: &[(i64, &NewOrder)]) -> QueryResult<()> {
+    sql_query(INSERT_REVISIONS_SQL)
+        .bind::<Array<BigInt>, _>(written.iter().map(|(id, _)| *id).collect::<Vec<_>>())
+        .bind::<Array<Nullable<Text>>, _>(
+            written
+                .iter()
+                .map(|(_, o)| o.revision.as_deref())
+                .collect::<Vec<_>>(),
+        )
+        .bind::<Array<Text>, _>(
+            written
+                .iter()
+                .map(|(_, o)| o.document.hash())
+                .collect::<Vec<_>>(),
+        )
+        .execute(conn)
+        .map(drop)
+}
+
+fn insert_line_items(conn: &mut PgConnection, written: &[(i64, &NewOrder)]) -> QueryResult<()> {
+    let items: Vec<(i64, &NewLineItem)> = written
+        .iter()
+        .flat_map(|(id, order)| order.line_items.iter().map(move |item| (*id, item)))
         .collect();
     if items.is_empty() {
         return Ok(());

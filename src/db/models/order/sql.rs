@@ -94,8 +94,24 @@ FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::in
         original_price, currency, bought_at)
 ON CONFLICT (order_id, line_item_id) DO NOTHING";
 
-/// Copies the freshly written JSON from `orders` instead of sending it a second time.
+/// The new versions' revisions, by reference: `raw` stays NULL while the version is the
+/// order's current one (migration 15). A version seen before (content back to an earlier
+/// one) keeps its row, whose document was filled in when it was superseded.
 pub(super) const INSERT_REVISIONS_SQL: &str = "\
 INSERT INTO order_revisions (order_id, revision, content_hash, raw, seen_at)
-SELECT id, revision, content_hash, raw, now() FROM orders WHERE id = ANY($1)
+SELECT i.order_id, i.revision, i.content_hash, NULL, now()
+FROM unnest($1::bigint[], $2::text[], $3::text[]) AS i(order_id, revision, content_hash)
 ON CONFLICT (order_id, content_hash) DO NOTHING";
+
+/// Before orders are overwritten with new versions: their current revision (the one held by
+/// reference) gets its own copy of the document being replaced. Probed per id through the
+/// `(account_id, checkout_form_id)` index, as in [`BUMP_UNCHANGED_SQL`].
+pub(super) const KEEP_SUPERSEDED_SQL: &str = "\
+UPDATE order_revisions AS r SET raw = found.raw
+FROM unnest($2::text[]) AS i(checkout_form_id)
+CROSS JOIN LATERAL (
+    SELECT x.id, x.raw FROM orders AS x
+    WHERE x.account_id = $1 AND x.checkout_form_id = i.checkout_form_id
+    OFFSET 0
+) AS found
+WHERE r.order_id = found.id AND r.raw IS NULL";
