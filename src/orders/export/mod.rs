@@ -12,6 +12,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use chrono_tz::Tz;
 use diesel::{
     dsl::sql,
+    expression::SqlLiteral,
     prelude::*,
     sql_types::{Nullable, Text},
 };
@@ -158,7 +159,8 @@ pub const ITEM_COLUMNS: [&str; 17] = [
 ];
 
 /// An order as the CSV exports read it (amounts as exact decimal text).
-#[derive(Debug, Queryable)]
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = orders, check_for_backend(diesel::pg::Pg))]
 struct OrderRow {
     id: i64,
     account_id: i64,
@@ -174,8 +176,12 @@ struct OrderRow {
     buyer_last_name: Option<String>,
     buyer_company_name: Option<String>,
     buyer_guest: bool,
+    #[diesel(select_expression = sql::<Nullable<Text>>("orders.total_amount::text"))]
+    #[diesel(select_expression_type = SqlLiteral<Nullable<Text>>)]
     total_amount: Option<String>,
     currency: Option<String>,
+    #[diesel(select_expression = sql::<Nullable<Text>>("orders.paid_amount::text"))]
+    #[diesel(select_expression_type = SqlLiteral<Nullable<Text>>)]
     paid_amount: Option<String>,
     payment_type: Option<String>,
     payment_provider: Option<String>,
@@ -189,7 +195,8 @@ struct OrderRow {
     revision: Option<String>,
 }
 
-#[derive(Debug, Queryable)]
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = order_line_items, check_for_backend(diesel::pg::Pg))]
 struct ItemRow {
     order_id: i64,
     line_item_id: String,
@@ -197,7 +204,11 @@ struct ItemRow {
     offer_name: Option<String>,
     external_id: Option<String>,
     quantity: i32,
+    #[diesel(select_expression = sql::<Text>("order_line_items.price::text"))]
+    #[diesel(select_expression_type = SqlLiteral<Text>)]
     price: String,
+    #[diesel(select_expression = sql::<Nullable<Text>>("order_line_items.original_price::text"))]
+    #[diesel(select_expression_type = SqlLiteral<Nullable<Text>>)]
     original_price: Option<String>,
     currency: String,
 }
@@ -282,7 +293,7 @@ pub fn write_export(
             .filter(orders::id.gt(after))
             .order(orders::id)
             .limit(CHUNK_ROWS);
-        let rows: Vec<OrderRow> = chunk.select(order_columns()).load(conn)?;
+        let rows: Vec<OrderRow> = chunk.select(OrderRow::as_select()).load(conn)?;
         let last = rows.last().map(|r| r.id);
         let (bytes, written) = if format == ExportFormat::Csv {
             encode_orders(&rows, &context, first)?
@@ -291,7 +302,7 @@ pub fn write_export(
             let items: Vec<ItemRow> = order_line_items::table
                 .filter(order_line_items::order_id.eq_any(ids))
                 .order((order_line_items::order_id, order_line_items::id))
-                .select(item_columns())
+                .select(ItemRow::as_select())
                 .load(conn)?;
             encode_items(&rows, &items, &context, first)?
         };
@@ -329,94 +340,6 @@ pub fn record_export(
         AuditAction::OrdersExported,
         Some(format.as_str()),
         details,
-    )
-}
-
-type OrderColumns = (
-    orders::id,
-    orders::account_id,
-    orders::checkout_form_id,
-    orders::status,
-    orders::fulfillment_status,
-    orders::bought_at,
-    orders::updated_at,
-    orders::buyer_id,
-    orders::buyer_login,
-    orders::buyer_email,
-    orders::buyer_first_name,
-    orders::buyer_last_name,
-    orders::buyer_company_name,
-    orders::buyer_guest,
-    diesel::expression::SqlLiteral<Nullable<Text>>,
-    orders::currency,
-    diesel::expression::SqlLiteral<Nullable<Text>>,
-    orders::payment_type,
-    orders::payment_provider,
-    orders::payment_finished_at,
-    orders::delivery_method_name,
-    orders::pickup_point_id,
-    orders::invoice_required,
-    orders::line_item_count,
-    orders::marketplace_id,
-    orders::merged_into,
-    orders::revision,
-);
-
-fn order_columns() -> OrderColumns {
-    (
-        orders::id,
-        orders::account_id,
-        orders::checkout_form_id,
-        orders::status,
-        orders::fulfillment_status,
-        orders::bought_at,
-        orders::updated_at,
-        orders::buyer_id,
-        orders::buyer_login,
-        orders::buyer_email,
-        orders::buyer_first_name,
-        orders::buyer_last_name,
-        orders::buyer_company_name,
-        orders::buyer_guest,
-        sql::<Nullable<Text>>("orders.total_amount::text"),
-        orders::currency,
-        sql::<Nullable<Text>>("orders.paid_amount::text"),
-        orders::payment_type,
-        orders::payment_provider,
-        orders::payment_finished_at,
-        orders::delivery_method_name,
-        orders::pickup_point_id,
-        orders::invoice_required,
-        orders::line_item_count,
-        orders::marketplace_id,
-        orders::merged_into,
-        orders::revision,
-    )
-}
-
-type ItemColumns = (
-    order_line_items::order_id,
-    order_line_items::line_item_id,
-    order_line_items::offer_id,
-    order_line_items::offer_name,
-    order_line_items::external_id,
-    order_line_items::quantity,
-    diesel::expression::SqlLiteral<Text>,
-    diesel::expression::SqlLiteral<Nullable<Text>>,
-    order_line_items::currency,
-);
-
-fn item_columns() -> ItemColumns {
-    (
-        order_line_items::order_id,
-        order_line_items::line_item_id,
-        order_line_items::offer_id,
-        order_line_items::offer_name,
-        order_line_items::external_id,
-        order_line_items::quantity,
-        sql::<Text>("order_line_items.price::text"),
-        sql::<Nullable<Text>>("order_line_items.original_price::text"),
-        order_line_items::currency,
     )
 }
 
