@@ -16,7 +16,8 @@ use reqwest::StatusCode;
 use crate::{
     helpers::{html_of, select_attr, select_text, spawn_app},
     reconcile::{
-        app_with_orders_until_now, bought_at, run_notes, store_ghost, sync, sync_with_window,
+        app_with_orders_until_now, bought_at, old_order, run_notes, store_ghost, sync,
+        sync_with_window,
     },
     sync::{stored, truth},
 };
@@ -105,17 +106,10 @@ async fn an_order_allegro_no_longer_serves_is_marked_gone_and_its_day_matches_ag
     sync(&app, account, SyncMode::Auto).await;
     // A form we hold but Allegro does not know, long finished (sent), so that no re-reading
     // of open orders sees it: only the grid can.
-    let old = app
-        .simulator
-        .world()
-        .orders(0)
-        .into_iter()
-        .find(|o| {
-            bought_at(o) < Utc::now() - Duration::days(100)
-                && o["lineItems"].as_array().unwrap().len() == 1
-                && o["fulfillment"]["status"] == "SENT"
-        })
-        .unwrap();
+    let old = old_order(&app, |o| {
+        o["lineItems"].as_array().unwrap().len() == 1 && o["fulfillment"]["status"] == "SENT"
+    })
+    .unwrap();
     let bought = bought_at(&old);
     let ghost_id = store_ghost(&app, account, old);
     let mut conn = app.db.connect();

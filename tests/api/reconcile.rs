@@ -76,6 +76,15 @@ pub(crate) fn bought_at(order: &Value) -> DateTime<Utc> {
         .unwrap()
 }
 
+/// The first simulator order bought more than 100 days ago that `matches`.
+pub(crate) fn old_order(app: &TestApp, matches: impl Fn(&Value) -> bool) -> Option<Value> {
+    app.simulator
+        .world()
+        .orders(0)
+        .into_iter()
+        .find(|o| bought_at(o) < Utc::now() - Duration::days(100) && matches(o))
+}
+
 /// Stores a copy of `order` under new ids (form and line items): a form we hold that Allegro
 /// does not serve, as a merged-away one whose event was lost. Returns its id.
 pub(crate) fn store_ghost(app: &TestApp, account: i64, mut order: Value) -> String {
@@ -230,16 +239,10 @@ async fn an_old_open_order_allegro_no_longer_lists_is_fetched_by_id_and_marked_g
     sync(&app, account, SyncMode::Auto).await;
     // A form we hold as open (payment never finished) that Allegro does not serve any more
     // (as a merged-away one whose event was lost): a copy of an old open order under a new id.
-    let old = app
-        .simulator
-        .world()
-        .orders(0)
-        .into_iter()
-        .find(|o| {
-            bought_at(o) < Utc::now() - Duration::days(100)
-                && ["BOUGHT", "FILLED_IN"].contains(&o["status"].as_str().unwrap())
-        })
-        .expect("the generator leaves some old checkouts unpaid");
+    let old = old_order(&app, |o| {
+        ["BOUGHT", "FILLED_IN"].contains(&o["status"].as_str().unwrap())
+    })
+    .expect("the generator leaves some old checkouts unpaid");
     let ghost_id = store_ghost(&app, account, old);
 
     let summary = sync(&app, account, SyncMode::Reconcile).await;
