@@ -54,6 +54,7 @@ pub(super) async fn run(ctx: &RunContext<'_>) -> Result<String, SyncError> {
 }
 
 /// How the older open orders were read again, for the run's note.
+#[derive(Default)]
 struct OpenRefresh {
     open: usize,
     /// Days listed again instead of fetching each order (0: fetched by id).
@@ -111,23 +112,18 @@ async fn refresh_open(
     })
     .await?;
     let OpenOrders { ids, .. } = open;
-    let count = ids.len();
-    let planned = span.map(|(from, _)| windows(from, since, ctx.options.window));
-    let (Some((from, held)), Some(planned)) = (span, planned) else {
-        return Ok(OpenRefresh {
-            open: 0,
-            listed_days: 0,
-            fetched_by_id: 0,
-            gone: 0,
-        });
+    let Some((from, held)) = span else {
+        return Ok(OpenRefresh::default());
     };
+    let count = ids.len();
+    let planned = windows(from, since, ctx.options.window);
     if !listing_is_cheaper(count, held, planned.len()) {
         let gone = refresh_by_id(ctx, ids).await?;
         return Ok(OpenRefresh {
             open: count,
-            listed_days: 0,
             fetched_by_id: count,
             gone,
+            ..OpenRefresh::default()
         });
     }
     let began = db::run(&ctx.accounts.pool, |conn| {
