@@ -40,6 +40,7 @@ mod setup;
 mod shipments;
 mod simulator;
 mod storage;
+mod stylesheet;
 mod sync;
 mod user_access;
 mod users;

@@ -35,7 +35,7 @@ const CHROMIUM_FLAGS: [&str; 8] = [
     "--disable-sync",
     "--no-first-run",
 ];
-const WIDTH: u32 = 1280;
+const WIDTH: u32 = 1366;
 /// Full-page screenshots stop at this height (CSS pixels).
 const MAX_HEIGHT: f64 = 6000.0;
 

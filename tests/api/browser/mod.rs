@@ -259,6 +259,13 @@ async fn a_new_team_sets_up_backs_up_and_browses_its_orders_in_a_real_browser() 
     assert_eq!(count, truth.len().to_string());
     browser.screenshot("orders").await;
 
+    // 8b. The dashboard is styled at desktop width (an unclosed @media block once made every
+    // chart a black block and its tiles one column): checked on computed styles and sizes.
+    browser.click(r#".mainnav a[href="/"]"#).await;
+    browser.wait_for_path("/").await;
+    dashboard_is_styled(&browser).await;
+    browser.screenshot("dashboard-with-orders").await;
+
     // 9. Filter by status (htmx swaps the results and pushes the URL), then search a buyer.
     let status = "READY_FOR_PROCESSING";
     let ready: Vec<&Value> = truth.iter().filter(|o| o["status"] == status).collect();
@@ -393,4 +400,58 @@ async fn diff_rows(browser: &Browser) -> HashMap<String, (String, String)> {
         .into_iter()
         .map(|(path, before, after)| (path, (before, after)))
         .collect()
+}
+
+/// The dashboard's tiles, grids and charts carry their stylesheet rules at the window's desktop
+/// width: three tiles side by side, revenue beside statuses, two charts per row drawn in the
+/// theme's colour (an unstyled SVG bar is filled black) and not wider than their card.
+async fn dashboard_is_styled(browser: &Browser) {
+    let facts = browser
+        .wait_until(
+            "the dashboard's charts",
+            "(() => { \
+               const chart = document.querySelector('.dash-chart svg.chart'); \
+               if (!chart) return null; \
+               const columns = s => getComputedStyle(document.querySelector(s)) \
+                 .gridTemplateColumns.split(' ').length; \
+               const bar = chart.querySelector('rect.value'); \
+               const card = document.querySelector('.dash-account').getBoundingClientRect(); \
+               return { \
+                 innerWidth: window.innerWidth, \
+                 figures: columns('.dash-figures'), \
+                 grid: columns('.dash-grid'), \
+                 charts: columns('.dash-charts'), \
+                 barFill: bar ? getComputedStyle(bar).fill : '', \
+                 hitFill: getComputedStyle(chart.querySelector('rect.hit')).fill, \
+                 chartWidth: chart.getBoundingClientRect().width, \
+                 cardWidth: card.width, \
+                 tileBorder: getComputedStyle(document.querySelector('.dash-figure')).borderTopStyle, \
+               }; \
+             })()",
+            vec![],
+        )
+        .await;
+    assert_eq!(facts["innerWidth"], json!(1366), "{facts}");
+    assert_eq!(facts["figures"], json!(3), "three tiles in a row: {facts}");
+    assert_eq!(facts["grid"], json!(2), "revenue beside statuses: {facts}");
+    assert_eq!(facts["charts"], json!(2), "two charts per row: {facts}");
+    assert_eq!(facts["tileBorder"], json!("solid"), "{facts}");
+    let bar = facts["barFill"].as_str().expect("bar fill");
+    assert!(
+        !bar.is_empty() && bar != "rgb(0, 0, 0)",
+        "bars in the theme colour: {facts}"
+    );
+    assert_eq!(
+        facts["hitFill"],
+        json!("rgba(0, 0, 0, 0)"),
+        "hit areas invisible: {facts}"
+    );
+    let (chart, card) = (
+        facts["chartWidth"].as_f64().expect("chart width"),
+        facts["cardWidth"].as_f64().expect("card width"),
+    );
+    assert!(
+        chart > 300.0 && chart < card / 2.0,
+        "a chart is half a card wide: {facts}"
+    );
 }
