@@ -18,6 +18,10 @@ pub enum AppError {
     NotFound,
     #[error("Your role does not allow this. Ask an admin if you need access.")]
     Forbidden,
+    /// Refused for a reason other than the role; the message names it (e.g. personal data
+    /// hidden for this user).
+    #[error("{0}")]
+    Refused(String),
     #[error("Please sign in to continue.")]
     LoginRequired { next: String },
     /// No session and no valid bearer token, where a redirect to the login page makes no
@@ -52,7 +56,7 @@ impl AppError {
     fn title(&self) -> &'static str {
         match self {
             AppError::NotFound => "Page not found",
-            AppError::Forbidden => "Access denied",
+            AppError::Forbidden | AppError::Refused(_) => "Access denied",
             AppError::LoginRequired { .. } => "Sign in required",
             AppError::Unauthorized => "Authentication required",
             AppError::PasswordChangeRequired => "New password required",
@@ -100,7 +104,9 @@ impl ResponseError for AppError {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden | AppError::CsrfRejected => StatusCode::FORBIDDEN,
+            AppError::Forbidden | AppError::Refused(_) | AppError::CsrfRejected => {
+                StatusCode::FORBIDDEN
+            }
             AppError::LoginRequired { .. } | AppError::PasswordChangeRequired => {
                 StatusCode::SEE_OTHER
             }

@@ -9,7 +9,10 @@ use chrono::{DateTime, Utc};
 use diesel::{dsl::count_star, prelude::*};
 
 use super::{AccountHealth, account_health};
-use crate::db::schema::{orders, sync_runs};
+use crate::{
+    db::schema::{orders, sync_runs},
+    domain::AccountScope,
+};
 
 /// Everything one scrape reports.
 #[derive(Debug, Clone)]
@@ -31,7 +34,7 @@ impl Snapshot {
             .group_by(orders::account_id)
             .select((orders::account_id, count_star()))
             .load(conn)?;
-        let accounts = account_health(conn, now)?
+        let accounts = account_health(conn, &AccountScope::All, now)?
             .into_iter()
             .map(|h| {
                 let stored = counts.iter().find(|(id, _)| *id == h.id).map_or(0, |c| c.1);

@@ -18,6 +18,7 @@ use crate::{
         },
         schema::{allegro_accounts, sync_state},
     },
+    domain::AccountScope,
     state::AppState,
 };
 
@@ -49,19 +50,25 @@ impl AccountHealth {
     }
 }
 
-/// Health of every watched account (connected or needing re-authorisation), by login.
+/// Health of every watched account (connected or needing re-authorisation) `scope` allows, by
+/// login.
 pub fn account_health(
     conn: &mut PgConnection,
+    scope: &AccountScope,
     now: DateTime<Utc>,
 ) -> QueryResult<Vec<AccountHealth>> {
-    let rows: Vec<(AccountRow, Option<DateTime<Utc>>)> = allegro_accounts::table
+    let mut query = allegro_accounts::table
         .left_join(sync_state::table)
         .select((
             AccountRow::as_select(),
             sync_state::last_success_at.nullable(),
         ))
         .order(allegro_accounts::login.asc())
-        .load(conn)?;
+        .into_boxed();
+    if let Some(ids) = scope.ids() {
+        query = query.filter(allegro_accounts::id.eq_any(ids.to_vec()));
+    }
+    let rows: Vec<(AccountRow, Option<DateTime<Utc>>)> = query.load(conn)?;
     Ok(rows
         .into_iter()
         .map(|(account, last_success_at)| AccountHealth {
@@ -105,12 +112,14 @@ impl Alerts {
     }
 }
 
-/// The alerts now, for the banner: one small query per page (a handful of accounts).
-pub async fn current(state: &AppState) -> Result<Alerts, DbError> {
+/// The alerts now about the accounts `scope` allows, for the banner: one small query per page
+/// (a handful of accounts).
+pub async fn current(state: &AppState, scope: &AccountScope) -> Result<Alerts, DbError> {
     let defaults = state.settings.sync.clone();
+    let scope = scope.clone();
     db::run(&state.pool, move |conn| {
         let settings = SettingsRow::in_force(conn, &defaults)?;
-        let health = account_health(conn, Utc::now())?;
+        let health = account_health(conn, &scope, Utc::now())?;
         Ok(Alerts::new(&health, settings.stale_after_hours))
     })
     .await

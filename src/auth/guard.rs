@@ -16,7 +16,7 @@ use chrono::Utc;
 use futures_util::future::LocalBoxFuture;
 
 use crate::{
-    auth::TypedSession,
+    auth::{TypedSession, Viewer},
     db::{self, models::user::UserRow},
     domain::Role,
     error::AppError,
@@ -55,10 +55,11 @@ pub struct CurrentUser {
     pub role: Role,
 }
 
-/// A request by a signed-in user whose role is at least `R::MIN`, with the page context for
-/// rendering.
+/// A request by a signed-in user whose role is at least `R::MIN`, with what they may see
+/// ([`Viewer`]: account scope and masking, loaded with the user) and the page context.
 pub struct RequireRole<R> {
     pub user: CurrentUser,
+    pub viewer: Viewer,
     pub session: TypedSession,
     pub page: PageContext,
     _role: PhantomData<R>,
@@ -78,7 +79,7 @@ impl<R: RoleRequirement> FromRequest for RequireRole<R> {
             let session = TypedSession::extract(&req)
                 .await
                 .map_err(|e| AppError::unexpected(anyhow::anyhow!(e.to_string())))?;
-            let user = authenticate(&req, &session).await?;
+            let (user, viewer) = authenticate(&req, &session).await?;
             tracing::Span::current().record("user_id", user.id);
             if !user.role.includes(R::MIN) {
                 return Err(AppError::Forbidden);
@@ -87,10 +88,11 @@ impl<R: RoleRequirement> FromRequest for RequireRole<R> {
             // The layout's alert banner (htmx partials have no layout).
             let state = req.app_data::<web::Data<AppState>>();
             if let (Some(state), false) = (state, crate::web::htmx::is_htmx(&req)) {
-                page.alerts = crate::alerts::current(state).await?;
+                page.alerts = crate::alerts::current(state, &viewer.scope).await?;
             }
             Ok(RequireRole {
                 user,
+                viewer,
                 session,
                 page,
                 _role: PhantomData,
@@ -99,9 +101,12 @@ impl<R: RoleRequirement> FromRequest for RequireRole<R> {
     }
 }
 
-/// Resolves the session's user, ending the session when it is too old or the user is gone or
-/// disabled.
-async fn authenticate(req: &HttpRequest, session: &TypedSession) -> Result<CurrentUser, AppError> {
+/// Resolves the session's user and what they may see, ending the session when it is too old or
+/// the user is gone or disabled.
+async fn authenticate(
+    req: &HttpRequest,
+    session: &TypedSession,
+) -> Result<(CurrentUser, Viewer), AppError> {
     let login_required = || AppError::LoginRequired {
         next: local_target(req),
     };
@@ -117,23 +122,28 @@ async fn authenticate(req: &HttpRequest, session: &TypedSession) -> Result<Curre
         session.log_out();
         return Err(login_required());
     }
-    let row = db::run(&state.pool, move |conn| {
-        UserRow::find(conn, user_id).map_err(AppError::from)
+    let found = db::run(&state.pool, move |conn| {
+        let Some(row) = UserRow::find(conn, user_id)?.filter(|u| !u.disabled) else {
+            return Ok(None);
+        };
+        let viewer = Viewer::of(conn, &row)?;
+        Ok::<_, AppError>(Some((row, viewer)))
     })
     .await?;
-    let Some(row) = row.filter(|u| !u.disabled) else {
+    let Some((row, viewer)) = found else {
         session.log_out();
         return Err(login_required());
     };
     if row.must_change_password && !PASSWORD_CHANGE_PATHS.contains(&req.path()) {
         return Err(AppError::PasswordChangeRequired);
     }
-    Ok(CurrentUser {
+    let user = CurrentUser {
         id: row.id,
         role: row.role(),
         email: row.email,
         display_name: row.display_name,
-    })
+    };
+    Ok((user, viewer))
 }
 
 /// Paths of the page scope that anyone may reach; every other page needs a signed-in user.

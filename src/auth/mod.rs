@@ -8,9 +8,11 @@ pub mod session;
 pub mod setup;
 pub mod store;
 pub mod throttle;
+pub mod viewer;
 
 pub use guard::{Admin, AnyUser, CurrentUser, Operator, RequireRole};
 pub use session::TypedSession;
+pub use viewer::Viewer;
 
 /// A random token of `bytes` bytes, URL-safe base64 without padding.
 pub fn random_token(bytes: usize) -> String {

@@ -6,6 +6,7 @@ use crate::{
     config::{AllegroEnvironment, Settings},
     crypto::TokenCipher,
     db::{self, DbError, models::account::AccountRow},
+    domain::AccountScope,
 };
 
 use super::{AccountCommand, users::cli_actor};
@@ -66,7 +67,7 @@ async fn connect(accounts: &Accounts) -> anyhow::Result<()> {
 
 async fn list(accounts: &Accounts) -> anyhow::Result<()> {
     let rows = db::run(&accounts.pool, |conn| {
-        AccountRow::list(conn).map_err(DbError::from)
+        AccountRow::list(conn, &AccountScope::All).map_err(DbError::from)
     })
     .await?;
     if rows.is_empty() {

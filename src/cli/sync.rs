@@ -13,6 +13,7 @@ use crate::{
             sync::{RunTrigger, SyncRun},
         },
     },
+    domain::AccountScope,
     sync::{SyncMode, sync_account},
 };
 
@@ -23,7 +24,7 @@ pub(super) async fn sync_command(
 ) -> anyhow::Result<()> {
     let accounts = super::accounts::accounts_for_cli(&settings).await?;
     let all = db::run(&accounts.pool, |conn| {
-        AccountRow::list(conn).map_err(DbError::from)
+        AccountRow::list(conn, &AccountScope::All).map_err(DbError::from)
     })
     .await?;
     let chosen: Vec<AccountRow> = all
@@ -91,7 +92,7 @@ async fn show_progress(accounts: Accounts, account_id: i64) {
     loop {
         tokio::time::sleep(std::time::Duration::from_secs(1)).await;
         let run = db::run(&accounts.pool, move |conn| {
-            SyncRun::recent(conn, Some(account_id), 1).map_err(DbError::from)
+            SyncRun::recent(conn, &AccountScope::All, Some(account_id), 1).map_err(DbError::from)
         })
         .await;
         if let Ok(Some(run)) = run.map(|r| r.into_iter().next()) {

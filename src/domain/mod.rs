@@ -4,10 +4,12 @@ mod document;
 mod email;
 mod password;
 mod role;
+mod scope;
 mod user_name;
 
 pub use document::{Document, canonical_json, content_hash};
 pub use email::Email;
 pub use password::{NewPassword, PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS};
 pub use role::Role;
+pub use scope::AccountScope;
 pub use user_name::DisplayName;

@@ -20,6 +20,7 @@ use crate::{
         self, DbError,
         models::{login_failure::LoginFailure, session::SessionRow, sync::SyncRun},
     },
+    domain::AccountScope,
     settings::{self, SyncSettings},
     state::AppState,
     sync::SyncOptions,
@@ -69,7 +70,7 @@ pub async fn housekeeping(state: &AppState) -> Result<Housekeeping, DbError> {
 pub async fn check_alerts(state: &AppState) -> Result<Alerts, DbError> {
     let settings = settings::current(&state.pool, &state.settings.sync).await?;
     let health = db::run(&state.pool, |conn| {
-        account_health(conn, Utc::now()).map_err(DbError::from)
+        account_health(conn, &AccountScope::All, Utc::now()).map_err(DbError::from)
     })
     .await?;
     let threshold = settings.stale_after();

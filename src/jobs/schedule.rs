@@ -19,6 +19,7 @@ use crate::{
             sync::{RunTrigger, SyncRun},
         },
     },
+    domain::AccountScope,
     settings::{self, SyncSettings},
     state::AppState,
     sync::{SyncError, SyncMode, SyncOptions, sync_account},
@@ -107,7 +108,7 @@ pub fn due_accounts(
 ) -> diesel::QueryResult<Vec<AccountId>> {
     let started: HashMap<AccountId, DateTime<Utc>> =
         SyncRun::last_started(conn)?.into_iter().collect();
-    Ok(AccountRow::list(conn)?
+    Ok(AccountRow::list(conn, &AccountScope::All)?
         .into_iter()
         .filter(|a| a.status() == AccountStatus::Connected)
         .filter(|a| started.get(&a.id).is_none_or(|at| now - *at >= interval))
@@ -177,7 +178,7 @@ async fn sync_logged(
 
 async fn connected(accounts: &Accounts) -> Vec<AccountId> {
     match db::run(&accounts.pool, |conn| {
-        AccountRow::list(conn).map_err(DbError::from)
+        AccountRow::list(conn, &AccountScope::All).map_err(DbError::from)
     })
     .await
     {

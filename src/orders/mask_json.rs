@@ -3,17 +3,17 @@
 //! built from the masked document, so nothing personal slips through a side door.
 //!
 //! Masked (anywhere in the document, string and number values, recursively):
-//! [`PERSONAL_KEYS`], plus a company's `name` and the values of its tax `ids`. Not masked: the
+//! [`PERSONAL_KEYS`], plus the buyer's `id`, a company's `name` and the values of its tax `ids`. Not masked: the
 //! pickup point (a public parcel locker or shop, not a person), offers, amounts, ids, statuses.
 //! Free text the buyer typed (`messageToSeller`, `note.text`) is kept: it is what the seller
 //! needs to act on.
 
 use serde_json::Value;
 
-use super::viewer::mask;
+use super::mask::mask;
 
 /// Keys whose values are personal data wherever they appear.
-pub const PERSONAL_KEYS: [&str; 12] = [
+pub const PERSONAL_KEYS: [&str; 13] = [
     "firstName",
     "lastName",
     "email",
@@ -26,7 +26,11 @@ pub const PERSONAL_KEYS: [&str; 12] = [
     "login",
     "taxId",
     "personalIdentity",
+    "waybill",
 ];
+
+/// What replaces a value hidden whole.
+pub const HIDDEN: &str = "***";
 
 /// Subtrees left as they are: public places, not people.
 const PUBLIC_KEYS: [&str; 1] = ["pickupPoint"];
@@ -47,7 +51,11 @@ fn mask_in_place(value: &mut Value, parent_key: Option<&str>) {
                 }
                 let personal = PERSONAL_KEYS.contains(&key.as_str())
                     || (parent_key == Some("company") && key == "name");
-                if personal {
+                // Allegro's buyer id names the same person across orders: hidden whole.
+                let buyer_id = parent_key == Some("buyer") && key == "id";
+                if buyer_id {
+                    *child = Value::String(HIDDEN.to_owned());
+                } else if personal {
                     mask_all(child);
                 } else if parent_key == Some("company") && key == "ids" {
                     mask_tax_ids(child);
@@ -95,7 +103,7 @@ mod tests {
     #[test]
     fn personal_values_are_masked_everywhere_and_the_rest_is_kept() {
         let order = json!({
-            "buyer": {"login": "jan_k", "email": "jan@example.pl", "firstName": "Jan",
+            "buyer": {"id": "A1b2C3", "login": "jan_k", "email": "jan@example.pl", "firstName": "Jan",
                       "phoneNumber": 48600100200u64, "guest": false,
                       "address": {"street": "Solna 12", "city": "Poznań"}},
             "delivery": {"address": {"lastName": "Kowalski", "zipCode": "60-166"},
@@ -106,23 +114,24 @@ mod tests {
             "lineItems": [{"offer": {"name": "Kubek"}}]
         });
         let masked = mask_personal_data(&order);
-        assert_eq!(masked["buyer"]["login"], "j****");
-        assert_eq!(masked["buyer"]["email"], "j**@example.pl");
-        assert_eq!(masked["buyer"]["firstName"], "J**");
-        assert_eq!(masked["buyer"]["phoneNumber"], "4**********");
+        assert_eq!(masked["buyer"]["id"], "***");
+        assert_eq!(masked["buyer"]["login"], "j***");
+        assert_eq!(masked["buyer"]["email"], "j***@***.pl");
+        assert_eq!(masked["buyer"]["firstName"], "J***");
+        assert_eq!(masked["buyer"]["phoneNumber"], "***");
         assert_eq!(masked["buyer"]["guest"], false);
-        assert_eq!(masked["buyer"]["address"]["street"], "S**** 1*");
-        assert_eq!(masked["delivery"]["address"]["lastName"], "K*******");
+        assert_eq!(masked["buyer"]["address"]["street"], "S*** ***");
+        assert_eq!(masked["delivery"]["address"]["lastName"], "K***");
         assert_eq!(masked["delivery"]["method"]["name"], "InPost");
         assert_eq!(
             masked["delivery"]["pickupPoint"]["address"]["street"],
             "Grunwaldzka 1"
         );
         let company = &masked["invoice"]["address"]["company"];
-        assert_eq!(company["name"], "K******");
-        assert_eq!(company["taxId"], "7*********");
+        assert_eq!(company["name"], "K***");
+        assert_eq!(company["taxId"], "***");
         assert_eq!(company["ids"][0]["type"], "PL_NIP");
-        assert_eq!(company["ids"][0]["value"], "7*********");
+        assert_eq!(company["ids"][0]["value"], "***");
         assert_eq!(masked["lineItems"][0]["offer"]["name"], "Kubek");
     }
 }

@@ -12,12 +12,12 @@ pub mod detail;
 pub mod diff;
 pub mod export;
 pub mod filter;
+pub mod mask;
 pub mod mask_json;
 pub mod page;
 pub mod query;
 pub mod stats;
-pub mod viewer;
 
+pub use crate::{auth::viewer::Viewer, domain::AccountScope};
 pub use amount::Amount;
 pub use filter::{OrderFilter, OrderParams};
-pub use viewer::{AccountScope, Viewer};

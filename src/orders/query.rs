@@ -8,7 +8,7 @@ use diesel::{
     sql_types::{Bool, Text},
 };
 
-use super::{AccountScope, OrderFilter, Viewer, filter::AccountRef};
+use super::{OrderFilter, Viewer, filter::AccountRef};
 use crate::db::{
     models::audit::escape_like,
     schema::{allegro_accounts, orders},
@@ -19,8 +19,8 @@ pub type OrdersQuery = orders::BoxedQuery<'static, Pg>;
 /// The orders `viewer` may see that match `filter`.
 pub fn visible_orders(viewer: &Viewer, filter: &OrderFilter) -> OrdersQuery {
     let mut query = orders::table.into_boxed();
-    if let AccountScope::Only(ids) = &viewer.scope {
-        query = query.filter(orders::account_id.eq_any(ids.clone()));
+    if let Some(ids) = viewer.scope.ids() {
+        query = query.filter(orders::account_id.eq_any(ids.to_vec()));
     }
     apply_filter(query, filter, !viewer.hide_personal_data)
 }

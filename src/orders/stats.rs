@@ -1,6 +1,6 @@
 //! The dashboard's numbers, aggregated in SQL per account: orders and revenue per day of the
-//! display zone and currency; orders per status; sync health. Callers pass the accounts of
-//! [`visible_accounts`] (the viewer's scope); merged-away orders are left out, as in the list.
+//! display zone and currency; orders per status; sync health. Callers pass the accounts the
+//! viewer's scope allows (`AccountRow::list`); merged-away orders are left out, as in the list.
 //! (Diesel cannot group a boxed `visible_orders` query, hence plain SQL with the same scope.)
 
 use chrono::{DateTime, NaiveDate, Utc};
@@ -11,9 +11,8 @@ use diesel::{
     sql_types::{Array, BigInt, Date, Nullable, Text, Timestamptz},
 };
 
-use super::Viewer;
 use crate::db::{
-    models::{account::AccountRow, sync::SyncRun},
+    models::sync::SyncRun,
     schema::{sync_runs, sync_state},
 };
 
@@ -94,14 +93,6 @@ pub fn status_counts(conn: &mut PgConnection, accounts: &[i64]) -> QueryResult<V
     )
     .bind::<Array<BigInt>, _>(accounts)
     .load(conn)
-}
-
-/// The accounts the viewer may see, by login.
-pub fn visible_accounts(conn: &mut PgConnection, viewer: &Viewer) -> QueryResult<Vec<AccountRow>> {
-    let mut accounts = AccountRow::list(conn)?;
-    accounts.retain(|a| viewer.scope.allows(a.id));
-    accounts.sort_by(|a, b| a.login.cmp(&b.login));
-    Ok(accounts)
 }
 
 /// Sync health of `account_id`: the state's last success and error, and the latest run.

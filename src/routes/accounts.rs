@@ -8,7 +8,7 @@ use serde_json::json;
 
 use crate::{
     accounts::{LinkError, RefreshReason},
-    auth::{AnyUser, CurrentUser, Operator, RequireRole, session::FlashLevel},
+    auth::{AnyUser, CurrentUser, Operator, RequireRole, Viewer, session::FlashLevel},
     db::{
         self,
         models::{
@@ -77,6 +77,8 @@ pub struct AccountsPage {
     pub page: PageContext,
     pub accounts: Vec<AccountView>,
     pub can_manage: bool,
+    /// Operators who see every account may link new ones.
+    pub can_connect: bool,
     pub environment: &'static str,
 }
 
@@ -85,13 +87,14 @@ pub async fn accounts_index(
     auth: RequireRole<AnyUser>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    let accounts = db::run(&state.pool, |conn| {
+    let scope = auth.viewer.scope.clone();
+    let accounts = db::run(&state.pool, move |conn| {
         let mut views = vec![];
-        for row in AccountRow::list(conn)? {
+        for row in AccountRow::list(conn, &scope)? {
             let id = row.id;
             let mut view = AccountView::from(row);
             view.orders = order::count_for_account(conn, id)?;
-            view.last_sync = SyncRun::recent(conn, Some(id), 1)?
+            view.last_sync = SyncRun::recent(conn, &scope, Some(id), 1)?
                 .into_iter()
                 .next()
                 .map(|run| (run.status, format_time(&run.started_at)));
@@ -102,6 +105,7 @@ pub async fn accounts_index(
     .await?;
     ok(&AccountsPage {
         can_manage: auth.user.role.includes(crate::domain::Role::Operator),
+        can_connect: auth.viewer.may_connect_accounts(),
         page: auth.page.at(Nav::Accounts),
         accounts,
         environment: state.accounts.environment.as_str(),
@@ -114,6 +118,13 @@ pub async fn account_connect_start(
     auth: RequireRole<Operator>,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
+    if !auth.viewer.may_connect_accounts() {
+        return Err(AppError::Refused(
+            "You have access to some accounts only, so you cannot connect new ones. \
+             Ask an admin to connect the account."
+                .to_owned(),
+        ));
+    }
     let actor = actor(&auth.user, &req);
     let flow = state
         .accounts
@@ -192,19 +203,24 @@ pub struct ConnectPage {
 }
 
 /// The flow `id` if `user` may see it: their own, or any for an admin (the code on it lets
-/// whoever holds it approve an Allegro account in the starter's name).
+/// whoever holds it approve an Allegro account in the starter's name); a flow that linked an
+/// account outside the viewer's scope is not theirs to see either.
 async fn load_flow(
     state: &AppState,
     user: &CurrentUser,
+    viewer: &Viewer,
     id: i64,
 ) -> Result<ConnectStatusPartial, AppError> {
     let (user_id, is_admin) = (user.id, user.role == Role::Admin);
+    let scope = viewer.scope.clone();
     let (flow, account) = db::run(&state.pool, move |conn| {
         let flow = DeviceAuthorizationRow::find(conn, id)?
             .filter(|f| is_admin || f.started_by == Some(user_id))
             .ok_or(AppError::NotFound)?;
         let account = match flow.account_id {
-            Some(account_id) => AccountRow::find(conn, account_id)?,
+            Some(account_id) => {
+                Some(AccountRow::find_in(conn, &scope, account_id)?.ok_or(AppError::NotFound)?)
+            }
             None => None,
         };
         Ok::<_, AppError>((flow, account))
@@ -222,7 +238,7 @@ pub async fn account_connect_page(
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let status = load_flow(&state, &auth.user, path.into_inner()).await?;
+    let status = load_flow(&state, &auth.user, &auth.viewer, path.into_inner()).await?;
     ok(&ConnectPage {
         page: auth.page.at(Nav::Accounts),
         qr_svg: qr_svg(&status.flow.verification_uri_complete),
@@ -236,7 +252,7 @@ pub async fn account_connect_status(
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    ok(&load_flow(&state, &auth.user, path.into_inner()).await?)
+    ok(&load_flow(&state, &auth.user, &auth.viewer, path.into_inner()).await?)
 }
 
 /// A QR code of `link` as inline SVG (rendered here; no script, no external service).
@@ -252,9 +268,11 @@ fn qr_svg(link: &str) -> String {
         .unwrap_or_default()
 }
 
-async fn find_account(state: &AppState, id: i64) -> Result<AccountRow, AppError> {
+/// The account `id` if the viewer may see it; 404 otherwise, as for an unknown id.
+async fn find_account(state: &AppState, viewer: &Viewer, id: i64) -> Result<AccountRow, AppError> {
+    let scope = viewer.scope.clone();
     db::run(&state.pool, move |conn| {
-        AccountRow::find(conn, id)?.ok_or(AppError::NotFound)
+        AccountRow::find_in(conn, &scope, id)?.ok_or(AppError::NotFound)
     })
     .await
 }
@@ -288,7 +306,7 @@ pub async fn account_refresh(
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let account = find_account(&state, path.into_inner()).await?;
+    let account = find_account(&state, &auth.viewer, path.into_inner()).await?;
     if account.status() == AccountStatus::Disconnected {
         return Err(AppError::BadRequest(
             "This account is disconnected; connect it again.".into(),
@@ -327,7 +345,7 @@ pub async fn account_validate(
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let account = find_account(&state, path.into_inner()).await?;
+    let account = find_account(&state, &auth.viewer, path.into_inner()).await?;
     let result = state.accounts.api(account.id).me().await;
     audit(
         &state,
@@ -366,7 +384,7 @@ pub async fn account_disconnect(
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let account = find_account(&state, path.into_inner()).await?;
+    let account = find_account(&state, &auth.viewer, path.into_inner()).await?;
     let id = account.id;
     db::run(&state.pool, move |conn| {
         AccountRow::disconnect(conn, id).map_err(AppError::from)
@@ -404,7 +422,7 @@ pub async fn account_delete(
     path: web::Path<i64>,
     form: web::Form<DeleteForm>,
 ) -> Result<HttpResponse, AppError> {
-    let account = find_account(&state, path.into_inner()).await?;
+    let account = find_account(&state, &auth.viewer, path.into_inner()).await?;
     if form.confirm_login.trim() != account.login {
         auth.session.flash(
             FlashLevel::Error,

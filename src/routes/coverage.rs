@@ -181,9 +181,9 @@ pub async fn account_coverage(
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path.into_inner();
+    let (id, scope) = (path.into_inner(), auth.viewer.scope.clone());
     let (account, days, verified) = db::run(&state.pool, move |conn| {
-        let account = AccountRow::find(conn, id)?.ok_or(AppError::NotFound)?;
+        let account = AccountRow::find_in(conn, &scope, id)?.ok_or(AppError::NotFound)?;
         let history = SyncOptions::default().history;
         let days = history_days(backfill_from(conn, id)?, history, Utc::now());
         let from = days.first().copied().unwrap_or_default();

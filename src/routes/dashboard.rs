@@ -11,10 +11,9 @@ use chrono_tz::Tz;
 
 use crate::{
     auth::{AnyUser, RequireRole},
-    db::{self, DbError},
+    db::{self, DbError, models::account::AccountRow},
     error::AppError,
     orders::{
-        Viewer,
         chart::{Bar, bar_chart},
         filter::start_of_day,
         stats::{self, DayTotal, StatusCount, SyncHealth},
@@ -103,11 +102,10 @@ pub async fn dashboard(
             .filter(|d| PERIODS.contains(d))
             .ok_or_else(|| AppError::BadRequest("days: use 30 or 90".to_owned()))?,
     };
-    let user = auth.user.clone();
+    let scope = auth.viewer.scope.clone();
     let (zone, accounts) = db::run(&state.pool, move |conn| {
         let zone = display_zone_in(conn)?;
-        let viewer = Viewer::load(conn, &user)?;
-        let accounts = stats::visible_accounts(conn, &viewer)?;
+        let accounts = AccountRow::list(conn, &scope)?;
         let ids: Vec<i64> = accounts.iter().map(|a| a.id).collect();
         let today = local_day(Utc::now(), zone);
         let first = today - Days::new(days - 1);

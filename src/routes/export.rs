@@ -6,12 +6,14 @@
 use actix_web::{HttpRequest, HttpResponse, http::header, web};
 use chrono::Utc;
 use chrono_tz::Tz;
-use diesel::prelude::*;
 use serde_json::{Value, json};
 
 use crate::{
     auth::{AnyUser, RequireRole},
-    db::{self, DbError, PgPool, models::audit::Actor, schema::allegro_accounts},
+    db::{
+        self, DbError, PgPool,
+        models::{account::AccountRow, audit::Actor},
+    },
     error::AppError,
     orders::{
         OrderFilter, OrderParams, Viewer,
@@ -52,6 +54,11 @@ fn order_params(pairs: &[(String, String)]) -> OrderParams {
     serde_json::from_value(Value::Object(map)).unwrap_or_default()
 }
 
+/// Why a user with personal data hidden gets no NDJSON export.
+const NDJSON_REFUSED: &str = "Buyer personal data is hidden for you, so the NDJSON export \
+    (Allegro's original documents, which hold it throughout) is not available to you. \
+    The CSV exports have it masked.";
+
 /// What the export needs before it streams.
 struct Prepared {
     viewer: Viewer,
@@ -85,21 +92,17 @@ pub async fn orders_export(
         ))
     })?;
     let params = order_params(&pairs);
-    let user = auth.user.clone();
+    let viewer = auth.viewer.clone();
     let prepared = db::run(&state.pool, move |conn| {
         let zone = display_zone_in(conn).map_err(DbError::from)?;
         let filter =
             OrderFilter::parse(&params, zone).map_err(|e| AppError::BadRequest(e.to_string()))?;
-        let viewer = Viewer::load(conn, &user).map_err(DbError::from)?;
+        // The file is named after the account only when the viewer may see it.
         let account = match &filter.account {
             Some(AccountRef::Id(id)) => Some(
-                allegro_accounts::table
-                    .find(*id)
-                    .select(allegro_accounts::login)
-                    .first::<String>(conn)
-                    .optional()
+                AccountRow::find_in(conn, &viewer.scope, *id)
                     .map_err(DbError::from)?
-                    .unwrap_or_else(|| id.to_string()),
+                    .map_or_else(|| id.to_string(), |a| a.login),
             ),
             Some(AccountRef::Login(login)) => Some(login.clone()),
             None => None,
@@ -112,10 +115,8 @@ pub async fn orders_export(
         })
     })
     .await?;
-    if format == ExportFormat::Ndjson && prepared.viewer.hide_personal_data {
-        // The original JSON holds names, addresses and phone numbers throughout; it is not
-        // handed to users who may not see personal data (CSV is masked for them instead).
-        return Err(AppError::Forbidden);
+    if !format.available_to(&prepared.viewer) {
+        return Err(AppError::Refused(NDJSON_REFUSED.to_owned()));
     }
     // Filter names as OrderParams knows them (every field serialises, unset ones as null).
     let known = serde_json::to_value(OrderParams::default()).unwrap_or_default();

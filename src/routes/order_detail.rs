@@ -15,7 +15,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::{
-    auth::{AnyUser, CurrentUser, RequireRole},
+    auth::{AnyUser, RequireRole},
     db::{
         self,
         models::{order::OrderRow, order_event, shipment::ShipmentRow},
@@ -26,7 +26,7 @@ use crate::{
         OrderFilter, Viewer,
         detail::{OrderSections, sections},
         diff::{Change, diff},
-        mask_json::mask_personal_data,
+        mask_json::{HIDDEN, mask_personal_data},
         query::visible_orders,
     },
     settings::{display_zone_in, local_time},
@@ -57,26 +57,23 @@ pub(super) fn checkout_form_id(raw: &str) -> Result<String, AppError> {
     }
 }
 
-/// The order `user` may see under this checkout form id (merged ones included), with the
-/// viewer it was looked up for.
+/// The order `viewer` may see under this checkout form id (merged ones included).
 pub(super) fn find_visible(
     conn: &mut PgConnection,
-    user: &CurrentUser,
+    viewer: &Viewer,
     id: &str,
-) -> Result<(Viewer, OrderRow), AppError> {
-    let viewer = Viewer::load(conn, user)?;
+) -> Result<OrderRow, AppError> {
     let filter = OrderFilter {
         include_merged: true,
         ..OrderFilter::default()
     };
-    let order = visible_orders(&viewer, &filter)
+    visible_orders(viewer, &filter)
         .filter(orders::checkout_form_id.eq(id.to_owned()))
         .order(orders::id.asc())
         .select(OrderRow::as_select())
         .first(conn)
         .optional()?
-        .ok_or(AppError::NotFound)?;
-    Ok((viewer, order))
+        .ok_or(AppError::NotFound)
 }
 
 /// Masks the JSON when the viewer must not see personal data.
@@ -112,6 +109,8 @@ pub struct RevisionView {
 }
 
 pub struct ShipmentView {
+    /// The tracking number, hidden from a user who must not see personal data (it opens the
+    /// carrier's page with the recipient's name and town).
     pub waybill: String,
     pub carrier: String,
     pub created_at: String,
@@ -281,6 +280,7 @@ fn record_view(conn: &mut PgConnection, order: &OrderRow, zone: Tz) -> QueryResu
 
 fn shipments(
     conn: &mut PgConnection,
+    viewer: &Viewer,
     order: &OrderRow,
     zone: Tz,
 ) -> QueryResult<Vec<ShipmentView>> {
@@ -293,7 +293,11 @@ fn shipments(
     Ok(rows
         .into_iter()
         .map(|s| ShipmentView {
-            waybill: s.waybill.unwrap_or_else(|| "—".into()),
+            waybill: match s.waybill {
+                Some(_) if viewer.hide_personal_data => HIDDEN.into(),
+                Some(waybill) => waybill,
+                None => "—".into(),
+            },
             carrier: s
                 .carrier_name
                 .or(s.carrier_id)
@@ -314,10 +318,14 @@ pub async fn order_show(
     params: web::Query<DiffParams>,
 ) -> Result<HttpResponse, AppError> {
     let id = checkout_form_id(&path.into_inner())?;
-    let (user, csrf_token) = (auth.user.clone(), auth.page.csrf_token.clone());
+    let (user, viewer, csrf_token) = (
+        auth.user.clone(),
+        auth.viewer.clone(),
+        auth.page.csrf_token.clone(),
+    );
     let page = db::run(&state.pool, move |conn| {
         let zone = display_zone_in(conn)?;
-        let (viewer, order) = find_visible(conn, &user, &id)?;
+        let order = find_visible(conn, &viewer, &id)?;
         let raw = for_viewer(&viewer, &order.raw);
         let revisions = revisions(conn, order.id, zone)?;
         let diff = revision_diff(conn, &viewer, order.id, &revisions, &params)?;
@@ -340,7 +348,7 @@ pub async fn order_show(
             events,
             revisions,
             diff,
-            shipments: shipments(conn, &order, zone)?,
+            shipments: shipments(conn, &viewer, &order, zone)?,
             team: team(conn, &order, &user, csrf_token, zone)?,
             id,
         })
@@ -362,10 +370,10 @@ pub async fn order_diff(
     params: web::Query<DiffParams>,
 ) -> Result<HttpResponse, AppError> {
     let id = checkout_form_id(&path.into_inner())?;
-    let (user, target) = (auth.user, id.clone());
+    let (viewer, target) = (auth.viewer, id.clone());
     let partial = db::run(&state.pool, move |conn| {
         let zone = display_zone_in(conn)?;
-        let (viewer, order) = find_visible(conn, &user, &target)?;
+        let order = find_visible(conn, &viewer, &target)?;
         let revisions = revisions(conn, order.id, zone)?;
         revision_diff(conn, &viewer, order.id, &revisions, &params)
     })

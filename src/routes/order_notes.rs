@@ -175,14 +175,15 @@ async fn change_team(
     change: TeamChange,
 ) -> Result<HttpResponse, AppError> {
     let id = checkout_form_id(&id)?;
-    let (user, actor, csrf_token) = (
+    let (user, viewer, actor, csrf_token) = (
         auth.user.clone(),
+        auth.viewer.clone(),
         actor(&auth.user, &req),
         auth.page.csrf_token.clone(),
     );
     let (message, partial) = db::run(&state.pool, move |conn| {
         let zone = display_zone_in(conn)?;
-        let (_, order) = find_visible(conn, &user, &id)?;
+        let order = find_visible(conn, &viewer, &id)?;
         let message = conn.transaction(|conn| change.apply(conn, &order, &actor))?;
         Ok::<_, AppError>((message, team(conn, &order, &user, csrf_token, zone)?))
     })

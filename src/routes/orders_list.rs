@@ -19,11 +19,12 @@ use crate::{
     },
     error::AppError,
     orders::{
-        AccountScope, OrderParams, Viewer,
+        OrderParams, Viewer,
         count::{self, Total},
+        export::ExportFormat,
         filter::{FULFILLMENT_STATUSES, ORDER_STATUSES, PAYMENT_TYPES},
+        mask::mask,
         page::{self, ListRequest, OrderListRow, PAGE_SIZES, SORTS},
-        viewer::mask,
     },
     settings::{display_zone_in, local_time},
     state::AppState,
@@ -37,12 +38,6 @@ use crate::{
 const HX_PUSH_URL: HeaderName = HeaderName::from_static("hx-push-url");
 
 /// Export formats offered under the list, as `(format, label)`.
-const EXPORTS: [(&str, &str); 3] = [
-    ("csv", "CSV (orders)"),
-    ("csv-items", "CSV (line items)"),
-    ("ndjson", "NDJSON"),
-];
-
 /// Common marketplaces and currencies offered in the selects (any valid code still works).
 const MARKETPLACES: [&str; 4] = ["allegro-pl", "allegro-cz", "allegro-sk", "allegro-hu"];
 const CURRENCIES: [&str; 4] = ["PLN", "CZK", "EUR", "HUF"];
@@ -297,8 +292,8 @@ fn delivery_methods(
     viewer: &Viewer,
 ) -> QueryResult<Vec<(String, String)>> {
     let mut query = order_delivery_methods::table.into_boxed();
-    if let AccountScope::Only(ids) = &viewer.scope {
-        query = query.filter(order_delivery_methods::account_id.eq_any(ids.clone()));
+    if let Some(ids) = viewer.scope.ids() {
+        query = query.filter(order_delivery_methods::account_id.eq_any(ids.to_vec()));
     }
     let rows: Vec<(String, Option<String>)> = query
         .select((
@@ -342,13 +337,12 @@ pub async fn orders_index(
     query: web::Query<OrderParams>,
 ) -> Result<HttpResponse, AppError> {
     let params = query.into_inner();
-    let user = auth.user.clone();
+    let viewer = auth.viewer.clone();
     let full_page = !is_htmx(&req);
     let loaded = db::run(&state.pool, move |conn| {
         let zone = display_zone_in(conn)?;
         let request = ListRequest::parse(&params, zone)
             .map_err(|e| AppError::BadRequest(format!("Invalid filter — {e}")))?;
-        let viewer = Viewer::load(conn, &user)?;
         let page = page::fetch_page(conn, &viewer, &request)?;
         // A first page with nothing after it holds every match: no need to count them again.
         let total = if request.cursor.is_none() && page.next.is_none() {
@@ -356,8 +350,7 @@ pub async fn orders_index(
         } else {
             count::count(conn, &viewer, &request.filter)?
         };
-        let mut accounts = AccountRow::list(conn)?;
-        accounts.retain(|a| viewer.scope.allows(a.id));
+        let accounts = AccountRow::list(conn, &viewer.scope)?;
         let data = PageData {
             delivery_methods: if full_page {
                 delivery_methods(conn, &viewer)?
@@ -365,7 +358,7 @@ pub async fn orders_index(
                 Vec::new()
             },
             views: if full_page {
-                SavedView::visible_to(conn, user.id)?
+                SavedView::visible_to(conn, viewer.user_id, &accounts)?
             } else {
                 Vec::new()
             },
@@ -459,13 +452,18 @@ fn results_partial(
     let mut export_params = normalized(params);
     export_params.page_size = None;
     let export_query = query_string(&export_params, None);
-    let exports = EXPORTS
-        .iter()
-        .map(|(format, label)| {
+    // Only the formats the viewer may have are offered.
+    let exports = ExportFormat::ALL
+        .into_iter()
+        .filter(|format| format.available_to(viewer))
+        .map(|format| {
             let sep = if export_query.is_empty() { "" } else { "&" };
             (
-                *label,
-                format!("/orders/export?format={format}{sep}{export_query}"),
+                format.label(),
+                format!(
+                    "/orders/export?format={}{sep}{export_query}",
+                    format.as_str()
+                ),
             )
         })
         .collect();

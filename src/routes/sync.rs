@@ -164,10 +164,10 @@ pub async fn sync_index(
 ) -> Result<HttpResponse, AppError> {
     let filter = query.filter()?;
     let (runs, accounts) = {
-        let filter = filter.clone();
+        let (filter, scope) = (filter.clone(), auth.viewer.scope.clone());
         db::run(&state.pool, move |conn| {
-            let runs = SyncRun::filtered(conn, &filter, HISTORY_SIZE)?;
-            let accounts: Vec<(i64, String)> = AccountRow::list(conn)?
+            let runs = SyncRun::filtered(conn, &scope, &filter, HISTORY_SIZE)?;
+            let accounts: Vec<(i64, String)> = AccountRow::list(conn, &scope)?
                 .into_iter()
                 .map(|a| (a.id, a.login))
                 .collect();
@@ -262,10 +262,10 @@ pub async fn account_sync_now(
     path: web::Path<i64>,
     form: web::Form<SyncNowForm>,
 ) -> Result<HttpResponse, AppError> {
-    let id = path.into_inner();
+    let (id, scope) = (path.into_inner(), auth.viewer.scope.clone());
     let mode = form.mode()?;
     let (account, running) = db::run(&state.pool, move |conn| {
-        let account = AccountRow::find(conn, id)?.ok_or(AppError::NotFound)?;
+        let account = AccountRow::find_in(conn, &scope, id)?.ok_or(AppError::NotFound)?;
         let running = SyncState::lease_held(conn, id)?;
         Ok::<_, AppError>((account, running))
     })

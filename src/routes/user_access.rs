@@ -17,7 +17,7 @@ use crate::{
             user_access::UserAccess,
         },
     },
-    domain::Role,
+    domain::{AccountScope, Role},
     error::{AppError, see_other},
     state::AppState,
     web::{
@@ -53,7 +53,7 @@ async fn load_user(
     db::run(&state.pool, move |conn| {
         let user = UserRow::find(conn, user_id)?.ok_or(AppError::NotFound)?;
         let access = UserAccess::load(conn, user_id)?;
-        let accounts = AccountRow::list(conn)?;
+        let accounts = AccountRow::list(conn, &AccountScope::All)?;
         Ok((user, access, accounts))
     })
     .await

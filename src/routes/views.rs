@@ -9,7 +9,10 @@ use crate::{
     auth::{AnyUser, RequireRole, session::FlashLevel},
     db::{
         self,
-        models::saved_view::{NewSavedView, SaveViewError, SavedView},
+        models::{
+            account::AccountRow,
+            saved_view::{NewSavedView, SaveViewError, SavedView},
+        },
     },
     error::{AppError, see_other},
     orders::{OrderParams, page::ListRequest},
@@ -65,9 +68,10 @@ pub struct ViewsMenuPartial {
 }
 
 async fn load(auth: &RequireRole<AnyUser>, pool: &db::PgPool) -> Result<Vec<ViewItem>, AppError> {
-    let user_id = auth.user.id;
+    let (user_id, scope) = (auth.user.id, auth.viewer.scope.clone());
     let views = db::run(pool, move |conn| {
-        SavedView::visible_to(conn, user_id).map_err(AppError::from)
+        let accounts = AccountRow::list(conn, &scope)?;
+        SavedView::visible_to(conn, user_id, &accounts).map_err(AppError::from)
     })
     .await?;
     Ok(items(views, user_id, auth.page.is_admin()))
@@ -189,9 +193,12 @@ pub async fn view_delete(
     let id = path.into_inner();
     let user_id = auth.user.id;
     let is_admin = auth.page.is_admin();
+    let scope = auth.viewer.scope.clone();
     let name = db::run(&state.pool, move |conn| {
         // Others' private views do not exist as far as this user can tell.
-        let view = SavedView::find_visible(conn, id, user_id)?.ok_or(AppError::NotFound)?;
+        let accounts = AccountRow::list(conn, &scope)?;
+        let view =
+            SavedView::find_visible(conn, id, user_id, &accounts)?.ok_or(AppError::NotFound)?;
         if view.owner_id != user_id && !(is_admin && view.shared) {
             return Err(AppError::Forbidden);
         }

@@ -2,6 +2,7 @@
 //! failing after some pages — resumes on the next run and ends exactly equal to Allegro's
 //! data, with nothing duplicated and no run left `running`.
 
+use allegro_backup::domain::AccountScope;
 use std::{
     process::{Child, Command, Stdio},
     time::Duration,
@@ -224,7 +225,8 @@ async fn a_backup_through_a_429_storm_and_30_percent_server_errors_loses_nothing
     world.set_faults(Faults::default());
     let mut conn = app.db.connect();
     if let Err(error) = stormy {
-        let recorded = &SyncRun::recent(&mut conn, Some(account), 1).unwrap()[0];
+        let recorded =
+            &SyncRun::recent(&mut conn, &AccountScope::All, Some(account), 1).unwrap()[0];
         assert_eq!(recorded.status, "failed");
         assert_eq!(recorded.error.as_deref(), Some(error.to_string().as_str()));
         // Allegro's block lasts a minute; the client's pause follows the simulator's clock.

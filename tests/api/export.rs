@@ -482,11 +482,11 @@ async fn a_user_without_personal_data_gets_masked_csv_and_no_ndjson() {
             .await
             .unwrap(),
     );
-    assert_eq!(rows[0]["buyer_email"], "z****@example.pl");
-    assert!(rows[0]["buyer_first_name"].starts_with("Z***** \"*"));
+    assert_eq!(rows[0]["buyer_email"], "z***@***.pl");
+    assert_eq!(rows[0]["buyer_first_name"], "Z*** ***");
     assert!(!rows[0]["buyer_first_name"].contains("gęślą"));
     assert!(!rows[0]["buyer_last_name"].contains("Wąchocka"));
-    assert_eq!(rows[0]["buyer_login"], "b******");
+    assert_eq!(rows[0]["buyer_login"], "b***");
     assert_eq!(rows[0]["total_amount"], "1234.50");
     let items = parse_csv(
         &export(&app, &client, "format=csv-items")
@@ -495,7 +495,7 @@ async fn a_user_without_personal_data_gets_masked_csv_and_no_ndjson() {
             .await
             .unwrap(),
     );
-    assert_eq!(items[0]["buyer_email"], "z****@example.pl");
+    assert_eq!(items[0]["buyer_email"], "z***@***.pl");
     let response = export(&app, &client, "format=ndjson").await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
 }

@@ -3,6 +3,7 @@
 //! revokes the account's tokens. Every backup ends exactly equal to the simulator's ground truth,
 //! and every run ends with a status that says what happened.
 
+use allegro_backup::domain::AccountScope;
 use std::{
     collections::{BTreeSet, HashMap},
     path::{Path, PathBuf},
@@ -383,7 +384,7 @@ async fn start_slow_run(
 
 /// The account's latest run ended `failed` with `error`'s message, which is returned.
 fn recorded_failure(conn: &mut PgConnection, account: i64, error: &SyncError) -> String {
-    let recorded = &SyncRun::recent(conn, Some(account), 1).unwrap()[0];
+    let recorded = &SyncRun::recent(conn, &AccountScope::All, Some(account), 1).unwrap()[0];
     assert_eq!(recorded.status, "failed");
     assert!(recorded.finished_at.is_some());
     let message = recorded.error.clone().unwrap();

@@ -34,6 +34,7 @@ mod quarantine;
 mod reconcile;
 mod replicas;
 mod saved_views;
+mod scope;
 mod schema;
 mod settings;
 mod setup;

@@ -184,7 +184,7 @@ const ROUTES: &[Route] = &[
 /// `(METHOD, path)` of every route the routing code registers: `src/startup.rs` and
 /// `src/routes/*.rs`, read as text. A path comes from `route("…"`, `resource("…"` or a scope's
 /// `scope("…")` (for a `route(""`), and each `web::get()`-style method after it belongs to it.
-fn registered_routes() -> BTreeSet<(String, String)> {
+pub(crate) fn registered_routes() -> BTreeSet<(String, String)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut files: Vec<PathBuf> = vec![root.join("src/startup.rs")];
     let mut route_files: Vec<PathBuf> = std::fs::read_dir(root.join("src/routes"))

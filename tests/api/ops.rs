@@ -1,6 +1,7 @@
 //! Running it: run retention, which accounts are due, alerts (banner, WARN job, metrics) and
 //! a graceful shutdown.
 
+use allegro_backup::domain::AccountScope;
 use std::time::Duration as StdDuration;
 
 use allegro_backup::{
@@ -31,7 +32,7 @@ use crate::{
 const METRICS_TOKEN: &str = "metrics-token-for-tests-0123456789";
 
 fn run_ids(conn: &mut PgConnection, account: i64) -> Vec<i64> {
-    let mut ids: Vec<i64> = SyncRun::recent(conn, Some(account), 100)
+    let mut ids: Vec<i64> = SyncRun::recent(conn, &AccountScope::All, Some(account), 100)
         .unwrap()
         .into_iter()
         .map(|r| r.id)
@@ -275,7 +276,7 @@ fn slow_full_history(app: &TestApp, conn: &mut PgConnection) {
 
 /// The account's latest run ended `interrupted` by the shutdown.
 fn assert_last_run_interrupted(conn: &mut PgConnection, account: i64) {
-    let run = &SyncRun::recent(conn, Some(account), 1).unwrap()[0];
+    let run = &SyncRun::recent(conn, &AccountScope::All, Some(account), 1).unwrap()[0];
     assert_eq!(run.status, "interrupted");
     assert!(run.finished_at.is_some());
     let error = run.error.as_deref().unwrap_or_default();
@@ -436,7 +437,7 @@ async fn on_sigterm_the_server_ends_its_running_sync_interrupted_and_exits() {
 async fn wait_for_scheduled_run(app: &TestApp, account: i64) -> String {
     let mut conn = app.db.connect();
     for _ in 0..3_000 {
-        let runs = SyncRun::recent(&mut conn, Some(account), 10).unwrap();
+        let runs = SyncRun::recent(&mut conn, &AccountScope::All, Some(account), 10).unwrap();
         if let Some(run) = runs
             .iter()
             .find(|r| r.trigger == "schedule" && r.finished_at.is_some())
@@ -457,7 +458,7 @@ async fn the_tick_follows_the_interval_saved_on_the_settings_page_without_a_rest
     // The environment turned the schedule off: nothing is started.
     jobs::tick(&app.state).await;
     assert!(
-        SyncRun::recent(&mut conn, Some(account), 10)
+        SyncRun::recent(&mut conn, &AccountScope::All, Some(account), 10)
             .unwrap()
             .is_empty()
     );
@@ -484,7 +485,9 @@ async fn the_tick_follows_the_interval_saved_on_the_settings_page_without_a_rest
     // The account synced moments ago: the next tick leaves it alone.
     jobs::tick(&app.state).await;
     assert_eq!(
-        SyncRun::recent(&mut conn, Some(account), 10).unwrap().len(),
+        SyncRun::recent(&mut conn, &AccountScope::All, Some(account), 10)
+            .unwrap()
+            .len(),
         1
     );
 }

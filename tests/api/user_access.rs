@@ -1,7 +1,7 @@
 //! Admins set what a user sees of the orders: some accounts only, personal data hidden.
 
 use allegro_backup::{
-    auth::CurrentUser,
+    db::models::user::UserRow,
     domain::Role,
     orders::{AccountScope, Viewer},
     simulator::SimulatorConfig,
@@ -11,13 +11,12 @@ use reqwest::StatusCode;
 use crate::helpers::{PASSWORD, TestApp, html_of, location, select_text, spawn_app_with_simulator};
 
 async fn viewer_of(app: &TestApp, id: i64, role: Role) -> Viewer {
-    let user = CurrentUser {
-        id,
-        email: String::new(),
-        display_name: String::new(),
-        role,
-    };
-    Viewer::load(&mut app.db.connect(), &user).expect("viewer")
+    let mut conn = app.db.connect();
+    let user = UserRow::find(&mut conn, id)
+        .expect("query")
+        .expect("the user");
+    assert_eq!(user.role(), role);
+    Viewer::of(&mut conn, &user).expect("viewer")
 }
 
 async fn admin_with_two_accounts() -> (TestApp, i64, i64) {

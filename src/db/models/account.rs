@@ -1,7 +1,7 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
-use crate::db::schema::allegro_accounts;
+use crate::{db::schema::allegro_accounts, domain::AccountScope};
 
 pub type AccountId = i64;
 
@@ -166,11 +166,28 @@ impl AccountRow {
             .optional()
     }
 
-    pub fn list(conn: &mut PgConnection) -> QueryResult<Vec<AccountRow>> {
-        allegro_accounts::table
+    /// The account `id` if `scope` allows it (else `None`, as for an unknown id).
+    pub fn find_in(
+        conn: &mut PgConnection,
+        scope: &AccountScope,
+        id: AccountId,
+    ) -> QueryResult<Option<AccountRow>> {
+        if !scope.allows(id) {
+            return Ok(None);
+        }
+        Self::find(conn, id)
+    }
+
+    /// The accounts `scope` allows, by login.
+    pub fn list(conn: &mut PgConnection, scope: &AccountScope) -> QueryResult<Vec<AccountRow>> {
+        let mut query = allegro_accounts::table
             .select(AccountRow::as_select())
             .order((allegro_accounts::login.asc(), allegro_accounts::id.asc()))
-            .load(conn)
+            .into_boxed();
+        if let Some(ids) = scope.ids() {
+            query = query.filter(allegro_accounts::id.eq_any(ids.to_vec()));
+        }
+        query.load(conn)
     }
 
     /// Connected accounts whose access token expires before `before`.

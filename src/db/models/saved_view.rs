@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
-use crate::db::schema::saved_views;
+use crate::db::{models::account::AccountRow, schema::saved_views};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = saved_views, check_for_backend(diesel::pg::Pg))]
@@ -37,9 +37,15 @@ pub enum SaveViewError {
 }
 
 impl SavedView {
-    /// The user's own views and the shared ones, by name.
-    pub fn visible_to(conn: &mut PgConnection, user_id: i64) -> QueryResult<Vec<SavedView>> {
-        saved_views::table
+    /// The user's own views and the shared ones, by name; a shared view filtering on an
+    /// account outside `accounts` (the ones the user may see) is left out: its name and query
+    /// would tell of that account.
+    pub fn visible_to(
+        conn: &mut PgConnection,
+        user_id: i64,
+        accounts: &[AccountRow],
+    ) -> QueryResult<Vec<SavedView>> {
+        let views: Vec<SavedView> = saved_views::table
             .filter(
                 saved_views::owner_id
                     .eq(user_id)
@@ -48,16 +54,36 @@ impl SavedView {
             .order((saved_views::name.asc(), saved_views::id.asc()))
             .limit(200)
             .select(SavedView::as_select())
-            .load(conn)
+            .load(conn)?;
+        Ok(views
+            .into_iter()
+            .filter(|v| v.owner_id == user_id || v.accounts_within(accounts))
+            .collect())
     }
 
-    /// The view when `user_id` may see it (own or shared).
+    /// Whether every `account` the view filters on (an id or a login) is one of `accounts`.
+    fn accounts_within(&self, accounts: &[AccountRow]) -> bool {
+        serde_urlencoded::from_str::<Vec<(String, String)>>(&self.query)
+            .unwrap_or_default()
+            .iter()
+            .filter(|(key, value)| key == "account" && !value.trim().is_empty())
+            .all(|(_, value)| {
+                let value = value.trim();
+                accounts
+                    .iter()
+                    .any(|a| a.login == value || a.id.to_string() == value)
+            })
+    }
+
+    /// The view when `user_id` may see it (own, or shared within `accounts`, as in
+    /// [`SavedView::visible_to`]).
     pub fn find_visible(
         conn: &mut PgConnection,
         id: i64,
         user_id: i64,
+        accounts: &[AccountRow],
     ) -> QueryResult<Option<SavedView>> {
-        saved_views::table
+        let view: Option<SavedView> = saved_views::table
             .find(id)
             .filter(
                 saved_views::owner_id
@@ -66,7 +92,8 @@ impl SavedView {
             )
             .select(SavedView::as_select())
             .first(conn)
-            .optional()
+            .optional()?;
+        Ok(view.filter(|v| v.owner_id == user_id || v.accounts_within(accounts)))
     }
 
     pub fn insert(

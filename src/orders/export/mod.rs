@@ -17,7 +17,7 @@ use diesel::{
     sql_types::{Nullable, Text},
 };
 
-use super::{OrderFilter, Viewer, query::visible_orders, viewer::mask};
+use super::{OrderFilter, Viewer, mask::mask, query::visible_orders};
 use crate::db::{
     models::audit::{Actor, AuditAction, AuditEntry},
     schema::{allegro_accounts, order_line_items, orders},
@@ -52,6 +52,22 @@ impl ExportFormat {
             ExportFormat::Csv => "csv",
             ExportFormat::CsvItems => "csv-items",
             ExportFormat::Ndjson => "ndjson",
+        }
+    }
+
+    /// Whether `viewer` may have this format: the NDJSON holds Allegro's original documents,
+    /// personal data throughout, so it is not for users who must not see it (the CSVs are
+    /// masked for them).
+    pub fn available_to(self, viewer: &Viewer) -> bool {
+        !(self == ExportFormat::Ndjson && viewer.hide_personal_data)
+    }
+
+    /// A short label for the export links.
+    pub fn label(self) -> &'static str {
+        match self {
+            ExportFormat::Csv => "CSV (orders)",
+            ExportFormat::CsvItems => "CSV (line items)",
+            ExportFormat::Ndjson => "NDJSON",
         }
     }
 
@@ -236,6 +252,11 @@ impl Context {
         }
     }
 
+    /// A value hidden whole from a masked viewer (an identifier: any part of it identifies).
+    fn hidden<'a>(&self, value: &'a str) -> &'a str {
+        if self.masked { "" } else { value }
+    }
+
     fn local(&self, at: Option<DateTime<Utc>>) -> String {
         at.map(|t| crate::settings::local_time(t, self.zone))
             .unwrap_or_default()
@@ -377,7 +398,7 @@ fn encode_orders(
             &utc(r.bought_at),
             &cx.local(r.bought_at),
             &utc(r.updated_at),
-            &r.buyer_id,
+            cx.hidden(&r.buyer_id),
             &cx.personal(&r.buyer_login),
             &cx.personal(&r.buyer_email),
             &cx.personal(&r.buyer_first_name),

@@ -4,9 +4,12 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
 use super::holder_gone;
-use crate::db::{
-    models::account::AccountId,
-    schema::{sync_runs, sync_state},
+use crate::{
+    db::{
+        models::account::AccountId,
+        schema::{sync_runs, sync_state},
+    },
+    domain::AccountScope,
 };
 
 /// Filters of the sync history.
@@ -269,14 +272,17 @@ impl SyncRun {
             .optional()
     }
 
-    /// Newest first, optionally for one account, at most `limit`.
+    /// Newest first, optionally for one account, at most `limit`, of the accounts `scope`
+    /// allows.
     pub fn recent(
         conn: &mut PgConnection,
+        scope: &AccountScope,
         account_id: Option<AccountId>,
         limit: i64,
     ) -> QueryResult<Vec<SyncRun>> {
         Self::filtered(
             conn,
+            scope,
             &RunFilter {
                 account_id,
                 ..RunFilter::default()
@@ -285,9 +291,10 @@ impl SyncRun {
         )
     }
 
-    /// Newest first, matching `filter`, at most `limit`.
+    /// Newest first, matching `filter`, at most `limit`, of the accounts `scope` allows.
     pub fn filtered(
         conn: &mut PgConnection,
+        scope: &AccountScope,
         filter: &RunFilter,
         limit: i64,
     ) -> QueryResult<Vec<SyncRun>> {
@@ -296,6 +303,9 @@ impl SyncRun {
             .order(sync_runs::id.desc())
             .limit(limit)
             .into_boxed();
+        if let Some(ids) = scope.ids() {
+            query = query.filter(sync_runs::account_id.eq_any(ids.to_vec()));
+        }
         if let Some(account) = filter.account_id {
             query = query.filter(sync_runs::account_id.eq(account));
         }
