@@ -251,13 +251,13 @@ fn pattern(path: &str) -> String {
 }
 
 /// B's things, and what must never show up where B is out of scope or PII is hidden.
-struct World {
-    app: TestApp,
-    a: i64,
+pub(crate) struct World {
+    pub(crate) app: TestApp,
+    pub(crate) a: i64,
     b: i64,
     b_login: String,
     b_order: String,
-    a_order: String,
+    pub(crate) a_order: String,
     b_view: i64,
     /// Per user: a connect flow they started that linked B.
     b_flows: HashMap<i64, i64>,
@@ -265,14 +265,14 @@ struct World {
     b_markers: Vec<String>,
     /// Buyer personal data of A's orders, in clear (names, emails, phones, streets, buyer
     /// ids, waybills).
-    a_personal: Vec<String>,
+    pub(crate) a_personal: Vec<String>,
     /// Orders, line items, notes and tags of B before the runs (nothing may change them).
     b_fingerprint: (i64, i64, i64),
 }
 
 const ORDERS_PER_SELLER: u32 = 12;
 
-async fn world() -> World {
+pub(crate) async fn world() -> World {
     let simulator = SimulatorConfig {
         sellers: 2,
         auto_approve: false,
@@ -481,7 +481,12 @@ impl World {
 
     /// Signs a new operator in, limited to A (`limited`) and with personal data hidden
     /// (`masked`) as an admin sets it on the access page.
-    async fn operator(&self, email: &str, limited: bool, masked: bool) -> (reqwest::Client, i64) {
+    pub(crate) async fn operator(
+        &self,
+        email: &str,
+        limited: bool,
+        masked: bool,
+    ) -> (reqwest::Client, i64) {
         let id = self.app.create_user(email, Role::Operator).await;
         let a = self.a.to_string();
         let mut form = vec![("scope", if limited { "some" } else { "all" })];

@@ -145,6 +145,12 @@ pub struct Browser {
 impl Browser {
     /// Starts chromedriver and a headless Chromium with a fresh profile; clears old screenshots.
     pub async fn start() -> Self {
+        Self::start_in("").await
+    }
+
+    /// [`Browser::start`], keeping screenshots in the folder `name` of the screenshot folder
+    /// (so that browser tests running at once keep theirs apart).
+    pub async fn start_in(name: &str) -> Self {
         let chromium = program(&["chromium", "chromium-browser"]);
         let chromedriver = program(&["chromedriver"]);
         let scratch = Scratch(
@@ -153,8 +159,17 @@ impl Browser {
         );
         let (profile, downloads) = (scratch.0.join("profile"), scratch.0.join("downloads"));
         std::fs::create_dir_all(&downloads).expect("download folder");
-        let shots = screenshot_dir();
-        let _ = std::fs::remove_dir_all(&shots);
+        let shots = screenshot_dir().join(name);
+        if name.is_empty() {
+            // The main test's pictures: the folder's files, not other tests' folders.
+            for entry in std::fs::read_dir(&shots).into_iter().flatten().flatten() {
+                if entry.path().is_file() {
+                    let _ = std::fs::remove_file(entry.path());
+                }
+            }
+        } else {
+            let _ = std::fs::remove_dir_all(&shots);
+        }
         std::fs::create_dir_all(&shots).expect("screenshot folder");
 
         let driver = Chromedriver::start(&chromedriver, &shots.join("chromedriver.log")).await;
@@ -363,6 +378,15 @@ impl Browser {
             path.display()
         );
         path
+    }
+
+    /// Lays pages out as a screen `width` CSS pixels wide (a phone's when `mobile`).
+    pub async fn set_viewport(&self, width: u32, mobile: bool) {
+        self.cdp(
+            "Emulation.setDeviceMetricsOverride",
+            json!({ "width": width, "height": 900, "deviceScaleFactor": 1, "mobile": mobile }),
+        )
+        .await;
     }
 
     /// A Chrome DevTools Protocol command through chromedriver; its result.

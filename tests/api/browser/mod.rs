@@ -4,6 +4,7 @@
 //! Every step saves a screenshot into `target/e2e-screenshots/`.
 
 mod driver;
+mod pages;
 
 use std::collections::HashMap;
 
@@ -265,6 +266,8 @@ async fn a_new_team_sets_up_backs_up_and_browses_its_orders_in_a_real_browser() 
     browser.wait_for_path("/").await;
     dashboard_is_styled(&browser).await;
     browser.screenshot("dashboard-with-orders").await;
+    browser.click(r#".mainnav a[href="/orders"]"#).await;
+    browser.wait_for_path("/orders").await;
 
     // 9. Filter by status (htmx swaps the results and pushes the URL), then search a buyer.
     let status = "READY_FOR_PROCESSING";
