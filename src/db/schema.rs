@@ -16,6 +16,7 @@ diesel::table! {
         connected_by -> Nullable<Int8>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        token_lifetime_secs -> Nullable<Int4>,
     }
 }
 

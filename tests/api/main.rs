@@ -41,5 +41,6 @@ mod shipments;
 mod simulator;
 mod storage;
 mod sync;
+mod token_lifetime;
 mod user_access;
 mod users;
