@@ -16,7 +16,7 @@ use super::{
     account::{AccountApi, TokenSource},
     error::AllegroError,
     metrics::ApiMetrics,
-    rate_limit::{AccountGate, ClientGate},
+    rate_limit::{AccountGate, ClientGate, RateLimitPauses},
 };
 use crate::config::AllegroSettings;
 
@@ -187,6 +187,12 @@ impl AllegroClient {
     /// How long the client id stays paused after a 429 (zero when it is not).
     pub fn rate_limit_pause_remaining(&self) -> Duration {
         self.inner.gate.remaining_pause()
+    }
+
+    /// Follows the client id's 429 pauses (one running now first), for showing them: a run
+    /// that waits out a minute's pause should say so rather than look stuck.
+    pub fn rate_limit_pauses(&self) -> RateLimitPauses {
+        self.inner.gate.pauses()
     }
 
     /// API calls on behalf of the seller account whose tokens `tokens` supplies.

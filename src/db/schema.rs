@@ -300,6 +300,7 @@ diesel::table! {
         orders_quarantined -> Int8,
         shipments_checked -> Int8,
         runner -> Nullable<Text>,
+        paused_until -> Nullable<Timestamptz>,
     }
 }
 
