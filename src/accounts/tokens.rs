@@ -17,8 +17,28 @@ use crate::{
     },
 };
 
-/// Refresh this long before the access token expires.
-const REFRESH_MARGIN: Duration = Duration::minutes(5);
+/// Refresh at most this long before the access token expires (what Allegro's 12 h tokens get).
+const MAX_REFRESH_MARGIN: Duration = Duration::minutes(5);
+
+/// How long before its expiry an access token that lives `lifetime` is refreshed: a fifth of
+/// its lifetime, at most five minutes, so a token is used for most of its life and refreshed
+/// about once per lifetime however short that is (a fixed five minutes would refresh a
+/// 15-second token before every call). Five minutes when the lifetime is unknown (tokens stored
+/// before it was recorded).
+pub fn refresh_margin(lifetime: Option<Duration>) -> Duration {
+    lifetime.map_or(MAX_REFRESH_MARGIN, |lifetime| {
+        (lifetime / 5).clamp(Duration::zero(), MAX_REFRESH_MARGIN)
+    })
+}
+
+/// Whether the account's access token is missing or within its refresh margin of expiry.
+fn is_stale(row: &AccountRow) -> bool {
+    let lifetime = row
+        .token_lifetime_secs
+        .map(|secs| Duration::seconds(i64::from(secs)));
+    row.token_expires_at
+        .is_none_or(|at| at - refresh_margin(lifetime) <= Utc::now())
+}
 
 /// What a refresh did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,9 +54,10 @@ pub enum RefreshOutcome {
 /// (so a scheduled refresh, a 401 and a stale token never rotate the pair twice).
 #[derive(Debug, Clone)]
 pub enum RefreshReason {
-    /// The access token expires within `REFRESH_MARGIN`.
+    /// The access token expires within its [`refresh_margin`].
     Stale,
-    /// Allegro refused this access token.
+    /// Allegro refused this access token. Also refreshes when another task replaced it already
+    /// but the replacement is stale too (it aged while the caller waited).
     Rejected(SecretString),
     /// The scheduled job: the token expires within the window.
     Due(Duration),
@@ -103,6 +124,9 @@ impl Accounts {
     pub fn seal(&self, allegro_user_id: &str, tokens: &TokenSet) -> StoredTokens {
         let env = self.environment.as_str();
         let context = |kind| AccountRow::token_context(env, allegro_user_id, kind);
+        let lifetime = Duration::from_std(tokens.expires_in)
+            .unwrap_or_else(|_| Duration::hours(12))
+            .max(Duration::seconds(1));
         StoredTokens {
             access_token_enc: self
                 .cipher
@@ -110,8 +134,8 @@ impl Accounts {
             refresh_token_enc: self
                 .cipher
                 .encrypt(&tokens.refresh_token, &context("refresh")),
-            expires_at: Utc::now()
-                + Duration::from_std(tokens.expires_in).unwrap_or_else(|_| Duration::hours(12)),
+            expires_at: Utc::now() + lifetime,
+            lifetime_secs: i32::try_from(lifetime.num_seconds()).unwrap_or(i32::MAX),
             scope: tokens.scope.clone(),
         }
     }
@@ -157,11 +181,11 @@ impl Accounts {
         let expires_at = row.token_expires_at.unwrap_or_else(Utc::now);
         let still_needed = match &reason {
             RefreshReason::Forced => true,
-            RefreshReason::Stale => expires_at - REFRESH_MARGIN <= Utc::now(),
+            RefreshReason::Stale => is_stale(&row),
             RefreshReason::Due(window) => expires_at - *window <= Utc::now(),
             RefreshReason::Rejected(rejected) => {
                 let current = self.open(&row, "access").await?;
-                current.expose_secret() == rejected.expose_secret()
+                current.expose_secret() == rejected.expose_secret() || is_stale(&row)
             }
         };
         if !still_needed {
@@ -266,10 +290,7 @@ impl TokenSource for AccountTokens {
     fn access_token(&self) -> BoxFuture<'_, Result<SecretString, AllegroError>> {
         Box::pin(async move {
             let row = self.accounts.load(self.id).await?;
-            let fresh = row
-                .token_expires_at
-                .is_some_and(|at| at - REFRESH_MARGIN > Utc::now());
-            if fresh {
+            if !is_stale(&row) {
                 self.accounts.open(&row, "access").await
             } else {
                 self.accounts
@@ -293,6 +314,28 @@ impl TokenSource for AccountTokens {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_refresh_margin_is_a_fifth_of_the_lifetime_and_at_most_five_minutes() {
+        let margin = |secs| refresh_margin(Some(Duration::seconds(secs)));
+        assert_eq!(margin(15), Duration::seconds(3));
+        assert_eq!(margin(60), Duration::seconds(12));
+        assert_eq!(margin(1500), Duration::minutes(5));
+        assert_eq!(
+            margin(43_199),
+            Duration::minutes(5),
+            "Allegro's 12 h tokens"
+        );
+        assert_eq!(
+            refresh_margin(None),
+            Duration::minutes(5),
+            "lifetime unknown"
+        );
+        assert_eq!(margin(0), Duration::zero());
+        assert_eq!(margin(-5), Duration::zero(), "never negative");
+        // A token is used for most of its life: four fifths of a short one.
+        assert!(margin(15) < Duration::seconds(15) / 4);
+    }
 
     #[test]
     fn refreshes_are_counted_by_outcome() {

@@ -22,11 +22,13 @@ use super::{
 pub trait TokenSource: Send + Sync {
     /// Names the account for its rate budget and in logs (not a secret).
     fn account_key(&self) -> String;
-    /// The access token to use now.
+    /// The access token to send now: read right before each attempt (after every wait), so a
+    /// token close to its expiry should be refreshed here rather than handed out.
     fn access_token(&self) -> BoxFuture<'_, Result<SecretString, AllegroError>>;
     /// Called after a 401 with the token that was rejected; returns a fresh token. Single-flight
-    /// (and not refreshing again when another task already replaced `rejected`) is the
-    /// implementor's job.
+    /// (and not refreshing again when another task already replaced `rejected` with a token
+    /// that is still fresh) is the implementor's job. A 401 on the token returned here ends
+    /// the call with [`AllegroError::Unauthorized`].
     fn refresh(&self, rejected: SecretString) -> BoxFuture<'_, Result<SecretString, AllegroError>>;
 }
 

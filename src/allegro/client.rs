@@ -16,9 +16,14 @@ use super::{
     account::{AccountApi, TokenSource},
     error::AllegroError,
     metrics::ApiMetrics,
-    rate_limit::{AccountGate, ClientGate},
+    rate_limit::{AccountGate, ClientGate, RateLimitPauses},
 };
 use crate::config::AllegroSettings;
+
+/// 401s one call goes through before giving up: each is followed by a refresh (or by the token
+/// another task refreshed meanwhile), and a 401 on the token a refresh just gave ends the call
+/// sooner. A bound against a loop, not a budget a healthy run comes near.
+const MAX_REJECTIONS: u32 = 4;
 
 /// The media type of Allegro's public API; required in `Accept`.
 pub const ALLEGRO_MEDIA_TYPE: &str = "application/vnd.allegro.public.v1+json";
@@ -184,6 +189,12 @@ impl AllegroClient {
         self.inner.gate.remaining_pause()
     }
 
+    /// Follows the client id's 429 pauses (one running now first), for showing them: a run
+    /// that waits out a minute's pause should say so rather than look stuck.
+    pub fn rate_limit_pauses(&self) -> RateLimitPauses {
+        self.inner.gate.pauses()
+    }
+
     /// API calls on behalf of the seller account whose tokens `tokens` supplies.
     pub fn account(&self, tokens: Arc<dyn TokenSource>) -> AccountApi {
         AccountApi::new(self.clone(), tokens)
@@ -205,34 +216,37 @@ impl AllegroClient {
             Auth::Basic => "oauth",
             Auth::Account { key, .. } => *key,
         };
-        let mut token = match &auth {
-            Auth::Basic => None,
-            Auth::Account { tokens, .. } => Some(tokens.access_token().await?),
-        };
-        let (mut failures, mut rate_limited, mut refreshed) = (0u32, 0u32, false);
+        let (mut failures, mut rate_limited, mut rejections) = (0u32, 0u32, 0u32);
+        // The token the source handed back after a 401 of this call: Allegro refusing that one
+        // as well is final. A refused token that was merely old or replaced meanwhile is not.
+        let mut renewed: Option<SecretString> = None;
         loop {
-            let request = build(&self.inner.http);
-            let request = match &auth {
-                // The client secret only ever goes to the OAuth host.
-                Auth::Basic => request.basic_auth(
-                    &self.inner.client_id,
-                    Some(self.inner.client_secret.expose_secret()),
-                ),
-                Auth::Account { .. } => {
-                    gate.wait_for_pause().await;
-                    let bearer = token
-                        .as_ref()
-                        .map(|t| t.expose_secret())
-                        .unwrap_or_default();
-                    request
-                        .bearer_auth(bearer)
-                        .header(header::ACCEPT, ALLEGRO_MEDIA_TYPE)
-                }
-            };
             gate.until_ready().await;
             let permit = match &auth {
                 Auth::Account { gate, .. } => gate.admit().await,
                 Auth::Basic => None,
+            };
+            let request = build(&self.inner.http);
+            let (request, token) = match &auth {
+                // The client secret only ever goes to the OAuth host.
+                Auth::Basic => (
+                    request.basic_auth(
+                        &self.inner.client_id,
+                        Some(self.inner.client_secret.expose_secret()),
+                    ),
+                    None,
+                ),
+                Auth::Account { tokens, .. } => {
+                    // The token is read last, after every wait (a 429 pause lasts a minute,
+                    // longer than a short-lived token), so what is sent is fresh: the source
+                    // refreshes a token close to its expiry.
+                    gate.wait_for_pause().await;
+                    let token = tokens.access_token().await?;
+                    let request = request
+                        .bearer_auth(token.expose_secret())
+                        .header(header::ACCEPT, ALLEGRO_MEDIA_TYPE);
+                    (request, Some(token))
+                }
             };
             let started = Instant::now();
             let outcome = send(request).await;
@@ -264,20 +278,26 @@ impl AllegroClient {
             let trace_id = reply.trace_id.as_str();
             match (status, &auth) {
                 (StatusCode::UNAUTHORIZED, Auth::Account { tokens, .. }) => {
+                    rejections += 1;
+                    let rejected = token.unwrap_or_else(|| SecretString::from(""));
+                    let after_refresh = renewed
+                        .as_ref()
+                        .is_some_and(|t| t.expose_secret() == rejected.expose_secret());
                     tracing::warn!(
                         account,
                         call = what,
                         trace_id,
                         status = status.as_u16(),
-                        refreshed,
+                        attempt = rejections,
+                        after_refresh,
                         "Allegro rejected the access token"
                     );
-                    if refreshed {
+                    if after_refresh || rejections >= MAX_REJECTIONS {
                         return Err(AllegroError::Unauthorized);
                     }
-                    let rejected = token.take().unwrap_or_else(|| SecretString::from(""));
-                    token = Some(tokens.refresh(rejected).await?);
-                    refreshed = true;
+                    // Refreshes unless another task already replaced the token with one that
+                    // is still fresh; the next attempt reads the current token.
+                    renewed = Some(tokens.refresh(rejected).await?);
                 }
                 (StatusCode::TOO_MANY_REQUESTS, Auth::Account { .. }) => {
                     rate_limited += 1;

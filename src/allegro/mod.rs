@@ -35,4 +35,5 @@ pub use oauth::{
     DeviceAuthorization, DeviceFlowError, DevicePoll, SCOPES, TokenSet,
     wait_for_device_authorization,
 };
+pub use rate_limit::RateLimitPauses;
 pub use shipment::Shipment;

@@ -10,7 +10,7 @@ use std::{
 
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use tokio::{
-    sync::{Semaphore, SemaphorePermit},
+    sync::{Semaphore, SemaphorePermit, watch},
     time::Instant,
 };
 
@@ -33,7 +33,8 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 /// Budgets of one client id; lives in the `AllegroClient` and is shared by its clones.
 pub(crate) struct ClientGate {
     limiter: DefaultDirectRateLimiter,
-    paused_until: Mutex<Option<Instant>>,
+    /// When the 429 pause ends; a watch so that runs can show it while it lasts.
+    paused_until: watch::Sender<Option<Instant>>,
     accounts: Mutex<HashMap<String, Arc<AccountGate>>>,
     account_requests_per_minute: u32,
     account_concurrency: usize,
@@ -47,7 +48,7 @@ impl ClientGate {
     ) -> Self {
         Self {
             limiter: RateLimiter::direct(per_minute(client_requests_per_minute)),
-            paused_until: Mutex::new(None),
+            paused_until: watch::Sender::new(None),
             accounts: Mutex::new(HashMap::new()),
             account_requests_per_minute,
             account_concurrency: usize::try_from(account_concurrency.max(1)).unwrap_or(1),
@@ -74,26 +75,61 @@ impl ClientGate {
     /// kept, a shorter one is extended (Allegro extends its block when called during it).
     pub(crate) fn pause(&self, pause: Duration) {
         let until = Instant::now() + pause;
-        let mut paused = lock(&self.paused_until);
-        if paused.is_none_or(|current| current < until) {
-            *paused = Some(until);
-        }
+        self.paused_until.send_if_modified(|paused| {
+            let longer = paused.is_none_or(|current| current < until);
+            if longer {
+                *paused = Some(until);
+            }
+            longer
+        });
     }
 
     /// How long the client id stays paused (zero when it is not).
     pub(crate) fn remaining_pause(&self) -> Duration {
-        lock(&self.paused_until)
-            .map(|until| until.saturating_duration_since(Instant::now()))
-            .unwrap_or_default()
+        remaining(*self.paused_until.borrow())
     }
 
     /// Returns once no pause is running (re-checking, as a pause may be extended meanwhile).
     pub(crate) async fn wait_for_pause(&self) {
         loop {
-            let until = *lock(&self.paused_until);
+            let until = *self.paused_until.borrow();
             match until {
                 Some(until) if until > Instant::now() => tokio::time::sleep_until(until).await,
                 _ => return,
+            }
+        }
+    }
+
+    /// Follows the pauses from now on, starting with the one running (if any).
+    pub(crate) fn pauses(&self) -> RateLimitPauses {
+        let mut receiver = self.paused_until.subscribe();
+        receiver.mark_changed();
+        RateLimitPauses(receiver)
+    }
+}
+
+fn remaining(until: Option<Instant>) -> Duration {
+    until
+        .map(|until| until.saturating_duration_since(Instant::now()))
+        .unwrap_or_default()
+}
+
+/// The client id's 429 pauses as they start or are extended (see
+/// [`AllegroClient::rate_limit_pauses`](super::AllegroClient::rate_limit_pauses)).
+pub struct RateLimitPauses(watch::Receiver<Option<Instant>>);
+
+impl RateLimitPauses {
+    /// Waits for a pause to start or be extended (returns at once for one running when
+    /// following began); how long it lasts from now.
+    pub async fn next(&mut self) -> Duration {
+        loop {
+            // The sender lives as long as the client; gone, no pause comes any more.
+            if self.0.changed().await.is_err() {
+                return std::future::pending().await;
+            }
+            let left = remaining(*self.0.borrow_and_update());
+            if !left.is_zero() {
+                return left;
             }
         }
     }
@@ -142,6 +178,24 @@ mod tests {
         assert!(gate.remaining_pause() > Duration::from_secs(50));
         gate.pause(Duration::from_secs(120));
         assert!(gate.remaining_pause() > Duration::from_secs(110));
+    }
+
+    #[tokio::test]
+    async fn pauses_are_heard_when_they_start_or_grow_and_one_running_at_once() {
+        let gate = ClientGate::new(100, 10, 2);
+        gate.pause(Duration::from_secs(30));
+        let mut pauses = gate.pauses();
+        let first = pauses.next().await;
+        assert!(
+            first > Duration::from_secs(25),
+            "the running pause: {first:?}"
+        );
+        gate.pause(Duration::from_secs(1));
+        gate.pause(Duration::from_secs(90));
+        let grown = pauses.next().await;
+        assert!(grown > Duration::from_secs(85), "the extension: {grown:?}");
+        let quiet = tokio::time::timeout(Duration::from_millis(20), pauses.next()).await;
+        assert!(quiet.is_err(), "a shorter pause changes nothing");
     }
 
     #[tokio::test]

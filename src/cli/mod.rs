@@ -268,7 +268,11 @@ async fn serve(settings: Settings, key_source: SecretKeySource) -> anyhow::Resul
     {
         let sim = &settings.allegro.simulator;
         let addr = std::net::SocketAddr::new(sim.host, sim.port);
-        let handle = simulator::start(SimulatorConfig::demo(sim.orders, sim.seed), addr).await?;
+        let config = SimulatorConfig {
+            access_token_lifetime: sim.access_token_lifetime,
+            ..SimulatorConfig::demo(sim.orders, sim.seed)
+        };
+        let handle = simulator::start(config, addr).await?;
         tracing::info!(url = %handle.base_url(), "built-in Allegro simulator running (ALLEGRO_ENV=simulator)");
         settings.allegro = settings
             .allegro

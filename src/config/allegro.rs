@@ -90,6 +90,8 @@ pub struct SimulatorSettings {
     pub orders: u32,
     /// Seed of the generated data.
     pub seed: u64,
+    /// Lifetime of the access tokens it issues (Allegro: 12 h); short ones try token refresh.
+    pub access_token_lifetime: Duration,
 }
 
 impl AllegroSettings {
@@ -170,6 +172,11 @@ impl AllegroSettings {
                     .map_err(|_| invalid("SIMULATOR_PORT", "must be a port number"))?,
                 orders: number(get, "SIMULATOR_ORDERS", 3000)?,
                 seed: u64::from(number(get, "SIMULATOR_SEED", 42)?),
+                access_token_lifetime: Duration::from_secs(u64::from(number(
+                    get,
+                    "SIMULATOR_ACCESS_TOKEN_SECS",
+                    43_199,
+                )?)),
             },
         })
     }

@@ -16,6 +16,7 @@ diesel::table! {
         connected_by -> Nullable<Int8>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        token_lifetime_secs -> Nullable<Int4>,
     }
 }
 
@@ -299,6 +300,7 @@ diesel::table! {
         orders_quarantined -> Int8,
         shipments_checked -> Int8,
         runner -> Nullable<Text>,
+        paused_until -> Nullable<Timestamptz>,
     }
 }
 

@@ -48,6 +48,8 @@ pub struct RunView {
     pub percent: i64,
     pub error: Option<String>,
     pub notes: Option<String>,
+    /// `HH:MM:SS UTC` while the running run waits out Allegro's rate-limit pause.
+    pub paused_until: Option<String>,
 }
 
 impl RunView {
@@ -55,6 +57,10 @@ impl RunView {
         let end = run.finished_at.unwrap_or_else(chrono::Utc::now);
         let secs = (end - run.started_at).num_seconds().max(0);
         let total = run.progress_total.unwrap_or(0);
+        let paused_until = run
+            .paused_until
+            .filter(|until| run.status == "running" && *until > chrono::Utc::now())
+            .map(|until| until.format("%H:%M:%S UTC").to_string());
         Self {
             id: run.id,
             account: logins
@@ -88,6 +94,7 @@ impl RunView {
             status: run.status,
             error: run.error,
             notes: run.notes,
+            paused_until,
         }
     }
 

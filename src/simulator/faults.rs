@@ -1,5 +1,5 @@
-//! Fault injection (latency, latency spikes, 5xx, 429 bursts, truncated bodies) and the
-//! per-client rate budget.
+//! Fault injection (latency, latency spikes, 5xx, 429 bursts or periodic 429s, truncated bodies)
+//! and the per-client rate budget.
 
 use std::time::Duration;
 
@@ -22,6 +22,9 @@ pub struct Faults {
     pub server_error_rate: f64,
     /// The next N API calls get 429 `TooManyRequestsException` with `Retry-After: 1`.
     pub rate_limit_next: u32,
+    /// Every Nth API call gets that 429 (0: none), like an Allegro whose limit is hit now and
+    /// then by other users of the same client id.
+    pub rate_limit_every: u32,
     /// Successful API bodies are cut in half (invalid JSON).
     pub truncate_bodies: bool,
 }
@@ -35,6 +38,7 @@ pub(crate) struct FaultsBody {
     pub latency_spike_ms: Option<u64>,
     pub server_error_rate: Option<f64>,
     pub rate_limit_next: Option<u32>,
+    pub rate_limit_every: Option<u32>,
     pub truncate_bodies: Option<bool>,
 }
 
@@ -54,6 +58,9 @@ impl FaultsBody {
         }
         if let Some(n) = self.rate_limit_next {
             faults.rate_limit_next = n;
+        }
+        if let Some(n) = self.rate_limit_every {
+            faults.rate_limit_every = n;
         }
         if let Some(t) = self.truncate_bodies {
             faults.truncate_bodies = t;
@@ -96,6 +103,10 @@ impl State {
         self.request_count += 1;
         if self.faults.rate_limit_next > 0 {
             self.faults.rate_limit_next -= 1;
+            return Injected::RateLimited(1);
+        }
+        let every = u64::from(self.faults.rate_limit_every);
+        if every > 0 && self.request_count % every == 0 {
             return Injected::RateLimited(1);
         }
         let rate = self.faults.server_error_rate;

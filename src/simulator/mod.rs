@@ -36,6 +36,9 @@ pub use world::{SellerInfo, World};
 
 use crate::config::{SIMULATOR_CLIENT_ID, SIMULATOR_CLIENT_SECRET};
 
+/// Allegro's access-token lifetime (`expires_in: 43199`).
+pub const ALLEGRO_ACCESS_TOKEN_LIFETIME: Duration = Duration::from_secs(43_199);
+
 /// How the simulator starts.
 #[derive(Debug, Clone)]
 pub struct SimulatorConfig {
@@ -57,6 +60,9 @@ pub struct SimulatorConfig {
     pub live_changes_per_minute: Option<u32>,
     /// Requests per minute per client id before a 429 block (Allegro: 9000).
     pub requests_per_minute: u32,
+    /// Lifetime of an access token, the `expires_in` of every grant (Allegro: 43,199 s, 12 h
+    /// minus a second); an expired token gets 401 `invalid_token` "Access token expired".
+    pub access_token_lifetime: Duration,
 }
 
 impl SimulatorConfig {
@@ -73,6 +79,7 @@ impl SimulatorConfig {
             start: Utc::now(),
             live_changes_per_minute: Some(6),
             requests_per_minute: 9000,
+            access_token_lifetime: ALLEGRO_ACCESS_TOKEN_LIFETIME,
         }
     }
 
@@ -92,6 +99,7 @@ impl SimulatorConfig {
                 .unwrap_or_else(Utc::now),
             live_changes_per_minute: None,
             requests_per_minute: 9000,
+            access_token_lifetime: ALLEGRO_ACCESS_TOKEN_LIFETIME,
         }
     }
 }
@@ -207,6 +215,9 @@ pub struct StandaloneOptions {
     /// Requests per minute per client id before the simulator answers 429 (Allegro: 9000).
     #[arg(long, default_value_t = 9000)]
     pub requests_per_minute: u32,
+    /// Lifetime of the access tokens it issues, in seconds (Allegro: 43199, 12 h).
+    #[arg(long, default_value_t = ALLEGRO_ACCESS_TOKEN_LIFETIME.as_secs())]
+    pub access_token_secs: u64,
 }
 
 /// Runs a standalone simulator until Ctrl-C (`allegro-backup simulator --port P --orders N
@@ -225,6 +236,7 @@ pub async fn run_standalone(
             .live_changes_per_minute
             .filter(|_| !options.no_live_changes),
         requests_per_minute: options.requests_per_minute,
+        access_token_lifetime: Duration::from_secs(options.access_token_secs.max(1)),
         ..demo
     };
     let (client_id, client_secret) = (config.client_id.clone(), config.client_secret.clone());

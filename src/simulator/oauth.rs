@@ -28,7 +28,6 @@ pub(crate) const DECLARED_SCOPES: &[&str] = &[
 ];
 pub(crate) const DEVICE_CODE_TTL_SECS: i64 = 3600;
 pub(crate) const POLL_INTERVAL_SECS: i64 = 5;
-pub(crate) const ACCESS_TTL_SECS: i64 = 43199;
 const REFRESH_TTL_DAYS: i64 = 90;
 /// A used refresh token keeps working this long (Allegro: 60 s).
 const REFRESH_GRACE_SECS: i64 = 60;
@@ -96,6 +95,8 @@ pub(crate) struct OAuthState {
     /// Per seller: tokens of an older generation were revoked.
     revoked_before: HashMap<usize, u64>,
     last_generation: u64,
+    /// Refresh grants answered with a new pair.
+    refreshes: u64,
 }
 
 /// A 400 from the token endpoint: `{"error": .., "error_description": ..}`.
@@ -169,6 +170,7 @@ impl OAuthState {
             chains: HashMap::new(),
             revoked_before: HashMap::new(),
             last_generation: 0,
+            refreshes: 0,
         }
     }
 
@@ -365,6 +367,7 @@ impl State {
         } else {
             return Err(invalid());
         };
+        self.oauth.refreshes += 1;
         Ok(self.mint(
             seller,
             &claims.client_id,
@@ -383,6 +386,10 @@ impl State {
         generation: u64,
     ) -> Value {
         let now = self.now();
+        // Whole seconds, as Allegro's `expires_in`; at least one.
+        let lifetime = i64::try_from(self.config.access_token_lifetime.as_secs())
+            .unwrap_or(i64::MAX)
+            .max(1);
         let user_name = self
             .sellers
             .get(seller)
@@ -390,7 +397,7 @@ impl State {
             .unwrap_or_default();
         let jti = uuid::Uuid::new_v4().to_string();
         let access_token = self.oauth.sign(&Claims {
-            exp: (now + Duration::seconds(ACCESS_TTL_SECS)).timestamp(),
+            exp: (now + Duration::seconds(lifetime)).timestamp(),
             user_name: user_name.clone(),
             jti: jti.clone(),
             client_id: client_id.to_owned(),
@@ -417,7 +424,7 @@ impl State {
             "access_token": access_token,
             "token_type": "bearer",
             "refresh_token": refresh_token,
-            "expires_in": ACCESS_TTL_SECS,
+            "expires_in": lifetime,
             "scope": scopes.join(" "),
             "allegro_api": true,
             "jti": jti,
@@ -461,6 +468,11 @@ impl State {
 }
 
 impl World {
+    /// Refresh grants answered with a new token pair so far (failed grants not counted).
+    pub fn token_refreshes(&self) -> u64 {
+        self.lock().oauth.refreshes
+    }
+
     /// Approves a pending device code for a seller (what the person does on the verification
     /// page); false for an unknown, expired or already decided code or a bad seller index.
     pub fn approve(&self, user_code: &str, seller_index: usize) -> bool {

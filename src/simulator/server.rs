@@ -474,6 +474,7 @@ async fn set_faults(body: web::Bytes, world: web::Data<World>) -> HttpResponse {
                 "latency_spike_ms": millis(f.latency_spike),
                 "server_error_rate": f.server_error_rate,
                 "rate_limit_next": f.rate_limit_next,
+                "rate_limit_every": f.rate_limit_every,
                 "truncate_bodies": f.truncate_bodies,
             }))
         }

@@ -7,7 +7,7 @@ use chrono::{DateTime, Duration, Utc};
 use tokio_util::sync::CancellationToken;
 use tracing::{Instrument, field::Empty};
 
-use super::{RunMetrics, backfill, events, reconcile, retry, shipments};
+use super::{RunMetrics, backfill, events, pauses, reconcile, retry, shipments};
 use crate::{
     accounts::Accounts,
     allegro::{AccountApi, AllegroError},
@@ -287,7 +287,13 @@ async fn sync_account_in_span(
         kind = kind.as_str(),
         "sync started"
     );
-    let outcome = run_steps(&ctx, &state, mode).await;
+    let steps = run_steps(&ctx, &state, mode);
+    tokio::pin!(steps);
+    // Rate-limit pauses are recorded on the run for as long as its steps go on.
+    let outcome = tokio::select! {
+        outcome = &mut steps => outcome,
+        () = pauses::record(&ctx) => steps.await,
+    };
     finish(&ctx, kind, outcome).await
 }
 

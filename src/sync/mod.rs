@@ -6,6 +6,7 @@ pub mod engine;
 mod events;
 pub mod map;
 mod metrics;
+mod pauses;
 mod reconcile;
 mod retry;
 mod shipments;

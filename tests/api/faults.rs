@@ -347,7 +347,7 @@ fn assert_events_match(conn: &mut PgConnection, account: i64, world: &World, fir
 }
 
 /// Starts a sync of `account` in the background, as a button would.
-fn spawn_run(app: &TestApp, account: i64) -> JoinHandle<Result<RunSummary, SyncError>> {
+pub(crate) fn spawn_run(app: &TestApp, account: i64) -> JoinHandle<Result<RunSummary, SyncError>> {
     let accounts = app.state.accounts.clone();
     tokio::spawn(async move {
         sync_account(

@@ -43,5 +43,6 @@ mod simulator;
 mod storage;
 mod stylesheet;
 mod sync;
+mod token_lifetime;
 mod user_access;
 mod users;

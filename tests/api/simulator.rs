@@ -96,6 +96,19 @@ impl Sim {
             )
     }
 
+    /// `POST /__simulator/faults` with `body`; the faults now in force.
+    async fn set_faults(&self, body: Value) -> Value {
+        let r = self
+            .client
+            .post(self.url("/__simulator/faults"))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        r.json().await.unwrap()
+    }
+
     async fn get(&self, token: &Value, path: &str, query: &[(&str, &str)]) -> (StatusCode, Value) {
         let r = self.api(token, path).query(query).send().await.unwrap();
         (r.status(), r.json().await.unwrap())
@@ -278,6 +291,57 @@ async fn refresh_rotates_the_pair_and_keeps_the_old_refresh_token_for_sixty_seco
         json!({"error": "invalid_grant",
                "error_description": format!("Invalid refresh token: {old_refresh}")})
     );
+}
+
+/// The token lifetime is a setting: grants say it in `expires_in`, and a token past it gets
+/// Allegro's 401 `invalid_token` "Access token expired: <token>"; refreshes are counted.
+#[tokio::test]
+async fn access_tokens_live_as_long_as_the_configured_lifetime() {
+    let sim = spawn(SimulatorConfig {
+        access_token_lifetime: Duration::from_secs(15),
+        ..SimulatorConfig::for_tests(5)
+    })
+    .await;
+    let world = sim.handle.world();
+    let token = sim.token().await;
+    assert_eq!(token["expires_in"], 15);
+    world.advance(chrono::Duration::seconds(10));
+    assert_eq!(sim.get(&token, "/me", &[]).await.0, StatusCode::OK);
+    world.advance(chrono::Duration::seconds(6));
+    let (status, body) = sim.get(&token, "/me", &[]).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let access = token["access_token"].as_str().unwrap();
+    assert_eq!(
+        body,
+        json!({"error": "invalid_token",
+               "error_description": format!("Access token expired: {access}")})
+    );
+    assert_eq!(world.token_refreshes(), 0);
+    let (status, fresh) = sim.refresh(token["refresh_token"].as_str().unwrap()).await;
+    assert_eq!(status, StatusCode::OK, "{fresh}");
+    assert_eq!(fresh["expires_in"], 15);
+    assert_eq!(sim.get(&fresh, "/me", &[]).await.0, StatusCode::OK);
+    assert_eq!(world.token_refreshes(), 1);
+}
+
+/// `rate_limit_every` answers every Nth API call with Allegro's 429.
+#[tokio::test]
+async fn every_nth_api_call_can_be_answered_429() {
+    let sim = spawn(SimulatorConfig::for_tests(5)).await;
+    let token = sim.token().await;
+    let faults = sim.set_faults(json!({"rate_limit_every": 4})).await;
+    assert_eq!(faults["rate_limit_every"], 4);
+    let calls = sim.handle.world().request_count();
+    let mut limited = vec![];
+    for call in calls + 1..=calls + 12 {
+        let (status, body) = sim.get(&token, "/me", &[]).await;
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            assert_eq!(error_code(&body), "TooManyRequestsException");
+            limited.push(call);
+        }
+    }
+    let expected: Vec<u64> = (calls + 1..=calls + 12).filter(|n| n % 4 == 0).collect();
+    assert_eq!(limited, expected);
 }
 
 #[tokio::test]
@@ -981,14 +1045,7 @@ async fn amounts_are_strings_that_add_up_and_the_data_is_varied() {
 async fn faults_set_over_http_give_429_with_retry_after_5xx_and_truncated_bodies() {
     let sim = spawn(SimulatorConfig::for_tests(10)).await;
     let token = sim.token().await;
-    let r = sim
-        .client
-        .post(sim.url("/__simulator/faults"))
-        .json(&json!({"rate_limit_next": 2}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), StatusCode::OK);
+    sim.set_faults(json!({"rate_limit_next": 2})).await;
     for _ in 0..2 {
         let r = sim.api(&token, "/me").send().await.unwrap();
         assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);

@@ -61,6 +61,9 @@ pub struct AccountRow {
     pub connected_by: Option<i64>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// The access token's lifetime as granted (`expires_in`); unknown for tokens stored before
+    /// the column existed.
+    pub token_lifetime_secs: Option<i32>,
 }
 
 /// Encrypted tokens to store for an account.
@@ -69,6 +72,8 @@ pub struct StoredTokens {
     pub access_token_enc: String,
     pub refresh_token_enc: String,
     pub expires_at: DateTime<Utc>,
+    /// The access token's lifetime as granted (`expires_in`, in seconds).
+    pub lifetime_secs: i32,
     pub scope: String,
 }
 
@@ -115,6 +120,7 @@ impl AccountRow {
                         allegro_accounts::access_token_enc.eq(&tokens.access_token_enc),
                         allegro_accounts::refresh_token_enc.eq(&tokens.refresh_token_enc),
                         allegro_accounts::token_expires_at.eq(tokens.expires_at),
+                        allegro_accounts::token_lifetime_secs.eq(tokens.lifetime_secs),
                         allegro_accounts::scope.eq(&tokens.scope),
                         allegro_accounts::last_refresh_at.eq(diesel::dsl::now),
                         allegro_accounts::last_error.eq(None::<String>),
@@ -132,6 +138,7 @@ impl AccountRow {
                         allegro_accounts::access_token_enc.eq(&tokens.access_token_enc),
                         allegro_accounts::refresh_token_enc.eq(&tokens.refresh_token_enc),
                         allegro_accounts::token_expires_at.eq(tokens.expires_at),
+                        allegro_accounts::token_lifetime_secs.eq(tokens.lifetime_secs),
                         allegro_accounts::scope.eq(&tokens.scope),
                         allegro_accounts::last_refresh_at.eq(diesel::dsl::now),
                         allegro_accounts::connected_by.eq(linked.connected_by),
@@ -222,6 +229,7 @@ impl AccountRow {
                 allegro_accounts::access_token_enc.eq(&tokens.access_token_enc),
                 allegro_accounts::refresh_token_enc.eq(&tokens.refresh_token_enc),
                 allegro_accounts::token_expires_at.eq(tokens.expires_at),
+                allegro_accounts::token_lifetime_secs.eq(tokens.lifetime_secs),
                 allegro_accounts::scope.eq(&tokens.scope),
                 allegro_accounts::last_refresh_at.eq(diesel::dsl::now),
                 allegro_accounts::last_error.eq(None::<String>),
@@ -281,6 +289,7 @@ impl AccountRow {
                 allegro_accounts::access_token_enc.eq(None::<String>),
                 allegro_accounts::refresh_token_enc.eq(None::<String>),
                 allegro_accounts::token_expires_at.eq(None::<DateTime<Utc>>),
+                allegro_accounts::token_lifetime_secs.eq(None::<i32>),
                 allegro_accounts::updated_at.eq(diesel::dsl::now),
             ))
             .execute(conn)

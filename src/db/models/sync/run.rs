@@ -92,6 +92,8 @@ pub struct SyncRun {
     pub shipments_checked: i64,
     /// The lease holder that ran it (`host:pid:id`); unknown for runs older than the column.
     pub runner: Option<String>,
+    /// Until when the run waits out Allegro's rate-limit pause (the latest one it met).
+    pub paused_until: Option<DateTime<Utc>>,
 }
 
 /// Counters a run adds up as it goes.
@@ -169,6 +171,14 @@ impl SyncRun {
                 .execute(conn)?;
         }
         Ok(())
+    }
+
+    /// Records that the run waits for Allegro's rate-limit pause until `until`.
+    pub fn record_pause(conn: &mut PgConnection, id: i64, until: DateTime<Utc>) -> QueryResult<()> {
+        diesel::update(sync_runs::table.find(id))
+            .set(sync_runs::paused_until.eq(until))
+            .execute(conn)
+            .map(drop)
     }
 
     pub fn finish(

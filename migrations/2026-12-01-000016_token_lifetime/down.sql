@@ -1,0 +1,1 @@
+ALTER TABLE allegro_accounts DROP COLUMN token_lifetime_secs;
