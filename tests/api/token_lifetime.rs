@@ -4,6 +4,7 @@
 //! about once per lifetime (not before every call), and the run shows the pauses. An access
 //! token is refreshed whenever it is close to expiry, and never sent after it aged.
 
+use allegro_backup::domain::AccountScope;
 use std::time::{Duration, Instant};
 
 use allegro_backup::{
@@ -97,7 +98,8 @@ async fn a_backup_survives_15_second_tokens_and_rate_limit_pauses() {
     eprintln!("first backup: {calls} API calls, {:?}", first.counters);
     assert!(calls > u64::from(RATE_LIMITED_EVERY), "the run met a 429");
     assert_eq!(first.kind, RunKind::Full);
-    let recorded = &SyncRun::recent(&mut app.db.connect(), Some(account), 1).unwrap()[0];
+    let recorded =
+        &SyncRun::recent(&mut app.db.connect(), &AccountScope::All, Some(account), 1).unwrap()[0];
     assert_eq!(
         (recorded.status.as_str(), recorded.error.as_deref()),
         ("succeeded", None)
