@@ -219,11 +219,15 @@ impl Accounts {
         })
         .await;
         match stored {
-            Ok((row, new)) => FlowOutcome::Connected {
-                account_id: row.id,
-                login: row.login,
-                new,
-            },
+            Ok((row, new)) => {
+                // A re-linked account's cached token is the replaced one.
+                self.forget(row.id);
+                FlowOutcome::Connected {
+                    account_id: row.id,
+                    login: row.login,
+                    new,
+                }
+            }
             Err(e) => {
                 tracing::error!(error = %e, "could not store a connected Allegro account");
                 FlowOutcome::Failed("the account could not be saved; try again".to_owned())
@@ -267,6 +271,8 @@ impl Accounts {
 struct FreshTokens(SecretString);
 
 impl TokenSource for FreshTokens {
+    type Error = AllegroError;
+
     fn account_key(&self) -> String {
         "linking".to_owned()
     }

@@ -1,14 +1,15 @@
-//! Tokens of one account: decrypted on demand, refreshed before they expire or after a 401,
-//! one refresh at a time, the rotated pair committed before it is used.
+//! Tokens of one account: decrypted once and then handed out from memory until their refresh
+//! margin, refreshed before they expire or after a 401, one refresh at a time, the rotated pair
+//! committed before it is used.
 
 use std::sync::Arc;
 
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use futures_util::future::BoxFuture;
 use prometheus::{IntCounterVec, Opts, Registry};
 use secrecy::{ExposeSecret, SecretString};
 
-use super::Accounts;
+use super::{Accounts, cache::CachedToken};
 use crate::{
     allegro::{AccountApi, AllegroError, TokenSet, TokenSource},
     db::{
@@ -31,13 +32,63 @@ pub fn refresh_margin(lifetime: Option<Duration>) -> Duration {
     })
 }
 
+/// Whether an access token expiring at `expires_at` (none stored: `None`) that lives
+/// `lifetime` is within its refresh margin of expiry.
+pub(super) fn needs_refresh(expires_at: Option<DateTime<Utc>>, lifetime: Option<Duration>) -> bool {
+    expires_at.is_none_or(|at| at - refresh_margin(lifetime) <= Utc::now())
+}
+
+fn lifetime_of(row: &AccountRow) -> Option<Duration> {
+    row.token_lifetime_secs
+        .map(|secs| Duration::seconds(i64::from(secs)))
+}
+
 /// Whether the account's access token is missing or within its refresh margin of expiry.
 fn is_stale(row: &AccountRow) -> bool {
-    let lifetime = row
-        .token_lifetime_secs
-        .map(|secs| Duration::seconds(i64::from(secs)));
-    row.token_expires_at
-        .is_none_or(|at| at - refresh_margin(lifetime) <= Utc::now())
+    needs_refresh(row.token_expires_at, lifetime_of(row))
+}
+
+/// `token`, the access token read from `row`, with the row's expiry for the cache.
+fn cached(row: &AccountRow, token: &SecretString) -> CachedToken {
+    CachedToken {
+        token: token.clone(),
+        expires_at: row.token_expires_at,
+        lifetime: lifetime_of(row),
+    }
+}
+
+/// Why an account's tokens could not be supplied, and so what an [`AccountApi`] call on behalf
+/// of a stored account fails with besides Allegro's own answers.
+#[derive(Debug, thiserror::Error)]
+pub enum TokenError {
+    /// Allegro refused the refresh token, or the stored tokens are missing (the account was
+    /// disconnected) or no longer decrypt: the account has to be connected again.
+    #[error("{}", AllegroError::InvalidGrant)]
+    Refused,
+    /// The account was disconnected while its tokens were being refreshed.
+    #[error("account {0} was disconnected during the refresh")]
+    Disconnected(AccountId),
+    /// The account no longer exists.
+    #[error("account {0} no longer exists")]
+    Gone(AccountId),
+    /// The account's row could not be read or written.
+    #[error(transparent)]
+    Store(#[from] DbError),
+    /// The task finishing a refresh failed.
+    #[error(transparent)]
+    Task(#[from] tokio::task::JoinError),
+    /// Allegro's answer to the call or to the refresh.
+    #[error(transparent)]
+    Allegro(AllegroError),
+}
+
+impl From<AllegroError> for TokenError {
+    fn from(error: AllegroError) -> Self {
+        match error {
+            AllegroError::InvalidGrant => Self::Refused,
+            other => Self::Allegro(other),
+        }
+    }
 }
 
 /// What a refresh did.
@@ -95,10 +146,10 @@ impl RefreshMetrics {
         registry.register(Box::new(self.0.clone()))
     }
 
-    fn record<T>(&self, result: &Result<T, AllegroError>) {
+    fn record<T>(&self, result: &Result<T, TokenError>) {
         let outcome = match result {
             Ok(_) => "success",
-            Err(AllegroError::InvalidGrant) => "dead",
+            Err(TokenError::Refused) => "dead",
             Err(_) => "failure",
         };
         self.0.with_label_values(&[outcome]).inc();
@@ -113,7 +164,7 @@ pub struct AccountTokens {
 
 impl Accounts {
     /// API calls on behalf of account `id`.
-    pub fn api(&self, id: AccountId) -> AccountApi {
+    pub fn api(&self, id: AccountId) -> AccountApi<TokenError> {
         self.client.account(Arc::new(AccountTokens {
             accounts: self.clone(),
             id,
@@ -142,30 +193,49 @@ impl Accounts {
 
     /// Decrypts a stored token. A token that no longer decrypts (the `SECRET_KEY` changed)
     /// marks the account for re-authorisation with that reason.
-    async fn open(&self, row: &AccountRow, kind: &str) -> Result<SecretString, AllegroError> {
+    async fn open(&self, row: &AccountRow, kind: &str) -> Result<SecretString, TokenError> {
         let stored = match kind {
             "access" => row.access_token_enc.as_deref(),
             _ => row.refresh_token_enc.as_deref(),
         }
-        .ok_or(AllegroError::InvalidGrant)?;
+        .ok_or(TokenError::Refused)?;
         let context = AccountRow::token_context(&row.environment, &row.allegro_user_id, kind);
         match self.cipher.decrypt(stored, &context) {
             Ok(token) => Ok(token),
             Err(err) => {
                 self.mark_needs_reauth(row.id, &format!("The stored tokens cannot be read: {err}"))
                     .await;
-                Err(AllegroError::InvalidGrant)
+                Err(TokenError::Refused)
             }
         }
     }
 
-    async fn load(&self, id: AccountId) -> Result<AccountRow, AllegroError> {
+    async fn load(&self, id: AccountId) -> Result<AccountRow, TokenError> {
+        self.tokens.count_row_read();
         db::run(&self.pool, move |conn| {
             AccountRow::find(conn, id).map_err(DbError::from)
         })
-        .await
-        .map_err(|e: DbError| AllegroError::Unexpected(e.into()))?
-        .ok_or_else(|| AllegroError::Unexpected(anyhow::anyhow!("account {id} no longer exists")))
+        .await?
+        .ok_or(TokenError::Gone(id))
+    }
+
+    /// The access token of account `id` to send now: the cached one while it is outside its
+    /// refresh margin, else the stored one, refreshed first when it is within its margin.
+    async fn access_token(&self, id: AccountId) -> Result<SecretString, TokenError> {
+        if let Some(token) = self.tokens.fresh(id) {
+            return Ok(token);
+        }
+        let seen = self.tokens.generation(id);
+        let row = self.load(id).await?;
+        if is_stale(&row) {
+            return self
+                .refresh(id, RefreshReason::Stale)
+                .await
+                .map(|(token, _)| token);
+        }
+        let token = self.open(&row, "access").await?;
+        self.tokens.keep(id, seen, cached(&row, &token));
+        Ok(token)
     }
 
     /// Refreshes account `id` if `reason` still calls for it once the account's lock is held;
@@ -174,9 +244,11 @@ impl Accounts {
         &self,
         id: AccountId,
         reason: RefreshReason,
-    ) -> Result<(SecretString, RefreshOutcome), AllegroError> {
+    ) -> Result<(SecretString, RefreshOutcome), TokenError> {
         let lock = self.refresh_lock(id);
         let _guard = lock.lock().await;
+        // Noted before the read: a disconnect meanwhile keeps what is read here out of the cache.
+        let seen = self.tokens.generation(id);
         let row = self.load(id).await?;
         let expires_at = row.token_expires_at.unwrap_or_else(Utc::now);
         let still_needed = match &reason {
@@ -189,16 +261,16 @@ impl Accounts {
             }
         };
         if !still_needed {
-            return Ok((self.open(&row, "access").await?, RefreshOutcome::NotDue));
+            let token = self.open(&row, "access").await?;
+            self.tokens.keep(id, seen, cached(&row, &token));
+            return Ok((token, RefreshOutcome::NotDue));
         }
         let result = async {
             let refresh_token = self.open(&row, "refresh").await?;
             // Finish the rotation even if the caller goes away (a closed browser tab): the old
             // refresh token is spent the moment Allegro answers, so the new pair must be stored.
             let accounts = self.clone();
-            tokio::spawn(async move { accounts.rotate(row, refresh_token).await })
-                .await
-                .map_err(|e| AllegroError::Unexpected(e.into()))?
+            tokio::spawn(async move { accounts.rotate(row, refresh_token, seen).await }).await?
         }
         .await;
         if let Some(metrics) = &self.refresh_metrics {
@@ -207,25 +279,32 @@ impl Accounts {
         result.map(|token| (token, RefreshOutcome::Refreshed))
     }
 
+    /// Trades `refresh_token` for a new pair, stores it and caches its access token (unless
+    /// the cache moved on from generation `seen` meanwhile).
     async fn rotate(
         &self,
         row: AccountRow,
         refresh_token: SecretString,
-    ) -> Result<SecretString, AllegroError> {
+        seen: u64,
+    ) -> Result<SecretString, TokenError> {
         let id = row.id;
         match self.client.refresh_tokens(&refresh_token).await {
             Ok(tokens) => {
                 let sealed = self.seal(&row.allegro_user_id, &tokens);
+                let fresh = CachedToken {
+                    token: tokens.access_token.clone(),
+                    expires_at: Some(sealed.expires_at),
+                    lifetime: Some(Duration::seconds(i64::from(sealed.lifetime_secs))),
+                };
                 let stored = db::run(&self.pool, move |conn| {
                     AccountRow::store_tokens(conn, id, &sealed).map_err(DbError::from)
                 })
-                .await
-                .map_err(|e: DbError| AllegroError::Unexpected(e.into()))?;
+                .await?;
                 if !stored {
-                    return Err(AllegroError::Unexpected(anyhow::anyhow!(
-                        "account {id} was disconnected during the refresh"
-                    )));
+                    self.tokens.forget(id);
+                    return Err(TokenError::Disconnected(id));
                 }
+                self.tokens.replace(id, seen, fresh);
                 tracing::info!(account.id = id, "refreshed Allegro tokens");
                 Ok(tokens.access_token)
             }
@@ -235,7 +314,7 @@ impl Accounts {
                     "Allegro refused the refresh token; connect the account again.",
                 )
                 .await;
-                Err(AllegroError::InvalidGrant)
+                Err(TokenError::Refused)
             }
             Err(other) => {
                 let message = other.to_string();
@@ -243,12 +322,13 @@ impl Accounts {
                     AccountRow::record_error(conn, id, Some(&message)).map_err(DbError::from)
                 })
                 .await;
-                Err(other)
+                Err(other.into())
             }
         }
     }
 
     async fn mark_needs_reauth(&self, id: AccountId, reason: &str) {
+        self.tokens.forget(id);
         tracing::warn!(account.id = id, "account needs re-authorisation: {reason}");
         let reason = reason.to_owned();
         let result = db::run(&self.pool, move |conn| {
@@ -272,7 +352,7 @@ impl Accounts {
         for id in due {
             match self.refresh(id, RefreshReason::Due(window)).await {
                 Ok((_, RefreshOutcome::Refreshed)) => refreshed += 1,
-                Ok(_) | Err(AllegroError::InvalidGrant) => {}
+                Ok(_) | Err(TokenError::Refused) => {}
                 Err(err) => {
                     tracing::warn!(account.id = id, error = %err, "token refresh failed; retrying later")
                 }
@@ -283,25 +363,17 @@ impl Accounts {
 }
 
 impl TokenSource for AccountTokens {
+    type Error = TokenError;
+
     fn account_key(&self) -> String {
         format!("account:{}", self.id)
     }
 
-    fn access_token(&self) -> BoxFuture<'_, Result<SecretString, AllegroError>> {
-        Box::pin(async move {
-            let row = self.accounts.load(self.id).await?;
-            if !is_stale(&row) {
-                self.accounts.open(&row, "access").await
-            } else {
-                self.accounts
-                    .refresh(self.id, RefreshReason::Stale)
-                    .await
-                    .map(|(t, _)| t)
-            }
-        })
+    fn access_token(&self) -> BoxFuture<'_, Result<SecretString, TokenError>> {
+        Box::pin(self.accounts.access_token(self.id))
     }
 
-    fn refresh(&self, rejected: SecretString) -> BoxFuture<'_, Result<SecretString, AllegroError>> {
+    fn refresh(&self, rejected: SecretString) -> BoxFuture<'_, Result<SecretString, TokenError>> {
         Box::pin(async move {
             self.accounts
                 .refresh(self.id, RefreshReason::Rejected(rejected))
@@ -340,10 +412,10 @@ mod tests {
     #[test]
     fn refreshes_are_counted_by_outcome() {
         let metrics = RefreshMetrics::new().unwrap();
-        metrics.record(&Ok::<_, AllegroError>(()));
-        metrics.record::<()>(&Err(AllegroError::Server { status: 503 }));
-        metrics.record::<()>(&Err(AllegroError::Timeout));
-        metrics.record::<()>(&Err(AllegroError::InvalidGrant));
+        metrics.record(&Ok::<_, TokenError>(()));
+        metrics.record::<()>(&Err(AllegroError::Server { status: 503 }.into()));
+        metrics.record::<()>(&Err(AllegroError::Timeout.into()));
+        metrics.record::<()>(&Err(AllegroError::InvalidGrant.into()));
         let count = |outcome| metrics.0.with_label_values(&[outcome]).get();
         assert_eq!(
             (count("success"), count("failure"), count("dead")),

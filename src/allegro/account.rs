@@ -20,28 +20,43 @@ use super::{
 /// Supplies (and refreshes) the tokens of one account. Implemented by the caller, for example
 /// over the database.
 pub trait TokenSource: Send + Sync {
+    /// Why no token could be supplied, and so what every call of the account's [`AccountApi`]
+    /// fails with: Allegro's own errors convert into it, and the source adds its own failures
+    /// (its store could not be read) next to them, so callers get those back as they were.
+    type Error: From<AllegroError> + Send + 'static;
     /// Names the account for its rate budget and in logs (not a secret).
     fn account_key(&self) -> String;
     /// The access token to send now: read right before each attempt (after every wait), so a
     /// token close to its expiry should be refreshed here rather than handed out.
-    fn access_token(&self) -> BoxFuture<'_, Result<SecretString, AllegroError>>;
+    fn access_token(&self) -> BoxFuture<'_, Result<SecretString, Self::Error>>;
     /// Called after a 401 with the token that was rejected; returns a fresh token. Single-flight
     /// (and not refreshing again when another task already replaced `rejected` with a token
     /// that is still fresh) is the implementor's job. A 401 on the token returned here ends
     /// the call with [`AllegroError::Unauthorized`].
-    fn refresh(&self, rejected: SecretString) -> BoxFuture<'_, Result<SecretString, AllegroError>>;
+    fn refresh(&self, rejected: SecretString) -> BoxFuture<'_, Result<SecretString, Self::Error>>;
 }
 
-/// REST calls for one seller account. Cheap to clone.
-#[derive(Clone)]
-pub struct AccountApi {
+/// REST calls for one seller account, failing with `E`: its token source's error type. Cheap
+/// to clone.
+pub struct AccountApi<E = AllegroError> {
     client: AllegroClient,
-    tokens: Arc<dyn TokenSource>,
+    tokens: Arc<dyn TokenSource<Error = E>>,
     gate: Arc<AccountGate>,
     key: String,
 }
 
-impl fmt::Debug for AccountApi {
+impl<E> Clone for AccountApi<E> {
+    fn clone(&self) -> Self {
+        Self {
+            client: self.client.clone(),
+            tokens: Arc::clone(&self.tokens),
+            gate: Arc::clone(&self.gate),
+            key: self.key.clone(),
+        }
+    }
+}
+
+impl<E> fmt::Debug for AccountApi<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AccountApi")
             .field("account", &self.key)
@@ -49,8 +64,8 @@ impl fmt::Debug for AccountApi {
     }
 }
 
-impl AccountApi {
-    pub(crate) fn new(client: AllegroClient, tokens: Arc<dyn TokenSource>) -> Self {
+impl<E: From<AllegroError> + Send + 'static> AccountApi<E> {
+    pub(crate) fn new(client: AllegroClient, tokens: Arc<dyn TokenSource<Error = E>>) -> Self {
         let key = tokens.account_key();
         let gate = client.inner.gate.account(&key);
         Self {
@@ -67,22 +82,19 @@ impl AccountApi {
     }
 
     /// `GET /me`: who the token belongs to.
-    pub async fn me(&self) -> Result<Me, AllegroError> {
+    pub async fn me(&self) -> Result<Me, E> {
         self.get("/me", "", &[]).await
     }
 
     /// `GET /order/checkout-forms`: one page of orders.
-    pub async fn checkout_forms(
-        &self,
-        query: &CheckoutFormQuery,
-    ) -> Result<CheckoutFormsPage, AllegroError> {
+    pub async fn checkout_forms(&self, query: &CheckoutFormQuery) -> Result<CheckoutFormsPage, E> {
         self.get("/order/checkout-forms", "", &query.to_pairs())
             .await
     }
 
     /// `GET /order/checkout-forms/{id}`; [`AllegroError::NotFound`] for an unknown, too old or
     /// merged-away id.
-    pub async fn checkout_form(&self, id: &str) -> Result<CheckoutForm, AllegroError> {
+    pub async fn checkout_form(&self, id: &str) -> Result<CheckoutForm, E> {
         self.get("/order/checkout-forms/{id}", id, &[]).await
     }
 
@@ -91,14 +103,14 @@ impl AccountApi {
     pub async fn checkout_form_or_rejected(
         &self,
         id: &str,
-    ) -> Result<Result<CheckoutForm, RejectedForm>, AllegroError> {
+    ) -> Result<Result<CheckoutForm, RejectedForm>, E> {
         let raw: serde_json::Value = self.get("/order/checkout-forms/{id}", id, &[]).await?;
         Ok(RejectedForm::parse(raw))
     }
 
     /// `GET /order/checkout-forms/{id}/shipments`: the order's tracking numbers (Allegro allows
     /// this endpoint 50 requests per second; pacing is the caller's job).
-    pub async fn shipments(&self, id: &str) -> Result<Vec<Shipment>, AllegroError> {
+    pub async fn shipments(&self, id: &str) -> Result<Vec<Shipment>, E> {
         let page: ShipmentsPage = self
             .get("/order/checkout-forms/{id}/shipments", id, &[])
             .await?;
@@ -106,14 +118,14 @@ impl AccountApi {
     }
 
     /// `GET /order/events`: events strictly after `query.from`, oldest first.
-    pub async fn events(&self, query: &EventQuery) -> Result<Vec<OrderEvent>, AllegroError> {
+    pub async fn events(&self, query: &EventQuery) -> Result<Vec<OrderEvent>, E> {
         let page: EventsPage = self.get("/order/events", "", &query.to_pairs()).await?;
         Ok(page.events)
     }
 
     /// `GET /order/event-stats`: the newest event, where reading the journal "now" starts;
     /// `None` when the account has no events.
-    pub async fn event_stats(&self) -> Result<Option<LatestEvent>, AllegroError> {
+    pub async fn event_stats(&self) -> Result<Option<LatestEvent>, E> {
         let stats: EventStats = self.get("/order/event-stats", "", &[]).await?;
         Ok(stats.latest_event)
     }
@@ -125,7 +137,7 @@ impl AccountApi {
         template: &str,
         id: &str,
         query: &[(&'static str, String)],
-    ) -> Result<T, AllegroError> {
+    ) -> Result<T, E> {
         let path: Vec<&str> = template
             .trim_start_matches('/')
             .split('/')
@@ -144,7 +156,7 @@ impl AccountApi {
                 http.get(url.clone()).query(query)
             })
             .await?;
-        decode(reply, &self.key, &what)
+        Ok(decode(reply, &self.key, &what)?)
     }
 }
 

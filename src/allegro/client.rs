@@ -117,13 +117,14 @@ pub(crate) fn endpoint(base: &Url, segments: &[&str]) -> Url {
     url
 }
 
-/// How a request authenticates, and so which retries apply.
-pub(crate) enum Auth<'a> {
+/// How a request authenticates, and so which retries apply. `E` is what the account's token
+/// source fails with.
+pub(crate) enum Auth<'a, E = AllegroError> {
     /// OAuth endpoints: client id and secret as Basic auth.
     Basic,
     /// REST API on behalf of one account.
     Account {
-        tokens: &'a dyn TokenSource,
+        tokens: &'a dyn TokenSource<Error = E>,
         gate: &'a AccountGate,
         key: &'a str,
     },
@@ -195,21 +196,23 @@ impl AllegroClient {
         self.inner.gate.pauses()
     }
 
-    /// API calls on behalf of the seller account whose tokens `tokens` supplies.
-    pub fn account(&self, tokens: Arc<dyn TokenSource>) -> AccountApi {
+    /// API calls on behalf of the seller account whose tokens `tokens` supplies; they fail
+    /// with the source's error type.
+    pub fn account<S: TokenSource + 'static>(&self, tokens: Arc<S>) -> AccountApi<S::Error> {
         AccountApi::new(self.clone(), tokens)
     }
 
     /// Sends a request built by `build` until it succeeds, fails for good, or the retry budget
     /// is spent. `what` names the call in logs (never a token); `endpoint` is its path
-    /// template, which labels the metrics (ids would make a series per order).
-    pub(crate) async fn execute(
+    /// template, which labels the metrics (ids would make a series per order). The token
+    /// source's own failures come back as they were.
+    pub(crate) async fn execute<E: From<AllegroError> + Send + 'static>(
         &self,
-        auth: Auth<'_>,
+        auth: Auth<'_, E>,
         what: &str,
         endpoint: &str,
         build: impl Fn(&reqwest::Client) -> RequestBuilder,
-    ) -> Result<Reply, AllegroError> {
+    ) -> Result<Reply, E> {
         let policy = self.retry;
         let gate = &self.inner.gate;
         let account = match &auth {
@@ -265,7 +268,7 @@ impl AllegroClient {
                     failures += 1;
                     tracing::warn!(account, call = what, attempt = failures, error = %error, "Allegro request failed in transit");
                     if failures >= policy.max_attempts {
-                        return Err(error);
+                        return Err(error.into());
                     }
                     tokio::time::sleep(policy.backoff(failures)).await;
                     continue;
@@ -293,7 +296,7 @@ impl AllegroClient {
                         "Allegro rejected the access token"
                     );
                     if after_refresh || rejections >= MAX_REJECTIONS {
-                        return Err(AllegroError::Unauthorized);
+                        return Err(AllegroError::Unauthorized.into());
                     }
                     // Refreshes unless another task already replaced the token with one that
                     // is still fresh; the next attempt reads the current token.
@@ -315,7 +318,7 @@ impl AllegroClient {
                         "Allegro rate limit hit; pausing the client id"
                     );
                     if rate_limited >= policy.rate_limited_attempts {
-                        return Err(AllegroError::RateLimited { retry_after: pause });
+                        return Err(AllegroError::RateLimited { retry_after: pause }.into());
                     }
                     gate.wait_for_pause().await;
                     tokio::time::sleep(policy.backoff(rate_limited)).await;
@@ -329,7 +332,7 @@ impl AllegroClient {
                         status = 429,
                         "Allegro OAuth rate limit hit"
                     );
-                    return Err(AllegroError::RateLimited { retry_after });
+                    return Err(AllegroError::RateLimited { retry_after }.into());
                 }
                 (s, _) if s.is_server_error() => {
                     failures += 1;
@@ -342,7 +345,7 @@ impl AllegroClient {
                         "Allegro server error"
                     );
                     if failures >= policy.max_attempts {
-                        return Err(AllegroError::Server { status: s.as_u16() });
+                        return Err(AllegroError::Server { status: s.as_u16() }.into());
                     }
                     tokio::time::sleep(policy.backoff(failures)).await;
                 }

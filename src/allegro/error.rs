@@ -56,7 +56,8 @@ pub enum AllegroError {
     /// The settings cannot make a client (bad base URL, TLS setup).
     #[error("invalid Allegro client settings: {0}")]
     Config(String),
-    /// Anything else, for example a `TokenSource` that could not read the database.
+    /// Anything else. A `TokenSource`'s own failures (its store) are not tunnelled through here:
+    /// they travel in the source's error type.
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
 }

@@ -390,6 +390,7 @@ pub async fn account_disconnect(
         AccountRow::disconnect(conn, id).map_err(AppError::from)
     })
     .await?;
+    state.accounts.forget(id);
     audit(
         &state,
         actor(&auth.user, &req),
@@ -438,6 +439,7 @@ pub async fn account_delete(
         AccountRow::delete(conn, id).map_err(AppError::from)
     })
     .await?;
+    state.accounts.forget(id);
     audit(
         &state,
         actor(&auth.user, &req),

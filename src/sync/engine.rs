@@ -9,7 +9,7 @@ use tracing::{Instrument, field::Empty};
 
 use super::{RunMetrics, backfill, events, pauses, reconcile, retry, shipments};
 use crate::{
-    accounts::Accounts,
+    accounts::{Accounts, TokenError},
     allegro::{AccountApi, AllegroError},
     db::{
         self, DbError,
@@ -88,7 +88,10 @@ pub enum SyncError {
     #[error("the account cannot be synced: {0}")]
     AccountUnavailable(String),
     #[error(transparent)]
-    Allegro(AllegroError),
+    Allegro(#[from] AllegroError),
+    /// The account's tokens could not be supplied (other than for a database failure).
+    #[error(transparent)]
+    Tokens(TokenError),
     #[error("{}", database_failure(.0))]
     Db(#[from] DbError),
 }
@@ -114,16 +117,14 @@ fn database_failure(error: &DbError) -> String {
     }
 }
 
-impl From<AllegroError> for SyncError {
-    fn from(error: AllegroError) -> Self {
+impl From<TokenError> for SyncError {
+    fn from(error: TokenError) -> Self {
         match error {
+            TokenError::Allegro(allegro) => SyncError::Allegro(allegro),
             // The account's tokens could not be read or stored: a database failure like any
             // other, recorded as such (not as Allegro's fault).
-            AllegroError::Unexpected(inner) => match inner.downcast::<DbError>() {
-                Ok(db) => SyncError::Db(db),
-                Err(inner) => SyncError::Allegro(AllegroError::Unexpected(inner)),
-            },
-            other => SyncError::Allegro(other),
+            TokenError::Store(db) => SyncError::Db(db),
+            other => SyncError::Tokens(other),
         }
     }
 }
@@ -146,7 +147,7 @@ pub struct RunSummary {
 #[derive(Clone)]
 pub(super) struct RunContext<'a> {
     pub accounts: &'a Accounts,
-    pub api: AccountApi,
+    pub api: AccountApi<TokenError>,
     pub account_id: AccountId,
     pub run_id: i64,
     pub options: &'a SyncOptions,

@@ -12,6 +12,7 @@ use super::{
     store::{Batch, store_page},
 };
 use crate::{
+    accounts::TokenError,
     allegro::{AllegroError, CheckoutForm, EventId, EventQuery, RejectedForm},
     db::{self, DbError, models::sync::SyncState},
 };
@@ -47,7 +48,9 @@ pub(super) async fn follow(ctx: &RunContext<'_>) -> Result<Option<String>, SyncE
         };
         let events = match ctx.api.events(&query).await {
             Ok(events) => events,
-            Err(AllegroError::Client { status: 422, .. }) if cursor.is_some() => {
+            Err(TokenError::Allegro(AllegroError::Client { status: 422, .. }))
+                if cursor.is_some() =>
+            {
                 // The cursor is older than the journal keeps (60 days): take the newest event
                 // as the new starting point, then re-list every order bought since the last
                 // success (minus a margin) so no change in the gap is lost.
@@ -83,7 +86,7 @@ pub(super) async fn follow(ctx: &RunContext<'_>) -> Result<Option<String>, SyncE
 }
 
 /// A form as read, or unreadable, or the call's error.
-type FetchResult = Result<Result<CheckoutForm, RejectedForm>, AllegroError>;
+type FetchResult = Result<Result<CheckoutForm, RejectedForm>, TokenError>;
 
 /// Fetches each checkout form once: readable ones, unreadable ones (kept raw for quarantine)
 /// and ids that answer 404 (merged away or too old).
@@ -110,7 +113,7 @@ pub(super) async fn fetch_forms(
                 id: rejected.id.or(Some(id)),
                 ..rejected
             }),
-            Err(AllegroError::NotFound) => batch.gone.push(id),
+            Err(TokenError::Allegro(AllegroError::NotFound)) => batch.gone.push(id),
             Err(e) => return Err(e.into()),
         }
     }

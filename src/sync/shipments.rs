@@ -12,6 +12,7 @@ use tokio::sync::Mutex;
 
 use super::engine::{RunContext, SyncError};
 use crate::{
+    accounts::TokenError,
     allegro::{AllegroError, Shipment},
     db::{
         self, DbError,
@@ -61,12 +62,12 @@ async fn read_all(
     due: Vec<DueOrder>,
     pace: &Arc<Mutex<tokio::time::Interval>>,
 ) -> Result<Vec<Read>, SyncError> {
-    let results: Vec<Result<Read, AllegroError>> = stream::iter(due)
+    let results: Vec<Result<Read, TokenError>> = stream::iter(due)
         .map(|order| async move {
             pace.lock().await.tick().await;
             match ctx.api.shipments(&order.checkout_form_id).await {
                 Ok(list) => Ok((order, Some(list))),
-                Err(AllegroError::NotFound) => Ok((order, None)),
+                Err(TokenError::Allegro(AllegroError::NotFound)) => Ok((order, None)),
                 Err(e) => Err(e),
             }
         })

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use allegro_backup::domain::Role;
+use allegro_backup::{accounts::TokenError, domain::Role};
 use reqwest::StatusCode;
 
 use crate::helpers::{PASSWORD, TestApp, html_of, location, select_attr, select_text, spawn_app};
@@ -199,6 +199,38 @@ async fn disconnecting_deletes_the_tokens_and_keeps_the_account() {
     app.post_form("/accounts/1/delete", &[("confirm_login", &login)])
         .await;
     assert!(select_text(&app.get_html("/accounts").await.1, "#accounts tbody tr").is_empty());
+}
+
+/// An account's access token is read from its row (and decrypted) once, then handed out from
+/// memory while it is fresh; once the account is disconnected that token is not sent again.
+#[tokio::test]
+async fn many_calls_read_the_token_once_and_a_disconnect_ends_its_use() {
+    let app = spawn_app().await;
+    operator(&app).await;
+    let account = app.link_account(0).await;
+    let (accounts, world) = (&app.state.accounts, app.simulator.world());
+    let reads = accounts.token_row_reads();
+    for _ in 0..5 {
+        accounts.api(account).me().await.unwrap();
+    }
+    assert_eq!(
+        accounts.token_row_reads() - reads,
+        1,
+        "one read for five calls"
+    );
+
+    let response = app
+        .post_form(&format!("/accounts/{account}/disconnect"), &[])
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let calls = world.request_count();
+    let error = accounts.api(account).me().await.unwrap_err();
+    assert!(matches!(error, TokenError::Refused), "{error:?}");
+    assert_eq!(
+        world.request_count(),
+        calls,
+        "the cached token was not sent"
+    );
 }
 
 #[tokio::test]

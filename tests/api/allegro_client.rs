@@ -82,6 +82,8 @@ impl TestTokens {
 }
 
 impl TokenSource for TestTokens {
+    type Error = AllegroError;
+
     fn account_key(&self) -> String {
         self.key.clone()
     }

@@ -82,6 +82,8 @@ impl MemoryTokens {
 }
 
 impl TokenSource for MemoryTokens {
+    type Error = AllegroError;
+
     fn account_key(&self) -> String {
         "test".to_owned()
     }

@@ -1,0 +1,167 @@
+//! Decrypted access tokens kept in memory per account until their refresh margin, so an API
+//! call does not read and decrypt the account's row every time.
+//!
+//! Each account's slot has a generation. A reader notes it before reading the row and keeps
+//! what it read only if nothing was forgotten or replaced meanwhile, so a token read just
+//! before a disconnect, a delete, a re-link or a refresh never lands in the cache after it.
+
+use std::{
+    collections::HashMap,
+    sync::{
+        Mutex, PoisonError,
+        atomic::{AtomicU64, Ordering},
+    },
+};
+
+use chrono::{DateTime, Duration, Utc};
+use secrecy::SecretString;
+
+use super::tokens::needs_refresh;
+use crate::db::models::account::AccountId;
+
+/// An access token with what decides how long it may be handed out.
+pub(super) struct CachedToken {
+    pub token: SecretString,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub lifetime: Option<Duration>,
+}
+
+impl CachedToken {
+    fn is_fresh(&self) -> bool {
+        !needs_refresh(self.expires_at, self.lifetime)
+    }
+}
+
+#[derive(Default)]
+struct Slot {
+    generation: u64,
+    token: Option<CachedToken>,
+}
+
+/// The tokens of one process's accounts (replicas each have their own: a token another
+/// replica rotated is noticed by Allegro's 401, whose refresh reads the row again).
+#[derive(Default)]
+pub(super) struct TokenCache {
+    slots: Mutex<HashMap<AccountId, Slot>>,
+    /// Token reads that went to the database.
+    row_reads: AtomicU64,
+}
+
+impl TokenCache {
+    fn with_slot<T>(&self, id: AccountId, f: impl FnOnce(&mut Slot) -> T) -> T {
+        let mut slots = self.slots.lock().unwrap_or_else(PoisonError::into_inner);
+        f(slots.entry(id).or_default())
+    }
+
+    /// The cached token of account `id` while it is outside its refresh margin.
+    pub fn fresh(&self, id: AccountId) -> Option<SecretString> {
+        self.with_slot(id, |slot| {
+            slot.token
+                .as_ref()
+                .filter(|cached| cached.is_fresh())
+                .map(|cached| cached.token.clone())
+        })
+    }
+
+    /// The slot's generation, noted before reading the row.
+    pub fn generation(&self, id: AccountId) -> u64 {
+        self.with_slot(id, |slot| slot.generation)
+    }
+
+    /// Keeps a token read from the row if the slot is still at `seen`.
+    pub fn keep(&self, id: AccountId, seen: u64, token: CachedToken) {
+        self.with_slot(id, |slot| {
+            if slot.generation == seen {
+                slot.token = Some(token);
+            }
+        });
+    }
+
+    /// Puts a token that replaced the stored one (a refresh) in place if the slot is still at
+    /// `seen`, moving the generation on so that readers of the old row do not put it back.
+    pub fn replace(&self, id: AccountId, seen: u64, token: CachedToken) {
+        self.with_slot(id, |slot| {
+            if slot.generation == seen {
+                slot.generation += 1;
+                slot.token = Some(token);
+            }
+        });
+    }
+
+    /// Drops the account's token, and whatever a read under way would keep.
+    pub fn forget(&self, id: AccountId) {
+        self.with_slot(id, |slot| {
+            slot.generation += 1;
+            slot.token = None;
+        });
+    }
+
+    pub fn count_row_read(&self) {
+        self.row_reads.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn row_reads(&self) -> u64 {
+        self.row_reads.load(Ordering::Relaxed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use secrecy::ExposeSecret;
+
+    use super::*;
+
+    fn token(value: &str, expires_in: Duration) -> CachedToken {
+        CachedToken {
+            token: SecretString::from(value),
+            expires_at: Some(Utc::now() + expires_in),
+            lifetime: Some(Duration::hours(12)),
+        }
+    }
+
+    fn fresh(cache: &TokenCache, id: AccountId) -> Option<String> {
+        cache.fresh(id).map(|t| t.expose_secret().to_owned())
+    }
+
+    #[test]
+    fn a_token_is_handed_out_until_its_refresh_margin() {
+        let cache = TokenCache::default();
+        let seen = cache.generation(1);
+        cache.keep(1, seen, token("a", Duration::hours(1)));
+        assert_eq!(fresh(&cache, 1).as_deref(), Some("a"));
+        assert_eq!(fresh(&cache, 2), None, "per account");
+        cache.keep(1, seen, token("a", Duration::minutes(4)));
+        assert_eq!(fresh(&cache, 1), None, "within five minutes of its expiry");
+    }
+
+    #[test]
+    fn a_token_read_before_a_forget_or_a_refresh_is_not_kept() {
+        let cache = TokenCache::default();
+        let seen = cache.generation(1);
+        cache.forget(1);
+        cache.keep(
+            1,
+            seen,
+            token("read before the disconnect", Duration::hours(1)),
+        );
+        assert_eq!(fresh(&cache, 1), None);
+
+        let seen = cache.generation(1);
+        cache.replace(1, seen, token("refreshed", Duration::hours(1)));
+        cache.keep(
+            1,
+            seen,
+            token("read before the refresh", Duration::hours(1)),
+        );
+        assert_eq!(fresh(&cache, 1).as_deref(), Some("refreshed"));
+
+        let seen = cache.generation(1);
+        cache.forget(1);
+        cache.replace(
+            1,
+            seen,
+            token("refreshed before the delete", Duration::hours(1)),
+        );
+        assert_eq!(fresh(&cache, 1), None);
+    }
+}
