@@ -111,12 +111,16 @@ mod tests {
 
     use super::*;
 
-    fn token(value: &str, expires_in: Duration) -> CachedToken {
+    fn expiring(value: &str, expires_in: Duration) -> CachedToken {
         CachedToken {
             token: SecretString::from(value),
             expires_at: Some(Utc::now() + expires_in),
             lifetime: Some(Duration::hours(12)),
         }
+    }
+
+    fn token(value: &str) -> CachedToken {
+        expiring(value, Duration::hours(1))
     }
 
     fn fresh(cache: &TokenCache, id: AccountId) -> Option<String> {
@@ -127,10 +131,10 @@ mod tests {
     fn a_token_is_handed_out_until_its_refresh_margin() {
         let cache = TokenCache::default();
         let seen = cache.generation(1);
-        cache.keep(1, seen, token("a", Duration::hours(1)));
+        cache.keep(1, seen, token("a"));
         assert_eq!(fresh(&cache, 1).as_deref(), Some("a"));
         assert_eq!(fresh(&cache, 2), None, "per account");
-        cache.keep(1, seen, token("a", Duration::minutes(4)));
+        cache.keep(1, seen, expiring("a", Duration::minutes(4)));
         assert_eq!(fresh(&cache, 1), None, "within five minutes of its expiry");
     }
 
@@ -139,29 +143,17 @@ mod tests {
         let cache = TokenCache::default();
         let seen = cache.generation(1);
         cache.forget(1);
-        cache.keep(
-            1,
-            seen,
-            token("read before the disconnect", Duration::hours(1)),
-        );
+        cache.keep(1, seen, token("read before the disconnect"));
         assert_eq!(fresh(&cache, 1), None);
 
         let seen = cache.generation(1);
-        cache.replace(1, seen, token("refreshed", Duration::hours(1)));
-        cache.keep(
-            1,
-            seen,
-            token("read before the refresh", Duration::hours(1)),
-        );
+        cache.replace(1, seen, token("refreshed"));
+        cache.keep(1, seen, token("read before the refresh"));
         assert_eq!(fresh(&cache, 1).as_deref(), Some("refreshed"));
 
         let seen = cache.generation(1);
         cache.forget(1);
-        cache.replace(
-            1,
-            seen,
-            token("refreshed before the delete", Duration::hours(1)),
-        );
+        cache.replace(1, seen, token("refreshed before the delete"));
         assert_eq!(fresh(&cache, 1), None);
     }
 }
