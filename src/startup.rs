@@ -26,6 +26,7 @@ use crate::{
     jobs,
     metrics::{Metrics, count_middleware_errors, reject_unknown_methods},
     routes,
+    shutdown::Shutdown,
     state::AppState,
     web::{
         htmx::htmx_responses,
@@ -82,7 +83,7 @@ impl Application {
             settings: Arc::new(settings),
             dummy_password_hash: dummy_password_hash.into(),
             accounts,
-            shutdown: jobs::Shutdown::new(),
+            shutdown: Shutdown::new(),
             metrics,
         };
         let server = build_server(listener, state.clone())?;
