@@ -23,7 +23,7 @@ pub enum Nav {
     Users,
     Audit,
     Settings,
-    Account,
+    Profile,
 }
 
 impl Nav {
@@ -37,7 +37,7 @@ impl Nav {
             Nav::Users => "users",
             Nav::Audit => "audit",
             Nav::Settings => "settings",
-            Nav::Account => "account",
+            Nav::Profile => "profile",
         }
     }
 }
