@@ -4,6 +4,7 @@ mod document;
 mod email;
 mod password;
 mod role;
+pub mod text;
 mod user_name;
 
 pub use document::{Document, canonical_json, content_hash};

@@ -23,6 +23,7 @@ mod faults;
 mod hardening;
 mod health;
 mod helpers;
+mod input;
 mod logging;
 mod login;
 mod malformed;

@@ -2,7 +2,10 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use serde_json::Value;
 
-use crate::db::schema::audit_log;
+use crate::{
+    db::schema::audit_log,
+    domain::text::{strip_control_chars, strip_control_chars_in_json},
+};
 
 /// What happened, as stored in `audit_log.action`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -148,20 +151,26 @@ pub struct AuditFilter {
 }
 
 impl AuditEntry {
+    /// Writes an entry. Text that came from someone else (a typed email, a filter, a note) is
+    /// stored without control characters: NUL would make PostgreSQL refuse the entry.
     pub fn record(
         conn: &mut PgConnection,
         actor: &Actor,
         action: AuditAction,
         target: Option<&str>,
-        details: Value,
+        mut details: Value,
     ) -> QueryResult<()> {
+        strip_control_chars_in_json(&mut details);
+        let email = actor.email.as_deref().map(strip_control_chars);
+        let target = target.map(strip_control_chars);
+        let ip = actor.ip.as_deref().map(strip_control_chars);
         diesel::insert_into(audit_log::table)
             .values(NewAuditEntry {
                 actor_user_id: actor.user_id,
-                actor_email: actor.email.as_deref(),
+                actor_email: email.as_deref(),
                 action: action.as_str(),
-                target,
-                ip: actor.ip.as_deref(),
+                target: target.as_deref(),
+                ip: ip.as_deref(),
                 details,
             })
             .execute(conn)
