@@ -9,6 +9,7 @@ mod access;
 mod account;
 mod accounts;
 mod allegro_client;
+mod anonymous;
 mod audit;
 mod browser;
 mod cli;
