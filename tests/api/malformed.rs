@@ -9,7 +9,8 @@
 //! Reaching cases send every parameter valid but one, spoiled with a control character (NUL
 //! most often), a long tail, a huge number or markup, so that the bad value travels as far as
 //! it can: into searches, account filters, notes, tags, view and user names, settings. Such a
-//! case must succeed, or be refused with a 4xx page that says why.
+//! case must succeed, or be refused with a 4xx page that says why. Besides the random ones, a
+//! sweep spoils every parameter of every route in turn with a NUL, a long tail and a huge number.
 //!
 //! [`ROUTES`] is the one route table; [`every_route_the_app_registers_is_fuzzed`] reads the
 //! routing code and fails when a route has no entry here. Cases are generated from a seed derived
@@ -605,31 +606,76 @@ fn reaching_strategy(route: &Route, fuzzer: &Fuzzer<'_>) -> Option<BoxedStrategy
     }
     let strategy = (0..targets).prop_flat_map(move |target| {
         let (pairs, segment) = (pairs.clone(), segment.clone());
-        let value = pairs
-            .get(target)
-            .map(|(_, v)| v.clone())
-            .or_else(|| segment.clone())
-            .unwrap_or_default();
-        spoiled(value).prop_map(move |bad| {
-            let mut pairs = pairs.clone();
-            let mut segment = segment.clone().unwrap_or_default();
-            match pairs.get_mut(target) {
-                Some((_, value)) => *value = bad,
-                None => segment = bad,
-            }
-            Case {
-                segment: Segment::Encoded(segment),
-                pairs,
-                tail: None,
-                body: Body::Form,
-                csrf: true,
-                htmx: false,
-                sender: Sender::Session,
-                reaching: true,
-            }
-        })
+        spoiled(target_value(&pairs, &segment, target))
+            .prop_map(move |bad| reaching_case(&pairs, &segment, target, bad))
     });
     Some(strategy.boxed())
+}
+
+/// The valid value of `target`: a parameter, or past the last one the path's id.
+fn target_value(pairs: &[(String, String)], segment: &Option<String>, target: usize) -> String {
+    pairs
+        .get(target)
+        .map(|(_, v)| v.clone())
+        .or_else(|| segment.clone())
+        .unwrap_or_default()
+}
+
+/// The valid case with `target` (see [`target_value`]) replaced by `bad`.
+fn reaching_case(
+    pairs: &[(String, String)],
+    segment: &Option<String>,
+    target: usize,
+    bad: String,
+) -> Case {
+    let mut pairs = pairs.to_vec();
+    let mut segment = segment.clone().unwrap_or_default();
+    match pairs.get_mut(target) {
+        Some((_, value)) => *value = bad,
+        None => segment = bad,
+    }
+    Case {
+        segment: Segment::Encoded(segment),
+        pairs,
+        tail: None,
+        body: Body::Form,
+        csrf: true,
+        htmx: false,
+        sender: Sender::Session,
+        reaching: true,
+    }
+}
+
+/// Besides the random cases, every parameter (and the path's id) of the route spoiled in turn
+/// with a NUL in the middle, a 5,000-character tail and a 300-digit number: each bad value
+/// certainly travels as far as it can.
+fn sweep(route: &Route, fuzzer: &Fuzzer<'_>) -> Vec<Case> {
+    let pairs: Vec<(String, String)> = route
+        .params
+        .iter()
+        .map(|p| ((*p).to_owned(), fuzzer.valid(p)))
+        .collect();
+    let segment = fuzzer.valid_segment(route);
+    let targets = pairs.len() + usize::from(segment.is_some());
+    let mut cases = vec![];
+    for target in 0..targets {
+        let valid = target_value(&pairs, &segment, target);
+        let middle = valid.chars().count() / 2;
+        let with_nul: String = valid
+            .chars()
+            .take(middle)
+            .chain(['\0'])
+            .chain(valid.chars().skip(middle))
+            .collect();
+        for bad in [
+            with_nul,
+            format!("{valid}{}", "ż".repeat(5_000)),
+            "9".repeat(300),
+        ] {
+            cases.push(reaching_case(&pairs, &segment, target, bad));
+        }
+    }
+    cases
 }
 
 fn case_strategy(route: &Route, known: &[String]) -> BoxedStrategy<Case> {
@@ -881,6 +927,13 @@ impl Fuzzer<'_> {
             .boxed(),
             None => case_strategy(route, &self.known),
         };
+        if !route.ends_session {
+            for case in sweep(route, self) {
+                if let Err(error) = self.check(route, &case, &csrf_token).await {
+                    panic!("{} {}: {error} in {case:?}", route.method, route.path);
+                }
+            }
+        }
         let mut runner = runner(route);
         let handle = tokio::runtime::Handle::current();
         let result = tokio::task::block_in_place(|| {
