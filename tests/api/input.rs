@@ -1,10 +1,7 @@
 //! Bad input never reaches PostgreSQL or a 500: control characters in any parameter (query,
 //! form, path) are refused once, where the request enters, with a 400 that names the field.
 
-use allegro_backup::{
-    db::models::audit::{Actor, AuditAction, AuditEntry},
-    domain::Role,
-};
+use allegro_backup::db::models::audit::{Actor, AuditAction, AuditEntry};
 use diesel::{RunQueryDsl, sql_query, sql_types::BigInt};
 use reqwest::StatusCode;
 use scraper::Html;
@@ -13,15 +10,8 @@ use serde_json::json;
 use crate::{
     export::{Seed, insert_account, insert_order},
     helpers::{TestApp, select_text, spawn_app},
+    settings::admin_app,
 };
-
-async fn admin_app() -> TestApp {
-    let app = spawn_app().await;
-    app.create_user("root@example.com", Role::Admin).await;
-    app.login("root@example.com", crate::helpers::PASSWORD)
-        .await;
-    app
-}
 
 /// The error page's message.
 async fn message_of(response: reqwest::Response) -> String {

@@ -594,13 +594,7 @@ impl std::fmt::Debug for Case {
 /// A case whose values are all valid but one, spoiled (or the path's id spoiled): sent as a
 /// form with the token, in the run's session.
 fn reaching_strategy(route: &Route, fuzzer: &Fuzzer<'_>) -> Option<BoxedStrategy<Case>> {
-    let pairs: Vec<(String, String)> = route
-        .params
-        .iter()
-        .map(|p| ((*p).to_owned(), fuzzer.valid(p)))
-        .collect();
-    let segment = fuzzer.valid_segment(route);
-    let targets = pairs.len() + usize::from(segment.is_some());
+    let (pairs, segment, targets) = valid_request(route, fuzzer);
     if targets == 0 {
         return None;
     }
@@ -610,6 +604,22 @@ fn reaching_strategy(route: &Route, fuzzer: &Fuzzer<'_>) -> Option<BoxedStrategy
             .prop_map(move |bad| reaching_case(&pairs, &segment, target, bad))
     });
     Some(strategy.boxed())
+}
+
+/// The route's parameters with valid values, its path's valid id, and how many values there
+/// are to spoil.
+fn valid_request(
+    route: &Route,
+    fuzzer: &Fuzzer<'_>,
+) -> (Vec<(String, String)>, Option<String>, usize) {
+    let pairs: Vec<(String, String)> = route
+        .params
+        .iter()
+        .map(|p| ((*p).to_owned(), fuzzer.valid(p)))
+        .collect();
+    let segment = fuzzer.valid_segment(route);
+    let targets = pairs.len() + usize::from(segment.is_some());
+    (pairs, segment, targets)
 }
 
 /// The valid value of `target`: a parameter, or past the last one the path's id.
@@ -650,13 +660,7 @@ fn reaching_case(
 /// with a NUL in the middle, a 5,000-character tail and a 300-digit number: each bad value
 /// certainly travels as far as it can.
 fn sweep(route: &Route, fuzzer: &Fuzzer<'_>) -> Vec<Case> {
-    let pairs: Vec<(String, String)> = route
-        .params
-        .iter()
-        .map(|p| ((*p).to_owned(), fuzzer.valid(p)))
-        .collect();
-    let segment = fuzzer.valid_segment(route);
-    let targets = pairs.len() + usize::from(segment.is_some());
+    let (pairs, segment, targets) = valid_request(route, fuzzer);
     let mut cases = vec![];
     for target in 0..targets {
         let valid = target_value(&pairs, &segment, target);
