@@ -36,7 +36,7 @@ fn form<'a>(changes: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
         .collect()
 }
 
-async fn admin_app() -> TestApp {
+pub(crate) async fn admin_app() -> TestApp {
     let app = spawn_app().await;
     app.create_user("root@example.com", Role::Admin).await;
     app.login("root@example.com", crate::helpers::PASSWORD)
