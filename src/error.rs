@@ -68,6 +68,43 @@ impl AppError {
             AppError::Unexpected(_) => "Unexpected error",
         }
     }
+
+    /// The variant's name, for logs (never the message: it may hold what was typed).
+    fn kind(&self) -> &'static str {
+        match self {
+            AppError::NotFound => "not_found",
+            AppError::Forbidden => "forbidden",
+            AppError::Refused(_) => "refused",
+            AppError::LoginRequired { .. } => "login_required",
+            AppError::Unauthorized => "unauthorized",
+            AppError::PasswordChangeRequired => "password_change_required",
+            AppError::CsrfRejected => "csrf_rejected",
+            AppError::BadRequest(_) => "bad_request",
+            AppError::TooManyRequests { .. } => "too_many_requests",
+            AppError::Upstream(_) => "upstream",
+            AppError::Unavailable(_) => "unavailable",
+            AppError::Unexpected(_) => "unexpected",
+        }
+    }
+
+    /// Logs the failure once, at a level that fits: refusals the app expects (sign-in needed, no
+    /// such page, bad input) are routine; only what went wrong on our side is an error. Fields
+    /// name the kind; the request span carries the path (never the query string).
+    fn log(&self) {
+        let kind = self.kind();
+        match self {
+            AppError::Unexpected(cause) => {
+                tracing::error!(error.kind = kind, error = ?cause, "request failed")
+            }
+            AppError::Unavailable(cause) => {
+                tracing::warn!(error.kind = kind, error = %cause, "request failed: database unavailable")
+            }
+            AppError::Upstream(_) => {
+                tracing::warn!(error.kind = kind, error = %self, "request failed: Allegro")
+            }
+            _ => tracing::debug!(error.kind = kind, "request refused"),
+        }
+    }
 }
 
 impl From<DbError> for AppError {
@@ -119,6 +156,7 @@ impl ResponseError for AppError {
     }
 
     fn error_response(&self) -> HttpResponse {
+        self.log();
         match self {
             AppError::LoginRequired { next } => {
                 let location = if next.is_empty() || next == "/" {
@@ -132,12 +170,6 @@ impl ResponseError for AppError {
                 return see_other(&location);
             }
             AppError::PasswordChangeRequired => return see_other("/account/password"),
-            AppError::Unavailable(cause) => {
-                tracing::warn!(error = %cause, "request failed: database unavailable");
-            }
-            AppError::Unexpected(cause) => {
-                tracing::error!(error = ?cause, "request failed");
-            }
             _ => {}
         }
         let status = self.status_code();

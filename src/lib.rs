@@ -15,6 +15,7 @@ pub mod metrics;
 pub mod orders;
 pub mod routes;
 pub mod settings;
+pub mod shutdown;
 pub mod simulator;
 pub mod startup;
 pub mod state;

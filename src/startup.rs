@@ -26,9 +26,11 @@ use crate::{
     jobs,
     metrics::{Metrics, count_middleware_errors, reject_unknown_methods},
     routes,
+    shutdown::Shutdown,
     state::AppState,
     web::{
         htmx::htmx_responses,
+        input::reject_control_characters,
         request_context::{RequestSpan, request_context},
         security_headers::security_headers,
         static_files::static_file,
@@ -82,7 +84,7 @@ impl Application {
             settings: Arc::new(settings),
             dummy_password_hash: dummy_password_hash.into(),
             accounts,
-            shutdown: jobs::Shutdown::new(),
+            shutdown: Shutdown::new(),
             metrics,
         };
         let server = build_server(listener, state.clone())?;
@@ -187,6 +189,10 @@ fn build_server(listener: TcpListener, state: AppState) -> std::io::Result<Serve
     let http_metrics = state.metrics.http_middleware();
     let server = HttpServer::new(move || {
         App::new()
+            // Bad input stops here, before the session store or a handler sees it; htmx
+            // requests get its refusal as a toast like any other error.
+            .wrap(from_fn(reject_control_characters))
+            .wrap(from_fn(htmx_responses))
             .wrap(from_fn(count_middleware_errors))
             // Counts the final status of every request with a known method.
             .wrap(http_metrics.clone())
@@ -226,7 +232,6 @@ fn build_server(listener: TcpListener, state: AppState) -> std::io::Result<Serve
                     .wrap(from_fn(require_login))
                     .wrap(from_fn(verify_csrf))
                     .wrap(session_middleware(&state))
-                    .wrap(from_fn(htmx_responses))
                     .configure(routes::configure_pages)
                     .default_service(web::to(not_found)),
             )

@@ -2,7 +2,15 @@
 
 use std::sync::Arc;
 
-use crate::{accounts::Accounts, config::Settings, db::PgPool, jobs::Shutdown, metrics::Metrics};
+use crate::{
+    accounts::Accounts,
+    config::Settings,
+    db::{DbError, PgPool},
+    metrics::Metrics,
+    settings::{self, SyncSettings},
+    shutdown::Shutdown,
+    sync::SyncOptions,
+};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -17,4 +25,25 @@ pub struct AppState {
     pub shutdown: Shutdown,
     /// This application's in-process metrics (HTTP, Allegro calls, refreshes, sync runs, pool).
     pub metrics: Metrics,
+}
+
+impl AppState {
+    /// Options of a sync this process runs under `settings`: its lease (`SYNC_LEASE_SECONDS`),
+    /// its stop signal and its run metrics.
+    pub fn sync_options_for(&self, settings: &SyncSettings) -> SyncOptions {
+        SyncOptions {
+            metrics: Some(self.metrics.sync_runs.clone()),
+            ..SyncOptions::from_settings(
+                settings,
+                self.settings.scheduler.lease,
+                self.shutdown.token(),
+            )
+        }
+    }
+
+    /// [`AppState::sync_options_for`] the settings in force now.
+    pub async fn sync_options(&self) -> Result<SyncOptions, DbError> {
+        let settings = settings::current(&self.pool, &self.settings.sync).await?;
+        Ok(self.sync_options_for(&settings))
+    }
 }

@@ -1,25 +1,43 @@
 //! CSRF protection for every state-changing request: the per-session token must come back in
 //! the `X-CSRF-Token` header (htmx, via `static/app.js`) or a `csrf_token` form field.
+//!
+//! A visitor who is not signed in (the sign-in and setup forms) has no session, and gets none:
+//! a session row per drive-by visit would let anyone fill the database. Their token is a signed
+//! double-submit cookie instead: a random nonce in the [`VISITOR_COOKIE`] and, in the form, an
+//! HMAC of it under a key derived from `SECRET_KEY`. Only this site can issue a pair that
+//! matches, and a forging site can read neither.
 
 use actix_session::SessionExt;
 use actix_web::{
-    Error, HttpMessage,
+    Error, HttpMessage, HttpRequest,
     body::{EitherBody, MessageBody},
+    cookie::{Cookie, SameSite},
     dev::{Payload, ServiceRequest, ServiceResponse},
-    http::{Method, header},
+    http::Method,
     middleware::Next,
-    web::Bytes,
+    web,
 };
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use hkdf::Hkdf;
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
 use subtle::ConstantTimeEq;
 
-use crate::{auth::TypedSession, error::AppError};
+use crate::{
+    auth::{TypedSession, random_token},
+    config::SecretKey,
+    error::AppError,
+    state::AppState,
+    web::input::{is_form, read_form_body},
+};
+
+/// Cookie holding a signed-out visitor's CSRF nonce.
+pub const VISITOR_COOKIE: &str = "allegro_backup_csrf";
 
 /// Header htmx requests carry the token in.
 pub const CSRF_HEADER: &str = "x-csrf-token";
 /// Form field forms carry the token in.
 pub const CSRF_FIELD: &str = "csrf_token";
-/// Largest form body inspected for the token.
-const MAX_FORM_BYTES: usize = 256 * 1024;
 
 fn is_safe(method: &Method) -> bool {
     matches!(
@@ -34,21 +52,25 @@ pub async fn verify_csrf(
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody + 'static>>, Error> {
     if is_safe(req.method()) {
-        return next
-            .call(req)
-            .await
-            .map(ServiceResponse::map_into_left_body);
+        let mut response = next.call(req).await?;
+        set_issued_nonce(&mut response);
+        return Ok(response.map_into_left_body());
     }
-    let expected = TypedSession::from_session(req.get_session()).existing_csrf_token();
+    let session = TypedSession::from_session(req.get_session());
     let provided = match header_token(&req) {
         Some(token) => Some(token),
-        None => match form_token(&mut req).await {
+        None => match submitted_form_token(&mut req).await {
             Ok(token) => token,
             Err(err) => return Ok(req.error_response(err).map_into_right_body()),
         },
     };
-    let valid = matches!((&expected, &provided), (Some(e), Some(p))
-        if e.as_bytes().ct_eq(p.as_bytes()).into());
+    let valid = provided.as_deref().is_some_and(|provided| {
+        let same = |expected: &str| bool::from(expected.as_bytes().ct_eq(provided.as_bytes()));
+        let signed_in = session.user_id().ok().flatten().is_some();
+        session.existing_csrf_token().is_some_and(|t| same(&t))
+            // A signed-in user's requests need the session's own token.
+            || (!signed_in && visitor_token_of(req.request()).is_some_and(|t| same(&t)))
+    });
     if !valid {
         tracing::warn!(
             path = %req.path(),
@@ -59,9 +81,9 @@ pub async fn verify_csrf(
             .error_response(AppError::CsrfRejected)
             .map_into_right_body());
     }
-    next.call(req)
-        .await
-        .map(ServiceResponse::map_into_left_body)
+    let mut response = next.call(req).await?;
+    set_issued_nonce(&mut response);
+    Ok(response.map_into_left_body())
 }
 
 fn header_token(req: &ServiceRequest) -> Option<String> {
@@ -72,16 +94,11 @@ fn header_token(req: &ServiceRequest) -> Option<String> {
 }
 
 /// Reads the `csrf_token` field of a url-encoded form and puts the body back for the handler.
-async fn form_token(req: &mut ServiceRequest) -> Result<Option<String>, AppError> {
-    let is_form = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
-    if !is_form {
+async fn submitted_form_token(req: &mut ServiceRequest) -> Result<Option<String>, AppError> {
+    if !is_form(req) {
         return Ok(None);
     }
-    let body = read_body(req).await?;
+    let body = read_form_body(req).await?;
     let token = url::form_urlencoded::parse(&body)
         .find(|(key, _)| key == CSRF_FIELD)
         .map(|(_, value)| value.into_owned());
@@ -89,17 +106,88 @@ async fn form_token(req: &mut ServiceRequest) -> Result<Option<String>, AppError
     Ok(token)
 }
 
-async fn read_body(req: &mut ServiceRequest) -> Result<Bytes, AppError> {
-    use futures_util::StreamExt;
-    let mut payload = req.take_payload();
-    let mut body = actix_web::web::BytesMut::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk =
-            chunk.map_err(|_| AppError::BadRequest("The form could not be read.".to_owned()))?;
-        if body.len() + chunk.len() > MAX_FORM_BYTES {
-            return Err(AppError::BadRequest("The form is too large.".to_owned()));
-        }
-        body.extend_from_slice(&chunk);
+/// A nonce issued while handling the request, set as the [`VISITOR_COOKIE`] on the way out.
+#[derive(Clone)]
+struct IssuedNonce(String);
+
+/// The CSRF token for the forms of the page `req` renders: the session's when it has one (a
+/// signed-in user), otherwise the visitor's signed token, issuing their nonce cookie if they
+/// have none. Nothing is written to the session.
+pub fn page_token(req: &HttpRequest, session: &TypedSession) -> Result<String, AppError> {
+    if let Some(token) = session.existing_csrf_token() {
+        return Ok(token);
     }
-    Ok(body.freeze())
+    if let Some(token) = visitor_token_of(req) {
+        return Ok(token);
+    }
+    let state = app_state(req)?;
+    let nonce = random_token(32);
+    let token = visitor_token(&state.settings.secret_key, &nonce)
+        .ok_or_else(|| AppError::unexpected(anyhow::anyhow!("HMAC key rejected")))?;
+    req.extensions_mut().insert(IssuedNonce(nonce));
+    Ok(token)
+}
+
+fn app_state(req: &HttpRequest) -> Result<&web::Data<AppState>, AppError> {
+    req.app_data::<web::Data<AppState>>()
+        .ok_or_else(|| AppError::unexpected(anyhow::anyhow!("AppState missing")))
+}
+
+/// The token matching the visitor's nonce (from their cookie, or issued for this response).
+fn visitor_token_of(req: &HttpRequest) -> Option<String> {
+    let nonce = req
+        .cookie(VISITOR_COOKIE)
+        .map(|c| c.value().to_owned())
+        .or_else(|| req.extensions().get::<IssuedNonce>().map(|n| n.0.clone()))
+        .filter(|n| !n.is_empty())?;
+    let state = app_state(req).ok()?;
+    visitor_token(&state.settings.secret_key, &nonce)
+}
+
+/// HMAC-SHA256 of `nonce` under a key derived from `secret` for this purpose alone.
+fn visitor_token(secret: &SecretKey, nonce: &str) -> Option<String> {
+    let hkdf = Hkdf::<Sha256>::new(Some(b"allegro-backup"), secret.expose());
+    let mut key = [0u8; 32];
+    // 32 bytes is far below HKDF-SHA256's output limit, so expansion cannot fail.
+    let _ = hkdf.expand(b"visitor-csrf v1", &mut key);
+    // HMAC takes a key of any length: this cannot fail.
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&key).ok()?;
+    mac.update(nonce.as_bytes());
+    Some(URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes()))
+}
+
+/// Sets the cookie of a nonce issued while rendering the response.
+fn set_issued_nonce<B>(response: &mut ServiceResponse<B>) {
+    let Some(IssuedNonce(nonce)) = response
+        .request()
+        .extensions()
+        .get::<IssuedNonce>()
+        .cloned()
+    else {
+        return;
+    };
+    let secure = app_state(response.request()).is_ok_and(|s| s.settings.cookie_secure);
+    let cookie = Cookie::build(VISITOR_COOKIE, nonce)
+        .path("/")
+        .http_only(true)
+        .secure(secure)
+        .same_site(SameSite::Lax)
+        .finish();
+    if let Err(err) = response.response_mut().add_cookie(&cookie) {
+        tracing::warn!(error = %err, "could not set the visitor CSRF cookie");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn visitor_tokens_depend_on_the_nonce_and_the_key() {
+        let key = SecretKey::generate();
+        let token = visitor_token(&key, "nonce-a");
+        assert_eq!(token, visitor_token(&key, "nonce-a"));
+        assert_ne!(token, visitor_token(&key, "nonce-b"));
+        assert_ne!(token, visitor_token(&SecretKey::generate(), "nonce-a"));
+    }
 }

@@ -97,7 +97,14 @@ impl SessionStore for PgSessionStore {
             .map_err(|e| LoadError::Deserialization(e.into()))
     }
 
+    /// Stores a new session, if it is someone's: a session holding nothing but a signed-out
+    /// visitor's state is not written (its key points nowhere and loads as a fresh session),
+    /// so anonymous traffic cannot add rows. Pages for visitors keep their state in cookies
+    /// (see `auth::csrf`).
     async fn save(&self, session_state: State, ttl: &Duration) -> Result<SessionKey, SaveError> {
+        if user_id_of(&session_state).is_none() {
+            return new_key().map_err(SaveError::Other);
+        }
         insert(&self.pool, &session_state, ttl)
             .await
             .map_err(SaveError::Other)

@@ -41,11 +41,11 @@ pub(super) async fn sync_command(
     // The history setting reaches the first backup; Ctrl-C simply ends the process (the run
     // is marked interrupted at the next start).
     let in_force = crate::settings::current(&accounts.pool, &settings.sync).await?;
-    let options = crate::sync::SyncOptions {
-        lease: chrono::Duration::from_std(settings.scheduler.lease)
-            .unwrap_or(chrono::Duration::minutes(2)),
-        ..crate::jobs::sync_options(&in_force, &crate::jobs::Shutdown::new())
-    };
+    let options = crate::sync::SyncOptions::from_settings(
+        &in_force,
+        settings.scheduler.lease,
+        tokio_util::sync::CancellationToken::new(),
+    );
     let mut failed = 0;
     for account in chosen {
         println!(

@@ -36,6 +36,27 @@ impl Document {
         &self.hash
     }
 
+    /// True when a string of the document (a key or a value) holds a NUL character, which
+    /// PostgreSQL's `text` and `jsonb` refuse. serde_json writes NUL as the escape `\u0000`;
+    /// one preceded by an odd number of backslashes is typed text (`\\u0000`), not a NUL.
+    pub fn holds_nul(&self) -> bool {
+        const ESCAPE: &str = "\\u0000";
+        let mut from = 0;
+        while let Some(found) = self.text[from..].find(ESCAPE) {
+            let at = from + found;
+            let backslashes_before = self.text.as_bytes()[..at]
+                .iter()
+                .rev()
+                .take_while(|&&b| b == b'\\')
+                .count();
+            if backslashes_before % 2 == 0 {
+                return true;
+            }
+            from = at + ESCAPE.len();
+        }
+        false
+    }
+
     /// The document as a JSON tree again.
     pub fn to_value(&self) -> Value {
         // The text was written by serde_json from a Value: it always parses back.
@@ -129,6 +150,15 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    #[test]
+    fn nul_characters_are_found_and_typed_escapes_are_not() {
+        assert!(Document::new(&json!({"a": "x\u{0}y"})).holds_nul());
+        assert!(Document::new(&json!({"k\u{0}": 1})).holds_nul());
+        assert!(Document::new(&json!({"a": "\\\u{0}"})).holds_nul());
+        assert!(!Document::new(&json!({"a": "typed \\u0000"})).holds_nul());
+        assert!(!Document::new(&json!({"a": "plain"})).holds_nul());
+    }
 
     #[test]
     fn canonical_json_sorts_keys_at_every_level() {

@@ -5,6 +5,7 @@ mod email;
 mod password;
 mod role;
 mod scope;
+pub mod text;
 mod user_name;
 
 pub use document::{Document, canonical_json, content_hash};

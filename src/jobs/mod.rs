@@ -4,10 +4,8 @@
 //! without a restart.
 
 mod schedule;
-mod shutdown;
 
 pub use schedule::{due_accounts, nightly_reconcile, sync_all, sync_at_startup, tick};
-pub use shutdown::Shutdown;
 
 use std::sync::Arc;
 
@@ -21,9 +19,8 @@ use crate::{
         models::{login_failure::LoginFailure, session::SessionRow, sync::SyncRun},
     },
     domain::AccountScope,
-    settings::{self, SyncSettings},
+    settings,
     state::AppState,
-    sync::SyncOptions,
 };
 
 /// Sign-in failures older than this no longer matter for throttling.
@@ -84,32 +81,6 @@ pub async fn check_alerts(state: &AppState) -> Result<Alerts, DbError> {
         }
     }
     Ok(Alerts::new(&health, settings.stale_after_hours))
-}
-
-/// Sync options for a run starting now: history and reconcile window from the settings, the
-/// process's stop signal.
-pub fn sync_options(settings: &SyncSettings, shutdown: &Shutdown) -> SyncOptions {
-    SyncOptions {
-        history: settings.history_span(Utc::now()),
-        reconcile_days: settings.reconcile_window_days,
-        stop: shutdown.token(),
-        ..SyncOptions::default()
-    }
-}
-
-/// [`sync_options`] with the settings in force and the configured lease.
-pub async fn current_sync_options(state: &AppState) -> Result<SyncOptions, DbError> {
-    let settings = settings::current(&state.pool, &state.settings.sync).await?;
-    Ok(process_sync_options(state, &settings))
-}
-
-/// [`sync_options`] with this process's lease length (`SYNC_LEASE_SECONDS`).
-pub(crate) fn process_sync_options(state: &AppState, settings: &SyncSettings) -> SyncOptions {
-    SyncOptions {
-        lease: Duration::from_std(state.settings.scheduler.lease).unwrap_or(Duration::minutes(2)),
-        metrics: Some(state.metrics.sync_runs.clone()),
-        ..sync_options(settings, &state.shutdown)
-    }
 }
 
 /// When a job runs.

@@ -8,7 +8,6 @@ use std::collections::HashMap;
 use chrono::{DateTime, Duration, Local, NaiveDate, NaiveDateTime, Timelike, Utc};
 use diesel::PgConnection;
 
-use super::process_sync_options;
 use crate::{
     accounts::Accounts,
     db::{
@@ -36,7 +35,7 @@ pub async fn tick(state: &AppState) {
             return;
         }
     };
-    let options = process_sync_options(state, &settings);
+    let options = state.sync_options_for(&settings);
     let interval = match state.settings.scheduler.interval {
         Some(seconds) => Duration::from_std(seconds).ok(),
         None => settings.sync_interval(),
@@ -131,7 +130,7 @@ pub async fn nightly_reconcile(accounts: &Accounts, options: &SyncOptions) {
 /// The start-up pass (`SYNC_ON_STARTUP`): every connected account is synced once right away, so
 /// a backup cut short by a crash or a restart resumes without waiting for the schedule.
 pub async fn sync_at_startup(state: &AppState) {
-    match super::current_sync_options(state).await {
+    match state.sync_options().await {
         Ok(options) => sync_all(&state.accounts, RunTrigger::Startup, &options).await,
         Err(err) => tracing::warn!(error = %err,
             "the start-up sync could not read the settings; the schedule takes over"),

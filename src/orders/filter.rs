@@ -131,11 +131,7 @@ fn choice(
         .ok_or_else(|| {
             error(
                 parameter,
-                format!(
-                    "unknown value “{}”; use one of {}",
-                    clip(value),
-                    allowed.join(", ")
-                ),
+                format!("unknown value; use one of {}", allowed.join(", ")),
             )
         })
 }
@@ -153,8 +149,12 @@ fn code(
         && value
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-    ok.then(|| Some(value.to_string()))
-        .ok_or_else(|| error(parameter, format!("“{}” is not a valid value", clip(value))))
+    ok.then(|| Some(value.to_string())).ok_or_else(|| {
+        error(
+            parameter,
+            format!("not a valid value (at most {max} letters, digits, - or _)"),
+        )
+    })
 }
 
 fn date(parameter: &'static str, value: &Option<String>) -> Result<Option<NaiveDate>, FilterError> {
@@ -163,12 +163,7 @@ fn date(parameter: &'static str, value: &Option<String>) -> Result<Option<NaiveD
     };
     NaiveDate::parse_from_str(value, "%Y-%m-%d")
         .map(Some)
-        .map_err(|_| {
-            error(
-                parameter,
-                format!("“{}” is not a date (YYYY-MM-DD)", clip(value)),
-            )
-        })
+        .map_err(|_| error(parameter, "not a date (YYYY-MM-DD)"))
 }
 
 /// Midnight at the start of `day` in `zone`, as UTC (the first valid instant on DST days).
@@ -223,14 +218,11 @@ fn yes_no(parameter: &'static str, value: &Option<String>) -> Result<Option<bool
         None => Ok(None),
         Some("yes" | "true" | "1") => Ok(Some(true)),
         Some("no" | "false" | "0") => Ok(Some(false)),
-        Some(other) => Err(error(
-            parameter,
-            format!("“{}”: use yes or no", clip(other)),
-        )),
+        Some(_) => Err(error(parameter, "use yes or no")),
     }
 }
 
-/// At most 40 characters of user input, for messages.
+/// At most 40 characters of user input.
 fn clip(value: &str) -> String {
     value.chars().take(40).collect()
 }

@@ -10,7 +10,7 @@ use diesel::{
 
 use super::{OrderFilter, Viewer, filter::AccountRef};
 use crate::db::{
-    models::audit::escape_like,
+    models::{audit::escape_like, order::OrderRow},
     schema::{allegro_accounts, orders},
 };
 
@@ -23,6 +23,24 @@ pub fn visible_orders(viewer: &Viewer, filter: &OrderFilter) -> OrdersQuery {
         query = query.filter(orders::account_id.eq_any(ids.to_vec()));
     }
     apply_filter(query, filter, !viewer.hide_personal_data)
+}
+
+/// The order `viewer` may see under this checkout form id (merged ones included).
+pub fn visible_order(
+    conn: &mut PgConnection,
+    viewer: &Viewer,
+    checkout_form_id: &str,
+) -> QueryResult<Option<OrderRow>> {
+    let filter = OrderFilter {
+        include_merged: true,
+        ..OrderFilter::default()
+    };
+    visible_orders(viewer, &filter)
+        .filter(orders::checkout_form_id.eq(checkout_form_id.to_owned()))
+        .order(orders::id.asc())
+        .select(OrderRow::as_select())
+        .first(conn)
+        .optional()
 }
 
 fn apply_filter(mut query: OrdersQuery, filter: &OrderFilter, personal_data: bool) -> OrdersQuery {

@@ -191,7 +191,8 @@ impl Blocked {
 }
 
 /// Reserves a password attempt for `email` from `ip` (counted as a failure until the caller
-/// clears it on success). A refused attempt is audit-logged.
+/// clears it on success). A refused attempt is audit-logged, counted into one entry per IP and
+/// throttle window.
 pub async fn reserve_attempt(
     state: &AppState,
     email: &str,
@@ -210,12 +211,13 @@ pub async fn reserve_attempt(
             email: Some(email),
             ip: Some(ip),
         };
-        AuditEntry::record(
+        let window = chrono::Duration::from_std(settings.window).unwrap_or_default();
+        AuditEntry::record_counted(
             conn,
             &actor,
             AuditAction::LoginThrottled,
-            None,
             json!({ "retry_after_secs": retry_after_secs }),
+            chrono::Utc::now() - window,
         )?;
         Ok(Some(Blocked { retry_after_secs }))
     })

@@ -82,12 +82,10 @@ pub async fn orders_export(
     let format = format_value.and_then(ExportFormat::parse).ok_or_else(|| {
         AppError::BadRequest(format!(
             "format: {}; use csv, csv-items or ndjson",
-            match format_value {
-                Some(v) => format!(
-                    "unknown format “{}”",
-                    v.chars().take(40).collect::<String>()
-                ),
-                None => "missing".to_owned(),
+            if format_value.is_some() {
+                "unknown format"
+            } else {
+                "missing"
             }
         ))
     })?;

@@ -1,7 +1,6 @@
 //! HTTP routes, one file per area. `configure` wires them; every protected handler declares its
 //! role through `RequireRole<…>` in its signature.
 
-mod account;
 mod accounts;
 mod audit;
 mod auth;
@@ -13,6 +12,7 @@ mod metrics;
 mod order_detail;
 mod order_notes;
 mod orders_list;
+mod profile;
 mod quarantine;
 mod settings;
 mod setup;
@@ -96,14 +96,14 @@ pub fn configure_pages(cfg: &mut web::ServiceConfig) {
             "/users/{id}/reset-password",
             web::post().to(users::user_reset_password),
         )
-        .route("/account/password", web::get().to(account::password_form))
+        .route("/account/password", web::get().to(profile::password_form))
         .route(
             "/account/password",
-            web::post().to(account::password_change),
+            web::post().to(profile::password_change),
         )
         .route(
             "/account/logout-everywhere",
-            web::post().to(account::logout_everywhere),
+            web::post().to(profile::logout_everywhere),
         )
         .route("/audit", web::get().to(audit::audit_index))
         .route("/settings", web::get().to(settings::settings_index))

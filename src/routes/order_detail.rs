@@ -8,9 +8,8 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use diesel::{prelude::*, sql_query, sql_types::BigInt, sql_types::Text};
+use diesel::prelude::*;
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -18,16 +17,21 @@ use crate::{
     auth::{AnyUser, RequireRole},
     db::{
         self,
-        models::{order::OrderRow, order_event, shipment::ShipmentRow},
-        schema::{allegro_accounts, order_revisions, order_shipments, orders},
+        models::{
+            order::{
+                OrderRow,
+                detail::{self, RevisionHead},
+            },
+            order_event, shipment,
+        },
     },
     error::{AppError, see_other},
     orders::{
-        OrderFilter, Viewer,
+        Viewer,
         detail::{OrderSections, sections},
         diff::{Change, diff},
         mask_json::{HIDDEN, mask_personal_data},
-        query::visible_orders,
+        query::visible_order,
     },
     settings::{display_zone_in, local_time},
     state::AppState,
@@ -57,23 +61,13 @@ pub(super) fn checkout_form_id(raw: &str) -> Result<String, AppError> {
     }
 }
 
-/// The order `viewer` may see under this checkout form id (merged ones included).
+/// The order `viewer` may see under this checkout form id, or 404.
 pub(super) fn find_visible(
     conn: &mut PgConnection,
     viewer: &Viewer,
     id: &str,
 ) -> Result<OrderRow, AppError> {
-    let filter = OrderFilter {
-        include_merged: true,
-        ..OrderFilter::default()
-    };
-    visible_orders(viewer, &filter)
-        .filter(orders::checkout_form_id.eq(id.to_owned()))
-        .order(orders::id.asc())
-        .select(OrderRow::as_select())
-        .first(conn)
-        .optional()?
-        .ok_or(AppError::NotFound)
+    visible_order(conn, viewer, id)?.ok_or(AppError::NotFound)
 }
 
 /// Masks the JSON when the viewer must not see personal data.
@@ -161,21 +155,8 @@ fn revision_param(name: &str, value: &Option<String>) -> Result<Option<i64>, App
     }
 }
 
-#[derive(QueryableByName)]
-struct CurrencyTotal {
-    #[diesel(sql_type = Text)]
-    currency: String,
-    #[diesel(sql_type = Text)]
-    total: String,
-}
-
 fn items_total(conn: &mut PgConnection, order_id: i64) -> QueryResult<String> {
-    let totals: Vec<CurrencyTotal> = sql_query(
-        "SELECT currency, SUM(price * quantity)::text AS total FROM order_line_items \
-         WHERE order_id = $1 GROUP BY currency ORDER BY currency",
-    )
-    .bind::<BigInt, _>(order_id)
-    .load(conn)?;
+    let totals = detail::items_totals(conn, order_id)?;
     Ok(if totals.is_empty() {
         crate::orders::detail::NONE.to_owned()
     } else {
@@ -189,25 +170,22 @@ fn items_total(conn: &mut PgConnection, order_id: i64) -> QueryResult<String> {
 
 /// The order's revisions, newest first (without their JSON).
 fn revisions(conn: &mut PgConnection, order_id: i64, zone: Tz) -> QueryResult<Vec<RevisionView>> {
-    let rows: Vec<(i64, Option<String>, DateTime<Utc>)> = order_revisions::table
-        .filter(order_revisions::order_id.eq(order_id))
-        .order((order_revisions::seen_at.desc(), order_revisions::id.desc()))
-        .select((
-            order_revisions::id,
-            order_revisions::revision,
-            order_revisions::seen_at,
-        ))
-        .load(conn)?;
-    Ok(rows
+    Ok(detail::revisions(conn, order_id)?
         .into_iter()
-        .map(|(id, revision, seen_at)| RevisionView {
-            id,
-            label: format!(
-                "{} · {}",
-                local_time(seen_at, zone),
-                revision.as_deref().unwrap_or("no revision")
-            ),
-        })
+        .map(
+            |RevisionHead {
+                 id,
+                 revision,
+                 seen_at,
+             }| RevisionView {
+                id,
+                label: format!(
+                    "{} · {}",
+                    local_time(seen_at, zone),
+                    revision.as_deref().unwrap_or("no revision")
+                ),
+            },
+        )
         .collect())
 }
 
@@ -241,18 +219,8 @@ fn revision_diff(
             })
     };
     let (from_view, to_view) = (view(from)?, view(to)?);
-    // The current revision is held by reference: its document is the order's own.
-    let raw = |id: i64, conn: &mut PgConnection| -> QueryResult<Value> {
-        order_revisions::table
-            .inner_join(orders::table)
-            .filter(order_revisions::order_id.eq(order_id))
-            .filter(order_revisions::id.eq(id))
-            .select(diesel::dsl::sql::<diesel::sql_types::Jsonb>(
-                "COALESCE(order_revisions.raw, orders.raw)",
-            ))
-            .first(conn)
-    };
-    let (before, after) = (raw(from, conn)?, raw(to, conn)?);
+    let before = detail::revision_document(conn, order_id, from)?;
+    let after = detail::revision_document(conn, order_id, to)?;
     Ok(DiffPartial {
         from: Some(from_view),
         to: Some(to_view),
@@ -261,11 +229,7 @@ fn revision_diff(
 }
 
 fn record_view(conn: &mut PgConnection, order: &OrderRow, zone: Tz) -> QueryResult<RecordView> {
-    let account_login = allegro_accounts::table
-        .find(order.account_id)
-        .select(allegro_accounts::login)
-        .first::<String>(conn)
-        .optional()?
+    let account_login = detail::account_login(conn, order.account_id)?
         .unwrap_or_else(|| format!("account {}", order.account_id));
     Ok(RecordView {
         account_login,
@@ -284,12 +248,7 @@ fn shipments(
     order: &OrderRow,
     zone: Tz,
 ) -> QueryResult<Vec<ShipmentView>> {
-    let rows: Vec<ShipmentRow> = order_shipments::table
-        .filter(order_shipments::account_id.eq(order.account_id))
-        .filter(order_shipments::checkout_form_id.eq(&order.checkout_form_id))
-        .order(order_shipments::first_seen_at.asc())
-        .select(ShipmentRow::as_select())
-        .load(conn)?;
+    let rows = shipment::for_order(conn, order.account_id, &order.checkout_form_id)?;
     Ok(rows
         .into_iter()
         .map(|s| ShipmentView {

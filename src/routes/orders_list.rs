@@ -8,14 +8,12 @@ use actix_web::{
 };
 use askama::Template;
 use chrono_tz::Tz;
-use diesel::prelude::*;
 
 use crate::{
     auth::{AnyUser, RequireRole},
     db::{
         self,
-        models::{account::AccountRow, saved_view::SavedView},
-        schema::order_delivery_methods,
+        models::{account::AccountRow, delivery_method, saved_view::SavedView},
     },
     error::AppError,
     orders::{
@@ -285,37 +283,6 @@ struct PageData {
     views: Vec<SavedView>,
 }
 
-/// The delivery methods of the accounts the viewer may see (first 100 by name), from the small
-/// table the orders' triggers keep (a DISTINCT over all orders would read the whole table).
-fn delivery_methods(
-    conn: &mut PgConnection,
-    viewer: &Viewer,
-) -> QueryResult<Vec<(String, String)>> {
-    let mut query = order_delivery_methods::table.into_boxed();
-    if let Some(ids) = viewer.scope.ids() {
-        query = query.filter(order_delivery_methods::account_id.eq_any(ids.to_vec()));
-    }
-    let rows: Vec<(String, Option<String>)> = query
-        .select((
-            order_delivery_methods::method_id,
-            order_delivery_methods::name,
-        ))
-        .distinct()
-        .order((
-            order_delivery_methods::name.asc(),
-            order_delivery_methods::method_id.asc(),
-        ))
-        .limit(100)
-        .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|(id, name)| {
-            let name = name.unwrap_or_else(|| id.clone());
-            (id, name)
-        })
-        .collect())
-}
-
 fn options(codes: &[&'static str]) -> Vec<(&'static str, String)> {
     codes.iter().map(|c| (*c, humanize(c))).collect()
 }
@@ -353,7 +320,7 @@ pub async fn orders_index(
         let accounts = AccountRow::list(conn, &viewer.scope)?;
         let data = PageData {
             delivery_methods: if full_page {
-                delivery_methods(conn, &viewer)?
+                delivery_method::in_scope(conn, &viewer.scope)?
             } else {
                 Vec::new()
             },

@@ -19,7 +19,11 @@ use crate::{
     error::{AppError, see_other},
     routes::auth::signed_in,
     state::AppState,
-    web::{client_ip::peer_ip, page::PageContext, render},
+    web::{
+        client_ip::peer_ip,
+        page::{AnonymousPage, PageContext},
+        render,
+    },
 };
 
 #[derive(Template)]
@@ -55,7 +59,7 @@ async fn ensure_usable(state: &AppState, token: &str) -> Result<(), AppError> {
 
 /// `GET /setup?token=…`
 pub async fn setup_form(
-    session: TypedSession,
+    page: AnonymousPage,
     state: web::Data<AppState>,
     query: web::Query<SetupQuery>,
 ) -> Result<HttpResponse, AppError> {
@@ -63,7 +67,7 @@ pub async fn setup_form(
     render(
         StatusCode::OK,
         &SetupPage {
-            page: PageContext::for_session(&session, None)?,
+            page: page.0,
             token: query.into_inner().token,
             email: String::new(),
             name: String::new(),
@@ -90,6 +94,7 @@ pub struct SetupForm {
 /// `POST /setup`
 pub async fn setup(
     req: HttpRequest,
+    page: AnonymousPage,
     session: TypedSession,
     state: web::Data<AppState>,
     form: web::Form<SetupForm>,
@@ -107,7 +112,7 @@ pub async fn setup(
         return render(
             StatusCode::BAD_REQUEST,
             &SetupPage {
-                page: PageContext::for_session(&session, None)?,
+                page: page.0,
                 token: form.token,
                 email: form.email,
                 name: form.name,

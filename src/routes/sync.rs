@@ -14,7 +14,6 @@ use crate::{
         },
     },
     error::{AppError, see_other},
-    jobs,
     state::AppState,
     sync::{SyncError, SyncMode, sync_account_announced},
     web::{
@@ -285,7 +284,7 @@ pub async fn account_sync_now(
         return Ok(see_other("/sync"));
     }
     let accounts = state.accounts.clone();
-    let options = jobs::current_sync_options(&state).await?;
+    let options = state.sync_options().await?;
     let (report, start) = StartReport::new();
     let on_started = {
         let report = report.clone();

@@ -4,10 +4,9 @@
 //! point loses nothing and a re-run duplicates nothing.
 
 use chrono::{DateTime, Duration, Utc};
-use tokio_util::sync::CancellationToken;
 use tracing::{Instrument, field::Empty};
 
-use super::{RunMetrics, backfill, events, pauses, reconcile, retry, shipments};
+use super::{SyncOptions, backfill, events, pauses, reconcile, retry, shipments};
 use crate::{
     accounts::{Accounts, TokenError},
     allegro::{AccountApi, AllegroError},
@@ -19,51 +18,6 @@ use crate::{
         },
     },
 };
-
-/// How a sync behaves.
-#[derive(Debug, Clone)]
-pub struct SyncOptions {
-    /// How far back the first pass lists orders (Allegro serves about 12 months).
-    pub history: Duration,
-    /// Size of the first pass's initial windows (split further when too full).
-    pub window: Duration,
-    /// Windows fetched at once.
-    pub concurrency: usize,
-    /// How long a lease holds without renewal (a dead process's lease lapses after this).
-    pub lease: Duration,
-    /// Names this run's lease holder: `host:pid:id` ([`lease_owner`]), recorded on the run.
-    pub owner: String,
-    /// Orders whose shipments one run reads at most (the endpoint allows 50 per second).
-    pub shipments_per_run: i64,
-    /// How many recent days of purchases a reconcile run lists again.
-    pub reconcile_days: u32,
-    /// Cancelled at shutdown: the run stops after the page being stored and ends
-    /// `interrupted`.
-    pub stop: CancellationToken,
-    /// Scheduled runs: skip ([`SyncError::NotDue`]) when the account's latest run started
-    /// less than this ago. Checked with the lease held, so processes that tick at the same
-    /// moment start one run per interval between them, not one each.
-    pub due_after: Option<Duration>,
-    /// Counts the runs that end (the server's registry); `None` counts nothing.
-    pub metrics: Option<RunMetrics>,
-}
-
-impl Default for SyncOptions {
-    fn default() -> Self {
-        Self {
-            history: Duration::days(365),
-            window: Duration::days(7),
-            concurrency: 4,
-            lease: Duration::minutes(2),
-            owner: SyncState::new_lease_owner(),
-            shipments_per_run: 1500,
-            reconcile_days: 30,
-            stop: CancellationToken::new(),
-            due_after: None,
-            metrics: None,
-        }
-    }
-}
 
 /// What a sync does besides following the event journal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

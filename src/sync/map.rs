@@ -76,30 +76,20 @@ pub fn new_event(event: &OrderEvent) -> NewOrderEvent {
     let mut raw = event.raw.clone();
     replace_nul(&mut raw);
     NewOrderEvent {
-        event_id: event.id.as_str().to_owned(),
-        event_type: event.event_type.clone(),
+        event_id: without_nul(event.id.as_str()),
+        event_type: without_nul(&event.event_type),
         occurred_at: event.occurred_at,
-        checkout_form_id: event.checkout_form_id.clone(),
+        checkout_form_id: event.checkout_form_id.as_deref().map(without_nul),
         raw,
     }
 }
 
+fn without_nul(s: &str) -> String {
+    s.replace('\0', "\u{FFFD}")
+}
+
 fn replace_nul(value: &mut Value) {
-    match value {
-        Value::String(s) if s.contains('\0') => *s = s.replace('\0', "\u{FFFD}"),
-        Value::Array(items) => items.iter_mut().for_each(replace_nul),
-        Value::Object(map) => {
-            let keys_with_nul: Vec<String> =
-                map.keys().filter(|k| k.contains('\0')).cloned().collect();
-            for key in keys_with_nul {
-                if let Some(v) = map.remove(&key) {
-                    map.insert(key.replace('\0', "\u{FFFD}"), v);
-                }
-            }
-            map.values_mut().for_each(replace_nul);
-        }
-        _ => {}
-    }
+    crate::domain::text::rewrite_json_strings(value, &|s| s.contains('\0').then(|| without_nul(s)));
 }
 
 /// The decimal text exactly as Allegro sent it (validated by [`crate::allegro::Amount`]).

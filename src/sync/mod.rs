@@ -6,6 +6,7 @@ pub mod engine;
 mod events;
 pub mod map;
 mod metrics;
+mod options;
 mod pauses;
 mod reconcile;
 mod retry;
@@ -13,6 +14,7 @@ mod shipments;
 mod store;
 
 pub use engine::{
-    OnStarted, RunSummary, SyncError, SyncMode, SyncOptions, sync_account, sync_account_announced,
+    OnStarted, RunSummary, SyncError, SyncMode, sync_account, sync_account_announced,
 };
 pub use metrics::RunMetrics;
+pub use options::SyncOptions;

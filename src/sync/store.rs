@@ -23,6 +23,7 @@ use crate::{
             sync::{BackfillWindow, RunCounters, SyncRun, SyncState},
         },
     },
+    domain::text::strip_control_chars,
 };
 
 /// What one page of work stores, and the checkpoint it completes.
@@ -60,7 +61,7 @@ pub(super) async fn store_page(ctx: &RunContext<'_>, batch: Batch) -> Result<(),
     let fetched = len_i64(batch.forms.len() + batch.rejected.len());
     let Batch {
         forms,
-        rejected,
+        mut rejected,
         done_window,
         cursor,
         gone,
@@ -68,7 +69,21 @@ pub(super) async fn store_page(ctx: &RunContext<'_>, batch: Batch) -> Result<(),
         ..
     } = batch;
     // The forms' JSON documents move into the rows (a copy was the largest single cost).
-    let orders: Vec<_> = forms.into_iter().map(into_new_order).collect();
+    let (orders, with_nul): (Vec<_>, Vec<_>) = forms
+        .into_iter()
+        .map(into_new_order)
+        .partition(|o| !o.document.holds_nul());
+    // PostgreSQL cannot store NUL: such an order goes to quarantine as received (its escaped
+    // text) without asking the database, so a page of them cannot fail as a whole.
+    rejected.extend(with_nul.iter().map(|o| {
+        RejectedForm {
+            id: Some(o.checkout_form_id.clone()),
+            raw: o.document.to_value(),
+            error: "The database refused the order: it holds NUL characters, which PostgreSQL \
+                cannot store in text or jsonb."
+                .to_owned(),
+        }
+    }));
     db::run(&ctx.accounts.pool, move |conn| {
         conn.transaction(|conn| {
             let (counts, refused) = write_orders(conn, account_id, &orders)?;
@@ -195,16 +210,18 @@ fn quarantine_all<'a>(
 ) -> diesel::QueryResult<i64> {
     let mut n = 0;
     for form in forms {
+        // Even the id may hold what the database refuses.
+        let id = form.id.as_deref().map(strip_control_chars);
         tracing::warn!(
             account.id = account_id,
-            checkout_form.id = form.id.as_deref().unwrap_or("?"),
+            checkout_form.id = id.as_deref().unwrap_or("?"),
             error = %form.error,
             "order quarantined"
         );
         quarantine::add(
             conn,
             account_id,
-            form.id.as_deref(),
+            id.as_deref(),
             &form.raw.to_string(),
             &form.error,
         )?;

@@ -2,6 +2,7 @@
 
 pub mod client_ip;
 pub mod htmx;
+pub mod input;
 pub mod page;
 pub mod request_context;
 pub mod security_headers;

@@ -23,7 +23,7 @@ pub enum Nav {
     Users,
     Audit,
     Settings,
-    Account,
+    Profile,
 }
 
 impl Nav {
@@ -37,7 +37,7 @@ impl Nav {
             Nav::Users => "users",
             Nav::Audit => "audit",
             Nav::Settings => "settings",
-            Nav::Account => "account",
+            Nav::Profile => "profile",
         }
     }
 }
@@ -86,6 +86,17 @@ impl PageContext {
         })
     }
 
+    /// The context of a page seen by someone who may not be signed in (sign-in, setup): their
+    /// forms carry the visitor token unless the session already has one, so a visit stores
+    /// nothing (see `auth::csrf`).
+    pub fn for_visitor(req: &HttpRequest, session: &TypedSession) -> Result<Self, AppError> {
+        Ok(Self {
+            csrf_token: crate::auth::csrf::page_token(req, session)?,
+            flashes: session.take_flashes(),
+            ..Self::default()
+        })
+    }
+
     /// Marks the navigation entry this page belongs to.
     pub fn at(mut self, nav: Nav) -> Self {
         self.nav = nav;
@@ -118,6 +129,6 @@ impl FromRequest for AnonymousPage {
             Ok(session) => session,
             Err(e) => return ready(Err(AppError::unexpected(anyhow::anyhow!(e.to_string())))),
         };
-        ready(PageContext::for_session(&session, None).map(AnonymousPage))
+        ready(PageContext::for_visitor(req, &session).map(AnonymousPage))
     }
 }

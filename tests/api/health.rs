@@ -107,7 +107,12 @@ async fn a_database_outage_shows_in_ready_while_health_stays_up() {
     assert_eq!(body["status"], "unavailable");
 
     assert_eq!(app.get("/health").await.status(), StatusCode::OK);
-    // Pages fail cleanly (no hang, no crash) while the database is away.
-    assert!(app.get("/login").await.status().is_server_error());
+    // The sign-in page needs no database (a visitor stores nothing); signing in does, and
+    // fails cleanly (no hang, no crash) while the database is away.
+    assert_eq!(app.get("/login").await.status(), StatusCode::OK);
+    let signing_in = app
+        .post_form("/login", &[("email", "ada@example.com"), ("password", "x")])
+        .await;
+    assert!(signing_in.status().is_server_error());
     assert_eq!(app.get("/health").await.status(), StatusCode::OK);
 }

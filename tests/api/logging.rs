@@ -87,6 +87,35 @@ fn session_cookie(jar: &reqwest::cookie::Jar, base: &str) -> [String; 2] {
     [sent, String::from_utf8(decoded).unwrap()]
 }
 
+/// Buyers' emails, phone numbers, full names and streets in the simulator's orders (and in
+/// their delivery addresses).
+fn buyer_data(simulator: &simulator::SimulatorHandle) -> Vec<String> {
+    let mut values = std::collections::BTreeSet::new();
+    for order in simulator.world().orders(0) {
+        let buyer = &order["buyer"];
+        let delivery = &order["delivery"]["address"];
+        for person in [buyer, delivery] {
+            let name = format!(
+                "{} {}",
+                person["firstName"].as_str().unwrap_or_default(),
+                person["lastName"].as_str().unwrap_or_default()
+            );
+            values.insert(name.trim().to_owned());
+            for value in [
+                &person["email"],
+                &person["phoneNumber"],
+                &person["street"],
+                &person["address"]["street"],
+            ] {
+                values.extend(value.as_str().map(str::to_owned));
+            }
+        }
+    }
+    values.retain(|v| v.chars().count() >= 6);
+    assert!(values.len() > 20, "{values:?}");
+    values.into_iter().collect()
+}
+
 /// The fields of `line` and of every span it was logged in, as one list of objects.
 fn contexts(line: &Value) -> Vec<&Value> {
     let mut all = vec![line];
@@ -144,6 +173,18 @@ async fn json_logs_carry_request_ids_and_accounts_and_never_a_secret() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
+    // Read as it is written: a debug log fills a pipe's buffer long before the test ends.
+    let drain = |pipe: Option<Box<dyn std::io::Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut text = Vec::new();
+            if let Some(mut pipe) = pipe {
+                let _ = pipe.read_to_end(&mut text);
+            }
+            text
+        })
+    };
+    let stdout_reader = drain(server.stdout.take().map(|p| Box::new(p) as _));
+    let stderr_reader = drain(server.stderr.take().map(|p| Box::new(p) as _));
     let base = format!("http://127.0.0.1:{port}");
     let jar = Arc::new(reqwest::cookie::Jar::default());
     let client = reqwest::Client::builder()
@@ -211,13 +252,52 @@ async fn json_logs_carry_request_ids_and_accounts_and_never_a_secret() {
     assert!(finished, "the sync did not finish");
     let metrics = client.get(format!("{base}/metrics")).send().await.unwrap();
     assert_eq!(metrics.status(), StatusCode::OK);
+
+    // Buyer data typed into searches, in a signed-out request, and in refused parameters.
+    let buyers = buyer_data(&simulator);
+    let enc = |v: &str| url::form_urlencoded::byte_serialize(v.as_bytes()).collect::<String>();
+    let signed_out = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    for value in buyers.iter().take(12) {
+        let v = enc(value);
+        for (who, path, expected) in [
+            (&client, format!("/orders?q={v}"), StatusCode::OK),
+            (&signed_out, format!("/orders?q={v}"), StatusCode::SEE_OTHER),
+            (
+                &client,
+                format!("/orders?status={v}"),
+                StatusCode::BAD_REQUEST,
+            ),
+            (
+                &client,
+                format!("/orders?q={v}%00"),
+                StatusCode::BAD_REQUEST,
+            ),
+            (
+                &client,
+                format!("/orders/export?format={v}"),
+                StatusCode::BAD_REQUEST,
+            ),
+            (
+                &client,
+                format!("/audit?actor={v}&before={v}"),
+                StatusCode::BAD_REQUEST,
+            ),
+        ] {
+            let response = who.get(format!("{base}{path}")).send().await.unwrap();
+            assert_eq!(response.status(), expected, "{path}");
+        }
+    }
     secrets.extend(stored_tokens(&db));
     secrets.extend(session_cookie(&jar, &base));
 
     server.kill().unwrap();
-    let output = server.wait_with_output().unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    server.wait().unwrap();
+    let (stdout, stderr) = (stdout_reader.join().unwrap(), stderr_reader.join().unwrap());
+    let stdout = String::from_utf8_lossy(&stdout);
+    let stderr = String::from_utf8_lossy(&stderr);
     let lines: Vec<Value> = stdout
         .lines()
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
@@ -274,6 +354,15 @@ async fn json_logs_carry_request_ids_and_accounts_and_never_a_secret() {
         csrf_token,
         client_secret.to_owned(),
     ]);
+    for value in &buyers {
+        for (name, output) in [("stdout", &stdout), ("stderr", &stderr)] {
+            assert!(
+                !output.contains(value.as_str()),
+                "{name} contains buyer data ({} chars)",
+                value.chars().count()
+            );
+        }
+    }
     for secret in &secrets {
         assert!(secret.len() >= 8, "{secret}");
         for (name, output) in [("stdout", &stdout), ("stderr", &stderr)] {

@@ -6,6 +6,12 @@
 //! (a panic would kill the worker and drop the connection), and HTML answers must show injected
 //! markup escaped.
 //!
+//! Reaching cases send every parameter valid but one, spoiled with a control character (NUL
+//! most often), a long tail, a huge number or markup, so that the bad value travels as far as
+//! it can: into searches, account filters, notes, tags, view and user names, settings. Such a
+//! case must succeed, or be refused with a 4xx page that says why. Besides the random ones, a
+//! sweep spoils every parameter of every route in turn with a NUL, a long tail and a huge number.
+//!
 //! [`ROUTES`] is the one route table; [`every_route_the_app_registers_is_fuzzed`] reads the
 //! routing code and fails when a route has no entry here. Cases are generated from a seed derived
 //! from the route (the same cases on every run); `PROPTEST_CASES` overrides the number of cases
@@ -40,7 +46,7 @@ use scraper::{Html, Selector};
 use sha2::{Digest, Sha256};
 
 use crate::{
-    helpers::{PASSWORD, TestApp, spawn_app_with},
+    helpers::{PASSWORD, TestApp, select_attr, spawn_app_with},
     sync::{sync_once, truth},
 };
 
@@ -405,6 +411,82 @@ fn huge() -> impl Strategy<Value = String> {
     ]
 }
 
+/// A value each parameter accepts, so that in a reaching case the one spoiled value is all that
+/// is wrong and the request gets as far as the queries. `{…}` stands for a value known at run
+/// time (see [`Fuzzer::valid`]); the settings form's values are read from its page.
+const VALID: &[(&str, &str)] = &[
+    ("q", "Kowalski"),
+    ("account", "{account}"),
+    ("status", "BOUGHT"),
+    ("fulfillment", "SENT"),
+    ("payment", "ONLINE"),
+    ("delivery", "fuzz-method"),
+    ("marketplace", "allegro-pl"),
+    ("currency", "PLN"),
+    ("bought_from", "2026-01-01"),
+    ("bought_to", "2026-12-31"),
+    ("updated_from", "2026-01-01"),
+    ("updated_to", "2026-12-31"),
+    ("min_total", "1.00"),
+    ("max_total", "1000.00"),
+    ("invoice", "yes"),
+    ("merged", "1"),
+    ("sort", "bought_desc"),
+    ("page_size", "25"),
+    ("format", "csv"),
+    ("from", "1"),
+    ("to", "2"),
+    ("body", "A note\r\non two lines"),
+    ("tag", "vip"),
+    ("name", "Fuzzed name"),
+    ("query", "status=BOUGHT&q=Kowalski"),
+    ("shared", "on"),
+    ("full", "on"),
+    ("reconcile", "on"),
+    ("kind", "full"),
+    ("next", "/orders?q=Kowalski"),
+    ("notice", "signed_out"),
+    ("email", "fuzz.nobody@example.com"),
+    ("password", "a fuzzed password 123"),
+    ("password_confirm", "a fuzzed password 123"),
+    ("token", "{setup_token}"),
+    ("role", "viewer"),
+    ("scope", "some"),
+    ("hide_personal_data", "on"),
+    ("current_password", "{admin_password}"),
+    ("new_password", "a new fuzzed password 123"),
+    ("new_password_confirm", "a new fuzzed password 123"),
+    ("action", "login"),
+    ("actor", "fuzz"),
+    ("before", "1000"),
+    ("days", "30"),
+    ("v", "1"),
+    ("confirm_login", "{login}"),
+];
+
+/// What a reaching case does to the one value it spoils: a control character (NUL most often)
+/// somewhere inside, a long tail, a huge number in its place, or markup after it.
+fn spoiled(valid: String) -> BoxedStrategy<String> {
+    let (inside, long, probed) = (valid.clone(), valid.clone(), valid);
+    prop_oneof![
+        4 => (
+            select(vec!['\0', '\0', '\0', '\u{1}', '\u{1b}', '\u{7f}', '\u{85}', '\t', '\n', '\r']),
+            any::<prop::sample::Index>(),
+        )
+            .prop_map(move |(c, at)| {
+                let mut chars: Vec<char> = inside.chars().collect();
+                chars.insert(at.index(chars.len() + 1), c);
+                chars.into_iter().collect()
+            }),
+        2 => (300usize..6_000).prop_map(move |n| format!("{long}{}", "ż".repeat(n))),
+        2 => (20usize..400).prop_map(|n| "9".repeat(n)),
+        1 => select(vec!["-9223372036854775809", "9223372036854775808", "1e400", "-0.000001"])
+            .prop_map(str::to_owned),
+        1 => select(PROBES.to_vec()).prop_map(move |p| format!("{probed}{p}")),
+    ]
+    .boxed()
+}
+
 /// An adversarial value: random text, a tricky constant, a value the app knows (so handlers
 /// get past the first check), one spoiled with a probe, a huge one, or a number.
 fn value(known: &[String]) -> BoxedStrategy<String> {
@@ -461,6 +543,8 @@ struct Case {
     csrf: bool,
     htmx: bool,
     sender: Sender,
+    /// Every value valid but one: the request reaches the handler's queries.
+    reaching: bool,
 }
 
 /// A value for a failure message: long ones cut, with their length.
@@ -502,8 +586,100 @@ impl std::fmt::Debug for Case {
             .field("csrf", &self.csrf)
             .field("htmx", &self.htmx)
             .field("sender", &self.sender)
+            .field("reaching", &self.reaching)
             .finish()
     }
+}
+
+/// A case whose values are all valid but one, spoiled (or the path's id spoiled): sent as a
+/// form with the token, in the run's session.
+fn reaching_strategy(route: &Route, fuzzer: &Fuzzer<'_>) -> Option<BoxedStrategy<Case>> {
+    let (pairs, segment, targets) = valid_request(route, fuzzer);
+    if targets == 0 {
+        return None;
+    }
+    let strategy = (0..targets).prop_flat_map(move |target| {
+        let (pairs, segment) = (pairs.clone(), segment.clone());
+        spoiled(target_value(&pairs, &segment, target))
+            .prop_map(move |bad| reaching_case(&pairs, &segment, target, bad))
+    });
+    Some(strategy.boxed())
+}
+
+/// The route's parameters with valid values, its path's valid id, and how many values there
+/// are to spoil.
+fn valid_request(
+    route: &Route,
+    fuzzer: &Fuzzer<'_>,
+) -> (Vec<(String, String)>, Option<String>, usize) {
+    let pairs: Vec<(String, String)> = route
+        .params
+        .iter()
+        .map(|p| ((*p).to_owned(), fuzzer.valid(p)))
+        .collect();
+    let segment = fuzzer.valid_segment(route);
+    let targets = pairs.len() + usize::from(segment.is_some());
+    (pairs, segment, targets)
+}
+
+/// The valid value of `target`: a parameter, or past the last one the path's id.
+fn target_value(pairs: &[(String, String)], segment: &Option<String>, target: usize) -> String {
+    pairs
+        .get(target)
+        .map(|(_, v)| v.clone())
+        .or_else(|| segment.clone())
+        .unwrap_or_default()
+}
+
+/// The valid case with `target` (see [`target_value`]) replaced by `bad`.
+fn reaching_case(
+    pairs: &[(String, String)],
+    segment: &Option<String>,
+    target: usize,
+    bad: String,
+) -> Case {
+    let mut pairs = pairs.to_vec();
+    let mut segment = segment.clone().unwrap_or_default();
+    match pairs.get_mut(target) {
+        Some((_, value)) => *value = bad,
+        None => segment = bad,
+    }
+    Case {
+        segment: Segment::Encoded(segment),
+        pairs,
+        tail: None,
+        body: Body::Form,
+        csrf: true,
+        htmx: false,
+        sender: Sender::Session,
+        reaching: true,
+    }
+}
+
+/// Besides the random cases, every parameter (and the path's id) of the route spoiled in turn
+/// with a NUL in the middle, a 5,000-character tail and a 300-digit number: each bad value
+/// certainly travels as far as it can.
+fn sweep(route: &Route, fuzzer: &Fuzzer<'_>) -> Vec<Case> {
+    let (pairs, segment, targets) = valid_request(route, fuzzer);
+    let mut cases = vec![];
+    for target in 0..targets {
+        let valid = target_value(&pairs, &segment, target);
+        let middle = valid.chars().count() / 2;
+        let with_nul: String = valid
+            .chars()
+            .take(middle)
+            .chain(['\0'])
+            .chain(valid.chars().skip(middle))
+            .collect();
+        for bad in [
+            with_nul,
+            format!("{valid}{}", "ż".repeat(5_000)),
+            "9".repeat(300),
+        ] {
+            cases.push(reaching_case(&pairs, &segment, target, bad));
+        }
+    }
+    cases
 }
 
 fn case_strategy(route: &Route, known: &[String]) -> BoxedStrategy<Case> {
@@ -561,6 +737,7 @@ fn case_strategy(route: &Route, known: &[String]) -> BoxedStrategy<Case> {
             } else {
                 Sender::Cookieless
             },
+            reaching: false,
         })
         .boxed()
 }
@@ -614,6 +791,9 @@ struct Fuzzer<'a> {
     bare: reqwest::Client,
     /// Values the app knows: ids, logins, enum names, a setup token.
     known: Vec<String>,
+    /// Run-time values for [`VALID`]'s `{…}` and the settings form (name → value), and the
+    /// ids of the path's `{id}` (`{order}`, `{view}`, `{account}`, `{user}`).
+    runtime: std::collections::HashMap<String, String>,
     /// The admin running the cases (`None`: the run without a session).
     admin: Option<Admin>,
 }
@@ -693,11 +873,71 @@ async fn send_raw(
 }
 
 impl Fuzzer<'_> {
+    /// The value `param` accepts in this run.
+    fn valid(&self, param: &str) -> String {
+        if let Some(value) = self.runtime.get(param) {
+            return value.clone();
+        }
+        let value = VALID
+            .iter()
+            .find(|(name, _)| *name == param)
+            .map(|(_, v)| *v)
+            .unwrap_or("1");
+        match value.strip_prefix('{').and_then(|v| v.strip_suffix('}')) {
+            Some(key) => self
+                .runtime
+                .get(key)
+                .cloned()
+                .unwrap_or_else(|| "1".to_owned()),
+            None => value.to_owned(),
+        }
+    }
+
+    /// An id the route's path accepts in this run, if it has one.
+    fn valid_segment(&self, route: &Route) -> Option<String> {
+        let key = [
+            ("/static/", "file"),
+            ("/orders/", "order"),
+            ("/views/", "view"),
+            ("/accounts/connect/", "flow"),
+            ("/accounts/", "account"),
+            ("/users/", "user"),
+        ]
+        .into_iter()
+        .find(|(prefix, _)| route.path.starts_with(prefix))
+        .map(|(_, key)| key)?;
+        if !route.path.contains('{') {
+            return None;
+        }
+        Some(match key {
+            "file" => "app.css".to_owned(),
+            key => self
+                .runtime
+                .get(key)
+                .cloned()
+                .unwrap_or_else(|| "1".to_owned()),
+        })
+    }
+
     /// Runs the route's cases; panics with the minimal failing case.
     async fn run(&self, route: &Route) {
         // Fetched per route: a case may sign the session in (the setup form) or out.
         let csrf_token = self.app.csrf_token_with(&self.client, "/login").await;
-        let strategy = case_strategy(route, &self.known);
+        let strategy = match reaching_strategy(route, self) {
+            Some(reaching) => prop_oneof![
+                3 => case_strategy(route, &self.known),
+                2 => reaching,
+            ]
+            .boxed(),
+            None => case_strategy(route, &self.known),
+        };
+        if !route.ends_session {
+            for case in sweep(route, self) {
+                if let Err(error) = self.check(route, &case, &csrf_token).await {
+                    panic!("{} {}: {error} in {case:?}", route.method, route.path);
+                }
+            }
+        }
         let mut runner = runner(route);
         let handle = tokio::runtime::Handle::current();
         let result = tokio::task::block_in_place(|| {
@@ -766,6 +1006,13 @@ impl Fuzzer<'_> {
             "{shown} answered {status} without the error page: {}",
             clip(&text)
         );
+        if case.reaching && status.is_client_error() && is_html {
+            prop_assert!(
+                has_message(&text),
+                "{shown} answered {status} without a message: {}",
+                clip(&text)
+            );
+        }
         if is_html {
             let unescaped = injected_markup(&text);
             prop_assert!(
@@ -901,6 +1148,15 @@ impl Fuzzer<'_> {
     }
 }
 
+/// True when the page says what was wrong: the error page, a toast, a flash or a field error.
+fn has_message(html: &str) -> bool {
+    let doc = Html::parse_document(html);
+    let messages =
+        Selector::parse(".error-card, [role=alert], .flash-error, .error-text").expect("selector");
+    doc.select(&messages)
+        .any(|e| !e.text().collect::<String>().trim().is_empty())
+}
+
 /// Elements the probes would create if they were not escaped.
 fn injected_markup(html: &str) -> Vec<String> {
     let doc = Html::parse_document(html);
@@ -1023,13 +1279,43 @@ async fn malformed_input_from_a_signed_in_admin_never_causes_a_server_error() {
         .first(&mut app.db.connect())
         .expect("the saved view");
     let order_id = truth(&app).into_keys().next().expect("an order");
+    let login = app.simulator.world().sellers()[0].login.clone();
+    let mut runtime: std::collections::HashMap<String, String> = [
+        ("account", account.to_string()),
+        ("user", other_id.to_string()),
+        ("view", view_id.to_string()),
+        ("order", order_id.clone()),
+        ("login", login.clone()),
+        ("admin_password", PASSWORD.to_owned()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v))
+    .collect();
+    let settings = Html::parse_document(
+        &app.get_with(&client, "/settings")
+            .await
+            .text()
+            .await
+            .unwrap(),
+    );
+    for name in SETTINGS_FIELDS {
+        let value =
+            select_attr(&settings, &format!(r#"input[name="{name}"]"#), "value").or_else(|| {
+                select_attr(
+                    &settings,
+                    &format!(r#"select[name="{name}"] option[selected]"#),
+                    "value",
+                )
+            });
+        runtime.insert(name.to_owned(), value.unwrap_or_default());
+    }
     let mut known = accepted_values();
     known.extend([
         account.to_string(),
         other_id.to_string(),
         view_id.to_string(),
         order_id,
-        app.simulator.world().sellers()[0].login.clone(),
+        login,
     ]);
     let fuzzer = Fuzzer {
         app: &app,
@@ -1037,6 +1323,7 @@ async fn malformed_input_from_a_signed_in_admin_never_causes_a_server_error() {
         jar,
         bare: bare_client(),
         known,
+        runtime,
         admin: Some(Admin {
             email: email.to_owned(),
             id: admin_id,
@@ -1067,13 +1354,14 @@ async fn malformed_input_without_a_session_or_csrf_token_never_causes_a_server_e
     let setup_token = app.setup_token();
     let (client, jar) = client();
     let mut known = accepted_values();
-    known.push(setup_token);
+    known.push(setup_token.clone());
     let fuzzer = Fuzzer {
         app: &app,
         client,
         jar,
         bare: bare_client(),
         known,
+        runtime: [("setup_token".to_owned(), setup_token)].into(),
         admin: None,
     };
     for route in ROUTES {

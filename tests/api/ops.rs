@@ -11,10 +11,11 @@ use allegro_backup::{
         sync::{RunKind, RunTrigger, SyncRun, SyncState},
     },
     domain::Role,
-    jobs::{self, Shutdown, due_accounts},
+    jobs::{self, due_accounts},
     settings::{self, HistoryStart, SyncSettings},
+    shutdown::Shutdown,
     simulator::Faults,
-    sync::{SyncMode, sync_account},
+    sync::{SyncMode, SyncOptions, sync_account},
 };
 use chrono::{Duration, NaiveDate, Utc};
 use diesel::{PgConnection, RunQueryDsl, sql_query};
@@ -340,7 +341,11 @@ async fn a_shutdown_ends_the_running_sync_interrupted_and_the_next_run_completes
     let in_force = settings::current(&app.state.pool, &app.state.settings.sync)
         .await
         .unwrap();
-    let options = jobs::sync_options(&in_force, &Shutdown::new());
+    let options = SyncOptions::from_settings(
+        &in_force,
+        std::time::Duration::from_secs(120),
+        Shutdown::new().token(),
+    );
     let summary = sync_account(
         &app.state.accounts,
         account,

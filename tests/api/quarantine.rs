@@ -118,3 +118,26 @@ async fn the_quarantine_page_lists_set_aside_orders_for_operators_only() {
     assert!(body.contains(&bad), "the order id is listed");
     assert!(body.contains("not a summary"), "the payload is shown");
 }
+
+#[tokio::test]
+async fn a_page_where_every_order_holds_nul_is_quarantined_and_the_run_succeeds() {
+    let app = app_with_orders(3).await;
+    let account = app.link_account(0).await;
+    let world = app.simulator.world();
+    let ids: Vec<String> = truth(&app).into_keys().collect();
+    for id in &ids {
+        assert!(world.edit_order(id, |o| o["buyer"]["firstName"] = json!("Ja\u{0}n")));
+    }
+
+    let summary = sync_once(&app, account, RunTrigger::Cli).await;
+    assert_eq!(summary.counters.orders_quarantined, 3, "{summary:?}");
+    assert!(stored(&app, account).is_empty());
+    let rows = quarantined(&app, account);
+    assert_eq!(rows.len(), 3);
+    // Kept as received: the escaped NUL is in the stored text.
+    assert!(
+        rows.iter().all(|r| r.raw.contains("Ja\\u0000n")),
+        "{rows:?}"
+    );
+    assert!(rows[0].error.contains("NUL"), "{}", rows[0].error);
+}

@@ -7,7 +7,7 @@ use allegro_backup::{
         settings::SettingsRow,
     },
     domain::Role,
-    jobs, settings,
+    settings,
     settings::HistoryStart,
 };
 use chrono::NaiveDate;
@@ -36,7 +36,7 @@ fn form<'a>(changes: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
         .collect()
 }
 
-async fn admin_app() -> TestApp {
+pub(crate) async fn admin_app() -> TestApp {
     let app = spawn_app().await;
     app.create_user("root@example.com", Role::Admin).await;
     app.login("root@example.com", crate::helpers::PASSWORD)
@@ -188,7 +188,7 @@ async fn a_saved_history_start_reaches_the_options_of_the_next_sync() {
         .post_form("/settings", &form(&[("history_start", "2025-02-03")]))
         .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    let options = jobs::current_sync_options(&app.state).await.unwrap();
+    let options = app.state.sync_options().await.unwrap();
     let reaches_back_to = (chrono::Utc::now() - options.history).date_naive();
     assert_eq!(
         reaches_back_to,

@@ -2,7 +2,10 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use serde_json::Value;
 
-use crate::db::schema::audit_log;
+use crate::{
+    db::schema::audit_log,
+    domain::text::{strip_control_chars, strip_control_chars_in_json},
+};
 
 /// What happened, as stored in `audit_log.action`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -148,24 +151,72 @@ pub struct AuditFilter {
 }
 
 impl AuditEntry {
+    /// Writes an entry. Text that came from someone else (a typed email, a filter, a note) is
+    /// stored without control characters: NUL would make PostgreSQL refuse the entry.
     pub fn record(
         conn: &mut PgConnection,
         actor: &Actor,
         action: AuditAction,
         target: Option<&str>,
-        details: Value,
+        mut details: Value,
     ) -> QueryResult<()> {
+        strip_control_chars_in_json(&mut details);
+        let email = actor.email.as_deref().map(strip_control_chars);
+        let target = target.map(strip_control_chars);
+        let ip = actor.ip.as_deref().map(strip_control_chars);
         diesel::insert_into(audit_log::table)
             .values(NewAuditEntry {
                 actor_user_id: actor.user_id,
-                actor_email: actor.email.as_deref(),
+                actor_email: email.as_deref(),
                 action: action.as_str(),
-                target,
-                ip: actor.ip.as_deref(),
+                target: target.as_deref(),
+                ip: ip.as_deref(),
                 details,
             })
             .execute(conn)
             .map(drop)
+    }
+
+    /// Records `action` by `actor`, unless an entry of that action from the same client IP was
+    /// written since `since`: then that entry counts this one instead (`details.count`, and
+    /// `details.last_at` with the latest `details`). For what unauthenticated traffic causes
+    /// (refused sign-ins): one row per IP and window, however many requests.
+    pub fn record_counted(
+        conn: &mut PgConnection,
+        actor: &Actor,
+        action: AuditAction,
+        mut details: Value,
+        since: DateTime<Utc>,
+    ) -> QueryResult<()> {
+        use diesel::{PgExpressionMethods, sql_query, sql_types::Text};
+        let ip = actor.ip.as_deref().map(strip_control_chars);
+        conn.transaction(|conn| {
+            // Parallel requests from one IP must not each find no entry and insert one.
+            sql_query("SELECT pg_advisory_xact_lock(hashtext('audit-count:' || $1 || ':' || $2))")
+                .bind::<Text, _>(action.as_str())
+                .bind::<Text, _>(ip.as_deref().unwrap_or_default())
+                .execute(conn)?;
+            let existing: Option<(i64, Value)> = audit_log::table
+                .filter(audit_log::action.eq(action.as_str()))
+                .filter(audit_log::ip.is_not_distinct_from(ip.as_deref()))
+                .filter(audit_log::occurred_at.gt(since))
+                .order(audit_log::id.desc())
+                .select((audit_log::id, audit_log::details))
+                .first(conn)
+                .optional()?;
+            let Some((id, previous)) = existing else {
+                details["count"] = 1.into();
+                return Self::record(conn, actor, action, None, details);
+            };
+            strip_control_chars_in_json(&mut details);
+            let count = previous.get("count").and_then(Value::as_i64).unwrap_or(1);
+            details["count"] = count.saturating_add(1).into();
+            details["last_at"] = Utc::now().to_rfc3339().into();
+            diesel::update(audit_log::table.find(id))
+                .set(audit_log::details.eq(details))
+                .execute(conn)
+                .map(drop)
+        })
     }
 
     /// Newest first, at most `limit` entries older than the cursor.

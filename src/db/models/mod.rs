@@ -3,6 +3,7 @@
 pub mod account;
 pub mod audit;
 pub mod coverage;
+pub mod delivery_method;
 pub mod device_authorization;
 pub mod login_failure;
 pub mod order;

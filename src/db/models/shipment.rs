@@ -151,7 +151,7 @@ pub fn mark_checked(
     .map(drop)
 }
 
-/// The order's shipments, oldest first (removed ones included).
+/// The order's shipments, in the order they were first seen (removed ones included).
 pub fn for_order(
     conn: &mut PgConnection,
     account_id: AccountId,
@@ -160,7 +160,10 @@ pub fn for_order(
     order_shipments::table
         .filter(order_shipments::account_id.eq(account_id))
         .filter(order_shipments::checkout_form_id.eq(checkout_form_id))
-        .order((order_shipments::created_at.asc(), order_shipments::id.asc()))
+        .order((
+            order_shipments::first_seen_at.asc(),
+            order_shipments::id.asc(),
+        ))
         .select(ShipmentRow::as_select())
         .load(conn)
 }

@@ -4,6 +4,7 @@
 //! flat whatever the size. The HTTP export and the CLI share [`write_export`]; they differ
 //! only in their sink (a bounded channel into the response body, or stdout).
 
+mod csv_cell;
 mod ndjson;
 
 use std::collections::HashMap;
@@ -17,6 +18,7 @@ use diesel::{
     sql_types::{Nullable, Text},
 };
 
+use self::csv_cell::SafeCsvWriter;
 use super::{OrderFilter, Viewer, mask::mask, query::visible_orders};
 use crate::db::{
     models::audit::{Actor, AuditAction, AuditEntry},
@@ -364,19 +366,22 @@ pub fn record_export(
     )
 }
 
-/// A CSV writer into memory; the first chunk starts with the BOM and the header.
-fn csv_writer(first: bool, header: &[&str]) -> Result<csv::Writer<Vec<u8>>, csv::Error> {
-    let mut writer = csv::Writer::from_writer(if first { BOM.to_vec() } else { Vec::new() });
+/// A CSV writer into memory, formula cells neutralised; the first chunk starts with the BOM
+/// and the header.
+fn csv_writer(first: bool, header: &[&str]) -> Result<SafeCsvWriter<Vec<u8>>, csv::Error> {
+    let mut writer = SafeCsvWriter::new(csv::Writer::from_writer(if first {
+        BOM.to_vec()
+    } else {
+        Vec::new()
+    }));
     if first {
-        writer.write_record(header)?;
+        writer.write_record(header.iter().copied())?;
     }
     Ok(writer)
 }
 
-fn finish(writer: csv::Writer<Vec<u8>>) -> Result<Vec<u8>, csv::Error> {
-    writer
-        .into_inner()
-        .map_err(|e| csv::Error::from(std::io::Error::other(e.to_string())))
+fn finish(writer: SafeCsvWriter<Vec<u8>>) -> Result<Vec<u8>, csv::Error> {
+    writer.into_inner()
 }
 
 fn yes_no(value: bool) -> &'static str {

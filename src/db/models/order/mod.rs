@@ -17,6 +17,7 @@ use diesel::{
 };
 use serde_json::Value;
 
+pub mod detail;
 mod sql;
 
 use sql::{

@@ -1,4 +1,4 @@
-//! The signed-in user's own account: change password, sign out everywhere.
+//! The signed-in user's profile: change password, sign out everywhere (`/account/…` paths).
 
 use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
 use askama::Template;
@@ -33,7 +33,7 @@ use crate::{
 use super::actor;
 
 #[derive(Template)]
-#[template(path = "account/password.html")]
+#[template(path = "profile/password.html")]
 pub struct PasswordPage {
     pub page: PageContext,
     pub errors: Vec<String>,
@@ -59,7 +59,7 @@ async fn password_page(
     render(
         status,
         &PasswordPage {
-            page: auth.page.at(Nav::Account),
+            page: auth.page.at(Nav::Profile),
             errors,
             must_change: row.is_some_and(|r| r.must_change_password),
             active_sessions: sessions,
