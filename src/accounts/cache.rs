@@ -1,5 +1,8 @@
-//! Decrypted access tokens kept in memory per account until their refresh margin, so an API
-//! call does not read and decrypt the account's row every time.
+//! Decrypted access tokens kept in memory per account until their refresh margin, for at most
+//! [`MAX_AGE`], so an API call does not read and decrypt the account's row every time. The age
+//! bound is for replicas: a disconnect on another process reaches this one within it (a sync
+//! under way stops using the account's token), since only the process that disconnects can
+//! forget its own copy.
 //!
 //! Each account's slot has a generation. A reader notes it before reading the row and keeps
 //! what it read only if nothing was forgotten or replaced meanwhile, so a token read just
@@ -11,6 +14,7 @@ use std::{
         Mutex, PoisonError,
         atomic::{AtomicU64, Ordering},
     },
+    time::Instant,
 };
 
 use chrono::{DateTime, Duration, Utc};
@@ -32,10 +36,14 @@ impl CachedToken {
     }
 }
 
+/// How long a token is handed out from memory before the row is read again.
+pub(super) const MAX_AGE: std::time::Duration = std::time::Duration::from_secs(60);
+
 #[derive(Default)]
 struct Slot {
     generation: u64,
-    token: Option<CachedToken>,
+    /// The token, and when it was put here.
+    token: Option<(CachedToken, Instant)>,
 }
 
 /// The tokens of one process's accounts (replicas each have their own: a token another
@@ -58,8 +66,8 @@ impl TokenCache {
         self.with_slot(id, |slot| {
             slot.token
                 .as_ref()
-                .filter(|cached| cached.is_fresh())
-                .map(|cached| cached.token.clone())
+                .filter(|(cached, kept)| cached.is_fresh() && kept.elapsed() < MAX_AGE)
+                .map(|(cached, _)| cached.token.clone())
         })
     }
 
@@ -72,7 +80,7 @@ impl TokenCache {
     pub fn keep(&self, id: AccountId, seen: u64, token: CachedToken) {
         self.with_slot(id, |slot| {
             if slot.generation == seen {
-                slot.token = Some(token);
+                slot.token = Some((token, Instant::now()));
             }
         });
     }
@@ -83,7 +91,7 @@ impl TokenCache {
         self.with_slot(id, |slot| {
             if slot.generation == seen {
                 slot.generation += 1;
-                slot.token = Some(token);
+                slot.token = Some((token, Instant::now()));
             }
         });
     }
@@ -136,6 +144,26 @@ mod tests {
         assert_eq!(fresh(&cache, 2), None, "per account");
         cache.keep(1, seen, expiring("a", Duration::minutes(4)));
         assert_eq!(fresh(&cache, 1), None, "within five minutes of its expiry");
+    }
+
+    #[test]
+    fn a_token_is_read_again_after_its_maximum_age() {
+        let cache = TokenCache::default();
+        let seen = cache.generation(1);
+        cache.keep(1, seen, token("a"));
+        let long_ago = Instant::now()
+            .checked_sub(MAX_AGE)
+            .expect("an instant a minute ago");
+        cache.with_slot(1, |slot| {
+            if let Some((_, kept)) = slot.token.as_mut() {
+                *kept = long_ago;
+            }
+        });
+        assert_eq!(
+            fresh(&cache, 1),
+            None,
+            "another replica may have disconnected it"
+        );
     }
 
     #[test]
