@@ -84,6 +84,7 @@ impl Application {
             accounts,
             shutdown: jobs::Shutdown::new(),
             metrics,
+            jobs: jobs::JobRuns::default(),
         };
         let server = build_server(listener, state.clone())?;
         Ok(Self {

@@ -2,7 +2,13 @@
 
 use std::sync::Arc;
 
-use crate::{accounts::Accounts, config::Settings, db::PgPool, jobs::Shutdown, metrics::Metrics};
+use crate::{
+    accounts::Accounts,
+    config::Settings,
+    db::PgPool,
+    jobs::{JobRuns, Shutdown},
+    metrics::Metrics,
+};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -17,4 +23,6 @@ pub struct AppState {
     pub shutdown: Shutdown,
     /// This application's in-process metrics (HTTP, Allegro calls, refreshes, sync runs, pool).
     pub metrics: Metrics,
+    /// This process's scheduled jobs and their last runs (the System page).
+    pub jobs: JobRuns,
 }

@@ -35,6 +35,7 @@ const ROUTES: &[(&str, &str, Access)] = &[
         Access::Signed(Role::Admin),
     ),
     ("GET", "/audit", Access::Signed(Role::Admin)),
+    ("GET", "/system", Access::Signed(Role::Admin)),
     (
         "POST",
         "/accounts/999999/refresh",
