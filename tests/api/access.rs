@@ -165,7 +165,8 @@ async fn navigation_shows_admin_links_to_admins_only() {
             "Sync history",
             "Users",
             "Audit log",
-            "Settings"
+            "Settings",
+            "System"
         ]
     );
 }
