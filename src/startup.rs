@@ -86,6 +86,7 @@ impl Application {
             accounts,
             shutdown: Shutdown::new(),
             metrics,
+            jobs: jobs::JobRuns::default(),
         };
         let server = build_server(listener, state.clone())?;
         Ok(Self {

@@ -6,6 +6,7 @@ use crate::{
     accounts::Accounts,
     config::Settings,
     db::{DbError, PgPool},
+    jobs::JobRuns,
     metrics::Metrics,
     settings::{self, SyncSettings},
     shutdown::Shutdown,
@@ -25,6 +26,8 @@ pub struct AppState {
     pub shutdown: Shutdown,
     /// This application's in-process metrics (HTTP, Allegro calls, refreshes, sync runs, pool).
     pub metrics: Metrics,
+    /// This process's scheduled jobs and their last runs (the System page).
+    pub jobs: JobRuns,
 }
 
 impl AppState {

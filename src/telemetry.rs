@@ -5,7 +5,7 @@ use tracing_subscriber::{EnvFilter, fmt};
 use crate::config::LogFormat;
 
 /// Default filter when `RUST_LOG` is unset.
-const DEFAULT_FILTER: &str = "info,actix_server=warn,actix_web=warn,tokio_cron_scheduler=warn";
+pub const DEFAULT_FILTER: &str = "info,actix_server=warn,actix_web=warn,tokio_cron_scheduler=warn";
 
 /// Installs the global subscriber (a no-op if one is already installed, e.g. in tests).
 pub fn init(format: LogFormat) {

@@ -2,6 +2,7 @@
 //! with messages that name the variable at fault.
 
 mod allegro;
+mod report;
 mod scheduler;
 mod sync;
 
@@ -9,9 +10,13 @@ pub use allegro::{
     AllegroEnvironment, AllegroSettings, SIMULATOR_CLIENT_ID, SIMULATOR_CLIENT_SECRET,
     SimulatorSettings,
 };
+pub use report::{
+    ConfigEntry, ConfigSource, ConfigSources, HIDDEN, VARIABLES, config_report, mask_database_url,
+};
 pub use scheduler::SchedulerSettings;
 
 use std::{
+    collections::HashSet,
     fs,
     io::Write,
     net::SocketAddr,
@@ -52,6 +57,9 @@ pub struct Settings {
     pub metrics_token: Option<SecretString>,
     /// Scheduler tick, lease and interval timing (short values for tests of replicas).
     pub scheduler: SchedulerSettings,
+    /// Where each variable's value came from (the System page); `ConfigSources::default()`
+    /// for settings built in code.
+    pub sources: ConfigSources,
 }
 
 /// Session lifetimes.
@@ -179,9 +187,16 @@ pub enum SecretKeySource {
 impl Settings {
     /// Reads the settings from the process environment (after loading `.env` if present).
     pub fn from_env() -> Result<(Self, SecretKeySource), ConfigError> {
+        // `.env` never overrides a variable already set, so a variable set only after loading
+        // it came from the file.
+        let before: HashSet<&str> = VARIABLES
+            .into_iter()
+            .filter(|name| std::env::var_os(name).is_some())
+            .collect();
         let _ = dotenvy::dotenv();
-        Self::from_lookup(
+        Self::from_lookup_with(
             |name| std::env::var(name).ok(),
+            |name| !before.contains(name),
             Path::new(DEV_SECRET_KEY_PATH),
         )
     }
@@ -189,6 +204,16 @@ impl Settings {
     /// Reads the settings through `lookup`; `key_file` is used when `SECRET_KEY` is unset.
     pub fn from_lookup(
         lookup: impl Fn(&str) -> Option<String>,
+        key_file: &Path,
+    ) -> Result<(Self, SecretKeySource), ConfigError> {
+        Self::from_lookup_with(lookup, |_| false, key_file)
+    }
+
+    /// [`Settings::from_lookup`], where `from_file` tells the variables whose value the `.env`
+    /// file supplied.
+    pub fn from_lookup_with(
+        lookup: impl Fn(&str) -> Option<String>,
+        from_file: impl Fn(&str) -> bool,
         key_file: &Path,
     ) -> Result<(Self, SecretKeySource), ConfigError> {
         let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
@@ -236,6 +261,9 @@ impl Settings {
             sync_on_startup: boolean(&get, "SYNC_ON_STARTUP", false)?,
             metrics_token: sync::metrics_token(&get)?,
             scheduler: scheduler::scheduler_settings(&get)?,
+            sources: ConfigSources::detect(|name| get(name).is_some(), from_file)
+                .with_secret_key(&source)
+                .with_rust_log(get("RUST_LOG")),
         };
         Ok((settings, source))
     }

@@ -3,6 +3,7 @@
 
 pub mod models;
 pub mod schema;
+pub mod status;
 
 use std::{sync::OnceLock, time::Duration};
 

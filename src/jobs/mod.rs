@@ -3,8 +3,10 @@
 //! carries on. Every job reads the Settings page's values when it runs, so changes apply
 //! without a restart.
 
+mod runs;
 mod schedule;
 
+pub use runs::{JobOutcome, JobRun, JobRuns, JobStatus};
 pub use schedule::{due_accounts, nightly_reconcile, sync_all, sync_at_startup, tick};
 
 use std::sync::Arc;
@@ -105,24 +107,45 @@ impl Every {
     }
 }
 
-/// Registers a job whose body is `body(state)`, logging nothing itself.
+impl std::fmt::Display for Every {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Every::Cron(cron) => f.write_str(cron),
+            Every::Period(period) => write!(f, "every {} s", period.as_secs()),
+        }
+    }
+}
+
+/// Registers job `name` whose body is `body(state)`, logging nothing itself; each run is
+/// recorded in `state.jobs`.
 async fn add<F, Fut>(
     scheduler: &JobScheduler,
+    name: &'static str,
     schedule: Every,
     state: &AppState,
     body: F,
 ) -> Result<(), JobSchedulerError>
 where
     F: Fn(AppState) -> Fut + Send + Sync + 'static,
-    Fut: std::future::Future<Output = ()> + Send + 'static,
+    Fut: std::future::Future<Output = JobOutcome> + Send + 'static,
 {
+    state.jobs.register(name, schedule.to_string());
     let state = state.clone();
     let body = Arc::new(body);
     let run = move |_, _| -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>> {
         let (state, body) = (state.clone(), body.clone());
         Box::pin(async move {
             if !state.shutdown.is_stopping() {
-                body(state).await;
+                let (started_at, clock) = (Utc::now(), std::time::Instant::now());
+                let outcome = body(state.clone()).await;
+                state.jobs.record(
+                    name,
+                    JobRun {
+                        started_at,
+                        duration: clock.elapsed(),
+                        outcome,
+                    },
+                );
             }
         })
     };
@@ -140,26 +163,38 @@ pub async fn start(state: &AppState) -> Result<JobScheduler, JobSchedulerError> 
     let scheduler = JobScheduler::new().await?;
     add(
         &scheduler,
+        "housekeeping",
         Every::Cron(HOUSEKEEPING_SCHEDULE.to_owned()),
         state,
         |state| async move {
             match housekeeping(&state).await {
-                Ok(done) => tracing::debug!(?done, "housekeeping done"),
-                Err(err) => tracing::warn!(error = %err, "housekeeping failed; retrying later"),
+                Ok(done) => {
+                    tracing::debug!(?done, "housekeeping done");
+                    JobOutcome::Finished
+                }
+                Err(err) => {
+                    tracing::warn!(error = %err, "housekeeping failed; retrying later");
+                    JobOutcome::Failed
+                }
             }
         },
     )
     .await?;
     add(
         &scheduler,
+        "token_refresh",
         Every::Cron(TOKEN_REFRESH_SCHEDULE.to_owned()),
         state,
         move |state| async move {
             match state.accounts.refresh_expiring(refresh_window).await {
-                Ok(0) => {}
-                Ok(refreshed) => tracing::info!(refreshed, "refreshed expiring Allegro tokens"),
+                Ok(0) => JobOutcome::Finished,
+                Ok(refreshed) => {
+                    tracing::info!(refreshed, "refreshed expiring Allegro tokens");
+                    JobOutcome::Finished
+                }
                 Err(err) => {
-                    tracing::warn!(error = %err, "token refresh job failed; retrying later")
+                    tracing::warn!(error = %err, "token refresh job failed; retrying later");
+                    JobOutcome::Failed
                 }
             }
         },
@@ -169,17 +204,22 @@ pub async fn start(state: &AppState) -> Result<JobScheduler, JobSchedulerError> 
         Some(period) => Every::tick(period),
         None => Every::Cron(TICK_SCHEDULE.to_owned()),
     };
-    add(&scheduler, tick_every, state, |state| async move {
+    add(&scheduler, "tick", tick_every, state, |state| async move {
         tick(&state).await
     })
     .await?;
     add(
         &scheduler,
+        "alerts",
         Every::Cron(ALERTS_SCHEDULE.to_owned()),
         state,
         |state| async move {
-            if let Err(err) = check_alerts(&state).await {
-                tracing::warn!(error = %err, "alert check failed; retrying later");
+            match check_alerts(&state).await {
+                Ok(_) => JobOutcome::Finished,
+                Err(err) => {
+                    tracing::warn!(error = %err, "alert check failed; retrying later");
+                    JobOutcome::Failed
+                }
             }
         },
     )

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, Duration, Local, NaiveDate, NaiveDateTime, Timelike, Utc};
 use diesel::PgConnection;
 
+use super::JobOutcome;
 use crate::{
     accounts::Accounts,
     db::{
@@ -27,12 +28,12 @@ use crate::{
 /// One tick: every connected account whose last run started at least the interval ago gets
 /// a sync (each in its own tracked task); at the reconcile hour, once a day across all
 /// processes, the nightly reconcile.
-pub async fn tick(state: &AppState) {
+pub async fn tick(state: &AppState) -> JobOutcome {
     let settings = match settings::current(&state.pool, &state.settings.sync).await {
         Ok(settings) => settings,
         Err(err) => {
             tracing::warn!(error = %err, "could not read the settings; no sync this minute");
-            return;
+            return JobOutcome::Failed;
         }
     };
     let options = state.sync_options_for(&settings);
@@ -55,6 +56,7 @@ pub async fn tick(state: &AppState) {
             .shutdown
             .spawn(async move { nightly_reconcile(&accounts, &options).await });
     }
+    JobOutcome::Finished
 }
 
 /// Claims today's nightly reconcile for this process; false when another process (or an

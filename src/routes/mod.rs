@@ -17,6 +17,7 @@ mod quarantine;
 mod settings;
 mod setup;
 mod sync;
+mod system;
 mod user_access;
 mod users;
 mod views;
@@ -107,7 +108,8 @@ pub fn configure_pages(cfg: &mut web::ServiceConfig) {
         )
         .route("/audit", web::get().to(audit::audit_index))
         .route("/settings", web::get().to(settings::settings_index))
-        .route("/settings", web::post().to(settings::settings_save));
+        .route("/settings", web::post().to(settings::settings_save))
+        .route("/system", web::get().to(system::system_index));
     // Order detail: keep this after `/orders/export`, which `/orders/{id}` would otherwise match.
     order_detail::configure(cfg);
 }

@@ -23,6 +23,7 @@ pub enum Nav {
     Users,
     Audit,
     Settings,
+    System,
     Profile,
 }
 
@@ -37,6 +38,7 @@ impl Nav {
             Nav::Users => "users",
             Nav::Audit => "audit",
             Nav::Settings => "settings",
+            Nav::System => "system",
             Nav::Profile => "profile",
         }
     }

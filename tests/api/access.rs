@@ -35,6 +35,7 @@ const ROUTES: &[(&str, &str, Access)] = &[
         Access::Signed(Role::Admin),
     ),
     ("GET", "/audit", Access::Signed(Role::Admin)),
+    ("GET", "/system", Access::Signed(Role::Admin)),
     (
         "POST",
         "/accounts/999999/refresh",
@@ -164,7 +165,8 @@ async fn navigation_shows_admin_links_to_admins_only() {
             "Sync history",
             "Users",
             "Audit log",
-            "Settings"
+            "Settings",
+            "System"
         ]
     );
 }

@@ -6,8 +6,8 @@ use std::{sync::OnceLock, time::Duration};
 use allegro_backup::{
     auth::password,
     config::{
-        AllegroSettings, LogFormat, SchedulerSettings, SecretKey, SessionSettings, Settings,
-        ThrottleSettings,
+        AllegroSettings, ConfigSources, LogFormat, SchedulerSettings, SecretKey, SessionSettings,
+        Settings, ThrottleSettings,
     },
     db::{
         self,
@@ -187,6 +187,8 @@ pub fn test_settings(db: &TestDatabase) -> Settings {
         sync_on_startup: false,
         metrics_token: None,
         scheduler: SchedulerSettings::default(),
+        // Built here, not read from the environment: the System page says so.
+        sources: ConfigSources::default(),
     }
 }
 

@@ -45,6 +45,7 @@ mod simulator;
 mod storage;
 mod stylesheet;
 mod sync;
+mod system;
 mod token_lifetime;
 mod user_access;
 mod users;

@@ -178,6 +178,7 @@ const ROUTES: &[Route] = &[
     get("/audit", &["action", "actor", "before"]),
     get("/settings", &[]),
     post("/settings", &SETTINGS_FIELDS),
+    get("/system", &[]),
     post("/accounts/{id}/disconnect", &[]),
     post("/accounts/{id}/delete", &["confirm_login"]),
     ending_session("/logout"),

@@ -189,6 +189,7 @@ const CASES: &[Case] = &[
     case("POST", "/users/{USER}/reset-password", &[], AdminOnly),
     case("GET", "/audit", &[], AdminOnly),
     case("GET", "/settings", &[], AdminOnly),
+    case("GET", "/system", &[], AdminOnly),
     case(
         "POST",
         "/settings",

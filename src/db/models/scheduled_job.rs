@@ -54,4 +54,12 @@ impl ScheduledJob {
             .first(conn)
             .optional()
     }
+
+    /// Every daily job's latest claim, by name.
+    pub fn all(conn: &mut PgConnection) -> QueryResult<Vec<ScheduledJob>> {
+        scheduled_jobs::table
+            .order(scheduled_jobs::name)
+            .select(ScheduledJob::as_select())
+            .load(conn)
+    }
 }
