@@ -19,7 +19,7 @@ use crate::{
     accounts::Accounts,
     allegro::AllegroClient,
     auth::{csrf::verify_csrf, guard::require_login, password, setup, store::PgSessionStore},
-    config::Settings,
+    config::Config,
     crypto::TokenCipher,
     db::{self, DbError},
     error::AppError,
@@ -51,37 +51,37 @@ pub struct Application {
 }
 
 impl Application {
-    /// Creates the database if needed, runs migrations, binds `settings.bind_addr` (port 0
+    /// Creates the database if needed, runs migrations, binds `config.bind_addr` (port 0
     /// picks a free port) and builds the server.
-    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
-        db::prepare(&settings.database_url).await?;
-        let pool = db::build_pool(&settings.database_url, settings.db_pool_size)?;
+    pub async fn build(config: Config) -> anyhow::Result<Self> {
+        db::prepare(&config.database_url).await?;
+        let pool = db::build_pool(&config.database_url, config.db_pool_size)?;
         let dummy_password_hash =
             password::hash_async(crate::auth::random_token(24).into()).await?;
-        let listener = TcpListener::bind(settings.bind_addr)?;
+        let listener = TcpListener::bind(config.bind_addr)?;
         let port = listener.local_addr()?.port();
         let setup_token = db::run(&pool, |conn| {
             setup::issue_token_if_no_users(conn).map_err(DbError::from)
         })
         .await?;
-        let public_url = if settings.bind_addr.port() == 0 {
+        let public_url = if config.bind_addr.port() == 0 {
             format!("http://127.0.0.1:{port}")
         } else {
-            settings.public_url.clone()
+            config.public_url.clone()
         };
         let setup_link = setup_token.map(|t| format!("{public_url}/setup?token={t}"));
         let metrics = Metrics::new()?;
-        let client = AllegroClient::new(&settings.allegro)?.with_metrics(metrics.allegro.clone());
+        let client = AllegroClient::new(&config.allegro)?.with_metrics(metrics.allegro.clone());
         let accounts = Accounts::new(
             pool.clone(),
             client,
-            TokenCipher::new(&settings.secret_key),
-            settings.allegro.environment,
+            TokenCipher::new(&config.secret_key),
+            config.allegro.environment,
         )
         .with_refresh_metrics(metrics.refreshes.clone());
         let state = AppState {
             pool,
-            settings: Arc::new(settings),
+            config: Arc::new(config),
             dummy_password_hash: dummy_password_hash.into(),
             accounts,
             shutdown: Shutdown::new(),
@@ -137,7 +137,7 @@ impl Application {
             ),
             Err(err) => tracing::warn!(error = %err, "could not check for interrupted sync runs"),
         }
-        if self.state.settings.sync_on_startup {
+        if self.state.config.sync_on_startup {
             let state = self.state.clone();
             self.state
                 .shutdown
@@ -166,14 +166,14 @@ impl Application {
 }
 
 fn session_middleware(state: &AppState) -> SessionMiddleware<PgSessionStore> {
-    let settings = &state.settings;
-    let idle = CookieDuration::seconds(settings.session.idle_timeout.as_secs() as i64);
+    let config = &state.config;
+    let idle = CookieDuration::seconds(config.session.idle_timeout.as_secs() as i64);
     SessionMiddleware::builder(
         PgSessionStore::new(state.pool.clone()),
-        Key::derive_from(settings.secret_key.expose()),
+        Key::derive_from(config.secret_key.expose()),
     )
     .cookie_name(SESSION_COOKIE.to_owned())
-    .cookie_secure(settings.cookie_secure)
+    .cookie_secure(config.cookie_secure)
     .cookie_http_only(true)
     .cookie_same_site(SameSite::Lax)
     .cookie_content_security(CookieContentSecurity::Private)
@@ -186,7 +186,7 @@ fn session_middleware(state: &AppState) -> SessionMiddleware<PgSessionStore> {
 }
 
 fn build_server(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
-    let https = state.settings.cookie_secure;
+    let https = state.config.cookie_secure;
     let http_metrics = state.metrics.http_middleware();
     let server = HttpServer::new(move || {
         App::new()

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use crate::{
     accounts::Accounts,
-    config::Settings,
+    config::Config,
     db::{DbError, PgPool},
     jobs::JobRuns,
     metrics::Metrics,
@@ -16,7 +16,7 @@ use crate::{
 #[derive(Clone)]
 pub struct AppState {
     pub pool: PgPool,
-    pub settings: Arc<Settings>,
+    pub config: Arc<Config>,
     /// A real argon2id hash of a random password: unknown emails are verified against it so
     /// they cost the same time as wrong passwords.
     pub dummy_password_hash: Arc<str>,
@@ -38,7 +38,7 @@ impl AppState {
             metrics: Some(self.metrics.sync_runs.clone()),
             ..SyncOptions::from_settings(
                 settings,
-                self.settings.scheduler.lease,
+                self.config.scheduler.lease,
                 self.shutdown.token(),
             )
         }
@@ -46,7 +46,7 @@ impl AppState {
 
     /// [`AppState::sync_options_for`] the settings in force now.
     pub async fn sync_options(&self) -> Result<SyncOptions, DbError> {
-        let settings = settings::current(&self.pool, &self.settings.sync).await?;
+        let settings = settings::current(&self.pool, &self.config.sync).await?;
         Ok(self.sync_options_for(&settings))
     }
 }

@@ -115,7 +115,7 @@ impl Alerts {
 /// The alerts now about the accounts `scope` allows, for the banner: one small query per page
 /// (a handful of accounts).
 pub async fn current(state: &AppState, scope: &AccountScope) -> Result<Alerts, DbError> {
-    let defaults = state.settings.sync.clone();
+    let defaults = state.config.sync.clone();
     let scope = scope.clone();
     db::run(&state.pool, move |conn| {
         let settings = SettingsRow::in_force(conn, &defaults)?;

@@ -18,7 +18,7 @@ use super::{
     metrics::ApiMetrics,
     rate_limit::{AccountGate, ClientGate, RateLimitPauses},
 };
-use crate::config::AllegroSettings;
+use crate::config::AllegroConfig;
 
 /// 401s one call goes through before giving up: each is followed by a refresh (or by the token
 /// another task refreshed meanwhile), and a 401 on the token a refresh just gave ends the call
@@ -140,7 +140,7 @@ pub(crate) struct Reply {
 
 impl AllegroClient {
     /// A client for the hosts, credentials and limits in `settings`.
-    pub fn new(settings: &AllegroSettings) -> Result<Self, AllegroError> {
+    pub fn new(settings: &AllegroConfig) -> Result<Self, AllegroError> {
         let http = reqwest::Client::builder()
             .user_agent(settings.user_agent.clone())
             .timeout(settings.request_timeout)
@@ -419,7 +419,7 @@ mod tests {
 
     #[test]
     fn a_client_without_base_urls_is_a_config_error() {
-        let settings = AllegroSettings::for_simulator("").unwrap();
+        let settings = AllegroConfig::for_simulator("").unwrap();
         let error = AllegroClient::new(&settings).unwrap_err();
         assert!(matches!(error, AllegroError::Config(_)), "{error:?}");
     }

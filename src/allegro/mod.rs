@@ -4,7 +4,7 @@
 //! 429 pause; [`AllegroClient::account`] gives the [`AccountApi`] of one seller account, whose
 //! tokens come from a caller-supplied [`TokenSource`]. Retries, refresh-on-401 and rate limits
 //! live in one place (the pipeline in `client.rs`), never at call sites. Base URLs come from
-//! [`AllegroSettings`](crate::config::AllegroSettings), so the same code talks to production, the
+//! [`AllegroConfig`](crate::config::AllegroConfig), so the same code talks to production, the
 //! sandbox, the simulator or a test double.
 
 mod account;

@@ -122,7 +122,7 @@ pub fn page_token(req: &HttpRequest, session: &TypedSession) -> Result<String, A
     }
     let state = app_state(req)?;
     let nonce = random_token(32);
-    let token = visitor_token(&state.settings.secret_key, &nonce)
+    let token = visitor_token(&state.config.secret_key, &nonce)
         .ok_or_else(|| AppError::unexpected(anyhow::anyhow!("HMAC key rejected")))?;
     req.extensions_mut().insert(IssuedNonce(nonce));
     Ok(token)
@@ -141,7 +141,7 @@ fn visitor_token_of(req: &HttpRequest) -> Option<String> {
         .or_else(|| req.extensions().get::<IssuedNonce>().map(|n| n.0.clone()))
         .filter(|n| !n.is_empty())?;
     let state = app_state(req).ok()?;
-    visitor_token(&state.settings.secret_key, &nonce)
+    visitor_token(&state.config.secret_key, &nonce)
 }
 
 /// HMAC-SHA256 of `nonce` under a key derived from `secret` for this purpose alone.
@@ -166,7 +166,7 @@ fn set_issued_nonce<B>(response: &mut ServiceResponse<B>) {
     else {
         return;
     };
-    let secure = app_state(response.request()).is_ok_and(|s| s.settings.cookie_secure);
+    let secure = app_state(response.request()).is_ok_and(|s| s.config.cookie_secure);
     let cookie = Cookie::build(VISITOR_COOKIE, nonce)
         .path("/")
         .http_only(true)

@@ -116,7 +116,7 @@ async fn authenticate(
     let state = req
         .app_data::<web::Data<AppState>>()
         .ok_or_else(|| AppError::unexpected(anyhow::anyhow!("AppState missing")))?;
-    let absolute = state.settings.session.absolute_timeout.as_secs() as i64;
+    let absolute = state.config.session.absolute_timeout.as_secs() as i64;
     let signed_in_at = session.authenticated_at().ok().flatten().unwrap_or(0);
     if Utc::now().timestamp() - signed_in_at > absolute {
         session.log_out();

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use diesel::{PgConnection, QueryResult};
 
 use crate::{
-    config::ThrottleSettings,
+    config::ThrottleConfig,
     db::models::login_failure::{FailureStats, LoginFailure},
 };
 
@@ -23,7 +23,7 @@ pub enum Verdict {
 /// locks, so parallel guesses cannot all slip in before the first failure is written.
 pub fn check_and_record(
     conn: &mut PgConnection,
-    settings: &ThrottleSettings,
+    throttle: &ThrottleConfig,
     email: &str,
     ip: &str,
 ) -> QueryResult<Verdict> {
@@ -36,7 +36,7 @@ pub fn check_and_record(
         sql_query("SELECT pg_advisory_xact_lock(hashtext('login-ip:' || $1))")
             .bind::<Text, _>(ip)
             .execute(conn)?;
-        let verdict = check(conn, settings, email, ip)?;
+        let verdict = check(conn, throttle, email, ip)?;
         if verdict == Verdict::Allowed {
             LoginFailure::record(conn, email, ip)?;
         }
@@ -47,17 +47,17 @@ pub fn check_and_record(
 /// Looks at recent failures for the email and the IP; the longer wait wins.
 pub fn check(
     conn: &mut PgConnection,
-    settings: &ThrottleSettings,
+    throttle: &ThrottleConfig,
     email: &str,
     ip: &str,
 ) -> QueryResult<Verdict> {
     let now = Utc::now();
-    let since = now - chrono::Duration::from_std(settings.window).unwrap_or_default();
+    let since = now - chrono::Duration::from_std(throttle.window).unwrap_or_default();
     let by_email = LoginFailure::stats_for_email(conn, email, since)?;
     let by_ip = LoginFailure::stats_for_ip(conn, ip, since)?;
     let wait = [
-        wait_for(by_email, settings.free_failures_per_email, settings, now),
-        wait_for(by_ip, settings.free_failures_per_ip, settings, now),
+        wait_for(by_email, throttle.free_failures_per_email, throttle, now),
+        wait_for(by_ip, throttle.free_failures_per_ip, throttle, now),
     ]
     .into_iter()
     .flatten()
@@ -73,7 +73,7 @@ pub fn check(
 fn wait_for(
     stats: FailureStats,
     free: i64,
-    settings: &ThrottleSettings,
+    throttle: &ThrottleConfig,
     now: DateTime<Utc>,
 ) -> Option<Duration> {
     let latest = stats.latest?;
@@ -83,10 +83,10 @@ fn wait_for(
     let doublings = u32::try_from(stats.count - free)
         .unwrap_or(u32::MAX)
         .min(16);
-    let backoff = settings
+    let backoff = throttle
         .base_backoff
         .saturating_mul(1u32 << doublings)
-        .min(settings.max_backoff);
+        .min(throttle.max_backoff);
     let until = latest + chrono::Duration::from_std(backoff).unwrap_or_default();
     (until > now).then(|| (until - now).to_std().unwrap_or_default())
 }
@@ -104,13 +104,13 @@ mod tests {
 
     #[test]
     fn a_few_failures_are_free() {
-        let s = ThrottleSettings::default();
+        let s = ThrottleConfig::default();
         assert_eq!(wait_for(stats(4, 0), 5, &s, Utc::now()), None);
     }
 
     #[test]
     fn the_back_off_doubles_and_is_capped() {
-        let s = ThrottleSettings::default();
+        let s = ThrottleConfig::default();
         let now = Utc::now();
         let first = wait_for(stats(5, 0), 5, &s, now).unwrap_or_default();
         let second = wait_for(stats(6, 0), 5, &s, now).unwrap_or_default();
@@ -124,7 +124,7 @@ mod tests {
 
     #[test]
     fn the_block_lifts_when_the_back_off_has_passed() {
-        let s = ThrottleSettings::default();
+        let s = ThrottleConfig::default();
         assert_eq!(wait_for(stats(5, 31), 5, &s, Utc::now()), None);
     }
 }

@@ -3,7 +3,7 @@
 use crate::{
     accounts::{Accounts, FlowOutcome},
     allegro::AllegroClient,
-    config::{AllegroEnvironment, Settings},
+    config::{AllegroEnvironment, Config},
     crypto::TokenCipher,
     db::{self, DbError, models::account::AccountRow},
     domain::AccountScope,
@@ -14,26 +14,23 @@ use super::{AccountCommand, users::cli_actor};
 /// The accounts service for a one-shot command: database prepared, a small pool, and — in
 /// the simulator environment — the simulator of a running `serve` (or `allegro-backup
 /// simulator`).
-pub(super) async fn accounts_for_cli(settings: &Settings) -> anyhow::Result<Accounts> {
-    db::prepare(&settings.database_url).await?;
-    let mut allegro = settings.allegro.clone();
+pub(super) async fn accounts_for_cli(config: &Config) -> anyhow::Result<Accounts> {
+    db::prepare(&config.database_url).await?;
+    let mut allegro = config.allegro.clone();
     if allegro.environment == AllegroEnvironment::Simulator && allegro.api_url.is_empty() {
         let url = format!("http://127.0.0.1:{}", allegro.simulator.port);
         allegro = allegro.with_simulator_url(&url);
     }
     Ok(Accounts::new(
-        db::build_cli_pool(&settings.database_url)?,
+        db::build_cli_pool(&config.database_url)?,
         AllegroClient::new(&allegro)?,
-        TokenCipher::new(&settings.secret_key),
+        TokenCipher::new(&config.secret_key),
         allegro.environment,
     ))
 }
 
-pub(super) async fn account_command(
-    settings: Settings,
-    command: AccountCommand,
-) -> anyhow::Result<()> {
-    let accounts = accounts_for_cli(&settings).await?;
+pub(super) async fn account_command(config: Config, command: AccountCommand) -> anyhow::Result<()> {
+    let accounts = accounts_for_cli(&config).await?;
     match command {
         AccountCommand::Connect => connect(&accounts).await,
         AccountCommand::List => list(&accounts).await,

@@ -10,8 +10,9 @@ use diesel::{Connection, PgConnection, prelude::*};
 use secrecy::ExposeSecret;
 
 use super::users::cli_actor;
+use crate::db::models::settings::SettingsRow;
 use crate::{
-    config::Settings,
+    config::Config,
     db::schema::allegro_accounts,
     domain::Role,
     orders::{
@@ -19,7 +20,6 @@ use crate::{
         export::{ExportFormat, record_export, write_export},
         filter::AccountRef,
     },
-    settings::display_zone_in,
 };
 
 /// What to export.
@@ -35,8 +35,8 @@ pub(super) fn parse_format(value: &str) -> Result<ExportFormat, String> {
     ExportFormat::parse(value).ok_or_else(|| "use csv, csv-items or ndjson".to_owned())
 }
 
-pub(super) async fn export_command(settings: Settings, plan: ExportPlan) -> anyhow::Result<()> {
-    let url = settings.database_url.clone();
+pub(super) async fn export_command(config: Config, plan: ExportPlan) -> anyhow::Result<()> {
+    let url = config.database_url.clone();
     tokio::task::spawn_blocking(move || {
         let mut conn = PgConnection::establish(url.expose_secret())
             .context("cannot connect to the database")?;
@@ -57,7 +57,7 @@ pub(crate) fn export(
     plan: &ExportPlan,
     out: &mut impl Write,
 ) -> anyhow::Result<u64> {
-    let zone = display_zone_in(conn)?;
+    let zone = SettingsRow::display_zone(conn)?;
     let params = OrderParams {
         bought_from: plan.since.clone(),
         ..OrderParams::default()

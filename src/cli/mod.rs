@@ -13,7 +13,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 use crate::{
-    config::{AllegroEnvironment, SecretKeySource, Settings},
+    config::{AllegroEnvironment, Config, SecretKeySource},
     db,
     domain::Role,
     simulator::{self, SimulatorConfig},
@@ -174,7 +174,7 @@ pub async fn run(cli: Cli) -> ExitCode {
     if !matches!(cli.command, Some(Command::Export { .. })) {
         telemetry::init(telemetry::format_from_env());
     }
-    let (settings, key_source) = match Settings::from_env() {
+    let (config, key_source) = match Config::from_env() {
         Ok(loaded) => loaded,
         Err(err) => {
             eprintln!("configuration error: {err}");
@@ -182,13 +182,13 @@ pub async fn run(cli: Cli) -> ExitCode {
         }
     };
     let outcome = match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => serve(settings, key_source).await,
-        Command::Migrate => db::prepare(&settings.database_url)
+        Command::Serve => serve(config, key_source).await,
+        Command::Migrate => db::prepare(&config.database_url)
             .await
             .map(|()| println!("database ready: all migrations applied"))
             .map_err(anyhow::Error::from),
-        Command::User(command) => users::user_command(settings, command).await,
-        Command::Account(command) => accounts::account_command(settings, command).await,
+        Command::User(command) => users::user_command(config, command).await,
+        Command::Account(command) => accounts::account_command(config, command).await,
         Command::Sync {
             account,
             full,
@@ -199,7 +199,7 @@ pub async fn run(cli: Cli) -> ExitCode {
                 (false, true) => SyncMode::Reconcile,
                 (false, false) => SyncMode::Auto,
             };
-            sync::sync_command(settings, account, mode).await
+            sync::sync_command(config, account, mode).await
         }
         Command::Export {
             format,
@@ -211,7 +211,7 @@ pub async fn run(cli: Cli) -> ExitCode {
                 account,
                 since,
             };
-            export::export_command(settings, plan).await
+            export::export_command(config, plan).await
         }
         Command::Simulator {
             port,
@@ -231,13 +231,13 @@ pub async fn run(cli: Cli) -> ExitCode {
                 latency_ms,
                 rate_limit_rps,
             };
-            bench::bench_sync(settings, plan).await
+            bench::bench_sync(config, plan).await
         }
         Command::Bench(BenchCommand::Seed { orders, accounts }) => {
-            bench::bench_seed(settings, orders, accounts).await
+            bench::bench_seed(config, orders, accounts).await
         }
         Command::Bench(BenchCommand::Export { format }) => {
-            bench::bench_export(settings, format).await
+            bench::bench_export(config, format).await
         }
         Command::Healthcheck => return healthcheck::healthcheck(),
     };
@@ -250,7 +250,7 @@ pub async fn run(cli: Cli) -> ExitCode {
     }
 }
 
-async fn serve(settings: Settings, key_source: SecretKeySource) -> anyhow::Result<()> {
+async fn serve(config: Config, key_source: SecretKeySource) -> anyhow::Result<()> {
     match key_source {
         SecretKeySource::Generated(path) => tracing::warn!(
             path = %path.display(),
@@ -261,20 +261,20 @@ async fn serve(settings: Settings, key_source: SecretKeySource) -> anyhow::Resul
         }
         SecretKeySource::Environment => {}
     }
-    let mut settings = settings;
+    let mut config = config;
     // Without Allegro credentials the demo runs against the built-in simulator, in-process.
-    let _simulator = if settings.allegro.environment == AllegroEnvironment::Simulator
-        && settings.allegro.api_url.is_empty()
+    let _simulator = if config.allegro.environment == AllegroEnvironment::Simulator
+        && config.allegro.api_url.is_empty()
     {
-        let sim = &settings.allegro.simulator;
+        let sim = &config.allegro.simulator;
         let addr = std::net::SocketAddr::new(sim.host, sim.port);
-        let config = SimulatorConfig {
+        let simulated = SimulatorConfig {
             access_token_lifetime: sim.access_token_lifetime,
             ..SimulatorConfig::demo(sim.orders, sim.seed)
         };
-        let handle = simulator::start(config, addr).await?;
+        let handle = simulator::start(simulated, addr).await?;
         tracing::info!(url = %handle.base_url(), "built-in Allegro simulator running (ALLEGRO_ENV=simulator)");
-        settings.allegro = settings
+        config.allegro = config
             .allegro
             .clone()
             .with_simulator_url(&handle.base_url());
@@ -282,11 +282,11 @@ async fn serve(settings: Settings, key_source: SecretKeySource) -> anyhow::Resul
     } else {
         None
     };
-    let app = Application::build(settings).await?;
+    let app = Application::build(config).await?;
     let state = app.state().clone();
     tracing::info!(
-        address = %state.settings.bind_addr,
-        url = %state.settings.public_url,
+        address = %state.config.bind_addr,
+        url = %state.config.public_url,
         "allegro-backup {} listening", env!("CARGO_PKG_VERSION")
     );
     if let Some(link) = app.setup_link() {

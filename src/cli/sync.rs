@@ -5,7 +5,7 @@ use std::io::Write;
 
 use crate::{
     accounts::Accounts,
-    config::Settings,
+    config::Config,
     db::{
         self, DbError,
         models::{
@@ -18,11 +18,11 @@ use crate::{
 };
 
 pub(super) async fn sync_command(
-    settings: Settings,
+    config: Config,
     login: Option<String>,
     mode: SyncMode,
 ) -> anyhow::Result<()> {
-    let accounts = super::accounts::accounts_for_cli(&settings).await?;
+    let accounts = super::accounts::accounts_for_cli(&config).await?;
     let all = db::run(&accounts.pool, |conn| {
         AccountRow::list(conn, &AccountScope::All).map_err(DbError::from)
     })
@@ -40,10 +40,10 @@ pub(super) async fn sync_command(
     }
     // The history setting reaches the first backup; Ctrl-C simply ends the process (the run
     // is marked interrupted at the next start).
-    let in_force = crate::settings::current(&accounts.pool, &settings.sync).await?;
+    let in_force = crate::settings::current(&accounts.pool, &config.sync).await?;
     let options = crate::sync::SyncOptions::from_settings(
         &in_force,
-        settings.scheduler.lease,
+        config.scheduler.lease,
         tokio_util::sync::CancellationToken::new(),
     );
     let mut failed = 0;

@@ -9,7 +9,7 @@ use serde_json::json;
 use super::UserCommand;
 use crate::{
     auth::password,
-    config::Settings,
+    config::Config,
     db::{
         self,
         models::{
@@ -29,9 +29,9 @@ pub(super) fn cli_actor() -> Actor {
 }
 
 /// User commands use one plain connection (no pool threads outliving the command).
-pub(super) async fn user_command(settings: Settings, command: UserCommand) -> anyhow::Result<()> {
-    db::prepare(&settings.database_url).await?;
-    let url = settings.database_url.clone();
+pub(super) async fn user_command(config: Config, command: UserCommand) -> anyhow::Result<()> {
+    db::prepare(&config.database_url).await?;
+    let url = config.database_url.clone();
     tokio::task::spawn_blocking(move || {
         let mut conn = PgConnection::establish(url.expose_secret())?;
         match command {

@@ -51,7 +51,7 @@ pub const SIMULATOR_CLIENT_SECRET: &str = "allegro-backup-demo-secret";
 
 /// How to reach Allegro and how hard to use it.
 #[derive(Debug, Clone)]
-pub struct AllegroSettings {
+pub struct AllegroConfig {
     pub environment: AllegroEnvironment,
     /// OAuth host (`/auth/oauth/device`, `/auth/oauth/token`), no trailing slash. Empty for the
     /// in-process simulator until it has started (see `with_simulator_url`).
@@ -75,12 +75,12 @@ pub struct AllegroSettings {
     /// The scheduled job refreshes access tokens that expire within this window.
     pub refresh_window: Duration,
     /// The in-process simulator (used when `environment` is `Simulator`).
-    pub simulator: SimulatorSettings,
+    pub simulator: DemoSimulatorConfig,
 }
 
 /// The built-in simulator of the demo.
 #[derive(Debug, Clone)]
-pub struct SimulatorSettings {
+pub struct DemoSimulatorConfig {
     /// Address its HTTP server binds (`0.0.0.0` in a container so the browser reaches the
     /// approval page through a published port).
     pub host: std::net::IpAddr,
@@ -94,7 +94,7 @@ pub struct SimulatorSettings {
     pub access_token_lifetime: Duration,
 }
 
-impl AllegroSettings {
+impl AllegroConfig {
     /// Reads the `ALLEGRO_*` and `SIMULATOR_*` variables.
     pub fn from_lookup(get: &impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let client_id = get("ALLEGRO_CLIENT_ID");
@@ -163,7 +163,7 @@ impl AllegroSettings {
             refresh_window: Duration::from_secs(
                 60 * u64::from(number(get, "ALLEGRO_REFRESH_WINDOW_MINUTES", 60)?),
             ),
-            simulator: SimulatorSettings {
+            simulator: DemoSimulatorConfig {
                 host: match get("SIMULATOR_HOST") {
                     Some(h) => h.trim().parse().map_err(|e| invalid("SIMULATOR_HOST", e))?,
                     None => std::net::IpAddr::from([127, 0, 0, 1]),

@@ -7,13 +7,13 @@ mod scheduler;
 mod sync;
 
 pub use allegro::{
-    AllegroEnvironment, AllegroSettings, SIMULATOR_CLIENT_ID, SIMULATOR_CLIENT_SECRET,
-    SimulatorSettings,
+    AllegroConfig, AllegroEnvironment, DemoSimulatorConfig, SIMULATOR_CLIENT_ID,
+    SIMULATOR_CLIENT_SECRET,
 };
 pub use report::{
     ConfigEntry, ConfigSource, ConfigSources, HIDDEN, VARIABLES, config_report, mask_database_url,
 };
-pub use scheduler::SchedulerSettings;
+pub use scheduler::SchedulerConfig;
 
 use std::{
     collections::HashSet,
@@ -33,7 +33,7 @@ pub const SECRET_KEY_MIN_BYTES: usize = 32;
 
 /// Everything the application needs to start, as typed values.
 #[derive(Debug)]
-pub struct Settings {
+pub struct Config {
     pub database_url: SecretString,
     pub bind_addr: SocketAddr,
     /// Base URL people use to reach the dashboard; used for links printed in the log.
@@ -43,20 +43,20 @@ pub struct Settings {
     pub log_format: LogFormat,
     /// Use the `X-Forwarded-For` header for the client IP (only behind a trusted proxy).
     pub trust_forwarded_for: bool,
-    pub session: SessionSettings,
-    pub throttle: ThrottleSettings,
+    pub session: SessionConfig,
+    pub throttle: ThrottleConfig,
     /// Size of the database connection pool.
     pub db_pool_size: u32,
-    pub allegro: AllegroSettings,
+    pub allegro: AllegroConfig,
     /// Defaults of the settings admins change on the Settings page.
-    pub sync: crate::settings::SyncSettings,
+    pub sync: crate::domain::settings::SyncSettings,
     /// Sync every connected account once as soon as the server starts (`SYNC_ON_STARTUP`),
     /// instead of waiting for the schedule.
     pub sync_on_startup: bool,
     /// Bearer token that lets a scraper read `/metrics` without a session.
     pub metrics_token: Option<SecretString>,
     /// Scheduler tick, lease and interval timing (short values for tests of replicas).
-    pub scheduler: SchedulerSettings,
+    pub scheduler: SchedulerConfig,
     /// Where each variable's value came from (the System page); `ConfigSources::default()`
     /// for settings built in code.
     pub sources: ConfigSources,
@@ -64,14 +64,14 @@ pub struct Settings {
 
 /// Session lifetimes.
 #[derive(Debug, Clone, Copy)]
-pub struct SessionSettings {
+pub struct SessionConfig {
     /// A session unused for this long ends.
     pub idle_timeout: Duration,
     /// A session ends this long after login, however busy.
     pub absolute_timeout: Duration,
 }
 
-impl Default for SessionSettings {
+impl Default for SessionConfig {
     fn default() -> Self {
         Self {
             idle_timeout: Duration::from_secs(60 * 60),
@@ -83,7 +83,7 @@ impl Default for SessionSettings {
 /// Sign-in throttling: after `free_failures` failures inside `window`, further attempts wait
 /// an exponentially growing back-off (from `base_backoff`, capped at `max_backoff`).
 #[derive(Debug, Clone, Copy)]
-pub struct ThrottleSettings {
+pub struct ThrottleConfig {
     pub window: Duration,
     pub free_failures_per_email: i64,
     pub free_failures_per_ip: i64,
@@ -91,7 +91,7 @@ pub struct ThrottleSettings {
     pub max_backoff: Duration,
 }
 
-impl Default for ThrottleSettings {
+impl Default for ThrottleConfig {
     fn default() -> Self {
         Self {
             window: Duration::from_secs(15 * 60),
@@ -184,7 +184,7 @@ pub enum SecretKeySource {
     Generated(PathBuf),
 }
 
-impl Settings {
+impl Config {
     /// Reads the settings from the process environment (after loading `.env` if present).
     pub fn from_env() -> Result<(Self, SecretKeySource), ConfigError> {
         // `.env` never overrides a variable already set, so a variable set only after loading
@@ -209,7 +209,7 @@ impl Settings {
         Self::from_lookup_with(lookup, |_| false, key_file)
     }
 
-    /// [`Settings::from_lookup`], where `from_file` tells the variables whose value the `.env`
+    /// [`Config::from_lookup`], where `from_file` tells the variables whose value the `.env`
     /// file supplied.
     pub fn from_lookup_with(
         lookup: impl Fn(&str) -> Option<String>,
@@ -241,11 +241,11 @@ impl Settings {
             ),
             None => load_or_generate_key(key_file)?,
         };
-        let session = SessionSettings {
+        let session = SessionConfig {
             idle_timeout: minutes(&get, "SESSION_IDLE_MINUTES", 60)?,
             absolute_timeout: minutes(&get, "SESSION_ABSOLUTE_MINUTES", 12 * 60)?,
         };
-        let settings = Settings {
+        let config = Config {
             database_url: SecretString::from(database_url),
             bind_addr,
             public_url,
@@ -254,9 +254,9 @@ impl Settings {
             log_format: log_format(get("LOG_FORMAT"))?,
             trust_forwarded_for: boolean(&get, "TRUST_FORWARDED_FOR", false)?,
             session,
-            throttle: ThrottleSettings::default(),
+            throttle: ThrottleConfig::default(),
             db_pool_size: number(&get, "DB_POOL_SIZE", 10)?,
-            allegro: AllegroSettings::from_lookup(&get)?,
+            allegro: AllegroConfig::from_lookup(&get)?,
             sync: sync::sync_defaults(&get)?,
             sync_on_startup: boolean(&get, "SYNC_ON_STARTUP", false)?,
             metrics_token: sync::metrics_token(&get)?,
@@ -265,7 +265,7 @@ impl Settings {
                 .with_secret_key(&source)
                 .with_rust_log(get("RUST_LOG")),
         };
-        Ok((settings, source))
+        Ok((config, source))
     }
 }
 
@@ -372,13 +372,13 @@ mod tests {
     use super::*;
     use std::collections::HashMap;
 
-    fn settings_from(vars: &[(&str, &str)]) -> Result<Settings, ConfigError> {
+    fn settings_from(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
         let vars: HashMap<String, String> = vars
             .iter()
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
             .collect();
         let dir = std::env::temp_dir().join(format!("ab-config-{}", rand::random::<u64>()));
-        Settings::from_lookup(|k| vars.get(k).cloned(), &dir.join("secret.key")).map(|(s, _)| s)
+        Config::from_lookup(|k| vars.get(k).cloned(), &dir.join("secret.key")).map(|(s, _)| s)
     }
 
     const KEY: &str = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";

@@ -6,8 +6,8 @@ use std::{collections::BTreeMap, fmt, path::PathBuf, time::Duration};
 
 use secrecy::ExposeSecret;
 
-use super::{SecretKeySource, Settings};
-use crate::settings::HistoryStart;
+use super::{Config, SecretKeySource};
+use crate::domain::settings::HistoryStart;
 
 /// Every variable the application reads, in the order of README's "Configuration" table.
 pub const VARIABLES: [&str; 40] = [
@@ -169,8 +169,8 @@ pub struct ConfigEntry {
 /// Every variable of [`VARIABLES`] with its value in force (read from `settings`, so it shows
 /// defaults and values derived from other variables too) and its source. Secrets show
 /// [`HIDDEN`]; a database URL shows its password as `***`.
-pub fn config_report(settings: &Settings) -> Vec<ConfigEntry> {
-    let s = settings;
+pub fn config_report(config: &Config) -> Vec<ConfigEntry> {
+    let s = config;
     let (allegro, sim, sync) = (&s.allegro, &s.allegro.simulator, &s.sync);
     let unset = || "unset".to_owned();
     let or_unset = |value: &str| {
@@ -341,12 +341,12 @@ mod tests {
         .into_iter()
         .collect();
         let dir = std::env::temp_dir().join(format!("ab-report-{}", rand::random::<u64>()));
-        let (settings, _) = Settings::from_lookup_with(
+        let (config, _) = Config::from_lookup_with(
             |k| vars.get(k).map(|v| (*v).to_owned()),
             |k| k == "DB_POOL_SIZE",
             &dir.join("secret.key"),
         )?;
-        let report = config_report(&settings);
+        let report = config_report(&config);
         let names: Vec<&str> = report.iter().map(|e| e.name).collect();
         assert_eq!(names, VARIABLES);
         let shown = format!("{report:?}");
@@ -373,7 +373,7 @@ mod tests {
             Some(ConfigSource::Default)
         );
         // Settings built in code report so, whatever their values.
-        let mut built = settings;
+        let mut built = config;
         built.sources = ConfigSources::default();
         built.secret_key = SecretKey::generate();
         assert!(

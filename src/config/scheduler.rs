@@ -8,7 +8,7 @@ use super::{ConfigError, number};
 
 /// Timing of the scheduler and of sync leases.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SchedulerSettings {
+pub struct SchedulerConfig {
     /// `SCHEDULER_TICK_SECONDS`: time between ticks (due syncs, nightly reconcile); `None`
     /// ticks once a minute, at second 15.
     pub tick: Option<Duration>,
@@ -20,7 +20,7 @@ pub struct SchedulerSettings {
     pub interval: Option<Duration>,
 }
 
-impl Default for SchedulerSettings {
+impl Default for SchedulerConfig {
     fn default() -> Self {
         Self {
             tick: None,
@@ -33,15 +33,15 @@ impl Default for SchedulerSettings {
 /// Reads the scheduler's timing; unset variables keep the defaults.
 pub(crate) fn scheduler_settings(
     get: &impl Fn(&str) -> Option<String>,
-) -> Result<SchedulerSettings, ConfigError> {
+) -> Result<SchedulerConfig, ConfigError> {
     let seconds = |var: &'static str| -> Result<Option<Duration>, ConfigError> {
         match get(var) {
             None => Ok(None),
             Some(_) => number(get, var, 1).map(|s| Some(Duration::from_secs(u64::from(s)))),
         }
     };
-    let defaults = SchedulerSettings::default();
-    Ok(SchedulerSettings {
+    let defaults = SchedulerConfig::default();
+    Ok(SchedulerConfig {
         tick: seconds("SCHEDULER_TICK_SECONDS")?,
         lease: seconds("SYNC_LEASE_SECONDS")?.unwrap_or(defaults.lease),
         interval: seconds("SYNC_INTERVAL_SECONDS")?,
@@ -52,7 +52,7 @@ pub(crate) fn scheduler_settings(
 mod tests {
     use super::*;
 
-    fn from(vars: &[(&str, &str)]) -> Result<SchedulerSettings, ConfigError> {
+    fn from(vars: &[(&str, &str)]) -> Result<SchedulerConfig, ConfigError> {
         let vars: std::collections::HashMap<_, _> = vars.iter().copied().collect();
         scheduler_settings(&|k: &str| vars.get(k).map(|v| (*v).to_owned()))
     }
@@ -60,7 +60,7 @@ mod tests {
     #[test]
     fn unset_variables_keep_the_production_timing() {
         let s = from(&[]).unwrap();
-        assert_eq!(s, SchedulerSettings::default());
+        assert_eq!(s, SchedulerConfig::default());
         assert_eq!(s.lease, Duration::from_secs(120));
         assert_eq!((s.tick, s.interval), (None, None));
     }

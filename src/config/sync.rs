@@ -5,7 +5,7 @@ use chrono::Utc;
 use secrecy::SecretString;
 
 use super::{ConfigError, invalid};
-use crate::settings::{
+use crate::domain::settings::{
     Bounded, HISTORY_MONTHS, HistoryStart, RECONCILE_HOUR, RECONCILE_WINDOW, RUN_RETENTION,
     STALE_AFTER, SYNC_INTERVAL, SyncSettings, parse_history_start,
 };

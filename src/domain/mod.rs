@@ -5,6 +5,7 @@ mod email;
 mod password;
 mod role;
 mod scope;
+pub mod settings;
 pub mod text;
 mod user_name;
 

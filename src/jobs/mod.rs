@@ -49,7 +49,7 @@ pub struct Housekeeping {
 
 /// One housekeeping pass.
 pub async fn housekeeping(state: &AppState) -> Result<Housekeeping, DbError> {
-    let settings = settings::current(&state.pool, &state.settings.sync).await?;
+    let settings = settings::current(&state.pool, &state.config.sync).await?;
     let runs_before = Utc::now() - settings.run_retention();
     db::run(&state.pool, move |conn| {
         let sessions = SessionRow::delete_expired(conn)?;
@@ -67,7 +67,7 @@ pub async fn housekeeping(state: &AppState) -> Result<Housekeeping, DbError> {
 
 /// The alerts now: read, and each one logged at WARN.
 pub async fn check_alerts(state: &AppState) -> Result<Alerts, DbError> {
-    let settings = settings::current(&state.pool, &state.settings.sync).await?;
+    let settings = settings::current(&state.pool, &state.config.sync).await?;
     let health = db::run(&state.pool, |conn| {
         account_health(conn, &AccountScope::All, Utc::now()).map_err(DbError::from)
     })
@@ -159,7 +159,7 @@ where
 /// Starts the scheduler with every job registered.
 pub async fn start(state: &AppState) -> Result<JobScheduler, JobSchedulerError> {
     let refresh_window =
-        Duration::from_std(state.settings.allegro.refresh_window).unwrap_or(Duration::hours(1));
+        Duration::from_std(state.config.allegro.refresh_window).unwrap_or(Duration::hours(1));
     let scheduler = JobScheduler::new().await?;
     add(
         &scheduler,
@@ -200,7 +200,7 @@ pub async fn start(state: &AppState) -> Result<JobScheduler, JobSchedulerError> 
         },
     )
     .await?;
-    let tick_every = match state.settings.scheduler.tick {
+    let tick_every = match state.config.scheduler.tick {
         Some(period) => Every::tick(period),
         None => Every::Cron(TICK_SCHEDULE.to_owned()),
     };

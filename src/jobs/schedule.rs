@@ -29,7 +29,7 @@ use crate::{
 /// a sync (each in its own tracked task); at the reconcile hour, once a day across all
 /// processes, the nightly reconcile.
 pub async fn tick(state: &AppState) -> JobOutcome {
-    let settings = match settings::current(&state.pool, &state.settings.sync).await {
+    let settings = match settings::current(&state.pool, &state.config.sync).await {
         Ok(settings) => settings,
         Err(err) => {
             tracing::warn!(error = %err, "could not read the settings; no sync this minute");
@@ -37,7 +37,7 @@ pub async fn tick(state: &AppState) -> JobOutcome {
         }
     };
     let options = state.sync_options_for(&settings);
-    let interval = match state.settings.scheduler.interval {
+    let interval = match state.config.scheduler.interval {
         Some(seconds) => Duration::from_std(seconds).ok(),
         None => settings.sync_interval(),
     };

@@ -198,10 +198,10 @@ pub async fn reserve_attempt(
     email: &str,
     ip: &str,
 ) -> Result<Option<Blocked>, AppError> {
-    let (settings, email, ip) = (state.settings.throttle, email.to_owned(), ip.to_owned());
+    let (limits, email, ip) = (state.config.throttle, email.to_owned(), ip.to_owned());
     db::run(&state.pool, move |conn| {
         let Verdict::Blocked { retry_after } =
-            throttle::check_and_record(conn, &settings, &email, &ip)?
+            throttle::check_and_record(conn, &limits, &email, &ip)?
         else {
             return Ok(None);
         };
@@ -211,7 +211,7 @@ pub async fn reserve_attempt(
             email: Some(email),
             ip: Some(ip),
         };
-        let window = chrono::Duration::from_std(settings.window).unwrap_or_default();
+        let window = chrono::Duration::from_std(limits.window).unwrap_or_default();
         AuditEntry::record_counted(
             conn,
             &actor,

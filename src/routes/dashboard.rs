@@ -9,6 +9,7 @@ use askama::Template;
 use chrono::{Days, NaiveDate, Utc};
 use chrono_tz::Tz;
 
+use crate::db::models::settings::SettingsRow;
 use crate::{
     auth::{AnyUser, RequireRole},
     db::{self, DbError, models::account::AccountRow},
@@ -18,7 +19,7 @@ use crate::{
         filter::start_of_day,
         stats::{self, DayTotal, StatusCount, SyncHealth},
     },
-    settings::{display_zone_in, local_day, local_time},
+    settings::{local_day, local_time},
     state::AppState,
     web::{
         ok,
@@ -104,7 +105,7 @@ pub async fn dashboard(
     };
     let scope = auth.viewer.scope.clone();
     let (zone, accounts) = db::run(&state.pool, move |conn| {
-        let zone = display_zone_in(conn)?;
+        let zone = SettingsRow::display_zone(conn)?;
         let accounts = AccountRow::list(conn, &scope)?;
         let ids: Vec<i64> = accounts.iter().map(|a| a.id).collect();
         let today = local_day(Utc::now(), zone);

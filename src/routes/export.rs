@@ -8,6 +8,7 @@ use chrono::Utc;
 use chrono_tz::Tz;
 use serde_json::{Value, json};
 
+use crate::db::models::settings::SettingsRow;
 use crate::{
     auth::{AnyUser, RequireRole},
     db::{
@@ -20,7 +21,6 @@ use crate::{
         export::{ExportFormat, ExportOutcome, record_export, write_export},
         filter::AccountRef,
     },
-    settings::display_zone_in,
     state::AppState,
 };
 
@@ -92,7 +92,7 @@ pub async fn orders_export(
     let params = order_params(&pairs);
     let viewer = auth.viewer.clone();
     let prepared = db::run(&state.pool, move |conn| {
-        let zone = display_zone_in(conn).map_err(DbError::from)?;
+        let zone = SettingsRow::display_zone(conn).map_err(DbError::from)?;
         let filter =
             OrderFilter::parse(&params, zone).map_err(|e| AppError::BadRequest(e.to_string()))?;
         // The file is named after the account only when the viewer may see it.

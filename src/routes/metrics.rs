@@ -22,7 +22,7 @@ pub async fn metrics(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     authorize(&req, &state).await?;
-    let stale_after = settings::current(&state.pool, &state.settings.sync)
+    let stale_after = settings::current(&state.pool, &state.config.sync)
         .await?
         .stale_after();
     let snapshot = db::run(&state.pool, move |conn| {
@@ -40,7 +40,7 @@ pub async fn metrics(
 async fn authorize(req: &HttpRequest, state: &AppState) -> Result<(), AppError> {
     if let Some(value) = req.headers().get(header::AUTHORIZATION) {
         let presented = value.to_str().ok().and_then(|v| v.strip_prefix("Bearer "));
-        return match (&state.settings.metrics_token, presented) {
+        return match (&state.config.metrics_token, presented) {
             (Some(token), Some(presented))
                 if bool::from(
                     token

@@ -13,6 +13,7 @@ use diesel::prelude::*;
 use serde::Deserialize;
 use serde_json::Value;
 
+use crate::db::models::settings::SettingsRow;
 use crate::{
     auth::{AnyUser, RequireRole},
     db::{
@@ -33,7 +34,7 @@ use crate::{
         mask_json::{HIDDEN, mask_personal_data},
         query::visible_order,
     },
-    settings::{display_zone_in, local_time},
+    settings::local_time,
     state::AppState,
     web::{
         htmx::is_htmx,
@@ -283,7 +284,7 @@ pub async fn order_show(
         auth.page.csrf_token.clone(),
     );
     let page = db::run(&state.pool, move |conn| {
-        let zone = display_zone_in(conn)?;
+        let zone = SettingsRow::display_zone(conn)?;
         let order = find_visible(conn, &viewer, &id)?;
         let raw = for_viewer(&viewer, &order.raw);
         let revisions = revisions(conn, order.id, zone)?;
@@ -331,7 +332,7 @@ pub async fn order_diff(
     let id = checkout_form_id(&path.into_inner())?;
     let (viewer, target) = (auth.viewer, id.clone());
     let partial = db::run(&state.pool, move |conn| {
-        let zone = display_zone_in(conn)?;
+        let zone = SettingsRow::display_zone(conn)?;
         let order = find_visible(conn, &viewer, &target)?;
         let revisions = revisions(conn, order.id, zone)?;
         revision_diff(conn, &viewer, order.id, &revisions, &params)

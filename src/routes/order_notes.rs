@@ -9,6 +9,7 @@ use diesel::prelude::*;
 use serde::Deserialize;
 use serde_json::json;
 
+use crate::db::models::settings::SettingsRow;
 use crate::{
     auth::{CurrentUser, Operator, RequireRole, session::FlashLevel},
     db::{
@@ -21,7 +22,7 @@ use crate::{
     },
     domain::Role,
     error::{AppError, see_other},
-    settings::{display_zone_in, local_time},
+    settings::local_time,
     state::AppState,
     web::{htmx::is_htmx, ok},
 };
@@ -182,7 +183,7 @@ async fn change_team(
         auth.page.csrf_token.clone(),
     );
     let (message, partial) = db::run(&state.pool, move |conn| {
-        let zone = display_zone_in(conn)?;
+        let zone = SettingsRow::display_zone(conn)?;
         let order = find_visible(conn, &viewer, &id)?;
         let message = conn.transaction(|conn| change.apply(conn, &order, &actor))?;
         Ok::<_, AppError>((message, team(conn, &order, &user, csrf_token, zone)?))

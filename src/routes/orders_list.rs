@@ -9,6 +9,7 @@ use actix_web::{
 use askama::Template;
 use chrono_tz::Tz;
 
+use crate::db::models::settings::SettingsRow;
 use crate::{
     auth::{AnyUser, RequireRole},
     db::{
@@ -24,7 +25,7 @@ use crate::{
         mask::mask,
         page::{self, ListRequest, OrderListRow, PAGE_SIZES, SORTS},
     },
-    settings::{display_zone_in, local_time},
+    settings::local_time,
     state::AppState,
     web::{
         htmx::is_htmx,
@@ -307,7 +308,7 @@ pub async fn orders_index(
     let viewer = auth.viewer.clone();
     let full_page = !is_htmx(&req);
     let loaded = db::run(&state.pool, move |conn| {
-        let zone = display_zone_in(conn)?;
+        let zone = SettingsRow::display_zone(conn)?;
         let request = ListRequest::parse(&params, zone)
             .map_err(|e| AppError::BadRequest(format!("Invalid filter — {e}")))?;
         let page = page::fetch_page(conn, &viewer, &request)?;

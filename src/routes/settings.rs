@@ -19,9 +19,8 @@ use crate::{
     error::{AppError, see_other},
     settings::{
         Bounded, DEFAULT_ZONE, HISTORY_MONTHS, RECONCILE_HOUR, RECONCILE_WINDOW, RUN_RETENTION,
-        STALE_AFTER, SYNC_INTERVAL, SyncSettings, display_zone_in,
+        STALE_AFTER, SYNC_INTERVAL, SyncSettings,
         form::{DISPLAY_ZONE_FIELD, FIELD_NAMES, FieldError, SettingsForm},
-        save_display_zone,
     },
     state::AppState,
     web::{
@@ -139,14 +138,14 @@ async fn settings_page(
     form: Option<SettingsForm>,
     errors: Vec<FieldError>,
 ) -> Result<SettingsPage, AppError> {
-    let defaults = state.settings.sync.clone();
+    let defaults = state.config.sync.clone();
     let (in_force, row, zone) = {
         let defaults = defaults.clone();
         db::run(&state.pool, move |conn| {
             Ok::<_, AppError>((
                 SettingsRow::in_force(conn, &defaults)?,
                 SettingsRow::find(conn)?,
-                display_zone_in(conn)?,
+                SettingsRow::display_zone(conn)?,
             ))
         })
         .await?
@@ -198,14 +197,14 @@ pub async fn settings_save(
     let (actor, user_id, defaults) = (
         actor(&auth.user, &req),
         auth.user.id,
-        state.settings.sync.clone(),
+        state.config.sync.clone(),
     );
     db::run(&state.pool, move |conn| {
         conn.transaction(|conn| {
             let old = SettingsRow::in_force(conn, &defaults)?;
-            let old_zone = display_zone_in(conn)?;
+            let old_zone = SettingsRow::display_zone(conn)?;
             SettingsRow::save(conn, &new, Some(user_id))?;
-            save_display_zone(conn, zone, Some(user_id))?;
+            SettingsRow::save_display_zone(conn, zone, Some(user_id))?;
             let mut changes =
                 SettingsForm::from_settings(&old).changes_to(&SettingsForm::from_settings(&new));
             let new_zone = zone.unwrap_or(DEFAULT_ZONE);

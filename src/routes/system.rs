@@ -114,7 +114,7 @@ impl SystemPage {
                     }
                 })
                 .collect(),
-            config: config_report(&state.settings),
+            config: config_report(&state.config),
         }
     }
 }

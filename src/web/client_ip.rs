@@ -10,7 +10,7 @@ use crate::state::AppState;
 pub fn peer_ip(req: &HttpRequest) -> String {
     let trust_forwarded = req
         .app_data::<actix_web::web::Data<AppState>>()
-        .is_some_and(|s| s.settings.trust_forwarded_for);
+        .is_some_and(|s| s.config.trust_forwarded_for);
     if trust_forwarded {
         let last_hop = req
             .headers()

@@ -15,7 +15,7 @@ use allegro_backup::{
         DeviceAuthorization, DeviceFlowError, EventQuery, RetryPolicy, TokenSource,
         wait_for_device_authorization,
     },
-    config::AllegroSettings,
+    config::AllegroConfig,
 };
 use base64::{Engine, engine::general_purpose::STANDARD};
 use chrono::{TimeZone, Utc};
@@ -43,8 +43,8 @@ fn fast_retries() -> RetryPolicy {
     }
 }
 
-fn settings(server: &MockServer) -> AllegroSettings {
-    let mut settings = AllegroSettings::for_simulator(&server.uri()).unwrap();
+fn settings(server: &MockServer) -> AllegroConfig {
+    let mut settings = AllegroConfig::for_simulator(&server.uri()).unwrap();
     settings.client_id = CLIENT_ID.into();
     settings.client_secret = SecretString::from(CLIENT_SECRET);
     settings.user_agent = USER_AGENT.into();

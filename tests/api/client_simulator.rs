@@ -14,7 +14,7 @@ use allegro_backup::{
         AccountApi, AllegroClient, AllegroError, CheckoutFormQuery, DeviceFlowError, DevicePoll,
         RetryPolicy, TokenSet, TokenSource, wait_for_device_authorization,
     },
-    config::AllegroSettings,
+    config::AllegroConfig,
     simulator::{self, Faults, SimulatorConfig, SimulatorHandle},
 };
 use futures_util::future::BoxFuture;
@@ -35,7 +35,7 @@ async fn simulator_with(orders: u32) -> SimulatorHandle {
 }
 
 fn client(sim: &SimulatorHandle) -> AllegroClient {
-    AllegroClient::new(&AllegroSettings::for_simulator(&sim.base_url()).unwrap())
+    AllegroClient::new(&AllegroConfig::for_simulator(&sim.base_url()).unwrap())
         .unwrap()
         .with_retry_policy(RetryPolicy {
             max_attempts: 3,

@@ -29,7 +29,7 @@ fn sync_process(app: &TestApp) -> Child {
         // The tokens in the database are sealed with the test server's key.
         .env(
             "SECRET_KEY",
-            hex::encode(app.state.settings.secret_key.expose()),
+            hex::encode(app.state.config.secret_key.expose()),
         )
         .env("ALLEGRO_ENV", "simulator")
         .env("ALLEGRO_AUTH_URL", &simulator)

@@ -66,7 +66,7 @@ impl Server {
             // The account's tokens are sealed with the test server's key.
             .env(
                 "SECRET_KEY",
-                hex::encode(app.state.settings.secret_key.expose()),
+                hex::encode(app.state.config.secret_key.expose()),
             )
             .env("BIND_ADDR", "127.0.0.1:0")
             .env("ALLEGRO_ENV", "simulator")

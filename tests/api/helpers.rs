@@ -6,8 +6,8 @@ use std::{sync::OnceLock, time::Duration};
 use allegro_backup::{
     auth::password,
     config::{
-        AllegroSettings, ConfigSources, LogFormat, SchedulerSettings, SecretKey, SessionSettings,
-        Settings, ThrottleSettings,
+        AllegroConfig, Config, ConfigSources, LogFormat, SchedulerConfig, SecretKey, SessionConfig,
+        ThrottleConfig,
     },
     db::{
         self,
@@ -166,8 +166,8 @@ pub struct TestApp {
 pub const PASSWORD: &str = "correct horse battery staple";
 
 /// Settings for a test server on a random port against `db`.
-pub fn test_settings(db: &TestDatabase) -> Settings {
-    Settings {
+pub fn test_settings(db: &TestDatabase) -> Config {
+    Config {
         database_url: SecretString::from(db.url.clone()),
         bind_addr: "127.0.0.1:0".parse().expect("address"),
         public_url: "http://127.0.0.1".to_owned(),
@@ -175,10 +175,10 @@ pub fn test_settings(db: &TestDatabase) -> Settings {
         cookie_secure: false,
         log_format: LogFormat::Pretty,
         trust_forwarded_for: false,
-        session: SessionSettings::default(),
-        throttle: ThrottleSettings::default(),
+        session: SessionConfig::default(),
+        throttle: ThrottleConfig::default(),
         db_pool_size: 4,
-        allegro: AllegroSettings::for_simulator("http://127.0.0.1:9").expect("simulator settings"),
+        allegro: AllegroConfig::for_simulator("http://127.0.0.1:9").expect("simulator settings"),
         // Tests call the sync directly; the schedule would race them.
         sync: SyncSettings {
             sync_interval_minutes: 0,
@@ -186,7 +186,7 @@ pub fn test_settings(db: &TestDatabase) -> Settings {
         },
         sync_on_startup: false,
         metrics_token: None,
-        scheduler: SchedulerSettings::default(),
+        scheduler: SchedulerConfig::default(),
         // Built here, not read from the environment: the System page says so.
         sources: ConfigSources::default(),
     }
@@ -197,7 +197,7 @@ pub async fn spawn_app() -> TestApp {
 }
 
 /// Starts the server with settings adjusted by `customize`.
-pub async fn spawn_app_with(customize: impl FnOnce(&mut Settings)) -> TestApp {
+pub async fn spawn_app_with(customize: impl FnOnce(&mut Config)) -> TestApp {
     spawn_app_full(20, customize).await
 }
 
@@ -206,7 +206,7 @@ pub async fn spawn_app_with_orders(orders: u32) -> TestApp {
     spawn_app_full(orders, |_| {}).await
 }
 
-async fn spawn_app_full(orders: u32, customize: impl FnOnce(&mut Settings)) -> TestApp {
+async fn spawn_app_full(orders: u32, customize: impl FnOnce(&mut Config)) -> TestApp {
     // People approve on the simulator's page (or through `world().approve`) in these tests.
     let simulator_config = SimulatorConfig {
         auto_approve: false,
@@ -218,7 +218,7 @@ async fn spawn_app_full(orders: u32, customize: impl FnOnce(&mut Settings)) -> T
 /// Starts the server against a simulator configured as given.
 pub async fn spawn_app_with_simulator(
     simulator_config: SimulatorConfig,
-    customize: impl FnOnce(&mut Settings),
+    customize: impl FnOnce(&mut Config),
 ) -> TestApp {
     spawn_app_on(TestDatabase::create(), simulator_config, customize).await
 }
@@ -228,7 +228,7 @@ pub async fn spawn_app_with_simulator(
 pub async fn spawn_app_on(
     db: TestDatabase,
     simulator_config: SimulatorConfig,
-    customize: impl FnOnce(&mut Settings),
+    customize: impl FnOnce(&mut Config),
 ) -> TestApp {
     init_logs();
     let simulator = simulator::start(simulator_config, "127.0.0.1:0".parse().expect("address"))
@@ -236,7 +236,7 @@ pub async fn spawn_app_on(
         .expect("start the Allegro simulator");
     let mut settings = test_settings(&db);
     settings.allegro =
-        AllegroSettings::for_simulator(&simulator.base_url()).expect("simulator settings");
+        AllegroConfig::for_simulator(&simulator.base_url()).expect("simulator settings");
     // The simulator answers injected 429s with `Retry-After: 1`; tests need not wait a minute.
     settings.allegro.rate_limit_pause = std::time::Duration::from_secs(2);
     customize(&mut settings);

@@ -10,7 +10,7 @@ use std::{
 };
 
 use allegro_backup::{
-    config::{AllegroSettings, SecretKey},
+    config::{AllegroConfig, SecretKey},
     crypto::TokenCipher,
     db::{
         models::account::AccountRow,
@@ -340,7 +340,7 @@ async fn json_logs_carry_request_ids_and_accounts_and_never_a_secret() {
         .expect("the refresh is logged");
     assert_eq!(field(refreshed, "account.id"), Some(&Value::from(1)));
 
-    let allegro = AllegroSettings::for_simulator(&sim).unwrap();
+    let allegro = AllegroConfig::for_simulator(&sim).unwrap();
     let client_secret = secrecy::ExposeSecret::expose_secret(&allegro.client_secret);
     let basic = base64::Engine::encode(
         &base64::engine::general_purpose::STANDARD,

@@ -238,7 +238,7 @@ async fn disabling_a_user_ends_their_sessions_at_once() {
 
 /// Signs in on an app configured by `customize`, waits past a one-second timeout, and
 /// checks the session has ended.
-async fn assert_session_ends(customize: impl FnOnce(&mut allegro_backup::config::Settings)) {
+async fn assert_session_ends(customize: impl FnOnce(&mut allegro_backup::config::Config)) {
     let app = spawn_app_with(customize).await;
     app.create_user("ada@example.com", Role::Viewer).await;
     app.login("ada@example.com", PASSWORD).await;

@@ -266,7 +266,7 @@ async fn metrics_answer_an_admin_or_the_bearer_token_and_nobody_else() {
 fn slow_full_history(app: &TestApp, conn: &mut PgConnection) {
     let history = SyncSettings {
         history: HistoryStart::Since(NaiveDate::from_ymd_opt(2024, 1, 1).unwrap()),
-        ..app.state.settings.sync.clone()
+        ..app.state.config.sync.clone()
     };
     SettingsRow::save(conn, &history, None).unwrap();
     app.simulator.world().set_faults(Faults {
@@ -338,7 +338,7 @@ async fn a_shutdown_ends_the_running_sync_interrupted_and_the_next_run_completes
 
     // The next process's run picks up where it stopped and ends with exactly Allegro's data.
     app.simulator.world().set_faults(Faults::default());
-    let in_force = settings::current(&app.state.pool, &app.state.settings.sync)
+    let in_force = settings::current(&app.state.pool, &app.state.config.sync)
         .await
         .unwrap();
     let options = SyncOptions::from_settings(
@@ -389,7 +389,7 @@ async fn on_sigterm_the_server_ends_its_running_sync_interrupted_and_exits() {
         // The tokens in the database are sealed with the test server's key.
         .env(
             "SECRET_KEY",
-            hex::encode(app.state.settings.secret_key.expose()),
+            hex::encode(app.state.config.secret_key.expose()),
         )
         .env("BIND_ADDR", format!("127.0.0.1:{port}"))
         .env("ALLEGRO_ENV", "simulator")

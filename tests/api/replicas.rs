@@ -16,7 +16,7 @@ use allegro_backup::{
     accounts::Accounts,
     allegro::{AllegroClient, wait_for_device_authorization},
     auth::password,
-    config::{AllegroEnvironment, AllegroSettings, SecretKey},
+    config::{AllegroConfig, AllegroEnvironment, SecretKey},
     crypto::TokenCipher,
     db::models::user::{NewUser, UserRow},
     db::{
@@ -240,7 +240,7 @@ async fn link(accounts: &Accounts, http: &reqwest::Client, simulator: &str, sell
 
 fn accounts_service(database_url: &str, simulator: &str) -> Accounts {
     let pool = db::build_pool(&SecretString::from(database_url.to_owned()), 4).unwrap();
-    let settings = AllegroSettings::for_simulator(simulator).unwrap();
+    let settings = AllegroConfig::for_simulator(simulator).unwrap();
     Accounts::new(
         pool,
         AllegroClient::new(&settings).unwrap(),
@@ -555,8 +555,8 @@ async fn three_replicas_share_twenty_accounts_sessions_and_take_over_from_a_kill
 async fn another_process(app: &crate::helpers::TestApp) -> allegro_backup::state::AppState {
     let mut settings = crate::helpers::test_settings(&app.db);
     settings.secret_key =
-        SecretKey::parse(&hex::encode(app.state.settings.secret_key.expose())).unwrap();
-    settings.allegro = AllegroSettings::for_simulator(&app.simulator.base_url()).unwrap();
+        SecretKey::parse(&hex::encode(app.state.config.secret_key.expose())).unwrap();
+    settings.allegro = AllegroConfig::for_simulator(&app.simulator.base_url()).unwrap();
     let other = allegro_backup::startup::Application::build(settings)
         .await
         .unwrap();

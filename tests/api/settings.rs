@@ -81,7 +81,7 @@ async fn an_admin_saves_the_settings_the_jobs_read_them_and_the_audit_log_says_w
     assert_eq!(input_value(&html, "reconcile_hour").as_deref(), Some("2"));
     assert!(select_text(&html, ".flash-success")[0].contains("Settings saved"));
 
-    let in_force = settings::current(&app.state.pool, &app.state.settings.sync)
+    let in_force = settings::current(&app.state.pool, &app.state.config.sync)
         .await
         .unwrap();
     assert_eq!(in_force.sync_interval_minutes, 15);

@@ -41,13 +41,13 @@ async fn an_admin_sees_the_system_with_each_value_s_source_and_no_secret() {
         );
     })
     .await;
-    let db_password = url::Url::parse(app.state.settings.database_url.expose_secret())
+    let db_password = url::Url::parse(app.state.config.database_url.expose_secret())
         .ok()
         .and_then(|u| u.password().map(str::to_owned))
         .expect("a database password");
     let client_secret = app
         .state
-        .settings
+        .config
         .allegro
         .client_secret
         .expose_secret()
@@ -132,7 +132,7 @@ async fn an_admin_sees_the_system_with_each_value_s_source_and_no_secret() {
     assert_eq!(
         config_row(&html, "DATABASE_URL")[1],
         app.state
-            .settings
+            .config
             .database_url
             .expose_secret()
             .replace(&db_password, "***")

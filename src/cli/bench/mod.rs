@@ -22,7 +22,7 @@ use super::users::cli_actor;
 use crate::{
     accounts::{Accounts, FlowOutcome},
     allegro::AllegroClient,
-    config::{AllegroSettings, SecretKey, Settings},
+    config::{AllegroConfig, Config, SecretKey},
     crypto::TokenCipher,
     db::{self, DbError, models::order},
     sync::{SyncOptions, sync_account},
@@ -52,14 +52,14 @@ struct Measured {
     postgres_cpu: Duration,
 }
 
-pub(super) async fn bench_sync(settings: Settings, plan: BenchPlan) -> anyhow::Result<()> {
-    let (admin_url, _) = db::split_database_url(settings.database_url.expose_secret())?;
+pub(super) async fn bench_sync(config: Config, plan: BenchPlan) -> anyhow::Result<()> {
+    let (admin_url, _) = db::split_database_url(config.database_url.expose_secret())?;
     let name = format!("allegro_backup_bench_{}", uuid::Uuid::new_v4().simple());
     let mut bench_url = url::Url::parse(&admin_url)?;
     bench_url.set_path(&format!("/{name}"));
     let url = SecretString::from(bench_url.to_string());
     db::prepare(&url).await?;
-    let result = run(&url, &settings.allegro, plan).await;
+    let result = run(&url, &config.allegro, plan).await;
     drop_database(&admin_url, &name);
     let measured = result?;
     anyhow::ensure!(
@@ -76,7 +76,7 @@ pub(super) async fn bench_sync(settings: Settings, plan: BenchPlan) -> anyhow::R
 
 async fn run(
     url: &SecretString,
-    defaults: &AllegroSettings,
+    defaults: &AllegroConfig,
     plan: BenchPlan,
 ) -> anyhow::Result<Measured> {
     let per_minute = plan
@@ -85,11 +85,11 @@ async fn run(
     let sim = SimulatorChild::spawn(plan.orders, per_minute).await?;
     // The simulator's client and hosts; only the concurrency comes from the environment
     // (`ALLEGRO_ACCOUNT_CONCURRENCY`), so that it can be varied.
-    let allegro = AllegroSettings {
+    let allegro = AllegroConfig {
         client_requests_per_minute: per_minute,
         account_requests_per_minute: per_minute,
         account_concurrency: defaults.account_concurrency,
-        ..AllegroSettings::for_simulator(sim.base_url())?
+        ..AllegroConfig::for_simulator(sim.base_url())?
     };
     let accounts = Accounts::new(
         db::build_pool(url, 8)?,

@@ -14,15 +14,15 @@ use diesel::{
 use secrecy::ExposeSecret;
 
 use super::usage::peak_rss_kb;
+use crate::db::models::settings::SettingsRow;
 use crate::{
-    config::Settings,
+    config::Config,
     db,
     domain::Role,
     orders::{
         OrderFilter, Viewer,
         export::{ExportFormat, write_export},
     },
-    settings::display_zone_in,
 };
 
 /// Orders per statement: big enough to be fast, small enough to show progress.
@@ -132,14 +132,10 @@ struct Id {
     id: i64,
 }
 
-pub(crate) async fn bench_seed(
-    settings: Settings,
-    orders: u32,
-    accounts: u32,
-) -> anyhow::Result<()> {
+pub(crate) async fn bench_seed(config: Config, orders: u32, accounts: u32) -> anyhow::Result<()> {
     anyhow::ensure!(accounts >= 1, "--accounts must be at least 1");
-    db::prepare(&settings.database_url).await?;
-    let url = settings.database_url.clone();
+    db::prepare(&config.database_url).await?;
+    let url = config.database_url.clone();
     tokio::task::spawn_blocking(move || {
         let mut conn = PgConnection::establish(url.expose_secret())
             .context("cannot connect to the database")?;
@@ -190,14 +186,14 @@ pub(crate) async fn bench_seed(
 
 /// Exports every order in the database (unrestricted, as the CLI does) into a byte counter
 /// and reports rows/s, MB/s and the peak memory of this process.
-pub(crate) async fn bench_export(settings: Settings, format: ExportFormat) -> anyhow::Result<()> {
-    let url = settings.database_url.clone();
+pub(crate) async fn bench_export(config: Config, format: ExportFormat) -> anyhow::Result<()> {
+    let url = config.database_url.clone();
     tokio::task::spawn_blocking(move || {
         let mut conn = PgConnection::establish(url.expose_secret())
             .context("cannot connect to the database")?;
         let mut helper = PgConnection::establish(url.expose_secret())
             .context("cannot connect to the database")?;
-        let zone = display_zone_in(&mut conn)?;
+        let zone = SettingsRow::display_zone(&mut conn)?;
         let viewer = Viewer::unrestricted(0, Role::Admin);
         let rss_before = peak_rss_kb();
         let started = Instant::now();

@@ -4,9 +4,11 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 
+use chrono_tz::Tz;
+
 use crate::{
     db::schema::settings,
-    settings::{HistoryStart, SyncSettings},
+    domain::settings::{DEFAULT_ZONE, HistoryStart, SyncSettings},
 };
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -48,6 +50,43 @@ fn stored(value: Option<i32>) -> Option<u32> {
 }
 
 impl SettingsRow {
+    /// The display time zone in force (a stored name that no longer parses falls back to
+    /// the default).
+    pub fn display_zone(conn: &mut PgConnection) -> QueryResult<Tz> {
+        let stored: Option<Option<String>> = settings::table
+            .select(settings::display_time_zone)
+            .first(conn)
+            .optional()?;
+        Ok(stored
+            .flatten()
+            .and_then(|name| name.parse().ok())
+            .unwrap_or(DEFAULT_ZONE))
+    }
+
+    /// Saves the display zone (`None`: back to the default), creating the row if needed.
+    pub fn save_display_zone(
+        conn: &mut PgConnection,
+        zone: Option<Tz>,
+        by_user: Option<i64>,
+    ) -> QueryResult<()> {
+        let name = zone.map(|z| z.name().to_string());
+        diesel::insert_into(settings::table)
+            .values((
+                settings::display_time_zone.eq(&name),
+                settings::updated_at.eq(diesel::dsl::now),
+                settings::updated_by.eq(by_user),
+            ))
+            .on_conflict(settings::id)
+            .do_update()
+            .set((
+                settings::display_time_zone.eq(&name),
+                settings::updated_at.eq(diesel::dsl::now),
+                settings::updated_by.eq(by_user),
+            ))
+            .execute(conn)
+            .map(drop)
+    }
+
     pub fn find(conn: &mut PgConnection) -> QueryResult<Option<SettingsRow>> {
         settings::table
             .select(SettingsRow::as_select())

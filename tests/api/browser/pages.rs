@@ -51,8 +51,8 @@ async fn the_system_page_fits_desktop_and_phone_screens_without_a_secret() {
     browser.goto(&app.url("/login")).await;
     sign_in(&browser, email, PASSWORD).await;
     browser.wait_for_path("/").await;
-    let key = hex::encode(app.state.settings.secret_key.expose());
-    let client_secret = app.state.settings.allegro.client_secret.expose_secret();
+    let key = hex::encode(app.state.config.secret_key.expose());
+    let client_secret = app.state.config.allegro.client_secret.expose_secret();
     let pages = [("system", "/system".to_owned())];
     let problems = visit_at_both_widths(&browser, &app, &pages, &[&key, client_secret]).await;
     assert!(problems.is_empty(), "{}", problems.join("\n"));
