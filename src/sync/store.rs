@@ -9,7 +9,7 @@ use diesel::{
 };
 
 use super::{
-    engine::{RunContext, SyncError},
+    context::{RunContext, SyncError},
     map::{into_new_order, new_event},
 };
 use crate::{
