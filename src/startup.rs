@@ -193,6 +193,7 @@ fn build_server(listener: TcpListener, state: AppState) -> std::io::Result<Serve
         App::new()
             // Bad input stops here, before the session store or a handler sees it; htmx
             // requests get its refusal as a toast like any other error.
+            .wrap(from_fn(crate::web::one_connection::one_connection_per_page))
             .wrap(from_fn(reject_control_characters))
             .wrap(from_fn(htmx_responses))
             .wrap(from_fn(count_middleware_errors))

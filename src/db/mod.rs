@@ -2,6 +2,7 @@
 //! calls on the blocking thread pool.
 
 pub mod models;
+pub mod request;
 pub mod schema;
 pub mod status;
 
@@ -118,6 +119,7 @@ pub fn build_cli_pool(database_url: &SecretString) -> Result<PgPool, DbError> {
 }
 
 /// Runs `f` with a pooled connection on the blocking thread pool, keeping the caller's span.
+/// Inside a request ([`request::scoped`]) the request's connection is reused.
 pub async fn run<T, E, F>(pool: &PgPool, f: F) -> Result<T, E>
 where
     F: FnOnce(&mut PgConnection) -> Result<T, E> + Send + 'static,
@@ -137,10 +139,25 @@ where
 {
     let pool = pool.clone();
     let span = tracing::Span::current();
+    let slot = request::Slot::current();
     tokio::task::spawn_blocking(move || {
         let _entered = span.enter();
-        let mut conn = pool.get_timeout(timeout).map_err(DbError::from)?;
-        f(&mut conn)
+        let kept = slot.as_ref().and_then(|s| s.take());
+        let mut conn = match kept {
+            Some(conn) => conn,
+            None => {
+                let conn = pool.get_timeout(timeout).map_err(DbError::from)?;
+                if let Some(slot) = &slot {
+                    slot.count_checkout();
+                }
+                conn
+            }
+        };
+        let result = f(&mut conn);
+        if let (Some(slot), true) = (&slot, result.is_ok()) {
+            slot.keep(conn);
+        }
+        result
     })
     .await
     .map_err(|_| DbError::Blocking)?

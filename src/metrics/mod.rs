@@ -18,7 +18,9 @@ use actix_web::{
 use actix_web_prom::{
     ActixMetricsConfiguration, LabelsConfiguration, PrometheusMetrics, PrometheusMetricsBuilder,
 };
-use prometheus::{Encoder, IntCounterVec, IntGauge, Opts, Registry, TextEncoder};
+use prometheus::{
+    Encoder, Histogram, HistogramOpts, IntCounterVec, IntGauge, Opts, Registry, TextEncoder,
+};
 
 use crate::{accounts::RefreshMetrics, allegro::ApiMetrics, db::PgPool, sync::RunMetrics};
 
@@ -40,6 +42,8 @@ pub struct Metrics {
     pub sync_runs: RunMetrics,
     /// App data for [`count_middleware_errors`].
     pub middleware_errors: MiddlewareErrors,
+    /// Pool checkouts per page request (`web::one_connection`).
+    pub db_checkouts: Histogram,
     pool: PoolGauges,
 }
 
@@ -76,6 +80,15 @@ impl Metrics {
         sync_runs.register(&registry)?;
         let middleware_errors = MiddlewareErrors::new()?;
         registry.register(Box::new(middleware_errors.0.clone()))?;
+        let db_checkouts = Histogram::with_opts(
+            HistogramOpts::new(
+                "allegro_backup_http_db_checkouts_per_request",
+                "Database connections a GET request checked out of the pool (its reads share \
+                 one).",
+            )
+            .buckets(vec![0.0, 1.0, 2.0, 3.0, 5.0]),
+        )?;
+        registry.register(Box::new(db_checkouts.clone()))?;
         let gauge = |name: &str, help: &str| -> prometheus::Result<IntGauge> {
             let gauge = IntGauge::new(name, help)?;
             registry.register(Box::new(gauge.clone()))?;
@@ -102,6 +115,7 @@ impl Metrics {
             refreshes,
             sync_runs,
             middleware_errors,
+            db_checkouts,
             pool,
         })
     }

@@ -5,6 +5,7 @@ pub mod csrf;
 pub mod error_page;
 pub mod htmx;
 pub mod input;
+pub mod one_connection;
 pub mod page;
 pub mod request_context;
 pub mod security_headers;

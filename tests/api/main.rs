@@ -32,6 +32,7 @@ mod metrics;
 mod ops;
 mod order_detail;
 mod orders_list;
+mod pool;
 mod quarantine;
 mod reconcile;
 mod replicas;
