@@ -8,10 +8,10 @@
 //! buyer personal data hidden (masked names and addresses, no buyer ids, waybills or raw
 //! documents).
 
-use diesel::prelude::*;
+use diesel::{PgConnection, QueryResult};
 
 use crate::{
-    db::{models::user::UserRow, schema::user_accounts},
+    db::models::{user::UserRow, user_access::UserAccess},
     domain::{AccountScope, Role},
 };
 
@@ -35,13 +35,7 @@ impl Viewer {
         let scope = if user.all_accounts {
             AccountScope::All
         } else {
-            AccountScope::Only(
-                user_accounts::table
-                    .filter(user_accounts::user_id.eq(user.id))
-                    .select(user_accounts::account_id)
-                    .order(user_accounts::account_id)
-                    .load(conn)?,
-            )
+            AccountScope::Only(UserAccess::accounts(conn, user.id)?)
         };
         Ok(Viewer {
             user_id: user.id,

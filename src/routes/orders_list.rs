@@ -14,12 +14,16 @@ use crate::{
     auth::{AnyUser, RequireRole},
     db::{
         self,
-        models::{account::AccountRow, delivery_method, saved_view::SavedView},
+        models::{
+            account::AccountRow,
+            delivery_method,
+            order::count::{self, Total},
+            saved_view::SavedView,
+        },
     },
     error::AppError,
     orders::{
         OrderParams, Viewer,
-        count::{self, Total},
         export::ExportFormat,
         filter::{FULFILLMENT_STATUSES, ORDER_STATUSES, PAYMENT_TYPES},
         mask::mask,

@@ -1,5 +1,5 @@
 //! What a user may see of the orders (privacy by role): all accounts or a chosen few, and
-//! whether buyer personal data is masked for them. Read by `orders::Viewer`; set by admins.
+//! whether buyer personal data is masked for them. Read by `auth::viewer::Viewer`; set by admins.
 
 use diesel::prelude::*;
 
@@ -19,16 +19,20 @@ impl UserAccess {
             .find(user_id)
             .select((users::all_accounts, users::hide_personal_data))
             .first::<(bool, bool)>(conn)?;
-        let accounts = user_accounts::table
+        Ok(UserAccess {
+            all_accounts,
+            accounts: Self::accounts(conn, user_id)?,
+            hide_personal_data,
+        })
+    }
+
+    /// The accounts chosen for the user (those seen when `all_accounts` is false), by id.
+    pub fn accounts(conn: &mut PgConnection, user_id: i64) -> QueryResult<Vec<i64>> {
+        user_accounts::table
             .filter(user_accounts::user_id.eq(user_id))
             .select(user_accounts::account_id)
             .order(user_accounts::account_id)
-            .load(conn)?;
-        Ok(UserAccess {
-            all_accounts,
-            accounts,
-            hide_personal_data,
-        })
+            .load(conn)
     }
 
     /// Replaces the user's access (call inside a transaction with the audit entry).

@@ -17,8 +17,13 @@ use diesel::{
 };
 use serde_json::Value;
 
+pub mod count;
 pub mod detail;
+pub mod export;
+pub mod list;
 mod sql;
+pub mod stats;
+pub mod visible;
 
 use sql::{
     BUMP_UNCHANGED_SQL, INSERT_LINE_ITEMS_SQL, INSERT_REVISIONS_SQL, KEEP_SUPERSEDED_SQL,

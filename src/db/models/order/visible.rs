@@ -1,5 +1,6 @@
 //! The one query every view of orders starts from: the viewer's accounts, then the filters.
-//! Callers add their own ordering, paging and selection to the boxed query.
+//! The list, the count and the export add their own ordering, paging and selection to the
+//! boxed query; the detail page looks one order up through it.
 
 use diesel::{
     dsl::sql,
@@ -8,16 +9,20 @@ use diesel::{
     sql_types::{Bool, Text},
 };
 
-use super::{OrderFilter, Viewer, filter::AccountRef};
-use crate::db::{
-    models::{audit::escape_like, order::OrderRow},
-    schema::{allegro_accounts, orders},
+use super::OrderRow;
+use crate::{
+    auth::viewer::Viewer,
+    db::{
+        models::audit::escape_like,
+        schema::{allegro_accounts, orders},
+    },
+    orders::filter::{AccountRef, OrderFilter},
 };
 
-pub type OrdersQuery = orders::BoxedQuery<'static, Pg>;
+pub(super) type OrdersQuery = orders::BoxedQuery<'static, Pg>;
 
 /// The orders `viewer` may see that match `filter`.
-pub fn visible_orders(viewer: &Viewer, filter: &OrderFilter) -> OrdersQuery {
+pub(super) fn visible_orders(viewer: &Viewer, filter: &OrderFilter) -> OrdersQuery {
     let mut query = orders::table.into_boxed();
     if let Some(ids) = viewer.scope.ids() {
         query = query.filter(orders::account_id.eq_any(ids.to_vec()));
@@ -103,7 +108,7 @@ fn apply_filter(mut query: OrdersQuery, filter: &OrderFilter, personal_data: boo
 }
 
 /// `total_amount <op> amount`, the amount bound as canonical decimal text (see
-/// [`super::Amount`]) and compared as NUMERIC.
+/// [`crate::orders::Amount`]) and compared as NUMERIC.
 fn total_compared(
     op: &'static str,
     amount: &str,

@@ -13,8 +13,8 @@ use diesel::{
     sql_types::{BigInt, Text},
 };
 
-use super::{OrderFilter, Viewer, query::visible_orders};
-use crate::db::schema::orders;
+use super::visible::visible_orders;
+use crate::{auth::viewer::Viewer, db::schema::orders, orders::filter::OrderFilter};
 
 /// Up to this many matches the count is exact.
 pub const COUNT_CAP: i64 = 10_000;
