@@ -2,7 +2,9 @@
 //! whether buyer personal data is masked for them. Read by `auth::viewer::Viewer`; set by admins.
 
 use diesel::prelude::*;
+use serde_json::json;
 
+use super::audit::{Actor, AuditAction, AuditEntry};
 use crate::db::schema::{user_accounts, users};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,8 +37,8 @@ impl UserAccess {
             .load(conn)
     }
 
-    /// Replaces the user's access (call inside a transaction with the audit entry).
-    pub fn save(&self, conn: &mut PgConnection, user_id: i64) -> QueryResult<()> {
+    /// Replaces the user's access (inside the transaction of [`UserAccess::save_recorded`]).
+    fn save(&self, conn: &mut PgConnection, user_id: i64) -> QueryResult<()> {
         diesel::update(users::table.find(user_id))
             .set((
                 users::all_accounts.eq(self.all_accounts),
@@ -61,6 +63,31 @@ impl UserAccess {
             .on_conflict_do_nothing()
             .execute(conn)
             .map(drop)
+    }
+
+    /// Replaces the access of the user `user_id` (`email`) and records who did, in one
+    /// transaction.
+    pub fn save_recorded(
+        &self,
+        conn: &mut PgConnection,
+        user_id: i64,
+        email: &str,
+        actor: &Actor,
+    ) -> QueryResult<()> {
+        conn.transaction(|conn| {
+            self.save(conn, user_id)?;
+            AuditEntry::record(
+                conn,
+                actor,
+                AuditAction::UserAccessChanged,
+                Some(email),
+                json!({
+                    "all_accounts": self.all_accounts,
+                    "accounts": self.accounts,
+                    "hide_personal_data": self.hide_personal_data,
+                }),
+            )
+        })
     }
 
     /// "All accounts" or "2 accounts", plus the masking, for the users table.

@@ -224,6 +224,67 @@ pub fn upsert_orders(
     Ok(counts)
 }
 
+/// The orders the database refused for what they hold, each with the refusal.
+pub type Refused<'a> = Vec<(&'a NewOrder, diesel::result::Error)>;
+
+/// [`upsert_orders`] in a transaction of its own; when the database refuses the batch because
+/// of some order's content, stores them one by one (each in its own transaction) and returns
+/// the refused ones with their errors. Every order refused alone means the trouble is not in
+/// the orders (a schema or server fault): then the batch fails instead.
+pub fn upsert_orders_isolating<'a>(
+    conn: &mut PgConnection,
+    account_id: AccountId,
+    orders: &'a [NewOrder],
+) -> QueryResult<(UpsertCounts, Refused<'a>)> {
+    match conn.transaction(|conn| upsert_orders(conn, account_id, orders)) {
+        Ok(counts) => Ok((counts, vec![])),
+        Err(e) if orders.len() > 1 && is_content_error(&e) => one_by_one(conn, account_id, orders),
+        Err(e) if orders.len() == 1 && is_content_error(&e) => {
+            Ok((UpsertCounts::default(), vec![(&orders[0], e)]))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+fn one_by_one<'a>(
+    conn: &mut PgConnection,
+    account_id: AccountId,
+    orders: &'a [NewOrder],
+) -> QueryResult<(UpsertCounts, Refused<'a>)> {
+    let mut total = UpsertCounts::default();
+    let mut refused = vec![];
+    for o in orders {
+        match conn.transaction(|conn| upsert_orders(conn, account_id, std::slice::from_ref(o))) {
+            Ok(counts) => total += counts,
+            Err(e) if is_content_error(&e) => refused.push((o, e)),
+            Err(e) => return Err(e),
+        }
+    }
+    if refused.len() == orders.len() {
+        if let Some((_, last_error)) = refused.pop() {
+            return Err(last_error);
+        }
+    }
+    Ok((total, refused))
+}
+
+/// A refusal caused by what was written (bad bytes, a value out of range, a violated
+/// constraint), as opposed to a lost connection or a conflict worth retrying.
+fn is_content_error(e: &diesel::result::Error) -> bool {
+    use diesel::result::{DatabaseErrorKind, Error};
+    match e {
+        Error::DatabaseError(kind, _) => !matches!(
+            kind,
+            DatabaseErrorKind::ClosedConnection
+                | DatabaseErrorKind::UnableToSendCommand
+                | DatabaseErrorKind::SerializationFailure
+                | DatabaseErrorKind::ReadOnlyTransaction
+        ),
+        Error::SerializationError(_) => true,
+        _ => false,
+    }
+}
+
 fn upsert_chunk(
     conn: &mut PgConnection,
     account_id: AccountId,
