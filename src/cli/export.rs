@@ -13,11 +13,10 @@ use super::users::cli_actor;
 use crate::db::models::{account::AccountRow, settings::SettingsRow};
 use crate::{
     config::Config,
-    domain::Role,
+    domain::{Role, order_filter::AccountRef},
     orders::{
         OrderFilter, OrderParams, Viewer,
         export::{ExportFormat, record_export, write_export},
-        filter::AccountRef,
     },
 };
 

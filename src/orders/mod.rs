@@ -4,7 +4,6 @@
 //! (`db::models::order::visible`): the list, the count, the export and the detail page all go
 //! through it, so privacy by role and the filters mean the same everywhere.
 
-pub mod amount;
 pub mod chart;
 pub mod cursor;
 pub mod detail;
@@ -16,6 +15,8 @@ pub mod mask_json;
 pub mod page;
 pub mod sort;
 
-pub use crate::{auth::viewer::Viewer, domain::AccountScope};
-pub use amount::Amount;
-pub use filter::{OrderFilter, OrderParams};
+pub use crate::{
+    auth::viewer::Viewer,
+    domain::{AccountScope, OrderFilter},
+};
+pub use filter::OrderParams;

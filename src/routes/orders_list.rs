@@ -17,7 +17,10 @@ use crate::{
         models::{
             account::AccountRow,
             delivery_method,
-            order::count::{self, Total},
+            order::{
+                count::{self, Total},
+                list::OrderListRow,
+            },
             saved_view::SavedView,
         },
     },
@@ -27,7 +30,8 @@ use crate::{
         export::ExportFormat,
         filter::{FULFILLMENT_STATUSES, ORDER_STATUSES, PAYMENT_TYPES},
         mask::mask,
-        page::{self, ListRequest, OrderListRow, PAGE_SIZES, SORTS},
+        page::{self, ListRequest, PAGE_SIZES},
+        sort::SORTS,
     },
     settings::local_time,
     state::AppState,
@@ -110,12 +114,12 @@ impl OrderRowView {
             let v = v.unwrap_or_default();
             if hide { mask(&v) } else { v }
         };
-        let name = [row.buyer_first_name, row.buyer_last_name]
+        let name = [row.buyer.first_name, row.buyer.last_name]
             .into_iter()
             .flatten()
             .collect::<Vec<_>>()
             .join(" ");
-        let name = match row.buyer_company_name.filter(|c| !c.is_empty()) {
+        let name = match row.buyer.company_name.filter(|c| !c.is_empty()) {
             Some(company) if name.is_empty() => company,
             Some(company) => format!("{name} ({company})"),
             None => name,
@@ -131,7 +135,7 @@ impl OrderRowView {
                 .find(|a| a.id == row.account_id)
                 .map(|a| a.login.clone())
                 .unwrap_or_default(),
-            buyer_login: personal(row.buyer_login),
+            buyer_login: personal(row.buyer.login),
             buyer_name: if hide { mask(&name) } else { name },
             status: status_badge(&row.status),
             fulfillment: row.fulfillment_status.as_deref().map(fulfillment_badge),

@@ -18,7 +18,10 @@ use super::{OrderFilter, Viewer, mask::mask};
 use crate::db::models::{
     account::AccountRow,
     audit::{Actor, AuditAction, AuditEntry},
-    order::export::{self as read, ExportItem, ExportRow},
+    order::{
+        LineItemRow,
+        export::{self as read, ExportRow},
+    },
 };
 
 /// Orders read and encoded per step.
@@ -333,12 +336,12 @@ fn encode_orders(
             &cx.local(r.bought_at),
             &utc(r.updated_at),
             cx.hidden(&r.buyer_id),
-            &cx.personal(&r.buyer_login),
-            &cx.personal(&r.buyer_email),
-            &cx.personal(&r.buyer_first_name),
-            &cx.personal(&r.buyer_last_name),
-            &cx.personal(&r.buyer_company_name),
-            yes_no(r.buyer_guest),
+            &cx.personal(&r.buyer.login),
+            &cx.personal(&r.buyer.email),
+            &cx.personal(&r.buyer.first_name),
+            &cx.personal(&r.buyer.last_name),
+            &cx.personal(&r.buyer.company_name),
+            yes_no(r.buyer.guest),
             text(&r.total_amount),
             text(&r.currency),
             text(&r.paid_amount),
@@ -359,7 +362,7 @@ fn encode_orders(
 
 fn encode_items(
     rows: &[ExportRow],
-    items: &[ExportItem],
+    items: &[LineItemRow],
     cx: &Context,
     first: bool,
 ) -> Result<(Vec<u8>, u64), csv::Error> {
@@ -376,8 +379,8 @@ fn encode_items(
             &r.status,
             &utc(r.bought_at),
             &cx.local(r.bought_at),
-            &cx.personal(&r.buyer_login),
-            &cx.personal(&r.buyer_email),
+            &cx.personal(&r.buyer.login),
+            &cx.personal(&r.buyer.email),
             text(&r.total_amount),
             text(&r.currency),
             &item.line_item_id,

@@ -14,7 +14,7 @@ use diesel::{
 };
 
 use super::visible::visible_orders;
-use crate::{auth::viewer::Viewer, db::schema::orders, orders::filter::OrderFilter};
+use crate::{auth::viewer::Viewer, db::schema::orders, domain::OrderFilter};
 
 /// Up to this many matches the count is exact.
 pub const COUNT_CAP: i64 = 10_000;

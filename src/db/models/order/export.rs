@@ -10,11 +10,14 @@ use diesel::{
     sql_types::{Nullable, Text},
 };
 
-use super::visible::visible_orders;
+use super::{
+    LineItemRow, OrderBuyer,
+    visible::{OrdersQuery, visible_orders},
+};
 use crate::{
     auth::viewer::Viewer,
     db::schema::{order_line_items, orders},
-    orders::filter::OrderFilter,
+    domain::OrderFilter,
 };
 
 /// An order as the CSV exports read it (amounts as exact decimal text).
@@ -29,12 +32,8 @@ pub struct ExportRow {
     pub bought_at: Option<DateTime<Utc>>,
     pub updated_at: Option<DateTime<Utc>>,
     pub buyer_id: String,
-    pub buyer_login: Option<String>,
-    pub buyer_email: Option<String>,
-    pub buyer_first_name: Option<String>,
-    pub buyer_last_name: Option<String>,
-    pub buyer_company_name: Option<String>,
-    pub buyer_guest: bool,
+    #[diesel(embed)]
+    pub buyer: OrderBuyer,
     #[diesel(select_expression = sql::<Nullable<Text>>("orders.total_amount::text"))]
     #[diesel(select_expression_type = SqlLiteral<Nullable<Text>>)]
     pub total_amount: Option<String>,
@@ -54,25 +53,6 @@ pub struct ExportRow {
     pub revision: Option<String>,
 }
 
-/// A line item as the `csv-items` export reads it (prices as exact decimal text).
-#[derive(Debug, Queryable, Selectable)]
-#[diesel(table_name = order_line_items, check_for_backend(diesel::pg::Pg))]
-pub struct ExportItem {
-    pub order_id: i64,
-    pub line_item_id: String,
-    pub offer_id: String,
-    pub offer_name: Option<String>,
-    pub external_id: Option<String>,
-    pub quantity: i32,
-    #[diesel(select_expression = sql::<Text>("order_line_items.price::text"))]
-    #[diesel(select_expression_type = SqlLiteral<Text>)]
-    pub price: String,
-    #[diesel(select_expression = sql::<Nullable<Text>>("order_line_items.original_price::text"))]
-    #[diesel(select_expression_type = SqlLiteral<Nullable<Text>>)]
-    pub original_price: Option<String>,
-    pub currency: String,
-}
-
 /// Up to `limit` of the orders `viewer` may see matching `filter` whose id is above `after`,
 /// in id order.
 pub fn rows_after(
@@ -82,20 +62,18 @@ pub fn rows_after(
     after: i64,
     limit: i64,
 ) -> QueryResult<Vec<ExportRow>> {
-    visible_orders(viewer, filter)
-        .filter(orders::id.gt(after))
-        .order(orders::id)
+    in_id_order(viewer, filter, after)
         .limit(limit)
         .select(ExportRow::as_select())
         .load(conn)
 }
 
 /// The line items of the orders `ids`, by order and item id.
-pub fn items_of(conn: &mut PgConnection, ids: Vec<i64>) -> QueryResult<Vec<ExportItem>> {
+pub fn items_of(conn: &mut PgConnection, ids: Vec<i64>) -> QueryResult<Vec<LineItemRow>> {
     order_line_items::table
         .filter(order_line_items::order_id.eq_any(ids))
         .order((order_line_items::order_id, order_line_items::id))
-        .select(ExportItem::as_select())
+        .select(LineItemRow::as_select())
         .load(conn)
 }
 
@@ -108,12 +86,17 @@ pub fn ids_after(
     after: i64,
     limit: i64,
 ) -> QueryResult<Vec<i64>> {
-    visible_orders(viewer, filter)
-        .filter(orders::id.gt(after))
-        .order(orders::id)
+    in_id_order(viewer, filter, after)
         .select(orders::id)
         .limit(limit)
         .load(conn)
+}
+
+/// The orders `viewer` may see matching `filter` whose id is above `after`, in id order.
+fn in_id_order(viewer: &Viewer, filter: &OrderFilter, after: i64) -> OrdersQuery {
+    visible_orders(viewer, filter)
+        .filter(orders::id.gt(after))
+        .order(orders::id)
 }
 
 /// The stored documents of the orders `ids` as text, in id order.

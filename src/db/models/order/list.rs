@@ -7,13 +7,17 @@
 use chrono::{DateTime, Utc};
 use diesel::{
     dsl::sql,
+    expression::SqlLiteral,
     pg::Pg,
     prelude::*,
     sql_types::{BigInt, Bool, Nullable, Text, Timestamptz},
 };
 
-use super::visible::{OrdersQuery, visible_orders};
-use crate::{auth::viewer::Viewer, db::schema::orders, orders::filter::OrderFilter};
+use super::{
+    OrderBuyer,
+    visible::{OrdersQuery, visible_orders},
+};
+use crate::{auth::viewer::Viewer, db::schema::orders, domain::OrderFilter};
 
 /// The column a page is sorted by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,7 +37,8 @@ pub enum KeyValue {
 }
 
 /// An order as the list shows it (never the raw JSON).
-#[derive(Debug, Clone, Queryable)]
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = orders, check_for_backend(diesel::pg::Pg))]
 pub struct OrderListRow {
     pub id: i64,
     pub account_id: i64,
@@ -41,13 +46,11 @@ pub struct OrderListRow {
     pub marketplace_id: Option<String>,
     pub status: String,
     pub fulfillment_status: Option<String>,
-    pub buyer_login: Option<String>,
-    pub buyer_email: Option<String>,
-    pub buyer_first_name: Option<String>,
-    pub buyer_last_name: Option<String>,
-    pub buyer_company_name: Option<String>,
-    pub buyer_guest: bool,
+    #[diesel(embed)]
+    pub buyer: OrderBuyer,
     /// `total_amount` as text (exact decimal).
+    #[diesel(select_expression = sql::<Nullable<Text>>("orders.total_amount::text"))]
+    #[diesel(select_expression_type = SqlLiteral<Nullable<Text>>)]
     pub total: Option<String>,
     pub currency: Option<String>,
     pub payment_type: Option<String>,
@@ -196,30 +199,7 @@ fn load_rows(
     conn: &mut PgConnection,
 ) -> QueryResult<Vec<OrderListRow>> {
     query
-        .select((
-            orders::id,
-            orders::account_id,
-            orders::checkout_form_id,
-            orders::marketplace_id,
-            orders::status,
-            orders::fulfillment_status,
-            orders::buyer_login,
-            orders::buyer_email,
-            orders::buyer_first_name,
-            orders::buyer_last_name,
-            orders::buyer_company_name,
-            orders::buyer_guest,
-            sql::<Nullable<Text>>("orders.total_amount::text"),
-            orders::currency,
-            orders::payment_type,
-            orders::delivery_method_name,
-            orders::invoice_required,
-            orders::line_item_count,
-            orders::bought_at,
-            orders::updated_at,
-            orders::merged_into,
-            orders::gone_from_allegro_at,
-        ))
+        .select(OrderListRow::as_select())
         .limit(limit)
         .load(conn)
 }

@@ -49,12 +49,7 @@ pub struct NewOrder {
     pub status: String,
     pub fulfillment_status: Option<String>,
     pub buyer_id: String,
-    pub buyer_login: Option<String>,
-    pub buyer_email: Option<String>,
-    pub buyer_first_name: Option<String>,
-    pub buyer_last_name: Option<String>,
-    pub buyer_company_name: Option<String>,
-    pub buyer_guest: bool,
+    pub buyer: OrderBuyer,
     /// `summary.totalToPay.amount`.
     pub total_amount: Option<String>,
     /// `summary.totalToPay.currency`.
@@ -76,6 +71,25 @@ pub struct NewOrder {
     /// The complete checkout form as Allegro sent it, as canonical text with its hash.
     pub document: Document,
     pub line_items: Vec<NewLineItem>,
+}
+
+/// The buyer's columns of an order (personal data, but for `guest`: masked for users who
+/// must not see it).
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = orders, check_for_backend(diesel::pg::Pg))]
+pub struct OrderBuyer {
+    #[diesel(column_name = buyer_login)]
+    pub login: Option<String>,
+    #[diesel(column_name = buyer_email)]
+    pub email: Option<String>,
+    #[diesel(column_name = buyer_first_name)]
+    pub first_name: Option<String>,
+    #[diesel(column_name = buyer_last_name)]
+    pub last_name: Option<String>,
+    #[diesel(column_name = buyer_company_name)]
+    pub company_name: Option<String>,
+    #[diesel(column_name = buyer_guest)]
+    pub guest: bool,
 }
 
 /// One line item of a [`NewOrder`]; prices are unit prices as decimal strings.
@@ -122,12 +136,8 @@ pub struct OrderRow {
     pub status: String,
     pub fulfillment_status: Option<String>,
     pub buyer_id: String,
-    pub buyer_login: Option<String>,
-    pub buyer_email: Option<String>,
-    pub buyer_first_name: Option<String>,
-    pub buyer_last_name: Option<String>,
-    pub buyer_company_name: Option<String>,
-    pub buyer_guest: bool,
+    #[diesel(embed)]
+    pub buyer: OrderBuyer,
     #[diesel(select_expression = sql::<Nullable<Text>>("orders.total_amount::text"))]
     #[diesel(select_expression_type = diesel::expression::SqlLiteral<Nullable<Text>>)]
     pub total_amount: Option<String>,
@@ -154,11 +164,11 @@ pub struct OrderRow {
     pub gone_from_allegro_at: Option<DateTime<Utc>>,
 }
 
-/// A stored line item (prices as exact decimal text).
+/// A stored line item (prices as exact decimal text), as the `csv-items` export and the
+/// tests read it.
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = order_line_items, check_for_backend(diesel::pg::Pg))]
 pub struct LineItemRow {
-    pub id: i64,
     pub order_id: i64,
     pub line_item_id: String,
     pub offer_id: String,
@@ -172,7 +182,6 @@ pub struct LineItemRow {
     #[diesel(select_expression_type = diesel::expression::SqlLiteral<Nullable<Text>>)]
     pub original_price: Option<String>,
     pub currency: String,
-    pub bought_at: Option<DateTime<Utc>>,
 }
 
 #[derive(QueryableByName)]
@@ -371,12 +380,12 @@ fn upsert_rows(
         .bind::<Array<Text>, _>(col(|o| &o.status))
         .bind::<Array<Nullable<Text>>, _>(text(|o| &o.fulfillment_status))
         .bind::<Array<Text>, _>(col(|o| &o.buyer_id))
-        .bind::<Array<Nullable<Text>>, _>(text(|o| &o.buyer_login))
-        .bind::<Array<Nullable<Text>>, _>(text(|o| &o.buyer_email))
-        .bind::<Array<Nullable<Text>>, _>(text(|o| &o.buyer_first_name))
-        .bind::<Array<Nullable<Text>>, _>(text(|o| &o.buyer_last_name))
-        .bind::<Array<Nullable<Text>>, _>(text(|o| &o.buyer_company_name))
-        .bind::<Array<Bool>, _>(flag(|o| o.buyer_guest))
+        .bind::<Array<Nullable<Text>>, _>(text(|o| &o.buyer.login))
+        .bind::<Array<Nullable<Text>>, _>(text(|o| &o.buyer.email))
+        .bind::<Array<Nullable<Text>>, _>(text(|o| &o.buyer.first_name))
+        .bind::<Array<Nullable<Text>>, _>(text(|o| &o.buyer.last_name))
+        .bind::<Array<Nullable<Text>>, _>(text(|o| &o.buyer.company_name))
+        .bind::<Array<Bool>, _>(flag(|o| o.buyer.guest))
         .bind::<Array<Nullable<Text>>, _>(text(|o| &o.total_amount))
         .bind::<Array<Nullable<Text>>, _>(text(|o| &o.currency))
         .bind::<Array<Nullable<Text>>, _>(text(|o| &o.payment_type))

@@ -16,7 +16,7 @@ use crate::{
         models::audit::escape_like,
         schema::{allegro_accounts, orders},
     },
-    orders::filter::{AccountRef, OrderFilter},
+    domain::order_filter::{AccountRef, OrderFilter},
 };
 
 pub(super) type OrdersQuery = orders::BoxedQuery<'static, Pg>;
@@ -108,7 +108,7 @@ fn apply_filter(mut query: OrdersQuery, filter: &OrderFilter, personal_data: boo
 }
 
 /// `total_amount <op> amount`, the amount bound as canonical decimal text (see
-/// [`crate::orders::Amount`]) and compared as NUMERIC.
+/// [`crate::domain::Amount`]) and compared as NUMERIC.
 fn total_compared(
     op: &'static str,
     amount: &str,
