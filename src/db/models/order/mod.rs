@@ -5,6 +5,11 @@
 //! with `unnest`, so the number of bind parameters stays fixed (far below the protocol's 65 535)
 //! whatever the chunk size. Amounts arrive as decimal strings and are cast to `NUMERIC` in SQL:
 //! no float ever touches money.
+//!
+//! Reads for the pages start from one query, the orders a viewer may see that match the
+//! filters ([`visible`]): the list's keyset pages ([`list`]), its capped count ([`count`]),
+//! the export's chunks ([`export`]); the dashboard's aggregates ([`stats`]) and the detail
+//! page's extras ([`detail`]) sit beside them.
 
 use std::collections::HashMap;
 
