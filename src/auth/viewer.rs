@@ -11,7 +11,7 @@
 use diesel::{PgConnection, QueryResult};
 
 use crate::{
-    db::models::{user::UserRow, user_access::UserAccess},
+    db::models::{order::visible::Visibility, user::UserRow, user_access::UserAccess},
     domain::{AccountScope, Role},
 };
 
@@ -52,6 +52,14 @@ impl Viewer {
             role,
             scope: AccountScope::All,
             hide_personal_data: false,
+        }
+    }
+
+    /// What of the orders this user may see, as the storage layer's order queries take it.
+    pub fn visibility(&self) -> Visibility<'_> {
+        Visibility {
+            scope: &self.scope,
+            personal_data: !self.hide_personal_data,
         }
     }
 

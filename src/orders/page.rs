@@ -100,7 +100,7 @@ fn walk(
         descending,
         after: after.map(|c| (&c.key, c.id)),
     };
-    list::walk(conn, viewer, &request.filter, walk, limit)
+    list::walk(conn, viewer.visibility(), &request.filter, walk, limit)
 }
 
 /// The page `request` asks for, as `viewer` may see it.

@@ -68,7 +68,7 @@ pub(super) fn find_visible(
     viewer: &Viewer,
     id: &str,
 ) -> Result<OrderRow, AppError> {
-    visible_order(conn, viewer, id)?.ok_or(AppError::NotFound)
+    visible_order(conn, viewer.visibility(), id)?.ok_or(AppError::NotFound)
 }
 
 /// Masks the JSON when the viewer must not see personal data.

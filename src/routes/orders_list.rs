@@ -324,7 +324,7 @@ pub async fn orders_index(
         let total = if request.cursor.is_none() && page.next.is_none() {
             Total::Exact(page.rows.len() as i64)
         } else {
-            count::count(conn, &viewer, &request.filter)?
+            count::count(conn, viewer.visibility(), &request.filter)?
         };
         let accounts = AccountRow::list(conn, &viewer.scope)?;
         let data = PageData {

@@ -252,7 +252,7 @@ pub fn write_export(
     let mut after = 0_i64;
     let mut first = true;
     loop {
-        let rows = read::rows_after(conn, viewer, filter, after, CHUNK_ROWS)?;
+        let rows = read::rows_after(conn, viewer.visibility(), filter, after, CHUNK_ROWS)?;
         let last = rows.last().map(|r| r.id);
         let (bytes, written) = if format == ExportFormat::Csv {
             encode_orders(&rows, &context, first)?

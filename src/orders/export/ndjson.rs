@@ -80,7 +80,7 @@ fn write_pairs(
     };
     let mut after = 0_i64;
     loop {
-        let ids = read::ids_after(conn, viewer, filter, after, 2 * CHUNK_ROWS)?;
+        let ids = read::ids_after(conn, viewer.visibility(), filter, after, 2 * CHUNK_ROWS)?;
         let Some(&last) = ids.last() else {
             return Ok(written);
         };

@@ -12,10 +12,9 @@ use diesel::{
 
 use super::{
     LineItemRow, OrderBuyer,
-    visible::{OrdersQuery, visible_orders},
+    visible::{OrdersQuery, Visibility, visible_orders},
 };
 use crate::{
-    auth::viewer::Viewer,
     db::schema::{order_line_items, orders},
     domain::OrderFilter,
 };
@@ -57,7 +56,7 @@ pub struct ExportRow {
 /// in id order.
 pub fn rows_after(
     conn: &mut PgConnection,
-    viewer: &Viewer,
+    viewer: Visibility<'_>,
     filter: &OrderFilter,
     after: i64,
     limit: i64,
@@ -81,7 +80,7 @@ pub fn items_of(conn: &mut PgConnection, ids: Vec<i64>) -> QueryResult<Vec<LineI
 /// in order (no document is touched).
 pub fn ids_after(
     conn: &mut PgConnection,
-    viewer: &Viewer,
+    viewer: Visibility<'_>,
     filter: &OrderFilter,
     after: i64,
     limit: i64,
@@ -93,7 +92,7 @@ pub fn ids_after(
 }
 
 /// The orders `viewer` may see matching `filter` whose id is above `after`, in id order.
-fn in_id_order(viewer: &Viewer, filter: &OrderFilter, after: i64) -> OrdersQuery {
+fn in_id_order(viewer: Visibility<'_>, filter: &OrderFilter, after: i64) -> OrdersQuery {
     visible_orders(viewer, filter)
         .filter(orders::id.gt(after))
         .order(orders::id)

@@ -15,9 +15,9 @@ use diesel::{
 
 use super::{
     OrderBuyer,
-    visible::{OrdersQuery, visible_orders},
+    visible::{OrdersQuery, Visibility, visible_orders},
 };
-use crate::{auth::viewer::Viewer, db::schema::orders, domain::OrderFilter};
+use crate::{db::schema::orders, domain::OrderFilter};
 
 /// The column a page is sorted by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -162,7 +162,7 @@ pub struct Walk<'a> {
 /// `walk` says.
 pub fn walk(
     conn: &mut PgConnection,
-    viewer: &Viewer,
+    viewer: Visibility<'_>,
     filter: &OrderFilter,
     walk: Walk<'_>,
     limit: i64,

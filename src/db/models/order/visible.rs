@@ -11,29 +11,40 @@ use diesel::{
 
 use super::OrderRow;
 use crate::{
-    auth::viewer::Viewer,
     db::{
         models::audit::escape_like,
         schema::{allegro_accounts, orders},
     },
-    domain::order_filter::{AccountRef, OrderFilter},
+    domain::{
+        AccountScope,
+        order_filter::{AccountRef, OrderFilter},
+    },
 };
+
+/// What of the orders a reader may see: the accounts of their scope, and whether the search
+/// may look at buyer fields (not for users who must not see personal data: a hit would
+/// confirm what they searched for). `auth::viewer::Viewer::visibility` gives a user's.
+#[derive(Debug, Clone, Copy)]
+pub struct Visibility<'a> {
+    pub scope: &'a AccountScope,
+    pub personal_data: bool,
+}
 
 pub(super) type OrdersQuery = orders::BoxedQuery<'static, Pg>;
 
 /// The orders `viewer` may see that match `filter`.
-pub(super) fn visible_orders(viewer: &Viewer, filter: &OrderFilter) -> OrdersQuery {
+pub(super) fn visible_orders(viewer: Visibility<'_>, filter: &OrderFilter) -> OrdersQuery {
     let mut query = orders::table.into_boxed();
     if let Some(ids) = viewer.scope.ids() {
         query = query.filter(orders::account_id.eq_any(ids.to_vec()));
     }
-    apply_filter(query, filter, !viewer.hide_personal_data)
+    apply_filter(query, filter, viewer.personal_data)
 }
 
 /// The order `viewer` may see under this checkout form id (merged ones included).
 pub fn visible_order(
     conn: &mut PgConnection,
-    viewer: &Viewer,
+    viewer: Visibility<'_>,
     checkout_form_id: &str,
 ) -> QueryResult<Option<OrderRow>> {
     let filter = OrderFilter {
