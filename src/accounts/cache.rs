@@ -20,8 +20,27 @@ use std::{
 use chrono::{DateTime, Duration, Utc};
 use secrecy::SecretString;
 
-use super::tokens::needs_refresh;
 use crate::db::models::account::AccountId;
+
+/// Refresh at most this long before the access token expires (what Allegro's 12 h tokens get).
+const MAX_REFRESH_MARGIN: Duration = Duration::minutes(5);
+
+/// How long before its expiry an access token that lives `lifetime` is refreshed: a fifth of
+/// its lifetime, at most five minutes, so a token is used for most of its life and refreshed
+/// about once per lifetime however short that is (a fixed five minutes would refresh a
+/// 15-second token before every call). Five minutes when the lifetime is unknown (tokens stored
+/// before it was recorded).
+pub fn refresh_margin(lifetime: Option<Duration>) -> Duration {
+    lifetime.map_or(MAX_REFRESH_MARGIN, |lifetime| {
+        (lifetime / 5).clamp(Duration::zero(), MAX_REFRESH_MARGIN)
+    })
+}
+
+/// Whether an access token expiring at `expires_at` (none stored: `None`) that lives
+/// `lifetime` is within its refresh margin of expiry.
+pub(super) fn needs_refresh(expires_at: Option<DateTime<Utc>>, lifetime: Option<Duration>) -> bool {
+    expires_at.is_none_or(|at| at - refresh_margin(lifetime) <= Utc::now())
+}
 
 /// An access token with what decides how long it may be handed out.
 pub(super) struct CachedToken {
@@ -118,6 +137,28 @@ mod tests {
     use secrecy::ExposeSecret;
 
     use super::*;
+
+    #[test]
+    fn the_refresh_margin_is_a_fifth_of_the_lifetime_and_at_most_five_minutes() {
+        let margin = |secs| refresh_margin(Some(Duration::seconds(secs)));
+        assert_eq!(margin(15), Duration::seconds(3));
+        assert_eq!(margin(60), Duration::seconds(12));
+        assert_eq!(margin(1500), Duration::minutes(5));
+        assert_eq!(
+            margin(43_199),
+            Duration::minutes(5),
+            "Allegro's 12 h tokens"
+        );
+        assert_eq!(
+            refresh_margin(None),
+            Duration::minutes(5),
+            "lifetime unknown"
+        );
+        assert_eq!(margin(0), Duration::zero());
+        assert_eq!(margin(-5), Duration::zero(), "never negative");
+        // A token is used for most of its life: four fifths of a short one.
+        assert!(margin(15) < Duration::seconds(15) / 4);
+    }
 
     fn expiring(value: &str, expires_in: Duration) -> CachedToken {
         CachedToken {

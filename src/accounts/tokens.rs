@@ -4,12 +4,15 @@
 
 use std::sync::Arc;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{Duration, Utc};
 use futures_util::future::BoxFuture;
 use prometheus::{IntCounterVec, Opts, Registry};
 use secrecy::{ExposeSecret, SecretString};
 
-use super::{Accounts, cache::CachedToken};
+use super::{
+    Accounts,
+    cache::{CachedToken, needs_refresh},
+};
 use crate::{
     allegro::{AccountApi, AllegroError, TokenSet, TokenSource},
     db::{
@@ -17,26 +20,6 @@ use crate::{
         models::account::{AccountId, AccountRow, StoredTokens},
     },
 };
-
-/// Refresh at most this long before the access token expires (what Allegro's 12 h tokens get).
-const MAX_REFRESH_MARGIN: Duration = Duration::minutes(5);
-
-/// How long before its expiry an access token that lives `lifetime` is refreshed: a fifth of
-/// its lifetime, at most five minutes, so a token is used for most of its life and refreshed
-/// about once per lifetime however short that is (a fixed five minutes would refresh a
-/// 15-second token before every call). Five minutes when the lifetime is unknown (tokens stored
-/// before it was recorded).
-pub fn refresh_margin(lifetime: Option<Duration>) -> Duration {
-    lifetime.map_or(MAX_REFRESH_MARGIN, |lifetime| {
-        (lifetime / 5).clamp(Duration::zero(), MAX_REFRESH_MARGIN)
-    })
-}
-
-/// Whether an access token expiring at `expires_at` (none stored: `None`) that lives
-/// `lifetime` is within its refresh margin of expiry.
-pub(super) fn needs_refresh(expires_at: Option<DateTime<Utc>>, lifetime: Option<Duration>) -> bool {
-    expires_at.is_none_or(|at| at - refresh_margin(lifetime) <= Utc::now())
-}
 
 fn lifetime_of(row: &AccountRow) -> Option<Duration> {
     row.token_lifetime_secs
@@ -105,7 +88,7 @@ pub enum RefreshOutcome {
 /// (so a scheduled refresh, a 401 and a stale token never rotate the pair twice).
 #[derive(Debug, Clone)]
 pub enum RefreshReason {
-    /// The access token expires within its [`refresh_margin`].
+    /// The access token expires within its [`refresh_margin`](super::cache::refresh_margin).
     Stale,
     /// Allegro refused this access token. Also refreshes when another task replaced it already
     /// but the replacement is stale too (it aged while the caller waited).
@@ -386,28 +369,6 @@ impl TokenSource for AccountTokens {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_refresh_margin_is_a_fifth_of_the_lifetime_and_at_most_five_minutes() {
-        let margin = |secs| refresh_margin(Some(Duration::seconds(secs)));
-        assert_eq!(margin(15), Duration::seconds(3));
-        assert_eq!(margin(60), Duration::seconds(12));
-        assert_eq!(margin(1500), Duration::minutes(5));
-        assert_eq!(
-            margin(43_199),
-            Duration::minutes(5),
-            "Allegro's 12 h tokens"
-        );
-        assert_eq!(
-            refresh_margin(None),
-            Duration::minutes(5),
-            "lifetime unknown"
-        );
-        assert_eq!(margin(0), Duration::zero());
-        assert_eq!(margin(-5), Duration::zero(), "never negative");
-        // A token is used for most of its life: four fifths of a short one.
-        assert!(margin(15) < Duration::seconds(15) / 4);
-    }
 
     #[test]
     fn refreshes_are_counted_by_outcome() {

@@ -1,11 +1,9 @@
-//! `AccountApi`: the REST calls made on behalf of one seller account, and `TokenSource`, through
-//! which the caller supplies (and refreshes) that account's tokens.
+//! `AccountApi`: the REST calls made on behalf of one seller account, with the tokens its
+//! [`TokenSource`] supplies.
 
 use std::{fmt, sync::Arc};
 
-use futures_util::future::BoxFuture;
 use reqwest::StatusCode;
-use secrecy::SecretString;
 use serde::de::DeserializeOwned;
 
 use super::{
@@ -15,26 +13,8 @@ use super::{
     models::{EventQuery, EventStats, EventsPage, LatestEvent, Me, OrderEvent},
     rate_limit::AccountGate,
     shipment::{Shipment, ShipmentsPage},
+    token_source::TokenSource,
 };
-
-/// Supplies (and refreshes) the tokens of one account. Implemented by the caller, for example
-/// over the database.
-pub trait TokenSource: Send + Sync {
-    /// Why no token could be supplied, and so what every call of the account's [`AccountApi`]
-    /// fails with: Allegro's own errors convert into it, and the source adds its own failures
-    /// (its store could not be read) next to them, so callers get those back as they were.
-    type Error: From<AllegroError> + Send + 'static;
-    /// Names the account for its rate budget and in logs (not a secret).
-    fn account_key(&self) -> String;
-    /// The access token to send now: read right before each attempt (after every wait), so a
-    /// token close to its expiry should be refreshed here rather than handed out.
-    fn access_token(&self) -> BoxFuture<'_, Result<SecretString, Self::Error>>;
-    /// Called after a 401 with the token that was rejected; returns a fresh token. Single-flight
-    /// (and not refreshing again when another task already replaced `rejected` with a token
-    /// that is still fresh) is the implementor's job. A 401 on the token returned here ends
-    /// the call with [`AllegroError::Unauthorized`].
-    fn refresh(&self, rejected: SecretString) -> BoxFuture<'_, Result<SecretString, Self::Error>>;
-}
 
 /// REST calls for one seller account, failing with `E`: its token source's error type. Cheap
 /// to clone.
@@ -188,4 +168,12 @@ fn decode<T: DeserializeOwned>(reply: Reply, account: &str, what: &str) -> Resul
     };
     tracing::warn!(account, call = what, trace_id, status, error = %error, "Allegro API call failed");
     Err(error)
+}
+
+impl AllegroClient {
+    /// API calls on behalf of the seller account whose tokens `tokens` supplies; they fail
+    /// with the source's error type.
+    pub fn account<S: TokenSource + 'static>(&self, tokens: Arc<S>) -> AccountApi<S::Error> {
+        AccountApi::new(self.clone(), tokens)
+    }
 }

@@ -13,10 +13,10 @@ use secrecy::{ExposeSecret, SecretString};
 use url::Url;
 
 use super::{
-    account::{AccountApi, TokenSource},
     error::AllegroError,
     metrics::ApiMetrics,
     rate_limit::{AccountGate, ClientGate, RateLimitPauses},
+    token_source::TokenSource,
 };
 use crate::config::AllegroConfig;
 
@@ -194,12 +194,6 @@ impl AllegroClient {
     /// that waits out a minute's pause should say so rather than look stuck.
     pub fn rate_limit_pauses(&self) -> RateLimitPauses {
         self.inner.gate.pauses()
-    }
-
-    /// API calls on behalf of the seller account whose tokens `tokens` supplies; they fail
-    /// with the source's error type.
-    pub fn account<S: TokenSource + 'static>(&self, tokens: Arc<S>) -> AccountApi<S::Error> {
-        AccountApi::new(self.clone(), tokens)
     }
 
     /// Sends a request built by `build` until it succeeds, fails for good, or the retry budget

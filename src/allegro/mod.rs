@@ -19,8 +19,9 @@ mod oauth;
 mod rate_limit;
 mod shipment;
 pub mod time;
+mod token_source;
 
-pub use account::{AccountApi, TokenSource};
+pub use account::AccountApi;
 pub use checkout_form::{
     Buyer, CheckoutForm, CheckoutFormQuery, CheckoutFormSort, CheckoutFormsPage, Delivery,
     DeliveryMethod, LineItem, Offer, OfferExternal, Payment, PickupPoint, RejectedForm,
@@ -37,3 +38,4 @@ pub use oauth::{
 };
 pub use rate_limit::RateLimitPauses;
 pub use shipment::Shipment;
+pub use token_source::TokenSource;

@@ -7,14 +7,17 @@
 //! tests and the demo live under `/__simulator` (`POST faults`, `GET orders?seller=N`,
 //! `POST advance?seconds=N`, `POST revoke?seller=N`, `POST changes?n=N`).
 
+mod api_guard;
 mod changes;
 mod data;
+mod event_json;
 mod events;
 mod faults;
 mod names;
 mod oauth;
 mod orders;
 mod page;
+mod reply;
 mod server;
 mod shipments;
 mod world;

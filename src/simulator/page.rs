@@ -4,7 +4,7 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
-use super::{oauth::DeviceState, server::query_pairs, world::World};
+use super::{oauth::DeviceState, reply::query_pairs, world::World};
 
 fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());

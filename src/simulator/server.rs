@@ -9,14 +9,13 @@ use base64::{Engine, engine::general_purpose::STANDARD};
 use serde_json::{Value, json};
 
 use super::{
-    faults::{FaultsBody, Injected},
-    oauth::TokenProblem,
+    api_guard::{ORDERS, guard},
+    faults::FaultsBody,
     orders::ListError,
+    reply::{self, auth_error, errors, header_str, ok_api, query_pairs},
     world::World,
 };
 
-pub(crate) const MEDIA_TYPE: &str = "application/vnd.allegro.public.v1+json";
-const ERROR_MEDIA_TYPE: &str = "application/json; charset=utf-8";
 const DEVICE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
 
 /// Routes of the simulator (OAuth web host and REST API host on one server).
@@ -40,49 +39,6 @@ pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
         .route("/__simulator/revoke", web::post().to(revoke))
         .route("/__simulator/changes", web::post().to(changes))
         .default_service(web::to(not_found));
-}
-
-/// `{"errors":[...]}` (`ErrorsHolder`).
-pub(crate) fn errors(
-    status: StatusCode,
-    code: &str,
-    message: &str,
-    path: Option<&str>,
-    user_message: Option<&str>,
-) -> HttpResponse {
-    HttpResponse::build(status)
-        .content_type(ERROR_MEDIA_TYPE)
-        .body(
-            json!({"errors": [{
-                "code": code, "message": message, "details": null, "path": path,
-                "userMessage": user_message,
-            }]})
-            .to_string(),
-        )
-}
-
-/// `{"error": .., "error_description": ..}` (`AuthError`).
-fn auth_error(status: StatusCode, error: &str, description: &str) -> HttpResponse {
-    HttpResponse::build(status)
-        .content_type(ERROR_MEDIA_TYPE)
-        .body(json!({"error": error, "error_description": description}).to_string())
-}
-
-pub(crate) fn ok_api(body: String, truncate: bool) -> HttpResponse {
-    let mut bytes = body.into_bytes();
-    if truncate {
-        bytes.truncate(bytes.len() / 2);
-    }
-    HttpResponse::Ok().content_type(MEDIA_TYPE).body(bytes)
-}
-
-/// Query-string pairs; `None` if the query string is malformed.
-pub(crate) fn query_pairs(req: &HttpRequest) -> Option<Vec<(String, String)>> {
-    serde_urlencoded::from_str(req.query_string()).ok()
-}
-
-fn header_str(req: &HttpRequest, name: header::HeaderName) -> Option<&str> {
-    req.headers().get(name).and_then(|v| v.to_str().ok())
 }
 
 // ---------------------------------------------------------------- OAuth
@@ -178,149 +134,11 @@ async fn token(req: HttpRequest, body: web::Bytes, world: web::Data<World>) -> H
     match result {
         Ok(token) => HttpResponse::Ok().json(token),
         Err(e) => HttpResponse::BadRequest()
-            .content_type(ERROR_MEDIA_TYPE)
+            .content_type(reply::ERROR_MEDIA_TYPE)
             .body(e.body().to_string()),
     }
 }
 
-// ---------------------------------------------------------------- API guard
-
-/// A refused API call's response (boxed: `HttpResponse` is large).
-pub(crate) type Rejected = Box<HttpResponse>;
-
-/// What a guarded API handler knows about its caller.
-pub(crate) struct Caller {
-    pub seller: usize,
-    pub truncate: bool,
-}
-
-fn accepts_allegro(req: &HttpRequest) -> bool {
-    header_str(req, header::ACCEPT).is_some_and(|accept| {
-        accept
-            .split(',')
-            .any(|t| t.split(';').next().is_some_and(|m| m.trim() == MEDIA_TYPE))
-    })
-}
-
-/// Every REST call: faults, User-Agent, bearer token, Accept, rate budget, scope.
-async fn guard(req: &HttpRequest, world: &World, scope: &str) -> Result<Caller, Rejected> {
-    let (latency, verdict) = {
-        let mut state = world.lock();
-        let latency = state.faults.roll_latency();
-        let truncate = state.faults.truncate_bodies;
-        (latency, check(req, &mut state, scope, truncate))
-    };
-    if !latency.is_zero() {
-        tokio::time::sleep(latency).await;
-    }
-    verdict
-}
-
-fn check(
-    req: &HttpRequest,
-    state: &mut super::world::State,
-    scope: &str,
-    truncate: bool,
-) -> Result<Caller, Rejected> {
-    match state.roll_faults() {
-        Injected::RateLimited(secs) => return Err(Box::new(too_many(secs))),
-        Injected::ServerError => {
-            return Err(Box::new(errors(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "InternalServerErrorException",
-                "Internal Server Error",
-                None,
-                Some("Something went wrong. Please try again later."),
-            )));
-        }
-        Injected::None => {}
-    }
-    // UNCONFIRMED: Allegro does not say how a missing User-Agent is refused; 400 is our guess.
-    if state.config.require_user_agent
-        && header_str(req, header::USER_AGENT).is_none_or(|ua| ua.trim().is_empty())
-    {
-        return Err(Box::new(errors(
-            StatusCode::BAD_REQUEST,
-            "VALIDATION_ERROR",
-            "User-Agent header is required",
-            None,
-            Some("User-Agent header is required"),
-        )));
-    }
-    let bearer = header_str(req, header::AUTHORIZATION).and_then(|v| {
-        let (scheme, token) = v.split_once(' ')?;
-        scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
-    });
-    let (seller, _client, scopes) = state.check_access(bearer).map_err(|problem| {
-        let token = bearer.unwrap_or_default();
-        Box::new(match problem {
-            TokenProblem::Missing => auth_error(
-                StatusCode::UNAUTHORIZED,
-                "unauthorized",
-                "Full authentication is required to access this resource",
-            ),
-            TokenProblem::Expired => auth_error(
-                StatusCode::UNAUTHORIZED,
-                "invalid_token",
-                &format!("Access token expired: {token}"),
-            ),
-            TokenProblem::Unknown => auth_error(
-                StatusCode::UNAUTHORIZED,
-                "invalid_token",
-                "Cannot convert access token to JSON",
-            ),
-        })
-    })?;
-    if !accepts_allegro(req) {
-        return Err(Box::new(errors(
-            StatusCode::NOT_ACCEPTABLE,
-            "NotAcceptableException",
-            "Not acceptable representation requested. Please check 'Accept' request header",
-            None,
-            Some("Not acceptable representation requested."),
-        )));
-    }
-    if let Some(secs) = state.spend_budget() {
-        return Err(Box::new(too_many(secs)));
-    }
-    if !scopes.iter().any(|s| s == scope) {
-        return Err(Box::new(
-            HttpResponse::Forbidden()
-                .content_type(ERROR_MEDIA_TYPE)
-                .body(
-                    json!({"errors": [{"code": "AccessDenied", "message": "Access is denied",
-                "details": null, "path": null,
-                "userMessage": "No access to the specified resource.", "metadata": {}}]})
-                    .to_string(),
-                ),
-        ));
-    }
-    Ok(Caller { seller, truncate })
-}
-
-/// 429; the message and `Retry-After` are UNCONFIRMED (allegro-api.md §4).
-pub(crate) fn too_many(retry_after_secs: u64) -> HttpResponse {
-    let mut response = errors(
-        StatusCode::TOO_MANY_REQUESTS,
-        "TooManyRequestsException",
-        "Too many requests",
-        None,
-        Some("Too many requests. Please try again later."),
-    );
-    if let Ok(v) = header::HeaderValue::from_str(&retry_after_secs.to_string()) {
-        response.headers_mut().insert(header::RETRY_AFTER, v);
-    }
-    response
-}
-
-// ---------------------------------------------------------------- REST API
-
-const ORDERS: &str = "allegro:api:orders:read";
-
-/// The guard of every `orders:read` endpoint.
-pub(crate) async fn guard_orders(req: &HttpRequest, world: &World) -> Result<Caller, Rejected> {
-    guard(req, world, ORDERS).await
-}
 const PROFILE: &str = "allegro:api:profile:read";
 
 async fn me(req: HttpRequest, world: web::Data<World>) -> HttpResponse {

@@ -8,7 +8,8 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use super::{
-    server::{errors, guard_orders, ok_api, too_many},
+    api_guard::{guard_orders, too_many},
+    reply::{errors, ok_api},
     world::{State, World},
 };
 

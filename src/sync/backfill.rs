@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use futures_util::{StreamExt, stream};
 
 use super::{
-    engine::{RunContext, SyncError, windows},
+    context::{RunContext, SyncError, windows},
     store::{Batch, store_page},
 };
 use crate::{

@@ -6,7 +6,7 @@ use chrono::{DateTime, Days, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Europe::Warsaw;
 use futures_util::{StreamExt, stream};
 
-use super::engine::{RunContext, SyncError};
+use super::context::{RunContext, SyncError};
 use crate::{
     allegro::CheckoutFormQuery,
     db::{

@@ -8,7 +8,7 @@ use futures_util::{StreamExt, stream};
 
 use super::{
     backfill,
-    engine::{RunContext, SyncError},
+    context::{RunContext, SyncError},
     store::{Batch, store_page},
 };
 use crate::{

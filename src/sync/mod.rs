@@ -1,6 +1,7 @@
 //! The backup engine: where the Allegro client and the database meet for orders.
 
 mod backfill;
+mod context;
 pub mod coverage;
 pub mod engine;
 mod events;
@@ -13,8 +14,7 @@ mod retry;
 mod shipments;
 mod store;
 
-pub use engine::{
-    OnStarted, RunSummary, SyncError, SyncMode, sync_account, sync_account_announced,
-};
+pub use context::{RunSummary, SyncError, SyncMode, windows};
+pub use engine::{OnStarted, sync_account, sync_account_announced};
 pub use metrics::RunMetrics;
 pub use options::SyncOptions;

@@ -3,7 +3,7 @@
 
 use chrono::Utc;
 
-use super::engine::RunContext;
+use super::context::RunContext;
 use crate::db::{self, DbError, models::sync::SyncRun};
 
 /// Records each pause of the client id on the run as it starts or grows; runs until dropped

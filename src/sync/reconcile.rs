@@ -15,8 +15,9 @@
 use chrono::{DateTime, Duration, Utc};
 
 use super::{
-    backfill, coverage,
-    engine::{RunContext, SyncError, windows},
+    backfill,
+    context::{RunContext, SyncError, windows},
+    coverage,
     events::fetch_forms,
     store::store_page,
 };

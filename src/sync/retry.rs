@@ -2,7 +2,7 @@
 //! batch, which takes them out of quarantine, or counts another attempt.
 
 use super::{
-    engine::{RunContext, SyncError},
+    context::{RunContext, SyncError},
     events::fetch_forms,
     store::store_page,
 };

@@ -10,7 +10,7 @@ use diesel::Connection;
 use futures_util::{StreamExt, stream};
 use tokio::sync::Mutex;
 
-use super::engine::{RunContext, SyncError};
+use super::context::{RunContext, SyncError};
 use crate::{
     accounts::TokenError,
     allegro::{AllegroError, Shipment},

@@ -6,7 +6,7 @@ use chrono::Utc;
 use diesel::{Connection, PgConnection};
 
 use super::{
-    engine::{RunContext, SyncError},
+    context::{RunContext, SyncError},
     map::{into_new_order, new_event},
 };
 use crate::{

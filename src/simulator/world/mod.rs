@@ -1,6 +1,9 @@
 //! The simulated Allegro: sellers with their checkout forms and event journals, OAuth state, the
 //! clock and the fault settings, behind one cloneable handle.
 
+mod faults;
+mod oauth;
+
 use std::{
     collections::HashMap,
     sync::{Arc, Mutex, MutexGuard},
@@ -166,7 +169,7 @@ impl SellerState {
         let micros = u64::try_from(written_at.timestamp_micros()).unwrap_or(0);
         let id = micros.max(self.last_event_id + 1);
         self.last_event_id = id;
-        let json = super::events::event_json(id, &occurred_at, kind, &self.profile.id, order);
+        let json = super::event_json::event_json(id, &occurred_at, kind, &self.profile.id, order);
         self.events.push(EventRecord {
             id,
             written_at,
