@@ -6,11 +6,11 @@
 use std::fmt::Write;
 
 use chrono::{DateTime, Utc};
-use diesel::{dsl::count_star, prelude::*};
+use diesel::{PgConnection, QueryResult};
 
 use super::{AccountHealth, account_health};
 use crate::{
-    db::schema::{orders, sync_runs},
+    db::models::{order::stats::count_per_account, sync::SyncRun},
     domain::AccountScope,
 };
 
@@ -30,10 +30,7 @@ impl Snapshot {
         stale_after: chrono::Duration,
         now: DateTime<Utc>,
     ) -> QueryResult<Self> {
-        let counts: Vec<(i64, i64)> = orders::table
-            .group_by(orders::account_id)
-            .select((orders::account_id, count_star()))
-            .load(conn)?;
+        let counts = count_per_account(conn)?;
         let accounts = account_health(conn, &AccountScope::All, now)?
             .into_iter()
             .map(|h| {
@@ -41,11 +38,7 @@ impl Snapshot {
                 (h, stored)
             })
             .collect();
-        let runs = sync_runs::table
-            .group_by((sync_runs::kind, sync_runs::status))
-            .select((sync_runs::kind, sync_runs::status, count_star()))
-            .order((sync_runs::kind, sync_runs::status))
-            .load(conn)?;
+        let runs = SyncRun::count_by_kind_and_status(conn)?;
         Ok(Self {
             accounts,
             runs,

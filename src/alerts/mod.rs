@@ -7,7 +7,7 @@
 pub mod metrics;
 
 use chrono::{DateTime, Duration, Utc};
-use diesel::prelude::*;
+use diesel::{PgConnection, QueryResult};
 
 use crate::{
     db::{
@@ -16,7 +16,6 @@ use crate::{
             account::{AccountId, AccountRow, AccountStatus},
             settings::SettingsRow,
         },
-        schema::{allegro_accounts, sync_state},
     },
     domain::{AccountScope, settings::SyncSettings},
 };
@@ -56,19 +55,7 @@ pub fn account_health(
     scope: &AccountScope,
     now: DateTime<Utc>,
 ) -> QueryResult<Vec<AccountHealth>> {
-    let mut query = allegro_accounts::table
-        .left_join(sync_state::table)
-        .select((
-            AccountRow::as_select(),
-            sync_state::last_success_at.nullable(),
-        ))
-        .order(allegro_accounts::login.asc())
-        .into_boxed();
-    if let Some(ids) = scope.ids() {
-        query = query.filter(allegro_accounts::id.eq_any(ids.to_vec()));
-    }
-    let rows: Vec<(AccountRow, Option<DateTime<Utc>>)> = query.load(conn)?;
-    Ok(rows
+    Ok(AccountRow::list_with_last_success(conn, scope)?
         .into_iter()
         .map(|(account, last_success_at)| AccountHealth {
             id: account.id,

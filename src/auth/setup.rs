@@ -2,7 +2,7 @@
 //! the first admin in the browser.
 
 use chrono::Utc;
-use diesel::{Connection, PgConnection, RunQueryDsl, sql_query};
+use diesel::PgConnection;
 
 use crate::{
     auth::{random_token, token_hash},
@@ -15,9 +15,6 @@ use crate::{
 
 /// How long a setup link stays valid.
 pub const SETUP_LINK_TTL: chrono::Duration = chrono::Duration::hours(24);
-
-/// Advisory-lock key that serialises first-admin creation across replicas.
-const SETUP_LOCK_KEY: i64 = 0x5e70_0001;
 
 /// When no user exists, stores a new one-time token and returns it.
 pub fn issue_token_if_no_users(conn: &mut PgConnection) -> diesel::QueryResult<Option<String>> {
@@ -53,12 +50,6 @@ pub fn create_first_admin(
     name: &DisplayName,
     password_hash: &str,
 ) -> Result<UserRow, SetupError> {
-    conn.transaction(|conn| {
-        sql_query(format!("SELECT pg_advisory_xact_lock({SETUP_LOCK_KEY})")).execute(conn)?;
-        if UserRow::count(conn)? > 0 || !SetupToken::consume(conn, &token_hash(token))? {
-            return Err(SetupError::LinkInvalid);
-        }
-        let new = NewUser::new(email, name, Role::Admin, password_hash, false);
-        Ok(UserRow::insert(conn, &new)?)
-    })
+    let new = NewUser::new(email, name, Role::Admin, password_hash, false);
+    SetupToken::create_first_user(conn, &token_hash(token), &new)?.ok_or(SetupError::LinkInvalid)
 }

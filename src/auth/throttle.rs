@@ -27,15 +27,7 @@ pub fn check_and_record(
     email: &str,
     ip: &str,
 ) -> QueryResult<Verdict> {
-    use diesel::{Connection, RunQueryDsl, sql_query, sql_types::Text};
-    conn.transaction(|conn| {
-        // Always email first, then IP: a fixed order cannot deadlock.
-        sql_query("SELECT pg_advisory_xact_lock(hashtext('login-email:' || $1))")
-            .bind::<Text, _>(email)
-            .execute(conn)?;
-        sql_query("SELECT pg_advisory_xact_lock(hashtext('login-ip:' || $1))")
-            .bind::<Text, _>(ip)
-            .execute(conn)?;
+    LoginFailure::under_attempt_locks(conn, email, ip, |conn| {
         let verdict = check(conn, throttle, email, ip)?;
         if verdict == Verdict::Allowed {
             LoginFailure::record(conn, email, ip)?;

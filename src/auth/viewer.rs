@@ -8,10 +8,10 @@
 //! buyer personal data hidden (masked names and addresses, no buyer ids, waybills or raw
 //! documents).
 
-use diesel::prelude::*;
+use diesel::{PgConnection, QueryResult};
 
 use crate::{
-    db::{models::user::UserRow, schema::user_accounts},
+    db::models::{order::visible::Visibility, user::UserRow, user_access::UserAccess},
     domain::{AccountScope, Role},
 };
 
@@ -35,13 +35,7 @@ impl Viewer {
         let scope = if user.all_accounts {
             AccountScope::All
         } else {
-            AccountScope::Only(
-                user_accounts::table
-                    .filter(user_accounts::user_id.eq(user.id))
-                    .select(user_accounts::account_id)
-                    .order(user_accounts::account_id)
-                    .load(conn)?,
-            )
+            AccountScope::Only(UserAccess::accounts(conn, user.id)?)
         };
         Ok(Viewer {
             user_id: user.id,
@@ -58,6 +52,14 @@ impl Viewer {
             role,
             scope: AccountScope::All,
             hide_personal_data: false,
+        }
+    }
+
+    /// What of the orders this user may see, as the storage layer's order queries take it.
+    pub fn visibility(&self) -> Visibility<'_> {
+        Visibility {
+            scope: &self.scope,
+            personal_data: !self.hide_personal_data,
         }
     }
 

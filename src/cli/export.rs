@@ -6,19 +6,17 @@
 use std::io::Write;
 
 use anyhow::Context;
-use diesel::{Connection, PgConnection, prelude::*};
+use diesel::{Connection, PgConnection};
 use secrecy::ExposeSecret;
 
 use super::users::cli_actor;
-use crate::db::models::settings::SettingsRow;
+use crate::db::models::{account::AccountRow, settings::SettingsRow};
 use crate::{
     config::Config,
-    db::schema::allegro_accounts,
-    domain::Role,
+    domain::{Role, order_filter::AccountRef},
     orders::{
         OrderFilter, OrderParams, Viewer,
         export::{ExportFormat, record_export, write_export},
-        filter::AccountRef,
     },
 };
 
@@ -69,11 +67,10 @@ pub(crate) fn export(
         )
     })?;
     if let Some(login) = &plan.account {
-        let known: i64 = allegro_accounts::table
-            .filter(allegro_accounts::login.eq(login))
-            .count()
-            .get_result(conn)?;
-        anyhow::ensure!(known > 0, "no account with login {login}");
+        anyhow::ensure!(
+            AccountRow::login_exists(conn, login)?,
+            "no account with login {login}"
+        );
         filter.account = Some(AccountRef::Login(login.clone()));
     }
     let viewer = Viewer::unrestricted(0, Role::Admin);

@@ -4,7 +4,6 @@ use std::io::BufRead;
 
 use diesel::{Connection, PgConnection};
 use secrecy::ExposeSecret;
-use serde_json::json;
 
 use super::UserCommand;
 use crate::{
@@ -13,7 +12,7 @@ use crate::{
     db::{
         self,
         models::{
-            audit::{Actor, AuditAction, AuditEntry},
+            audit::Actor,
             user::{NewUser, UserRow},
         },
     },
@@ -72,17 +71,8 @@ fn add_user(
         (NewPassword::generate_temporary(), true)
     };
     let hash = password::hash(password.expose())?;
-    let user = conn.transaction(|conn| {
-        let user = UserRow::insert(conn, &NewUser::new(&email, &name, role, &hash, temporary))?;
-        AuditEntry::record(
-            conn,
-            &cli_actor(),
-            AuditAction::UserCreated,
-            Some(&user.email),
-            json!({ "role": role.as_str() }),
-        )?;
-        Ok::<_, anyhow::Error>(user)
-    })?;
+    let new = NewUser::new(&email, &name, role, &hash, temporary);
+    let user = UserRow::create(conn, &new, &cli_actor())?;
     println!("added {} ({}, {})", user.email, user.display_name, role);
     if temporary {
         println!(
@@ -120,24 +110,15 @@ fn list_users(conn: &mut PgConnection) -> anyhow::Result<()> {
 
 fn disable_user(conn: &mut PgConnection, email: &str) -> anyhow::Result<()> {
     let email = email.trim().to_lowercase();
-    let ended = conn.transaction(|conn| {
-        UserRow::lock_for_changes(conn)?;
-        let user = UserRow::find_by_email(conn, &email)?
-            .ok_or_else(|| anyhow::anyhow!("no user with email {email}"))?;
+    let unknown = || anyhow::anyhow!("no user with email {email}");
+    let user = UserRow::find_by_email(conn, &email)?.ok_or_else(unknown)?;
+    let (ended, _) = UserRow::change(conn, user.id, |conn, user| {
         if user.is_last_active_admin(conn)? {
             anyhow::bail!("{email} is the last admin; make someone else admin first");
         }
-        UserRow::set_disabled(conn, user.id, true)?;
-        let ended = UserRow::revoke_sessions(conn, user.id)?;
-        AuditEntry::record(
-            conn,
-            &cli_actor(),
-            AuditAction::UserDisabled,
-            Some(&user.email),
-            json!({ "sessions_ended": ended }),
-        )?;
-        Ok::<_, anyhow::Error>(ended)
-    })?;
+        Ok(UserRow::disable(conn, user, &cli_actor())?)
+    })?
+    .ok_or_else(unknown)?;
     println!("disabled {email}; {ended} session(s) ended");
     Ok(())
 }

@@ -1,6 +1,8 @@
 //! Database access: the connection pool, embedded migrations and the helper that runs Diesel
 //! calls on the blocking thread pool.
 
+pub mod bench;
+pub mod failure;
 pub mod models;
 pub mod request;
 pub mod schema;

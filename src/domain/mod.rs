@@ -1,7 +1,9 @@
 //! Domain types that validate on construction. No HTTP or SQL knowledge here.
 
+mod amount;
 mod document;
 mod email;
+pub mod order_filter;
 mod password;
 mod role;
 mod scope;
@@ -9,8 +11,10 @@ pub mod settings;
 pub mod text;
 mod user_name;
 
+pub use amount::{Amount, InvalidAmount};
 pub use document::{Document, canonical_json, content_hash};
 pub use email::Email;
+pub use order_filter::OrderFilter;
 pub use password::{NewPassword, PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS};
 pub use role::Role;
 pub use scope::AccountScope;

@@ -3,13 +3,14 @@
 //! cursor is a 400 naming `cursor`, never a query error.
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, SecondsFormat};
 use serde::{Deserialize, Serialize};
 
 use super::{
     filter::FilterError,
-    page::{Sort, SortKey},
+    sort::{Sort, SortKey},
 };
+use crate::db::models::order::list::KeyValue;
 
 /// Which way a cursor pages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,15 +19,6 @@ pub enum Direction {
     Next,
     /// The rows before the key.
     Prev,
-}
-
-/// The sort key value of the row a page starts after.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum KeyValue {
-    Null,
-    Time(DateTime<Utc>),
-    /// A NUMERIC as PostgreSQL prints it (`149.99`).
-    Amount(String),
 }
 
 /// A position in the list: after (or before) the row `(key, id)` in `sort`.

@@ -1,12 +1,15 @@
 //! The orders filters: the list's query string ([`OrderParams`], every value as received) and
-//! its validated form ([`OrderFilter`]). The export, saved views and dashboard links use the
+//! its validated form ([`OrderFilter`], a domain value the storage layer's queries take). The export, saved views and dashboard links use the
 //! same parameters, so a link reproduces the same set of orders everywhere.
 
 use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
-use super::Amount;
+use crate::domain::{
+    Amount,
+    order_filter::{AccountRef, OrderFilter, TimeRange},
+};
 
 /// Checkout form statuses (`status`).
 pub const ORDER_STATUSES: [&str; 4] = ["BOUGHT", "FILLED_IN", "READY_FOR_PROCESSING", "CANCELLED"];
@@ -59,41 +62,6 @@ pub struct OrderParams {
     pub sort: Option<String>,
     pub page_size: Option<String>,
     pub cursor: Option<String>,
-}
-
-/// An account as named in a filter: its id, or its Allegro login.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum AccountRef {
-    Id(i64),
-    Login(String),
-}
-
-/// A half-open time range `[from, to)` in UTC, from days of the display time zone.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct TimeRange {
-    pub from: Option<DateTime<Utc>>,
-    pub to: Option<DateTime<Utc>>,
-}
-
-/// A validated filter set. Built only by [`OrderFilter::parse`].
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct OrderFilter {
-    /// Trimmed search text (never empty).
-    pub search: Option<String>,
-    pub account: Option<AccountRef>,
-    pub status: Option<&'static str>,
-    pub fulfillment: Option<&'static str>,
-    pub payment: Option<&'static str>,
-    /// A delivery method id.
-    pub delivery: Option<String>,
-    pub marketplace: Option<String>,
-    pub currency: Option<String>,
-    pub bought: TimeRange,
-    pub updated: TimeRange,
-    pub min_total: Option<Amount>,
-    pub max_total: Option<Amount>,
-    pub invoice_required: Option<bool>,
-    pub include_merged: bool,
 }
 
 /// What is wrong with a filter parameter, worded for the person who typed it.

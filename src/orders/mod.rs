@@ -1,12 +1,10 @@
 //! The orders workspace's shared core: who is looking ([`Viewer`]: account scope and personal
-//! data masking), what they asked for ([`OrderFilter`], parsed from the list's query string)
-//! and the one query every view of orders starts from ([`query::visible_orders`]). The list,
-//! the export, the dashboard and the detail page all go through it, so privacy by role and the
-//! filters mean the same everywhere.
+//! data masking) and what they asked for ([`OrderFilter`], parsed from the list's query
+//! string). The one query every view of orders starts from is the storage layer's
+//! (`db::models::order::visible`): the list, the count, the export and the detail page all go
+//! through it, so privacy by role and the filters mean the same everywhere.
 
-pub mod amount;
 pub mod chart;
-pub mod count;
 pub mod cursor;
 pub mod detail;
 pub mod diff;
@@ -15,9 +13,10 @@ pub mod filter;
 pub mod mask;
 pub mod mask_json;
 pub mod page;
-pub mod query;
-pub mod stats;
+pub mod sort;
 
-pub use crate::{auth::viewer::Viewer, domain::AccountScope};
-pub use amount::Amount;
-pub use filter::{OrderFilter, OrderParams};
+pub use crate::{
+    auth::viewer::Viewer,
+    domain::{AccountScope, OrderFilter},
+};
+pub use filter::OrderParams;

@@ -12,12 +12,18 @@ use chrono_tz::Tz;
 use crate::db::models::settings::SettingsRow;
 use crate::{
     auth::{AnyUser, RequireRole},
-    db::{self, DbError, models::account::AccountRow},
+    db::{
+        self, DbError,
+        models::{
+            account::AccountRow,
+            order::stats::{self, DayTotal, StatusCount},
+            sync::{SyncHealth, SyncState},
+        },
+    },
     error::AppError,
     orders::{
         chart::{Bar, bar_chart},
         filter::start_of_day,
-        stats::{self, DayTotal, StatusCount, SyncHealth},
     },
     settings::{local_day, local_time},
     state::AppState,
@@ -114,7 +120,7 @@ pub async fn dashboard(
         let statuses = stats::status_counts(conn, &ids)?;
         let mut panels = Vec::with_capacity(accounts.len());
         for account in accounts {
-            let health = stats::sync_health(conn, account.id)?;
+            let health = SyncState::health(conn, account.id)?;
             panels.push(panel(
                 account.id,
                 account.login,

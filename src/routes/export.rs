@@ -15,11 +15,11 @@ use crate::{
         self, DbError, PgPool,
         models::{account::AccountRow, audit::Actor},
     },
+    domain::order_filter::AccountRef,
     error::AppError,
     orders::{
         OrderFilter, OrderParams, Viewer,
         export::{ExportFormat, ExportOutcome, record_export, write_export},
-        filter::AccountRef,
     },
     state::AppState,
 };

@@ -2,14 +2,14 @@
 //! form in readable sections, its events, revisions with a diff, the raw JSON, and the team's
 //! internal notes and tags (see `order_notes`).
 //!
-//! The order is looked up through `orders::query::visible_orders`, so a user scoped to some
+//! The order is looked up through `db::models::order::visible`, so a user scoped to some
 //! accounts gets the same 404 for another account's order as for an unknown id, and a user
 //! who must not see personal data gets every section, the raw JSON and the diff masked.
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono_tz::Tz;
-use diesel::prelude::*;
+use diesel::{PgConnection, QueryResult};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -22,6 +22,7 @@ use crate::{
             order::{
                 OrderRow,
                 detail::{self, RevisionHead},
+                visible::visible_order,
             },
             order_event, shipment,
         },
@@ -32,7 +33,6 @@ use crate::{
         detail::{OrderSections, sections},
         diff::{Change, diff},
         mask_json::{HIDDEN, mask_personal_data},
-        query::visible_order,
     },
     settings::local_time,
     state::AppState,
@@ -68,7 +68,7 @@ pub(super) fn find_visible(
     viewer: &Viewer,
     id: &str,
 ) -> Result<OrderRow, AppError> {
-    visible_order(conn, viewer, id)?.ok_or(AppError::NotFound)
+    visible_order(conn, viewer.visibility(), id)?.ok_or(AppError::NotFound)
 }
 
 /// Masks the JSON when the viewer must not see personal data.

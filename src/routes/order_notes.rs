@@ -5,9 +5,8 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono_tz::Tz;
-use diesel::prelude::*;
+use diesel::{PgConnection, QueryResult};
 use serde::Deserialize;
-use serde_json::json;
 
 use crate::db::models::settings::SettingsRow;
 use crate::{
@@ -15,9 +14,8 @@ use crate::{
     db::{
         self,
         models::{
-            audit::{Actor, AuditAction, AuditEntry},
             order::OrderRow,
-            order_note::{self, NewNote},
+            order_note::{self, TeamChange},
         },
     },
     domain::Role,
@@ -101,68 +99,14 @@ pub struct TagForm {
     tag: String,
 }
 
-/// A change to the notes and tags, made in one transaction with its audit entry.
-enum TeamChange {
-    Note(String),
-    AddTag(String),
-    RemoveTag(String),
-}
-
-impl TeamChange {
-    fn apply(
-        &self,
-        conn: &mut PgConnection,
-        order: &OrderRow,
-        actor: &Actor,
-    ) -> Result<&'static str, AppError> {
-        let target = Some(order.checkout_form_id.as_str());
-        match self {
-            TeamChange::Note(body) => {
-                let note_id = order_note::add_note(
-                    conn,
-                    &NewNote {
-                        order_id: order.id,
-                        author_id: actor.user_id,
-                        body,
-                    },
-                )?;
-                // The body stays out of the audit log: it may quote the buyer.
-                AuditEntry::record(
-                    conn,
-                    actor,
-                    AuditAction::OrderNoteAdded,
-                    target,
-                    json!({ "note_id": note_id, "chars": body.chars().count() }),
-                )?;
-                Ok("Note added.")
-            }
-            TeamChange::AddTag(tag) => {
-                if !order_note::add_tag(conn, order.id, tag, actor.user_id)? {
-                    return Ok("The order already has this tag.");
-                }
-                AuditEntry::record(
-                    conn,
-                    actor,
-                    AuditAction::OrderTagAdded,
-                    target,
-                    json!({ "tag": tag }),
-                )?;
-                Ok("Tag added.")
-            }
-            TeamChange::RemoveTag(tag) => {
-                if !order_note::remove_tag(conn, order.id, tag)? {
-                    return Ok("The order did not have this tag.");
-                }
-                AuditEntry::record(
-                    conn,
-                    actor,
-                    AuditAction::OrderTagRemoved,
-                    target,
-                    json!({ "tag": tag }),
-                )?;
-                Ok("Tag removed.")
-            }
-        }
+/// What the flash says after `change` (`applied`: false when there was nothing to do).
+fn team_message(change: &TeamChange, applied: bool) -> &'static str {
+    match (change, applied) {
+        (TeamChange::Note(_), _) => "Note added.",
+        (TeamChange::AddTag(_), true) => "Tag added.",
+        (TeamChange::AddTag(_), false) => "The order already has this tag.",
+        (TeamChange::RemoveTag(_), true) => "Tag removed.",
+        (TeamChange::RemoveTag(_), false) => "The order did not have this tag.",
     }
 }
 
@@ -185,7 +129,8 @@ async fn change_team(
     let (message, partial) = db::run(&state.pool, move |conn| {
         let zone = SettingsRow::display_zone(conn)?;
         let order = find_visible(conn, &viewer, &id)?;
-        let message = conn.transaction(|conn| change.apply(conn, &order, &actor))?;
+        let applied = change.apply(conn, order.id, &order.checkout_form_id, &actor)?;
+        let message = team_message(&change, applied);
         Ok::<_, AppError>((message, team(conn, &order, &user, csrf_token, zone)?))
     })
     .await?;

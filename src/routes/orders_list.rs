@@ -14,16 +14,24 @@ use crate::{
     auth::{AnyUser, RequireRole},
     db::{
         self,
-        models::{account::AccountRow, delivery_method, saved_view::SavedView},
+        models::{
+            account::AccountRow,
+            delivery_method,
+            order::{
+                count::{self, Total},
+                list::OrderListRow,
+            },
+            saved_view::SavedView,
+        },
     },
     error::AppError,
     orders::{
         OrderParams, Viewer,
-        count::{self, Total},
         export::ExportFormat,
         filter::{FULFILLMENT_STATUSES, ORDER_STATUSES, PAYMENT_TYPES},
         mask::mask,
-        page::{self, ListRequest, OrderListRow, PAGE_SIZES, SORTS},
+        page::{self, ListRequest, PAGE_SIZES},
+        sort::SORTS,
     },
     settings::local_time,
     state::AppState,
@@ -106,12 +114,12 @@ impl OrderRowView {
             let v = v.unwrap_or_default();
             if hide { mask(&v) } else { v }
         };
-        let name = [row.buyer_first_name, row.buyer_last_name]
+        let name = [row.buyer.first_name, row.buyer.last_name]
             .into_iter()
             .flatten()
             .collect::<Vec<_>>()
             .join(" ");
-        let name = match row.buyer_company_name.filter(|c| !c.is_empty()) {
+        let name = match row.buyer.company_name.filter(|c| !c.is_empty()) {
             Some(company) if name.is_empty() => company,
             Some(company) => format!("{name} ({company})"),
             None => name,
@@ -127,7 +135,7 @@ impl OrderRowView {
                 .find(|a| a.id == row.account_id)
                 .map(|a| a.login.clone())
                 .unwrap_or_default(),
-            buyer_login: personal(row.buyer_login),
+            buyer_login: personal(row.buyer.login),
             buyer_name: if hide { mask(&name) } else { name },
             status: status_badge(&row.status),
             fulfillment: row.fulfillment_status.as_deref().map(fulfillment_badge),
@@ -316,7 +324,7 @@ pub async fn orders_index(
         let total = if request.cursor.is_none() && page.next.is_none() {
             Total::Exact(page.rows.len() as i64)
         } else {
-            count::count(conn, &viewer, &request.filter)?
+            count::count(conn, viewer.visibility(), &request.filter)?
         };
         let accounts = AccountRow::list(conn, &viewer.scope)?;
         let data = PageData {

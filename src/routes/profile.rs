@@ -4,20 +4,12 @@ use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
 use askama::Template;
 use secrecy::SecretString;
 use serde::Deserialize;
-use serde_json::json;
-
-use diesel::Connection;
 
 use crate::{
     auth::{AnyUser, RequireRole, password, session::FlashLevel},
     db::{
         self,
-        models::{
-            audit::{AuditAction, AuditEntry},
-            login_failure::LoginFailure,
-            session::SessionRow,
-            user::UserRow,
-        },
+        models::{login_failure::LoginFailure, session::SessionRow, user::UserRow},
     },
     domain::{NewPassword, PASSWORD_MIN_CHARS},
     error::{AppError, see_other},
@@ -149,18 +141,7 @@ pub async fn password_change(
         .map_err(AppError::unexpected)?;
     let actor = actor(&auth.user, &req);
     db::run(&state.pool, move |conn| {
-        conn.transaction(|conn| {
-            UserRow::set_password(conn, user_id, &hash, false)?;
-            let ended = UserRow::revoke_sessions(conn, user_id)?;
-            AuditEntry::record(
-                conn,
-                &actor,
-                AuditAction::PasswordChanged,
-                Some(actor.email.as_deref().unwrap_or_default()),
-                json!({ "other_sessions_ended": ended.saturating_sub(1) }),
-            )
-        })
-        .map_err(AppError::from)
+        UserRow::change_own_password(conn, user_id, &hash, &actor).map_err(AppError::from)
     })
     .await?;
     // The store no longer has this session; renewing saves its state under a fresh id.
@@ -181,17 +162,7 @@ pub async fn logout_everywhere(
     let actor = actor(&auth.user, &req);
     let user_id = auth.user.id;
     db::run(&state.pool, move |conn| {
-        conn.transaction(|conn| {
-            let ended = UserRow::revoke_sessions(conn, user_id)?;
-            AuditEntry::record(
-                conn,
-                &actor,
-                AuditAction::LogoutEverywhere,
-                None,
-                json!({ "sessions_ended": ended }),
-            )
-        })
-        .map_err(AppError::from)
+        UserRow::sign_out_everywhere(conn, user_id, &actor).map_err(AppError::from)
     })
     .await?;
     auth.session.log_out();

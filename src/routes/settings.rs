@@ -4,18 +4,11 @@
 
 use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
 use askama::Template;
-use diesel::Connection;
 use serde_json::json;
 
 use crate::{
     auth::{Admin, RequireRole, session::FlashLevel},
-    db::{
-        self,
-        models::{
-            audit::{AuditAction, AuditEntry},
-            settings::SettingsRow,
-        },
-    },
+    db::{self, models::settings::SettingsRow},
     error::{AppError, see_other},
     settings::{
         Bounded, DEFAULT_ZONE, HISTORY_MONTHS, RECONCILE_HOUR, RECONCILE_WINDOW, RUN_RETENTION,
@@ -200,13 +193,9 @@ pub async fn settings_save(
         state.config.sync.clone(),
     );
     db::run(&state.pool, move |conn| {
-        conn.transaction(|conn| {
-            let old = SettingsRow::in_force(conn, &defaults)?;
-            let old_zone = SettingsRow::display_zone(conn)?;
-            SettingsRow::save(conn, &new, Some(user_id))?;
-            SettingsRow::save_display_zone(conn, zone, Some(user_id))?;
+        let describe = |old: &SyncSettings, old_zone| {
             let mut changes =
-                SettingsForm::from_settings(&old).changes_to(&SettingsForm::from_settings(&new));
+                SettingsForm::from_settings(old).changes_to(&SettingsForm::from_settings(&new));
             let new_zone = zone.unwrap_or(DEFAULT_ZONE);
             if new_zone != old_zone {
                 changes.insert(
@@ -214,14 +203,16 @@ pub async fn settings_save(
                     json!([old_zone.name(), new_zone.name()]),
                 );
             }
-            AuditEntry::record(
-                conn,
-                &actor,
-                AuditAction::SettingsChanged,
-                None,
-                json!({ "changes": changes }),
-            )
-        })
+            changes
+        };
+        SettingsRow::save_recorded(
+            conn,
+            &defaults,
+            (&new, zone),
+            Some(user_id),
+            &actor,
+            describe,
+        )
         .map_err(AppError::from)
     })
     .await?;

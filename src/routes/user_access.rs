@@ -3,19 +3,12 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use diesel::Connection;
-use serde_json::json;
 
 use crate::{
     auth::{Admin, RequireRole, session::FlashLevel},
     db::{
         self,
-        models::{
-            account::AccountRow,
-            audit::{AuditAction, AuditEntry},
-            user::UserRow,
-            user_access::UserAccess,
-        },
+        models::{account::AccountRow, user::UserRow, user_access::UserAccess},
     },
     domain::{AccountScope, Role},
     error::{AppError, see_other},
@@ -136,21 +129,9 @@ pub async fn access_save(
     let (user_id, email) = (user.id, user.email.clone());
     let saved = access.clone();
     db::run(&state.pool, move |conn| {
-        conn.transaction(|conn| {
-            saved.save(conn, user_id)?;
-            AuditEntry::record(
-                conn,
-                &actor,
-                AuditAction::UserAccessChanged,
-                Some(&email),
-                json!({
-                    "all_accounts": saved.all_accounts,
-                    "accounts": saved.accounts,
-                    "hide_personal_data": saved.hide_personal_data,
-                }),
-            )
-        })
-        .map_err(AppError::from)
+        saved
+            .save_recorded(conn, user_id, &email, &actor)
+            .map_err(AppError::from)
     })
     .await?;
     auth.session.flash(

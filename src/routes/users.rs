@@ -3,7 +3,7 @@
 
 use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
 use askama::Template;
-use diesel::{Connection, PgConnection};
+use diesel::PgConnection;
 use secrecy::SecretString;
 use serde::Deserialize;
 use serde_json::json;
@@ -230,18 +230,8 @@ pub async fn user_create(
     let (email, name, role) = (email.clone(), name.clone(), *role);
     // Outer error: the request failed; inner error: a message for the form.
     let created = db::run(&state.pool, move |conn| {
-        let result = conn.transaction(|conn| {
-            let user = UserRow::insert(conn, &NewUser::new(&email, &name, role, &hash, true))?;
-            AuditEntry::record(
-                conn,
-                &actor,
-                AuditAction::UserCreated,
-                Some(&user.email),
-                json!({ "role": role.as_str() }),
-            )?;
-            Ok::<_, CreateUserError>(user)
-        });
-        match result {
+        let new = NewUser::new(&email, &name, role, &hash, true);
+        match UserRow::create(conn, &new, &actor) {
             Ok(user) => Ok(Ok(user)),
             Err(e @ CreateUserError::EmailTaken) => Ok(Err(e.to_string())),
             Err(CreateUserError::Query(q)) => Err(AppError::from(q)),
@@ -276,13 +266,8 @@ where
     F: FnOnce(&mut PgConnection, &UserRow, &Actor) -> Result<(), AppError> + Send + 'static,
 {
     db::run(&state.pool, move |conn| {
-        conn.transaction(|conn| {
-            // Serialise user changes so two admins cannot both remove "the other" last admin.
-            UserRow::lock_for_changes(conn)?;
-            let target = UserRow::find(conn, id)?.ok_or(AppError::NotFound)?;
-            change(conn, &target, &actor)?;
-            UserRow::find(conn, id)?.ok_or(AppError::NotFound)
-        })
+        let changed = UserRow::change(conn, id, |conn, target| change(conn, target, &actor))?;
+        changed.map(|((), user)| user).ok_or(AppError::NotFound)
     })
     .await
 }
@@ -368,15 +353,7 @@ pub async fn user_disable(
             if target.is_last_active_admin(conn)? {
                 return Err(refuse("The last admin cannot be disabled."));
             }
-            UserRow::set_disabled(conn, target.id, true)?;
-            let ended = UserRow::revoke_sessions(conn, target.id)?;
-            AuditEntry::record(
-                conn,
-                actor,
-                AuditAction::UserDisabled,
-                Some(&target.email),
-                json!({ "sessions_ended": ended }),
-            )?;
+            UserRow::disable(conn, target, actor)?;
             Ok(())
         },
     )

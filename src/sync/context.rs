@@ -51,19 +51,17 @@ pub enum SyncError {
 /// reached or lost the connection (a restart, a network cut) or refused a query, with
 /// PostgreSQL's own words.
 fn database_failure(error: &DbError) -> String {
-    use diesel::result::{DatabaseErrorKind, Error as Diesel};
     const RESUMES: &str = "the next run resumes where this one stopped";
     match error {
         DbError::Pool(e) => format!("the database could not be reached ({e}); {RESUMES}"),
         DbError::Connection(e) => format!("the database could not be reached ({e}); {RESUMES}"),
-        DbError::Query(Diesel::DatabaseError(
-            DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand,
-            info,
-        )) => format!(
-            "the database connection was lost during the sync ({}); {RESUMES}",
-            info.message().trim()
-        ),
-        DbError::Query(e) => format!("a database query failed ({e})"),
+        DbError::Query(e) => match db::failure::lost_connection(e) {
+            Some(message) => format!(
+                "the database connection was lost during the sync ({}); {RESUMES}",
+                message.trim()
+            ),
+            None => format!("a database query failed ({e})"),
+        },
         other => format!("database error: {other}"),
     }
 }

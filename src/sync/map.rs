@@ -5,7 +5,7 @@ use serde_json::Value;
 use crate::{
     allegro::{CheckoutForm, LineItem, Money, OrderEvent},
     db::models::{
-        order::{NewLineItem, NewOrder},
+        order::{NewLineItem, NewOrder, OrderBuyer},
         order_event::NewOrderEvent,
     },
 };
@@ -27,12 +27,14 @@ pub fn into_new_order(form: CheckoutForm) -> NewOrder {
         status: form.status.clone(),
         fulfillment_status: form.fulfillment_status.clone(),
         buyer_id: form.buyer.id.clone(),
-        buyer_login: form.buyer.login.clone(),
-        buyer_email: form.buyer.email.clone(),
-        buyer_first_name: form.buyer.first_name.clone(),
-        buyer_last_name: form.buyer.last_name.clone(),
-        buyer_company_name: form.buyer.company_name.clone(),
-        buyer_guest: form.buyer.guest,
+        buyer: OrderBuyer {
+            login: form.buyer.login.clone(),
+            email: form.buyer.email.clone(),
+            first_name: form.buyer.first_name.clone(),
+            last_name: form.buyer.last_name.clone(),
+            company_name: form.buyer.company_name.clone(),
+            guest: form.buyer.guest,
+        },
         total_amount: form.total_to_pay.as_ref().map(amount),
         currency: form.total_to_pay.as_ref().map(|m| m.currency.clone()),
         payment_type: payment.and_then(|p| p.payment_type.clone()),
@@ -134,10 +136,10 @@ mod tests {
         assert_eq!(order.status, "READY_FOR_PROCESSING");
         assert_eq!(order.fulfillment_status.as_deref(), Some("SENT"));
         assert_eq!(order.buyer_id, "23123123");
-        assert_eq!(order.buyer_login.as_deref(), Some("Jan_Kowalski_88"));
-        assert_eq!(order.buyer_first_name.as_deref(), Some("Jan"));
-        assert_eq!(order.buyer_company_name, None);
-        assert!(!order.buyer_guest);
+        assert_eq!(order.buyer.login.as_deref(), Some("Jan_Kowalski_88"));
+        assert_eq!(order.buyer.first_name.as_deref(), Some("Jan"));
+        assert_eq!(order.buyer.company_name, None);
+        assert!(!order.buyer.guest);
         assert_eq!(order.payment_type.as_deref(), Some("ONLINE"));
         assert_eq!(order.payment_provider.as_deref(), Some("P24"));
         assert_eq!(order.paid_amount.as_deref(), Some("72.79"));
@@ -204,7 +206,7 @@ mod tests {
         });
         let form: CheckoutForm = serde_json::from_value(raw).unwrap();
         let order = new_order(&form);
-        assert!(order.buyer_guest);
+        assert!(order.buyer.guest);
         assert_eq!(order.payment_type, None);
         assert_eq!(order.delivery_method_id, None);
         assert_eq!(order.bought_at, None);

@@ -3,10 +3,7 @@
 //! never holds back the checkpoint of the others.
 
 use chrono::Utc;
-use diesel::{
-    Connection, PgConnection,
-    result::{DatabaseErrorKind, Error as DieselError},
-};
+use diesel::{Connection, PgConnection};
 
 use super::{
     context::{RunContext, SyncError},
@@ -134,72 +131,25 @@ fn len_i64(n: usize) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
 
-/// Upserts `orders` in one statement set; when the database refuses the batch because of
-/// some order's content, stores them one by one and returns the refused ones.
+/// Upserts `orders`, isolating those the database refuses (see
+/// [`order::upsert_orders_isolating`]), and returns the refused ones as rejected forms.
 fn write_orders(
     conn: &mut PgConnection,
     account_id: AccountId,
     orders: &[NewOrder],
 ) -> diesel::QueryResult<(UpsertCounts, Vec<RejectedForm>)> {
-    match conn.transaction(|conn| order::upsert_orders(conn, account_id, orders)) {
-        Ok(counts) => Ok((counts, vec![])),
-        Err(e) if orders.len() > 1 && is_content_error(&e) => one_by_one(conn, account_id, orders),
-        Err(e) if orders.len() == 1 && is_content_error(&e) => {
-            Ok((UpsertCounts::default(), vec![refused(&orders[0], &e)]))
-        }
-        Err(e) => Err(e),
-    }
+    let (counts, refused) = order::upsert_orders_isolating(conn, account_id, orders)?;
+    Ok((
+        counts,
+        refused.iter().map(|(o, e)| refused_form(o, e)).collect(),
+    ))
 }
 
-fn one_by_one(
-    conn: &mut PgConnection,
-    account_id: AccountId,
-    orders: &[NewOrder],
-) -> diesel::QueryResult<(UpsertCounts, Vec<RejectedForm>)> {
-    let mut total = UpsertCounts::default();
-    let mut refused_forms = vec![];
-    let mut last_error = None;
-    for o in orders {
-        match conn
-            .transaction(|conn| order::upsert_orders(conn, account_id, std::slice::from_ref(o)))
-        {
-            Ok(counts) => total += counts,
-            Err(e) if is_content_error(&e) => {
-                refused_forms.push(refused(o, &e));
-                last_error = Some(e);
-            }
-            Err(e) => return Err(e),
-        }
-    }
-    // Every order refused alone means the trouble is not in the orders (a schema or server
-    // fault): fail the batch instead of quarantining everything.
-    match last_error {
-        Some(e) if refused_forms.len() == orders.len() => Err(e),
-        _ => Ok((total, refused_forms)),
-    }
-}
-
-fn refused(order: &NewOrder, error: &DieselError) -> RejectedForm {
+fn refused_form(order: &NewOrder, error: &diesel::result::Error) -> RejectedForm {
     RejectedForm {
         id: Some(order.checkout_form_id.clone()),
         raw: order.document.to_value(),
         error: format!("The database refused the order: {error}"),
-    }
-}
-
-/// A refusal caused by what was written (bad bytes, a value out of range, a violated
-/// constraint), as opposed to a lost connection or a conflict worth retrying.
-fn is_content_error(e: &DieselError) -> bool {
-    match e {
-        DieselError::DatabaseError(kind, _) => !matches!(
-            kind,
-            DatabaseErrorKind::ClosedConnection
-                | DatabaseErrorKind::UnableToSendCommand
-                | DatabaseErrorKind::SerializationFailure
-                | DatabaseErrorKind::ReadOnlyTransaction
-        ),
-        DieselError::SerializationError(_) => true,
-        _ => false,
     }
 }
 

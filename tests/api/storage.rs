@@ -91,7 +91,7 @@ fn the_first_upsert_creates_orders_line_items_and_one_revision_each() {
         .unwrap();
     assert_eq!(stored.raw, orders[1].document.to_value());
     assert_eq!(stored.content_hash, orders[1].document.hash());
-    assert_eq!(stored.buyer_login.as_deref(), Some("Jan_Kowalski_88"));
+    assert_eq!(stored.buyer.login.as_deref(), Some("Jan_Kowalski_88"));
     assert_eq!(stored.paid_amount.as_deref(), Some("72.79"));
     assert_eq!(stored.total_amount, orders[1].total_amount);
     assert_eq!(stored.bought_at, orders[1].bought_at);

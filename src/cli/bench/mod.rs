@@ -60,7 +60,7 @@ pub(super) async fn bench_sync(config: Config, plan: BenchPlan) -> anyhow::Resul
     let url = SecretString::from(bench_url.to_string());
     db::prepare(&url).await?;
     let result = run(&url, &config.allegro, plan).await;
-    drop_database(&admin_url, &name);
+    db::bench::drop_database(&admin_url, &name);
     let measured = result?;
     anyhow::ensure!(
         measured.stored == i64::from(plan.orders),
@@ -149,16 +149,10 @@ async fn connect(accounts: &Accounts) -> anyhow::Result<i64> {
 /// from `/proc` (PostgreSQL runs on this machine). Background processes such as the WAL
 /// writer and the checkpointer are shared with other databases and not counted.
 fn backends_cpu(conn: &mut diesel::PgConnection) -> diesel::QueryResult<Duration> {
-    use diesel::{RunQueryDsl, sql_types::Integer};
-    #[derive(diesel::QueryableByName)]
-    struct Backend {
-        #[diesel(sql_type = Integer)]
-        pid: i32,
-    }
-    let backends: Vec<Backend> =
-        diesel::sql_query("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")
-            .load(conn)?;
-    Ok(backends.iter().map(|b| cpu_time(&b.pid.to_string())).sum())
+    Ok(db::bench::backend_pids(conn)?
+        .iter()
+        .map(|pid| cpu_time(&pid.to_string()))
+        .sum())
 }
 
 fn result_line(plan: &BenchPlan, m: &Measured) -> String {
@@ -189,17 +183,6 @@ fn result_line(plan: &BenchPlan, m: &Measured) -> String {
         m.simulator_cpu.as_secs_f64(),
         m.postgres_cpu.as_secs_f64(),
     )
-}
-
-fn drop_database(admin_url: &str, name: &str) {
-    use diesel::{Connection, RunQueryDsl};
-    if let Ok(mut conn) = diesel::PgConnection::establish(admin_url) {
-        let sql = format!(
-            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-            db::quote_ident(name)
-        );
-        let _ = diesel::sql_query(sql).execute(&mut conn);
-    }
 }
 
 fn append_result(line: &str) -> std::io::Result<()> {

@@ -1,7 +1,10 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
-use crate::{db::schema::allegro_accounts, domain::AccountScope};
+use crate::{
+    db::schema::{allegro_accounts, sync_state},
+    domain::AccountScope,
+};
 
 pub type AccountId = i64;
 
@@ -195,6 +198,42 @@ impl AccountRow {
             query = query.filter(allegro_accounts::id.eq_any(ids.to_vec()));
         }
         query.load(conn)
+    }
+
+    /// The accounts `scope` allows, by login, each with its last successful sync (none yet:
+    /// `None`).
+    pub fn list_with_last_success(
+        conn: &mut PgConnection,
+        scope: &AccountScope,
+    ) -> QueryResult<Vec<(AccountRow, Option<DateTime<Utc>>)>> {
+        let mut query = allegro_accounts::table
+            .left_join(sync_state::table)
+            .select((
+                AccountRow::as_select(),
+                sync_state::last_success_at.nullable(),
+            ))
+            .order(allegro_accounts::login.asc())
+            .into_boxed();
+        if let Some(ids) = scope.ids() {
+            query = query.filter(allegro_accounts::id.eq_any(ids.to_vec()));
+        }
+        query.load(conn)
+    }
+
+    /// Every account's `(id, login)`.
+    pub fn logins(conn: &mut PgConnection) -> QueryResult<Vec<(AccountId, String)>> {
+        allegro_accounts::table
+            .select((allegro_accounts::id, allegro_accounts::login))
+            .load(conn)
+    }
+
+    /// Whether an account with this Allegro login is stored.
+    pub fn login_exists(conn: &mut PgConnection, login: &str) -> QueryResult<bool> {
+        let known: i64 = allegro_accounts::table
+            .filter(allegro_accounts::login.eq(login))
+            .count()
+            .get_result(conn)?;
+        Ok(known > 0)
     }
 
     /// Connected accounts whose access token expires before `before`.

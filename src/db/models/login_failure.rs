@@ -22,6 +22,27 @@ type Key<'a> = Box<
 >;
 
 impl LoginFailure {
+    /// Runs `f` in a transaction holding the advisory locks of this email and of this IP, so
+    /// that parallel sign-in attempts for either are checked and recorded one at a time.
+    pub fn under_attempt_locks<T>(
+        conn: &mut PgConnection,
+        email: &str,
+        ip: &str,
+        f: impl FnOnce(&mut PgConnection) -> QueryResult<T>,
+    ) -> QueryResult<T> {
+        use diesel::sql_types::Text;
+        conn.transaction(|conn| {
+            // Always email first, then IP: a fixed order cannot deadlock.
+            diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext('login-email:' || $1))")
+                .bind::<Text, _>(email)
+                .execute(conn)?;
+            diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext('login-ip:' || $1))")
+                .bind::<Text, _>(ip)
+                .execute(conn)?;
+            f(conn)
+        })
+    }
+
     pub fn record(conn: &mut PgConnection, email: &str, ip: &str) -> QueryResult<()> {
         diesel::insert_into(login_failures::table)
             .values((login_failures::email.eq(email), login_failures::ip.eq(ip)))

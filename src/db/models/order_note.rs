@@ -3,7 +3,9 @@
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
+use serde_json::json;
 
+use super::audit::{Actor, AuditAction, AuditEntry};
 use crate::db::schema::{order_notes, order_tags, users};
 
 /// The longest note body, in characters (the table checks it too).
@@ -132,6 +134,57 @@ pub fn remove_tag(conn: &mut PgConnection, order_id: i64, tag: &str) -> QueryRes
     )
     .execute(conn)
     .map(|n| n > 0)
+}
+
+/// A change to an order's notes and tags.
+#[derive(Debug, Clone)]
+pub enum TeamChange {
+    Note(String),
+    AddTag(String),
+    RemoveTag(String),
+}
+
+impl TeamChange {
+    /// Applies the change to the order and records it in the audit log, in one transaction.
+    /// False when there was nothing to do (the order already had the tag, or did not have
+    /// it); then nothing is recorded.
+    pub fn apply(
+        &self,
+        conn: &mut PgConnection,
+        order_id: i64,
+        checkout_form_id: &str,
+        actor: &Actor,
+    ) -> QueryResult<bool> {
+        conn.transaction(|conn| {
+            let (action, details) = match self {
+                TeamChange::Note(body) => {
+                    let note = NewNote {
+                        order_id,
+                        author_id: actor.user_id,
+                        body,
+                    };
+                    let note_id = add_note(conn, &note)?;
+                    // The body stays out of the audit log: it may quote the buyer.
+                    let details = json!({ "note_id": note_id, "chars": body.chars().count() });
+                    (AuditAction::OrderNoteAdded, details)
+                }
+                TeamChange::AddTag(tag) => {
+                    if !add_tag(conn, order_id, tag, actor.user_id)? {
+                        return Ok(false);
+                    }
+                    (AuditAction::OrderTagAdded, json!({ "tag": tag }))
+                }
+                TeamChange::RemoveTag(tag) => {
+                    if !remove_tag(conn, order_id, tag)? {
+                        return Ok(false);
+                    }
+                    (AuditAction::OrderTagRemoved, json!({ "tag": tag }))
+                }
+            };
+            AuditEntry::record(conn, actor, action, Some(checkout_form_id), details)?;
+            Ok(true)
+        })
+    }
 }
 
 #[cfg(test)]

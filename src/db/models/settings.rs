@@ -5,7 +5,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use diesel::prelude::*;
 
 use chrono_tz::Tz;
+use serde_json::{Map, Value, json};
 
+use super::audit::{Actor, AuditAction, AuditEntry};
 use crate::{
     db::schema::settings,
     domain::settings::{DEFAULT_ZONE, HistoryStart, SyncSettings},
@@ -122,6 +124,33 @@ impl SettingsRow {
             .set(&row)
             .execute(conn)
             .map(drop)
+    }
+
+    /// Saves every value of `values` and the display `zone` (`None`: the default) as set by
+    /// `by_user`, and records the change, in one transaction: `describe` names what changed
+    /// from the settings and the zone in force before (saved values over `defaults`).
+    pub fn save_recorded(
+        conn: &mut PgConnection,
+        defaults: &SyncSettings,
+        (values, zone): (&SyncSettings, Option<Tz>),
+        by_user: Option<i64>,
+        actor: &Actor,
+        describe: impl FnOnce(&SyncSettings, Tz) -> Map<String, Value>,
+    ) -> QueryResult<()> {
+        conn.transaction(|conn| {
+            let old = Self::in_force(conn, defaults)?;
+            let old_zone = Self::display_zone(conn)?;
+            Self::save(conn, values, by_user)?;
+            Self::save_display_zone(conn, zone, by_user)?;
+            let changes = describe(&old, old_zone);
+            AuditEntry::record(
+                conn,
+                actor,
+                AuditAction::SettingsChanged,
+                None,
+                json!({ "changes": changes }),
+            )
+        })
     }
 
     /// The settings in force: the saved values, `defaults` for the rest.

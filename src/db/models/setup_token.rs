@@ -1,7 +1,11 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
+use super::user::{CreateUserError, NewUser, UserRow};
 use crate::db::schema::setup_tokens;
+
+/// Advisory-lock key that serialises first-admin creation across replicas.
+const SETUP_LOCK_KEY: i64 = 0x5e70_0001;
 
 pub struct SetupToken;
 
@@ -44,5 +48,23 @@ impl SetupToken {
         .set(setup_tokens::used_at.eq(diesel::dsl::now))
         .execute(conn)
         .map(|n| n == 1)
+    }
+
+    /// Creates the first user and spends the token, atomically: of two racing requests (or
+    /// replicas) exactly one gets the user. `None` when a user exists already or the token is
+    /// not valid (used, expired, unknown).
+    pub fn create_first_user(
+        conn: &mut PgConnection,
+        token_hash: &str,
+        new: &NewUser<'_>,
+    ) -> Result<Option<UserRow>, CreateUserError> {
+        conn.transaction(|conn| {
+            diesel::sql_query(format!("SELECT pg_advisory_xact_lock({SETUP_LOCK_KEY})"))
+                .execute(conn)?;
+            if UserRow::count(conn)? > 0 || !Self::consume(conn, token_hash)? {
+                return Ok(None);
+            }
+            UserRow::insert(conn, new).map(Some)
+        })
     }
 }

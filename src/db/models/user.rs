@@ -1,6 +1,8 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
+use serde_json::json;
 
+use super::audit::{Actor, AuditAction, AuditEntry};
 use crate::{
     db::schema::{sessions, users},
     domain::{DisplayName, Email, Role},
@@ -184,5 +186,101 @@ impl UserRow {
     /// Ends every session of the user at once (server-side store).
     pub fn revoke_sessions(conn: &mut PgConnection, id: UserId) -> QueryResult<usize> {
         diesel::delete(sessions::table.filter(sessions::user_id.eq(id))).execute(conn)
+    }
+}
+
+/// Changes with their audit entry, each in one transaction: both are written or neither.
+impl UserRow {
+    /// Creates a user and records who did, with the role.
+    pub fn create(
+        conn: &mut PgConnection,
+        new: &NewUser<'_>,
+        actor: &Actor,
+    ) -> Result<UserRow, CreateUserError> {
+        conn.transaction(|conn| {
+            let user = UserRow::insert(conn, new)?;
+            AuditEntry::record(
+                conn,
+                actor,
+                AuditAction::UserCreated,
+                Some(&user.email),
+                json!({ "role": new.role }),
+            )?;
+            Ok(user)
+        })
+    }
+
+    /// Runs `change` on the user `id` in a transaction that serialises user changes (see
+    /// [`UserRow::lock_for_changes`]), then reads the user back. `None` when there is no
+    /// such user.
+    pub fn change<T, E: From<diesel::result::Error>>(
+        conn: &mut PgConnection,
+        id: UserId,
+        change: impl FnOnce(&mut PgConnection, &UserRow) -> Result<T, E>,
+    ) -> Result<Option<(T, UserRow)>, E> {
+        conn.transaction(|conn| {
+            // Two admins cannot both remove "the other" last admin.
+            UserRow::lock_for_changes(conn)?;
+            let Some(target) = UserRow::find(conn, id)? else {
+                return Ok(None);
+            };
+            let done = change(conn, &target)?;
+            Ok(UserRow::find(conn, id)?.map(|user| (done, user)))
+        })
+    }
+
+    /// Disables `target` and ends all of their sessions at once (call in
+    /// [`UserRow::change`]); returns how many sessions ended.
+    pub fn disable(conn: &mut PgConnection, target: &UserRow, actor: &Actor) -> QueryResult<usize> {
+        UserRow::set_disabled(conn, target.id, true)?;
+        let ended = UserRow::revoke_sessions(conn, target.id)?;
+        AuditEntry::record(
+            conn,
+            actor,
+            AuditAction::UserDisabled,
+            Some(&target.email),
+            json!({ "sessions_ended": ended }),
+        )?;
+        Ok(ended)
+    }
+
+    /// The user `actor` (signed in as user `id`) changed their own password: every session of
+    /// theirs ends (the caller renews its own).
+    pub fn change_own_password(
+        conn: &mut PgConnection,
+        id: UserId,
+        password_hash: &str,
+        actor: &Actor,
+    ) -> QueryResult<()> {
+        conn.transaction(|conn| {
+            UserRow::set_password(conn, id, password_hash, false)?;
+            let ended = UserRow::revoke_sessions(conn, id)?;
+            AuditEntry::record(
+                conn,
+                actor,
+                AuditAction::PasswordChanged,
+                Some(actor.email.as_deref().unwrap_or_default()),
+                json!({ "other_sessions_ended": ended.saturating_sub(1) }),
+            )
+        })
+    }
+
+    /// The user `actor` (signed in as user `id`) signed out everywhere: every session of
+    /// theirs ends.
+    pub fn sign_out_everywhere(
+        conn: &mut PgConnection,
+        id: UserId,
+        actor: &Actor,
+    ) -> QueryResult<()> {
+        conn.transaction(|conn| {
+            let ended = UserRow::revoke_sessions(conn, id)?;
+            AuditEntry::record(
+                conn,
+                actor,
+                AuditAction::LogoutEverywhere,
+                None,
+                json!({ "sessions_ended": ended }),
+            )
+        })
     }
 }

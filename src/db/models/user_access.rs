@@ -1,8 +1,10 @@
 //! What a user may see of the orders (privacy by role): all accounts or a chosen few, and
-//! whether buyer personal data is masked for them. Read by `orders::Viewer`; set by admins.
+//! whether buyer personal data is masked for them. Read by `auth::viewer::Viewer`; set by admins.
 
 use diesel::prelude::*;
+use serde_json::json;
 
+use super::audit::{Actor, AuditAction, AuditEntry};
 use crate::db::schema::{user_accounts, users};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,20 +21,24 @@ impl UserAccess {
             .find(user_id)
             .select((users::all_accounts, users::hide_personal_data))
             .first::<(bool, bool)>(conn)?;
-        let accounts = user_accounts::table
-            .filter(user_accounts::user_id.eq(user_id))
-            .select(user_accounts::account_id)
-            .order(user_accounts::account_id)
-            .load(conn)?;
         Ok(UserAccess {
             all_accounts,
-            accounts,
+            accounts: Self::accounts(conn, user_id)?,
             hide_personal_data,
         })
     }
 
-    /// Replaces the user's access (call inside a transaction with the audit entry).
-    pub fn save(&self, conn: &mut PgConnection, user_id: i64) -> QueryResult<()> {
+    /// The accounts chosen for the user (those seen when `all_accounts` is false), by id.
+    pub fn accounts(conn: &mut PgConnection, user_id: i64) -> QueryResult<Vec<i64>> {
+        user_accounts::table
+            .filter(user_accounts::user_id.eq(user_id))
+            .select(user_accounts::account_id)
+            .order(user_accounts::account_id)
+            .load(conn)
+    }
+
+    /// Replaces the user's access (inside the transaction of [`UserAccess::save_recorded`]).
+    fn save(&self, conn: &mut PgConnection, user_id: i64) -> QueryResult<()> {
         diesel::update(users::table.find(user_id))
             .set((
                 users::all_accounts.eq(self.all_accounts),
@@ -57,6 +63,31 @@ impl UserAccess {
             .on_conflict_do_nothing()
             .execute(conn)
             .map(drop)
+    }
+
+    /// Replaces the access of the user `user_id` (`email`) and records who did, in one
+    /// transaction.
+    pub fn save_recorded(
+        &self,
+        conn: &mut PgConnection,
+        user_id: i64,
+        email: &str,
+        actor: &Actor,
+    ) -> QueryResult<()> {
+        conn.transaction(|conn| {
+            self.save(conn, user_id)?;
+            AuditEntry::record(
+                conn,
+                actor,
+                AuditAction::UserAccessChanged,
+                Some(email),
+                json!({
+                    "all_accounts": self.all_accounts,
+                    "accounts": self.accounts,
+                    "hide_personal_data": self.hide_personal_data,
+                }),
+            )
+        })
     }
 
     /// "All accounts" or "2 accounts", plus the masking, for the users table.

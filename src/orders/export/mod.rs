@@ -11,18 +11,17 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use chrono_tz::Tz;
-use diesel::{
-    dsl::sql,
-    expression::SqlLiteral,
-    prelude::*,
-    sql_types::{Nullable, Text},
-};
+use diesel::{PgConnection, QueryResult};
 
 use self::csv_cell::SafeCsvWriter;
-use super::{OrderFilter, Viewer, mask::mask, query::visible_orders};
-use crate::db::{
-    models::audit::{Actor, AuditAction, AuditEntry},
-    schema::{allegro_accounts, order_line_items, orders},
+use super::{OrderFilter, Viewer, mask::mask};
+use crate::db::models::{
+    account::AccountRow,
+    audit::{Actor, AuditAction, AuditEntry},
+    order::{
+        LineItemRow,
+        export::{self as read, ExportRow},
+    },
 };
 
 /// Orders read and encoded per step.
@@ -176,61 +175,6 @@ pub const ITEM_COLUMNS: [&str; 17] = [
     "currency",
 ];
 
-/// An order as the CSV exports read it (amounts as exact decimal text).
-#[derive(Debug, Queryable, Selectable)]
-#[diesel(table_name = orders, check_for_backend(diesel::pg::Pg))]
-struct OrderRow {
-    id: i64,
-    account_id: i64,
-    checkout_form_id: String,
-    status: String,
-    fulfillment_status: Option<String>,
-    bought_at: Option<DateTime<Utc>>,
-    updated_at: Option<DateTime<Utc>>,
-    buyer_id: String,
-    buyer_login: Option<String>,
-    buyer_email: Option<String>,
-    buyer_first_name: Option<String>,
-    buyer_last_name: Option<String>,
-    buyer_company_name: Option<String>,
-    buyer_guest: bool,
-    #[diesel(select_expression = sql::<Nullable<Text>>("orders.total_amount::text"))]
-    #[diesel(select_expression_type = SqlLiteral<Nullable<Text>>)]
-    total_amount: Option<String>,
-    currency: Option<String>,
-    #[diesel(select_expression = sql::<Nullable<Text>>("orders.paid_amount::text"))]
-    #[diesel(select_expression_type = SqlLiteral<Nullable<Text>>)]
-    paid_amount: Option<String>,
-    payment_type: Option<String>,
-    payment_provider: Option<String>,
-    payment_finished_at: Option<DateTime<Utc>>,
-    delivery_method_name: Option<String>,
-    pickup_point_id: Option<String>,
-    invoice_required: bool,
-    line_item_count: i32,
-    marketplace_id: Option<String>,
-    merged_into: Option<String>,
-    revision: Option<String>,
-}
-
-#[derive(Debug, Queryable, Selectable)]
-#[diesel(table_name = order_line_items, check_for_backend(diesel::pg::Pg))]
-struct ItemRow {
-    order_id: i64,
-    line_item_id: String,
-    offer_id: String,
-    offer_name: Option<String>,
-    external_id: Option<String>,
-    quantity: i32,
-    #[diesel(select_expression = sql::<Text>("order_line_items.price::text"))]
-    #[diesel(select_expression_type = SqlLiteral<Text>)]
-    price: String,
-    #[diesel(select_expression = sql::<Nullable<Text>>("order_line_items.original_price::text"))]
-    #[diesel(select_expression_type = SqlLiteral<Nullable<Text>>)]
-    original_price: Option<String>,
-    currency: String,
-}
-
 /// What the encoders need besides the rows.
 struct Context {
     zone: Tz,
@@ -298,11 +242,7 @@ pub fn write_export(
     let context = Context {
         zone,
         masked: viewer.hide_personal_data,
-        logins: allegro_accounts::table
-            .select((allegro_accounts::id, allegro_accounts::login))
-            .load::<(i64, String)>(conn)?
-            .into_iter()
-            .collect(),
+        logins: AccountRow::logins(conn)?.into_iter().collect(),
     };
     let mut outcome = ExportOutcome {
         orders: 0,
@@ -312,21 +252,13 @@ pub fn write_export(
     let mut after = 0_i64;
     let mut first = true;
     loop {
-        let chunk = visible_orders(viewer, filter)
-            .filter(orders::id.gt(after))
-            .order(orders::id)
-            .limit(CHUNK_ROWS);
-        let rows: Vec<OrderRow> = chunk.select(OrderRow::as_select()).load(conn)?;
+        let rows = read::rows_after(conn, viewer.visibility(), filter, after, CHUNK_ROWS)?;
         let last = rows.last().map(|r| r.id);
         let (bytes, written) = if format == ExportFormat::Csv {
             encode_orders(&rows, &context, first)?
         } else {
             let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-            let items: Vec<ItemRow> = order_line_items::table
-                .filter(order_line_items::order_id.eq_any(ids))
-                .order((order_line_items::order_id, order_line_items::id))
-                .select(ItemRow::as_select())
-                .load(conn)?;
+            let items = read::items_of(conn, ids)?;
             encode_items(&rows, &items, &context, first)?
         };
         let orders_read = rows.len() as u64;
@@ -389,7 +321,7 @@ fn yes_no(value: bool) -> &'static str {
 }
 
 fn encode_orders(
-    rows: &[OrderRow],
+    rows: &[ExportRow],
     cx: &Context,
     first: bool,
 ) -> Result<(Vec<u8>, u64), csv::Error> {
@@ -404,12 +336,12 @@ fn encode_orders(
             &cx.local(r.bought_at),
             &utc(r.updated_at),
             cx.hidden(&r.buyer_id),
-            &cx.personal(&r.buyer_login),
-            &cx.personal(&r.buyer_email),
-            &cx.personal(&r.buyer_first_name),
-            &cx.personal(&r.buyer_last_name),
-            &cx.personal(&r.buyer_company_name),
-            yes_no(r.buyer_guest),
+            &cx.personal(&r.buyer.login),
+            &cx.personal(&r.buyer.email),
+            &cx.personal(&r.buyer.first_name),
+            &cx.personal(&r.buyer.last_name),
+            &cx.personal(&r.buyer.company_name),
+            yes_no(r.buyer.guest),
             text(&r.total_amount),
             text(&r.currency),
             text(&r.paid_amount),
@@ -429,12 +361,12 @@ fn encode_orders(
 }
 
 fn encode_items(
-    rows: &[OrderRow],
-    items: &[ItemRow],
+    rows: &[ExportRow],
+    items: &[LineItemRow],
     cx: &Context,
     first: bool,
 ) -> Result<(Vec<u8>, u64), csv::Error> {
-    let by_id: HashMap<i64, &OrderRow> = rows.iter().map(|r| (r.id, r)).collect();
+    let by_id: HashMap<i64, &ExportRow> = rows.iter().map(|r| (r.id, r)).collect();
     let mut writer = csv_writer(first, &ITEM_COLUMNS)?;
     let mut written = 0;
     for item in items {
@@ -447,8 +379,8 @@ fn encode_items(
             &r.status,
             &utc(r.bought_at),
             &cx.local(r.bought_at),
-            &cx.personal(&r.buyer_login),
-            &cx.personal(&r.buyer_email),
+            &cx.personal(&r.buyer.login),
+            &cx.personal(&r.buyer.email),
             text(&r.total_amount),
             text(&r.currency),
             &item.line_item_id,

@@ -9,12 +9,12 @@
 
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
-use diesel::{dsl::sql, prelude::*, sql_types::Text};
+use diesel::{PgConnection, QueryResult};
 
 use super::{CHUNK_ROWS, ExportError};
 use crate::{
-    db::schema::orders,
-    orders::{OrderFilter, Viewer, query::visible_orders},
+    db::models::order::export as read,
+    orders::{OrderFilter, Viewer},
 };
 
 /// Orders and whether the sink took everything.
@@ -80,12 +80,7 @@ fn write_pairs(
     };
     let mut after = 0_i64;
     loop {
-        let ids: Vec<i64> = visible_orders(viewer, filter)
-            .filter(orders::id.gt(after))
-            .order(orders::id)
-            .select(orders::id)
-            .limit(2 * CHUNK_ROWS)
-            .load(conn)?;
+        let ids = read::ids_after(conn, viewer.visibility(), filter, after, 2 * CHUNK_ROWS)?;
         let Some(&last) = ids.last() else {
             return Ok(written);
         };
@@ -128,11 +123,7 @@ fn documents(conn: &mut PgConnection, ids: &[i64]) -> QueryResult<Lines> {
             count: 0,
         });
     }
-    let lines: Vec<String> = orders::table
-        .filter(orders::id.eq_any(ids))
-        .order(orders::id)
-        .select(sql::<Text>("orders.raw::text"))
-        .load(conn)?;
+    let lines = read::documents(conn, ids)?;
     let mut out = Vec::with_capacity(lines.iter().map(|l| l.len() + 1).sum());
     for line in &lines {
         out.extend_from_slice(line.as_bytes());

@@ -5,6 +5,11 @@
 //! with `unnest`, so the number of bind parameters stays fixed (far below the protocol's 65 535)
 //! whatever the chunk size. Amounts arrive as decimal strings and are cast to `NUMERIC` in SQL:
 //! no float ever touches money.
+//!
+//! Reads for the pages start from one query, the orders a viewer may see that match the
+//! filters ([`visible`]): the list's keyset pages ([`list`]), its capped count ([`count`]),
+//! the export's chunks ([`export`]); the dashboard's aggregates ([`stats`]) and the detail
+//! page's extras ([`detail`]) sit beside them.
 
 use std::collections::HashMap;
 
@@ -17,8 +22,13 @@ use diesel::{
 };
 use serde_json::Value;
 
+pub mod count;
 pub mod detail;
+pub mod export;
+pub mod list;
 mod sql;
+pub mod stats;
+pub mod visible;
 
 use sql::{
     BUMP_UNCHANGED_SQL, INSERT_LINE_ITEMS_SQL, INSERT_REVISIONS_SQL, KEEP_SUPERSEDED_SQL,
@@ -44,12 +54,7 @@ pub struct NewOrder {
     pub status: String,
     pub fulfillment_status: Option<String>,
     pub buyer_id: String,
-    pub buyer_login: Option<String>,
-    pub buyer_email: Option<String>,
-    pub buyer_first_name: Option<String>,
-    pub buyer_last_name: Option<String>,
-    pub buyer_company_name: Option<String>,
-    pub buyer_guest: bool,
+    pub buyer: OrderBuyer,
     /// `summary.totalToPay.amount`.
     pub total_amount: Option<String>,
     /// `summary.totalToPay.currency`.
@@ -71,6 +76,25 @@ pub struct NewOrder {
     /// The complete checkout form as Allegro sent it, as canonical text with its hash.
     pub document: Document,
     pub line_items: Vec<NewLineItem>,
+}
+
+/// The buyer's columns of an order (personal data, but for `guest`: masked for users who
+/// must not see it).
+#[derive(Debug, Clone, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = orders, check_for_backend(diesel::pg::Pg))]
+pub struct OrderBuyer {
+    #[diesel(column_name = buyer_login)]
+    pub login: Option<String>,
+    #[diesel(column_name = buyer_email)]
+    pub email: Option<String>,
+    #[diesel(column_name = buyer_first_name)]
+    pub first_name: Option<String>,
+    #[diesel(column_name = buyer_last_name)]
+    pub last_name: Option<String>,
+    #[diesel(column_name = buyer_company_name)]
+    pub company_name: Option<String>,
+    #[diesel(column_name = buyer_guest)]
+    pub guest: bool,
 }
 
 /// One line item of a [`NewOrder`]; prices are unit prices as decimal strings.
@@ -117,12 +141,8 @@ pub struct OrderRow {
     pub status: String,
     pub fulfillment_status: Option<String>,
     pub buyer_id: String,
-    pub buyer_login: Option<String>,
-    pub buyer_email: Option<String>,
-    pub buyer_first_name: Option<String>,
-    pub buyer_last_name: Option<String>,
-    pub buyer_company_name: Option<String>,
-    pub buyer_guest: bool,
+    #[diesel(embed)]
+    pub buyer: OrderBuyer,
     #[diesel(select_expression = sql::<Nullable<Text>>("orders.total_amount::text"))]
     #[diesel(select_expression_type = diesel::expression::SqlLiteral<Nullable<Text>>)]
     pub total_amount: Option<String>,
@@ -149,11 +169,11 @@ pub struct OrderRow {
     pub gone_from_allegro_at: Option<DateTime<Utc>>,
 }
 
-/// A stored line item (prices as exact decimal text).
+/// A stored line item (prices as exact decimal text), as the `csv-items` export and the
+/// tests read it.
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = order_line_items, check_for_backend(diesel::pg::Pg))]
 pub struct LineItemRow {
-    pub id: i64,
     pub order_id: i64,
     pub line_item_id: String,
     pub offer_id: String,
@@ -167,7 +187,6 @@ pub struct LineItemRow {
     #[diesel(select_expression_type = diesel::expression::SqlLiteral<Nullable<Text>>)]
     pub original_price: Option<String>,
     pub currency: String,
-    pub bought_at: Option<DateTime<Utc>>,
 }
 
 #[derive(QueryableByName)]
@@ -217,6 +236,67 @@ pub fn upsert_orders(
         counts += upsert_chunk(conn, account_id, chunk)?;
     }
     Ok(counts)
+}
+
+/// The orders the database refused for what they hold, each with the refusal.
+pub type Refused<'a> = Vec<(&'a NewOrder, diesel::result::Error)>;
+
+/// [`upsert_orders`] in a transaction of its own; when the database refuses the batch because
+/// of some order's content, stores them one by one (each in its own transaction) and returns
+/// the refused ones with their errors. Every order refused alone means the trouble is not in
+/// the orders (a schema or server fault): then the batch fails instead.
+pub fn upsert_orders_isolating<'a>(
+    conn: &mut PgConnection,
+    account_id: AccountId,
+    orders: &'a [NewOrder],
+) -> QueryResult<(UpsertCounts, Refused<'a>)> {
+    match conn.transaction(|conn| upsert_orders(conn, account_id, orders)) {
+        Ok(counts) => Ok((counts, vec![])),
+        Err(e) if orders.len() > 1 && is_content_error(&e) => one_by_one(conn, account_id, orders),
+        Err(e) if orders.len() == 1 && is_content_error(&e) => {
+            Ok((UpsertCounts::default(), vec![(&orders[0], e)]))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+fn one_by_one<'a>(
+    conn: &mut PgConnection,
+    account_id: AccountId,
+    orders: &'a [NewOrder],
+) -> QueryResult<(UpsertCounts, Refused<'a>)> {
+    let mut total = UpsertCounts::default();
+    let mut refused = vec![];
+    for o in orders {
+        match conn.transaction(|conn| upsert_orders(conn, account_id, std::slice::from_ref(o))) {
+            Ok(counts) => total += counts,
+            Err(e) if is_content_error(&e) => refused.push((o, e)),
+            Err(e) => return Err(e),
+        }
+    }
+    if refused.len() == orders.len() {
+        if let Some((_, last_error)) = refused.pop() {
+            return Err(last_error);
+        }
+    }
+    Ok((total, refused))
+}
+
+/// A refusal caused by what was written (bad bytes, a value out of range, a violated
+/// constraint), as opposed to a lost connection or a conflict worth retrying.
+fn is_content_error(e: &diesel::result::Error) -> bool {
+    use diesel::result::{DatabaseErrorKind, Error};
+    match e {
+        Error::DatabaseError(kind, _) => !matches!(
+            kind,
+            DatabaseErrorKind::ClosedConnection
+                | DatabaseErrorKind::UnableToSendCommand
+                | DatabaseErrorKind::SerializationFailure
+                | DatabaseErrorKind::ReadOnlyTransaction
+        ),
+        Error::SerializationError(_) => true,
+        _ => false,
+    }
 }
 
 fn upsert_chunk(
@@ -305,12 +385,12 @@ fn upsert_rows(
         .bind::<Array<Text>, _>(col(|o| &o.status))
         .bind::<Array<Nullable<Text>>, _>(text(|o| &o.fulfillment_status))
         .bind::<Array<Text>, _>(col(|o| &o.buyer_id))
-        .bind::<Array<Nullable<Text>>, _>(text(|o| &o.buyer_login))
-        .bind::<Array<Nullable<Text>>, _>(text(|o| &o.buyer_email))
-        .bind::<Array<Nullable<Text>>, _>(text(|o| &o.buyer_first_name))
-        .bind::<Array<Nullable<Text>>, _>(text(|o| &o.buyer_last_name))
-        .bind::<Array<Nullable<Text>>, _>(text(|o| &o.buyer_company_name))
-        .bind::<Array<Bool>, _>(flag(|o| o.buyer_guest))
+        .bind::<Array<Nullable<Text>>, _>(text(|o| &o.buyer.login))
+        .bind::<Array<Nullable<Text>>, _>(text(|o| &o.buyer.email))
+        .bind::<Array<Nullable<Text>>, _>(text(|o| &o.buyer.first_name))
+        .bind::<Array<Nullable<Text>>, _>(text(|o| &o.buyer.last_name))
+        .bind::<Array<Nullable<Text>>, _>(text(|o| &o.buyer.company_name))
+        .bind::<Array<Bool>, _>(flag(|o| o.buyer.guest))
         .bind::<Array<Nullable<Text>>, _>(text(|o| &o.total_amount))
         .bind::<Array<Nullable<Text>>, _>(text(|o| &o.currency))
         .bind::<Array<Nullable<Text>>, _>(text(|o| &o.payment_type))

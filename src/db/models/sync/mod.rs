@@ -185,6 +185,37 @@ impl SyncState {
     }
 }
 
+/// How an account's backup is doing.
+#[derive(Debug, Clone)]
+pub struct SyncHealth {
+    pub last_success_at: Option<DateTime<Utc>>,
+    pub last_error: Option<String>,
+    pub last_run: Option<SyncRun>,
+}
+
+impl SyncState {
+    /// Sync health of `account_id`: the state's last success and error, and the latest run.
+    pub fn health(conn: &mut PgConnection, account_id: AccountId) -> QueryResult<SyncHealth> {
+        let state: Option<(Option<DateTime<Utc>>, Option<String>)> = sync_state::table
+            .find(account_id)
+            .select((sync_state::last_success_at, sync_state::last_error))
+            .first(conn)
+            .optional()?;
+        let last_run = sync_runs::table
+            .filter(sync_runs::account_id.eq(account_id))
+            .order(sync_runs::id.desc())
+            .select(SyncRun::as_select())
+            .first(conn)
+            .optional()?;
+        let (last_success_at, last_error) = state.unwrap_or_default();
+        Ok(SyncHealth {
+            last_success_at,
+            last_error,
+            last_run,
+        })
+    }
+}
+
 /// A `boughtAt` window of the first pass.
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = backfill_windows, check_for_backend(diesel::pg::Pg))]

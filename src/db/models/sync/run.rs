@@ -274,6 +274,21 @@ impl SyncRun {
             .load(conn)
     }
 
+    /// Runs kept in the history, as `(kind, status, count)` by kind and status.
+    pub fn count_by_kind_and_status(
+        conn: &mut PgConnection,
+    ) -> QueryResult<Vec<(String, String, i64)>> {
+        sync_runs::table
+            .group_by((sync_runs::kind, sync_runs::status))
+            .select((
+                sync_runs::kind,
+                sync_runs::status,
+                diesel::dsl::count_star(),
+            ))
+            .order((sync_runs::kind, sync_runs::status))
+            .load(conn)
+    }
+
     pub fn find(conn: &mut PgConnection, id: i64) -> QueryResult<Option<SyncRun>> {
         sync_runs::table
             .find(id)

@@ -13,8 +13,8 @@ use diesel::{
     sql_types::{BigInt, Text},
 };
 
-use super::{OrderFilter, Viewer, query::visible_orders};
-use crate::db::schema::orders;
+use super::visible::{Visibility, visible_orders};
+use crate::{db::schema::orders, domain::OrderFilter};
 
 /// Up to this many matches the count is exact.
 pub const COUNT_CAP: i64 = 10_000;
@@ -76,7 +76,11 @@ fn group_thousands(n: i64) -> String {
 /// Counts the orders `viewer` may see that match `filter`: the planner's estimate when it
 /// expects a great many, else an exact count of at most [`COUNT_CAP`]` + 1` rows within
 /// [`COUNT_BUDGET_MS`], falling back to the estimate when that overruns.
-pub fn count(conn: &mut PgConnection, viewer: &Viewer, filter: &OrderFilter) -> QueryResult<Total> {
+pub fn count(
+    conn: &mut PgConnection,
+    viewer: Visibility<'_>,
+    filter: &OrderFilter,
+) -> QueryResult<Total> {
     let estimate = estimate(conn, viewer, filter)?;
     if estimate > ESTIMATE_ONLY_ABOVE {
         return Ok(Total::Estimate(estimate));
@@ -99,7 +103,11 @@ pub fn count(conn: &mut PgConnection, viewer: &Viewer, filter: &OrderFilter) -> 
 }
 
 /// PostgreSQL's estimate of the matching rows (`EXPLAIN`, nothing is read).
-fn estimate(conn: &mut PgConnection, viewer: &Viewer, filter: &OrderFilter) -> QueryResult<i64> {
+fn estimate(
+    conn: &mut PgConnection,
+    viewer: Visibility<'_>,
+    filter: &OrderFilter,
+) -> QueryResult<i64> {
     let query = visible_orders(viewer, filter).select(orders::id);
     let plan: String =
         Around::<_, Text>::new("EXPLAIN (FORMAT JSON) ", query, "").get_result(conn)?;

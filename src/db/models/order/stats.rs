@@ -1,20 +1,19 @@
 //! The dashboard's numbers, aggregated in SQL per account: orders and revenue per day of the
-//! display zone and currency; orders per status; sync health. Callers pass the accounts the
-//! viewer's scope allows (`AccountRow::list`); merged-away orders are left out, as in the list.
-//! (Diesel cannot group a boxed `visible_orders` query, hence plain SQL with the same scope.)
+//! display zone and currency; orders per status (sync health is `SyncState::health`). Callers
+//! pass the accounts the viewer's scope allows (`AccountRow::list`); merged-away orders are
+//! left out, as in the list. (Diesel cannot group a boxed `visible_orders` query, hence plain
+//! SQL with the same scope.) Also the orders stored per account, for `/metrics`.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use diesel::{
+    dsl::count_star,
     prelude::*,
     sql_query,
     sql_types::{Array, BigInt, Date, Nullable, Text, Timestamptz},
 };
 
-use crate::db::{
-    models::sync::SyncRun,
-    schema::{sync_runs, sync_state},
-};
+use crate::db::{models::account::AccountId, schema::orders};
 
 /// Orders bought on one day (of the display zone) in one currency on one account. Revenue
 /// leaves cancelled orders out; it is exact decimal text.
@@ -41,14 +40,6 @@ pub struct StatusCount {
     pub status: String,
     #[diesel(sql_type = BigInt)]
     pub orders: i64,
-}
-
-/// How an account's backup is doing.
-#[derive(Debug, Clone)]
-pub struct SyncHealth {
-    pub last_success_at: Option<DateTime<Utc>>,
-    pub last_error: Option<String>,
-    pub last_run: Option<SyncRun>,
 }
 
 /// The SQL text of a zone name (IANA names are letters, digits, `/`, `_`, `+`, `-`).
@@ -95,23 +86,10 @@ pub fn status_counts(conn: &mut PgConnection, accounts: &[i64]) -> QueryResult<V
     .load(conn)
 }
 
-/// Sync health of `account_id`: the state's last success and error, and the latest run.
-pub fn sync_health(conn: &mut PgConnection, account_id: i64) -> QueryResult<SyncHealth> {
-    let state: Option<(Option<DateTime<Utc>>, Option<String>)> = sync_state::table
-        .find(account_id)
-        .select((sync_state::last_success_at, sync_state::last_error))
-        .first(conn)
-        .optional()?;
-    let last_run = sync_runs::table
-        .filter(sync_runs::account_id.eq(account_id))
-        .order(sync_runs::id.desc())
-        .select(SyncRun::as_select())
-        .first(conn)
-        .optional()?;
-    let (last_success_at, last_error) = state.unwrap_or_default();
-    Ok(SyncHealth {
-        last_success_at,
-        last_error,
-        last_run,
-    })
+/// Orders stored per account (merged and gone ones included), as `(account, count)`.
+pub fn count_per_account(conn: &mut PgConnection) -> QueryResult<Vec<(AccountId, i64)>> {
+    orders::table
+        .group_by(orders::account_id)
+        .select((orders::account_id, count_star()))
+        .load(conn)
 }

@@ -1,5 +1,6 @@
 //! The one query every view of orders starts from: the viewer's accounts, then the filters.
-//! Callers add their own ordering, paging and selection to the boxed query.
+//! The list, the count and the export add their own ordering, paging and selection to the
+//! boxed query; the detail page looks one order up through it.
 
 use diesel::{
     dsl::sql,
@@ -8,27 +9,42 @@ use diesel::{
     sql_types::{Bool, Text},
 };
 
-use super::{OrderFilter, Viewer, filter::AccountRef};
-use crate::db::{
-    models::{audit::escape_like, order::OrderRow},
-    schema::{allegro_accounts, orders},
+use super::OrderRow;
+use crate::{
+    db::{
+        models::audit::escape_like,
+        schema::{allegro_accounts, orders},
+    },
+    domain::{
+        AccountScope,
+        order_filter::{AccountRef, OrderFilter},
+    },
 };
 
-pub type OrdersQuery = orders::BoxedQuery<'static, Pg>;
+/// What of the orders a reader may see: the accounts of their scope, and whether the search
+/// may look at buyer fields (not for users who must not see personal data: a hit would
+/// confirm what they searched for). `auth::viewer::Viewer::visibility` gives a user's.
+#[derive(Debug, Clone, Copy)]
+pub struct Visibility<'a> {
+    pub scope: &'a AccountScope,
+    pub personal_data: bool,
+}
+
+pub(super) type OrdersQuery = orders::BoxedQuery<'static, Pg>;
 
 /// The orders `viewer` may see that match `filter`.
-pub fn visible_orders(viewer: &Viewer, filter: &OrderFilter) -> OrdersQuery {
+pub(super) fn visible_orders(viewer: Visibility<'_>, filter: &OrderFilter) -> OrdersQuery {
     let mut query = orders::table.into_boxed();
     if let Some(ids) = viewer.scope.ids() {
         query = query.filter(orders::account_id.eq_any(ids.to_vec()));
     }
-    apply_filter(query, filter, !viewer.hide_personal_data)
+    apply_filter(query, filter, viewer.personal_data)
 }
 
 /// The order `viewer` may see under this checkout form id (merged ones included).
 pub fn visible_order(
     conn: &mut PgConnection,
-    viewer: &Viewer,
+    viewer: Visibility<'_>,
     checkout_form_id: &str,
 ) -> QueryResult<Option<OrderRow>> {
     let filter = OrderFilter {
@@ -103,7 +119,7 @@ fn apply_filter(mut query: OrdersQuery, filter: &OrderFilter, personal_data: boo
 }
 
 /// `total_amount <op> amount`, the amount bound as canonical decimal text (see
-/// [`super::Amount`]) and compared as NUMERIC.
+/// [`crate::domain::Amount`]) and compared as NUMERIC.
 fn total_compared(
     op: &'static str,
     amount: &str,

@@ -1,0 +1,174 @@
+//! The database side of `allegro-backup bench`: realistic orders generated server-side
+//! (`INSERT … SELECT generate_series`), the backends to measure, the throw-away database.
+
+use diesel::{
+    prelude::*,
+    sql_query,
+    sql_types::{Array, BigInt, Integer, Text},
+};
+
+/// One batch: orders `$1..=$2` spread over the accounts `$3`, ids prefixed with `$4`.
+const SEED_SQL: &str = r#"
+WITH src AS (
+    SELECT g,
+        ($3::bigint[])[1 + (g / 3) % cardinality($3::bigint[])] AS account_id,
+        $4 || '-' || lpad(to_hex(g), 8, '0') || '-' || substr(md5(g::text), 1, 12) AS form_id,
+        (ARRAY['Jan','Anna','Łukasz','Zofia','Małgorzata','Paweł','Agnieszka','Wojciech',
+               'Katarzyna','Grzegorz','Jürgen','Żaneta'])[1 + g % 12] AS first_name,
+        (ARRAY['Kowalski','Nowak','Wiśniewska','Wójcik','Kamińska','Lewandowski','Zieliński',
+               'Szymańska','Woźniak','Dąbrowski','Kozłowska','Jabłoński'])[1 + (g / 12) % 12] AS last_name,
+        (ARRAY['READY_FOR_PROCESSING','READY_FOR_PROCESSING','READY_FOR_PROCESSING',
+               'READY_FOR_PROCESSING','READY_FOR_PROCESSING','READY_FOR_PROCESSING',
+               'BOUGHT','FILLED_IN','CANCELLED','READY_FOR_PROCESSING'])[1 + (g * 7) % 10] AS status,
+        (ARRAY['SENT','SENT','SENT','PICKED_UP','NEW','PROCESSING','READY_FOR_SHIPMENT',
+               'SENT','CANCELLED','RETURNED'])[1 + (g * 3) % 10] AS fulfillment,
+        (ARRAY['ONLINE','ONLINE','ONLINE','CASH_ON_DELIVERY','WIRE_TRANSFER','SPLIT_PAYMENT',
+               'ONLINE','EXTENDED_TERM'])[1 + (g * 5) % 8] AS payment,
+        (ARRAY['P24','PAYU','P24','AF'])[1 + g % 4] AS provider,
+        CASE WHEN g % 25 = 0 THEN 'EUR' WHEN g % 40 = 1 THEN 'CZK' ELSE 'PLN' END AS currency,
+        CASE WHEN g % 40 = 1 THEN 'allegro-cz' ELSE 'allegro-pl' END AS marketplace,
+        (ARRAY['Allegro Paczkomaty InPost','Allegro Kurier DPD','Allegro One Box',
+               'Poczta Polska Pocztex','Odbiór osobisty'])[1 + g % 5] AS delivery,
+        now() - ((g::bigint * 7919) % 31536000) * interval '1 second' AS bought_at,
+        1 + (g * 13) % 3 AS n_items,
+        g % 9 = 0 AS invoice
+    FROM generate_series($1::bigint, $2::bigint) g
+), items AS (
+    SELECT s.g, k,
+        (ARRAY['Kubek ceramiczny 330 ml','Ręcznik bawełniany 70×140','Łyżka drewniana',
+               'Żarówka LED E27 9 W','Śrubokręt krzyżakowy PH2','Książka „Pan Tadeusz”',
+               'Słuchawki bezprzewodowe','Koszulka męska, rozmiar L','Świeca zapachowa „Las”',
+               'Herbata zielona 100 g'])[1 + (s.g + k * 7) % 10] AS name,
+        1 + (s.g + k) % 3 AS qty,
+        round((100 + (s.g::bigint * 7919 + k * 104729) % 49900) / 100.0, 2) AS price
+    FROM src s, generate_series(1, s.n_items) k
+), agg AS (
+    SELECT i.g, sum(i.qty * i.price) AS total,
+        jsonb_agg(jsonb_build_object(
+            'id', s.form_id || '-li-' || i.k,
+            'offer', jsonb_build_object('id', (7400000000 + (i.g * 31 + i.k) % 900000)::text,
+                                        'name', i.name,
+                                        'external', jsonb_build_object('id', 'SKU-' || (i.g + i.k) % 500)),
+            'quantity', i.qty,
+            'originalPrice', jsonb_build_object('amount', i.price::text, 'currency', s.currency),
+            'price', jsonb_build_object('amount', i.price::text, 'currency', s.currency),
+            'boughtAt', to_char(s.bought_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
+            ORDER BY i.k) AS line_items
+    FROM items i JOIN src s USING (g)
+    GROUP BY i.g
+), doc AS (
+    SELECT s.*, a.total, jsonb_build_object(
+        'id', s.form_id,
+        'messageToSeller', CASE WHEN s.g % 7 = 0 THEN 'Proszę o staranne zapakowanie, "kruche"!' END,
+        'buyer', jsonb_build_object(
+            'id', (30000000 + s.g)::text,
+            'email', lower(translate(s.first_name || '.' || s.last_name, 'ąćęłńóśźżĄĆĘŁŃÓŚŹŻü', 'acelnoszzACELNOSZZu'))
+                     || s.g || '@allegromail.pl',
+            'login', translate(s.first_name || '_' || s.last_name, 'ąćęłńóśźżĄĆĘŁŃÓŚŹŻü', 'acelnoszzACELNOSZZu') || '_' || s.g % 1000,
+            'firstName', s.first_name, 'lastName', s.last_name, 'companyName', NULL,
+            'guest', s.g % 17 = 0, 'phoneNumber', '+48 600 ' || lpad((s.g % 1000)::text, 3, '0') || ' 200',
+            'address', jsonb_build_object('street', 'Długa ' || 1 + s.g % 120, 'city',
+                (ARRAY['Łódź','Kraków','Gdańsk','Poznań','Wrocław','Bielsko-Biała'])[1 + s.g % 6],
+                'postCode', '9' || lpad((s.g % 10000)::text, 4, '0'), 'countryCode', 'PL')),
+        'payment', jsonb_build_object('id', md5('p' || s.g), 'type', s.payment, 'provider', s.provider,
+            'finishedAt', to_char(s.bought_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+            'paidAmount', jsonb_build_object('amount', a.total::text, 'currency', s.currency)),
+        'status', s.status,
+        'fulfillment', jsonb_build_object('status', s.fulfillment),
+        'delivery', jsonb_build_object('method', jsonb_build_object('id', md5(s.delivery), 'name', s.delivery),
+            'cost', jsonb_build_object('amount', '12.99', 'currency', s.currency)),
+        'invoice', jsonb_build_object('required', s.invoice),
+        'lineItems', a.line_items,
+        'summary', jsonb_build_object('totalToPay', jsonb_build_object('amount', a.total::text, 'currency', s.currency)),
+        'marketplace', jsonb_build_object('id', s.marketplace),
+        'updatedAt', to_char(s.bought_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+        'revision', substr(md5('r' || s.g), 1, 8)) AS raw
+    FROM src s JOIN agg a USING (g)
+), ins AS (
+    INSERT INTO orders (account_id, checkout_form_id, marketplace_id, status, fulfillment_status,
+        buyer_id, buyer_login, buyer_email, buyer_first_name, buyer_last_name, buyer_guest,
+        total_amount, currency, payment_type, payment_provider, payment_finished_at, paid_amount,
+        delivery_method_id, delivery_method_name, invoice_required, line_item_count, bought_at,
+        updated_at, revision, content_hash, raw)
+    SELECT account_id, form_id, marketplace, status, fulfillment,
+        raw->'buyer'->>'id', raw->'buyer'->>'login', raw->'buyer'->>'email', first_name, last_name,
+        (raw->'buyer'->>'guest')::boolean, total, currency, payment, provider, bought_at, total,
+        md5(delivery), delivery, invoice, n_items, bought_at, bought_at, raw->>'revision',
+        md5(raw::text), raw
+    FROM doc
+    RETURNING id, checkout_form_id, currency, bought_at
+)
+INSERT INTO order_line_items (order_id, line_item_id, offer_id, offer_name, external_id, quantity,
+    price, original_price, currency, bought_at)
+SELECT ins.id, ins.checkout_form_id || '-li-' || i.k, (7400000000 + (i.g * 31 + i.k) % 900000)::text,
+    i.name, 'SKU-' || (i.g + i.k) % 500, i.qty, i.price, i.price, ins.currency, ins.bought_at
+FROM ins JOIN src s ON s.form_id = ins.checkout_form_id JOIN items i ON i.g = s.g
+"#;
+
+#[derive(QueryableByName)]
+struct Id {
+    #[diesel(sql_type = BigInt)]
+    id: i64,
+}
+
+#[derive(QueryableByName)]
+struct Backend {
+    #[diesel(sql_type = Integer)]
+    pid: i32,
+}
+
+/// The bench account with this login (created, or found again on a second seeding).
+pub fn seed_account(conn: &mut PgConnection, login: &str) -> QueryResult<i64> {
+    let row: Id = sql_query(
+        "INSERT INTO allegro_accounts (environment, allegro_user_id, login, status) \
+         VALUES ('bench', $1, $1, 'disconnected') \
+         ON CONFLICT (environment, allegro_user_id) DO UPDATE SET login = EXCLUDED.login \
+         RETURNING id",
+    )
+    .bind::<Text, _>(login)
+    .get_result(conn)?;
+    Ok(row.id)
+}
+
+/// Generates the orders numbered `first..=last` (with their line items) spread over
+/// `accounts`, checkout form ids starting with `prefix`.
+pub fn seed_orders(
+    conn: &mut PgConnection,
+    (first, last): (i64, i64),
+    accounts: &[i64],
+    prefix: &str,
+) -> QueryResult<usize> {
+    sql_query(SEED_SQL)
+        .bind::<BigInt, _>(first)
+        .bind::<BigInt, _>(last)
+        .bind::<Array<BigInt>, _>(accounts)
+        .bind::<Text, _>(prefix)
+        .execute(conn)
+}
+
+/// Refreshes the planner's statistics of the orders and their line items.
+pub fn analyze_orders(conn: &mut PgConnection) -> QueryResult<()> {
+    sql_query("ANALYZE orders").execute(conn)?;
+    sql_query("ANALYZE order_line_items").execute(conn)?;
+    Ok(())
+}
+
+/// The process ids of the PostgreSQL backends connected to this database.
+pub fn backend_pids(conn: &mut PgConnection) -> QueryResult<Vec<i32>> {
+    let backends: Vec<Backend> =
+        sql_query("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")
+            .load(conn)?;
+    Ok(backends.into_iter().map(|b| b.pid).collect())
+}
+
+/// Drops the database `name` (its sessions ended), connecting to the server at `admin_url`;
+/// best effort.
+pub fn drop_database(admin_url: &str, name: &str) {
+    if let Ok(mut conn) = PgConnection::establish(admin_url) {
+        let sql = format!(
+            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
+            super::quote_ident(name)
+        );
+        let _ = sql_query(sql).execute(&mut conn);
+    }
+}
