@@ -1,8 +1,15 @@
 //! Server-rendered SVG bar charts (no chart JavaScript): one bar per day, each a link with a
 //! `<title>` (the browser's tooltip and what screen readers read), y-axis gridlines with
 //! labels, a few x-axis day labels, `role="img"` and an `aria-label` for the chart as a whole.
+//!
+//! [`BarChart::new`] lays the chart out (the axis top, bar heights and positions);
+//! `templates/dashboard/bar_chart.svg` draws it, so askama escapes every text and link.
 
-use std::fmt::Write;
+use std::fmt;
+
+use askama::Template;
+
+use crate::web::filters;
 
 /// One bar: its x label (a day), its height, the tooltip text and where it leads.
 #[derive(Debug, Clone, PartialEq)]
@@ -19,23 +26,125 @@ const LEFT: f64 = 56.0;
 const RIGHT: f64 = 8.0;
 const TOP: f64 = 12.0;
 const BOTTOM: f64 = 28.0;
+const PLOT_H: f64 = HEIGHT - TOP - BOTTOM;
 /// Horizontal gridlines above zero.
 const GRIDLINES: u32 = 4;
 
-/// Escapes text for SVG/XML content and attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
+/// A coordinate as the SVG writes it: one decimal.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Coord(pub f64);
+
+impl fmt::Display for Coord {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:.1}", self.0)
+    }
+}
+
+/// A horizontal gridline and its label (the `axis_label` filter shows the value).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Gridline {
+    pub y: Coord,
+    /// The label's baseline, a little below the line.
+    pub label_y: Coord,
+    pub value: f64,
+}
+
+/// A day label under the x axis.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DayLabel {
+    pub x: Coord,
+    pub text: String,
+}
+
+/// A bar placed in the plot: its slot (the hover and click area over the full height) and the
+/// bar itself.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlacedBar {
+    pub href: String,
+    pub tooltip: String,
+    pub slot_x: Coord,
+    pub x: Coord,
+    pub y: Coord,
+    pub height: Coord,
+    pub day: Option<DayLabel>,
+}
+
+/// A bar chart laid out for `templates/dashboard/bar_chart.svg`.
+#[derive(Template, Debug, Clone, PartialEq)]
+#[template(path = "dashboard/bar_chart.svg")]
+pub struct BarChart {
+    /// Names the chart for assistive technology.
+    pub label: String,
+    pub gridlines: Vec<Gridline>,
+    pub bars: Vec<PlacedBar>,
+    /// Width of a bar's slot and of the bar in it.
+    pub slot_width: Coord,
+    pub bar_width: Coord,
+}
+
+impl BarChart {
+    // The frame, as the template writes it.
+    pub const WIDTH: f64 = WIDTH;
+    pub const HEIGHT: f64 = HEIGHT;
+    pub const LEFT: f64 = LEFT;
+    pub const RIGHT_X: f64 = WIDTH - RIGHT;
+    pub const TOP: f64 = TOP;
+    pub const PLOT_H: Coord = Coord(PLOT_H);
+    pub const BASELINE_Y: Coord = Coord(TOP + PLOT_H);
+    pub const AXIS_X: f64 = LEFT - 6.0;
+    pub const DAY_Y: Coord = Coord(HEIGHT - 8.0);
+
+    /// Lays out `bars`: the y axis tops at a round number; every x label is shown when there
+    /// are few bars, otherwise about eight of them.
+    pub fn new(label: &str, bars: &[Bar]) -> Self {
+        let max = bars.iter().map(|b| b.value).fold(0.0, f64::max);
+        let top = nice_top(max);
+        let plot_w = WIDTH - LEFT - RIGHT;
+        let gridlines = (0..=GRIDLINES)
+            .map(|i| {
+                let y = TOP + PLOT_H - PLOT_H * f64::from(i) / f64::from(GRIDLINES);
+                Gridline {
+                    y: Coord(y),
+                    label_y: Coord(y + 4.0),
+                    value: top * f64::from(i) / f64::from(GRIDLINES),
+                }
+            })
+            .collect();
+        let slot = plot_w / bars.len().max(1) as f64;
+        let gap = (slot * 0.2).min(4.0);
+        let every = bars.len().div_ceil(8).max(1);
+        let bars = bars
+            .iter()
+            .enumerate()
+            .map(|(i, bar)| {
+                let h = if top > 0.0 {
+                    (bar.value / top * PLOT_H).max(0.0)
+                } else {
+                    0.0
+                };
+                let x = LEFT + slot * i as f64;
+                PlacedBar {
+                    href: bar.href.clone(),
+                    tooltip: bar.tooltip.clone(),
+                    slot_x: Coord(x),
+                    x: Coord(x + gap / 2.0),
+                    y: Coord(TOP + PLOT_H - h),
+                    height: Coord(h),
+                    day: (i % every == 0).then(|| DayLabel {
+                        x: Coord(x + slot / 2.0),
+                        text: bar.label.clone(),
+                    }),
+                }
+            })
+            .collect();
+        Self {
+            label: label.to_owned(),
+            gridlines,
+            bars,
+            slot_width: Coord(slot),
+            bar_width: Coord((slot - gap).max(1.0)),
         }
     }
-    out
 }
 
 /// A round number at or above `max` for the top of the y axis (1, 2, 2.5 or 5 × 10ⁿ per
@@ -54,87 +163,6 @@ fn nice_top(max: f64) -> f64 {
     nice.max(1.0) * f64::from(GRIDLINES)
 }
 
-/// A gridline label: whole numbers with thin spaces between thousands, `k`/`M` above.
-fn axis_label(value: f64) -> String {
-    if value >= 1_000_000.0 {
-        format!("{}M", trim(value / 1_000_000.0))
-    } else if value >= 10_000.0 {
-        format!("{}k", trim(value / 1_000.0))
-    } else {
-        trim(value)
-    }
-}
-
-fn trim(value: f64) -> String {
-    let text = format!("{value:.1}");
-    text.trim_end_matches('0').trim_end_matches('.').to_owned()
-}
-
-/// The SVG of a bar chart. `label` names the chart for assistive technology; every x label
-/// is shown when there are few bars, otherwise about eight of them.
-pub fn bar_chart(label: &str, bars: &[Bar]) -> String {
-    let max = bars.iter().map(|b| b.value).fold(0.0, f64::max);
-    let top = nice_top(max);
-    let plot_w = WIDTH - LEFT - RIGHT;
-    let plot_h = HEIGHT - TOP - BOTTOM;
-    let mut svg = String::new();
-    let _ = write!(
-        svg,
-        r#"<svg class="chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-label="{}" xmlns="http://www.w3.org/2000/svg">"#,
-        escape(label)
-    );
-    for i in 0..=GRIDLINES {
-        let value = top * f64::from(i) / f64::from(GRIDLINES);
-        let y = TOP + plot_h - plot_h * f64::from(i) / f64::from(GRIDLINES);
-        let _ = write!(
-            svg,
-            r#"<line class="grid" x1="{LEFT}" x2="{}" y1="{y:.1}" y2="{y:.1}"/><text class="axis" x="{}" y="{:.1}" text-anchor="end">{}</text>"#,
-            WIDTH - RIGHT,
-            LEFT - 6.0,
-            y + 4.0,
-            axis_label(value)
-        );
-    }
-    let slot = plot_w / bars.len().max(1) as f64;
-    let gap = (slot * 0.2).min(4.0);
-    let every = bars.len().div_ceil(8).max(1);
-    for (i, bar) in bars.iter().enumerate() {
-        let h = if top > 0.0 {
-            (bar.value / top * plot_h).max(0.0)
-        } else {
-            0.0
-        };
-        let x = LEFT + slot * i as f64;
-        // Zero-height bars stay hoverable through a transparent hit area over the full height.
-        let _ = write!(
-            svg,
-            r#"<a href="{href}"><g class="bar"><title>{tip}</title><rect class="hit" x="{x:.1}" y="{TOP}" width="{slot:.1}" height="{plot_h:.1}"/><rect class="value" x="{:.1}" y="{:.1}" width="{:.1}" height="{h:.1}"/></g></a>"#,
-            x + gap / 2.0,
-            TOP + plot_h - h,
-            (slot - gap).max(1.0),
-            href = escape(&bar.href),
-            tip = escape(&bar.tooltip),
-        );
-        if i % every == 0 {
-            let _ = write!(
-                svg,
-                r#"<text class="axis" x="{:.1}" y="{:.1}" text-anchor="middle">{}</text>"#,
-                x + slot / 2.0,
-                HEIGHT - 8.0,
-                escape(&bar.label)
-            );
-        }
-    }
-    let _ = write!(
-        svg,
-        r#"<line class="baseline" x1="{LEFT}" x2="{}" y1="{:.1}" y2="{:.1}"/></svg>"#,
-        WIDTH - RIGHT,
-        TOP + plot_h,
-        TOP + plot_h
-    );
-    svg
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -150,11 +178,22 @@ mod tests {
 
     #[test]
     fn every_bar_has_an_escaped_title_and_link() {
-        let svg = bar_chart("Orders \"per\" day", &[bar(3.0), bar(0.0), bar(12.0)]);
-        assert_eq!(svg.matches("<title>").count(), 3);
-        assert!(svg.contains("<title>&lt;12&gt; &amp; more</title>"));
-        assert!(svg.contains(r#"href="/orders?a=1&amp;b=2""#));
-        assert!(svg.contains(r#"role="img" aria-label="Orders &quot;per&quot; day""#));
+        let svg = BarChart::new("Orders \"per\" day", &[bar(3.0), bar(0.0), bar(12.0)])
+            .render()
+            .unwrap();
+        let html = scraper::Html::parse_fragment(&svg);
+        let select = |s: &str| scraper::Selector::parse(s).unwrap();
+        let titles: Vec<String> = html
+            .select(&select("title"))
+            .map(|t| t.text().collect())
+            .collect();
+        assert_eq!(titles.len(), 3);
+        assert!(titles.contains(&"<12> & more".to_owned()), "{titles:?}");
+        assert!(!svg.contains("<12>") && !svg.contains("& more"), "{svg}");
+        let link = html.select(&select("a")).next().unwrap();
+        assert_eq!(link.value().attr("href"), Some("/orders?a=1&b=2"));
+        let chart = html.select(&select(r#"svg[role="img"]"#)).next().unwrap();
+        assert_eq!(chart.value().attr("aria-label"), Some("Orders \"per\" day"));
         assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
     }
 
@@ -164,7 +203,8 @@ mod tests {
         assert_eq!(nice_top(12.0), 12.0);
         assert_eq!(nice_top(13.0), 20.0);
         assert_eq!(nice_top(1234.5), 2000.0);
-        assert_eq!(axis_label(25_000.0), "25k");
-        assert_eq!(axis_label(2.5), "2.5");
+        let chart = BarChart::new("", &[bar(25_000.0)]);
+        let top = chart.gridlines.last().map(|g| g.value);
+        assert_eq!(top, Some(40_000.0));
     }
 }

@@ -2,7 +2,6 @@
 //! (htmx follows the background poll), and the actions on each account.
 
 use actix_web::{HttpRequest, HttpResponse, web};
-use askama::Template;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -14,7 +13,7 @@ use crate::{
         models::{
             account::{AccountRow, AccountStatus},
             audit::{AuditAction, AuditEntry},
-            device_authorization::{DeviceAuthorizationRow, FlowStatus},
+            device_authorization::DeviceAuthorizationRow,
             order,
             sync::SyncRun,
         },
@@ -22,65 +21,13 @@ use crate::{
     domain::Role,
     error::{AppError, see_other},
     state::AppState,
-    web::{
-        format_time, ok,
-        page::{Nav, PageContext},
-    },
+    web::{ok, page::Nav},
 };
 
-use super::actor;
-
-/// An account as the list shows it.
-pub struct AccountView {
-    pub id: i64,
-    pub login: String,
-    pub allegro_user_id: String,
-    pub environment: String,
-    pub status: AccountStatus,
-    pub token_expires: String,
-    pub last_refresh: String,
-    pub last_error: Option<String>,
-    /// Orders backed up.
-    pub orders: i64,
-    /// The latest sync run: status and when it started.
-    pub last_sync: Option<(String, String)>,
-}
-
-impl From<AccountRow> for AccountView {
-    fn from(row: AccountRow) -> Self {
-        Self {
-            id: row.id,
-            status: row.status(),
-            token_expires: row
-                .token_expires_at
-                .as_ref()
-                .map(format_time)
-                .unwrap_or_else(|| "—".into()),
-            last_refresh: row
-                .last_refresh_at
-                .as_ref()
-                .map(format_time)
-                .unwrap_or_else(|| "never".into()),
-            login: row.login,
-            allegro_user_id: row.allegro_user_id,
-            environment: row.environment,
-            last_error: row.last_error,
-            orders: 0,
-            last_sync: None,
-        }
-    }
-}
-
-#[derive(Template)]
-#[template(path = "accounts/index.html")]
-pub struct AccountsPage {
-    pub page: PageContext,
-    pub accounts: Vec<AccountView>,
-    pub can_manage: bool,
-    /// Operators who see every account may link new ones.
-    pub can_connect: bool,
-    pub environment: &'static str,
-}
+use super::{
+    accounts_view::{AccountView, AccountsPage, ConnectPage, ConnectStatusPartial, qr_svg},
+    actor,
+};
 
 /// `GET /accounts`
 pub async fn accounts_index(
@@ -97,7 +44,7 @@ pub async fn accounts_index(
             view.last_sync = SyncRun::recent(conn, &scope, Some(id), 1)?
                 .into_iter()
                 .next()
-                .map(|run| (run.status, format_time(&run.started_at)));
+                .map(|run| (run.status, run.started_at));
             views.push(view);
         }
         Ok::<_, AppError>(views)
@@ -139,67 +86,6 @@ pub async fn account_connect_start(
     let id = flow.id;
     state.accounts.spawn_poller(flow, actor);
     Ok(see_other(&format!("/accounts/connect/{id}")))
-}
-
-/// The flow as the connect page shows it.
-pub struct FlowView {
-    pub id: i64,
-    pub user_code_grouped: String,
-    pub verification_uri: String,
-    pub verification_uri_complete: String,
-    pub expires_at_unix: i64,
-    pub expires_at: String,
-    pub status: FlowStatus,
-    pub error: Option<String>,
-}
-
-impl From<DeviceAuthorizationRow> for FlowView {
-    fn from(row: DeviceAuthorizationRow) -> Self {
-        let grouped = row
-            .user_code
-            .as_bytes()
-            .chunks(3)
-            .map(|c| String::from_utf8_lossy(c).into_owned())
-            .collect::<Vec<_>>()
-            .join(" ");
-        Self {
-            id: row.id,
-            status: row.status(),
-            user_code_grouped: grouped.to_uppercase(),
-            expires_at_unix: row.expires_at.timestamp(),
-            expires_at: format_time(&row.expires_at),
-            verification_uri: row.verification_uri,
-            verification_uri_complete: row.verification_uri_complete,
-            error: row.error,
-        }
-    }
-}
-
-impl FlowView {
-    pub fn is_pending(&self) -> bool {
-        self.status == FlowStatus::Pending
-    }
-    pub fn is_connected(&self) -> bool {
-        self.status == FlowStatus::Connected
-    }
-    pub fn status_name(&self) -> &'static str {
-        self.status.as_str()
-    }
-}
-
-#[derive(Template)]
-#[template(path = "accounts/connect_status_partial.html")]
-pub struct ConnectStatusPartial {
-    pub flow: FlowView,
-    pub login: Option<String>,
-}
-
-#[derive(Template)]
-#[template(path = "accounts/connect.html")]
-pub struct ConnectPage {
-    pub page: PageContext,
-    pub qr_svg: String,
-    pub status: ConnectStatusPartial,
 }
 
 /// The flow `id` if `user` may see it: their own, or any for an admin (the code on it lets
@@ -253,19 +139,6 @@ pub async fn account_connect_status(
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     ok(&load_flow(&state, &auth.user, &auth.viewer, path.into_inner()).await?)
-}
-
-/// A QR code of `link` as inline SVG (rendered here; no script, no external service).
-fn qr_svg(link: &str) -> String {
-    use qrcode::{QrCode, render::svg};
-    QrCode::new(link.as_bytes())
-        .map(|code| {
-            code.render::<svg::Color<'_>>()
-                .min_dimensions(180, 180)
-                .quiet_zone(true)
-                .build()
-        })
-        .unwrap_or_default()
 }
 
 /// The account `id` if the viewer may see it; 404 otherwise, as for an unknown id.

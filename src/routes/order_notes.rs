@@ -4,6 +4,7 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
+use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use diesel::prelude::*;
 use serde::Deserialize;
@@ -22,9 +23,8 @@ use crate::{
     },
     domain::Role,
     error::{AppError, see_other},
-    settings::local_time,
     state::AppState,
-    web::{htmx::is_htmx, ok},
+    web::{filters, htmx::is_htmx, ok},
 };
 
 use super::{
@@ -32,21 +32,26 @@ use super::{
     order_detail::{checkout_form_id, find_visible},
 };
 
+/// Shown for the author of a note or tag whose account was deleted.
+const DELETED_USER: &str = "a deleted user";
+
 pub struct NoteView {
     pub body: String,
     pub author: String,
-    pub at: String,
+    pub at: DateTime<Utc>,
 }
 
 pub struct TagView {
     pub tag: String,
-    pub title: String,
+    pub author: String,
+    pub added_at: DateTime<Utc>,
 }
 
 /// The notes and tags section, swapped alone by htmx after a change.
 #[derive(Template)]
 #[template(path = "orders/detail_team_partial.html")]
 pub struct TeamPartial {
+    pub zone: Tz,
     pub order_id: String,
     pub csrf_token: String,
     pub can_edit: bool,
@@ -65,22 +70,20 @@ pub(super) fn team(
         .into_iter()
         .map(|n| NoteView {
             body: n.body,
-            author: n.author.unwrap_or_else(|| "a deleted user".into()),
-            at: local_time(n.created_at, zone),
+            author: n.author.unwrap_or_else(|| DELETED_USER.into()),
+            at: n.created_at,
         })
         .collect();
     let tags = order_note::tags(conn, order.id)?
         .into_iter()
         .map(|t| TagView {
-            title: format!(
-                "Added by {} on {}",
-                t.author.as_deref().unwrap_or("a deleted user"),
-                local_time(t.created_at, zone)
-            ),
+            author: t.author.unwrap_or_else(|| DELETED_USER.into()),
+            added_at: t.created_at,
             tag: t.tag,
         })
         .collect();
     Ok(TeamPartial {
+        zone,
         order_id: order.checkout_form_id.clone(),
         csrf_token,
         can_edit: user.role.includes(Role::Operator),

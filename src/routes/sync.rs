@@ -2,6 +2,7 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
+use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
 use crate::{
@@ -17,7 +18,7 @@ use crate::{
     state::AppState,
     sync::{SyncError, SyncMode, sync_account_announced},
     web::{
-        format_time,
+        filters,
         htmx::is_htmx,
         ok,
         page::{Nav, PageContext},
@@ -32,8 +33,9 @@ pub struct RunView {
     pub kind: String,
     pub trigger: String,
     pub status: String,
-    pub started: String,
-    pub duration: String,
+    pub started: DateTime<Utc>,
+    /// Seconds from the start to the end (or to now while running).
+    pub duration: i64,
     pub fetched: i64,
     pub created: i64,
     pub updated: i64,
@@ -47,19 +49,17 @@ pub struct RunView {
     pub percent: i64,
     pub error: Option<String>,
     pub notes: Option<String>,
-    /// `HH:MM:SS UTC` while the running run waits out Allegro's rate-limit pause.
-    pub paused_until: Option<String>,
+    /// While the running run waits out Allegro's rate-limit pause: until when.
+    pub paused_until: Option<DateTime<Utc>>,
 }
 
 impl RunView {
     fn new(run: SyncRun, logins: &[(i64, String)]) -> Self {
-        let end = run.finished_at.unwrap_or_else(chrono::Utc::now);
-        let secs = (end - run.started_at).num_seconds().max(0);
+        let end = run.finished_at.unwrap_or_else(Utc::now);
         let total = run.progress_total.unwrap_or(0);
         let paused_until = run
             .paused_until
-            .filter(|until| run.status == "running" && *until > chrono::Utc::now())
-            .map(|until| until.format("%H:%M:%S UTC").to_string());
+            .filter(|until| run.status == "running" && *until > Utc::now());
         Self {
             id: run.id,
             account: logins
@@ -69,12 +69,8 @@ impl RunView {
                 .unwrap_or_else(|| format!("#{}", run.account_id)),
             kind: run.kind,
             trigger: run.trigger,
-            started: format_time(&run.started_at),
-            duration: if secs >= 60 {
-                format!("{} min {} s", secs / 60, secs % 60)
-            } else {
-                format!("{secs} s")
-            },
+            started: run.started_at,
+            duration: (end - run.started_at).num_seconds().max(0),
             fetched: run.orders_fetched,
             created: run.orders_created,
             updated: run.orders_updated,
