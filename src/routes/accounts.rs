@@ -166,10 +166,41 @@ async fn audit(
     .await
 }
 
-/// Answers an account action: back to the list with a message (htmx follows the redirect).
-fn done(auth: &RequireRole<Operator>, level: FlashLevel, message: String) -> HttpResponse {
-    auth.session.flash(level, message);
-    see_other("/accounts")
+/// What an account action did: the details of its audit entry (`None`: it did nothing, so
+/// nothing is recorded) and the message shown back on the list.
+struct Done {
+    audit: Option<serde_json::Value>,
+    level: FlashLevel,
+    message: String,
+}
+
+impl Done {
+    fn new(details: serde_json::Value, level: FlashLevel, message: String) -> Self {
+        Done {
+            audit: Some(details),
+            level,
+            message,
+        }
+    }
+}
+
+/// Runs `act` on account `id` in the viewer's scope (404 outside it), records `action` in the
+/// audit log and answers back on the list with the message (htmx follows the redirect).
+async fn account_action(
+    req: &HttpRequest,
+    auth: &RequireRole<Operator>,
+    state: &AppState,
+    id: i64,
+    action: AuditAction,
+    act: impl AsyncFnOnce(&AccountRow) -> Result<Done, AppError>,
+) -> Result<HttpResponse, AppError> {
+    let account = find_account(state, &auth.viewer, id).await?;
+    let done = act(&account).await?;
+    if let Some(details) = done.audit {
+        audit(state, actor(&auth.user, req), action, &account, details).await?;
+    }
+    auth.session.flash(done.level, done.message);
+    Ok(see_other("/accounts"))
 }
 
 /// `POST /accounts/{id}/refresh`: refresh the tokens now.
@@ -179,36 +210,32 @@ pub async fn account_refresh(
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let account = find_account(&state, &auth.viewer, path.into_inner()).await?;
-    if account.status() == AccountStatus::Disconnected {
-        return Err(AppError::BadRequest(
-            "This account is disconnected; connect it again.".into(),
-        ));
-    }
-    let result = state
-        .accounts
-        .refresh(account.id, RefreshReason::Forced)
-        .await;
-    audit(
-        &state,
-        actor(&auth.user, &req),
-        AuditAction::AccountRefreshed,
-        &account,
-        json!({ "ok": result.is_ok() }),
-    )
-    .await?;
-    Ok(match result {
-        Ok(_) => done(
-            &auth,
-            FlashLevel::Success,
-            format!("Tokens of {} refreshed.", account.login),
-        ),
-        Err(e) => done(
-            &auth,
-            FlashLevel::Error,
-            format!("Refreshing {} failed: {e}", account.login),
-        ),
-    })
+    let refresh = async |account: &AccountRow| {
+        if account.status() == AccountStatus::Disconnected {
+            return Err(AppError::BadRequest(
+                "This account is disconnected; connect it again.".into(),
+            ));
+        }
+        let result = state
+            .accounts
+            .refresh(account.id, RefreshReason::Forced)
+            .await;
+        let details = json!({ "ok": result.is_ok() });
+        Ok(match result {
+            Ok(_) => Done::new(
+                details,
+                FlashLevel::Success,
+                format!("Tokens of {} refreshed.", account.login),
+            ),
+            Err(e) => Done::new(
+                details,
+                FlashLevel::Error,
+                format!("Refreshing {} failed: {e}", account.login),
+            ),
+        })
+    };
+    let action = AuditAction::AccountRefreshed;
+    account_action(&req, &auth, &state, path.into_inner(), action, refresh).await
 }
 
 /// `POST /accounts/{id}/validate`: ask Allegro who the token belongs to.
@@ -218,36 +245,32 @@ pub async fn account_validate(
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let account = find_account(&state, &auth.viewer, path.into_inner()).await?;
-    let result = state.accounts.api(account.id).me().await;
-    audit(
-        &state,
-        actor(&auth.user, &req),
-        AuditAction::AccountValidated,
-        &account,
-        json!({ "ok": result.is_ok() }),
-    )
-    .await?;
-    Ok(match result {
-        Ok(me) if me.id == account.allegro_user_id => done(
-            &auth,
-            FlashLevel::Success,
-            format!("{} works: Allegro answers for this account.", account.login),
-        ),
-        Ok(me) => done(
-            &auth,
-            FlashLevel::Warning,
-            format!(
-                "The token of {} belongs to another Allegro user ({}).",
-                account.login, me.id
+    let validate = async |account: &AccountRow| {
+        let result = state.accounts.api(account.id).me().await;
+        let details = json!({ "ok": result.is_ok() });
+        Ok(match result {
+            Ok(me) if me.id == account.allegro_user_id => Done::new(
+                details,
+                FlashLevel::Success,
+                format!("{} works: Allegro answers for this account.", account.login),
             ),
-        ),
-        Err(e) => done(
-            &auth,
-            FlashLevel::Error,
-            format!("{} does not work: {e}", account.login),
-        ),
-    })
+            Ok(me) => Done::new(
+                details,
+                FlashLevel::Warning,
+                format!(
+                    "The token of {} belongs to another Allegro user ({}).",
+                    account.login, me.id
+                ),
+            ),
+            Err(e) => Done::new(
+                details,
+                FlashLevel::Error,
+                format!("{} does not work: {e}", account.login),
+            ),
+        })
+    };
+    let action = AuditAction::AccountValidated;
+    account_action(&req, &auth, &state, path.into_inner(), action, validate).await
 }
 
 /// `POST /accounts/{id}/disconnect`: delete the tokens, keep the account and its data.
@@ -257,29 +280,24 @@ pub async fn account_disconnect(
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let account = find_account(&state, &auth.viewer, path.into_inner()).await?;
-    let id = account.id;
-    db::run(&state.pool, move |conn| {
-        AccountRow::disconnect(conn, id).map_err(AppError::from)
-    })
-    .await?;
-    state.accounts.forget(id);
-    audit(
-        &state,
-        actor(&auth.user, &req),
-        AuditAction::AccountDisconnected,
-        &account,
-        json!({}),
-    )
-    .await?;
-    Ok(done(
-        &auth,
-        FlashLevel::Success,
-        format!(
-            "{} is disconnected; its tokens are deleted and its backup is kept.",
-            account.login
-        ),
-    ))
+    let disconnect = async |account: &AccountRow| {
+        let id = account.id;
+        db::run(&state.pool, move |conn| {
+            AccountRow::disconnect(conn, id).map_err(AppError::from)
+        })
+        .await?;
+        state.accounts.forget(id);
+        Ok(Done::new(
+            json!({}),
+            FlashLevel::Success,
+            format!(
+                "{} is disconnected; its tokens are deleted and its backup is kept.",
+                account.login
+            ),
+        ))
+    };
+    let action = AuditAction::AccountDisconnected;
+    account_action(&req, &auth, &state, path.into_inner(), action, disconnect).await
 }
 
 #[derive(Deserialize)]
@@ -296,34 +314,29 @@ pub async fn account_delete(
     path: web::Path<i64>,
     form: web::Form<DeleteForm>,
 ) -> Result<HttpResponse, AppError> {
-    let account = find_account(&state, &auth.viewer, path.into_inner()).await?;
-    if form.confirm_login.trim() != account.login {
-        auth.session.flash(
-            FlashLevel::Error,
-            format!(
-                "Type the login “{}” exactly to delete the account.",
-                account.login
-            ),
-        );
-        return Ok(see_other("/accounts"));
-    }
-    let id = account.id;
-    db::run(&state.pool, move |conn| {
-        AccountRow::delete(conn, id).map_err(AppError::from)
-    })
-    .await?;
-    state.accounts.forget(id);
-    audit(
-        &state,
-        actor(&auth.user, &req),
-        AuditAction::AccountDeleted,
-        &account,
-        json!({}),
-    )
-    .await?;
-    Ok(done(
-        &auth,
-        FlashLevel::Success,
-        format!("{} and its data are deleted.", account.login),
-    ))
+    let delete = async |account: &AccountRow| {
+        if form.confirm_login.trim() != account.login {
+            return Ok(Done {
+                audit: None,
+                level: FlashLevel::Error,
+                message: format!(
+                    "Type the login “{}” exactly to delete the account.",
+                    account.login
+                ),
+            });
+        }
+        let id = account.id;
+        db::run(&state.pool, move |conn| {
+            AccountRow::delete(conn, id).map_err(AppError::from)
+        })
+        .await?;
+        state.accounts.forget(id);
+        Ok(Done::new(
+            json!({}),
+            FlashLevel::Success,
+            format!("{} and its data are deleted.", account.login),
+        ))
+    };
+    let action = AuditAction::AccountDeleted;
+    account_action(&req, &auth, &state, path.into_inner(), action, delete).await
 }
