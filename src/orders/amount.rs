@@ -43,17 +43,6 @@ impl fmt::Display for Amount {
     }
 }
 
-/// A decimal text (`1234.5`, `-0.07`; at most two fraction digits, as the database gives
-/// amounts) in cents, for exact sums. Text that is not a number counts as zero.
-pub fn cents(amount: &str) -> i128 {
-    let (whole, fraction) = amount.split_once('.').unwrap_or((amount, ""));
-    let negative = whole.starts_with('-');
-    let whole: i128 = whole.trim_start_matches('-').parse().unwrap_or(0);
-    let fraction: i128 = format!("{fraction:0<2}")[..2].parse().unwrap_or(0);
-    let value = whole * 100 + fraction;
-    if negative { -value } else { value }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -18,7 +18,6 @@ use crate::{
     },
     error::AppError,
     orders::{
-        amount::cents,
         chart::{Bar, BarChart},
         filter::start_of_day,
         stats::{self, DayTotal, StatusCount, SyncHealth},
@@ -198,6 +197,17 @@ fn days_link(account: i64, from: NaiveDate, to: NaiveDate, extra: &str) -> Strin
         account,
         &format!("&bought_from={from}&bought_to={to}{extra}"),
     )
+}
+
+/// A decimal text (`1234.5`, `-0.07`; at most two fraction digits, as the database gives
+/// amounts) in cents, for exact sums. Text that is not a number counts as zero.
+fn cents(amount: &str) -> i128 {
+    let (whole, fraction) = amount.split_once('.').unwrap_or((amount, ""));
+    let negative = whole.starts_with('-');
+    let whole: i128 = whole.trim_start_matches('-').parse().unwrap_or(0);
+    let fraction: i128 = format!("{fraction:0<2}")[..2].parse().unwrap_or(0);
+    let value = whole * 100 + fraction;
+    if negative { -value } else { value }
 }
 
 /// One account's panel: its figures, revenue, statuses and charts over `first..=today`.

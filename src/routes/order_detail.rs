@@ -164,11 +164,11 @@ fn revision_param(name: &str, value: &Option<String>) -> Result<Option<i64>, App
 fn items_total(conn: &mut PgConnection, order_id: i64) -> QueryResult<String> {
     let totals = detail::items_totals(conn, order_id)?;
     Ok(if totals.is_empty() {
-        crate::orders::detail::NONE.to_owned()
+        filters::DASH.to_owned()
     } else {
         totals
             .iter()
-            .map(|t| format!("{} {}", t.total, t.currency))
+            .map(|t| filters::format_amount(&t.total, Some(&t.currency)))
             .collect::<Vec<_>>()
             .join(" + ")
     })
@@ -343,22 +343,7 @@ pub async fn order_diff(
 
 /// The routes of this page. Register after `/orders/export`: `{id}` would match "export".
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    let form = || crate::startup::form_config(order_notes::FORM_LIMIT_BYTES);
     cfg.route("/orders/{id}", web::get().to(order_show))
         .route("/orders/{id}/diff", web::get().to(order_diff))
-        .service(
-            web::resource("/orders/{id}/notes")
-                .app_data(form())
-                .route(web::post().to(order_notes::order_note_add)),
-        )
-        .service(
-            web::resource("/orders/{id}/tags")
-                .app_data(form())
-                .route(web::post().to(order_notes::order_tag_add)),
-        )
-        .service(
-            web::resource("/orders/{id}/tags/delete")
-                .app_data(form())
-                .route(web::post().to(order_notes::order_tag_remove)),
-        );
+        .configure(order_notes::configure);
 }

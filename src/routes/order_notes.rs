@@ -7,7 +7,7 @@ use askama::Template;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use diesel::prelude::*;
-use serde::Deserialize;
+use serde::{Deserialize, de::DeserializeOwned};
 use serde_json::json;
 
 use crate::db::models::settings::SettingsRow;
@@ -169,16 +169,49 @@ impl TeamChange {
     }
 }
 
-/// Applies `change` to a visible order and answers with the notes and tags section (htmx) or
-/// a redirect back to the page with a flash.
-async fn change_team(
+/// A form that changes an order's notes or tags: the change it asks for, or why it cannot be
+/// made.
+trait TeamForm: DeserializeOwned + 'static {
+    fn change(&self) -> Result<TeamChange, String>;
+}
+
+impl TeamForm for NoteForm {
+    fn change(&self) -> Result<TeamChange, String> {
+        order_note::parse_note(&self.body).map(|body| TeamChange::Note(body.to_owned()))
+    }
+}
+
+impl TeamForm for TagForm {
+    fn change(&self) -> Result<TeamChange, String> {
+        order_note::parse_tag(&self.tag).map(TeamChange::AddTag)
+    }
+}
+
+/// The tag to remove, in the form (so any tag text is safe in a URL).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct TagRemovalForm {
+    tag: String,
+}
+
+impl TeamForm for TagRemovalForm {
+    fn change(&self) -> Result<TeamChange, String> {
+        order_note::parse_tag(&self.tag).map(TeamChange::RemoveTag)
+    }
+}
+
+/// `POST /orders/{id}/notes`, `/tags` and `/tags/delete`, one per form: applies the change to
+/// a visible order and answers with the notes and tags section (htmx) or a redirect back to
+/// the page with a flash.
+async fn order_team_change<F: TeamForm>(
     req: HttpRequest,
     auth: RequireRole<Operator>,
     state: web::Data<AppState>,
-    id: String,
-    change: TeamChange,
+    path: web::Path<String>,
+    form: web::Form<F>,
 ) -> Result<HttpResponse, AppError> {
-    let id = checkout_form_id(&id)?;
+    let change = form.change().map_err(AppError::BadRequest)?;
+    let id = checkout_form_id(&path)?;
     let (user, viewer, actor, csrf_token) = (
         auth.user.clone(),
         auth.viewer.clone(),
@@ -199,49 +232,25 @@ async fn change_team(
     Ok(see_other(&format!("/orders/{}#team", partial.order_id)))
 }
 
-/// `POST /orders/{id}/notes`
-pub async fn order_note_add(
-    req: HttpRequest,
-    auth: RequireRole<Operator>,
-    state: web::Data<AppState>,
-    path: web::Path<String>,
-    form: web::Form<NoteForm>,
-) -> Result<HttpResponse, AppError> {
-    let body = order_note::parse_note(&form.body).map_err(AppError::BadRequest)?;
-    let change = TeamChange::Note(body.to_owned());
-    change_team(req, auth, state, path.into_inner(), change).await
-}
-
-/// `POST /orders/{id}/tags`
-pub async fn order_tag_add(
-    req: HttpRequest,
-    auth: RequireRole<Operator>,
-    state: web::Data<AppState>,
-    path: web::Path<String>,
-    form: web::Form<TagForm>,
-) -> Result<HttpResponse, AppError> {
-    let tag = order_note::parse_tag(&form.tag).map_err(AppError::BadRequest)?;
-    change_team(req, auth, state, path.into_inner(), TeamChange::AddTag(tag)).await
-}
-
-/// `POST /orders/{id}/tags/delete` (the tag in the form, so any tag text is safe in a URL).
-pub async fn order_tag_remove(
-    req: HttpRequest,
-    auth: RequireRole<Operator>,
-    state: web::Data<AppState>,
-    path: web::Path<String>,
-    form: web::Form<TagForm>,
-) -> Result<HttpResponse, AppError> {
-    let tag = order_note::parse_tag(&form.tag).map_err(AppError::BadRequest)?;
-    change_team(
-        req,
-        auth,
-        state,
-        path.into_inner(),
-        TeamChange::RemoveTag(tag),
+/// The routes of the notes and tags, with room for long notes.
+pub(super) fn configure(cfg: &mut web::ServiceConfig) {
+    let form = || crate::startup::form_config(FORM_LIMIT_BYTES);
+    cfg.service(
+        web::resource("/orders/{id}/notes")
+            .app_data(form())
+            .route(web::post().to(order_team_change::<NoteForm>)),
     )
-    .await
+    .service(
+        web::resource("/orders/{id}/tags")
+            .app_data(form())
+            .route(web::post().to(order_team_change::<TagForm>)),
+    )
+    .service(
+        web::resource("/orders/{id}/tags/delete")
+            .app_data(form())
+            .route(web::post().to(order_team_change::<TagRemovalForm>)),
+    );
 }
 
 /// Forms up to this size (a 5000-character note of Polish letters is ~30 KB URL-encoded).
-pub const FORM_LIMIT_BYTES: usize = 64 * 1024;
+const FORM_LIMIT_BYTES: usize = 64 * 1024;

@@ -142,38 +142,56 @@ pub async fn orders_index(
     } = loaded;
     let results = results_partial(&params, zone, &viewer, page, total, &data.accounts);
     if !full_page {
-        // The address bar shows the filters without the blanks a form submits.
-        let query = query_string(&params, params.cursor.as_deref());
-        let url = if query.is_empty() {
-            "/orders".to_string()
-        } else {
-            format!("/orders?{query}")
-        };
-        let mut response = ok(&OrdersResultsPartial {
-            oob: true,
-            ..results
-        })?;
-        if let Ok(value) = HeaderValue::from_str(&url) {
-            response.headers_mut().insert(HX_PUSH_URL, value);
-        }
-        return Ok(response);
+        return results_response(&params, results);
     }
-    let view_query = results.view_query.clone();
-    let form = FormValues::new(&params, &request);
+    ok(&orders_page(auth, &params, &request, data, results))
+}
+
+/// The results alone, for htmx; the address bar shows the filters without the blanks a form
+/// submits.
+fn results_response(
+    params: &OrderParams,
+    results: OrdersResultsPartial,
+) -> Result<HttpResponse, AppError> {
+    let query = query_string(params, params.cursor.as_deref());
+    let url = if query.is_empty() {
+        "/orders".to_string()
+    } else {
+        format!("/orders?{query}")
+    };
+    let mut response = ok(&OrdersResultsPartial {
+        oob: true,
+        ..results
+    })?;
+    if let Ok(value) = HeaderValue::from_str(&url) {
+        response.headers_mut().insert(HX_PUSH_URL, value);
+    }
+    Ok(response)
+}
+
+/// The whole page: the saved views bar, the filter form and the results.
+fn orders_page(
+    auth: RequireRole<AnyUser>,
+    params: &OrderParams,
+    request: &ListRequest,
+    data: PageData,
+    results: OrdersResultsPartial,
+) -> OrdersPage {
+    let form = FormValues::new(params, request);
     let is_admin = auth.page.is_admin();
     let views = data
         .views
         .into_iter()
         .map(|v| ViewChip {
             deletable: v.owner_id == auth.user.id || (is_admin && v.shared),
-            active: v.query == view_query,
+            active: v.query == results.view_query,
             href: format!("/orders?{}", v.query),
             id: v.id,
             name: v.name,
             shared: v.shared,
         })
         .collect();
-    ok(&OrdersPage {
+    OrdersPage {
         page: auth.page.at(Nav::Orders),
         marketplaces: with_current(&MARKETPLACES, &form.marketplace),
         currencies: with_current(&CURRENCIES, &form.currency),
@@ -192,7 +210,7 @@ pub async fn orders_index(
         views,
         can_share: is_admin,
         results,
-    })
+    }
 }
 
 fn results_partial(

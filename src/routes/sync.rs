@@ -16,7 +16,7 @@ use crate::{
     },
     error::{AppError, see_other},
     state::AppState,
-    sync::{SyncError, SyncMode, sync_account_announced},
+    sync::{SyncError, SyncMode, SyncOptions, sync_account_announced},
     web::{
         filters,
         htmx::is_htmx,
@@ -273,14 +273,36 @@ pub async fn account_sync_now(
     })
     .await?;
     if running {
-        auth.session.flash(
-            FlashLevel::Info,
-            format!("A sync of {} is already running.", account.login),
-        );
+        let (level, message) = start_flash(Some(NotStarted::AlreadyRunning), mode, &account.login);
+        auth.session.flash(level, message);
         return Ok(see_other("/sync"));
     }
-    let accounts = state.accounts.clone();
     let options = state.sync_options().await?;
+    let Some(start) = spawn_sync(&state, id, mode, options) else {
+        return Err(AppError::BadRequest(
+            "The server is shutting down; start the sync again once it is back.".to_owned(),
+        ));
+    };
+    // Wait until the run is recorded, so the page this leads to shows it (recording takes a
+    // few queries; the wait is bounded in case the database stalls).
+    let not_started = match tokio::time::timeout(START_WAIT, start).await {
+        Ok(Ok(Err(reason))) => Some(reason),
+        _ => None,
+    };
+    let (level, message) = start_flash(not_started, mode, &account.login);
+    auth.session.flash(level, message);
+    Ok(see_other("/sync"))
+}
+
+/// Starts a manual sync of account `id` in the background; `None` when the server is shutting
+/// down. The receiver hears once the run is recorded, or why it could not start.
+fn spawn_sync(
+    state: &AppState,
+    id: i64,
+    mode: SyncMode,
+    options: SyncOptions,
+) -> Option<tokio::sync::oneshot::Receiver<Result<(), NotStarted>>> {
+    let accounts = state.accounts.clone();
     let (report, start) = StartReport::new();
     let on_started = {
         let report = report.clone();
@@ -309,38 +331,34 @@ pub async fn account_sync_now(
             }
         }
     });
-    if !started {
-        return Err(AppError::BadRequest(
-            "The server is shutting down; start the sync again once it is back.".to_owned(),
-        ));
-    }
-    // Wait until the run is recorded, so the page this leads to shows it (recording takes a
-    // few queries; the wait is bounded in case the database stalls).
-    match tokio::time::timeout(START_WAIT, start).await {
-        Ok(Ok(Err(NotStarted::AlreadyRunning))) => {
-            auth.session.flash(
-                FlashLevel::Info,
-                format!("A sync of {} is already running.", account.login),
-            );
-        }
-        Ok(Ok(Err(NotStarted::Failed(reason)))) => {
-            auth.session.flash(
-                FlashLevel::Error,
-                format!("The sync of {} could not start: {reason}", account.login),
-            );
-        }
-        _ => auth.session.flash(
+    started.then_some(start)
+}
+
+/// What "Sync now" says: the run started (or is still being recorded), or why it did not.
+fn start_flash(
+    not_started: Option<NotStarted>,
+    mode: SyncMode,
+    login: &str,
+) -> (FlashLevel, String) {
+    match not_started {
+        Some(NotStarted::AlreadyRunning) => (
+            FlashLevel::Info,
+            format!("A sync of {login} is already running."),
+        ),
+        Some(NotStarted::Failed(reason)) => (
+            FlashLevel::Error,
+            format!("The sync of {login} could not start: {reason}"),
+        ),
+        None => (
             FlashLevel::Success,
             format!(
-                "{} of {} started.",
+                "{} of {login} started.",
                 match mode {
                     SyncMode::Auto => "A sync",
                     SyncMode::Full => "A full resync",
                     SyncMode::Reconcile => "A reconcile",
-                },
-                account.login
+                }
             ),
         ),
     }
-    Ok(see_other("/sync"))
 }
