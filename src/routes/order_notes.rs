@@ -234,7 +234,7 @@ async fn order_team_change<F: TeamForm>(
 
 /// The routes of the notes and tags, with room for long notes.
 pub(super) fn configure(cfg: &mut web::ServiceConfig) {
-    let form = || crate::startup::form_config(FORM_LIMIT_BYTES);
+    let form = || crate::web::form_config(FORM_LIMIT_BYTES);
     cfg.service(
         web::resource("/orders/{id}/notes")
             .app_data(form())

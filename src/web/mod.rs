@@ -2,6 +2,8 @@
 //! and the askama filters that format values for pages ([`filters`]).
 
 pub mod client_ip;
+pub mod csrf;
+pub mod error_page;
 pub mod filters;
 pub mod htmx;
 pub mod input;
@@ -29,4 +31,15 @@ pub fn render(status: StatusCode, template: &impl Template) -> Result<HttpRespon
 /// Renders a template with 200 OK.
 pub fn ok(template: &impl Template) -> Result<HttpResponse, AppError> {
     render(StatusCode::OK, template)
+}
+
+/// Form bodies up to `limit_bytes`; an unreadable one (wrong content type, too large, a
+/// repeated field) is a 400 page that says why. A route with its own limit uses this too: its
+/// `FormConfig` replaces the app's whole, error handler included.
+pub fn form_config(limit_bytes: usize) -> actix_web::web::FormConfig {
+    actix_web::web::FormConfig::default()
+        .limit(limit_bytes)
+        .error_handler(|err, _| {
+            AppError::BadRequest(format!("The form could not be read: {err}.")).into()
+        })
 }
