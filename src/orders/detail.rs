@@ -10,13 +10,10 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use serde_json::Value;
 
-use crate::{
-    settings::local_time,
-    web::filters::{DASH, format_amount},
-};
+use crate::settings::local_time;
 
-/// Shown for anything missing: the pages' dash.
-pub const NONE: &str = DASH;
+/// Shown for anything missing.
+pub const NONE: &str = "—";
 
 /// One labelled value of a section.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -95,9 +92,10 @@ pub fn money(raw: &Value, pointer: &str) -> String {
     let Some(value) = raw.pointer(pointer) else {
         return NONE.into();
     };
-    match get(value, "/amount") {
-        Some(amount) => format_amount(&amount, get(value, "/currency").as_deref()),
-        None => NONE.into(),
+    match (get(value, "/amount"), get(value, "/currency")) {
+        (Some(amount), Some(currency)) => format!("{amount} {currency}"),
+        (Some(amount), None) => amount,
+        _ => NONE.into(),
     }
 }
 

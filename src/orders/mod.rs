@@ -5,7 +5,6 @@
 //! filters mean the same everywhere.
 
 pub mod amount;
-pub mod chart;
 pub mod count;
 pub mod cursor;
 pub mod detail;

@@ -18,13 +18,13 @@ use crate::{
     },
     error::AppError,
     orders::{
-        chart::{Bar, BarChart},
         filter::start_of_day,
         stats::{self, DayTotal, StatusCount, SyncHealth},
     },
     settings::local_day,
     state::AppState,
     web::{
+        chart::{Bar, BarChart},
         filters::{self, DASH, format_money},
         ok,
         page::{Nav, PageContext},

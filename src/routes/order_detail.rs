@@ -164,11 +164,11 @@ fn revision_param(name: &str, value: &Option<String>) -> Result<Option<i64>, App
 fn items_total(conn: &mut PgConnection, order_id: i64) -> QueryResult<String> {
     let totals = detail::items_totals(conn, order_id)?;
     Ok(if totals.is_empty() {
-        filters::DASH.to_owned()
+        crate::orders::detail::NONE.to_owned()
     } else {
         totals
             .iter()
-            .map(|t| filters::format_amount(&t.total, Some(&t.currency)))
+            .map(|t| format!("{} {}", t.total, t.currency))
             .collect::<Vec<_>>()
             .join(" + ")
     })

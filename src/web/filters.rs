@@ -110,15 +110,6 @@ pub fn format_money(cents: i128) -> String {
     format!("{sign}{grouped}.{:02}", cents % 100)
 }
 
-/// An amount as Allegro or the database writes it (exact decimal text) with its currency
-/// (`72.79 PLN`); the amount alone when the currency is missing.
-pub fn format_amount(amount: &str, currency: Option<&str>) -> String {
-    match currency {
-        Some(currency) => format!("{amount} {currency}"),
-        None => amount.to_owned(),
-    }
-}
-
 /// `{{ code|code_label }}`: an Allegro code as words (`READY_FOR_PROCESSING` → `Ready for
 /// processing`).
 #[askama::filter_fn]

@@ -1,6 +1,7 @@
 //! Web plumbing shared by the routes: page context, htmx helpers, middleware, static files,
 //! and the askama filters that format values for pages ([`filters`]).
 
+pub mod chart;
 pub mod client_ip;
 pub mod csrf;
 pub mod error_page;

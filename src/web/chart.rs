@@ -9,7 +9,7 @@ use std::fmt;
 
 use askama::Template;
 
-use crate::web::filters;
+use super::filters;
 
 /// One bar: its x label (a day), its height, the tooltip text and where it leads.
 #[derive(Debug, Clone, PartialEq)]
