@@ -49,7 +49,7 @@ async fn connect(accounts: &Accounts) -> anyhow::Result<()> {
     );
     println!(
         "Waiting for approval (the code expires at {})…",
-        crate::web::format_time(&flow.expires_at)
+        crate::domain::settings::utc_time(flow.expires_at)
     );
     match accounts.poll_flow(&flow, &cli_actor()).await {
         FlowOutcome::Connected { login, new, .. } => {
@@ -83,7 +83,7 @@ async fn list(accounts: &Accounts) -> anyhow::Result<()> {
             a.environment,
             a.status().label(),
             a.token_expires_at
-                .map(|t| crate::web::format_time(&t))
+                .map(crate::domain::settings::utc_time)
                 .unwrap_or_else(|| "—".into())
         );
     }

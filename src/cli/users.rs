@@ -101,7 +101,7 @@ fn list_users(conn: &mut PgConnection) -> anyhow::Result<()> {
             u.role,
             if u.disabled { "disabled" } else { "active" },
             u.last_login_at
-                .map(|t| crate::web::format_time(&t))
+                .map(crate::domain::settings::utc_time)
                 .unwrap_or_else(|| "never".into())
         );
     }

@@ -159,7 +159,29 @@ fn array<'a>(raw: &'a Value, pointer: &str) -> &'a [Value] {
 
 /// Reads the sections from a checkout form (masked already when it has to be).
 pub fn sections(raw: &Value, zone: Tz) -> OrderSections {
-    let buyer = vec![
+    OrderSections {
+        status: text(raw, "/status"),
+        fulfillment: text(raw, "/fulfillment/status"),
+        total_to_pay: money(raw, "/summary/totalToPay"),
+        delivery_cost: money(raw, "/delivery/cost"),
+        dates: dates(raw, zone),
+        buyer: buyer(raw),
+        delivery: delivery(raw, zone),
+        recipient: recipient(raw, zone),
+        pickup_point: pickup_point(raw),
+        invoice_required: raw.pointer("/invoice/required") == Some(&Value::Bool(true)),
+        invoice: invoice(raw),
+        payment: payment(raw, zone),
+        line_items: line_items(raw, zone),
+        surcharges: surcharges(raw, zone),
+        discounts: discounts(raw),
+        message_to_seller: get(raw, "/messageToSeller"),
+        note: get(raw, "/note/text"),
+    }
+}
+
+fn buyer(raw: &Value) -> Vec<Field> {
+    vec![
         field("Login", text(raw, "/buyer/login")),
         field("Name", person(raw, "/buyer")),
         field("Company", text(raw, "/buyer/companyName")),
@@ -168,8 +190,11 @@ pub fn sections(raw: &Value, zone: Tz) -> OrderSections {
         field("Address", address(raw, "/buyer/address")),
         field("Guest purchase", yes_no(raw, "/buyer/guest")),
         field("Allegro buyer id", text(raw, "/buyer/id")),
-    ];
-    let delivery = vec![
+    ]
+}
+
+fn delivery(raw: &Value, zone: Tz) -> Vec<Field> {
+    vec![
         field("Method", text(raw, "/delivery/method/name")),
         field("Method id", text(raw, "/delivery/method/id")),
         field("Cost", money(raw, "/delivery/cost")),
@@ -191,8 +216,11 @@ pub fn sections(raw: &Value, zone: Tz) -> OrderSections {
             "Packages",
             text(raw, "/delivery/calculatedNumberOfPackages"),
         ),
-    ];
-    let recipient = vec![
+    ]
+}
+
+fn recipient(raw: &Value, zone: Tz) -> Vec<Field> {
+    vec![
         field("Name", person(raw, "/delivery/address")),
         field("Company", text(raw, "/delivery/address/companyName")),
         field("Phone", text(raw, "/delivery/address/phoneNumber")),
@@ -201,44 +229,59 @@ pub fn sections(raw: &Value, zone: Tz) -> OrderSections {
             "Changed by the buyer",
             time(raw, "/delivery/address/modifiedAt", zone),
         ),
-    ];
-    let pickup_point = if raw
+    ]
+}
+
+/// Empty when the parcel goes to an address, not a pickup point.
+fn pickup_point(raw: &Value) -> Vec<Field> {
+    if !raw
         .pointer("/delivery/pickupPoint")
         .is_some_and(Value::is_object)
     {
-        vec![
-            field("Point", text(raw, "/delivery/pickupPoint/name")),
-            field("Id", text(raw, "/delivery/pickupPoint/id")),
-            field(
-                "Description",
-                text(raw, "/delivery/pickupPoint/description"),
-            ),
-            field("Address", address(raw, "/delivery/pickupPoint/address")),
-        ]
-    } else {
-        vec![]
-    };
-    let invoice = vec![
+        return vec![];
+    }
+    vec![
+        field("Point", text(raw, "/delivery/pickupPoint/name")),
+        field("Id", text(raw, "/delivery/pickupPoint/id")),
+        field(
+            "Description",
+            text(raw, "/delivery/pickupPoint/description"),
+        ),
+        field("Address", address(raw, "/delivery/pickupPoint/address")),
+    ]
+}
+
+fn invoice(raw: &Value) -> Vec<Field> {
+    vec![
         field("Company", text(raw, "/invoice/address/company/name")),
         field("Tax id", tax_id(raw)),
         field("Person", person(raw, "/invoice/address/naturalPerson")),
         field("Address", address(raw, "/invoice/address")),
         field("Due date", text(raw, "/invoice/dueDate")),
-    ];
-    let payment = vec![
+    ]
+}
+
+fn payment(raw: &Value, zone: Tz) -> Vec<Field> {
+    vec![
         field("Type", text(raw, "/payment/type")),
         field("Provider", text(raw, "/payment/provider")),
         field("Paid", money(raw, "/payment/paidAmount")),
         field("Finished at", time(raw, "/payment/finishedAt", zone)),
         field("Payment id", text(raw, "/payment/id")),
-    ];
-    let dates = vec![
+    ]
+}
+
+fn dates(raw: &Value, zone: Tz) -> Vec<Field> {
+    vec![
         field("Bought", bought_at(raw, zone)),
         field("Updated on Allegro", time(raw, "/updatedAt", zone)),
         field("Payment finished", time(raw, "/payment/finishedAt", zone)),
         field("Marketplace", text(raw, "/marketplace/id")),
-    ];
-    let line_items = array(raw, "/lineItems")
+    ]
+}
+
+fn line_items(raw: &Value, zone: Tz) -> Vec<LineItemView> {
+    array(raw, "/lineItems")
         .iter()
         .map(|item| {
             let price = money(item, "/price");
@@ -253,8 +296,11 @@ pub fn sections(raw: &Value, zone: Tz) -> OrderSections {
                 bought_at: time(item, "/boughtAt", zone),
             }
         })
-        .collect();
-    let surcharges = array(raw, "/surcharges")
+        .collect()
+}
+
+fn surcharges(raw: &Value, zone: Tz) -> Vec<Adjustment> {
+    array(raw, "/surcharges")
         .iter()
         .map(|s| Adjustment {
             kind: text(s, "/type"),
@@ -265,8 +311,12 @@ pub fn sections(raw: &Value, zone: Tz) -> OrderSections {
             ),
             amount: money(s, "/paidAmount"),
         })
-        .collect();
-    let discounts = array(raw, "/lineItems")
+        .collect()
+}
+
+/// The line items' discounts, each with its offer's name.
+fn discounts(raw: &Value) -> Vec<Adjustment> {
+    array(raw, "/lineItems")
         .iter()
         .flat_map(|item| {
             let offer = text(item, "/offer/name");
@@ -276,26 +326,7 @@ pub fn sections(raw: &Value, zone: Tz) -> OrderSections {
                 amount: money(d, "/amount"),
             })
         })
-        .collect();
-    OrderSections {
-        status: text(raw, "/status"),
-        fulfillment: text(raw, "/fulfillment/status"),
-        total_to_pay: money(raw, "/summary/totalToPay"),
-        delivery_cost: money(raw, "/delivery/cost"),
-        dates,
-        buyer,
-        delivery,
-        recipient,
-        pickup_point,
-        invoice_required: raw.pointer("/invoice/required") == Some(&Value::Bool(true)),
-        invoice,
-        payment,
-        line_items,
-        surcharges,
-        discounts,
-        message_to_seller: get(raw, "/messageToSeller"),
-        note: get(raw, "/note/text"),
-    }
+        .collect()
 }
 
 /// The latest `lineItems[].boughtAt` (what `orders.bought_at` holds and the list sorts by).

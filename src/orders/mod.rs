@@ -4,7 +4,6 @@
 //! (`db::models::order::visible`): the list, the count, the export and the detail page all go
 //! through it, so privacy by role and the filters mean the same everywhere.
 
-pub mod chart;
 pub mod cursor;
 pub mod detail;
 pub mod diff;

@@ -2,7 +2,6 @@
 //! (htmx follows the background poll), and the actions on each account.
 
 use actix_web::{HttpRequest, HttpResponse, web};
-use askama::Template;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -14,7 +13,7 @@ use crate::{
         models::{
             account::{AccountRow, AccountStatus},
             audit::{AuditAction, AuditEntry},
-            device_authorization::{DeviceAuthorizationRow, FlowStatus},
+            device_authorization::DeviceAuthorizationRow,
             order,
             sync::SyncRun,
         },
@@ -22,65 +21,13 @@ use crate::{
     domain::Role,
     error::{AppError, see_other},
     state::AppState,
-    web::{
-        format_time, ok,
-        page::{Nav, PageContext},
-    },
+    web::{ok, page::Nav},
 };
 
-use super::actor;
-
-/// An account as the list shows it.
-pub struct AccountView {
-    pub id: i64,
-    pub login: String,
-    pub allegro_user_id: String,
-    pub environment: String,
-    pub status: AccountStatus,
-    pub token_expires: String,
-    pub last_refresh: String,
-    pub last_error: Option<String>,
-    /// Orders backed up.
-    pub orders: i64,
-    /// The latest sync run: status and when it started.
-    pub last_sync: Option<(String, String)>,
-}
-
-impl From<AccountRow> for AccountView {
-    fn from(row: AccountRow) -> Self {
-        Self {
-            id: row.id,
-            status: row.status(),
-            token_expires: row
-                .token_expires_at
-                .as_ref()
-                .map(format_time)
-                .unwrap_or_else(|| "—".into()),
-            last_refresh: row
-                .last_refresh_at
-                .as_ref()
-                .map(format_time)
-                .unwrap_or_else(|| "never".into()),
-            login: row.login,
-            allegro_user_id: row.allegro_user_id,
-            environment: row.environment,
-            last_error: row.last_error,
-            orders: 0,
-            last_sync: None,
-        }
-    }
-}
-
-#[derive(Template)]
-#[template(path = "accounts/index.html")]
-pub struct AccountsPage {
-    pub page: PageContext,
-    pub accounts: Vec<AccountView>,
-    pub can_manage: bool,
-    /// Operators who see every account may link new ones.
-    pub can_connect: bool,
-    pub environment: &'static str,
-}
+use super::{
+    accounts_view::{AccountView, AccountsPage, ConnectPage, ConnectStatusPartial, qr_svg},
+    actor,
+};
 
 /// `GET /accounts`
 pub async fn accounts_index(
@@ -97,7 +44,7 @@ pub async fn accounts_index(
             view.last_sync = SyncRun::recent(conn, &scope, Some(id), 1)?
                 .into_iter()
                 .next()
-                .map(|run| (run.status, format_time(&run.started_at)));
+                .map(|run| (run.status, run.started_at));
             views.push(view);
         }
         Ok::<_, AppError>(views)
@@ -139,67 +86,6 @@ pub async fn account_connect_start(
     let id = flow.id;
     state.accounts.spawn_poller(flow, actor);
     Ok(see_other(&format!("/accounts/connect/{id}")))
-}
-
-/// The flow as the connect page shows it.
-pub struct FlowView {
-    pub id: i64,
-    pub user_code_grouped: String,
-    pub verification_uri: String,
-    pub verification_uri_complete: String,
-    pub expires_at_unix: i64,
-    pub expires_at: String,
-    pub status: FlowStatus,
-    pub error: Option<String>,
-}
-
-impl From<DeviceAuthorizationRow> for FlowView {
-    fn from(row: DeviceAuthorizationRow) -> Self {
-        let grouped = row
-            .user_code
-            .as_bytes()
-            .chunks(3)
-            .map(|c| String::from_utf8_lossy(c).into_owned())
-            .collect::<Vec<_>>()
-            .join(" ");
-        Self {
-            id: row.id,
-            status: row.status(),
-            user_code_grouped: grouped.to_uppercase(),
-            expires_at_unix: row.expires_at.timestamp(),
-            expires_at: format_time(&row.expires_at),
-            verification_uri: row.verification_uri,
-            verification_uri_complete: row.verification_uri_complete,
-            error: row.error,
-        }
-    }
-}
-
-impl FlowView {
-    pub fn is_pending(&self) -> bool {
-        self.status == FlowStatus::Pending
-    }
-    pub fn is_connected(&self) -> bool {
-        self.status == FlowStatus::Connected
-    }
-    pub fn status_name(&self) -> &'static str {
-        self.status.as_str()
-    }
-}
-
-#[derive(Template)]
-#[template(path = "accounts/connect_status_partial.html")]
-pub struct ConnectStatusPartial {
-    pub flow: FlowView,
-    pub login: Option<String>,
-}
-
-#[derive(Template)]
-#[template(path = "accounts/connect.html")]
-pub struct ConnectPage {
-    pub page: PageContext,
-    pub qr_svg: String,
-    pub status: ConnectStatusPartial,
 }
 
 /// The flow `id` if `user` may see it: their own, or any for an admin (the code on it lets
@@ -255,19 +141,6 @@ pub async fn account_connect_status(
     ok(&load_flow(&state, &auth.user, &auth.viewer, path.into_inner()).await?)
 }
 
-/// A QR code of `link` as inline SVG (rendered here; no script, no external service).
-fn qr_svg(link: &str) -> String {
-    use qrcode::{QrCode, render::svg};
-    QrCode::new(link.as_bytes())
-        .map(|code| {
-            code.render::<svg::Color<'_>>()
-                .min_dimensions(180, 180)
-                .quiet_zone(true)
-                .build()
-        })
-        .unwrap_or_default()
-}
-
 /// The account `id` if the viewer may see it; 404 otherwise, as for an unknown id.
 async fn find_account(state: &AppState, viewer: &Viewer, id: i64) -> Result<AccountRow, AppError> {
     let scope = viewer.scope.clone();
@@ -293,10 +166,41 @@ async fn audit(
     .await
 }
 
-/// Answers an account action: back to the list with a message (htmx follows the redirect).
-fn done(auth: &RequireRole<Operator>, level: FlashLevel, message: String) -> HttpResponse {
-    auth.session.flash(level, message);
-    see_other("/accounts")
+/// What an account action did: the details of its audit entry (`None`: it did nothing, so
+/// nothing is recorded) and the message shown back on the list.
+struct Done {
+    audit: Option<serde_json::Value>,
+    level: FlashLevel,
+    message: String,
+}
+
+impl Done {
+    fn new(details: serde_json::Value, level: FlashLevel, message: String) -> Self {
+        Done {
+            audit: Some(details),
+            level,
+            message,
+        }
+    }
+}
+
+/// Runs `act` on account `id` in the viewer's scope (404 outside it), records `action` in the
+/// audit log and answers back on the list with the message (htmx follows the redirect).
+async fn account_action(
+    req: &HttpRequest,
+    auth: &RequireRole<Operator>,
+    state: &AppState,
+    id: i64,
+    action: AuditAction,
+    act: impl AsyncFnOnce(&AccountRow) -> Result<Done, AppError>,
+) -> Result<HttpResponse, AppError> {
+    let account = find_account(state, &auth.viewer, id).await?;
+    let done = act(&account).await?;
+    if let Some(details) = done.audit {
+        audit(state, actor(&auth.user, req), action, &account, details).await?;
+    }
+    auth.session.flash(done.level, done.message);
+    Ok(see_other("/accounts"))
 }
 
 /// `POST /accounts/{id}/refresh`: refresh the tokens now.
@@ -306,36 +210,32 @@ pub async fn account_refresh(
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let account = find_account(&state, &auth.viewer, path.into_inner()).await?;
-    if account.status() == AccountStatus::Disconnected {
-        return Err(AppError::BadRequest(
-            "This account is disconnected; connect it again.".into(),
-        ));
-    }
-    let result = state
-        .accounts
-        .refresh(account.id, RefreshReason::Forced)
-        .await;
-    audit(
-        &state,
-        actor(&auth.user, &req),
-        AuditAction::AccountRefreshed,
-        &account,
-        json!({ "ok": result.is_ok() }),
-    )
-    .await?;
-    Ok(match result {
-        Ok(_) => done(
-            &auth,
-            FlashLevel::Success,
-            format!("Tokens of {} refreshed.", account.login),
-        ),
-        Err(e) => done(
-            &auth,
-            FlashLevel::Error,
-            format!("Refreshing {} failed: {e}", account.login),
-        ),
-    })
+    let refresh = async |account: &AccountRow| {
+        if account.status() == AccountStatus::Disconnected {
+            return Err(AppError::BadRequest(
+                "This account is disconnected; connect it again.".into(),
+            ));
+        }
+        let result = state
+            .accounts
+            .refresh(account.id, RefreshReason::Forced)
+            .await;
+        let details = json!({ "ok": result.is_ok() });
+        Ok(match result {
+            Ok(_) => Done::new(
+                details,
+                FlashLevel::Success,
+                format!("Tokens of {} refreshed.", account.login),
+            ),
+            Err(e) => Done::new(
+                details,
+                FlashLevel::Error,
+                format!("Refreshing {} failed: {e}", account.login),
+            ),
+        })
+    };
+    let action = AuditAction::AccountRefreshed;
+    account_action(&req, &auth, &state, path.into_inner(), action, refresh).await
 }
 
 /// `POST /accounts/{id}/validate`: ask Allegro who the token belongs to.
@@ -345,36 +245,32 @@ pub async fn account_validate(
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let account = find_account(&state, &auth.viewer, path.into_inner()).await?;
-    let result = state.accounts.api(account.id).me().await;
-    audit(
-        &state,
-        actor(&auth.user, &req),
-        AuditAction::AccountValidated,
-        &account,
-        json!({ "ok": result.is_ok() }),
-    )
-    .await?;
-    Ok(match result {
-        Ok(me) if me.id == account.allegro_user_id => done(
-            &auth,
-            FlashLevel::Success,
-            format!("{} works: Allegro answers for this account.", account.login),
-        ),
-        Ok(me) => done(
-            &auth,
-            FlashLevel::Warning,
-            format!(
-                "The token of {} belongs to another Allegro user ({}).",
-                account.login, me.id
+    let validate = async |account: &AccountRow| {
+        let result = state.accounts.api(account.id).me().await;
+        let details = json!({ "ok": result.is_ok() });
+        Ok(match result {
+            Ok(me) if me.id == account.allegro_user_id => Done::new(
+                details,
+                FlashLevel::Success,
+                format!("{} works: Allegro answers for this account.", account.login),
             ),
-        ),
-        Err(e) => done(
-            &auth,
-            FlashLevel::Error,
-            format!("{} does not work: {e}", account.login),
-        ),
-    })
+            Ok(me) => Done::new(
+                details,
+                FlashLevel::Warning,
+                format!(
+                    "The token of {} belongs to another Allegro user ({}).",
+                    account.login, me.id
+                ),
+            ),
+            Err(e) => Done::new(
+                details,
+                FlashLevel::Error,
+                format!("{} does not work: {e}", account.login),
+            ),
+        })
+    };
+    let action = AuditAction::AccountValidated;
+    account_action(&req, &auth, &state, path.into_inner(), action, validate).await
 }
 
 /// `POST /accounts/{id}/disconnect`: delete the tokens, keep the account and its data.
@@ -384,29 +280,24 @@ pub async fn account_disconnect(
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let account = find_account(&state, &auth.viewer, path.into_inner()).await?;
-    let id = account.id;
-    db::run(&state.pool, move |conn| {
-        AccountRow::disconnect(conn, id).map_err(AppError::from)
-    })
-    .await?;
-    state.accounts.forget(id);
-    audit(
-        &state,
-        actor(&auth.user, &req),
-        AuditAction::AccountDisconnected,
-        &account,
-        json!({}),
-    )
-    .await?;
-    Ok(done(
-        &auth,
-        FlashLevel::Success,
-        format!(
-            "{} is disconnected; its tokens are deleted and its backup is kept.",
-            account.login
-        ),
-    ))
+    let disconnect = async |account: &AccountRow| {
+        let id = account.id;
+        db::run(&state.pool, move |conn| {
+            AccountRow::disconnect(conn, id).map_err(AppError::from)
+        })
+        .await?;
+        state.accounts.forget(id);
+        Ok(Done::new(
+            json!({}),
+            FlashLevel::Success,
+            format!(
+                "{} is disconnected; its tokens are deleted and its backup is kept.",
+                account.login
+            ),
+        ))
+    };
+    let action = AuditAction::AccountDisconnected;
+    account_action(&req, &auth, &state, path.into_inner(), action, disconnect).await
 }
 
 #[derive(Deserialize)]
@@ -423,34 +314,29 @@ pub async fn account_delete(
     path: web::Path<i64>,
     form: web::Form<DeleteForm>,
 ) -> Result<HttpResponse, AppError> {
-    let account = find_account(&state, &auth.viewer, path.into_inner()).await?;
-    if form.confirm_login.trim() != account.login {
-        auth.session.flash(
-            FlashLevel::Error,
-            format!(
-                "Type the login “{}” exactly to delete the account.",
-                account.login
-            ),
-        );
-        return Ok(see_other("/accounts"));
-    }
-    let id = account.id;
-    db::run(&state.pool, move |conn| {
-        AccountRow::delete(conn, id).map_err(AppError::from)
-    })
-    .await?;
-    state.accounts.forget(id);
-    audit(
-        &state,
-        actor(&auth.user, &req),
-        AuditAction::AccountDeleted,
-        &account,
-        json!({}),
-    )
-    .await?;
-    Ok(done(
-        &auth,
-        FlashLevel::Success,
-        format!("{} and its data are deleted.", account.login),
-    ))
+    let delete = async |account: &AccountRow| {
+        if form.confirm_login.trim() != account.login {
+            return Ok(Done {
+                audit: None,
+                level: FlashLevel::Error,
+                message: format!(
+                    "Type the login “{}” exactly to delete the account.",
+                    account.login
+                ),
+            });
+        }
+        let id = account.id;
+        db::run(&state.pool, move |conn| {
+            AccountRow::delete(conn, id).map_err(AppError::from)
+        })
+        .await?;
+        state.accounts.forget(id);
+        Ok(Done::new(
+            json!({}),
+            FlashLevel::Success,
+            format!("{} and its data are deleted.", account.login),
+        ))
+    };
+    let action = AuditAction::AccountDeleted;
+    account_action(&req, &auth, &state, path.into_inner(), action, delete).await
 }

@@ -2,6 +2,7 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
+use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
 use crate::{
@@ -13,7 +14,7 @@ use crate::{
     error::AppError,
     state::AppState,
     web::{
-        format_time,
+        filters,
         htmx::is_htmx,
         ok,
         page::{Nav, PageContext},
@@ -23,7 +24,7 @@ use crate::{
 const PAGE_SIZE: i64 = 50;
 
 pub struct AuditRow {
-    pub when: String,
+    pub when: DateTime<Utc>,
     pub actor: String,
     pub action: String,
     pub target: String,
@@ -38,7 +39,7 @@ impl From<AuditEntry> for AuditRow {
             other => other.to_string(),
         };
         Self {
-            when: format_time(&e.occurred_at),
+            when: e.occurred_at,
             actor: e.actor_email.unwrap_or_else(|| "—".to_owned()),
             action: e.action.replace('_', " "),
             target: e.target.unwrap_or_default(),

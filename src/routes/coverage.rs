@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use actix_web::{HttpResponse, web};
 use askama::Template;
-use chrono::{Datelike, NaiveDate, Utc, Weekday};
+use chrono::{DateTime, Datelike, NaiveDate, Utc, Weekday};
 
 use crate::{
     auth::{AnyUser, RequireRole},
@@ -16,12 +16,12 @@ use crate::{
             coverage::{CoverageDay, backfill_from},
         },
     },
-    domain::Role,
+    domain::{Role, settings::utc_time},
     error::AppError,
     state::AppState,
     sync::{SyncOptions, coverage::history_days},
     web::{
-        format_time, ok,
+        filters, ok,
         page::{Nav, PageContext},
     },
 };
@@ -45,7 +45,7 @@ pub struct Mismatch {
     pub day: String,
     pub allegro: i64,
     pub held: i64,
-    pub verified: String,
+    pub verified: DateTime<Utc>,
 }
 
 /// The weeks × weekdays grid and its summary.
@@ -56,7 +56,7 @@ pub struct CoverageGrid {
     pub days: usize,
     pub verified: usize,
     pub mismatches: Vec<Mismatch>,
-    pub last_verified: Option<String>,
+    pub last_verified: Option<DateTime<Utc>>,
 }
 
 const WEEKDAYS: [(Weekday, &str); 7] = [
@@ -79,7 +79,7 @@ fn cell(day: NaiveDate, verified: Option<&CoverageDay>) -> Cell {
                 "{date}: Allegro {}, backed up {} (verified {})",
                 v.allegro_count,
                 v.held_count,
-                format_time(&v.verified_at)
+                utc_time(v.verified_at)
             ),
         ),
     };
@@ -142,14 +142,10 @@ impl CoverageGrid {
                     day: v.day.format("%Y-%m-%d").to_string(),
                     allegro: v.allegro_count,
                     held: v.held_count,
-                    verified: format_time(&v.verified_at),
+                    verified: v.verified_at,
                 })
                 .collect(),
-            last_verified: shown
-                .iter()
-                .map(|v| v.verified_at)
-                .max()
-                .map(|t| format_time(&t)),
+            last_verified: shown.iter().map(|v| v.verified_at).max(),
         }
     }
 

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use chrono::{Days, NaiveDate, Utc};
+use chrono::{DateTime, Days, NaiveDate, Utc};
 use chrono_tz::Tz;
 
 use crate::db::models::settings::SettingsRow;
@@ -17,17 +17,16 @@ use crate::{
         models::{
             account::AccountRow,
             order::stats::{self, DayTotal, StatusCount},
-            sync::{SyncHealth, SyncState},
+            sync::{SyncHealth, SyncRun, SyncState},
         },
     },
     error::AppError,
-    orders::{
-        chart::{Bar, bar_chart},
-        filter::start_of_day,
-    },
-    settings::{local_day, local_time},
+    orders::filter::start_of_day,
+    settings::local_day,
     state::AppState,
     web::{
+        chart::{Bar, BarChart},
+        filters::{self, DASH, format_money},
         ok,
         page::{Nav, PageContext},
     },
@@ -38,40 +37,88 @@ const PERIODS: [u64; 2] = [30, 90];
 /// Revenue charts per account at most (one per currency).
 const MAX_REVENUE_CHARTS: usize = 3;
 
-/// A number with the orders-list link that shows the orders behind it.
-pub struct Linked {
-    pub text: String,
+/// A figure with the orders-list link that shows the orders behind it.
+pub struct Linked<T> {
+    pub value: T,
     pub href: String,
 }
 
-/// Revenue of one currency over today / 7 days / 30 days.
+/// Revenue of one currency over today / 7 days / 30 days, in cents.
 pub struct RevenueRow {
     pub currency: String,
-    pub today: Linked,
-    pub week: Linked,
-    pub month: Linked,
+    pub today: Linked<i128>,
+    pub week: Linked<i128>,
+    pub month: Linked<i128>,
+}
+
+/// Orders of one status, all time.
+pub struct StatusFigure {
+    pub status: String,
+    pub orders: Linked<i64>,
 }
 
 pub struct Chart {
     pub title: String,
-    pub svg: String,
+    pub svg: BarChart,
+}
+
+/// How an account's backup is doing, as its badge says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Health {
+    NeverSynced,
+    Error,
+    Behind,
+    Healthy,
+}
+
+impl Health {
+    /// Never synced; an error in the last run; no success for two hours; else healthy.
+    fn of(health: &SyncHealth, now: DateTime<Utc>) -> Self {
+        let run_failed = health
+            .last_run
+            .as_ref()
+            .is_some_and(|r| r.status == "failed");
+        match health.last_success_at {
+            None => Health::NeverSynced,
+            Some(_) if run_failed || health.last_error.is_some() => Health::Error,
+            Some(at) if now - at > chrono::Duration::hours(2) => Health::Behind,
+            Some(_) => Health::Healthy,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Health::NeverSynced => "never synced",
+            Health::Error => "error",
+            Health::Behind => "behind",
+            Health::Healthy => "healthy",
+        }
+    }
+
+    pub fn class(self) -> &'static str {
+        match self {
+            Health::NeverSynced => "badge-muted",
+            Health::Error | Health::Behind => "badge-warn",
+            Health::Healthy => "badge-ok",
+        }
+    }
 }
 
 /// One account's panel.
 pub struct AccountPanel {
     pub id: i64,
     pub login: String,
-    pub health_label: &'static str,
-    pub health_class: &'static str,
-    pub last_success: String,
-    pub lag: String,
+    pub health: Health,
+    pub last_success: Option<DateTime<Utc>>,
+    /// Seconds since the last success.
+    pub lag: Option<i64>,
     pub last_error: Option<String>,
-    pub last_run: Option<String>,
-    pub today: Linked,
-    pub week: Linked,
-    pub month: Linked,
+    pub last_run: Option<SyncRun>,
+    pub today: Linked<i64>,
+    pub week: Linked<i64>,
+    pub month: Linked<i64>,
     pub revenue: Vec<RevenueRow>,
-    pub statuses: Vec<Linked>,
+    pub statuses: Vec<StatusFigure>,
     pub charts: Vec<Chart>,
 }
 
@@ -81,7 +128,7 @@ pub struct DashboardPage {
     pub page: PageContext,
     pub days: u64,
     pub periods: [u64; 2],
-    pub zone: String,
+    pub zone: Tz,
     pub accounts: Vec<AccountPanel>,
 }
 
@@ -128,7 +175,6 @@ pub async fn dashboard(
                 &totals,
                 &statuses,
                 (first, today),
-                zone,
             ));
         }
         Ok::<_, DbError>((zone, panels))
@@ -138,7 +184,7 @@ pub async fn dashboard(
         page: auth.page.at(Nav::Dashboard),
         days,
         periods: PERIODS,
-        zone: zone.name().to_owned(),
+        zone,
         accounts,
     })
 }
@@ -154,7 +200,8 @@ fn days_link(account: i64, from: NaiveDate, to: NaiveDate, extra: &str) -> Strin
     )
 }
 
-/// Exact decimal sums of decimal texts (amounts have at most two fraction digits), in cents.
+/// A decimal text (`1234.5`, `-0.07`; at most two fraction digits, as the database gives
+/// amounts) in cents, for exact sums. Text that is not a number counts as zero.
 fn cents(amount: &str) -> i128 {
     let (whole, fraction) = amount.split_once('.').unwrap_or((amount, ""));
     let negative = whole.starts_with('-');
@@ -164,21 +211,7 @@ fn cents(amount: &str) -> i128 {
     if negative { -value } else { value }
 }
 
-/// `1234567` cents → `12 345.67` (thin space between thousands).
-fn money(cents: i128) -> String {
-    let sign = if cents < 0 { "-" } else { "" };
-    let cents = cents.abs();
-    let whole = (cents / 100).to_string();
-    let mut grouped = String::new();
-    for (i, c) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
-            grouped.push('\u{202f}');
-        }
-        grouped.push(c);
-    }
-    format!("{sign}{grouped}.{:02}", cents % 100)
-}
-
+/// One account's panel: its figures, revenue, statuses and charts over `first..=today`.
 fn panel(
     id: i64,
     login: String,
@@ -186,24 +219,54 @@ fn panel(
     totals: &[DayTotal],
     statuses: &[StatusCount],
     (first, today): (NaiveDate, NaiveDate),
-    zone: Tz,
 ) -> AccountPanel {
     let mine: Vec<&DayTotal> = totals.iter().filter(|t| t.account_id == id).collect();
     let since = |days: u64| today - Days::new(days - 1);
-    let count = |from: NaiveDate| -> i64 {
-        mine.iter()
+    let counted = |from: NaiveDate| Linked {
+        value: mine
+            .iter()
             .filter(|t| t.day >= from)
             .map(|t| t.orders)
-            .sum()
-    };
-    let counted = |from: NaiveDate| Linked {
-        text: count(from).to_string(),
+            .sum(),
         href: days_link(id, from, today, ""),
     };
-    // Per currency: cents per day (BTreeMap: stable order, PLN not favoured over others).
-    let mut per_currency: BTreeMap<String, BTreeMap<NaiveDate, i128>> = BTreeMap::new();
-    for t in &mine {
-        let currency = t.currency.clone().unwrap_or_else(|| "—".to_owned());
+    let per_currency = revenue_per_day(&mine);
+    let days: Vec<NaiveDate> = first.iter_days().take_while(|d| *d <= today).collect();
+    let now = Utc::now();
+    AccountPanel {
+        id,
+        health: Health::of(health, now),
+        last_success: health.last_success_at,
+        lag: health.last_success_at.map(|t| (now - t).num_seconds()),
+        last_error: health.last_error.clone(),
+        last_run: health.last_run.clone(),
+        today: counted(today),
+        week: counted(since(7)),
+        month: counted(since(30)),
+        revenue: revenue_rows(id, &per_currency, today),
+        statuses: statuses
+            .iter()
+            .filter(|s| s.account_id == id)
+            .map(|s| StatusFigure {
+                status: s.status.clone(),
+                orders: Linked {
+                    value: s.orders,
+                    href: orders_link(id, &format!("&status={}", s.status)),
+                },
+            })
+            .collect(),
+        charts: charts(id, &login, &days, &mine, &per_currency),
+        login,
+    }
+}
+
+/// Cents per day and currency. A BTreeMap: a stable order, PLN not favoured over others.
+type PerCurrency = BTreeMap<String, BTreeMap<NaiveDate, i128>>;
+
+fn revenue_per_day(totals: &[&DayTotal]) -> PerCurrency {
+    let mut per_currency = PerCurrency::new();
+    for t in totals {
+        let currency = t.currency.clone().unwrap_or_else(|| DASH.to_owned());
         let cents = t.revenue.as_deref().map(cents).unwrap_or(0);
         *per_currency
             .entry(currency)
@@ -211,14 +274,18 @@ fn panel(
             .entry(t.day)
             .or_default() += cents;
     }
-    let revenue = per_currency
+    per_currency
+}
+
+/// Per currency: revenue today, over 7 and over 30 days.
+fn revenue_rows(id: i64, per_currency: &PerCurrency, today: NaiveDate) -> Vec<RevenueRow> {
+    let since = |days: u64| today - Days::new(days - 1);
+    per_currency
         .iter()
         .map(|(currency, by_day)| {
-            let sum = |from: NaiveDate| -> Linked {
-                Linked {
-                    text: money(by_day.range(from..).map(|(_, c)| c).sum()),
-                    href: days_link(id, from, today, &format!("&currency={currency}")),
-                }
+            let sum = |from: NaiveDate| Linked {
+                value: by_day.range(from..).map(|(_, c)| c).sum(),
+                href: days_link(id, from, today, &format!("&currency={currency}")),
             };
             RevenueRow {
                 currency: currency.clone(),
@@ -227,29 +294,41 @@ fn panel(
                 month: sum(since(30)),
             }
         })
-        .collect();
-    let days: Vec<NaiveDate> = first.iter_days().take_while(|d| *d <= today).collect();
+        .collect()
+}
+
+/// Orders per day, then revenue per day of the largest currencies.
+fn charts(
+    id: i64,
+    login: &str,
+    days: &[NaiveDate],
+    totals: &[&DayTotal],
+    per_currency: &PerCurrency,
+) -> Vec<Chart> {
     let orders_per_day: BTreeMap<NaiveDate, i64> =
-        mine.iter().fold(BTreeMap::new(), |mut acc, t| {
+        totals.iter().fold(BTreeMap::new(), |mut acc, t| {
             *acc.entry(t.day).or_default() += t.orders;
             acc
         });
+    let bar = |d: &NaiveDate, value: f64, tooltip: String, extra: &str| Bar {
+        label: d.format("%d.%m").to_string(),
+        value,
+        tooltip,
+        href: days_link(id, *d, *d, extra),
+    };
+    let order_bars: Vec<Bar> = days
+        .iter()
+        .map(|d| {
+            let n = orders_per_day.get(d).copied().unwrap_or(0);
+            let tooltip = format!("{d}: {n} order{}", if n == 1 { "" } else { "s" });
+            bar(d, n as f64, tooltip, "")
+        })
+        .collect();
     let mut charts = vec![Chart {
         title: "Orders per day".to_owned(),
-        svg: bar_chart(
+        svg: BarChart::new(
             &format!("Orders per day of {login}, last {} days", days.len()),
-            &days
-                .iter()
-                .map(|d| {
-                    let n = orders_per_day.get(d).copied().unwrap_or(0);
-                    Bar {
-                        label: d.format("%d.%m").to_string(),
-                        value: n as f64,
-                        tooltip: format!("{d}: {n} order{}", if n == 1 { "" } else { "s" }),
-                        href: days_link(id, *d, *d, ""),
-                    }
-                })
-                .collect::<Vec<_>>(),
+            &order_bars,
         ),
     }];
     let mut by_size: Vec<(&String, i128)> = per_currency
@@ -263,17 +342,18 @@ fn panel(
             .iter()
             .map(|d| {
                 let c = by_day.get(d).copied().unwrap_or(0);
-                Bar {
-                    label: d.format("%d.%m").to_string(),
-                    value: c as f64 / 100.0,
-                    tooltip: format!("{d}: {} {currency}", money(c)),
-                    href: days_link(id, *d, *d, &format!("&currency={currency}")),
-                }
+                let tooltip = format!("{d}: {} {currency}", format_money(c));
+                bar(
+                    d,
+                    c as f64 / 100.0,
+                    tooltip,
+                    &format!("&currency={currency}"),
+                )
             })
             .collect();
         charts.push(Chart {
             title: format!("Revenue per day, {currency}"),
-            svg: bar_chart(
+            svg: BarChart::new(
                 &format!(
                     "Revenue per day in {currency} of {login}, last {} days",
                     days.len()
@@ -282,66 +362,7 @@ fn panel(
             ),
         });
     }
-    let statuses = statuses
-        .iter()
-        .filter(|s| s.account_id == id)
-        .map(|s| Linked {
-            text: format!("{} {}", s.status, s.orders),
-            href: orders_link(id, &format!("&status={}", s.status)),
-        })
-        .collect();
-    let now = Utc::now();
-    let run_failed = health
-        .last_run
-        .as_ref()
-        .is_some_and(|r| r.status == "failed");
-    let (health_label, health_class) = match health.last_success_at {
-        None => ("never synced", "badge-muted"),
-        Some(_) if run_failed || health.last_error.is_some() => ("error", "badge-warn"),
-        Some(at) if now - at > chrono::Duration::hours(2) => ("behind", "badge-warn"),
-        Some(_) => ("healthy", "badge-ok"),
-    };
-    AccountPanel {
-        id,
-        health_label,
-        health_class,
-        last_success: health
-            .last_success_at
-            .map(|t| local_time(t, zone))
-            .unwrap_or_else(|| "never".to_owned()),
-        lag: health
-            .last_success_at
-            .map(|t| lag((now - t).num_seconds()))
-            .unwrap_or_default(),
-        last_error: health.last_error.clone(),
-        last_run: health.last_run.as_ref().map(|r| {
-            format!(
-                "{} {} ({}), started {}",
-                r.kind,
-                r.status,
-                r.trigger,
-                local_time(r.started_at, zone)
-            )
-        }),
-        today: counted(today),
-        week: counted(since(7)),
-        month: counted(since(30)),
-        revenue,
-        statuses,
-        charts,
-        login,
-    }
-}
-
-/// How long ago, roughly: `45 s`, `12 min`, `3 h 5 min`, `2 days`.
-fn lag(seconds: i64) -> String {
-    let s = seconds.max(0);
-    match s {
-        0..60 => format!("{s} s"),
-        60..3600 => format!("{} min", s / 60),
-        3600..86_400 => format!("{} h {} min", s / 3600, s % 3600 / 60),
-        _ => format!("{} days", s / 86_400),
-    }
+    charts
 }
 
 #[cfg(test)]
@@ -353,16 +374,9 @@ mod tests {
         assert_eq!(cents("1234.5"), 123_450);
         assert_eq!(cents("0.07"), 7);
         assert_eq!(
-            money(cents("1234567.89") + cents("0.11")),
+            format_money(cents("1234567.89") + cents("0.11")),
             "1\u{202f}234\u{202f}568.00"
         );
-        assert_eq!(money(5), "0.05");
-    }
-
-    #[test]
-    fn lag_reads_naturally() {
-        assert_eq!(lag(42), "42 s");
-        assert_eq!(lag(3 * 3600 + 300), "3 h 5 min");
-        assert_eq!(lag(3 * 86_400), "3 days");
+        assert_eq!(format_money(5), "0.05");
     }
 }

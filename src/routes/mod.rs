@@ -2,6 +2,7 @@
 //! role through `RequireRole<…>` in its signature.
 
 mod accounts;
+mod accounts_view;
 mod audit;
 mod auth;
 mod coverage;
@@ -12,6 +13,7 @@ mod metrics;
 mod order_detail;
 mod order_notes;
 mod orders_list;
+mod orders_list_view;
 mod profile;
 mod quarantine;
 mod settings;
@@ -20,6 +22,7 @@ mod sync;
 mod system;
 mod user_access;
 mod users;
+mod users_view;
 mod views;
 
 use actix_web::web;

@@ -8,6 +8,7 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
+use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use diesel::{PgConnection, QueryResult};
 use serde::Deserialize;
@@ -34,9 +35,9 @@ use crate::{
         diff::{Change, diff},
         mask_json::{HIDDEN, mask_personal_data},
     },
-    settings::local_time,
     state::AppState,
     web::{
+        filters,
         htmx::is_htmx,
         ok,
         page::{Nav, PageContext},
@@ -83,11 +84,11 @@ fn for_viewer(viewer: &Viewer, raw: &Value) -> Value {
 /// What the page shows about our copy of the order.
 pub struct RecordView {
     pub account_login: String,
-    pub revision: String,
-    pub first_seen: String,
-    pub last_seen: String,
+    pub revision: Option<String>,
+    pub first_seen: DateTime<Utc>,
+    pub last_seen: DateTime<Utc>,
     pub merged_into: Option<String>,
-    pub gone_since: Option<String>,
+    pub gone_since: Option<DateTime<Utc>>,
     /// Sum of unit price × quantity per currency (`59.80 PLN`).
     pub items_total: String,
 }
@@ -95,27 +96,31 @@ pub struct RecordView {
 pub struct EventView {
     pub id: String,
     pub kind: String,
-    pub occurred_at: String,
+    pub occurred_at: DateTime<Utc>,
 }
 
+/// A revision as the list and the pickers show it (`revision_label` in `macros.html`).
+#[derive(Clone)]
 pub struct RevisionView {
     pub id: i64,
-    pub label: String,
+    pub seen_at: DateTime<Utc>,
+    pub revision: Option<String>,
 }
 
 pub struct ShipmentView {
     /// The tracking number, hidden from a user who must not see personal data (it opens the
     /// carrier's page with the recipient's name and town).
     pub waybill: String,
-    pub carrier: String,
-    pub created_at: String,
-    pub removed_at: Option<String>,
+    pub carrier: Option<String>,
+    pub created_at: Option<DateTime<Utc>>,
+    pub removed_at: Option<DateTime<Utc>>,
 }
 
 /// The diff between two revisions, swapped alone by htmx when other revisions are picked.
 #[derive(Template)]
 #[template(path = "orders/detail_diff_partial.html")]
 pub struct DiffPartial {
+    pub zone: Tz,
     pub from: Option<RevisionView>,
     pub to: Option<RevisionView>,
     pub changes: Vec<Change>,
@@ -129,7 +134,7 @@ pub struct OrderDetailPage {
     pub record: RecordView,
     pub s: OrderSections,
     pub masked: bool,
-    pub zone: String,
+    pub zone: Tz,
     pub raw_json: String,
     pub events: Vec<EventView>,
     pub revisions: Vec<RevisionView>,
@@ -170,7 +175,7 @@ fn items_total(conn: &mut PgConnection, order_id: i64) -> QueryResult<String> {
 }
 
 /// The order's revisions, newest first (without their JSON).
-fn revisions(conn: &mut PgConnection, order_id: i64, zone: Tz) -> QueryResult<Vec<RevisionView>> {
+fn revisions(conn: &mut PgConnection, order_id: i64) -> QueryResult<Vec<RevisionView>> {
     Ok(detail::revisions(conn, order_id)?
         .into_iter()
         .map(
@@ -180,11 +185,8 @@ fn revisions(conn: &mut PgConnection, order_id: i64, zone: Tz) -> QueryResult<Ve
                  seen_at,
              }| RevisionView {
                 id,
-                label: format!(
-                    "{} · {}",
-                    local_time(seen_at, zone),
-                    revision.as_deref().unwrap_or("no revision")
-                ),
+                seen_at,
+                revision,
             },
         )
         .collect())
@@ -197,11 +199,13 @@ fn revision_diff(
     order_id: i64,
     revisions: &[RevisionView],
     params: &DiffParams,
+    zone: Tz,
 ) -> Result<DiffPartial, AppError> {
     let from = revision_param("from", &params.from)?.or(revisions.get(1).map(|r| r.id));
     let to = revision_param("to", &params.to)?.or(revisions.first().map(|r| r.id));
     let (Some(from), Some(to)) = (from, to) else {
         return Ok(DiffPartial {
+            zone,
             from: None,
             to: None,
             changes: vec![],
@@ -211,10 +215,7 @@ fn revision_diff(
         revisions
             .iter()
             .find(|r| r.id == id)
-            .map(|r| RevisionView {
-                id,
-                label: r.label.clone(),
-            })
+            .cloned()
             .ok_or_else(|| {
                 AppError::BadRequest(format!("Revision {id} is not one of this order's."))
             })
@@ -223,22 +224,23 @@ fn revision_diff(
     let before = detail::revision_document(conn, order_id, from)?;
     let after = detail::revision_document(conn, order_id, to)?;
     Ok(DiffPartial {
+        zone,
         from: Some(from_view),
         to: Some(to_view),
         changes: diff(&for_viewer(viewer, &before), &for_viewer(viewer, &after)),
     })
 }
 
-fn record_view(conn: &mut PgConnection, order: &OrderRow, zone: Tz) -> QueryResult<RecordView> {
+fn record_view(conn: &mut PgConnection, order: &OrderRow) -> QueryResult<RecordView> {
     let account_login = detail::account_login(conn, order.account_id)?
         .unwrap_or_else(|| format!("account {}", order.account_id));
     Ok(RecordView {
         account_login,
-        revision: order.revision.clone().unwrap_or_else(|| "—".into()),
-        first_seen: local_time(order.first_seen_at, zone),
-        last_seen: local_time(order.last_seen_at, zone),
+        revision: order.revision.clone(),
+        first_seen: order.first_seen_at,
+        last_seen: order.last_seen_at,
         merged_into: order.merged_into.clone(),
-        gone_since: order.gone_from_allegro_at.map(|at| local_time(at, zone)),
+        gone_since: order.gone_from_allegro_at,
         items_total: items_total(conn, order.id)?,
     })
 }
@@ -247,7 +249,6 @@ fn shipments(
     conn: &mut PgConnection,
     viewer: &Viewer,
     order: &OrderRow,
-    zone: Tz,
 ) -> QueryResult<Vec<ShipmentView>> {
     let rows = shipment::for_order(conn, order.account_id, &order.checkout_form_id)?;
     Ok(rows
@@ -258,14 +259,9 @@ fn shipments(
                 Some(waybill) => waybill,
                 None => "—".into(),
             },
-            carrier: s
-                .carrier_name
-                .or(s.carrier_id)
-                .unwrap_or_else(|| "—".into()),
-            created_at: s
-                .created_at
-                .map_or_else(|| "—".into(), |at| local_time(at, zone)),
-            removed_at: s.removed_at.map(|at| local_time(at, zone)),
+            carrier: s.carrier_name.or(s.carrier_id),
+            created_at: s.created_at,
+            removed_at: s.removed_at,
         })
         .collect())
 }
@@ -287,28 +283,28 @@ pub async fn order_show(
         let zone = SettingsRow::display_zone(conn)?;
         let order = find_visible(conn, &viewer, &id)?;
         let raw = for_viewer(&viewer, &order.raw);
-        let revisions = revisions(conn, order.id, zone)?;
-        let diff = revision_diff(conn, &viewer, order.id, &revisions, &params)?;
+        let revisions = revisions(conn, order.id)?;
+        let diff = revision_diff(conn, &viewer, order.id, &revisions, &params, zone)?;
         let events =
             order_event::for_checkout_form(conn, order.account_id, &order.checkout_form_id)?
                 .into_iter()
                 .map(|e| EventView {
                     id: e.event_id,
                     kind: e.event_type,
-                    occurred_at: local_time(e.occurred_at, zone),
+                    occurred_at: e.occurred_at,
                 })
                 .collect();
         Ok::<_, AppError>(OrderDetailPage {
             page: PageContext::default(),
-            record: record_view(conn, &order, zone)?,
+            record: record_view(conn, &order)?,
             s: sections(&raw, zone),
             masked: viewer.hide_personal_data,
-            zone: zone.name().to_owned(),
+            zone,
             raw_json: serde_json::to_string_pretty(&raw).map_err(AppError::unexpected)?,
             events,
             revisions,
             diff,
-            shipments: shipments(conn, &viewer, &order, zone)?,
+            shipments: shipments(conn, &viewer, &order)?,
             team: team(conn, &order, &user, csrf_token, zone)?,
             id,
         })
@@ -334,8 +330,8 @@ pub async fn order_diff(
     let partial = db::run(&state.pool, move |conn| {
         let zone = SettingsRow::display_zone(conn)?;
         let order = find_visible(conn, &viewer, &target)?;
-        let revisions = revisions(conn, order.id, zone)?;
-        revision_diff(conn, &viewer, order.id, &revisions, &params)
+        let revisions = revisions(conn, order.id)?;
+        revision_diff(conn, &viewer, order.id, &revisions, &params, zone)
     })
     .await?;
     if !is_htmx(&req) {
@@ -347,22 +343,7 @@ pub async fn order_diff(
 
 /// The routes of this page. Register after `/orders/export`: `{id}` would match "export".
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    let form = || crate::web::form_config(order_notes::FORM_LIMIT_BYTES);
     cfg.route("/orders/{id}", web::get().to(order_show))
         .route("/orders/{id}/diff", web::get().to(order_diff))
-        .service(
-            web::resource("/orders/{id}/notes")
-                .app_data(form())
-                .route(web::post().to(order_notes::order_note_add)),
-        )
-        .service(
-            web::resource("/orders/{id}/tags")
-                .app_data(form())
-                .route(web::post().to(order_notes::order_tag_add)),
-        )
-        .service(
-            web::resource("/orders/{id}/tags/delete")
-                .app_data(form())
-                .route(web::post().to(order_notes::order_tag_remove)),
-        );
+        .configure(order_notes::configure);
 }

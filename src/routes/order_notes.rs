@@ -4,9 +4,10 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
+use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use diesel::{PgConnection, QueryResult};
-use serde::Deserialize;
+use serde::{Deserialize, de::DeserializeOwned};
 
 use crate::db::models::settings::SettingsRow;
 use crate::{
@@ -20,9 +21,8 @@ use crate::{
     },
     domain::Role,
     error::{AppError, see_other},
-    settings::local_time,
     state::AppState,
-    web::{htmx::is_htmx, ok},
+    web::{filters, htmx::is_htmx, ok},
 };
 
 use super::{
@@ -30,21 +30,26 @@ use super::{
     order_detail::{checkout_form_id, find_visible},
 };
 
+/// Shown for the author of a note or tag whose account was deleted.
+const DELETED_USER: &str = "a deleted user";
+
 pub struct NoteView {
     pub body: String,
     pub author: String,
-    pub at: String,
+    pub at: DateTime<Utc>,
 }
 
 pub struct TagView {
     pub tag: String,
-    pub title: String,
+    pub author: String,
+    pub added_at: DateTime<Utc>,
 }
 
 /// The notes and tags section, swapped alone by htmx after a change.
 #[derive(Template)]
 #[template(path = "orders/detail_team_partial.html")]
 pub struct TeamPartial {
+    pub zone: Tz,
     pub order_id: String,
     pub csrf_token: String,
     pub can_edit: bool,
@@ -63,22 +68,20 @@ pub(super) fn team(
         .into_iter()
         .map(|n| NoteView {
             body: n.body,
-            author: n.author.unwrap_or_else(|| "a deleted user".into()),
-            at: local_time(n.created_at, zone),
+            author: n.author.unwrap_or_else(|| DELETED_USER.into()),
+            at: n.created_at,
         })
         .collect();
     let tags = order_note::tags(conn, order.id)?
         .into_iter()
         .map(|t| TagView {
-            title: format!(
-                "Added by {} on {}",
-                t.author.as_deref().unwrap_or("a deleted user"),
-                local_time(t.created_at, zone)
-            ),
+            author: t.author.unwrap_or_else(|| DELETED_USER.into()),
+            added_at: t.created_at,
             tag: t.tag,
         })
         .collect();
     Ok(TeamPartial {
+        zone,
         order_id: order.checkout_form_id.clone(),
         csrf_token,
         can_edit: user.role.includes(Role::Operator),
@@ -110,16 +113,49 @@ fn team_message(change: &TeamChange, applied: bool) -> &'static str {
     }
 }
 
-/// Applies `change` to a visible order and answers with the notes and tags section (htmx) or
-/// a redirect back to the page with a flash.
-async fn change_team(
+/// A form that changes an order's notes or tags: the change it asks for, or why it cannot be
+/// made.
+trait TeamForm: DeserializeOwned + 'static {
+    fn change(&self) -> Result<TeamChange, String>;
+}
+
+impl TeamForm for NoteForm {
+    fn change(&self) -> Result<TeamChange, String> {
+        order_note::parse_note(&self.body).map(|body| TeamChange::Note(body.to_owned()))
+    }
+}
+
+impl TeamForm for TagForm {
+    fn change(&self) -> Result<TeamChange, String> {
+        order_note::parse_tag(&self.tag).map(TeamChange::AddTag)
+    }
+}
+
+/// The tag to remove, in the form (so any tag text is safe in a URL).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct TagRemovalForm {
+    tag: String,
+}
+
+impl TeamForm for TagRemovalForm {
+    fn change(&self) -> Result<TeamChange, String> {
+        order_note::parse_tag(&self.tag).map(TeamChange::RemoveTag)
+    }
+}
+
+/// `POST /orders/{id}/notes`, `/tags` and `/tags/delete`, one per form: applies the change to
+/// a visible order and answers with the notes and tags section (htmx) or a redirect back to
+/// the page with a flash.
+async fn order_team_change<F: TeamForm>(
     req: HttpRequest,
     auth: RequireRole<Operator>,
     state: web::Data<AppState>,
-    id: String,
-    change: TeamChange,
+    path: web::Path<String>,
+    form: web::Form<F>,
 ) -> Result<HttpResponse, AppError> {
-    let id = checkout_form_id(&id)?;
+    let change = form.change().map_err(AppError::BadRequest)?;
+    let id = checkout_form_id(&path)?;
     let (user, viewer, actor, csrf_token) = (
         auth.user.clone(),
         auth.viewer.clone(),
@@ -141,49 +177,25 @@ async fn change_team(
     Ok(see_other(&format!("/orders/{}#team", partial.order_id)))
 }
 
-/// `POST /orders/{id}/notes`
-pub async fn order_note_add(
-    req: HttpRequest,
-    auth: RequireRole<Operator>,
-    state: web::Data<AppState>,
-    path: web::Path<String>,
-    form: web::Form<NoteForm>,
-) -> Result<HttpResponse, AppError> {
-    let body = order_note::parse_note(&form.body).map_err(AppError::BadRequest)?;
-    let change = TeamChange::Note(body.to_owned());
-    change_team(req, auth, state, path.into_inner(), change).await
-}
-
-/// `POST /orders/{id}/tags`
-pub async fn order_tag_add(
-    req: HttpRequest,
-    auth: RequireRole<Operator>,
-    state: web::Data<AppState>,
-    path: web::Path<String>,
-    form: web::Form<TagForm>,
-) -> Result<HttpResponse, AppError> {
-    let tag = order_note::parse_tag(&form.tag).map_err(AppError::BadRequest)?;
-    change_team(req, auth, state, path.into_inner(), TeamChange::AddTag(tag)).await
-}
-
-/// `POST /orders/{id}/tags/delete` (the tag in the form, so any tag text is safe in a URL).
-pub async fn order_tag_remove(
-    req: HttpRequest,
-    auth: RequireRole<Operator>,
-    state: web::Data<AppState>,
-    path: web::Path<String>,
-    form: web::Form<TagForm>,
-) -> Result<HttpResponse, AppError> {
-    let tag = order_note::parse_tag(&form.tag).map_err(AppError::BadRequest)?;
-    change_team(
-        req,
-        auth,
-        state,
-        path.into_inner(),
-        TeamChange::RemoveTag(tag),
+/// The routes of the notes and tags, with room for long notes.
+pub(super) fn configure(cfg: &mut web::ServiceConfig) {
+    let form = || crate::web::form_config(FORM_LIMIT_BYTES);
+    cfg.service(
+        web::resource("/orders/{id}/notes")
+            .app_data(form())
+            .route(web::post().to(order_team_change::<NoteForm>)),
     )
-    .await
+    .service(
+        web::resource("/orders/{id}/tags")
+            .app_data(form())
+            .route(web::post().to(order_team_change::<TagForm>)),
+    )
+    .service(
+        web::resource("/orders/{id}/tags/delete")
+            .app_data(form())
+            .route(web::post().to(order_team_change::<TagRemovalForm>)),
+    );
 }
 
 /// Forms up to this size (a 5000-character note of Polish letters is ~30 KB URL-encoded).
-pub const FORM_LIMIT_BYTES: usize = 64 * 1024;
+const FORM_LIMIT_BYTES: usize = 64 * 1024;

@@ -3,6 +3,7 @@
 
 use actix_web::HttpResponse;
 use askama::Template;
+use chrono::{DateTime, Utc};
 
 use crate::{
     auth::{Operator, RequireRole, Viewer},
@@ -11,7 +12,7 @@ use crate::{
     orders::mask_json::{HIDDEN, mask_personal_data},
     state::AppState,
     web::{
-        format_time, ok,
+        filters, ok,
         page::{Nav, PageContext},
     },
 };
@@ -21,8 +22,8 @@ pub struct QuarantinedView {
     pub checkout_form_id: String,
     pub error: String,
     pub attempts: i32,
-    pub first_failed: String,
-    pub last_failed: String,
+    pub first_failed: DateTime<Utc>,
+    pub last_failed: DateTime<Utc>,
     /// The payload (masked for a user who must not see personal data), or `None` when it is
     /// withheld: not JSON, so its personal data cannot be masked.
     pub raw: Option<String>,
@@ -54,8 +55,8 @@ pub async fn quarantine_index(
                     checkout_form_id: row.checkout_form_id.unwrap_or_else(|| "(no id)".into()),
                     error: error_for(&viewer, row.error),
                     attempts: row.attempts,
-                    first_failed: format_time(&row.first_failed_at),
-                    last_failed: format_time(&row.last_failed_at),
+                    first_failed: row.first_failed_at,
+                    last_failed: row.last_failed_at,
                     raw: payload_for(&viewer, &row.raw),
                 });
             }

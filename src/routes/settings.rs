@@ -17,7 +17,7 @@ use crate::{
     },
     state::AppState,
     web::{
-        format_time, ok,
+        filters, ok,
         page::{Nav, PageContext},
         render,
     },
@@ -47,7 +47,7 @@ pub struct SettingsPage {
     pub page: PageContext,
     pub fields: Vec<FieldView>,
     pub has_errors: bool,
-    pub updated_at: Option<String>,
+    pub updated_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The display time zone field.
     pub zone_value: String,
     pub zone_error: Option<String>,
@@ -148,7 +148,7 @@ async fn settings_page(
         page: page.at(Nav::Settings),
         fields: fields(&form, &defaults, &errors),
         has_errors: !errors.is_empty(),
-        updated_at: row.map(|r| format_time(&r.updated_at)),
+        updated_at: row.map(|r| r.updated_at),
         zone_error: errors
             .iter()
             .find(|e| e.field == DISPLAY_ZONE_FIELD)

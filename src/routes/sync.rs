@@ -2,6 +2,7 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
+use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
 use crate::{
@@ -15,9 +16,9 @@ use crate::{
     },
     error::{AppError, see_other},
     state::AppState,
-    sync::{SyncError, SyncMode, sync_account_announced},
+    sync::{SyncError, SyncMode, SyncOptions, sync_account_announced},
     web::{
-        format_time,
+        filters,
         htmx::is_htmx,
         ok,
         page::{Nav, PageContext},
@@ -32,8 +33,9 @@ pub struct RunView {
     pub kind: String,
     pub trigger: String,
     pub status: String,
-    pub started: String,
-    pub duration: String,
+    pub started: DateTime<Utc>,
+    /// Seconds from the start to the end (or to now while running).
+    pub duration: i64,
     pub fetched: i64,
     pub created: i64,
     pub updated: i64,
@@ -47,19 +49,17 @@ pub struct RunView {
     pub percent: i64,
     pub error: Option<String>,
     pub notes: Option<String>,
-    /// `HH:MM:SS UTC` while the running run waits out Allegro's rate-limit pause.
-    pub paused_until: Option<String>,
+    /// While the running run waits out Allegro's rate-limit pause: until when.
+    pub paused_until: Option<DateTime<Utc>>,
 }
 
 impl RunView {
     fn new(run: SyncRun, logins: &[(i64, String)]) -> Self {
-        let end = run.finished_at.unwrap_or_else(chrono::Utc::now);
-        let secs = (end - run.started_at).num_seconds().max(0);
+        let end = run.finished_at.unwrap_or_else(Utc::now);
         let total = run.progress_total.unwrap_or(0);
         let paused_until = run
             .paused_until
-            .filter(|until| run.status == "running" && *until > chrono::Utc::now())
-            .map(|until| until.format("%H:%M:%S UTC").to_string());
+            .filter(|until| run.status == "running" && *until > Utc::now());
         Self {
             id: run.id,
             account: logins
@@ -69,12 +69,8 @@ impl RunView {
                 .unwrap_or_else(|| format!("#{}", run.account_id)),
             kind: run.kind,
             trigger: run.trigger,
-            started: format_time(&run.started_at),
-            duration: if secs >= 60 {
-                format!("{} min {} s", secs / 60, secs % 60)
-            } else {
-                format!("{secs} s")
-            },
+            started: run.started_at,
+            duration: (end - run.started_at).num_seconds().max(0),
             fetched: run.orders_fetched,
             created: run.orders_created,
             updated: run.orders_updated,
@@ -277,14 +273,36 @@ pub async fn account_sync_now(
     })
     .await?;
     if running {
-        auth.session.flash(
-            FlashLevel::Info,
-            format!("A sync of {} is already running.", account.login),
-        );
+        let (level, message) = start_flash(Some(NotStarted::AlreadyRunning), mode, &account.login);
+        auth.session.flash(level, message);
         return Ok(see_other("/sync"));
     }
-    let accounts = state.accounts.clone();
     let options = state.sync_options().await?;
+    let Some(start) = spawn_sync(&state, id, mode, options) else {
+        return Err(AppError::BadRequest(
+            "The server is shutting down; start the sync again once it is back.".to_owned(),
+        ));
+    };
+    // Wait until the run is recorded, so the page this leads to shows it (recording takes a
+    // few queries; the wait is bounded in case the database stalls).
+    let not_started = match tokio::time::timeout(START_WAIT, start).await {
+        Ok(Ok(Err(reason))) => Some(reason),
+        _ => None,
+    };
+    let (level, message) = start_flash(not_started, mode, &account.login);
+    auth.session.flash(level, message);
+    Ok(see_other("/sync"))
+}
+
+/// Starts a manual sync of account `id` in the background; `None` when the server is shutting
+/// down. The receiver hears once the run is recorded, or why it could not start.
+fn spawn_sync(
+    state: &AppState,
+    id: i64,
+    mode: SyncMode,
+    options: SyncOptions,
+) -> Option<tokio::sync::oneshot::Receiver<Result<(), NotStarted>>> {
+    let accounts = state.accounts.clone();
     let (report, start) = StartReport::new();
     let on_started = {
         let report = report.clone();
@@ -313,38 +331,34 @@ pub async fn account_sync_now(
             }
         }
     });
-    if !started {
-        return Err(AppError::BadRequest(
-            "The server is shutting down; start the sync again once it is back.".to_owned(),
-        ));
-    }
-    // Wait until the run is recorded, so the page this leads to shows it (recording takes a
-    // few queries; the wait is bounded in case the database stalls).
-    match tokio::time::timeout(START_WAIT, start).await {
-        Ok(Ok(Err(NotStarted::AlreadyRunning))) => {
-            auth.session.flash(
-                FlashLevel::Info,
-                format!("A sync of {} is already running.", account.login),
-            );
-        }
-        Ok(Ok(Err(NotStarted::Failed(reason)))) => {
-            auth.session.flash(
-                FlashLevel::Error,
-                format!("The sync of {} could not start: {reason}", account.login),
-            );
-        }
-        _ => auth.session.flash(
+    started.then_some(start)
+}
+
+/// What "Sync now" says: the run started (or is still being recorded), or why it did not.
+fn start_flash(
+    not_started: Option<NotStarted>,
+    mode: SyncMode,
+    login: &str,
+) -> (FlashLevel, String) {
+    match not_started {
+        Some(NotStarted::AlreadyRunning) => (
+            FlashLevel::Info,
+            format!("A sync of {login} is already running."),
+        ),
+        Some(NotStarted::Failed(reason)) => (
+            FlashLevel::Error,
+            format!("The sync of {login} could not start: {reason}"),
+        ),
+        None => (
             FlashLevel::Success,
             format!(
-                "{} of {} started.",
+                "{} of {login} started.",
                 match mode {
                     SyncMode::Auto => "A sync",
                     SyncMode::Full => "A full resync",
                     SyncMode::Reconcile => "A reconcile",
-                },
-                account.login
+                }
             ),
         ),
     }
-    Ok(see_other("/sync"))
 }

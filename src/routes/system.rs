@@ -16,7 +16,7 @@ use crate::{
     metrics::JobStatus,
     state::AppState,
     web::{
-        format_time, ok,
+        filters, ok,
         page::{Nav, PageContext},
     },
 };
@@ -34,7 +34,7 @@ pub struct PoolView {
 pub struct JobView {
     pub name: &'static str,
     pub schedule: String,
-    pub last_run: Option<String>,
+    pub last_run: Option<chrono::DateTime<chrono::Utc>>,
     pub duration_ms: Option<u128>,
     pub outcome: Option<&'static str>,
 }
@@ -44,7 +44,7 @@ impl From<JobStatus> for JobView {
         Self {
             name: job.name,
             schedule: job.schedule,
-            last_run: job.last.map(|r| format_time(&r.started_at)),
+            last_run: job.last.map(|r| r.started_at),
             duration_ms: job.last.map(|r| r.duration.as_millis()),
             outcome: job.last.map(|r| r.outcome.label()),
         }
@@ -56,7 +56,7 @@ pub struct DailyJobView {
     pub name: String,
     pub last_day: String,
     pub claimed_by: String,
-    pub claimed_at: String,
+    pub claimed_at: chrono::DateTime<chrono::Utc>,
     pub by_this_replica: bool,
 }
 
@@ -110,7 +110,7 @@ impl SystemPage {
                         claimed_by: process.to_owned(),
                         name: job.name,
                         last_day: job.last_day.to_string(),
-                        claimed_at: format_time(&job.claimed_at),
+                        claimed_at: job.claimed_at,
                     }
                 })
                 .collect(),

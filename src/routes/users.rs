@@ -2,7 +2,6 @@
 //! enable, reset password. Each change is audit-logged in the same transaction.
 
 use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
-use askama::Template;
 use diesel::PgConnection;
 use secrecy::SecretString;
 use serde::Deserialize;
@@ -20,106 +19,13 @@ use crate::{
     domain::{DisplayName, Email, NewPassword, Role},
     error::{AppError, see_other},
     state::AppState,
-    web::{
-        format_time,
-        htmx::is_htmx,
-        ok,
-        page::{Nav, PageContext},
-        render,
-    },
+    web::{htmx::is_htmx, ok, page::Nav, render},
 };
 
-use super::actor;
-
-/// A user as the table shows them.
-pub struct UserView {
-    pub id: i64,
-    pub email: String,
-    pub name: String,
-    pub role: Role,
-    pub disabled: bool,
-    pub must_change_password: bool,
-    pub last_login: String,
-    pub is_self: bool,
-    /// What the user sees of the orders (privacy by role).
-    pub access: String,
-}
-
-impl UserView {
-    fn new(row: UserRow, current_user_id: i64) -> Self {
-        Self {
-            id: row.id,
-            role: row.role(),
-            is_self: row.id == current_user_id,
-            access: access_label(&row),
-            last_login: row
-                .last_login_at
-                .as_ref()
-                .map(format_time)
-                .unwrap_or_else(|| "never".to_owned()),
-            email: row.email,
-            name: row.display_name,
-            disabled: row.disabled,
-            must_change_password: row.must_change_password,
-        }
-    }
-}
-
-/// The access column: admins see everything; others as set on their access page.
-fn access_label(row: &UserRow) -> String {
-    if row.role() == Role::Admin {
-        return "Everything".to_owned();
-    }
-    match (row.all_accounts, row.hide_personal_data) {
-        (true, false) => "All accounts".to_owned(),
-        (true, true) => "All accounts, personal data hidden".to_owned(),
-        (false, false) => "Selected accounts".to_owned(),
-        (false, true) => "Selected accounts, personal data hidden".to_owned(),
-    }
-}
-
-/// A temporary password shown once after creating a user or resetting a password.
-pub struct Revealed {
-    pub email: String,
-    pub password: String,
-    pub created: bool,
-}
-
-pub struct NewUserFields {
-    pub email: String,
-    pub name: String,
-    pub role: String,
-}
-
-impl Default for NewUserFields {
-    /// An empty form, offering the least privileged role.
-    fn default() -> Self {
-        Self {
-            email: String::new(),
-            name: String::new(),
-            role: Role::Viewer.as_str().to_owned(),
-        }
-    }
-}
-
-#[derive(Template)]
-#[template(path = "users/index.html")]
-pub struct UsersPage {
-    pub page: PageContext,
-    pub users: Vec<UserView>,
-    pub form: NewUserFields,
-    pub errors: Vec<String>,
-    pub revealed: Option<Revealed>,
-    pub roles: [Role; 3],
-}
-
-#[derive(Template)]
-#[template(path = "users/row_partial.html")]
-pub struct UserRowPartial {
-    pub user: UserView,
-    pub csrf_token: String,
-    pub roles: [Role; 3],
-}
+use super::{
+    actor,
+    users_view::{NewUserFields, Revealed, UserRowPartial, UserView, UsersPage},
+};
 
 async fn users_page(
     state: &AppState,

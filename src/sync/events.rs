@@ -59,7 +59,7 @@ pub(super) async fn follow(ctx: &RunContext<'_>) -> Result<Option<String>, SyncE
                 backfill::resync_since(ctx, since).await?;
                 note = Some(format!(
                     "The event cursor had expired; re-listed orders bought since {} and restarted from the newest event.",
-                    crate::web::format_time(&since)
+                    crate::domain::settings::utc_time(since)
                 ));
                 cursor = restart;
                 continue;

@@ -1,8 +1,11 @@
-//! Web plumbing shared by the routes: page context, htmx helpers, middleware, static files.
+//! Web plumbing shared by the routes: page context, htmx helpers, middleware, static files,
+//! and the askama filters that format values for pages ([`filters`]).
 
+pub mod chart;
 pub mod client_ip;
 pub mod csrf;
 pub mod error_page;
+pub mod filters;
 pub mod htmx;
 pub mod input;
 pub mod one_connection;
@@ -30,11 +33,6 @@ pub fn render(status: StatusCode, template: &impl Template) -> Result<HttpRespon
 /// Renders a template with 200 OK.
 pub fn ok(template: &impl Template) -> Result<HttpResponse, AppError> {
     render(StatusCode::OK, template)
-}
-
-/// Formats a timestamp for pages.
-pub fn format_time(at: &chrono::DateTime<chrono::Utc>) -> String {
-    at.format("%Y-%m-%d %H:%M UTC").to_string()
 }
 
 /// Form bodies up to `limit_bytes`; an unreadable one (wrong content type, too large, a

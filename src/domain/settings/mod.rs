@@ -5,7 +5,7 @@ mod field;
 mod zone;
 
 pub use field::{Bounded, parse_history_start};
-pub use zone::{DEFAULT_ZONE, local_day, local_time, parse_zone};
+pub use zone::{DEFAULT_ZONE, local_day, local_time, parse_zone, utc_time};
 
 use chrono::{DateTime, Datelike, Duration, Months, NaiveDate, TimeZone, Utc};
 

@@ -21,6 +21,12 @@ pub fn local_time(at: chrono::DateTime<chrono::Utc>, zone: Tz) -> String {
     at.with_timezone(&zone).format("%Y-%m-%d %H:%M").to_string()
 }
 
+/// `at` in UTC, marked so (`2026-11-23 13:05 UTC`): times of the machinery (sync runs, tokens,
+/// the audit log, the CLI) rather than of orders.
+pub fn utc_time(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
 /// The day `at` falls on in the display zone.
 pub fn local_day(at: chrono::DateTime<chrono::Utc>, zone: Tz) -> chrono::NaiveDate {
     at.with_timezone(&zone).date_naive()

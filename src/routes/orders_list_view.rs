@@ -1,0 +1,177 @@
+//! The orders list's templates and what they show of each order, the filter form and the
+//! saved views bar (see `orders_list` for the handler).
+
+use askama::Template;
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+
+use crate::{
+    db::models::account::AccountRow,
+    orders::{
+        OrderParams,
+        mask::mask,
+        page::{ListRequest, OrderListRow},
+    },
+    web::{filters, page::PageContext},
+};
+
+/// An order row as the table shows it.
+pub struct OrderRowView {
+    pub checkout_form_id: String,
+    pub short_id: String,
+    pub bought_at: Option<DateTime<Utc>>,
+    pub account: String,
+    pub buyer_login: String,
+    pub buyer_name: String,
+    /// Allegro's codes: `badges` macros and `code_label` show them.
+    pub status: String,
+    pub fulfillment: Option<String>,
+    pub payment: Option<String>,
+    pub delivery: String,
+    pub items: i32,
+    /// The amount as stored (exact decimal text).
+    pub total: Option<String>,
+    pub currency: String,
+    pub invoice: bool,
+    pub merged_into: Option<String>,
+    pub gone: bool,
+}
+
+impl OrderRowView {
+    pub fn new(row: OrderListRow, accounts: &[AccountRow], hide: bool) -> Self {
+        let personal = |v: Option<String>| {
+            let v = v.unwrap_or_default();
+            if hide { mask(&v) } else { v }
+        };
+        let name = [row.buyer.first_name, row.buyer.last_name]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let name = match row.buyer.company_name.filter(|c| !c.is_empty()) {
+            Some(company) if name.is_empty() => company,
+            Some(company) => format!("{name} ({company})"),
+            None => name,
+        };
+        Self {
+            short_id: row.checkout_form_id.chars().take(8).collect(),
+            bought_at: row.bought_at,
+            account: accounts
+                .iter()
+                .find(|a| a.id == row.account_id)
+                .map(|a| a.login.clone())
+                .unwrap_or_default(),
+            buyer_login: personal(row.buyer.login),
+            buyer_name: if hide { mask(&name) } else { name },
+            status: row.status,
+            fulfillment: row.fulfillment_status,
+            payment: row.payment_type,
+            delivery: row.delivery_method_name.unwrap_or_default(),
+            items: row.line_item_count,
+            total: row.total,
+            currency: row.currency.unwrap_or_default(),
+            invoice: row.invoice_required,
+            merged_into: row.merged_into,
+            gone: row.gone_from_allegro_at.is_some(),
+            checkout_form_id: row.checkout_form_id,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "orders/results_partial.html")]
+pub struct OrdersResultsPartial {
+    pub rows: Vec<OrderRowView>,
+    pub total: String,
+    pub total_is_one: bool,
+    /// The total is PostgreSQL's estimate, not a count.
+    pub total_is_estimate: bool,
+    pub zone: Tz,
+    pub next_href: Option<String>,
+    pub prev_href: Option<String>,
+    pub first_href: Option<String>,
+    pub exports: Vec<(&'static str, String)>,
+    /// The filters without cursor (saved views store it).
+    pub view_query: String,
+    /// htmx response: also update the save-view form's copy of `view_query` (out of band).
+    pub oob: bool,
+}
+
+/// The filter form's current values, as typed.
+pub struct FormValues {
+    pub q: String,
+    pub account: String,
+    pub status: String,
+    pub fulfillment: String,
+    pub payment: String,
+    pub delivery: String,
+    pub marketplace: String,
+    pub currency: String,
+    pub bought_from: String,
+    pub bought_to: String,
+    pub min_total: String,
+    pub max_total: String,
+    pub invoice: String,
+    pub merged: bool,
+    pub sort: String,
+    pub page_size: String,
+}
+
+impl FormValues {
+    pub fn new(params: &OrderParams, request: &ListRequest) -> Self {
+        let v = |s: &Option<String>| s.as_deref().unwrap_or_default().trim().to_string();
+        Self {
+            q: v(&params.q),
+            account: v(&params.account),
+            status: request.filter.status.unwrap_or_default().to_string(),
+            fulfillment: request.filter.fulfillment.unwrap_or_default().to_string(),
+            payment: request.filter.payment.unwrap_or_default().to_string(),
+            delivery: v(&params.delivery),
+            marketplace: v(&params.marketplace),
+            currency: request.filter.currency.clone().unwrap_or_default(),
+            bought_from: v(&params.bought_from),
+            bought_to: v(&params.bought_to),
+            min_total: v(&params.min_total),
+            max_total: v(&params.max_total),
+            invoice: match request.filter.invoice_required {
+                Some(true) => "yes",
+                Some(false) => "no",
+                None => "",
+            }
+            .to_string(),
+            merged: request.filter.include_merged,
+            sort: request.sort.name().to_string(),
+            page_size: request.page_size.to_string(),
+        }
+    }
+}
+
+/// A saved view in the bar above the filters.
+pub struct ViewChip {
+    pub id: i64,
+    pub name: String,
+    pub href: String,
+    pub shared: bool,
+    pub deletable: bool,
+    pub active: bool,
+}
+
+#[derive(Template)]
+#[template(path = "orders/list.html")]
+pub struct OrdersPage {
+    pub page: PageContext,
+    pub form: FormValues,
+    pub accounts: Vec<(i64, String)>,
+    pub delivery_methods: Vec<(String, String)>,
+    /// Allegro's codes offered in the selects.
+    pub statuses: &'static [&'static str],
+    pub fulfillments: &'static [&'static str],
+    pub payments: &'static [&'static str],
+    pub marketplaces: Vec<String>,
+    pub currencies: Vec<String>,
+    pub sorts: &'static [(&'static str, &'static str)],
+    pub page_sizes: Vec<String>,
+    pub views: Vec<ViewChip>,
+    pub can_share: bool,
+    pub results: OrdersResultsPartial,
+}
