@@ -28,12 +28,8 @@ async fn start_connect(app: &TestApp) -> (String, String, String) {
 async fn wait_for_outcome(app: &TestApp, flow: &str) -> scraper::Html {
     for _ in 0..60 {
         let response = app
-            .client
-            .get(app.url(&format!("{flow}/status")))
-            .header("HX-Request", "true")
-            .send()
-            .await
-            .unwrap();
+            .htmx_get_with(&app.client, &format!("{flow}/status"))
+            .await;
         assert_eq!(response.status(), StatusCode::OK);
         let html = scraper::Html::parse_fragment(&response.text().await.unwrap());
         if select_attr(&html, "#connect-status", "hx-trigger").is_none() {

@@ -37,13 +37,7 @@ async fn the_audit_log_filters_by_action_and_answers_htmx_with_a_partial() {
     let (_, html) = app.get_html("/audit?action=login_failed").await;
     assert_eq!(actions(&html), ["login failed"]);
 
-    let response = app
-        .client
-        .get(app.url("/audit?action=login"))
-        .header("HX-Request", "true")
-        .send()
-        .await
-        .unwrap();
+    let response = app.htmx_get_with(&app.client, "/audit?action=login").await;
     let body = response.text().await.unwrap();
     assert!(!body.contains("<html"), "a partial, not a page");
     assert!(body.contains("login"));

@@ -4,7 +4,7 @@
 
 use allegro_backup::domain::AccountScope;
 use std::{
-    process::{Child, Command, Stdio},
+    process::{Child, Stdio},
     time::Duration,
 };
 
@@ -13,44 +13,23 @@ use allegro_backup::{
     simulator::Faults,
     sync::{SyncMode, sync_account},
 };
-use diesel::{PgConnection, RunQueryDsl, sql_query, sql_types::BigInt};
+use diesel::{PgConnection, RunQueryDsl, sql_query};
 
 use crate::{
-    helpers::{TestApp, spawn_app_with_orders},
+    helpers::{TestApp, seed::count, spawn_app_with_orders},
     sync::{options, stored, sync_attempt, sync_once, truth},
 };
 
 /// `allegro-backup sync` as its own process, on the test's database and simulator.
 fn sync_process(app: &TestApp) -> Child {
-    let simulator = app.simulator.base_url();
-    Command::new(env!("CARGO_BIN_EXE_allegro-backup"))
+    app.binary()
         .arg("sync")
-        .env("DATABASE_URL", &app.db.url)
-        // The tokens in the database are sealed with the test server's key.
-        .env(
-            "SECRET_KEY",
-            hex::encode(app.state.config.secret_key.expose()),
-        )
-        .env("ALLEGRO_ENV", "simulator")
-        .env("ALLEGRO_AUTH_URL", &simulator)
-        .env("ALLEGRO_API_URL", &simulator)
         .env("HISTORY_START", "2024-01-01")
         .env("RUST_LOG", "error")
-        .current_dir(std::env::temp_dir())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .unwrap()
-}
-
-#[derive(diesel::QueryableByName)]
-struct Count {
-    #[diesel(sql_type = BigInt)]
-    n: i64,
-}
-
-pub(crate) fn count(conn: &mut PgConnection, sql: &str) -> i64 {
-    sql_query(sql).get_result::<Count>(conn).unwrap().n
 }
 
 /// Nothing is stored twice: one row per order, one per event, one revision per distinct

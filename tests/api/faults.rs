@@ -27,10 +27,10 @@ use serde_json::{Value, json};
 use tokio::task::JoinHandle;
 
 use crate::{
-    crash::{assert_exactly_allegro, assert_no_duplicates, count},
+    crash::{assert_exactly_allegro, assert_no_duplicates},
     helpers::{
-        TestApp, TestDatabase, html_of, select_text, spawn_app_on, spawn_app_with_orders,
-        spawn_app_with_simulator,
+        TestApp, TestDatabase, html_of, process::free_port, seed::count, select_text, spawn_app_on,
+        spawn_app_with_orders, spawn_app_with_simulator,
     },
     sync::{options, sync_once, truth},
 };
@@ -54,29 +54,19 @@ struct Server {
 
 impl Server {
     fn start(app: &TestApp, log: &Path) -> Self {
-        let simulator = app.simulator.base_url();
         let log_file = std::fs::OpenOptions::new()
             .create(true)
             .append(true)
             .open(log)
             .unwrap();
-        let child = Command::new(env!("CARGO_BIN_EXE_allegro-backup"))
+        let child = app
+            .binary()
             .arg("serve")
-            .env("DATABASE_URL", &app.db.url)
-            // The account's tokens are sealed with the test server's key.
-            .env(
-                "SECRET_KEY",
-                hex::encode(app.state.config.secret_key.expose()),
-            )
             .env("BIND_ADDR", "127.0.0.1:0")
-            .env("ALLEGRO_ENV", "simulator")
-            .env("ALLEGRO_AUTH_URL", &simulator)
-            .env("ALLEGRO_API_URL", &simulator)
             .env("HISTORY_START", "2024-01-01")
             .env("SYNC_ON_STARTUP", "true")
             .env("SYNC_INTERVAL_MINUTES", "0")
             .env("RUST_LOG", "warn")
-            .current_dir(std::env::temp_dir())
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(log_file)
@@ -419,11 +409,7 @@ impl PrivatePostgres {
             "UTF8",
             "--no-sync",
         ]));
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
+        let port = free_port();
         let cluster = Self { base, port };
         cluster.start();
         cluster

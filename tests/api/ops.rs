@@ -24,8 +24,8 @@ use secrecy::SecretString;
 
 use crate::{
     helpers::{
-        PASSWORD, TestApp, html_of, new_client, select_text, sign_in_at, spawn_app, spawn_app_with,
-        spawn_app_with_orders, wait_until_up,
+        PASSWORD, TestApp, html_of, new_client, process::free_port, select_text, sign_in_at,
+        spawn_app, spawn_app_with, spawn_app_with_orders, wait_until_up,
     },
     sync::{stored, truth},
 };
@@ -377,27 +377,14 @@ async fn on_sigterm_the_server_ends_its_running_sync_interrupted_and_exits() {
     app.create_user("root@example.com", Role::Admin).await;
     let mut conn = app.db.connect();
     slow_full_history(&app, &mut conn);
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let simulator = app.simulator.base_url();
-    let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_allegro-backup"))
+    let port = free_port();
+    // The tokens in the database are sealed with the test server's key.
+    let mut server = app
+        .binary()
         .arg("serve")
-        .env("DATABASE_URL", &app.db.url)
-        // The tokens in the database are sealed with the test server's key.
-        .env(
-            "SECRET_KEY",
-            hex::encode(app.state.config.secret_key.expose()),
-        )
         .env("BIND_ADDR", format!("127.0.0.1:{port}"))
-        .env("ALLEGRO_ENV", "simulator")
-        .env("ALLEGRO_AUTH_URL", &simulator)
-        .env("ALLEGRO_API_URL", &simulator)
         .env("SYNC_INTERVAL_MINUTES", "0")
         .env("RUST_LOG", "warn")
-        .current_dir(std::env::temp_dir())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()

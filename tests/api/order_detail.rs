@@ -146,12 +146,12 @@ async fn an_order_edited_on_allegro_has_two_revisions_and_the_diff_names_the_cha
             .collect::<Vec<_>>()
     };
     let (newest, oldest) = (&options[0], &options[1]);
-    let partial = admin
-        .get(app.url(&format!("/orders/{id}/diff?from={newest}&to={newest}")))
-        .header("HX-Request", "true")
-        .send()
-        .await
-        .unwrap();
+    let partial = app
+        .htmx_get_with(
+            &admin,
+            &format!("/orders/{id}/diff?from={newest}&to={newest}"),
+        )
+        .await;
     assert_eq!(partial.status(), StatusCode::OK);
     let partial = partial.text().await.unwrap();
     assert!(partial.trim_start().starts_with("<section"));

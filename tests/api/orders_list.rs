@@ -294,12 +294,7 @@ fn read_page(html: &Html) -> PageSeen {
 }
 
 async fn get_partial(app: &TestApp, client: &reqwest::Client, path: &str) -> (StatusCode, Html) {
-    let response = client
-        .get(app.url(path))
-        .header("HX-Request", "true")
-        .send()
-        .await
-        .unwrap();
+    let response = app.htmx_get_with(client, path).await;
     let status = response.status();
     (
         status,
@@ -847,12 +842,9 @@ async fn the_full_page_has_the_filter_form_and_htmx_gets_only_the_results() {
         Some("q=%C5%81%C3%B3d%C5%BA&status=bought")
     );
 
-    let response = admin
-        .get(app.url("/orders?q=&status=bought&account=&page_size=25"))
-        .header("HX-Request", "true")
-        .send()
-        .await
-        .unwrap();
+    let response = app
+        .htmx_get_with(&admin, "/orders?q=&status=bought&account=&page_size=25")
+        .await;
     assert_eq!(
         response.headers()["hx-push-url"].to_str().unwrap(),
         "/orders?status=bought&page_size=25"

@@ -6,7 +6,6 @@
 use std::{
     collections::{BTreeMap, HashMap},
     io::{BufRead, BufReader},
-    net::TcpListener,
     process::{Child, Command, Stdio},
     sync::Arc,
     time::{Duration, Instant},
@@ -35,7 +34,11 @@ use scraper::Html;
 use secrecy::SecretString;
 use serde_json::Value;
 
-use crate::helpers::{PASSWORD, TestDatabase, select_attr, sign_in_at};
+use crate::helpers::{
+    PASSWORD, TestDatabase,
+    process::{binary_with_simulator, free_port},
+    select_attr, sign_in_at,
+};
 
 /// The key every replica shares: it signs session cookies and seals Allegro tokens.
 const KEY: &str = "8899aabbccddeeff00112233445566778899aabbccddeeff0011223344556677";
@@ -98,13 +101,6 @@ fn start_simulator() -> (Process, String) {
     (Process(child), url)
 }
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
-
 /// One `allegro-backup serve` process.
 struct Replica {
     process: Process,
@@ -114,14 +110,9 @@ struct Replica {
 impl Replica {
     fn start(database_url: &str, simulator: &str) -> Self {
         let port = free_port();
-        let child = Command::new(env!("CARGO_BIN_EXE_allegro-backup"))
+        let child = binary_with_simulator(database_url, KEY, simulator)
             .arg("serve")
-            .env("DATABASE_URL", database_url)
             .env("BIND_ADDR", format!("127.0.0.1:{port}"))
-            .env("SECRET_KEY", KEY)
-            .env("ALLEGRO_ENV", "simulator")
-            .env("ALLEGRO_AUTH_URL", simulator)
-            .env("ALLEGRO_API_URL", simulator)
             .env("HISTORY_MONTHS", "2")
             .env("DB_POOL_SIZE", "4")
             .env("SCHEDULER_TICK_SECONDS", TICK_S.to_string())
@@ -133,7 +124,6 @@ impl Replica {
                 ((chrono::Timelike::hour(&chrono::Local::now()) + 12) % 24).to_string(),
             )
             .env("RUST_LOG", "warn")
-            .current_dir(std::env::temp_dir())
             .stdout(output())
             .stderr(output())
             .spawn()

@@ -27,7 +27,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use crate::{
-    helpers::{PASSWORD, TestApp, location, new_client, spawn_app_with_simulator},
+    helpers::{PASSWORD, TestApp, location, new_client, spawn_app_with_simulator, text_of},
     malformed::registered_routes,
     sync::options,
 };
@@ -661,14 +661,7 @@ async fn restricted_and_masked_users_see_nothing_of_other_accounts_on_any_route(
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     // B is still there, as it was.
-    let accounts = everything
-        .get(world.app.url("/accounts"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let accounts = text_of(everything.get(world.app.url("/accounts"))).await;
     assert!(accounts.contains(&world.b_login));
 }
 
@@ -678,14 +671,7 @@ async fn restricted_and_masked_users_see_nothing_of_other_accounts_on_any_route(
 async fn a_masked_user_gets_masked_csv_and_a_refusal_naming_personal_data_for_ndjson() {
     let world = world().await;
     let (masked, _) = world.operator("masked@example.com", true, true).await;
-    let list = masked
-        .get(world.app.url("/orders"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let list = text_of(masked.get(world.app.url("/orders"))).await;
     assert!(list.contains("format=csv"), "the CSV export is offered");
     assert!(
         !list.contains("format=ndjson"),
@@ -704,14 +690,7 @@ async fn a_masked_user_gets_masked_csv_and_a_refusal_naming_personal_data_for_nd
         "the refusal blames the role: {body}"
     );
 
-    let csv = masked
-        .get(world.app.url("/orders/export?format=csv"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let csv = text_of(masked.get(world.app.url("/orders/export?format=csv"))).await;
     let mut reader = csv::Reader::from_reader(csv.trim_start_matches('\u{feff}').as_bytes());
     let header: Vec<String> = reader
         .headers()

@@ -1,5 +1,9 @@
 //! `spawn_app()`: the real server on a random port with its own fresh database, cloned from a
-//! migrated template, dropped when the test ends.
+//! migrated template, dropped when the test ends. Rows written straight into the database are
+//! in [`seed`], the binary as a process of its own in [`process`].
+
+pub mod process;
+pub mod seed;
 
 use std::{sync::OnceLock, time::Duration};
 
@@ -297,6 +301,16 @@ impl TestApp {
         client.get(self.url(path)).send().await.expect("GET")
     }
 
+    /// GET `path` as `client`'s htmx sends it (`HX-Request: true`).
+    pub async fn htmx_get_with(&self, client: &reqwest::Client, path: &str) -> Response {
+        client
+            .get(self.url(path))
+            .header("HX-Request", "true")
+            .send()
+            .await
+            .expect("GET")
+    }
+
     pub async fn get_html(&self, path: &str) -> (StatusCode, Html) {
         let response = self.get(path).await;
         let status = response.status();
@@ -436,6 +450,17 @@ pub fn select_text(html: &Html, selector: &str) -> Vec<String> {
 
 pub async fn html_of(response: Response) -> Html {
     Html::parse_document(&response.text().await.expect("body"))
+}
+
+/// Sends `request`; the body of its answer.
+pub async fn text_of(request: reqwest::RequestBuilder) -> String {
+    request
+        .send()
+        .await
+        .expect("request")
+        .text()
+        .await
+        .expect("body")
 }
 
 /// Waits until a server process at `base` answers `/health`.
