@@ -46,8 +46,7 @@ async fn the_audit_log_filters_by_action_and_answers_htmx_with_a_partial() {
 #[tokio::test]
 async fn bad_audit_parameters_are_a_400() {
     let app = spawn_app().await;
-    app.create_user("root@example.com", Role::Admin).await;
-    app.login("root@example.com", PASSWORD).await;
+    app.sign_in("root@example.com", Role::Admin).await;
     for query in ["action=drop_table", "before=abc", "before=-5"] {
         let response = app.get(&format!("/audit?{query}")).await;
         assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{query}");

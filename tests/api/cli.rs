@@ -10,8 +10,8 @@ use reqwest::StatusCode;
 
 use crate::helpers::{
     TestDatabase, new_client,
-    process::{binary, binary_with_simulator, free_port},
-    spawn_app, text_of, wait_until_up,
+    process::{binary, binary_with_simulator, free_port, wait_until_up},
+    spawn_app, text_of,
 };
 
 const KEY: &str = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";

@@ -3,7 +3,7 @@
 //! a forced refresh and a sync. Every line is JSON, carries its request id or account, and
 //! no secret of the whole exchange appears anywhere in the output.
 
-use std::{process::Stdio, sync::Arc, time::Duration};
+use std::{process::Stdio, time::Duration};
 
 use allegro_backup::{
     config::{AllegroConfig, SecretKey},
@@ -20,9 +20,9 @@ use scraper::Html;
 use serde_json::Value;
 
 use crate::helpers::{
-    TestDatabase,
-    process::{binary_with_simulator, free_port},
-    select_text, sign_in_at, wait_until_up,
+    TestDatabase, new_client_with_jar,
+    process::{binary_with_simulator, free_port, sign_in_at, wait_until_up},
+    select_text,
 };
 
 const KEY: &str = "8f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0";
@@ -176,12 +176,7 @@ async fn json_logs_carry_request_ids_and_accounts_and_never_a_secret() {
     let stdout_reader = drain(server.stdout.take().map(|p| Box::new(p) as _));
     let stderr_reader = drain(server.stderr.take().map(|p| Box::new(p) as _));
     let base = format!("http://127.0.0.1:{port}");
-    let jar = Arc::new(reqwest::cookie::Jar::default());
-    let client = reqwest::Client::builder()
-        .cookie_provider(jar.clone())
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
+    let (client, jar) = new_client_with_jar();
     wait_until_up(&client, &base).await;
     let (login_csrf, csrf_token) = sign_in_at(&client, &base, "log@example.com", PASSWORD).await;
     let post = |path: &str| {

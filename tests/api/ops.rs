@@ -15,19 +15,19 @@ use allegro_backup::{
     settings::{self, HistoryStart, SyncSettings},
     shutdown::Shutdown,
     simulator::Faults,
-    sync::{SyncMode, SyncOptions, sync_account},
+    sync::{SyncMode, SyncOptions},
 };
 use chrono::{Duration, NaiveDate, Utc};
 use diesel::{PgConnection, RunQueryDsl, sql_query};
 use reqwest::{StatusCode, header};
 use secrecy::SecretString;
 
-use crate::{
-    helpers::{
-        PASSWORD, TestApp, html_of, new_client, process::free_port, select_text, sign_in_at,
-        spawn_app, spawn_app_with, spawn_app_with_orders, wait_until_up,
-    },
-    sync::{stored, truth},
+use crate::helpers::{
+    PASSWORD, TestApp,
+    backup::{stored, sync_with, truth},
+    html_of, new_client,
+    process::{free_port, sign_in_at, wait_until_up},
+    select_text, spawn_app, spawn_app_with, spawn_app_with_orders,
 };
 
 const METRICS_TOKEN: &str = "metrics-token-for-tests-0123456789";
@@ -346,15 +346,9 @@ async fn a_shutdown_ends_the_running_sync_interrupted_and_the_next_run_completes
         std::time::Duration::from_secs(120),
         Shutdown::new().token(),
     );
-    let summary = sync_account(
-        &app.state.accounts,
-        account,
-        RunTrigger::Startup,
-        SyncMode::Auto,
-        &options,
-    )
-    .await
-    .unwrap();
+    let summary = sync_with(&app, account, RunTrigger::Startup, SyncMode::Auto, &options)
+        .await
+        .unwrap();
     let text = metrics_text(&app).await;
     assert_eq!(summary.kind, RunKind::Full);
     assert_eq!(stored(&app, account), truth);

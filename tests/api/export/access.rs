@@ -4,7 +4,7 @@ use allegro_backup::domain::Role;
 use reqwest::StatusCode;
 
 use super::{export, export_csv, export_text, ids, seed};
-use crate::helpers::{TestApp, seed::restrict_user, spawn_app};
+use crate::helpers::{TestApp, spawn_app};
 
 /// An app holding [`seed`]'s orders and a client signed in as ola@example.com with `role`,
 /// limited to account A (`only_a`) and without personal data (`hide_personal_data`).
@@ -15,14 +15,15 @@ async fn restricted(
 ) -> (TestApp, reqwest::Client) {
     let app = spawn_app().await;
     let (a, _) = seed(&app);
-    let client = app.signed_in_client("ola@example.com", role).await;
     let accounts = only_a.then_some([a]);
-    restrict_user(
-        &mut app.db.connect(),
-        "ola@example.com",
-        accounts.as_ref().map(|a| a.as_slice()),
-        hide_personal_data,
-    );
+    let client = app
+        .restricted_client(
+            "ola@example.com",
+            role,
+            accounts.as_ref().map(|a| a.as_slice()),
+            hide_personal_data,
+        )
+        .await;
     (app, client)
 }
 

@@ -1,8 +1,11 @@
-//! The real binary as a process of its own, the way an operator or a container runs it.
+//! The real binary as a process of its own, the way an operator or a container runs it, and
+//! signing in to such a process over HTTP.
 
-use std::process::Command;
+use std::{process::Command, time::Duration};
 
-use super::TestApp;
+use reqwest::StatusCode;
+
+use super::{TestApp, csrf_token_of, html_of};
 
 /// `allegro-backup` on the database at `database_url` with the secret key `key` (hex), run in a
 /// temporary directory (so no `.env` of the checkout is read). The caller adds the command and
@@ -44,4 +47,52 @@ pub fn free_port() -> u16 {
         .and_then(|l| l.local_addr())
         .expect("a free port")
         .port()
+}
+
+/// Waits until a server process at `base` answers `/health`.
+pub async fn wait_until_up(client: &reqwest::Client, base: &str) {
+    for _ in 0..300 {
+        if client.get(format!("{base}/health")).send().await.is_ok() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the server at {base} did not start");
+}
+
+/// The CSRF token of `client`'s session on `page` of a server process at `base`.
+pub async fn csrf_at(client: &reqwest::Client, base: &str, page: &str) -> String {
+    let html = html_of(
+        client
+            .get(format!("{base}{page}"))
+            .send()
+            .await
+            .expect("GET"),
+    )
+    .await;
+    csrf_token_of(&html, page)
+}
+
+/// Signs `client` in on a server process at `base`; returns the CSRF token the sign-in form
+/// carried and the one of the signed-in session.
+pub async fn sign_in_at(
+    client: &reqwest::Client,
+    base: &str,
+    email: &str,
+    password: &str,
+) -> (String, String) {
+    let form_token = csrf_at(client, base, "/login").await;
+    let signed_in = client
+        .post(format!("{base}/login"))
+        .form(&[
+            ("email", email),
+            ("password", password),
+            ("csrf_token", &form_token),
+        ])
+        .send()
+        .await
+        .expect("POST /login");
+    assert_eq!(signed_in.status(), StatusCode::SEE_OTHER);
+    let session_token = csrf_at(client, base, "/accounts").await;
+    (form_token, session_token)
 }

@@ -1,11 +1,19 @@
 //! Rows written straight into the test database (fast, and with awkward values on purpose), and
 //! counts read back from it.
 
+use allegro_backup::{
+    auth::password,
+    db::models::user::{NewUser, UserRow},
+    domain::{DisplayName, Email, Role},
+};
 use diesel::{
     PgConnection, RunQueryDsl, sql_query,
     sql_types::{BigInt, Jsonb, Nullable, Text},
 };
+use secrecy::SecretString;
 use serde_json::json;
+
+use super::PASSWORD;
 
 /// The one `n` a counting query selects (`SELECT count(*) AS n …`).
 #[derive(diesel::QueryableByName)]
@@ -24,6 +32,26 @@ pub fn count(conn: &mut PgConnection, sql: &str) -> i64 {
 pub struct Id {
     #[diesel(sql_type = BigInt)]
     pub id: i64,
+}
+
+/// Inserts a user `email` with `role` and the password [`PASSWORD`]; returns the id.
+pub async fn insert_user(
+    conn: &mut PgConnection,
+    email: &str,
+    role: Role,
+    must_change_password: bool,
+) -> i64 {
+    let hash = password::hash_async(SecretString::from(PASSWORD))
+        .await
+        .expect("hash");
+    let email = Email::parse(email).expect("email");
+    let name = DisplayName::from_email(&email);
+    UserRow::insert(
+        conn,
+        &NewUser::new(&email, &name, role, &hash, must_change_password),
+    )
+    .expect("insert user")
+    .id
 }
 
 /// An order inserted straight into the database.
@@ -168,6 +196,20 @@ pub fn restrict_user(
 }
 
 impl super::TestApp {
+    /// A client signed in as a new user `email` with `role`, limited to `accounts` (every
+    /// account when `None`) and with personal data hidden or not.
+    pub async fn restricted_client(
+        &self,
+        email: &str,
+        role: Role,
+        accounts: Option<&[i64]>,
+        hide_personal_data: bool,
+    ) -> reqwest::Client {
+        let client = self.signed_in_client(email, role).await;
+        restrict_user(&mut self.db.connect(), email, accounts, hide_personal_data);
+        client
+    }
+
     /// The number `sql` selects as `n` from the app's database.
     pub fn count(&self, sql: &str) -> i64 {
         count(&mut self.db.connect(), sql)

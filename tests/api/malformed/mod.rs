@@ -42,9 +42,10 @@ use self::{
     fuzzer::{Admin, Fuzzer, bare_client, client},
     values::accepted_values,
 };
-use crate::{
-    helpers::{PASSWORD, TestApp, select_attr, spawn_app_with},
-    sync::{sync_once, truth},
+use crate::helpers::{
+    PASSWORD, TestApp,
+    backup::{sync_once, truth},
+    select_attr, spawn_app_with,
 };
 
 /// One route of the app and the parameters its handler reads (query for GET, form for POST).
@@ -252,16 +253,26 @@ fn every_route_the_app_registers_is_fuzzed() {
         registered.len() > 40,
         "the routing code was not read: {registered:?}"
     );
-    let missing: Vec<_> = registered.difference(&fuzzed).collect();
-    let stale: Vec<_> = fuzzed.difference(&registered).collect();
-    assert!(
-        missing.is_empty(),
-        "routes without malformed-input cases (add them to ROUTES): {missing:?}"
+    assert_same_routes(
+        &registered,
+        &fuzzed,
+        "routes without malformed-input cases (add them to ROUTES)",
+        "ROUTES lists routes the app does not register",
     );
-    assert!(
-        stale.is_empty(),
-        "ROUTES lists routes the app does not register: {stale:?}"
-    );
+}
+
+/// Fails with `missing` and the routes `registered` has that `listed` lacks, then with `stale`
+/// and the routes `listed` has that `registered` lacks.
+pub(crate) fn assert_same_routes(
+    registered: &BTreeSet<(String, String)>,
+    listed: &BTreeSet<(String, String)>,
+    missing: &str,
+    stale: &str,
+) {
+    let missing_routes: Vec<_> = registered.difference(listed).collect();
+    let stale_routes: Vec<_> = listed.difference(registered).collect();
+    assert!(missing_routes.is_empty(), "{missing}: {missing_routes:?}");
+    assert!(stale_routes.is_empty(), "{stale}: {stale_routes:?}");
 }
 
 /// An app where the admin runs cases; its throttle never blocks (the login form's cases would
