@@ -1,16 +1,12 @@
 //! `AppError`: every failure a handler can return, mapped to a status and a friendly page once.
-//! htmx requests get the same message as a toast (see `web::htmx`).
+//! The page (or htmx toast) itself is rendered by `web::error_page`.
 
 use actix_web::{
-    HttpResponse, ResponseError,
+    HttpResponse,
     http::{StatusCode, header},
 };
-use askama::Template;
 
-use crate::{
-    db::DbError,
-    web::{page::PageContext, request_context},
-};
+use crate::db::DbError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -53,7 +49,26 @@ impl AppError {
         AppError::Unexpected(error.into())
     }
 
-    fn title(&self) -> &'static str {
+    /// The HTTP status this failure is answered with.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden | AppError::Refused(_) | AppError::CsrfRejected => {
+                StatusCode::FORBIDDEN
+            }
+            AppError::LoginRequired { .. } | AppError::PasswordChangeRequired => {
+                StatusCode::SEE_OTHER
+            }
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Upstream(_) => StatusCode::BAD_GATEWAY,
+            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    pub(crate) fn title(&self) -> &'static str {
         match self {
             AppError::NotFound => "Page not found",
             AppError::Forbidden | AppError::Refused(_) => "Access denied",
@@ -90,7 +105,7 @@ impl AppError {
     /// Logs the failure once, at a level that fits: refusals the app expects (sign-in needed, no
     /// such page, bad input) are routine; only what went wrong on our side is an error. Fields
     /// name the kind; the request span carries the path (never the query string).
-    fn log(&self) {
+    pub(crate) fn log(&self) {
         let kind = self.kind();
         match self {
             AppError::Unexpected(cause) => {
@@ -125,79 +140,6 @@ impl From<diesel::result::Error> for AppError {
 /// Marker put on error responses so the htmx layer can show the message as a toast.
 #[derive(Debug, Clone)]
 pub struct ErrorMessage(pub String);
-
-#[derive(Template)]
-#[template(path = "errors/error.html")]
-pub struct ErrorPage {
-    pub page: PageContext,
-    pub status: u16,
-    pub title: &'static str,
-    pub message: String,
-    pub request_id: String,
-}
-
-impl ResponseError for AppError {
-    fn status_code(&self) -> StatusCode {
-        match self {
-            AppError::NotFound => StatusCode::NOT_FOUND,
-            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden | AppError::Refused(_) | AppError::CsrfRejected => {
-                StatusCode::FORBIDDEN
-            }
-            AppError::LoginRequired { .. } | AppError::PasswordChangeRequired => {
-                StatusCode::SEE_OTHER
-            }
-            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
-            AppError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            AppError::Upstream(_) => StatusCode::BAD_GATEWAY,
-            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
-            AppError::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        }
-    }
-
-    fn error_response(&self) -> HttpResponse {
-        self.log();
-        match self {
-            AppError::LoginRequired { next } => {
-                let location = if next.is_empty() || next == "/" {
-                    "/login".to_owned()
-                } else {
-                    format!(
-                        "/login?next={}",
-                        url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
-                    )
-                };
-                return see_other(&location);
-            }
-            AppError::PasswordChangeRequired => return see_other("/account/password"),
-            _ => {}
-        }
-        let status = self.status_code();
-        let page = ErrorPage {
-            page: PageContext::default(),
-            status: status.as_u16(),
-            title: self.title(),
-            message: self.to_string(),
-            request_id: request_context::current_request_id().unwrap_or_default(),
-        };
-        let mut response = HttpResponse::build(status);
-        response.insert_header(header::ContentType::html());
-        if let AppError::TooManyRequests {
-            retry_after_secs, ..
-        } = self
-        {
-            response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
-        }
-        if let AppError::Unauthorized = self {
-            response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
-        }
-        let mut response = response.body(page.render().unwrap_or_else(|_| self.to_string()));
-        response
-            .extensions_mut()
-            .insert(ErrorMessage(self.to_string()));
-        response
-    }
-}
 
 /// A 303 redirect (after a POST, or to the login page).
 pub fn see_other(location: &str) -> HttpResponse {

@@ -18,7 +18,7 @@ use tracing_actix_web::TracingLogger;
 use crate::{
     accounts::Accounts,
     allegro::AllegroClient,
-    auth::{csrf::verify_csrf, guard::require_login, password, setup, store::PgSessionStore},
+    auth::{guard::require_login, password, setup, store::PgSessionStore},
     config::Config,
     crypto::TokenCipher,
     db::{self, DbError},
@@ -28,6 +28,7 @@ use crate::{
     routes,
     shutdown::Shutdown,
     state::AppState,
+    web::csrf::verify_csrf,
     web::{
         htmx::htmx_responses,
         input::reject_control_characters,
@@ -86,7 +87,7 @@ impl Application {
             accounts,
             shutdown: Shutdown::new(),
             metrics,
-            jobs: jobs::JobRuns::default(),
+            jobs: crate::metrics::JobRuns::default(),
         };
         let server = build_server(listener, state.clone())?;
         Ok(Self {
@@ -204,7 +205,7 @@ fn build_server(listener: TcpListener, state: AppState) -> std::io::Result<Serve
             .wrap(security_headers(https))
             .app_data(web::Data::new(state.clone()))
             .app_data(web::Data::new(state.metrics.middleware_errors.clone()))
-            .app_data(form_config(256 * 1024))
+            .app_data(crate::web::form_config(256 * 1024))
             .app_data(query_config())
             .app_data(path_config())
             // Probes and assets skip the session store.
@@ -244,17 +245,6 @@ fn build_server(listener: TcpListener, state: AppState) -> std::io::Result<Serve
 
 async fn not_found() -> Result<actix_web::HttpResponse, AppError> {
     Err(AppError::NotFound)
-}
-
-/// Form bodies up to `limit_bytes`; an unreadable one (wrong content type, too large, a
-/// repeated field) is a 400 page that says why. A route with its own limit uses this too: its
-/// `FormConfig` replaces the app's whole, error handler included.
-pub fn form_config(limit_bytes: usize) -> web::FormConfig {
-    web::FormConfig::default()
-        .limit(limit_bytes)
-        .error_handler(|err, _| {
-            AppError::BadRequest(format!("The form could not be read: {err}.")).into()
-        })
 }
 
 fn query_config() -> web::QueryConfig {

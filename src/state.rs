@@ -6,7 +6,7 @@ use crate::{
     accounts::Accounts,
     config::Config,
     db::{DbError, PgPool},
-    jobs::JobRuns,
+    metrics::JobRuns,
     metrics::Metrics,
     settings::{self, SyncSettings},
     shutdown::Shutdown,

@@ -2,15 +2,12 @@
 
 use tracing_subscriber::{EnvFilter, fmt};
 
-use crate::config::LogFormat;
-
-/// Default filter when `RUST_LOG` is unset.
-pub const DEFAULT_FILTER: &str = "info,actix_server=warn,actix_web=warn,tokio_cron_scheduler=warn";
+use crate::config::{DEFAULT_LOG_FILTER, LogFormat};
 
 /// Installs the global subscriber (a no-op if one is already installed, e.g. in tests).
 pub fn init(format: LogFormat) {
     let filter =
-        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(DEFAULT_FILTER));
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(DEFAULT_LOG_FILTER));
     let builder = fmt().with_env_filter(filter).with_target(false);
     let _ = match format {
         LogFormat::Pretty => builder.try_init(),

@@ -11,15 +11,14 @@ use diesel::prelude::*;
 
 use crate::{
     db::{
-        self, DbError,
+        self, DbError, PgPool,
         models::{
             account::{AccountId, AccountRow, AccountStatus},
             settings::SettingsRow,
         },
         schema::{allegro_accounts, sync_state},
     },
-    domain::AccountScope,
-    state::AppState,
+    domain::{AccountScope, settings::SyncSettings},
 };
 
 /// One account's backup health at a moment.
@@ -114,10 +113,13 @@ impl Alerts {
 
 /// The alerts now about the accounts `scope` allows, for the banner: one small query per page
 /// (a handful of accounts).
-pub async fn current(state: &AppState, scope: &AccountScope) -> Result<Alerts, DbError> {
-    let defaults = state.config.sync.clone();
-    let scope = scope.clone();
-    db::run(&state.pool, move |conn| {
+pub async fn current(
+    pool: &PgPool,
+    defaults: &SyncSettings,
+    scope: &AccountScope,
+) -> Result<Alerts, DbError> {
+    let (defaults, scope) = (defaults.clone(), scope.clone());
+    db::run(pool, move |conn| {
         let settings = SettingsRow::in_force(conn, &defaults)?;
         let health = account_health(conn, &scope, Utc::now())?;
         Ok(Alerts::new(&health, settings.stale_after_hours))

@@ -88,7 +88,8 @@ impl<R: RoleRequirement> FromRequest for RequireRole<R> {
             // The layout's alert banner (htmx partials have no layout).
             let state = req.app_data::<web::Data<AppState>>();
             if let (Some(state), false) = (state, crate::web::htmx::is_htmx(&req)) {
-                page.alerts = crate::alerts::current(state, &viewer.scope).await?;
+                page.alerts =
+                    crate::alerts::current(&state.pool, &state.config.sync, &viewer.scope).await?;
             }
             Ok(RequireRole {
                 user,

@@ -1,7 +1,6 @@
-//! Team logins: passwords, the session store, typed sessions, the role guard, CSRF, throttling
+//! Team logins: passwords, the session store, typed sessions, the role guard, throttling
 //! and the first-run setup link.
 
-pub mod csrf;
 pub mod guard;
 pub mod password;
 pub mod session;

@@ -28,6 +28,10 @@ use base64::Engine;
 use rand::RngCore;
 use secrecy::{ExposeSecret, SecretBox, SecretString};
 
+/// The log filter when `RUST_LOG` is unset.
+pub const DEFAULT_LOG_FILTER: &str =
+    "info,actix_server=warn,actix_web=warn,tokio_cron_scheduler=warn";
+
 /// Minimum length of `SECRET_KEY` once decoded.
 pub const SECRET_KEY_MIN_BYTES: usize = 32;
 

@@ -236,7 +236,7 @@ pub fn config_report(config: &Config) -> Vec<ConfigEntry> {
         s.sources
             .rust_log
             .clone()
-            .unwrap_or_else(|| crate::telemetry::DEFAULT_FILTER.to_owned()),
+            .unwrap_or_else(|| super::DEFAULT_LOG_FILTER.to_owned()),
     ];
     VARIABLES
         .into_iter()

@@ -3,10 +3,9 @@
 //! carries on. Every job reads the Settings page's values when it runs, so changes apply
 //! without a restart.
 
-mod runs;
 mod schedule;
 
-pub use runs::{JobOutcome, JobRun, JobRuns, JobStatus};
+pub use crate::metrics::jobs::{JobOutcome, JobRun, JobRuns, JobStatus};
 pub use schedule::{due_accounts, nightly_reconcile, sync_all, sync_at_startup, tick};
 
 use std::sync::Arc;

@@ -347,7 +347,7 @@ pub async fn order_diff(
 
 /// The routes of this page. Register after `/orders/export`: `{id}` would match "export".
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    let form = || crate::startup::form_config(order_notes::FORM_LIMIT_BYTES);
+    let form = || crate::web::form_config(order_notes::FORM_LIMIT_BYTES);
     cfg.route("/orders/{id}", web::get().to(order_show))
         .route("/orders/{id}/diff", web::get().to(order_diff))
         .service(

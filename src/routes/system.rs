@@ -13,7 +13,7 @@ use crate::{
         status::{MigrationStatus, migration_status},
     },
     error::AppError,
-    jobs::JobStatus,
+    metrics::JobStatus,
     state::AppState,
     web::{
         format_time, ok,

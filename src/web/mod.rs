@@ -1,6 +1,8 @@
 //! Web plumbing shared by the routes: page context, htmx helpers, middleware, static files.
 
 pub mod client_ip;
+pub mod csrf;
+pub mod error_page;
 pub mod htmx;
 pub mod input;
 pub mod page;
@@ -32,4 +34,15 @@ pub fn ok(template: &impl Template) -> Result<HttpResponse, AppError> {
 /// Formats a timestamp for pages.
 pub fn format_time(at: &chrono::DateTime<chrono::Utc>) -> String {
     at.format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+/// Form bodies up to `limit_bytes`; an unreadable one (wrong content type, too large, a
+/// repeated field) is a 400 page that says why. A route with its own limit uses this too: its
+/// `FormConfig` replaces the app's whole, error handler included.
+pub fn form_config(limit_bytes: usize) -> actix_web::web::FormConfig {
+    actix_web::web::FormConfig::default()
+        .limit(limit_bytes)
+        .error_handler(|err, _| {
+            AppError::BadRequest(format!("The form could not be read: {err}.")).into()
+        })
 }

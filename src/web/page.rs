@@ -93,7 +93,7 @@ impl PageContext {
     /// nothing (see `auth::csrf`).
     pub fn for_visitor(req: &HttpRequest, session: &TypedSession) -> Result<Self, AppError> {
         Ok(Self {
-            csrf_token: crate::auth::csrf::page_token(req, session)?,
+            csrf_token: crate::web::csrf::page_token(req, session)?,
             flashes: session.take_flashes(),
             ..Self::default()
         })

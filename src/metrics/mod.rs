@@ -3,6 +3,10 @@
 //! place per concern: the HTTP middleware (actix-web-prom), the Allegro request pipeline, the
 //! token refresh. `/metrics` prints it after the gauges read from the database.
 
+pub mod jobs;
+
+pub use jobs::{JobOutcome, JobRun, JobRuns, JobStatus};
+
 use actix_web::{
     Error, HttpResponse,
     body::{EitherBody, MessageBody},
