@@ -1,6 +1,9 @@
 //! Which role may use which route: one table, checked for every role.
 
-use allegro_backup::domain::Role;
+use allegro_backup::domain::{
+    Role,
+    Role::{Admin, Operator, Viewer},
+};
 use reqwest::{Method, StatusCode};
 
 use crate::helpers::{TestApp, location, new_client, spawn_app};
@@ -12,66 +15,36 @@ enum Access {
     Signed(Role),
 }
 
+use Access::{Public, Signed};
+
 /// Every route of this release (POSTs aim at a user id that does not exist, so an allowed
 /// request changes nothing). `/logout` and `/setup` are covered in their own tests.
 const ROUTES: &[(&str, &str, Access)] = &[
-    ("GET", "/health", Access::Public),
-    ("GET", "/ready", Access::Public),
-    ("GET", "/login", Access::Public),
-    ("GET", "/", Access::Signed(Role::Viewer)),
-    ("GET", "/orders", Access::Signed(Role::Viewer)),
-    ("GET", "/accounts", Access::Signed(Role::Viewer)),
-    ("GET", "/sync", Access::Signed(Role::Viewer)),
-    ("GET", "/account/password", Access::Signed(Role::Viewer)),
-    ("POST", "/account/password", Access::Signed(Role::Viewer)),
-    ("GET", "/users", Access::Signed(Role::Admin)),
-    ("POST", "/users", Access::Signed(Role::Admin)),
-    ("POST", "/users/999999/role", Access::Signed(Role::Admin)),
-    ("POST", "/users/999999/disable", Access::Signed(Role::Admin)),
-    ("POST", "/users/999999/enable", Access::Signed(Role::Admin)),
-    (
-        "POST",
-        "/users/999999/reset-password",
-        Access::Signed(Role::Admin),
-    ),
-    ("GET", "/audit", Access::Signed(Role::Admin)),
-    ("GET", "/system", Access::Signed(Role::Admin)),
-    (
-        "POST",
-        "/accounts/999999/refresh",
-        Access::Signed(Role::Operator),
-    ),
-    (
-        "POST",
-        "/accounts/999999/validate",
-        Access::Signed(Role::Operator),
-    ),
-    (
-        "POST",
-        "/accounts/999999/disconnect",
-        Access::Signed(Role::Operator),
-    ),
-    (
-        "POST",
-        "/accounts/999999/delete",
-        Access::Signed(Role::Operator),
-    ),
-    (
-        "GET",
-        "/accounts/connect/999999",
-        Access::Signed(Role::Operator),
-    ),
-    (
-        "GET",
-        "/accounts/connect/999999/status",
-        Access::Signed(Role::Operator),
-    ),
+    ("GET", "/health", Public),
+    ("GET", "/ready", Public),
+    ("GET", "/login", Public),
+    ("GET", "/", Signed(Viewer)),
+    ("GET", "/orders", Signed(Viewer)),
+    ("GET", "/accounts", Signed(Viewer)),
+    ("GET", "/sync", Signed(Viewer)),
+    ("GET", "/account/password", Signed(Viewer)),
+    ("POST", "/account/password", Signed(Viewer)),
+    ("GET", "/users", Signed(Admin)),
+    ("POST", "/users", Signed(Admin)),
+    ("POST", "/users/999999/role", Signed(Admin)),
+    ("POST", "/users/999999/disable", Signed(Admin)),
+    ("POST", "/users/999999/enable", Signed(Admin)),
+    ("POST", "/users/999999/reset-password", Signed(Admin)),
+    ("GET", "/audit", Signed(Admin)),
+    ("GET", "/system", Signed(Admin)),
+    ("POST", "/accounts/999999/refresh", Signed(Operator)),
+    ("POST", "/accounts/999999/validate", Signed(Operator)),
+    ("POST", "/accounts/999999/disconnect", Signed(Operator)),
+    ("POST", "/accounts/999999/delete", Signed(Operator)),
+    ("GET", "/accounts/connect/999999", Signed(Operator)),
+    ("GET", "/accounts/connect/999999/status", Signed(Operator)),
     // Last: it ends the session.
-    (
-        "POST",
-        "/account/logout-everywhere",
-        Access::Signed(Role::Viewer),
-    ),
+    ("POST", "/account/logout-everywhere", Signed(Viewer)),
 ];
 
 async fn request(
@@ -97,24 +70,24 @@ async fn check_routes_as(app: &TestApp, client: &reqwest::Client, who: Option<Ro
         let sent_to_login = status == StatusCode::SEE_OTHER
             && (target == "/login" || target.starts_with("/login?next="));
         match (access, who) {
-            (Access::Public, None) => {
+            (Public, None) => {
                 assert!(status.is_success(), "anonymous {method} {path}: {status}")
             }
             // Signed-in users are sent on from /login; nothing public is refused.
-            (Access::Public, Some(_)) => assert!(
+            (Public, Some(_)) => assert!(
                 status.is_success() || status == StatusCode::SEE_OTHER,
                 "{who:?} {method} {path}: {status}"
             ),
-            (Access::Signed(_), None) => {
+            (Signed(_), None) => {
                 assert!(sent_to_login, "anonymous {method} {path}: {status}")
             }
-            (Access::Signed(required), Some(role)) if role.includes(*required) => {
+            (Signed(required), Some(role)) if role.includes(*required) => {
                 assert!(
                     !sent_to_login && status != StatusCode::FORBIDDEN && !status.is_server_error(),
                     "{role:?} should reach {method} {path}: {status}"
                 );
             }
-            (Access::Signed(_), Some(role)) => {
+            (Signed(_), Some(role)) => {
                 assert_eq!(
                     status,
                     StatusCode::FORBIDDEN,

@@ -14,14 +14,7 @@ async fn changing_the_password_keeps_this_session_and_ends_the_others() {
     app.login("ada@example.com", PASSWORD).await;
 
     let response = app
-        .post_form(
-            "/account/password",
-            &[
-                ("current_password", PASSWORD),
-                ("new_password", NEW),
-                ("new_password_confirm", NEW),
-            ],
-        )
+        .change_password_with(&app.client, PASSWORD, NEW, NEW)
         .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(app.get("/").await.status(), StatusCode::OK);
@@ -31,15 +24,11 @@ async fn changing_the_password_keeps_this_session_and_ends_the_others() {
     );
 
     assert_eq!(
-        app.login_with(&new_client(), "ada@example.com", PASSWORD)
-            .await
-            .status(),
+        app.login_status("ada@example.com", PASSWORD).await,
         StatusCode::UNAUTHORIZED
     );
     assert_eq!(
-        app.login_with(&new_client(), "ada@example.com", NEW)
-            .await
-            .status(),
+        app.login_status("ada@example.com", NEW).await,
         StatusCode::SEE_OTHER
     );
 }
@@ -47,17 +36,9 @@ async fn changing_the_password_keeps_this_session_and_ends_the_others() {
 #[tokio::test]
 async fn a_wrong_current_password_or_a_weak_new_one_reshows_the_form() {
     let app = spawn_app().await;
-    app.create_user("ada@example.com", Role::Viewer).await;
-    app.login("ada@example.com", PASSWORD).await;
+    app.sign_in("ada@example.com", Role::Viewer).await;
     let response = app
-        .post_form(
-            "/account/password",
-            &[
-                ("current_password", "wrong"),
-                ("new_password", "short"),
-                ("new_password_confirm", "other"),
-            ],
-        )
+        .change_password_with(&app.client, "wrong", "short", "other")
         .await;
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     let errors = select_text(&html_of(response).await, ".flash-error li");
@@ -65,9 +46,7 @@ async fn a_wrong_current_password_or_a_weak_new_one_reshows_the_form() {
     assert!(errors[0].contains("current password is not correct"));
     // Nothing changed.
     assert_eq!(
-        app.login_with(&new_client(), "ada@example.com", PASSWORD)
-            .await
-            .status(),
+        app.login_status("ada@example.com", PASSWORD).await,
         StatusCode::SEE_OTHER
     );
 }
@@ -91,8 +70,7 @@ async fn logging_out_everywhere_ends_every_session() {
 #[tokio::test]
 async fn a_form_that_is_not_url_encoded_is_a_400_not_a_500() {
     let app = spawn_app().await;
-    app.create_user("ada@example.com", Role::Viewer).await;
-    app.login("ada@example.com", PASSWORD).await;
+    app.sign_in("ada@example.com", Role::Viewer).await;
     let token = app.csrf_token_with(&app.client, "/").await;
     let response = app
         .client

@@ -6,7 +6,7 @@ use allegro_backup::{accounts::TokenError, db::models::account::AccountRow, doma
 use reqwest::StatusCode;
 use secrecy::ExposeSecret;
 
-use crate::helpers::{PASSWORD, TestApp, html_of, location, select_attr, select_text, spawn_app};
+use crate::helpers::{TestApp, html_of, location, select_attr, select_text, spawn_app};
 
 /// Starts a connection as the signed-in operator; returns (flow path, user code, approval link).
 async fn start_connect(app: &TestApp) -> (String, String, String) {
@@ -28,12 +28,8 @@ async fn start_connect(app: &TestApp) -> (String, String, String) {
 async fn wait_for_outcome(app: &TestApp, flow: &str) -> scraper::Html {
     for _ in 0..60 {
         let response = app
-            .client
-            .get(app.url(&format!("{flow}/status")))
-            .header("HX-Request", "true")
-            .send()
-            .await
-            .unwrap();
+            .htmx_get_with(&app.client, &format!("{flow}/status"))
+            .await;
         assert_eq!(response.status(), StatusCode::OK);
         let html = scraper::Html::parse_fragment(&response.text().await.unwrap());
         if select_attr(&html, "#connect-status", "hx-trigger").is_none() {
@@ -44,9 +40,18 @@ async fn wait_for_outcome(app: &TestApp, flow: &str) -> scraper::Html {
     panic!("the device flow did not finish");
 }
 
+/// An app whose signed-in operator has connected seller 0 through the dashboard.
+async fn connected_app() -> TestApp {
+    let app = spawn_app().await;
+    operator(&app).await;
+    let (flow, code, _) = start_connect(&app).await;
+    app.simulator.world().approve(&code, 0);
+    wait_for_outcome(&app, &flow).await;
+    app
+}
+
 async fn operator(app: &TestApp) {
-    app.create_user("olek@example.com", Role::Operator).await;
-    app.login("olek@example.com", PASSWORD).await;
+    app.sign_in("olek@example.com", Role::Operator).await;
 }
 
 #[tokio::test]
@@ -123,11 +128,7 @@ async fn a_denied_request_shows_as_denied() {
 #[tokio::test]
 async fn tokens_are_stored_encrypted_and_still_work() {
     use diesel::{QueryDsl, RunQueryDsl};
-    let app = spawn_app().await;
-    operator(&app).await;
-    let (flow, code, _) = start_connect(&app).await;
-    app.simulator.world().approve(&code, 0);
-    wait_for_outcome(&app, &flow).await;
+    let app = connected_app().await;
 
     let mut conn = app.db.connect();
     let (access, refresh): (Option<String>, Option<String>) = {
@@ -170,11 +171,7 @@ async fn tokens_are_stored_encrypted_and_still_work() {
 
 #[tokio::test]
 async fn a_revoked_refresh_token_marks_the_account_and_the_dashboard_says_so() {
-    let app = spawn_app().await;
-    operator(&app).await;
-    let (flow, code, _) = start_connect(&app).await;
-    app.simulator.world().approve(&code, 0);
-    wait_for_outcome(&app, &flow).await;
+    let app = connected_app().await;
 
     app.simulator.world().revoke_tokens(0);
     let response = app.post_form("/accounts/1/refresh", &[]).await;
@@ -194,11 +191,7 @@ async fn a_revoked_refresh_token_marks_the_account_and_the_dashboard_says_so() {
 
 #[tokio::test]
 async fn disconnecting_deletes_the_tokens_and_keeps_the_account() {
-    let app = spawn_app().await;
-    operator(&app).await;
-    let (flow, code, _) = start_connect(&app).await;
-    app.simulator.world().approve(&code, 0);
-    wait_for_outcome(&app, &flow).await;
+    let app = connected_app().await;
     app.post_form("/accounts/1/disconnect", &[]).await;
     let (_, html) = app.get_html("/accounts").await;
     assert_eq!(select_text(&html, "#accounts .badge"), ["Disconnected"]);
@@ -271,11 +264,7 @@ async fn viewers_see_accounts_but_cannot_connect_or_change_them() {
 
 #[tokio::test]
 async fn the_refresh_job_renews_tokens_that_expire_within_the_window() {
-    let app = spawn_app().await;
-    operator(&app).await;
-    let (flow, code, _) = start_connect(&app).await;
-    app.simulator.world().approve(&code, 0);
-    wait_for_outcome(&app, &flow).await;
+    let app = connected_app().await;
     let accounts = &app.state.accounts;
     // Tokens last 12 h: nothing is due within an hour, everything within a day.
     assert_eq!(

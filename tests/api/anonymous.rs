@@ -3,7 +3,7 @@
 //! one audit entry per IP and throttle window.
 
 use allegro_backup::domain::Role;
-use diesel::{RunQueryDsl, sql_query, sql_types::BigInt};
+use diesel::{RunQueryDsl, sql_query};
 use reqwest::StatusCode;
 use serde_json::Value;
 
@@ -11,20 +11,8 @@ use crate::helpers::{
     PASSWORD, html_of, new_client, select_attr, select_text, spawn_app, spawn_app_with,
 };
 
-fn count(app: &crate::helpers::TestApp, sql: &str) -> i64 {
-    #[derive(diesel::QueryableByName)]
-    struct Count {
-        #[diesel(sql_type = BigInt)]
-        n: i64,
-    }
-    sql_query(sql)
-        .get_result::<Count>(&mut app.db.connect())
-        .unwrap()
-        .n
-}
-
 fn sessions(app: &crate::helpers::TestApp) -> i64 {
-    count(app, "SELECT count(*) AS n FROM sessions")
+    app.count("SELECT count(*) AS n FROM sessions")
 }
 
 #[tokio::test]
@@ -47,7 +35,7 @@ async fn a_hundred_cookieless_visits_to_the_login_and_setup_pages_store_nothing(
         );
     }
     assert_eq!(sessions(&app), 0);
-    assert_eq!(count(&app, "SELECT count(*) AS n FROM audit_log"), 0);
+    assert_eq!(app.count("SELECT count(*) AS n FROM audit_log"), 0);
 }
 
 #[tokio::test]
@@ -167,10 +155,7 @@ async fn throttled_sign_ins_are_counted_in_one_audit_entry() {
     assert_eq!(rows.len(), 1, "{rows:?}");
     assert_eq!(rows[0]["count"], 11);
     assert_eq!(
-        count(
-            &app,
-            "SELECT count(*) AS n FROM audit_log WHERE action = 'login_failed'"
-        ),
+        app.count("SELECT count(*) AS n FROM audit_log WHERE action = 'login_failed'"),
         1
     );
     // The count is visible in the audit log.

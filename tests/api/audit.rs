@@ -37,13 +37,7 @@ async fn the_audit_log_filters_by_action_and_answers_htmx_with_a_partial() {
     let (_, html) = app.get_html("/audit?action=login_failed").await;
     assert_eq!(actions(&html), ["login failed"]);
 
-    let response = app
-        .client
-        .get(app.url("/audit?action=login"))
-        .header("HX-Request", "true")
-        .send()
-        .await
-        .unwrap();
+    let response = app.htmx_get_with(&app.client, "/audit?action=login").await;
     let body = response.text().await.unwrap();
     assert!(!body.contains("<html"), "a partial, not a page");
     assert!(body.contains("login"));
@@ -52,8 +46,7 @@ async fn the_audit_log_filters_by_action_and_answers_htmx_with_a_partial() {
 #[tokio::test]
 async fn bad_audit_parameters_are_a_400() {
     let app = spawn_app().await;
-    app.create_user("root@example.com", Role::Admin).await;
-    app.login("root@example.com", PASSWORD).await;
+    app.sign_in("root@example.com", Role::Admin).await;
     for query in ["action=drop_table", "before=abc", "before=-5"] {
         let response = app.get(&format!("/audit?{query}")).await;
         assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{query}");

@@ -2,23 +2,24 @@
 
 use std::{
     io::Write,
-    process::{Command, Output, Stdio},
+    process::{Output, Stdio},
     time::Duration,
 };
 
 use reqwest::StatusCode;
 
-use crate::helpers::{TestDatabase, new_client, spawn_app};
+use crate::helpers::{
+    TestDatabase, new_client,
+    process::{binary, binary_with_simulator, free_port, wait_until_up},
+    spawn_app, text_of,
+};
 
 const KEY: &str = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
 
 pub(crate) fn cli(db: &TestDatabase, args: &[&str], stdin: Option<&str>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_allegro-backup"))
+    let mut child = binary(&db.url, KEY)
         .args(args)
-        .env("DATABASE_URL", &db.url)
-        .env("SECRET_KEY", KEY)
         .env("RUST_LOG", "warn")
-        .current_dir(std::env::temp_dir())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -154,11 +155,8 @@ fn bad_arguments_fail_with_a_clear_message() {
 #[test]
 fn a_bad_setting_names_the_variable() {
     let db = TestDatabase::create();
-    let output = Command::new(env!("CARGO_BIN_EXE_allegro-backup"))
+    let output = binary(&db.url, "too-short")
         .args(["migrate"])
-        .env("DATABASE_URL", &db.url)
-        .env("SECRET_KEY", "too-short")
-        .current_dir(std::env::temp_dir())
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
@@ -178,39 +176,21 @@ fn migrate_prepares_the_database() {
 #[tokio::test]
 async fn serve_logs_json_with_request_ids_and_no_secrets() {
     let db = TestDatabase::create();
-    let free_port = || {
-        std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port()
-    };
     let (port, simulator_port) = (free_port(), free_port());
-    let mut server = Command::new(env!("CARGO_BIN_EXE_allegro-backup"))
+    let mut server = binary(&db.url, KEY)
         .arg("serve")
-        .env("DATABASE_URL", &db.url)
-        .env("SECRET_KEY", KEY)
         .env("BIND_ADDR", format!("127.0.0.1:{port}"))
         .env("SIMULATOR_PORT", simulator_port.to_string())
         .env("SIMULATOR_ORDERS", "20")
         .env("LOG_FORMAT", "json")
         .env("RUST_LOG", "info")
-        .current_dir(std::env::temp_dir())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     let base = format!("http://127.0.0.1:{port}");
     let client = new_client();
-    let mut up = false;
-    for _ in 0..100 {
-        if client.get(format!("{base}/health")).send().await.is_ok() {
-            up = true;
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    assert!(up, "server did not start");
+    wait_until_up(&client, &base).await;
 
     // A token in a query string must not reach the request log.
     client
@@ -234,14 +214,7 @@ async fn serve_logs_json_with_request_ids_and_no_secrets() {
         Some(&format!("{password}\n")),
     );
     assert!(added.status.success());
-    let login_page = client
-        .get(format!("{base}/login?next=/users"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let login_page = text_of(client.get(format!("{base}/login?next=/users"))).await;
     let html = scraper::Html::parse_document(&login_page);
     let csrf = crate::helpers::select_attr(&html, r#"input[name="csrf_token"]"#, "value").unwrap();
     for attempt in ["wrong password 98765", password] {
@@ -296,15 +269,9 @@ async fn an_account_is_connected_from_the_command_line() {
     use std::io::BufRead;
     let app = spawn_app().await;
     let base = app.simulator.base_url();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_allegro-backup"))
+    let mut child = binary_with_simulator(&app.db.url, KEY, &base)
         .args(["account", "connect"])
-        .env("DATABASE_URL", &app.db.url)
-        .env("SECRET_KEY", KEY)
-        .env("ALLEGRO_ENV", "simulator")
-        .env("ALLEGRO_AUTH_URL", &base)
-        .env("ALLEGRO_API_URL", &base)
         .env("RUST_LOG", "warn")
-        .current_dir(std::env::temp_dir())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()

@@ -63,6 +63,14 @@ async fn connect(sim: &SimulatorHandle, client: &AllegroClient) -> TokenSet {
         .unwrap()
 }
 
+/// A simulator, and the API of its seller 0 connected through the client, with its tokens.
+async fn connected_api() -> (SimulatorHandle, AccountApi, Arc<MemoryTokens>) {
+    let sim = simulator().await;
+    let client = client(&sim);
+    let (api, tokens) = MemoryTokens::api(&client, connect(&sim, &client).await);
+    (sim, api, tokens)
+}
+
 /// Tokens kept in memory, refreshed through the client; counts refreshes.
 struct MemoryTokens {
     client: AllegroClient,
@@ -168,9 +176,7 @@ async fn refresh_tokens_rotate_and_the_old_one_dies_after_its_grace() {
 
 #[tokio::test]
 async fn an_expired_access_token_is_refreshed_once_and_the_call_retried() {
-    let sim = simulator().await;
-    let client = client(&sim);
-    let (api, tokens) = MemoryTokens::api(&client, connect(&sim, &client).await);
+    let (sim, api, tokens) = connected_api().await;
     sim.world().advance(chrono::Duration::hours(13));
     assert!(api.me().await.is_ok());
     assert_eq!(tokens.refreshes.load(Ordering::SeqCst), 1);
@@ -178,9 +184,7 @@ async fn an_expired_access_token_is_refreshed_once_and_the_call_retried() {
 
 #[tokio::test]
 async fn a_429_pauses_then_the_call_succeeds() {
-    let sim = simulator().await;
-    let client = client(&sim);
-    let (api, _) = MemoryTokens::api(&client, connect(&sim, &client).await);
+    let (sim, api, _) = connected_api().await;
     sim.world().set_faults(Faults {
         rate_limit_next: 1,
         ..Faults::default()
@@ -193,9 +197,7 @@ async fn a_429_pauses_then_the_call_succeeds() {
 
 #[tokio::test]
 async fn server_errors_are_retried_then_reported() {
-    let sim = simulator().await;
-    let client = client(&sim);
-    let (api, _) = MemoryTokens::api(&client, connect(&sim, &client).await);
+    let (sim, api, _) = connected_api().await;
     sim.world().set_faults(Faults {
         server_error_rate: 1.0,
         ..Faults::default()
@@ -213,9 +215,7 @@ async fn server_errors_are_retried_then_reported() {
 
 #[tokio::test]
 async fn a_truncated_body_is_a_clean_error_with_a_snippet() {
-    let sim = simulator().await;
-    let client = client(&sim);
-    let (api, _) = MemoryTokens::api(&client, connect(&sim, &client).await);
+    let (sim, api, _) = connected_api().await;
     sim.world().set_faults(Faults {
         truncate_bodies: true,
         ..Faults::default()

@@ -14,12 +14,14 @@ use diesel::{ExpressionMethods, QueryDsl, RunQueryDsl};
 use reqwest::StatusCode;
 
 use crate::{
-    helpers::{html_of, select_attr, select_text, spawn_app},
+    helpers::{
+        backup::{stored, truth},
+        html_of, select_attr, select_text, spawn_app,
+    },
     reconcile::{
         app_with_orders_until_now, bought_at, old_order, run_notes, store_ghost, sync,
         sync_with_window,
     },
-    sync::{stored, truth},
 };
 
 fn coverage_row(app: &crate::helpers::TestApp, account: i64, on: NaiveDate) -> (i64, i64) {

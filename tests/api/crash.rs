@@ -2,108 +2,62 @@
 //! failing after some pages — resumes on the next run and ends exactly equal to Allegro's
 //! data, with nothing duplicated and no run left `running`.
 
-use allegro_backup::domain::AccountScope;
 use std::{
-    process::{Child, Command, Stdio},
+    process::{Child, Stdio},
     time::Duration,
 };
 
 use allegro_backup::{
     db::models::sync::{RunTrigger, SyncRun},
+    domain::AccountScope,
     simulator::Faults,
-    sync::{SyncMode, sync_account},
+    sync::SyncMode,
 };
-use diesel::{PgConnection, RunQueryDsl, sql_query, sql_types::BigInt};
+use diesel::{PgConnection, RunQueryDsl, sql_query};
 
-use crate::{
-    helpers::{TestApp, spawn_app_with_orders},
-    sync::{options, stored, sync_attempt, sync_once, truth},
+use crate::helpers::{
+    TestApp,
+    backup::{
+        assert_exactly_allegro, assert_no_duplicates, pages_stored, runs_with_status, spawn_sync,
+        sync_attempt, sync_once,
+    },
+    spawn_app_with_orders,
 };
 
 /// `allegro-backup sync` as its own process, on the test's database and simulator.
 fn sync_process(app: &TestApp) -> Child {
-    let simulator = app.simulator.base_url();
-    Command::new(env!("CARGO_BIN_EXE_allegro-backup"))
+    app.binary()
         .arg("sync")
-        .env("DATABASE_URL", &app.db.url)
-        // The tokens in the database are sealed with the test server's key.
-        .env(
-            "SECRET_KEY",
-            hex::encode(app.state.config.secret_key.expose()),
-        )
-        .env("ALLEGRO_ENV", "simulator")
-        .env("ALLEGRO_AUTH_URL", &simulator)
-        .env("ALLEGRO_API_URL", &simulator)
         .env("HISTORY_START", "2024-01-01")
         .env("RUST_LOG", "error")
-        .current_dir(std::env::temp_dir())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .unwrap()
 }
 
-#[derive(diesel::QueryableByName)]
-struct Count {
-    #[diesel(sql_type = BigInt)]
-    n: i64,
+/// An app whose simulator holds `orders` orders of seller 0, linked, and answers every API
+/// call after `latency_ms`.
+async fn slow_backup(orders: u32, latency_ms: u64) -> (TestApp, i64) {
+    let app = spawn_app_with_orders(orders).await;
+    let account = app.link_account(0).await;
+    app.simulator.world().set_faults(latency(latency_ms));
+    (app, account)
 }
 
-pub(crate) fn count(conn: &mut PgConnection, sql: &str) -> i64 {
-    sql_query(sql).get_result::<Count>(conn).unwrap().n
-}
-
-/// Nothing is stored twice: one row per order, one per event, one revision per distinct
-/// version of an order.
-pub(crate) fn assert_no_duplicates(conn: &mut PgConnection) {
-    let orders = count(conn, "SELECT count(*) AS n FROM orders");
-    let distinct = count(
-        conn,
-        "SELECT count(DISTINCT (account_id, checkout_form_id)) AS n FROM orders",
-    );
-    assert_eq!(orders, distinct);
-    let events = count(conn, "SELECT count(*) AS n FROM order_events");
-    let distinct = count(
-        conn,
-        "SELECT count(DISTINCT (account_id, event_id)) AS n FROM order_events",
-    );
-    assert_eq!(events, distinct);
-    let twins = count(
-        conn,
-        "SELECT count(*) AS n FROM (SELECT order_id, content_hash FROM order_revisions \
-         GROUP BY order_id, content_hash HAVING count(*) > 1) t",
-    );
-    assert_eq!(twins, 0, "a revision was stored twice");
-}
-
-/// Every order Allegro serves is held with its exact JSON; the only other orders held are
-/// purchases merged into a new one (kept, and marked so).
-pub(crate) fn assert_exactly_allegro(app: &TestApp, account: i64) {
-    let (held, truth) = (stored(app, account), truth(app));
-    for (id, json) in &truth {
-        assert_eq!(held.get(id), Some(json), "order {id}");
+/// Faults that only delay every API call by `ms`.
+fn latency(ms: u64) -> Faults {
+    Faults {
+        latency: Duration::from_millis(ms),
+        ..Faults::default()
     }
-    let extra = held.len() - truth.len();
-    let marked = count(
-        &mut app.db.connect(),
-        "SELECT count(*) AS n FROM orders WHERE merged_into IS NOT NULL",
-    );
-    assert_eq!(
-        extra as i64, marked,
-        "held orders Allegro no longer serves are marked merged"
-    );
 }
 
 #[tokio::test]
 async fn a_backup_killed_again_and_again_loses_and_duplicates_nothing() {
-    let app = spawn_app_with_orders(5_000).await;
-    let account = app.link_account(0).await;
-    let world = app.simulator.world();
     // Slow enough that every kill lands somewhere inside the run.
-    world.set_faults(Faults {
-        latency: Duration::from_millis(15),
-        ..Faults::default()
-    });
+    let (app, account) = slow_backup(5_000, 15).await;
+    let world = app.simulator.world();
     let mut conn = app.db.connect();
     for (round, after_ms) in [
         300u64, 700, 1_100, 1_600, 2_200, 2_900, 3_700, 4_600, 5_600, 6_700,
@@ -133,49 +87,20 @@ async fn a_backup_killed_again_and_again_loses_and_duplicates_nothing() {
     assert_exactly_allegro(&app, account);
     assert_no_duplicates(&mut conn);
     SyncRun::mark_abandoned_interrupted(&mut conn).unwrap();
-    let running = count(
-        &mut conn,
-        "SELECT count(*) AS n FROM sync_runs WHERE status = 'running'",
-    );
+    let running = runs_with_status(&mut conn, "running");
     assert_eq!(running, 0, "no run is left running");
-    let interrupted = count(
-        &mut conn,
-        "SELECT count(*) AS n FROM sync_runs WHERE status = 'interrupted'",
-    );
+    let interrupted = runs_with_status(&mut conn, "interrupted");
     assert!(interrupted >= 1, "killed runs are marked interrupted");
-}
-
-/// Pages stored so far by the account's runs.
-fn pages_stored(conn: &mut PgConnection) -> i64 {
-    count(
-        conn,
-        "SELECT coalesce(sum(pages), 0)::bigint AS n FROM sync_runs",
-    )
 }
 
 #[tokio::test]
 async fn a_run_failing_after_k_pages_resumes_exactly_for_every_k() {
-    let app = spawn_app_with_orders(3_000).await;
-    let account = app.link_account(0).await;
+    let (app, account) = slow_backup(3_000, 5).await;
     let world = app.simulator.world();
-    world.set_faults(Faults {
-        latency: Duration::from_millis(5),
-        ..Faults::default()
-    });
     let mut conn = app.db.connect();
     for k in [1, 3, 7, 12, 20] {
         let before = pages_stored(&mut conn);
-        let accounts = app.state.accounts.clone();
-        let run = tokio::spawn(async move {
-            sync_account(
-                &accounts,
-                account,
-                RunTrigger::Cli,
-                SyncMode::Full,
-                &options(),
-            )
-            .await
-        });
+        let run = spawn_sync(&app, account, RunTrigger::Cli, SyncMode::Full);
         // Once K more pages are stored, every API call starts failing.
         while pages_stored(&mut conn) < before + k && !run.is_finished() {
             tokio::time::sleep(Duration::from_millis(5)).await;
@@ -185,10 +110,7 @@ async fn a_run_failing_after_k_pages_resumes_exactly_for_every_k() {
             ..Faults::default()
         });
         let outcome = run.await.unwrap();
-        world.set_faults(Faults {
-            latency: Duration::from_millis(5),
-            ..Faults::default()
-        });
+        world.set_faults(latency(5));
         world.random_changes(4);
         if outcome.is_ok() {
             continue;
@@ -199,10 +121,7 @@ async fn a_run_failing_after_k_pages_resumes_exactly_for_every_k() {
     sync_once(&app, account, RunTrigger::Cli).await;
     assert_exactly_allegro(&app, account);
     assert_no_duplicates(&mut conn);
-    let failed = count(
-        &mut conn,
-        "SELECT count(*) AS n FROM sync_runs WHERE status = 'failed'",
-    );
+    let failed = runs_with_status(&mut conn, "failed");
     assert!(
         failed >= 3,
         "the injected failures failed their runs ({failed})"
@@ -244,26 +163,11 @@ async fn a_backup_through_a_429_storm_and_30_percent_server_errors_loses_nothing
 /// the token once and the run carries on to a complete backup.
 #[tokio::test]
 async fn an_access_token_expiring_mid_run_is_refreshed_and_the_run_completes() {
-    let app = spawn_app_with_orders(1_500).await;
-    let account = app.link_account(0).await;
+    let (app, account) = slow_backup(1_500, 5).await;
     let world = app.simulator.world();
-    world.set_faults(Faults {
-        latency: Duration::from_millis(5),
-        ..Faults::default()
-    });
     let mut conn = app.db.connect();
     let expires_before = token_expiry(&mut conn, account);
-    let accounts = app.state.accounts.clone();
-    let run = tokio::spawn(async move {
-        sync_account(
-            &accounts,
-            account,
-            RunTrigger::Cli,
-            SyncMode::Full,
-            &options(),
-        )
-        .await
-    });
+    let run = spawn_sync(&app, account, RunTrigger::Cli, SyncMode::Full);
     while pages_stored(&mut conn) < 3 && !run.is_finished() {
         tokio::time::sleep(Duration::from_millis(5)).await;
     }

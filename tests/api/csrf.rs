@@ -20,8 +20,7 @@ const STATE_CHANGING: [&str; 10] = [
 #[tokio::test]
 async fn state_changing_requests_without_the_token_are_rejected_with_403() {
     let app = spawn_app().await;
-    app.create_user("root@example.com", Role::Admin).await;
-    app.login("root@example.com", PASSWORD).await;
+    app.sign_in("root@example.com", Role::Admin).await;
     for path in STATE_CHANGING {
         let response = app
             .post_form_without_csrf(path, &[("role", "viewer")])
@@ -35,8 +34,7 @@ async fn state_changing_requests_without_the_token_are_rejected_with_403() {
 #[tokio::test]
 async fn a_wrong_token_is_rejected_in_a_form_and_in_the_header() {
     let app = spawn_app().await;
-    app.create_user("root@example.com", Role::Admin).await;
-    app.login("root@example.com", PASSWORD).await;
+    app.sign_in("root@example.com", Role::Admin).await;
     let form = app
         .client
         .post(app.url("/logout"))

@@ -6,9 +6,10 @@ use chrono::{Days, Utc};
 use reqwest::StatusCode;
 use scraper::{Html, Selector};
 
-use crate::{
-    export::{Seed, insert_account, insert_order, restrict_user},
-    helpers::{TestApp, select_text, spawn_app},
+use crate::helpers::{
+    TestApp,
+    seed::{Seed, insert_account_with_orders, restrict_user},
+    select_text, spawn_app,
 };
 
 fn titles(html: &Html, account_section: usize) -> Vec<String> {
@@ -33,13 +34,11 @@ fn day_before(days: u64, time: &str) -> (String, chrono::NaiveDate) {
 
 async fn seeded(app: &TestApp) -> (i64, i64, chrono::NaiveDate) {
     let mut conn = app.db.connect();
-    let a = insert_account(&mut conn, "sklep_a");
-    let b = insert_account(&mut conn, "sklep_b");
     // 23:30 UTC the day before D is already day D in Warsaw (UTC+1 or +2).
     let (late, _) = day_before(4, "23:30:00");
     let (noon, d) = day_before(3, "12:00:00");
     let now = Utc::now().to_rfc3339();
-    for (id, bought_at, total, currency, status) in [
+    let a_orders: Vec<Seed> = [
         (
             "a-1",
             late.as_str(),
@@ -51,28 +50,26 @@ async fn seeded(app: &TestApp) -> (i64, i64, chrono::NaiveDate) {
         ("a-3", noon.as_str(), "20.00", "EUR", "BOUGHT"),
         ("a-4", noon.as_str(), "999.00", "PLN", "CANCELLED"),
         ("a-5", now.as_str(), "10.00", "PLN", "READY_FOR_PROCESSING"),
-    ] {
-        insert_order(
-            &mut conn,
-            &Seed {
-                account: a,
-                id,
-                bought_at,
-                total,
-                currency,
-                status,
-                ..Seed::default()
-            },
-        );
-    }
-    insert_order(
+    ]
+    .into_iter()
+    .map(|(id, bought_at, total, currency, status)| Seed {
+        id,
+        bought_at,
+        total,
+        currency,
+        status,
+        ..Seed::default()
+    })
+    .collect();
+    let a = insert_account_with_orders(&mut conn, "sklep_a", &a_orders);
+    let b = insert_account_with_orders(
         &mut conn,
-        &Seed {
-            account: b,
+        "sklep_b",
+        &[Seed {
             id: "b-1",
             bought_at: &noon,
             ..Seed::default()
-        },
+        }],
     );
     (a, b, d)
 }

@@ -59,8 +59,7 @@ async fn control_characters_in_inputs_are_a_400_not_a_500() {
         .await;
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
 
-    app.create_user("root@example.com", Role::Admin).await;
-    app.login("root@example.com", PASSWORD).await;
+    app.sign_in("root@example.com", Role::Admin).await;
     assert_eq!(
         app.get("/audit?actor=%00").await.status(),
         StatusCode::BAD_REQUEST
@@ -135,41 +134,27 @@ async fn a_spoofed_forwarded_for_entry_does_not_escape_ip_throttling() {
 #[tokio::test]
 async fn guessing_the_current_password_is_throttled_too() {
     let app = spawn_app().await;
-    app.create_user("ada@example.com", Role::Viewer).await;
-    app.login("ada@example.com", PASSWORD).await;
-    let fields = |current: &'static str| {
-        [
-            ("current_password", current),
-            ("new_password", "another long password"),
-            ("new_password_confirm", "another long password"),
-        ]
-    };
+    app.sign_in("ada@example.com", Role::Viewer).await;
+    let new = "another long password";
     for _ in 0..5 {
         assert_eq!(
-            app.post_form("/account/password", &fields("wrong guess"))
+            app.change_password_with(&app.client, "wrong guess", new, new)
                 .await
                 .status(),
             StatusCode::BAD_REQUEST
         );
     }
-    let response = app.post_form("/account/password", &fields(PASSWORD)).await;
+    let response = app
+        .change_password_with(&app.client, PASSWORD, new, new)
+        .await;
     assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
 }
 
 #[tokio::test]
 async fn an_htmx_logout_still_ends_the_session_cookie() {
     let app = spawn_app().await;
-    app.create_user("ada@example.com", Role::Viewer).await;
-    app.login("ada@example.com", PASSWORD).await;
-    let token = app.csrf_token_with(&app.client, "/").await;
-    let response = app
-        .client
-        .post(app.url("/logout"))
-        .header("HX-Request", "true")
-        .header("X-CSRF-Token", token)
-        .send()
-        .await
-        .unwrap();
+    app.sign_in("ada@example.com", Role::Viewer).await;
+    let response = app.htmx_post_with(&app.client, "/logout", &[]).await;
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(
         response.headers()["hx-redirect"],
@@ -185,8 +170,7 @@ async fn an_htmx_logout_still_ends_the_session_cookie() {
 #[tokio::test]
 async fn csrf_holds_for_every_content_type_and_method() {
     let app = spawn_app().await;
-    app.create_user("root@example.com", Role::Admin).await;
-    app.login("root@example.com", PASSWORD).await;
+    app.sign_in("root@example.com", Role::Admin).await;
     let url = app.url("/users");
     let json = app
         .client

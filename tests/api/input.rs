@@ -2,14 +2,16 @@
 //! form, path) are refused once, where the request enters, with a 400 that names the field.
 
 use allegro_backup::db::models::audit::{Actor, AuditAction, AuditEntry};
-use diesel::{RunQueryDsl, sql_query, sql_types::BigInt};
 use reqwest::StatusCode;
 use scraper::Html;
 use serde_json::json;
 
 use crate::{
-    export::{Seed, insert_account, insert_order},
-    helpers::{TestApp, select_text, spawn_app},
+    helpers::{
+        TestApp,
+        seed::{Seed, insert_account_with_orders},
+        select_text, spawn_app,
+    },
     settings::admin_app,
 };
 
@@ -20,15 +22,7 @@ async fn message_of(response: reqwest::Response) -> String {
 }
 
 fn audit_rows(app: &TestApp) -> i64 {
-    #[derive(diesel::QueryableByName)]
-    struct Count {
-        #[diesel(sql_type = BigInt)]
-        n: i64,
-    }
-    sql_query("SELECT count(*) AS n FROM audit_log")
-        .get_result::<Count>(&mut app.db.connect())
-        .unwrap()
-        .n
+    app.count("SELECT count(*) AS n FROM audit_log")
 }
 
 #[tokio::test]
@@ -84,14 +78,13 @@ async fn a_control_character_in_a_path_segment_is_a_400_never_a_500() {
 #[tokio::test]
 async fn a_note_may_span_lines_but_holds_no_other_control_character() {
     let app = admin_app().await;
-    let account = insert_account(&mut app.db.connect(), "sklep_a");
-    insert_order(
+    insert_account_with_orders(
         &mut app.db.connect(),
-        &Seed {
-            account,
+        "sklep_a",
+        &[Seed {
             id: "a-1",
             ..Seed::default()
-        },
+        }],
     );
     let refused = app
         .post_form("/orders/a-1/notes", &[("body", "a\0b")])
@@ -119,13 +112,7 @@ async fn a_note_may_span_lines_but_holds_no_other_control_character() {
 #[tokio::test]
 async fn htmx_requests_get_the_refusal_as_a_toast() {
     let app = admin_app().await;
-    let response = app
-        .client
-        .get(app.url("/orders?q=%00"))
-        .header("hx-request", "true")
-        .send()
-        .await
-        .unwrap();
+    let response = app.htmx_get_with(&app.client, "/orders?q=%00").await;
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
     assert_eq!(response.headers()["hx-retarget"], "#toasts");
     assert!(

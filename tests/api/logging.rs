@@ -3,11 +3,7 @@
 //! a forced refresh and a sync. Every line is JSON, carries its request id or account, and
 //! no secret of the whole exchange appears anywhere in the output.
 
-use std::{
-    process::{Command, Stdio},
-    sync::Arc,
-    time::Duration,
-};
+use std::{process::Stdio, time::Duration};
 
 use allegro_backup::{
     config::{AllegroConfig, SecretKey},
@@ -23,7 +19,11 @@ use reqwest::{StatusCode, cookie::CookieStore};
 use scraper::Html;
 use serde_json::Value;
 
-use crate::helpers::{TestDatabase, select_text, sign_in_at, wait_until_up};
+use crate::helpers::{
+    TestDatabase, new_client_with_jar,
+    process::{binary_with_simulator, free_port, sign_in_at, wait_until_up},
+    select_text,
+};
 
 const KEY: &str = "8f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0";
 const PASSWORD: &str = "a log-test password 31337";
@@ -141,17 +141,11 @@ async fn json_logs_carry_request_ids_and_accounts_and_never_a_secret() {
     .unwrap();
     let sim = simulator.base_url();
     let binary = || {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_allegro-backup"));
+        let mut command = binary_with_simulator(&db.url, KEY, &sim);
         command
-            .env("DATABASE_URL", &db.url)
-            .env("SECRET_KEY", KEY)
-            .env("ALLEGRO_ENV", "simulator")
-            .env("ALLEGRO_AUTH_URL", &sim)
-            .env("ALLEGRO_API_URL", &sim)
             .env("SYNC_INTERVAL_MINUTES", "0")
             .env("LOG_FORMAT", "json")
-            .env("RUST_LOG", "debug")
-            .current_dir(std::env::temp_dir());
+            .env("RUST_LOG", "debug");
         command
     };
     // The admin exists before the server starts, so no first-run link is printed.
@@ -161,11 +155,7 @@ async fn json_logs_carry_request_ids_and_accounts_and_never_a_secret() {
     let added = crate::cli::cli(&db, &args, Some(&format!("{PASSWORD}\n")));
     assert!(added.status.success());
 
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = free_port();
     let mut server = binary()
         .arg("serve")
         .env("BIND_ADDR", format!("127.0.0.1:{port}"))
@@ -186,12 +176,7 @@ async fn json_logs_carry_request_ids_and_accounts_and_never_a_secret() {
     let stdout_reader = drain(server.stdout.take().map(|p| Box::new(p) as _));
     let stderr_reader = drain(server.stderr.take().map(|p| Box::new(p) as _));
     let base = format!("http://127.0.0.1:{port}");
-    let jar = Arc::new(reqwest::cookie::Jar::default());
-    let client = reqwest::Client::builder()
-        .cookie_provider(jar.clone())
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
+    let (client, jar) = new_client_with_jar();
     wait_until_up(&client, &base).await;
     let (login_csrf, csrf_token) = sign_in_at(&client, &base, "log@example.com", PASSWORD).await;
     let post = |path: &str| {

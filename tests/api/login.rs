@@ -145,9 +145,7 @@ async fn repeated_failures_for_one_email_are_throttled_with_429() {
     // Other emails from elsewhere are unaffected.
     app.create_user("bob@example.com", Role::Viewer).await;
     assert_eq!(
-        app.login_with(&new_client(), "bob@example.com", PASSWORD)
-            .await
-            .status(),
+        app.login_status("bob@example.com", PASSWORD).await,
         StatusCode::SEE_OTHER
     );
 }
@@ -193,16 +191,8 @@ async fn throttling_lifts_after_the_back_off() {
 #[tokio::test]
 async fn logout_ends_the_session() {
     let app = spawn_app().await;
-    app.create_user("ada@example.com", Role::Viewer).await;
-    app.login("ada@example.com", PASSWORD).await;
-    let token = app.csrf_token_with(&app.client, "/").await;
-    let response = app
-        .client
-        .post(app.url("/logout"))
-        .form(&[("csrf_token", token)])
-        .send()
-        .await
-        .unwrap();
+    app.sign_in("ada@example.com", Role::Viewer).await;
+    let response = app.post_form("/logout", &[]).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(location(&response), "/login?notice=signed_out");
     assert_eq!(app.get("/").await.status(), StatusCode::SEE_OTHER);
@@ -221,8 +211,7 @@ async fn disabling_a_user_ends_their_sessions_at_once() {
     app.login_with(&ada, "ada@example.com", PASSWORD).await;
     assert_eq!(app.get_with(&ada, "/").await.status(), StatusCode::OK);
 
-    app.create_user("root@example.com", Role::Admin).await;
-    app.login("root@example.com", PASSWORD).await;
+    app.sign_in("root@example.com", Role::Admin).await;
     let response = app.post_form(&format!("/users/{id}/disable"), &[]).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
 
@@ -240,8 +229,7 @@ async fn disabling_a_user_ends_their_sessions_at_once() {
 /// checks the session has ended.
 async fn assert_session_ends(customize: impl FnOnce(&mut allegro_backup::config::Config)) {
     let app = spawn_app_with(customize).await;
-    app.create_user("ada@example.com", Role::Viewer).await;
-    app.login("ada@example.com", PASSWORD).await;
+    app.sign_in("ada@example.com", Role::Viewer).await;
     assert_eq!(app.get("/").await.status(), StatusCode::OK);
     tokio::time::sleep(Duration::from_millis(2100)).await;
     assert_eq!(app.get("/").await.status(), StatusCode::SEE_OTHER);

@@ -7,10 +7,7 @@ use allegro_backup::{db::models::sync::RunTrigger, domain::Role, simulator::Faul
 use diesel::{RunQueryDsl, sql_query};
 use reqwest::StatusCode;
 
-use crate::{
-    helpers::{PASSWORD, TestApp, new_client, spawn_app},
-    sync::sync_once,
-};
+use crate::helpers::{TestApp, backup::sync_once, new_client, spawn_app};
 
 /// One sample: metric name, labels, value.
 type Sample = (String, BTreeMap<String, String>, f64);
@@ -107,8 +104,7 @@ async fn metrics_count_requests_by_route_allegro_calls_429s_refreshes_and_pool_u
         StatusCode::UNAUTHORIZED
     );
     // (403 for other roles: `ops::metrics_answer_an_admin_or_the_bearer_token_and_nobody_else`.)
-    app.create_user("root@example.com", Role::Admin).await;
-    app.login("root@example.com", PASSWORD).await;
+    app.sign_in("root@example.com", Role::Admin).await;
     let account = app.link_account(0).await;
 
     // The next API call is refused with a 429; the pipeline waits and carries on.
@@ -257,9 +253,7 @@ async fn metrics_count_requests_by_route_allegro_calls_429s_refreshes_and_pool_u
     assert!((1.0..=4.0).contains(&open) && idle <= open, "{open} {idle}");
 
     // The gauges read from the database are still there, the odd login escaped.
-    let stored: i64 = diesel::QueryDsl::count(allegro_backup::db::schema::orders::table)
-        .get_result(&mut app.db.connect())
-        .unwrap();
+    let stored = app.count("SELECT count(*) AS n FROM orders");
     assert!(stored > 0);
     assert_eq!(
         value(
@@ -293,8 +287,7 @@ async fn metrics_count_requests_by_route_allegro_calls_429s_refreshes_and_pool_u
 async fn each_application_counts_only_its_own_requests() {
     let (first, second) = tokio::join!(spawn_app(), spawn_app());
     for app in [&first, &second] {
-        app.create_user("root@example.com", Role::Admin).await;
-        app.login("root@example.com", PASSWORD).await;
+        app.sign_in("root@example.com", Role::Admin).await;
     }
     for _ in 0..3 {
         assert_eq!(first.get("/sync").await.status(), StatusCode::OK);
@@ -315,8 +308,7 @@ async fn each_application_counts_only_its_own_requests() {
 #[tokio::test]
 async fn the_runs_this_process_finishes_are_counted_with_their_duration_and_orders() {
     let app = spawn_app().await;
-    app.create_user("root@example.com", Role::Admin).await;
-    app.login("root@example.com", PASSWORD).await;
+    app.sign_in("root@example.com", Role::Admin).await;
     let account = app.link_account(0).await;
 
     let (_, before) = scrape(&app).await;
@@ -339,9 +331,7 @@ async fn the_runs_this_process_finishes_are_counted_with_their_duration_and_orde
     }
     assert_eq!(value(&samples, finished, &full_ok), 1.0);
     assert_eq!(value(&samples, finished, &[("status", "failed")]), 0.0);
-    let stored: i64 = diesel::QueryDsl::count(allegro_backup::db::schema::orders::table)
-        .get_result(&mut app.db.connect())
-        .unwrap();
+    let stored = app.count("SELECT count(*) AS n FROM orders");
     assert!(stored > 0);
     assert_eq!(
         value(

@@ -15,19 +15,19 @@ use allegro_backup::{
     settings::{self, HistoryStart, SyncSettings},
     shutdown::Shutdown,
     simulator::Faults,
-    sync::{SyncMode, SyncOptions, sync_account},
+    sync::{SyncMode, SyncOptions},
 };
 use chrono::{Duration, NaiveDate, Utc};
 use diesel::{PgConnection, RunQueryDsl, sql_query};
 use reqwest::{StatusCode, header};
 use secrecy::SecretString;
 
-use crate::{
-    helpers::{
-        PASSWORD, TestApp, html_of, new_client, select_text, sign_in_at, spawn_app, spawn_app_with,
-        spawn_app_with_orders, wait_until_up,
-    },
-    sync::{stored, truth},
+use crate::helpers::{
+    PASSWORD, TestApp,
+    backup::{stored, sync_with, truth},
+    html_of, new_client,
+    process::{free_port, sign_in_at, wait_until_up},
+    select_text, spawn_app, spawn_app_with, spawn_app_with_orders,
 };
 
 const METRICS_TOKEN: &str = "metrics-token-for-tests-0123456789";
@@ -346,15 +346,9 @@ async fn a_shutdown_ends_the_running_sync_interrupted_and_the_next_run_completes
         std::time::Duration::from_secs(120),
         Shutdown::new().token(),
     );
-    let summary = sync_account(
-        &app.state.accounts,
-        account,
-        RunTrigger::Startup,
-        SyncMode::Auto,
-        &options,
-    )
-    .await
-    .unwrap();
+    let summary = sync_with(&app, account, RunTrigger::Startup, SyncMode::Auto, &options)
+        .await
+        .unwrap();
     let text = metrics_text(&app).await;
     assert_eq!(summary.kind, RunKind::Full);
     assert_eq!(stored(&app, account), truth);
@@ -377,27 +371,14 @@ async fn on_sigterm_the_server_ends_its_running_sync_interrupted_and_exits() {
     app.create_user("root@example.com", Role::Admin).await;
     let mut conn = app.db.connect();
     slow_full_history(&app, &mut conn);
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let simulator = app.simulator.base_url();
-    let mut server = std::process::Command::new(env!("CARGO_BIN_EXE_allegro-backup"))
+    let port = free_port();
+    // The tokens in the database are sealed with the test server's key.
+    let mut server = app
+        .binary()
         .arg("serve")
-        .env("DATABASE_URL", &app.db.url)
-        // The tokens in the database are sealed with the test server's key.
-        .env(
-            "SECRET_KEY",
-            hex::encode(app.state.config.secret_key.expose()),
-        )
         .env("BIND_ADDR", format!("127.0.0.1:{port}"))
-        .env("ALLEGRO_ENV", "simulator")
-        .env("ALLEGRO_AUTH_URL", &simulator)
-        .env("ALLEGRO_API_URL", &simulator)
         .env("SYNC_INTERVAL_MINUTES", "0")
         .env("RUST_LOG", "warn")
-        .current_dir(std::env::temp_dir())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()

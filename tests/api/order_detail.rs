@@ -18,14 +18,15 @@ use reqwest::StatusCode;
 use scraper::Html;
 use serde_json::Value;
 
-use crate::{
-    helpers::{TestApp, html_of, location, select_text},
-    sync::{app_with_orders, sync_once, truth},
+use crate::helpers::{
+    TestApp,
+    backup::{sync_once, truth},
+    html_of, location, select_text, spawn_app_with_orders,
 };
 
 /// An app with a few orders backed up from seller 0; the id of one of them and its JSON.
 async fn backed_up() -> (TestApp, i64, String, Value) {
-    let app = app_with_orders(6).await;
+    let app = spawn_app_with_orders(6).await;
     let account = app.link_account(0).await;
     sync_once(&app, account, RunTrigger::Cli).await;
     let (id, json) = truth(&app)
@@ -64,6 +65,17 @@ async fn user_client(app: &TestApp, email: &str, role: Role) -> (reqwest::Client
         .first(&mut conn)
         .unwrap();
     (client, id)
+}
+
+/// Gives user `user` access to account `account`.
+fn grant(conn: &mut PgConnection, user: i64, account: i64) {
+    diesel::insert_into(user_accounts::table)
+        .values((
+            user_accounts::user_id.eq(user),
+            user_accounts::account_id.eq(account),
+        ))
+        .execute(conn)
+        .unwrap();
 }
 
 async fn post(
@@ -146,12 +158,12 @@ async fn an_order_edited_on_allegro_has_two_revisions_and_the_diff_names_the_cha
             .collect::<Vec<_>>()
     };
     let (newest, oldest) = (&options[0], &options[1]);
-    let partial = admin
-        .get(app.url(&format!("/orders/{id}/diff?from={newest}&to={newest}")))
-        .header("HX-Request", "true")
-        .send()
-        .await
-        .unwrap();
+    let partial = app
+        .htmx_get_with(
+            &admin,
+            &format!("/orders/{id}/diff?from={newest}&to={newest}"),
+        )
+        .await;
     assert_eq!(partial.status(), StatusCode::OK);
     let partial = partial.text().await.unwrap();
     assert!(partial.trim_start().starts_with("<section"));
@@ -228,13 +240,7 @@ async fn a_user_scoped_to_another_account_gets_404_as_for_an_unknown_order() {
         .set(users::all_accounts.eq(false))
         .execute(&mut conn)
         .unwrap();
-    diesel::insert_into(user_accounts::table)
-        .values((
-            user_accounts::user_id.eq(user_id),
-            user_accounts::account_id.eq(other),
-        ))
-        .execute(&mut conn)
-        .unwrap();
+    grant(&mut conn, user_id, other);
     let (status, body) = page(&app, &scoped, &format!("/orders/{id}")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (_, unknown) = page(
@@ -261,13 +267,7 @@ async fn a_user_scoped_to_another_account_gets_404_as_for_an_unknown_order() {
     .await;
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
 
-    diesel::insert_into(user_accounts::table)
-        .values((
-            user_accounts::user_id.eq(user_id),
-            user_accounts::account_id.eq(account),
-        ))
-        .execute(&mut conn)
-        .unwrap();
+    grant(&mut conn, user_id, account);
     let (status, _) = page(&app, &scoped, &format!("/orders/{id}")).await;
     assert_eq!(status, StatusCode::OK);
 }
@@ -340,15 +340,13 @@ async fn operators_add_notes_and_tags_shown_with_author_and_audit_logged() {
     }
 
     // htmx: the section alone comes back.
-    let token = app.csrf_token_with(&operator, "/login").await;
-    let partial = operator
-        .post(app.url(&format!("/orders/{id}/tags/delete")))
-        .header("HX-Request", "true")
-        .header("X-CSRF-Token", token)
-        .form(&[("tag", "do zwrotu")])
-        .send()
-        .await
-        .unwrap();
+    let partial = app
+        .htmx_post_with(
+            &operator,
+            &format!("/orders/{id}/tags/delete"),
+            &[("tag", "do zwrotu")],
+        )
+        .await;
     assert_eq!(partial.status(), StatusCode::OK);
     let partial = partial.text().await.unwrap();
     assert!(

@@ -7,9 +7,10 @@ use allegro_backup::{
 };
 use serde_json::json;
 
-use crate::{
-    helpers::TestApp,
-    sync::{app_with_orders, stored, sync_once, truth},
+use crate::helpers::{
+    TestApp,
+    backup::{stored, sync_once, truth},
+    spawn_app_with_orders,
 };
 
 fn quarantined(app: &TestApp, account: i64) -> Vec<quarantine::QuarantineRow> {
@@ -24,7 +25,7 @@ fn some_order(app: &TestApp, n: usize) -> String {
 
 #[tokio::test]
 async fn an_unreadable_order_is_quarantined_without_stopping_the_others() {
-    let app = app_with_orders(250).await;
+    let app = spawn_app_with_orders(250).await;
     let account = app.link_account(0).await;
     let world = app.simulator.world();
     let bad = some_order(&app, 7);
@@ -60,7 +61,7 @@ async fn an_unreadable_order_is_quarantined_without_stopping_the_others() {
 
 #[tokio::test]
 async fn an_order_the_database_refuses_is_quarantined_and_the_cursor_moves_on() {
-    let app = app_with_orders(120).await;
+    let app = spawn_app_with_orders(120).await;
     let account = app.link_account(0).await;
     sync_once(&app, account, RunTrigger::Cli).await;
     let world = app.simulator.world();
@@ -95,7 +96,7 @@ async fn an_order_the_database_refuses_is_quarantined_and_the_cursor_moves_on() 
 
 #[tokio::test]
 async fn the_quarantine_page_lists_set_aside_orders_for_operators_only() {
-    let app = app_with_orders(60).await;
+    let app = spawn_app_with_orders(60).await;
     let account = app.link_account(0).await;
     let bad = some_order(&app, 2);
     assert!(
@@ -121,7 +122,7 @@ async fn the_quarantine_page_lists_set_aside_orders_for_operators_only() {
 
 #[tokio::test]
 async fn a_page_where_every_order_holds_nul_is_quarantined_and_the_run_succeeds() {
-    let app = app_with_orders(3).await;
+    let app = spawn_app_with_orders(3).await;
     let account = app.link_account(0).await;
     let world = app.simulator.world();
     let ids: Vec<String> = truth(&app).into_keys().collect();

@@ -5,16 +5,17 @@
 use allegro_backup::{
     db::models::sync::{RunKind, RunTrigger},
     simulator::SimulatorConfig,
-    sync::{RunSummary, SyncMode, SyncOptions, sync_account},
+    sync::{RunSummary, SyncMode, SyncOptions},
 };
 use chrono::{DateTime, Duration, Utc};
 use diesel::{ExpressionMethods, QueryDsl, RunQueryDsl};
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::{
-    helpers::{TestApp, location, spawn_app_with_simulator},
-    sync::{stored, truth},
+use crate::helpers::{
+    TestApp,
+    backup::{stored, sync_with, truth},
+    location, spawn_app_with_simulator,
 };
 
 /// An app whose simulator's clock is today, so "the last 30 days" hold orders.
@@ -42,15 +43,9 @@ pub(crate) async fn sync_with_window(
         window,
         ..SyncOptions::default()
     };
-    sync_account(
-        &app.state.accounts,
-        account,
-        RunTrigger::Manual,
-        mode,
-        &options,
-    )
-    .await
-    .unwrap()
+    sync_with(app, account, RunTrigger::Manual, mode, &options)
+        .await
+        .unwrap()
 }
 
 /// The notes a run recorded ("" when none).

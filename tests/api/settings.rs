@@ -38,9 +38,7 @@ fn form<'a>(changes: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
 
 pub(crate) async fn admin_app() -> TestApp {
     let app = spawn_app().await;
-    app.create_user("root@example.com", Role::Admin).await;
-    app.login("root@example.com", crate::helpers::PASSWORD)
-        .await;
+    app.sign_in("root@example.com", Role::Admin).await;
     app
 }
 
@@ -163,11 +161,7 @@ async fn the_boosted_htmx_form_gets_the_inline_errors_not_a_toast() {
 #[tokio::test]
 async fn operators_and_viewers_can_neither_see_nor_change_the_settings() {
     let app = spawn_app().await;
-    for (email, role) in [
-        ("op@example.com", Role::Operator),
-        ("viewer@example.com", Role::Viewer),
-    ] {
-        let client = app.signed_in_client(email, role).await;
+    for (_, client) in app.non_admin_clients().await {
         assert_eq!(
             app.get_with(&client, "/settings").await.status(),
             StatusCode::FORBIDDEN

@@ -3,28 +3,25 @@
 
 use allegro_backup::{
     db::models::{shipment, sync::RunTrigger},
-    sync::{RunSummary, SyncMode, SyncOptions, sync_account},
+    sync::{RunSummary, SyncMode},
 };
 use serde_json::Value;
 
-use crate::{
-    helpers::TestApp,
-    sync::{app_with_orders, options, truth},
+use crate::helpers::{
+    TestApp,
+    backup::{options_with_shipments, sync_with, truth},
+    spawn_app_with_orders,
 };
 
 /// A successful sync that also reads shipments (the other tests' options skip them: the
 /// endpoint's pacing would slow every test down).
 async fn sync_once(app: &TestApp, account: i64, trigger: RunTrigger) -> RunSummary {
-    let options = SyncOptions {
-        shipments_per_run: SyncOptions::default().shipments_per_run,
-        ..options()
-    };
-    sync_account(
-        &app.state.accounts,
+    sync_with(
+        app,
         account,
         trigger,
         SyncMode::Auto,
-        &options,
+        &options_with_shipments(),
     )
     .await
     .unwrap()
@@ -61,7 +58,7 @@ fn sent(order: &Value) -> bool {
 
 #[tokio::test]
 async fn shipments_of_sent_orders_equal_what_allegro_lists() {
-    let app = app_with_orders(300).await;
+    let app = spawn_app_with_orders(300).await;
     let account = app.link_account(0).await;
     let summary = sync_once(&app, account, RunTrigger::Cli).await;
     let truth = truth(&app);
@@ -85,7 +82,7 @@ async fn shipments_of_sent_orders_equal_what_allegro_lists() {
 
 #[tokio::test]
 async fn an_order_sent_later_gets_its_shipments_on_the_next_run() {
-    let app = app_with_orders(150).await;
+    let app = spawn_app_with_orders(150).await;
     let account = app.link_account(0).await;
     sync_once(&app, account, RunTrigger::Cli).await;
     let truth = truth(&app);

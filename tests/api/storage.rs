@@ -3,7 +3,10 @@
 use allegro_backup::{
     allegro::{CheckoutForm, OrderEvent},
     db::{
-        models::{order, order_event, quarantine},
+        models::{
+            order::{self, NewOrder},
+            order_event, quarantine,
+        },
         schema::allegro_accounts,
     },
     domain::Document,
@@ -49,6 +52,29 @@ fn create_account(conn: &mut PgConnection, user_id: &str) -> i64 {
         .unwrap()
 }
 
+/// A fresh database with one account (Allegro user "1"); the database is dropped with the first
+/// value.
+fn database_with_account() -> (TestDatabase, PgConnection, i64) {
+    let db = TestDatabase::create();
+    let mut conn = db.connect();
+    let account = create_account(&mut conn, "1");
+    (db, conn, account)
+}
+
+/// New orders of [`form`] `n` for each `n`, at revision "aaaa0001".
+fn new_orders(ns: impl Iterator<Item = usize>) -> Vec<NewOrder> {
+    ns.map(|n| map::new_order(&form(n, "aaaa0001"))).collect()
+}
+
+/// What an upsert counted.
+fn upsert_counts(created: usize, updated: usize, unchanged: usize) -> order::UpsertCounts {
+    order::UpsertCounts {
+        created,
+        updated,
+        unchanged,
+    }
+}
+
 fn count(conn: &mut PgConnection, query: &str) -> i64 {
     diesel::select(sql::<BigInt>(query))
         .get_result(conn)
@@ -57,25 +83,14 @@ fn count(conn: &mut PgConnection, query: &str) -> i64 {
 
 #[test]
 fn the_first_upsert_creates_orders_line_items_and_one_revision_each() {
-    let db = TestDatabase::create();
-    let mut conn = db.connect();
-    let account = create_account(&mut conn, "1");
-    let orders: Vec<_> = (0..3)
-        .map(|n| map::new_order(&form(n, "aaaa0001")))
-        .collect();
+    let (_db, mut conn, account) = database_with_account();
+    let orders = new_orders(0..3);
 
     let counts = conn
         .transaction(|c| order::upsert_orders(c, account, &orders))
         .unwrap();
 
-    assert_eq!(
-        counts,
-        order::UpsertCounts {
-            created: 3,
-            updated: 0,
-            unchanged: 0
-        }
-    );
+    assert_eq!(counts, upsert_counts(3, 0, 0));
     assert_eq!(order::count_for_account(&mut conn, account).unwrap(), 3);
     assert_eq!(
         count(&mut conn, "(SELECT count(*) FROM order_revisions)"),
@@ -107,9 +122,7 @@ fn the_first_upsert_creates_orders_line_items_and_one_revision_each() {
 
 #[test]
 fn an_identical_refetch_is_unchanged_adds_no_revision_and_bumps_last_seen() {
-    let db = TestDatabase::create();
-    let mut conn = db.connect();
-    let account = create_account(&mut conn, "1");
+    let (_db, mut conn, account) = database_with_account();
     let orders = vec![map::new_order(&form(1, "aaaa0001"))];
     order::upsert_orders(&mut conn, account, &orders).unwrap();
     let before = order::find(&mut conn, account, &orders[0].checkout_form_id)
@@ -122,14 +135,7 @@ fn an_identical_refetch_is_unchanged_adds_no_revision_and_bumps_last_seen() {
     let again: CheckoutForm = serde_json::from_value(reordered).unwrap();
     let counts = order::upsert_orders(&mut conn, account, &[map::new_order(&again)]).unwrap();
 
-    assert_eq!(
-        counts,
-        order::UpsertCounts {
-            created: 0,
-            updated: 0,
-            unchanged: 1
-        }
-    );
+    assert_eq!(counts, upsert_counts(0, 0, 1));
     assert_eq!(
         count(&mut conn, "(SELECT count(*) FROM order_revisions)"),
         1
@@ -144,9 +150,7 @@ fn an_identical_refetch_is_unchanged_adds_no_revision_and_bumps_last_seen() {
 
 #[test]
 fn a_changed_order_is_updated_with_a_second_revision_and_new_line_items() {
-    let db = TestDatabase::create();
-    let mut conn = db.connect();
-    let account = create_account(&mut conn, "1");
+    let (_db, mut conn, account) = database_with_account();
     let original = map::new_order(&form(1, "aaaa0001"));
     order::upsert_orders(&mut conn, account, std::slice::from_ref(&original)).unwrap();
 
@@ -160,14 +164,7 @@ fn a_changed_order_is_updated_with_a_second_revision_and_new_line_items() {
     let changed = map::new_order(&serde_json::from_value(raw).unwrap());
     let counts = order::upsert_orders(&mut conn, account, std::slice::from_ref(&changed)).unwrap();
 
-    assert_eq!(
-        counts,
-        order::UpsertCounts {
-            created: 0,
-            updated: 1,
-            unchanged: 0
-        }
-    );
+    assert_eq!(counts, upsert_counts(0, 1, 0));
     let stored = order::find(&mut conn, account, &changed.checkout_form_id)
         .unwrap()
         .unwrap();
@@ -212,12 +209,8 @@ struct RevisionRow {
 
 #[test]
 fn a_batch_of_a_thousand_orders_is_stored_and_restored_as_unchanged() {
-    let db = TestDatabase::create();
-    let mut conn = db.connect();
-    let account = create_account(&mut conn, "1");
-    let orders: Vec<_> = (0..1000)
-        .map(|n| map::new_order(&form(n, "aaaa0001")))
-        .collect();
+    let (_db, mut conn, account) = database_with_account();
+    let orders = new_orders(0..1000);
 
     let counts = conn
         .transaction(|c| order::upsert_orders(c, account, &orders))
@@ -236,14 +229,7 @@ fn a_batch_of_a_thousand_orders_is_stored_and_restored_as_unchanged() {
     let counts = conn
         .transaction(|c| order::upsert_orders(c, account, &second))
         .unwrap();
-    assert_eq!(
-        counts,
-        order::UpsertCounts {
-            created: 0,
-            updated: 500,
-            unchanged: 500
-        }
-    );
+    assert_eq!(counts, upsert_counts(0, 500, 500));
     assert_eq!(order::count_for_account(&mut conn, account).unwrap(), 1000);
     assert_eq!(
         count(&mut conn, "(SELECT count(*) FROM order_revisions)"),
@@ -258,9 +244,7 @@ fn a_batch_of_a_thousand_orders_is_stored_and_restored_as_unchanged() {
 
 #[test]
 fn amounts_are_exact_numerics() {
-    let db = TestDatabase::create();
-    let mut conn = db.connect();
-    let account = create_account(&mut conn, "1");
+    let (_db, mut conn, account) = database_with_account();
     let orders: Vec<_> = (0..3)
         .map(|n| {
             let mut raw = fixture();
@@ -285,9 +269,7 @@ fn amounts_are_exact_numerics() {
 
 #[test]
 fn events_are_stored_once() {
-    let db = TestDatabase::create();
-    let mut conn = db.connect();
-    let account = create_account(&mut conn, "1");
+    let (_db, mut conn, account) = database_with_account();
     let events: Vec<_> = ["999", "1000", "1784020205470113", "1000"]
         .iter()
         .map(|id| {
@@ -335,12 +317,8 @@ fn events_are_stored_once() {
 
 #[test]
 fn merged_orders_are_found_by_line_item_and_kept_marked() {
-    let db = TestDatabase::create();
-    let mut conn = db.connect();
-    let account = create_account(&mut conn, "1");
-    let old: Vec<_> = (1..=2)
-        .map(|n| map::new_order(&form(n, "aaaa0001")))
-        .collect();
+    let (_db, mut conn, account) = database_with_account();
+    let old = new_orders(1..=2);
     order::upsert_orders(&mut conn, account, &old).unwrap();
 
     // Allegro's new form carries the line items of both old ones.
@@ -416,9 +394,7 @@ fn merged_orders_are_found_by_line_item_and_kept_marked() {
 
 #[test]
 fn quarantine_keeps_one_row_per_form_and_counts_attempts() {
-    let db = TestDatabase::create();
-    let mut conn = db.connect();
-    let account = create_account(&mut conn, "1");
+    let (_db, mut conn, account) = database_with_account();
 
     quarantine::add(
         &mut conn,
@@ -442,9 +418,7 @@ fn quarantine_keeps_one_row_per_form_and_counts_attempts() {
 
 #[test]
 fn deleting_an_account_cascades_to_its_orders() {
-    let db = TestDatabase::create();
-    let mut conn = db.connect();
-    let account = create_account(&mut conn, "1");
+    let (_db, mut conn, account) = database_with_account();
     order::upsert_orders(&mut conn, account, &[map::new_order(&form(1, "aaaa0001"))]).unwrap();
     diesel::delete(allegro_accounts::table.find(account))
         .execute(&mut conn)
@@ -479,9 +453,7 @@ fn revisions_held(conn: &mut PgConnection) -> Vec<(Option<String>, bool)> {
 
 #[test]
 fn the_current_revision_is_held_by_reference_and_gets_its_copy_when_superseded() {
-    let db = TestDatabase::create();
-    let mut conn = db.connect();
-    let account = create_account(&mut conn, "1");
+    let (_db, mut conn, account) = database_with_account();
     let a = map::new_order(&form(1, "aaaa0001"));
     let mut raw = a.document.to_value();
     raw["revision"] = json!("bbbb0002");

@@ -1,104 +1,31 @@
 //! The backup engine against the simulator: the backup equals the simulator's ground truth.
 
-use std::collections::HashMap;
-
 use allegro_backup::{
     db::models::sync::RunTrigger,
-    sync::{SyncError, SyncMode, SyncOptions, sync_account},
+    sync::{SyncError, SyncMode},
 };
 use diesel::{ExpressionMethods, QueryDsl, RunQueryDsl};
-use serde_json::Value;
 
-use crate::helpers::{TestApp, spawn_app_with_orders};
-
-pub(crate) async fn app_with_orders(orders: u32) -> TestApp {
-    spawn_app_with_orders(orders).await
-}
-
-/// Stored orders of the account: checkout form id → raw JSON.
-pub(crate) fn stored(app: &TestApp, account: i64) -> HashMap<String, Value> {
-    use allegro_backup::db::schema::orders::dsl::*;
-    let mut conn = app.db.connect();
-    orders
-        .filter(account_id.eq(account))
-        .select((checkout_form_id, raw))
-        .load::<(String, Value)>(&mut conn)
-        .unwrap()
-        .into_iter()
-        .collect()
-}
-
-/// The simulator's orders of seller 0: checkout form id → JSON.
-pub(crate) fn truth(app: &TestApp) -> HashMap<String, Value> {
-    app.simulator
-        .world()
-        .orders(0)
-        .into_iter()
-        .map(|o| (o["id"].as_str().unwrap().to_owned(), o))
-        .collect()
-}
-
-/// One sync of `account` with the test options, as it went.
-pub(crate) async fn sync_attempt(
-    app: &TestApp,
-    account: i64,
-) -> Result<allegro_backup::sync::RunSummary, SyncError> {
-    sync_account(
-        &app.state.accounts,
-        account,
-        RunTrigger::Cli,
-        SyncMode::Auto,
-        &options(),
-    )
-    .await
-}
-
-/// One successful sync of `account` with the test options.
-pub(crate) async fn sync_once(
-    app: &TestApp,
-    account: i64,
-    trigger: RunTrigger,
-) -> allegro_backup::sync::RunSummary {
-    sync_account(
-        &app.state.accounts,
-        account,
-        trigger,
-        SyncMode::Auto,
-        &options(),
-    )
-    .await
-    .unwrap()
-}
-
-/// The simulator's clock starts in July 2026 for tests; reach back far enough from today.
-/// Shipments are not read (their 50 rps pacing made every sync test half a minute long); the
-/// shipments tests turn them on.
-pub(crate) fn options() -> SyncOptions {
-    SyncOptions {
-        history: chrono::Duration::days(900),
-        window: chrono::Duration::days(900),
-        shipments_per_run: 0,
-        ..SyncOptions::default()
-    }
-}
+use crate::helpers::{
+    backup::{
+        assert_stored_equals_truth, options, stored, sync_attempt, sync_once, sync_with, truth,
+    },
+    spawn_app_with_orders,
+};
 
 #[tokio::test]
 async fn a_full_backup_beyond_the_offset_cap_equals_the_ground_truth() {
-    let app = app_with_orders(12_000).await;
+    let app = spawn_app_with_orders(12_000).await;
     let account = app.link_account(0).await;
     // One window holds every order: more than offset paging reaches, so it must be split.
     let summary = sync_once(&app, account, RunTrigger::Cli).await;
     assert!(summary.counters.orders_fetched >= 12_000);
-    let (stored, truth) = (stored(&app, account), truth(&app));
-    assert_eq!(stored.len(), truth.len());
-    for (id, json) in &truth {
-        assert_eq!(stored.get(id), Some(json), "order {id}");
-    }
+    assert_stored_equals_truth(&app, account);
 }
 
 #[tokio::test]
 async fn incremental_sync_follows_changes_and_keeps_revisions() {
-    let app = app_with_orders(300).await;
+    let app = spawn_app_with_orders(300).await;
     let account = app.link_account(0).await;
     sync_once(&app, account, RunTrigger::Cli).await;
 
@@ -142,26 +69,13 @@ async fn incremental_sync_follows_changes_and_keeps_revisions() {
 
 #[tokio::test]
 async fn two_syncs_of_one_account_never_run_at_once() {
-    let app = app_with_orders(2_000).await;
+    let app = spawn_app_with_orders(2_000).await;
     let account = app.link_account(0).await;
-    let accounts = &app.state.accounts;
     // Two engines: separate owners, as two processes would be.
     let (first, second) = (options(), options());
     let (a, b) = tokio::join!(
-        sync_account(
-            accounts,
-            account,
-            RunTrigger::Manual,
-            SyncMode::Auto,
-            &first
-        ),
-        sync_account(
-            accounts,
-            account,
-            RunTrigger::Manual,
-            SyncMode::Auto,
-            &second
-        ),
+        sync_with(&app, account, RunTrigger::Manual, SyncMode::Auto, &first),
+        sync_with(&app, account, RunTrigger::Manual, SyncMode::Auto, &second),
     );
     let already = [&a, &b]
         .iter()
@@ -173,7 +87,7 @@ async fn two_syncs_of_one_account_never_run_at_once() {
 
 #[tokio::test]
 async fn a_failed_run_resumes_without_losing_or_duplicating_anything() {
-    let app = app_with_orders(3_000).await;
+    let app = spawn_app_with_orders(3_000).await;
     let account = app.link_account(0).await;
     let world = app.simulator.world();
     // Every API call fails: the run fails cleanly and is recorded as failed.

@@ -12,7 +12,7 @@ use allegro_backup::{
 use reqwest::StatusCode;
 use secrecy::{ExposeSecret, SecretString};
 
-use crate::helpers::{PASSWORD, html_of, select_attr, select_text, spawn_app, spawn_app_with};
+use crate::helpers::{html_of, select_attr, select_text, spawn_app, spawn_app_with};
 
 const DB_PASSWORD: &str = "db-password-for-the-system-page";
 const METRICS_TOKEN: &str = "metrics-token-for-the-system-page";
@@ -66,8 +66,7 @@ async fn an_admin_sees_the_system_with_each_value_s_source_and_no_secret() {
         .unwrap()
     );
 
-    app.create_user("root@example.com", Role::Admin).await;
-    app.login("root@example.com", PASSWORD).await;
+    app.sign_in("root@example.com", Role::Admin).await;
     let response = app.get("/system").await;
     assert_eq!(response.status(), StatusCode::OK);
     let body = response.text().await.unwrap();
@@ -150,8 +149,7 @@ async fn an_admin_sees_the_system_with_each_value_s_source_and_no_secret() {
 #[tokio::test]
 async fn settings_built_in_code_say_so_and_the_scheduler_s_jobs_are_listed() {
     let app = spawn_app().await;
-    app.create_user("root@example.com", Role::Admin).await;
-    app.login("root@example.com", PASSWORD).await;
+    app.sign_in("root@example.com", Role::Admin).await;
     // The scheduler registers its jobs as the server starts, next to this test.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
     let html = loop {
@@ -181,11 +179,7 @@ async fn settings_built_in_code_say_so_and_the_scheduler_s_jobs_are_listed() {
 #[tokio::test]
 async fn operators_and_viewers_cannot_open_the_system_page() {
     let app = spawn_app().await;
-    for (email, role) in [
-        ("op@example.com", Role::Operator),
-        ("viewer@example.com", Role::Viewer),
-    ] {
-        let client = app.signed_in_client(email, role).await;
+    for (role, client) in app.non_admin_clients().await {
         assert_eq!(
             app.get_with(&client, "/system").await.status(),
             StatusCode::FORBIDDEN

@@ -4,24 +4,23 @@
 //! about once per lifetime (not before every call), and the run shows the pauses. An access
 //! token is refreshed whenever it is close to expiry, and never sent after it aged.
 
-use allegro_backup::domain::AccountScope;
 use std::time::{Duration, Instant};
 
 use allegro_backup::{
     accounts::{RefreshOutcome, RefreshReason},
     db::models::sync::{RunKind, RunTrigger, SyncRun},
-    domain::Role,
+    domain::{AccountScope, Role},
     simulator::{Faults, SimulatorConfig},
+    sync::SyncMode,
 };
 use diesel::{RunQueryDsl, sql_query};
 use scraper::Html;
 use secrecy::ExposeSecret;
 
-use crate::{
-    crash::{assert_exactly_allegro, assert_no_duplicates},
-    faults::spawn_run,
-    helpers::{TestApp, select_text, spawn_app_with_simulator},
-    sync::sync_once,
+use crate::helpers::{
+    TestApp,
+    backup::{assert_exactly_allegro, assert_no_duplicates, spawn_sync, sync_once},
+    select_text, spawn_app_with_simulator,
 };
 
 /// The access tokens' lifetime in the backup test.
@@ -84,7 +83,7 @@ async fn a_backup_survives_15_second_tokens_and_rate_limit_pauses() {
 
     let (calls, before) = (world.request_count(), refreshes(&app));
     let started = Instant::now();
-    let run = spawn_run(&app, account);
+    let run = spawn_sync(&app, account, RunTrigger::Manual, SyncMode::Auto);
     let mut pause_seen = None;
     while !run.is_finished() {
         if let Some(note) = shown_pause(&app, &viewer).await {

@@ -6,8 +6,7 @@ use crate::helpers::{PASSWORD, html_of, location, new_client, select_text, spawn
 #[tokio::test]
 async fn an_admin_creates_a_user_who_must_choose_a_password_at_first_sign_in() {
     let app = spawn_app().await;
-    app.create_user("root@example.com", Role::Admin).await;
-    app.login("root@example.com", PASSWORD).await;
+    app.sign_in("root@example.com", Role::Admin).await;
 
     let response = app
         .post_form(
@@ -33,14 +32,11 @@ async fn an_admin_creates_a_user_who_must_choose_a_password_at_first_sign_in() {
     let response = app.get_with(&olek, "/").await;
     assert_eq!(location(&response), "/account/password");
     let response = app
-        .post_form_with(
+        .change_password_with(
             &olek,
-            "/account/password",
-            &[
-                ("current_password", &temporary),
-                ("new_password", "olek's own long password"),
-                ("new_password_confirm", "olek's own long password"),
-            ],
+            &temporary,
+            "olek's own long password",
+            "olek's own long password",
         )
         .await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
@@ -55,8 +51,7 @@ async fn an_admin_creates_a_user_who_must_choose_a_password_at_first_sign_in() {
 #[tokio::test]
 async fn invalid_new_user_input_reshows_the_form_with_400() {
     let app = spawn_app().await;
-    app.create_user("root@example.com", Role::Admin).await;
-    app.login("root@example.com", PASSWORD).await;
+    app.sign_in("root@example.com", Role::Admin).await;
     let response = app
         .post_form(
             "/users",
@@ -147,17 +142,13 @@ async fn a_disabled_user_can_be_enabled_again() {
     app.login("root@example.com", PASSWORD).await;
     app.post_form(&format!("/users/{ada}/disable"), &[]).await;
     assert_eq!(
-        app.login_with(&new_client(), "ada@example.com", PASSWORD)
-            .await
-            .status(),
+        app.login_status("ada@example.com", PASSWORD).await,
         StatusCode::UNAUTHORIZED
     );
     let response = app.post_form(&format!("/users/{ada}/enable"), &[]).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(
-        app.login_with(&new_client(), "ada@example.com", PASSWORD)
-            .await
-            .status(),
+        app.login_status("ada@example.com", PASSWORD).await,
         StatusCode::SEE_OTHER
     );
 }
@@ -184,9 +175,7 @@ async fn a_password_reset_signs_the_user_out_and_issues_a_temporary_password() {
         StatusCode::SEE_OTHER
     );
     assert_eq!(
-        app.login_with(&new_client(), "ada@example.com", PASSWORD)
-            .await
-            .status(),
+        app.login_status("ada@example.com", PASSWORD).await,
         StatusCode::UNAUTHORIZED
     );
     let fresh = new_client();
@@ -200,8 +189,7 @@ async fn a_password_reset_signs_the_user_out_and_issues_a_temporary_password() {
 #[tokio::test]
 async fn an_unknown_user_id_is_a_404() {
     let app = spawn_app().await;
-    app.create_user("root@example.com", Role::Admin).await;
-    app.login("root@example.com", PASSWORD).await;
+    app.sign_in("root@example.com", Role::Admin).await;
     assert_eq!(
         app.post_form("/users/424242/disable", &[]).await.status(),
         StatusCode::NOT_FOUND

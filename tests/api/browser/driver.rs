@@ -273,6 +273,13 @@ impl Browser {
             .unwrap_or_else(|e| panic!("type into {css}: {e}"));
     }
 
+    /// Types each `(css, text)` of `fields` into its field, in order.
+    pub async fn fill_form(&self, fields: &[(&str, &str)]) {
+        for (css, text) in fields {
+            self.fill(css, text).await;
+        }
+    }
+
     /// Picks the option with `value` in the select `css`.
     pub async fn select(&self, css: &str, value: &str) {
         self.find(css)

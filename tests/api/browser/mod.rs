@@ -38,8 +38,12 @@ async fn set_latency(app: &TestApp, ms: u64) {
 
 async fn sign_in(browser: &Browser, email: &str, password: &str) {
     browser.wait_for_text("h1", "Sign in").await;
-    browser.fill(r#"input[name="email"]"#, email).await;
-    browser.fill(r#"input[name="password"]"#, password).await;
+    browser
+        .fill_form(&[
+            (r#"input[name="email"]"#, email),
+            (r#"input[name="password"]"#, password),
+        ])
+        .await;
     browser
         .click(r#"form[action="/login"] button[type="submit"]"#)
         .await;
@@ -129,13 +133,13 @@ async fn a_new_team_sets_up_backs_up_and_browses_its_orders_in_a_real_browser() 
     browser.screenshot("setup").await;
 
     // 2. Create the admin: signed in on the dashboard.
-    browser.fill(r#"input[name="name"]"#, "Ada Admin").await;
-    browser.fill(r#"input[name="email"]"#, ADMIN_EMAIL).await;
     browser
-        .fill(r#"input[name="password"]"#, ADMIN_PASSWORD)
-        .await;
-    browser
-        .fill(r#"input[name="password_confirm"]"#, ADMIN_PASSWORD)
+        .fill_form(&[
+            (r#"input[name="name"]"#, "Ada Admin"),
+            (r#"input[name="email"]"#, ADMIN_EMAIL),
+            (r#"input[name="password"]"#, ADMIN_PASSWORD),
+            (r#"input[name="password_confirm"]"#, ADMIN_PASSWORD),
+        ])
         .await;
     browser.click(r#"form[action="/setup"] button"#).await;
     browser.wait_for_text(".whoami", "Ada Admin").await;
@@ -154,10 +158,10 @@ async fn a_new_team_sets_up_backs_up_and_browses_its_orders_in_a_real_browser() 
     browser.click(r#".mainnav a[href="/users"]"#).await;
     browser.wait_for_path("/users").await;
     browser
-        .fill(r#"#add-user input[name="email"]"#, OPERATOR_EMAIL)
-        .await;
-    browser
-        .fill(r#"#add-user input[name="name"]"#, "Olek Operator")
+        .fill_form(&[
+            (r#"#add-user input[name="email"]"#, OPERATOR_EMAIL),
+            (r#"#add-user input[name="name"]"#, "Olek Operator"),
+        ])
         .await;
     browser
         .select(r#"#add-user select[name="role"]"#, "operator")
@@ -183,13 +187,11 @@ async fn a_new_team_sets_up_backs_up_and_browses_its_orders_in_a_real_browser() 
         .await;
     browser.screenshot("operator-must-change-password").await;
     browser
-        .fill(r#"input[name="current_password"]"#, &temporary)
-        .await;
-    browser
-        .fill(r#"input[name="new_password"]"#, OPERATOR_PASSWORD)
-        .await;
-    browser
-        .fill(r#"input[name="new_password_confirm"]"#, OPERATOR_PASSWORD)
+        .fill_form(&[
+            (r#"input[name="current_password"]"#, &temporary),
+            (r#"input[name="new_password"]"#, OPERATOR_PASSWORD),
+            (r#"input[name="new_password_confirm"]"#, OPERATOR_PASSWORD),
+        ])
         .await;
     browser
         .click(r#"form[action="/account/password"] button"#)

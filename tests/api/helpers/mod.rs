@@ -1,155 +1,37 @@
-//! `spawn_app()`: the real server on a random port with its own fresh database, cloned from a
-//! migrated template, dropped when the test ends.
+//! `spawn_app()`: the real server on a random port with its own fresh database (see
+//! [`database`]), and one helper per thing a test does with it. Rows written straight into the
+//! database are in [`seed`], the binary as a process of its own in [`process`], syncs and their
+//! ground truth in [`backup`].
 
-use std::{sync::OnceLock, time::Duration};
+pub mod backup;
+pub mod database;
+pub mod process;
+pub mod seed;
+
+use std::sync::Arc;
 
 use allegro_backup::{
-    auth::password,
     config::{
         AllegroConfig, Config, ConfigSources, LogFormat, SchedulerConfig, SecretKey, SessionConfig,
         ThrottleConfig,
     },
-    db::{
-        self,
-        models::user::{NewUser, UserRow},
-        quote_ident,
-    },
-    domain::{DisplayName, Email, Role},
+    domain::Role,
     settings::SyncSettings,
     simulator::{self, SimulatorConfig, SimulatorHandle},
     startup::Application,
     state::AppState,
 };
-use diesel::{Connection, PgConnection, RunQueryDsl, sql_query};
-use reqwest::{Response, StatusCode, header};
+use reqwest::{Response, StatusCode, cookie::Jar, header};
 use scraper::{Html, Selector};
 use secrecy::SecretString;
 
-/// The PostgreSQL server tests use (trust auth on this machine kind).
-fn server_url() -> String {
-    std::env::var("TEST_DATABASE_SERVER")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".to_owned())
-}
+pub use database::TestDatabase;
 
-fn admin_connection() -> PgConnection {
-    let url = format!("{}/postgres", server_url());
-    PgConnection::establish(&url)
-        .unwrap_or_else(|e| panic!("cannot reach PostgreSQL at {url}: {e}"))
-}
-
-/// Name of the migrated template, keyed by the migrations' content so a change rebuilds it.
-fn template_name() -> String {
-    use sha2::{Digest, Sha256};
-    let mut hasher = Sha256::new();
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
-    let mut files: Vec<_> = walk(&dir);
-    files.sort();
-    for file in files {
-        hasher.update(file.to_string_lossy().as_bytes());
-        hasher.update(std::fs::read(&file).unwrap_or_default());
-    }
-    format!("ab_template_{}", &hex::encode(hasher.finalize())[..16])
-}
-
-fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut out = vec![];
-    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            out.extend(walk(&path));
-        } else {
-            out.push(path);
-        }
-    }
-    out
-}
-
-/// Creates the template once per machine (an advisory lock guards concurrent test processes).
-fn template() -> &'static str {
-    static TEMPLATE: OnceLock<String> = OnceLock::new();
-    TEMPLATE.get_or_init(|| {
-        let name = template_name();
-        let mut conn = admin_connection();
-        sql_query("SELECT pg_advisory_lock(724001)")
-            .execute(&mut conn)
-            .expect("lock");
-        let exists: i64 = diesel::select(diesel::dsl::sql::<diesel::sql_types::BigInt>(&format!(
-            "(SELECT count(*) FROM pg_database WHERE datname = '{name}')"
-        )))
-        .get_result(&mut conn)
-        .expect("query templates");
-        if exists == 0 {
-            let wip = format!("{name}_wip");
-            sql_query(format!(
-                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-                quote_ident(&wip)
-            ))
-            .execute(&mut conn)
-            .expect("drop wip");
-            sql_query(format!("CREATE DATABASE {}", quote_ident(&wip)))
-                .execute(&mut conn)
-                .expect("create template");
-            {
-                let mut tconn = PgConnection::establish(&format!("{}/{wip}", server_url()))
-                    .expect("connect template");
-                db::run_migrations(&mut tconn).expect("migrate template");
-            }
-            sql_query(format!(
-                "ALTER DATABASE {} RENAME TO {}",
-                quote_ident(&wip),
-                quote_ident(&name)
-            ))
-            .execute(&mut conn)
-            .expect("rename template");
-        }
-        sql_query("SELECT pg_advisory_unlock(724001)")
-            .execute(&mut conn)
-            .expect("unlock");
-        name
-    })
-}
-
-/// A fresh database cloned from the template; dropped on `Drop`.
-pub struct TestDatabase {
-    pub name: String,
-    pub url: String,
-}
-
-impl TestDatabase {
-    pub fn create() -> Self {
-        let template = template();
-        let name = format!("ab_test_{}", uuid::Uuid::new_v4().simple());
-        let mut conn = admin_connection();
-        let sql = format!(
-            "CREATE DATABASE {} TEMPLATE {}",
-            quote_ident(&name),
-            quote_ident(template)
-        );
-        // Two CREATE DATABASE … TEMPLATE at the same instant may collide; retry briefly.
-        let mut attempt = 0;
-        while let Err(e) = sql_query(&sql).execute(&mut conn) {
-            attempt += 1;
-            assert!(attempt < 50, "cannot create test database: {e}");
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        let url = format!("{}/{name}", server_url());
-        Self { name, url }
-    }
-
-    pub fn connect(&self) -> PgConnection {
-        PgConnection::establish(&self.url).expect("connect to the test database")
-    }
-}
-
-impl Drop for TestDatabase {
-    fn drop(&mut self) {
-        let mut conn = admin_connection();
-        let _ = sql_query(format!(
-            "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-            quote_ident(&self.name)
-        ))
-        .execute(&mut conn);
-    }
+/// How a form carries the session's CSRF token: as a field, or in htmx's header.
+#[derive(Clone, Copy)]
+enum Via {
+    Form,
+    Htmx,
 }
 
 pub struct TestApp {
@@ -272,6 +154,17 @@ pub fn new_client() -> reqwest::Client {
         .expect("http client")
 }
 
+/// [`new_client`] with its cookie jar, for a test that reads the cookies.
+pub fn new_client_with_jar() -> (reqwest::Client, Arc<Jar>) {
+    let jar = Arc::new(Jar::default());
+    let client = reqwest::Client::builder()
+        .cookie_provider(jar.clone())
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("http client");
+    (client, jar)
+}
+
 impl TestApp {
     /// The token of the first-run setup link the server issued.
     pub fn setup_token(&self) -> String {
@@ -297,8 +190,23 @@ impl TestApp {
         client.get(self.url(path)).send().await.expect("GET")
     }
 
+    /// GET `path` as `client`'s htmx sends it (`HX-Request: true`).
+    pub async fn htmx_get_with(&self, client: &reqwest::Client, path: &str) -> Response {
+        client
+            .get(self.url(path))
+            .header("HX-Request", "true")
+            .send()
+            .await
+            .expect("GET")
+    }
+
     pub async fn get_html(&self, path: &str) -> (StatusCode, Html) {
-        let response = self.get(path).await;
+        self.get_html_with(&self.client, path).await
+    }
+
+    /// GET `path` as `client`: the status and the page.
+    pub async fn get_html_with(&self, client: &reqwest::Client, path: &str) -> (StatusCode, Html) {
+        let response = self.get_with(client, path).await;
         let status = response.status();
         (
             status,
@@ -313,10 +221,7 @@ impl TestApp {
             // Signed-in users are sent away from /login; their account page has the token.
             response = self.get_with(client, "/account/password").await;
         }
-        let html = Html::parse_document(&response.text().await.expect("body"));
-        select_attr(&html, r#"meta[name="csrf-token"]"#, "content")
-            .or_else(|| select_attr(&html, r#"input[name="csrf_token"]"#, "value"))
-            .unwrap_or_else(|| panic!("no CSRF token on {page}"))
+        csrf_token_of(&html_of(response).await, page)
     }
 
     /// Posts a form with the session's CSRF token added.
@@ -330,15 +235,64 @@ impl TestApp {
         path: &str,
         fields: &[(&str, &str)],
     ) -> Response {
-        let token = self.csrf_token_with(client, "/login").await;
-        let mut body: Vec<(&str, &str)> = fields.to_vec();
-        body.push(("csrf_token", &token));
-        client
-            .post(self.url(path))
-            .form(&body)
-            .send()
+        self.post_with_token(client, path, fields, Via::Form).await
+    }
+
+    /// `POST /account/password` as `client`: the current password, the new one, its confirmation.
+    pub async fn change_password_with(
+        &self,
+        client: &reqwest::Client,
+        current: &str,
+        new: &str,
+        confirm: &str,
+    ) -> Response {
+        let fields = [
+            ("current_password", current),
+            ("new_password", new),
+            ("new_password_confirm", confirm),
+        ];
+        self.post_form_with(client, "/account/password", &fields)
             .await
-            .expect("POST")
+    }
+
+    /// Posts `fields` as `client`'s htmx does: `HX-Request`, and the session's CSRF token in the
+    /// `X-CSRF-Token` header (no body when there are no fields).
+    pub async fn htmx_post_with(
+        &self,
+        client: &reqwest::Client,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> Response {
+        self.post_with_token(client, path, fields, Via::Htmx).await
+    }
+
+    async fn post_with_token(
+        &self,
+        client: &reqwest::Client,
+        path: &str,
+        fields: &[(&str, &str)],
+        via: Via,
+    ) -> Response {
+        let token = self.csrf_token_with(client, "/login").await;
+        let request = client.post(self.url(path));
+        let request = match via {
+            Via::Form => {
+                let mut body: Vec<(&str, &str)> = fields.to_vec();
+                body.push(("csrf_token", &token));
+                request.form(&body)
+            }
+            Via::Htmx => {
+                let request = request
+                    .header("HX-Request", "true")
+                    .header("X-CSRF-Token", &token);
+                if fields.is_empty() {
+                    request
+                } else {
+                    request.form(fields)
+                }
+            }
+        };
+        request.send().await.expect("POST")
     }
 
     /// Posts without any CSRF token.
@@ -380,18 +334,34 @@ impl TestApp {
         role: Role,
         must_change_password: bool,
     ) -> i64 {
-        let hash = password::hash_async(SecretString::from(PASSWORD))
+        seed::insert_user(&mut self.db.connect(), email, role, must_change_password).await
+    }
+
+    /// Creates a user of `role` and signs the app's own client in as them; returns the id.
+    pub async fn sign_in(&self, email: &str, role: Role) -> i64 {
+        let id = self.create_user(email, role).await;
+        self.login(email, PASSWORD).await;
+        id
+    }
+
+    /// The status a sign-in as `email` with `password` gets, from a new client.
+    pub async fn login_status(&self, email: &str, password: &str) -> StatusCode {
+        self.login_with(&new_client(), email, password)
             .await
-            .expect("hash");
-        let email = Email::parse(email).expect("email");
-        let name = DisplayName::from_email(&email);
-        let mut conn = self.db.connect();
-        UserRow::insert(
-            &mut conn,
-            &NewUser::new(&email, &name, role, &hash, must_change_password),
-        )
-        .expect("insert user")
-        .id
+            .status()
+    }
+
+    /// Clients signed in as a new operator (op@example.com) and a new viewer
+    /// (viewer@example.com), with their roles: the users an admin-only page refuses.
+    pub async fn non_admin_clients(&self) -> Vec<(Role, reqwest::Client)> {
+        let mut clients = vec![];
+        for (email, role) in [
+            ("op@example.com", Role::Operator),
+            ("viewer@example.com", Role::Viewer),
+        ] {
+            clients.push((role, self.signed_in_client(email, role).await));
+        }
+        clients
     }
 
     /// A new client signed in as a new user of `role`.
@@ -438,54 +408,22 @@ pub async fn html_of(response: Response) -> Html {
     Html::parse_document(&response.text().await.expect("body"))
 }
 
-/// Waits until a server process at `base` answers `/health`.
-pub async fn wait_until_up(client: &reqwest::Client, base: &str) {
-    for _ in 0..300 {
-        if client.get(format!("{base}/health")).send().await.is_ok() {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("the server at {base} did not start");
-}
-
-/// The CSRF token of `client`'s session on `page` of a server process at `base`.
-pub async fn csrf_at(client: &reqwest::Client, base: &str, page: &str) -> String {
-    let html = html_of(
-        client
-            .get(format!("{base}{page}"))
-            .send()
-            .await
-            .expect("GET"),
-    )
-    .await;
-    select_attr(&html, r#"meta[name="csrf-token"]"#, "content")
-        .or_else(|| select_attr(&html, r#"input[name="csrf_token"]"#, "value"))
-        .unwrap_or_else(|| panic!("no CSRF token on {page}"))
-}
-
-/// Signs `client` in on a server process at `base`; returns the CSRF token the sign-in form
-/// carried and the one of the signed-in session.
-pub async fn sign_in_at(
-    client: &reqwest::Client,
-    base: &str,
-    email: &str,
-    password: &str,
-) -> (String, String) {
-    let form_token = csrf_at(client, base, "/login").await;
-    let signed_in = client
-        .post(format!("{base}/login"))
-        .form(&[
-            ("email", email),
-            ("password", password),
-            ("csrf_token", &form_token),
-        ])
+/// Sends `request`; the body of its answer.
+pub async fn text_of(request: reqwest::RequestBuilder) -> String {
+    request
         .send()
         .await
-        .expect("POST /login");
-    assert_eq!(signed_in.status(), StatusCode::SEE_OTHER);
-    let session_token = csrf_at(client, base, "/accounts").await;
-    (form_token, session_token)
+        .expect("request")
+        .text()
+        .await
+        .expect("body")
+}
+
+/// The CSRF token `page` carries: its meta tag, else its form's hidden field.
+pub(super) fn csrf_token_of(html: &Html, page: &str) -> String {
+    select_attr(html, r#"meta[name="csrf-token"]"#, "content")
+        .or_else(|| select_attr(html, r#"input[name="csrf_token"]"#, "value"))
+        .unwrap_or_else(|| panic!("no CSRF token on {page}"))
 }
 
 impl TestApp {

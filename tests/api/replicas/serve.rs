@@ -1,49 +1,54 @@
-//! Several replicas: three `serve` processes of the real binary on one PostgreSQL database,
-//! twenty accounts on a simulator process of their own. Each account is synced by one process
-//! at a time and keeps its interval, sessions work on every replica, and the accounts a killed
-//! replica was syncing are taken over by the others.
+//! Three `serve` processes of the real binary on one database, twenty accounts on a simulator
+//! process of their own: one run of an account at a time, at its interval, sessions on every
+//! replica, a killed replica's accounts taken over.
 
 use std::{
     collections::{BTreeMap, HashMap},
     io::{BufRead, BufReader},
-    net::TcpListener,
     process::{Child, Command, Stdio},
-    sync::Arc,
     time::{Duration, Instant},
 };
 
 use allegro_backup::{
     accounts::Accounts,
     allegro::{AllegroClient, wait_for_device_authorization},
-    auth::password,
     config::{AllegroConfig, AllegroEnvironment, SecretKey},
     crypto::TokenCipher,
-    db::models::user::{NewUser, UserRow},
     db::{
         self,
         models::account::{AccountRow, LinkedAccount},
     },
-    domain::{DisplayName, Email, Role},
+    domain::Role,
 };
 use chrono::{DateTime, Utc};
 use diesel::{
     PgConnection, RunQueryDsl, sql_query,
-    sql_types::{BigInt, Nullable, Text, Timestamptz},
+    sql_types::{BigInt, Text, Timestamptz},
 };
 use reqwest::{StatusCode, header};
 use scraper::Html;
 use secrecy::SecretString;
 use serde_json::Value;
 
-use crate::helpers::{PASSWORD, TestDatabase, select_attr, sign_in_at};
+use super::Run;
+use crate::helpers::{
+    PASSWORD, TestDatabase, new_client_with_jar,
+    process::{binary_with_simulator, free_port, sign_in_at},
+    seed::insert_user,
+    select_attr,
+};
 
 /// The key every replica shares: it signs session cookies and seals Allegro tokens.
 const KEY: &str = "8899aabbccddeeff00112233445566778899aabbccddeeff0011223344556677";
+
 const SELLERS: usize = 20;
+
 /// The timing the replicas run with: a tick, a lease no longer than the interval, and the
 /// interval (in seconds, through `SYNC_INTERVAL_SECONDS`).
 const TICK_S: i64 = 1;
+
 const LEASE_S: i64 = 3;
+
 const INTERVAL_S: i64 = 5;
 
 /// A child process killed when dropped (a failed assertion leaves nothing running).
@@ -98,13 +103,6 @@ fn start_simulator() -> (Process, String) {
     (Process(child), url)
 }
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
-
 /// One `allegro-backup serve` process.
 struct Replica {
     process: Process,
@@ -114,14 +112,9 @@ struct Replica {
 impl Replica {
     fn start(database_url: &str, simulator: &str) -> Self {
         let port = free_port();
-        let child = Command::new(env!("CARGO_BIN_EXE_allegro-backup"))
+        let child = binary_with_simulator(database_url, KEY, simulator)
             .arg("serve")
-            .env("DATABASE_URL", database_url)
             .env("BIND_ADDR", format!("127.0.0.1:{port}"))
-            .env("SECRET_KEY", KEY)
-            .env("ALLEGRO_ENV", "simulator")
-            .env("ALLEGRO_AUTH_URL", simulator)
-            .env("ALLEGRO_API_URL", simulator)
             .env("HISTORY_MONTHS", "2")
             .env("DB_POOL_SIZE", "4")
             .env("SCHEDULER_TICK_SECONDS", TICK_S.to_string())
@@ -133,7 +126,6 @@ impl Replica {
                 ((chrono::Timelike::hour(&chrono::Local::now()) + 12) % 24).to_string(),
             )
             .env("RUST_LOG", "warn")
-            .current_dir(std::env::temp_dir())
             .stdout(output())
             .stderr(output())
             .spawn()
@@ -249,30 +241,6 @@ fn accounts_service(database_url: &str, simulator: &str) -> Accounts {
     )
 }
 
-#[derive(diesel::QueryableByName, Debug, Clone)]
-struct Run {
-    #[diesel(sql_type = BigInt)]
-    account_id: i64,
-    #[diesel(sql_type = Text)]
-    status: String,
-    #[diesel(sql_type = Nullable<Text>)]
-    runner: Option<String>,
-    #[diesel(sql_type = Timestamptz)]
-    started_at: DateTime<Utc>,
-    #[diesel(sql_type = Nullable<Timestamptz>)]
-    finished_at: Option<DateTime<Utc>>,
-}
-
-impl Run {
-    /// The pid in the runner's name (`host:pid:id`).
-    fn pid(&self) -> Option<u32> {
-        let runner = self.runner.as_deref()?;
-        let mut parts = runner.rsplitn(3, ':');
-        parts.next();
-        parts.next()?.parse().ok()
-    }
-}
-
 fn runs(conn: &mut PgConnection) -> BTreeMap<i64, Vec<Run>> {
     let mut by_account: BTreeMap<i64, Vec<Run>> = BTreeMap::new();
     let all: Vec<Run> = sql_query(
@@ -374,19 +342,6 @@ fn assert_runs_at_the_interval(
     }
 }
 
-async fn add_user(conn: &mut PgConnection, email: &str) {
-    let hash = password::hash_async(SecretString::from(PASSWORD))
-        .await
-        .unwrap();
-    let email = Email::parse(email).unwrap();
-    let name = DisplayName::from_email(&email);
-    UserRow::insert(
-        conn,
-        &NewUser::new(&email, &name, Role::Admin, &hash, false),
-    )
-    .unwrap();
-}
-
 /// The CSRF token of the session `cookie` names, read from a page of `replica`.
 async fn csrf_token(client: &reqwest::Client, replica: &str, cookie: &str) -> String {
     let page = client
@@ -414,12 +369,7 @@ async fn dashboard(client: &reqwest::Client, replica: &str, cookie: &str) -> Sta
 /// Signs in on `first`; the session cookie then works on `others` (sessions live in
 /// PostgreSQL), and signing out on the last one ends it everywhere.
 async fn sessions_work_on_every_replica(first: &str, others: &[&str], email: &str) {
-    let jar = Arc::new(reqwest::cookie::Jar::default());
-    let browser = reqwest::Client::builder()
-        .cookie_provider(jar.clone())
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
+    let (browser, jar) = new_client_with_jar();
     sign_in_at(&browser, first, email, PASSWORD).await;
     let url: reqwest::Url = first.parse().unwrap();
     let cookie = reqwest::cookie::CookieStore::cookies(&*jar, &url)
@@ -474,7 +424,7 @@ async fn three_replicas_share_twenty_accounts_sessions_and_take_over_from_a_kill
     let mut conn = db.connect();
 
     // A user, and a session that moves between replicas.
-    add_user(&mut conn, "ops@example.com").await;
+    insert_user(&mut conn, "ops@example.com", Role::Admin, false).await;
     let urls: Vec<&str> = replicas.iter().map(|r| r.url.as_str()).collect();
     sessions_work_on_every_replica(urls[0], &urls[1..], "ops@example.com").await;
     // Two intervals of syncing by three processes, or more (up to eight) until each process
@@ -548,142 +498,4 @@ async fn three_replicas_share_twenty_accounts_sessions_and_take_over_from_a_kill
             assert_eq!(run.status, "interrupted", "the killed run is marked");
         }
     }
-}
-
-/// The state of another server process on `app`'s database (same key, same simulator), not
-/// serving: its jobs are called directly.
-async fn another_process(app: &crate::helpers::TestApp) -> allegro_backup::state::AppState {
-    let mut settings = crate::helpers::test_settings(&app.db);
-    settings.secret_key =
-        SecretKey::parse(&hex::encode(app.state.config.secret_key.expose())).unwrap();
-    settings.allegro = AllegroConfig::for_simulator(&app.simulator.base_url()).unwrap();
-    let other = allegro_backup::startup::Application::build(settings)
-        .await
-        .unwrap();
-    other.state().clone()
-}
-
-fn reconcile_runs(conn: &mut PgConnection) -> Vec<Run> {
-    sql_query(
-        "SELECT account_id, status, runner, started_at, finished_at FROM sync_runs \
-         WHERE kind = 'reconcile' ORDER BY id",
-    )
-    .load(conn)
-    .unwrap()
-}
-
-async fn wait_for_reconcile_runs(conn: &mut PgConnection, n: usize) -> Vec<Run> {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        let runs = reconcile_runs(conn);
-        if runs.len() >= n && runs.iter().all(|r| r.finished_at.is_some()) {
-            return runs;
-        }
-        assert!(Instant::now() < deadline, "no nightly reconcile finished");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-}
-
-#[tokio::test]
-async fn the_nightly_reconcile_runs_once_a_day_across_replicas() {
-    use allegro_backup::{
-        db::models::{
-            scheduled_job::{NIGHTLY_RECONCILE, ScheduledJob},
-            settings::SettingsRow,
-        },
-        jobs,
-        settings::{HistoryStart, SyncSettings},
-    };
-    let app = crate::helpers::spawn_app().await;
-    app.link_account(0).await;
-    let states = [
-        app.state.clone(),
-        another_process(&app).await,
-        another_process(&app).await,
-    ];
-    let mut conn = app.db.connect();
-    // The schedule off, the reconcile hour now; little history to keep the runs short.
-    let now = chrono::Local::now();
-    let in_force = SyncSettings {
-        sync_interval_minutes: 0,
-        reconcile_hour: chrono::Timelike::hour(&now),
-        reconcile_window_days: 1,
-        history: HistoryStart::MonthsBack(1),
-        ..SyncSettings::default()
-    };
-    SettingsRow::save(&mut conn, &in_force, None).unwrap();
-
-    // Three processes tick at the same moment, twice: one reconcile.
-    for _ in 0..2 {
-        futures_util::future::join_all(states.iter().map(jobs::tick)).await;
-    }
-    let runs = wait_for_reconcile_runs(&mut conn, 1).await;
-    let claim = ScheduledJob::find(&mut conn, NIGHTLY_RECONCILE)
-        .unwrap()
-        .expect("the day is claimed");
-    assert_eq!(claim.last_day, now.date_naive());
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(reconcile_runs(&mut conn).len(), 1, "{runs:?}");
-    assert_eq!(
-        runs[0].runner.as_deref(),
-        Some(claim.claimed_by.as_str()),
-        "the process that claimed the day ran it"
-    );
-
-    // The next day (the claim moved back one), again once.
-    sql_query("UPDATE scheduled_jobs SET last_day = last_day - 1")
-        .execute(&mut conn)
-        .unwrap();
-    futures_util::future::join_all(states.iter().map(jobs::tick)).await;
-    wait_for_reconcile_runs(&mut conn, 2).await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(reconcile_runs(&mut conn).len(), 2);
-}
-
-#[test]
-fn of_many_processes_claiming_a_day_at_once_exactly_one_gets_it() {
-    use allegro_backup::db::models::scheduled_job::ScheduledJob;
-    let db = TestDatabase::create();
-    let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
-    let claims: Vec<bool> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..8)
-            .map(|i| {
-                let url = &db.url;
-                scope.spawn(move || {
-                    let mut conn = <PgConnection as diesel::Connection>::establish(url).unwrap();
-                    ScheduledJob::claim_day(&mut conn, "job", day, &format!("p{i}")).unwrap()
-                })
-            })
-            .collect();
-        handles.into_iter().map(|h| h.join().unwrap()).collect()
-    });
-    assert_eq!(claims.iter().filter(|c| **c).count(), 1, "{claims:?}");
-    let mut conn = db.connect();
-    assert!(!ScheduledJob::claim_day(&mut conn, "job", day, "late").unwrap());
-    assert!(ScheduledJob::claim_day(&mut conn, "job", day.succ_opt().unwrap(), "next").unwrap());
-    assert!(!ScheduledJob::claim_day(&mut conn, "job", day, "yesterday").unwrap());
-}
-
-/// Every replica runs the token refresh job at the same second; Allegro keeps a used refresh
-/// token valid for 60 s, so the refreshes that race all get valid pairs.
-#[tokio::test]
-async fn replicas_refreshing_the_same_tokens_at_once_leave_the_account_connected() {
-    use allegro_backup::db::models::account::{AccountRow, AccountStatus};
-    let app = crate::helpers::spawn_app().await;
-    let account = app.link_account(0).await;
-    let others = [another_process(&app).await, another_process(&app).await];
-    let window = chrono::Duration::hours(24);
-    let refreshed: Vec<usize> = futures_util::future::join_all(
-        std::iter::once(&app.state)
-            .chain(&others)
-            .map(|state| state.accounts.refresh_expiring(window)),
-    )
-    .await
-    .into_iter()
-    .map(Result::unwrap)
-    .collect();
-    let mut conn = app.db.connect();
-    let row = AccountRow::find(&mut conn, account).unwrap().unwrap();
-    assert_eq!(row.status(), AccountStatus::Connected, "{refreshed:?}");
-    assert!(refreshed.iter().sum::<usize>() >= 1, "{refreshed:?}");
 }
