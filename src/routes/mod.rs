@@ -11,6 +11,7 @@ mod export;
 mod health;
 mod metrics;
 mod order_detail;
+mod order_lookup;
 mod order_notes;
 mod orders_list;
 mod orders_list_view;

@@ -23,7 +23,6 @@ use crate::{
             order::{
                 OrderRow,
                 detail::{self, RevisionHead},
-                visible::visible_order,
             },
             order_event, shipment,
         },
@@ -44,33 +43,10 @@ use crate::{
     },
 };
 
-use super::order_notes::{self, TeamPartial, team};
-
-/// The longest checkout form id accepted (Allegro's are 36-character UUIDs).
-const ID_MAX_CHARS: usize = 64;
-
-/// A checkout form id from the path, or 404 for anything that cannot be one.
-pub(super) fn checkout_form_id(raw: &str) -> Result<String, AppError> {
-    let valid = !raw.is_empty()
-        && raw.len() <= ID_MAX_CHARS
-        && raw
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-    if valid {
-        Ok(raw.to_owned())
-    } else {
-        Err(AppError::NotFound)
-    }
-}
-
-/// The order `viewer` may see under this checkout form id, or 404.
-pub(super) fn find_visible(
-    conn: &mut PgConnection,
-    viewer: &Viewer,
-    id: &str,
-) -> Result<OrderRow, AppError> {
-    visible_order(conn, viewer.visibility(), id)?.ok_or(AppError::NotFound)
-}
+use super::{
+    order_lookup::{checkout_form_id, find_visible},
+    order_notes::{self, TeamPartial, team},
+};
 
 /// Masks the JSON when the viewer must not see personal data.
 fn for_viewer(viewer: &Viewer, raw: &Value) -> Value {

@@ -27,7 +27,7 @@ use crate::{
 
 use super::{
     actor,
-    order_detail::{checkout_form_id, find_visible},
+    order_lookup::{checkout_form_id, find_visible},
 };
 
 /// Shown for the author of a note or tag whose account was deleted.

@@ -25,6 +25,7 @@ mod hardening;
 mod health;
 mod helpers;
 mod input;
+mod layering;
 mod logging;
 mod login;
 mod malformed;
