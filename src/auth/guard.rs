@@ -2,11 +2,11 @@
 //! or `RequireRole<AnyUser>`. It signs the request in from the session, enforces the timeouts,
 //! checks the user is still enabled, and checks the role — in one place.
 
-use std::marker::PhantomData;
+use std::{marker::PhantomData, rc::Rc};
 
 use actix_session::SessionExt;
 use actix_web::{
-    FromRequest, HttpRequest,
+    FromRequest, HttpMessage, HttpRequest,
     body::{EitherBody, MessageBody},
     dev::{Payload, ServiceRequest, ServiceResponse},
     middleware::Next,
@@ -14,14 +14,14 @@ use actix_web::{
 };
 use chrono::Utc;
 use futures_util::future::LocalBoxFuture;
+use tokio::sync::OnceCell;
 
 use crate::{
-    auth::{TypedSession, Viewer},
+    auth::TypedSession,
     db::{self, models::user::UserRow},
-    domain::Role,
+    domain::{Role, Viewer},
     error::AppError,
     state::AppState,
-    web::page::PageContext,
 };
 
 /// The lowest role a route admits.
@@ -56,13 +56,31 @@ pub struct CurrentUser {
 }
 
 /// A request by a signed-in user whose role is at least `R::MIN`, with what they may see
-/// ([`Viewer`]: account scope and masking, loaded with the user) and the page context.
+/// ([`Viewer`]: account scope and masking, loaded with the user). A page's layout (navigation,
+/// flashes, the alert banner) is a separate extractor, `web::page::Page`.
 pub struct RequireRole<R> {
     pub user: CurrentUser,
     pub viewer: Viewer,
     pub session: TypedSession,
-    pub page: PageContext,
     _role: PhantomData<R>,
+}
+
+impl<R> RequireRole<R> {
+    pub fn is_admin(&self) -> bool {
+        self.user.role == Role::Admin
+    }
+
+    /// The session's CSRF token, for forms in htmx partials (pages have it in their layout).
+    pub fn csrf_token(&self) -> Result<String, AppError> {
+        self.session.csrf_token().map_err(AppError::unexpected)
+    }
+}
+
+/// Who signed in: the user and what they may see.
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    pub user: CurrentUser,
+    pub viewer: Viewer,
 }
 
 /// Paths a user who must change their password may still use.
@@ -76,38 +94,49 @@ impl<R: RoleRequirement> FromRequest for RequireRole<R> {
     fn from_request(req: &HttpRequest, _payload: &mut Payload) -> Self::Future {
         let req = req.clone();
         Box::pin(async move {
-            let session = TypedSession::extract(&req)
-                .await
-                .map_err(|e| AppError::unexpected(anyhow::anyhow!(e.to_string())))?;
-            let (user, viewer) = authenticate(&req, &session).await?;
+            let (session, SignedIn { user, viewer }) = signed_in(&req).await?;
             tracing::Span::current().record("user_id", user.id);
             if !user.role.includes(R::MIN) {
                 return Err(AppError::Forbidden);
-            }
-            let mut page = PageContext::for_session(&session, Some(&user))?;
-            // The layout's alert banner (htmx partials have no layout).
-            let state = req.app_data::<web::Data<AppState>>();
-            if let (Some(state), false) = (state, crate::web::htmx::is_htmx(&req)) {
-                page.alerts =
-                    crate::alerts::current(&state.pool, &state.config.sync, &viewer.scope).await?;
             }
             Ok(RequireRole {
                 user,
                 viewer,
                 session,
-                page,
                 _role: PhantomData,
             })
         })
     }
 }
 
+/// The request's session and signed-in user, loaded once per request however many extractors
+/// ask (the guard and the page layout are extracted together; the first to ask loads, the others
+/// wait for it).
+pub async fn signed_in(req: &HttpRequest) -> Result<(TypedSession, SignedIn), AppError> {
+    let session = TypedSession::extract(req)
+        .await
+        .map_err(|e| AppError::unexpected(anyhow::anyhow!(e.to_string())))?;
+    let cell = {
+        let mut extensions = req.extensions_mut();
+        match extensions.get::<Rc<OnceCell<SignedIn>>>() {
+            Some(cell) => Rc::clone(cell),
+            None => {
+                let cell = Rc::new(OnceCell::new());
+                extensions.insert(Rc::clone(&cell));
+                cell
+            }
+        }
+    };
+    let signed_in = cell
+        .get_or_try_init(|| authenticate(req, &session))
+        .await?
+        .clone();
+    Ok((session, signed_in))
+}
+
 /// Resolves the session's user and what they may see, ending the session when it is too old or
 /// the user is gone or disabled.
-async fn authenticate(
-    req: &HttpRequest,
-    session: &TypedSession,
-) -> Result<(CurrentUser, Viewer), AppError> {
+async fn authenticate(req: &HttpRequest, session: &TypedSession) -> Result<SignedIn, AppError> {
     let login_required = || AppError::LoginRequired {
         next: local_target(req),
     };
@@ -127,7 +156,7 @@ async fn authenticate(
         let Some(row) = UserRow::find(conn, user_id)?.filter(|u| !u.disabled) else {
             return Ok(None);
         };
-        let viewer = Viewer::of(conn, &row)?;
+        let viewer = row.viewer(conn)?;
         Ok::<_, AppError>(Some((row, viewer)))
     })
     .await?;
@@ -144,7 +173,7 @@ async fn authenticate(
         email: row.email,
         display_name: row.display_name,
     };
-    Ok((user, viewer))
+    Ok(SignedIn { user, viewer })
 }
 
 /// Paths of the page scope that anyone may reach; every other page needs a signed-in user.

@@ -7,11 +7,9 @@ pub mod session;
 pub mod setup;
 pub mod store;
 pub mod throttle;
-pub mod viewer;
 
-pub use guard::{Admin, AnyUser, CurrentUser, Operator, RequireRole};
+pub use guard::{Admin, AnyUser, CurrentUser, Operator, RequireRole, SignedIn, signed_in};
 pub use session::TypedSession;
-pub use viewer::Viewer;
 
 /// A random token of `bytes` bytes, URL-safe base64 without padding.
 pub fn random_token(bytes: usize) -> String {

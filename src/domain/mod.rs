@@ -10,6 +10,7 @@ mod scope;
 pub mod settings;
 pub mod text;
 mod user_name;
+mod viewer;
 
 pub use amount::{Amount, InvalidAmount};
 pub use document::{Document, canonical_json, content_hash};
@@ -19,3 +20,4 @@ pub use password::{NewPassword, PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS};
 pub use role::Role;
 pub use scope::AccountScope;
 pub use user_name::DisplayName;
+pub use viewer::{Viewer, Visibility};

@@ -14,8 +14,5 @@ pub mod mask_json;
 pub mod page;
 pub mod sort;
 
-pub use crate::{
-    auth::viewer::Viewer,
-    domain::{AccountScope, OrderFilter},
-};
+pub use crate::domain::{AccountScope, OrderFilter, Viewer};
 pub use filter::OrderParams;

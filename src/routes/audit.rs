@@ -17,7 +17,7 @@ use crate::{
         filters,
         htmx::is_htmx,
         ok,
-        page::{Nav, PageContext},
+        page::{Nav, Page, PageContext},
     },
 };
 
@@ -118,7 +118,8 @@ impl AuditQuery {
 /// `GET /audit`
 pub async fn audit_index(
     req: HttpRequest,
-    auth: RequireRole<Admin>,
+    _admin: RequireRole<Admin>,
+    page: Page,
     state: web::Data<AppState>,
     query: web::Query<AuditQuery>,
 ) -> Result<HttpResponse, AppError> {
@@ -149,7 +150,7 @@ pub async fn audit_index(
         return ok(&results);
     }
     ok(&AuditPage {
-        page: auth.page.at(Nav::Audit),
+        page: page.at(Nav::Audit),
         actions: AuditAction::ALL
             .iter()
             .map(|a| (a.as_str(), a.as_str().replace('_', " ")))

@@ -28,7 +28,7 @@ use crate::{
         chart::{Bar, BarChart},
         filters::{self, DASH, format_money},
         ok,
-        page::{Nav, PageContext},
+        page::{Nav, Page, PageContext},
     },
 };
 
@@ -141,6 +141,7 @@ pub struct DashboardQuery {
 /// `GET /`
 pub async fn dashboard(
     auth: RequireRole<AnyUser>,
+    page: Page,
     state: web::Data<AppState>,
     req: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
@@ -181,7 +182,7 @@ pub async fn dashboard(
     })
     .await?;
     ok(&DashboardPage {
-        page: auth.page.at(Nav::Dashboard),
+        page: page.at(Nav::Dashboard),
         days,
         periods: PERIODS,
         zone,

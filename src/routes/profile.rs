@@ -17,7 +17,7 @@ use crate::{
     state::AppState,
     web::{
         client_ip::peer_ip,
-        page::{Nav, PageContext},
+        page::{Nav, Page, PageContext},
         render,
     },
 };
@@ -37,6 +37,7 @@ pub struct PasswordPage {
 async fn password_page(
     state: &AppState,
     auth: RequireRole<AnyUser>,
+    page: Page,
     errors: Vec<String>,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
@@ -51,7 +52,7 @@ async fn password_page(
     render(
         status,
         &PasswordPage {
-            page: auth.page.at(Nav::Profile),
+            page: page.at(Nav::Profile),
             errors,
             must_change: row.is_some_and(|r| r.must_change_password),
             active_sessions: sessions,
@@ -63,9 +64,10 @@ async fn password_page(
 /// `GET /account/password`
 pub async fn password_form(
     auth: RequireRole<AnyUser>,
+    page: Page,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    password_page(&state, auth, vec![], StatusCode::OK).await
+    password_page(&state, auth, page, vec![], StatusCode::OK).await
 }
 
 #[derive(Deserialize)]
@@ -83,6 +85,7 @@ pub struct PasswordForm {
 pub async fn password_change(
     req: HttpRequest,
     auth: RequireRole<AnyUser>,
+    page: Page,
     state: web::Data<AppState>,
     form: web::Form<PasswordForm>,
 ) -> Result<HttpResponse, AppError> {
@@ -94,6 +97,7 @@ pub async fn password_change(
         let response = password_page(
             &state,
             auth,
+            page,
             vec![blocked.message()],
             StatusCode::TOO_MANY_REQUESTS,
         )
@@ -131,10 +135,10 @@ pub async fn password_change(
         Ok(_) => {}
     }
     let Ok(new_password) = new_password else {
-        return password_page(&state, auth, errors, StatusCode::BAD_REQUEST).await;
+        return password_page(&state, auth, page, errors, StatusCode::BAD_REQUEST).await;
     };
     if !errors.is_empty() {
-        return password_page(&state, auth, errors, StatusCode::BAD_REQUEST).await;
+        return password_page(&state, auth, page, errors, StatusCode::BAD_REQUEST).await;
     }
     let hash = password::hash_async(SecretString::from(new_password.expose().to_owned()))
         .await

@@ -18,7 +18,7 @@ use crate::{
     state::AppState,
     web::{
         filters, ok,
-        page::{Nav, PageContext},
+        page::{Nav, Page, PageContext},
         render,
     },
 };
@@ -127,7 +127,7 @@ fn fields(form: &SettingsForm, defaults: &SyncSettings, errors: &[FieldError]) -
 
 async fn settings_page(
     state: &AppState,
-    page: PageContext,
+    page: Page,
     form: Option<SettingsForm>,
     errors: Vec<FieldError>,
 ) -> Result<SettingsPage, AppError> {
@@ -160,10 +160,11 @@ async fn settings_page(
 
 /// `GET /settings`
 pub async fn settings_index(
-    auth: RequireRole<Admin>,
+    _admin: RequireRole<Admin>,
+    page: Page,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    ok(&settings_page(&state, auth.page, None, vec![]).await?)
+    ok(&settings_page(&state, page, None, vec![]).await?)
 }
 
 /// `POST /settings`: saves every setting, or shows the form again with a message per bad
@@ -171,6 +172,7 @@ pub async fn settings_index(
 pub async fn settings_save(
     req: HttpRequest,
     auth: RequireRole<Admin>,
+    page: Page,
     state: web::Data<AppState>,
     form: web::Form<SettingsForm>,
 ) -> Result<HttpResponse, AppError> {
@@ -183,7 +185,7 @@ pub async fn settings_save(
         (parsed, zone) => {
             let mut errors = parsed.err().unwrap_or_default();
             errors.extend(zone.err());
-            let page = settings_page(&state, auth.page, Some(form), errors).await?;
+            let page = settings_page(&state, page, Some(form), errors).await?;
             return render(StatusCode::BAD_REQUEST, &page);
         }
     };

@@ -17,7 +17,7 @@ use crate::{
     state::AppState,
     web::{
         filters, ok,
-        page::{Nav, PageContext},
+        page::{Nav, Page, PageContext},
     },
 };
 
@@ -76,7 +76,7 @@ pub struct SystemPage {
 
 impl SystemPage {
     fn new(
-        page: PageContext,
+        page: Page,
         state: &AppState,
         migrations: MigrationStatus,
         daily: Vec<ScheduledJob>,
@@ -121,12 +121,13 @@ impl SystemPage {
 
 /// `GET /system`
 pub async fn system_index(
-    auth: RequireRole<Admin>,
+    _admin: RequireRole<Admin>,
+    page: Page,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     let (migrations, daily) = db::run(&state.pool, |conn| {
         Ok::<_, DbError>((migration_status(conn)?, ScheduledJob::all(conn)?))
     })
     .await?;
-    ok(&SystemPage::new(auth.page, &state, migrations, daily))
+    ok(&SystemPage::new(page, &state, migrations, daily))
 }

@@ -1,14 +1,18 @@
-//! What every page's layout needs: the signed-in user, the CSRF token, flash messages and the
-//! navigation entry to highlight.
+//! What every page's layout needs: the signed-in user, the CSRF token, flash messages, the
+//! alert banner and the navigation entry to highlight. The role guard (`auth::RequireRole`)
+//! decides who may see a page; [`Page`] builds its layout.
 
 use std::future::{Ready, ready};
 
-use actix_web::{FromRequest, HttpRequest, dev::Payload};
+use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
+use futures_util::future::LocalBoxFuture;
 
 use crate::{
-    auth::{CurrentUser, TypedSession, session::Flash},
+    auth::{CurrentUser, SignedIn, TypedSession, session::Flash, signed_in},
     domain::Role,
     error::AppError,
+    state::AppState,
+    web::htmx::is_htmx,
 };
 
 /// Navigation entries of the header.
@@ -70,21 +74,26 @@ pub struct PageContext {
 }
 
 impl PageContext {
-    /// The context of a page seen by `user` in `session`.
-    pub fn for_session(
-        session: &TypedSession,
-        user: Option<&CurrentUser>,
-    ) -> Result<Self, AppError> {
+    /// The layout of a full page seen by `user` in `session`: it shows (and so takes) the
+    /// session's flash messages.
+    fn for_user(session: &TypedSession, user: &CurrentUser) -> Result<Self, AppError> {
+        Ok(Self {
+            flashes: session.take_flashes(),
+            ..Self::for_partial(session, user)?
+        })
+    }
+
+    /// What an htmx partial of `user`'s page needs: no layout, so flash messages stay in the
+    /// session for the next full page.
+    fn for_partial(session: &TypedSession, user: &CurrentUser) -> Result<Self, AppError> {
         Ok(Self {
             csrf_token: session.csrf_token().map_err(AppError::unexpected)?,
-            user: user.map(|u| NavUser {
-                name: u.display_name.clone(),
-                email: u.email.clone(),
-                role: u.role,
+            user: Some(NavUser {
+                name: user.display_name.clone(),
+                email: user.email.clone(),
+                role: user.role,
             }),
-            flashes: session.take_flashes(),
-            nav: Nav::None,
-            alerts: Default::default(),
+            ..Self::default()
         })
     }
 
@@ -116,6 +125,39 @@ impl PageContext {
 
     pub fn is_admin(&self) -> bool {
         self.user.as_ref().is_some_and(NavUser::is_admin)
+    }
+}
+
+/// Extractor for the layout of a signed-in user's page, declared next to the role guard (which
+/// it does not replace: it checks no role). It shares the guard's user lookup, takes the
+/// flash messages and loads the alert banner for full pages (not for htmx partials).
+pub struct Page(PageContext);
+
+impl Page {
+    /// The layout with navigation entry `nav` highlighted.
+    pub fn at(self, nav: Nav) -> PageContext {
+        self.0.at(nav)
+    }
+}
+
+impl FromRequest for Page {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, _payload: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let (session, SignedIn { user, viewer }) = signed_in(&req).await?;
+            if is_htmx(&req) {
+                return PageContext::for_partial(&session, &user).map(Page);
+            }
+            let mut page = PageContext::for_user(&session, &user)?;
+            if let Some(state) = req.app_data::<web::Data<AppState>>() {
+                page.alerts =
+                    crate::alerts::current(&state.pool, &state.config.sync, &viewer.scope).await?;
+            }
+            Ok(Page(page))
+        })
     }
 }
 

@@ -16,7 +16,7 @@ async fn viewer_of(app: &TestApp, id: i64, role: Role) -> Viewer {
         .expect("query")
         .expect("the user");
     assert_eq!(user.role(), role);
-    Viewer::of(&mut conn, &user).expect("viewer")
+    user.viewer(&mut conn).expect("viewer")
 }
 
 async fn admin_with_two_accounts() -> (TestApp, i64, i64) {

@@ -2,10 +2,13 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use serde_json::json;
 
-use super::audit::{Actor, AuditAction, AuditEntry};
+use super::{
+    audit::{Actor, AuditAction, AuditEntry},
+    user_access::UserAccess,
+};
 use crate::{
     db::schema::{sessions, users},
-    domain::{DisplayName, Email, Role},
+    domain::{AccountScope, DisplayName, Email, Role, Viewer},
 };
 
 pub type UserId = i64;
@@ -33,6 +36,25 @@ impl UserRow {
     /// unexpected falls back to the least privileged role.
     pub fn role(&self) -> Role {
         self.role.parse().unwrap_or(Role::Viewer)
+    }
+
+    /// What this user may see (one more query for a user limited to some accounts).
+    pub fn viewer(&self, conn: &mut PgConnection) -> QueryResult<Viewer> {
+        let role = self.role();
+        if role == Role::Admin {
+            return Ok(Viewer::unrestricted(self.id, role));
+        }
+        let scope = if self.all_accounts {
+            AccountScope::All
+        } else {
+            AccountScope::Only(UserAccess::accounts(conn, self.id)?)
+        };
+        Ok(Viewer {
+            user_id: self.id,
+            role,
+            scope,
+            hide_personal_data: self.hide_personal_data,
+        })
     }
 }
 

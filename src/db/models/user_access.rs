@@ -1,5 +1,5 @@
 //! What a user may see of the orders (privacy by role): all accounts or a chosen few, and
-//! whether buyer personal data is masked for them. Read by `auth::viewer::Viewer`; set by admins.
+//! whether buyer personal data is masked for them. Read by `UserRow::viewer` (`domain::Viewer`); set by admins.
 
 use diesel::prelude::*;
 use serde_json::json;

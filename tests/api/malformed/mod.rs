@@ -189,11 +189,7 @@ const ROUTES: &[Route] = &[
 pub(crate) fn registered_routes() -> BTreeSet<(String, String)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut files: Vec<PathBuf> = vec![root.join("src/startup.rs")];
-    let mut route_files: Vec<PathBuf> = std::fs::read_dir(root.join("src/routes"))
-        .expect("src/routes")
-        .map(|e| e.expect("entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "rs"))
-        .collect();
+    let mut route_files = rust_files_under(&root.join("src/routes"));
     route_files.sort();
     files.extend(route_files);
     let mut routes = BTreeSet::new();
@@ -202,6 +198,20 @@ pub(crate) fn registered_routes() -> BTreeSet<(String, String)> {
         scan_routes(&source, &mut routes);
     }
     routes
+}
+
+/// The `.rs` files in `dir` and its folders.
+fn rust_files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("read a source folder") {
+        let path = entry.expect("entry").path();
+        if path.is_dir() {
+            files.extend(rust_files_under(&path));
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            files.push(path);
+        }
+    }
+    files
 }
 
 fn scan_routes(source: &str, routes: &mut BTreeSet<(String, String)>) {

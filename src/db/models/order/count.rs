@@ -13,7 +13,8 @@ use diesel::{
     sql_types::{BigInt, Text},
 };
 
-use super::visible::{Visibility, visible_orders};
+use super::visible::visible_orders;
+use crate::domain::Visibility;
 use crate::{db::schema::orders, domain::OrderFilter};
 
 /// Up to this many matches the count is exact.

@@ -12,8 +12,9 @@ use diesel::{
 
 use super::{
     LineItemRow, OrderBuyer,
-    visible::{OrdersQuery, Visibility, visible_orders},
+    visible::{OrdersQuery, visible_orders},
 };
+use crate::domain::Visibility;
 use crate::{
     db::schema::{order_line_items, orders},
     domain::OrderFilter,

@@ -15,8 +15,9 @@ use diesel::{
 
 use super::{
     OrderBuyer,
-    visible::{OrdersQuery, Visibility, visible_orders},
+    visible::{OrdersQuery, visible_orders},
 };
+use crate::domain::Visibility;
 use crate::{db::schema::orders, domain::OrderFilter};
 
 /// The column a page is sorted by.

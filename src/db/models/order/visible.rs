@@ -16,19 +16,10 @@ use crate::{
         schema::{allegro_accounts, orders},
     },
     domain::{
-        AccountScope,
+        Visibility,
         order_filter::{AccountRef, OrderFilter},
     },
 };
-
-/// What of the orders a reader may see: the accounts of their scope, and whether the search
-/// may look at buyer fields (not for users who must not see personal data: a hit would
-/// confirm what they searched for). `auth::viewer::Viewer::visibility` gives a user's.
-#[derive(Debug, Clone, Copy)]
-pub struct Visibility<'a> {
-    pub scope: &'a AccountScope,
-    pub personal_data: bool,
-}
 
 pub(super) type OrdersQuery = orders::BoxedQuery<'static, Pg>;
 

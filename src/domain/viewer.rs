@@ -1,19 +1,14 @@
-//! Who is looking: the one place that decides what a signed-in user may see of the Allegro
-//! accounts and their data. The role guard loads a [`Viewer`] with the user on every request;
-//! every query that touches an account or its data takes its [`AccountScope`], and everything
-//! shown of buyers goes through [`Viewer::hide_personal_data`].
+//! Who is looking: what a signed-in user may see of the Allegro accounts and their data. The role
+//! guard loads a [`Viewer`] with the user on every request (the query is
+//! `db::models::user::UserRow::viewer`); every query that touches an account or its data takes
+//! its [`AccountScope`], and everything shown of buyers honours [`Viewer::hide_personal_data`].
 //!
 //! Admins always see everything. Other users may be limited by an admin to some accounts (the
 //! others do not exist for them: absent from lists, filters and counts, 404 by id) and may have
 //! buyer personal data hidden (masked names and addresses, no buyer ids, waybills or raw
 //! documents).
 
-use diesel::{PgConnection, QueryResult};
-
-use crate::{
-    db::models::{order::visible::Visibility, user::UserRow, user_access::UserAccess},
-    domain::{AccountScope, Role},
-};
+use super::{AccountScope, Role};
 
 /// The signed-in user as every account-related query sees them.
 #[derive(Debug, Clone)]
@@ -25,26 +20,16 @@ pub struct Viewer {
     pub hide_personal_data: bool,
 }
 
-impl Viewer {
-    /// The viewer of a user row (one more query for a user limited to some accounts).
-    pub fn of(conn: &mut PgConnection, user: &UserRow) -> QueryResult<Viewer> {
-        let role = user.role();
-        if role == Role::Admin {
-            return Ok(Viewer::unrestricted(user.id, role));
-        }
-        let scope = if user.all_accounts {
-            AccountScope::All
-        } else {
-            AccountScope::Only(UserAccess::accounts(conn, user.id)?)
-        };
-        Ok(Viewer {
-            user_id: user.id,
-            role,
-            scope,
-            hide_personal_data: user.hide_personal_data,
-        })
-    }
+/// What of the orders a reader may see, as the storage layer's order queries take it: the
+/// accounts of their scope, and whether a search may look at buyer fields (not for users who
+/// must not see personal data: a hit would confirm what they searched for).
+#[derive(Debug, Clone, Copy)]
+pub struct Visibility<'a> {
+    pub scope: &'a AccountScope,
+    pub personal_data: bool,
+}
 
+impl Viewer {
     /// Everything, unmasked: admins, and the CLI (which runs with the database's own rights).
     pub fn unrestricted(user_id: i64, role: Role) -> Viewer {
         Viewer {
@@ -55,7 +40,7 @@ impl Viewer {
         }
     }
 
-    /// What of the orders this user may see, as the storage layer's order queries take it.
+    /// What of the orders this user may see.
     pub fn visibility(&self) -> Visibility<'_> {
         Visibility {
             scope: &self.scope,

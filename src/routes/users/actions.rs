@@ -19,17 +19,23 @@ use crate::{
     domain::{DisplayName, Email, NewPassword, Role},
     error::{AppError, see_other},
     state::AppState,
-    web::{htmx::is_htmx, ok, page::Nav, render},
+    web::{
+        htmx::is_htmx,
+        ok,
+        page::{Nav, Page},
+        render,
+    },
 };
 
 use super::{
-    actor,
-    users_view::{NewUserFields, Revealed, UserRowPartial, UserView, UsersPage},
+    super::actor,
+    view::{NewUserFields, Revealed, UserRowPartial, UserView, UsersPage},
 };
 
 async fn users_page(
     state: &AppState,
     auth: RequireRole<Admin>,
+    page: Page,
     form: NewUserFields,
     errors: Vec<String>,
     revealed: Option<Revealed>,
@@ -40,7 +46,7 @@ async fn users_page(
     .await?;
     let me = auth.user.id;
     Ok(UsersPage {
-        page: auth.page.at(Nav::Users),
+        page: page.at(Nav::Users),
         users: rows.into_iter().map(|r| UserView::new(r, me)).collect(),
         form,
         errors,
@@ -53,6 +59,7 @@ async fn users_page(
 async fn reveal_password(
     state: &AppState,
     auth: RequireRole<Admin>,
+    page: Page,
     email: String,
     temporary: &NewPassword,
     created: bool,
@@ -65,6 +72,7 @@ async fn reveal_password(
     users_page(
         state,
         auth,
+        page,
         NewUserFields::default(),
         vec![],
         Some(revealed),
@@ -84,9 +92,10 @@ async fn temporary_password() -> Result<(NewPassword, String), AppError> {
 /// `GET /users`
 pub async fn users_index(
     auth: RequireRole<Admin>,
+    page: Page,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
-    ok(&users_page(&state, auth, NewUserFields::default(), vec![], None).await?)
+    ok(&users_page(&state, auth, page, NewUserFields::default(), vec![], None).await?)
 }
 
 #[derive(Deserialize)]
@@ -103,6 +112,7 @@ pub struct NewUserForm {
 pub async fn user_create(
     req: HttpRequest,
     auth: RequireRole<Admin>,
+    page: Page,
     state: web::Data<AppState>,
     form: web::Form<NewUserForm>,
 ) -> Result<HttpResponse, AppError> {
@@ -128,7 +138,7 @@ pub async fn user_create(
             .flatten()
             .filter(|e| !e.is_empty())
             .collect();
-        let page = users_page(&state, auth, fields, errors, None).await?;
+        let page = users_page(&state, auth, page, fields, errors, None).await?;
         return render(StatusCode::BAD_REQUEST, &page);
     };
     let (temporary, hash) = temporary_password().await?;
@@ -146,11 +156,11 @@ pub async fn user_create(
     .await?;
     match created {
         Ok(user) => {
-            let page = reveal_password(&state, auth, user.email, &temporary, true).await?;
+            let page = reveal_password(&state, auth, page, user.email, &temporary, true).await?;
             render(StatusCode::CREATED, &page)
         }
         Err(message) => {
-            let page = users_page(&state, auth, fields, vec![message], None).await?;
+            let page = users_page(&state, auth, page, fields, vec![message], None).await?;
             render(StatusCode::BAD_REQUEST, &page)
         }
     }
@@ -188,7 +198,7 @@ fn row_response(
     if is_htmx(req) {
         return ok(&UserRowPartial {
             user: UserView::new(user, auth.user.id),
-            csrf_token: auth.page.csrf_token,
+            csrf_token: auth.csrf_token()?,
             roles: Role::ALL,
         });
     }
@@ -301,6 +311,7 @@ pub async fn user_enable(
 pub async fn user_reset_password(
     req: HttpRequest,
     auth: RequireRole<Admin>,
+    page: Page,
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
@@ -327,5 +338,5 @@ pub async fn user_reset_password(
         },
     )
     .await?;
-    ok(&reveal_password(&state, auth, user.email, &temporary, false).await?)
+    ok(&reveal_password(&state, auth, page, user.email, &temporary, false).await?)
 }

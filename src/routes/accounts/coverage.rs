@@ -22,7 +22,7 @@ use crate::{
     sync::{SyncOptions, coverage::history_days},
     web::{
         filters, ok,
-        page::{Nav, PageContext},
+        page::{Nav, Page, PageContext},
     },
 };
 
@@ -174,6 +174,7 @@ pub struct CoveragePage {
 /// `GET /accounts/{id}/coverage`
 pub async fn account_coverage(
     auth: RequireRole<AnyUser>,
+    page: Page,
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
@@ -189,7 +190,7 @@ pub async fn account_coverage(
     .await?;
     ok(&CoveragePage {
         can_reconcile: auth.user.role.includes(Role::Operator),
-        page: auth.page.at(Nav::Accounts),
+        page: page.at(Nav::Accounts),
         account_id: account.id,
         login: account.login,
         grid: CoverageGrid::build(&days, verified),

@@ -21,7 +21,7 @@ use crate::{
         filters,
         htmx::is_htmx,
         ok,
-        page::{Nav, PageContext},
+        page::{Nav, Page, PageContext},
     },
 };
 
@@ -161,6 +161,7 @@ impl SyncQuery {
 pub async fn sync_index(
     req: HttpRequest,
     auth: RequireRole<AnyUser>,
+    page: Page,
     state: web::Data<AppState>,
     query: web::Query<SyncQuery>,
 ) -> Result<HttpResponse, AppError> {
@@ -190,7 +191,7 @@ pub async fn sync_index(
         return ok(&partial);
     }
     ok(&SyncPage {
-        page: auth.page.at(Nav::Sync),
+        page: page.at(Nav::Sync),
         accounts,
         account: filter.account_id,
         kind: query.kind.trim().to_owned(),

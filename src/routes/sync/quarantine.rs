@@ -6,14 +6,15 @@ use askama::Template;
 use chrono::{DateTime, Utc};
 
 use crate::{
-    auth::{Operator, RequireRole, Viewer},
+    auth::{Operator, RequireRole},
     db::{self, models::account::AccountRow, models::quarantine},
+    domain::Viewer,
     error::AppError,
     orders::mask_json::{HIDDEN, mask_personal_data},
     state::AppState,
     web::{
         filters, ok,
-        page::{Nav, PageContext},
+        page::{Nav, Page, PageContext},
     },
 };
 
@@ -43,6 +44,7 @@ const RAW_SHOWN: usize = 20_000;
 
 pub async fn quarantine_index(
     auth: RequireRole<Operator>,
+    page: Page,
     state: actix_web::web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     let viewer = auth.viewer.clone();
@@ -65,7 +67,7 @@ pub async fn quarantine_index(
     })
     .await?;
     ok(&QuarantinePage {
-        page: auth.page.at(Nav::Sync),
+        page: page.at(Nav::Sync),
         masked: auth.viewer.hide_personal_data,
         rows,
     })

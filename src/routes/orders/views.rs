@@ -19,11 +19,11 @@ use crate::{
     settings::DEFAULT_ZONE,
     web::{
         ok,
-        page::{Nav, PageContext},
+        page::{Nav, Page, PageContext},
     },
 };
 
-use super::orders_list::query_string;
+use super::list::query_string;
 
 /// The longest view name.
 const NAME_MAX_CHARS: usize = 80;
@@ -74,17 +74,18 @@ async fn load(auth: &RequireRole<AnyUser>, pool: &db::PgPool) -> Result<Vec<View
         SavedView::visible_to(conn, user_id, &accounts).map_err(AppError::from)
     })
     .await?;
-    Ok(items(views, user_id, auth.page.is_admin()))
+    Ok(items(views, user_id, auth.is_admin()))
 }
 
 /// `GET /views`: the saved views (the navigation's target without JavaScript).
 pub async fn views_index(
     auth: RequireRole<AnyUser>,
+    page: Page,
     state: web::Data<crate::state::AppState>,
 ) -> Result<HttpResponse, AppError> {
     let views = load(&auth, &state.pool).await?;
     ok(&ViewsPage {
-        page: auth.page.at(Nav::Orders),
+        page: page.at(Nav::Orders),
         views,
     })
 }
@@ -146,7 +147,7 @@ pub async fn view_create(
         )));
     }
     let shared = form.shared.is_some_and(|s| !s.is_empty());
-    if shared && !auth.page.is_admin() {
+    if shared && !auth.is_admin() {
         return Err(AppError::Forbidden);
     }
     let query = clean_query(&form.query)?;
@@ -192,7 +193,7 @@ pub async fn view_delete(
 ) -> Result<HttpResponse, AppError> {
     let id = path.into_inner();
     let user_id = auth.user.id;
-    let is_admin = auth.page.is_admin();
+    let is_admin = auth.is_admin();
     let scope = auth.viewer.scope.clone();
     let name = db::run(&state.pool, move |conn| {
         // Others' private views do not exist as far as this user can tell.

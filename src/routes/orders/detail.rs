@@ -1,6 +1,6 @@
 //! The order detail page (`/orders/{checkout form id}`, every role): the backed-up checkout
 //! form in readable sections, its events, revisions with a diff, the raw JSON, and the team's
-//! internal notes and tags (see `order_notes`).
+//! internal notes and tags (see `notes`).
 //!
 //! The order is looked up through `db::models::order::visible`, so a user scoped to some
 //! accounts gets the same 404 for another account's order as for an unknown id, and a user
@@ -39,13 +39,13 @@ use crate::{
         filters,
         htmx::is_htmx,
         ok,
-        page::{Nav, PageContext},
+        page::{Nav, Page, PageContext},
     },
 };
 
 use super::{
-    order_lookup::{checkout_form_id, find_visible},
-    order_notes::{self, TeamPartial, team},
+    lookup::{checkout_form_id, find_visible},
+    notes::{self, TeamPartial, team},
 };
 
 /// Masks the JSON when the viewer must not see personal data.
@@ -245,17 +245,14 @@ fn shipments(
 /// `GET /orders/{id}`: the whole page; `?from=&to=` picks the revisions to compare.
 pub async fn order_show(
     auth: RequireRole<AnyUser>,
+    page: Page,
     state: web::Data<AppState>,
     path: web::Path<String>,
     params: web::Query<DiffParams>,
 ) -> Result<HttpResponse, AppError> {
     let id = checkout_form_id(&path.into_inner())?;
-    let (user, viewer, csrf_token) = (
-        auth.user.clone(),
-        auth.viewer.clone(),
-        auth.page.csrf_token.clone(),
-    );
-    let page = db::run(&state.pool, move |conn| {
+    let (user, viewer, csrf_token) = (auth.user.clone(), auth.viewer.clone(), auth.csrf_token()?);
+    let detail = db::run(&state.pool, move |conn| {
         let zone = SettingsRow::display_zone(conn)?;
         let order = find_visible(conn, &viewer, &id)?;
         let raw = for_viewer(&viewer, &order.raw);
@@ -287,8 +284,8 @@ pub async fn order_show(
     })
     .await?;
     ok(&OrderDetailPage {
-        page: auth.page.at(Nav::Orders),
-        ..page
+        page: page.at(Nav::Orders),
+        ..detail
     })
 }
 
@@ -321,5 +318,5 @@ pub async fn order_diff(
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/orders/{id}", web::get().to(order_show))
         .route("/orders/{id}/diff", web::get().to(order_diff))
-        .configure(order_notes::configure);
+        .configure(notes::configure);
 }

@@ -26,8 +26,8 @@ use crate::{
 };
 
 use super::{
-    actor,
-    order_lookup::{checkout_form_id, find_visible},
+    super::actor,
+    lookup::{checkout_form_id, find_visible},
 };
 
 /// Shown for the author of a note or tag whose account was deleted.
@@ -160,7 +160,7 @@ async fn order_team_change<F: TeamForm>(
         auth.user.clone(),
         auth.viewer.clone(),
         actor(&auth.user, &req),
-        auth.page.csrf_token.clone(),
+        auth.csrf_token()?,
     );
     let (message, partial) = db::run(&state.pool, move |conn| {
         let zone = SettingsRow::display_zone(conn)?;

@@ -7,7 +7,7 @@ use serde_json::json;
 
 use crate::{
     accounts::{LinkError, RefreshReason},
-    auth::{AnyUser, CurrentUser, Operator, RequireRole, Viewer, session::FlashLevel},
+    auth::{AnyUser, CurrentUser, Operator, RequireRole, session::FlashLevel},
     db::{
         self,
         models::{
@@ -18,20 +18,24 @@ use crate::{
             sync::SyncRun,
         },
     },
-    domain::Role,
+    domain::{Role, Viewer},
     error::{AppError, see_other},
     state::AppState,
-    web::{ok, page::Nav},
+    web::{
+        ok,
+        page::{Nav, Page},
+    },
 };
 
 use super::{
-    accounts_view::{AccountView, AccountsPage, ConnectPage, ConnectStatusPartial, qr_svg},
-    actor,
+    super::actor,
+    view::{AccountView, AccountsPage, ConnectPage, ConnectStatusPartial, qr_svg},
 };
 
 /// `GET /accounts`
 pub async fn accounts_index(
     auth: RequireRole<AnyUser>,
+    page: Page,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     let scope = auth.viewer.scope.clone();
@@ -53,7 +57,7 @@ pub async fn accounts_index(
     ok(&AccountsPage {
         can_manage: auth.user.role.includes(crate::domain::Role::Operator),
         can_connect: auth.viewer.may_connect_accounts(),
-        page: auth.page.at(Nav::Accounts),
+        page: page.at(Nav::Accounts),
         accounts,
         environment: state.accounts.environment.as_str(),
     })
@@ -121,12 +125,13 @@ async fn load_flow(
 /// `GET /accounts/connect/{id}`: the code, the link, a QR code and the live status.
 pub async fn account_connect_page(
     auth: RequireRole<Operator>,
+    page: Page,
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let status = load_flow(&state, &auth.user, &auth.viewer, path.into_inner()).await?;
     ok(&ConnectPage {
-        page: auth.page.at(Nav::Accounts),
+        page: page.at(Nav::Accounts),
         qr_svg: qr_svg(&status.flow.verification_uri_complete),
         status,
     })

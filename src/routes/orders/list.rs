@@ -29,12 +29,14 @@ use crate::{
         sort::SORTS,
     },
     state::AppState,
-    web::{htmx::is_htmx, ok, page::Nav},
+    web::{
+        htmx::is_htmx,
+        ok,
+        page::{self as layout, Nav},
+    },
 };
 
-use super::orders_list_view::{
-    FormValues, OrderRowView, OrdersPage, OrdersResultsPartial, ViewChip,
-};
+use super::list_view::{FormValues, OrderRowView, OrdersPage, OrdersResultsPartial, ViewChip};
 
 const HX_PUSH_URL: HeaderName = HeaderName::from_static("hx-push-url");
 
@@ -94,6 +96,7 @@ fn with_current(known: &[&str], current: &str) -> Vec<String> {
 pub async fn orders_index(
     req: HttpRequest,
     auth: RequireRole<AnyUser>,
+    layout: layout::Page,
     state: web::Data<AppState>,
     query: web::Query<OrderParams>,
 ) -> Result<HttpResponse, AppError> {
@@ -149,7 +152,7 @@ pub async fn orders_index(
     if !full_page {
         return results_response(&params, results);
     }
-    ok(&orders_page(auth, &params, &request, data, results))
+    ok(&orders_page(auth, layout, &params, &request, data, results))
 }
 
 /// The results alone, for htmx; the address bar shows the filters without the blanks a form
@@ -177,13 +180,14 @@ fn results_response(
 /// The whole page: the saved views bar, the filter form and the results.
 fn orders_page(
     auth: RequireRole<AnyUser>,
+    layout: layout::Page,
     params: &OrderParams,
     request: &ListRequest,
     data: PageData,
     results: OrdersResultsPartial,
 ) -> OrdersPage {
     let form = FormValues::new(params, request);
-    let is_admin = auth.page.is_admin();
+    let is_admin = auth.is_admin();
     let views = data
         .views
         .into_iter()
@@ -197,7 +201,7 @@ fn orders_page(
         })
         .collect();
     OrdersPage {
-        page: auth.page.at(Nav::Orders),
+        page: layout.at(Nav::Orders),
         marketplaces: with_current(&MARKETPLACES, &form.marketplace),
         currencies: with_current(&CURRENCIES, &form.currency),
         form,

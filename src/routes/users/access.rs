@@ -15,11 +15,11 @@ use crate::{
     state::AppState,
     web::{
         ok,
-        page::{Nav, PageContext},
+        page::{Nav, Page, PageContext},
     },
 };
 
-use super::actor;
+use super::super::actor;
 
 /// An account as a checkbox of the form.
 pub struct AccountChoice {
@@ -54,7 +54,8 @@ async fn load_user(
 
 /// `GET /users/{id}/access`
 pub async fn access_form(
-    auth: RequireRole<Admin>,
+    _admin: RequireRole<Admin>,
+    page: Page,
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
@@ -68,7 +69,7 @@ pub async fn access_form(
         })
         .collect();
     ok(&AccessPage {
-        page: auth.page.at(Nav::Users),
+        page: page.at(Nav::Users),
         user_id: user.id,
         is_admin: user.role() == Role::Admin,
         email: user.email,

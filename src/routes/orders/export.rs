@@ -135,7 +135,7 @@ pub async fn orders_export(
         "filters": filters.iter().map(|(k, v)| (k.to_string(), Value::String(v.to_string()))).collect::<serde_json::Map<_, _>>(),
         "account": prepared.account,
     });
-    let actor = super::actor(&auth.user, &req);
+    let actor = super::super::actor(&auth.user, &req);
     let body = stream_export(state.pool.clone(), prepared, format, actor, details);
     Ok(HttpResponse::Ok()
         .content_type(format.content_type())
