@@ -266,6 +266,54 @@ impl UserRow {
         Ok(ended)
     }
 
+    /// Lets `target` sign in again (call in [`UserRow::change`]).
+    pub fn enable(conn: &mut PgConnection, target: &UserRow, actor: &Actor) -> QueryResult<()> {
+        UserRow::set_disabled(conn, target.id, false)?;
+        AuditEntry::record(
+            conn,
+            actor,
+            AuditAction::UserEnabled,
+            Some(&target.email),
+            json!({}),
+        )
+    }
+
+    /// Gives `target` the role `role` (call in [`UserRow::change`]).
+    pub fn change_role(
+        conn: &mut PgConnection,
+        target: &UserRow,
+        role: Role,
+        actor: &Actor,
+    ) -> QueryResult<()> {
+        UserRow::set_role(conn, target.id, role)?;
+        AuditEntry::record(
+            conn,
+            actor,
+            AuditAction::UserRoleChanged,
+            Some(&target.email),
+            json!({ "from": target.role, "to": role.as_str() }),
+        )
+    }
+
+    /// Sets a temporary password `target` must change at their next sign-in and ends their
+    /// sessions (call in [`UserRow::change`]).
+    pub fn reset_password(
+        conn: &mut PgConnection,
+        target: &UserRow,
+        password_hash: &str,
+        actor: &Actor,
+    ) -> QueryResult<()> {
+        UserRow::set_password(conn, target.id, password_hash, true)?;
+        UserRow::revoke_sessions(conn, target.id)?;
+        AuditEntry::record(
+            conn,
+            actor,
+            AuditAction::UserPasswordReset,
+            Some(&target.email),
+            json!({}),
+        )
+    }
+
     /// The user `actor` (signed in as user `id`) changed their own password: every session of
     /// theirs ends (the caller renews its own).
     pub fn change_own_password(

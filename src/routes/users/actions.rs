@@ -5,14 +5,13 @@ use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
 use diesel::PgConnection;
 use secrecy::SecretString;
 use serde::Deserialize;
-use serde_json::json;
 
 use crate::{
     auth::{Admin, RequireRole, password, session::FlashLevel},
     db::{
         self,
         models::{
-            audit::{Actor, AuditAction, AuditEntry},
+            audit::Actor,
             user::{CreateUserError, NewUser, UserRow},
         },
     },
@@ -206,6 +205,24 @@ fn row_response(
     Ok(see_other("/users"))
 }
 
+/// A change to one row of the users list: applies `change` to user `id` and answers with the
+/// updated row (htmx) or a flash saying `message`.
+async fn change_row<F>(
+    req: HttpRequest,
+    auth: RequireRole<Admin>,
+    state: &AppState,
+    id: i64,
+    change: F,
+    message: impl FnOnce(&str) -> String,
+) -> Result<HttpResponse, AppError>
+where
+    F: FnOnce(&mut PgConnection, &UserRow, &Actor) -> Result<(), AppError> + Send + 'static,
+{
+    let user = change_user(state, actor(&auth.user, &req), id, change).await?;
+    let message = message(&user.email);
+    row_response(auth, &req, user, message)
+}
+
 #[derive(Deserialize)]
 pub struct RoleForm {
     #[serde(default)]
@@ -221,33 +238,19 @@ pub async fn user_change_role(
     form: web::Form<RoleForm>,
 ) -> Result<HttpResponse, AppError> {
     let role: Role = form.role.parse().map_err(AppError::BadRequest)?;
-    let user = change_user(
-        &state,
-        actor(&auth.user, &req),
-        path.into_inner(),
-        move |conn, target, actor| {
-            if target.role() == role {
-                return Ok(());
-            }
-            if role != Role::Admin && target.is_last_active_admin(conn)? {
-                return Err(refuse(
-                    "The last admin cannot lose the admin role. Make someone else admin first.",
-                ));
-            }
-            UserRow::set_role(conn, target.id, role)?;
-            AuditEntry::record(
-                conn,
-                actor,
-                AuditAction::UserRoleChanged,
-                Some(&target.email),
-                json!({ "from": target.role, "to": role.as_str() }),
-            )?;
-            Ok(())
-        },
-    )
-    .await?;
-    let message = format!("{} is now {}.", user.email, role.label());
-    row_response(auth, &req, user, message)
+    let change = move |conn: &mut PgConnection, target: &UserRow, actor: &Actor| {
+        if target.role() == role {
+            return Ok(());
+        }
+        if role != Role::Admin && target.is_last_active_admin(conn)? {
+            return Err(refuse(
+                "The last admin cannot lose the admin role. Make someone else admin first.",
+            ));
+        }
+        Ok(UserRow::change_role(conn, target, role, actor)?)
+    };
+    let message = move |email: &str| format!("{email} is now {}.", role.label());
+    change_row(req, auth, &state, path.into_inner(), change, message).await
 }
 
 /// `POST /users/{id}/disable`: also ends all of the user's sessions at once.
@@ -258,24 +261,18 @@ pub async fn user_disable(
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let me = auth.user.id;
-    let user = change_user(
-        &state,
-        actor(&auth.user, &req),
-        path.into_inner(),
-        move |conn, target, actor| {
-            if target.id == me {
-                return Err(refuse("You cannot disable your own account."));
-            }
-            if target.is_last_active_admin(conn)? {
-                return Err(refuse("The last admin cannot be disabled."));
-            }
-            UserRow::disable(conn, target, actor)?;
-            Ok(())
-        },
-    )
-    .await?;
-    let message = format!("{} is disabled and signed out everywhere.", user.email);
-    row_response(auth, &req, user, message)
+    let change = move |conn: &mut PgConnection, target: &UserRow, actor: &Actor| {
+        if target.id == me {
+            return Err(refuse("You cannot disable your own account."));
+        }
+        if target.is_last_active_admin(conn)? {
+            return Err(refuse("The last admin cannot be disabled."));
+        }
+        UserRow::disable(conn, target, actor)?;
+        Ok(())
+    };
+    let message = |email: &str| format!("{email} is disabled and signed out everywhere.");
+    change_row(req, auth, &state, path.into_inner(), change, message).await
 }
 
 /// `POST /users/{id}/enable`
@@ -285,25 +282,11 @@ pub async fn user_enable(
     state: web::Data<AppState>,
     path: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
-    let user = change_user(
-        &state,
-        actor(&auth.user, &req),
-        path.into_inner(),
-        |conn, target, actor| {
-            UserRow::set_disabled(conn, target.id, false)?;
-            AuditEntry::record(
-                conn,
-                actor,
-                AuditAction::UserEnabled,
-                Some(&target.email),
-                json!({}),
-            )?;
-            Ok(())
-        },
-    )
-    .await?;
-    let message = format!("{} can sign in again.", user.email);
-    row_response(auth, &req, user, message)
+    let change = |conn: &mut PgConnection, target: &UserRow, actor: &Actor| {
+        Ok(UserRow::enable(conn, target, actor)?)
+    };
+    let message = |email: &str| format!("{email} can sign in again.");
+    change_row(req, auth, &state, path.into_inner(), change, message).await
 }
 
 /// `POST /users/{id}/reset-password`: a new temporary password, shown once; the user's
@@ -325,16 +308,7 @@ pub async fn user_reset_password(
             if target.id == me {
                 return Err(refuse("Change your own password on your account page."));
             }
-            UserRow::set_password(conn, target.id, &hash, true)?;
-            UserRow::revoke_sessions(conn, target.id)?;
-            AuditEntry::record(
-                conn,
-                actor,
-                AuditAction::UserPasswordReset,
-                Some(&target.email),
-                json!({}),
-            )?;
-            Ok(())
+            Ok(UserRow::reset_password(conn, target, &hash, actor)?)
         },
     )
     .await?;
