@@ -3,6 +3,7 @@
 mod amount;
 mod document;
 mod email;
+pub mod order_codes;
 pub mod order_filter;
 mod password;
 mod role;

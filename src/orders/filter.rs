@@ -6,33 +6,12 @@ use chrono::{DateTime, Days, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
+pub use crate::domain::order_codes::{FULFILLMENT_STATUSES, ORDER_STATUSES, PAYMENT_TYPES};
 use crate::domain::{
     Amount,
     order_filter::{AccountRef, OrderFilter, TimeRange},
 };
 
-/// Checkout form statuses (`status`).
-pub const ORDER_STATUSES: [&str; 4] = ["BOUGHT", "FILLED_IN", "READY_FOR_PROCESSING", "CANCELLED"];
-/// Fulfillment statuses (`fulfillment.status`).
-pub const FULFILLMENT_STATUSES: [&str; 9] = [
-    "NEW",
-    "PROCESSING",
-    "READY_FOR_SHIPMENT",
-    "READY_FOR_PICKUP",
-    "SENT",
-    "PICKED_UP",
-    "CANCELLED",
-    "SUSPENDED",
-    "RETURNED",
-];
-/// Payment types (`payment.type`).
-pub const PAYMENT_TYPES: [&str; 5] = [
-    "CASH_ON_DELIVERY",
-    "WIRE_TRANSFER",
-    "ONLINE",
-    "SPLIT_PAYMENT",
-    "EXTENDED_TERM",
-];
 /// The longest search text accepted.
 pub const SEARCH_MAX_CHARS: usize = 200;
 

@@ -7,18 +7,8 @@ use super::world::{OrderRecord, State, parse_time};
 pub(crate) const MAX_RESULT_SIZE: i64 = 10_000;
 pub(crate) const PAGE_CAP_MESSAGE: &str =
     "Offset and limit parameters exceed maximal result size of 10000 items";
-const STATUSES: &[&str] = &["BOUGHT", "FILLED_IN", "READY_FOR_PROCESSING", "CANCELLED"];
-pub(crate) const FULFILLMENT_STATUSES: &[&str] = &[
-    "NEW",
-    "PROCESSING",
-    "READY_FOR_SHIPMENT",
-    "READY_FOR_PICKUP",
-    "SENT",
-    "PICKED_UP",
-    "CANCELLED",
-    "SUSPENDED",
-    "RETURNED",
-];
+pub(crate) use crate::domain::order_codes::FULFILLMENT_STATUSES;
+use crate::domain::order_codes::ORDER_STATUSES;
 const PROVIDERS: &[&str] = &["SELLER", "ALLEGRO"];
 const LINE_ITEMS_SENT: &[&str] = &["NONE", "SOME", "ALL"];
 
@@ -105,9 +95,9 @@ fn parse(params: &[(String, String)]) -> Result<Query, ListError> {
                     _ => return Err(bad(key, v)),
                 }
             }
-            "status" => one_of(key, v, STATUSES, &mut q.status)?,
+            "status" => one_of(key, v, &ORDER_STATUSES, &mut q.status)?,
             "fulfillment.status" => {
-                one_of(key, v, FULFILLMENT_STATUSES, &mut q.fulfillment_status)?
+                one_of(key, v, &FULFILLMENT_STATUSES, &mut q.fulfillment_status)?
             }
             "fulfillment.provider.id" => one_of(key, v, PROVIDERS, &mut q.provider)?,
             "fulfillment.shipmentSummary.lineItemsSent" => {

@@ -4,7 +4,7 @@
 //! point loses nothing and a re-run duplicates nothing.
 
 use chrono::{DateTime, Duration, Utc};
-use tracing::{Instrument, field::Empty};
+use tracing::field::Empty;
 
 use super::{
     SyncOptions, backfill,
@@ -49,26 +49,12 @@ pub type OnStarted = Box<dyn FnOnce(i64) + Send>;
 
 /// [`sync_account`], telling `on_started` when the run is recorded (never called when the
 /// sync cannot start: the account is gone or disconnected, another process holds it ...).
+#[tracing::instrument(
+    name = "sync",
+    skip_all,
+    fields(account.id = account_id, account.login = Empty, run.id = Empty)
+)]
 pub async fn sync_account_announced(
-    accounts: &Accounts,
-    account_id: AccountId,
-    trigger: RunTrigger,
-    mode: SyncMode,
-    options: &SyncOptions,
-    on_started: OnStarted,
-) -> Result<RunSummary, SyncError> {
-    let span = tracing::info_span!(
-        "sync",
-        account.id = account_id,
-        account.login = Empty,
-        run.id = Empty
-    );
-    sync_account_in_span(accounts, account_id, trigger, mode, options, on_started)
-        .instrument(span)
-        .await
-}
-
-async fn sync_account_in_span(
     accounts: &Accounts,
     account_id: AccountId,
     trigger: RunTrigger,

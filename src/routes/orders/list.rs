@@ -139,20 +139,25 @@ pub async fn orders_index(
         })
     })
     .await?;
-    let Loaded {
-        zone,
-        params,
-        request,
-        viewer,
-        page,
-        total,
-        data,
-    } = loaded;
-    let results = results_partial(&params, zone, &viewer, page, total, &data.accounts);
+    let results = results_partial(
+        &loaded.params,
+        loaded.zone,
+        &loaded.viewer,
+        loaded.page,
+        loaded.total,
+        &loaded.data.accounts,
+    );
     if !full_page {
-        return results_response(&params, results);
+        return results_response(&loaded.params, results);
     }
-    ok(&orders_page(auth, layout, &params, &request, data, results))
+    ok(&orders_page(
+        auth,
+        layout,
+        &loaded.params,
+        &loaded.request,
+        loaded.data,
+        results,
+    ))
 }
 
 /// The results alone, for htmx; the address bar shows the filters without the blanks a form
