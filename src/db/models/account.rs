@@ -70,12 +70,15 @@ pub struct AccountRow {
 }
 
 /// Encrypted tokens to store for an account.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Insertable, AsChangeset)]
+#[diesel(table_name = allegro_accounts)]
 pub struct StoredTokens {
     pub access_token_enc: String,
     pub refresh_token_enc: String,
+    #[diesel(column_name = token_expires_at)]
     pub expires_at: DateTime<Utc>,
     /// The access token's lifetime as granted (`expires_in`, in seconds).
+    #[diesel(column_name = token_lifetime_secs)]
     pub lifetime_secs: i32,
     pub scope: String,
 }
@@ -120,11 +123,7 @@ impl AccountRow {
                     .set((
                         allegro_accounts::login.eq(linked.login),
                         allegro_accounts::status.eq(AccountStatus::Connected.as_str()),
-                        allegro_accounts::access_token_enc.eq(&tokens.access_token_enc),
-                        allegro_accounts::refresh_token_enc.eq(&tokens.refresh_token_enc),
-                        allegro_accounts::token_expires_at.eq(tokens.expires_at),
-                        allegro_accounts::token_lifetime_secs.eq(tokens.lifetime_secs),
-                        allegro_accounts::scope.eq(&tokens.scope),
+                        tokens,
                         allegro_accounts::last_refresh_at.eq(diesel::dsl::now),
                         allegro_accounts::last_error.eq(None::<String>),
                         allegro_accounts::updated_at.eq(diesel::dsl::now),
@@ -138,11 +137,7 @@ impl AccountRow {
                         allegro_accounts::allegro_user_id.eq(linked.allegro_user_id),
                         allegro_accounts::login.eq(linked.login),
                         allegro_accounts::status.eq(AccountStatus::Connected.as_str()),
-                        allegro_accounts::access_token_enc.eq(&tokens.access_token_enc),
-                        allegro_accounts::refresh_token_enc.eq(&tokens.refresh_token_enc),
-                        allegro_accounts::token_expires_at.eq(tokens.expires_at),
-                        allegro_accounts::token_lifetime_secs.eq(tokens.lifetime_secs),
-                        allegro_accounts::scope.eq(&tokens.scope),
+                        tokens,
                         allegro_accounts::last_refresh_at.eq(diesel::dsl::now),
                         allegro_accounts::connected_by.eq(linked.connected_by),
                     ))
@@ -265,11 +260,7 @@ impl AccountRow {
         diesel::update(Self::not_disconnected(id))
             .set((
                 allegro_accounts::status.eq(AccountStatus::Connected.as_str()),
-                allegro_accounts::access_token_enc.eq(&tokens.access_token_enc),
-                allegro_accounts::refresh_token_enc.eq(&tokens.refresh_token_enc),
-                allegro_accounts::token_expires_at.eq(tokens.expires_at),
-                allegro_accounts::token_lifetime_secs.eq(tokens.lifetime_secs),
-                allegro_accounts::scope.eq(&tokens.scope),
+                tokens,
                 allegro_accounts::last_refresh_at.eq(diesel::dsl::now),
                 allegro_accounts::last_error.eq(None::<String>),
                 allegro_accounts::updated_at.eq(diesel::dsl::now),
