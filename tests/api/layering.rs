@@ -453,6 +453,42 @@ fn the_imports_between_files_form_no_cycle() {
     );
 }
 
+#[test]
+fn the_top_level_modules_form_no_cycle() {
+    let mut graph: BTreeMap<ModPath, BTreeMap<ModPath, String>> = BTreeMap::new();
+    for (module, edges) in imports(&sources()) {
+        let from = top(&module).to_owned();
+        let uses = graph.entry(from.clone()).or_default();
+        for (target, path) in edges {
+            let to = top(&target).to_owned();
+            if to != from {
+                uses.entry(to)
+                    .or_insert_with(|| format!("{module} uses {path}"));
+            }
+        }
+    }
+    let cycles = cycles(&graph);
+    let shown: Vec<String> = cycles
+        .iter()
+        .map(|cycle| {
+            let edges: Vec<&String> = cycle
+                .iter()
+                .flat_map(|m| {
+                    cycle
+                        .iter()
+                        .filter_map(|n| graph[m.as_str()].get(n.as_str()))
+                })
+                .collect();
+            format!("{cycle:?}: {edges:?}")
+        })
+        .collect();
+    assert!(
+        cycles.is_empty(),
+        "import cycles between top-level modules:\n  {}",
+        shown.join("\n  ")
+    );
+}
+
 /// The strongly connected groups of more than one module (Tarjan).
 fn cycles(graph: &BTreeMap<ModPath, BTreeMap<ModPath, String>>) -> Vec<Vec<ModPath>> {
     struct Walk<'a> {
