@@ -7,7 +7,7 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::{
-    Amount,
+    AccountId, Amount,
     order_filter::{AccountRef, OrderFilter, TimeRange},
 };
 
@@ -208,7 +208,7 @@ impl OrderFilter {
                 format!("search text is limited to {SEARCH_MAX_CHARS} characters"),
             ));
         }
-        let account = given(&params.account).map(|a| match a.parse::<i64>() {
+        let account = given(&params.account).map(|a| match a.parse::<AccountId>() {
             Ok(id) => AccountRef::Id(id),
             Err(_) => AccountRef::Login(clip(a)),
         });
@@ -303,6 +303,6 @@ mod tests {
         .unwrap();
         assert_eq!(f.status, Some("CANCELLED"));
         assert_eq!(f.currency.as_deref(), Some("PLN"));
-        assert_eq!(f.account, Some(AccountRef::Id(7)));
+        assert_eq!(f.account, Some(AccountRef::Id(AccountId(7))));
     }
 }

@@ -7,6 +7,7 @@ use chrono_tz::Tz;
 
 use crate::{
     db::models::account::AccountRow,
+    domain::AccountId,
     orders::{
         OrderParams,
         mask::mask,
@@ -161,7 +162,7 @@ pub struct ViewChip {
 pub struct OrdersPage {
     pub page: PageContext,
     pub form: FormValues,
-    pub accounts: Vec<(i64, String)>,
+    pub accounts: Vec<(AccountId, String)>,
     pub delivery_methods: Vec<(String, String)>,
     /// Allegro's codes offered in the selects.
     pub statuses: &'static [&'static str],

@@ -9,11 +9,9 @@ use crate::{
     allegro::{AccountApi, AllegroError},
     db::{
         self, DbError,
-        models::{
-            account::AccountId,
-            sync::{RunCounters, RunKind, SyncState},
-        },
+        models::sync::{RunCounters, RunKind, SyncState},
     },
+    domain::AccountId,
 };
 
 /// What a sync does besides following the event journal.

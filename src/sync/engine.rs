@@ -16,10 +16,11 @@ use crate::{
     db::{
         self, DbError,
         models::{
-            account::{AccountId, AccountRow, AccountStatus},
+            account::{AccountRow, AccountStatus},
             sync::{RunCounters, RunKind, RunTrigger, SyncRun, SyncState},
         },
     },
+    domain::AccountId,
 };
 
 /// Syncs account `account_id` once: finishes (or with [`SyncMode::Full`], redoes) the first
@@ -59,7 +60,7 @@ pub async fn sync_account_announced(
 ) -> Result<RunSummary, SyncError> {
     let span = tracing::info_span!(
         "sync",
-        account.id = account_id,
+        account.id = account_id.0,
         account.login = Empty,
         run.id = Empty
     );
@@ -118,7 +119,7 @@ async fn sync_account_in_span(
         detect_merges: first_pass_done,
     };
     tracing::info!(
-        account.id = account_id,
+        account.id = account_id.0,
         run.id = run.id,
         kind = kind.as_str(),
         "sync started"
@@ -156,7 +157,7 @@ fn take_lease(
     let abandoned = SyncRun::mark_taken_over(conn, account_id)?;
     if abandoned > 0 {
         tracing::warn!(
-            account.id = account_id,
+            account.id = account_id.0,
             runs = abandoned,
             "took over an account whose syncing process stopped"
         );
@@ -212,7 +213,7 @@ async fn finish(
         Ok(_) => {
             let counters = run.map(|r| counters_of(&r)).unwrap_or_default();
             tracing::info!(
-                account.id = account_id,
+                account.id = account_id.0,
                 run.id = run_id,
                 fetched = counters.orders_fetched,
                 "sync succeeded"
@@ -225,14 +226,14 @@ async fn finish(
         }
         Err(SyncError::Interrupted) => {
             tracing::info!(
-                account.id = account_id,
+                account.id = account_id.0,
                 run.id = run_id,
                 "sync interrupted by a shutdown"
             );
             Err(SyncError::Interrupted)
         }
         Err(e) => {
-            tracing::warn!(account.id = account_id, run.id = run_id, error = %e, "sync failed");
+            tracing::warn!(account.id = account_id.0, run.id = run_id, error = %e, "sync failed");
             Err(e)
         }
     }
@@ -271,11 +272,11 @@ async fn record_end(
             Err(err) => err,
         };
         if started.elapsed() >= RECORD_END_FOR || ctx.options.stop.is_cancelled() {
-            tracing::error!(account.id = account_id, run.id = run_id, error = %err,
+            tracing::error!(account.id = account_id.0, run.id = run_id, error = %err,
                 "could not record the end of the sync run; it is marked interrupted later");
             return Err(err);
         }
-        tracing::warn!(account.id = account_id, run.id = run_id, error = %err,
+        tracing::warn!(account.id = account_id.0, run.id = run_id, error = %err,
             retry_in_s = delay.as_secs(), "could not record the end of the sync run; retrying");
         tokio::select! {
             () = tokio::time::sleep(delay) => {}

@@ -187,7 +187,7 @@ async fn check_coverage(ctx: &RunContext<'_>) -> Result<GridOutcome, SyncError> 
     let still = coverage::verify(ctx, &mismatched).await?;
     if !still.is_empty() {
         tracing::warn!(
-            account.id = account_id,
+            account.id = account_id.0,
             days = still.len(),
             "coverage: days still mismatched after re-listing"
         );

@@ -22,7 +22,7 @@ pub(super) async fn retry_quarantined(ctx: &RunContext<'_>) -> Result<(), SyncEr
         return Ok(());
     }
     tracing::info!(
-        account.id = account_id,
+        account.id = account_id.0,
         orders = ids.len(),
         "retrying quarantined orders"
     );

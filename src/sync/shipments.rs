@@ -17,11 +17,11 @@ use crate::{
     db::{
         self, DbError,
         models::{
-            account::AccountId,
             shipment::{self, DueOrder, NewShipment},
             sync::{RunCounters, SyncRun},
         },
     },
+    domain::AccountId,
 };
 
 /// Orders read and stored per transaction.

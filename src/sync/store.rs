@@ -14,13 +14,12 @@ use crate::{
     db::{
         self, DbError,
         models::{
-            account::AccountId,
             order::{self, NewOrder, UpsertCounts},
             order_event, quarantine,
             sync::{BackfillWindow, RunCounters, SyncRun, SyncState},
         },
     },
-    domain::text::strip_control_chars,
+    domain::{AccountId, text::strip_control_chars},
 };
 
 /// What one page of work stores, and the checkpoint it completes.
@@ -163,7 +162,7 @@ fn quarantine_all<'a>(
         // Even the id may hold what the database refuses.
         let id = form.id.as_deref().map(strip_control_chars);
         tracing::warn!(
-            account.id = account_id,
+            account.id = account_id.0,
             checkout_form.id = id.as_deref().unwrap_or("?"),
             error = %form.error,
             "order quarantined"
@@ -184,7 +183,7 @@ fn quarantine_all<'a>(
 /// purchase): the old orders are kept and marked merged into the new one. One lookup per page.
 fn mark_merges(
     conn: &mut PgConnection,
-    account_id: i64,
+    account_id: AccountId,
     forms: &[(String, Vec<String>)],
 ) -> diesel::QueryResult<()> {
     let all: Vec<String> = forms

@@ -1,6 +1,7 @@
 //! One bad order never stops a backup: it is kept raw in quarantine with its error, the
 //! checkpoint moves on for the others, and it is retried (and released) on later runs.
 
+use allegro_backup::domain::AccountId;
 use allegro_backup::{
     db::{models::quarantine, models::sync::RunTrigger},
     domain::Role,
@@ -13,7 +14,7 @@ use crate::helpers::{
     spawn_app_with_orders,
 };
 
-fn quarantined(app: &TestApp, account: i64) -> Vec<quarantine::QuarantineRow> {
+fn quarantined(app: &TestApp, account: AccountId) -> Vec<quarantine::QuarantineRow> {
     quarantine::list(&mut app.db.connect(), account).unwrap()
 }
 

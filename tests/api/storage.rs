@@ -1,5 +1,6 @@
 //! The order storage layer against a real PostgreSQL: bulk upserts, revisions, events, merges.
 
+use allegro_backup::domain::AccountId;
 use allegro_backup::{
     allegro::{CheckoutForm, OrderEvent},
     db::{
@@ -39,7 +40,7 @@ fn form(n: usize, revision: &str) -> CheckoutForm {
     serde_json::from_value(raw).unwrap()
 }
 
-fn create_account(conn: &mut PgConnection, user_id: &str) -> i64 {
+fn create_account(conn: &mut PgConnection, user_id: &str) -> AccountId {
     diesel::insert_into(allegro_accounts::table)
         .values((
             allegro_accounts::environment.eq("sandbox"),
@@ -54,7 +55,7 @@ fn create_account(conn: &mut PgConnection, user_id: &str) -> i64 {
 
 /// A fresh database with one account (Allegro user "1"); the database is dropped with the first
 /// value.
-fn database_with_account() -> (TestDatabase, PgConnection, i64) {
+fn database_with_account() -> (TestDatabase, PgConnection, AccountId) {
     let db = TestDatabase::create();
     let mut conn = db.connect();
     let account = create_account(&mut conn, "1");

@@ -1,5 +1,6 @@
 //! Admins set what a user sees of the orders: some accounts only, personal data hidden.
 
+use allegro_backup::domain::AccountId;
 use allegro_backup::{
     db::models::user::UserRow,
     domain::Role,
@@ -19,7 +20,7 @@ async fn viewer_of(app: &TestApp, id: i64, role: Role) -> Viewer {
     Viewer::of(&mut conn, &user).expect("viewer")
 }
 
-async fn admin_with_two_accounts() -> (TestApp, i64, i64) {
+async fn admin_with_two_accounts() -> (TestApp, AccountId, AccountId) {
     let simulator = SimulatorConfig {
         sellers: 2,
         auto_approve: false,

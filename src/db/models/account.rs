@@ -3,10 +3,8 @@ use diesel::prelude::*;
 
 use crate::{
     db::schema::{allegro_accounts, sync_state},
-    domain::AccountScope,
+    domain::{AccountId, AccountScope},
 };
-
-pub type AccountId = i64;
 
 /// Lifecycle of a linked Allegro account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -11,9 +11,9 @@ use diesel::{
     upsert::excluded,
 };
 
-use crate::db::{
-    models::account::AccountId,
-    schema::{coverage_days, orders, sync_state},
+use crate::{
+    db::schema::{coverage_days, orders, sync_state},
+    domain::AccountId,
 };
 
 /// One calendar day as a `lineItems.boughtAt` window: `start` and `end` both inclusive, `end`

@@ -1,7 +1,7 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
-use crate::db::schema::device_authorizations;
+use crate::{db::schema::device_authorizations, domain::AccountId};
 
 /// Where a device-code flow stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,7 +47,7 @@ pub struct DeviceAuthorizationRow {
     pub interval_secs: i32,
     pub expires_at: DateTime<Utc>,
     pub status: String,
-    pub account_id: Option<i64>,
+    pub account_id: Option<AccountId>,
     pub error: Option<String>,
     pub started_by: Option<i64>,
     pub created_at: DateTime<Utc>,
@@ -100,7 +100,7 @@ impl DeviceAuthorizationRow {
         conn: &mut PgConnection,
         id: i64,
         status: FlowStatus,
-        account_id: Option<i64>,
+        account_id: Option<AccountId>,
         error: Option<&str>,
     ) -> QueryResult<bool> {
         diesel::update(

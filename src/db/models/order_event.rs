@@ -9,7 +9,7 @@ use diesel::{
 };
 use serde_json::Value;
 
-use crate::db::{models::account::AccountId, schema::order_events};
+use crate::{db::schema::order_events, domain::AccountId};
 
 /// An event to store. `event_id` is Allegro's digit string; SQL stores it as text and as the
 /// equal `NUMERIC` in `event_seq` so that ids sort as the journal orders them.

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
-use crate::db::{models::account::AccountId, schema::order_quarantine};
+use crate::{db::schema::order_quarantine, domain::AccountId};
 
 /// A quarantined order.
 #[derive(Debug, Clone, Queryable, Selectable)]

@@ -10,9 +10,9 @@ use diesel::{
 };
 use serde_json::Value;
 
-use crate::db::{
-    models::account::AccountId,
-    schema::{order_shipments, orders},
+use crate::{
+    db::schema::{order_shipments, orders},
+    domain::AccountId,
 };
 
 /// A stored shipment.

@@ -5,13 +5,16 @@ use diesel::prelude::*;
 use serde_json::json;
 
 use super::audit::{Actor, AuditAction, AuditEntry};
-use crate::db::schema::{user_accounts, users};
+use crate::{
+    db::schema::{user_accounts, users},
+    domain::AccountId,
+};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserAccess {
     pub all_accounts: bool,
     /// The accounts seen when `all_accounts` is false.
-    pub accounts: Vec<i64>,
+    pub accounts: Vec<AccountId>,
     pub hide_personal_data: bool,
 }
 
@@ -29,7 +32,7 @@ impl UserAccess {
     }
 
     /// The accounts chosen for the user (those seen when `all_accounts` is false), by id.
-    pub fn accounts(conn: &mut PgConnection, user_id: i64) -> QueryResult<Vec<i64>> {
+    pub fn accounts(conn: &mut PgConnection, user_id: i64) -> QueryResult<Vec<AccountId>> {
         user_accounts::table
             .filter(user_accounts::user_id.eq(user_id))
             .select(user_accounts::account_id)

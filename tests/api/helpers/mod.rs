@@ -15,7 +15,7 @@ use allegro_backup::{
         AllegroConfig, Config, ConfigSources, LogFormat, SchedulerConfig, SecretKey, SessionConfig,
         ThrottleConfig,
     },
-    domain::Role,
+    domain::{AccountId, Role},
     settings::SyncSettings,
     simulator::{self, SimulatorConfig, SimulatorHandle},
     startup::Application,
@@ -429,7 +429,7 @@ pub(super) fn csrf_token_of(html: &Html, page: &str) -> String {
 impl TestApp {
     /// Links the simulator's seller `seller` straight through the accounts service (the
     /// dashboard flow is tested elsewhere); returns the account id.
-    pub async fn link_account(&self, seller: usize) -> i64 {
+    pub async fn link_account(&self, seller: usize) -> AccountId {
         use allegro_backup::{
             allegro::wait_for_device_authorization,
             db::models::account::{AccountRow, LinkedAccount},

@@ -15,6 +15,7 @@
 mod cases;
 mod exports;
 
+use allegro_backup::domain::AccountId;
 use std::collections::HashMap;
 
 use allegro_backup::{
@@ -42,8 +43,8 @@ use crate::helpers::{
 /// B's things, and what must never show up where B is out of scope or PII is hidden.
 pub(crate) struct World {
     pub(crate) app: TestApp,
-    pub(crate) a: i64,
-    b: i64,
+    pub(crate) a: AccountId,
+    b: AccountId,
     b_login: String,
     b_order: String,
     pub(crate) a_order: String,
@@ -185,7 +186,7 @@ pub(crate) async fn world() -> World {
 }
 
 /// B's orders, line items and team notes + tags.
-fn fingerprint(app: &TestApp, b: i64) -> (i64, i64, i64) {
+fn fingerprint(app: &TestApp, b: AccountId) -> (i64, i64, i64) {
     let mut conn = app.db.connect();
     let count = |sql: &str, conn: &mut PgConnection| {
         sql_query(sql)

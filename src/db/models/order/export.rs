@@ -16,7 +16,7 @@ use super::{
 };
 use crate::{
     db::schema::{order_line_items, orders},
-    domain::OrderFilter,
+    domain::{AccountId, OrderFilter},
 };
 
 /// An order as the CSV exports read it (amounts as exact decimal text).
@@ -24,7 +24,7 @@ use crate::{
 #[diesel(table_name = orders, check_for_backend(diesel::pg::Pg))]
 pub struct ExportRow {
     pub id: i64,
-    pub account_id: i64,
+    pub account_id: AccountId,
     pub checkout_form_id: String,
     pub status: String,
     pub fulfillment_status: Option<String>,

@@ -17,7 +17,10 @@ use super::{
     OrderBuyer,
     visible::{OrdersQuery, Visibility, visible_orders},
 };
-use crate::{db::schema::orders, domain::OrderFilter};
+use crate::{
+    db::schema::orders,
+    domain::{AccountId, OrderFilter},
+};
 
 /// The column a page is sorted by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,7 +44,7 @@ pub enum KeyValue {
 #[diesel(table_name = orders, check_for_backend(diesel::pg::Pg))]
 pub struct OrderListRow {
     pub id: i64,
-    pub account_id: i64,
+    pub account_id: AccountId,
     pub checkout_form_id: String,
     pub marketplace_id: Option<String>,
     pub status: String,

@@ -35,11 +35,11 @@ use sql::{
     PREFER_LZ4_SQL, UPSERT_SQL,
 };
 
-use crate::db::{
-    models::account::AccountId,
-    schema::{order_line_items, orders},
-};
 pub use crate::domain::{Document, canonical_json, content_hash};
+use crate::{
+    db::schema::{order_line_items, orders},
+    domain::AccountId,
+};
 
 /// Orders per statement. Parameters are per column (arrays), so this bounds statement size and
 /// memory, not the bind count.

@@ -8,9 +8,9 @@ pub use run::*;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
-use crate::db::{
-    models::account::AccountId,
-    schema::{backfill_windows, sync_runs, sync_state},
+use crate::{
+    db::schema::{backfill_windows, sync_runs, sync_state},
+    domain::AccountId,
 };
 
 #[derive(Debug, Clone, Queryable, Selectable)]

@@ -5,11 +5,8 @@ use diesel::prelude::*;
 
 use super::holder_gone;
 use crate::{
-    db::{
-        models::account::AccountId,
-        schema::{sync_runs, sync_state},
-    },
-    domain::AccountScope,
+    db::schema::{sync_runs, sync_state},
+    domain::{AccountId, AccountScope},
 };
 
 /// Filters of the sync history.
