@@ -18,7 +18,7 @@ use futures_util::future::LocalBoxFuture;
 use crate::{
     auth::{TypedSession, Viewer},
     db::{self, models::user::UserRow},
-    domain::Role,
+    domain::{Role, UserId},
     error::AppError,
     state::AppState,
     web::page::PageContext,
@@ -49,7 +49,7 @@ impl RoleRequirement for Admin {
 /// The signed-in user.
 #[derive(Debug, Clone)]
 pub struct CurrentUser {
-    pub id: i64,
+    pub id: UserId,
     pub email: String,
     pub display_name: String,
     pub role: Role,
@@ -80,7 +80,7 @@ impl<R: RoleRequirement> FromRequest for RequireRole<R> {
                 .await
                 .map_err(|e| AppError::unexpected(anyhow::anyhow!(e.to_string())))?;
             let (user, viewer) = authenticate(&req, &session).await?;
-            tracing::Span::current().record("user_id", user.id);
+            tracing::Span::current().record("user_id", user.id.0);
             if !user.role.includes(R::MIN) {
                 return Err(AppError::Forbidden);
             }

@@ -12,13 +12,13 @@ use diesel::{PgConnection, QueryResult};
 
 use crate::{
     db::models::{order::visible::Visibility, user::UserRow, user_access::UserAccess},
-    domain::{AccountScope, Role},
+    domain::{AccountScope, Role, UserId},
 };
 
 /// The signed-in user as every account-related query sees them.
 #[derive(Debug, Clone)]
 pub struct Viewer {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub role: Role,
     pub scope: AccountScope,
     /// Buyer names, emails, phones, addresses, ids and waybills are hidden from this user.
@@ -46,7 +46,7 @@ impl Viewer {
     }
 
     /// Everything, unmasked: admins, and the CLI (which runs with the database's own rights).
-    pub fn unrestricted(user_id: i64, role: Role) -> Viewer {
+    pub fn unrestricted(user_id: UserId, role: Role) -> Viewer {
         Viewer {
             user_id,
             role,

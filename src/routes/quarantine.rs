@@ -111,12 +111,12 @@ fn cut(text: String) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::Role;
+    use crate::domain::{Role, UserId};
 
     fn masked() -> Viewer {
         Viewer {
             hide_personal_data: true,
-            ..Viewer::unrestricted(1, Role::Operator)
+            ..Viewer::unrestricted(UserId(1), Role::Operator)
         }
     }
 
@@ -126,7 +126,7 @@ mod tests {
         let shown = payload_for(&masked(), raw).expect("a JSON payload is shown masked");
         assert!(!shown.contains("jan@example.pl") && shown.contains("j***@***.pl"));
         assert_eq!(payload_for(&masked(), "jan@example.pl <not json"), None);
-        let plain = Viewer::unrestricted(1, Role::Admin);
+        let plain = Viewer::unrestricted(UserId(1), Role::Admin);
         assert!(
             payload_for(&plain, raw)
                 .expect("shown")

@@ -10,7 +10,7 @@ use crate::{
         self,
         models::{account::AccountRow, user::UserRow, user_access::UserAccess},
     },
-    domain::{AccountId, AccountScope, Role},
+    domain::{AccountId, AccountScope, Role, UserId},
     error::{AppError, see_other},
     state::AppState,
     web::{
@@ -32,7 +32,7 @@ pub struct AccountChoice {
 #[template(path = "users/access.html")]
 pub struct AccessPage {
     pub page: PageContext,
-    pub user_id: i64,
+    pub user_id: UserId,
     pub email: String,
     pub is_admin: bool,
     pub access: UserAccess,
@@ -41,7 +41,7 @@ pub struct AccessPage {
 
 async fn load_user(
     state: &AppState,
-    user_id: i64,
+    user_id: UserId,
 ) -> Result<(UserRow, UserAccess, Vec<AccountRow>), AppError> {
     db::run(&state.pool, move |conn| {
         let user = UserRow::find(conn, user_id)?.ok_or(AppError::NotFound)?;
@@ -56,7 +56,7 @@ async fn load_user(
 pub async fn access_form(
     auth: RequireRole<Admin>,
     state: web::Data<AppState>,
-    path: web::Path<i64>,
+    path: web::Path<UserId>,
 ) -> Result<HttpResponse, AppError> {
     let (user, access, accounts) = load_user(&state, path.into_inner()).await?;
     let accounts = accounts
@@ -119,7 +119,7 @@ pub async fn access_save(
     req: HttpRequest,
     auth: RequireRole<Admin>,
     state: web::Data<AppState>,
-    path: web::Path<i64>,
+    path: web::Path<UserId>,
     body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
     let (user, _, accounts) = load_user(&state, path.into_inner()).await?;

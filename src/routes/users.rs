@@ -16,7 +16,7 @@ use crate::{
             user::{CreateUserError, NewUser, UserRow},
         },
     },
-    domain::{DisplayName, Email, NewPassword, Role},
+    domain::{DisplayName, Email, NewPassword, Role, UserId},
     error::{AppError, see_other},
     state::AppState,
     web::{htmx::is_htmx, ok, page::Nav, render},
@@ -165,7 +165,7 @@ fn refuse(message: &str) -> AppError {
 async fn change_user<F>(
     state: &AppState,
     actor: Actor,
-    id: i64,
+    id: UserId,
     change: F,
 ) -> Result<UserRow, AppError>
 where
@@ -207,7 +207,7 @@ pub async fn user_change_role(
     req: HttpRequest,
     auth: RequireRole<Admin>,
     state: web::Data<AppState>,
-    path: web::Path<i64>,
+    path: web::Path<UserId>,
     form: web::Form<RoleForm>,
 ) -> Result<HttpResponse, AppError> {
     let role: Role = form.role.parse().map_err(AppError::BadRequest)?;
@@ -245,7 +245,7 @@ pub async fn user_disable(
     req: HttpRequest,
     auth: RequireRole<Admin>,
     state: web::Data<AppState>,
-    path: web::Path<i64>,
+    path: web::Path<UserId>,
 ) -> Result<HttpResponse, AppError> {
     let me = auth.user.id;
     let user = change_user(
@@ -273,7 +273,7 @@ pub async fn user_enable(
     req: HttpRequest,
     auth: RequireRole<Admin>,
     state: web::Data<AppState>,
-    path: web::Path<i64>,
+    path: web::Path<UserId>,
 ) -> Result<HttpResponse, AppError> {
     let user = change_user(
         &state,
@@ -302,7 +302,7 @@ pub async fn user_reset_password(
     req: HttpRequest,
     auth: RequireRole<Admin>,
     state: web::Data<AppState>,
-    path: web::Path<i64>,
+    path: web::Path<UserId>,
 ) -> Result<HttpResponse, AppError> {
     let (temporary, hash) = temporary_password().await?;
     let me = auth.user.id;

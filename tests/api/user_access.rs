@@ -1,6 +1,7 @@
 //! Admins set what a user sees of the orders: some accounts only, personal data hidden.
 
 use allegro_backup::domain::AccountId;
+use allegro_backup::domain::UserId;
 use allegro_backup::{
     db::models::user::UserRow,
     domain::Role,
@@ -11,7 +12,7 @@ use reqwest::StatusCode;
 
 use crate::helpers::{PASSWORD, TestApp, html_of, location, select_text, spawn_app_with_simulator};
 
-async fn viewer_of(app: &TestApp, id: i64, role: Role) -> Viewer {
+async fn viewer_of(app: &TestApp, id: UserId, role: Role) -> Viewer {
     let mut conn = app.db.connect();
     let user = UserRow::find(&mut conn, id)
         .expect("query")

@@ -5,10 +5,8 @@ use serde_json::json;
 use super::audit::{Actor, AuditAction, AuditEntry};
 use crate::{
     db::schema::{sessions, users},
-    domain::{DisplayName, Email, Role},
+    domain::{DisplayName, Email, Role, UserId},
 };
-
-pub type UserId = i64;
 
 /// A row of `users`.
 #[derive(Debug, Clone, Queryable, Selectable)]

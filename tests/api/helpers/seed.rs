@@ -4,7 +4,7 @@
 use allegro_backup::{
     auth::password,
     db::models::user::{NewUser, UserRow},
-    domain::{AccountId, DisplayName, Email, Role},
+    domain::{AccountId, DisplayName, Email, Role, UserId},
 };
 use diesel::{
     PgConnection, RunQueryDsl, sql_query,
@@ -40,7 +40,7 @@ pub async fn insert_user(
     email: &str,
     role: Role,
     must_change_password: bool,
-) -> i64 {
+) -> UserId {
     let hash = password::hash_async(SecretString::from(PASSWORD))
         .await
         .expect("hash");

@@ -16,6 +16,7 @@ mod cases;
 mod exports;
 
 use allegro_backup::domain::AccountId;
+use allegro_backup::domain::UserId;
 use std::collections::HashMap;
 
 use allegro_backup::{
@@ -50,7 +51,7 @@ pub(crate) struct World {
     pub(crate) a_order: String,
     b_view: i64,
     /// Per user: a connect flow they started that linked B.
-    b_flows: HashMap<i64, i64>,
+    b_flows: HashMap<UserId, i64>,
     /// Strings that belong to B alone (its login, order ids, buyers' logins and emails).
     b_markers: Vec<String>,
     /// Buyer personal data of A's orders, in clear (names, emails, phones, streets, buyer
@@ -217,7 +218,7 @@ fn fingerprint(app: &TestApp, b: AccountId) -> (i64, i64, i64) {
 }
 
 /// A flow started by `user` that linked B (as if they had approved B's code).
-fn flow_linking_b(world: &World, user: i64) -> i64 {
+fn flow_linking_b(world: &World, user: UserId) -> i64 {
     #[derive(QueryableByName)]
     struct Id {
         #[diesel(sql_type = BigInt)]
@@ -242,7 +243,7 @@ impl World {
         self.app.simulator.world().sellers()[0].login.clone()
     }
 
-    fn fill(&self, text: &str, user: i64) -> String {
+    fn fill(&self, text: &str, user: UserId) -> String {
         text.replace("{B_ORDER}", &self.b_order)
             .replace("{A_ORDER}", &self.a_order)
             .replace("{B_LOGIN}", &self.b_login)
@@ -263,7 +264,7 @@ impl World {
         email: &str,
         limited: bool,
         masked: bool,
-    ) -> (reqwest::Client, i64) {
+    ) -> (reqwest::Client, UserId) {
         let id = self.app.create_user(email, Role::Operator).await;
         let a = self.a.to_string();
         let mut form = vec![("scope", if limited { "some" } else { "all" })];
@@ -293,7 +294,12 @@ impl World {
     }
 
     /// Sends the case as `client` (with its session's CSRF token on forms).
-    async fn send(&self, client: &reqwest::Client, case: &Case, user: i64) -> (StatusCode, String) {
+    async fn send(
+        &self,
+        client: &reqwest::Client,
+        case: &Case,
+        user: UserId,
+    ) -> (StatusCode, String) {
         let path = self.fill(case.path, user);
         let params: Vec<(String, String)> = case
             .params
