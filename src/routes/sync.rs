@@ -14,7 +14,7 @@ use crate::{
             sync::{RUN_STATUSES, RunFilter, RunKind, RunTrigger, SyncRun, SyncState},
         },
     },
-    domain::AccountId,
+    domain::{AccountId, RunId},
     error::{AppError, see_other},
     state::AppState,
     sync::{SyncError, SyncMode, SyncOptions, sync_account_announced},
@@ -29,7 +29,7 @@ use crate::{
 const HISTORY_SIZE: i64 = 100;
 
 pub struct RunView {
-    pub id: i64,
+    pub id: RunId,
     pub account: String,
     pub kind: String,
     pub trigger: String,

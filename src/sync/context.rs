@@ -11,7 +11,7 @@ use crate::{
         self, DbError,
         models::sync::{RunCounters, RunKind, SyncState},
     },
-    domain::AccountId,
+    domain::{AccountId, RunId},
 };
 
 /// What a sync does besides following the event journal.
@@ -85,7 +85,7 @@ impl From<diesel::result::Error> for SyncError {
 /// How a finished run went.
 #[derive(Debug, Clone)]
 pub struct RunSummary {
-    pub run_id: i64,
+    pub run_id: RunId,
     pub kind: RunKind,
     pub counters: RunCounters,
 }
@@ -96,7 +96,7 @@ pub(super) struct RunContext<'a> {
     pub accounts: &'a Accounts,
     pub api: AccountApi<TokenError>,
     pub account_id: AccountId,
-    pub run_id: i64,
+    pub run_id: RunId,
     pub options: &'a SyncOptions,
     /// Look for merged purchases while storing. Off during the very first pass: every listed
     /// form is current then (merged-away ones are no longer listed), and on a table still

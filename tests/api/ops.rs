@@ -3,6 +3,7 @@
 
 use allegro_backup::domain::AccountId;
 use allegro_backup::domain::AccountScope;
+use allegro_backup::domain::RunId;
 use std::time::Duration as StdDuration;
 
 use allegro_backup::{
@@ -33,8 +34,8 @@ use crate::helpers::{
 
 const METRICS_TOKEN: &str = "metrics-token-for-tests-0123456789";
 
-fn run_ids(conn: &mut PgConnection, account: AccountId) -> Vec<i64> {
-    let mut ids: Vec<i64> = SyncRun::recent(conn, &AccountScope::All, Some(account), 100)
+fn run_ids(conn: &mut PgConnection, account: AccountId) -> Vec<RunId> {
+    let mut ids: Vec<RunId> = SyncRun::recent(conn, &AccountScope::All, Some(account), 100)
         .unwrap()
         .into_iter()
         .map(|r| r.id)
@@ -44,7 +45,7 @@ fn run_ids(conn: &mut PgConnection, account: AccountId) -> Vec<i64> {
 }
 
 /// Moves a run's start (and its end, when it has one) `days` into the past.
-fn age_run(conn: &mut PgConnection, id: i64, days: i64) {
+fn age_run(conn: &mut PgConnection, id: RunId, days: i64) {
     sql_query(format!(
         "UPDATE sync_runs SET started_at = now() - interval '{days} days', \
          finished_at = CASE WHEN finished_at IS NULL THEN NULL ELSE now() - interval '{days} days' END \
@@ -54,7 +55,7 @@ fn age_run(conn: &mut PgConnection, id: i64, days: i64) {
     .unwrap();
 }
 
-fn finished_run(conn: &mut PgConnection, account: AccountId, days_ago: i64) -> i64 {
+fn finished_run(conn: &mut PgConnection, account: AccountId, days_ago: i64) -> RunId {
     let id = SyncRun::start(conn, account, RunKind::Incremental, RunTrigger::Schedule)
         .unwrap()
         .id;

@@ -3,6 +3,7 @@
 //! nothing.
 
 use allegro_backup::domain::AccountId;
+use allegro_backup::domain::RunId;
 use allegro_backup::{
     db::models::sync::{RunKind, RunTrigger},
     simulator::SimulatorConfig,
@@ -50,7 +51,7 @@ pub(crate) async fn sync_with_window(
 }
 
 /// The notes a run recorded ("" when none).
-pub(crate) fn run_notes(app: &TestApp, run: i64) -> String {
+pub(crate) fn run_notes(app: &TestApp, run: RunId) -> String {
     use allegro_backup::db::schema::sync_runs::dsl::*;
     let mut conn = app.db.connect();
     sync_runs
