@@ -87,6 +87,19 @@ impl FromStr for CheckoutFormId {
     }
 }
 
+/// Compares with the id as text (what Allegro sent, a fixture's literal).
+impl PartialEq<str> for CheckoutFormId {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<&str> for CheckoutFormId {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
 impl From<String> for CheckoutFormId {
     fn from(s: String) -> Self {
         Self(s)

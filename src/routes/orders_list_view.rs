@@ -7,7 +7,7 @@ use chrono_tz::Tz;
 
 use crate::{
     db::models::account::AccountRow,
-    domain::AccountId,
+    domain::{AccountId, CheckoutFormId},
     orders::{
         OrderParams,
         mask::mask,
@@ -18,7 +18,7 @@ use crate::{
 
 /// An order row as the table shows it.
 pub struct OrderRowView {
-    pub checkout_form_id: String,
+    pub checkout_form_id: CheckoutFormId,
     pub short_id: String,
     pub bought_at: Option<DateTime<Utc>>,
     pub account: String,
@@ -55,7 +55,7 @@ impl OrderRowView {
             None => name,
         };
         Self {
-            short_id: row.checkout_form_id.chars().take(8).collect(),
+            short_id: row.checkout_form_id.as_str().chars().take(8).collect(),
             bought_at: row.bought_at,
             account: accounts
                 .iter()

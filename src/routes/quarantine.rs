@@ -52,7 +52,7 @@ pub async fn quarantine_index(
             for row in quarantine::list(conn, account.id)? {
                 views.push(QuarantinedView {
                     account: account.login.clone(),
-                    checkout_form_id: row.checkout_form_id.unwrap_or_else(|| "(no id)".into()),
+                    checkout_form_id: row.checkout_form_id.map_or("(no id)".into(), |id| id.0),
                     error: error_for(&viewer, row.error),
                     attempts: row.attempts,
                     first_failed: row.first_failed_at,

@@ -1,8 +1,7 @@
 //! The dashboard: per-account figures by day of the display zone, revenue per currency, SVG
 //! charts, and the viewer's account scope.
 
-use allegro_backup::domain::AccountId;
-use allegro_backup::domain::Role;
+use allegro_backup::domain::{AccountId, Role};
 use chrono::{Days, Utc};
 use reqwest::StatusCode;
 use scraper::{Html, Selector};

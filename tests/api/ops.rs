@@ -1,9 +1,7 @@
 //! Running it: run retention, which accounts are due, alerts (banner, WARN job, metrics) and
 //! a graceful shutdown.
 
-use allegro_backup::domain::AccountId;
-use allegro_backup::domain::AccountScope;
-use allegro_backup::domain::RunId;
+use allegro_backup::domain::{AccountId, AccountScope, RunId};
 use std::time::Duration as StdDuration;
 
 use allegro_backup::{

@@ -2,8 +2,7 @@
 //! re-listing recent days and re-fetching open orders; a reconcile with nothing to find adds
 //! nothing.
 
-use allegro_backup::domain::AccountId;
-use allegro_backup::domain::RunId;
+use allegro_backup::domain::{AccountId, CheckoutFormId, RunId};
 use allegro_backup::{
     db::models::sync::{RunKind, RunTrigger},
     simulator::SimulatorConfig,
@@ -84,7 +83,7 @@ pub(crate) fn old_order(app: &TestApp, matches: impl Fn(&Value) -> bool) -> Opti
 
 /// Stores a copy of `order` under new ids (form and line items): a form we hold that Allegro
 /// does not serve, as a merged-away one whose event was lost. Returns its id.
-pub(crate) fn store_ghost(app: &TestApp, account: AccountId, mut order: Value) -> String {
+pub(crate) fn store_ghost(app: &TestApp, account: AccountId, mut order: Value) -> CheckoutFormId {
     use allegro_backup::{allegro::CheckoutForm, db::models::order, sync::map::new_order};
     let ghost_id = uuid::Uuid::new_v4().to_string();
     order["id"] = ghost_id.clone().into();
@@ -93,7 +92,7 @@ pub(crate) fn store_ghost(app: &TestApp, account: AccountId, mut order: Value) -
     }
     let form: CheckoutForm = serde_json::from_value(order).unwrap();
     order::upsert_orders(&mut app.db.connect(), account, &[new_order(&form)]).unwrap();
-    ghost_id
+    CheckoutFormId(ghost_id)
 }
 
 fn id(order: &Value) -> String {

@@ -1,7 +1,7 @@
 //! Tracking numbers are backed up for orders whose items were sent, read again only when the
 //! order changes, and never deleted.
 
-use allegro_backup::domain::AccountId;
+use allegro_backup::domain::{AccountId, CheckoutFormId};
 use allegro_backup::{
     db::models::{shipment, sync::RunTrigger},
     sync::{RunSummary, SyncMode},
@@ -29,7 +29,8 @@ async fn sync_once(app: &TestApp, account: AccountId, trigger: RunTrigger) -> Ru
 }
 
 fn stored_waybills(app: &TestApp, account: AccountId, id: &str) -> Vec<String> {
-    let mut rows = shipment::for_order(&mut app.db.connect(), account, id).unwrap();
+    let mut rows =
+        shipment::for_order(&mut app.db.connect(), account, &CheckoutFormId::from(id)).unwrap();
     rows.retain(|r| r.removed_at.is_none());
     let mut waybills: Vec<String> = rows.into_iter().filter_map(|r| r.waybill).collect();
     waybills.sort();

@@ -1,7 +1,6 @@
 //! Admins set what a user sees of the orders: some accounts only, personal data hidden.
 
-use allegro_backup::domain::AccountId;
-use allegro_backup::domain::UserId;
+use allegro_backup::domain::{AccountId, UserId};
 use allegro_backup::{
     db::models::user::UserRow,
     domain::Role,

@@ -8,7 +8,7 @@ use serde_json::json;
 use super::audit::{Actor, AuditAction, AuditEntry};
 use crate::{
     db::schema::{order_notes, order_tags, users},
-    domain::UserId,
+    domain::{CheckoutFormId, UserId},
 };
 
 /// The longest note body, in characters (the table checks it too).
@@ -155,7 +155,7 @@ impl TeamChange {
         &self,
         conn: &mut PgConnection,
         order_id: i64,
-        checkout_form_id: &str,
+        checkout_form_id: &CheckoutFormId,
         actor: &Actor,
     ) -> QueryResult<bool> {
         conn.transaction(|conn| {
@@ -184,7 +184,13 @@ impl TeamChange {
                     (AuditAction::OrderTagRemoved, json!({ "tag": tag }))
                 }
             };
-            AuditEntry::record(conn, actor, action, Some(checkout_form_id), details)?;
+            AuditEntry::record(
+                conn,
+                actor,
+                action,
+                Some(checkout_form_id.as_str()),
+                details,
+            )?;
             Ok(true)
         })
     }

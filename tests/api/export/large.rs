@@ -1,8 +1,7 @@
 //! Exports larger than one chunk of rows: every order once, and the same file whether the
 //! rows are read on one connection or two.
 
-use allegro_backup::domain::Role;
-use allegro_backup::domain::UserId;
+use allegro_backup::domain::{Role, UserId};
 use diesel::{PgConnection, RunQueryDsl, sql_query, sql_types::Text};
 
 use super::{admin, export_csv, export_text, ids, insert_generated_orders};

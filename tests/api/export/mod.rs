@@ -7,10 +7,9 @@ mod cli;
 mod formats;
 mod large;
 
-use allegro_backup::domain::AccountId;
+use allegro_backup::domain::{AccountId, Role};
 use std::collections::HashMap;
 
-use allegro_backup::domain::Role;
 use diesel::{
     PgConnection, RunQueryDsl, sql_query,
     sql_types::{BigInt, Integer, Jsonb},

@@ -11,8 +11,7 @@ mod paging;
 mod privacy;
 mod search;
 
-use allegro_backup::domain::AccountId;
-use allegro_backup::domain::Role;
+use allegro_backup::domain::{AccountId, Role};
 use diesel::{PgConnection, QueryableByName, RunQueryDsl, sql_query, sql_types::Text};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;

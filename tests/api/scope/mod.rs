@@ -15,8 +15,7 @@
 mod cases;
 mod exports;
 
-use allegro_backup::domain::AccountId;
-use allegro_backup::domain::UserId;
+use allegro_backup::domain::{AccountId, UserId};
 use std::collections::HashMap;
 
 use allegro_backup::{

@@ -16,7 +16,7 @@ use super::{
 };
 use crate::{
     db::schema::{order_line_items, orders},
-    domain::{AccountId, OrderFilter},
+    domain::{AccountId, CheckoutFormId, OrderFilter},
 };
 
 /// An order as the CSV exports read it (amounts as exact decimal text).
@@ -25,7 +25,7 @@ use crate::{
 pub struct ExportRow {
     pub id: i64,
     pub account_id: AccountId,
-    pub checkout_form_id: String,
+    pub checkout_form_id: CheckoutFormId,
     pub status: String,
     pub fulfillment_status: Option<String>,
     pub bought_at: Option<DateTime<Utc>>,

@@ -19,7 +19,7 @@ use super::{
 };
 use crate::{
     db::schema::orders,
-    domain::{AccountId, OrderFilter},
+    domain::{AccountId, CheckoutFormId, OrderFilter},
 };
 
 /// The column a page is sorted by.
@@ -45,7 +45,7 @@ pub enum KeyValue {
 pub struct OrderListRow {
     pub id: i64,
     pub account_id: AccountId,
-    pub checkout_form_id: String,
+    pub checkout_form_id: CheckoutFormId,
     pub marketplace_id: Option<String>,
     pub status: String,
     pub fulfillment_status: Option<String>,
