@@ -3,7 +3,8 @@
 //! Each wraps the column's value and reads, writes, prints and parses exactly as that value does:
 //! serde is transparent (JSON, forms, path parameters, the session, exports), `Display` prints
 //! the inner value (templates, logs, URLs) and Diesel maps it to the inner column type
-//! (`DieselNewType`).
+//! (`DieselNewType`). Log fields record the inner value (`account.id = id.0`): `tracing` takes
+//! numbers as numbers only from its own value types, and JSON logs keep them numbers.
 
 use std::{convert::Infallible, fmt, num::ParseIntError, str::FromStr};
 
@@ -68,6 +69,7 @@ integer_id!(
 pub struct CheckoutFormId(pub String);
 
 impl CheckoutFormId {
+    /// The id as Allegro sent it.
     pub fn as_str(&self) -> &str {
         &self.0
     }
