@@ -20,7 +20,7 @@ use std::{
 use chrono::{DateTime, Duration, Utc};
 use secrecy::SecretString;
 
-use crate::db::models::account::AccountId;
+use crate::domain::AccountId;
 
 /// Refresh at most this long before the access token expires (what Allegro's 12 h tokens get).
 const MAX_REFRESH_MARGIN: Duration = Duration::minutes(5);
@@ -179,29 +179,33 @@ mod tests {
     #[test]
     fn a_token_is_handed_out_until_its_refresh_margin() {
         let cache = TokenCache::default();
-        let seen = cache.generation(1);
-        cache.keep(1, seen, token("a"));
-        assert_eq!(fresh(&cache, 1).as_deref(), Some("a"));
-        assert_eq!(fresh(&cache, 2), None, "per account");
-        cache.keep(1, seen, expiring("a", Duration::minutes(4)));
-        assert_eq!(fresh(&cache, 1), None, "within five minutes of its expiry");
+        let seen = cache.generation(AccountId(1));
+        cache.keep(AccountId(1), seen, token("a"));
+        assert_eq!(fresh(&cache, AccountId(1)).as_deref(), Some("a"));
+        assert_eq!(fresh(&cache, AccountId(2)), None, "per account");
+        cache.keep(AccountId(1), seen, expiring("a", Duration::minutes(4)));
+        assert_eq!(
+            fresh(&cache, AccountId(1)),
+            None,
+            "within five minutes of its expiry"
+        );
     }
 
     #[test]
     fn a_token_is_read_again_after_its_maximum_age() {
         let cache = TokenCache::default();
-        let seen = cache.generation(1);
-        cache.keep(1, seen, token("a"));
+        let seen = cache.generation(AccountId(1));
+        cache.keep(AccountId(1), seen, token("a"));
         let long_ago = Instant::now()
             .checked_sub(MAX_AGE)
             .expect("an instant a minute ago");
-        cache.with_slot(1, |slot| {
+        cache.with_slot(AccountId(1), |slot| {
             if let Some((_, kept)) = slot.token.as_mut() {
                 *kept = long_ago;
             }
         });
         assert_eq!(
-            fresh(&cache, 1),
+            fresh(&cache, AccountId(1)),
             None,
             "another replica may have disconnected it"
         );
@@ -210,19 +214,19 @@ mod tests {
     #[test]
     fn a_token_read_before_a_forget_or_a_refresh_is_not_kept() {
         let cache = TokenCache::default();
-        let seen = cache.generation(1);
-        cache.forget(1);
-        cache.keep(1, seen, token("read before the disconnect"));
-        assert_eq!(fresh(&cache, 1), None);
+        let seen = cache.generation(AccountId(1));
+        cache.forget(AccountId(1));
+        cache.keep(AccountId(1), seen, token("read before the disconnect"));
+        assert_eq!(fresh(&cache, AccountId(1)), None);
 
-        let seen = cache.generation(1);
-        cache.replace(1, seen, token("refreshed"));
-        cache.keep(1, seen, token("read before the refresh"));
-        assert_eq!(fresh(&cache, 1).as_deref(), Some("refreshed"));
+        let seen = cache.generation(AccountId(1));
+        cache.replace(AccountId(1), seen, token("refreshed"));
+        cache.keep(AccountId(1), seen, token("read before the refresh"));
+        assert_eq!(fresh(&cache, AccountId(1)).as_deref(), Some("refreshed"));
 
-        let seen = cache.generation(1);
-        cache.forget(1);
-        cache.replace(1, seen, token("refreshed before the delete"));
-        assert_eq!(fresh(&cache, 1), None);
+        let seen = cache.generation(AccountId(1));
+        cache.forget(AccountId(1));
+        cache.replace(AccountId(1), seen, token("refreshed before the delete"));
+        assert_eq!(fresh(&cache, AccountId(1)), None);
     }
 }

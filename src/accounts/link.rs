@@ -22,6 +22,7 @@ use crate::{
             device_authorization::{DeviceAuthorizationRow, FlowStatus, NewDeviceAuthorization},
         },
     },
+    domain::AccountId,
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -36,7 +37,7 @@ pub enum LinkError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FlowOutcome {
     Connected {
-        account_id: i64,
+        account_id: AccountId,
         login: String,
         new: bool,
     },

@@ -15,10 +15,8 @@ pub use tokens::{AccountTokens, RefreshMetrics, RefreshOutcome, RefreshReason, T
 
 use self::cache::TokenCache;
 use crate::{
-    allegro::AllegroClient,
-    config::AllegroEnvironment,
-    crypto::TokenCipher,
-    db::{PgPool, models::account::AccountId},
+    allegro::AllegroClient, config::AllegroEnvironment, crypto::TokenCipher, db::PgPool,
+    domain::AccountId,
 };
 
 /// Everything account operations need; cheap to clone.

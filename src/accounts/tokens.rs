@@ -17,8 +17,9 @@ use crate::{
     allegro::{AccountApi, AllegroError, TokenSet, TokenSource},
     db::{
         self, DbError,
-        models::account::{AccountId, AccountRow, StoredTokens},
+        models::account::{AccountRow, StoredTokens},
     },
+    domain::AccountId,
 };
 
 fn lifetime_of(row: &AccountRow) -> Option<Duration> {
@@ -288,7 +289,7 @@ impl Accounts {
                     return Err(TokenError::Disconnected(id));
                 }
                 self.tokens.replace(id, seen, fresh);
-                tracing::info!(account.id = id, "refreshed Allegro tokens");
+                tracing::info!(account.id = id.0, "refreshed Allegro tokens");
                 Ok(tokens.access_token)
             }
             Err(AllegroError::InvalidGrant) => {
@@ -312,14 +313,17 @@ impl Accounts {
 
     async fn mark_needs_reauth(&self, id: AccountId, reason: &str) {
         self.tokens.forget(id);
-        tracing::warn!(account.id = id, "account needs re-authorisation: {reason}");
+        tracing::warn!(
+            account.id = id.0,
+            "account needs re-authorisation: {reason}"
+        );
         let reason = reason.to_owned();
         let result = db::run(&self.pool, move |conn| {
             AccountRow::mark_needs_reauth(conn, id, &reason).map_err(DbError::from)
         })
         .await;
         if let Err(err) = result {
-            tracing::error!(account.id = id, error = %err, "could not mark the account");
+            tracing::error!(account.id = id.0, error = %err, "could not mark the account");
         }
     }
 
@@ -337,7 +341,7 @@ impl Accounts {
                 Ok((_, RefreshOutcome::Refreshed)) => refreshed += 1,
                 Ok(_) | Err(TokenError::Refused) => {}
                 Err(err) => {
-                    tracing::warn!(account.id = id, error = %err, "token refresh failed; retrying later")
+                    tracing::warn!(account.id = id.0, error = %err, "token refresh failed; retrying later")
                 }
             }
         }

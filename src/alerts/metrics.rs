@@ -127,14 +127,14 @@ fn escape(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::db::models::account::AccountStatus;
+    use crate::{db::models::account::AccountStatus, domain::AccountId};
 
     #[test]
     fn label_values_are_escaped_and_every_series_is_typed() {
         let snapshot = Snapshot {
             accounts: vec![(
                 AccountHealth {
-                    id: 1,
+                    id: AccountId(1),
                     login: "a\"b\\c".to_owned(),
                     status: AccountStatus::NeedsReauth,
                     last_success_at: None,

@@ -13,11 +13,11 @@ use crate::{
     db::{
         self, DbError, PgPool,
         models::{
-            account::{AccountId, AccountRow, AccountStatus},
+            account::{AccountRow, AccountStatus},
             settings::SettingsRow,
         },
     },
-    domain::{AccountScope, settings::SyncSettings},
+    domain::{AccountId, AccountScope, settings::SyncSettings},
 };
 
 /// One account's backup health at a moment.
@@ -120,7 +120,7 @@ mod tests {
 
     fn health(login: &str, status: AccountStatus, lag_hours: i64) -> AccountHealth {
         AccountHealth {
-            id: 1,
+            id: AccountId(1),
             login: login.to_owned(),
             status,
             last_success_at: None,

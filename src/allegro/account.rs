@@ -15,6 +15,7 @@ use super::{
     shipment::{Shipment, ShipmentsPage},
     token_source::TokenSource,
 };
+use crate::domain::CheckoutFormId;
 
 /// REST calls for one seller account, failing with `E`: its token source's error type. Cheap
 /// to clone.
@@ -74,25 +75,28 @@ impl<E: From<AllegroError> + Send + 'static> AccountApi<E> {
 
     /// `GET /order/checkout-forms/{id}`; [`AllegroError::NotFound`] for an unknown, too old or
     /// merged-away id.
-    pub async fn checkout_form(&self, id: &str) -> Result<CheckoutForm, E> {
-        self.get("/order/checkout-forms/{id}", id, &[]).await
+    pub async fn checkout_form(&self, id: &CheckoutFormId) -> Result<CheckoutForm, E> {
+        self.get("/order/checkout-forms/{id}", id.as_str(), &[])
+            .await
     }
 
     /// [`Self::checkout_form`], with a form this version cannot read returned raw instead of
     /// failing the call (the backup quarantines it).
     pub async fn checkout_form_or_rejected(
         &self,
-        id: &str,
+        id: &CheckoutFormId,
     ) -> Result<Result<CheckoutForm, RejectedForm>, E> {
-        let raw: serde_json::Value = self.get("/order/checkout-forms/{id}", id, &[]).await?;
+        let raw: serde_json::Value = self
+            .get("/order/checkout-forms/{id}", id.as_str(), &[])
+            .await?;
         Ok(RejectedForm::parse(raw))
     }
 
     /// `GET /order/checkout-forms/{id}/shipments`: the order's tracking numbers (Allegro allows
     /// this endpoint 50 requests per second; pacing is the caller's job).
-    pub async fn shipments(&self, id: &str) -> Result<Vec<Shipment>, E> {
+    pub async fn shipments(&self, id: &CheckoutFormId) -> Result<Vec<Shipment>, E> {
         let page: ShipmentsPage = self
-            .get("/order/checkout-forms/{id}/shipments", id, &[])
+            .get("/order/checkout-forms/{id}/shipments", id.as_str(), &[])
             .await?;
         Ok(page.shipments)
     }

@@ -14,13 +14,13 @@ use super::{
     models::{Money, from_raw},
     time,
 };
-use crate::domain::Document;
+use crate::domain::{CheckoutFormId, Document};
 
 /// One checkout form (order). Nullable fields may be `null` or absent.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CheckoutForm {
     /// UUID string.
-    pub id: String,
+    pub id: CheckoutFormId,
     /// `BOUGHT`, `FILLED_IN`, `READY_FOR_PROCESSING`, `CANCELLED`, or a newer value.
     pub status: String,
     /// `fulfillment.status` (seller-managed: `NEW`, `SENT`, ...).
@@ -166,7 +166,7 @@ impl<'de> Deserialize<'de> for CheckoutForm {
         #[derive(Deserialize)]
         #[serde(rename_all = "camelCase")]
         struct Fields {
-            id: String,
+            id: CheckoutFormId,
             status: String,
             fulfillment: Option<StatusRef>,
             buyer: Buyer,
@@ -274,7 +274,7 @@ impl CheckoutFormsPage {
 #[derive(Debug, Clone, PartialEq)]
 pub struct RejectedForm {
     /// The form's `id`, when it has a readable one.
-    pub id: Option<String>,
+    pub id: Option<CheckoutFormId>,
     pub raw: Value,
     pub error: String,
 }
@@ -283,7 +283,10 @@ impl RejectedForm {
     /// Reads `raw` as a checkout form, or says why it cannot be read.
     pub fn parse(raw: Value) -> Result<CheckoutForm, RejectedForm> {
         CheckoutForm::deserialize(&raw).map_err(|e| RejectedForm {
-            id: raw.get("id").and_then(Value::as_str).map(str::to_owned),
+            id: raw
+                .get("id")
+                .and_then(Value::as_str)
+                .map(CheckoutFormId::from),
             error: e.to_string(),
             raw,
         })

@@ -9,6 +9,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer, de::Error as _};
 use serde_json::Value;
 
 use super::time;
+use crate::domain::CheckoutFormId;
 
 /// A decimal amount exactly as Allegro sent it (`"123.45"`): never a float.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -151,7 +152,7 @@ pub struct OrderEvent {
     pub event_type: String,
     pub occurred_at: DateTime<Utc>,
     /// `order.checkoutForm.id`.
-    pub checkout_form_id: Option<String>,
+    pub checkout_form_id: Option<CheckoutFormId>,
     /// `order.checkoutForm.revision`.
     pub revision: Option<String>,
     /// The whole event object as Allegro sent it.
@@ -177,7 +178,7 @@ impl<'de> Deserialize<'de> for OrderEvent {
         }
         #[derive(Deserialize)]
         struct FormRef {
-            id: Option<String>,
+            id: Option<CheckoutFormId>,
             revision: Option<String>,
         }
         let raw = Value::deserialize(d)?;
@@ -342,7 +343,7 @@ mod tests {
         let event: OrderEvent = serde_json::from_value(raw.clone()).unwrap();
         assert_eq!(event.event_type, "BOUGHT");
         assert_eq!(
-            event.checkout_form_id.as_deref(),
+            event.checkout_form_id.as_ref().map(CheckoutFormId::as_str),
             Some("29738e61-7f6a-11e8-ac45-09db60ede9d6")
         );
         assert_eq!(event.revision.as_deref(), Some("4a1c09e2"));

@@ -19,7 +19,7 @@ use tokio::sync::OnceCell;
 use crate::{
     auth::TypedSession,
     db::{self, models::user::UserRow},
-    domain::{Role, Viewer},
+    domain::{Role, UserId, Viewer},
     error::AppError,
     state::AppState,
 };
@@ -49,7 +49,7 @@ impl RoleRequirement for Admin {
 /// The signed-in user.
 #[derive(Debug, Clone)]
 pub struct CurrentUser {
-    pub id: i64,
+    pub id: UserId,
     pub email: String,
     pub display_name: String,
     pub role: Role,
@@ -95,7 +95,7 @@ impl<R: RoleRequirement> FromRequest for RequireRole<R> {
         let req = req.clone();
         Box::pin(async move {
             let (session, SignedIn { user, viewer }) = signed_in(&req).await?;
-            tracing::Span::current().record("user_id", user.id);
+            tracing::Span::current().record("user_id", user.id.0);
             if !user.role.includes(R::MIN) {
                 return Err(AppError::Forbidden);
             }

@@ -5,9 +5,12 @@ use actix_web::{FromRequest, HttpRequest, dev::Payload};
 use chrono::Utc;
 use std::future::{Ready, ready};
 
-use crate::auth::{
-    random_token,
-    store::{AUTH_AT_KEY, USER_ID_KEY},
+use crate::{
+    auth::{
+        random_token,
+        store::{AUTH_AT_KEY, USER_ID_KEY},
+    },
+    domain::UserId,
 };
 
 const CSRF_KEY: &str = "csrf";
@@ -20,7 +23,7 @@ impl TypedSession {
     }
 
     /// Signs `user_id` in: a new session id (against fixation), a fresh CSRF token.
-    pub fn log_in(&self, user_id: i64) -> Result<(), SessionInsertError> {
+    pub fn log_in(&self, user_id: UserId) -> Result<(), SessionInsertError> {
         self.0.renew();
         self.0.insert(USER_ID_KEY, user_id)?;
         self.0.insert(AUTH_AT_KEY, Utc::now().timestamp())?;
@@ -32,7 +35,7 @@ impl TypedSession {
         self.0.renew();
     }
 
-    pub fn user_id(&self) -> Result<Option<i64>, SessionGetError> {
+    pub fn user_id(&self) -> Result<Option<UserId>, SessionGetError> {
         self.0.get(USER_ID_KEY)
     }
 

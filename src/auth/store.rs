@@ -14,6 +14,7 @@ use crate::{
         self, DbError, PgPool,
         models::session::{NewSession, SessionRow},
     },
+    domain::UserId,
 };
 
 /// Session-state key holding the signed-in user's id (JSON-encoded, as actix-session stores
@@ -39,7 +40,7 @@ impl PgSessionStore {
 /// visits cannot pile up rows for the full idle timeout.
 const ANONYMOUS_TTL_SECS: i64 = 30 * 60;
 
-fn expiry(ttl: &Duration, user_id: Option<i64>) -> chrono::DateTime<Utc> {
+fn expiry(ttl: &Duration, user_id: Option<UserId>) -> chrono::DateTime<Utc> {
     let seconds = match user_id {
         Some(_) => ttl.whole_seconds(),
         None => ttl.whole_seconds().min(ANONYMOUS_TTL_SECS),
@@ -47,10 +48,10 @@ fn expiry(ttl: &Duration, user_id: Option<i64>) -> chrono::DateTime<Utc> {
     Utc::now() + chrono::Duration::seconds(seconds)
 }
 
-fn user_id_of(state: &State) -> Option<i64> {
+fn user_id_of(state: &State) -> Option<UserId> {
     state
         .get(USER_ID_KEY)
-        .and_then(|v| serde_json::from_str::<i64>(v).ok())
+        .and_then(|v| serde_json::from_str::<UserId>(v).ok())
 }
 
 fn to_json(state: &State) -> Result<Value, serde_json::Error> {
@@ -147,7 +148,7 @@ impl SessionStore for PgSessionStore {
     ) -> Result<(), anyhow::Error> {
         let key_hash = token_hash(session_key.as_ref());
         // Extends signed-in sessions to the full idle timeout; anonymous ones stay capped.
-        let expires_at = expiry(ttl, Some(0));
+        let expires_at = expiry(ttl, Some(UserId(0)));
         let anonymous_expires_at = expiry(ttl, None);
         db::run(&self.pool, move |conn| {
             SessionRow::extend(conn, &key_hash, expires_at, anonymous_expires_at)

@@ -13,7 +13,7 @@ use super::users::cli_actor;
 use crate::db::models::{account::AccountRow, settings::SettingsRow};
 use crate::{
     config::Config,
-    domain::{Role, order_filter::AccountRef},
+    domain::{Role, UserId, order_filter::AccountRef},
     orders::{
         OrderFilter, OrderParams, Viewer,
         export::{ExportFormat, record_export, write_export},
@@ -73,7 +73,7 @@ pub(crate) fn export(
         );
         filter.account = Some(AccountRef::Login(login.clone()));
     }
-    let viewer = Viewer::unrestricted(0, Role::Admin);
+    let viewer = Viewer::unrestricted(UserId(0), Role::Admin);
     let mut failed = None;
     let outcome = write_export(
         conn,

@@ -13,7 +13,7 @@ use crate::{
             sync::{RunTrigger, SyncRun},
         },
     },
-    domain::AccountScope,
+    domain::{AccountId, AccountScope},
     sync::{SyncMode, sync_account},
 };
 
@@ -88,7 +88,7 @@ pub(super) async fn sync_command(
 }
 
 /// Prints the running run's progress once a second.
-async fn show_progress(accounts: Accounts, account_id: i64) {
+async fn show_progress(accounts: Accounts, account_id: AccountId) {
     loop {
         tokio::time::sleep(std::time::Duration::from_secs(1)).await;
         let run = db::run(&accounts.pool, move |conn| {

@@ -7,6 +7,8 @@ use diesel::{
     sql_types::{Array, BigInt, Integer, Text},
 };
 
+use crate::domain::AccountId;
+
 /// One batch: orders `$1..=$2` spread over the accounts `$3`, ids prefixed with `$4`.
 const SEED_SQL: &str = r#"
 WITH src AS (
@@ -118,7 +120,7 @@ struct Backend {
 }
 
 /// The bench account with this login (created, or found again on a second seeding).
-pub fn seed_account(conn: &mut PgConnection, login: &str) -> QueryResult<i64> {
+pub fn seed_account(conn: &mut PgConnection, login: &str) -> QueryResult<AccountId> {
     let row: Id = sql_query(
         "INSERT INTO allegro_accounts (environment, allegro_user_id, login, status) \
          VALUES ('bench', $1, $1, 'disconnected') \
@@ -127,7 +129,7 @@ pub fn seed_account(conn: &mut PgConnection, login: &str) -> QueryResult<i64> {
     )
     .bind::<Text, _>(login)
     .get_result(conn)?;
-    Ok(row.id)
+    Ok(AccountId(row.id))
 }
 
 /// Generates the orders numbered `first..=last` (with their line items) spread over
@@ -135,7 +137,7 @@ pub fn seed_account(conn: &mut PgConnection, login: &str) -> QueryResult<i64> {
 pub fn seed_orders(
     conn: &mut PgConnection,
     (first, last): (i64, i64),
-    accounts: &[i64],
+    accounts: &[AccountId],
     prefix: &str,
 ) -> QueryResult<usize> {
     sql_query(SEED_SQL)

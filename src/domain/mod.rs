@@ -3,6 +3,7 @@
 mod amount;
 mod document;
 mod email;
+mod ids;
 pub mod order_codes;
 pub mod order_filter;
 mod password;
@@ -16,6 +17,7 @@ mod viewer;
 pub use amount::{Amount, InvalidAmount};
 pub use document::{Document, canonical_json, content_hash};
 pub use email::Email;
+pub use ids::{AccountId, CheckoutFormId, RunId, UserId};
 pub use order_filter::OrderFilter;
 pub use password::{NewPassword, PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS};
 pub use role::Role;

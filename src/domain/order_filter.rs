@@ -3,12 +3,12 @@
 
 use chrono::{DateTime, Utc};
 
-use super::Amount;
+use super::{AccountId, Amount};
 
 /// An account as named in a filter: its id, or its Allegro login.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AccountRef {
-    Id(i64),
+    Id(AccountId),
     Login(String),
 }
 

@@ -8,12 +8,12 @@
 //! buyer personal data hidden (masked names and addresses, no buyer ids, waybills or raw
 //! documents).
 
-use super::{AccountScope, Role};
+use super::{AccountScope, Role, UserId};
 
 /// The signed-in user as every account-related query sees them.
 #[derive(Debug, Clone)]
 pub struct Viewer {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub role: Role,
     pub scope: AccountScope,
     /// Buyer names, emails, phones, addresses, ids and waybills are hidden from this user.
@@ -31,7 +31,7 @@ pub struct Visibility<'a> {
 
 impl Viewer {
     /// Everything, unmasked: admins, and the CLI (which runs with the database's own rights).
-    pub fn unrestricted(user_id: i64, role: Role) -> Viewer {
+    pub fn unrestricted(user_id: UserId, role: Role) -> Viewer {
         Viewer {
             user_id,
             role,

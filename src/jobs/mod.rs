@@ -74,10 +74,10 @@ pub async fn check_alerts(state: &AppState) -> Result<Alerts, DbError> {
     let threshold = settings.stale_after();
     for h in &health {
         if h.token_dead() {
-            tracing::warn!(account.id = h.id, account.login = %h.login,
+            tracing::warn!(account.id = h.id.0, account.login = %h.login,
                 "Allegro refused the refresh token of {}: connect the account again", h.login);
         } else if h.stale(threshold) {
-            tracing::warn!(account.id = h.id, account.login = %h.login, lag_s = h.lag.num_seconds(),
+            tracing::warn!(account.id = h.id.0, account.login = %h.login, lag_s = h.lag.num_seconds(),
                 "no successful sync of {} for more than {} hours", h.login, settings.stale_after_hours);
         }
     }

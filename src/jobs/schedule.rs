@@ -14,12 +14,12 @@ use crate::{
     db::{
         self, DbError,
         models::{
-            account::{AccountId, AccountRow, AccountStatus},
+            account::{AccountRow, AccountStatus},
             scheduled_job::{NIGHTLY_RECONCILE, ScheduledJob},
             sync::{RunTrigger, SyncRun},
         },
     },
-    domain::AccountScope,
+    domain::{AccountId, AccountScope},
     settings::{self, SyncSettings},
     state::AppState,
     sync::{SyncError, SyncMode, SyncOptions, sync_account},
@@ -172,7 +172,7 @@ async fn sync_logged(
         | Err(SyncError::NotDue)
         | Err(SyncError::Interrupted) => {}
         Err(err) => {
-            tracing::warn!(account.id = id, error = %err, "scheduled sync failed; retrying next time")
+            tracing::warn!(account.id = id.0, error = %err, "scheduled sync failed; retrying next time")
         }
     }
 }

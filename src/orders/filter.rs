@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 pub use crate::domain::order_codes::{FULFILLMENT_STATUSES, ORDER_STATUSES, PAYMENT_TYPES};
 use crate::domain::{
-    Amount,
+    AccountId, Amount,
     order_filter::{AccountRef, OrderFilter, TimeRange},
 };
 
@@ -187,7 +187,7 @@ impl OrderFilter {
                 format!("search text is limited to {SEARCH_MAX_CHARS} characters"),
             ));
         }
-        let account = given(&params.account).map(|a| match a.parse::<i64>() {
+        let account = given(&params.account).map(|a| match a.parse::<AccountId>() {
             Ok(id) => AccountRef::Id(id),
             Err(_) => AccountRef::Login(clip(a)),
         });
@@ -282,6 +282,6 @@ mod tests {
         .unwrap();
         assert_eq!(f.status, Some("CANCELLED"));
         assert_eq!(f.currency.as_deref(), Some("PLN"));
-        assert_eq!(f.account, Some(AccountRef::Id(7)));
+        assert_eq!(f.account, Some(AccountRef::Id(AccountId(7))));
     }
 }

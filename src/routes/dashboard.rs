@@ -20,6 +20,7 @@ use crate::{
             sync::{SyncHealth, SyncRun, SyncState},
         },
     },
+    domain::AccountId,
     error::AppError,
     orders::filter::start_of_day,
     settings::local_day,
@@ -106,7 +107,7 @@ impl Health {
 
 /// One account's panel.
 pub struct AccountPanel {
-    pub id: i64,
+    pub id: AccountId,
     pub login: String,
     pub health: Health,
     pub last_success: Option<DateTime<Utc>>,
@@ -161,7 +162,7 @@ pub async fn dashboard(
     let (zone, accounts) = db::run(&state.pool, move |conn| {
         let zone = SettingsRow::display_zone(conn)?;
         let accounts = AccountRow::list(conn, &scope)?;
-        let ids: Vec<i64> = accounts.iter().map(|a| a.id).collect();
+        let ids: Vec<AccountId> = accounts.iter().map(|a| a.id).collect();
         let today = local_day(Utc::now(), zone);
         let first = today - Days::new(days - 1);
         let totals = stats::day_totals(conn, &ids, zone, start_of_day(first, zone))?;
@@ -190,11 +191,11 @@ pub async fn dashboard(
     })
 }
 
-fn orders_link(account: i64, extra: &str) -> String {
+fn orders_link(account: AccountId, extra: &str) -> String {
     format!("/orders?account={account}{extra}")
 }
 
-fn days_link(account: i64, from: NaiveDate, to: NaiveDate, extra: &str) -> String {
+fn days_link(account: AccountId, from: NaiveDate, to: NaiveDate, extra: &str) -> String {
     orders_link(
         account,
         &format!("&bought_from={from}&bought_to={to}{extra}"),
@@ -214,7 +215,7 @@ fn cents(amount: &str) -> i128 {
 
 /// One account's panel: its figures, revenue, statuses and charts over `first..=today`.
 fn panel(
-    id: i64,
+    id: AccountId,
     login: String,
     health: &SyncHealth,
     totals: &[DayTotal],
@@ -279,7 +280,7 @@ fn revenue_per_day(totals: &[&DayTotal]) -> PerCurrency {
 }
 
 /// Per currency: revenue today, over 7 and over 30 days.
-fn revenue_rows(id: i64, per_currency: &PerCurrency, today: NaiveDate) -> Vec<RevenueRow> {
+fn revenue_rows(id: AccountId, per_currency: &PerCurrency, today: NaiveDate) -> Vec<RevenueRow> {
     let since = |days: u64| today - Days::new(days - 1);
     per_currency
         .iter()
@@ -300,7 +301,7 @@ fn revenue_rows(id: i64, per_currency: &PerCurrency, today: NaiveDate) -> Vec<Re
 
 /// Orders per day, then revenue per day of the largest currencies.
 fn charts(
-    id: i64,
+    id: AccountId,
     login: &str,
     days: &[NaiveDate],
     totals: &[&DayTotal],

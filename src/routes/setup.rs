@@ -148,7 +148,7 @@ pub async fn setup(
     })
     .await?;
     tracing::info!(
-        user.id = user.id,
+        user.id = user.id.0,
         "first admin created through the setup link"
     );
     signed_in(&state, &session, &user, peer_ip(&req)).await?;

@@ -9,11 +9,9 @@ use crate::{
     allegro::{AccountApi, AllegroError},
     db::{
         self, DbError,
-        models::{
-            account::AccountId,
-            sync::{RunCounters, RunKind, SyncState},
-        },
+        models::sync::{RunCounters, RunKind, SyncState},
     },
+    domain::{AccountId, RunId},
 };
 
 /// What a sync does besides following the event journal.
@@ -87,7 +85,7 @@ impl From<diesel::result::Error> for SyncError {
 /// How a finished run went.
 #[derive(Debug, Clone)]
 pub struct RunSummary {
-    pub run_id: i64,
+    pub run_id: RunId,
     pub kind: RunKind,
     pub counters: RunCounters,
 }
@@ -98,7 +96,7 @@ pub(super) struct RunContext<'a> {
     pub accounts: &'a Accounts,
     pub api: AccountApi<TokenError>,
     pub account_id: AccountId,
-    pub run_id: i64,
+    pub run_id: RunId,
     pub options: &'a SyncOptions,
     /// Look for merged purchases while storing. Off during the very first pass: every listed
     /// form is current then (merged-away ones are no longer listed), and on a table still

@@ -16,10 +16,11 @@ use crate::{
     db::{
         self, DbError,
         models::{
-            account::{AccountId, AccountRow, AccountStatus},
+            account::{AccountRow, AccountStatus},
             sync::{RunCounters, RunKind, RunTrigger, SyncRun, SyncState},
         },
     },
+    domain::{AccountId, RunId},
 };
 
 /// Syncs account `account_id` once: finishes (or with [`SyncMode::Full`], redoes) the first
@@ -45,14 +46,14 @@ pub async fn sync_account(
 
 /// Called with the run's id once the run is recorded, before any of its work: "Sync now"
 /// waits for it, so the page it leads to already lists the run.
-pub type OnStarted = Box<dyn FnOnce(i64) + Send>;
+pub type OnStarted = Box<dyn FnOnce(RunId) + Send>;
 
 /// [`sync_account`], telling `on_started` when the run is recorded (never called when the
 /// sync cannot start: the account is gone or disconnected, another process holds it ...).
 #[tracing::instrument(
     name = "sync",
     skip_all,
-    fields(account.id = account_id, account.login = Empty, run.id = Empty)
+    fields(account.id = account_id.0, account.login = Empty, run.id = Empty)
 )]
 pub async fn sync_account_announced(
     accounts: &Accounts,
@@ -93,7 +94,7 @@ pub async fn sync_account_announced(
         SyncRun::start_by(conn, account_id, kind, trigger, Some(&owner)).map_err(DbError::from)
     })
     .await?;
-    tracing::Span::current().record("run.id", run.id);
+    tracing::Span::current().record("run.id", run.id.0);
     on_started(run.id);
     let ctx = RunContext {
         accounts,
@@ -104,8 +105,8 @@ pub async fn sync_account_announced(
         detect_merges: first_pass_done,
     };
     tracing::info!(
-        account.id = account_id,
-        run.id = run.id,
+        account.id = account_id.0,
+        run.id = run.id.0,
         kind = kind.as_str(),
         "sync started"
     );
@@ -142,7 +143,7 @@ fn take_lease(
     let abandoned = SyncRun::mark_taken_over(conn, account_id)?;
     if abandoned > 0 {
         tracing::warn!(
-            account.id = account_id,
+            account.id = account_id.0,
             runs = abandoned,
             "took over an account whose syncing process stopped"
         );
@@ -198,8 +199,8 @@ async fn finish(
         Ok(_) => {
             let counters = run.map(|r| counters_of(&r)).unwrap_or_default();
             tracing::info!(
-                account.id = account_id,
-                run.id = run_id,
+                account.id = account_id.0,
+                run.id = run_id.0,
                 fetched = counters.orders_fetched,
                 "sync succeeded"
             );
@@ -211,14 +212,14 @@ async fn finish(
         }
         Err(SyncError::Interrupted) => {
             tracing::info!(
-                account.id = account_id,
-                run.id = run_id,
+                account.id = account_id.0,
+                run.id = run_id.0,
                 "sync interrupted by a shutdown"
             );
             Err(SyncError::Interrupted)
         }
         Err(e) => {
-            tracing::warn!(account.id = account_id, run.id = run_id, error = %e, "sync failed");
+            tracing::warn!(account.id = account_id.0, run.id = run_id.0, error = %e, "sync failed");
             Err(e)
         }
     }
@@ -257,11 +258,11 @@ async fn record_end(
             Err(err) => err,
         };
         if started.elapsed() >= RECORD_END_FOR || ctx.options.stop.is_cancelled() {
-            tracing::error!(account.id = account_id, run.id = run_id, error = %err,
+            tracing::error!(account.id = account_id.0, run.id = run_id.0, error = %err,
                 "could not record the end of the sync run; it is marked interrupted later");
             return Err(err);
         }
-        tracing::warn!(account.id = account_id, run.id = run_id, error = %err,
+        tracing::warn!(account.id = account_id.0, run.id = run_id.0, error = %err,
             retry_in_s = delay.as_secs(), "could not record the end of the sync run; retrying");
         tokio::select! {
             () = tokio::time::sleep(delay) => {}

@@ -15,6 +15,7 @@ use crate::{
     accounts::TokenError,
     allegro::{AllegroError, CheckoutForm, EventId, EventQuery, RejectedForm},
     db::{self, DbError, models::sync::SyncState},
+    domain::CheckoutFormId,
 };
 
 /// Largest event page Allegro serves.
@@ -69,7 +70,7 @@ pub(super) async fn follow(ctx: &RunContext<'_>) -> Result<Option<String>, SyncE
         let Some(last) = events.last().map(|e| e.id.clone()) else {
             return Ok(note);
         };
-        let ids: BTreeSet<String> = events
+        let ids: BTreeSet<CheckoutFormId> = events
             .iter()
             .filter_map(|e| e.checkout_form_id.clone())
             .collect();
@@ -92,9 +93,9 @@ type FetchResult = Result<Result<CheckoutForm, RejectedForm>, TokenError>;
 /// and ids that answer 404 (merged away or too old).
 pub(super) async fn fetch_forms(
     ctx: &RunContext<'_>,
-    ids: impl IntoIterator<Item = String>,
+    ids: impl IntoIterator<Item = CheckoutFormId>,
 ) -> Result<Batch, SyncError> {
-    let results: Vec<(String, FetchResult)> = stream::iter(ids)
+    let results: Vec<(CheckoutFormId, FetchResult)> = stream::iter(ids)
         .map(|id| async move {
             let result = ctx.api.checkout_form_or_rejected(&id).await;
             (id, result)

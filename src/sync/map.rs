@@ -8,6 +8,7 @@ use crate::{
         order::{NewLineItem, NewOrder, OrderBuyer},
         order_event::NewOrderEvent,
     },
+    domain::CheckoutFormId,
 };
 
 /// The order row (and line items) of a checkout form. `document` is the complete original JSON.
@@ -81,7 +82,10 @@ pub fn new_event(event: &OrderEvent) -> NewOrderEvent {
         event_id: without_nul(event.id.as_str()),
         event_type: without_nul(&event.event_type),
         occurred_at: event.occurred_at,
-        checkout_form_id: event.checkout_form_id.as_deref().map(without_nul),
+        checkout_form_id: event
+            .checkout_form_id
+            .as_ref()
+            .map(|id| CheckoutFormId(without_nul(id.as_str()))),
         raw,
     }
 }
@@ -227,7 +231,7 @@ mod tests {
         assert_eq!(row.event_id, "1784020205470113");
         assert_eq!(row.event_type, "READY_FOR_PROCESSING");
         assert_eq!(
-            row.checkout_form_id.as_deref(),
+            row.checkout_form_id.as_ref().map(CheckoutFormId::as_str),
             Some("29738e61-7f6a-11e8-ac45-09db60ede9d6")
         );
         assert_eq!(row.occurred_at, event.occurred_at);

@@ -20,15 +20,15 @@ pub(super) async fn record(ctx: &RunContext<'_>) {
         .await;
         match stored {
             Ok(()) => tracing::info!(
-                account.id = ctx.account_id,
-                run.id = run_id,
+                account.id = ctx.account_id.0,
+                run.id = run_id.0,
                 pause_ms = u64::try_from(left.as_millis()).unwrap_or(u64::MAX),
                 "sync paused by Allegro's rate limit"
             ),
             // Only the display misses it; the run itself goes on.
             Err(err) => tracing::warn!(
-                account.id = ctx.account_id,
-                run.id = run_id,
+                account.id = ctx.account_id.0,
+                run.id = run_id.0,
                 error = %err,
                 "could not record the rate-limit pause on the run"
             ),

@@ -21,14 +21,17 @@ use super::{
     events::fetch_forms,
     store::store_page,
 };
-use crate::db::{
-    self, DbError,
-    models::{
-        coverage::{
-            OpenOrders, database_now, held_between, open_orders, unseen_held_ids, unseen_since,
+use crate::{
+    db::{
+        self, DbError,
+        models::{
+            coverage::{
+                OpenOrders, database_now, held_between, open_orders, unseen_held_ids, unseen_since,
+            },
+            sync::SyncState,
         },
-        sync::SyncState,
     },
+    domain::CheckoutFormId,
 };
 
 /// Forms fetched by id, then stored, per transaction.
@@ -148,7 +151,7 @@ async fn refresh_open(
 
 /// Fetches checkout forms by id in batches and stores them; ids that answer 404 are marked
 /// gone from Allegro. Returns how many were gone.
-async fn refresh_by_id(ctx: &RunContext<'_>, ids: Vec<String>) -> Result<usize, SyncError> {
+async fn refresh_by_id(ctx: &RunContext<'_>, ids: Vec<CheckoutFormId>) -> Result<usize, SyncError> {
     let mut gone_total = 0;
     for ids in ids.chunks(BY_ID_BATCH) {
         // The batch carries the forms, the ids that answer 404 and the requests made.
@@ -187,7 +190,7 @@ async fn check_coverage(ctx: &RunContext<'_>) -> Result<GridOutcome, SyncError> 
     let still = coverage::verify(ctx, &mismatched).await?;
     if !still.is_empty() {
         tracing::warn!(
-            account.id = account_id,
+            account.id = account_id.0,
             days = still.len(),
             "coverage: days still mismatched after re-listing"
         );

@@ -6,12 +6,15 @@ use super::{
     events::fetch_forms,
     store::store_page,
 };
-use crate::db::{self, DbError, models::quarantine};
+use crate::{
+    db::{self, DbError, models::quarantine},
+    domain::CheckoutFormId,
+};
 
 /// Retries the account's quarantined orders (those with a readable id).
 pub(super) async fn retry_quarantined(ctx: &RunContext<'_>) -> Result<(), SyncError> {
     let account_id = ctx.account_id;
-    let ids: Vec<String> = db::run(&ctx.accounts.pool, move |conn| {
+    let ids: Vec<CheckoutFormId> = db::run(&ctx.accounts.pool, move |conn| {
         quarantine::list(conn, account_id).map_err(DbError::from)
     })
     .await?
@@ -22,7 +25,7 @@ pub(super) async fn retry_quarantined(ctx: &RunContext<'_>) -> Result<(), SyncEr
         return Ok(());
     }
     tracing::info!(
-        account.id = account_id,
+        account.id = account_id.0,
         orders = ids.len(),
         "retrying quarantined orders"
     );

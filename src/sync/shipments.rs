@@ -17,11 +17,11 @@ use crate::{
     db::{
         self, DbError,
         models::{
-            account::AccountId,
             shipment::{self, DueOrder, NewShipment},
             sync::{RunCounters, SyncRun},
         },
     },
+    domain::{AccountId, CheckoutFormId},
 };
 
 /// Orders read and stored per transaction.
@@ -112,10 +112,14 @@ async fn store(ctx: &RunContext<'_>, read: Vec<Read>) -> Result<(), SyncError> {
     Ok(())
 }
 
-fn new_shipment(account_id: AccountId, checkout_form_id: &str, s: &Shipment) -> NewShipment {
+fn new_shipment(
+    account_id: AccountId,
+    checkout_form_id: &CheckoutFormId,
+    s: &Shipment,
+) -> NewShipment {
     NewShipment {
         account_id,
-        checkout_form_id: checkout_form_id.to_owned(),
+        checkout_form_id: checkout_form_id.clone(),
         shipment_id: s.id.clone(),
         waybill: s.waybill.clone(),
         carrier_id: s.carrier_id.clone(),

@@ -14,13 +14,12 @@ use crate::{
     db::{
         self, DbError,
         models::{
-            account::AccountId,
             order::{self, NewOrder, UpsertCounts},
             order_event, quarantine,
             sync::{BackfillWindow, RunCounters, SyncRun, SyncState},
         },
     },
-    domain::text::strip_control_chars,
+    domain::{AccountId, CheckoutFormId, text::strip_control_chars},
 };
 
 /// What one page of work stores, and the checkpoint it completes.
@@ -35,14 +34,14 @@ pub(super) struct Batch {
     /// Event cursor reached by this batch.
     pub cursor: Option<String>,
     /// Ids that answer 404 now (merged away or too old).
-    pub gone: Vec<String>,
+    pub gone: Vec<CheckoutFormId>,
     /// API requests the batch took.
     pub requests: i64,
 }
 
 /// Stores `batch` and its checkpoint in one transaction, then renews the lease.
 pub(super) async fn store_page(ctx: &RunContext<'_>, batch: Batch) -> Result<(), SyncError> {
-    let merges: Vec<(String, Vec<String>)> = batch
+    let merges: Vec<(CheckoutFormId, Vec<String>)> = batch
         .forms
         .iter()
         .filter(|_| ctx.detect_merges)
@@ -84,12 +83,12 @@ pub(super) async fn store_page(ctx: &RunContext<'_>, batch: Batch) -> Result<(),
     db::run(&ctx.accounts.pool, move |conn| {
         conn.transaction(|conn| {
             let (counts, refused) = write_orders(conn, account_id, &orders)?;
-            let stored: Vec<String> = orders
+            let stored: Vec<CheckoutFormId> = orders
                 .iter()
                 .filter(|o| {
                     !refused
                         .iter()
-                        .any(|r| r.id.as_deref() == Some(&o.checkout_form_id))
+                        .any(|r| r.id.as_ref() == Some(&o.checkout_form_id))
                 })
                 .map(|o| o.checkout_form_id.clone())
                 .collect();
@@ -161,17 +160,20 @@ fn quarantine_all<'a>(
     let mut n = 0;
     for form in forms {
         // Even the id may hold what the database refuses.
-        let id = form.id.as_deref().map(strip_control_chars);
+        let id = form
+            .id
+            .as_ref()
+            .map(|id| CheckoutFormId(strip_control_chars(id.as_str()).into_owned()));
         tracing::warn!(
-            account.id = account_id,
-            checkout_form.id = id.as_deref().unwrap_or("?"),
+            account.id = account_id.0,
+            checkout_form.id = id.as_ref().map_or("?", CheckoutFormId::as_str),
             error = %form.error,
             "order quarantined"
         );
         quarantine::add(
             conn,
             account_id,
-            id.as_deref(),
+            id.as_ref(),
             &form.raw.to_string(),
             &form.error,
         )?;
@@ -184,8 +186,8 @@ fn quarantine_all<'a>(
 /// purchase): the old orders are kept and marked merged into the new one. One lookup per page.
 fn mark_merges(
     conn: &mut PgConnection,
-    account_id: i64,
-    forms: &[(String, Vec<String>)],
+    account_id: AccountId,
+    forms: &[(CheckoutFormId, Vec<String>)],
 ) -> diesel::QueryResult<()> {
     let all: Vec<String> = forms
         .iter()
@@ -193,7 +195,7 @@ fn mark_merges(
         .collect();
     let holders = order::find_by_line_item_ids(conn, account_id, &all)?;
     for (form_id, line_items) in forms {
-        let mut old: Vec<String> = holders
+        let mut old: Vec<CheckoutFormId> = holders
             .iter()
             .filter(|(holder, item)| holder != form_id && line_items.contains(item))
             .map(|(holder, _)| holder.clone())

@@ -1,5 +1,6 @@
 //! Linking Allegro accounts through the dashboard, against the built-in simulator.
 
+use allegro_backup::domain::AccountId;
 use std::time::Duration;
 
 use allegro_backup::{accounts::TokenError, db::models::account::AccountRow, domain::Role};
@@ -140,7 +141,7 @@ async fn tokens_are_stored_encrypted_and_still_work() {
     };
     // No token, or a part of one, is readable in the database. (Searching the ciphertext for
     // "eyJ", a JWT's start, failed now and then: random base64 holds it about 1 time in 300.)
-    let row = AccountRow::find(&mut conn, 1).unwrap().unwrap();
+    let row = AccountRow::find(&mut conn, AccountId(1)).unwrap().unwrap();
     for (kind, stored) in [("access", access.unwrap()), ("refresh", refresh.unwrap())] {
         assert!(stored.starts_with("v1:"), "{stored}");
         let context = AccountRow::token_context(&row.environment, &row.allegro_user_id, kind);
@@ -282,7 +283,7 @@ async fn the_refresh_job_renews_tokens_that_expire_within_the_window() {
         1
     );
     // The rotated pair was stored and works.
-    assert!(accounts.api(1).me().await.is_ok());
+    assert!(accounts.api(AccountId(1)).me().await.is_ok());
     // A revoked account is marked, not retried forever.
     app.simulator.world().revoke_tokens(0);
     assert_eq!(

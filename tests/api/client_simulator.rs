@@ -1,6 +1,7 @@
 //! The typed Allegro client against the built-in simulator: both sides built from the same
 //! reference, checked against each other over real HTTP.
 
+use allegro_backup::domain::CheckoutFormId;
 use std::{
     sync::{
         Arc, Mutex,
@@ -256,7 +257,7 @@ async fn checkout_forms_keep_every_field_the_simulator_served() {
         .find(|o| o.get("x-sim-extension").is_some())
         .expect("the generator adds unknown fields now and then");
     let id = extended["id"].as_str().unwrap();
-    let form = api.checkout_form(id).await.unwrap();
+    let form = api.checkout_form(&CheckoutFormId::from(id)).await.unwrap();
     assert_eq!(&form.document.to_value(), extended);
     let total: &str = page.checkout_forms()[0]
         .total_to_pay

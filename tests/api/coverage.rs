@@ -1,6 +1,7 @@
 //! The coverage grid: a day whose orders went missing is found and healed by a reconcile run,
 //! and the page shows every day's state to every role.
 
+use allegro_backup::domain::AccountId;
 use allegro_backup::{
     db::models::coverage::{CoverageDay, DayCount},
     domain::Role,
@@ -24,7 +25,7 @@ use crate::{
     },
 };
 
-fn coverage_row(app: &crate::helpers::TestApp, account: i64, on: NaiveDate) -> (i64, i64) {
+fn coverage_row(app: &crate::helpers::TestApp, account: AccountId, on: NaiveDate) -> (i64, i64) {
     use allegro_backup::db::schema::coverage_days::dsl::*;
     let mut conn = app.db.connect();
     coverage_days
@@ -131,7 +132,7 @@ async fn an_order_allegro_no_longer_serves_is_marked_gone_and_its_day_matches_ag
 }
 
 /// Records a matching today and a mismatched yesterday for `account`.
-fn record_two_days(app: &crate::helpers::TestApp, account: i64) -> (NaiveDate, NaiveDate) {
+fn record_two_days(app: &crate::helpers::TestApp, account: AccountId) -> (NaiveDate, NaiveDate) {
     let today = warsaw_day(Utc::now());
     let yesterday = today.pred_opt().unwrap();
     let mut conn = app.db.connect();

@@ -2,6 +2,7 @@
 //! failing after some pages — resumes on the next run and ends exactly equal to Allegro's
 //! data, with nothing duplicated and no run left `running`.
 
+use allegro_backup::domain::AccountId;
 use std::{
     process::{Child, Stdio},
     time::Duration,
@@ -38,7 +39,7 @@ fn sync_process(app: &TestApp) -> Child {
 
 /// An app whose simulator holds `orders` orders of seller 0, linked, and answers every API
 /// call after `latency_ms`.
-async fn slow_backup(orders: u32, latency_ms: u64) -> (TestApp, i64) {
+async fn slow_backup(orders: u32, latency_ms: u64) -> (TestApp, AccountId) {
     let app = spawn_app_with_orders(orders).await;
     let account = app.link_account(0).await;
     app.simulator.world().set_faults(latency(latency_ms));
@@ -184,7 +185,7 @@ async fn an_access_token_expiring_mid_run_is_refreshed_and_the_run_completes() {
     assert_no_duplicates(&mut conn);
 }
 
-fn token_expiry(conn: &mut PgConnection, account: i64) -> chrono::DateTime<chrono::Utc> {
+fn token_expiry(conn: &mut PgConnection, account: AccountId) -> chrono::DateTime<chrono::Utc> {
     use allegro_backup::db::schema::allegro_accounts;
     use diesel::QueryDsl;
     allegro_accounts::table

@@ -1,7 +1,7 @@
 //! The dashboard: per-account figures by day of the display zone, revenue per currency, SVG
 //! charts, and the viewer's account scope.
 
-use allegro_backup::domain::Role;
+use allegro_backup::domain::{AccountId, Role};
 use chrono::{Days, Utc};
 use reqwest::StatusCode;
 use scraper::{Html, Selector};
@@ -32,7 +32,7 @@ fn day_before(days: u64, time: &str) -> (String, chrono::NaiveDate) {
     (format!("{day} {time}+00"), day)
 }
 
-async fn seeded(app: &TestApp) -> (i64, i64, chrono::NaiveDate) {
+async fn seeded(app: &TestApp) -> (AccountId, AccountId, chrono::NaiveDate) {
     let mut conn = app.db.connect();
     // 23:30 UTC the day before D is already day D in Warsaw (UTC+1 or +2).
     let (late, _) = day_before(4, "23:30:00");

@@ -3,6 +3,7 @@
 //! a forced refresh and a sync. Every line is JSON, carries its request id or account, and
 //! no secret of the whole exchange appears anywhere in the output.
 
+use allegro_backup::domain::AccountId;
 use std::{process::Stdio, time::Duration};
 
 use allegro_backup::{
@@ -30,7 +31,9 @@ const PASSWORD: &str = "a log-test password 31337";
 
 /// The access and refresh token the database holds for account 1, decrypted.
 fn stored_tokens(db: &TestDatabase) -> Vec<String> {
-    let row = AccountRow::find(&mut db.connect(), 1).unwrap().unwrap();
+    let row = AccountRow::find(&mut db.connect(), AccountId(1))
+        .unwrap()
+        .unwrap();
     let cipher = TokenCipher::new(&SecretKey::parse(KEY).unwrap());
     [
         ("access", &row.access_token_enc),
@@ -202,7 +205,10 @@ async fn json_logs_carry_request_ids_and_accounts_and_never_a_secret() {
     assert!(simulator.world().approve(&code, 0));
     let mut connected = false;
     for _ in 0..100 {
-        if AccountRow::find(&mut db.connect(), 1).unwrap().is_some() {
+        if AccountRow::find(&mut db.connect(), AccountId(1))
+            .unwrap()
+            .is_some()
+        {
             connected = true;
             break;
         }

@@ -1,7 +1,7 @@
 //! Running it: run retention, which accounts are due, alerts (banner, WARN job, metrics) and
 //! a graceful shutdown.
 
-use allegro_backup::domain::AccountScope;
+use allegro_backup::domain::{AccountId, AccountScope, RunId};
 use std::time::Duration as StdDuration;
 
 use allegro_backup::{
@@ -32,8 +32,8 @@ use crate::helpers::{
 
 const METRICS_TOKEN: &str = "metrics-token-for-tests-0123456789";
 
-fn run_ids(conn: &mut PgConnection, account: i64) -> Vec<i64> {
-    let mut ids: Vec<i64> = SyncRun::recent(conn, &AccountScope::All, Some(account), 100)
+fn run_ids(conn: &mut PgConnection, account: AccountId) -> Vec<RunId> {
+    let mut ids: Vec<RunId> = SyncRun::recent(conn, &AccountScope::All, Some(account), 100)
         .unwrap()
         .into_iter()
         .map(|r| r.id)
@@ -43,7 +43,7 @@ fn run_ids(conn: &mut PgConnection, account: i64) -> Vec<i64> {
 }
 
 /// Moves a run's start (and its end, when it has one) `days` into the past.
-fn age_run(conn: &mut PgConnection, id: i64, days: i64) {
+fn age_run(conn: &mut PgConnection, id: RunId, days: i64) {
     sql_query(format!(
         "UPDATE sync_runs SET started_at = now() - interval '{days} days', \
          finished_at = CASE WHEN finished_at IS NULL THEN NULL ELSE now() - interval '{days} days' END \
@@ -53,7 +53,7 @@ fn age_run(conn: &mut PgConnection, id: i64, days: i64) {
     .unwrap();
 }
 
-fn finished_run(conn: &mut PgConnection, account: i64, days_ago: i64) -> i64 {
+fn finished_run(conn: &mut PgConnection, account: AccountId, days_ago: i64) -> RunId {
     let id = SyncRun::start(conn, account, RunKind::Incremental, RunTrigger::Schedule)
         .unwrap()
         .id;
@@ -276,7 +276,7 @@ fn slow_full_history(app: &TestApp, conn: &mut PgConnection) {
 }
 
 /// The account's latest run ended `interrupted` by the shutdown.
-fn assert_last_run_interrupted(conn: &mut PgConnection, account: i64) {
+fn assert_last_run_interrupted(conn: &mut PgConnection, account: AccountId) {
     let run = &SyncRun::recent(conn, &AccountScope::All, Some(account), 1).unwrap()[0];
     assert_eq!(run.status, "interrupted");
     assert!(run.finished_at.is_some());
@@ -285,7 +285,7 @@ fn assert_last_run_interrupted(conn: &mut PgConnection, account: i64) {
 }
 
 /// Waits (polling the database) until the sync has stored its first page.
-async fn wait_for_first_page(app: &TestApp, account: i64) {
+async fn wait_for_first_page(app: &TestApp, account: AccountId) {
     for _ in 0..3_000 {
         if !stored(app, account).is_empty() {
             return;
@@ -420,7 +420,7 @@ async fn on_sigterm_the_server_ends_its_running_sync_interrupted_and_exits() {
 }
 
 /// Polls until the account has a finished run started by the schedule; returns its status.
-async fn wait_for_scheduled_run(app: &TestApp, account: i64) -> String {
+async fn wait_for_scheduled_run(app: &TestApp, account: AccountId) -> String {
     let mut conn = app.db.connect();
     for _ in 0..3_000 {
         let runs = SyncRun::recent(&mut conn, &AccountScope::All, Some(account), 10).unwrap();

@@ -1,6 +1,7 @@
 //! The order detail page: sections from the stored checkout form, revisions and their diff,
 //! personal data masking, account scope, team notes and tags, and the display time zone.
 
+use allegro_backup::domain::AccountId;
 use allegro_backup::{
     db::{
         models::{
@@ -25,7 +26,7 @@ use crate::helpers::{
 };
 
 /// An app with a few orders backed up from seller 0; the id of one of them and its JSON.
-async fn backed_up() -> (TestApp, i64, String, Value) {
+async fn backed_up() -> (TestApp, AccountId, String, Value) {
     let app = spawn_app_with_orders(6).await;
     let account = app.link_account(0).await;
     sync_once(&app, account, RunTrigger::Cli).await;
@@ -68,7 +69,7 @@ async fn user_client(app: &TestApp, email: &str, role: Role) -> (reqwest::Client
 }
 
 /// Gives user `user` access to account `account`.
-fn grant(conn: &mut PgConnection, user: i64, account: i64) {
+fn grant(conn: &mut PgConnection, user: i64, account: AccountId) {
     diesel::insert_into(user_accounts::table)
         .values((
             user_accounts::user_id.eq(user),
@@ -226,7 +227,7 @@ async fn a_user_scoped_to_another_account_gets_404_as_for_an_unknown_order() {
     let (app, account, id, _) = backed_up().await;
     let (scoped, user_id) = user_client(&app, "scoped@example.com", Role::Operator).await;
     let mut conn = app.db.connect();
-    let other: i64 = diesel::insert_into(allegro_accounts::table)
+    let other: AccountId = diesel::insert_into(allegro_accounts::table)
         .values((
             allegro_accounts::environment.eq("sandbox"),
             allegro_accounts::allegro_user_id.eq("other-seller"),

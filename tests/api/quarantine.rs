@@ -1,6 +1,7 @@
 //! One bad order never stops a backup: it is kept raw in quarantine with its error, the
 //! checkpoint moves on for the others, and it is retried (and released) on later runs.
 
+use allegro_backup::domain::{AccountId, CheckoutFormId};
 use allegro_backup::{
     db::{models::quarantine, models::sync::RunTrigger},
     domain::Role,
@@ -13,7 +14,7 @@ use crate::helpers::{
     spawn_app_with_orders,
 };
 
-fn quarantined(app: &TestApp, account: i64) -> Vec<quarantine::QuarantineRow> {
+fn quarantined(app: &TestApp, account: AccountId) -> Vec<quarantine::QuarantineRow> {
     quarantine::list(&mut app.db.connect(), account).unwrap()
 }
 
@@ -39,7 +40,13 @@ async fn an_unreadable_order_is_quarantined_without_stopping_the_others() {
     assert!(!held.contains_key(&bad));
     let rows = quarantined(&app, account);
     assert_eq!(rows.len(), 1);
-    assert_eq!(rows[0].checkout_form_id.as_deref(), Some(bad.as_str()));
+    assert_eq!(
+        rows[0]
+            .checkout_form_id
+            .as_ref()
+            .map(CheckoutFormId::as_str),
+        Some(bad.as_str())
+    );
     assert!(rows[0].raw.contains("\"buyer\":42"), "{}", rows[0].raw);
     assert!(!rows[0].error.is_empty());
 

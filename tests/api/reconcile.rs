@@ -2,6 +2,7 @@
 //! re-listing recent days and re-fetching open orders; a reconcile with nothing to find adds
 //! nothing.
 
+use allegro_backup::domain::{AccountId, CheckoutFormId, RunId};
 use allegro_backup::{
     db::models::sync::{RunKind, RunTrigger},
     simulator::SimulatorConfig,
@@ -28,14 +29,14 @@ pub(crate) async fn app_with_orders_until_now(orders: u32) -> TestApp {
     spawn_app_with_simulator(config, |_| {}).await
 }
 
-pub(crate) async fn sync(app: &TestApp, account: i64, mode: SyncMode) -> RunSummary {
+pub(crate) async fn sync(app: &TestApp, account: AccountId, mode: SyncMode) -> RunSummary {
     sync_with_window(app, account, mode, Duration::days(60)).await
 }
 
 /// [`sync`] listing windows of `window`.
 pub(crate) async fn sync_with_window(
     app: &TestApp,
-    account: i64,
+    account: AccountId,
     mode: SyncMode,
     window: Duration,
 ) -> RunSummary {
@@ -49,7 +50,7 @@ pub(crate) async fn sync_with_window(
 }
 
 /// The notes a run recorded ("" when none).
-pub(crate) fn run_notes(app: &TestApp, run: i64) -> String {
+pub(crate) fn run_notes(app: &TestApp, run: RunId) -> String {
     use allegro_backup::db::schema::sync_runs::dsl::*;
     let mut conn = app.db.connect();
     sync_runs
@@ -82,7 +83,7 @@ pub(crate) fn old_order(app: &TestApp, matches: impl Fn(&Value) -> bool) -> Opti
 
 /// Stores a copy of `order` under new ids (form and line items): a form we hold that Allegro
 /// does not serve, as a merged-away one whose event was lost. Returns its id.
-pub(crate) fn store_ghost(app: &TestApp, account: i64, mut order: Value) -> String {
+pub(crate) fn store_ghost(app: &TestApp, account: AccountId, mut order: Value) -> CheckoutFormId {
     use allegro_backup::{allegro::CheckoutForm, db::models::order, sync::map::new_order};
     let ghost_id = uuid::Uuid::new_v4().to_string();
     order["id"] = ghost_id.clone().into();
@@ -91,7 +92,7 @@ pub(crate) fn store_ghost(app: &TestApp, account: i64, mut order: Value) -> Stri
     }
     let form: CheckoutForm = serde_json::from_value(order).unwrap();
     order::upsert_orders(&mut app.db.connect(), account, &[new_order(&form)]).unwrap();
-    ghost_id
+    CheckoutFormId(ghost_id)
 }
 
 fn id(order: &Value) -> String {
@@ -110,7 +111,7 @@ fn revisions(app: &TestApp, form: Option<&str>) -> i64 {
     query.count().get_result(&mut conn).unwrap()
 }
 
-fn stored_fulfillment(app: &TestApp, account: i64, form: &str) -> Value {
+fn stored_fulfillment(app: &TestApp, account: AccountId, form: &str) -> Value {
     stored(app, account)[form]["fulfillment"]["status"].clone()
 }
 

@@ -1,6 +1,7 @@
 //! Tracking numbers are backed up for orders whose items were sent, read again only when the
 //! order changes, and never deleted.
 
+use allegro_backup::domain::{AccountId, CheckoutFormId};
 use allegro_backup::{
     db::models::{shipment, sync::RunTrigger},
     sync::{RunSummary, SyncMode},
@@ -15,7 +16,7 @@ use crate::helpers::{
 
 /// A successful sync that also reads shipments (the other tests' options skip them: the
 /// endpoint's pacing would slow every test down).
-async fn sync_once(app: &TestApp, account: i64, trigger: RunTrigger) -> RunSummary {
+async fn sync_once(app: &TestApp, account: AccountId, trigger: RunTrigger) -> RunSummary {
     sync_with(
         app,
         account,
@@ -27,8 +28,9 @@ async fn sync_once(app: &TestApp, account: i64, trigger: RunTrigger) -> RunSumma
     .unwrap()
 }
 
-fn stored_waybills(app: &TestApp, account: i64, id: &str) -> Vec<String> {
-    let mut rows = shipment::for_order(&mut app.db.connect(), account, id).unwrap();
+fn stored_waybills(app: &TestApp, account: AccountId, id: &str) -> Vec<String> {
+    let mut rows =
+        shipment::for_order(&mut app.db.connect(), account, &CheckoutFormId::from(id)).unwrap();
     rows.retain(|r| r.removed_at.is_none());
     let mut waybills: Vec<String> = rows.into_iter().filter_map(|r| r.waybill).collect();
     waybills.sort();

@@ -1,5 +1,6 @@
 //! The order storage layer against a real PostgreSQL: bulk upserts, revisions, events, merges.
 
+use allegro_backup::domain::{AccountId, CheckoutFormId};
 use allegro_backup::{
     allegro::{CheckoutForm, OrderEvent},
     db::{
@@ -39,7 +40,7 @@ fn form(n: usize, revision: &str) -> CheckoutForm {
     serde_json::from_value(raw).unwrap()
 }
 
-fn create_account(conn: &mut PgConnection, user_id: &str) -> i64 {
+fn create_account(conn: &mut PgConnection, user_id: &str) -> AccountId {
     diesel::insert_into(allegro_accounts::table)
         .values((
             allegro_accounts::environment.eq("sandbox"),
@@ -54,7 +55,7 @@ fn create_account(conn: &mut PgConnection, user_id: &str) -> i64 {
 
 /// A fresh database with one account (Allegro user "1"); the database is dropped with the first
 /// value.
-fn database_with_account() -> (TestDatabase, PgConnection, i64) {
+fn database_with_account() -> (TestDatabase, PgConnection, AccountId) {
     let db = TestDatabase::create();
     let mut conn = db.connect();
     let account = create_account(&mut conn, "1");
@@ -115,7 +116,7 @@ fn the_first_upsert_creates_orders_line_items_and_one_revision_each() {
         Some((Some("aaaa0001".to_owned()), stored.content_hash.clone()))
     );
     assert_eq!(
-        order::revision_of(&mut conn, account, "missing").unwrap(),
+        order::revision_of(&mut conn, account, &CheckoutFormId::from("missing")).unwrap(),
         None
     );
 }
@@ -294,12 +295,15 @@ fn events_are_stored_once() {
     );
 
     // Journal order, not text order: "999" < "1000".
-    let ids: Vec<String> =
-        order_event::for_checkout_form(&mut conn, account, "00000000-0000-4000-8000-000000000001")
-            .unwrap()
-            .into_iter()
-            .map(|e| e.event_id)
-            .collect();
+    let ids: Vec<String> = order_event::for_checkout_form(
+        &mut conn,
+        account,
+        &CheckoutFormId::from("00000000-0000-4000-8000-000000000001"),
+    )
+    .unwrap()
+    .into_iter()
+    .map(|e| e.event_id)
+    .collect();
     assert_eq!(ids, ["999", "1000", "1784020205470113"]);
     assert_eq!(
         order_event::latest_event_id(&mut conn, account)
@@ -342,7 +346,7 @@ fn merged_orders_are_found_by_line_item_and_kept_marked() {
         .collect();
 
     let found = order::find_by_line_item_ids(&mut conn, account, &line_item_ids).unwrap();
-    let mut old_ids: Vec<String> = found.iter().map(|(form, _)| form.clone()).collect();
+    let mut old_ids: Vec<CheckoutFormId> = found.iter().map(|(form, _)| form.clone()).collect();
     old_ids.dedup();
     assert_eq!(
         old_ids,
@@ -399,12 +403,19 @@ fn quarantine_keeps_one_row_per_form_and_counts_attempts() {
     quarantine::add(
         &mut conn,
         account,
-        Some("form-1"),
+        Some(&CheckoutFormId::from("form-1")),
         "{bad",
         "EOF while parsing",
     )
     .unwrap();
-    let row = quarantine::add(&mut conn, account, Some("form-1"), "{worse", "still bad").unwrap();
+    let row = quarantine::add(
+        &mut conn,
+        account,
+        Some(&CheckoutFormId::from("form-1")),
+        "{worse",
+        "still bad",
+    )
+    .unwrap();
     quarantine::add(&mut conn, account, None, "garbage", "no id").unwrap();
     quarantine::add(&mut conn, account, None, "garbage", "no id").unwrap();
 
@@ -412,7 +423,10 @@ fn quarantine_keeps_one_row_per_form_and_counts_attempts() {
     assert_eq!(row.raw, "{worse");
     assert_eq!(row.error, "still bad");
     assert_eq!(quarantine::list(&mut conn, account).unwrap().len(), 3);
-    assert_eq!(quarantine::clear(&mut conn, account, "form-1").unwrap(), 1);
+    assert_eq!(
+        quarantine::clear(&mut conn, account, &CheckoutFormId::from("form-1")).unwrap(),
+        1
+    );
     assert_eq!(quarantine::list(&mut conn, account).unwrap().len(), 2);
 }
 

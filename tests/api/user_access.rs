@@ -1,5 +1,6 @@
 //! Admins set what a user sees of the orders: some accounts only, personal data hidden.
 
+use allegro_backup::domain::{AccountId, UserId};
 use allegro_backup::{
     db::models::user::UserRow,
     domain::Role,
@@ -10,7 +11,7 @@ use reqwest::StatusCode;
 
 use crate::helpers::{PASSWORD, TestApp, html_of, location, select_text, spawn_app_with_simulator};
 
-async fn viewer_of(app: &TestApp, id: i64, role: Role) -> Viewer {
+async fn viewer_of(app: &TestApp, id: UserId, role: Role) -> Viewer {
     let mut conn = app.db.connect();
     let user = UserRow::find(&mut conn, id)
         .expect("query")
@@ -19,7 +20,7 @@ async fn viewer_of(app: &TestApp, id: i64, role: Role) -> Viewer {
     user.viewer(&mut conn).expect("viewer")
 }
 
-async fn admin_with_two_accounts() -> (TestApp, i64, i64) {
+async fn admin_with_two_accounts() -> (TestApp, AccountId, AccountId) {
     let simulator = SimulatorConfig {
         sellers: 2,
         auto_approve: false,

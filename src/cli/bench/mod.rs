@@ -25,6 +25,7 @@ use crate::{
     config::{AllegroConfig, Config, SecretKey},
     crypto::TokenCipher,
     db::{self, DbError, models::order},
+    domain::AccountId,
     sync::{SyncOptions, sync_account},
 };
 
@@ -137,7 +138,7 @@ async fn run(
 }
 
 /// Links the simulator's seller (it approves device codes at once); returns the account id.
-async fn connect(accounts: &Accounts) -> anyhow::Result<i64> {
+async fn connect(accounts: &Accounts) -> anyhow::Result<AccountId> {
     let flow = accounts.start_link(cli_actor()).await?;
     match accounts.poll_flow(&flow, &cli_actor()).await {
         FlowOutcome::Connected { account_id, .. } => Ok(account_id),

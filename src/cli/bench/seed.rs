@@ -15,7 +15,7 @@ use crate::db::models::settings::SettingsRow;
 use crate::{
     config::Config,
     db::{self, bench},
-    domain::Role,
+    domain::{Role, UserId},
     orders::{
         OrderFilter, Viewer,
         export::{ExportFormat, write_export},
@@ -73,7 +73,7 @@ pub(crate) async fn bench_export(config: Config, format: ExportFormat) -> anyhow
         let mut helper = PgConnection::establish(url.expose_secret())
             .context("cannot connect to the database")?;
         let zone = SettingsRow::display_zone(&mut conn)?;
-        let viewer = Viewer::unrestricted(0, Role::Admin);
+        let viewer = Viewer::unrestricted(UserId(0), Role::Admin);
         let rss_before = peak_rss_kb();
         let started = Instant::now();
         let mut bytes = 0_u64;

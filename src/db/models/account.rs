@@ -3,10 +3,8 @@ use diesel::prelude::*;
 
 use crate::{
     db::schema::{allegro_accounts, sync_state},
-    domain::AccountScope,
+    domain::{AccountId, AccountScope, UserId},
 };
-
-pub type AccountId = i64;
 
 /// Lifecycle of a linked Allegro account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,7 +59,7 @@ pub struct AccountRow {
     pub scope: Option<String>,
     pub last_refresh_at: Option<DateTime<Utc>>,
     pub last_error: Option<String>,
-    pub connected_by: Option<i64>,
+    pub connected_by: Option<UserId>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     /// The access token's lifetime as granted (`expires_in`); unknown for tokens stored before
@@ -90,7 +88,7 @@ pub struct LinkedAccount<'a> {
     pub allegro_user_id: &'a str,
     pub login: &'a str,
     pub tokens: &'a StoredTokens,
-    pub connected_by: Option<i64>,
+    pub connected_by: Option<UserId>,
 }
 
 impl AccountRow {

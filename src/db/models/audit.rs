@@ -4,7 +4,10 @@ use serde_json::Value;
 
 use crate::{
     db::schema::audit_log,
-    domain::text::{strip_control_chars, strip_control_chars_in_json},
+    domain::{
+        UserId,
+        text::{strip_control_chars, strip_control_chars_in_json},
+    },
 };
 
 /// What happened, as stored in `audit_log.action`.
@@ -113,7 +116,7 @@ impl AuditAction {
 /// Who acted: a known user, or someone who typed an email at the login form.
 #[derive(Debug, Clone, Default)]
 pub struct Actor {
-    pub user_id: Option<i64>,
+    pub user_id: Option<UserId>,
     pub email: Option<String>,
     pub ip: Option<String>,
 }
@@ -123,7 +126,7 @@ pub struct Actor {
 pub struct AuditEntry {
     pub id: i64,
     pub occurred_at: DateTime<Utc>,
-    pub actor_user_id: Option<i64>,
+    pub actor_user_id: Option<UserId>,
     pub actor_email: Option<String>,
     pub action: String,
     pub target: Option<String>,
@@ -134,7 +137,7 @@ pub struct AuditEntry {
 #[derive(Debug, Insertable)]
 #[diesel(table_name = audit_log)]
 struct NewAuditEntry<'a> {
-    actor_user_id: Option<i64>,
+    actor_user_id: Option<UserId>,
     actor_email: Option<&'a str>,
     action: &'a str,
     target: Option<&'a str>,

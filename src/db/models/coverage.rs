@@ -11,9 +11,9 @@ use diesel::{
     upsert::excluded,
 };
 
-use crate::db::{
-    models::account::AccountId,
-    schema::{coverage_days, orders, sync_state},
+use crate::{
+    db::schema::{coverage_days, orders, sync_state},
+    domain::{AccountId, CheckoutFormId},
 };
 
 /// One calendar day as a `lineItems.boughtAt` window: `start` and `end` both inclusive, `end`
@@ -112,7 +112,7 @@ struct CountRow {
 #[derive(QueryableByName)]
 struct FormIdRow {
     #[diesel(sql_type = Text)]
-    checkout_form_id: String,
+    checkout_form_id: CheckoutFormId,
 }
 
 fn bounds(days: &[DayWindow]) -> (Vec<DateTime<Utc>>, Vec<DateTime<Utc>>) {
@@ -149,7 +149,7 @@ pub fn unseen_held_ids(
     account_id: AccountId,
     days: &[DayWindow],
     since: DateTime<Utc>,
-) -> QueryResult<Vec<String>> {
+) -> QueryResult<Vec<CheckoutFormId>> {
     let (starts, ends) = bounds(days);
     let rows: Vec<FormIdRow> = sql_query(
         "SELECT DISTINCT o.checkout_form_id \
@@ -187,7 +187,7 @@ pub fn open_orders(
         .eq("READY_FOR_PROCESSING")
         .and(orders::fulfillment_status.is_not_null())
         .and(orders::fulfillment_status.eq_any(FINAL_FULFILLMENT)));
-    let rows: Vec<(String, Option<DateTime<Utc>>)> = orders::table
+    let rows: Vec<(CheckoutFormId, Option<DateTime<Utc>>)> = orders::table
         .filter(orders::account_id.eq(account_id))
         .filter(orders::merged_into.is_null())
         .filter(orders::gone_from_allegro_at.is_null())
@@ -207,7 +207,7 @@ pub fn open_orders(
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct OpenOrders {
     /// Their checkout form ids, in order.
-    pub ids: Vec<String>,
+    pub ids: Vec<CheckoutFormId>,
     /// The earliest `bought_at` among them.
     pub earliest: Option<DateTime<Utc>>,
 }
@@ -233,9 +233,9 @@ pub fn held_between(
 pub fn unseen_since(
     conn: &mut PgConnection,
     account_id: AccountId,
-    ids: &[String],
+    ids: &[CheckoutFormId],
     since: DateTime<Utc>,
-) -> QueryResult<Vec<String>> {
+) -> QueryResult<Vec<CheckoutFormId>> {
     orders::table
         .filter(orders::account_id.eq(account_id))
         .filter(orders::checkout_form_id.eq_any(ids))

@@ -1,7 +1,10 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
-use crate::db::schema::device_authorizations;
+use crate::{
+    db::schema::device_authorizations,
+    domain::{AccountId, UserId},
+};
 
 /// Where a device-code flow stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,9 +50,9 @@ pub struct DeviceAuthorizationRow {
     pub interval_secs: i32,
     pub expires_at: DateTime<Utc>,
     pub status: String,
-    pub account_id: Option<i64>,
+    pub account_id: Option<AccountId>,
     pub error: Option<String>,
-    pub started_by: Option<i64>,
+    pub started_by: Option<UserId>,
     pub created_at: DateTime<Utc>,
     pub finished_at: Option<DateTime<Utc>>,
 }
@@ -64,7 +67,7 @@ pub struct NewDeviceAuthorization<'a> {
     pub device_code_enc: &'a str,
     pub interval_secs: i32,
     pub expires_at: DateTime<Utc>,
-    pub started_by: Option<i64>,
+    pub started_by: Option<UserId>,
 }
 
 impl DeviceAuthorizationRow {
@@ -100,7 +103,7 @@ impl DeviceAuthorizationRow {
         conn: &mut PgConnection,
         id: i64,
         status: FlowStatus,
-        account_id: Option<i64>,
+        account_id: Option<AccountId>,
         error: Option<&str>,
     ) -> QueryResult<bool> {
         diesel::update(

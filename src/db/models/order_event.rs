@@ -9,7 +9,10 @@ use diesel::{
 };
 use serde_json::Value;
 
-use crate::db::{models::account::AccountId, schema::order_events};
+use crate::{
+    db::schema::order_events,
+    domain::{AccountId, CheckoutFormId},
+};
 
 /// An event to store. `event_id` is Allegro's digit string; SQL stores it as text and as the
 /// equal `NUMERIC` in `event_seq` so that ids sort as the journal orders them.
@@ -18,7 +21,7 @@ pub struct NewOrderEvent {
     pub event_id: String,
     pub event_type: String,
     pub occurred_at: DateTime<Utc>,
-    pub checkout_form_id: Option<String>,
+    pub checkout_form_id: Option<CheckoutFormId>,
     /// The whole event as Allegro sent it.
     pub raw: Value,
 }
@@ -32,7 +35,7 @@ pub struct OrderEventRow {
     pub event_id: String,
     pub event_type: String,
     pub occurred_at: DateTime<Utc>,
-    pub checkout_form_id: Option<String>,
+    pub checkout_form_id: Option<CheckoutFormId>,
     pub raw: Value,
     pub stored_at: DateTime<Utc>,
 }
@@ -84,7 +87,7 @@ pub fn insert_events(
 pub fn for_checkout_form(
     conn: &mut PgConnection,
     account_id: AccountId,
-    checkout_form_id: &str,
+    checkout_form_id: &CheckoutFormId,
 ) -> QueryResult<Vec<OrderEventRow>> {
     order_events::table
         .filter(order_events::account_id.eq(account_id))

@@ -6,7 +6,10 @@ use diesel::prelude::*;
 use serde_json::json;
 
 use super::audit::{Actor, AuditAction, AuditEntry};
-use crate::db::schema::{order_notes, order_tags, users};
+use crate::{
+    db::schema::{order_notes, order_tags, users},
+    domain::{CheckoutFormId, UserId},
+};
 
 /// The longest note body, in characters (the table checks it too).
 pub const NOTE_MAX_CHARS: usize = 5000;
@@ -34,7 +37,7 @@ pub struct TagRow {
 #[diesel(table_name = order_notes)]
 pub struct NewNote<'a> {
     pub order_id: i64,
-    pub author_id: Option<i64>,
+    pub author_id: Option<UserId>,
     pub body: &'a str,
 }
 
@@ -112,7 +115,7 @@ pub fn add_tag(
     conn: &mut PgConnection,
     order_id: i64,
     tag: &str,
-    by_user: Option<i64>,
+    by_user: Option<UserId>,
 ) -> QueryResult<bool> {
     diesel::insert_into(order_tags::table)
         .values((
@@ -152,7 +155,7 @@ impl TeamChange {
         &self,
         conn: &mut PgConnection,
         order_id: i64,
-        checkout_form_id: &str,
+        checkout_form_id: &CheckoutFormId,
         actor: &Actor,
     ) -> QueryResult<bool> {
         conn.transaction(|conn| {
@@ -181,7 +184,13 @@ impl TeamChange {
                     (AuditAction::OrderTagRemoved, json!({ "tag": tag }))
                 }
             };
-            AuditEntry::record(conn, actor, action, Some(checkout_form_id), details)?;
+            AuditEntry::record(
+                conn,
+                actor,
+                action,
+                Some(checkout_form_id.as_str()),
+                details,
+            )?;
             Ok(true)
         })
     }

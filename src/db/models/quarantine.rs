@@ -4,7 +4,10 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
-use crate::db::{models::account::AccountId, schema::order_quarantine};
+use crate::{
+    db::schema::order_quarantine,
+    domain::{AccountId, CheckoutFormId},
+};
 
 /// A quarantined order.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -13,7 +16,7 @@ pub struct QuarantineRow {
     pub id: i64,
     pub account_id: AccountId,
     /// Absent when the payload was too broken to find its id.
-    pub checkout_form_id: Option<String>,
+    pub checkout_form_id: Option<CheckoutFormId>,
     /// The payload exactly as received.
     pub raw: String,
     pub error: String,
@@ -26,7 +29,7 @@ pub struct QuarantineRow {
 #[diesel(table_name = order_quarantine)]
 struct NewQuarantine<'a> {
     account_id: AccountId,
-    checkout_form_id: Option<&'a str>,
+    checkout_form_id: Option<&'a CheckoutFormId>,
     raw: &'a str,
     error: &'a str,
 }
@@ -37,7 +40,7 @@ struct NewQuarantine<'a> {
 pub fn add(
     conn: &mut PgConnection,
     account_id: AccountId,
-    checkout_form_id: Option<&str>,
+    checkout_form_id: Option<&CheckoutFormId>,
     raw: &str,
     error: &str,
 ) -> QueryResult<QuarantineRow> {
@@ -73,7 +76,7 @@ pub fn add(
 pub fn clear(
     conn: &mut PgConnection,
     account_id: AccountId,
-    checkout_form_id: &str,
+    checkout_form_id: &CheckoutFormId,
 ) -> QueryResult<usize> {
     diesel::delete(
         order_quarantine::table
@@ -87,7 +90,7 @@ pub fn clear(
 pub fn clear_many(
     conn: &mut PgConnection,
     account_id: AccountId,
-    checkout_form_ids: &[String],
+    checkout_form_ids: &[CheckoutFormId],
 ) -> QueryResult<usize> {
     if checkout_form_ids.is_empty() {
         return Ok(0);

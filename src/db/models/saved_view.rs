@@ -4,13 +4,16 @@
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
-use crate::db::{models::account::AccountRow, schema::saved_views};
+use crate::{
+    db::{models::account::AccountRow, schema::saved_views},
+    domain::UserId,
+};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = saved_views, check_for_backend(diesel::pg::Pg))]
 pub struct SavedView {
     pub id: i64,
-    pub owner_id: i64,
+    pub owner_id: UserId,
     pub name: String,
     /// The list's query string without cursor.
     pub query: String,
@@ -21,7 +24,7 @@ pub struct SavedView {
 #[derive(Debug, Insertable)]
 #[diesel(table_name = saved_views)]
 pub struct NewSavedView<'a> {
-    pub owner_id: i64,
+    pub owner_id: UserId,
     pub name: &'a str,
     pub query: &'a str,
     pub shared: bool,
@@ -42,7 +45,7 @@ impl SavedView {
     /// would tell of that account.
     pub fn visible_to(
         conn: &mut PgConnection,
-        user_id: i64,
+        user_id: UserId,
         accounts: &[AccountRow],
     ) -> QueryResult<Vec<SavedView>> {
         let views: Vec<SavedView> = saved_views::table
@@ -80,7 +83,7 @@ impl SavedView {
     pub fn find_visible(
         conn: &mut PgConnection,
         id: i64,
-        user_id: i64,
+        user_id: UserId,
         accounts: &[AccountRow],
     ) -> QueryResult<Option<SavedView>> {
         let view: Option<SavedView> = saved_views::table

@@ -2,14 +2,14 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use serde_json::Value;
 
-use crate::db::schema::sessions;
+use crate::{db::schema::sessions, domain::UserId};
 
 /// A row of the server-side session store.
 #[derive(Debug, Queryable, Selectable)]
 #[diesel(table_name = sessions, check_for_backend(diesel::pg::Pg))]
 pub struct SessionRow {
     pub key_hash: String,
-    pub user_id: Option<i64>,
+    pub user_id: Option<UserId>,
     pub state: Value,
     pub created_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
@@ -19,7 +19,7 @@ pub struct SessionRow {
 #[diesel(table_name = sessions)]
 pub struct NewSession<'a> {
     pub key_hash: &'a str,
-    pub user_id: Option<i64>,
+    pub user_id: Option<UserId>,
     pub state: &'a Value,
     pub expires_at: DateTime<Utc>,
 }
@@ -46,7 +46,7 @@ impl SessionRow {
     pub fn update_state(
         conn: &mut PgConnection,
         key_hash: &str,
-        user_id: Option<i64>,
+        user_id: Option<UserId>,
         state: &Value,
         expires_at: DateTime<Utc>,
     ) -> QueryResult<bool> {
@@ -100,7 +100,7 @@ impl SessionRow {
             .execute(conn)
     }
 
-    pub fn count_for_user(conn: &mut PgConnection, user_id: i64) -> QueryResult<i64> {
+    pub fn count_for_user(conn: &mut PgConnection, user_id: UserId) -> QueryResult<i64> {
         sessions::table
             .filter(sessions::user_id.eq(user_id))
             .filter(sessions::expires_at.gt(diesel::dsl::now))

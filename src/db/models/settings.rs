@@ -10,7 +10,10 @@ use serde_json::{Map, Value, json};
 use super::audit::{Actor, AuditAction, AuditEntry};
 use crate::{
     db::schema::settings,
-    domain::settings::{DEFAULT_ZONE, HistoryStart, SyncSettings},
+    domain::{
+        UserId,
+        settings::{DEFAULT_ZONE, HistoryStart, SyncSettings},
+    },
 };
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -24,7 +27,7 @@ pub struct SettingsRow {
     pub run_retention_days: Option<i32>,
     pub stale_after_hours: Option<i32>,
     pub updated_at: DateTime<Utc>,
-    pub updated_by: Option<i64>,
+    pub updated_by: Option<UserId>,
 }
 
 #[derive(Debug, Insertable, AsChangeset)]
@@ -38,7 +41,7 @@ struct SettingsChangeset {
     run_retention_days: Option<i32>,
     stale_after_hours: Option<i32>,
     updated_at: DateTime<Utc>,
-    updated_by: Option<i64>,
+    updated_by: Option<UserId>,
 }
 
 /// Settings values are small (bounded by `settings::Bounded`); saturate rather than fail.
@@ -69,7 +72,7 @@ impl SettingsRow {
     pub fn save_display_zone(
         conn: &mut PgConnection,
         zone: Option<Tz>,
-        by_user: Option<i64>,
+        by_user: Option<UserId>,
     ) -> QueryResult<()> {
         let name = zone.map(|z| z.name().to_string());
         diesel::insert_into(settings::table)
@@ -100,7 +103,7 @@ impl SettingsRow {
     pub fn save(
         conn: &mut PgConnection,
         values: &SyncSettings,
-        by_user: Option<i64>,
+        by_user: Option<UserId>,
     ) -> QueryResult<()> {
         let (months, start) = match values.history {
             HistoryStart::MonthsBack(m) => (int(m), None),
@@ -133,7 +136,7 @@ impl SettingsRow {
         conn: &mut PgConnection,
         defaults: &SyncSettings,
         (values, zone): (&SyncSettings, Option<Tz>),
-        by_user: Option<i64>,
+        by_user: Option<UserId>,
         actor: &Actor,
         describe: impl FnOnce(&SyncSettings, Tz) -> Map<String, Value>,
     ) -> QueryResult<()> {

@@ -10,9 +10,9 @@ use diesel::{
 };
 use serde_json::Value;
 
-use crate::db::{
-    models::account::AccountId,
-    schema::{order_shipments, orders},
+use crate::{
+    db::schema::{order_shipments, orders},
+    domain::{AccountId, CheckoutFormId},
 };
 
 /// A stored shipment.
@@ -21,7 +21,7 @@ use crate::db::{
 pub struct ShipmentRow {
     pub id: i64,
     pub account_id: AccountId,
-    pub checkout_form_id: String,
+    pub checkout_form_id: CheckoutFormId,
     pub shipment_id: String,
     pub waybill: Option<String>,
     pub carrier_id: Option<String>,
@@ -38,7 +38,7 @@ pub struct ShipmentRow {
 #[diesel(table_name = order_shipments)]
 pub struct NewShipment {
     pub account_id: AccountId,
-    pub checkout_form_id: String,
+    pub checkout_form_id: CheckoutFormId,
     pub shipment_id: String,
     pub waybill: Option<String>,
     pub carrier_id: Option<String>,
@@ -52,7 +52,7 @@ pub struct NewShipment {
 #[derive(Debug, Clone, QueryableByName)]
 pub struct DueOrder {
     #[diesel(sql_type = Text)]
-    pub checkout_form_id: String,
+    pub checkout_form_id: CheckoutFormId,
     #[diesel(sql_type = Nullable<Text>)]
     pub revision: Option<String>,
 }
@@ -86,7 +86,7 @@ pub fn due(
 pub fn record(
     conn: &mut PgConnection,
     account_id: AccountId,
-    checkout_form_id: &str,
+    checkout_form_id: &CheckoutFormId,
     revision: Option<&str>,
     listed: &[NewShipment],
 ) -> QueryResult<usize> {
@@ -135,7 +135,7 @@ pub fn record(
 pub fn mark_checked(
     conn: &mut PgConnection,
     account_id: AccountId,
-    checkout_form_id: &str,
+    checkout_form_id: &CheckoutFormId,
     revision: Option<&str>,
 ) -> QueryResult<()> {
     diesel::update(
@@ -155,7 +155,7 @@ pub fn mark_checked(
 pub fn for_order(
     conn: &mut PgConnection,
     account_id: AccountId,
-    checkout_form_id: &str,
+    checkout_form_id: &CheckoutFormId,
 ) -> QueryResult<Vec<ShipmentRow>> {
     order_shipments::table
         .filter(order_shipments::account_id.eq(account_id))

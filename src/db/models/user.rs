@@ -8,10 +8,8 @@ use super::{
 };
 use crate::{
     db::schema::{sessions, users},
-    domain::{AccountScope, DisplayName, Email, Role, Viewer},
+    domain::{AccountScope, DisplayName, Email, Role, UserId, Viewer},
 };
-
-pub type UserId = i64;
 
 /// A row of `users`.
 #[derive(Debug, Clone, Queryable, Selectable)]

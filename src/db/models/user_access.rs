@@ -5,18 +5,21 @@ use diesel::prelude::*;
 use serde_json::json;
 
 use super::audit::{Actor, AuditAction, AuditEntry};
-use crate::db::schema::{user_accounts, users};
+use crate::{
+    db::schema::{user_accounts, users},
+    domain::{AccountId, UserId},
+};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UserAccess {
     pub all_accounts: bool,
     /// The accounts seen when `all_accounts` is false.
-    pub accounts: Vec<i64>,
+    pub accounts: Vec<AccountId>,
     pub hide_personal_data: bool,
 }
 
 impl UserAccess {
-    pub fn load(conn: &mut PgConnection, user_id: i64) -> QueryResult<UserAccess> {
+    pub fn load(conn: &mut PgConnection, user_id: UserId) -> QueryResult<UserAccess> {
         let (all_accounts, hide_personal_data) = users::table
             .find(user_id)
             .select((users::all_accounts, users::hide_personal_data))
@@ -29,7 +32,7 @@ impl UserAccess {
     }
 
     /// The accounts chosen for the user (those seen when `all_accounts` is false), by id.
-    pub fn accounts(conn: &mut PgConnection, user_id: i64) -> QueryResult<Vec<i64>> {
+    pub fn accounts(conn: &mut PgConnection, user_id: UserId) -> QueryResult<Vec<AccountId>> {
         user_accounts::table
             .filter(user_accounts::user_id.eq(user_id))
             .select(user_accounts::account_id)
@@ -38,7 +41,7 @@ impl UserAccess {
     }
 
     /// Replaces the user's access (inside the transaction of [`UserAccess::save_recorded`]).
-    fn save(&self, conn: &mut PgConnection, user_id: i64) -> QueryResult<()> {
+    fn save(&self, conn: &mut PgConnection, user_id: UserId) -> QueryResult<()> {
         diesel::update(users::table.find(user_id))
             .set((
                 users::all_accounts.eq(self.all_accounts),
@@ -70,7 +73,7 @@ impl UserAccess {
     pub fn save_recorded(
         &self,
         conn: &mut PgConnection,
-        user_id: i64,
+        user_id: UserId,
         email: &str,
         actor: &Actor,
     ) -> QueryResult<()> {

@@ -15,13 +15,16 @@ use diesel::{PgConnection, QueryResult};
 
 use self::csv_cell::SafeCsvWriter;
 use super::{OrderFilter, Viewer, mask::mask};
-use crate::db::models::{
-    account::AccountRow,
-    audit::{Actor, AuditAction, AuditEntry},
-    order::{
-        LineItemRow,
-        export::{self as read, ExportRow},
+use crate::{
+    db::models::{
+        account::AccountRow,
+        audit::{Actor, AuditAction, AuditEntry},
+        order::{
+            LineItemRow,
+            export::{self as read, ExportRow},
+        },
     },
+    domain::AccountId,
 };
 
 /// Orders read and encoded per step.
@@ -179,11 +182,11 @@ pub const ITEM_COLUMNS: [&str; 17] = [
 struct Context {
     zone: Tz,
     masked: bool,
-    logins: HashMap<i64, String>,
+    logins: HashMap<AccountId, String>,
 }
 
 impl Context {
-    fn login(&self, account_id: i64) -> String {
+    fn login(&self, account_id: AccountId) -> String {
         self.logins
             .get(&account_id)
             .cloned()

@@ -18,7 +18,7 @@ use crate::{
             sync::SyncRun,
         },
     },
-    domain::{Role, Viewer},
+    domain::{AccountId, Role, Viewer},
     error::{AppError, see_other},
     state::AppState,
     web::{
@@ -147,7 +147,11 @@ pub async fn account_connect_status(
 }
 
 /// The account `id` if the viewer may see it; 404 otherwise, as for an unknown id.
-async fn find_account(state: &AppState, viewer: &Viewer, id: i64) -> Result<AccountRow, AppError> {
+async fn find_account(
+    state: &AppState,
+    viewer: &Viewer,
+    id: AccountId,
+) -> Result<AccountRow, AppError> {
     let scope = viewer.scope.clone();
     db::run(&state.pool, move |conn| {
         AccountRow::find_in(conn, &scope, id)?.ok_or(AppError::NotFound)
@@ -195,7 +199,7 @@ async fn account_action(
     req: &HttpRequest,
     auth: &RequireRole<Operator>,
     state: &AppState,
-    id: i64,
+    id: AccountId,
     action: AuditAction,
     act: impl AsyncFnOnce(&AccountRow) -> Result<Done, AppError>,
 ) -> Result<HttpResponse, AppError> {
@@ -213,7 +217,7 @@ pub async fn account_refresh(
     req: HttpRequest,
     auth: RequireRole<Operator>,
     state: web::Data<AppState>,
-    path: web::Path<i64>,
+    path: web::Path<AccountId>,
 ) -> Result<HttpResponse, AppError> {
     let refresh = async |account: &AccountRow| {
         if account.status() == AccountStatus::Disconnected {
@@ -248,7 +252,7 @@ pub async fn account_validate(
     req: HttpRequest,
     auth: RequireRole<Operator>,
     state: web::Data<AppState>,
-    path: web::Path<i64>,
+    path: web::Path<AccountId>,
 ) -> Result<HttpResponse, AppError> {
     let validate = async |account: &AccountRow| {
         let result = state.accounts.api(account.id).me().await;
@@ -283,7 +287,7 @@ pub async fn account_disconnect(
     req: HttpRequest,
     auth: RequireRole<Operator>,
     state: web::Data<AppState>,
-    path: web::Path<i64>,
+    path: web::Path<AccountId>,
 ) -> Result<HttpResponse, AppError> {
     let disconnect = async |account: &AccountRow| {
         let id = account.id;
@@ -316,7 +320,7 @@ pub async fn account_delete(
     req: HttpRequest,
     auth: RequireRole<Operator>,
     state: web::Data<AppState>,
-    path: web::Path<i64>,
+    path: web::Path<AccountId>,
     form: web::Form<DeleteForm>,
 ) -> Result<HttpResponse, AppError> {
     let delete = async |account: &AccountRow| {

@@ -16,7 +16,7 @@ use crate::{
             coverage::{CoverageDay, backfill_from},
         },
     },
-    domain::{Role, settings::utc_time},
+    domain::{AccountId, Role, settings::utc_time},
     error::AppError,
     state::AppState,
     sync::{SyncOptions, coverage::history_days},
@@ -165,7 +165,7 @@ impl CoverageGrid {
 #[template(path = "coverage/index.html")]
 pub struct CoveragePage {
     pub page: PageContext,
-    pub account_id: i64,
+    pub account_id: AccountId,
     pub login: String,
     pub can_reconcile: bool,
     pub grid: CoverageGrid,
@@ -176,7 +176,7 @@ pub async fn account_coverage(
     auth: RequireRole<AnyUser>,
     page: Page,
     state: web::Data<AppState>,
-    path: web::Path<i64>,
+    path: web::Path<AccountId>,
 ) -> Result<HttpResponse, AppError> {
     let (id, scope) = (path.into_inner(), auth.viewer.scope.clone());
     let (account, days, verified) = db::run(&state.pool, move |conn| {
@@ -207,7 +207,7 @@ mod tests {
 
     fn verified(day: NaiveDate, allegro: i64, held: i64) -> CoverageDay {
         CoverageDay {
-            account_id: 1,
+            account_id: AccountId(1),
             day,
             allegro_count: allegro,
             held_count: held,

@@ -9,12 +9,13 @@ use crate::{
         account::{AccountRow, AccountStatus},
         device_authorization::{DeviceAuthorizationRow, FlowStatus},
     },
+    domain::AccountId,
     web::{filters, page::PageContext},
 };
 
 /// An account as the list shows it.
 pub struct AccountView {
-    pub id: i64,
+    pub id: AccountId,
     pub login: String,
     pub allegro_user_id: String,
     pub environment: String,

@@ -27,6 +27,7 @@ use crate::{
             order_event, shipment,
         },
     },
+    domain::CheckoutFormId,
     error::{AppError, see_other},
     orders::{
         Viewer,
@@ -106,7 +107,7 @@ pub struct DiffPartial {
 #[template(path = "orders/detail.html")]
 pub struct OrderDetailPage {
     pub page: PageContext,
-    pub id: String,
+    pub id: CheckoutFormId,
     pub record: RecordView,
     pub s: OrderSections,
     pub masked: bool,

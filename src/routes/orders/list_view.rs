@@ -7,6 +7,7 @@ use chrono_tz::Tz;
 
 use crate::{
     db::models::account::AccountRow,
+    domain::{AccountId, CheckoutFormId},
     orders::{
         OrderParams,
         mask::mask,
@@ -17,7 +18,7 @@ use crate::{
 
 /// An order row as the table shows it.
 pub struct OrderRowView {
-    pub checkout_form_id: String,
+    pub checkout_form_id: CheckoutFormId,
     pub short_id: String,
     pub bought_at: Option<DateTime<Utc>>,
     pub account: String,
@@ -54,7 +55,7 @@ impl OrderRowView {
             None => name,
         };
         Self {
-            short_id: row.checkout_form_id.chars().take(8).collect(),
+            short_id: row.checkout_form_id.as_str().chars().take(8).collect(),
             bought_at: row.bought_at,
             account: accounts
                 .iter()
@@ -161,7 +162,7 @@ pub struct ViewChip {
 pub struct OrdersPage {
     pub page: PageContext,
     pub form: FormValues,
-    pub accounts: Vec<(i64, String)>,
+    pub accounts: Vec<(AccountId, String)>,
     pub delivery_methods: Vec<(String, String)>,
     /// Allegro's codes offered in the selects.
     pub statuses: &'static [&'static str],

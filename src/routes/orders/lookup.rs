@@ -5,6 +5,7 @@ use diesel::PgConnection;
 
 use crate::{
     db::models::order::{OrderRow, visible::visible_order},
+    domain::CheckoutFormId,
     error::AppError,
     orders::Viewer,
 };
@@ -13,14 +14,14 @@ use crate::{
 const ID_MAX_CHARS: usize = 64;
 
 /// A checkout form id from the path, or 404 for anything that cannot be one.
-pub(super) fn checkout_form_id(raw: &str) -> Result<String, AppError> {
+pub(super) fn checkout_form_id(raw: &str) -> Result<CheckoutFormId, AppError> {
     let valid = !raw.is_empty()
         && raw.len() <= ID_MAX_CHARS
         && raw
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
     if valid {
-        Ok(raw.to_owned())
+        Ok(CheckoutFormId::from(raw))
     } else {
         Err(AppError::NotFound)
     }
@@ -30,7 +31,7 @@ pub(super) fn checkout_form_id(raw: &str) -> Result<String, AppError> {
 pub(super) fn find_visible(
     conn: &mut PgConnection,
     viewer: &Viewer,
-    id: &str,
+    id: &CheckoutFormId,
 ) -> Result<OrderRow, AppError> {
     visible_order(conn, viewer.visibility(), id)?.ok_or(AppError::NotFound)
 }

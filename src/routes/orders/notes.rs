@@ -19,7 +19,7 @@ use crate::{
             order_note::{self, TeamChange},
         },
     },
-    domain::Role,
+    domain::{CheckoutFormId, Role},
     error::{AppError, see_other},
     state::AppState,
     web::{filters, htmx::is_htmx, ok},
@@ -50,7 +50,7 @@ pub struct TagView {
 #[template(path = "orders/detail_team_partial.html")]
 pub struct TeamPartial {
     pub zone: Tz,
-    pub order_id: String,
+    pub order_id: CheckoutFormId,
     pub csrf_token: String,
     pub can_edit: bool,
     pub notes: Vec<NoteView>,

@@ -14,6 +14,7 @@ use crate::{
             saved_view::{NewSavedView, SaveViewError, SavedView},
         },
     },
+    domain::UserId,
     error::{AppError, see_other},
     orders::{OrderParams, page::ListRequest},
     settings::DEFAULT_ZONE,
@@ -40,7 +41,7 @@ pub struct ViewItem {
     pub deletable: bool,
 }
 
-fn items(views: Vec<SavedView>, user_id: i64, is_admin: bool) -> Vec<ViewItem> {
+fn items(views: Vec<SavedView>, user_id: UserId, is_admin: bool) -> Vec<ViewItem> {
     views
         .into_iter()
         .map(|v| ViewItem {

@@ -54,7 +54,7 @@ pub async fn quarantine_index(
             for row in quarantine::list(conn, account.id)? {
                 views.push(QuarantinedView {
                     account: account.login.clone(),
-                    checkout_form_id: row.checkout_form_id.unwrap_or_else(|| "(no id)".into()),
+                    checkout_form_id: row.checkout_form_id.map_or("(no id)".into(), |id| id.0),
                     error: error_for(&viewer, row.error),
                     attempts: row.attempts,
                     first_failed: row.first_failed_at,
@@ -113,12 +113,12 @@ fn cut(text: String) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::Role;
+    use crate::domain::{Role, UserId};
 
     fn masked() -> Viewer {
         Viewer {
             hide_personal_data: true,
-            ..Viewer::unrestricted(1, Role::Operator)
+            ..Viewer::unrestricted(UserId(1), Role::Operator)
         }
     }
 
@@ -128,7 +128,7 @@ mod tests {
         let shown = payload_for(&masked(), raw).expect("a JSON payload is shown masked");
         assert!(!shown.contains("jan@example.pl") && shown.contains("j***@***.pl"));
         assert_eq!(payload_for(&masked(), "jan@example.pl <not json"), None);
-        let plain = Viewer::unrestricted(1, Role::Admin);
+        let plain = Viewer::unrestricted(UserId(1), Role::Admin);
         assert!(
             payload_for(&plain, raw)
                 .expect("shown")

@@ -14,6 +14,7 @@ use crate::{
             sync::{RUN_STATUSES, RunFilter, RunKind, RunTrigger, SyncRun, SyncState},
         },
     },
+    domain::{AccountId, RunId},
     error::{AppError, see_other},
     state::AppState,
     sync::{SyncError, SyncMode, SyncOptions, sync_account_announced},
@@ -28,7 +29,7 @@ use crate::{
 const HISTORY_SIZE: i64 = 100;
 
 pub struct RunView {
-    pub id: i64,
+    pub id: RunId,
     pub account: String,
     pub kind: String,
     pub trigger: String,
@@ -54,7 +55,7 @@ pub struct RunView {
 }
 
 impl RunView {
-    fn new(run: SyncRun, logins: &[(i64, String)]) -> Self {
+    fn new(run: SyncRun, logins: &[(AccountId, String)]) -> Self {
         let end = run.finished_at.unwrap_or_else(Utc::now);
         let total = run.progress_total.unwrap_or(0);
         let paused_until = run
@@ -111,8 +112,8 @@ pub struct RunsPartial {
 #[template(path = "sync/index.html")]
 pub struct SyncPage {
     pub page: PageContext,
-    pub accounts: Vec<(i64, String)>,
-    pub account: Option<i64>,
+    pub accounts: Vec<(AccountId, String)>,
+    pub account: Option<AccountId>,
     pub kind: String,
     pub status: String,
     pub kinds: [RunKind; 3],
@@ -121,7 +122,7 @@ pub struct SyncPage {
 }
 
 impl SyncPage {
-    pub fn is_selected(&self, id: &i64) -> bool {
+    pub fn is_selected(&self, id: &AccountId) -> bool {
         self.account == Some(*id)
     }
 }
@@ -170,7 +171,7 @@ pub async fn sync_index(
         let (filter, scope) = (filter.clone(), auth.viewer.scope.clone());
         db::run(&state.pool, move |conn| {
             let runs = SyncRun::filtered(conn, &scope, &filter, HISTORY_SIZE)?;
-            let accounts: Vec<(i64, String)> = AccountRow::list(conn, &scope)?
+            let accounts: Vec<(AccountId, String)> = AccountRow::list(conn, &scope)?
                 .into_iter()
                 .map(|a| (a.id, a.login))
                 .collect();
@@ -262,7 +263,7 @@ impl StartReport {
 pub async fn account_sync_now(
     auth: RequireRole<Operator>,
     state: web::Data<AppState>,
-    path: web::Path<i64>,
+    path: web::Path<AccountId>,
     form: web::Form<SyncNowForm>,
 ) -> Result<HttpResponse, AppError> {
     let (id, scope) = (path.into_inner(), auth.viewer.scope.clone());
@@ -299,7 +300,7 @@ pub async fn account_sync_now(
 /// down. The receiver hears once the run is recorded, or why it could not start.
 fn spawn_sync(
     state: &AppState,
-    id: i64,
+    id: AccountId,
     mode: SyncMode,
     options: SyncOptions,
 ) -> Option<tokio::sync::oneshot::Receiver<Result<(), NotStarted>>> {
@@ -327,7 +328,7 @@ fn spawn_sync(
                     report.send(Err(NotStarted::AlreadyRunning));
                 } else {
                     report.send(Err(NotStarted::Failed(e.to_string())));
-                    tracing::warn!(account.id = id, error = %e, "manual sync failed");
+                    tracing::warn!(account.id = id.0, error = %e, "manual sync failed");
                 }
             }
         }

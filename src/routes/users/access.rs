@@ -10,7 +10,7 @@ use crate::{
         self,
         models::{account::AccountRow, user::UserRow, user_access::UserAccess},
     },
-    domain::{AccountScope, Role},
+    domain::{AccountId, AccountScope, Role, UserId},
     error::{AppError, see_other},
     state::AppState,
     web::{
@@ -23,7 +23,7 @@ use super::super::actor;
 
 /// An account as a checkbox of the form.
 pub struct AccountChoice {
-    pub id: i64,
+    pub id: AccountId,
     pub login: String,
     pub checked: bool,
 }
@@ -32,7 +32,7 @@ pub struct AccountChoice {
 #[template(path = "users/access.html")]
 pub struct AccessPage {
     pub page: PageContext,
-    pub user_id: i64,
+    pub user_id: UserId,
     pub email: String,
     pub is_admin: bool,
     pub access: UserAccess,
@@ -41,7 +41,7 @@ pub struct AccessPage {
 
 async fn load_user(
     state: &AppState,
-    user_id: i64,
+    user_id: UserId,
 ) -> Result<(UserRow, UserAccess, Vec<AccountRow>), AppError> {
     db::run(&state.pool, move |conn| {
         let user = UserRow::find(conn, user_id)?.ok_or(AppError::NotFound)?;
@@ -57,7 +57,7 @@ pub async fn access_form(
     _admin: RequireRole<Admin>,
     page: Page,
     state: web::Data<AppState>,
-    path: web::Path<i64>,
+    path: web::Path<UserId>,
 ) -> Result<HttpResponse, AppError> {
     let (user, access, accounts) = load_user(&state, path.into_inner()).await?;
     let accounts = accounts
@@ -80,7 +80,7 @@ pub async fn access_form(
 
 /// The submitted form: `scope=all|some`, repeated `account=<id>`, `hide_personal_data=on`.
 /// Parsed by hand because the account checkboxes repeat one key.
-fn parse_access(body: &[u8], known: &[i64]) -> Result<UserAccess, AppError> {
+fn parse_access(body: &[u8], known: &[AccountId]) -> Result<UserAccess, AppError> {
     let mut access = UserAccess {
         all_accounts: true,
         accounts: Vec::new(),
@@ -97,7 +97,7 @@ fn parse_access(body: &[u8], known: &[i64]) -> Result<UserAccess, AppError> {
             }
             "account" => {
                 let id = value
-                    .parse::<i64>()
+                    .parse::<AccountId>()
                     .ok()
                     .filter(|id| known.contains(id))
                     .ok_or_else(|| AppError::BadRequest("That account does not exist.".into()))?;
@@ -120,11 +120,11 @@ pub async fn access_save(
     req: HttpRequest,
     auth: RequireRole<Admin>,
     state: web::Data<AppState>,
-    path: web::Path<i64>,
+    path: web::Path<UserId>,
     body: web::Bytes,
 ) -> Result<HttpResponse, AppError> {
     let (user, _, accounts) = load_user(&state, path.into_inner()).await?;
-    let known: Vec<i64> = accounts.iter().map(|a| a.id).collect();
+    let known: Vec<AccountId> = accounts.iter().map(|a| a.id).collect();
     let access = parse_access(&body, &known)?;
     let actor = actor(&auth.user, &req);
     let (user_id, email) = (user.id, user.email.clone());
@@ -150,14 +150,14 @@ mod tests {
     fn some_accounts_with_masking() {
         let access = parse_access(
             b"scope=some&account=2&account=1&account=2&hide_personal_data=on",
-            &[1, 2, 3],
+            &[AccountId(1), AccountId(2), AccountId(3)],
         )
         .unwrap();
         assert_eq!(
             access,
             UserAccess {
                 all_accounts: false,
-                accounts: vec![1, 2],
+                accounts: vec![AccountId(1), AccountId(2)],
                 hide_personal_data: true
             }
         );
@@ -165,14 +165,14 @@ mod tests {
 
     #[test]
     fn all_accounts_ignores_ticked_boxes() {
-        let access = parse_access(b"scope=all&account=2", &[2]).unwrap();
+        let access = parse_access(b"scope=all&account=2", &[AccountId(2)]).unwrap();
         assert!(access.all_accounts && access.accounts.is_empty() && !access.hide_personal_data);
     }
 
     #[test]
     fn unknown_accounts_and_scopes_are_refused() {
-        assert!(parse_access(b"scope=some&account=9", &[1]).is_err());
-        assert!(parse_access(b"scope=some&account=x", &[1]).is_err());
-        assert!(parse_access(b"scope=everything", &[1]).is_err());
+        assert!(parse_access(b"scope=some&account=9", &[AccountId(1)]).is_err());
+        assert!(parse_access(b"scope=some&account=x", &[AccountId(1)]).is_err());
+        assert!(parse_access(b"scope=everything", &[AccountId(1)]).is_err());
     }
 }

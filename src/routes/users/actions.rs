@@ -15,7 +15,7 @@ use crate::{
             user::{CreateUserError, NewUser, UserRow},
         },
     },
-    domain::{DisplayName, Email, NewPassword, Role},
+    domain::{DisplayName, Email, NewPassword, Role, UserId},
     error::{AppError, see_other},
     state::AppState,
     web::{
@@ -174,7 +174,7 @@ fn refuse(message: &str) -> AppError {
 async fn change_user<F>(
     state: &AppState,
     actor: Actor,
-    id: i64,
+    id: UserId,
     change: F,
 ) -> Result<UserRow, AppError>
 where
@@ -211,7 +211,7 @@ async fn change_row<F>(
     req: HttpRequest,
     auth: RequireRole<Admin>,
     state: &AppState,
-    id: i64,
+    id: UserId,
     change: F,
     message: impl FnOnce(&str) -> String,
 ) -> Result<HttpResponse, AppError>
@@ -234,7 +234,7 @@ pub async fn user_change_role(
     req: HttpRequest,
     auth: RequireRole<Admin>,
     state: web::Data<AppState>,
-    path: web::Path<i64>,
+    path: web::Path<UserId>,
     form: web::Form<RoleForm>,
 ) -> Result<HttpResponse, AppError> {
     let role: Role = form.role.parse().map_err(AppError::BadRequest)?;
@@ -258,7 +258,7 @@ pub async fn user_disable(
     req: HttpRequest,
     auth: RequireRole<Admin>,
     state: web::Data<AppState>,
-    path: web::Path<i64>,
+    path: web::Path<UserId>,
 ) -> Result<HttpResponse, AppError> {
     let me = auth.user.id;
     let change = move |conn: &mut PgConnection, target: &UserRow, actor: &Actor| {
@@ -280,7 +280,7 @@ pub async fn user_enable(
     req: HttpRequest,
     auth: RequireRole<Admin>,
     state: web::Data<AppState>,
-    path: web::Path<i64>,
+    path: web::Path<UserId>,
 ) -> Result<HttpResponse, AppError> {
     let change = |conn: &mut PgConnection, target: &UserRow, actor: &Actor| {
         Ok(UserRow::enable(conn, target, actor)?)
@@ -296,7 +296,7 @@ pub async fn user_reset_password(
     auth: RequireRole<Admin>,
     page: Page,
     state: web::Data<AppState>,
-    path: web::Path<i64>,
+    path: web::Path<UserId>,
 ) -> Result<HttpResponse, AppError> {
     let (temporary, hash) = temporary_password().await?;
     let me = auth.user.id;

@@ -5,13 +5,13 @@ use chrono::{DateTime, Utc};
 
 use crate::{
     db::models::user::UserRow,
-    domain::Role,
+    domain::{Role, UserId},
     web::{filters, page::PageContext},
 };
 
 /// A user as the table shows them.
 pub struct UserView {
-    pub id: i64,
+    pub id: UserId,
     pub email: String,
     pub name: String,
     pub role: Role,
@@ -26,7 +26,7 @@ pub struct UserView {
 }
 
 impl UserView {
-    pub fn new(row: UserRow, current_user_id: i64) -> Self {
+    pub fn new(row: UserRow, current_user_id: UserId) -> Self {
         Self {
             id: row.id,
             role: row.role(),

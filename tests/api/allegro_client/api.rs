@@ -1,6 +1,7 @@
 //! Requests and responses: headers and the bearer token, query parameters, checkout forms kept
 //! whole, events, error mapping, base URLs with a path, and logs without the token.
 
+use allegro_backup::domain::CheckoutFormId;
 use std::sync::{Arc, Mutex};
 
 use allegro_backup::allegro::{
@@ -80,7 +81,9 @@ async fn a_checkout_form_keeps_unknown_fields_in_raw_and_amounts_as_strings() {
     .await;
 
     let got = account(&client)
-        .checkout_form("29738e61-7f6a-11e8-ac45-09db60ede9d6")
+        .checkout_form(&CheckoutFormId::from(
+            "29738e61-7f6a-11e8-ac45-09db60ede9d6",
+        ))
         .await
         .unwrap();
 
@@ -226,7 +229,9 @@ async fn an_unknown_checkout_form_gives_not_found() {
     .await;
 
     let error = account(&client)
-        .checkout_form("29738e61-7f6a-11e8-ac45-09db60ede9d6")
+        .checkout_form(&CheckoutFormId::from(
+            "29738e61-7f6a-11e8-ac45-09db60ede9d6",
+        ))
         .await
         .unwrap_err();
 

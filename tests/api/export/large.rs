@@ -1,7 +1,7 @@
 //! Exports larger than one chunk of rows: every order once, and the same file whether the
 //! rows are read on one connection or two.
 
-use allegro_backup::domain::Role;
+use allegro_backup::domain::{Role, UserId};
 use diesel::{PgConnection, RunQueryDsl, sql_query, sql_types::Text};
 
 use super::{admin, export_csv, export_text, ids, insert_generated_orders};
@@ -58,7 +58,7 @@ async fn ndjson_read_on_two_connections_is_the_same_file_as_on_one() {
         ..OrderParams::default()
     };
     let filter = OrderFilter::parse(&params, chrono_tz::UTC).unwrap();
-    let viewer = Viewer::unrestricted(0, Role::Admin);
+    let viewer = Viewer::unrestricted(UserId(0), Role::Admin);
     let export_with = |helper: Option<&mut PgConnection>| {
         let mut file = Vec::new();
         let outcome = write_export(

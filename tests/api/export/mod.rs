@@ -7,9 +7,9 @@ mod cli;
 mod formats;
 mod large;
 
+use allegro_backup::domain::{AccountId, Role};
 use std::collections::HashMap;
 
-use allegro_backup::domain::Role;
 use diesel::{
     PgConnection, RunQueryDsl, sql_query,
     sql_types::{BigInt, Integer, Jsonb},
@@ -30,7 +30,7 @@ const NASTY_LAST: &str = "Łęcka\nz Wąchocka; 'x'\r\n=SUM(A1)";
 
 /// Two accounts: A with three orders (one with nasty text, one cancelled with two items,
 /// one merged away), B with one.
-fn seed(app: &TestApp) -> (i64, i64) {
+fn seed(app: &TestApp) -> (AccountId, AccountId) {
     let mut conn = app.db.connect();
     let a = insert_account_with_orders(
         &mut conn,
@@ -133,7 +133,7 @@ fn disposition(response: &reqwest::Response) -> String {
 /// raw JSON the SQL expressions give for `g` (1 to `n`).
 fn insert_generated_orders(
     conn: &mut PgConnection,
-    account: i64,
+    account: AccountId,
     n: i32,
     status_sql: &str,
     raw_sql: &str,

@@ -1,5 +1,6 @@
 //! The server process killed again and again during a 100,000-order backup.
 
+use allegro_backup::domain::AccountId;
 use std::{
     collections::{BTreeSet, HashMap},
     path::{Path, PathBuf},
@@ -236,7 +237,11 @@ struct LineItemRow {
 }
 
 /// The line items held for each of Allegro's orders are exactly the order's `lineItems`.
-fn assert_line_items_match(conn: &mut PgConnection, account: i64, truth: &HashMap<String, Value>) {
+fn assert_line_items_match(
+    conn: &mut PgConnection,
+    account: AccountId,
+    truth: &HashMap<String, Value>,
+) {
     let held: BTreeSet<LineItemRow> = sql_query(format!(
         "SELECT o.checkout_form_id, li.line_item_id, li.offer_id, li.quantity \
          FROM order_line_items li JOIN orders o ON o.id = li.order_id \
@@ -277,7 +282,7 @@ struct Document {
 /// Every order's newest revision is the order's document (held by reference: `raw` NULL and
 /// the order's content hash), which `assert_exactly_allegro` has compared with Allegro's;
 /// compared inside PostgreSQL (100,000 JSON trees are gigabytes here).
-fn assert_latest_revisions_match(conn: &mut PgConnection, account: i64) {
+fn assert_latest_revisions_match(conn: &mut PgConnection, account: AccountId) {
     let differing = count(
         conn,
         &format!(
@@ -297,7 +302,12 @@ fn assert_latest_revisions_match(conn: &mut PgConnection, account: i64) {
 }
 
 /// The events held are exactly the journal's events after `first_cursor`, each with its JSON.
-fn assert_events_match(conn: &mut PgConnection, account: i64, world: &World, first_cursor: &str) {
+fn assert_events_match(
+    conn: &mut PgConnection,
+    account: AccountId,
+    world: &World,
+    first_cursor: &str,
+) {
     let held: HashMap<String, Value> = sql_query(format!(
         "SELECT event_id AS id, raw FROM order_events WHERE account_id = {account}"
     ))

@@ -10,6 +10,7 @@ mod allegro;
 mod killed;
 mod postgres;
 
+use allegro_backup::domain::AccountId;
 use std::time::Duration;
 
 use allegro_backup::{
@@ -41,7 +42,7 @@ async fn post_faults(app: &TestApp, body: Value) -> reqwest::Response {
 /// `pages` pages and is still running.
 async fn start_slow_run(
     app: &TestApp,
-    account: i64,
+    account: AccountId,
     latency: Duration,
     pages: i64,
 ) -> JoinHandle<Result<RunSummary, SyncError>> {
@@ -59,7 +60,7 @@ async fn start_slow_run(
 }
 
 /// The account's latest run ended `failed` with `error`'s message, which is returned.
-fn recorded_failure(conn: &mut PgConnection, account: i64, error: &SyncError) -> String {
+fn recorded_failure(conn: &mut PgConnection, account: AccountId, error: &SyncError) -> String {
     let recorded = &SyncRun::recent(conn, &AccountScope::All, Some(account), 1).unwrap()[0];
     assert_eq!(recorded.status, "failed");
     assert!(recorded.finished_at.is_some());

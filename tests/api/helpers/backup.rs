@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use allegro_backup::{
     db::models::sync::RunTrigger,
+    domain::AccountId,
     sync::{RunSummary, SyncError, SyncMode, SyncOptions, sync_account},
 };
 use diesel::{ExpressionMethods, PgConnection, QueryDsl, RunQueryDsl};
@@ -36,7 +37,7 @@ pub fn options_with_shipments() -> SyncOptions {
 /// One sync of `account` through the app's accounts service, as it went.
 pub async fn sync_with(
     app: &TestApp,
-    account: i64,
+    account: AccountId,
     trigger: RunTrigger,
     mode: SyncMode,
     options: &SyncOptions,
@@ -45,12 +46,12 @@ pub async fn sync_with(
 }
 
 /// One sync of `account` with the test options, as it went.
-pub async fn sync_attempt(app: &TestApp, account: i64) -> Result<RunSummary, SyncError> {
+pub async fn sync_attempt(app: &TestApp, account: AccountId) -> Result<RunSummary, SyncError> {
     sync_with(app, account, RunTrigger::Cli, SyncMode::Auto, &options()).await
 }
 
 /// One successful sync of `account` with the test options.
-pub async fn sync_once(app: &TestApp, account: i64, trigger: RunTrigger) -> RunSummary {
+pub async fn sync_once(app: &TestApp, account: AccountId, trigger: RunTrigger) -> RunSummary {
     sync_with(app, account, trigger, SyncMode::Auto, &options())
         .await
         .unwrap()
@@ -59,7 +60,7 @@ pub async fn sync_once(app: &TestApp, account: i64, trigger: RunTrigger) -> RunS
 /// Starts a sync of `account` with the test options in the background, as a button would.
 pub fn spawn_sync(
     app: &TestApp,
-    account: i64,
+    account: AccountId,
     trigger: RunTrigger,
     mode: SyncMode,
 ) -> JoinHandle<Result<RunSummary, SyncError>> {
@@ -68,7 +69,7 @@ pub fn spawn_sync(
 }
 
 /// Stored orders of the account: checkout form id → raw JSON.
-pub fn stored(app: &TestApp, account: i64) -> HashMap<String, Value> {
+pub fn stored(app: &TestApp, account: AccountId) -> HashMap<String, Value> {
     use allegro_backup::db::schema::orders::dsl::*;
     let mut conn = app.db.connect();
     orders
@@ -91,7 +92,7 @@ pub fn truth(app: &TestApp) -> HashMap<String, Value> {
 }
 
 /// The account holds as many orders as Allegro serves, each with Allegro's exact JSON.
-pub fn assert_stored_equals_truth(app: &TestApp, account: i64) {
+pub fn assert_stored_equals_truth(app: &TestApp, account: AccountId) {
     let (stored, truth) = (stored(app, account), truth(app));
     assert_eq!(stored.len(), truth.len());
     for (id, json) in &truth {
@@ -101,7 +102,7 @@ pub fn assert_stored_equals_truth(app: &TestApp, account: i64) {
 
 /// Every order Allegro serves is held with its exact JSON; the only other orders held are
 /// purchases merged into a new one (kept, and marked so).
-pub fn assert_exactly_allegro(app: &TestApp, account: i64) {
+pub fn assert_exactly_allegro(app: &TestApp, account: AccountId) {
     let (held, truth) = (stored(app, account), truth(app));
     for (id, json) in &truth {
         assert_eq!(held.get(id), Some(json), "order {id}");

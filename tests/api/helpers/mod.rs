@@ -15,7 +15,7 @@ use allegro_backup::{
         AllegroConfig, Config, ConfigSources, LogFormat, SchedulerConfig, SecretKey, SessionConfig,
         ThrottleConfig,
     },
-    domain::Role,
+    domain::{AccountId, Role, UserId},
     settings::SyncSettings,
     simulator::{self, SimulatorConfig, SimulatorHandle},
     startup::Application,
@@ -324,7 +324,7 @@ impl TestApp {
     }
 
     /// Creates a user straight in the database.
-    pub async fn create_user(&self, email: &str, role: Role) -> i64 {
+    pub async fn create_user(&self, email: &str, role: Role) -> UserId {
         self.create_user_with(email, role, false).await
     }
 
@@ -333,12 +333,12 @@ impl TestApp {
         email: &str,
         role: Role,
         must_change_password: bool,
-    ) -> i64 {
+    ) -> UserId {
         seed::insert_user(&mut self.db.connect(), email, role, must_change_password).await
     }
 
     /// Creates a user of `role` and signs the app's own client in as them; returns the id.
-    pub async fn sign_in(&self, email: &str, role: Role) -> i64 {
+    pub async fn sign_in(&self, email: &str, role: Role) -> UserId {
         let id = self.create_user(email, role).await;
         self.login(email, PASSWORD).await;
         id
@@ -429,7 +429,7 @@ pub(super) fn csrf_token_of(html: &Html, page: &str) -> String {
 impl TestApp {
     /// Links the simulator's seller `seller` straight through the accounts service (the
     /// dashboard flow is tested elsewhere); returns the account id.
-    pub async fn link_account(&self, seller: usize) -> i64 {
+    pub async fn link_account(&self, seller: usize) -> AccountId {
         use allegro_backup::{
             allegro::wait_for_device_authorization,
             db::models::account::{AccountRow, LinkedAccount},

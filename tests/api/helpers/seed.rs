@@ -4,7 +4,7 @@
 use allegro_backup::{
     auth::password,
     db::models::user::{NewUser, UserRow},
-    domain::{DisplayName, Email, Role},
+    domain::{AccountId, DisplayName, Email, Role, UserId},
 };
 use diesel::{
     PgConnection, RunQueryDsl, sql_query,
@@ -40,7 +40,7 @@ pub async fn insert_user(
     email: &str,
     role: Role,
     must_change_password: bool,
-) -> i64 {
+) -> UserId {
     let hash = password::hash_async(SecretString::from(PASSWORD))
         .await
         .expect("hash");
@@ -56,7 +56,7 @@ pub async fn insert_user(
 
 /// An order inserted straight into the database.
 pub struct Seed<'a> {
-    pub account: i64,
+    pub account: AccountId,
     pub id: &'a str,
     pub status: &'a str,
     /// A PostgreSQL timestamptz literal.
@@ -74,7 +74,7 @@ pub struct Seed<'a> {
 impl Default for Seed<'_> {
     fn default() -> Self {
         Seed {
-            account: 0,
+            account: AccountId(0),
             id: "",
             status: "READY_FOR_PROCESSING",
             bought_at: "2026-11-01 10:00:00+00",
@@ -89,19 +89,23 @@ impl Default for Seed<'_> {
     }
 }
 
-pub fn insert_account(conn: &mut PgConnection, login: &str) -> i64 {
+pub fn insert_account(conn: &mut PgConnection, login: &str) -> AccountId {
     sql_query(
         "INSERT INTO allegro_accounts (environment, allegro_user_id, login, status) \
          VALUES ('simulator', $1, $1, 'connected') RETURNING id",
     )
     .bind::<Text, _>(login)
     .get_result::<Id>(conn)
+    .map(|row| AccountId(row.id))
     .unwrap()
-    .id
 }
 
 /// Inserts account `login` and `orders` of it (their `account` is set to it); returns its id.
-pub fn insert_account_with_orders(conn: &mut PgConnection, login: &str, orders: &[Seed]) -> i64 {
+pub fn insert_account_with_orders(
+    conn: &mut PgConnection,
+    login: &str,
+    orders: &[Seed],
+) -> AccountId {
     let account = insert_account(conn, login);
     for order in orders {
         insert_order(conn, &Seed { account, ..*order });
@@ -170,7 +174,7 @@ pub fn insert_order(conn: &mut PgConnection, seed: &Seed) -> i64 {
 pub fn restrict_user(
     conn: &mut PgConnection,
     email: &str,
-    accounts: Option<&[i64]>,
+    accounts: Option<&[AccountId]>,
     hide_personal_data: bool,
 ) {
     sql_query("DELETE FROM user_accounts WHERE user_id = (SELECT id FROM users WHERE email = $1)")
@@ -202,7 +206,7 @@ impl super::TestApp {
         &self,
         email: &str,
         role: Role,
-        accounts: Option<&[i64]>,
+        accounts: Option<&[AccountId]>,
         hide_personal_data: bool,
     ) -> reqwest::Client {
         let client = self.signed_in_client(email, role).await;

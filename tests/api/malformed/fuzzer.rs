@@ -1,6 +1,7 @@
 //! Sending the cases and checking the answers: never a 5xx, the server still up, refusals on
 //! the error page with a message, injected markup escaped.
 
+use allegro_backup::domain::UserId;
 use std::{sync::Arc, time::Duration};
 
 use proptest::{
@@ -79,10 +80,10 @@ pub(super) struct Fuzzer<'a> {
 
 pub(super) struct Admin {
     pub(super) email: String,
-    pub(super) id: i64,
+    pub(super) id: UserId,
     /// Another user, targeted instead of the admin (disabling or demoting oneself is refused or
     /// would end the run's session, and is tested in `users`).
-    pub(super) other_id: i64,
+    pub(super) other_id: UserId,
 }
 
 /// A browser-like client (cookies, no redirects) that gives up on a hung answer, with its
@@ -239,7 +240,7 @@ impl Fuzzer<'_> {
         let mut case = case.clone();
         if let (Some(admin), Segment::Encoded(id)) = (&self.admin, &case.segment)
             && route.path.starts_with("/users/{id}")
-            && id.trim().parse::<i64>().ok() == Some(admin.id)
+            && id.trim().parse::<UserId>().ok() == Some(admin.id)
         {
             case.segment = Segment::Encoded(admin.other_id.to_string());
         }

@@ -1,5 +1,6 @@
 //! Filters against hand-written SQL, and bad parameters refused naming the parameter.
 
+use allegro_backup::domain::AccountId;
 use diesel::{QueryableByName, RunQueryDsl, sql_query, sql_types::Text};
 use rand::{Rng, seq::IndexedRandom};
 use rand_chacha::ChaCha8Rng;
@@ -14,7 +15,7 @@ use super::{
 /// A random filter set as (query string pairs, SQL conditions written by hand).
 fn random_filters(
     rng: &mut ChaCha8Rng,
-    accounts: &[i64],
+    accounts: &[AccountId],
     sample: &[(String, String, String)],
 ) -> (Vec<(String, String)>, Vec<String>) {
     let fold =

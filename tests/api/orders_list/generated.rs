@@ -1,6 +1,7 @@
 //! Generated orders inserted straight into the database, with the awkward cases on purpose:
 //! NULL sort keys, ties, DST days, merged orders, Polish letters.
 
+use allegro_backup::domain::AccountId;
 use diesel::{PgConnection, QueryableByName, RunQueryDsl, sql_query, sql_types::BigInt};
 use rand::{Rng, seq::IndexedRandom};
 use rand_chacha::ChaCha8Rng;
@@ -79,11 +80,11 @@ pub(super) fn opt(s: Option<String>) -> String {
 }
 
 /// Inserts allegro accounts; returns their ids.
-pub(super) fn insert_accounts(conn: &mut PgConnection, logins: &[&str]) -> Vec<i64> {
+pub(super) fn insert_accounts(conn: &mut PgConnection, logins: &[&str]) -> Vec<AccountId> {
     #[derive(QueryableByName)]
     struct Id {
         #[diesel(sql_type = BigInt)]
-        id: i64,
+        id: AccountId,
     }
     logins
         .iter()
@@ -105,7 +106,7 @@ pub(super) fn insert_accounts(conn: &mut PgConnection, logins: &[&str]) -> Vec<i
 pub(super) fn insert_orders(
     conn: &mut PgConnection,
     rng: &mut ChaCha8Rng,
-    accounts: &[i64],
+    accounts: &[AccountId],
     n: usize,
 ) {
     for _ in 0..n {

@@ -11,7 +11,7 @@ mod paging;
 mod privacy;
 mod search;
 
-use allegro_backup::domain::Role;
+use allegro_backup::domain::{AccountId, Role};
 use diesel::{PgConnection, QueryableByName, RunQueryDsl, sql_query, sql_types::Text};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -121,7 +121,7 @@ async fn walk(app: &TestApp, client: &reqwest::Client, path: &str) -> (Vec<Strin
 }
 
 /// A world of three accounts and `n` orders; an admin client.
-async fn world(n: usize, seed: u64) -> (TestApp, reqwest::Client, Vec<i64>, ChaCha8Rng) {
+async fn world(n: usize, seed: u64) -> (TestApp, reqwest::Client, Vec<AccountId>, ChaCha8Rng) {
     let app = spawn_app().await;
     let admin = app.signed_in_client("admin@example.com", Role::Admin).await;
     let mut conn = app.db.connect();

@@ -9,13 +9,14 @@
 mod jobs;
 mod serve;
 
+use allegro_backup::domain::AccountId;
 use chrono::{DateTime, Utc};
 use diesel::sql_types::{BigInt, Nullable, Text, Timestamptz};
 
 #[derive(diesel::QueryableByName, Debug, Clone)]
 pub(super) struct Run {
     #[diesel(sql_type = BigInt)]
-    pub(super) account_id: i64,
+    pub(super) account_id: AccountId,
     #[diesel(sql_type = Text)]
     pub(super) status: String,
     #[diesel(sql_type = Nullable<Text>)]

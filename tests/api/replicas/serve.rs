@@ -2,6 +2,7 @@
 //! process of their own: one run of an account at a time, at its interval, sessions on every
 //! replica, a killed replica's accounts taken over.
 
+use allegro_backup::domain::AccountId;
 use std::{
     collections::{BTreeMap, HashMap},
     io::{BufRead, BufReader},
@@ -241,8 +242,8 @@ fn accounts_service(database_url: &str, simulator: &str) -> Accounts {
     )
 }
 
-fn runs(conn: &mut PgConnection) -> BTreeMap<i64, Vec<Run>> {
-    let mut by_account: BTreeMap<i64, Vec<Run>> = BTreeMap::new();
+fn runs(conn: &mut PgConnection) -> BTreeMap<AccountId, Vec<Run>> {
+    let mut by_account: BTreeMap<AccountId, Vec<Run>> = BTreeMap::new();
     let all: Vec<Run> = sql_query(
         "SELECT account_id, status, runner, started_at, finished_at FROM sync_runs \
          ORDER BY account_id, started_at",
@@ -258,11 +259,11 @@ fn runs(conn: &mut PgConnection) -> BTreeMap<i64, Vec<Run>> {
 #[derive(diesel::QueryableByName)]
 struct Lease {
     #[diesel(sql_type = BigInt)]
-    account_id: i64,
+    account_id: AccountId,
 }
 
 /// Accounts whose lease `pid` holds now.
-fn leases_of(conn: &mut PgConnection, pid: u32) -> Vec<i64> {
+fn leases_of(conn: &mut PgConnection, pid: u32) -> Vec<AccountId> {
     sql_query(
         "SELECT account_id FROM sync_state WHERE lease_until > now() \
          AND split_part(lease_owner, ':', 2) = $1",
@@ -289,7 +290,7 @@ fn db_now(conn: &mut PgConnection) -> DateTime<Utc> {
 }
 
 /// No two runs of one account overlap: each ends before the next one starts.
-fn assert_no_overlap(runs: &BTreeMap<i64, Vec<Run>>) {
+fn assert_no_overlap(runs: &BTreeMap<AccountId, Vec<Run>>) {
     for (account, runs) in runs {
         for pair in runs.windows(2) {
             let ended = pair[0]
@@ -309,9 +310,9 @@ fn assert_no_overlap(runs: &BTreeMap<i64, Vec<Run>>) {
 /// pushes the next one back; one tick and a little scheduling delay on top). An account whose
 /// lease a killed process held may wait for the lease to lapse too.
 fn assert_runs_at_the_interval(
-    runs: &BTreeMap<i64, Vec<Run>>,
+    runs: &BTreeMap<AccountId, Vec<Run>>,
     min_runs: usize,
-    killed: (DateTime<Utc>, &[i64]),
+    killed: (DateTime<Utc>, &[AccountId]),
 ) {
     let interval = chrono::Duration::seconds(INTERVAL_S);
     let slack = chrono::Duration::seconds(2 * TICK_S) + chrono::Duration::milliseconds(500);
@@ -467,7 +468,7 @@ async fn three_replicas_share_twenty_accounts_sessions_and_take_over_from_a_kill
     let victim_pid = victim.pid();
     drop(victim);
     let killed_at = db_now(&mut conn);
-    let mut held_at_kill: Vec<i64> = leases_of(&mut conn, victim_pid);
+    let mut held_at_kill: Vec<AccountId> = leases_of(&mut conn, victim_pid);
     held_at_kill.extend(&held);
     assert!(
         !held.is_empty(),

@@ -1,6 +1,7 @@
 //! The route table: every route with B's ids in its path, query and form, and what it owes a
 //! user limited to A; and the run of every case as three operators.
 
+use allegro_backup::domain::UserId;
 use std::collections::BTreeSet;
 
 use reqwest::StatusCode;
@@ -210,7 +211,11 @@ async fn restricted_and_masked_users_see_nothing_of_other_accounts_on_any_route(
     for (n, case) in CASES.iter().enumerate() {
         let shown = format!("{} {} {:?}", case.method, case.path, case.params);
         // What the request itself carries may be echoed back (a search box, a filter).
-        let sent: Vec<String> = case.params.iter().map(|(_, v)| world.fill(v, 0)).collect();
+        let sent: Vec<String> = case
+            .params
+            .iter()
+            .map(|(_, v)| world.fill(v, UserId(0)))
+            .collect();
         let b_markers: Vec<String> = world
             .b_markers
             .iter()
@@ -219,7 +224,7 @@ async fn restricted_and_masked_users_see_nothing_of_other_accounts_on_any_route(
             .collect();
         match case.expect {
             Public => {
-                let (status, body) = world.send(&anonymous, case, 0).await;
+                let (status, body) = world.send(&anonymous, case, UserId(0)).await;
                 if status.is_server_error() || !leaks(&body, &b_markers).is_empty() {
                     failures.push(format!("{shown}: public answer {status} shows B"));
                 }

@@ -15,6 +15,7 @@
 mod cases;
 mod exports;
 
+use allegro_backup::domain::{AccountId, UserId};
 use std::collections::HashMap;
 
 use allegro_backup::{
@@ -42,14 +43,14 @@ use crate::helpers::{
 /// B's things, and what must never show up where B is out of scope or PII is hidden.
 pub(crate) struct World {
     pub(crate) app: TestApp,
-    pub(crate) a: i64,
-    b: i64,
+    pub(crate) a: AccountId,
+    b: AccountId,
     b_login: String,
     b_order: String,
     pub(crate) a_order: String,
     b_view: i64,
     /// Per user: a connect flow they started that linked B.
-    b_flows: HashMap<i64, i64>,
+    b_flows: HashMap<UserId, i64>,
     /// Strings that belong to B alone (its login, order ids, buyers' logins and emails).
     b_markers: Vec<String>,
     /// Buyer personal data of A's orders, in clear (names, emails, phones, streets, buyer
@@ -185,7 +186,7 @@ pub(crate) async fn world() -> World {
 }
 
 /// B's orders, line items and team notes + tags.
-fn fingerprint(app: &TestApp, b: i64) -> (i64, i64, i64) {
+fn fingerprint(app: &TestApp, b: AccountId) -> (i64, i64, i64) {
     let mut conn = app.db.connect();
     let count = |sql: &str, conn: &mut PgConnection| {
         sql_query(sql)
@@ -216,7 +217,7 @@ fn fingerprint(app: &TestApp, b: i64) -> (i64, i64, i64) {
 }
 
 /// A flow started by `user` that linked B (as if they had approved B's code).
-fn flow_linking_b(world: &World, user: i64) -> i64 {
+fn flow_linking_b(world: &World, user: UserId) -> i64 {
     #[derive(QueryableByName)]
     struct Id {
         #[diesel(sql_type = BigInt)]
@@ -241,7 +242,7 @@ impl World {
         self.app.simulator.world().sellers()[0].login.clone()
     }
 
-    fn fill(&self, text: &str, user: i64) -> String {
+    fn fill(&self, text: &str, user: UserId) -> String {
         text.replace("{B_ORDER}", &self.b_order)
             .replace("{A_ORDER}", &self.a_order)
             .replace("{B_LOGIN}", &self.b_login)
@@ -262,7 +263,7 @@ impl World {
         email: &str,
         limited: bool,
         masked: bool,
-    ) -> (reqwest::Client, i64) {
+    ) -> (reqwest::Client, UserId) {
         let id = self.app.create_user(email, Role::Operator).await;
         let a = self.a.to_string();
         let mut form = vec![("scope", if limited { "some" } else { "all" })];
@@ -292,7 +293,12 @@ impl World {
     }
 
     /// Sends the case as `client` (with its session's CSRF token on forms).
-    async fn send(&self, client: &reqwest::Client, case: &Case, user: i64) -> (StatusCode, String) {
+    async fn send(
+        &self,
+        client: &reqwest::Client,
+        case: &Case,
+        user: UserId,
+    ) -> (StatusCode, String) {
         let path = self.fill(case.path, user);
         let params: Vec<(String, String)> = case
             .params

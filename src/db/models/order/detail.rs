@@ -9,9 +9,9 @@ use diesel::{
 };
 use serde_json::Value;
 
-use crate::db::{
-    models::account::AccountId,
-    schema::{allegro_accounts, order_revisions, orders},
+use crate::{
+    db::schema::{allegro_accounts, order_revisions, orders},
+    domain::AccountId,
 };
 
 /// One stored version of an order, without its document.

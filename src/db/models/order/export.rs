@@ -17,7 +17,7 @@ use super::{
 use crate::domain::Visibility;
 use crate::{
     db::schema::{order_line_items, orders},
-    domain::OrderFilter,
+    domain::{AccountId, CheckoutFormId, OrderFilter},
 };
 
 /// An order as the CSV exports read it (amounts as exact decimal text).
@@ -25,8 +25,8 @@ use crate::{
 #[diesel(table_name = orders, check_for_backend(diesel::pg::Pg))]
 pub struct ExportRow {
     pub id: i64,
-    pub account_id: i64,
-    pub checkout_form_id: String,
+    pub account_id: AccountId,
+    pub checkout_form_id: CheckoutFormId,
     pub status: String,
     pub fulfillment_status: Option<String>,
     pub bought_at: Option<DateTime<Utc>>,

@@ -17,8 +17,10 @@ use super::{
     OrderBuyer,
     visible::{OrdersQuery, visible_orders},
 };
-use crate::domain::Visibility;
-use crate::{db::schema::orders, domain::OrderFilter};
+use crate::{
+    db::schema::orders,
+    domain::{AccountId, CheckoutFormId, OrderFilter, Visibility},
+};
 
 /// The column a page is sorted by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,8 +44,8 @@ pub enum KeyValue {
 #[diesel(table_name = orders, check_for_backend(diesel::pg::Pg))]
 pub struct OrderListRow {
     pub id: i64,
-    pub account_id: i64,
-    pub checkout_form_id: String,
+    pub account_id: AccountId,
+    pub checkout_form_id: CheckoutFormId,
     pub marketplace_id: Option<String>,
     pub status: String,
     pub fulfillment_status: Option<String>,

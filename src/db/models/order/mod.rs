@@ -35,11 +35,11 @@ use sql::{
     PREFER_LZ4_SQL, UPSERT_SQL,
 };
 
-use crate::db::{
-    models::account::AccountId,
-    schema::{order_line_items, orders},
-};
 pub use crate::domain::{Document, canonical_json, content_hash};
+use crate::{
+    db::schema::{order_line_items, orders},
+    domain::{AccountId, CheckoutFormId},
+};
 
 /// Orders per statement. Parameters are per column (arrays), so this bounds statement size and
 /// memory, not the bind count.
@@ -49,7 +49,7 @@ pub const UPSERT_CHUNK: usize = 500;
 /// (`"72.97"`, already validated by the Allegro client); PostgreSQL casts them to `NUMERIC`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewOrder {
-    pub checkout_form_id: String,
+    pub checkout_form_id: CheckoutFormId,
     pub marketplace_id: Option<String>,
     pub status: String,
     pub fulfillment_status: Option<String>,
@@ -136,7 +136,7 @@ impl std::ops::AddAssign for UpsertCounts {
 pub struct OrderRow {
     pub id: i64,
     pub account_id: AccountId,
-    pub checkout_form_id: String,
+    pub checkout_form_id: CheckoutFormId,
     pub marketplace_id: Option<String>,
     pub status: String,
     pub fulfillment_status: Option<String>,
@@ -194,7 +194,7 @@ struct UpsertedRow {
     #[diesel(sql_type = BigInt)]
     id: i64,
     #[diesel(sql_type = Text)]
-    checkout_form_id: String,
+    checkout_form_id: CheckoutFormId,
     #[diesel(sql_type = Bool)]
     inserted: bool,
 }
@@ -202,7 +202,7 @@ struct UpsertedRow {
 #[derive(QueryableByName)]
 struct FormIdRow {
     #[diesel(sql_type = Text)]
-    checkout_form_id: String,
+    checkout_form_id: CheckoutFormId,
 }
 
 /// Stores checkout forms of one account: new ones are inserted, changed ones (different content
@@ -312,7 +312,7 @@ fn upsert_chunk(
         .bind::<Array<Text>, _>(&ids)
         .bind::<Array<Text>, _>(&hashes)
         .load(conn)?;
-    let unchanged: std::collections::HashSet<String> =
+    let unchanged: std::collections::HashSet<CheckoutFormId> =
         unchanged.into_iter().map(|r| r.checkout_form_id).collect();
 
     let changed: Vec<&NewOrder> = chunk
@@ -367,7 +367,7 @@ fn upsert_rows(
     conn: &mut PgConnection,
     account_id: AccountId,
     changed: &[&NewOrder],
-) -> QueryResult<Vec<(i64, (String, bool))>> {
+) -> QueryResult<Vec<(i64, (CheckoutFormId, bool))>> {
     let col = |f: fn(&NewOrder) -> &str| changed.iter().map(|o| f(o)).collect::<Vec<_>>();
     let text = |f: fn(&NewOrder) -> &Option<String>| {
         changed.iter().map(|o| f(o).as_deref()).collect::<Vec<_>>()
@@ -380,7 +380,7 @@ fn upsert_rows(
     let rows: Vec<UpsertedRow> = sql_query(UPSERT_SQL)
         .into_boxed()
         .bind::<BigInt, _>(account_id)
-        .bind::<Array<Text>, _>(col(|o| &o.checkout_form_id))
+        .bind::<Array<Text>, _>(col(|o| o.checkout_form_id.as_str()))
         .bind::<Array<Nullable<Text>>, _>(text(|o| &o.marketplace_id))
         .bind::<Array<Text>, _>(col(|o| &o.status))
         .bind::<Array<Nullable<Text>>, _>(text(|o| &o.fulfillment_status))
@@ -421,7 +421,7 @@ fn upsert_rows(
 
 /// Each written order with its `orders.id`, matched through the checkout form id.
 fn written_orders<'a>(
-    upserted: &[(i64, (String, bool))],
+    upserted: &[(i64, (CheckoutFormId, bool))],
     changed: &[&'a NewOrder],
 ) -> Vec<(i64, &'a NewOrder)> {
     let by_form: HashMap<&str, &NewOrder> = changed
@@ -492,8 +492,8 @@ fn insert_line_items(conn: &mut PgConnection, written: &[(i64, &NewOrder)]) -> Q
 pub fn mark_merged(
     conn: &mut PgConnection,
     account_id: AccountId,
-    old_ids: &[String],
-    new_id: &str,
+    old_ids: &[CheckoutFormId],
+    new_id: &CheckoutFormId,
 ) -> QueryResult<usize> {
     diesel::update(
         orders::table
@@ -510,7 +510,7 @@ pub fn mark_merged(
 pub fn mark_gone(
     conn: &mut PgConnection,
     account_id: AccountId,
-    ids: &[String],
+    ids: &[CheckoutFormId],
     at: DateTime<Utc>,
 ) -> QueryResult<usize> {
     diesel::update(
@@ -529,7 +529,7 @@ pub fn find_by_line_item_ids(
     conn: &mut PgConnection,
     account_id: AccountId,
     line_item_ids: &[String],
-) -> QueryResult<Vec<(String, String)>> {
+) -> QueryResult<Vec<(CheckoutFormId, String)>> {
     order_line_items::table
         .inner_join(orders::table)
         .filter(orders::account_id.eq(account_id))
@@ -551,7 +551,7 @@ pub fn count_for_account(conn: &mut PgConnection, account_id: AccountId) -> Quer
 pub fn revision_of(
     conn: &mut PgConnection,
     account_id: AccountId,
-    checkout_form_id: &str,
+    checkout_form_id: &CheckoutFormId,
 ) -> QueryResult<Option<(Option<String>, String)>> {
     orders::table
         .filter(orders::account_id.eq(account_id))
@@ -565,7 +565,7 @@ pub fn revision_of(
 pub fn find(
     conn: &mut PgConnection,
     account_id: AccountId,
-    checkout_form_id: &str,
+    checkout_form_id: &CheckoutFormId,
 ) -> QueryResult<Option<OrderRow>> {
     orders::table
         .filter(orders::account_id.eq(account_id))

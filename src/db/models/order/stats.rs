@@ -13,14 +13,14 @@ use diesel::{
     sql_types::{Array, BigInt, Date, Nullable, Text, Timestamptz},
 };
 
-use crate::db::{models::account::AccountId, schema::orders};
+use crate::{db::schema::orders, domain::AccountId};
 
 /// Orders bought on one day (of the display zone) in one currency on one account. Revenue
 /// leaves cancelled orders out; it is exact decimal text.
 #[derive(Debug, Clone, PartialEq, Eq, QueryableByName)]
 pub struct DayTotal {
     #[diesel(sql_type = BigInt)]
-    pub account_id: i64,
+    pub account_id: AccountId,
     #[diesel(sql_type = Date)]
     pub day: NaiveDate,
     #[diesel(sql_type = Nullable<Text>)]
@@ -35,7 +35,7 @@ pub struct DayTotal {
 #[derive(Debug, Clone, PartialEq, Eq, QueryableByName)]
 pub struct StatusCount {
     #[diesel(sql_type = BigInt)]
-    pub account_id: i64,
+    pub account_id: AccountId,
     #[diesel(sql_type = Text)]
     pub status: String,
     #[diesel(sql_type = BigInt)]
@@ -56,7 +56,7 @@ fn zone_literal(zone: Tz) -> String {
 /// `from`.
 pub fn day_totals(
     conn: &mut PgConnection,
-    accounts: &[i64],
+    accounts: &[AccountId],
     zone: Tz,
     from: DateTime<Utc>,
 ) -> QueryResult<Vec<DayTotal>> {
@@ -76,7 +76,10 @@ pub fn day_totals(
 }
 
 /// Orders of `accounts` per account and status, all time.
-pub fn status_counts(conn: &mut PgConnection, accounts: &[i64]) -> QueryResult<Vec<StatusCount>> {
+pub fn status_counts(
+    conn: &mut PgConnection,
+    accounts: &[AccountId],
+) -> QueryResult<Vec<StatusCount>> {
     sql_query(
         "SELECT account_id, status, count(*) AS orders FROM orders \
          WHERE account_id = ANY($1) AND merged_into IS NULL \

@@ -16,7 +16,7 @@ use crate::{
         schema::{allegro_accounts, orders},
     },
     domain::{
-        Visibility,
+        CheckoutFormId, Visibility,
         order_filter::{AccountRef, OrderFilter},
     },
 };
@@ -36,14 +36,14 @@ pub(super) fn visible_orders(viewer: Visibility<'_>, filter: &OrderFilter) -> Or
 pub fn visible_order(
     conn: &mut PgConnection,
     viewer: Visibility<'_>,
-    checkout_form_id: &str,
+    checkout_form_id: &CheckoutFormId,
 ) -> QueryResult<Option<OrderRow>> {
     let filter = OrderFilter {
         include_merged: true,
         ..OrderFilter::default()
     };
     visible_orders(viewer, &filter)
-        .filter(orders::checkout_form_id.eq(checkout_form_id.to_owned()))
+        .filter(orders::checkout_form_id.eq(checkout_form_id.clone()))
         .order(orders::id.asc())
         .select(OrderRow::as_select())
         .first(conn)

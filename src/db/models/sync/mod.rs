@@ -8,9 +8,9 @@ pub use run::*;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
-use crate::db::{
-    models::account::AccountId,
-    schema::{backfill_windows, sync_runs, sync_state},
+use crate::{
+    db::schema::{backfill_windows, sync_runs, sync_state},
+    domain::{AccountId, RunId},
 };
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -328,7 +328,7 @@ impl BackfillWindow {
     pub fn known_total(
         conn: &mut PgConnection,
         account_id: AccountId,
-        run_id: i64,
+        run_id: RunId,
     ) -> QueryResult<i64> {
         let run_start = sync_runs::table
             .find(run_id)

@@ -5,11 +5,8 @@ use diesel::prelude::*;
 
 use super::holder_gone;
 use crate::{
-    db::{
-        models::account::AccountId,
-        schema::{sync_runs, sync_state},
-    },
-    domain::AccountScope,
+    db::schema::{sync_runs, sync_state},
+    domain::{AccountId, AccountScope, RunId},
 };
 
 /// Filters of the sync history.
@@ -70,7 +67,7 @@ impl RunTrigger {
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = sync_runs, check_for_backend(diesel::pg::Pg))]
 pub struct SyncRun {
-    pub id: i64,
+    pub id: RunId,
     pub account_id: AccountId,
     pub kind: String,
     pub trigger: String,
@@ -144,7 +141,7 @@ impl SyncRun {
     /// Adds `delta` to the run's counters (and sets the known total).
     pub fn add_progress(
         conn: &mut PgConnection,
-        id: i64,
+        id: RunId,
         delta: &RunCounters,
         total: Option<i64>,
     ) -> QueryResult<()> {
@@ -174,7 +171,11 @@ impl SyncRun {
     }
 
     /// Records that the run waits for Allegro's rate-limit pause until `until`.
-    pub fn record_pause(conn: &mut PgConnection, id: i64, until: DateTime<Utc>) -> QueryResult<()> {
+    pub fn record_pause(
+        conn: &mut PgConnection,
+        id: RunId,
+        until: DateTime<Utc>,
+    ) -> QueryResult<()> {
         diesel::update(sync_runs::table.find(id))
             .set(sync_runs::paused_until.eq(until))
             .execute(conn)
@@ -183,7 +184,7 @@ impl SyncRun {
 
     pub fn finish(
         conn: &mut PgConnection,
-        id: i64,
+        id: RunId,
         status: &str,
         error: Option<&str>,
         notes: Option<&str>,
@@ -289,7 +290,7 @@ impl SyncRun {
             .load(conn)
     }
 
-    pub fn find(conn: &mut PgConnection, id: i64) -> QueryResult<Option<SyncRun>> {
+    pub fn find(conn: &mut PgConnection, id: RunId) -> QueryResult<Option<SyncRun>> {
         sync_runs::table
             .find(id)
             .select(SyncRun::as_select())
