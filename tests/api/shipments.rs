@@ -32,7 +32,10 @@ fn stored_waybills(app: &TestApp, account: AccountId, id: &str) -> Vec<String> {
     let mut rows =
         shipment::for_order(&mut app.db.connect(), account, &CheckoutFormId::from(id)).unwrap();
     rows.retain(|r| r.removed_at.is_none());
-    let mut waybills: Vec<String> = rows.into_iter().filter_map(|r| r.waybill).collect();
+    let mut waybills: Vec<String> = rows
+        .into_iter()
+        .filter_map(|r| r.shipment.waybill)
+        .collect();
     waybills.sort();
     waybills
 }

@@ -15,27 +15,21 @@ use crate::{
     domain::{AccountId, CheckoutFormId},
 };
 
-/// A stored shipment.
+/// A stored shipment: what Allegro listed, and when this backup saw it.
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = order_shipments, check_for_backend(diesel::pg::Pg))]
 pub struct ShipmentRow {
     pub id: i64,
-    pub account_id: AccountId,
-    pub checkout_form_id: CheckoutFormId,
-    pub shipment_id: String,
-    pub waybill: Option<String>,
-    pub carrier_id: Option<String>,
-    pub carrier_name: Option<String>,
-    pub created_at: Option<DateTime<Utc>>,
-    pub raw: Value,
+    #[diesel(embed)]
+    pub shipment: NewShipment,
     pub first_seen_at: DateTime<Utc>,
     pub last_seen_at: DateTime<Utc>,
     pub removed_at: Option<DateTime<Utc>>,
 }
 
 /// A shipment as read from Allegro.
-#[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = order_shipments)]
+#[derive(Debug, Clone, Insertable, Queryable, Selectable)]
+#[diesel(table_name = order_shipments, check_for_backend(diesel::pg::Pg))]
 pub struct NewShipment {
     pub account_id: AccountId,
     pub checkout_form_id: CheckoutFormId,

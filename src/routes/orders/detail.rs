@@ -231,13 +231,13 @@ fn shipments(
     Ok(rows
         .into_iter()
         .map(|s| ShipmentView {
-            waybill: match s.waybill {
+            waybill: match s.shipment.waybill {
                 Some(_) if viewer.hide_personal_data => HIDDEN.into(),
                 Some(waybill) => waybill,
                 None => "—".into(),
             },
-            carrier: s.carrier_name.or(s.carrier_id),
-            created_at: s.created_at,
+            carrier: s.shipment.carrier_name.or(s.shipment.carrier_id),
+            created_at: s.shipment.created_at,
             removed_at: s.removed_at,
         })
         .collect())
