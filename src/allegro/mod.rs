@@ -3,9 +3,9 @@
 //! One [`AllegroClient`] per client id holds the HTTP pool, the client-wide rate budget and the
 //! 429 pause; [`AllegroClient::account`] gives the [`AccountApi`] of one seller account, whose
 //! tokens come from a caller-supplied [`TokenSource`]. Retries, refresh-on-401 and rate limits
-//! live in one place (the pipeline in `client.rs`), never at call sites. Base URLs come from
-//! [`AllegroConfig`](crate::config::AllegroConfig), so the same code talks to production, the
-//! sandbox, the simulator or a test double.
+//! live in one place (the pipeline in `client/pipeline.rs`), never at call sites. Base URLs come
+//! from [`AllegroConfig`](crate::config::AllegroConfig), so the same code talks to production,
+//! the sandbox, the simulator or a test double.
 
 mod account;
 mod checkout_form;

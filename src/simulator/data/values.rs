@@ -4,7 +4,7 @@
 use chrono::{DateTime, SubsecRound, Utc};
 use rand::{Rng, seq::IndexedRandom};
 use rand_chacha::ChaCha8Rng;
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 /// Truncates `t` to 0, 2 or 3 fractional digits (chosen at random) and formats it the way
 /// Allegro does, so the served string and the stored instant always agree.
@@ -89,4 +89,11 @@ pub(super) fn alnum(rng: &mut ChaCha8Rng, n: usize) -> String {
 pub(super) fn pick<'a, T>(rng: &mut ChaCha8Rng, items: &'a [T]) -> &'a T {
     // The word lists are constant and never empty.
     items.choose(rng).unwrap_or(&items[0])
+}
+
+/// Removes a null field half of the time: Allegro sends optional fields either way.
+pub(super) fn maybe_drop_null(rng: &mut ChaCha8Rng, obj: &mut Map<String, Value>, key: &str) {
+    if obj.get(key).is_some_and(Value::is_null) && rng.random_bool(0.5) {
+        obj.remove(key);
+    }
 }
