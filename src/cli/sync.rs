@@ -96,7 +96,10 @@ async fn show_progress(accounts: Accounts, account_id: AccountId) {
         })
         .await;
         if let Ok(Some(run)) = run.map(|r| r.into_iter().next()) {
-            print!("\r{}", progress_line(run.progress_done, run.progress_total));
+            print!(
+                "\r{}",
+                progress_line(run.counters.progress_done, run.progress_total)
+            );
             let _ = std::io::stdout().flush();
         }
     }

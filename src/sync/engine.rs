@@ -17,7 +17,7 @@ use crate::{
         self, DbError,
         models::{
             account::{AccountRow, AccountStatus},
-            sync::{RunCounters, RunKind, RunTrigger, SyncRun, SyncState},
+            sync::{RunKind, RunTrigger, SyncRun, SyncState},
         },
     },
     domain::{AccountId, RunId},
@@ -197,7 +197,7 @@ async fn finish(
     let run = run?;
     match outcome {
         Ok(_) => {
-            let counters = run.map(|r| counters_of(&r)).unwrap_or_default();
+            let counters = run.map(|r| r.counters).unwrap_or_default();
             tracing::info!(
                 account.id = account_id.0,
                 run.id = run_id.0,
@@ -269,20 +269,5 @@ async fn record_end(
             () = ctx.options.stop.cancelled() => {}
         }
         delay = (delay * 2).min(std::time::Duration::from_secs(30));
-    }
-}
-
-fn counters_of(run: &SyncRun) -> RunCounters {
-    RunCounters {
-        requests: run.requests,
-        pages: run.pages,
-        orders_fetched: run.orders_fetched,
-        orders_created: run.orders_created,
-        orders_updated: run.orders_updated,
-        orders_unchanged: run.orders_unchanged,
-        events: run.events,
-        progress_done: run.progress_done,
-        orders_quarantined: run.orders_quarantined,
-        shipments_checked: run.shipments_checked,
     }
 }

@@ -93,10 +93,10 @@ impl RunMetrics {
                 .observe(seconds);
         }
         let counts = [
-            run.orders_created,
-            run.orders_updated,
-            run.orders_unchanged,
-            run.orders_quarantined,
+            run.counters.orders_created,
+            run.counters.orders_updated,
+            run.counters.orders_unchanged,
+            run.counters.orders_quarantined,
         ];
         for (outcome, n) in ORDER_OUTCOMES.into_iter().zip(counts) {
             self.orders

@@ -72,18 +72,21 @@ impl RunView {
             trigger: run.trigger,
             started: run.started_at,
             duration: (end - run.started_at).num_seconds().max(0),
-            fetched: run.orders_fetched,
-            created: run.orders_created,
-            updated: run.orders_updated,
-            unchanged: run.orders_unchanged,
-            events: run.events,
-            quarantined: run.orders_quarantined,
-            shipments: run.shipments_checked,
-            pages: run.pages,
-            progress_done: run.progress_done.min(total.max(run.progress_done)),
+            fetched: run.counters.orders_fetched,
+            created: run.counters.orders_created,
+            updated: run.counters.orders_updated,
+            unchanged: run.counters.orders_unchanged,
+            events: run.counters.events,
+            quarantined: run.counters.orders_quarantined,
+            shipments: run.counters.shipments_checked,
+            pages: run.counters.pages,
+            progress_done: run
+                .counters
+                .progress_done
+                .min(total.max(run.counters.progress_done)),
             progress_total: total,
             percent: if total > 0 {
-                (run.progress_done * 100 / total).min(100)
+                (run.counters.progress_done * 100 / total).min(100)
             } else {
                 0
             },

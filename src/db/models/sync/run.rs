@@ -74,27 +74,20 @@ pub struct SyncRun {
     pub status: String,
     pub started_at: DateTime<Utc>,
     pub finished_at: Option<DateTime<Utc>>,
-    pub requests: i64,
-    pub pages: i64,
-    pub orders_fetched: i64,
-    pub orders_created: i64,
-    pub orders_updated: i64,
-    pub orders_unchanged: i64,
-    pub events: i64,
-    pub progress_done: i64,
+    #[diesel(embed)]
+    pub counters: RunCounters,
     pub progress_total: Option<i64>,
     pub error: Option<String>,
     pub notes: Option<String>,
-    pub orders_quarantined: i64,
-    pub shipments_checked: i64,
     /// The lease holder that ran it (`host:pid:id`); unknown for runs older than the column.
     pub runner: Option<String>,
     /// Until when the run waits out Allegro's rate-limit pause (the latest one it met).
     pub paused_until: Option<DateTime<Utc>>,
 }
 
-/// Counters a run adds up as it goes.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// Counters a run adds up as it goes (its row's counter columns).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Queryable, Selectable)]
+#[diesel(table_name = sync_runs, check_for_backend(diesel::pg::Pg))]
 pub struct RunCounters {
     pub requests: i64,
     pub pages: i64,
