@@ -321,11 +321,15 @@ fn check_form(form: &CheckoutForm) -> Result<(), TestCaseError> {
     let order = map::new_order(form);
     prop_assert_eq!(&order.document, &form.document);
     prop_assert_eq!(order.line_items.len(), form.line_items.len());
-    prop_assert_eq!(order.line_item_count as usize, form.line_items.len());
+    prop_assert_eq!(
+        order.columns.line_item_count as usize,
+        form.line_items.len()
+    );
     for amount in order
+        .columns
         .total_amount
         .iter()
-        .chain(order.paid_amount.iter())
+        .chain(order.columns.paid_amount.iter())
         .chain(order.line_items.iter().map(|i| &i.price))
     {
         prop_assert!(

@@ -5,7 +5,7 @@ use serde_json::Value;
 use crate::{
     allegro::{CheckoutForm, LineItem, Money, OrderEvent},
     db::models::{
-        order::{NewLineItem, NewOrder, OrderBuyer},
+        order::{NewLineItem, NewOrder, OrderBuyer, OrderColumns},
         order_event::NewOrderEvent,
     },
     domain::CheckoutFormId,
@@ -23,35 +23,37 @@ pub fn into_new_order(form: CheckoutForm) -> NewOrder {
     let delivery = form.delivery.as_ref();
     let method = delivery.and_then(|d| d.method.as_ref());
     NewOrder {
-        checkout_form_id: form.id.clone(),
-        marketplace_id: form.marketplace_id.clone(),
-        status: form.status.clone(),
-        fulfillment_status: form.fulfillment_status.clone(),
-        buyer_id: form.buyer.id.clone(),
-        buyer: OrderBuyer {
-            login: form.buyer.login.clone(),
-            email: form.buyer.email.clone(),
-            first_name: form.buyer.first_name.clone(),
-            last_name: form.buyer.last_name.clone(),
-            company_name: form.buyer.company_name.clone(),
-            guest: form.buyer.guest,
+        columns: OrderColumns {
+            checkout_form_id: form.id.clone(),
+            marketplace_id: form.marketplace_id.clone(),
+            status: form.status.clone(),
+            fulfillment_status: form.fulfillment_status.clone(),
+            buyer_id: form.buyer.id.clone(),
+            buyer: OrderBuyer {
+                login: form.buyer.login.clone(),
+                email: form.buyer.email.clone(),
+                first_name: form.buyer.first_name.clone(),
+                last_name: form.buyer.last_name.clone(),
+                company_name: form.buyer.company_name.clone(),
+                guest: form.buyer.guest,
+            },
+            total_amount: form.total_to_pay.as_ref().map(amount),
+            currency: form.total_to_pay.as_ref().map(|m| m.currency.clone()),
+            payment_type: payment.and_then(|p| p.payment_type.clone()),
+            payment_provider: payment.and_then(|p| p.provider.clone()),
+            payment_finished_at: payment.and_then(|p| p.finished_at),
+            paid_amount: payment.and_then(|p| p.paid_amount.as_ref()).map(amount),
+            delivery_method_id: method.and_then(|m| m.id.clone()),
+            delivery_method_name: method.and_then(|m| m.name.clone()),
+            pickup_point_id: delivery
+                .and_then(|d| d.pickup_point.as_ref())
+                .and_then(|p| p.id.clone()),
+            invoice_required: form.invoice_required,
+            line_item_count: saturating_i32(form.line_items.len()),
+            bought_at: form.line_items.iter().filter_map(|i| i.bought_at).max(),
+            updated_at: form.updated_at,
+            revision: form.revision.clone(),
         },
-        total_amount: form.total_to_pay.as_ref().map(amount),
-        currency: form.total_to_pay.as_ref().map(|m| m.currency.clone()),
-        payment_type: payment.and_then(|p| p.payment_type.clone()),
-        payment_provider: payment.and_then(|p| p.provider.clone()),
-        payment_finished_at: payment.and_then(|p| p.finished_at),
-        paid_amount: payment.and_then(|p| p.paid_amount.as_ref()).map(amount),
-        delivery_method_id: method.and_then(|m| m.id.clone()),
-        delivery_method_name: method.and_then(|m| m.name.clone()),
-        pickup_point_id: delivery
-            .and_then(|d| d.pickup_point.as_ref())
-            .and_then(|p| p.id.clone()),
-        invoice_required: form.invoice_required,
-        line_item_count: saturating_i32(form.line_items.len()),
-        bought_at: form.line_items.iter().filter_map(|i| i.bought_at).max(),
-        updated_at: form.updated_at,
-        revision: form.revision.clone(),
         line_items: form.line_items.iter().map(new_line_item).collect(),
         document: form.document,
     }
@@ -134,39 +136,48 @@ mod tests {
         let form: CheckoutForm = serde_json::from_value(raw.clone()).unwrap();
         let order = new_order(&form);
         assert_eq!(
-            order.checkout_form_id,
+            order.columns.checkout_form_id,
             "29738e61-7f6a-11e8-ac45-09db60ede9d6"
         );
-        assert_eq!(order.status, "READY_FOR_PROCESSING");
-        assert_eq!(order.fulfillment_status.as_deref(), Some("SENT"));
-        assert_eq!(order.buyer_id, "23123123");
-        assert_eq!(order.buyer.login.as_deref(), Some("Jan_Kowalski_88"));
-        assert_eq!(order.buyer.first_name.as_deref(), Some("Jan"));
-        assert_eq!(order.buyer.company_name, None);
-        assert!(!order.buyer.guest);
-        assert_eq!(order.payment_type.as_deref(), Some("ONLINE"));
-        assert_eq!(order.payment_provider.as_deref(), Some("P24"));
-        assert_eq!(order.paid_amount.as_deref(), Some("72.79"));
+        assert_eq!(order.columns.status, "READY_FOR_PROCESSING");
+        assert_eq!(order.columns.fulfillment_status.as_deref(), Some("SENT"));
+        assert_eq!(order.columns.buyer_id, "23123123");
         assert_eq!(
-            order.payment_finished_at,
+            order.columns.buyer.login.as_deref(),
+            Some("Jan_Kowalski_88")
+        );
+        assert_eq!(order.columns.buyer.first_name.as_deref(), Some("Jan"));
+        assert_eq!(order.columns.buyer.company_name, None);
+        assert!(!order.columns.buyer.guest);
+        assert_eq!(order.columns.payment_type.as_deref(), Some("ONLINE"));
+        assert_eq!(order.columns.payment_provider.as_deref(), Some("P24"));
+        assert_eq!(order.columns.paid_amount.as_deref(), Some("72.79"));
+        assert_eq!(
+            order.columns.payment_finished_at,
             Some(
                 Utc.with_ymd_and_hms(2026, 7, 14, 9, 12, 32).unwrap()
                     + chrono::Duration::milliseconds(321)
             )
         );
         assert_eq!(
-            order.delivery_method_name.as_deref(),
+            order.columns.delivery_method_name.as_deref(),
             Some("Allegro Paczkomaty InPost")
         );
-        assert_eq!(order.pickup_point_id.as_deref(), Some("POZ08A"));
-        assert_eq!(order.total_amount, form.total_to_pay.as_ref().map(amount));
-        assert_eq!(order.currency.as_deref(), Some("PLN"));
-        assert_eq!(order.marketplace_id, form.marketplace_id);
-        assert_eq!(order.revision, form.revision);
-        assert_eq!(order.updated_at, form.updated_at);
-        assert_eq!(order.invoice_required, form.invoice_required);
+        assert_eq!(order.columns.pickup_point_id.as_deref(), Some("POZ08A"));
+        assert_eq!(
+            order.columns.total_amount,
+            form.total_to_pay.as_ref().map(amount)
+        );
+        assert_eq!(order.columns.currency.as_deref(), Some("PLN"));
+        assert_eq!(order.columns.marketplace_id, form.marketplace_id);
+        assert_eq!(order.columns.revision, form.revision);
+        assert_eq!(order.columns.updated_at, form.updated_at);
+        assert_eq!(order.columns.invoice_required, form.invoice_required);
         assert_eq!(order.document.to_value(), raw);
-        assert_eq!(order.line_item_count as usize, form.line_items.len());
+        assert_eq!(
+            order.columns.line_item_count as usize,
+            form.line_items.len()
+        );
         assert_eq!(order.line_items.len(), form.line_items.len());
         let first = &order.line_items[0];
         let source = &form.line_items[0];
@@ -191,9 +202,9 @@ mod tests {
         raw["lineItems"] = json!([early, late]);
         let form: CheckoutForm = serde_json::from_value(raw).unwrap();
         let order = new_order(&form);
-        assert_eq!(order.line_item_count, 2);
+        assert_eq!(order.columns.line_item_count, 2);
         assert_eq!(
-            order.bought_at,
+            order.columns.bought_at,
             Some(Utc.with_ymd_and_hms(2026, 7, 20, 10, 0, 0).unwrap())
         );
     }
@@ -210,12 +221,12 @@ mod tests {
         });
         let form: CheckoutForm = serde_json::from_value(raw).unwrap();
         let order = new_order(&form);
-        assert!(order.buyer.guest);
-        assert_eq!(order.payment_type, None);
-        assert_eq!(order.delivery_method_id, None);
-        assert_eq!(order.bought_at, None);
-        assert_eq!(order.line_item_count, 0);
-        assert_eq!(order.total_amount.as_deref(), Some("0.00"));
+        assert!(order.columns.buyer.guest);
+        assert_eq!(order.columns.payment_type, None);
+        assert_eq!(order.columns.delivery_method_id, None);
+        assert_eq!(order.columns.bought_at, None);
+        assert_eq!(order.columns.line_item_count, 0);
+        assert_eq!(order.columns.total_amount.as_deref(), Some("0.00"));
     }
 
     #[test]

@@ -73,7 +73,7 @@ pub(super) async fn store_page(ctx: &RunContext<'_>, batch: Batch) -> Result<(),
     // text) without asking the database, so a page of them cannot fail as a whole.
     rejected.extend(with_nul.iter().map(|o| {
         RejectedForm {
-            id: Some(o.checkout_form_id.clone()),
+            id: Some(o.columns.checkout_form_id.clone()),
             raw: o.document.to_value(),
             error: "The database refused the order: it holds NUL characters, which PostgreSQL \
                 cannot store in text or jsonb."
@@ -88,9 +88,9 @@ pub(super) async fn store_page(ctx: &RunContext<'_>, batch: Batch) -> Result<(),
                 .filter(|o| {
                     !refused
                         .iter()
-                        .any(|r| r.id.as_ref() == Some(&o.checkout_form_id))
+                        .any(|r| r.id.as_ref() == Some(&o.columns.checkout_form_id))
                 })
-                .map(|o| o.checkout_form_id.clone())
+                .map(|o| o.columns.checkout_form_id.clone())
                 .collect();
             quarantine::clear_many(conn, account_id, &stored)?;
             let quarantined = quarantine_all(conn, account_id, rejected.iter().chain(&refused))?;
@@ -146,7 +146,7 @@ fn write_orders(
 
 fn refused_form(order: &NewOrder, error: &diesel::result::Error) -> RejectedForm {
     RejectedForm {
-        id: Some(order.checkout_form_id.clone()),
+        id: Some(order.columns.checkout_form_id.clone()),
         raw: order.document.to_value(),
         error: format!("The database refused the order: {error}"),
     }

@@ -102,17 +102,20 @@ fn the_first_upsert_creates_orders_line_items_and_one_revision_each() {
         count(&mut conn, "(SELECT count(*) FROM order_line_items)"),
         3 * items_per_form
     );
-    let stored = order::find(&mut conn, account, &orders[1].checkout_form_id)
+    let stored = order::find(&mut conn, account, &orders[1].columns.checkout_form_id)
         .unwrap()
         .unwrap();
     assert_eq!(stored.raw, orders[1].document.to_value());
     assert_eq!(stored.content_hash, orders[1].document.hash());
-    assert_eq!(stored.buyer.login.as_deref(), Some("Jan_Kowalski_88"));
-    assert_eq!(stored.paid_amount.as_deref(), Some("72.79"));
-    assert_eq!(stored.total_amount, orders[1].total_amount);
-    assert_eq!(stored.bought_at, orders[1].bought_at);
     assert_eq!(
-        order::revision_of(&mut conn, account, &orders[1].checkout_form_id).unwrap(),
+        stored.columns.buyer.login.as_deref(),
+        Some("Jan_Kowalski_88")
+    );
+    assert_eq!(stored.columns.paid_amount.as_deref(), Some("72.79"));
+    assert_eq!(stored.columns.total_amount, orders[1].columns.total_amount);
+    assert_eq!(stored.columns.bought_at, orders[1].columns.bought_at);
+    assert_eq!(
+        order::revision_of(&mut conn, account, &orders[1].columns.checkout_form_id).unwrap(),
         Some((Some("aaaa0001".to_owned()), stored.content_hash.clone()))
     );
     assert_eq!(
@@ -126,7 +129,7 @@ fn an_identical_refetch_is_unchanged_adds_no_revision_and_bumps_last_seen() {
     let (_db, mut conn, account) = database_with_account();
     let orders = vec![map::new_order(&form(1, "aaaa0001"))];
     order::upsert_orders(&mut conn, account, &orders).unwrap();
-    let before = order::find(&mut conn, account, &orders[0].checkout_form_id)
+    let before = order::find(&mut conn, account, &orders[0].columns.checkout_form_id)
         .unwrap()
         .unwrap();
     std::thread::sleep(std::time::Duration::from_millis(20));
@@ -141,7 +144,7 @@ fn an_identical_refetch_is_unchanged_adds_no_revision_and_bumps_last_seen() {
         count(&mut conn, "(SELECT count(*) FROM order_revisions)"),
         1
     );
-    let after = order::find(&mut conn, account, &orders[0].checkout_form_id)
+    let after = order::find(&mut conn, account, &orders[0].columns.checkout_form_id)
         .unwrap()
         .unwrap();
     assert!(after.last_seen_at > before.last_seen_at);
@@ -166,12 +169,15 @@ fn a_changed_order_is_updated_with_a_second_revision_and_new_line_items() {
     let counts = order::upsert_orders(&mut conn, account, std::slice::from_ref(&changed)).unwrap();
 
     assert_eq!(counts, upsert_counts(0, 1, 0));
-    let stored = order::find(&mut conn, account, &changed.checkout_form_id)
+    let stored = order::find(&mut conn, account, &changed.columns.checkout_form_id)
         .unwrap()
         .unwrap();
-    assert_eq!(stored.revision.as_deref(), Some("bbbb0002"));
-    assert_eq!(stored.fulfillment_status.as_deref(), Some("PICKED_UP"));
-    assert_eq!(stored.line_item_count, 1);
+    assert_eq!(stored.columns.revision.as_deref(), Some("bbbb0002"));
+    assert_eq!(
+        stored.columns.fulfillment_status.as_deref(),
+        Some("PICKED_UP")
+    );
+    assert_eq!(stored.columns.line_item_count, 1);
     assert_eq!(stored.raw, changed.document.to_value());
     let items = order::line_items(&mut conn, stored.id).unwrap();
     assert_eq!(items.len(), 1);
@@ -224,7 +230,7 @@ fn a_batch_of_a_thousand_orders_is_stored_and_restored_as_unchanged() {
         let mut raw = order.document.to_value();
         raw["revision"] = json!("bbbb0002");
         order.document = Document::new(&raw);
-        order.revision = Some("bbbb0002".to_owned());
+        order.columns.revision = Some("bbbb0002".to_owned());
     }
     second.push(second[0].clone());
     let counts = conn
@@ -351,15 +357,21 @@ fn merged_orders_are_found_by_line_item_and_kept_marked() {
     assert_eq!(
         old_ids,
         [
-            old[0].checkout_form_id.clone(),
-            old[1].checkout_form_id.clone()
+            old[0].columns.checkout_form_id.clone(),
+            old[1].columns.checkout_form_id.clone()
         ]
     );
     assert_eq!(found.len(), line_item_ids.len());
 
     order::upsert_orders(&mut conn, account, std::slice::from_ref(&merged)).unwrap();
     assert_eq!(
-        order::mark_merged(&mut conn, account, &old_ids, &merged.checkout_form_id).unwrap(),
+        order::mark_merged(
+            &mut conn,
+            account,
+            &old_ids,
+            &merged.columns.checkout_form_id
+        )
+        .unwrap(),
         2
     );
     assert_eq!(order::count_for_account(&mut conn, account).unwrap(), 3);
@@ -367,10 +379,10 @@ fn merged_orders_are_found_by_line_item_and_kept_marked() {
         let row = order::find(&mut conn, account, id).unwrap().unwrap();
         assert_eq!(
             row.merged_into.as_deref(),
-            Some(merged.checkout_form_id.as_str())
+            Some(merged.columns.checkout_form_id.as_str())
         );
     }
-    let new_row = order::find(&mut conn, account, &merged.checkout_form_id)
+    let new_row = order::find(&mut conn, account, &merged.columns.checkout_form_id)
         .unwrap()
         .unwrap();
     assert_eq!(new_row.merged_into, None);

@@ -11,7 +11,7 @@ use super::{
     csv_cell::SafeCsvWriter,
 };
 use crate::{
-    db::models::order::{LineItemRow, export::ExportRow},
+    db::models::order::{LineItemRow, list::OrderListRow},
     domain::AccountId,
     orders::mask::mask,
 };
@@ -85,68 +85,70 @@ fn yes_no(value: bool) -> &'static str {
 }
 
 pub(super) fn encode_orders(
-    rows: &[ExportRow],
+    rows: &[OrderListRow],
     cx: &Context,
     first: bool,
 ) -> Result<(Vec<u8>, u64), csv::Error> {
     let mut writer = csv_writer(first, &ORDER_COLUMNS)?;
     for r in rows {
+        let c = &r.columns;
         writer.write_record([
-            r.checkout_form_id.as_str(),
+            c.checkout_form_id.as_str(),
             &cx.login(r.account_id),
-            &r.status,
-            text(&r.fulfillment_status),
-            &utc(r.bought_at),
-            &cx.local(r.bought_at),
-            &utc(r.updated_at),
-            cx.hidden(&r.buyer_id),
-            &cx.personal(&r.buyer.login),
-            &cx.personal(&r.buyer.email),
-            &cx.personal(&r.buyer.first_name),
-            &cx.personal(&r.buyer.last_name),
-            &cx.personal(&r.buyer.company_name),
-            yes_no(r.buyer.guest),
-            text(&r.total_amount),
-            text(&r.currency),
-            text(&r.paid_amount),
-            text(&r.payment_type),
-            text(&r.payment_provider),
-            &utc(r.payment_finished_at),
-            text(&r.delivery_method_name),
-            text(&r.pickup_point_id),
-            yes_no(r.invoice_required),
-            &r.line_item_count.to_string(),
-            text(&r.marketplace_id),
+            &c.status,
+            text(&c.fulfillment_status),
+            &utc(c.bought_at),
+            &cx.local(c.bought_at),
+            &utc(c.updated_at),
+            cx.hidden(&c.buyer_id),
+            &cx.personal(&c.buyer.login),
+            &cx.personal(&c.buyer.email),
+            &cx.personal(&c.buyer.first_name),
+            &cx.personal(&c.buyer.last_name),
+            &cx.personal(&c.buyer.company_name),
+            yes_no(c.buyer.guest),
+            text(&c.total_amount),
+            text(&c.currency),
+            text(&c.paid_amount),
+            text(&c.payment_type),
+            text(&c.payment_provider),
+            &utc(c.payment_finished_at),
+            text(&c.delivery_method_name),
+            text(&c.pickup_point_id),
+            yes_no(c.invoice_required),
+            &c.line_item_count.to_string(),
+            text(&c.marketplace_id),
             text(&r.merged_into),
-            text(&r.revision),
+            text(&c.revision),
         ])?;
     }
     Ok((finish(writer)?, rows.len() as u64))
 }
 
 pub(super) fn encode_items(
-    rows: &[ExportRow],
+    rows: &[OrderListRow],
     items: &[LineItemRow],
     cx: &Context,
     first: bool,
 ) -> Result<(Vec<u8>, u64), csv::Error> {
-    let by_id: HashMap<i64, &ExportRow> = rows.iter().map(|r| (r.id, r)).collect();
+    let by_id: HashMap<i64, &OrderListRow> = rows.iter().map(|r| (r.id, r)).collect();
     let mut writer = csv_writer(first, &ITEM_COLUMNS)?;
     let mut written = 0;
     for item in items {
         let Some(r) = by_id.get(&item.order_id) else {
             continue;
         };
+        let c = &r.columns;
         writer.write_record([
-            r.checkout_form_id.as_str(),
+            c.checkout_form_id.as_str(),
             &cx.login(r.account_id),
-            &r.status,
-            &utc(r.bought_at),
-            &cx.local(r.bought_at),
-            &cx.personal(&r.buyer.login),
-            &cx.personal(&r.buyer.email),
-            text(&r.total_amount),
-            text(&r.currency),
+            &c.status,
+            &utc(c.bought_at),
+            &cx.local(c.bought_at),
+            &cx.personal(&c.buyer.login),
+            &cx.personal(&c.buyer.email),
+            text(&c.total_amount),
+            text(&c.currency),
             &item.line_item_id,
             &item.offer_id,
             text(&item.offer_name),

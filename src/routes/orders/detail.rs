@@ -213,7 +213,7 @@ fn record_view(conn: &mut PgConnection, order: &OrderRow) -> QueryResult<RecordV
         .unwrap_or_else(|| format!("account {}", order.account_id));
     Ok(RecordView {
         account_login,
-        revision: order.revision.clone(),
+        revision: order.columns.revision.clone(),
         first_seen: order.first_seen_at,
         last_seen: order.last_seen_at,
         merged_into: order.merged_into.clone(),
@@ -227,7 +227,7 @@ fn shipments(
     viewer: &Viewer,
     order: &OrderRow,
 ) -> QueryResult<Vec<ShipmentView>> {
-    let rows = shipment::for_order(conn, order.account_id, &order.checkout_form_id)?;
+    let rows = shipment::for_order(conn, order.account_id, &order.columns.checkout_form_id)?;
     Ok(rows
         .into_iter()
         .map(|s| ShipmentView {
@@ -259,15 +259,18 @@ pub async fn order_show(
         let raw = for_viewer(&viewer, &order.raw);
         let revisions = revisions(conn, order.id)?;
         let diff = revision_diff(conn, &viewer, order.id, &revisions, &params, zone)?;
-        let events =
-            order_event::for_checkout_form(conn, order.account_id, &order.checkout_form_id)?
-                .into_iter()
-                .map(|e| EventView {
-                    id: e.event_id,
-                    kind: e.event_type,
-                    occurred_at: e.occurred_at,
-                })
-                .collect();
+        let events = order_event::for_checkout_form(
+            conn,
+            order.account_id,
+            &order.columns.checkout_form_id,
+        )?
+        .into_iter()
+        .map(|e| EventView {
+            id: e.event_id,
+            kind: e.event_type,
+            occurred_at: e.occurred_at,
+        })
+        .collect();
         Ok::<_, AppError>(OrderDetailPage {
             page: PageContext::default(),
             record: record_view(conn, &order)?,

@@ -44,37 +44,43 @@ impl OrderRowView {
             let v = v.unwrap_or_default();
             if hide { mask(&v) } else { v }
         };
-        let name = [row.buyer.first_name, row.buyer.last_name]
+        let name = [row.columns.buyer.first_name, row.columns.buyer.last_name]
             .into_iter()
             .flatten()
             .collect::<Vec<_>>()
             .join(" ");
-        let name = match row.buyer.company_name.filter(|c| !c.is_empty()) {
+        let name = match row.columns.buyer.company_name.filter(|c| !c.is_empty()) {
             Some(company) if name.is_empty() => company,
             Some(company) => format!("{name} ({company})"),
             None => name,
         };
         Self {
-            short_id: row.checkout_form_id.as_str().chars().take(8).collect(),
-            bought_at: row.bought_at,
+            short_id: row
+                .columns
+                .checkout_form_id
+                .as_str()
+                .chars()
+                .take(8)
+                .collect(),
+            bought_at: row.columns.bought_at,
             account: accounts
                 .iter()
                 .find(|a| a.id == row.account_id)
                 .map(|a| a.login.clone())
                 .unwrap_or_default(),
-            buyer_login: personal(row.buyer.login),
+            buyer_login: personal(row.columns.buyer.login),
             buyer_name: if hide { mask(&name) } else { name },
-            status: row.status,
-            fulfillment: row.fulfillment_status,
-            payment: row.payment_type,
-            delivery: row.delivery_method_name.unwrap_or_default(),
-            items: row.line_item_count,
-            total: row.total,
-            currency: row.currency.unwrap_or_default(),
-            invoice: row.invoice_required,
+            status: row.columns.status,
+            fulfillment: row.columns.fulfillment_status,
+            payment: row.columns.payment_type,
+            delivery: row.columns.delivery_method_name.unwrap_or_default(),
+            items: row.columns.line_item_count,
+            total: row.columns.total_amount,
+            currency: row.columns.currency.unwrap_or_default(),
+            invoice: row.columns.invoice_required,
             merged_into: row.merged_into,
             gone: row.gone_from_allegro_at.is_some(),
-            checkout_form_id: row.checkout_form_id,
+            checkout_form_id: row.columns.checkout_form_id,
         }
     }
 }

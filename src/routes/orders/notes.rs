@@ -82,7 +82,7 @@ pub(super) fn team(
         .collect();
     Ok(TeamPartial {
         zone,
-        order_id: order.checkout_form_id.clone(),
+        order_id: order.columns.checkout_form_id.clone(),
         csrf_token,
         can_edit: user.role.includes(Role::Operator),
         notes,
@@ -165,7 +165,7 @@ async fn order_team_change<F: TeamForm>(
     let (message, partial) = db::run(&state.pool, move |conn| {
         let zone = SettingsRow::display_zone(conn)?;
         let order = find_visible(conn, &viewer, &id)?;
-        let applied = change.apply(conn, order.id, &order.checkout_form_id, &actor)?;
+        let applied = change.apply(conn, order.id, &order.columns.checkout_form_id, &actor)?;
         let message = team_message(&change, applied);
         Ok::<_, AppError>((message, team(conn, &order, &user, csrf_token, zone)?))
     })

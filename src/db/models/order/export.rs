@@ -2,56 +2,18 @@
 //! the CSV columns of the orders (amounts as exact decimal text), their line items, and for
 //! NDJSON the ids and then the stored documents as text. The encoding is `orders::export`'s.
 
-use chrono::{DateTime, Utc};
-use diesel::{
-    dsl::sql,
-    expression::SqlLiteral,
-    prelude::*,
-    sql_types::{Nullable, Text},
-};
+use diesel::{dsl::sql, prelude::*, sql_types::Text};
 
 use super::{
-    LineItemRow, OrderBuyer,
+    LineItemRow,
+    list::OrderListRow,
     visible::{OrdersQuery, visible_orders},
 };
 use crate::domain::Visibility;
 use crate::{
     db::schema::{order_line_items, orders},
-    domain::{AccountId, CheckoutFormId, OrderFilter},
+    domain::OrderFilter,
 };
-
-/// An order as the CSV exports read it (amounts as exact decimal text).
-#[derive(Debug, Queryable, Selectable)]
-#[diesel(table_name = orders, check_for_backend(diesel::pg::Pg))]
-pub struct ExportRow {
-    pub id: i64,
-    pub account_id: AccountId,
-    pub checkout_form_id: CheckoutFormId,
-    pub status: String,
-    pub fulfillment_status: Option<String>,
-    pub bought_at: Option<DateTime<Utc>>,
-    pub updated_at: Option<DateTime<Utc>>,
-    pub buyer_id: String,
-    #[diesel(embed)]
-    pub buyer: OrderBuyer,
-    #[diesel(select_expression = sql::<Nullable<Text>>("orders.total_amount::text"))]
-    #[diesel(select_expression_type = SqlLiteral<Nullable<Text>>)]
-    pub total_amount: Option<String>,
-    pub currency: Option<String>,
-    #[diesel(select_expression = sql::<Nullable<Text>>("orders.paid_amount::text"))]
-    #[diesel(select_expression_type = SqlLiteral<Nullable<Text>>)]
-    pub paid_amount: Option<String>,
-    pub payment_type: Option<String>,
-    pub payment_provider: Option<String>,
-    pub payment_finished_at: Option<DateTime<Utc>>,
-    pub delivery_method_name: Option<String>,
-    pub pickup_point_id: Option<String>,
-    pub invoice_required: bool,
-    pub line_item_count: i32,
-    pub marketplace_id: Option<String>,
-    pub merged_into: Option<String>,
-    pub revision: Option<String>,
-}
 
 /// Up to `limit` of the orders `viewer` may see matching `filter` whose id is above `after`,
 /// in id order.
@@ -61,10 +23,10 @@ pub fn rows_after(
     filter: &OrderFilter,
     after: i64,
     limit: i64,
-) -> QueryResult<Vec<ExportRow>> {
+) -> QueryResult<Vec<OrderListRow>> {
     in_id_order(viewer, filter, after)
         .limit(limit)
-        .select(ExportRow::as_select())
+        .select(OrderListRow::as_select())
         .load(conn)
 }
 

@@ -7,19 +7,18 @@
 use chrono::{DateTime, Utc};
 use diesel::{
     dsl::sql,
-    expression::SqlLiteral,
     pg::Pg,
     prelude::*,
-    sql_types::{BigInt, Bool, Nullable, Text, Timestamptz},
+    sql_types::{BigInt, Bool, Text, Timestamptz},
 };
 
 use super::{
-    OrderBuyer,
+    OrderColumns,
     visible::{OrdersQuery, visible_orders},
 };
 use crate::{
     db::schema::orders,
-    domain::{AccountId, CheckoutFormId, OrderFilter, Visibility},
+    domain::{AccountId, OrderFilter, Visibility},
 };
 
 /// The column a page is sorted by.
@@ -45,23 +44,8 @@ pub enum KeyValue {
 pub struct OrderListRow {
     pub id: i64,
     pub account_id: AccountId,
-    pub checkout_form_id: CheckoutFormId,
-    pub marketplace_id: Option<String>,
-    pub status: String,
-    pub fulfillment_status: Option<String>,
     #[diesel(embed)]
-    pub buyer: OrderBuyer,
-    /// `total_amount` as text (exact decimal).
-    #[diesel(select_expression = sql::<Nullable<Text>>("orders.total_amount::text"))]
-    #[diesel(select_expression_type = SqlLiteral<Nullable<Text>>)]
-    pub total: Option<String>,
-    pub currency: Option<String>,
-    pub payment_type: Option<String>,
-    pub delivery_method_name: Option<String>,
-    pub invoice_required: bool,
-    pub line_item_count: i32,
-    pub bought_at: Option<DateTime<Utc>>,
-    pub updated_at: Option<DateTime<Utc>>,
+    pub columns: OrderColumns,
     pub merged_into: Option<String>,
     pub gone_from_allegro_at: Option<DateTime<Utc>>,
 }
@@ -71,10 +55,11 @@ impl OrderListRow {
     pub fn key(&self, key: SortKey) -> KeyValue {
         let time = |t: Option<DateTime<Utc>>| t.map(KeyValue::Time).unwrap_or(KeyValue::Null);
         match key {
-            SortKey::Bought => time(self.bought_at),
-            SortKey::Updated => time(self.updated_at),
+            SortKey::Bought => time(self.columns.bought_at),
+            SortKey::Updated => time(self.columns.updated_at),
             SortKey::Total => self
-                .total
+                .columns
+                .total_amount
                 .clone()
                 .map(KeyValue::Amount)
                 .unwrap_or(KeyValue::Null),

@@ -37,23 +37,41 @@ use crate::{
     domain::{AccountId, CheckoutFormId},
 };
 
-/// An order to store, mapped from a checkout form (see `sync::map`). Amounts are decimal strings
-/// (`"72.97"`, already validated by the Allegro client); PostgreSQL casts them to `NUMERIC`.
+/// An order to store, mapped from a checkout form (see `sync::map`): its columns, the complete
+/// document and its line items.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewOrder {
+    pub columns: OrderColumns,
+    /// The complete checkout form as Allegro sent it, as canonical text with its hash.
+    pub document: Document,
+    pub line_items: Vec<NewLineItem>,
+}
+
+/// The columns an order's checkout form fills (written by [`upsert_orders`], read back by
+/// [`OrderRow`] and the list's [`list::OrderListRow`]). Amounts are decimal strings (`"72.97"`,
+/// already validated by the Allegro client); PostgreSQL casts them to `NUMERIC` and they are read
+/// back as their exact text.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable)]
+#[diesel(table_name = orders, check_for_backend(diesel::pg::Pg))]
+pub struct OrderColumns {
     pub checkout_form_id: CheckoutFormId,
     pub marketplace_id: Option<String>,
     pub status: String,
     pub fulfillment_status: Option<String>,
     pub buyer_id: String,
+    #[diesel(embed)]
     pub buyer: OrderBuyer,
     /// `summary.totalToPay.amount`.
+    #[diesel(select_expression = sql::<Nullable<Text>>("orders.total_amount::text"))]
+    #[diesel(select_expression_type = diesel::expression::SqlLiteral<Nullable<Text>>)]
     pub total_amount: Option<String>,
     /// `summary.totalToPay.currency`.
     pub currency: Option<String>,
     pub payment_type: Option<String>,
     pub payment_provider: Option<String>,
     pub payment_finished_at: Option<DateTime<Utc>>,
+    #[diesel(select_expression = sql::<Nullable<Text>>("orders.paid_amount::text"))]
+    #[diesel(select_expression_type = diesel::expression::SqlLiteral<Nullable<Text>>)]
     pub paid_amount: Option<String>,
     pub delivery_method_id: Option<String>,
     pub delivery_method_name: Option<String>,
@@ -65,9 +83,6 @@ pub struct NewOrder {
     /// Allegro's `updatedAt`.
     pub updated_at: Option<DateTime<Utc>>,
     pub revision: Option<String>,
-    /// The complete checkout form as Allegro sent it, as canonical text with its hash.
-    pub document: Document,
-    pub line_items: Vec<NewLineItem>,
 }
 
 /// The buyer's columns of an order (personal data, but for `guest`: masked for users who
@@ -122,37 +137,14 @@ impl std::ops::AddAssign for UpsertCounts {
     }
 }
 
-/// A stored order (amounts read back as their exact decimal text).
+/// A stored order: its columns, the stored document and its bookkeeping.
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = orders, check_for_backend(diesel::pg::Pg))]
 pub struct OrderRow {
     pub id: i64,
     pub account_id: AccountId,
-    pub checkout_form_id: CheckoutFormId,
-    pub marketplace_id: Option<String>,
-    pub status: String,
-    pub fulfillment_status: Option<String>,
-    pub buyer_id: String,
     #[diesel(embed)]
-    pub buyer: OrderBuyer,
-    #[diesel(select_expression = sql::<Nullable<Text>>("orders.total_amount::text"))]
-    #[diesel(select_expression_type = diesel::expression::SqlLiteral<Nullable<Text>>)]
-    pub total_amount: Option<String>,
-    pub currency: Option<String>,
-    pub payment_type: Option<String>,
-    pub payment_provider: Option<String>,
-    pub payment_finished_at: Option<DateTime<Utc>>,
-    #[diesel(select_expression = sql::<Nullable<Text>>("orders.paid_amount::text"))]
-    #[diesel(select_expression_type = diesel::expression::SqlLiteral<Nullable<Text>>)]
-    pub paid_amount: Option<String>,
-    pub delivery_method_id: Option<String>,
-    pub delivery_method_name: Option<String>,
-    pub pickup_point_id: Option<String>,
-    pub invoice_required: bool,
-    pub line_item_count: i32,
-    pub bought_at: Option<DateTime<Utc>>,
-    pub updated_at: Option<DateTime<Utc>>,
-    pub revision: Option<String>,
+    pub columns: OrderColumns,
     pub content_hash: String,
     pub raw: Value,
     pub first_seen_at: DateTime<Utc>,

@@ -59,12 +59,12 @@ pub fn upsert_orders(
     // statement.
     let mut last_index: HashMap<&str, usize> = HashMap::with_capacity(orders.len());
     for (i, order) in orders.iter().enumerate() {
-        last_index.insert(order.checkout_form_id.as_str(), i);
+        last_index.insert(order.columns.checkout_form_id.as_str(), i);
     }
     let unique: Vec<&NewOrder> = orders
         .iter()
         .enumerate()
-        .filter(|(i, o)| last_index.get(o.checkout_form_id.as_str()) == Some(i))
+        .filter(|(i, o)| last_index.get(o.columns.checkout_form_id.as_str()) == Some(i))
         .map(|(_, o)| o)
         .collect();
 
@@ -142,7 +142,10 @@ fn upsert_chunk(
     chunk: &[&NewOrder],
 ) -> QueryResult<UpsertCounts> {
     let hashes: Vec<&str> = chunk.iter().map(|o| o.document.hash()).collect();
-    let ids: Vec<&str> = chunk.iter().map(|o| o.checkout_form_id.as_str()).collect();
+    let ids: Vec<&str> = chunk
+        .iter()
+        .map(|o| o.columns.checkout_form_id.as_str())
+        .collect();
 
     let unchanged: Vec<FormIdRow> = sql_query(BUMP_UNCHANGED_SQL)
         .bind::<BigInt, _>(account_id)
@@ -154,7 +157,7 @@ fn upsert_chunk(
 
     let changed: Vec<&NewOrder> = chunk
         .iter()
-        .filter(|o| !unchanged.contains(&o.checkout_form_id))
+        .filter(|o| !unchanged.contains(&o.columns.checkout_form_id))
         .copied()
         .collect();
     let mut counts = UpsertCounts {
@@ -168,7 +171,7 @@ fn upsert_chunk(
     sql_query(PREFER_LZ4_SQL).execute(conn)?;
     let changed_ids: Vec<&str> = changed
         .iter()
-        .map(|o| o.checkout_form_id.as_str())
+        .map(|o| o.columns.checkout_form_id.as_str())
         .collect();
     sql_query(KEEP_SUPERSEDED_SQL)
         .bind::<BigInt, _>(account_id)
@@ -217,36 +220,36 @@ fn upsert_rows(
     let rows: Vec<UpsertedRow> = sql_query(UPSERT_SQL)
         .into_boxed()
         .bind::<BigInt, _>(account_id)
-        .bind::<Array<Text>, _>(col(|o| o.checkout_form_id.as_str()))
-        .bind::<Array<Nullable<Text>>, _>(text(|o| &o.marketplace_id))
-        .bind::<Array<Text>, _>(col(|o| &o.status))
-        .bind::<Array<Nullable<Text>>, _>(text(|o| &o.fulfillment_status))
-        .bind::<Array<Text>, _>(col(|o| &o.buyer_id))
-        .bind::<Array<Nullable<Text>>, _>(text(|o| &o.buyer.login))
-        .bind::<Array<Nullable<Text>>, _>(text(|o| &o.buyer.email))
-        .bind::<Array<Nullable<Text>>, _>(text(|o| &o.buyer.first_name))
-        .bind::<Array<Nullable<Text>>, _>(text(|o| &o.buyer.last_name))
-        .bind::<Array<Nullable<Text>>, _>(text(|o| &o.buyer.company_name))
-        .bind::<Array<Bool>, _>(flag(|o| o.buyer.guest))
-        .bind::<Array<Nullable<Text>>, _>(text(|o| &o.total_amount))
-        .bind::<Array<Nullable<Text>>, _>(text(|o| &o.currency))
-        .bind::<Array<Nullable<Text>>, _>(text(|o| &o.payment_type))
-        .bind::<Array<Nullable<Text>>, _>(text(|o| &o.payment_provider))
-        .bind::<Array<Nullable<Timestamptz>>, _>(time(|o| o.payment_finished_at))
-        .bind::<Array<Nullable<Text>>, _>(text(|o| &o.paid_amount))
-        .bind::<Array<Nullable<Text>>, _>(text(|o| &o.delivery_method_id))
-        .bind::<Array<Nullable<Text>>, _>(text(|o| &o.delivery_method_name))
-        .bind::<Array<Nullable<Text>>, _>(text(|o| &o.pickup_point_id))
-        .bind::<Array<Bool>, _>(flag(|o| o.invoice_required))
+        .bind::<Array<Text>, _>(col(|o| o.columns.checkout_form_id.as_str()))
+        .bind::<Array<Nullable<Text>>, _>(text(|o| &o.columns.marketplace_id))
+        .bind::<Array<Text>, _>(col(|o| &o.columns.status))
+        .bind::<Array<Nullable<Text>>, _>(text(|o| &o.columns.fulfillment_status))
+        .bind::<Array<Text>, _>(col(|o| &o.columns.buyer_id))
+        .bind::<Array<Nullable<Text>>, _>(text(|o| &o.columns.buyer.login))
+        .bind::<Array<Nullable<Text>>, _>(text(|o| &o.columns.buyer.email))
+        .bind::<Array<Nullable<Text>>, _>(text(|o| &o.columns.buyer.first_name))
+        .bind::<Array<Nullable<Text>>, _>(text(|o| &o.columns.buyer.last_name))
+        .bind::<Array<Nullable<Text>>, _>(text(|o| &o.columns.buyer.company_name))
+        .bind::<Array<Bool>, _>(flag(|o| o.columns.buyer.guest))
+        .bind::<Array<Nullable<Text>>, _>(text(|o| &o.columns.total_amount))
+        .bind::<Array<Nullable<Text>>, _>(text(|o| &o.columns.currency))
+        .bind::<Array<Nullable<Text>>, _>(text(|o| &o.columns.payment_type))
+        .bind::<Array<Nullable<Text>>, _>(text(|o| &o.columns.payment_provider))
+        .bind::<Array<Nullable<Timestamptz>>, _>(time(|o| o.columns.payment_finished_at))
+        .bind::<Array<Nullable<Text>>, _>(text(|o| &o.columns.paid_amount))
+        .bind::<Array<Nullable<Text>>, _>(text(|o| &o.columns.delivery_method_id))
+        .bind::<Array<Nullable<Text>>, _>(text(|o| &o.columns.delivery_method_name))
+        .bind::<Array<Nullable<Text>>, _>(text(|o| &o.columns.pickup_point_id))
+        .bind::<Array<Bool>, _>(flag(|o| o.columns.invoice_required))
         .bind::<Array<Integer>, _>(
             changed
                 .iter()
-                .map(|o| o.line_item_count)
+                .map(|o| o.columns.line_item_count)
                 .collect::<Vec<_>>(),
         )
-        .bind::<Array<Nullable<Timestamptz>>, _>(time(|o| o.bought_at))
-        .bind::<Array<Nullable<Timestamptz>>, _>(time(|o| o.updated_at))
-        .bind::<Array<Nullable<Text>>, _>(text(|o| &o.revision))
+        .bind::<Array<Nullable<Timestamptz>>, _>(time(|o| o.columns.bought_at))
+        .bind::<Array<Nullable<Timestamptz>>, _>(time(|o| o.columns.updated_at))
+        .bind::<Array<Nullable<Text>>, _>(text(|o| &o.columns.revision))
         .bind::<Array<Text>, _>(col(|o| o.document.hash()))
         .bind::<Array<Text>, _>(col(|o| o.document.text()))
         .load(conn)?;
@@ -263,7 +266,7 @@ fn written_orders<'a>(
 ) -> Vec<(i64, &'a NewOrder)> {
     let by_form: HashMap<&str, &NewOrder> = changed
         .iter()
-        .map(|o| (o.checkout_form_id.as_str(), *o))
+        .map(|o| (o.columns.checkout_form_id.as_str(), *o))
         .collect();
     upserted
         .iter()
@@ -278,7 +281,7 @@ fn insert_revisions(conn: &mut PgConnection, written: &[(i64, &NewOrder)]) -> Qu
         .bind::<Array<Nullable<Text>>, _>(
             written
                 .iter()
-                .map(|(_, o)| o.revision.as_deref())
+                .map(|(_, o)| o.columns.revision.as_deref())
                 .collect::<Vec<_>>(),
         )
         .bind::<Array<Text>, _>(
