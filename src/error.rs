@@ -6,7 +6,7 @@ use actix_web::{
     http::{StatusCode, header},
 };
 
-use crate::db::DbError;
+use crate::{db::DbError, domain::Lang, i18n};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -68,20 +68,44 @@ impl AppError {
         }
     }
 
-    pub(crate) fn title(&self) -> &'static str {
-        match self {
-            AppError::NotFound => "Page not found",
-            AppError::Forbidden | AppError::Refused(_) => "Access denied",
-            AppError::LoginRequired { .. } => "Sign in required",
-            AppError::Unauthorized => "Authentication required",
-            AppError::PasswordChangeRequired => "New password required",
-            AppError::CsrfRejected => "Form expired",
-            AppError::BadRequest(_) => "Invalid request",
-            AppError::TooManyRequests { .. } => "Too many attempts",
-            AppError::Upstream(_) => "Allegro did not answer",
-            AppError::Unavailable(_) => "Temporarily unavailable",
-            AppError::Unexpected(_) => "Unexpected error",
-        }
+    /// The error page's title in `lang`.
+    pub(crate) fn title(&self, lang: Lang) -> String {
+        i18n::translate(
+            lang,
+            match self {
+                AppError::NotFound => "error-title-not-found",
+                AppError::Forbidden | AppError::Refused(_) => "error-title-forbidden",
+                AppError::LoginRequired { .. } => "error-title-login-required",
+                AppError::Unauthorized => "error-title-unauthorized",
+                AppError::PasswordChangeRequired => "error-title-password-change",
+                AppError::CsrfRejected => "error-title-csrf",
+                AppError::BadRequest(_) => "error-title-bad-request",
+                AppError::TooManyRequests { .. } => "error-title-too-many",
+                AppError::Upstream(_) => "error-title-upstream",
+                AppError::Unavailable(_) => "error-title-unavailable",
+                AppError::Unexpected(_) => "error-title-unexpected",
+            },
+        )
+    }
+
+    /// What a person is told, in `lang`. Messages that carry their own text (a bad input's,
+    /// a refusal's) were written in the request's language when they were made.
+    pub fn message(&self, lang: Lang) -> String {
+        let key = match self {
+            AppError::NotFound => "error-msg-not-found",
+            AppError::Forbidden => "error-msg-forbidden",
+            AppError::LoginRequired { .. } => "error-msg-login-required",
+            AppError::Unauthorized => "error-msg-unauthorized",
+            AppError::PasswordChangeRequired => "error-msg-password-change",
+            AppError::CsrfRejected => "error-msg-csrf",
+            AppError::Unavailable(_) => "error-msg-unavailable",
+            AppError::Unexpected(_) => "error-msg-unexpected",
+            AppError::Refused(text) | AppError::BadRequest(text) | AppError::Upstream(text) => {
+                return text.clone();
+            }
+            AppError::TooManyRequests { message, .. } => return message.clone(),
+        };
+        i18n::translate(lang, key)
     }
 
     /// The variant's name, for logs (never the message: it may hold what was typed).

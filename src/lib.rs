@@ -10,6 +10,7 @@ pub mod crypto;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod i18n;
 pub mod jobs;
 pub mod metrics;
 pub mod orders;

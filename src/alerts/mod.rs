@@ -7,6 +7,7 @@
 pub mod metrics;
 
 use chrono::{DateTime, Duration, Utc};
+use chrono_tz::Tz;
 use diesel::{PgConnection, QueryResult};
 
 use crate::{
@@ -98,18 +99,19 @@ impl Alerts {
     }
 }
 
-/// The alerts now about the accounts `scope` allows, for the banner: one small query per page
-/// (a handful of accounts).
-pub async fn current(
+/// The banner of a page seen by a viewer limited to `scope`, and the display zone its times
+/// are shown in: the layout's reads, on the page's one connection.
+pub async fn layout(
     pool: &PgPool,
     defaults: &SyncSettings,
     scope: &AccountScope,
-) -> Result<Alerts, DbError> {
+) -> Result<(Alerts, Tz), DbError> {
     let (defaults, scope) = (defaults.clone(), scope.clone());
     db::run(pool, move |conn| {
         let settings = SettingsRow::in_force(conn, &defaults)?;
         let health = account_health(conn, &scope, Utc::now())?;
-        Ok(Alerts::new(&health, settings.stale_after_hours))
+        let zone = SettingsRow::display_zone(conn)?;
+        Ok((Alerts::new(&health, settings.stale_after_hours), zone))
     })
     .await
 }

@@ -19,7 +19,7 @@ use tokio::sync::OnceCell;
 use crate::{
     auth::TypedSession,
     db::{self, models::user::UserRow},
-    domain::{Role, UserId, Viewer},
+    domain::{Lang, Role, UserId, Viewer},
     error::AppError,
     state::AppState,
 };
@@ -53,6 +53,8 @@ pub struct CurrentUser {
     pub email: String,
     pub display_name: String,
     pub role: Role,
+    /// The language the user picked on their profile page (`None`: the browser's).
+    pub lang: Option<Lang>,
 }
 
 /// A request by a signed-in user whose role is at least `R::MIN`, with what they may see
@@ -167,7 +169,11 @@ async fn authenticate(req: &HttpRequest, session: &TypedSession) -> Result<Signe
     if row.must_change_password && !PASSWORD_CHANGE_PATHS.contains(&req.path()) {
         return Err(AppError::PasswordChangeRequired);
     }
+    if let Some(lang) = row.lang() {
+        crate::i18n::use_lang(lang);
+    }
     let user = CurrentUser {
+        lang: row.lang(),
         id: row.id,
         role: row.role(),
         email: row.email,

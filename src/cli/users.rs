@@ -54,19 +54,16 @@ fn add_user(
     name: Option<&str>,
     password_stdin: bool,
 ) -> anyhow::Result<()> {
-    let email = Email::parse(email).map_err(anyhow::Error::msg)?;
+    let email = Email::parse(email)?;
     let name = match name {
-        Some(n) => DisplayName::parse(n).map_err(anyhow::Error::msg)?,
+        Some(n) => DisplayName::parse(n)?,
         None => DisplayName::from_email(&email),
     };
     let (password, temporary) = if password_stdin {
         let mut line = String::new();
         std::io::stdin().lock().read_line(&mut line)?;
         let line = line.trim_end_matches(['\r', '\n']);
-        (
-            NewPassword::parse(line, line).map_err(anyhow::Error::msg)?,
-            false,
-        )
+        (NewPassword::parse(line, line)?, false)
     } else {
         (NewPassword::generate_temporary(), true)
     };

@@ -301,6 +301,10 @@ diesel::table! {
         shipments_checked -> Int8,
         runner -> Nullable<Text>,
         paused_until -> Nullable<Timestamptz>,
+        phase -> Nullable<Text>,
+        phase_done -> Int8,
+        phase_total -> Nullable<Int8>,
+        report -> Nullable<Jsonb>,
     }
 }
 
@@ -340,6 +344,7 @@ diesel::table! {
         last_login_at -> Nullable<Timestamptz>,
         all_accounts -> Bool,
         hide_personal_data -> Bool,
+        locale -> Nullable<Text>,
     }
 }
 

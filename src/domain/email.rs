@@ -7,16 +7,46 @@ pub struct Email(String);
 /// Longest address SMTP allows.
 const MAX_LEN: usize = 254;
 
+/// Why an email address was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EmailError {
+    #[error("Enter an email address.")]
+    Empty,
+    #[error("An email address has at most {MAX_LEN} characters.")]
+    TooLong,
+    #[error("“{0}” is not a valid email address.")]
+    Invalid(String),
+}
+
+impl super::Explain for EmailError {
+    fn message_key(&self) -> &'static str {
+        match self {
+            EmailError::Empty => "email-empty",
+            EmailError::TooLong => "email-too-long",
+            EmailError::Invalid(_) => "email-invalid",
+        }
+    }
+
+    fn message_count(&self) -> Option<i64> {
+        matches!(self, EmailError::TooLong).then_some(MAX_LEN as i64)
+    }
+
+    fn message_args(&self) -> Vec<(&'static str, String)> {
+        match self {
+            EmailError::Invalid(value) => vec![("value", value.clone())],
+            _ => vec![],
+        }
+    }
+}
+
 impl Email {
-    pub fn parse(raw: &str) -> Result<Self, String> {
+    pub fn parse(raw: &str) -> Result<Self, EmailError> {
         let normalized = raw.trim().to_lowercase();
         if normalized.is_empty() {
-            return Err("Enter an email address.".to_owned());
+            return Err(EmailError::Empty);
         }
         if normalized.len() > MAX_LEN {
-            return Err(format!(
-                "An email address has at most {MAX_LEN} characters."
-            ));
+            return Err(EmailError::TooLong);
         }
         let valid = email_address::EmailAddress::from_str(&normalized).is_ok()
             && normalized
@@ -24,7 +54,7 @@ impl Email {
                 .nth(1)
                 .is_some_and(|d| d.contains('.') || d == "localhost");
         if !valid {
-            return Err(format!("“{}” is not a valid email address.", raw.trim()));
+            return Err(EmailError::Invalid(raw.trim().chars().take(80).collect()));
         }
         Ok(Self(normalized))
     }

@@ -8,24 +8,52 @@ pub const PASSWORD_MAX_CHARS: usize = 128;
 #[derive(Debug)]
 pub struct NewPassword(SecretString);
 
+/// Why a new password was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum PasswordError {
+    #[error("Choose a password of at least {PASSWORD_MIN_CHARS} characters.")]
+    TooShort,
+    #[error("A password has at most {PASSWORD_MAX_CHARS} characters.")]
+    TooLong,
+    #[error("A password cannot be only spaces.")]
+    Blank,
+    #[error("The two passwords do not match.")]
+    Mismatch,
+}
+
+impl super::Explain for PasswordError {
+    fn message_key(&self) -> &'static str {
+        match self {
+            PasswordError::TooShort => "password-too-short",
+            PasswordError::TooLong => "password-too-long",
+            PasswordError::Blank => "password-blank",
+            PasswordError::Mismatch => "password-mismatch",
+        }
+    }
+
+    fn message_count(&self) -> Option<i64> {
+        match self {
+            PasswordError::TooShort => Some(PASSWORD_MIN_CHARS as i64),
+            PasswordError::TooLong => Some(PASSWORD_MAX_CHARS as i64),
+            PasswordError::Blank | PasswordError::Mismatch => None,
+        }
+    }
+}
+
 impl NewPassword {
-    pub fn parse(password: &str, confirmation: &str) -> Result<Self, String> {
+    pub fn parse(password: &str, confirmation: &str) -> Result<Self, PasswordError> {
         let chars = password.chars().count();
         if chars < PASSWORD_MIN_CHARS {
-            return Err(format!(
-                "Choose a password of at least {PASSWORD_MIN_CHARS} characters."
-            ));
+            return Err(PasswordError::TooShort);
         }
         if chars > PASSWORD_MAX_CHARS {
-            return Err(format!(
-                "A password has at most {PASSWORD_MAX_CHARS} characters."
-            ));
+            return Err(PasswordError::TooLong);
         }
         if password.trim().is_empty() {
-            return Err("A password cannot be only spaces.".to_owned());
+            return Err(PasswordError::Blank);
         }
         if password != confirmation {
-            return Err("The two passwords do not match.".to_owned());
+            return Err(PasswordError::Mismatch);
         }
         Ok(Self(SecretString::from(password.to_owned())))
     }

@@ -30,6 +30,15 @@ impl Role {
         }
     }
 
+    /// The message naming this role in the UI (`locales/*/layout.ftl`).
+    pub fn message_key(self) -> &'static str {
+        match self {
+            Role::Viewer => "role-viewer",
+            Role::Operator => "role-operator",
+            Role::Admin => "role-admin",
+        }
+    }
+
     /// True when this role may do what `required` may do.
     pub fn includes(self, required: Role) -> bool {
         self >= required

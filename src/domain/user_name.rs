@@ -2,21 +2,46 @@ use std::fmt;
 
 const MAX_CHARS: usize = 100;
 
+/// Why a display name was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum NameError {
+    #[error("Enter a name.")]
+    Empty,
+    #[error("A name has at most {MAX_CHARS} characters.")]
+    TooLong,
+    #[error("A name cannot contain control characters.")]
+    ControlCharacters,
+}
+
+impl super::Explain for NameError {
+    fn message_key(&self) -> &'static str {
+        match self {
+            NameError::Empty => "name-empty",
+            NameError::TooLong => "name-too-long",
+            NameError::ControlCharacters => "name-control-characters",
+        }
+    }
+
+    fn message_count(&self) -> Option<i64> {
+        matches!(self, NameError::TooLong).then_some(MAX_CHARS as i64)
+    }
+}
+
 /// A person's display name: trimmed, not empty, no control characters.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DisplayName(String);
 
 impl DisplayName {
-    pub fn parse(raw: &str) -> Result<Self, String> {
+    pub fn parse(raw: &str) -> Result<Self, NameError> {
         let name = raw.trim();
         if name.is_empty() {
-            return Err("Enter a name.".to_owned());
+            return Err(NameError::Empty);
         }
         if name.chars().count() > MAX_CHARS {
-            return Err(format!("A name has at most {MAX_CHARS} characters."));
+            return Err(NameError::TooLong);
         }
         if name.chars().any(char::is_control) {
-            return Err("A name cannot contain control characters.".to_owned());
+            return Err(NameError::ControlCharacters);
         }
         Ok(Self(name.to_owned()))
     }

@@ -47,10 +47,7 @@ struct CursorWire {
 const CURSOR_MAX_CHARS: usize = 400;
 
 fn bad_cursor(message: &str) -> FilterError {
-    FilterError {
-        parameter: "cursor",
-        message: message.to_string(),
-    }
+    FilterError::new("cursor", "filter-error-cursor", message)
 }
 
 /// A NUMERIC's text: optional minus, digits, optional fraction.

@@ -15,6 +15,15 @@ pub enum ChangeKind {
 }
 
 impl ChangeKind {
+    /// The message naming this kind of change (`locales/*/order.ftl`).
+    pub fn message_key(&self) -> &'static str {
+        match self {
+            ChangeKind::Added => "diff-added",
+            ChangeKind::Removed => "diff-removed",
+            ChangeKind::Changed => "diff-changed",
+        }
+    }
+
     pub fn as_str(&self) -> &'static str {
         match self {
             ChangeKind::Added => "added",

@@ -41,6 +41,9 @@ pub struct OrderParams {
     pub sort: Option<String>,
     pub page_size: Option<String>,
     pub cursor: Option<String>,
+    /// The page's position (`2` on the second page), carried by the pager's links to show
+    /// where the reader is; the cursor alone decides what the page holds.
+    pub page: Option<String>,
 }
 
 /// What is wrong with a filter parameter, worded for the person who typed it.
@@ -48,14 +51,42 @@ pub struct OrderParams {
 #[error("{parameter}: {message}")]
 pub struct FilterError {
     pub parameter: &'static str,
+    /// In English, for the log and the command line.
     pub message: String,
+    /// The message a person is shown (`locales/*/filters.ftl`) and its arguments.
+    pub key: &'static str,
+    pub args: Vec<(&'static str, String)>,
 }
 
-fn error(parameter: &'static str, message: impl Into<String>) -> FilterError {
-    FilterError {
-        parameter,
-        message: message.into(),
+impl FilterError {
+    pub fn new(parameter: &'static str, key: &'static str, message: impl Into<String>) -> Self {
+        FilterError {
+            parameter,
+            message: message.into(),
+            key,
+            args: Vec::new(),
+        }
     }
+
+    /// With the message argument `$name` set to `value`.
+    pub fn with(mut self, name: &'static str, value: impl ToString) -> Self {
+        self.args.push((name, value.to_string()));
+        self
+    }
+}
+
+impl crate::domain::Explain for FilterError {
+    fn message_key(&self) -> &'static str {
+        self.key
+    }
+
+    fn message_args(&self) -> Vec<(&'static str, String)> {
+        self.args.clone()
+    }
+}
+
+fn error(parameter: &'static str, key: &'static str, message: impl Into<String>) -> FilterError {
+    FilterError::new(parameter, key, message)
 }
 
 /// The value when set and not blank.
@@ -78,6 +109,7 @@ fn choice(
         .ok_or_else(|| {
             error(
                 parameter,
+                "filter-error-unknown-value",
                 format!("unknown value; use one of {}", allowed.join(", ")),
             )
         })
@@ -99,8 +131,10 @@ fn code(
     ok.then(|| Some(value.to_string())).ok_or_else(|| {
         error(
             parameter,
+            "filter-error-code",
             format!("not a valid value (at most {max} letters, digits, - or _)"),
         )
+        .with("max", max)
     })
 }
 
@@ -110,7 +144,7 @@ fn date(parameter: &'static str, value: &Option<String>) -> Result<Option<NaiveD
     };
     NaiveDate::parse_from_str(value, "%Y-%m-%d")
         .map(Some)
-        .map_err(|_| error(parameter, "not a date (YYYY-MM-DD)"))
+        .map_err(|_| error(parameter, "filter-error-date", "not a date (YYYY-MM-DD)"))
 }
 
 /// Midnight at the start of `day` in `zone`, as UTC (the first valid instant on DST days).
@@ -138,12 +172,16 @@ fn day_range(
     if let (Some(f), Some(t)) = (from, to)
         && f > t
     {
-        return Err(error(names.1, format!("{t} is before the start date {f}")));
+        return Err(error(
+            names.1,
+            "filter-error-end-before-start",
+            format!("{t} is before the start date {f}"),
+        ));
     }
     let end = |day: NaiveDate| {
         day.checked_add_days(Days::new(1))
             .map(|next| start_of_day(next, zone))
-            .ok_or_else(|| error(names.1, "date out of range"))
+            .ok_or_else(|| error(names.1, "filter-error-date", "date out of range"))
     };
     Ok(TimeRange {
         from: from.map(|d| start_of_day(d, zone)),
@@ -155,7 +193,7 @@ fn amount(parameter: &'static str, value: &Option<String>) -> Result<Option<Amou
     given(value)
         .map(|v| {
             v.parse::<Amount>()
-                .map_err(|e| error(parameter, e.to_string()))
+                .map_err(|e| error(parameter, "filter-error-amount", e.to_string()))
         })
         .transpose()
 }
@@ -165,7 +203,7 @@ fn yes_no(parameter: &'static str, value: &Option<String>) -> Result<Option<bool
         None => Ok(None),
         Some("yes" | "true" | "1") => Ok(Some(true)),
         Some("no" | "false" | "0") => Ok(Some(false)),
-        Some(_) => Err(error(parameter, "use yes or no")),
+        Some(_) => Err(error(parameter, "filter-error-yes-no", "use yes or no")),
     }
 }
 
@@ -184,8 +222,10 @@ impl OrderFilter {
         {
             return Err(error(
                 "q",
+                "filter-error-search-length",
                 format!("search text is limited to {SEARCH_MAX_CHARS} characters"),
-            ));
+            )
+            .with("max", SEARCH_MAX_CHARS));
         }
         let account = given(&params.account).map(|a| match a.parse::<AccountId>() {
             Ok(id) => AccountRef::Id(id),

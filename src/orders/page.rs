@@ -25,12 +25,15 @@ pub fn parse_page_size(value: Option<&str>) -> Result<i64, FilterError> {
             .parse::<i64>()
             .ok()
             .filter(|n| PAGE_SIZES.contains(n))
-            .ok_or_else(|| FilterError {
-                parameter: "page_size",
-                message: format!(
-                    "“{}” is not offered; use 25, 50 or 100",
-                    v.chars().take(20).collect::<String>()
-                ),
+            .ok_or_else(|| {
+                FilterError::new(
+                    "page_size",
+                    "filter-error-page-size",
+                    format!(
+                        "“{}” is not offered; use 25, 50 or 100",
+                        v.chars().take(20).collect::<String>()
+                    ),
+                )
             }),
     }
 }

@@ -20,14 +20,14 @@ impl Default for Sort {
     }
 }
 
-/// Every sort as `(parameter value, label)`.
+/// Every sort as `(parameter value, message key of its label)`.
 pub const SORTS: [(&str, &str); 6] = [
-    ("bought_desc", "Newest purchase first"),
-    ("bought_asc", "Oldest purchase first"),
-    ("updated_desc", "Recently updated first"),
-    ("updated_asc", "Least recently updated first"),
-    ("total_desc", "Highest total first"),
-    ("total_asc", "Lowest total first"),
+    ("bought_desc", "sort-bought-desc"),
+    ("bought_asc", "sort-bought-asc"),
+    ("updated_desc", "sort-updated-desc"),
+    ("updated_asc", "sort-updated-asc"),
+    ("total_desc", "sort-total-desc"),
+    ("total_asc", "sort-total-asc"),
 ];
 
 impl Sort {
@@ -62,13 +62,16 @@ impl Sort {
     pub fn parse(value: Option<&str>) -> Result<Sort, FilterError> {
         match value.map(str::trim).filter(|v| !v.is_empty()) {
             None => Ok(Sort::default()),
-            Some(v) => Sort::from_name(&v.to_ascii_lowercase()).ok_or_else(|| FilterError {
-                parameter: "sort",
-                message: format!(
-                    "unknown sort “{}”; use one of {}",
-                    v.chars().take(40).collect::<String>(),
-                    SORTS.map(|(name, _)| name).join(", ")
-                ),
+            Some(v) => Sort::from_name(&v.to_ascii_lowercase()).ok_or_else(|| {
+                FilterError::new(
+                    "sort",
+                    "filter-error-unknown-value",
+                    format!(
+                        "unknown sort “{}”; use one of {}",
+                        v.chars().take(40).collect::<String>(),
+                        SORTS.map(|(name, _)| name).join(", ")
+                    ),
+                )
             }),
         }
     }

@@ -22,6 +22,7 @@ use crate::{
         },
     },
     error::{AppError, see_other},
+    i18n,
     state::AppState,
     web::{
         client_ip::peer_ip,
@@ -30,9 +31,6 @@ use crate::{
     },
 };
 
-/// The one message for a wrong email and a wrong password alike.
-pub const LOGIN_FAILED: &str = "Incorrect email or password.";
-
 #[derive(Template)]
 #[template(path = "auth/login.html")]
 pub struct LoginPage {
@@ -40,6 +38,7 @@ pub struct LoginPage {
     pub email: String,
     pub next: String,
     pub error: Option<String>,
+    /// The message key of a notice (`?notice=`).
     pub notice: Option<&'static str>,
 }
 
@@ -52,8 +51,8 @@ pub struct LoginQuery {
 /// Messages the login page shows for `?notice=` (fixed texts, never echoed input).
 fn notice_text(code: Option<&str>) -> Option<&'static str> {
     match code? {
-        "signed_out" => Some("You have been signed out."),
-        "signed_out_everywhere" => Some("You have been signed out on every device."),
+        "signed_out" => Some("login-signed-out"),
+        "signed_out_everywhere" => Some("login-signed-out-everywhere"),
         _ => None,
     }
 }
@@ -124,7 +123,7 @@ pub async fn login(
     {
         return reshow(
             StatusCode::BAD_REQUEST,
-            "Enter your email and password.".to_owned(),
+            i18n::translate(i18n::current_lang(), "login-enter-both"),
         );
     }
     let ip = peer_ip(&req);
@@ -161,7 +160,11 @@ pub async fn login(
                     .map_err(AppError::from)
             })
             .await?;
-            reshow(StatusCode::UNAUTHORIZED, LOGIN_FAILED.to_owned())
+            // The one message for a wrong email and a wrong password alike.
+            reshow(
+                StatusCode::UNAUTHORIZED,
+                i18n::translate(i18n::current_lang(), "login-failed"),
+            )
         }
     }
 }
@@ -174,12 +177,15 @@ pub struct Blocked {
 impl Blocked {
     pub fn message(&self) -> String {
         let seconds = self.retry_after_secs;
+        let lang = i18n::current_lang();
         let wait = if seconds >= 120 {
-            format!("{} minutes", seconds.div_ceil(60))
+            i18n::Message::new(lang, "login-wait-minutes").count(seconds.div_ceil(60))
         } else {
-            format!("{seconds} seconds")
+            i18n::Message::new(lang, "login-wait-seconds").count(seconds)
         };
-        format!("Too many failed sign-in attempts. Try again in {wait}.")
+        i18n::Message::new(lang, "login-throttled")
+            .arg("wait", wait)
+            .to_string()
     }
 
     pub fn with_retry_after(&self, mut response: HttpResponse) -> HttpResponse {

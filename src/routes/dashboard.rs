@@ -7,9 +7,7 @@ use std::collections::BTreeMap;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::{DateTime, Days, NaiveDate, Utc};
-use chrono_tz::Tz;
 
-use crate::db::models::settings::SettingsRow;
 use crate::{
     auth::{AnyUser, RequireRole},
     db::{
@@ -20,14 +18,15 @@ use crate::{
             sync::{SyncHealth, SyncRun, SyncState},
         },
     },
-    domain::AccountId,
+    domain::{AccountId, Lang},
     error::AppError,
+    i18n::Locale,
     orders::filter::start_of_day,
     settings::local_day,
     state::AppState,
     web::{
         chart::{Bar, BarChart},
-        filters::{self, DASH, format_money},
+        filters::{self, DASH},
         ok,
         page::{Nav, Page, PageContext},
     },
@@ -87,12 +86,13 @@ impl Health {
         }
     }
 
-    pub fn label(self) -> &'static str {
+    /// The message naming this state on the badge (`locales/*/dashboard.ftl`).
+    pub fn message_key(self) -> &'static str {
         match self {
-            Health::NeverSynced => "never synced",
-            Health::Error => "error",
-            Health::Behind => "behind",
-            Health::Healthy => "healthy",
+            Health::NeverSynced => "health-never-synced",
+            Health::Error => "health-error",
+            Health::Behind => "health-behind",
+            Health::Healthy => "health-healthy",
         }
     }
 
@@ -111,8 +111,6 @@ pub struct AccountPanel {
     pub login: String,
     pub health: Health,
     pub last_success: Option<DateTime<Utc>>,
-    /// Seconds since the last success.
-    pub lag: Option<i64>,
     pub last_error: Option<String>,
     pub last_run: Option<SyncRun>,
     pub today: Linked<i64>,
@@ -129,7 +127,6 @@ pub struct DashboardPage {
     pub page: PageContext,
     pub days: u64,
     pub periods: [u64; 2],
-    pub zone: Tz,
     pub accounts: Vec<AccountPanel>,
 }
 
@@ -156,11 +153,12 @@ pub async fn dashboard(
             .parse::<u64>()
             .ok()
             .filter(|d| PERIODS.contains(d))
-            .ok_or_else(|| AppError::BadRequest("days: use 30 or 90".to_owned()))?,
+            .ok_or_else(|| AppError::BadRequest(page.loc().t("dashboard-days-invalid")))?,
     };
     let scope = auth.viewer.scope.clone();
-    let (zone, accounts) = db::run(&state.pool, move |conn| {
-        let zone = SettingsRow::display_zone(conn)?;
+    let loc = page.loc();
+    let zone = loc.zone;
+    let accounts = db::run(&state.pool, move |conn| {
         let accounts = AccountRow::list(conn, &scope)?;
         let ids: Vec<AccountId> = accounts.iter().map(|a| a.id).collect();
         let today = local_day(Utc::now(), zone);
@@ -177,16 +175,16 @@ pub async fn dashboard(
                 &totals,
                 &statuses,
                 (first, today),
+                &loc,
             ));
         }
-        Ok::<_, DbError>((zone, panels))
+        Ok::<_, DbError>(panels)
     })
     .await?;
     ok(&DashboardPage {
         page: page.at(Nav::Dashboard),
         days,
         periods: PERIODS,
-        zone,
         accounts,
     })
 }
@@ -221,6 +219,7 @@ fn panel(
     totals: &[DayTotal],
     statuses: &[StatusCount],
     (first, today): (NaiveDate, NaiveDate),
+    loc: &Locale,
 ) -> AccountPanel {
     let mine: Vec<&DayTotal> = totals.iter().filter(|t| t.account_id == id).collect();
     let since = |days: u64| today - Days::new(days - 1);
@@ -239,7 +238,6 @@ fn panel(
         id,
         health: Health::of(health, now),
         last_success: health.last_success_at,
-        lag: health.last_success_at.map(|t| (now - t).num_seconds()),
         last_error: health.last_error.clone(),
         last_run: health.last_run.clone(),
         today: counted(today),
@@ -257,12 +255,12 @@ fn panel(
                 },
             })
             .collect(),
-        charts: charts(id, &login, &days, &mine, &per_currency),
+        charts: charts(id, &login, &days, &mine, &per_currency, loc),
         login,
     }
 }
 
-/// Cents per day and currency. A BTreeMap: a stable order, PLN not favoured over others.
+/// Cents per day and currency (the rows and charts list PLN first, see `revenue_rows`).
 type PerCurrency = BTreeMap<String, BTreeMap<NaiveDate, i128>>;
 
 fn revenue_per_day(totals: &[&DayTotal]) -> PerCurrency {
@@ -282,8 +280,10 @@ fn revenue_per_day(totals: &[&DayTotal]) -> PerCurrency {
 /// Per currency: revenue today, over 7 and over 30 days.
 fn revenue_rows(id: AccountId, per_currency: &PerCurrency, today: NaiveDate) -> Vec<RevenueRow> {
     let since = |days: u64| today - Days::new(days - 1);
-    per_currency
-        .iter()
+    let mut currencies: Vec<(&String, &BTreeMap<NaiveDate, i128>)> = per_currency.iter().collect();
+    currencies.sort_by_key(|(currency, _)| (currency.as_str() != "PLN", currency.as_str()));
+    currencies
+        .into_iter()
         .map(|(currency, by_day)| {
             let sum = |from: NaiveDate| Linked {
                 value: by_day.range(from..).map(|(_, c)| c).sum(),
@@ -306,6 +306,7 @@ fn charts(
     days: &[NaiveDate],
     totals: &[&DayTotal],
     per_currency: &PerCurrency,
+    loc: &Locale,
 ) -> Vec<Chart> {
     let orders_per_day: BTreeMap<NaiveDate, i64> =
         totals.iter().fold(BTreeMap::new(), |mut acc, t| {
@@ -313,7 +314,10 @@ fn charts(
             acc
         });
     let bar = |d: &NaiveDate, value: f64, tooltip: String, extra: &str| Bar {
-        label: d.format("%d.%m").to_string(),
+        label: match loc.lang {
+            Lang::Pl => d.format("%d.%m").to_string(),
+            Lang::En => d.format("%m-%d").to_string(),
+        },
         value,
         tooltip,
         href: days_link(id, *d, *d, extra),
@@ -322,14 +326,21 @@ fn charts(
         .iter()
         .map(|d| {
             let n = orders_per_day.get(d).copied().unwrap_or(0);
-            let tooltip = format!("{d}: {n} order{}", if n == 1 { "" } else { "s" });
+            let tooltip = format!(
+                "{}: {}",
+                loc.day(*d),
+                loc.msg("dashboard-orders-count").count(n)
+            );
             bar(d, n as f64, tooltip, "")
         })
         .collect();
     let mut charts = vec![Chart {
-        title: "Orders per day".to_owned(),
+        title: loc.msg("chart-orders").count(days.len()).to_string(),
         svg: BarChart::new(
-            &format!("Orders per day of {login}, last {} days", days.len()),
+            &loc.msg("chart-orders-label")
+                .arg("login", login)
+                .count(days.len())
+                .to_string(),
             &order_bars,
         ),
     }];
@@ -344,7 +355,7 @@ fn charts(
             .iter()
             .map(|d| {
                 let c = by_day.get(d).copied().unwrap_or(0);
-                let tooltip = format!("{d}: {} {currency}", format_money(c));
+                let tooltip = format!("{}: {}", loc.day(*d), loc.money_cents(c, currency));
                 bar(
                     d,
                     c as f64 / 100.0,
@@ -354,12 +365,17 @@ fn charts(
             })
             .collect();
         charts.push(Chart {
-            title: format!("Revenue per day, {currency}"),
+            title: loc
+                .msg("chart-revenue")
+                .arg("currency", currency)
+                .count(days.len())
+                .to_string(),
             svg: BarChart::new(
-                &format!(
-                    "Revenue per day in {currency} of {login}, last {} days",
-                    days.len()
-                ),
+                &loc.msg("chart-revenue-label")
+                    .arg("currency", currency)
+                    .arg("login", login)
+                    .count(days.len())
+                    .to_string(),
                 &bars,
             ),
         });
@@ -375,10 +391,7 @@ mod tests {
     fn money_is_exact_and_grouped() {
         assert_eq!(cents("1234.5"), 123_450);
         assert_eq!(cents("0.07"), 7);
-        assert_eq!(
-            format_money(cents("1234567.89") + cents("0.11")),
-            "1\u{202f}234\u{202f}568.00"
-        );
-        assert_eq!(format_money(5), "0.05");
+        assert_eq!(cents("1234567.89") + cents("0.11"), 123_456_800);
+        assert_eq!(cents("-0.5"), -50);
     }
 }

@@ -35,6 +35,10 @@ pub fn configure_pages(cfg: &mut web::ServiceConfig) {
             web::post().to(profile::password_change),
         )
         .route(
+            "/account/language",
+            web::post().to(profile::language_change),
+        )
+        .route(
             "/account/logout-everywhere",
             web::post().to(profile::logout_everywhere),
         )

@@ -11,8 +11,9 @@ use crate::{
         self,
         models::{login_failure::LoginFailure, session::SessionRow, user::UserRow},
     },
-    domain::{NewPassword, PASSWORD_MIN_CHARS},
+    domain::{Lang, NewPassword, PASSWORD_MIN_CHARS},
     error::{AppError, see_other},
+    i18n,
     routes::auth::reserve_attempt,
     state::AppState,
     web::{
@@ -32,6 +33,16 @@ pub struct PasswordPage {
     pub must_change: bool,
     pub active_sessions: i64,
     pub min_password: usize,
+    /// The language picked on this page (`None`: the browser's).
+    pub chosen_lang: Option<Lang>,
+    pub langs: [Lang; 2],
+}
+
+impl PasswordPage {
+    /// Whether `lang` is the language the user picked.
+    pub fn is_chosen(&self, lang: &Lang) -> bool {
+        self.chosen_lang == Some(*lang)
+    }
 }
 
 async fn password_page(
@@ -57,6 +68,8 @@ async fn password_page(
             must_change: row.is_some_and(|r| r.must_change_password),
             active_sessions: sessions,
             min_password: PASSWORD_MIN_CHARS,
+            chosen_lang: auth.user.lang,
+            langs: Lang::ALL,
         },
     )
 }
@@ -91,6 +104,7 @@ pub async fn password_change(
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
     let user_id = auth.user.id;
+    let lang = i18n::current_lang();
     // Guessing the current password from a stolen session is throttled like signing in.
     let ip = peer_ip(&req);
     if let Some(blocked) = reserve_attempt(&state, &auth.user.email, &ip).await? {
@@ -124,13 +138,13 @@ pub async fn password_change(
         })
         .await?;
     } else {
-        errors.push("Your current password is not correct.".to_owned());
+        errors.push(i18n::translate(lang, "profile-password-wrong"));
     }
     let new_password = NewPassword::parse(&form.new_password, &form.new_password_confirm);
     match &new_password {
-        Err(e) => errors.push(e.clone()),
+        Err(e) => errors.push(i18n::explain(lang, e)),
         Ok(p) if p.expose() == form.current_password => {
-            errors.push("Choose a password different from the current one.".to_owned());
+            errors.push(i18n::translate(lang, "profile-password-same"));
         }
         Ok(_) => {}
     }
@@ -152,7 +166,7 @@ pub async fn password_change(
     auth.session.renew();
     auth.session.flash(
         FlashLevel::Success,
-        "Your password has been changed. Other devices were signed out.",
+        i18n::translate(lang, "profile-password-changed"),
     );
     Ok(see_other("/"))
 }
@@ -171,4 +185,44 @@ pub async fn logout_everywhere(
     .await?;
     auth.session.log_out();
     Ok(see_other("/login?notice=signed_out_everywhere"))
+}
+
+#[derive(Deserialize)]
+pub struct LanguageForm {
+    /// `pl`, `en`, or empty for the browser's language.
+    #[serde(default)]
+    lang: String,
+}
+
+/// `POST /account/language`: the language of every page for this user, on every device and
+/// replica (stored on the user); empty goes back to the browser's choice.
+pub async fn language_change(
+    auth: RequireRole<AnyUser>,
+    state: web::Data<AppState>,
+    form: web::Form<LanguageForm>,
+) -> Result<HttpResponse, AppError> {
+    let lang = match form.lang.trim() {
+        "" => None,
+        code => Some(code.parse::<Lang>().map_err(|e| {
+            AppError::BadRequest(
+                i18n::Message::new(i18n::current_lang(), "profile-language-unknown")
+                    .arg("value", e.0)
+                    .to_string(),
+            )
+        })?),
+    };
+    let user_id = auth.user.id;
+    db::run(&state.pool, move |conn| {
+        UserRow::set_lang(conn, user_id, lang).map_err(AppError::from)
+    })
+    .await?;
+    let shown = lang.unwrap_or_else(i18n::current_lang);
+    if let Some(lang) = lang {
+        i18n::use_lang(lang);
+    }
+    auth.session.flash(
+        FlashLevel::Success,
+        i18n::translate(shown, "profile-language-saved"),
+    );
+    Ok(see_other("/account/password"))
 }

@@ -10,6 +10,7 @@ use crate::{
     auth::{Admin, RequireRole, session::FlashLevel},
     db::{self, models::settings::SettingsRow},
     error::{AppError, see_other},
+    i18n::{self, Locale},
     settings::{
         Bounded, DEFAULT_ZONE, HISTORY_MONTHS, RECONCILE_HOUR, RECONCILE_WINDOW, RUN_RETENTION,
         STALE_AFTER, SYNC_INTERVAL, SyncSettings,
@@ -37,7 +38,7 @@ pub struct FieldView {
     pub kind: &'static str,
     pub min: u32,
     pub max: u32,
-    pub unit: &'static str,
+    pub unit: String,
     pub error: Option<String>,
 }
 
@@ -54,46 +55,77 @@ pub struct SettingsPage {
     pub zone_default: &'static str,
 }
 
-/// The form's fields in the order of `FIELD_NAMES`: label, hint and rule (`None`: a date).
+/// The form's fields in the order of `FIELD_NAMES`: the message keys of the label and the
+/// hint, and the rule (`None`: a date). Each unit's message is `settings-unit-<unit>`.
 const FIELDS: [(&str, &str, Option<Bounded>); 7] = [
     (
-        "Sync every",
-        "0 turns scheduled syncs off (syncs then run only by hand or from the CLI).",
+        "settings-sync-every",
+        "settings-sync-every-hint",
         Some(SYNC_INTERVAL),
     ),
     (
-        "Reconcile window",
-        "The nightly reconcile re-lists orders bought in this many recent days.",
+        "settings-reconcile-window",
+        "settings-reconcile-window-hint",
         Some(RECONCILE_WINDOW),
     ),
     (
-        "Nightly reconcile at",
-        "Hour of the day, in the server's local time.",
+        "settings-reconcile-hour",
+        "settings-reconcile-hour-hint",
         Some(RECONCILE_HOUR),
     ),
     (
-        "First backup reaches back",
-        "Allegro serves about 12 months of orders.",
+        "settings-history-months",
+        "settings-history-months-hint",
         Some(HISTORY_MONTHS),
     ),
     (
-        "…or from this date",
-        "Optional; when set it replaces the months above.",
+        "settings-history-start",
+        "settings-history-start-hint",
         None,
     ),
     (
-        "Keep sync history for",
-        "Finished runs older than this are deleted; running ones never.",
+        "settings-retention",
+        "settings-retention-hint",
         Some(RUN_RETENTION),
     ),
     (
-        "Alert after no successful sync for",
-        "Keep it well below Allegro's 60-day event journal, so someone acts before events are lost.",
+        "settings-stale-after",
+        "settings-stale-after-hint",
         Some(STALE_AFTER),
     ),
 ];
 
-fn fields(form: &SettingsForm, defaults: &SyncSettings, errors: &[FieldError]) -> Vec<FieldView> {
+/// What a refused field says, in `loc`'s language: the range and unit of a number, or what a
+/// date must be.
+fn field_error(loc: &Locale, rule: Option<Bounded>, value: &str) -> String {
+    match rule {
+        Some(rule) => loc
+            .msg("settings-error-range")
+            .arg("min", rule.min)
+            .arg("max", rule.max)
+            .arg(
+                "unit",
+                loc.t(&format!("settings-unit-{}", unit_key(rule.unit))),
+            )
+            .to_string(),
+        None if chrono::NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d").is_ok() => {
+            loc.t("settings-error-date-future")
+        }
+        None => loc.t("settings-error-date"),
+    }
+}
+
+/// A unit as a message key part (`o'clock` → `oclock`).
+fn unit_key(unit: &str) -> String {
+    unit.chars().filter(char::is_ascii_alphanumeric).collect()
+}
+
+fn fields(
+    form: &SettingsForm,
+    defaults: &SyncSettings,
+    errors: &[FieldError],
+    loc: &Locale,
+) -> Vec<FieldView> {
     let values = form.values();
     let defaults = SettingsForm::from_settings(defaults);
     let defaults = defaults.values();
@@ -108,18 +140,20 @@ fn fields(form: &SettingsForm, defaults: &SyncSettings, errors: &[FieldError]) -
                 hint,
                 value: value.to_owned(),
                 default: if default.is_empty() {
-                    "none".to_owned()
+                    loc.t("settings-default-none")
                 } else {
                     default.to_owned()
                 },
                 kind: if rule.is_some() { "number" } else { "date" },
                 min: rule.map_or(0, |r| r.min),
                 max: rule.map_or(0, |r| r.max),
-                unit: rule.map_or("", |r| r.unit),
+                unit: rule.map_or(String::new(), |r| {
+                    loc.t(&format!("settings-unit-{}", unit_key(r.unit)))
+                }),
                 error: errors
                     .iter()
-                    .find(|e| e.field == name)
-                    .map(|e| e.message.clone()),
+                    .any(|e| e.field == name)
+                    .then(|| field_error(loc, rule, value)),
             },
         )
         .collect()
@@ -144,15 +178,20 @@ async fn settings_page(
         .await?
     };
     let form = form.unwrap_or_else(|| SettingsForm::with_zone(&in_force, zone));
+    let loc = page.loc();
     Ok(SettingsPage {
         page: page.at(Nav::Settings),
-        fields: fields(&form, &defaults, &errors),
+        fields: fields(&form, &defaults, &errors, &loc),
         has_errors: !errors.is_empty(),
         updated_at: row.map(|r| r.updated_at),
         zone_error: errors
             .iter()
-            .find(|e| e.field == DISPLAY_ZONE_FIELD)
-            .map(|e| e.message.clone()),
+            .any(|e| e.field == DISPLAY_ZONE_FIELD)
+            .then(|| {
+                loc.msg("settings-error-zone")
+                    .arg("value", form.display_time_zone.trim())
+                    .to_string()
+            }),
         zone_value: form.display_time_zone,
         zone_default: DEFAULT_ZONE.name(),
     })
@@ -220,7 +259,7 @@ pub async fn settings_save(
     .await?;
     auth.session.flash(
         FlashLevel::Success,
-        "Settings saved; the next jobs use them.",
+        i18n::translate(i18n::current_lang(), "settings-saved"),
     );
     Ok(see_other("/settings"))
 }

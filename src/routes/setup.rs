@@ -17,6 +17,7 @@ use crate::{
     },
     domain::{DisplayName, Email, NewPassword, PASSWORD_MIN_CHARS},
     error::{AppError, see_other},
+    i18n,
     routes::auth::signed_in,
     state::AppState,
     web::{
@@ -101,14 +102,19 @@ pub async fn setup(
 ) -> Result<HttpResponse, AppError> {
     let form = form.into_inner();
     ensure_usable(&state, &form.token).await?;
+    let lang = i18n::current_lang();
     let email = Email::parse(&form.email);
     let name = DisplayName::parse(&form.name);
     let password = NewPassword::parse(&form.password, &form.password_confirm);
     let (Ok(email), Ok(name), Ok(password)) = (&email, &name, &password) else {
-        let errors = [email.err(), name.err(), password.err()]
-            .into_iter()
-            .flatten()
-            .collect();
+        let errors = [
+            email.as_ref().err().map(|e| i18n::explain(lang, e)),
+            name.as_ref().err().map(|e| i18n::explain(lang, e)),
+            password.as_ref().err().map(|e| i18n::explain(lang, e)),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
         return render(
             StatusCode::BAD_REQUEST,
             &SetupPage {
@@ -154,7 +160,7 @@ pub async fn setup(
     signed_in(&state, &session, &user, peer_ip(&req)).await?;
     session.flash(
         crate::auth::session::FlashLevel::Success,
-        "Welcome! Your admin account is ready. Add your team on the Users page.",
+        i18n::translate(lang, "setup-done"),
     );
     Ok(see_other("/"))
 }

@@ -54,7 +54,7 @@ impl From<JobStatus> for JobView {
 /// A once-a-day job shared by every replica: the latest day claimed and by whom.
 pub struct DailyJobView {
     pub name: String,
-    pub last_day: String,
+    pub last_day: chrono::NaiveDate,
     pub claimed_by: String,
     pub claimed_at: chrono::DateTime<chrono::Utc>,
     pub by_this_replica: bool,
@@ -109,7 +109,7 @@ impl SystemPage {
                         by_this_replica: process == replica,
                         claimed_by: process.to_owned(),
                         name: job.name,
-                        last_day: job.last_day.to_string(),
+                        last_day: job.last_day,
                         claimed_at: job.claimed_at,
                     }
                 })

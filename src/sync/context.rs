@@ -9,9 +9,9 @@ use crate::{
     allegro::{AccountApi, AllegroError},
     db::{
         self, DbError,
-        models::sync::{RunCounters, RunKind, SyncState},
+        models::sync::{RunCounters, RunKind, SyncRun, SyncState},
     },
-    domain::{AccountId, RunId},
+    domain::{AccountId, RunId, RunPhase, RunProblem},
 };
 
 /// What a sync does besides following the event journal.
@@ -64,6 +64,37 @@ fn database_failure(error: &DbError) -> String {
     }
 }
 
+impl SyncError {
+    /// Why the run did not succeed, as a reader is told (the error's text keeps the details).
+    pub fn problem(&self) -> RunProblem {
+        match self {
+            Self::Interrupted => RunProblem::Interrupted,
+            Self::AccountUnavailable(_) => RunProblem::AccountUnavailable,
+            Self::Tokens(
+                TokenError::Refused | TokenError::Disconnected(_) | TokenError::Gone(_),
+            ) => RunProblem::NeedsReauthorisation,
+            Self::Allegro(e) if e.needs_reauthorisation() => RunProblem::NeedsReauthorisation,
+            Self::Allegro(AllegroError::RateLimited { .. }) => RunProblem::RateLimited,
+            Self::Allegro(
+                AllegroError::Server { .. } | AllegroError::Timeout | AllegroError::Network(_),
+            ) => RunProblem::AllegroUnavailable,
+            Self::Allegro(
+                AllegroError::Client { .. }
+                | AllegroError::InvalidResponse { .. }
+                | AllegroError::NotFound,
+            ) => RunProblem::AllegroRejected,
+            Self::Db(DbError::Pool(_) | DbError::Connection(_)) => RunProblem::DatabaseUnavailable,
+            Self::Db(DbError::Query(e)) if db::failure::lost_connection(e).is_some() => {
+                RunProblem::DatabaseUnavailable
+            }
+            Self::Db(_) => RunProblem::DatabaseFailed,
+            Self::AlreadyRunning | Self::NotDue | Self::Tokens(_) | Self::Allegro(_) => {
+                RunProblem::Other
+            }
+        }
+    }
+}
+
 impl From<TokenError> for SyncError {
     fn from(error: TokenError) -> Self {
         match error {
@@ -110,6 +141,17 @@ impl RunContext<'_> {
         if self.options.stop.is_cancelled() {
             return Err(SyncError::Interrupted);
         }
+        Ok(())
+    }
+
+    /// Records that the run enters `phase`, `total` steps long if known (shown with the
+    /// run's progress).
+    pub async fn enter_phase(&self, phase: RunPhase, total: Option<i64>) -> Result<(), SyncError> {
+        let run_id = self.run_id;
+        db::run(&self.accounts.pool, move |conn| {
+            SyncRun::enter_phase(conn, run_id, phase, total).map_err(DbError::from)
+        })
+        .await?;
         Ok(())
     }
 

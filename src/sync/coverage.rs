@@ -13,9 +13,10 @@ use crate::{
         self, DbError,
         models::{
             coverage::{CoverageDay, DayCount, DayWindow, held_counts},
-            sync::{RunCounters, SyncRun},
+            sync::{RunCounters, SyncRun, SyncState},
         },
     },
+    domain::RunPhase,
 };
 
 /// The Warsaw calendar day of an instant.
@@ -60,6 +61,21 @@ pub fn history_days(
     days(warsaw_day(from), warsaw_day(now))
 }
 
+/// The days of the account's backed-up history ([`history_days`]) and, after counting them
+/// on Allegro and in the backup ([`verify`]), those whose counts differ.
+pub(super) async fn verify_history(
+    ctx: &RunContext<'_>,
+) -> Result<(Vec<NaiveDate>, Vec<NaiveDate>), SyncError> {
+    let account_id = ctx.account_id;
+    let state = db::run(&ctx.accounts.pool, move |conn| {
+        SyncState::get_or_create(conn, account_id).map_err(DbError::from)
+    })
+    .await?;
+    let days = history_days(state.backfill_from, ctx.options.history, Utc::now());
+    let mismatched = verify(ctx, &days).await?;
+    Ok((days, mismatched))
+}
+
 /// Days counted, recorded and followed by a lease renewal at a time.
 const VERIFY_BATCH: usize = 100;
 
@@ -69,6 +85,8 @@ pub(super) async fn verify(
     ctx: &RunContext<'_>,
     days: &[NaiveDate],
 ) -> Result<Vec<NaiveDate>, SyncError> {
+    let total = i64::try_from(days.len()).unwrap_or(i64::MAX);
+    ctx.enter_phase(RunPhase::Coverage, Some(total)).await?;
     let mut mismatched = vec![];
     for batch in days.chunks(VERIFY_BATCH) {
         mismatched.extend(verify_batch(ctx, batch).await?);
@@ -126,6 +144,7 @@ async fn verify_batch(
             ..RunCounters::default()
         };
         SyncRun::add_progress(conn, run_id, &delta, None)?;
+        SyncRun::advance_phase(conn, run_id, requests)?;
         Ok::<_, DbError>(counts)
     })
     .await?;

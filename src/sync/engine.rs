@@ -9,7 +9,7 @@ use tracing::field::Empty;
 use super::{
     SyncOptions, backfill,
     context::{RunContext, RunSummary, SyncError, SyncMode},
-    events, pauses, reconcile, retry, shipments,
+    coverage, events, pauses, reconcile, retry, shipments,
 };
 use crate::{
     accounts::Accounts,
@@ -20,7 +20,7 @@ use crate::{
             sync::{RunKind, RunTrigger, SyncRun, SyncState},
         },
     },
-    domain::{AccountId, RunId},
+    domain::{AccountId, RunId, RunNote, RunPhase, RunReport},
 };
 
 /// Syncs account `account_id` once: finishes (or with [`SyncMode::Full`], redoes) the first
@@ -155,17 +155,20 @@ async fn run_steps(
     ctx: &RunContext<'_>,
     state: &SyncState,
     mode: SyncMode,
-) -> Result<Option<String>, SyncError> {
+) -> Result<Vec<RunNote>, SyncError> {
     let mut notes = vec![];
     // Orders quarantined by earlier runs first (one quarantined in this run waits for the next).
     retry::retry_quarantined(ctx).await?;
     let first_pass_done = state.backfill_completed_at.is_some();
-    if mode == SyncMode::Full || !first_pass_done {
+    let listing_all = mode == SyncMode::Full || !first_pass_done;
+    if listing_all {
+        ctx.enter_phase(RunPhase::Orders, None).await?;
         backfill::run(ctx, state, mode == SyncMode::Full).await?;
         if mode == SyncMode::Reconcile {
-            notes.push("The first backup was not complete: completed it first.".to_owned());
+            notes.push(RunNote::FirstBackupFinishedFirst);
         }
     }
+    ctx.enter_phase(RunPhase::Events, None).await?;
     notes.extend(events::follow(ctx).await?);
     if mode == SyncMode::Reconcile {
         // The history is complete now, so merged purchases are looked for from here on.
@@ -173,24 +176,49 @@ async fn run_steps(
             detect_merges: true,
             ..ctx.clone()
         };
-        notes.push(reconcile::run(&ctx).await?);
+        notes.extend(reconcile::run(&ctx).await?);
+    } else if listing_all {
+        // The whole history was just listed: count its days on Allegro, so that the coverage
+        // grid shows it complete (or its real gaps) without waiting for a reconcile.
+        let (days, mismatched) = coverage::verify_history(ctx).await?;
+        notes.push(RunNote::FirstBackupVerified {
+            verified: u64::try_from(days.len()).unwrap_or(u64::MAX),
+            mismatched: u64::try_from(mismatched.len()).unwrap_or(u64::MAX),
+        });
     }
     shipments::back_up(ctx).await?;
-    Ok((!notes.is_empty()).then(|| notes.join(" ")))
+    Ok(notes)
 }
 
 async fn finish(
     ctx: &RunContext<'_>,
     kind: RunKind,
-    outcome: Result<Option<String>, SyncError>,
+    outcome: Result<Vec<RunNote>, SyncError>,
 ) -> Result<RunSummary, SyncError> {
     let (run_id, account_id, owner) = (ctx.run_id, ctx.account_id, ctx.options.owner.clone());
-    let (status, error, notes) = match &outcome {
-        Ok(notes) => ("succeeded", None, notes.clone()),
-        Err(e @ SyncError::Interrupted) => ("interrupted", Some(e.to_string()), None),
-        Err(e) => ("failed", Some(e.to_string()), None),
+    let (status, error, report) = match &outcome {
+        Ok(notes) => (
+            "succeeded",
+            None,
+            RunReport {
+                notes: notes.clone(),
+                problem: None,
+            },
+        ),
+        Err(e) => (
+            if matches!(e, SyncError::Interrupted) {
+                "interrupted"
+            } else {
+                "failed"
+            },
+            Some(e.to_string()),
+            RunReport {
+                notes: vec![],
+                problem: Some(e.problem()),
+            },
+        ),
     };
-    let run = record_end(ctx, status, error, notes, owner).await;
+    let run = record_end(ctx, status, error, report, owner).await;
     if let Some(metrics) = &ctx.options.metrics {
         metrics.record(kind, status, run.as_ref().ok().and_then(Option::as_ref));
     }
@@ -238,16 +266,16 @@ async fn record_end(
     ctx: &RunContext<'_>,
     status: &'static str,
     error: Option<String>,
-    notes: Option<String>,
+    report: RunReport,
     owner: String,
 ) -> Result<Option<SyncRun>, DbError> {
     let (run_id, account_id) = (ctx.run_id, ctx.account_id);
     let started = std::time::Instant::now();
     let mut delay = std::time::Duration::from_secs(1);
     loop {
-        let (error, notes, owner) = (error.clone(), notes.clone(), owner.clone());
+        let (error, report, owner) = (error.clone(), report.clone(), owner.clone());
         let outcome = db::run(&ctx.accounts.pool, move |conn| {
-            SyncRun::finish(conn, run_id, status, error.as_deref(), notes.as_deref())?;
+            SyncRun::finish(conn, run_id, status, error.as_deref(), &report)?;
             SyncState::record_outcome(conn, account_id, error.as_deref())?;
             SyncState::release_lease(conn, account_id, &owner)?;
             SyncRun::find(conn, run_id).map_err(DbError::from)

@@ -15,7 +15,7 @@ use crate::{
     accounts::TokenError,
     allegro::{AllegroError, CheckoutForm, EventId, EventQuery, RejectedForm},
     db::{self, DbError, models::sync::SyncState},
-    domain::CheckoutFormId,
+    domain::{CheckoutFormId, RunNote},
 };
 
 /// Largest event page Allegro serves.
@@ -32,7 +32,7 @@ fn state_since(state: &SyncState) -> chrono::DateTime<chrono::Utc> {
 }
 
 /// Follows the journal to its end. Returns a note when the cursor had to be replaced.
-pub(super) async fn follow(ctx: &RunContext<'_>) -> Result<Option<String>, SyncError> {
+pub(super) async fn follow(ctx: &RunContext<'_>) -> Result<Option<RunNote>, SyncError> {
     let account_id = ctx.account_id;
     let state = db::run(&ctx.accounts.pool, move |conn| {
         SyncState::get_or_create(conn, account_id).map_err(DbError::from)
@@ -58,10 +58,7 @@ pub(super) async fn follow(ctx: &RunContext<'_>) -> Result<Option<String>, SyncE
                 let restart = ctx.api.event_stats().await?.map(|e| e.id);
                 let since = state_since(&state_snapshot) - RESYNC_MARGIN;
                 backfill::resync_since(ctx, since).await?;
-                note = Some(format!(
-                    "The event cursor had expired; re-listed orders bought since {} and restarted from the newest event.",
-                    crate::domain::settings::utc_time(since)
-                ));
+                note = Some(RunNote::EventCursorExpired { since });
                 cursor = restart;
                 continue;
             }

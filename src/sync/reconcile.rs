@@ -24,14 +24,11 @@ use super::{
 use crate::{
     db::{
         self, DbError,
-        models::{
-            coverage::{
-                OpenOrders, database_now, held_between, open_orders, unseen_held_ids, unseen_since,
-            },
-            sync::SyncState,
+        models::coverage::{
+            OpenOrders, database_now, held_between, open_orders, unseen_held_ids, unseen_since,
         },
     },
-    domain::CheckoutFormId,
+    domain::{CheckoutFormId, RunNote, RunPhase},
 };
 
 /// Forms fetched by id, then stored, per transaction.
@@ -42,53 +39,26 @@ const LIST_PAGE: usize = 100;
 /// `bought_at` is its latest line item's, and an earlier item also places it in the listing.
 const SPAN_MARGIN_DAYS: i64 = 1;
 
-/// Runs the reconcile steps; returns the note for the run.
-pub(super) async fn run(ctx: &RunContext<'_>) -> Result<String, SyncError> {
+/// Runs the reconcile steps; returns the run's notes.
+pub(super) async fn run(ctx: &RunContext<'_>) -> Result<Vec<RunNote>, SyncError> {
     let now = Utc::now();
     let since = now - Duration::days(i64::from(ctx.options.reconcile_days));
+    ctx.enter_phase(RunPhase::Orders, None).await?;
     backfill::relist(ctx, windows(since, now, ctx.options.window)).await?;
 
     let open = refresh_open(ctx, since).await?;
     let grid = check_coverage(ctx).await?;
-    Ok(format!(
-        "Reconcile: re-listed the last {} days, {open}; coverage: {} days verified, {} \
-         mismatched and re-listed, {} still mismatched.",
-        ctx.options.reconcile_days, grid.verified, grid.mismatched, grid.still_mismatched
-    ))
+    Ok(vec![
+        RunNote::Relisted {
+            days: ctx.options.reconcile_days,
+        },
+        open,
+        grid,
+    ])
 }
 
-/// How the older open orders were read again, for the run's note.
-#[derive(Default)]
-struct OpenRefresh {
-    open: usize,
-    /// Days listed again instead of fetching each order (0: fetched by id).
-    listed_days: i64,
-    fetched_by_id: usize,
-    gone: usize,
-}
-
-impl std::fmt::Display for OpenRefresh {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let Self {
-            open,
-            listed_days,
-            fetched_by_id,
-            gone,
-        } = self;
-        if *listed_days == 0 {
-            write!(
-                f,
-                "re-fetched {open} older open orders ({gone} no longer on Allegro)"
-            )
-        } else {
-            write!(
-                f,
-                "re-listed the {listed_days} days holding {open} older open orders and \
-                 fetched {fetched_by_id} of them the listing did not show ({gone} no longer \
-                 on Allegro)"
-            )
-        }
-    }
+fn count(n: usize) -> u64 {
+    u64::try_from(n).unwrap_or(u64::MAX)
 }
 
 /// Whether listing `held` orders over `windows` windows takes fewer requests than fetching
@@ -99,10 +69,7 @@ fn listing_is_cheaper(open: usize, held: i64, windows: usize) -> bool {
 }
 
 /// Re-reads the stored orders bought before `since` that are still open (step 2).
-async fn refresh_open(
-    ctx: &RunContext<'_>,
-    since: DateTime<Utc>,
-) -> Result<OpenRefresh, SyncError> {
+async fn refresh_open(ctx: &RunContext<'_>, since: DateTime<Utc>) -> Result<RunNote, SyncError> {
     let account_id = ctx.account_id;
     let (open, span) = db::run(&ctx.accounts.pool, move |conn| {
         let open = open_orders(conn, account_id, since)?;
@@ -117,17 +84,15 @@ async fn refresh_open(
     .await?;
     let OpenOrders { ids, .. } = open;
     let Some((from, held)) = span else {
-        return Ok(OpenRefresh::default());
+        return Ok(RunNote::OpenOrdersFetched { open: 0, gone: 0 });
     };
     let count = ids.len();
     let planned = windows(from, since, ctx.options.window);
     if !listing_is_cheaper(count, held, planned.len()) {
         let gone = refresh_by_id(ctx, ids).await?;
-        return Ok(OpenRefresh {
-            open: count,
-            fetched_by_id: count,
-            gone,
-            ..OpenRefresh::default()
+        return Ok(RunNote::OpenOrdersFetched {
+            open: self::count(count),
+            gone: self::count(gone),
         });
     }
     let began = db::run(&ctx.accounts.pool, |conn| {
@@ -141,11 +106,11 @@ async fn refresh_open(
     .await?;
     let fetched_by_id = unseen.len();
     let gone = refresh_by_id(ctx, unseen).await?;
-    Ok(OpenRefresh {
-        open: count,
+    Ok(RunNote::OpenOrdersRelisted {
         listed_days: (since - from).num_days().max(1),
-        fetched_by_id,
-        gone,
+        open: self::count(count),
+        fetched: self::count(fetched_by_id),
+        gone: self::count(gone),
     })
 }
 
@@ -162,26 +127,14 @@ async fn refresh_by_id(ctx: &RunContext<'_>, ids: Vec<CheckoutFormId>) -> Result
     Ok(gone_total)
 }
 
-/// What the coverage check found.
-struct GridOutcome {
-    verified: usize,
-    mismatched: usize,
-    still_mismatched: usize,
-}
-
 /// Verifies every day of the backed-up history, heals the mismatched ones and verifies them
 /// again.
-async fn check_coverage(ctx: &RunContext<'_>) -> Result<GridOutcome, SyncError> {
+async fn check_coverage(ctx: &RunContext<'_>) -> Result<RunNote, SyncError> {
     let account_id = ctx.account_id;
-    let state = db::run(&ctx.accounts.pool, move |conn| {
-        SyncState::get_or_create(conn, account_id).map_err(DbError::from)
-    })
-    .await?;
-    let days = coverage::history_days(state.backfill_from, ctx.options.history, Utc::now());
-    let mismatched = coverage::verify(ctx, &days).await?;
+    let (days, mismatched) = coverage::verify_history(ctx).await?;
     if mismatched.is_empty() {
-        return Ok(GridOutcome {
-            verified: days.len(),
+        return Ok(RunNote::CoverageHealed {
+            verified: count(days.len()),
             mismatched: 0,
             still_mismatched: 0,
         });
@@ -195,10 +148,10 @@ async fn check_coverage(ctx: &RunContext<'_>) -> Result<GridOutcome, SyncError> 
             "coverage: days still mismatched after re-listing"
         );
     }
-    Ok(GridOutcome {
-        verified: days.len(),
-        mismatched: mismatched.len(),
-        still_mismatched: still.len(),
+    Ok(RunNote::CoverageHealed {
+        verified: count(days.len()),
+        mismatched: count(mismatched.len()),
+        still_mismatched: count(still.len()),
     })
 }
 

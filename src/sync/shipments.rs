@@ -21,7 +21,7 @@ use crate::{
             sync::{RunCounters, SyncRun},
         },
     },
-    domain::{AccountId, CheckoutFormId},
+    domain::{AccountId, CheckoutFormId, RunPhase},
 };
 
 /// Orders read and stored per transaction.
@@ -37,6 +37,12 @@ pub(super) async fn back_up(ctx: &RunContext<'_>) -> Result<(), SyncError> {
     interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let pace = Arc::new(Mutex::new(interval));
     let mut budget = ctx.options.shipments_per_run;
+    let (account_id, cap) = (ctx.account_id, budget);
+    let due = db::run(&ctx.accounts.pool, move |conn| {
+        shipment::due_count(conn, account_id, cap).map_err(DbError::from)
+    })
+    .await?;
+    ctx.enter_phase(RunPhase::Shipments, Some(due)).await?;
     while budget > 0 {
         let (account_id, limit) = (ctx.account_id, BATCH.min(budget));
         let due = db::run(&ctx.accounts.pool, move |conn| {
@@ -104,7 +110,8 @@ async fn store(ctx: &RunContext<'_>, read: Vec<Read>) -> Result<(), SyncError> {
                 shipments_checked: checked,
                 ..RunCounters::default()
             };
-            SyncRun::add_progress(conn, run_id, &delta, None)
+            SyncRun::add_progress(conn, run_id, &delta, None)?;
+            SyncRun::advance_phase(conn, run_id, checked)
         })
         .map_err(DbError::from)
     })

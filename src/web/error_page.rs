@@ -18,7 +18,7 @@ use crate::{
 pub struct ErrorPage {
     pub page: PageContext,
     pub status: u16,
-    pub title: &'static str,
+    pub title: String,
     pub message: String,
     pub request_id: String,
 }
@@ -46,11 +46,13 @@ impl ResponseError for AppError {
             _ => {}
         }
         let status = self.status_code();
+        let page = PageContext::bare();
+        let message = self.message(page.loc.lang);
         let page = ErrorPage {
-            page: PageContext::default(),
             status: status.as_u16(),
-            title: self.title(),
-            message: self.to_string(),
+            title: self.title(page.loc.lang),
+            message: message.clone(),
+            page,
             request_id: request_context::current_request_id().unwrap_or_default(),
         };
         let mut response = HttpResponse::build(status);
@@ -64,10 +66,8 @@ impl ResponseError for AppError {
         if let AppError::Unauthorized = self {
             response.insert_header((header::WWW_AUTHENTICATE, "Bearer"));
         }
-        let mut response = response.body(page.render().unwrap_or_else(|_| self.to_string()));
-        response
-            .extensions_mut()
-            .insert(ErrorMessage(self.to_string()));
+        let mut response = response.body(page.render().unwrap_or_else(|_| message.clone()));
+        response.extensions_mut().insert(ErrorMessage(message));
         response
     }
 }

@@ -5,16 +5,15 @@
 //! `templates/macros.html`. Rust code that composes a sentence (a tooltip, a flash message)
 //! calls the `format_*` functions here, so each format is written once.
 //!
-//! The time formats themselves live with the display zone in `domain::settings`, because the
-//! CLI and the sync engine print times too and must not depend on the web layer.
+//! The formats themselves are `i18n::Locale`'s (the reader's language and the display zone):
+//! these filters only carry them into the templates, which pass `page.loc`.
 
 use std::fmt::Display;
 
 use askama::Values;
 use chrono::{DateTime, Utc};
-use chrono_tz::Tz;
 
-use crate::domain::settings;
+use crate::i18n::{Count, Locale};
 
 /// Shown for a value that is missing.
 pub const DASH: &str = "—";
@@ -44,41 +43,32 @@ impl<T: ShownTime + ?Sized> ShownTime for &T {
     }
 }
 
-/// `{{ at|time(zone) }}`: minutes in the display zone (`2026-11-23 14:05`); for no time, `none`
-/// (`{{ at|time(zone, "never") }}`, a dash by default).
+/// `{{ at|time(page.loc) }}`: minutes in the display zone, as the reader's language writes them
+/// (`02.12.2026 14:05` / `2026-12-02 14:05`); for no time, `none` (a dash by default).
 #[askama::filter_fn]
 pub fn time<T: ShownTime>(
     at: &T,
     _: &dyn Values,
-    zone: &Tz,
-    #[optional(DASH)] none: &str,
+    loc: &Locale,
+    #[optional(DASH.to_owned())] none: String,
 ) -> askama::Result<String> {
-    Ok(at
-        .shown_time()
-        .map_or_else(|| none.to_owned(), |at| settings::local_time(at, *zone)))
+    Ok(at.shown_time().map_or(none, |at| loc.time(at)))
 }
 
-/// `{{ at|utc_time }}`: minutes in UTC, marked so (`2026-11-23 13:05 UTC`); for no time, `none`
-/// (`{{ at|utc_time("never") }}`, a dash by default).
+/// `{{ at|time_seconds(page.loc) }}`: [`time`] to the second, for moments minutes apart.
 #[askama::filter_fn]
-pub fn utc_time<T: ShownTime>(
-    at: &T,
-    _: &dyn Values,
-    #[optional(DASH)] none: &str,
-) -> askama::Result<String> {
+pub fn time_seconds<T: ShownTime>(at: &T, _: &dyn Values, loc: &Locale) -> askama::Result<String> {
     Ok(at
         .shown_time()
-        .map_or_else(|| none.to_owned(), settings::utc_time))
+        .map_or_else(|| DASH.to_owned(), |at| loc.time_seconds(at)))
 }
 
-/// `{{ at|utc_clock }}`: the time of day in UTC to the second (`13:05:09 UTC`), for a moment
-/// minutes away.
+/// `{{ at|ago(page.loc) }}`: how long ago (or ahead) from now, roughly (`3 min temu`).
 #[askama::filter_fn]
-pub fn utc_clock<T: ShownTime>(at: &T, _: &dyn Values) -> askama::Result<String> {
-    Ok(at.shown_time().map_or_else(
-        || DASH.to_owned(),
-        |at| at.format("%H:%M:%S UTC").to_string(),
-    ))
+pub fn ago<T: ShownTime>(at: &T, _: &dyn Values, loc: &Locale) -> askama::Result<String> {
+    Ok(at
+        .shown_time()
+        .map_or_else(|| DASH.to_owned(), |at| loc.relative(at, Utc::now())))
 }
 
 /// `{{ value|dash }}`: the value, or a dash when there is none.
@@ -89,42 +79,72 @@ pub fn dash<T: Display>(value: &Option<T>, _: &dyn Values) -> askama::Result<Str
         .map_or_else(|| DASH.to_owned(), ToString::to_string))
 }
 
-/// `{{ cents|money }}`: an amount in cents as `12 345.67` (see [`format_money`]).
-#[askama::filter_fn]
-pub fn money(cents: &i128, _: &dyn Values) -> askama::Result<String> {
-    Ok(format_money(*cents))
+/// An amount a template holds: decimal text (as stored), or whole cents (the dashboard's sums).
+pub trait ShownAmount {
+    fn shown(&self, loc: &Locale, currency: &str) -> Option<String>;
 }
 
-/// An amount in cents as `12 345.67`: a narrow no-break space between thousands, two decimals.
-pub fn format_money(cents: i128) -> String {
-    let sign = if cents < 0 { "-" } else { "" };
-    let cents = cents.abs();
-    let whole = (cents / 100).to_string();
-    let mut grouped = String::new();
-    for (i, c) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
-            grouped.push('\u{202f}');
-        }
-        grouped.push(c);
+impl ShownAmount for String {
+    fn shown(&self, loc: &Locale, currency: &str) -> Option<String> {
+        Some(loc.money(self, currency))
     }
-    format!("{sign}{grouped}.{:02}", cents % 100)
 }
 
-/// `{{ code|code_label }}`: an Allegro code as words (`READY_FOR_PROCESSING` → `Ready for
-/// processing`).
+impl ShownAmount for str {
+    fn shown(&self, loc: &Locale, currency: &str) -> Option<String> {
+        Some(loc.money(self, currency))
+    }
+}
+
+impl ShownAmount for i128 {
+    fn shown(&self, loc: &Locale, currency: &str) -> Option<String> {
+        Some(loc.money_cents(*self, currency))
+    }
+}
+
+impl<T: ShownAmount> ShownAmount for Option<T> {
+    fn shown(&self, loc: &Locale, currency: &str) -> Option<String> {
+        self.as_ref().and_then(|amount| amount.shown(loc, currency))
+    }
+}
+
+impl<T: ShownAmount + ?Sized> ShownAmount for &T {
+    fn shown(&self, loc: &Locale, currency: &str) -> Option<String> {
+        (**self).shown(loc, currency)
+    }
+}
+
+/// `{{ amount|money(currency, page.loc) }}`: an amount with its currency as the reader's
+/// language writes it (`1 234,50 zł`, `PLN 1,234.50`); a dash when there is none.
 #[askama::filter_fn]
-pub fn code_label<T: AsRef<str>>(code: &T, _: &dyn Values) -> askama::Result<String> {
-    Ok(format_code(code.as_ref()))
+pub fn money<T: ShownAmount + ?Sized>(
+    amount: &T,
+    _: &dyn Values,
+    currency: &str,
+    loc: &Locale,
+) -> askama::Result<String> {
+    Ok(amount
+        .shown(loc, currency)
+        .unwrap_or_else(|| DASH.to_owned()))
 }
 
-/// An Allegro code as words: underscores to spaces, the first letter capitalised.
-pub fn format_code(code: &str) -> String {
-    let lower = code.replace('_', " ").to_lowercase();
-    let mut chars = lower.chars();
-    chars
-        .next()
-        .map(|c| c.to_uppercase().chain(chars).collect())
-        .unwrap_or_default()
+/// `{{ n|count(page.loc) }}`: a count with its thousands grouped (`3 001`, `3,001`).
+#[askama::filter_fn]
+pub fn count<N: Count>(n: &N, _: &dyn Values, loc: &Locale) -> askama::Result<String> {
+    Ok(loc.count(n.as_i64()))
+}
+
+/// `{{ code|code_name("order-status", page.loc) }}`: an Allegro code as Allegro's Sales Center
+/// names it in the reader's language (`READY_FOR_PROCESSING` → `Do wysłania`), from the message
+/// `<kind>-<code>`; a code without a message reads as words.
+#[askama::filter_fn]
+pub fn code_name<T: AsRef<str> + ?Sized>(
+    code: &T,
+    _: &dyn Values,
+    kind: &str,
+    loc: &Locale,
+) -> askama::Result<String> {
+    Ok(loc.code_name(kind, code.as_ref()))
 }
 
 /// `{{ status|order_status_class }}`: the badge colour of an order status.
@@ -153,27 +173,16 @@ pub fn fulfillment_class<T: AsRef<str>>(
     })
 }
 
-/// `{{ seconds|lag }}`: how long ago, roughly: `45 s`, `12 min`, `3 h 5 min`, `2 days`.
+/// `{{ seconds|lag(page.loc) }}`: how long ago, roughly: `45 s`, `12 min`, `3 h 5 min`, `2 days`.
 #[askama::filter_fn]
-pub fn lag(seconds: &i64, _: &dyn Values) -> askama::Result<String> {
-    let s = (*seconds).max(0);
-    Ok(match s {
-        0..60 => format!("{s} s"),
-        60..3600 => format!("{} min", s / 60),
-        3600..86_400 => format!("{} h {} min", s / 3600, s % 3600 / 60),
-        _ => format!("{} days", s / 86_400),
-    })
+pub fn lag(seconds: &i64, _: &dyn Values, loc: &Locale) -> askama::Result<String> {
+    Ok(loc.span(*seconds))
 }
 
-/// `{{ seconds|duration }}`: how long something took: `42 s`, `3 min 5 s`.
+/// `{{ seconds|duration(page.loc) }}`: how long something took: `42 s`, `3 min 5 s`.
 #[askama::filter_fn]
-pub fn duration(seconds: &i64, _: &dyn Values) -> askama::Result<String> {
-    let s = *seconds;
-    Ok(if s >= 60 {
-        format!("{} min {} s", s / 60, s % 60)
-    } else {
-        format!("{s} s")
-    })
+pub fn duration(seconds: &i64, _: &dyn Values, loc: &Locale) -> askama::Result<String> {
+    Ok(loc.took(*seconds))
 }
 
 /// `{{ value|axis_label }}`: a chart gridline's number: whole numbers as they are, `k`/`M`
@@ -202,73 +211,65 @@ mod tests {
     use chrono::TimeZone;
 
     use super::*;
-    use crate::web::filters;
+    use crate::{domain::Lang, web::filters};
 
     /// Every filter once, as a template uses them.
     #[derive(Template)]
     #[template(
-        source = "{{ at|time(zone) }}|{{ none|time(zone) }}|{{ none|utc_time(\"never\") }}|\
-                  {{ at|utc_time }}|{{ some|dash }}|{{ missing|dash }}|{{ cents|money }}|\
-                  {{ code|code_label }}|{{ code|order_status_class }}|\
-                  {{ code|fulfillment_class }}|{{ lag|lag }}|{{ lag|duration }}|\
+        source = "{{ at|time(loc) }}|{{ none|time(loc) }}|{{ none|time(loc, loc.t(\"never\")) }}|\
+                  {{ at|time_seconds(loc) }}|{{ some|dash }}|{{ missing|dash }}|\
+                  {{ cents|money(\"PLN\", loc) }}|{{ amount|money(\"EUR\", loc) }}|\
+                  {{ no_amount|money(\"EUR\", loc) }}|{{ n|count(loc) }}|\
+                  {{ code|code_name(\"order-status\", loc) }}|{{ code|order_status_class }}|\
+                  {{ code|fulfillment_class }}|{{ lag|lag(loc) }}|{{ lag|duration(loc) }}|\
                   {{ axis|axis_label }}",
         ext = "html"
     )]
     struct Sample {
+        loc: Locale,
         at: DateTime<Utc>,
         none: Option<DateTime<Utc>>,
-        zone: Tz,
         some: Option<&'static str>,
         missing: Option<i64>,
         cents: i128,
+        amount: Option<String>,
+        no_amount: Option<String>,
+        n: usize,
         code: String,
         lag: i64,
         axis: f64,
     }
 
-    #[test]
-    fn every_filter_formats_as_the_pages_show_it() {
-        let sample = Sample {
-            at: Utc.with_ymd_and_hms(2026, 7, 1, 22, 30, 0).unwrap(),
+    fn sample(lang: Lang) -> Sample {
+        Sample {
+            loc: Locale::new(lang, crate::domain::settings::DEFAULT_ZONE),
+            at: Utc.with_ymd_and_hms(2026, 7, 1, 22, 30, 5).unwrap(),
             none: None,
-            zone: crate::domain::settings::DEFAULT_ZONE,
             some: Some("x"),
             missing: None,
             cents: 123_456_789,
+            amount: Some("92070.00".into()),
+            no_amount: None,
+            n: 3001,
             code: "READY_FOR_PROCESSING".into(),
             lag: 3 * 3600 + 300,
             axis: 25_000.0,
-        };
+        }
+    }
+
+    #[test]
+    fn every_filter_formats_as_the_pages_show_it() {
         assert_eq!(
-            sample.render().unwrap(),
-            "2026-07-02 00:30|—|never|2026-07-01 22:30 UTC|x|—|1\u{202f}234\u{202f}567.89|\
-             Ready for processing|badge-ok|badge-info|3 h 5 min|185 min 0 s|25k"
+            sample(Lang::Pl).render().unwrap(),
+            "02.07.2026 00:30|—|nigdy|02.07.2026 00:30:05|x|—|1\u{a0}234\u{a0}567,89\u{a0}zł|\
+             92\u{a0}070,00\u{a0}EUR|—|3\u{a0}001|Do wysłania|badge-ok|badge-info|\
+             3 godz. 5 min|185 min 0 s|25k"
         );
-    }
-
-    #[test]
-    fn money_is_exact_and_grouped() {
-        assert_eq!(format_money(123_456_789 + 11), "1\u{202f}234\u{202f}568.00");
-        assert_eq!(format_money(5), "0.05");
-        assert_eq!(format_money(-5), "-0.05");
-    }
-
-    #[test]
-    fn codes_read_as_words() {
-        assert_eq!(format_code("READY_FOR_PROCESSING"), "Ready for processing");
-        assert_eq!(format_code(""), "");
-    }
-
-    #[test]
-    fn lag_reads_naturally() {
-        let lag = |s: i64| {
-            filters::lag::default()
-                .execute(&s, askama::NO_VALUES)
-                .unwrap()
-        };
-        assert_eq!(lag(42), "42 s");
-        assert_eq!(lag(3 * 3600 + 300), "3 h 5 min");
-        assert_eq!(lag(3 * 86_400), "3 days");
+        assert_eq!(
+            sample(Lang::En).render().unwrap(),
+            "2026-07-02 00:30|—|never|2026-07-02 00:30:05|x|—|PLN\u{a0}1,234,567.89|\
+             EUR\u{a0}92,070.00|—|3,001|Ready to ship|badge-ok|badge-info|3 h 5 min|185 min 0 s|25k"
+        );
     }
 
     #[test]

@@ -10,7 +10,12 @@ use actix_web::{
 };
 use askama::Template;
 
-use crate::{error::ErrorMessage, web::request_context};
+use crate::{
+    domain::{Lang, settings::DEFAULT_ZONE},
+    error::ErrorMessage,
+    i18n::{self, Locale},
+    web::request_context,
+};
 
 /// True when the request was sent by htmx (and did not ask for a full page via boosting).
 pub fn is_htmx(req: &HttpRequest) -> bool {
@@ -20,6 +25,7 @@ pub fn is_htmx(req: &HttpRequest) -> bool {
 #[derive(Template)]
 #[template(path = "errors/toast_partial.html")]
 pub struct ToastPartial {
+    pub loc: Locale,
     pub message: String,
     pub request_id: String,
 }
@@ -65,9 +71,10 @@ fn for_htmx<B: MessageBody + 'static>(
             .extensions()
             .get::<ErrorMessage>()
             .map(|m| m.0.clone())
-            .unwrap_or_else(|| generic_message(status));
+            .unwrap_or_else(|| generic_message(status, i18n::current_lang()));
         let (req, _) = response.into_parts();
         let toast = ToastPartial {
+            loc: Locale::new(i18n::current_lang(), DEFAULT_ZONE),
             message,
             request_id: request_context::current_request_id().unwrap_or_default(),
         };
@@ -91,9 +98,8 @@ fn with_cookies(
     builder
 }
 
-fn generic_message(status: StatusCode) -> String {
-    status
-        .canonical_reason()
-        .unwrap_or("The request failed")
-        .to_owned()
+fn generic_message(status: StatusCode, lang: Lang) -> String {
+    i18n::Message::new(lang, "error-generic")
+        .arg("status", status.as_u16())
+        .to_string()
 }

@@ -16,6 +16,7 @@ use percent_encoding::percent_decode_str;
 use crate::{
     domain::text::{Lines, has_control_chars},
     error::AppError,
+    i18n,
 };
 
 /// Largest url-encoded form body read (the app's form limit; a larger one is refused anyway).
@@ -40,9 +41,10 @@ pub async fn reject_control_characters(
 async fn check(req: &mut ServiceRequest) -> Result<(), AppError> {
     let path = percent_decode_str(req.path()).decode_utf8_lossy();
     if has_control_chars(&path, Lines::Single) {
-        return Err(AppError::BadRequest(
-            "The address contains a control character.".to_owned(),
-        ));
+        return Err(AppError::BadRequest(i18n::translate(
+            i18n::current_lang(),
+            "input-control-in-address",
+        )));
     }
     check_pairs(req.query_string().as_bytes(), &[])?;
     if is_form(req) {
@@ -59,9 +61,10 @@ async fn check(req: &mut ServiceRequest) -> Result<(), AppError> {
 pub fn check_pairs(input: &[u8], multi_line: &[&str]) -> Result<(), AppError> {
     for (name, value) in url::form_urlencoded::parse(input) {
         if has_control_chars(&name, Lines::Single) {
-            return Err(AppError::BadRequest(
-                "A parameter name contains a control character.".to_owned(),
-            ));
+            return Err(AppError::BadRequest(i18n::translate(
+                i18n::current_lang(),
+                "input-control-in-name",
+            )));
         }
         let lines = if multi_line.contains(&name.as_ref()) {
             Lines::Multi
@@ -92,10 +95,17 @@ pub async fn read_form_body(req: &mut ServiceRequest) -> Result<Bytes, AppError>
     let mut payload = req.take_payload();
     let mut body = BytesMut::new();
     while let Some(chunk) = payload.next().await {
-        let chunk =
-            chunk.map_err(|_| AppError::BadRequest("The form could not be read.".to_owned()))?;
+        let chunk = chunk.map_err(|_| {
+            AppError::BadRequest(i18n::translate(
+                i18n::current_lang(),
+                "input-form-unreadable",
+            ))
+        })?;
         if body.len() + chunk.len() > MAX_FORM_BYTES {
-            return Err(AppError::BadRequest("The form is too large.".to_owned()));
+            return Err(AppError::BadRequest(i18n::translate(
+                i18n::current_lang(),
+                "input-form-too-large",
+            )));
         }
         body.extend_from_slice(&chunk);
     }

@@ -42,6 +42,11 @@ pub fn form_config(limit_bytes: usize) -> actix_web::web::FormConfig {
     actix_web::web::FormConfig::default()
         .limit(limit_bytes)
         .error_handler(|err, _| {
-            AppError::BadRequest(format!("The form could not be read: {err}.")).into()
+            AppError::BadRequest(
+                crate::i18n::Message::new(crate::i18n::current_lang(), "input-form-error")
+                    .arg("error", err)
+                    .to_string(),
+            )
+            .into()
         })
 }

@@ -7,10 +7,14 @@ use std::future::{Ready, ready};
 use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 use futures_util::future::LocalBoxFuture;
 
+use chrono_tz::Tz;
+
 use crate::{
     auth::{CurrentUser, SignedIn, TypedSession, session::Flash, signed_in},
-    domain::Role,
+    db::{self, models::settings::SettingsRow},
+    domain::{Role, settings::DEFAULT_ZONE},
     error::AppError,
+    i18n::{self, Locale, Message},
     state::AppState,
     web::htmx::is_htmx,
 };
@@ -71,22 +75,25 @@ pub struct PageContext {
     pub nav: Nav,
     /// Backup alerts the layout shows as a banner (see `crate::alerts`).
     pub alerts: crate::alerts::Alerts,
+    /// The reader's language and the display zone: every text, number and time of the page.
+    pub loc: Locale,
 }
 
 impl PageContext {
     /// The layout of a full page seen by `user` in `session`: it shows (and so takes) the
     /// session's flash messages.
-    fn for_user(session: &TypedSession, user: &CurrentUser) -> Result<Self, AppError> {
+    fn for_user(session: &TypedSession, user: &CurrentUser, zone: Tz) -> Result<Self, AppError> {
         Ok(Self {
             flashes: session.take_flashes(),
-            ..Self::for_partial(session, user)?
+            ..Self::for_partial(session, user, zone)?
         })
     }
 
     /// What an htmx partial of `user`'s page needs: no layout, so flash messages stay in the
     /// session for the next full page.
-    fn for_partial(session: &TypedSession, user: &CurrentUser) -> Result<Self, AppError> {
+    fn for_partial(session: &TypedSession, user: &CurrentUser, zone: Tz) -> Result<Self, AppError> {
         Ok(Self {
+            loc: Locale::new(i18n::current_lang(), zone),
             csrf_token: session.csrf_token().map_err(AppError::unexpected)?,
             user: Some(NavUser {
                 name: user.display_name.clone(),
@@ -104,8 +111,17 @@ impl PageContext {
         Ok(Self {
             csrf_token: crate::web::csrf::page_token(req, session)?,
             flashes: session.take_flashes(),
-            ..Self::default()
+            ..Self::bare()
         })
+    }
+
+    /// The context of a page drawn without a session (the error page): the request's language,
+    /// no user, no form token.
+    pub fn bare() -> Self {
+        Self {
+            loc: Locale::new(i18n::current_lang(), DEFAULT_ZONE),
+            ..Self::default()
+        }
     }
 
     /// Marks the navigation entry this page belongs to.
@@ -126,6 +142,21 @@ impl PageContext {
     pub fn is_admin(&self) -> bool {
         self.user.as_ref().is_some_and(NavUser::is_admin)
     }
+
+    /// The message `key` in the reader's language: `{{ page.t("nav-orders") }}`.
+    pub fn t(&self, key: &str) -> String {
+        self.loc.t(key)
+    }
+
+    /// The message `key` to fill: `{{ page.msg("orders-found").count(total) }}`.
+    pub fn msg(&self, key: &'static str) -> Message {
+        self.loc.msg(key)
+    }
+
+    /// The language code for `<html lang>`.
+    pub fn lang(&self) -> &'static str {
+        self.loc.lang.code()
+    }
 }
 
 /// Extractor for the layout of a signed-in user's page, declared next to the role guard (which
@@ -134,6 +165,11 @@ impl PageContext {
 pub struct Page(PageContext);
 
 impl Page {
+    /// The reader's language and the display zone, for what the handler writes itself.
+    pub fn loc(&self) -> Locale {
+        self.0.loc
+    }
+
     /// The layout with navigation entry `nav` highlighted.
     pub fn at(self, nav: Nav) -> PageContext {
         self.0.at(nav)
@@ -148,15 +184,20 @@ impl FromRequest for Page {
         let req = req.clone();
         Box::pin(async move {
             let (session, SignedIn { user, viewer }) = signed_in(&req).await?;
+            let state = req
+                .app_data::<web::Data<AppState>>()
+                .ok_or_else(|| AppError::unexpected(anyhow::anyhow!("AppState missing")))?;
             if is_htmx(&req) {
-                return PageContext::for_partial(&session, &user).map(Page);
+                let zone = db::run(&state.pool, |conn| {
+                    SettingsRow::display_zone(conn).map_err(db::DbError::from)
+                })
+                .await?;
+                return PageContext::for_partial(&session, &user, zone).map(Page);
             }
-            let mut page = PageContext::for_user(&session, &user)?;
-            if let Some(state) = req.app_data::<web::Data<AppState>>() {
-                page.alerts =
-                    crate::alerts::current(&state.pool, &state.config.sync, &viewer.scope).await?;
-            }
-            Ok(Page(page))
+            let (alerts, zone) =
+                crate::alerts::layout(&state.pool, &state.config.sync, &viewer.scope).await?;
+            let page = PageContext::for_user(&session, &user, zone)?;
+            Ok(Page(PageContext { alerts, ..page }))
         })
     }
 }

@@ -4,13 +4,15 @@
 use std::time::Instant;
 
 use actix_web::{
-    Error, HttpMessage,
+    Error, HttpMessage, HttpRequest,
     body::MessageBody,
     dev::{ServiceRequest, ServiceResponse},
-    http::header::{HeaderName, HeaderValue},
+    http::header::{AcceptLanguage, Header, HeaderName, HeaderValue},
     middleware::Next,
 };
 use tracing::Span;
+
+use crate::{domain::Lang, i18n};
 use tracing_actix_web::{RequestId, RootSpanBuilder};
 
 tokio::task_local! {
@@ -22,7 +24,21 @@ pub fn current_request_id() -> Option<String> {
     REQUEST_ID.try_with(Clone::clone).ok()
 }
 
-/// Middleware: scopes the request id, sets `X-Request-Id`, logs the outcome.
+/// The language a visitor's browser asks for (`Accept-Language`, best first, `q=0` left out):
+/// Polish when it prefers Polish to English, otherwise English.
+pub fn browser_lang(req: &HttpRequest) -> Lang {
+    let ranked = AcceptLanguage::parse(req)
+        .map(|header| header.ranked())
+        .unwrap_or_default();
+    Lang::preferred(
+        ranked
+            .iter()
+            .filter_map(|preference| preference.item())
+            .map(|tag| tag.primary_language()),
+    )
+}
+
+/// Middleware: scopes the request id and the visitor's language (see `i18n::current_lang`), sets `X-Request-Id`, logs the outcome.
 pub async fn request_context(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
@@ -34,7 +50,10 @@ pub async fn request_context(
         .map(ToString::to_string)
         .unwrap_or_default();
     let quiet = req.path() == "/health" || req.path().starts_with("/static/");
-    let mut response = REQUEST_ID.scope(request_id.clone(), next.call(req)).await?;
+    let lang = browser_lang(req.request());
+    let mut response = REQUEST_ID
+        .scope(request_id.clone(), i18n::scope(lang, next.call(req)))
+        .await?;
     if let Ok(value) = HeaderValue::from_str(&request_id) {
         response
             .headers_mut()

@@ -94,7 +94,7 @@ async fn an_operator_connects_an_account_by_approving_on_allegro() {
     let (_, html) = app.get_html("/accounts").await;
     let rows = select_text(&html, "#accounts tbody tr td:first-child strong");
     assert_eq!(rows, [seller.login]);
-    assert_eq!(select_text(&html, "#accounts .badge"), ["Connected"]);
+    assert_eq!(select_text(&html, "#accounts .badge"), ["connected"]);
 }
 
 #[tokio::test]
@@ -180,7 +180,7 @@ async fn a_revoked_refresh_token_marks_the_account_and_the_dashboard_says_so() {
     let (_, html) = app.get_html("/accounts").await;
     assert_eq!(
         select_text(&html, "#accounts .badge"),
-        ["Needs re-authorisation"]
+        ["needs reconnecting"]
     );
     let (_, home) = app.get_html("/").await;
     assert!(
@@ -195,7 +195,7 @@ async fn disconnecting_deletes_the_tokens_and_keeps_the_account() {
     let app = connected_app().await;
     app.post_form("/accounts/1/disconnect", &[]).await;
     let (_, html) = app.get_html("/accounts").await;
-    assert_eq!(select_text(&html, "#accounts .badge"), ["Disconnected"]);
+    assert_eq!(select_text(&html, "#accounts .badge"), ["disconnected"]);
 
     // Deleting needs the login typed exactly.
     let login = app.simulator.world().sellers()[0].login.clone();
@@ -296,7 +296,7 @@ async fn the_refresh_job_renews_tokens_that_expire_within_the_window() {
     let (_, html) = app.get_html("/accounts").await;
     assert_eq!(
         select_text(&html, "#accounts .badge"),
-        ["Needs re-authorisation"]
+        ["needs reconnecting"]
     );
 }
 

@@ -21,7 +21,10 @@ async fn the_audit_log_records_who_did_what_from_where() {
 
     let (status, html) = app.get_html("/audit").await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(actions(&html), ["user created", "login", "login failed"]);
+    assert_eq!(
+        actions(&html),
+        ["User created", "Signed in", "Sign-in failed"]
+    );
     let cells = crate::helpers::select_text(&html, "#audit-results tbody tr:first-child td");
     assert_eq!(cells[1], "root@example.com");
     assert_eq!(cells[3], "ada@example.com");
@@ -35,12 +38,12 @@ async fn the_audit_log_filters_by_action_and_answers_htmx_with_a_partial() {
     app.login("root@example.com", "wrong").await;
     app.login("root@example.com", PASSWORD).await;
     let (_, html) = app.get_html("/audit?action=login_failed").await;
-    assert_eq!(actions(&html), ["login failed"]);
+    assert_eq!(actions(&html), ["Sign-in failed"]);
 
     let response = app.htmx_get_with(&app.client, "/audit?action=login").await;
     let body = response.text().await.unwrap();
     assert!(!body.contains("<html"), "a partial, not a page");
-    assert!(body.contains("login"));
+    assert!(body.contains("Signed in"));
 }
 
 #[tokio::test]
@@ -77,16 +80,16 @@ async fn user_changes_and_sign_outs_are_audited() {
     assert_eq!(
         actions(&html),
         [
-            "login",
-            "logout",
-            "user password reset",
-            "user enabled",
-            "user disabled",
-            "user role changed",
-            "login"
+            "Signed in",
+            "Signed out",
+            "Password reset",
+            "User enabled",
+            "User disabled",
+            "Role changed",
+            "Signed in"
         ]
     );
     let details = crate::helpers::select_text(&html, "#audit-results tbody tr:nth-child(6) td");
     assert_eq!(details[3], "ada@example.com");
-    assert_eq!(details[5], r#"{"from":"viewer","to":"operator"}"#);
+    assert_eq!(details[5], "From Viewer to Operator.");
 }

@@ -94,14 +94,26 @@ async fn figures_count_days_of_warsaw_and_keep_currencies_apart() {
     assert!(titles.contains(&format!("{d}: 4 orders")), "{titles:?}");
     assert!(titles.contains(&format!("{}: 0 orders", d - Days::new(1))));
     // Revenue charts per currency; the cancelled order is not revenue.
-    assert!(titles.contains(&format!("{d}: 150.10 PLN")), "{titles:?}");
-    assert!(titles.contains(&format!("{d}: 20.00 EUR")), "{titles:?}");
+    assert!(
+        titles.contains(&format!("{d}: PLN\u{a0}150.10")),
+        "{titles:?}"
+    );
+    assert!(
+        titles.contains(&format!("{d}: EUR\u{a0}20.00")),
+        "{titles:?}"
+    );
 
     let revenue = select_text(
         &html,
         "section.dash-account:first-of-type .dash-revenue tbody tr",
     );
-    assert_eq!(revenue, ["EUR 0.00 20.00 20.00", "PLN 10.00 160.10 160.10"]);
+    assert_eq!(
+        revenue,
+        [
+            "PLN PLN 10.00 PLN 160.10 PLN 160.10",
+            "EUR EUR 0.00 EUR 20.00 EUR 20.00"
+        ]
+    );
 
     let statuses = select_text(
         &html,

@@ -24,6 +24,7 @@ mod faults;
 mod hardening;
 mod health;
 mod helpers;
+mod i18n;
 mod input;
 mod layering;
 mod logging;

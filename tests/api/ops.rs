@@ -57,7 +57,7 @@ fn finished_run(conn: &mut PgConnection, account: AccountId, days_ago: i64) -> R
     let id = SyncRun::start(conn, account, RunKind::Incremental, RunTrigger::Schedule)
         .unwrap()
         .id;
-    SyncRun::finish(conn, id, "succeeded", None, None).unwrap();
+    SyncRun::finish(conn, id, "succeeded", None, &Default::default()).unwrap();
     age_run(conn, id, days_ago);
     id
 }

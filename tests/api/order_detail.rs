@@ -99,8 +99,8 @@ async fn the_page_shows_summary_buyer_delivery_and_line_items() {
         text_of(&body, "#total-to-pay"),
         [format!(
             "{} {}",
-            total["amount"].as_str().unwrap(),
-            total["currency"].as_str().unwrap()
+            total["currency"].as_str().unwrap(),
+            total["amount"].as_str().unwrap()
         )]
     );
     assert_eq!(

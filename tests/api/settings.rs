@@ -91,7 +91,7 @@ async fn an_admin_saves_the_settings_the_jobs_read_them_and_the_audit_log_says_w
     let (_, audit) = app.get_html("/audit?action=settings_changed").await;
     assert_eq!(
         select_text(&audit, "#audit-results td .badge"),
-        ["settings changed"]
+        ["Settings changed"]
     );
     let mut conn = app.db.connect();
     let entries = AuditEntry::page(

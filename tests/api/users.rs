@@ -66,7 +66,7 @@ async fn invalid_new_user_input_reshows_the_form_with_400() {
         "{errors:?}"
     );
     assert!(
-        errors.iter().any(|e| e.contains("Unknown role")),
+        errors.iter().any(|e| e.contains("Choose a role")),
         "{errors:?}"
     );
     assert_eq!(

@@ -53,15 +53,40 @@ pub struct DueOrder {
 
 /// The conditions are those of the partial index `orders_shipments_due_idx` (migration 14),
 /// written the same way so that the planner reads only the orders due.
-const DUE_SQL: &str = "\
-SELECT checkout_form_id, revision
-FROM orders
+macro_rules! due_from {
+    () => {
+        "FROM orders
 WHERE account_id = $1
   AND (raw #>> '{fulfillment,shipmentSummary,lineItemsSent}') IN ('SOME', 'ALL')
   AND merged_into IS NULL AND gone_from_allegro_at IS NULL
-  AND (shipments_read_at IS NULL OR shipments_read_revision IS DISTINCT FROM revision)
-ORDER BY bought_at DESC NULLS LAST, id DESC
-LIMIT $2";
+  AND (shipments_read_at IS NULL OR shipments_read_revision IS DISTINCT FROM revision)"
+    };
+}
+const DUE_SQL: &str = concat!(
+    "SELECT checkout_form_id, revision ",
+    due_from!(),
+    " ORDER BY bought_at DESC NULLS LAST, id DESC LIMIT $2"
+);
+const DUE_COUNT_SQL: &str = concat!(
+    "SELECT count(*) AS n FROM (SELECT 1 ",
+    due_from!(),
+    " LIMIT $2) AS due"
+);
+
+#[derive(QueryableByName)]
+struct DueCount {
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+/// How many orders are due for a shipments read, counting up to `cap`.
+pub fn due_count(conn: &mut PgConnection, account_id: AccountId, cap: i64) -> QueryResult<i64> {
+    sql_query(DUE_COUNT_SQL)
+        .bind::<BigInt, _>(account_id)
+        .bind::<BigInt, _>(cap)
+        .get_result::<DueCount>(conn)
+        .map(|c| c.n)
+}
 
 /// Up to `limit` orders due for a shipments read, newest first.
 pub fn due(
@@ -143,6 +168,17 @@ pub fn mark_checked(
     ))
     .execute(conn)
     .map(drop)
+}
+
+/// When the order's shipments were last read and at which revision (`None`: never read).
+pub fn last_read(
+    conn: &mut PgConnection,
+    order_id: i64,
+) -> QueryResult<(Option<DateTime<Utc>>, Option<String>)> {
+    orders::table
+        .find(order_id)
+        .select((orders::shipments_read_at, orders::shipments_read_revision))
+        .first(conn)
 }
 
 /// The order's shipments, in the order they were first seen (removed ones included).

@@ -8,7 +8,7 @@ use super::{
 };
 use crate::{
     db::schema::{sessions, users},
-    domain::{AccountScope, DisplayName, Email, Role, UserId, Viewer},
+    domain::{AccountScope, DisplayName, Email, Lang, Role, UserId, Viewer},
 };
 
 /// A row of `users`.
@@ -27,9 +27,16 @@ pub struct UserRow {
     pub last_login_at: Option<DateTime<Utc>>,
     pub all_accounts: bool,
     pub hide_personal_data: bool,
+    /// The language picked on the profile page (`pl`, `en`); `None`: the browser's.
+    pub locale: Option<String>,
 }
 
 impl UserRow {
+    /// The language the user picked, if any.
+    pub fn lang(&self) -> Option<Lang> {
+        self.locale.as_deref().and_then(|code| code.parse().ok())
+    }
+
     /// The role column as a `Role`; the table's CHECK constraint keeps it valid, and anything
     /// unexpected falls back to the least privileged role.
     pub fn role(&self) -> Role {
@@ -174,6 +181,16 @@ impl UserRow {
         diesel::update(users::table.find(id))
             .set((
                 users::role.eq(role.as_str()),
+                users::updated_at.eq(diesel::dsl::now),
+            ))
+            .execute(conn)
+    }
+
+    /// The user's own language (`None`: the browser's).
+    pub fn set_lang(conn: &mut PgConnection, id: UserId, lang: Option<Lang>) -> QueryResult<usize> {
+        diesel::update(users::table.find(id))
+            .set((
+                users::locale.eq(lang.map(Lang::code)),
                 users::updated_at.eq(diesel::dsl::now),
             ))
             .execute(conn)

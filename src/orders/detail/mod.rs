@@ -6,8 +6,9 @@
 //! Buyer, delivery recipient and invoice recipient are separate sections: on Allegro they are
 //! often different people (a gift, a company invoice, a parcel locker picked up by someone else).
 
-use chrono_tz::Tz;
 use serde_json::Value;
+
+use crate::i18n::Locale;
 
 mod read;
 
@@ -20,6 +21,7 @@ pub const NONE: &str = "—";
 /// One labelled value of a section.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Field {
+    /// The message key of the label (`locales/*/order.ftl`).
     pub label: &'static str,
     pub value: String,
 }
@@ -72,76 +74,76 @@ fn field(label: &'static str, value: String) -> Field {
 }
 
 /// Reads the sections from a checkout form (masked already when it has to be).
-pub fn sections(raw: &Value, zone: Tz) -> OrderSections {
+pub fn sections(raw: &Value, loc: &Locale) -> OrderSections {
     OrderSections {
         status: text(raw, "/status"),
         fulfillment: text(raw, "/fulfillment/status"),
-        total_to_pay: money(raw, "/summary/totalToPay"),
-        delivery_cost: money(raw, "/delivery/cost"),
-        dates: dates(raw, zone),
-        buyer: buyer(raw),
-        delivery: delivery(raw, zone),
-        recipient: recipient(raw, zone),
+        total_to_pay: money(raw, "/summary/totalToPay", loc),
+        delivery_cost: money(raw, "/delivery/cost", loc),
+        dates: dates(raw, loc),
+        buyer: buyer(raw, loc),
+        delivery: delivery(raw, loc),
+        recipient: recipient(raw, loc),
         pickup_point: pickup_point(raw),
         invoice_required: raw.pointer("/invoice/required") == Some(&Value::Bool(true)),
         invoice: invoice(raw),
-        payment: payment(raw, zone),
-        line_items: line_items(raw, zone),
-        surcharges: surcharges(raw, zone),
-        discounts: discounts(raw),
+        payment: payment(raw, loc),
+        line_items: line_items(raw, loc),
+        surcharges: surcharges(raw, loc),
+        discounts: discounts(raw, loc),
         message_to_seller: get(raw, "/messageToSeller"),
         note: get(raw, "/note/text"),
     }
 }
 
-fn buyer(raw: &Value) -> Vec<Field> {
+fn buyer(raw: &Value, loc: &Locale) -> Vec<Field> {
     vec![
-        field("Login", text(raw, "/buyer/login")),
-        field("Name", person(raw, "/buyer")),
-        field("Company", text(raw, "/buyer/companyName")),
-        field("Email", text(raw, "/buyer/email")),
-        field("Phone", text(raw, "/buyer/phoneNumber")),
-        field("Address", address(raw, "/buyer/address")),
-        field("Guest purchase", yes_no(raw, "/buyer/guest")),
-        field("Allegro buyer id", text(raw, "/buyer/id")),
+        field("od-login", text(raw, "/buyer/login")),
+        field("od-name", person(raw, "/buyer")),
+        field("od-company", text(raw, "/buyer/companyName")),
+        field("od-email", text(raw, "/buyer/email")),
+        field("od-phone", text(raw, "/buyer/phoneNumber")),
+        field("od-address", address(raw, "/buyer/address")),
+        field("od-guest", yes_no(raw, "/buyer/guest", loc)),
+        field("od-buyer-id", text(raw, "/buyer/id")),
     ]
 }
 
-fn delivery(raw: &Value, zone: Tz) -> Vec<Field> {
+fn delivery(raw: &Value, loc: &Locale) -> Vec<Field> {
     vec![
-        field("Method", text(raw, "/delivery/method/name")),
-        field("Method id", text(raw, "/delivery/method/id")),
-        field("Cost", money(raw, "/delivery/cost")),
+        field("od-method", text(raw, "/delivery/method/name")),
+        field("od-method-id", text(raw, "/delivery/method/id")),
+        field("od-cost", money(raw, "/delivery/cost", loc)),
         field(
-            "Delivery between",
-            between(raw, "/delivery/time/from", "/delivery/time/to", zone),
+            "od-delivery-between",
+            between(raw, "/delivery/time/from", "/delivery/time/to", loc),
         ),
         field(
-            "Dispatch between",
+            "od-dispatch-between",
             between(
                 raw,
                 "/delivery/time/dispatch/from",
                 "/delivery/time/dispatch/to",
-                zone,
+                loc,
             ),
         ),
-        field("Allegro Smart!", yes_no(raw, "/delivery/smart")),
+        field("od-smart", yes_no(raw, "/delivery/smart", loc)),
         field(
-            "Packages",
+            "od-packages",
             text(raw, "/delivery/calculatedNumberOfPackages"),
         ),
     ]
 }
 
-fn recipient(raw: &Value, zone: Tz) -> Vec<Field> {
+fn recipient(raw: &Value, loc: &Locale) -> Vec<Field> {
     vec![
-        field("Name", person(raw, "/delivery/address")),
-        field("Company", text(raw, "/delivery/address/companyName")),
-        field("Phone", text(raw, "/delivery/address/phoneNumber")),
-        field("Address", address(raw, "/delivery/address")),
+        field("od-name", person(raw, "/delivery/address")),
+        field("od-company", text(raw, "/delivery/address/companyName")),
+        field("od-phone", text(raw, "/delivery/address/phoneNumber")),
+        field("od-address", address(raw, "/delivery/address")),
         field(
-            "Changed by the buyer",
-            time(raw, "/delivery/address/modifiedAt", zone),
+            "od-changed-by-buyer",
+            time(raw, "/delivery/address/modifiedAt", loc),
         ),
     ]
 }
@@ -155,51 +157,51 @@ fn pickup_point(raw: &Value) -> Vec<Field> {
         return vec![];
     }
     vec![
-        field("Point", text(raw, "/delivery/pickupPoint/name")),
-        field("Id", text(raw, "/delivery/pickupPoint/id")),
+        field("od-point", text(raw, "/delivery/pickupPoint/name")),
+        field("od-point-id", text(raw, "/delivery/pickupPoint/id")),
         field(
-            "Description",
+            "od-description",
             text(raw, "/delivery/pickupPoint/description"),
         ),
-        field("Address", address(raw, "/delivery/pickupPoint/address")),
+        field("od-address", address(raw, "/delivery/pickupPoint/address")),
     ]
 }
 
 fn invoice(raw: &Value) -> Vec<Field> {
     vec![
-        field("Company", text(raw, "/invoice/address/company/name")),
-        field("Tax id", tax_id(raw)),
-        field("Person", person(raw, "/invoice/address/naturalPerson")),
-        field("Address", address(raw, "/invoice/address")),
-        field("Due date", text(raw, "/invoice/dueDate")),
+        field("od-company", text(raw, "/invoice/address/company/name")),
+        field("od-tax-id", tax_id(raw)),
+        field("od-person", person(raw, "/invoice/address/naturalPerson")),
+        field("od-address", address(raw, "/invoice/address")),
+        field("od-due-date", text(raw, "/invoice/dueDate")),
     ]
 }
 
-fn payment(raw: &Value, zone: Tz) -> Vec<Field> {
+fn payment(raw: &Value, loc: &Locale) -> Vec<Field> {
     vec![
-        field("Type", text(raw, "/payment/type")),
-        field("Provider", text(raw, "/payment/provider")),
-        field("Paid", money(raw, "/payment/paidAmount")),
-        field("Finished at", time(raw, "/payment/finishedAt", zone)),
-        field("Payment id", text(raw, "/payment/id")),
+        field("od-type", text(raw, "/payment/type")),
+        field("od-provider", text(raw, "/payment/provider")),
+        field("od-paid", money(raw, "/payment/paidAmount", loc)),
+        field("od-finished-at", time(raw, "/payment/finishedAt", loc)),
+        field("od-payment-id", text(raw, "/payment/id")),
     ]
 }
 
-fn dates(raw: &Value, zone: Tz) -> Vec<Field> {
+fn dates(raw: &Value, loc: &Locale) -> Vec<Field> {
     vec![
-        field("Bought", bought_at(raw, zone)),
-        field("Updated on Allegro", time(raw, "/updatedAt", zone)),
-        field("Payment finished", time(raw, "/payment/finishedAt", zone)),
-        field("Marketplace", text(raw, "/marketplace/id")),
+        field("od-bought", bought_at(raw, loc)),
+        field("od-updated", time(raw, "/updatedAt", loc)),
+        field("od-payment-finished", time(raw, "/payment/finishedAt", loc)),
+        field("od-marketplace", text(raw, "/marketplace/id")),
     ]
 }
 
-fn line_items(raw: &Value, zone: Tz) -> Vec<LineItemView> {
+fn line_items(raw: &Value, loc: &Locale) -> Vec<LineItemView> {
     array(raw, "/lineItems")
         .iter()
         .map(|item| {
-            let price = money(item, "/price");
-            let original = money(item, "/originalPrice");
+            let price = money(item, "/price", loc);
+            let original = money(item, "/originalPrice", loc);
             LineItemView {
                 name: text(item, "/offer/name"),
                 offer_id: text(item, "/offer/id"),
@@ -207,29 +209,25 @@ fn line_items(raw: &Value, zone: Tz) -> Vec<LineItemView> {
                 quantity: text(item, "/quantity"),
                 original_price: (original != NONE && original != price).then_some(original),
                 price,
-                bought_at: time(item, "/boughtAt", zone),
+                bought_at: time(item, "/boughtAt", loc),
             }
         })
         .collect()
 }
 
-fn surcharges(raw: &Value, zone: Tz) -> Vec<Adjustment> {
+fn surcharges(raw: &Value, loc: &Locale) -> Vec<Adjustment> {
     array(raw, "/surcharges")
         .iter()
         .map(|s| Adjustment {
             kind: text(s, "/type"),
-            detail: format!(
-                "{} · {}",
-                text(s, "/provider"),
-                time(s, "/finishedAt", zone)
-            ),
-            amount: money(s, "/paidAmount"),
+            detail: format!("{} · {}", text(s, "/provider"), time(s, "/finishedAt", loc)),
+            amount: money(s, "/paidAmount", loc),
         })
         .collect()
 }
 
 /// The line items' discounts, each with its offer's name.
-fn discounts(raw: &Value) -> Vec<Adjustment> {
+fn discounts(raw: &Value, loc: &Locale) -> Vec<Adjustment> {
     array(raw, "/lineItems")
         .iter()
         .flat_map(|item| {
@@ -237,7 +235,7 @@ fn discounts(raw: &Value) -> Vec<Adjustment> {
             array(item, "/discounts").iter().map(move |d| Adjustment {
                 kind: text(d, "/type"),
                 detail: offer.clone(),
-                amount: money(d, "/amount"),
+                amount: money(d, "/amount", loc),
             })
         })
         .collect()

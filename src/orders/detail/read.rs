@@ -1,11 +1,10 @@
 //! Lenient readers of the checkout form JSON: the text at a JSON pointer, or "—".
 
 use chrono::{DateTime, Utc};
-use chrono_tz::Tz;
 use serde_json::Value;
 
 use super::NONE;
-use crate::settings::local_time;
+use crate::i18n::Locale;
 
 /// The text at `pointer` (strings as they are, numbers and booleans printed), if any.
 pub(super) fn get(raw: &Value, pointer: &str) -> Option<String> {
@@ -21,32 +20,33 @@ pub(super) fn text(raw: &Value, pointer: &str) -> String {
     get(raw, pointer).unwrap_or_else(|| NONE.into())
 }
 
-pub(super) fn yes_no(raw: &Value, pointer: &str) -> String {
+pub(super) fn yes_no(raw: &Value, pointer: &str, loc: &Locale) -> String {
     match raw.pointer(pointer) {
-        Some(Value::Bool(true)) => "yes".into(),
-        Some(Value::Bool(false)) => "no".into(),
+        Some(Value::Bool(true)) => loc.t("yes"),
+        Some(Value::Bool(false)) => loc.t("no"),
         _ => NONE.into(),
     }
 }
 
-/// `{amount, currency}` at `pointer` as exact decimal text with its currency (`72.79 PLN`).
-pub fn money(raw: &Value, pointer: &str) -> String {
+/// `{amount, currency}` at `pointer`, exact, as the reader's language writes money
+/// (`72,79 zł`, `PLN 72.79`).
+pub fn money(raw: &Value, pointer: &str, loc: &Locale) -> String {
     let Some(value) = raw.pointer(pointer) else {
         return NONE.into();
     };
     match (get(value, "/amount"), get(value, "/currency")) {
-        (Some(amount), Some(currency)) => format!("{amount} {currency}"),
-        (Some(amount), None) => amount,
+        (Some(amount), Some(currency)) => loc.money(&amount, &currency),
+        (Some(amount), None) => loc.money(&amount, ""),
         _ => NONE.into(),
     }
 }
 
 /// A timestamp at `pointer` in the display zone; text that is not a timestamp is shown as it
 /// is.
-pub(super) fn time(raw: &Value, pointer: &str, zone: Tz) -> String {
+pub(super) fn time(raw: &Value, pointer: &str, loc: &Locale) -> String {
     match get(raw, pointer) {
         Some(s) => DateTime::parse_from_rfc3339(&s)
-            .map(|at| local_time(at.with_timezone(&Utc), zone))
+            .map(|at| loc.time(at.with_timezone(&Utc)))
             .unwrap_or(s),
         None => NONE.into(),
     }
@@ -96,21 +96,18 @@ pub(super) fn array<'a>(raw: &'a Value, pointer: &str) -> &'a [Value] {
 }
 
 /// The latest `lineItems[].boughtAt` (what `orders.bought_at` holds and the list sorts by).
-pub(super) fn bought_at(raw: &Value, zone: Tz) -> String {
+pub(super) fn bought_at(raw: &Value, loc: &Locale) -> String {
     array(raw, "/lineItems")
         .iter()
         .filter_map(|item| item.get("boughtAt")?.as_str())
         .filter_map(|s| DateTime::parse_from_rfc3339(s).ok())
         .max()
-        .map_or_else(
-            || NONE.into(),
-            |at| local_time(at.with_timezone(&Utc), zone),
-        )
+        .map_or_else(|| NONE.into(), |at| loc.time(at.with_timezone(&Utc)))
 }
 
 /// `from – to` in the display zone.
-pub(super) fn between(raw: &Value, from: &str, to: &str, zone: Tz) -> String {
-    match (time(raw, from, zone), time(raw, to, zone)) {
+pub(super) fn between(raw: &Value, from: &str, to: &str, loc: &Locale) -> String {
+    match (time(raw, from, loc), time(raw, to, loc)) {
         (from, to) if from == NONE && to == NONE => NONE.into(),
         (from, to) => format!("{from} – {to}"),
     }

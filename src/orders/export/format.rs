@@ -36,11 +36,12 @@ impl ExportFormat {
     }
 
     /// A short label for the export links.
-    pub fn label(self) -> &'static str {
+    /// The message naming this format on an export link (`locales/*/orders.ftl`).
+    pub fn message_key(self) -> &'static str {
         match self {
-            ExportFormat::Csv => "CSV (orders)",
-            ExportFormat::CsvItems => "CSV (line items)",
-            ExportFormat::Ndjson => "NDJSON",
+            ExportFormat::Csv => "export-csv",
+            ExportFormat::CsvItems => "export-csv-items",
+            ExportFormat::Ndjson => "export-ndjson",
         }
     }
 

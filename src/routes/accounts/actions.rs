@@ -8,6 +8,7 @@ use serde_json::json;
 use crate::{
     accounts::{LinkError, RefreshReason},
     auth::{AnyUser, CurrentUser, Operator, RequireRole, session::FlashLevel},
+    db::models::settings::SettingsRow,
     db::{
         self,
         models::{
@@ -20,6 +21,8 @@ use crate::{
     },
     domain::{AccountId, Role, Viewer},
     error::{AppError, see_other},
+    i18n::{self, Locale},
+    settings,
     state::AppState,
     web::{
         ok,
@@ -29,7 +32,7 @@ use crate::{
 
 use super::{
     super::actor,
-    view::{AccountView, AccountsPage, ConnectPage, ConnectStatusPartial, qr_svg},
+    view::{AccountView, AccountsPage, ConnectPage, ConnectStatusPartial, LatestRun, qr_svg},
 };
 
 /// `GET /accounts`
@@ -39,16 +42,21 @@ pub async fn accounts_index(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     let scope = auth.viewer.scope.clone();
+    let loc = page.loc();
+    let scheduled = state.config.scheduler.interval.is_some()
+        || settings::current(&state.pool, &state.config.sync)
+            .await?
+            .sync_interval()
+            .is_some();
     let accounts = db::run(&state.pool, move |conn| {
         let mut views = vec![];
         for row in AccountRow::list(conn, &scope)? {
             let id = row.id;
             let mut view = AccountView::from(row);
             view.orders = order::count_for_account(conn, id)?;
-            view.last_sync = SyncRun::recent(conn, &scope, Some(id), 1)?
-                .into_iter()
-                .next()
-                .map(|run| (run.status, run.started_at));
+            view.latest = SyncRun::recent(conn, &scope, Some(id), 1)?
+                .first()
+                .map(|run| LatestRun::new(run, &loc));
             views.push(view);
         }
         Ok::<_, AppError>(views)
@@ -60,7 +68,13 @@ pub async fn accounts_index(
         page: page.at(Nav::Accounts),
         accounts,
         environment: state.accounts.environment.as_str(),
+        scheduled,
     })
+}
+
+/// The message `key` in the request's language, to fill.
+fn say(key: &'static str) -> i18n::Message {
+    i18n::Message::new(i18n::current_lang(), key)
 }
 
 /// `POST /accounts/connect`: asks Allegro for a device code and shows it.
@@ -70,11 +84,10 @@ pub async fn account_connect_start(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, AppError> {
     if !auth.viewer.may_connect_accounts() {
-        return Err(AppError::Refused(
-            "You have access to some accounts only, so you cannot connect new ones. \
-             Ask an admin to connect the account."
-                .to_owned(),
-        ));
+        return Err(AppError::Refused(i18n::translate(
+            i18n::current_lang(),
+            "accounts-connect-refused",
+        )));
     }
     let actor = actor(&auth.user, &req);
     let flow = state
@@ -82,9 +95,11 @@ pub async fn account_connect_start(
         .start_link(actor.clone())
         .await
         .map_err(|e| match e {
-            LinkError::Allegro(err) => {
-                AppError::Upstream(format!("Allegro did not start the connection: {err}"))
-            }
+            LinkError::Allegro(err) => AppError::Upstream(
+                say("accounts-connect-upstream")
+                    .arg("error", err)
+                    .to_string(),
+            ),
             LinkError::Db(err) => AppError::from(err),
         })?;
     let id = flow.id;
@@ -103,7 +118,9 @@ async fn load_flow(
 ) -> Result<ConnectStatusPartial, AppError> {
     let (user_id, is_admin) = (user.id, user.role == Role::Admin);
     let scope = viewer.scope.clone();
-    let (flow, account) = db::run(&state.pool, move |conn| {
+    let lang = i18n::current_lang();
+    let (flow, account, zone) = db::run(&state.pool, move |conn| {
+        let zone = SettingsRow::display_zone(conn)?;
         let flow = DeviceAuthorizationRow::find(conn, id)?
             .filter(|f| is_admin || f.started_by == Some(user_id))
             .ok_or(AppError::NotFound)?;
@@ -113,10 +130,11 @@ async fn load_flow(
             }
             None => None,
         };
-        Ok::<_, AppError>((flow, account))
+        Ok::<_, AppError>((flow, account, zone))
     })
     .await?;
     Ok(ConnectStatusPartial {
+        loc: Locale::new(lang, zone),
         flow: flow.into(),
         login: account.map(|a| a.login),
     })
@@ -222,7 +240,7 @@ pub async fn account_refresh(
     let refresh = async |account: &AccountRow| {
         if account.status() == AccountStatus::Disconnected {
             return Err(AppError::BadRequest(
-                "This account is disconnected; connect it again.".into(),
+                say("accounts-disconnected-already").to_string(),
             ));
         }
         let result = state
@@ -234,12 +252,17 @@ pub async fn account_refresh(
             Ok(_) => Done::new(
                 details,
                 FlashLevel::Success,
-                format!("Tokens of {} refreshed.", account.login),
+                say("accounts-refreshed")
+                    .arg("login", &account.login)
+                    .to_string(),
             ),
             Err(e) => Done::new(
                 details,
                 FlashLevel::Error,
-                format!("Refreshing {} failed: {e}", account.login),
+                say("accounts-refresh-failed")
+                    .arg("login", &account.login)
+                    .arg("error", e)
+                    .to_string(),
             ),
         })
     };
@@ -261,20 +284,25 @@ pub async fn account_validate(
             Ok(me) if me.id == account.allegro_user_id => Done::new(
                 details,
                 FlashLevel::Success,
-                format!("{} works: Allegro answers for this account.", account.login),
+                say("accounts-valid")
+                    .arg("login", &account.login)
+                    .to_string(),
             ),
             Ok(me) => Done::new(
                 details,
                 FlashLevel::Warning,
-                format!(
-                    "The token of {} belongs to another Allegro user ({}).",
-                    account.login, me.id
-                ),
+                say("accounts-other-user")
+                    .arg("login", &account.login)
+                    .arg("user", me.id)
+                    .to_string(),
             ),
             Err(e) => Done::new(
                 details,
                 FlashLevel::Error,
-                format!("{} does not work: {e}", account.login),
+                say("accounts-invalid")
+                    .arg("login", &account.login)
+                    .arg("error", e)
+                    .to_string(),
             ),
         })
     };
@@ -299,10 +327,9 @@ pub async fn account_disconnect(
         Ok(Done::new(
             json!({}),
             FlashLevel::Success,
-            format!(
-                "{} is disconnected; its tokens are deleted and its backup is kept.",
-                account.login
-            ),
+            say("accounts-disconnected")
+                .arg("login", &account.login)
+                .to_string(),
         ))
     };
     let action = AuditAction::AccountDisconnected;
@@ -328,10 +355,9 @@ pub async fn account_delete(
             return Ok(Done {
                 audit: None,
                 level: FlashLevel::Error,
-                message: format!(
-                    "Type the login “{}” exactly to delete the account.",
-                    account.login
-                ),
+                message: say("accounts-delete-mismatch")
+                    .arg("login", &account.login)
+                    .to_string(),
             });
         }
         let id = account.id;
@@ -343,7 +369,9 @@ pub async fn account_delete(
         Ok(Done::new(
             json!({}),
             FlashLevel::Success,
-            format!("{} and its data are deleted.", account.login),
+            say("accounts-deleted")
+                .arg("login", &account.login)
+                .to_string(),
         ))
     };
     let action = AuditAction::AccountDeleted;

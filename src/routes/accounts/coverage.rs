@@ -16,8 +16,9 @@ use crate::{
             coverage::{CoverageDay, backfill_from},
         },
     },
-    domain::{AccountId, Role, settings::utc_time},
+    domain::{AccountId, Role},
     error::AppError,
+    i18n::Locale,
     state::AppState,
     sync::{SyncOptions, coverage::history_days},
     web::{
@@ -59,40 +60,50 @@ pub struct CoverageGrid {
     pub last_verified: Option<DateTime<Utc>>,
 }
 
+/// The rows' weekdays with the message keys of their short names.
 const WEEKDAYS: [(Weekday, &str); 7] = [
-    (Weekday::Mon, "Mon"),
-    (Weekday::Tue, "Tue"),
-    (Weekday::Wed, "Wed"),
-    (Weekday::Thu, "Thu"),
-    (Weekday::Fri, "Fri"),
-    (Weekday::Sat, "Sat"),
-    (Weekday::Sun, "Sun"),
+    (Weekday::Mon, "weekday-mon"),
+    (Weekday::Tue, "weekday-tue"),
+    (Weekday::Wed, "weekday-wed"),
+    (Weekday::Thu, "weekday-thu"),
+    (Weekday::Fri, "weekday-fri"),
+    (Weekday::Sat, "weekday-sat"),
+    (Weekday::Sun, "weekday-sun"),
 ];
 
-fn cell(day: NaiveDate, verified: Option<&CoverageDay>) -> Cell {
-    let date = day.format("%Y-%m-%d").to_string();
+fn cell(day: NaiveDate, verified: Option<&CoverageDay>, loc: &Locale) -> Cell {
     let (state, title) = match verified {
-        None => ("unverified", format!("{date}: not verified yet")),
+        None => (
+            "unverified",
+            loc.msg("coverage-cell-unverified")
+                .arg("day", loc.day(day))
+                .to_string(),
+        ),
         Some(v) => (
             if v.matches() { "match" } else { "mismatch" },
-            format!(
-                "{date}: Allegro {}, backed up {} (verified {})",
-                v.allegro_count,
-                v.held_count,
-                utc_time(v.verified_at)
-            ),
+            loc.msg("coverage-cell")
+                .arg("day", loc.day(day))
+                .arg("allegro", loc.count(v.allegro_count))
+                .arg("held", loc.count(v.held_count))
+                .arg("verified", loc.time(v.verified_at))
+                .to_string(),
         ),
     };
     Cell {
         state,
-        day: date,
+        day: day.format("%Y-%m-%d").to_string(),
         title,
     }
 }
 
+/// A month's short name (`lip`, `Jul`).
+fn month_label(day: NaiveDate, loc: &Locale) -> String {
+    loc.t(&format!("month-short-{}", day.month()))
+}
+
 impl CoverageGrid {
     /// Lays out `days` (consecutive, oldest first) in weeks starting on Monday.
-    pub fn build(days: &[NaiveDate], verified: Vec<CoverageDay>) -> Self {
+    pub fn build(days: &[NaiveDate], verified: Vec<CoverageDay>, loc: &Locale) -> Self {
         let by_day: HashMap<NaiveDate, CoverageDay> =
             verified.into_iter().map(|v| (v.day, v)).collect();
         let (Some(first), Some(last)) = (days.first(), days.last()) else {
@@ -110,7 +121,7 @@ impl CoverageGrid {
                     .iter()
                     .map(|w| {
                         let day = *w + chrono::Days::new(offset as u64);
-                        in_range(&day).then(|| cell(day, by_day.get(&day)))
+                        in_range(&day).then(|| cell(day, by_day.get(&day), loc))
                     })
                     .collect(),
             })
@@ -121,9 +132,9 @@ impl CoverageGrid {
             .map(|(i, w)| {
                 let sunday = *w + chrono::Days::new(6);
                 if w.day() == 1 || sunday.month() != w.month() {
-                    sunday.format("%b").to_string()
+                    month_label(sunday, loc)
                 } else if i == 0 {
-                    first.format("%b").to_string()
+                    month_label(*first, loc)
                 } else {
                     String::new()
                 }
@@ -139,7 +150,7 @@ impl CoverageGrid {
                 .iter()
                 .filter(|v| !v.matches())
                 .map(|v| Mismatch {
-                    day: v.day.format("%Y-%m-%d").to_string(),
+                    day: loc.day(v.day),
                     allegro: v.allegro_count,
                     held: v.held_count,
                     verified: v.verified_at,
@@ -179,6 +190,7 @@ pub async fn account_coverage(
     path: web::Path<AccountId>,
 ) -> Result<HttpResponse, AppError> {
     let (id, scope) = (path.into_inner(), auth.viewer.scope.clone());
+    let loc = page.loc();
     let (account, days, verified) = db::run(&state.pool, move |conn| {
         let account = AccountRow::find_in(conn, &scope, id)?.ok_or(AppError::NotFound)?;
         let history = SyncOptions::default().history;
@@ -193,7 +205,7 @@ pub async fn account_coverage(
         page: page.at(Nav::Accounts),
         account_id: account.id,
         login: account.login,
-        grid: CoverageGrid::build(&days, verified),
+        grid: CoverageGrid::build(&days, verified, &loc),
     })
 }
 
@@ -219,7 +231,7 @@ mod tests {
     fn days_fall_in_weekday_rows_and_week_columns() {
         // Wednesday 2026-07-01 to Monday 2026-07-13: three weeks.
         let days = crate::sync::coverage::days(date(2026, 7, 1), date(2026, 7, 13));
-        let grid = CoverageGrid::build(&days, vec![]);
+        let grid = CoverageGrid::build(&days, vec![], &Locale::default());
         assert_eq!(grid.rows.len(), 7);
         assert!(grid.rows.iter().all(|r| r.cells.len() == 3));
         // Monday and Tuesday of the first week are before the range.
@@ -246,6 +258,10 @@ mod tests {
                 verified(date(2026, 7, 6), 4, 4),
                 verified(date(2026, 7, 7), 5, 3),
             ],
+            &Locale::new(
+                crate::domain::Lang::Pl,
+                crate::domain::settings::DEFAULT_ZONE,
+            ),
         );
         let states: Vec<&str> = grid
             .rows
@@ -262,7 +278,7 @@ mod tests {
         );
         let title = &grid.rows[1].cells[0].as_ref().unwrap().title;
         assert!(
-            title.starts_with("2026-07-07: Allegro 5, backed up 3"),
+            title.starts_with("07.07.2026: w Allegro 5, w kopii 3"),
             "{title}"
         );
     }

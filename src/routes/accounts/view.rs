@@ -8,8 +8,11 @@ use crate::{
     db::models::{
         account::{AccountRow, AccountStatus},
         device_authorization::{DeviceAuthorizationRow, FlowStatus},
+        sync::SyncRun,
     },
-    domain::AccountId,
+    domain::{AccountId, RunId},
+    i18n::Locale,
+    routes::sync::{RunProgress, problem_text},
     web::{filters, page::PageContext},
 };
 
@@ -25,8 +28,37 @@ pub struct AccountView {
     pub last_error: Option<String>,
     /// Orders backed up.
     pub orders: i64,
-    /// The latest sync run: status and when it started.
-    pub last_sync: Option<(String, DateTime<Utc>)>,
+    /// The latest sync run.
+    pub latest: Option<LatestRun>,
+}
+
+impl AccountView {
+    pub fn is_syncing(&self) -> bool {
+        self.latest.as_ref().is_some_and(|r| r.progress.is_some())
+    }
+}
+
+/// An account's latest sync run as its row shows it: how it went, or how far it is.
+pub struct LatestRun {
+    pub id: RunId,
+    pub status: String,
+    pub started: DateTime<Utc>,
+    /// While it runs.
+    pub progress: Option<RunProgress>,
+    /// Why it did not succeed, in the reader's language.
+    pub problem: Option<String>,
+}
+
+impl LatestRun {
+    pub fn new(run: &SyncRun, loc: &Locale) -> Self {
+        Self {
+            id: run.id,
+            status: run.status.clone(),
+            started: run.started_at,
+            progress: (run.status == "running").then(|| RunProgress::of(run)),
+            problem: run.problem().map(|p| problem_text(p, loc)),
+        }
+    }
 }
 
 impl From<AccountRow> for AccountView {
@@ -41,7 +73,7 @@ impl From<AccountRow> for AccountView {
             environment: row.environment,
             last_error: row.last_error,
             orders: 0,
-            last_sync: None,
+            latest: None,
         }
     }
 }
@@ -55,6 +87,8 @@ pub struct AccountsPage {
     /// Operators who see every account may link new ones.
     pub can_connect: bool,
     pub environment: &'static str,
+    /// Whether the schedule starts syncs (else only "Sync now" does).
+    pub scheduled: bool,
 }
 
 /// The flow as the connect page shows it.
@@ -106,6 +140,7 @@ impl FlowView {
 #[derive(Template)]
 #[template(path = "accounts/connect_status_partial.html")]
 pub struct ConnectStatusPartial {
+    pub loc: Locale,
     pub flow: FlowView,
     pub login: Option<String>,
 }

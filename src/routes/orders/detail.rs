@@ -9,7 +9,6 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::{DateTime, Utc};
-use chrono_tz::Tz;
 use diesel::{PgConnection, QueryResult};
 use serde::Deserialize;
 use serde_json::Value;
@@ -27,8 +26,9 @@ use crate::{
             order_event, shipment,
         },
     },
-    domain::CheckoutFormId,
+    domain::{CheckoutFormId, Lang},
     error::{AppError, see_other},
+    i18n::{self, Locale},
     orders::{
         Viewer,
         detail::{OrderSections, sections},
@@ -97,7 +97,7 @@ pub struct ShipmentView {
 #[derive(Template)]
 #[template(path = "orders/detail_diff_partial.html")]
 pub struct DiffPartial {
-    pub zone: Tz,
+    pub loc: Locale,
     pub from: Option<RevisionView>,
     pub to: Option<RevisionView>,
     pub changes: Vec<Change>,
@@ -111,12 +111,13 @@ pub struct OrderDetailPage {
     pub record: RecordView,
     pub s: OrderSections,
     pub masked: bool,
-    pub zone: Tz,
     pub raw_json: String,
     pub events: Vec<EventView>,
     pub revisions: Vec<RevisionView>,
     pub diff: DiffPartial,
     pub shipments: Vec<ShipmentView>,
+    /// Without shipments: why there are none (yet).
+    pub no_shipments: String,
     pub team: TeamPartial,
 }
 
@@ -128,24 +129,28 @@ pub struct DiffParams {
     to: Option<String>,
 }
 
-fn revision_param(name: &str, value: &Option<String>) -> Result<Option<i64>, AppError> {
+fn revision_param(name: &str, value: &Option<String>, lang: Lang) -> Result<Option<i64>, AppError> {
     match value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
         None => Ok(None),
-        Some(v) => v
-            .parse::<i64>()
-            .map(Some)
-            .map_err(|_| AppError::BadRequest(format!("{name}: “{v}” is not a revision number."))),
+        Some(v) => v.parse::<i64>().map(Some).map_err(|_| {
+            AppError::BadRequest(
+                i18n::Message::new(lang, "diff-bad-revision")
+                    .arg("name", name)
+                    .arg("value", v)
+                    .to_string(),
+            )
+        }),
     }
 }
 
-fn items_total(conn: &mut PgConnection, order_id: i64) -> QueryResult<String> {
+fn items_total(conn: &mut PgConnection, order_id: i64, loc: &Locale) -> QueryResult<String> {
     let totals = detail::items_totals(conn, order_id)?;
     Ok(if totals.is_empty() {
         crate::orders::detail::NONE.to_owned()
     } else {
         totals
             .iter()
-            .map(|t| format!("{} {}", t.total, t.currency))
+            .map(|t| loc.money(&t.total, &t.currency))
             .collect::<Vec<_>>()
             .join(" + ")
     })
@@ -176,13 +181,13 @@ fn revision_diff(
     order_id: i64,
     revisions: &[RevisionView],
     params: &DiffParams,
-    zone: Tz,
+    loc: Locale,
 ) -> Result<DiffPartial, AppError> {
-    let from = revision_param("from", &params.from)?.or(revisions.get(1).map(|r| r.id));
-    let to = revision_param("to", &params.to)?.or(revisions.first().map(|r| r.id));
+    let from = revision_param("from", &params.from, loc.lang)?.or(revisions.get(1).map(|r| r.id));
+    let to = revision_param("to", &params.to, loc.lang)?.or(revisions.first().map(|r| r.id));
     let (Some(from), Some(to)) = (from, to) else {
         return Ok(DiffPartial {
-            zone,
+            loc,
             from: None,
             to: None,
             changes: vec![],
@@ -194,21 +199,25 @@ fn revision_diff(
             .find(|r| r.id == id)
             .cloned()
             .ok_or_else(|| {
-                AppError::BadRequest(format!("Revision {id} is not one of this order's."))
+                AppError::BadRequest(
+                    i18n::Message::new(loc.lang, "diff-unknown-revision")
+                        .arg("id", id)
+                        .to_string(),
+                )
             })
     };
     let (from_view, to_view) = (view(from)?, view(to)?);
     let before = detail::revision_document(conn, order_id, from)?;
     let after = detail::revision_document(conn, order_id, to)?;
     Ok(DiffPartial {
-        zone,
+        loc,
         from: Some(from_view),
         to: Some(to_view),
         changes: diff(&for_viewer(viewer, &before), &for_viewer(viewer, &after)),
     })
 }
 
-fn record_view(conn: &mut PgConnection, order: &OrderRow) -> QueryResult<RecordView> {
+fn record_view(conn: &mut PgConnection, order: &OrderRow, loc: &Locale) -> QueryResult<RecordView> {
     let account_login = detail::account_login(conn, order.account_id)?
         .unwrap_or_else(|| format!("account {}", order.account_id));
     Ok(RecordView {
@@ -218,7 +227,7 @@ fn record_view(conn: &mut PgConnection, order: &OrderRow) -> QueryResult<RecordV
         last_seen: order.last_seen_at,
         merged_into: order.merged_into.clone(),
         gone_since: order.gone_from_allegro_at,
-        items_total: items_total(conn, order.id)?,
+        items_total: items_total(conn, order.id, loc)?,
     })
 }
 
@@ -243,6 +252,30 @@ fn shipments(
         .collect())
 }
 
+/// Why an order shows no shipments: nothing sent yet, sent but not read yet (the first
+/// backup reads shipments after every order), or read and Allegro lists none.
+fn no_shipments_note(
+    conn: &mut PgConnection,
+    order: &OrderRow,
+    loc: &Locale,
+) -> QueryResult<String> {
+    let sent = order
+        .raw
+        .pointer("/fulfillment/shipmentSummary/lineItemsSent")
+        .and_then(serde_json::Value::as_str)
+        .is_some_and(|sent| sent == "SOME" || sent == "ALL");
+    if !sent {
+        return Ok(loc.t("od-no-shipments-not-sent"));
+    }
+    Ok(match shipment::last_read(conn, order.id)? {
+        (Some(at), revision) if revision == order.columns.revision => loc
+            .msg("od-no-shipments-none-listed")
+            .arg("at", loc.time(at))
+            .to_string(),
+        _ => loc.t("od-no-shipments-to-read"),
+    })
+}
+
 /// `GET /orders/{id}`: the whole page; `?from=&to=` picks the revisions to compare.
 pub async fn order_show(
     auth: RequireRole<AnyUser>,
@@ -253,12 +286,12 @@ pub async fn order_show(
 ) -> Result<HttpResponse, AppError> {
     let id = checkout_form_id(&path.into_inner())?;
     let (user, viewer, csrf_token) = (auth.user.clone(), auth.viewer.clone(), auth.csrf_token()?);
+    let loc = page.loc();
     let detail = db::run(&state.pool, move |conn| {
-        let zone = SettingsRow::display_zone(conn)?;
         let order = find_visible(conn, &viewer, &id)?;
         let raw = for_viewer(&viewer, &order.raw);
         let revisions = revisions(conn, order.id)?;
-        let diff = revision_diff(conn, &viewer, order.id, &revisions, &params, zone)?;
+        let diff = revision_diff(conn, &viewer, order.id, &revisions, &params, loc)?;
         let events = order_event::for_checkout_form(
             conn,
             order.account_id,
@@ -273,16 +306,16 @@ pub async fn order_show(
         .collect();
         Ok::<_, AppError>(OrderDetailPage {
             page: PageContext::default(),
-            record: record_view(conn, &order)?,
-            s: sections(&raw, zone),
+            record: record_view(conn, &order, &loc)?,
+            s: sections(&raw, &loc),
             masked: viewer.hide_personal_data,
-            zone,
             raw_json: serde_json::to_string_pretty(&raw).map_err(AppError::unexpected)?,
             events,
             revisions,
             diff,
             shipments: shipments(conn, &viewer, &order)?,
-            team: team(conn, &order, &user, csrf_token, zone)?,
+            no_shipments: no_shipments_note(conn, &order, &loc)?,
+            team: team(conn, &order, &user, csrf_token, loc)?,
             id,
         })
     })
@@ -304,11 +337,12 @@ pub async fn order_diff(
 ) -> Result<HttpResponse, AppError> {
     let id = checkout_form_id(&path.into_inner())?;
     let (viewer, target) = (auth.viewer, id.clone());
+    let lang = i18n::current_lang();
     let partial = db::run(&state.pool, move |conn| {
-        let zone = SettingsRow::display_zone(conn)?;
+        let loc = Locale::new(lang, SettingsRow::display_zone(conn)?);
         let order = find_visible(conn, &viewer, &target)?;
         let revisions = revisions(conn, order.id)?;
-        revision_diff(conn, &viewer, order.id, &revisions, &params, zone)
+        revision_diff(conn, &viewer, order.id, &revisions, &params, loc)
     })
     .await?;
     if !is_htmx(&req) {

@@ -3,12 +3,14 @@
 
 use actix_web::{
     HttpRequest, HttpResponse,
-    http::header::{HeaderName, HeaderValue},
+    http::{
+        StatusCode,
+        header::{HeaderName, HeaderValue},
+    },
     web,
 };
 use chrono_tz::Tz;
 
-use crate::db::models::settings::SettingsRow;
 use crate::{
     auth::{AnyUser, RequireRole},
     db::{
@@ -21,6 +23,7 @@ use crate::{
         },
     },
     error::AppError,
+    i18n::{self, Locale},
     orders::{
         OrderParams, Viewer,
         export::ExportFormat,
@@ -33,10 +36,14 @@ use crate::{
         htmx::is_htmx,
         ok,
         page::{self as layout, Nav},
+        render,
     },
 };
 
-use super::list_view::{FormValues, OrderRowView, OrdersPage, OrdersResultsPartial, ViewChip};
+use super::list_view::{
+    FilterErrorPartial, FormValues, OrderRowView, OrdersPage, OrdersResultsPartial, ViewChip,
+    filter_error_text,
+};
 
 const HX_PUSH_URL: HeaderName = HeaderName::from_static("hx-push-url");
 
@@ -46,9 +53,25 @@ const CURRENCIES: [&str; 4] = ["PLN", "CZK", "EUR", "HUF"];
 
 /// `params` as a query string: blank values dropped, the cursor replaced by `cursor`.
 pub fn query_string(params: &OrderParams, cursor: Option<&str>) -> String {
+    paged_query_string(params, cursor, None)
+}
+
+/// [`query_string`] of the page at `position` (the pager's links).
+fn paged_query_string(params: &OrderParams, cursor: Option<&str>, position: Option<u32>) -> String {
     let mut clean = normalized(params);
     clean.cursor = cursor.map(str::to_string);
+    clean.page = position.filter(|p| *p > 1).map(|p| p.to_string());
     serde_urlencoded::to_string(&clean).unwrap_or_default()
+}
+
+/// The page's position as its `page` parameter says (1 without it or when it is not a number).
+fn position(params: &OrderParams) -> u32 {
+    params
+        .page
+        .as_deref()
+        .and_then(|p| p.trim().parse::<u32>().ok())
+        .filter(|p| (1..=1_000_000).contains(p))
+        .unwrap_or(1)
 }
 
 /// `params` with blank values removed and values trimmed.
@@ -103,10 +126,17 @@ pub async fn orders_index(
     let params = query.into_inner();
     let viewer = auth.viewer.clone();
     let full_page = !is_htmx(&req);
+    let loc = layout.loc();
+    let request = match ListRequest::parse(&params, loc.zone) {
+        Ok(request) => request,
+        // Typed into the form: said next to the field, the old results cleared.
+        Err(e) if !full_page => {
+            return render(StatusCode::BAD_REQUEST, &FilterErrorPartial::new(loc, &e));
+        }
+        Err(e) => return Err(AppError::BadRequest(filter_error_text(&loc, &e))),
+    };
+    let zone = loc.zone;
     let loaded = db::run(&state.pool, move |conn| {
-        let zone = SettingsRow::display_zone(conn)?;
-        let request = ListRequest::parse(&params, zone)
-            .map_err(|e| AppError::BadRequest(format!("Invalid filter — {e}")))?;
         let page = page::fetch_page(conn, &viewer, &request)?;
         // A first page with nothing after it holds every match: no need to count them again.
         let total = if request.cursor.is_none() && page.next.is_none() {
@@ -235,10 +265,25 @@ fn results_partial(
     total: Total,
     accounts: &[AccountRow],
 ) -> OrdersResultsPartial {
-    let href = |cursor: &str| format!("/orders?{}", query_string(params, Some(cursor)));
+    let here = if params
+        .cursor
+        .as_deref()
+        .is_some_and(|c| !c.trim().is_empty())
+    {
+        position(params).max(2)
+    } else {
+        1
+    };
+    let href = |cursor: &str, at: u32| {
+        format!(
+            "/orders?{}",
+            paged_query_string(params, Some(cursor), Some(at))
+        )
+    };
     let view_query = query_string(params, None);
     let mut export_params = normalized(params);
     export_params.page_size = None;
+    export_params.page = None;
     let export_query = query_string(&export_params, None);
     // Only the formats the viewer may have are offered.
     let exports = ExportFormat::ALL
@@ -247,7 +292,7 @@ fn results_partial(
         .map(|format| {
             let sep = if export_query.is_empty() { "" } else { "&" };
             (
-                format.label(),
+                format.message_key(),
                 format!(
                     "/orders/export?format={}{sep}{export_query}",
                     format.as_str()
@@ -256,8 +301,12 @@ fn results_partial(
         })
         .collect();
     OrdersResultsPartial {
-        next_href: page.next.as_deref().map(href),
-        prev_href: page.prev.as_deref().map(href),
+        next_href: page.next.as_deref().map(|c| href(c, here + 1)),
+        prev_href: page
+            .prev
+            .as_deref()
+            .map(|c| href(c, here.saturating_sub(1).max(1))),
+        position: here,
         first_href: params
             .cursor
             .as_deref()
@@ -268,10 +317,9 @@ fn results_partial(
             .into_iter()
             .map(|r| OrderRowView::new(r, accounts, viewer.hide_personal_data))
             .collect(),
-        total: total.label(),
-        total_is_one: total.is_one(),
+        total: total.shown(),
         total_is_estimate: total.is_estimate(),
-        zone,
+        loc: Locale::new(i18n::current_lang(), zone),
         exports,
         view_query,
         oob: false,

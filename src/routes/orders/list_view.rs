@@ -3,13 +3,14 @@
 
 use askama::Template;
 use chrono::{DateTime, Utc};
-use chrono_tz::Tz;
 
 use crate::{
     db::models::account::AccountRow,
     domain::{AccountId, CheckoutFormId},
+    i18n::{self, Locale},
     orders::{
         OrderParams,
+        filter::FilterError,
         mask::mask,
         page::{ListRequest, OrderListRow},
     },
@@ -88,20 +89,88 @@ impl OrderRowView {
 #[derive(Template)]
 #[template(path = "orders/results_partial.html")]
 pub struct OrdersResultsPartial {
+    pub loc: Locale,
     pub rows: Vec<OrderRowView>,
-    pub total: String,
-    pub total_is_one: bool,
+    /// How many orders match (see `Total::shown`).
+    pub total: i64,
     /// The total is PostgreSQL's estimate, not a count.
     pub total_is_estimate: bool,
-    pub zone: Tz,
     pub next_href: Option<String>,
     pub prev_href: Option<String>,
     pub first_href: Option<String>,
+    /// Which page this is (1 for the first).
+    pub position: u32,
+    /// The export links the viewer may use: `(message key, href)`.
     pub exports: Vec<(&'static str, String)>,
     /// The filters without cursor (saved views store it).
     pub view_query: String,
     /// htmx response: also update the save-view form's copy of `view_query` (out of band).
     pub oob: bool,
+}
+
+/// The label key of the filter field that sets `parameter`.
+fn filter_label(parameter: &str) -> &'static str {
+    match parameter {
+        "q" => "filter-search",
+        "account" => "filter-account",
+        "status" => "filter-status",
+        "fulfillment" => "filter-fulfillment",
+        "payment" => "filter-payment",
+        "delivery" => "filter-delivery",
+        "marketplace" => "filter-marketplace",
+        "currency" => "filter-currency",
+        "bought_from" => "filter-bought-from",
+        "bought_to" => "filter-bought-to",
+        "updated_from" => "filter-updated-from",
+        "updated_to" => "filter-updated-to",
+        "min_total" => "filter-min-total",
+        "max_total" => "filter-max-total",
+        "invoice" => "filter-invoice",
+        "merged" => "filter-merged",
+        "sort" => "filter-sort",
+        "page_size" => "filter-page-size",
+        _ => "filter-cursor",
+    }
+}
+
+/// A refused filter as a sentence naming its field: `Kupione od: to nie jest data…`.
+pub fn filter_error_text(loc: &Locale, error: &FilterError) -> String {
+    // The page was asked for by its address (a link, a bookmark): the parameter is named too.
+    format!(
+        "{} ({}): {}",
+        loc.t(filter_label(error.parameter)),
+        error.parameter,
+        i18n::explain(loc.lang, error)
+    )
+}
+
+/// What a refused filter leaves in the results (cleared, with a pointer to the field) and
+/// next to its field (swapped out of band into `#error-<parameter>`).
+#[derive(Template)]
+#[template(path = "orders/filter_error_partial.html")]
+pub struct FilterErrorPartial {
+    pub loc: Locale,
+    pub parameter: &'static str,
+    pub label: String,
+    pub message: String,
+    /// The form has a field for the parameter (a page link or a hidden value has none: the
+    /// message then stands in the results).
+    pub has_field: bool,
+}
+
+impl FilterErrorPartial {
+    pub fn new(loc: Locale, error: &FilterError) -> Self {
+        Self {
+            parameter: error.parameter,
+            has_field: !matches!(
+                error.parameter,
+                "cursor" | "merged" | "updated_from" | "updated_to"
+            ),
+            label: loc.t(filter_label(error.parameter)),
+            message: i18n::explain(loc.lang, error),
+            loc,
+        }
+    }
 }
 
 /// The filter form's current values, as typed.

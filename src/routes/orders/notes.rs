@@ -5,7 +5,6 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use chrono::{DateTime, Utc};
-use chrono_tz::Tz;
 use diesel::{PgConnection, QueryResult};
 use serde::{Deserialize, de::DeserializeOwned};
 
@@ -21,6 +20,7 @@ use crate::{
     },
     domain::{CheckoutFormId, Role},
     error::{AppError, see_other},
+    i18n::{self, Locale},
     state::AppState,
     web::{filters, htmx::is_htmx, ok},
 };
@@ -49,7 +49,7 @@ pub struct TagView {
 #[derive(Template)]
 #[template(path = "orders/detail_team_partial.html")]
 pub struct TeamPartial {
-    pub zone: Tz,
+    pub loc: Locale,
     pub order_id: CheckoutFormId,
     pub csrf_token: String,
     pub can_edit: bool,
@@ -62,7 +62,7 @@ pub(super) fn team(
     order: &OrderRow,
     user: &CurrentUser,
     csrf_token: String,
-    zone: Tz,
+    loc: Locale,
 ) -> QueryResult<TeamPartial> {
     let notes = order_note::notes(conn, order.id)?
         .into_iter()
@@ -81,7 +81,7 @@ pub(super) fn team(
         })
         .collect();
     Ok(TeamPartial {
-        zone,
+        loc,
         order_id: order.columns.checkout_form_id.clone(),
         csrf_token,
         can_edit: user.role.includes(Role::Operator),
@@ -102,14 +102,15 @@ pub struct TagForm {
     tag: String,
 }
 
-/// What the flash says after `change` (`applied`: false when there was nothing to do).
+/// The message key of what the flash says after `change` (`applied`: false when there was
+/// nothing to do).
 fn team_message(change: &TeamChange, applied: bool) -> &'static str {
     match (change, applied) {
-        (TeamChange::Note(_), _) => "Note added.",
-        (TeamChange::AddTag(_), true) => "Tag added.",
-        (TeamChange::AddTag(_), false) => "The order already has this tag.",
-        (TeamChange::RemoveTag(_), true) => "Tag removed.",
-        (TeamChange::RemoveTag(_), false) => "The order did not have this tag.",
+        (TeamChange::Note(_), _) => "team-note-added",
+        (TeamChange::AddTag(_), true) => "team-tag-added-done",
+        (TeamChange::AddTag(_), false) => "team-tag-already",
+        (TeamChange::RemoveTag(_), true) => "team-tag-removed-done",
+        (TeamChange::RemoveTag(_), false) => "team-tag-missing",
     }
 }
 
@@ -162,18 +163,20 @@ async fn order_team_change<F: TeamForm>(
         actor(&auth.user, &req),
         auth.csrf_token()?,
     );
+    let lang = i18n::current_lang();
     let (message, partial) = db::run(&state.pool, move |conn| {
-        let zone = SettingsRow::display_zone(conn)?;
+        let loc = Locale::new(lang, SettingsRow::display_zone(conn)?);
         let order = find_visible(conn, &viewer, &id)?;
         let applied = change.apply(conn, order.id, &order.columns.checkout_form_id, &actor)?;
         let message = team_message(&change, applied);
-        Ok::<_, AppError>((message, team(conn, &order, &user, csrf_token, zone)?))
+        Ok::<_, AppError>((message, team(conn, &order, &user, csrf_token, loc)?))
     })
     .await?;
     if is_htmx(&req) {
         return ok(&partial);
     }
-    auth.session.flash(FlashLevel::Success, message);
+    auth.session
+        .flash(FlashLevel::Success, i18n::translate(lang, message));
     Ok(see_other(&format!("/orders/{}#team", partial.order_id)))
 }
 

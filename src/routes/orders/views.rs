@@ -16,6 +16,7 @@ use crate::{
     },
     domain::UserId,
     error::{AppError, see_other},
+    i18n::{self, Locale},
     orders::{OrderParams, page::ListRequest},
     settings::DEFAULT_ZONE,
     web::{
@@ -62,9 +63,15 @@ pub struct ViewsPage {
     pub views: Vec<ViewItem>,
 }
 
+/// The message `key` in the request's language, to fill.
+fn say(key: &'static str) -> i18n::Message {
+    i18n::Message::new(i18n::current_lang(), key)
+}
+
 #[derive(Template)]
 #[template(path = "views/menu_partial.html")]
 pub struct ViewsMenuPartial {
+    pub loc: Locale,
     pub views: Vec<ViewItem>,
 }
 
@@ -97,7 +104,10 @@ pub async fn views_menu(
     state: web::Data<crate::state::AppState>,
 ) -> Result<HttpResponse, AppError> {
     let views = load(&auth, &state.pool).await?;
-    ok(&ViewsMenuPartial { views })
+    ok(&ViewsMenuPartial {
+        loc: Locale::new(i18n::current_lang(), DEFAULT_ZONE),
+        views,
+    })
 }
 
 #[derive(Deserialize)]
@@ -114,13 +124,10 @@ pub struct SaveViewForm {
 fn clean_query(query: &str) -> Result<String, AppError> {
     let query = query.trim().trim_start_matches('?');
     if query.len() > QUERY_MAX_CHARS {
-        return Err(AppError::BadRequest(
-            "These filters are too long to save as a view.".to_string(),
-        ));
+        return Err(AppError::BadRequest(say("views-too-long").to_string()));
     }
-    let params: OrderParams = serde_urlencoded::from_str(query).map_err(|_| {
-        AppError::BadRequest("The filters of this view could not be read.".to_string())
-    })?;
+    let params: OrderParams = serde_urlencoded::from_str(query)
+        .map_err(|_| AppError::BadRequest(say("views-unreadable").to_string()))?;
     // Dates are only checked for form here; they mean days of the zone in force when used.
     ListRequest::parse(
         &OrderParams {
@@ -143,9 +150,9 @@ pub async fn view_create(
     let name = form.name.trim().to_string();
     let count = name.chars().count();
     if count == 0 || count > NAME_MAX_CHARS || name.chars().any(char::is_control) {
-        return Err(AppError::BadRequest(format!(
-            "Name the view with 1 to {NAME_MAX_CHARS} characters."
-        )));
+        return Err(AppError::BadRequest(
+            say("views-name-length").count(NAME_MAX_CHARS).to_string(),
+        ));
     }
     let shared = form.shared.is_some_and(|s| !s.is_empty());
     if shared && !auth.is_admin() {
@@ -172,16 +179,19 @@ pub async fn view_create(
         Ok(_) => {
             auth.session.flash(
                 FlashLevel::Success,
-                format!(
-                    "Saved the view “{name}”{}.",
-                    if shared { " for everyone" } else { "" }
-                ),
+                say(if shared {
+                    "views-saved-shared"
+                } else {
+                    "views-saved"
+                })
+                .arg("name", &name)
+                .to_string(),
             );
             Ok(see_other(&format!("/orders?{query}")))
         }
-        Err(SaveViewError::NameTaken(name)) => Err(AppError::BadRequest(format!(
-            "You already have a view named “{name}”: pick another name or delete that one first."
-        ))),
+        Err(SaveViewError::NameTaken(name)) => Err(AppError::BadRequest(
+            say("views-name-taken").arg("name", name).to_string(),
+        )),
         Err(SaveViewError::Db(e)) => Err(e.into()),
     }
 }
@@ -208,7 +218,9 @@ pub async fn view_delete(
         Ok(view.name)
     })
     .await?;
-    auth.session
-        .flash(FlashLevel::Success, format!("Deleted the view “{name}”."));
+    auth.session.flash(
+        FlashLevel::Success,
+        say("views-deleted").arg("name", name).to_string(),
+    );
     Ok(see_other("/views"))
 }

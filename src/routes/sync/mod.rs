@@ -2,7 +2,10 @@
 //! orders that could not be read or stored.
 
 mod quarantine;
+mod run_view;
 mod runs;
+
+pub use run_view::{RunProgress, problem_text};
 
 use actix_web::web;
 

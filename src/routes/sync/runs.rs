@@ -2,7 +2,6 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
 use crate::{
@@ -14,8 +13,9 @@ use crate::{
             sync::{RUN_STATUSES, RunFilter, RunKind, RunTrigger, SyncRun, SyncState},
         },
     },
-    domain::{AccountId, RunId},
+    domain::AccountId,
     error::{AppError, see_other},
+    i18n::{self, Locale},
     state::AppState,
     sync::{SyncError, SyncMode, SyncOptions, sync_account_announced},
     web::{
@@ -26,85 +26,14 @@ use crate::{
     },
 };
 
+use super::run_view::RunView;
+
 const HISTORY_SIZE: i64 = 100;
-
-pub struct RunView {
-    pub id: RunId,
-    pub account: String,
-    pub kind: String,
-    pub trigger: String,
-    pub status: String,
-    pub started: DateTime<Utc>,
-    /// Seconds from the start to the end (or to now while running).
-    pub duration: i64,
-    pub fetched: i64,
-    pub created: i64,
-    pub updated: i64,
-    pub unchanged: i64,
-    pub events: i64,
-    pub quarantined: i64,
-    pub shipments: i64,
-    pub pages: i64,
-    pub progress_done: i64,
-    pub progress_total: i64,
-    pub percent: i64,
-    pub error: Option<String>,
-    pub notes: Option<String>,
-    /// While the running run waits out Allegro's rate-limit pause: until when.
-    pub paused_until: Option<DateTime<Utc>>,
-}
-
-impl RunView {
-    fn new(run: SyncRun, logins: &[(AccountId, String)]) -> Self {
-        let end = run.finished_at.unwrap_or_else(Utc::now);
-        let total = run.progress_total.unwrap_or(0);
-        let paused_until = run
-            .paused_until
-            .filter(|until| run.status == "running" && *until > Utc::now());
-        Self {
-            id: run.id,
-            account: logins
-                .iter()
-                .find(|(id, _)| *id == run.account_id)
-                .map(|(_, l)| l.clone())
-                .unwrap_or_else(|| format!("#{}", run.account_id)),
-            kind: run.kind,
-            trigger: run.trigger,
-            started: run.started_at,
-            duration: (end - run.started_at).num_seconds().max(0),
-            fetched: run.counters.orders_fetched,
-            created: run.counters.orders_created,
-            updated: run.counters.orders_updated,
-            unchanged: run.counters.orders_unchanged,
-            events: run.counters.events,
-            quarantined: run.counters.orders_quarantined,
-            shipments: run.counters.shipments_checked,
-            pages: run.counters.pages,
-            progress_done: run
-                .counters
-                .progress_done
-                .min(total.max(run.counters.progress_done)),
-            progress_total: total,
-            percent: if total > 0 {
-                (run.counters.progress_done * 100 / total).min(100)
-            } else {
-                0
-            },
-            status: run.status,
-            error: run.error,
-            notes: run.notes,
-            paused_until,
-        }
-    }
-
-    pub fn is_running(&self) -> bool {
-        self.status == "running"
-    }
-}
 
 #[derive(Template)]
 #[template(path = "sync/runs_partial.html")]
 pub struct RunsPartial {
+    pub loc: Locale,
     pub runs: Vec<RunView>,
     /// Query string that reproduces the filters (for the live refresh).
     pub query: String,
@@ -142,7 +71,14 @@ pub struct SyncQuery {
 
 impl SyncQuery {
     fn filter(&self) -> Result<RunFilter, AppError> {
-        let bad = |what: &str| AppError::BadRequest(format!("Unknown {what} filter."));
+        let lang = i18n::current_lang();
+        let bad = |what: &str| {
+            AppError::BadRequest(
+                i18n::Message::new(lang, "sync-filter-unknown")
+                    .arg("filter", what)
+                    .to_string(),
+            )
+        };
         Ok(RunFilter {
             account_id: match self.account.trim() {
                 "" => None,
@@ -184,9 +120,10 @@ pub async fn sync_index(
     };
     let runs: Vec<RunView> = runs
         .into_iter()
-        .map(|r| RunView::new(r, &accounts))
+        .map(|r| RunView::new(r, &accounts, &page.loc()))
         .collect();
     let partial = RunsPartial {
+        loc: page.loc(),
         any_running: runs.iter().any(RunView::is_running),
         runs,
         query: req.query_string().to_owned(),
@@ -220,9 +157,10 @@ impl SyncNowForm {
             ("", "") => Ok(SyncMode::Auto),
             ("1", "") => Ok(SyncMode::Full),
             ("", "1") => Ok(SyncMode::Reconcile),
-            _ => Err(AppError::BadRequest(
-                "Choose one of a sync, a full resync or a reconcile.".into(),
-            )),
+            _ => Err(AppError::BadRequest(i18n::translate(
+                i18n::current_lang(),
+                "sync-mode-invalid",
+            ))),
         }
     }
 }
@@ -284,9 +222,10 @@ pub async fn account_sync_now(
     }
     let options = state.sync_options().await?;
     let Some(start) = spawn_sync(&state, id, mode, options) else {
-        return Err(AppError::BadRequest(
-            "The server is shutting down; start the sync again once it is back.".to_owned(),
-        ));
+        return Err(AppError::BadRequest(i18n::translate(
+            i18n::current_lang(),
+            "sync-shutting-down",
+        )));
     };
     // Wait until the run is recorded, so the page this leads to shows it (recording takes a
     // few queries; the wait is bounded in case the database stalls).
@@ -345,25 +284,27 @@ fn start_flash(
     mode: SyncMode,
     login: &str,
 ) -> (FlashLevel, String) {
+    let lang = i18n::current_lang();
+    let message = |key| i18n::Message::new(lang, key).arg("login", login);
     match not_started {
         Some(NotStarted::AlreadyRunning) => (
             FlashLevel::Info,
-            format!("A sync of {login} is already running."),
+            message("sync-already-running").to_string(),
         ),
         Some(NotStarted::Failed(reason)) => (
             FlashLevel::Error,
-            format!("The sync of {login} could not start: {reason}"),
+            message("sync-could-not-start")
+                .arg("reason", reason)
+                .to_string(),
         ),
         None => (
             FlashLevel::Success,
-            format!(
-                "{} of {login} started.",
-                match mode {
-                    SyncMode::Auto => "A sync",
-                    SyncMode::Full => "A full resync",
-                    SyncMode::Reconcile => "A reconcile",
-                }
-            ),
+            message(match mode {
+                SyncMode::Auto => "sync-started",
+                SyncMode::Full => "sync-started-full",
+                SyncMode::Reconcile => "sync-started-reconcile",
+            })
+            .to_string(),
         ),
     }
 }

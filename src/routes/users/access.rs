@@ -12,6 +12,7 @@ use crate::{
     },
     domain::{AccountId, AccountScope, Role, UserId},
     error::{AppError, see_other},
+    i18n,
     state::AppState,
     web::{
         ok,
@@ -81,6 +82,7 @@ pub async fn access_form(
 /// The submitted form: `scope=all|some`, repeated `account=<id>`, `hide_personal_data=on`.
 /// Parsed by hand because the account checkboxes repeat one key.
 fn parse_access(body: &[u8], known: &[AccountId]) -> Result<UserAccess, AppError> {
+    let bad = |key| AppError::BadRequest(i18n::translate(i18n::current_lang(), key));
     let mut access = UserAccess {
         all_accounts: true,
         accounts: Vec::new(),
@@ -92,7 +94,7 @@ fn parse_access(body: &[u8], known: &[AccountId]) -> Result<UserAccess, AppError
                 access.all_accounts = match value.as_ref() {
                     "all" => true,
                     "some" => false,
-                    _ => return Err(AppError::BadRequest("Choose all accounts or some.".into())),
+                    _ => return Err(bad("access-scope-invalid")),
                 }
             }
             "account" => {
@@ -100,7 +102,7 @@ fn parse_access(body: &[u8], known: &[AccountId]) -> Result<UserAccess, AppError
                     .parse::<AccountId>()
                     .ok()
                     .filter(|id| known.contains(id))
-                    .ok_or_else(|| AppError::BadRequest("That account does not exist.".into()))?;
+                    .ok_or_else(|| bad("access-account-unknown"))?;
                 access.accounts.push(id);
             }
             "hide_personal_data" => access.hide_personal_data = true,
@@ -135,11 +137,28 @@ pub async fn access_save(
             .map_err(AppError::from)
     })
     .await?;
-    auth.session.flash(
-        FlashLevel::Success,
-        format!("{} now sees: {}.", user.email, access.summary()),
-    );
+    auth.session
+        .flash(FlashLevel::Success, access_message(&user.email, &access));
     Ok(see_other("/users"))
+}
+
+/// "… now sees: …" in the request's language.
+fn access_message(email: &str, access: &UserAccess) -> String {
+    let lang = i18n::current_lang();
+    let mut sees = if access.all_accounts {
+        i18n::translate(lang, "filter-all-accounts")
+    } else {
+        i18n::Message::new(lang, "access-accounts-count")
+            .count(access.accounts.len())
+            .to_string()
+    };
+    if access.hide_personal_data {
+        sees = format!("{sees}, {}", i18n::translate(lang, "users-sees-masked"));
+    }
+    i18n::Message::new(lang, "access-saved")
+        .arg("email", email)
+        .arg("sees", sees)
+        .to_string()
 }
 
 #[cfg(test)]

@@ -15,8 +15,9 @@ use crate::{
             user::{CreateUserError, NewUser, UserRow},
         },
     },
-    domain::{DisplayName, Email, NewPassword, Role, UserId},
+    domain::{DisplayName, Email, Lang, NewPassword, Role, UserId, settings::DEFAULT_ZONE},
     error::{AppError, see_other},
+    i18n::{self, Locale},
     state::AppState,
     web::{
         htmx::is_htmx,
@@ -121,16 +122,20 @@ pub async fn user_create(
         name: form.name.clone(),
         role: form.role.clone(),
     };
-    let email = Email::parse(&form.email);
+    let lang = i18n::current_lang();
+    let email = Email::parse(&form.email).map_err(|e| i18n::explain(lang, &e));
     let name = if form.name.trim().is_empty() {
         email
             .as_ref()
             .map(DisplayName::from_email)
             .map_err(|_| String::new())
     } else {
-        DisplayName::parse(&form.name)
+        DisplayName::parse(&form.name).map_err(|e| i18n::explain(lang, &e))
     };
-    let role = form.role.parse::<Role>();
+    let role = form
+        .role
+        .parse::<Role>()
+        .map_err(|_| i18n::translate(lang, "users-role-invalid"));
     let (Ok(email), Ok(name), Ok(role)) = (&email, &name, &role) else {
         let errors = [email.err(), name.err(), role.err()]
             .into_iter()
@@ -166,8 +171,15 @@ pub async fn user_create(
 }
 
 /// A rule a user change would break, shown to the admin.
-fn refuse(message: &str) -> AppError {
-    AppError::BadRequest(message.to_owned())
+fn refuse(lang: Lang, key: &str) -> AppError {
+    AppError::BadRequest(i18n::translate(lang, key))
+}
+
+/// A row action's message about the user `email`, in the request's language.
+fn about(key: &'static str, email: &str) -> String {
+    i18n::Message::new(i18n::current_lang(), key)
+        .arg("email", email)
+        .to_string()
 }
 
 /// Loads the target user and applies `change` with its audit entry in one transaction.
@@ -196,6 +208,7 @@ fn row_response(
 ) -> Result<HttpResponse, AppError> {
     if is_htmx(req) {
         return ok(&UserRowPartial {
+            loc: Locale::new(i18n::current_lang(), DEFAULT_ZONE),
             user: UserView::new(user, auth.user.id),
             csrf_token: auth.csrf_token()?,
             roles: Role::ALL,
@@ -237,19 +250,26 @@ pub async fn user_change_role(
     path: web::Path<UserId>,
     form: web::Form<RoleForm>,
 ) -> Result<HttpResponse, AppError> {
-    let role: Role = form.role.parse().map_err(AppError::BadRequest)?;
+    let lang = i18n::current_lang();
+    let role: Role = form
+        .role
+        .parse()
+        .map_err(|_| refuse(lang, "users-role-invalid"))?;
     let change = move |conn: &mut PgConnection, target: &UserRow, actor: &Actor| {
         if target.role() == role {
             return Ok(());
         }
         if role != Role::Admin && target.is_last_active_admin(conn)? {
-            return Err(refuse(
-                "The last admin cannot lose the admin role. Make someone else admin first.",
-            ));
+            return Err(refuse(lang, "users-last-admin-role"));
         }
         Ok(UserRow::change_role(conn, target, role, actor)?)
     };
-    let message = move |email: &str| format!("{email} is now {}.", role.label());
+    let message = move |email: &str| {
+        i18n::Message::new(lang, "users-role-changed")
+            .arg("email", email)
+            .arg("role", i18n::translate(lang, role.message_key()))
+            .to_string()
+    };
     change_row(req, auth, &state, path.into_inner(), change, message).await
 }
 
@@ -261,17 +281,18 @@ pub async fn user_disable(
     path: web::Path<UserId>,
 ) -> Result<HttpResponse, AppError> {
     let me = auth.user.id;
+    let lang = i18n::current_lang();
     let change = move |conn: &mut PgConnection, target: &UserRow, actor: &Actor| {
         if target.id == me {
-            return Err(refuse("You cannot disable your own account."));
+            return Err(refuse(lang, "users-disable-self"));
         }
         if target.is_last_active_admin(conn)? {
-            return Err(refuse("The last admin cannot be disabled."));
+            return Err(refuse(lang, "users-disable-last-admin"));
         }
         UserRow::disable(conn, target, actor)?;
         Ok(())
     };
-    let message = |email: &str| format!("{email} is disabled and signed out everywhere.");
+    let message = |email: &str| about("users-disabled-done", email);
     change_row(req, auth, &state, path.into_inner(), change, message).await
 }
 
@@ -285,7 +306,7 @@ pub async fn user_enable(
     let change = |conn: &mut PgConnection, target: &UserRow, actor: &Actor| {
         Ok(UserRow::enable(conn, target, actor)?)
     };
-    let message = |email: &str| format!("{email} can sign in again.");
+    let message = |email: &str| about("users-enabled-done", email);
     change_row(req, auth, &state, path.into_inner(), change, message).await
 }
 
@@ -300,13 +321,14 @@ pub async fn user_reset_password(
 ) -> Result<HttpResponse, AppError> {
     let (temporary, hash) = temporary_password().await?;
     let me = auth.user.id;
+    let lang = i18n::current_lang();
     let user = change_user(
         &state,
         actor(&auth.user, &req),
         path.into_inner(),
         move |conn, target, actor| {
             if target.id == me {
-                return Err(refuse("Change your own password on your account page."));
+                return Err(refuse(lang, "users-reset-self"));
             }
             Ok(UserRow::reset_password(conn, target, &hash, actor)?)
         },

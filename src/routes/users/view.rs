@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use crate::{
     db::models::user::UserRow,
     domain::{Role, UserId},
+    i18n::Locale,
     web::{filters, page::PageContext},
 };
 
@@ -80,6 +81,7 @@ pub struct UsersPage {
 #[derive(Template)]
 #[template(path = "users/row_partial.html")]
 pub struct UserRowPartial {
+    pub loc: Locale,
     pub user: UserView,
     pub csrf_token: String,
     pub roles: [Role; 3],

@@ -143,14 +143,11 @@ pub struct Browser {
 }
 
 impl Browser {
-    /// Starts chromedriver and a headless Chromium with a fresh profile; clears old screenshots.
-    pub async fn start() -> Self {
-        Self::start_in("").await
-    }
-
-    /// [`Browser::start`], keeping screenshots in the folder `name` of the screenshot folder
-    /// (so that browser tests running at once keep theirs apart).
-    pub async fn start_in(name: &str) -> Self {
+    /// Starts chromedriver and a headless Chromium with a fresh profile whose languages are
+    /// `accept_language` (what it sends as `Accept-Language`, e.g. `pl-PL,pl` for a Polish
+    /// seller's browser), keeping screenshots in the folder `name` of the screenshot folder (so
+    /// that browser tests running at once keep theirs apart; "" is the main story's folder).
+    pub async fn start_speaking(name: &str, accept_language: &str) -> Self {
         let chromium = program(&["chromium", "chromium-browser"]);
         let chromedriver = program(&["chromedriver"]);
         let scratch = Scratch(
@@ -176,6 +173,9 @@ impl Browser {
         let mut args: Vec<String> = CHROMIUM_FLAGS.iter().map(|f| (*f).to_owned()).collect();
         args.push(format!("--user-data-dir={}", profile.display()));
         args.push(format!("--window-size={WIDTH},900"));
+        let primary = accept_language.split(',').next().unwrap_or("en-US");
+        args.push(format!("--lang={primary}"));
+        args.push(format!("--accept-lang={accept_language}"));
         let capabilities = json!({
             "browserName": "chrome",
             "goog:chromeOptions": {
@@ -184,6 +184,7 @@ impl Browser {
                 "prefs": {
                     "download.default_directory": downloads,
                     "download.prompt_for_download": false,
+                    "intl.accept_languages": accept_language,
                 },
             },
         });

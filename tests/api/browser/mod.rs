@@ -1,7 +1,8 @@
-//! The whole story in a real browser (headless Chromium through chromedriver): the first-run
-//! setup link, users, connecting an account on the simulator's approval page, the first
-//! backup's progress, the orders list, an order's revision diff, the CSV export and signing out.
-//! Every step saves a screenshot into `target/e2e-screenshots/`.
+//! The whole story in a real browser (headless Chromium through chromedriver), as a Polish
+//! seller's team lives it (the browser asks for Polish): the first-run setup link, users,
+//! connecting an account on the simulator's approval page, the first backup's progress, the
+//! orders list, an order's revision diff, the CSV export and signing out. Every step saves a
+//! screenshot into `target/e2e-screenshots/`. The pages in English are walked in `pages`.
 
 mod driver;
 mod pages;
@@ -37,7 +38,13 @@ async fn set_latency(app: &TestApp, ms: u64) {
 }
 
 async fn sign_in(browser: &Browser, email: &str, password: &str) {
-    browser.wait_for_text("h1", "Sign in").await;
+    browser
+        .wait_until(
+            "the sign-in form",
+            "document.querySelector('form[action=\"/login\"] input[name=\"password\"]')",
+            vec![],
+        )
+        .await;
     browser
         .fill_form(&[
             (r#"input[name="email"]"#, email),
@@ -54,9 +61,7 @@ async fn sign_out(browser: &Browser) {
         .click(r#"form[action="/logout"] button[type="submit"]"#)
         .await;
     browser.wait_for_path("/login").await;
-    browser
-        .wait_for_text(".flash", "You have been signed out")
-        .await;
+    browser.wait_for_text(".flash", "Wylogowano").await;
 }
 
 /// Presses "Sync now" on the accounts page; lands on the sync history.
@@ -66,7 +71,7 @@ async fn press_sync_now(browser: &Browser) {
         .click(r#"#accounts form[action$="/sync"]:not([data-confirm]):not([title]) button"#)
         .await;
     browser.wait_for_path("/sync").await;
-    browser.wait_for_text(".flash", "started").await;
+    browser.wait_for_text(".flash", "Rozpoczęto").await;
 }
 
 /// Waits on the sync history until it lists `runs` runs. "Sync now" starts the run in the
@@ -105,7 +110,7 @@ async fn finished_runs(browser: &Browser) -> Vec<String> {
 #[tokio::test]
 async fn a_new_team_sets_up_backs_up_and_browses_its_orders_in_a_real_browser() {
     // First, so that a missing browser fails at once with how to install it.
-    let browser = Browser::start().await;
+    let browser = Browser::start_speaking("", "pl-PL,pl;q=0.9,en;q=0.5").await;
     // The simulator's clock is today's, so the default 12-month history reaches every order;
     // the person approves on its page.
     let app = spawn_app_with_simulator(
@@ -127,9 +132,7 @@ async fn a_new_team_sets_up_backs_up_and_browses_its_orders_in_a_real_browser() 
         .expect("a setup link while no user exists");
     let path = &link[link.find("/setup?token=").expect("setup path")..];
     browser.goto(&app.url(path)).await;
-    browser
-        .wait_for_text("h1", "Welcome to allegro-backup")
-        .await;
+    browser.wait_for_text("h1", "Witaj w allegro-backup").await;
     browser.screenshot("setup").await;
 
     // 2. Create the admin: signed in on the dashboard.
@@ -144,7 +147,7 @@ async fn a_new_team_sets_up_backs_up_and_browses_its_orders_in_a_real_browser() 
     browser.click(r#"form[action="/setup"] button"#).await;
     browser.wait_for_text(".whoami", "Ada Admin").await;
     assert_eq!(browser.path().await, "/");
-    assert_eq!(browser.text(".whoami .badge").await, "Admin");
+    assert_eq!(browser.text(".whoami .badge").await, "Administrator");
     browser.screenshot("dashboard-after-setup").await;
 
     // 3. Sign out and in again with the new password.
@@ -183,7 +186,7 @@ async fn a_new_team_sets_up_backs_up_and_browses_its_orders_in_a_real_browser() 
     sign_in(&browser, OPERATOR_EMAIL, &temporary).await;
     browser.wait_for_path("/account/password").await;
     browser
-        .wait_for_text(".flash-warning", "temporary password")
+        .wait_for_text(".flash-warning", "hasła tymczasowego")
         .await;
     browser.screenshot("operator-must-change-password").await;
     browser
@@ -197,7 +200,7 @@ async fn a_new_team_sets_up_backs_up_and_browses_its_orders_in_a_real_browser() 
         .click(r#"form[action="/account/password"] button"#)
         .await;
     browser
-        .wait_for_text(".flash", "Your password has been changed")
+        .wait_for_text(".flash", "Hasło zostało zmienione")
         .await;
     assert_eq!(browser.text(".whoami .badge").await, "Operator");
 
@@ -210,7 +213,7 @@ async fn a_new_team_sets_up_backs_up_and_browses_its_orders_in_a_real_browser() 
     browser.wait_for_path("/accounts/connect/").await;
     let code = browser.text(".user-code").await;
     browser
-        .wait_for_text("#connect-status", "Waiting for approval")
+        .wait_for_text("#connect-status", "Czekamy na zatwierdzenie")
         .await;
     browser.screenshot("connect-code").await;
     let dashboard_tab = browser
@@ -228,7 +231,7 @@ async fn a_new_team_sets_up_backs_up_and_browses_its_orders_in_a_real_browser() 
     browser.screenshot("simulator-approved").await;
     browser.close_tab(dashboard_tab).await;
     // The server polls Allegro every 5 s; the status region refreshes itself.
-    browser.wait_for_text("#connect-status", "Connected").await;
+    browser.wait_for_text("#connect-status", "Połączono").await;
     assert!(browser.text("#connect-status").await.contains(&seller));
     browser.screenshot("connected").await;
 
@@ -236,18 +239,23 @@ async fn a_new_team_sets_up_backs_up_and_browses_its_orders_in_a_real_browser() 
     set_latency(&app, FIRST_BACKUP_LATENCY_MS).await;
     browser.click("#connect-status a.btn-primary").await;
     browser.wait_for_path("/accounts").await;
-    assert!(browser.text("#accounts tbody tr").await.contains("not yet"));
+    assert!(
+        browser
+            .text("#accounts tbody tr")
+            .await
+            .contains("jeszcze nie")
+    );
     browser.screenshot("accounts-before-backup").await;
     press_sync_now(&browser).await;
     wait_for_runs(&browser, 1).await;
     let progress = browser.find("#runs tr.run-running progress").await;
     let label = progress.attr("aria-label").await.expect("label");
-    assert!(label.is_some_and(|l| l.starts_with("Progress of run")));
+    assert!(label.is_some_and(|l| l.starts_with("Postęp uruchomienia")));
     browser.screenshot("first-backup-running").await;
     // Seen: the rest may run at full speed.
     set_latency(&app, 0).await;
     let cells = finished_runs(&browser).await;
-    assert_eq!(cells[3], "succeeded", "{cells:?}");
+    assert_eq!(cells[3], "udana", "{cells:?}");
     assert_eq!(
         cells[6],
         truth.len().to_string(),
@@ -259,7 +267,7 @@ async fn a_new_team_sets_up_backs_up_and_browses_its_orders_in_a_real_browser() 
     browser.click(r#".mainnav a[href="/orders"]"#).await;
     browser.wait_for_path("/orders").await;
     let count = browser.text(".orders-count strong").await;
-    assert_eq!(count, truth.len().to_string());
+    assert_eq!(count, format!("{} zamówień", truth.len()));
     browser.screenshot("orders").await;
 
     // 8b. The dashboard is styled at desktop width (an unclosed @media block once made every
@@ -285,7 +293,8 @@ async fn a_new_team_sets_up_backs_up_and_browses_its_orders_in_a_real_browser() 
         .wait_until(
             "the status filter",
             "new URLSearchParams(location.search).get('status') === arguments[1] \
-             && document.querySelector('.orders-count strong')?.innerText === arguments[0]",
+             && parseInt(document.querySelector('.orders-count strong')?.innerText) \
+                  === Number(arguments[0])",
             vec![json!(ready.len().to_string()), json!(status)],
         )
         .await;
@@ -317,7 +326,7 @@ async fn a_new_team_sets_up_backs_up_and_browses_its_orders_in_a_real_browser() 
     assert_eq!(browser.text("h1 .od-id").await, id);
     assert_eq!(browser.texts("#revisions ol li").await.len(), 1);
     browser
-        .wait_for_text("#revision-diff", "Only one revision so far")
+        .wait_for_text("#revision-diff", "tylko jedna rewizja")
         .await;
     browser.screenshot("order").await;
 
@@ -329,7 +338,7 @@ async fn a_new_team_sets_up_backs_up_and_browses_its_orders_in_a_real_browser() 
     wait_for_runs(&browser, 2).await;
     let cells = finished_runs(&browser).await;
     browser.screenshot("second-sync-done").await;
-    assert_eq!(cells[3], "succeeded", "{cells:?}");
+    assert_eq!(cells[3], "udana", "{cells:?}");
 
     // 12. The order now has two revisions and the diff names what changed.
     browser.goto(&app.url(&format!("/orders/{id}"))).await;
@@ -383,7 +392,17 @@ async fn a_new_team_sets_up_backs_up_and_browses_its_orders_in_a_real_browser() 
     browser.screenshot("signed-out-at-the-end").await;
     browser.goto(&app.url("/orders")).await;
     browser.wait_for_path("/login").await;
-    browser.wait_for_text("h1", "Sign in").await;
+    browser.wait_for_text("h1", "Logowanie").await;
+    assert_eq!(
+        browser
+            .find("html")
+            .await
+            .attr("lang")
+            .await
+            .expect("lang")
+            .as_deref(),
+        Some("pl")
+    );
 
     browser.quit().await;
 }

@@ -10,16 +10,35 @@ use super::{driver::Browser, sign_in};
 /// Desktop and phone widths, CSS pixels.
 const WIDTHS: [(u32, bool); 2] = [(1366, false), (390, true)];
 
+/// The languages pages are looked at in: `(code, the browser's Accept-Language)`.
+const LANGUAGES: [(&str, &str); 2] = [("pl", "pl-PL,pl;q=0.9"), ("en", "en-US,en;q=0.9")];
+
+/// Words of the English interface that a page in Polish must not show.
+const ENGLISH_UI: [&str; 6] = [
+    "Sign out",
+    "Dashboard",
+    "Orders",
+    "Accounts",
+    "Search",
+    "Settings",
+];
+
 #[tokio::test]
 async fn pages_of_a_limited_masked_operator_fit_desktop_and_phone_screens() {
-    let browser = Browser::start_in("pages").await;
     let world = world().await;
     let email = "masked-pages@example.com";
     world.operator(email, true, true).await;
-    browser.goto(&world.app.url("/login")).await;
-    sign_in(&browser, email, PASSWORD).await;
-    browser.wait_for_path("/").await;
+    for (code, accept) in LANGUAGES {
+        let browser = Browser::start_speaking(&format!("pages-{code}"), accept).await;
+        browser.goto(&world.app.url("/login")).await;
+        sign_in(&browser, email, PASSWORD).await;
+        browser.wait_for_path("/").await;
+        masked_operator_pages(&browser, &world, code).await;
+        browser.quit().await;
+    }
+}
 
+async fn masked_operator_pages(browser: &Browser, world: &crate::scope::World, code: &str) {
     let pages = [
         ("dashboard", "/".to_owned()),
         ("orders", "/orders".to_owned()),
@@ -32,40 +51,50 @@ async fn pages_of_a_limited_masked_operator_fit_desktop_and_phone_screens() {
         ("password", "/account/password".to_owned()),
     ];
     let secrets: Vec<&str> = world.a_personal.iter().map(String::as_str).collect();
-    let problems = visit_at_both_widths(&browser, &world.app, &pages, &secrets).await;
+    let problems = visit_at_both_widths(browser, &world.app, &pages, &secrets, code).await;
     assert!(problems.is_empty(), "{}", problems.join("\n"));
-    browser.quit().await;
 }
 
-/// The System page of an admin, at both widths: it fits and shows none of the secrets of the
-/// configuration. Screenshots go to `target/e2e-screenshots/system/`.
+/// An admin's own pages (users, audit log, settings, system), at both widths and in both
+/// languages: they fit and show none of the secrets of the configuration. Screenshots go to
+/// `target/e2e-screenshots/admin-<lang>/`.
 #[tokio::test]
-async fn the_system_page_fits_desktop_and_phone_screens_without_a_secret() {
+async fn the_admin_pages_fit_desktop_and_phone_screens_without_a_secret() {
     use allegro_backup::domain::Role;
     use secrecy::ExposeSecret;
 
-    let browser = Browser::start_in("system").await;
     let app = crate::helpers::spawn_app().await;
     let email = "system-pages@example.com";
     app.create_user(email, Role::Admin).await;
-    browser.goto(&app.url("/login")).await;
-    sign_in(&browser, email, PASSWORD).await;
-    browser.wait_for_path("/").await;
     let key = hex::encode(app.state.config.secret_key.expose());
     let client_secret = app.state.config.allegro.client_secret.expose_secret();
-    let pages = [("system", "/system".to_owned())];
-    let problems = visit_at_both_widths(&browser, &app, &pages, &[&key, client_secret]).await;
-    assert!(problems.is_empty(), "{}", problems.join("\n"));
-    browser.quit().await;
+    let pages = [
+        ("users", "/users".to_owned()),
+        ("audit", "/audit".to_owned()),
+        ("settings", "/settings".to_owned()),
+        ("system", "/system".to_owned()),
+    ];
+    for (code, accept) in LANGUAGES {
+        let browser = Browser::start_speaking(&format!("admin-{code}"), accept).await;
+        browser.goto(&app.url("/login")).await;
+        sign_in(&browser, email, PASSWORD).await;
+        browser.wait_for_path("/").await;
+        let problems =
+            visit_at_both_widths(&browser, &app, &pages, &[&key, client_secret], code).await;
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+        browser.quit().await;
+    }
 }
 
 /// Opens each of `pages` (`(screenshot name, path)`) at desktop and phone width and returns
-/// what went wrong: a page wider than the window, or one of `secrets` in its text.
+/// what went wrong: a page wider than the window, one of `secrets` in its text, a page not in
+/// the language `lang` the browser asks for, UTC anywhere, or English words on a Polish page.
 async fn visit_at_both_widths(
     browser: &Browser,
     app: &crate::helpers::TestApp,
     pages: &[(&str, String)],
     secrets: &[&str],
+    lang: &str,
 ) -> Vec<String> {
     let mut problems = vec![];
     for (width, mobile) in WIDTHS {
@@ -79,6 +108,7 @@ async fn visit_at_both_widths(
                     "document.readyState === 'complete' && document.querySelector('main h1') && { \
                        inner: window.innerWidth, \
                        scroll: document.documentElement.scrollWidth, \
+                       lang: document.documentElement.lang, \
                        text: document.body.innerText }",
                     vec![],
                 )
@@ -91,6 +121,17 @@ async fn visit_at_both_widths(
                 ));
             }
             let text = facts["text"].as_str().unwrap_or_default();
+            if facts["lang"].as_str() != Some(lang) {
+                problems.push(format!("{path} is not in {lang}: {}", facts["lang"]));
+            }
+            if text.contains("UTC") {
+                problems.push(format!("{path} at {width} px shows a time in UTC"));
+            }
+            if lang == "pl" {
+                for word in ENGLISH_UI.iter().filter(|w| text.contains(*w)) {
+                    problems.push(format!("{path} in Polish shows “{word}”"));
+                }
+            }
             for secret in secrets {
                 if text.contains(secret) {
                     problems.push(format!("{path} at {width} px shows {secret}"));

@@ -123,7 +123,7 @@ async fn a_token_revoked_mid_run_fails_the_run_and_the_account_asks_to_be_connec
             &page,
             &format!("#account-{account} .badge.account-needs_reauth")
         ),
-        vec!["Needs re-authorisation"]
+        vec!["needs reconnecting"]
     );
     let dashboard = html_of(app.get_with(&viewer, "/").await).await;
     let banner = select_text(&dashboard, "#reauth-banner");

@@ -173,6 +173,7 @@ const ROUTES: &[Route] = &[
         "/account/password",
         &["current_password", "new_password", "new_password_confirm"],
     ),
+    post("/account/language", &["lang"]),
     get("/audit", &["action", "actor", "before"]),
     get("/settings", &[]),
     post("/settings", &SETTINGS_FIELDS),

@@ -75,10 +75,12 @@ fn read_page(html: &Html) -> PageSeen {
             .select(&sel)
             .map(|a| a.value().attr("title").unwrap().to_string())
             .collect(),
+        // "5 orders match", "about 12,000 orders match": the number as written.
         count: select_text(html, ".orders-count strong")
             .first()
-            .cloned()
-            .unwrap_or_default(),
+            .and_then(|text| text.split(" order").next())
+            .unwrap_or_default()
+            .to_owned(),
         next: link("next"),
         prev: link("prev"),
     }

@@ -134,6 +134,8 @@ const CASES: &[Case] = &[
     get("/quarantine", &[], SHOWN),
     get("/account/password", &[], QUIET),
     post("/account/password", &[("current_password", "wrong")], QUIET),
+    // English, as the checks of the answers after it read them.
+    post("/account/language", &[("lang", "en")], QUIET),
     get("/users", &[], AdminOnly),
     post(
         "/users",

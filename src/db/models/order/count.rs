@@ -36,11 +36,12 @@ pub enum Total {
 }
 
 impl Total {
-    /// `1,234` or `about 1,000,000`.
-    pub fn label(self) -> String {
+    /// The number to show: exact, or the estimate rounded to two significant digits (an
+    /// estimate should not look precise); the page says "about" before an estimate.
+    pub fn shown(self) -> i64 {
         match self {
-            Total::Exact(n) => group_thousands(n),
-            Total::Estimate(n) => format!("about {}", group_thousands(round_estimate(n))),
+            Total::Exact(n) => n,
+            Total::Estimate(n) => round_estimate(n),
         }
     }
 
@@ -60,18 +61,6 @@ fn round_estimate(n: i64) -> i64 {
         unit *= 10;
     }
     (n + unit / 2) / unit * unit
-}
-
-fn group_thousands(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if n < 0 { format!("-{out}") } else { out }
 }
 
 /// Counts the orders `viewer` may see that match `filter`: the planner's estimate when it
@@ -174,13 +163,13 @@ mod tests {
 
     #[test]
     fn totals_are_labelled() {
-        assert_eq!(Total::Exact(0).label(), "0");
-        assert_eq!(Total::Exact(1234).label(), "1,234");
-        assert_eq!(Total::Exact(10_000).label(), "10,000");
-        assert_eq!(Total::Estimate(1_003_417).label(), "about 1,000,000");
-        assert_eq!(Total::Estimate(10_001).label(), "about 10,000");
-        assert_eq!(Total::Estimate(87_654).label(), "about 88,000");
-        assert_eq!(Total::Estimate(3).label(), "about 3");
+        assert_eq!(Total::Exact(0).shown(), 0);
+        assert_eq!(Total::Exact(1234).shown(), 1234);
+        assert_eq!(Total::Exact(10_000).shown(), 10_000);
+        assert_eq!(Total::Estimate(1_003_417).shown(), 1_000_000);
+        assert_eq!(Total::Estimate(10_001).shown(), 10_000);
+        assert_eq!(Total::Estimate(87_654).shown(), 88_000);
+        assert_eq!(Total::Estimate(3).shown(), 3);
         assert!(Total::Estimate(5).is_estimate() && !Total::Exact(5).is_estimate());
     }
 

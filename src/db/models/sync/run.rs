@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use super::holder_gone;
 use crate::{
     db::schema::{sync_runs, sync_state},
-    domain::{AccountId, AccountScope, RunId},
+    domain::{AccountId, AccountScope, RunId, RunPhase, RunProblem, RunReport},
 };
 
 /// Filters of the sync history.
@@ -83,6 +83,13 @@ pub struct SyncRun {
     pub runner: Option<String>,
     /// Until when the run waits out Allegro's rate-limit pause (the latest one it met).
     pub paused_until: Option<DateTime<Utc>>,
+    /// The step the run is in (`RunPhase`), with that step's own progress.
+    pub phase: Option<String>,
+    pub phase_done: i64,
+    pub phase_total: Option<i64>,
+    /// What the run reported when it ended (`RunReport` as JSON); none for runs older than
+    /// the column.
+    pub report: Option<serde_json::Value>,
 }
 
 /// Counters a run adds up as it goes (its row's counter columns).
@@ -175,22 +182,77 @@ impl SyncRun {
             .map(drop)
     }
 
+    /// Records how the run ended: its status, the error's details and its report (whose
+    /// notes are also kept as English text in `notes`).
     pub fn finish(
         conn: &mut PgConnection,
         id: RunId,
         status: &str,
         error: Option<&str>,
-        notes: Option<&str>,
+        report: &RunReport,
     ) -> QueryResult<()> {
+        let json = serde_json::to_value(report).ok();
         diesel::update(sync_runs::table.find(id))
             .set((
                 sync_runs::status.eq(status),
                 sync_runs::finished_at.eq(diesel::dsl::now),
                 sync_runs::error.eq(error),
-                sync_runs::notes.eq(notes),
+                sync_runs::notes.eq(report.notes_text()),
+                sync_runs::report.eq(json),
+                sync_runs::phase.eq(None::<String>),
             ))
             .execute(conn)
             .map(drop)
+    }
+
+    /// The run enters `phase`, whose progress starts at 0 of `total` (unknown: `None`).
+    pub fn enter_phase(
+        conn: &mut PgConnection,
+        id: RunId,
+        phase: RunPhase,
+        total: Option<i64>,
+    ) -> QueryResult<()> {
+        diesel::update(sync_runs::table.find(id))
+            .set((
+                sync_runs::phase.eq(phase.as_str()),
+                sync_runs::phase_done.eq(0),
+                sync_runs::phase_total.eq(total),
+            ))
+            .execute(conn)
+            .map(drop)
+    }
+
+    /// Adds `done` to the progress of the run's current phase.
+    pub fn advance_phase(conn: &mut PgConnection, id: RunId, done: i64) -> QueryResult<()> {
+        diesel::update(sync_runs::table.find(id))
+            .set(sync_runs::phase_done.eq(sync_runs::phase_done + done))
+            .execute(conn)
+            .map(drop)
+    }
+
+    /// The step the run is in, while it runs.
+    pub fn current_phase(&self) -> Option<RunPhase> {
+        self.phase.as_deref().and_then(RunPhase::parse)
+    }
+
+    /// Why the run did not succeed: what it reported, else what its status says (runs marked
+    /// by housekeeping or a takeover, runs older than reports).
+    pub fn problem(&self) -> Option<RunProblem> {
+        let by_status = match self.status.as_str() {
+            "interrupted" => Some(RunProblem::Interrupted),
+            "failed" => Some(RunProblem::Other),
+            _ => None,
+        };
+        self.read_report().problem.or(by_status)
+    }
+
+    /// What the run reported (empty for runs older than reports, or a report this version
+    /// cannot read).
+    pub fn read_report(&self) -> RunReport {
+        self.report
+            .clone()
+            .and_then(|json| serde_json::from_value(json).ok())
+            .unwrap_or_default()
     }
 
     /// Runs left `running` by a process that died are marked interrupted (at start-up and by

@@ -1,0 +1,22 @@
+## Times and lengths of time
+rel-now = just now
+rel-past-minutes = { $n } min ago
+rel-past-hours = { $n } h ago
+rel-past-days = { $count ->
+    [one] { $n } day ago
+   *[other] { $n } days ago
+}
+rel-future-minutes = in { $n } min
+rel-future-hours = in { $n } h
+rel-future-days = { $count ->
+    [one] in { $n } day
+   *[other] in { $n } days
+}
+span-seconds = { $n } s
+span-minutes = { $n } min
+span-minutes-seconds = { $n } min { $seconds } s
+span-hours-minutes = { $n } h { $minutes } min
+span-days = { $count ->
+    [one] { $n } day
+   *[other] { $n } days
+}

@@ -1,0 +1,53 @@
+users-intro = Team members who sign in to this dashboard. Viewers read everything, operators also run Allegro accounts and syncs, admins also manage users and settings.
+users-created = User created
+users-password-reset = Password reset
+users-give-password = Give { $email } this temporary password through a safe channel. It is shown only once; they choose their own password when they first sign in.
+users-name = Name
+users-role = Role
+users-last-sign-in = Last sign-in
+users-sees = Sees
+users-add = Add a user
+users-optional = (optional)
+users-add-submit = Add user
+users-add-note = A temporary password is generated and shown once; the new user changes it at first sign-in.
+users-you = (you)
+users-role-of = Role of { $email }
+users-save = Save
+users-disabled = Disabled
+users-password-pending = Password change pending
+users-active = Active
+users-sees-everything = Everything
+users-sees-selected = Selected accounts
+users-sees-masked = personal data hidden
+users-access-of = Access of { $email }
+users-change = change
+users-enable = Enable
+users-disable = Disable
+users-disable-confirm = Disable { $email }? They are signed out everywhere at once.
+users-reset = Reset password
+users-reset-confirm = Reset the password of { $email }? They are signed out and get a temporary password.
+users-change-mine = Change my password
+users-last-admin-role = The last admin cannot lose the admin role. Make someone else admin first.
+users-role-changed = { $email } is now { $role }.
+users-disable-self = You cannot disable your own account.
+users-disable-last-admin = The last admin cannot be disabled.
+users-disabled-done = { $email } is disabled and signed out everywhere.
+users-enabled-done = { $email } can sign in again.
+users-reset-self = Change your own password on your account page.
+access-title = What { $email } sees
+access-intro = Limit this user to some Allegro accounts (they see nothing of the others: not in the orders list, counts, search, exports or the dashboard) and hide buyer personal data (names, emails, phones and addresses are masked) from them.
+access-admin-note = { $email } is an admin: admins always see every account with personal data. These choices apply if their role is lowered.
+access-all = All accounts, including ones connected later
+access-some = Only these accounts:
+access-personal = Personal data
+access-hide = Hide buyer personal data (names, emails, phones, addresses) from this user
+access-save = Save access
+access-cancel = Cancel
+access-scope-invalid = Choose all accounts or some.
+access-account-unknown = That account does not exist.
+access-accounts-count = { $count ->
+    [0] no account
+    [one] { $n } account
+   *[other] { $n } accounts
+}
+access-saved = { $email } now sees: { $sees }.

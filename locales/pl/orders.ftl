@@ -1,0 +1,100 @@
+## Lista zamówień
+orders-title = Zamówienia
+orders-intro = Wszystkie zamówienia z Allegro w kopii. Filtruj, szukaj po kupującym, adresie, telefonie, NIP, numerze przesyłki, numerze zamówienia lub ofercie i zapisuj filtry jako widok.
+orders-found = { $count ->
+    [one] { $n } zamówienie
+    [few] { $n } zamówienia
+   *[other] { $n } zamówień
+}
+orders-found-about = około { $n } zamówień
+orders-estimate-title = Szacunek: dokładne liczenie wszystkich wyników spowolniłoby stronę
+orders-export = Eksport:
+export-csv = CSV (zamówienia)
+export-csv-items = CSV (pozycje)
+export-ndjson = NDJSON
+orders-col-order = Zamówienie
+orders-col-bought = Data zakupu
+orders-col-account = Konto
+orders-col-buyer = Kupujący
+orders-col-status = Status
+orders-col-payment = Płatność
+orders-col-delivery = Dostawa
+orders-col-items = Sztuk
+orders-col-total = Kwota
+orders-none = Żadne zamówienie nie pasuje do tych filtrów.
+orders-merged = połączone
+orders-merged-into = Połączone z { $order }
+orders-gone = już nie ma w Allegro
+orders-gone-title = Allegro nie udostępnia już tego zamówienia
+orders-invoice = faktura
+orders-invoice-title = Kupujący chce fakturę
+order-no-revision = bez rewizji
+pager-label = Strony
+pager-first = Pierwsza
+pager-previous = Poprzednia
+pager-next = Następna
+sort-bought-desc = Najnowsze zakupy najpierw
+sort-bought-asc = Najstarsze zakupy najpierw
+sort-updated-desc = Ostatnio zmienione najpierw
+sort-updated-asc = Najdawniej zmienione najpierw
+sort-total-desc = Najwyższa kwota najpierw
+sort-total-asc = Najniższa kwota najpierw
+
+## Filtry
+filter-search = Szukaj
+filter-search-placeholder = Kupujący, miasto, telefon, NIP, numer przesyłki, numer zamówienia lub oferta
+filter-account = Konto
+filter-all-accounts = Wszystkie konta
+filter-status = Status
+filter-any = Dowolny
+filter-fulfillment = Realizacja
+filter-payment = Płatność
+filter-delivery = Dostawa
+filter-marketplace = Serwis
+filter-currency = Waluta
+filter-bought-from = Kupione od
+filter-bought-to = Kupione do
+filter-min-total = Kwota od
+filter-min-total-placeholder = 0,00
+filter-max-total = Kwota do
+filter-max-total-placeholder = dowolna
+filter-invoice = Faktura
+filter-invoice-wanted = Chce fakturę
+filter-invoice-not-wanted = Bez faktury
+filter-sort = Sortowanie
+filter-page-size = Na stronie
+filter-merged = Pokaż też zamówienia połączone z innym
+filter-clear = Wyczyść
+filter-apply = Filtruj
+
+## Zapisane widoki
+views-all-orders = Wszystkie zamówienia
+views-shared = wspólny
+views-shared-title = Widoczny dla wszystkich
+views-delete-confirm = Usunąć widok „{ $name }”?
+views-delete-label = Usuń widok { $name }
+views-name = Nazwa widoku
+views-name-placeholder = Nazwij te filtry…
+views-share = widoczny dla wszystkich
+views-save = Zapisz widok
+views-too-long = Te filtry są za długie, by zapisać je jako widok.
+views-unreadable = Nie da się odczytać filtrów tego widoku.
+views-name-length = Nazwa widoku musi mieć od 1 do { $n } znaków.
+views-name-taken = Masz już widok „{ $name }”: wybierz inną nazwę albo najpierw usuń tamten.
+views-deleted = Usunięto widok „{ $name }”.
+views-saved = Zapisano widok „{ $name }”.
+views-saved-shared = Zapisano widok „{ $name }” dla wszystkich.
+pager-position = Strona { $n }
+filter-updated-from = Zmienione od
+filter-updated-to = Zmienione do
+filter-cursor = Link strony
+filter-error-results = Brak wyników: popraw pole „{ $field }” powyżej.
+filter-error-unknown-value = to nie jest żadna z oferowanych wartości
+filter-error-code = nieprawidłowa wartość (najwyżej { $max } liter, cyfr, - lub _)
+filter-error-date = to nie jest data; wybierz ją w kalendarzu
+filter-error-end-before-start = ten dzień jest wcześniejszy niż dzień początkowy
+filter-error-amount = to nie jest kwota; wpisz cyfry z najwyżej dwoma miejscami po przecinku, np. 149,99
+filter-error-yes-no = wybierz tak albo nie
+filter-error-search-length = wyszukiwanie może mieć najwyżej { $max } znaków
+filter-error-cursor = link strony jest uszkodzony; zacznij od pierwszej strony
+filter-error-page-size = wybierz 25, 50 albo 100

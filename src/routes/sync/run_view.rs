@@ -1,0 +1,198 @@
+//! A sync run as people read it: its progress named by the step it is in, its report in
+//! plain sentences of the reader's language (the English details stay one click away).
+
+use chrono::{DateTime, Utc};
+
+use crate::{
+    db::models::sync::SyncRun,
+    domain::{AccountId, RunId, RunNote, RunPhase, RunProblem},
+    i18n::{Locale, Message},
+};
+
+/// How far a running run is, in the step it is in.
+pub struct RunProgress {
+    /// The step, as a code (`run-phase` names it).
+    pub phase: &'static str,
+    pub done: i64,
+    /// Steps in all; 0 when not known yet (an open-ended bar).
+    pub total: i64,
+    pub percent: i64,
+}
+
+impl RunProgress {
+    pub fn of(run: &SyncRun) -> Self {
+        let phase = run.current_phase().unwrap_or(RunPhase::Orders);
+        let (done, total) = match phase {
+            RunPhase::Orders => (run.counters.progress_done, run.progress_total.unwrap_or(0)),
+            RunPhase::Events => (run.counters.events, 0),
+            RunPhase::Coverage | RunPhase::Shipments => {
+                (run.phase_done, run.phase_total.unwrap_or(0))
+            }
+        };
+        let done = if total > 0 { done.min(total) } else { done };
+        Self {
+            phase: phase.as_str(),
+            done,
+            total,
+            percent: if total > 0 { done * 100 / total } else { 0 },
+        }
+    }
+
+    /// The bar's maximum (a bar without a known total shows as started).
+    pub fn max(&self) -> i64 {
+        self.total.max(1)
+    }
+
+    /// What the step has done, in words: "45% · 450/1,000" or "450 orders".
+    pub fn text(&self, loc: &Locale) -> String {
+        if self.total > 0 {
+            format!(
+                "{}% · {}/{}",
+                self.percent,
+                loc.count(self.done),
+                loc.count(self.total)
+            )
+        } else {
+            loc.msg_owned(format!("run-phase-{}-count", self.phase))
+                .count(self.done)
+                .to_string()
+        }
+    }
+}
+
+pub struct RunView {
+    pub id: RunId,
+    pub account: String,
+    pub kind: String,
+    pub trigger: String,
+    pub status: String,
+    pub started: DateTime<Utc>,
+    pub duration: i64,
+    pub fetched: i64,
+    pub created: i64,
+    pub updated: i64,
+    pub unchanged: i64,
+    pub events: i64,
+    pub quarantined: i64,
+    pub shipments: i64,
+    pub pages: i64,
+    pub progress: RunProgress,
+    /// Why it did not succeed, in a sentence of the reader's language.
+    pub problem: Option<String>,
+    /// The error's own words (English, Allegro's or the database's details).
+    pub error: Option<String>,
+    /// What the run reported, one sentence each.
+    pub notes: Vec<String>,
+    /// While the running run waits out Allegro's rate-limit pause: until when.
+    pub paused_until: Option<DateTime<Utc>>,
+}
+
+impl RunView {
+    pub fn new(run: SyncRun, logins: &[(AccountId, String)], loc: &Locale) -> Self {
+        let end = run.finished_at.unwrap_or_else(Utc::now);
+        let paused_until = run
+            .paused_until
+            .filter(|until| run.status == "running" && *until > Utc::now());
+        let report = run.read_report();
+        let problem = run.problem();
+        let notes = if report.notes.is_empty() {
+            run.notes.iter().cloned().collect()
+        } else {
+            report.notes.iter().map(|n| note_text(n, loc)).collect()
+        };
+        Self {
+            id: run.id,
+            account: logins
+                .iter()
+                .find(|(id, _)| *id == run.account_id)
+                .map(|(_, l)| l.clone())
+                .unwrap_or_else(|| format!("#{}", run.account_id)),
+            progress: RunProgress::of(&run),
+            problem: problem.map(|p| problem_text(p, loc)),
+            notes,
+            kind: run.kind,
+            trigger: run.trigger,
+            started: run.started_at,
+            duration: (end - run.started_at).num_seconds().max(0),
+            fetched: run.counters.orders_fetched,
+            created: run.counters.orders_created,
+            updated: run.counters.orders_updated,
+            unchanged: run.counters.orders_unchanged,
+            events: run.counters.events,
+            quarantined: run.counters.orders_quarantined,
+            shipments: run.counters.shipments_checked,
+            pages: run.counters.pages,
+            status: run.status,
+            error: run.error,
+            paused_until,
+        }
+    }
+
+    pub fn is_running(&self) -> bool {
+        self.status == "running"
+    }
+}
+
+/// Why a run did not succeed, in the reader's language.
+pub fn problem_text(problem: RunProblem, loc: &Locale) -> String {
+    let key = match problem {
+        RunProblem::Interrupted => "run-problem-interrupted",
+        RunProblem::AccountUnavailable => "run-problem-account-unavailable",
+        RunProblem::NeedsReauthorisation => "run-problem-needs-reauthorisation",
+        RunProblem::RateLimited => "run-problem-rate-limited",
+        RunProblem::AllegroUnavailable => "run-problem-allegro-unavailable",
+        RunProblem::AllegroRejected => "run-problem-allegro-rejected",
+        RunProblem::DatabaseUnavailable => "run-problem-database-unavailable",
+        RunProblem::DatabaseFailed => "run-problem-database-failed",
+        RunProblem::Other => "run-problem-other",
+    };
+    loc.t(key)
+}
+
+/// One of a run's notes, in the reader's language.
+pub fn note_text(note: &RunNote, loc: &Locale) -> String {
+    let msg = |key: &'static str| loc.msg(key);
+    let message: Message = match *note {
+        RunNote::FirstBackupFinishedFirst => msg("run-note-first-backup-finished-first"),
+        RunNote::EventCursorExpired { since } => {
+            msg("run-note-event-cursor-expired").arg("since", loc.time(since))
+        }
+        RunNote::Relisted { days } => msg("run-note-relisted").count(i64::from(days)),
+        RunNote::OpenOrdersFetched { open, gone } => msg("run-note-open-orders-fetched")
+            .count(as_count(open))
+            .arg("gone", loc.count(as_count(gone))),
+        RunNote::OpenOrdersRelisted {
+            listed_days,
+            open,
+            fetched,
+            gone,
+        } => msg("run-note-open-orders-relisted")
+            .count(as_count(open))
+            .arg("days", loc.count(listed_days))
+            .arg("fetched", loc.count(as_count(fetched)))
+            .arg("gone", loc.count(as_count(gone))),
+        RunNote::CoverageHealed {
+            verified,
+            mismatched,
+            still_mismatched,
+        } => msg("run-note-coverage-healed")
+            .count(as_count(verified))
+            .arg("mismatched", loc.count(as_count(mismatched)))
+            .arg("still", loc.count(as_count(still_mismatched))),
+        RunNote::FirstBackupVerified {
+            verified,
+            mismatched,
+        } => msg(if mismatched == 0 {
+            "run-note-first-backup-verified"
+        } else {
+            "run-note-first-backup-gaps"
+        })
+        .count(as_count(verified))
+        .arg("mismatched", loc.count(as_count(mismatched))),
+    };
+    message.to_string()
+}
+
+fn as_count(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
