@@ -91,3 +91,7 @@ views-only-you = only you
 views-delete = Delete
 views-menu-none = No saved views yet. Filter the orders list and save it as a view.
 views-manage = Manage views
+system-value-hidden = set (hidden)
+system-value-unset = unset
+system-value-tick-default = unset (once a minute, at second 15)
+system-value-history-not-used = not used (HISTORY_START is set)

@@ -91,3 +91,7 @@ views-only-you = tylko Ciebie
 views-delete = Usuń
 views-menu-none = Nie ma jeszcze zapisanych widoków. Przefiltruj listę zamówień i zapisz ją jako widok.
 views-manage = Zarządzaj widokami
+system-value-hidden = ustawiona (ukryta)
+system-value-unset = nieustawiona
+system-value-tick-default = nieustawiona (co minutę, w 15. sekundzie)
+system-value-history-not-used = nieużywana (ustawiono HISTORY_START)

@@ -11,7 +11,8 @@ pub use allegro::{
     SIMULATOR_CLIENT_SECRET,
 };
 pub use report::{
-    ConfigEntry, ConfigSource, ConfigSources, HIDDEN, VARIABLES, config_report, mask_database_url,
+    ConfigEntry, ConfigSource, ConfigSources, HIDDEN, VALUE_WORDS, VARIABLES, config_report,
+    mask_database_url,
 };
 pub use scheduler::SchedulerConfig;
 

@@ -55,6 +55,21 @@ pub const VARIABLES: [&str; 40] = [
 
 /// What a secret shows instead of its value.
 pub const HIDDEN: &str = "set (hidden)";
+/// What a variable without a value (and without a default) shows.
+pub const UNSET: &str = "unset";
+/// `SCHEDULER_TICK_SECONDS` unset.
+pub const TICK_DEFAULT: &str = "unset (once a minute, at second 15)";
+/// `HISTORY_MONTHS` while `HISTORY_START` is set.
+pub const HISTORY_NOT_USED: &str = "not used (HISTORY_START is set)";
+
+/// The words [`config_report`] writes instead of a value, with the message that says them
+/// in the reader's language.
+pub const VALUE_WORDS: [(&str, &str); 4] = [
+    (HIDDEN, "system-value-hidden"),
+    (UNSET, "system-value-unset"),
+    (TICK_DEFAULT, "system-value-tick-default"),
+    (HISTORY_NOT_USED, "system-value-history-not-used"),
+];
 
 /// What replaces the password inside a database URL.
 const MASK: &str = "***";
@@ -172,7 +187,7 @@ pub struct ConfigEntry {
 pub fn config_report(config: &Config) -> Vec<ConfigEntry> {
     let s = config;
     let (allegro, sim, sync) = (&s.allegro, &s.allegro.simulator, &s.sync);
-    let unset = || "unset".to_owned();
+    let unset = || UNSET.to_owned();
     let or_unset = |value: &str| {
         if value.is_empty() {
             unset()
@@ -196,7 +211,7 @@ pub fn config_report(config: &Config) -> Vec<ConfigEntry> {
         sync.reconcile_hour.to_string(),
         match sync.history {
             HistoryStart::MonthsBack(months) => months.to_string(),
-            HistoryStart::Since(_) => "not used (HISTORY_START is set)".to_owned(),
+            HistoryStart::Since(_) => HISTORY_NOT_USED.to_owned(),
         },
         match sync.history {
             HistoryStart::MonthsBack(_) => unset(),
@@ -207,7 +222,7 @@ pub fn config_report(config: &Config) -> Vec<ConfigEntry> {
         seconds(s.scheduler.lease),
         s.scheduler
             .tick
-            .map_or_else(|| "unset (once a minute, at second 15)".to_owned(), seconds),
+            .map_or_else(|| TICK_DEFAULT.to_owned(), seconds),
         sync.stale_after_hours.to_string(),
         s.metrics_token
             .as_ref()

@@ -83,7 +83,7 @@ impl std::fmt::Display for RunNote {
             Self::Relisted { days } => write!(f, "Reconcile: re-listed the last {days} days."),
             Self::OpenOrdersFetched { open, gone } => write!(
                 f,
-                "Older open orders: re-fetched {open} ({gone} no longer on Allegro)."
+                "Older open orders re-fetched: {open} ({gone} no longer on Allegro)."
             ),
             Self::OpenOrdersRelisted {
                 listed_days,
@@ -92,8 +92,8 @@ impl std::fmt::Display for RunNote {
                 gone,
             } => write!(
                 f,
-                "Older open orders: re-listed the {listed_days} days holding {open} of them and \
-                 fetched {fetched} the listing did not show ({gone} no longer on Allegro)."
+                "Re-listed the {listed_days} days holding {open} older open orders and fetched \
+                 {fetched} of them the listing did not show ({gone} no longer on Allegro)."
             ),
             Self::CoverageHealed {
                 verified,
@@ -186,7 +186,7 @@ mod tests {
         assert_eq!(serde_json::from_value::<RunReport>(json).unwrap(), report);
         assert_eq!(
             report.notes_text().unwrap(),
-            "Reconcile: re-listed the last 14 days. Older open orders: re-fetched 3 (1 no longer \
+            "Reconcile: re-listed the last 14 days. Older open orders re-fetched: 3 (1 no longer \
              on Allegro). Coverage: 365 days verified, 1 mismatched and re-listed, 0 still \
              mismatched."
         );

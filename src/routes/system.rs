@@ -6,13 +6,14 @@ use askama::Template;
 
 use crate::{
     auth::{Admin, RequireRole},
-    config::{ConfigEntry, config_report},
+    config::{ConfigEntry, VALUE_WORDS, config_report},
     db::{
         self, DbError,
         models::scheduled_job::ScheduledJob,
         status::{MigrationStatus, migration_status},
     },
     error::AppError,
+    i18n::Locale,
     metrics::JobStatus,
     state::AppState,
     web::{
@@ -28,6 +29,15 @@ pub struct PoolView {
     pub in_use: u32,
     /// `DB_POOL_SIZE`.
     pub max_size: u32,
+}
+
+/// A configuration value as shown: the report's words for "hidden" or "unset" in the reader's
+/// language, any other value as it is.
+fn shown_value(value: String, loc: &Locale) -> String {
+    VALUE_WORDS
+        .iter()
+        .find(|(words, _)| *words == value)
+        .map_or(value, |(_, key)| loc.t(key))
 }
 
 /// A job of this process's scheduler and its last run here.
@@ -83,6 +93,7 @@ impl SystemPage {
     ) -> Self {
         let replica = db::session_name();
         let pool = state.pool.state();
+        let loc = page.loc();
         Self {
             page: page.at(Nav::System),
             version: env!("CARGO_PKG_VERSION"),
@@ -114,7 +125,13 @@ impl SystemPage {
                     }
                 })
                 .collect(),
-            config: config_report(&state.config),
+            config: config_report(&state.config)
+                .into_iter()
+                .map(|entry| ConfigEntry {
+                    value: shown_value(entry.value, &loc),
+                    ..entry
+                })
+                .collect(),
         }
     }
 }

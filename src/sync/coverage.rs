@@ -76,8 +76,9 @@ pub(super) async fn verify_history(
     Ok((days, mismatched))
 }
 
-/// Days counted, recorded and followed by a lease renewal at a time.
-const VERIFY_BATCH: usize = 100;
+/// Days counted, recorded and followed by a lease renewal at a time: few enough that a batch
+/// ends well within the shortest lease (a few seconds) on a slow API.
+const VERIFY_BATCH: usize = 20;
 
 /// Counts `days` on Allegro (concurrently, within the client's rate limits) and in the
 /// backup, records the result, and returns the days whose counts differ.

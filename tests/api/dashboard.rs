@@ -119,10 +119,7 @@ async fn figures_count_days_of_warsaw_and_keep_currencies_apart() {
         &html,
         "section.dash-account:first-of-type .dash-statuses li",
     );
-    assert_eq!(
-        statuses,
-        ["READY_FOR_PROCESSING 3", "BOUGHT 1", "CANCELLED 1"]
-    );
+    assert_eq!(statuses, ["Ready to ship 3", "Bought 1", "Cancelled 1"]);
     // Links lead to the filtered list.
     let bar = format!("/orders?account={a}&bought_from={d}&bought_to={d}");
     let links: Vec<String> = html

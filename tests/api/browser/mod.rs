@@ -239,11 +239,12 @@ async fn a_new_team_sets_up_backs_up_and_browses_its_orders_in_a_real_browser() 
     set_latency(&app, FIRST_BACKUP_LATENCY_MS).await;
     browser.click("#connect-status a.btn-primary").await;
     browser.wait_for_path("/accounts").await;
+    // No run yet: the row says how the first backup starts.
     assert!(
         browser
-            .text("#accounts tbody tr")
+            .text("#accounts tbody tr .first-backup")
             .await
-            .contains("jeszcze nie")
+            .contains("pierwsz")
     );
     browser.screenshot("accounts-before-backup").await;
     press_sync_now(&browser).await;
@@ -255,7 +256,7 @@ async fn a_new_team_sets_up_backs_up_and_browses_its_orders_in_a_real_browser() 
     // Seen: the rest may run at full speed.
     set_latency(&app, 0).await;
     let cells = finished_runs(&browser).await;
-    assert_eq!(cells[3], "udana", "{cells:?}");
+    assert!(cells[3].starts_with("udana"), "{cells:?}");
     assert_eq!(
         cells[6],
         truth.len().to_string(),
@@ -338,7 +339,7 @@ async fn a_new_team_sets_up_backs_up_and_browses_its_orders_in_a_real_browser() 
     wait_for_runs(&browser, 2).await;
     let cells = finished_runs(&browser).await;
     browser.screenshot("second-sync-done").await;
-    assert_eq!(cells[3], "udana", "{cells:?}");
+    assert!(cells[3].starts_with("udana"), "{cells:?}");
 
     // 12. The order now has two revisions and the diff names what changed.
     browser.goto(&app.url(&format!("/orders/{id}"))).await;

@@ -14,13 +14,21 @@ const WIDTHS: [(u32, bool); 2] = [(1366, false), (390, true)];
 const LANGUAGES: [(&str, &str); 2] = [("pl", "pl-PL,pl;q=0.9"), ("en", "en-US,en;q=0.9")];
 
 /// Words of the English interface that a page in Polish must not show.
-const ENGLISH_UI: [&str; 6] = [
+const ENGLISH_UI: [&str; 14] = [
     "Sign out",
     "Dashboard",
     "Orders",
     "Accounts",
     "Search",
     "Settings",
+    "Sync now",
+    "Details",
+    "never",
+    "not yet",
+    " ago",
+    "(hidden)",
+    "unset",
+    "Save",
 ];
 
 #[tokio::test]
@@ -124,8 +132,8 @@ async fn visit_at_both_widths(
             if facts["lang"].as_str() != Some(lang) {
                 problems.push(format!("{path} is not in {lang}: {}", facts["lang"]));
             }
-            if text.contains("UTC") {
-                problems.push(format!("{path} at {width} px shows a time in UTC"));
+            if let Some(line) = text.lines().find(|l| names_utc(l)) {
+                problems.push(format!("{path} at {width} px shows a time in UTC: {line}"));
             }
             if lang == "pl" {
                 for word in ENGLISH_UI.iter().filter(|w| text.contains(*w)) {
@@ -140,4 +148,13 @@ async fn visit_at_both_widths(
         }
     }
     problems
+}
+
+/// Whether `line` names UTC as a word ("12:00 UTC"), not inside one ("OUTCOME").
+fn names_utc(line: &str) -> bool {
+    line.match_indices("UTC").any(|(at, _)| {
+        let before = line[..at].chars().next_back();
+        let after = line[at + 3..].chars().next();
+        !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    })
 }
