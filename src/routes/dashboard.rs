@@ -20,7 +20,7 @@ use crate::{
             sync::{SyncHealth, SyncRun, SyncState},
         },
     },
-    domain::AccountId,
+    domain::{AccountId, order_codes::currency_order},
     error::AppError,
     orders::filter::start_of_day,
     settings::local_day,
@@ -262,7 +262,7 @@ fn panel(
     }
 }
 
-/// Cents per day and currency. A BTreeMap: a stable order, PLN not favoured over others.
+/// Cents per day and currency (listed PLN first, then alphabetically: see `revenue_rows`).
 type PerCurrency = BTreeMap<String, BTreeMap<NaiveDate, i128>>;
 
 fn revenue_per_day(totals: &[&DayTotal]) -> PerCurrency {
@@ -282,8 +282,10 @@ fn revenue_per_day(totals: &[&DayTotal]) -> PerCurrency {
 /// Per currency: revenue today, over 7 and over 30 days.
 fn revenue_rows(id: AccountId, per_currency: &PerCurrency, today: NaiveDate) -> Vec<RevenueRow> {
     let since = |days: u64| today - Days::new(days - 1);
-    per_currency
-        .iter()
+    let mut currencies: Vec<_> = per_currency.iter().collect();
+    currencies.sort_by(|(a, _), (b, _)| currency_order(a, b));
+    currencies
+        .into_iter()
         .map(|(currency, by_day)| {
             let sum = |from: NaiveDate| Linked {
                 value: by_day.range(from..).map(|(_, c)| c).sum(),
@@ -338,7 +340,9 @@ fn charts(
         .map(|(c, by_day)| (c, by_day.values().sum()))
         .collect();
     by_size.sort_by_key(|b| std::cmp::Reverse(b.1));
-    for (currency, _) in by_size.into_iter().take(MAX_REVENUE_CHARTS) {
+    by_size.truncate(MAX_REVENUE_CHARTS);
+    by_size.sort_by(|(a, _), (b, _)| currency_order(a, b));
+    for (currency, _) in by_size {
         let by_day = &per_currency[currency];
         let bars: Vec<Bar> = days
             .iter()

@@ -20,6 +20,7 @@ use crate::{
             saved_view::SavedView,
         },
     },
+    domain::order_codes::currency_order,
     error::AppError,
     orders::{
         OrderParams, Viewer,
@@ -43,6 +44,14 @@ const HX_PUSH_URL: HeaderName = HeaderName::from_static("hx-push-url");
 /// Common marketplaces and currencies offered in the selects (any valid code still works).
 const MARKETPLACES: [&str; 4] = ["allegro-pl", "allegro-cz", "allegro-sk", "allegro-hu"];
 const CURRENCIES: [&str; 4] = ["PLN", "CZK", "EUR", "HUF"];
+
+/// The currency filter's options: the common ones and the one asked for, PLN first, then
+/// alphabetically (as every list of currencies).
+fn currency_options(current: &str) -> Vec<String> {
+    let mut values = with_current(&CURRENCIES, current);
+    values.sort_by(|a, b| currency_order(a, b));
+    values
+}
 
 /// `params` as a query string: blank values dropped, the cursor replaced by `cursor`.
 pub fn query_string(params: &OrderParams, cursor: Option<&str>) -> String {
@@ -208,7 +217,7 @@ fn orders_page(
     OrdersPage {
         page: layout.at(Nav::Orders),
         marketplaces: with_current(&MARKETPLACES, &form.marketplace),
-        currencies: with_current(&CURRENCIES, &form.currency),
+        currencies: currency_options(&form.currency),
         form,
         accounts: data
             .accounts
@@ -263,11 +272,12 @@ fn results_partial(
             .as_deref()
             .filter(|c| !c.trim().is_empty())
             .map(|_| format!("/orders?{view_query}")),
-        rows: page
-            .rows
-            .into_iter()
-            .map(|r| OrderRowView::new(r, accounts, viewer.hide_personal_data))
-            .collect(),
+        rows: OrderRowView::page(
+            page.rows,
+            page.grouped_by_currency,
+            accounts,
+            viewer.hide_personal_data,
+        ),
         total: total.label(),
         total_is_one: total.is_one(),
         total_is_estimate: total.is_estimate(),

@@ -8,8 +8,10 @@ mod filters;
 mod generated;
 mod page;
 mod paging;
+mod people_search;
 mod privacy;
 mod search;
+mod total_sort;
 
 use allegro_backup::domain::{AccountId, Role};
 use diesel::{PgConnection, QueryableByName, RunQueryDsl, sql_query, sql_types::Text};
@@ -46,15 +48,22 @@ const SORTS: [&str; 6] = [
     "total_asc",
 ];
 
-/// The ORDER BY of a sort, written independently of the application.
+/// The ORDER BY of a sort, written independently of the application. Sorted by total, the
+/// orders come in currency groups: PLN, the others alphabetically, none.
 fn order_by(sort: &str) -> &'static str {
     match sort {
         "bought_desc" => "o.bought_at DESC NULLS FIRST, o.id DESC",
         "bought_asc" => "o.bought_at ASC NULLS LAST, o.id ASC",
         "updated_desc" => "o.updated_at DESC NULLS FIRST, o.id DESC",
         "updated_asc" => "o.updated_at ASC NULLS LAST, o.id ASC",
-        "total_desc" => "o.total_amount DESC NULLS FIRST, o.id DESC",
-        "total_asc" => "o.total_amount ASC NULLS LAST, o.id ASC",
+        "total_desc" => {
+            "(CASE WHEN o.currency = 'PLN' THEN 0 WHEN o.currency IS NULL THEN 2 ELSE 1 END), \
+             o.currency, o.total_amount DESC NULLS FIRST, o.id DESC"
+        }
+        "total_asc" => {
+            "(CASE WHEN o.currency = 'PLN' THEN 0 WHEN o.currency IS NULL THEN 2 ELSE 1 END), \
+             o.currency, o.total_amount ASC NULLS LAST, o.id ASC"
+        }
         other => panic!("sort {other}"),
     }
 }
