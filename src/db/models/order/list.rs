@@ -155,6 +155,24 @@ pub fn walk(
     walk: Walk<'_>,
     limit: i64,
 ) -> QueryResult<Vec<OrderListRow>> {
+    walk_with(viewer, filter, walk, limit, |query, left| {
+        query
+            .select(OrderListRow::as_select())
+            .limit(left)
+            .load(conn)
+    })
+}
+
+/// Up to `limit` rows of the orders `viewer` may see matching `filter`, walking as `walk`
+/// says: `load` reads at most `left` rows of each ordered segment (see [`past`]) in its own
+/// selection, until `limit` rows are read. The list and the export share it.
+pub(super) fn walk_with<T>(
+    viewer: Visibility<'_>,
+    filter: &OrderFilter,
+    walk: Walk<'_>,
+    limit: i64,
+    mut load: impl FnMut(OrdersQuery, i64) -> QueryResult<Vec<T>>,
+) -> QueryResult<Vec<T>> {
     let segments = match walk.after {
         None => vec![None],
         Some((key, id)) => past(walk.key, walk.descending, key, id)
@@ -172,22 +190,7 @@ pub fn walk(
         if let Some(condition) = segment {
             query = query.filter(condition);
         }
-        rows.extend(load_rows(
-            ordered(query, walk.key, walk.descending),
-            left,
-            conn,
-        )?);
+        rows.extend(load(ordered(query, walk.key, walk.descending), left)?);
     }
     Ok(rows)
-}
-
-fn load_rows(
-    query: OrdersQuery,
-    limit: i64,
-    conn: &mut PgConnection,
-) -> QueryResult<Vec<OrderListRow>> {
-    query
-        .select(OrderListRow::as_select())
-        .limit(limit)
-        .load(conn)
 }
