@@ -24,7 +24,7 @@ use crate::{
     error::AppError,
     orders::{
         OrderParams, Viewer,
-        export::ExportFormat,
+        export::ExportKind,
         filter::{FULFILLMENT_STATUSES, ORDER_STATUSES, PAYMENT_TYPES},
         page::{self, ListRequest, PAGE_SIZES},
         sort::SORTS,
@@ -249,18 +249,15 @@ fn results_partial(
     let mut export_params = normalized(params);
     export_params.page_size = None;
     let export_query = query_string(&export_params, None);
-    // Only the formats the viewer may have are offered.
-    let exports = ExportFormat::ALL
+    // Only the kinds the viewer may have are offered.
+    let exports = ExportKind::ALL
         .into_iter()
-        .filter(|format| format.available_to(viewer))
-        .map(|format| {
+        .filter(|kind| kind.available_to(viewer))
+        .map(|kind| {
             let sep = if export_query.is_empty() { "" } else { "&" };
             (
-                format.label(),
-                format!(
-                    "/orders/export?format={}{sep}{export_query}",
-                    format.as_str()
-                ),
+                kind.label(),
+                format!("/orders/export?{}{sep}{export_query}", kind.query()),
             )
         })
         .collect();

@@ -109,7 +109,11 @@ async fn fetch(app: &TestApp, client: &reqwest::Client, path: &str) -> PageSeen 
 }
 
 /// Follows the next links from `path`; returns every id in order and the count label.
-async fn walk(app: &TestApp, client: &reqwest::Client, path: &str) -> (Vec<String>, String) {
+pub(crate) async fn walk(
+    app: &TestApp,
+    client: &reqwest::Client,
+    path: &str,
+) -> (Vec<String>, String) {
     let first = fetch(app, client, path).await;
     let count = first.count.clone();
     let mut ids = first.ids;
@@ -130,7 +134,10 @@ async fn walk(app: &TestApp, client: &reqwest::Client, path: &str) -> (Vec<Strin
 }
 
 /// A world of three accounts and `n` orders; an admin client.
-async fn world(n: usize, seed: u64) -> (TestApp, reqwest::Client, Vec<AccountId>, ChaCha8Rng) {
+pub(crate) async fn world(
+    n: usize,
+    seed: u64,
+) -> (TestApp, reqwest::Client, Vec<AccountId>, ChaCha8Rng) {
     let app = spawn_app().await;
     let admin = app.signed_in_client("admin@example.com", Role::Admin).await;
     let mut conn = app.db.connect();

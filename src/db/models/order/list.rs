@@ -130,10 +130,7 @@ fn past(key_column: SortKey, descending: bool, key: &KeyValue, id: i64) -> Vec<C
         let not = if negated { " NOT" } else { "" };
         Box::new(sql::<Bool>(&format!("{col} IS{not} NULL")))
     };
-    let is_null = matches!(
-        key,
-        KeyValue::Null | KeyValue::Total { amount: None, .. }
-    );
+    let is_null = matches!(key, KeyValue::Null | KeyValue::Total { amount: None, .. });
     match (is_null, descending) {
         (true, true) => vec![nulls_after("<"), null(true)],
         (true, false) => vec![nulls_after(">")],
@@ -240,6 +237,24 @@ pub fn walk(
     walk: Walk<'_>,
     limit: i64,
 ) -> QueryResult<Vec<OrderListRow>> {
+    walk_with(viewer, filter, walk, limit, |query, left| {
+        query
+            .select(OrderListRow::as_select())
+            .limit(left)
+            .load(conn)
+    })
+}
+
+/// Up to `limit` rows of the orders `viewer` may see matching `filter`, walking as `walk`
+/// says: `load` reads at most `left` rows of each ordered segment (see [`segments`]) in its own
+/// selection, until `limit` rows are read. The list and the export share it.
+pub(super) fn walk_with<T>(
+    viewer: Visibility<'_>,
+    filter: &OrderFilter,
+    walk: Walk<'_>,
+    limit: i64,
+    mut load: impl FnMut(OrdersQuery, i64) -> QueryResult<Vec<T>>,
+) -> QueryResult<Vec<T>> {
     let mut rows = Vec::new();
     for segment in segments(&walk) {
         let left = limit - rows.len() as i64;
@@ -256,18 +271,7 @@ pub fn walk(
         for condition in segment {
             query = query.filter(condition);
         }
-        rows.extend(load_rows(ordered(query, &walk), left, conn)?);
+        rows.extend(load(ordered(query, &walk), left)?);
     }
     Ok(rows)
-}
-
-fn load_rows(
-    query: OrdersQuery,
-    limit: i64,
-    conn: &mut PgConnection,
-) -> QueryResult<Vec<OrderListRow>> {
-    query
-        .select(OrderListRow::as_select())
-        .limit(limit)
-        .load(conn)
 }
