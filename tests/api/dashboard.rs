@@ -101,7 +101,11 @@ async fn figures_count_days_of_warsaw_and_keep_currencies_apart() {
         &html,
         "section.dash-account:first-of-type .dash-revenue tbody tr",
     );
-    assert_eq!(revenue, ["PLN 10.00 160.10 160.10", "EUR 0.00 20.00 20.00"], "PLN first");
+    assert_eq!(
+        revenue,
+        ["PLN 10.00 160.10 160.10", "EUR 0.00 20.00 20.00"],
+        "PLN first"
+    );
 
     let statuses = select_text(
         &html,

@@ -257,7 +257,10 @@ async fn a_viewer_without_personal_data_finds_nothing_by_it_but_still_by_order_i
         "Piotrkowska",
     ] {
         assert!(!found(&app, &admin, q).await.is_empty(), "{q}: admin");
-        assert!(found(&app, &masked, q).await.is_empty(), "{q} found while masked");
+        assert!(
+            found(&app, &masked, q).await.is_empty(),
+            "{q} found while masked"
+        );
     }
     assert_eq!(found(&app, &masked, "44444444").await, [WARSAW]);
     assert_eq!(found(&app, &masked, "lampka nocna").await.len(), 5);

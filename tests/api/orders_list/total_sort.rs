@@ -114,7 +114,10 @@ fn lines(html: &Html) -> Vec<Line> {
     html.select(&rows)
         .map(|tr| {
             if tr.value().classes().any(|c| c == "currency-break") {
-                let td = tr.first_child().and_then(scraper::ElementRef::wrap).unwrap();
+                let td = tr
+                    .first_child()
+                    .and_then(scraper::ElementRef::wrap)
+                    .unwrap();
                 assert!(td.value().attr("colspan").is_some(), "full width");
                 Line::Break(td.text().collect::<String>().trim().to_string())
             } else {
@@ -186,9 +189,12 @@ async fn a_currency_filter_sorted_by_total_pages_through_that_currency_only() {
             ),
         );
         assert!(expected.len() > 25);
-        let (ids, count) =
-            super::walk(&app, &admin, &format!("/orders?sort={sort}&currency=EUR&page_size=25"))
-                .await;
+        let (ids, count) = super::walk(
+            &app,
+            &admin,
+            &format!("/orders?sort={sort}&currency=EUR&page_size=25"),
+        )
+        .await;
         assert_eq!(ids, expected, "{sort}");
         assert_eq!(count, expected.len().to_string());
     }

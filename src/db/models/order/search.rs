@@ -82,7 +82,11 @@ pub fn number_codes(text: &str) -> Vec<String> {
     let national = ["+48", "0048"]
         .iter()
         .find_map(|code| compact.strip_prefix(code))
-        .map(|rest| rest.chars().filter(char::is_ascii_digit).collect::<String>());
+        .map(|rest| {
+            rest.chars()
+                .filter(char::is_ascii_digit)
+                .collect::<String>()
+        });
     let mut codes = vec![digits.clone()];
     match national {
         Some(national) if !national.is_empty() => {
@@ -115,8 +119,14 @@ mod tests {
             "48600100200",
         ] {
             let codes = number_codes(typed);
-            assert!(codes.contains(&"600100200".to_string()), "{typed}: {codes:?}");
-            assert!(codes.contains(&"48600100200".to_string()), "{typed}: {codes:?}");
+            assert!(
+                codes.contains(&"600100200".to_string()),
+                "{typed}: {codes:?}"
+            );
+            assert!(
+                codes.contains(&"48600100200".to_string()),
+                "{typed}: {codes:?}"
+            );
         }
     }
 
@@ -135,7 +145,15 @@ mod tests {
 
     #[test]
     fn words_are_not_numbers() {
-        for typed in ["lodz", "Piotrkowska 12", "PX 1234567890X", "12 kg", "-", "+", ""] {
+        for typed in [
+            "lodz",
+            "Piotrkowska 12",
+            "PX 1234567890X",
+            "12 kg",
+            "-",
+            "+",
+            "",
+        ] {
             assert!(number_codes(typed).is_empty(), "{typed}");
         }
     }
