@@ -148,10 +148,11 @@ async fn filters_apply_to_the_export() {
         ("min_total=1000", vec!["a-1"]),
         ("q=zofia", vec!["a-1"]),
         ("merged=1&account=sklep_a", vec!["a-2", "a-3", "a-1"]),
-        // The list's sort orders the rows; paging and unknown parameters are ignored.
+        // The list's sort orders the rows (by total: the PLN orders, then the EUR one, never
+        // ranked against each other); paging and unknown parameters are ignored.
         (
             "sort=total_desc&cursor=zzz&page_size=5&utm=1",
-            vec!["a-1", "b-1", "a-2"],
+            vec!["a-1", "a-2", "b-1"],
         ),
     ] {
         let response = export(&app, &client, &format!("format=csv&{query}")).await;
