@@ -1,6 +1,7 @@
-//! `allegro-backup export --format csv|csv-items|ndjson [--account LOGIN] [--since DATE]`: every
-//! order (or one account's, bought since a day of the display zone) to stdout, through the
-//! same streaming encoder as the web export. Runs with the database's own rights: no account
+//! `allegro-backup export --format csv|csv-items|ndjson [--dialect plain|excel] [--account LOGIN]
+//! [--since DATE]`: every order (or one account's, bought since a day of the display zone) to
+//! stdout, in the orders list's default order, through the same streaming encoder as the web
+//! export. Runs with the database's own rights: no account
 //! scope, no masking. Recorded in the audit log as done by `cli`.
 
 use std::io::Write;
@@ -16,7 +17,7 @@ use crate::{
     domain::{Role, UserId, order_filter::AccountRef},
     orders::{
         OrderFilter, OrderParams, Viewer,
-        export::{ExportFormat, record_export, write_export},
+        export::{Dialect, ExportFormat, ExportKind, ExportSpec, record_export, write_export},
     },
 };
 
@@ -24,6 +25,7 @@ use crate::{
 #[derive(Debug, Clone)]
 pub(crate) struct ExportPlan {
     pub format: ExportFormat,
+    pub dialect: Dialect,
     pub account: Option<String>,
     /// `YYYY-MM-DD`, a day of the display zone.
     pub since: Option<String>,
@@ -31,6 +33,10 @@ pub(crate) struct ExportPlan {
 
 pub(super) fn parse_format(value: &str) -> Result<ExportFormat, String> {
     ExportFormat::parse(value).ok_or_else(|| "use csv, csv-items or ndjson".to_owned())
+}
+
+pub(super) fn parse_dialect(value: &str) -> Result<Dialect, String> {
+    Dialect::parse(Some(value)).map_err(|e| e.message)
 }
 
 pub(super) async fn export_command(config: Config, plan: ExportPlan) -> anyhow::Result<()> {
@@ -55,6 +61,9 @@ pub(crate) fn export(
     plan: &ExportPlan,
     out: &mut impl Write,
 ) -> anyhow::Result<u64> {
+    let kind = ExportKind::new(plan.format, plan.dialect)
+        .map_err(|e| anyhow::anyhow!("--{}: {}", e.parameter, e.message))?;
+    let spec = ExportSpec::from(kind);
     let zone = SettingsRow::display_zone(conn)?;
     let params = OrderParams {
         bought_from: plan.since.clone(),
@@ -80,7 +89,7 @@ pub(crate) fn export(
         helper,
         &viewer,
         &filter,
-        plan.format,
+        spec,
         zone,
         |bytes| match out.write_all(&bytes) {
             Ok(()) => true,
@@ -94,7 +103,7 @@ pub(crate) fn export(
         "account": plan.account,
         "since": plan.since,
     });
-    record_export(conn, &cli_actor(), plan.format, details, &outcome)?;
+    record_export(conn, &cli_actor(), spec, details, &outcome)?;
     match failed {
         // A closed pipe (`| head`) is the reader's choice, not an error.
         Some(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {

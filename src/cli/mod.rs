@@ -69,6 +69,10 @@ pub enum Command {
         /// csv, csv-items or ndjson.
         #[arg(long, value_parser = export::parse_format)]
         format: crate::orders::export::ExportFormat,
+        /// plain (`,`, `1234.50`, UTC times; the default) or excel (`;`, `1234,50`, times of
+        /// the display zone, CRLF) for the CSV formats.
+        #[arg(long, default_value = "plain", value_parser = export::parse_dialect)]
+        dialect: crate::orders::export::Dialect,
         /// Only this account (its Allegro login).
         #[arg(long)]
         account: Option<String>,
@@ -203,11 +207,13 @@ pub async fn run(cli: Cli) -> ExitCode {
         }
         Command::Export {
             format,
+            dialect,
             account,
             since,
         } => {
             let plan = export::ExportPlan {
                 format,
+                dialect,
                 account,
                 since,
             };

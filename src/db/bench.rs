@@ -29,12 +29,63 @@ WITH src AS (
         (ARRAY['P24','PAYU','P24','AF'])[1 + g % 4] AS provider,
         CASE WHEN g % 25 = 0 THEN 'EUR' WHEN g % 40 = 1 THEN 'CZK' ELSE 'PLN' END AS currency,
         CASE WHEN g % 40 = 1 THEN 'allegro-cz' ELSE 'allegro-pl' END AS marketplace,
+        1 + g % 5 AS delivery_n,
         (ARRAY['Allegro Paczkomaty InPost','Allegro Kurier DPD','Allegro One Box',
                'Poczta Polska Pocztex','Odbiór osobisty'])[1 + g % 5] AS delivery,
         now() - ((g::bigint * 7919) % 31536000) * interval '1 second' AS bought_at,
         1 + (g * 13) % 3 AS n_items,
-        g % 9 = 0 AS invoice
+        g % 9 = 0 AS invoice,
+        -- Where the buyer lives (1 in 15 in Łódź) and where the parcel goes: to the buyer,
+        -- or (1 in 5) to someone else elsewhere.
+        1 + (g * 17) % 15 AS home,
+        1 + (g * 23 + 5) % 15 AS away,
+        g % 5 = 0 AS other_recipient,
+        -- A mobile number of 9 digits (one in 400 million), written four ways.
+        (500000000 + (g::bigint * 48271) % 399999999)::text AS phone_digits
     FROM generate_series($1::bigint, $2::bigint) g
+), people AS (
+    SELECT s.*,
+        (ARRAY['Łódź','Kraków','Gdańsk','Poznań','Wrocław','Warszawa','Szczecin','Bydgoszcz',
+               'Lublin','Białystok','Katowice','Częstochowa','Zielona Góra','Bielsko-Biała',
+               'Świnoujście'])[s.home] AS city,
+        (ARRAY['9','3','8','6','5','0','7','8','2','1','4','4','6','4','7'])[s.home]
+            || (s.g % 10)::text || '-' || lpad(((s.g * 7) % 1000)::text, 3, '0') AS post_code,
+        (ARRAY['Piotrkowska','Solna','Grunwaldzka','Długa','Świętokrzyska','Marszałkowska',
+               'Żeromskiego','Kościuszki','Mickiewicza','Słowackiego','Ogrodowa','Źródlana',
+               'Polna','Łąkowa','Krótka','Wrzosowa','Jagiellońska','Ułańska','Zielona',
+               'Leśna'])[1 + (s.g * 11) % 20] || ' ' || (1 + s.g % 149)::text
+            || CASE WHEN s.g % 3 = 0 THEN '/' || (1 + s.g % 39)::text ELSE '' END AS street,
+        CASE s.g % 4
+            WHEN 0 THEN '+48 ' || substr(s.phone_digits, 1, 3) || ' ' || substr(s.phone_digits, 4, 3)
+                        || ' ' || substr(s.phone_digits, 7, 3)
+            WHEN 1 THEN '+48' || s.phone_digits
+            WHEN 2 THEN substr(s.phone_digits, 1, 3) || '-' || substr(s.phone_digits, 4, 3)
+                        || '-' || substr(s.phone_digits, 7, 3)
+            ELSE substr(s.phone_digits, 1, 3) || ' ' || substr(s.phone_digits, 4, 3)
+                 || ' ' || substr(s.phone_digits, 7, 3)
+        END AS phone,
+        (ARRAY['Łódź','Kraków','Gdańsk','Poznań','Wrocław','Warszawa','Szczecin','Bydgoszcz',
+               'Lublin','Białystok','Katowice','Częstochowa','Zielona Góra','Bielsko-Biała',
+               'Świnoujście'])[s.away] AS away_city,
+        (ARRAY['9','3','8','6','5','0','7','8','2','1','4','4','6','4','7'])[s.away]
+            || ((s.g / 10) % 10)::text || '-' || lpad(((s.g * 13) % 1000)::text, 3, '0') AS away_post_code,
+        (ARRAY['Ogrodowa','Leśna','Kwiatowa','Wolności','Wiejska','Lipowa'])[1 + s.g % 6]
+            || ' ' || (1 + (s.g * 3) % 99)::text AS away_street,
+        (ARRAY['Ewa','Tomasz','Bożena','Jędrzej','Halina','Mikołaj'])[1 + (s.g / 5) % 6] AS away_first,
+        (ARRAY['Mazur','Król','Wróbel','Sikora','Bąk','Górski'])[1 + (s.g / 30) % 6] AS away_last,
+        -- A NIP: 10 digits, now and then written with dashes.
+        (1000000000 + (s.g::bigint * 104729) % 8999999999)::text AS nip_digits,
+        -- A tracking number per carrier, for orders that went out.
+        CASE WHEN s.fulfillment IN ('SENT', 'PICKED_UP', 'RETURNED') THEN
+            CASE s.delivery_n
+                WHEN 1 THEN '6' || lpad(((s.g::bigint * 7919) % 100000000000)::text, 11, '0')
+                            || lpad(s.g::text, 12, '0')
+                WHEN 2 THEN '0000' || lpad(((s.g::bigint * 15485863) % 10000000000)::text, 10, '0') || 'U'
+                WHEN 3 THEN 'A' || upper(substr(md5('w' || s.g), 1, 11))
+                WHEN 4 THEN 'PX' || lpad(((s.g::bigint * 104723) % 10000000000)::text, 10, '0')
+            END
+        END AS waybill
+    FROM src s
 ), items AS (
     SELECT s.g, k,
         (ARRAY['Kubek ceramiczny 330 ml','Ręcznik bawełniany 70×140','Łyżka drewniana',
@@ -59,46 +110,79 @@ WITH src AS (
     FROM items i JOIN src s USING (g)
     GROUP BY i.g
 ), doc AS (
-    SELECT s.*, a.total, jsonb_build_object(
-        'id', s.form_id,
-        'messageToSeller', CASE WHEN s.g % 7 = 0 THEN 'Proszę o staranne zapakowanie, "kruche"!' END,
+    SELECT p.*, a.total, jsonb_build_object(
+        'id', p.form_id,
+        'messageToSeller', CASE WHEN p.g % 7 = 0 THEN 'Proszę o staranne zapakowanie, "kruche"!' END,
         'buyer', jsonb_build_object(
-            'id', (30000000 + s.g)::text,
-            'email', lower(translate(s.first_name || '.' || s.last_name, 'ąćęłńóśźżĄĆĘŁŃÓŚŹŻü', 'acelnoszzACELNOSZZu'))
-                     || s.g || '@allegromail.pl',
-            'login', translate(s.first_name || '_' || s.last_name, 'ąćęłńóśźżĄĆĘŁŃÓŚŹŻü', 'acelnoszzACELNOSZZu') || '_' || s.g % 1000,
-            'firstName', s.first_name, 'lastName', s.last_name, 'companyName', NULL,
-            'guest', s.g % 17 = 0, 'phoneNumber', '+48 600 ' || lpad((s.g % 1000)::text, 3, '0') || ' 200',
-            'address', jsonb_build_object('street', 'Długa ' || 1 + s.g % 120, 'city',
-                (ARRAY['Łódź','Kraków','Gdańsk','Poznań','Wrocław','Bielsko-Biała'])[1 + s.g % 6],
-                'postCode', '9' || lpad((s.g % 10000)::text, 4, '0'), 'countryCode', 'PL')),
-        'payment', jsonb_build_object('id', md5('p' || s.g), 'type', s.payment, 'provider', s.provider,
-            'finishedAt', to_char(s.bought_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-            'paidAmount', jsonb_build_object('amount', a.total::text, 'currency', s.currency)),
-        'status', s.status,
-        'fulfillment', jsonb_build_object('status', s.fulfillment),
-        'delivery', jsonb_build_object('method', jsonb_build_object('id', md5(s.delivery), 'name', s.delivery),
-            'cost', jsonb_build_object('amount', '12.99', 'currency', s.currency)),
-        'invoice', jsonb_build_object('required', s.invoice),
+            'id', (30000000 + p.g)::text,
+            'email', lower(translate(p.first_name || '.' || p.last_name, 'ąćęłńóśźżĄĆĘŁŃÓŚŹŻü', 'acelnoszzACELNOSZZu'))
+                     || p.g || '@allegromail.pl',
+            'login', translate(p.first_name || '_' || p.last_name, 'ąćęłńóśźżĄĆĘŁŃÓŚŹŻü', 'acelnoszzACELNOSZZu') || '_' || p.g % 1000,
+            'firstName', p.first_name, 'lastName', p.last_name, 'companyName', NULL,
+            'guest', p.g % 17 = 0, 'phoneNumber', p.phone,
+            'address', jsonb_build_object('street', p.street, 'city', p.city,
+                'postCode', p.post_code, 'countryCode', 'PL')),
+        'payment', jsonb_build_object('id', md5('p' || p.g), 'type', p.payment, 'provider', p.provider,
+            'finishedAt', to_char(p.bought_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+            'paidAmount', jsonb_build_object('amount', a.total::text, 'currency', p.currency)),
+        'status', p.status,
+        'fulfillment', jsonb_build_object('status', p.fulfillment),
+        'delivery', jsonb_build_object('method', jsonb_build_object('id', md5(p.delivery), 'name', p.delivery),
+            'address', CASE WHEN p.other_recipient THEN
+                jsonb_build_object('firstName', p.away_first, 'lastName', p.away_last,
+                    'street', p.away_street, 'city', p.away_city, 'zipCode', p.away_post_code,
+                    'countryCode', 'PL', 'companyName', NULL,
+                    'phoneNumber', '+48 ' || (700 + p.g % 100)::text || ' ' || substr(p.phone_digits, 4, 3)
+                                   || ' ' || substr(p.phone_digits, 7, 3), 'modifiedAt', NULL)
+            ELSE
+                jsonb_build_object('firstName', p.first_name, 'lastName', p.last_name,
+                    'street', p.street, 'city', p.city, 'zipCode', p.post_code,
+                    'countryCode', 'PL', 'companyName', NULL, 'phoneNumber', p.phone,
+                    'modifiedAt', NULL)
+            END,
+            'cost', jsonb_build_object('amount', '12.99', 'currency', p.currency)),
+        'invoice', CASE WHEN p.invoice THEN jsonb_build_object('required', true,
+            'address', jsonb_build_object('street', p.street, 'city', p.city, 'zipCode', p.post_code,
+                'countryCode', 'PL',
+                'company', jsonb_build_object(
+                    'name', p.last_name || ' ' || (ARRAY['Sp. z o.o.','S.A.','s.c.','Sp.j.'])[1 + p.g % 4],
+                    'ids', jsonb_build_array(jsonb_build_object('type', 'PL_NIP', 'value', p.nip_digits)),
+                    'vatPayerStatus', 'ACTIVE',
+                    'taxId', CASE WHEN p.g % 18 = 0 THEN substr(p.nip_digits, 1, 3) || '-'
+                        || substr(p.nip_digits, 4, 3) || '-' || substr(p.nip_digits, 7, 2) || '-'
+                        || substr(p.nip_digits, 9, 2) ELSE p.nip_digits END),
+                'naturalPerson', NULL))
+            ELSE jsonb_build_object('required', false) END,
         'lineItems', a.line_items,
-        'summary', jsonb_build_object('totalToPay', jsonb_build_object('amount', a.total::text, 'currency', s.currency)),
-        'marketplace', jsonb_build_object('id', s.marketplace),
-        'updatedAt', to_char(s.bought_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-        'revision', substr(md5('r' || s.g), 1, 8)) AS raw
-    FROM src s JOIN agg a USING (g)
+        'summary', jsonb_build_object('totalToPay', jsonb_build_object('amount', a.total::text, 'currency', p.currency)),
+        'marketplace', jsonb_build_object('id', p.marketplace),
+        'updatedAt', to_char(p.bought_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+        'revision', substr(md5('r' || p.g), 1, 8)) AS raw
+    FROM people p JOIN agg a USING (g)
 ), ins AS (
     INSERT INTO orders (account_id, checkout_form_id, marketplace_id, status, fulfillment_status,
         buyer_id, buyer_login, buyer_email, buyer_first_name, buyer_last_name, buyer_guest,
         total_amount, currency, payment_type, payment_provider, payment_finished_at, paid_amount,
         delivery_method_id, delivery_method_name, invoice_required, line_item_count, bought_at,
-        updated_at, revision, content_hash, raw)
+        updated_at, revision, content_hash, raw, waybills)
     SELECT account_id, form_id, marketplace, status, fulfillment,
         raw->'buyer'->>'id', raw->'buyer'->>'login', raw->'buyer'->>'email', first_name, last_name,
         (raw->'buyer'->>'guest')::boolean, total, currency, payment, provider, bought_at, total,
         md5(delivery), delivery, invoice, n_items, bought_at, bought_at, raw->>'revision',
-        md5(raw::text), raw
+        md5(raw::text), raw,
+        CASE WHEN waybill IS NOT NULL THEN ARRAY[search_compact(waybill)] END
     FROM doc
-    RETURNING id, checkout_form_id, currency, bought_at
+    RETURNING id, checkout_form_id, account_id, currency, bought_at
+), shipped AS (
+    INSERT INTO order_shipments (account_id, checkout_form_id, shipment_id, waybill, carrier_id,
+        carrier_name, created_at, raw)
+    SELECT ins.account_id, ins.checkout_form_id, md5('s' || p.g), p.waybill,
+        (ARRAY['INPOST','DPD','ALLEGRO','POCZTA_POLSKA'])[p.delivery_n],
+        (ARRAY['InPost','DPD','Allegro One Kurier','Poczta Polska'])[p.delivery_n],
+        ins.bought_at + interval '1 day',
+        jsonb_build_object('id', md5('s' || p.g), 'waybill', p.waybill)
+    FROM ins JOIN people p ON p.form_id = ins.checkout_form_id
+    WHERE p.waybill IS NOT NULL
 )
 INSERT INTO order_line_items (order_id, line_item_id, offer_id, offer_name, external_id, quantity,
     price, original_price, currency, bought_at)

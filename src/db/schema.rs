@@ -219,6 +219,8 @@ diesel::table! {
         items_search_text -> Nullable<Text>,
         shipments_read_revision -> Nullable<Text>,
         shipments_read_at -> Nullable<Timestamptz>,
+        waybills -> Nullable<Array<Nullable<Text>>>,
+        personal_terms -> Nullable<Array<Nullable<Text>>>,
     }
 }
 

@@ -23,3 +23,10 @@ pub const PAYMENT_TYPES: [&str; 5] = [
     "SPLIT_PAYMENT",
     "EXTENDED_TERM",
 ];
+
+/// The order of every list of currencies: PLN first, then the others alphabetically (the
+/// orders list sorted by total groups its rows the same way, in SQL: migration 18's
+/// `currency_sort_key`).
+pub fn currency_order(a: &str, b: &str) -> std::cmp::Ordering {
+    (a != "PLN", a).cmp(&(b != "PLN", b))
+}

@@ -1,6 +1,7 @@
 //! The opaque keyset cursor of the orders list: the sort, the direction and the `(key, id)` of
-//! the row a page starts after, as base64url JSON. Decoding validates every part, so a forged
-//! cursor is a 400 naming `cursor`, never a query error.
+//! the row a page starts after (sorted by total, the key holds the row's currency too: the
+//! list comes in currency groups), as base64url JSON. Decoding validates every part, so a
+//! forged cursor is a 400 naming `cursor`, never a query error.
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use chrono::{DateTime, SecondsFormat};
@@ -41,6 +42,9 @@ struct CursorWire {
     /// Key value; absent for a NULL key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     k: Option<String>,
+    /// The row's currency (sorted by total); absent for none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    c: Option<String>,
     i: i64,
 }
 
@@ -62,6 +66,11 @@ fn is_decimal(text: &str) -> bool {
         && digits(fraction)
 }
 
+/// A currency code as stored: a few ASCII letters or digits.
+fn is_currency(text: &str) -> bool {
+    (1..=8).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
 impl Cursor {
     /// The opaque text for links.
     pub fn encode(&self) -> String {
@@ -75,7 +84,11 @@ impl Cursor {
             k: match &self.key {
                 KeyValue::Null => None,
                 KeyValue::Time(t) => Some(t.to_rfc3339_opts(SecondsFormat::Micros, true)),
-                KeyValue::Amount(a) => Some(a.clone()),
+                KeyValue::Total { amount, .. } => amount.clone(),
+            },
+            c: match &self.key {
+                KeyValue::Total { currency, .. } => currency.clone(),
+                KeyValue::Null | KeyValue::Time(_) => None,
             },
             i: self.id,
         };
@@ -104,15 +117,22 @@ impl Cursor {
         if wire.i <= 0 {
             return Err(garbled());
         }
-        let key = match (wire.k, sort.key) {
-            (None, _) => KeyValue::Null,
-            (Some(k), SortKey::Bought | SortKey::Updated) => KeyValue::Time(
+        let key = match (wire.k, wire.c, sort.key) {
+            (_, Some(_), SortKey::Bought | SortKey::Updated) => return Err(garbled()),
+            (None, None, SortKey::Bought | SortKey::Updated) => KeyValue::Null,
+            (Some(k), None, SortKey::Bought | SortKey::Updated) => KeyValue::Time(
                 DateTime::parse_from_rfc3339(&k)
                     .map_err(|_| garbled())?
                     .to_utc(),
             ),
-            (Some(k), SortKey::Total) if is_decimal(&k) => KeyValue::Amount(k),
-            (Some(_), SortKey::Total) => return Err(garbled()),
+            (amount, currency, SortKey::Total) => {
+                if !amount.as_deref().is_none_or(is_decimal)
+                    || !currency.as_deref().is_none_or(is_currency)
+                {
+                    return Err(garbled());
+                }
+                KeyValue::Total { currency, amount }
+            }
         };
         Ok(Cursor {
             sort,
@@ -152,8 +172,20 @@ mod tests {
             Cursor {
                 sort: sort("total_desc"),
                 direction: Direction::Next,
-                key: KeyValue::Amount("1499.90".into()),
+                key: KeyValue::Total {
+                    currency: Some("EUR".into()),
+                    amount: Some("1499.90".into()),
+                },
                 id: 1,
+            },
+            Cursor {
+                sort: sort("total_asc"),
+                direction: Direction::Prev,
+                key: KeyValue::Total {
+                    currency: None,
+                    amount: None,
+                },
+                id: 9,
             },
         ] {
             let text = cursor.encode();
@@ -170,7 +202,10 @@ mod tests {
         let good = Cursor {
             sort: sort("total_asc"),
             direction: Direction::Next,
-            key: KeyValue::Amount("10.00".into()),
+            key: KeyValue::Total {
+                currency: Some("PLN".into()),
+                amount: Some("10.00".into()),
+            },
             id: 3,
         }
         .encode();
@@ -186,6 +221,9 @@ mod tests {
             forge(r#"{"s":"total_asc","d":"n","k":"1","i":-3}"#),
             forge(r#"{"s":"total_asc","d":"n","k":"1","i":3,"extra":1}"#),
             forge(r#"{"s":"bought_desc","d":"n","k":"yesterday","i":3}"#),
+            forge(r#"{"s":"total_asc","d":"n","k":"1","c":"PL N","i":3}"#),
+            forge(r#"{"s":"total_asc","d":"n","k":"1","c":"","i":3}"#),
+            forge(r#"{"s":"bought_desc","d":"n","c":"PLN","i":3}"#),
         ] {
             let sort = if bad.len() > 20 && bad.starts_with("eyJzIjoiYm91") {
                 sort("bought_desc")

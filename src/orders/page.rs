@@ -83,24 +83,28 @@ fn cursor_of(row: &OrderListRow, sort: Sort, direction: Direction) -> String {
 #[derive(Debug, Clone)]
 pub struct Page {
     pub rows: Vec<OrderListRow>,
+    /// The rows come in currency groups (sorted by total, not filtered by currency).
+    pub grouped_by_currency: bool,
     /// Cursor of the following page, if there is one.
     pub next: Option<String>,
     /// Cursor of the preceding page, if this is not the first.
     pub prev: Option<String>,
 }
 
-/// Up to `limit` rows walking from `after` (exclusive) in the given direction.
+/// Up to `limit` rows walking from `after` (exclusive) in the sort's direction or, going
+/// `backwards`, against it.
 fn walk(
     conn: &mut PgConnection,
     viewer: &Viewer,
     request: &ListRequest,
-    descending: bool,
+    backwards: bool,
     after: Option<&Cursor>,
     limit: i64,
 ) -> QueryResult<Vec<OrderListRow>> {
     let walk = Walk {
         key: request.sort.key,
-        descending,
+        descending: request.sort.descending,
+        backwards,
         after: after.map(|c| (&c.key, c.id)),
     };
     list::walk(conn, viewer.visibility(), &request.filter, walk, limit)
@@ -114,8 +118,9 @@ pub fn fetch_page(
 ) -> QueryResult<Page> {
     let sort = request.sort;
     let size = request.page_size;
+    let grouped_by_currency = sort.key == SortKey::Total && request.filter.currency.is_none();
     let Some(cursor) = &request.cursor else {
-        let mut rows = walk(conn, viewer, request, sort.descending, None, size + 1)?;
+        let mut rows = walk(conn, viewer, request, false, None, size + 1)?;
         let more = rows.len() as i64 > size;
         rows.truncate(size as usize);
         let next = more
@@ -123,19 +128,13 @@ pub fn fetch_page(
             .flatten();
         return Ok(Page {
             rows,
+            grouped_by_currency,
             next,
             prev: None,
         });
     };
     let backwards = cursor.direction == Direction::Prev;
-    let mut rows = walk(
-        conn,
-        viewer,
-        request,
-        sort.descending != backwards,
-        Some(cursor),
-        size + 1,
-    )?;
+    let mut rows = walk(conn, viewer, request, backwards, Some(cursor), size + 1)?;
     let more = rows.len() as i64 > size;
     rows.truncate(size as usize);
     if backwards {
@@ -153,7 +152,12 @@ pub fn fetch_page(
         .then(|| rows.last().map(|r| cursor_of(r, sort, Direction::Next)))
         .flatten();
     let prev = rows.first().map(|r| cursor_of(r, sort, Direction::Prev));
-    Ok(Page { rows, next, prev })
+    Ok(Page {
+        rows,
+        grouped_by_currency,
+        next,
+        prev,
+    })
 }
 
 #[cfg(test)]

@@ -18,7 +18,7 @@ use crate::{
             sync::{SyncHealth, SyncRun, SyncState},
         },
     },
-    domain::{AccountId, Lang},
+    domain::{AccountId, Lang, order_codes::currency_order},
     error::AppError,
     i18n::Locale,
     orders::filter::start_of_day,
@@ -260,7 +260,7 @@ fn panel(
     }
 }
 
-/// Cents per day and currency (the rows and charts list PLN first, see `revenue_rows`).
+/// Cents per day and currency (listed PLN first, then alphabetically: see `revenue_rows`).
 type PerCurrency = BTreeMap<String, BTreeMap<NaiveDate, i128>>;
 
 fn revenue_per_day(totals: &[&DayTotal]) -> PerCurrency {
@@ -280,8 +280,8 @@ fn revenue_per_day(totals: &[&DayTotal]) -> PerCurrency {
 /// Per currency: revenue today, over 7 and over 30 days.
 fn revenue_rows(id: AccountId, per_currency: &PerCurrency, today: NaiveDate) -> Vec<RevenueRow> {
     let since = |days: u64| today - Days::new(days - 1);
-    let mut currencies: Vec<(&String, &BTreeMap<NaiveDate, i128>)> = per_currency.iter().collect();
-    currencies.sort_by_key(|(currency, _)| (currency.as_str() != "PLN", currency.as_str()));
+    let mut currencies: Vec<_> = per_currency.iter().collect();
+    currencies.sort_by(|(a, _), (b, _)| currency_order(a, b));
     currencies
         .into_iter()
         .map(|(currency, by_day)| {
@@ -349,7 +349,9 @@ fn charts(
         .map(|(c, by_day)| (c, by_day.values().sum()))
         .collect();
     by_size.sort_by_key(|b| std::cmp::Reverse(b.1));
-    for (currency, _) in by_size.into_iter().take(MAX_REVENUE_CHARTS) {
+    by_size.truncate(MAX_REVENUE_CHARTS);
+    by_size.sort_by(|(a, _), (b, _)| currency_order(a, b));
+    for (currency, _) in by_size {
         let by_day = &per_currency[currency];
         let bars: Vec<Bar> = days
             .iter()

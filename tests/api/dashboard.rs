@@ -112,7 +112,8 @@ async fn figures_count_days_of_warsaw_and_keep_currencies_apart() {
         [
             "PLN PLN 10.00 PLN 160.10 PLN 160.10",
             "EUR EUR 0.00 EUR 20.00 EUR 20.00"
-        ]
+        ],
+        "PLN first"
     );
 
     let statuses = select_text(

@@ -146,9 +146,23 @@ pub fn record(
     )
     .set(s::removed_at.eq(now))
     .execute(conn)?;
-    mark_checked(conn, account_id, checkout_form_id, revision)?;
+    sql_query(MARK_READ_SQL)
+        .bind::<BigInt, _>(account_id)
+        .bind::<Text, _>(checkout_form_id)
+        .bind::<Nullable<Text>, _>(revision)
+        .execute(conn)?;
     Ok(added)
 }
+
+/// [`mark_checked`], and the order's tracking numbers as the search box finds them
+/// (`orders.waybills`, migration 18: every waybill the order ever listed, removed ones
+/// included, through `search_compact`).
+const MARK_READ_SQL: &str = "\
+UPDATE orders SET shipments_read_revision = $3, shipments_read_at = now(),
+    waybills = (SELECT array_agg(DISTINCT search_compact(s.waybill))
+                FROM order_shipments AS s
+                WHERE s.account_id = $1 AND s.checkout_form_id = $2 AND s.waybill IS NOT NULL)
+WHERE account_id = $1 AND checkout_form_id = $2";
 
 /// Notes that the order's shipments were read at `revision`.
 pub fn mark_checked(

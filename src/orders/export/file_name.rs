@@ -3,15 +3,16 @@
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
-use super::ExportFormat;
+use super::{Dialect, ExportFormat, ExportKind};
 
-/// The download's file name: `allegro-orders-<account or all>-<filters>-<YYYYMMDD-HHMM>.<ext>`,
-/// safe ASCII only. `account` is the login (or id) filtered on; `filters` the filter
+/// The download's file name:
+/// `allegro-orders-<account or all>-<filters>[-items][-excel]-<YYYYMMDD-HHMM>.<ext>`, safe ASCII
+/// only. `account` is the login (or id) filtered on; `filters` the filter
 /// parameters set (name, value), as received.
 pub fn file_name(
     account: Option<&str>,
     filters: &[(&str, &str)],
-    format: ExportFormat,
+    kind: ExportKind,
     now: DateTime<Utc>,
     zone: Tz,
 ) -> String {
@@ -40,13 +41,16 @@ pub fn file_name(
         name.push('-');
         name.push_str(&summary);
     }
-    if format == ExportFormat::CsvItems {
+    if kind.format() == ExportFormat::CsvItems {
         name.push_str("-items");
+    }
+    if kind.dialect() == Dialect::Excel {
+        name.push_str("-excel");
     }
     format!(
         "{name}-{}.{}",
         now.with_timezone(&zone).format("%Y%m%d-%H%M"),
-        format.extension()
+        kind.format().extension()
     )
 }
 
@@ -61,7 +65,7 @@ mod tests {
         let name = file_name(
             Some("Sklep Łódź\"; x"),
             &[("status", "READY_FOR_PROCESSING"), ("q", "a/b\r\n")],
-            ExportFormat::Csv,
+            ExportFormat::Csv.into(),
             now,
             chrono_tz::Europe::Warsaw,
         );
@@ -70,7 +74,10 @@ mod tests {
             "allegro-orders-Sklep___d____x-status-READY_FOR_PROCESSING-q-a_b__-20261124-0005.csv"
         );
         assert!(name.is_ascii());
-        let all = file_name(None, &[], ExportFormat::Ndjson, now, chrono_tz::UTC);
+        let all = file_name(None, &[], ExportFormat::Ndjson.into(), now, chrono_tz::UTC);
         assert_eq!(all, "allegro-orders-all-20261123-2305.ndjson");
+        let excel = ExportKind::new(ExportFormat::CsvItems, Dialect::Excel).unwrap();
+        let items = file_name(None, &[], excel, now, chrono_tz::UTC);
+        assert_eq!(items, "allegro-orders-all-items-excel-20261123-2305.csv");
     }
 }

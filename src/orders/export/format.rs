@@ -1,6 +1,8 @@
-//! What an export writes: the formats, who may have them, their media types.
+//! What an export writes: the formats, who may have them, their media types, and the kinds
+//! offered (a format with its CSV dialect).
 
-use super::Viewer;
+use super::{Dialect, Viewer};
+use crate::orders::filter::FilterError;
 
 /// What an export writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,9 +69,118 @@ impl ExportFormat {
     }
 }
 
+/// A format with its dialect, valid by construction: the excel dialect only with a CSV format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ExportKind {
+    format: ExportFormat,
+    dialect: Dialect,
+}
+
+impl ExportKind {
+    /// Every kind, in the order the export links offer them.
+    pub const ALL: [ExportKind; 5] = [
+        ExportKind::plain(ExportFormat::Csv),
+        ExportKind::excel(ExportFormat::Csv),
+        ExportKind::plain(ExportFormat::CsvItems),
+        ExportKind::excel(ExportFormat::CsvItems),
+        ExportKind::plain(ExportFormat::Ndjson),
+    ];
+
+    const fn plain(format: ExportFormat) -> Self {
+        ExportKind {
+            format,
+            dialect: Dialect::Plain,
+        }
+    }
+
+    const fn excel(format: ExportFormat) -> Self {
+        ExportKind {
+            format,
+            dialect: Dialect::Excel,
+        }
+    }
+
+    /// `format` in `dialect`; NDJSON has no dialect but `plain` (the error names `dialect`).
+    pub fn new(format: ExportFormat, dialect: Dialect) -> Result<ExportKind, FilterError> {
+        if format == ExportFormat::Ndjson && dialect != Dialect::Plain {
+            return Err(FilterError::new(
+                "dialect",
+                "filter-error-dialect-ndjson",
+                format!(
+                    "{} is a dialect of the CSV formats (csv, csv-items); ndjson has none",
+                    dialect.as_str()
+                ),
+            )
+            .with("value", dialect.as_str()));
+        }
+        Ok(ExportKind { format, dialect })
+    }
+
+    pub fn format(self) -> ExportFormat {
+        self.format
+    }
+
+    pub fn dialect(self) -> Dialect {
+        self.dialect
+    }
+
+    /// Whether `viewer` may have this kind (see [`ExportFormat::available_to`]).
+    pub fn available_to(self, viewer: &Viewer) -> bool {
+        self.format.available_to(viewer)
+    }
+
+    /// The message naming the kind on the export links.
+    pub fn message_key(self) -> &'static str {
+        match (self.format, self.dialect) {
+            (ExportFormat::Csv, Dialect::Excel) => "export-csv-excel",
+            (ExportFormat::CsvItems, Dialect::Excel) => "export-csv-items-excel",
+            (format, _) => format.message_key(),
+        }
+    }
+
+    /// The kind's query parameters (`format=csv&dialect=excel`; no `dialect` when plain).
+    pub fn query(self) -> String {
+        match self.dialect {
+            Dialect::Plain => format!("format={}", self.format.as_str()),
+            dialect => format!(
+                "format={}&dialect={}",
+                self.format.as_str(),
+                dialect.as_str()
+            ),
+        }
+    }
+}
+
+impl From<ExportFormat> for ExportKind {
+    /// The format in the plain dialect.
+    fn from(format: ExportFormat) -> Self {
+        ExportKind::plain(format)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn excel_is_a_dialect_of_the_csvs_only() {
+        for format in [ExportFormat::Csv, ExportFormat::CsvItems] {
+            let kind = ExportKind::new(format, Dialect::Excel).unwrap();
+            assert_eq!(kind.dialect(), Dialect::Excel);
+        }
+        let err = ExportKind::new(ExportFormat::Ndjson, Dialect::Excel).unwrap_err();
+        assert_eq!(err.parameter, "dialect");
+        assert_eq!(
+            ExportKind::ALL.map(ExportKind::query),
+            [
+                "format=csv",
+                "format=csv&dialect=excel",
+                "format=csv-items",
+                "format=csv-items&dialect=excel",
+                "format=ndjson"
+            ]
+        );
+    }
 
     #[test]
     fn formats_parse_by_name() {

@@ -1,5 +1,6 @@
-//! `GET /orders/export?format=csv|csv-items|ndjson&<the list's filters>`: the orders the user
-//! may see, streamed as they are read (see `orders::export`). A blocking task with its own
+//! `GET /orders/export?format=csv|csv-items|ndjson[&dialect=plain|excel]&<the list's filters and
+//! sort>`: the orders the user may see, in the list's order, streamed as they are read (see
+//! `orders::export`). A blocking task with its own
 //! pooled connection reads and encodes chunk by chunk into a bounded channel that feeds the
 //! response body; when the client goes away the channel closes and the reader stops.
 
@@ -8,6 +9,7 @@ use chrono::Utc;
 use chrono_tz::Tz;
 use serde_json::{Value, json};
 
+use super::list_view::filter_error_text;
 use crate::db::models::settings::SettingsRow;
 use crate::{
     auth::{AnyUser, RequireRole},
@@ -16,10 +18,17 @@ use crate::{
         models::{account::AccountRow, audit::Actor},
     },
     domain::order_filter::AccountRef,
+    domain::settings::DEFAULT_ZONE,
     error::AppError,
+    i18n::{self, Locale},
     orders::{
         OrderFilter, OrderParams, Viewer,
-        export::{ExportFormat, ExportOutcome, record_export, write_export},
+        export::{
+            Dialect, ExportFormat, ExportKind, ExportOutcome, ExportSpec, record_export,
+            write_export,
+        },
+        filter::FilterError,
+        sort::Sort,
     },
     state::AppState,
 };
@@ -28,7 +37,7 @@ use crate::{
 const CHANNEL_CHUNKS: usize = 4;
 
 /// Query parameters that are not filters.
-const NOT_FILTERS: [&str; 4] = ["format", "sort", "page_size", "cursor"];
+const NOT_FILTERS: [&str; 5] = ["format", "dialect", "sort", "page_size", "cursor"];
 
 /// The query string as (name, value) pairs, the last value of a repeated name winning, blank
 /// values dropped. Lenient on purpose: a malformed query string is read as far as it goes
@@ -54,11 +63,6 @@ fn order_params(pairs: &[(String, String)]) -> OrderParams {
     serde_json::from_value(Value::Object(map)).unwrap_or_default()
 }
 
-/// Why a user with personal data hidden gets no NDJSON export.
-const NDJSON_REFUSED: &str = "Buyer personal data is hidden for you, so the NDJSON export \
-    (Allegro's original documents, which hold it throughout) is not available to you. \
-    The CSV exports have it masked.";
-
 /// What the export needs before it streams.
 struct Prepared {
     viewer: Viewer,
@@ -68,6 +72,37 @@ struct Prepared {
     account: Option<String>,
 }
 
+/// The value of the parameter `name`, if given.
+fn param<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    pairs
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
+
+/// What to write: `format`, `dialect` and the list's `sort`, each validated (a 400 naming the
+/// parameter otherwise).
+fn export_spec(
+    pairs: &[(String, String)],
+    params: &OrderParams,
+    loc: &Locale,
+) -> Result<ExportSpec, AppError> {
+    let format_value = param(pairs, "format");
+    let format = format_value.and_then(ExportFormat::parse).ok_or_else(|| {
+        AppError::BadRequest(loc.t(if format_value.is_some() {
+            "export-error-format-unknown"
+        } else {
+            "export-error-format-missing"
+        }))
+    })?;
+    let bad = |e: FilterError| AppError::BadRequest(filter_error_text(loc, &e));
+    let dialect = Dialect::parse(param(pairs, "dialect")).map_err(bad)?;
+    Ok(ExportSpec {
+        kind: ExportKind::new(format, dialect).map_err(bad)?,
+        sort: Sort::parse(params.sort.as_deref()).map_err(bad)?,
+    })
+}
+
 /// `GET /orders/export`
 pub async fn orders_export(
     auth: RequireRole<AnyUser>,
@@ -75,26 +110,16 @@ pub async fn orders_export(
     req: HttpRequest,
 ) -> Result<HttpResponse, AppError> {
     let pairs = query_pairs(req.query_string());
-    let format_value = pairs
-        .iter()
-        .find(|(k, _)| k == "format")
-        .map(|(_, v)| v.as_str());
-    let format = format_value.and_then(ExportFormat::parse).ok_or_else(|| {
-        AppError::BadRequest(format!(
-            "format: {}; use csv, csv-items or ndjson",
-            if format_value.is_some() {
-                "unknown format"
-            } else {
-                "missing"
-            }
-        ))
-    })?;
     let params = order_params(&pairs);
+    // The language is the request's; the queries below run on another thread.
+    let loc = Locale::new(i18n::current_lang(), DEFAULT_ZONE);
+    let spec = export_spec(&pairs, &params, &loc)?;
+    let format = spec.kind.format();
     let viewer = auth.viewer.clone();
     let prepared = db::run(&state.pool, move |conn| {
         let zone = SettingsRow::display_zone(conn).map_err(DbError::from)?;
-        let filter =
-            OrderFilter::parse(&params, zone).map_err(|e| AppError::BadRequest(e.to_string()))?;
+        let filter = OrderFilter::parse(&params, zone)
+            .map_err(|e| AppError::BadRequest(filter_error_text(&loc, &e)))?;
         // The file is named after the account only when the viewer may see it.
         let account = match &filter.account {
             Some(AccountRef::Id(id)) => Some(
@@ -114,7 +139,7 @@ pub async fn orders_export(
     })
     .await?;
     if !format.available_to(&prepared.viewer) {
-        return Err(AppError::Refused(NDJSON_REFUSED.to_owned()));
+        return Err(AppError::Refused(loc.t("export-ndjson-refused")));
     }
     // Filter names as OrderParams knows them (every field serialises, unset ones as null).
     let known = serde_json::to_value(OrderParams::default()).unwrap_or_default();
@@ -127,7 +152,7 @@ pub async fn orders_export(
     let file = crate::orders::export::file_name(
         prepared.account.as_deref(),
         &filters,
-        format,
+        spec.kind,
         Utc::now(),
         prepared.zone,
     );
@@ -136,7 +161,7 @@ pub async fn orders_export(
         "account": prepared.account,
     });
     let actor = super::super::actor(&auth.user, &req);
-    let body = stream_export(state.pool.clone(), prepared, format, actor, details);
+    let body = stream_export(state.pool.clone(), prepared, spec, actor, details);
     Ok(HttpResponse::Ok()
         .content_type(format.content_type())
         .insert_header((
@@ -155,7 +180,7 @@ type Chunk = Result<web::Bytes, std::io::Error>;
 fn stream_export(
     pool: PgPool,
     prepared: Prepared,
-    format: ExportFormat,
+    spec: ExportSpec,
     actor: Actor,
     details: Value,
 ) -> impl futures_util::Stream<Item = Chunk> {
@@ -179,7 +204,7 @@ fn stream_export(
             helper.as_deref_mut(),
             &prepared.viewer,
             &prepared.filter,
-            format,
+            spec,
             prepared.zone,
             sent,
         );
@@ -195,11 +220,12 @@ fn stream_export(
                 }
             }
         };
-        if let Err(e) = record_export(&mut conn, &actor, format, details, &outcome) {
+        if let Err(e) = record_export(&mut conn, &actor, spec, details, &outcome) {
             tracing::error!(error = %e, "orders export: audit entry not written");
         }
         tracing::info!(
-            format = format.as_str(),
+            format = spec.kind.format().as_str(),
+            dialect = spec.kind.dialect().as_str(),
             orders = outcome.orders,
             completed = outcome.completed,
             "orders exported"

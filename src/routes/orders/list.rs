@@ -22,11 +22,12 @@ use crate::{
             saved_view::SavedView,
         },
     },
+    domain::order_codes::currency_order,
     error::AppError,
     i18n::{self, Locale},
     orders::{
         OrderParams, Viewer,
-        export::ExportFormat,
+        export::ExportKind,
         filter::{FULFILLMENT_STATUSES, ORDER_STATUSES, PAYMENT_TYPES},
         page::{self, ListRequest, PAGE_SIZES},
         sort::SORTS,
@@ -50,6 +51,14 @@ const HX_PUSH_URL: HeaderName = HeaderName::from_static("hx-push-url");
 /// Common marketplaces and currencies offered in the selects (any valid code still works).
 const MARKETPLACES: [&str; 4] = ["allegro-pl", "allegro-cz", "allegro-sk", "allegro-hu"];
 const CURRENCIES: [&str; 4] = ["PLN", "CZK", "EUR", "HUF"];
+
+/// The currency filter's options: the common ones and the one asked for, PLN first, then
+/// alphabetically (as every list of currencies).
+fn currency_options(current: &str) -> Vec<String> {
+    let mut values = with_current(&CURRENCIES, current);
+    values.sort_by(|a, b| currency_order(a, b));
+    values
+}
 
 /// `params` as a query string: blank values dropped, the cursor replaced by `cursor`.
 pub fn query_string(params: &OrderParams, cursor: Option<&str>) -> String {
@@ -238,7 +247,7 @@ fn orders_page(
     OrdersPage {
         page: layout.at(Nav::Orders),
         marketplaces: with_current(&MARKETPLACES, &form.marketplace),
-        currencies: with_current(&CURRENCIES, &form.currency),
+        currencies: currency_options(&form.currency),
         form,
         accounts: data
             .accounts
@@ -285,18 +294,15 @@ fn results_partial(
     export_params.page_size = None;
     export_params.page = None;
     let export_query = query_string(&export_params, None);
-    // Only the formats the viewer may have are offered.
-    let exports = ExportFormat::ALL
+    // Only the kinds the viewer may have are offered.
+    let exports = ExportKind::ALL
         .into_iter()
-        .filter(|format| format.available_to(viewer))
-        .map(|format| {
+        .filter(|kind| kind.available_to(viewer))
+        .map(|kind| {
             let sep = if export_query.is_empty() { "" } else { "&" };
             (
-                format.message_key(),
-                format!(
-                    "/orders/export?format={}{sep}{export_query}",
-                    format.as_str()
-                ),
+                kind.message_key(),
+                format!("/orders/export?{}{sep}{export_query}", kind.query()),
             )
         })
         .collect();
@@ -312,11 +318,12 @@ fn results_partial(
             .as_deref()
             .filter(|c| !c.trim().is_empty())
             .map(|_| format!("/orders?{view_query}")),
-        rows: page
-            .rows
-            .into_iter()
-            .map(|r| OrderRowView::new(r, accounts, viewer.hide_personal_data))
-            .collect(),
+        rows: OrderRowView::page(
+            page.rows,
+            page.grouped_by_currency,
+            accounts,
+            viewer.hide_personal_data,
+        ),
         total: total.shown(),
         total_is_estimate: total.is_estimate(),
         loc: Locale::new(i18n::current_lang(), zone),

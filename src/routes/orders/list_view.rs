@@ -14,7 +14,10 @@ use crate::{
         mask::mask,
         page::{ListRequest, OrderListRow},
     },
-    web::{filters, page::PageContext},
+    web::{
+        filters::{self, DASH},
+        page::PageContext,
+    },
 };
 
 /// An order row as the table shows it.
@@ -34,6 +37,9 @@ pub struct OrderRowView {
     /// The amount as stored (exact decimal text).
     pub total: Option<String>,
     pub currency: String,
+    /// Sorted by total, the first row of a currency group: the currency it starts (a dash for
+    /// orders without one), shown as a separator row above it.
+    pub currency_break: Option<String>,
     pub invoice: bool,
     pub merged_into: Option<String>,
     pub gone: bool,
@@ -78,11 +84,35 @@ impl OrderRowView {
             items: row.columns.line_item_count,
             total: row.columns.total_amount,
             currency: row.columns.currency.unwrap_or_default(),
+            currency_break: None,
             invoice: row.columns.invoice_required,
             merged_into: row.merged_into,
             gone: row.gone_from_allegro_at.is_some(),
             checkout_form_id: row.columns.checkout_form_id,
         }
+    }
+
+    /// The rows of a page as the table shows them; `grouped_by_currency`: each currency group
+    /// on the page (the first row's included) opens with a separator naming its currency.
+    pub fn page(
+        rows: Vec<OrderListRow>,
+        grouped_by_currency: bool,
+        accounts: &[AccountRow],
+        hide: bool,
+    ) -> Vec<Self> {
+        let mut previous: Option<Option<String>> = None;
+        rows.into_iter()
+            .map(|row| {
+                let currency = row.columns.currency.clone();
+                let starts_group = grouped_by_currency && previous.as_ref() != Some(&currency);
+                previous = Some(currency.clone());
+                Self {
+                    currency_break: starts_group
+                        .then(|| currency.unwrap_or_else(|| DASH.to_owned())),
+                    ..Self::new(row, accounts, hide)
+                }
+            })
+            .collect()
     }
 }
 
@@ -129,6 +159,8 @@ fn filter_label(parameter: &str) -> &'static str {
         "merged" => "filter-merged",
         "sort" => "filter-sort",
         "page_size" => "filter-page-size",
+        "format" => "export-format",
+        "dialect" => "export-dialect",
         _ => "filter-cursor",
     }
 }

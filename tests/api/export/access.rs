@@ -1,9 +1,14 @@
 //! What users limited to some accounts, or without personal data, may export.
 
-use allegro_backup::domain::Role;
+use allegro_backup::{
+    domain::Role,
+    orders::export::{HIDDEN_COLUMNS, PERSONAL_COLUMNS},
+};
 use reqwest::StatusCode;
 
-use super::{export, export_csv, export_text, ids, seed};
+use super::{
+    Row, add_delivery_details, admin, export, export_csv, export_text, ids, parse_csv_as, row, seed,
+};
 use crate::helpers::{TestApp, spawn_app};
 
 /// An app holding [`seed`]'s orders and a client signed in as ola@example.com with `role`,
@@ -31,7 +36,7 @@ async fn restricted(
 async fn a_scoped_user_exports_only_their_accounts() {
     let (app, client) = restricted(Role::Viewer, true, false).await;
     let rows = export_csv(&app, &client, "format=csv").await;
-    assert_eq!(ids(&rows), ["a-1", "a-2"]);
+    assert_eq!(ids(&rows), ["a-2", "a-1"]);
     // Naming another account does not widen the scope.
     let rows = export_csv(&app, &client, "format=csv&account=sklep_b").await;
     assert!(rows.is_empty());
@@ -40,18 +45,82 @@ async fn a_scoped_user_exports_only_their_accounts() {
     assert!(!lines.contains("b-1"));
 }
 
+/// `masked`, a masked user's row, against `plain`, the same row as an admin gets it: the
+/// personal columns masked (`J*** K***`), the identifiers empty, the rest as it is.
+fn assert_masked(masked: &Row, plain: &Row) {
+    for column in PERSONAL_COLUMNS {
+        let (Some(m), Some(p)) = (masked.get(column), plain.get(column)) else {
+            continue;
+        };
+        if !p.is_empty() {
+            assert!(
+                m.contains("***") && !m.contains(p.as_str()),
+                "{column}: {m} for {p}"
+            );
+        }
+    }
+    for column in HIDDEN_COLUMNS {
+        if let Some(m) = masked.get(column) {
+            assert_eq!(m, "", "{column}");
+        }
+    }
+    for (column, value) in plain {
+        let kept = !PERSONAL_COLUMNS.contains(&column.as_str())
+            && !HIDDEN_COLUMNS.contains(&column.as_str());
+        if kept {
+            assert_eq!(&masked[column], value, "{column}");
+        }
+    }
+}
+
 #[tokio::test]
 async fn a_user_without_personal_data_gets_masked_csv_and_no_ndjson() {
     let (app, client) = restricted(Role::Operator, false, true).await;
+    add_delivery_details(&mut app.db.connect(), "a-1");
     let rows = export_csv(&app, &client, "format=csv").await;
-    assert_eq!(rows[0]["buyer_email"], "z***@***.pl");
-    assert_eq!(rows[0]["buyer_first_name"], "Z*** ***");
-    assert!(!rows[0]["buyer_first_name"].contains("gęślą"));
-    assert!(!rows[0]["buyer_last_name"].contains("Wąchocka"));
-    assert_eq!(rows[0]["buyer_login"], "b***");
-    assert_eq!(rows[0]["total_amount"], "1234.50");
+    let a1 = row(&rows, "a-1");
+    assert_eq!(a1["buyer_email"], "z***@***.pl");
+    assert_eq!(a1["buyer_first_name"], "Z*** ***");
+    assert!(!a1["buyer_first_name"].contains("gęślą"));
+    assert!(!a1["buyer_last_name"].contains("Wąchocka"));
+    assert_eq!(a1["buyer_login"], "b***");
+    assert_eq!(a1["total_amount"], "1234.50");
+    // The delivery recipient and the invoice company like the buyer; the tax id and the
+    // tracking numbers hidden; where the parcel goes (city, country, pickup point) and the
+    // carriers kept.
+    assert_eq!(a1["recipient_name"], "A*** N***");
+    assert_eq!(a1["recipient_street"], "P*** ***");
+    assert_eq!(a1["recipient_postcode"], "***");
+    assert_eq!(a1["recipient_phone"], "*** ***");
+    assert_eq!(a1["invoice_company"], "K*** s***");
+    assert_eq!(a1["invoice_tax_id"], "");
+    assert_eq!(a1["tracking_numbers"], "");
+    assert_eq!(a1["recipient_city"], "Łódź");
+    assert_eq!(a1["pickup_point_name"], "Paczkomat POZ08A");
+    assert_eq!(a1["carriers"], "INPOST, Poczta Polska");
     let items = export_csv(&app, &client, "format=csv-items").await;
-    assert_eq!(items[0]["buyer_email"], "z***@***.pl");
+    assert_eq!(row(&items, "a-1")["buyer_email"], "z***@***.pl");
+
+    // Column by column against what an admin gets, in both CSVs and both dialects.
+    let admin = admin(&app).await;
+    for query in [
+        "format=csv",
+        "format=csv-items",
+        "format=csv&dialect=excel",
+        "format=csv-items&dialect=excel",
+    ] {
+        let delimiter = if query.ends_with("excel") { b';' } else { b',' };
+        let masked = export(&app, &client, query).await.bytes().await.unwrap();
+        let plain = export(&app, &admin, query).await.bytes().await.unwrap();
+        let (masked, plain) = (
+            parse_csv_as(&masked, delimiter),
+            parse_csv_as(&plain, delimiter),
+        );
+        assert_eq!(ids(&masked), ids(&plain), "{query}");
+        for (m, p) in masked.iter().zip(&plain) {
+            assert_masked(m, p);
+        }
+    }
     let response = export(&app, &client, "format=ndjson").await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
 }

@@ -1,6 +1,6 @@
 //! `allegro-backup export`: the same data as the web export, written to stdout.
 
-use super::{cli_export, ids, ndjson, parse_csv, seed, stored_raw};
+use super::{cli_export, ids, ndjson, parse_csv, parse_csv_as, seed, stored_raw};
 use crate::helpers::spawn_app;
 
 #[tokio::test]
@@ -36,4 +36,40 @@ async fn the_command_line_export_writes_the_same_data_to_stdout() {
     assert!(!output.status.success());
     let output = cli_export(&app, &["--format", "xml"]);
     assert!(!output.status.success());
+}
+
+#[tokio::test]
+async fn the_command_line_writes_the_excel_dialect_when_asked() {
+    let app = spawn_app().await;
+    seed(&app);
+    let output = cli_export(&app, &["--format", "csv", "--dialect", "excel"]);
+    assert!(output.status.success(), "{output:?}");
+    assert!(output.stdout.ends_with(b"\r\n"));
+    let rows = parse_csv_as(&output.stdout, b';');
+    assert_eq!(ids(&rows), ["a-2", "b-1", "a-1"]);
+    assert_eq!(rows[2]["total_amount"], "1234,50");
+    assert_eq!(rows[2]["bought_at"], "2026-11-01 11:00");
+
+    let output = cli_export(&app, &["--format", "csv-items", "--dialect", "excel"]);
+    assert!(output.status.success(), "{output:?}");
+    let items = parse_csv_as(&output.stdout, b';');
+    assert_eq!(items.len(), 4);
+    assert!(items.iter().any(|i| i["price"] == "617,25"), "{items:?}");
+
+    // The default is plain; excel is refused for NDJSON, and an unknown dialect too.
+    let output = cli_export(&app, &["--format", "csv", "--dialect", "plain"]);
+    assert_eq!(
+        output.stdout,
+        cli_export(&app, &["--format", "csv"]).stdout,
+        "plain is the default"
+    );
+    for args in [
+        ["--format", "ndjson", "--dialect", "excel"],
+        ["--format", "csv", "--dialect", "xls"],
+    ] {
+        let output = cli_export(&app, &args);
+        assert!(!output.status.success(), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains("--dialect"), "{args:?}: {stderr}");
+    }
 }

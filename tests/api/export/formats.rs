@@ -56,15 +56,16 @@ async fn csv_export_equals_the_database_even_with_nasty_content() {
         "{disposition}"
     );
     let rows = parse_csv(&response.bytes().await.unwrap());
-    // The merged-away order is left out, as in the list.
-    assert_eq!(ids(&rows), ["a-1", "a-2", "b-1"]);
+    // The merged-away order is left out, and the rest come in the list's default order
+    // (newest purchase first).
+    assert_eq!(ids(&rows), ["a-2", "b-1", "a-1"]);
 
     let stored: Vec<Stored> = sql_query(
         "SELECT checkout_form_id, o.status, buyer_first_name, buyer_last_name, buyer_email, \
          total_amount::text AS total, \
          to_char(bought_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS bought, \
          a.login FROM orders o JOIN allegro_accounts a ON a.id = o.account_id \
-         WHERE merged_into IS NULL ORDER BY o.id",
+         WHERE merged_into IS NULL ORDER BY o.bought_at DESC, o.id DESC",
     )
     .load(&mut app.db.connect())
     .unwrap();
@@ -82,12 +83,12 @@ async fn csv_export_equals_the_database_even_with_nasty_content() {
         assert_eq!(row["total_amount"], db.total.clone().unwrap());
         assert_eq!(row["bought_at_utc"], db.bought.clone().unwrap());
     }
-    assert_eq!(rows[0]["buyer_first_name"], NASTY_FIRST);
-    assert_eq!(rows[0]["buyer_last_name"], NASTY_LAST);
-    assert_eq!(rows[0]["total_amount"], "1234.50");
-    assert_eq!(rows[0]["bought_at_local"], "2026-11-01 11:00");
-    assert_eq!(rows[1]["bought_at_local"], "2026-11-03 00:30");
-    assert_eq!(rows[2]["currency"], "EUR");
+    assert_eq!(rows[2]["buyer_first_name"], NASTY_FIRST);
+    assert_eq!(rows[2]["buyer_last_name"], NASTY_LAST);
+    assert_eq!(rows[2]["total_amount"], "1234.50");
+    assert_eq!(rows[2]["bought_at_local"], "2026-11-01 11:00");
+    assert_eq!(rows[0]["bought_at_local"], "2026-11-03 00:30");
+    assert_eq!(rows[1]["currency"], "EUR");
 }
 
 #[tokio::test]
@@ -115,9 +116,9 @@ async fn csv_items_has_one_row_per_line_item() {
     assert_eq!(
         items,
         [
-            ("a-1", "Kubek „Łódź”, 330 ml", "2", "617.25"),
             ("a-2", "Talerz", "1", "0.05"),
             ("a-2", "Miska", "1", "0.05"),
+            ("a-1", "Kubek „Łódź”, 330 ml", "2", "617.25"),
         ]
     );
     assert!(rows.iter().all(|r| r["account"] == "sklep_a"));
@@ -146,8 +147,9 @@ async fn filters_apply_to_the_export() {
         ("bought_from=2026-11-03&bought_to=2026-11-03", vec!["a-2"]),
         ("min_total=1000", vec!["a-1"]),
         ("q=zofia", vec!["a-1"]),
-        ("merged=1&account=sklep_a", vec!["a-1", "a-2", "a-3"]),
-        // Not filters: ignored.
+        ("merged=1&account=sklep_a", vec!["a-2", "a-3", "a-1"]),
+        // The list's sort orders the rows (by total: the PLN orders, then the EUR one, never
+        // ranked against each other); paging and unknown parameters are ignored.
         (
             "sort=total_desc&cursor=zzz&page_size=5&utm=1",
             vec!["a-1", "a-2", "b-1"],
@@ -176,6 +178,10 @@ async fn bad_formats_and_filters_are_a_400_naming_the_parameter() {
         ("format=csv&bought_from=2026-13-40", "bought_from"),
         ("format=csv&min_total=abc", "min_total"),
         ("format=%ZZ%&&=&status", "format"),
+        ("format=csv&dialect=xls", "dialect"),
+        ("format=csv-items&dialect=excel%3B", "dialect"),
+        ("format=ndjson&dialect=excel", "dialect"),
+        ("format=csv&dialect=excel&sort=price_desc", "sort"),
     ] {
         let response = export(&app, &client, query).await;
         assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{query}");

@@ -4,15 +4,18 @@
 
 mod access;
 mod cli;
+mod details;
+mod excel;
 mod formats;
 mod large;
+mod sort;
 
 use allegro_backup::domain::{AccountId, Role};
 use std::collections::HashMap;
 
 use diesel::{
     PgConnection, RunQueryDsl, sql_query,
-    sql_types::{BigInt, Integer, Jsonb},
+    sql_types::{BigInt, Integer, Jsonb, Text},
 };
 use reqwest::header;
 use serde_json::Value;
@@ -89,10 +92,21 @@ async fn export(app: &TestApp, client: &reqwest::Client, query: &str) -> reqwest
         .await
 }
 
+/// A CSV record as header → value.
+type Row = HashMap<String, String>;
+
 /// The CSV's records as header → value maps (the BOM checked and removed).
-fn parse_csv(body: &[u8]) -> Vec<HashMap<String, String>> {
+fn parse_csv(body: &[u8]) -> Vec<Row> {
+    parse_csv_as(body, b',')
+}
+
+/// The CSV's records, fields separated by `delimiter`, as header → value maps (the BOM
+/// checked and removed).
+fn parse_csv_as(body: &[u8], delimiter: u8) -> Vec<Row> {
     assert!(body.starts_with(b"\xEF\xBB\xBF"), "UTF-8 BOM first");
-    let mut reader = csv::Reader::from_reader(&body[3..]);
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .from_reader(&body[3..]);
     let headers = reader.headers().unwrap().clone();
     reader
         .records()
@@ -153,6 +167,82 @@ fn insert_generated_orders(
 
 fn ids(rows: &[HashMap<String, String>]) -> Vec<&str> {
     rows.iter().map(|r| r["order_id"].as_str()).collect()
+}
+
+/// The first row of order `id`.
+fn row<'a>(rows: &'a [Row], id: &str) -> &'a Row {
+    rows.iter()
+        .find(|r| r["order_id"] == id)
+        .unwrap_or_else(|| panic!("no row of order {id}"))
+}
+
+/// What [`add_delivery_details`] stores, as the CSVs show it to a user who may see it.
+const DETAILS: [(&str, &str); 13] = [
+    ("recipient_name", "Anna Nowak-Wiśniewska"),
+    ("recipient_company", "Kwiaciarnia Łąka"),
+    ("recipient_street", "Piotrkowska 104/2"),
+    ("recipient_postcode", "90-926"),
+    ("recipient_city", "Łódź"),
+    ("recipient_country", "PL"),
+    // A leading `+` starts a formula: neutralised like every other cell.
+    ("recipient_phone", "'+48 600 100 200"),
+    ("pickup_point_id", "POZ08A"),
+    ("pickup_point_name", "Paczkomat POZ08A"),
+    ("invoice_company", "Kowalex sp. z o.o."),
+    ("invoice_tax_id", "7811234567"),
+    // Two shipments in the order they were first seen; the removed one is left out.
+    ("tracking_numbers", "620000000001, 0000123456789"),
+    ("carriers", "INPOST, Poczta Polska"),
+];
+
+/// Gives order `checkout_form_id` a delivery address, a pickup point, an invoice company with
+/// its tax id, a payment and an update time (as a sync stores them), and three shipments:
+/// two listed (the later one inserted first) and one removed.
+fn add_delivery_details(conn: &mut PgConnection, checkout_form_id: &str) {
+    let delivery = serde_json::json!({
+        "address": {
+            "firstName": "Anna", "lastName": "Nowak-Wiśniewska",
+            "companyName": "Kwiaciarnia Łąka", "street": "Piotrkowska 104/2",
+            "zipCode": "90-926", "city": "Łódź", "countryCode": "PL",
+            "phoneNumber": "+48 600 100 200"
+        },
+        "method": {"id": "inpost-24", "name": "Allegro Paczkomaty InPost"},
+        "pickupPoint": {"id": "POZ08A", "name": "Paczkomat POZ08A",
+                        "address": {"street": "Grunwaldzka 108", "city": "Poznań"}}
+    });
+    let invoice = serde_json::json!({
+        "required": true,
+        "address": {"street": "Rynek 1", "city": "Kraków", "zipCode": "31-001",
+                    "countryCode": "PL",
+                    "company": {"name": "Kowalex sp. z o.o.", "taxId": "7811234567",
+                                "ids": [{"type": "PL_NIP", "value": "7811234567"}]}}
+    });
+    sql_query(
+        "UPDATE orders SET raw = raw || jsonb_build_object('delivery', $2::jsonb, 'invoice', \
+         $3::jsonb), pickup_point_id = 'POZ08A', invoice_required = true, \
+         paid_amount = total_amount, payment_finished_at = '2026-11-01 10:05:00+00', \
+         updated_at = '2026-11-05 12:34:56+00' WHERE checkout_form_id = $1",
+    )
+    .bind::<Text, _>(checkout_form_id)
+    .bind::<Jsonb, _>(delivery)
+    .bind::<Jsonb, _>(invoice)
+    .execute(conn)
+    .unwrap();
+    sql_query(
+        "INSERT INTO order_shipments (account_id, checkout_form_id, shipment_id, waybill, \
+         carrier_id, carrier_name, raw, first_seen_at, removed_at) \
+         SELECT o.account_id, o.checkout_form_id, s.id, s.waybill, s.carrier_id, s.carrier_name, \
+                '{}', s.seen::timestamptz, s.removed::timestamptz \
+         FROM orders o, (VALUES \
+           ('s-2', '0000123456789', 'OTHER', 'Poczta Polska', '2026-11-03 08:00+00', NULL), \
+           ('s-1', '620000000001', 'INPOST', NULL, '2026-11-02 08:00+00', NULL), \
+           ('s-0', '999', 'DPD', NULL, '2026-11-01 08:00+00', '2026-11-04 08:00+00') \
+         ) AS s(id, waybill, carrier_id, carrier_name, seen, removed) \
+         WHERE o.checkout_form_id = $1",
+    )
+    .bind::<Text, _>(checkout_form_id)
+    .execute(conn)
+    .unwrap();
 }
 
 fn stored_raw(app: &TestApp, merged: bool) -> Vec<Value> {

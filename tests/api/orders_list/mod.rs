@@ -8,8 +8,10 @@ mod filters;
 mod generated;
 mod page;
 mod paging;
+mod people_search;
 mod privacy;
 mod search;
+mod total_sort;
 
 use allegro_backup::domain::{AccountId, Role};
 use diesel::{PgConnection, QueryableByName, RunQueryDsl, sql_query, sql_types::Text};
@@ -46,15 +48,22 @@ const SORTS: [&str; 6] = [
     "total_asc",
 ];
 
-/// The ORDER BY of a sort, written independently of the application.
+/// The ORDER BY of a sort, written independently of the application. Sorted by total, the
+/// orders come in currency groups: PLN, the others alphabetically, none.
 fn order_by(sort: &str) -> &'static str {
     match sort {
         "bought_desc" => "o.bought_at DESC NULLS FIRST, o.id DESC",
         "bought_asc" => "o.bought_at ASC NULLS LAST, o.id ASC",
         "updated_desc" => "o.updated_at DESC NULLS FIRST, o.id DESC",
         "updated_asc" => "o.updated_at ASC NULLS LAST, o.id ASC",
-        "total_desc" => "o.total_amount DESC NULLS FIRST, o.id DESC",
-        "total_asc" => "o.total_amount ASC NULLS LAST, o.id ASC",
+        "total_desc" => {
+            "(CASE WHEN o.currency = 'PLN' THEN 0 WHEN o.currency IS NULL THEN 2 ELSE 1 END), \
+             o.currency, o.total_amount DESC NULLS FIRST, o.id DESC"
+        }
+        "total_asc" => {
+            "(CASE WHEN o.currency = 'PLN' THEN 0 WHEN o.currency IS NULL THEN 2 ELSE 1 END), \
+             o.currency, o.total_amount ASC NULLS LAST, o.id ASC"
+        }
         other => panic!("sort {other}"),
     }
 }
@@ -102,7 +111,11 @@ async fn fetch(app: &TestApp, client: &reqwest::Client, path: &str) -> PageSeen 
 }
 
 /// Follows the next links from `path`; returns every id in order and the count label.
-async fn walk(app: &TestApp, client: &reqwest::Client, path: &str) -> (Vec<String>, String) {
+pub(crate) async fn walk(
+    app: &TestApp,
+    client: &reqwest::Client,
+    path: &str,
+) -> (Vec<String>, String) {
     let first = fetch(app, client, path).await;
     let count = first.count.clone();
     let mut ids = first.ids;
@@ -123,7 +136,10 @@ async fn walk(app: &TestApp, client: &reqwest::Client, path: &str) -> (Vec<Strin
 }
 
 /// A world of three accounts and `n` orders; an admin client.
-async fn world(n: usize, seed: u64) -> (TestApp, reqwest::Client, Vec<AccountId>, ChaCha8Rng) {
+pub(crate) async fn world(
+    n: usize,
+    seed: u64,
+) -> (TestApp, reqwest::Client, Vec<AccountId>, ChaCha8Rng) {
     let app = spawn_app().await;
     let admin = app.signed_in_client("admin@example.com", Role::Admin).await;
     let mut conn = app.db.connect();

@@ -28,12 +28,27 @@ async fn the_full_page_has_the_filter_form_and_htmx_gets_only_the_results() {
         Some("BOUGHT")
     );
     let exports = select_text(&html, ".orders-exports a");
-    assert_eq!(exports.len(), 3);
+    assert_eq!(
+        exports,
+        [
+            "CSV (orders)",
+            "CSV for Excel (orders)",
+            "CSV (line items)",
+            "CSV for Excel (line items)",
+            "NDJSON"
+        ]
+    );
     let href = select_attr(&html, ".orders-exports a", "href").unwrap();
     assert!(href.starts_with("/orders/export?format=csv&"), "{href}");
     assert!(
         href.contains("status=bought") && !href.contains("cursor"),
         "{href}"
+    );
+    let excel = select_attr(&html, ".orders-exports a:nth-of-type(2)", "href").unwrap();
+    assert!(
+        excel.starts_with("/orders/export?format=csv&dialect=excel&")
+            && excel.contains("status=bought"),
+        "{excel}"
     );
     // Delivery methods come from the orders.
     let deliveries = select_text(&html, "select[name=delivery] option");

@@ -16,6 +16,10 @@ async fn a_masked_user_gets_masked_csv_and_a_refusal_naming_personal_data_for_nd
     let list = text_of(masked.get(world.app.url("/orders"))).await;
     assert!(list.contains("format=csv"), "the CSV export is offered");
     assert!(
+        list.contains("dialect=excel"),
+        "the CSV for Excel is offered"
+    );
+    assert!(
         !list.contains("format=ndjson"),
         "no NDJSON link for a masked user"
     );

@@ -23,6 +23,7 @@ pub mod count;
 pub mod detail;
 pub mod export;
 pub mod list;
+mod search;
 mod sql;
 pub mod stats;
 pub mod visible;

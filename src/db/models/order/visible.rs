@@ -9,12 +9,9 @@ use diesel::{
     sql_types::{Bool, Text},
 };
 
-use super::OrderRow;
+use super::{OrderRow, search::search};
 use crate::{
-    db::{
-        models::audit::escape_like,
-        schema::{allegro_accounts, orders},
-    },
+    db::schema::{allegro_accounts, orders},
     domain::{
         CheckoutFormId, Visibility,
         order_filter::{AccountRef, OrderFilter},
@@ -119,33 +116,5 @@ fn total_compared(
         sql::<Bool>(&format!("orders.total_amount {op} "))
             .bind::<Text, _>(amount.to_string())
             .sql("::numeric"),
-    )
-}
-
-/// The search box: an order id (full or prefix), buyer login / email / names / company
-/// (`buyer_search_text`), offer ids, names and external ids (`items_search_text`), all case- and
-/// accent-insensitive substrings on trigram indexes. Written as one `OR` over columns of
-/// `orders` so that PostgreSQL can choose per search between combining the indexes (rare text)
-/// and walking the sort order while filtering (common text). Buyer fields are left out for
-/// viewers who may not see personal data: a hit would confirm what they searched for.
-fn search(
-    text: &str,
-    personal_data: bool,
-) -> Box<dyn BoxableExpression<orders::table, Pg, SqlType = Bool>> {
-    let pattern = format!("%{}%", escape_like(text));
-    let prefix = format!("{}%", escape_like(&text.to_lowercase()));
-    let own_columns = sql::<Bool>("(orders.checkout_form_id LIKE ")
-        .bind::<Text, _>(prefix)
-        .sql(" OR orders.items_search_text LIKE fold_text(")
-        .bind::<Text, _>(pattern.clone())
-        .sql(")");
-    if !personal_data {
-        return Box::new(own_columns.sql(")"));
-    }
-    Box::new(
-        own_columns
-            .sql(" OR orders.buyer_search_text LIKE fold_text(")
-            .bind::<Text, _>(pattern)
-            .sql("))"),
     )
 }
