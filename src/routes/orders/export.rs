@@ -87,15 +87,14 @@ fn export_spec(
     params: &OrderParams,
     loc: &Locale,
 ) -> Result<ExportSpec, AppError> {
+    let bad = |e: FilterError| AppError::BadRequest(filter_error_text(loc, &e));
     let format_value = param(pairs, "format");
     let format = format_value.and_then(ExportFormat::parse).ok_or_else(|| {
-        AppError::BadRequest(loc.t(if format_value.is_some() {
-            "export-error-format-unknown"
-        } else {
-            "export-error-format-missing"
-        }))
+        bad(match format_value {
+            Some(_) => FilterError::new("format", "filter-error-format", "unknown format"),
+            None => FilterError::new("format", "filter-error-format", "missing"),
+        })
     })?;
-    let bad = |e: FilterError| AppError::BadRequest(filter_error_text(loc, &e));
     let dialect = Dialect::parse(param(pairs, "dialect")).map_err(bad)?;
     Ok(ExportSpec {
         kind: ExportKind::new(format, dialect).map_err(bad)?,

@@ -378,7 +378,7 @@ async fn a_new_team_sets_up_backs_up_and_browses_its_orders_in_a_real_browser() 
         &header[..4],
         ["order_id", "account", "status", "fulfillment_status"]
     );
-    assert_eq!(header.last().map(String::as_str), Some("revision"));
+    assert_eq!(header.last().map(String::as_str), Some("carriers"));
     let rows: Vec<csv::StringRecord> = csv.records().map(|r| r.expect("a CSV row")).collect();
     assert_eq!(rows.len(), ready.len());
     assert!(rows.iter().all(|r| r[1] == seller && &r[2] == status));

@@ -186,7 +186,7 @@ async fn bad_formats_and_filters_are_a_400_naming_the_parameter() {
         let response = export(&app, &client, query).await;
         assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{query}");
         let body = response.text().await.unwrap();
-        assert!(body.contains(&format!("{parameter}:")), "{query}: {body}");
+        assert!(body.contains(&format!("({parameter}):")), "{query}: {body}");
     }
     // Signed out: to the login page.
     let response = app

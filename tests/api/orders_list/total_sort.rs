@@ -110,19 +110,22 @@ enum Line {
 
 fn lines(html: &Html) -> Vec<Line> {
     let rows = Selector::parse("table.orders-table tbody tr").unwrap();
-    let currency = Selector::parse("td.total-cell span").unwrap();
+    let total = Selector::parse("td.total-cell").unwrap();
+    let currency_of =
+        |e: scraper::ElementRef<'_>| e.value().attr("data-currency").unwrap().to_owned();
     html.select(&rows)
         .map(|tr| {
             if tr.value().classes().any(|c| c == "currency-break") {
-                let td = tr
+                let cell = tr
                     .first_child()
                     .and_then(scraper::ElementRef::wrap)
                     .unwrap();
-                assert!(td.value().attr("colspan").is_some(), "full width");
-                Line::Break(td.text().collect::<String>().trim().to_string())
+                assert!(cell.value().attr("colspan").is_some(), "full width");
+                let text = cell.text().collect::<String>();
+                assert!(text.starts_with("Orders "), "a sentence: {text}");
+                Line::Break(currency_of(tr))
             } else {
-                let span = tr.select(&currency).next().unwrap();
-                Line::Order(span.text().collect::<String>().trim().to_string())
+                Line::Order(currency_of(tr.select(&total).next().unwrap()))
             }
         })
         .collect()
