@@ -76,9 +76,10 @@ pub(super) async fn verify_history(
     Ok((days, mismatched))
 }
 
-/// Days counted, recorded and followed by a lease renewal at a time: few enough that a batch
-/// ends well within the shortest lease (a few seconds) on a slow API.
-const VERIFY_BATCH: usize = 20;
+/// Days counted, recorded and followed by a lease renewal at a time: two rounds of the
+/// account's concurrency, so that a batch ends well within the shortest lease (a few
+/// seconds) even when Allegro answers slowly.
+const VERIFY_ROUNDS: usize = 2;
 
 /// Counts `days` on Allegro (concurrently, within the client's rate limits) and in the
 /// backup, records the result, and returns the days whose counts differ.
@@ -89,7 +90,7 @@ pub(super) async fn verify(
     let total = i64::try_from(days.len()).unwrap_or(i64::MAX);
     ctx.enter_phase(RunPhase::Coverage, Some(total)).await?;
     let mut mismatched = vec![];
-    for batch in days.chunks(VERIFY_BATCH) {
+    for batch in days.chunks(ctx.options.concurrency.max(1) * VERIFY_ROUNDS) {
         mismatched.extend(verify_batch(ctx, batch).await?);
         // A year of days takes a while on a slow API: keep the account's lease.
         ctx.renew_lease().await?;

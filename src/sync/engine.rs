@@ -102,7 +102,9 @@ pub async fn sync_account_announced(
         account_id,
         run_id: run.id,
         options,
-        detect_merges: first_pass_done,
+        // A first pass resumed by a later run holds orders stored before a pause, which
+        // Allegro may have merged since: their replacements are looked for from the start.
+        detect_merges: first_pass_done || state.backfill_until.is_some(),
     };
     tracing::info!(
         account.id = account_id.0,
@@ -112,12 +114,28 @@ pub async fn sync_account_announced(
     );
     let steps = run_steps(&ctx, &state, mode);
     tokio::pin!(steps);
-    // Rate-limit pauses are recorded on the run for as long as its steps go on.
+    // For as long as the steps go on, rate-limit pauses are recorded on the run and the lease
+    // is kept (a slow answer or a pause must not let another process take over a live run).
     let outcome = tokio::select! {
         outcome = &mut steps => outcome,
-        () = pauses::record(&ctx) => steps.await,
+        _ = async { tokio::join!(pauses::record(&ctx), keep_lease(&ctx)) } => steps.await,
     };
     finish(&ctx, kind, outcome).await
+}
+
+/// Renews the lease every third of its length while the run lives; stops when a renewal
+/// fails (taken over, shutting down: the steps find that out at their next renewal).
+async fn keep_lease(ctx: &RunContext<'_>) {
+    let every = (ctx.options.lease / 3)
+        .to_std()
+        .unwrap_or(std::time::Duration::from_secs(1))
+        .max(std::time::Duration::from_millis(200));
+    loop {
+        tokio::time::sleep(every).await;
+        if ctx.renew_lease().await.is_err() {
+            return;
+        }
+    }
 }
 
 /// Takes the account's lease; with `due_after`, gives it back when the latest run started
@@ -168,15 +186,15 @@ async fn run_steps(
             notes.push(RunNote::FirstBackupFinishedFirst);
         }
     }
+    // The history is complete now, so merged purchases are looked for from here on.
+    let ctx = &RunContext {
+        detect_merges: true,
+        ..ctx.clone()
+    };
     ctx.enter_phase(RunPhase::Events, None).await?;
     notes.extend(events::follow(ctx).await?);
     if mode == SyncMode::Reconcile {
-        // The history is complete now, so merged purchases are looked for from here on.
-        let ctx = RunContext {
-            detect_merges: true,
-            ..ctx.clone()
-        };
-        notes.extend(reconcile::run(&ctx).await?);
+        notes.extend(reconcile::run(ctx).await?);
     } else if listing_all {
         // The whole history was just listed: count its days on Allegro, so that the coverage
         // grid shows it complete (or its real gaps) without waiting for a reconcile.
