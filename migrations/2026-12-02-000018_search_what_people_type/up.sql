@@ -127,14 +127,22 @@ CREATE INDEX orders_personal_terms_idx ON orders USING gin (personal_terms);
 -- Sorting by total: PLN first, then the other currencies alphabetically, orders without a
 -- currency last; by amount within each. One index per direction (the currencies come in the
 -- same order both ways, the amounts do not), each serving its direction forwards and, for the
--- previous page, backwards. They replace the index on the total alone: a currency filter is
--- an equality on their leading column.
+-- previous page, backwards. They replace the index on the total alone.
+--
+-- The key is one-to-one ('' for PLN, a space and the code for the others, NULL for none), so
+-- the currency filter is written on it too (`currency_sort_key(currency) =
+-- currency_sort_key($1)`, the same rows as `currency = $1`) and every view filtered by
+-- currency finds its orders through these indexes. The descending one also holds the currency
+-- and `merged_into`, so that the count of a currency's orders is an index-only scan: filtered
+-- by EUR (4 % of 1,000,000 orders) its capped count read the dashboard's covering index for
+-- 55-80 ms; through this index ~3 ms.
 CREATE FUNCTION currency_sort_key(currency TEXT) RETURNS TEXT
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
-    RETURN CASE WHEN currency = 'PLN' THEN '' ELSE currency END;
+    RETURN CASE WHEN currency = 'PLN' THEN '' ELSE ' ' || currency END;
 
 CREATE INDEX orders_currency_total_desc_idx
-    ON orders (currency_sort_key(currency), total_amount DESC, id DESC);
+    ON orders (currency_sort_key(currency), total_amount DESC, id DESC)
+    INCLUDE (currency, merged_into);
 CREATE INDEX orders_currency_total_asc_idx
     ON orders (currency_sort_key(currency), total_amount ASC, id ASC);
 DROP INDEX IF EXISTS orders_total_idx;

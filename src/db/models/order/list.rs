@@ -18,7 +18,7 @@ use diesel::{
 
 use super::{
     OrderColumns,
-    visible::{OrdersQuery, visible_orders},
+    visible::{OrdersQuery, in_currency, visible_orders},
 };
 use crate::{
     db::schema::orders,
@@ -81,8 +81,8 @@ fn column_sql(key: SortKey) -> &'static str {
     }
 }
 
-/// The currency group of an order (migration 18): `''` for PLN, the code for the others,
-/// NULL without a currency; ascending, that is PLN first and no currency last.
+/// The currency group of an order (migration 18): `''` for PLN, a space and the code for the
+/// others, NULL without a currency; ascending, that is PLN first and no currency last.
 const GROUP_SQL: &str = "currency_sort_key(orders.currency)";
 
 type Condition = Box<dyn BoxableExpression<orders::table, Pg, SqlType = Bool>>;
@@ -145,11 +145,7 @@ fn past(key_column: SortKey, descending: bool, key: &KeyValue, id: i64) -> Vec<C
 /// The orders of `currency`'s group (`None`: the orders without a currency).
 fn in_group(currency: Option<&str>) -> Condition {
     match currency {
-        Some(c) => Box::new(
-            sql::<Bool>(&format!("{GROUP_SQL} = currency_sort_key("))
-                .bind::<Text, _>(c.to_string())
-                .sql(")"),
-        ),
+        Some(c) => in_currency(c),
         None => Box::new(sql::<Bool>(&format!("{GROUP_SQL} IS NULL"))),
     }
 }
@@ -262,12 +258,6 @@ pub(super) fn walk_with<T>(
             break;
         }
         let mut query = visible_orders(viewer, filter);
-        if walk.key == SortKey::Total {
-            if let Some(currency) = &filter.currency {
-                // The same as the currency filter, written as the sort index's leading column.
-                query = query.filter(in_group(Some(currency)));
-            }
-        }
         for condition in segment {
             query = query.filter(condition);
         }
