@@ -133,9 +133,44 @@ pub async fn nightly_reconcile(accounts: &Accounts, options: &SyncOptions) {
 /// a backup cut short by a crash or a restart resumes without waiting for the schedule.
 pub async fn sync_at_startup(state: &AppState) {
     match state.sync_options().await {
-        Ok(options) => sync_all(&state.accounts, RunTrigger::Startup, &options).await,
+        Ok(options) => startup_pass(&state.accounts, &options).await,
         Err(err) => tracing::warn!(error = %err,
             "the start-up sync could not read the settings; the schedule takes over"),
+    }
+}
+
+/// How often the start-up pass tries an account whose lease another holder still has.
+const STARTUP_RETRY: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Syncs every connected account; the ones whose lease is still held (by a process killed a
+/// moment ago whose database sessions are not closed yet, or whose lease has not lapsed) are
+/// tried again every [`STARTUP_RETRY`] until the lease could have lapsed: without a schedule,
+/// the start-up pass is the only run a restarted process makes.
+async fn startup_pass(accounts: &Accounts, options: &SyncOptions) {
+    let give_up =
+        tokio::time::Instant::now() + options.lease.to_std().unwrap_or_default() + STARTUP_RETRY;
+    let mut waiting = connected(accounts).await;
+    while !waiting.is_empty() {
+        let mut held = vec![];
+        for id in waiting {
+            if options.stop.is_cancelled() {
+                return;
+            }
+            let outcome =
+                sync_account(accounts, id, RunTrigger::Startup, SyncMode::Auto, options).await;
+            match outcome {
+                Err(SyncError::AlreadyRunning) => held.push(id),
+                other => log_outcome(id, other),
+            }
+        }
+        if held.is_empty() || tokio::time::Instant::now() >= give_up {
+            return;
+        }
+        tokio::select! {
+            () = tokio::time::sleep(STARTUP_RETRY) => {}
+            () = options.stop.cancelled() => return,
+        }
+        waiting = held;
     }
 }
 
@@ -166,7 +201,13 @@ async fn sync_logged(
     mode: SyncMode,
     options: &SyncOptions,
 ) {
-    match sync_account(accounts, id, trigger, mode, options).await {
+    log_outcome(id, sync_account(accounts, id, trigger, mode, options).await);
+}
+
+/// Logs a sync that failed (another process syncing, not due yet or a shutdown are not
+/// failures).
+fn log_outcome<T>(id: AccountId, outcome: Result<T, SyncError>) {
+    match outcome {
         Ok(_)
         | Err(SyncError::AlreadyRunning)
         | Err(SyncError::NotDue)
