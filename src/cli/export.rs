@@ -1,5 +1,5 @@
-//! `allegro-backup export --format csv|csv-items|ndjson [--dialect plain|excel] [--account LOGIN]
-//! [--since DATE]`: every order (or one account's, bought since a day of the display zone) to
+//! `allegro-backup export --format csv|csv-items|ndjson [--dialect plain|excel] [--lang pl|en]
+//! [--account LOGIN] [--since DATE]`: every order (or one account's, bought since a day of the display zone) to
 //! stdout, in the orders list's default order, through the same streaming encoder as the web
 //! export. Runs with the database's own rights: no account
 //! scope, no masking. Recorded in the audit log as done by `cli`.
@@ -14,7 +14,7 @@ use super::users::cli_actor;
 use crate::db::models::{account::AccountRow, settings::SettingsRow};
 use crate::{
     config::Config,
-    domain::{Role, UserId, order_filter::AccountRef},
+    domain::{Lang, Role, UserId, order_filter::AccountRef},
     orders::{
         OrderFilter, OrderParams, Viewer,
         export::{Dialect, ExportFormat, ExportKind, ExportSpec, record_export, write_export},
@@ -26,6 +26,8 @@ use crate::{
 pub(crate) struct ExportPlan {
     pub format: ExportFormat,
     pub dialect: Dialect,
+    /// The language of an excel file's column names.
+    pub lang: Lang,
     pub account: Option<String>,
     /// `YYYY-MM-DD`, a day of the display zone.
     pub since: Option<String>,
@@ -37,6 +39,18 @@ pub(super) fn parse_format(value: &str) -> Result<ExportFormat, String> {
 
 pub(super) fn parse_dialect(value: &str) -> Result<Dialect, String> {
     Dialect::parse(Some(value)).map_err(|e| e.message)
+}
+
+pub(super) fn parse_lang(value: &str) -> Result<Lang, String> {
+    Lang::of_tag(value).ok_or_else(|| "use pl or en".to_owned())
+}
+
+/// The language the machine's `LANG` names (`pl_PL.UTF-8` → Polish), else English.
+pub(super) fn system_lang() -> Lang {
+    std::env::var("LANG")
+        .ok()
+        .and_then(|tag| Lang::of_tag(&tag))
+        .unwrap_or_default()
 }
 
 pub(super) async fn export_command(config: Config, plan: ExportPlan) -> anyhow::Result<()> {
@@ -63,7 +77,10 @@ pub(crate) fn export(
 ) -> anyhow::Result<u64> {
     let kind = ExportKind::new(plan.format, plan.dialect)
         .map_err(|e| anyhow::anyhow!("--{}: {}", e.parameter, e.message))?;
-    let spec = ExportSpec::from(kind);
+    let spec = ExportSpec {
+        lang: plan.lang,
+        ..ExportSpec::from(kind)
+    };
     let zone = SettingsRow::display_zone(conn)?;
     let params = OrderParams {
         bought_from: plan.since.clone(),

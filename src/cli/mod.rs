@@ -73,6 +73,10 @@ pub enum Command {
         /// the display zone, CRLF) for the CSV formats.
         #[arg(long, default_value = "plain", value_parser = export::parse_dialect)]
         dialect: crate::orders::export::Dialect,
+        /// The language of an excel file's column names and yes/no cells: pl or en. Left
+        /// out, the language of the `LANG` environment variable (pl_PL.UTF-8 → pl), else en.
+        #[arg(long, value_parser = export::parse_lang)]
+        lang: Option<crate::domain::Lang>,
         /// Only this account (its Allegro login).
         #[arg(long)]
         account: Option<String>,
@@ -208,12 +212,14 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Export {
             format,
             dialect,
+            lang,
             account,
             since,
         } => {
             let plan = export::ExportPlan {
                 format,
                 dialect,
+                lang: lang.unwrap_or_else(export::system_lang),
                 account,
                 since,
             };

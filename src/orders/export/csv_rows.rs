@@ -16,7 +16,7 @@ use crate::{
         LineItemRow,
         export::{ExportDetails, ExportRow},
     },
-    domain::AccountId,
+    domain::{AccountId, Lang},
     orders::mask::mask,
 };
 
@@ -27,11 +27,19 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 pub(super) struct Context {
     pub zone: Tz,
     pub dialect: Dialect,
+    /// The language of an excel file's headers and yes/no cells.
+    pub lang: Lang,
+    /// How a yes/no cell reads ([`Dialect::yes_no`]).
+    pub yes_no: [String; 2],
     pub masked: bool,
     pub logins: HashMap<AccountId, String>,
 }
 
 impl Context {
+    fn yes_no(&self, value: bool) -> &str {
+        &self.yes_no[usize::from(!value)]
+    }
+
     fn login(&self, account_id: AccountId) -> String {
         self.logins
             .get(&account_id)
@@ -102,6 +110,7 @@ fn csv_writer(
     first: bool,
     header: &[&str],
     dialect: Dialect,
+    lang: Lang,
 ) -> Result<SafeCsvWriter<Vec<u8>>, csv::Error> {
     let start = if first { BOM.to_vec() } else { Vec::new() };
     let writer = csv::WriterBuilder::new()
@@ -110,7 +119,11 @@ fn csv_writer(
         .from_writer(start);
     let mut writer = SafeCsvWriter::new(writer, dialect.decimal_separator());
     if first {
-        writer.write_record(header.iter().map(|name| dialect.header(name)))?;
+        let names: Vec<Cow<'_, str>> = header
+            .iter()
+            .map(|name| dialect.header(name, lang))
+            .collect();
+        writer.write_record(names.iter().map(AsRef::as_ref))?;
     }
     Ok(writer)
 }
@@ -119,16 +132,12 @@ fn finish(writer: SafeCsvWriter<Vec<u8>>) -> Result<Vec<u8>, csv::Error> {
     writer.into_inner()
 }
 
-fn yes_no(value: bool) -> &'static str {
-    if value { "yes" } else { "no" }
-}
-
 pub(super) fn encode_orders(
     rows: &[ExportRow],
     cx: &Context,
     first: bool,
 ) -> Result<(Vec<u8>, u64), csv::Error> {
-    let mut writer = csv_writer(first, &ORDER_COLUMNS, cx.dialect)?;
+    let mut writer = csv_writer(first, &ORDER_COLUMNS, cx.dialect, cx.lang)?;
     for row in rows {
         let r = &row.order;
         let c = &r.columns;
@@ -148,7 +157,7 @@ pub(super) fn encode_orders(
                 &cx.personal(&c.buyer.first_name),
                 &cx.personal(&c.buyer.last_name),
                 &cx.personal(&c.buyer.company_name),
-                yes_no(c.buyer.guest),
+                cx.yes_no(c.buyer.guest),
                 &cx.amount(&c.total_amount),
                 text(&c.currency),
                 &cx.amount(&c.paid_amount),
@@ -157,7 +166,7 @@ pub(super) fn encode_orders(
                 &cx.time(c.payment_finished_at),
                 text(&c.delivery_method_name),
                 text(&c.pickup_point_id),
-                yes_no(c.invoice_required),
+                cx.yes_no(c.invoice_required),
                 &c.line_item_count.to_string(),
                 text(&c.marketplace_id),
                 text(&r.merged_into),
@@ -181,7 +190,7 @@ pub(super) fn encode_items(
     for item in items {
         by_order.entry(item.order_id).or_default().push(item);
     }
-    let mut writer = csv_writer(first, &ITEM_COLUMNS, cx.dialect)?;
+    let mut writer = csv_writer(first, &ITEM_COLUMNS, cx.dialect, cx.lang)?;
     let mut written = 0;
     for row in rows {
         let Some(order_items) = by_order.get(&row.order.id) else {
@@ -233,7 +242,7 @@ mod tests {
 
     #[test]
     fn csv_quotes_what_needs_quoting() {
-        let mut writer = csv_writer(true, &["a", "b"], Dialect::Plain).unwrap();
+        let mut writer = csv_writer(true, &["a", "b"], Dialect::Plain, Lang::Pl).unwrap();
         writer
             .write_record(["Zażółć, \"gęślą\"", "line\nbreak"])
             .unwrap();
@@ -247,15 +256,20 @@ mod tests {
 
     #[test]
     fn excel_files_use_semicolons_crlf_and_decimal_commas() {
-        let mut writer =
-            csv_writer(true, &["total_amount", "bought_at_utc"], Dialect::Excel).unwrap();
+        let mut writer = csv_writer(
+            true,
+            &["total_amount", "bought_at_utc"],
+            Dialect::Excel,
+            Lang::En,
+        )
+        .unwrap();
         // A negative amount with a decimal comma is a number, not a formula; a `;` is quoted.
         writer.write_record(["-12,50", "a;b"]).unwrap();
         let bytes = finish(writer).unwrap();
         assert!(bytes.starts_with(BOM));
         assert_eq!(
             std::str::from_utf8(&bytes[3..]).unwrap(),
-            "total_amount;bought_at\r\n-12,50;\"a;b\"\r\n"
+            "Order total;Bought at\r\n-12,50;\"a;b\"\r\n"
         );
     }
 }

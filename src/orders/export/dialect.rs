@@ -8,7 +8,7 @@ use std::borrow::Cow;
 use chrono::{DateTime, SecondsFormat, Utc};
 use chrono_tz::Tz;
 
-use crate::orders::filter::FilterError;
+use crate::{domain::Lang, i18n, orders::filter::FilterError};
 
 /// How a CSV export writes its cells and lines (`dialect`, `--dialect`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -92,12 +92,27 @@ impl Dialect {
         .unwrap_or_default()
     }
 
-    /// A column's name in this dialect: in excel the `*_utc` columns hold local times, so they
-    /// lose the suffix (`bought_at_utc` → `bought_at`); nothing else is renamed.
-    pub(super) fn header(self, column: &str) -> &str {
+    /// A column's header in this dialect: plain keeps the column's name (machines read it);
+    /// excel names it in `lang` for people ("Data zakupu"), its `*_utc` columns holding local
+    /// times (`bought_at_utc` is named as `bought_at`).
+    pub(super) fn header(self, column: &str, lang: Lang) -> Cow<'_, str> {
         match self {
-            Dialect::Plain => column,
-            Dialect::Excel => column.strip_suffix("_utc").unwrap_or(column),
+            Dialect::Plain => Cow::Borrowed(column),
+            Dialect::Excel => {
+                let name = column.strip_suffix("_utc").unwrap_or(column);
+                Cow::Owned(i18n::translate(lang, &format!("export-column-{name}")))
+            }
+        }
+    }
+
+    /// How a yes/no cell reads: `yes`/`no` in plain, the words of `lang` in excel.
+    pub(super) fn yes_no(self, lang: Lang) -> [String; 2] {
+        match self {
+            Dialect::Plain => ["yes".to_owned(), "no".to_owned()],
+            Dialect::Excel => [
+                i18n::translate(lang, "export-yes"),
+                i18n::translate(lang, "export-no"),
+            ],
         }
     }
 }
@@ -127,8 +142,33 @@ mod tests {
         assert_eq!(Dialect::Excel.time(Some(at), zone), "2026-11-03 00:30");
         assert_eq!(Dialect::Plain.time(Some(at), zone), "2026-11-02T23:30:00Z");
         assert_eq!(Dialect::Excel.time(None, zone), "");
-        assert_eq!(Dialect::Excel.header("bought_at_utc"), "bought_at");
-        assert_eq!(Dialect::Excel.header("bought_at_local"), "bought_at_local");
-        assert_eq!(Dialect::Plain.header("bought_at_utc"), "bought_at_utc");
+        assert_eq!(
+            Dialect::Plain.header("bought_at_utc", Lang::Pl),
+            "bought_at_utc"
+        );
+    }
+
+    #[test]
+    fn excel_names_columns_and_yes_no_in_the_language_asked() {
+        assert_eq!(
+            Dialect::Excel.header("bought_at_utc", Lang::Pl),
+            "Data zakupu"
+        );
+        assert_eq!(
+            Dialect::Excel.header("bought_at_utc", Lang::En),
+            "Bought at"
+        );
+        assert_eq!(Dialect::Excel.header("invoice_tax_id", Lang::Pl), "NIP");
+        assert_eq!(Dialect::Excel.yes_no(Lang::Pl), ["tak", "nie"]);
+        assert_eq!(Dialect::Plain.yes_no(Lang::Pl), ["yes", "no"]);
+        for column in super::super::ORDER_COLUMNS
+            .iter()
+            .chain(&super::super::ITEM_COLUMNS)
+        {
+            for lang in Lang::ALL {
+                let header = Dialect::Excel.header(column, lang);
+                assert!(!header.contains("export-column"), "{column}: {header}");
+            }
+        }
     }
 }

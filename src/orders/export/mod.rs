@@ -31,6 +31,7 @@ use crate::db::models::{
     audit::{Actor, AuditAction, AuditEntry},
     order::{export as read, list::Walk},
 };
+use crate::domain::Lang;
 
 /// Orders read and encoded per step.
 pub const CHUNK_ROWS: i64 = 1_000;
@@ -62,6 +63,8 @@ pub struct ExportOutcome {
 pub struct ExportSpec {
     pub kind: ExportKind,
     pub sort: Sort,
+    /// The language an excel file names its columns and yes/no in (plain files: none).
+    pub lang: Lang,
 }
 
 impl From<ExportKind> for ExportSpec {
@@ -69,6 +72,7 @@ impl From<ExportKind> for ExportSpec {
         ExportSpec {
             kind,
             sort: Sort::default(),
+            lang: Lang::default(),
         }
     }
 }
@@ -93,7 +97,7 @@ pub fn write_export(
     zone: Tz,
     mut sink: impl FnMut(Vec<u8>) -> bool,
 ) -> Result<ExportOutcome, ExportError> {
-    let ExportSpec { kind, sort } = spec.into();
+    let ExportSpec { kind, sort, lang } = spec.into();
     let format = kind.format();
     if format == ExportFormat::Ndjson {
         let written = ndjson::write_ndjson(conn, helper, viewer, filter, &mut sink)?;
@@ -106,6 +110,8 @@ pub fn write_export(
     let context = Context {
         zone,
         dialect: kind.dialect(),
+        lang,
+        yes_no: kind.dialect().yes_no(lang),
         masked: viewer.hide_personal_data,
         logins: AccountRow::logins(conn)?.into_iter().collect(),
     };

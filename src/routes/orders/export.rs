@@ -99,6 +99,7 @@ fn export_spec(
     Ok(ExportSpec {
         kind: ExportKind::new(format, dialect).map_err(bad)?,
         sort: Sort::parse(params.sort.as_deref()).map_err(bad)?,
+        lang: loc.lang,
     })
 }
 

@@ -1,6 +1,11 @@
 //! `allegro-backup export`: the same data as the web export, written to stdout.
 
-use super::{cli_export, ids, ndjson, parse_csv, parse_csv_as, seed, stored_raw};
+use allegro_backup::{
+    domain::Lang,
+    orders::export::{ITEM_COLUMNS, ORDER_COLUMNS},
+};
+
+use super::{cli_export, ids, ndjson, parse_csv, parse_excel, seed, stored_raw};
 use crate::helpers::spawn_app;
 
 #[tokio::test]
@@ -45,16 +50,27 @@ async fn the_command_line_writes_the_excel_dialect_when_asked() {
     let output = cli_export(&app, &["--format", "csv", "--dialect", "excel"]);
     assert!(output.status.success(), "{output:?}");
     assert!(output.stdout.ends_with(b"\r\n"));
-    let rows = parse_csv_as(&output.stdout, b';');
+    let rows = parse_excel(&output.stdout, &ORDER_COLUMNS, Lang::En);
     assert_eq!(ids(&rows), ["a-2", "b-1", "a-1"]);
     assert_eq!(rows[2]["total_amount"], "1234,50");
     assert_eq!(rows[2]["bought_at"], "2026-11-01 11:00");
 
     let output = cli_export(&app, &["--format", "csv-items", "--dialect", "excel"]);
     assert!(output.status.success(), "{output:?}");
-    let items = parse_csv_as(&output.stdout, b';');
+    let items = parse_excel(&output.stdout, &ITEM_COLUMNS, Lang::En);
     assert_eq!(items.len(), 4);
     assert!(items.iter().any(|i| i["price"] == "617,25"), "{items:?}");
+
+    // Asked for Polish (or with LANG=pl_PL.UTF-8), the columns and yes/no are named in Polish.
+    let output = cli_export(
+        &app,
+        &["--format", "csv", "--dialect", "excel", "--lang", "pl"],
+    );
+    assert!(output.status.success(), "{output:?}");
+    let rows = parse_excel(&output.stdout, &ORDER_COLUMNS, Lang::Pl);
+    assert_eq!(rows[2]["buyer_guest"], "nie");
+    let polish = binary_with_lang(&app, "pl_PL.UTF-8");
+    assert_eq!(polish, output.stdout, "LANG picks the language");
 
     // The default is plain; excel is refused for NDJSON, and an unknown dialect too.
     let output = cli_export(&app, &["--format", "csv", "--dialect", "plain"]);
@@ -72,4 +88,15 @@ async fn the_command_line_writes_the_excel_dialect_when_asked() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(stderr.contains("--dialect"), "{args:?}: {stderr}");
     }
+}
+
+/// The excel CSV the command writes when the machine's `LANG` is `lang`.
+fn binary_with_lang(app: &crate::helpers::TestApp, lang: &str) -> Vec<u8> {
+    let output = crate::helpers::process::binary(&app.db.url, super::SECRET_KEY)
+        .env("LANG", lang)
+        .args(["export", "--format", "csv", "--dialect", "excel"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{output:?}");
+    output.stdout
 }

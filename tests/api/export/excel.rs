@@ -2,27 +2,20 @@
 //! numbers: `;`, decimal commas, times of the display zone, a BOM and CRLF line ends. The plain
 //! dialect stays the default, byte for byte.
 
-use allegro_backup::orders::export::{ITEM_COLUMNS, ORDER_COLUMNS};
+use allegro_backup::{
+    domain::Lang,
+    orders::export::{ITEM_COLUMNS, ORDER_COLUMNS},
+};
 use diesel::{RunQueryDsl, sql_query, sql_types::Jsonb};
 use reqwest::StatusCode;
 use serde_json::Value;
 
 use super::{
     DETAILS, NASTY_FIRST, NASTY_LAST, Row, add_delivery_details, disposition, export, ids,
-    parse_csv_as, row, seeded,
+    parse_excel, row, seeded,
 };
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
-
-/// The header an excel file should have: `columns`, the `*_utc` ones without the suffix (they
-/// hold local times), separated by `;`.
-fn excel_header(columns: &[&str]) -> String {
-    columns
-        .iter()
-        .map(|c| c.strip_suffix("_utc").unwrap_or(c))
-        .collect::<Vec<_>>()
-        .join(";")
-}
 
 /// The excel export of `query` as the admin gets it: BOM first, the header `columns`, CRLF
 /// line ends; parsed with `;`.
@@ -42,10 +35,9 @@ async fn excel_rows(
     let body = response.bytes().await.unwrap();
     assert!(body.starts_with(BOM), "UTF-8 BOM first");
     let text = std::str::from_utf8(&body[3..]).unwrap();
-    let (header, _) = text.split_once("\r\n").expect("a CRLF after the header");
-    assert_eq!(header, excel_header(columns));
+    assert!(text.contains("\r\n"), "a CRLF after the header");
     assert!(text.ends_with("\r\n"), "the last line ends with CRLF");
-    parse_csv_as(&body, b';')
+    parse_excel(&body, columns, Lang::En)
 }
 
 /// No cell is an ISO-8601 time: every time is local `yyyy-mm-dd HH:MM`.
@@ -161,4 +153,34 @@ async fn excel_is_refused_for_ndjson_and_nothing_is_audited() {
         app.count("SELECT count(*) AS n FROM audit_log WHERE action = 'orders_exported'"),
         0
     );
+}
+
+#[tokio::test]
+async fn an_excel_csv_names_its_columns_in_the_users_language() {
+    let (app, client) = seeded().await;
+    let polish = |query: &str| {
+        client
+            .get(app.url(&format!("/orders/export?{query}")))
+            .header(reqwest::header::ACCEPT_LANGUAGE, "pl-PL,pl;q=0.9,en;q=0.5")
+            .send()
+    };
+    let body = polish("format=csv&dialect=excel").await.unwrap();
+    assert_eq!(body.status(), StatusCode::OK);
+    let body = body.bytes().await.unwrap();
+    let text = std::str::from_utf8(&body[3..]).unwrap();
+    assert!(
+        text.starts_with("Numer zamówienia;Konto;Status;Status realizacji;Data zakupu;"),
+        "{text}"
+    );
+    let rows = parse_excel(&body, &ORDER_COLUMNS, Lang::Pl);
+    assert_eq!(row(&rows, "a-1")["buyer_guest"], "nie");
+    assert_eq!(row(&rows, "a-1")["total_amount"], "1234,50");
+
+    let items = polish("format=csv-items&dialect=excel").await.unwrap();
+    let items = parse_excel(&items.bytes().await.unwrap(), &ITEM_COLUMNS, Lang::Pl);
+    assert_eq!(items.len(), 4);
+
+    // The plain dialect is for machines: its header stays the same in every language.
+    let plain = polish("format=csv").await.unwrap().bytes().await.unwrap();
+    assert!(plain[3..].starts_with(b"order_id,account,status,"));
 }

@@ -10,7 +10,10 @@ mod formats;
 mod large;
 mod sort;
 
-use allegro_backup::domain::{AccountId, Role};
+use allegro_backup::{
+    domain::{AccountId, Lang, Role},
+    i18n,
+};
 use std::collections::HashMap;
 
 use diesel::{
@@ -116,6 +119,40 @@ fn parse_csv_as(body: &[u8], delimiter: u8) -> Vec<Row> {
                 .iter()
                 .zip(r.iter())
                 .map(|(h, v)| (h.to_owned(), v.to_owned()))
+                .collect()
+        })
+        .collect()
+}
+
+/// An excel-dialect CSV's records, keyed by column code (`*_utc` ones without the suffix: they
+/// hold local times), after checking that the header names `columns` in `lang`.
+fn parse_excel(body: &[u8], columns: &[&str], lang: Lang) -> Vec<Row> {
+    let codes: Vec<&str> = columns
+        .iter()
+        .map(|c| c.strip_suffix("_utc").unwrap_or(c))
+        .collect();
+    let names: Vec<String> = codes
+        .iter()
+        .map(|code| i18n::translate(lang, &format!("export-column-{code}")))
+        .collect();
+    let rows = parse_csv_as(body, b';');
+    let header = std::str::from_utf8(&body[3..])
+        .unwrap()
+        .split("\r\n")
+        .next()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        header,
+        names.join(";"),
+        "the header names the columns in {lang:?}"
+    );
+    rows.into_iter()
+        .map(|row| {
+            codes
+                .iter()
+                .zip(&names)
+                .map(|(code, name)| ((*code).to_owned(), row[name].clone()))
                 .collect()
         })
         .collect()
@@ -270,13 +307,14 @@ fn ndjson(body: &str) -> Vec<Value> {
         .collect()
 }
 
+/// The secret key the command line runs with in these tests.
+const SECRET_KEY: &str = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+
 fn cli_export(app: &TestApp, args: &[&str]) -> std::process::Output {
-    binary(
-        &app.db.url,
-        "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff",
-    )
-    .arg("export")
-    .args(args)
-    .output()
-    .unwrap()
+    binary(&app.db.url, SECRET_KEY)
+        .env_remove("LANG")
+        .arg("export")
+        .args(args)
+        .output()
+        .unwrap()
 }

@@ -2,9 +2,12 @@
 //! default (newest purchase first), across chunks, NULL keys and ties included; sorted by
 //! total, in the list's currency groups.
 
-use allegro_backup::{domain::Role, orders::export::CHUNK_ROWS};
+use allegro_backup::{
+    domain::{Lang, Role},
+    orders::export::{CHUNK_ROWS, ORDER_COLUMNS},
+};
 
-use super::{export_csv, ids, parse_csv_as};
+use super::{export_csv, ids, parse_excel};
 use crate::orders_list::{walk, world};
 
 #[tokio::test]
@@ -40,7 +43,7 @@ async fn csv_rows_come_in_the_order_the_list_pages_through() {
             "/orders/export?format=csv&dialect=excel&sort=total_desc",
         )
         .await;
-    let excel = parse_csv_as(&excel.bytes().await.unwrap(), b';');
+    let excel = parse_excel(&excel.bytes().await.unwrap(), &ORDER_COLUMNS, Lang::En);
     let (listed, _) = walk(&app, &admin, "/orders?sort=total_desc&page_size=100").await;
     assert_eq!(ids(&excel), listed, "excel, sort=total_desc");
 }
