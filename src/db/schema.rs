@@ -83,6 +83,25 @@ diesel::table! {
 }
 
 diesel::table! {
+    order_change_head (only_row) {
+        only_row -> Bool,
+        last_seq -> Int8,
+        pruned_through -> Int8,
+    }
+}
+
+diesel::table! {
+    order_changes (seq) {
+        seq -> Int8,
+        changed_at -> Timestamptz,
+        kind -> Text,
+        account_id -> Int8,
+        order_id -> Int8,
+        revision -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
     order_delivery_methods (account_id, method_id) {
         account_id -> Int8,
         method_id -> Text,
@@ -382,6 +401,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     coverage_days,
     device_authorizations,
     login_failures,
+    order_change_head,
+    order_changes,
     order_delivery_methods,
     order_events,
     order_line_items,

@@ -12,6 +12,7 @@ mod allegro_client;
 mod anonymous;
 mod audit;
 mod browser;
+mod changes;
 mod cli;
 mod client_simulator;
 mod container;

@@ -28,7 +28,7 @@ fn fixture() -> Value {
 }
 
 /// The fixture with its own checkout form id, revision and line item ids.
-fn form(n: usize, revision: &str) -> CheckoutForm {
+pub(crate) fn form(n: usize, revision: &str) -> CheckoutForm {
     let mut raw = fixture();
     raw["id"] = json!(format!("00000000-0000-4000-8000-{n:012}"));
     raw["revision"] = json!(revision);
@@ -40,7 +40,7 @@ fn form(n: usize, revision: &str) -> CheckoutForm {
     serde_json::from_value(raw).unwrap()
 }
 
-fn create_account(conn: &mut PgConnection, user_id: &str) -> AccountId {
+pub(crate) fn create_account(conn: &mut PgConnection, user_id: &str) -> AccountId {
     diesel::insert_into(allegro_accounts::table)
         .values((
             allegro_accounts::environment.eq("sandbox"),
@@ -55,7 +55,7 @@ fn create_account(conn: &mut PgConnection, user_id: &str) -> AccountId {
 
 /// A fresh database with one account (Allegro user "1"); the database is dropped with the first
 /// value.
-fn database_with_account() -> (TestDatabase, PgConnection, AccountId) {
+pub(crate) fn database_with_account() -> (TestDatabase, PgConnection, AccountId) {
     let db = TestDatabase::create();
     let mut conn = db.connect();
     let account = create_account(&mut conn, "1");
@@ -63,7 +63,7 @@ fn database_with_account() -> (TestDatabase, PgConnection, AccountId) {
 }
 
 /// New orders of [`form`] `n` for each `n`, at revision "aaaa0001".
-fn new_orders(ns: impl Iterator<Item = usize>) -> Vec<NewOrder> {
+pub(crate) fn new_orders(ns: impl Iterator<Item = usize>) -> Vec<NewOrder> {
     ns.map(|n| map::new_order(&form(n, "aaaa0001"))).collect()
 }
 

@@ -7,6 +7,7 @@ pub mod delivery_method;
 pub mod device_authorization;
 pub mod login_failure;
 pub mod order;
+pub mod order_change;
 pub mod order_event;
 pub mod order_note;
 pub mod quarantine;

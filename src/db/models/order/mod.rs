@@ -34,7 +34,10 @@ pub use write::{Refused, UPSERT_CHUNK, upsert_orders, upsert_orders_isolating};
 
 pub use crate::domain::{Document, canonical_json, content_hash};
 use crate::{
-    db::schema::{order_line_items, orders},
+    db::{
+        models::order_change::{self, ChangeKind, NewChange},
+        schema::{order_line_items, orders},
+    },
     domain::{AccountId, CheckoutFormId},
 };
 
@@ -192,22 +195,33 @@ pub fn mark_merged(
     .execute(conn)
 }
 
-/// Marks orders Allegro no longer serves (out of its ~12-month window). Keeps the first time
-/// this was noticed; returns how many rows were newly marked.
+/// Marks orders Allegro no longer serves (out of its ~12-month window), each a change in the
+/// feed. Keeps the first time this was noticed; returns how many rows were newly marked.
 pub fn mark_gone(
     conn: &mut PgConnection,
     account_id: AccountId,
     ids: &[CheckoutFormId],
     at: DateTime<Utc>,
 ) -> QueryResult<usize> {
-    diesel::update(
+    let marked: Vec<(i64, Option<String>)> = diesel::update(
         orders::table
             .filter(orders::account_id.eq(account_id))
             .filter(orders::checkout_form_id.eq_any(ids))
             .filter(orders::gone_from_allegro_at.is_null()),
     )
     .set(orders::gone_from_allegro_at.eq(at))
-    .execute(conn)
+    .returning((orders::id, orders::revision))
+    .get_results(conn)?;
+    let changes: Vec<NewChange<'_>> = marked
+        .iter()
+        .map(|(id, revision)| NewChange {
+            order_id: *id,
+            kind: ChangeKind::Gone,
+            revision: revision.as_deref(),
+        })
+        .collect();
+    order_change::record(conn, account_id, &changes)?;
+    Ok(marked.len())
 }
 
 /// Stored orders holding any of `line_item_ids`, as `(checkout_form_id, line_item_id)`: line

@@ -18,7 +18,10 @@ use super::{
     },
 };
 use crate::{
-    db::schema::order_line_items,
+    db::{
+        models::order_change::{self, ChangeKind, NewChange},
+        schema::order_line_items,
+    },
     domain::{AccountId, CheckoutFormId},
 };
 
@@ -197,6 +200,7 @@ fn upsert_chunk(
     let written = written_orders(&upserted, &changed);
     insert_line_items(conn, &written)?;
     insert_revisions(conn, &written)?;
+    record_changes(conn, account_id, &upserted, &written)?;
     Ok(counts)
 }
 
@@ -272,6 +276,34 @@ fn written_orders<'a>(
         .iter()
         .filter_map(|(id, (form_id, _))| Some((*id, *by_form.get(form_id.as_str())?)))
         .collect()
+}
+
+/// The changes feed's entries for the orders just written: created or updated, with the new
+/// revision (see [`order_change::record`]).
+fn record_changes(
+    conn: &mut PgConnection,
+    account_id: AccountId,
+    upserted: &[(i64, (CheckoutFormId, bool))],
+    written: &[(i64, &NewOrder)],
+) -> QueryResult<()> {
+    let inserted: std::collections::HashSet<i64> = upserted
+        .iter()
+        .filter(|(_, (_, inserted))| *inserted)
+        .map(|(id, _)| *id)
+        .collect();
+    let changes: Vec<NewChange<'_>> = written
+        .iter()
+        .map(|(id, order)| NewChange {
+            order_id: *id,
+            kind: if inserted.contains(id) {
+                ChangeKind::Created
+            } else {
+                ChangeKind::Updated
+            },
+            revision: order.columns.revision.as_deref(),
+        })
+        .collect();
+    order_change::record(conn, account_id, &changes)
 }
 
 /// A revision row (by reference) for each order just written.
