@@ -50,5 +50,6 @@ mod stylesheet;
 mod sync;
 mod system;
 mod token_lifetime;
+mod tokens;
 mod user_access;
 mod users;
