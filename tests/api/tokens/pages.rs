@@ -78,7 +78,10 @@ async fn admins_see_and_revoke_every_users_tokens_on_the_tokens_page() {
 
     let (code, _) = app.get_html_in(&operator, "/tokens", "en").await;
     assert_eq!(code, StatusCode::FORBIDDEN);
-    for (lang, nav) in [("pl", "Tokeny API"), ("en", "API tokens")] {
+    for (lang, nav, heading) in [
+        ("pl", "Tokeny", "Tokeny API"),
+        ("en", "Tokens", "API tokens"),
+    ] {
         let (code, html) = app.get_html_in(&app.client, "/tokens", lang).await;
         assert_eq!(code, StatusCode::OK);
         assert_eq!(
