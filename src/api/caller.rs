@@ -132,3 +132,53 @@ impl FromRequest for ApiCaller {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::UserId;
+
+    fn caller(role: Role, scope: ApiTokenScope) -> ApiCaller {
+        ApiCaller {
+            token_id: ApiTokenId(1),
+            scope,
+            viewer: Viewer::unrestricted(UserId(1), role),
+        }
+    }
+
+    #[test]
+    fn a_read_token_may_not_write_and_a_token_never_exceeds_its_users_role() {
+        assert!(matches!(
+            caller(Role::Admin, ApiTokenScope::Read).require_write(),
+            Err(ApiError::WriteScopeRequired)
+        ));
+        assert!(
+            caller(Role::Viewer, ApiTokenScope::Write)
+                .require_write()
+                .is_ok()
+        );
+        assert!(matches!(
+            caller(Role::Viewer, ApiTokenScope::Write).require_role(Role::Operator),
+            Err(ApiError::RoleRequired(Role::Operator))
+        ));
+        assert!(
+            caller(Role::Operator, ApiTokenScope::Write)
+                .require_role(Role::Operator)
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn the_limiter_refuses_the_request_over_the_limit_with_the_seconds_to_wait() {
+        let limiter = ApiRateLimiter::per_minute(2);
+        assert!(limiter.check(ApiTokenId(1)).is_ok());
+        assert!(limiter.check(ApiTokenId(1)).is_ok());
+        match limiter.check(ApiTokenId(1)) {
+            Err(ApiError::TooManyRequests { retry_after_secs }) => {
+                assert!((1..=30).contains(&retry_after_secs), "{retry_after_secs}")
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(limiter.check(ApiTokenId(2)).is_ok());
+    }
+}
