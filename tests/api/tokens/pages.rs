@@ -88,6 +88,7 @@ async fn admins_see_and_revoke_every_users_tokens_on_the_tokens_page() {
             select_text(&html, r#"a[href="/tokens"][aria-current="page"]"#),
             [nav]
         );
+        assert_eq!(select_text(&html, "h1"), [heading]);
         let cells = select_text(&html, &format!("{row} td"));
         assert!(cells.contains(&"op@example.com".to_owned()), "{cells:?}");
     }
