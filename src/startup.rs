@@ -204,6 +204,8 @@ fn build_server(listener: TcpListener, state: AppState) -> std::io::Result<Serve
             // Counts the final status of every request with a known method.
             .wrap(http_metrics.clone())
             .wrap(from_fn(reject_unknown_methods))
+            // API requests refused by the layers above get a problem document too.
+            .wrap(from_fn(crate::web::problem::api_errors_as_problems))
             .wrap(from_fn(request_context))
             .wrap(TracingLogger::<RequestSpan>::new())
             // Outermost: every response carries the headers, a 405 for an unknown method too.

@@ -1,16 +1,15 @@
 //! `ApiError`: every failure an `/api/v1` handler or extractor returns, mapped once to its
 //! status and an RFC 9457 problem document (`application/problem+json`) carrying the request id.
 
+use crate::{
+    db::DbError,
+    domain::Role,
+    web::problem::{PROBLEM_JSON, problem_body},
+};
 use actix_web::{
     HttpResponse, ResponseError,
     http::{StatusCode, header},
 };
-use serde::Serialize;
-
-use crate::{db::DbError, domain::Role, web::request_context::current_request_id};
-
-/// The media type of every error the API answers with.
-pub const PROBLEM_JSON: &str = "application/problem+json";
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -45,19 +44,6 @@ pub enum ApiError {
     Unavailable(#[source] DbError),
     #[error("Something went wrong on our side.")]
     Unexpected(#[source] anyhow::Error),
-}
-
-/// An RFC 9457 problem document.
-#[derive(Debug, Serialize)]
-struct Problem<'a> {
-    #[serde(rename = "type")]
-    kind: String,
-    title: &'static str,
-    status: u16,
-    detail: String,
-    request_id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    parameter: Option<&'a str>,
 }
 
 impl ApiError {
@@ -148,14 +134,6 @@ impl ResponseError for ApiError {
             ApiError::BadRequest { parameter, .. } => parameter.as_deref(),
             _ => None,
         };
-        let problem = Problem {
-            kind: format!("tag:allegro-backup,2026:problem:{}", self.slug()),
-            title: self.title(),
-            status: status.as_u16(),
-            detail: self.to_string(),
-            request_id: current_request_id().unwrap_or_default(),
-            parameter,
-        };
         let mut response = HttpResponse::build(status);
         response.insert_header((header::CONTENT_TYPE, PROBLEM_JSON));
         match self {
@@ -176,7 +154,13 @@ impl ResponseError for ApiError {
             }
             _ => {}
         }
-        response.body(serde_json::to_string(&problem).unwrap_or_default())
+        response.body(problem_body(
+            self.slug(),
+            self.title(),
+            status,
+            &self.to_string(),
+            parameter,
+        ))
     }
 }
 

@@ -147,6 +147,23 @@ async fn every_refusal_is_a_problem_document_with_the_request_id() {
         .await
         .unwrap();
     problem(delete, StatusCode::METHOD_NOT_ALLOWED).await;
+
+    // Refusals of the layers before the API (bad characters, an unknown method) too.
+    problem(
+        api_get(&app, &token, "/api/v1/accounts?x=%01").await,
+        StatusCode::BAD_REQUEST,
+    )
+    .await;
+    let unknown = script()
+        .request(
+            reqwest::Method::from_bytes(b"PROPFIND").unwrap(),
+            app.url("/api/v1/accounts"),
+        )
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    problem(unknown, StatusCode::METHOD_NOT_ALLOWED).await;
 }
 
 #[tokio::test]
