@@ -189,6 +189,10 @@ fn session_middleware(state: &AppState) -> SessionMiddleware<PgSessionStore> {
 fn build_server(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
     let https = state.config.cookie_secure;
     let http_metrics = state.metrics.http_middleware();
+    // One limiter for every worker: a token's requests count together.
+    let api_limiter = web::Data::new(crate::api::ApiRateLimiter::per_minute(
+        state.config.api_rate_limit_per_minute,
+    ));
     let server = HttpServer::new(move || {
         App::new()
             // Bad input stops here, before the session store or a handler sees it; htmx
@@ -200,6 +204,8 @@ fn build_server(listener: TcpListener, state: AppState) -> std::io::Result<Serve
             // Counts the final status of every request with a known method.
             .wrap(http_metrics.clone())
             .wrap(from_fn(reject_unknown_methods))
+            // API requests refused by the layers above get a problem document too.
+            .wrap(from_fn(crate::web::problem::api_errors_as_problems))
             .wrap(from_fn(request_context))
             .wrap(TracingLogger::<RequestSpan>::new())
             // Outermost: every response carries the headers, a 405 for an unknown method too.
@@ -228,6 +234,9 @@ fn build_server(listener: TcpListener, state: AppState) -> std::io::Result<Serve
                     .wrap(session_middleware(&state))
                     .route("", web::get().to(routes::metrics)),
             )
+            // The JSON API authenticates each request by its bearer token: no session store,
+            // no sign-in redirect and no CSRF check (a browser cannot send the token by itself).
+            .service(crate::api::service(api_limiter.clone()))
             .service(
                 web::scope("")
                     // Innermost first: sign-in by default, CSRF before it (so a forged POST is

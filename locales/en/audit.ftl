@@ -40,6 +40,8 @@ audit-order_tag_removed = Tag removed
 audit-orders_exported = Orders exported
 audit-saved_view_created = View saved
 audit-saved_view_deleted = View deleted
+audit-api_token_created = API token created
+audit-api_token_revoked = API token revoked
 audit-detail-login_throttled = { $count ->
     [one] { $count } attempt refused; further attempts refused for { $retry_after_secs } s.
    *[other] { $count } attempts refused; further attempts refused for { $retry_after_secs } s.
@@ -74,3 +76,9 @@ audit-detail-order_note_added = A note of { $chars } characters.
 audit-detail-order_tag_added = Tag “{ $tag }”.
 audit-detail-order_tag_removed = Tag “{ $tag }”.
 audit-detail-orders_exported = { $orders } orders in { $rows } rows ({ $format }); completed: { $completed }.
+audit-detail-api_token_created = { $expires_days ->
+    [0] Token “{ $name }” ({ $prefix }), scope { $scope }, never expires.
+    [one] Token “{ $name }” ({ $prefix }), scope { $scope }, valid for { $expires_days } day.
+   *[other] Token “{ $name }” ({ $prefix }), scope { $scope }, valid for { $expires_days } days.
+}
+audit-detail-api_token_revoked = Token “{ $name }” ({ $prefix }).

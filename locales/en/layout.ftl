@@ -11,6 +11,7 @@ nav-saved-views = Saved views
 nav-accounts = Accounts
 nav-sync = Sync history
 nav-users = Users
+nav-tokens = Tokens
 nav-audit = Audit log
 nav-settings = Settings
 nav-system = System

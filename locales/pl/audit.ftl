@@ -40,6 +40,8 @@ audit-order_tag_removed = Usunięto tag
 audit-orders_exported = Eksport zamówień
 audit-saved_view_created = Zapisano widok
 audit-saved_view_deleted = Usunięto widok
+audit-api_token_created = Utworzono token API
+audit-api_token_revoked = Unieważniono token API
 audit-detail-login_throttled = { $count ->
     [one] Odrzucono { $count } próbę; kolejne próby odrzucane przez { $retry_after_secs } s.
     [few] Odrzucono { $count } próby; kolejne próby odrzucane przez { $retry_after_secs } s.
@@ -63,3 +65,9 @@ audit-detail-order_note_added = Notatka o długości { $chars } znaków.
 audit-detail-order_tag_added = Tag „{ $tag }”.
 audit-detail-order_tag_removed = Tag „{ $tag }”.
 audit-detail-orders_exported = Zamówienia: { $orders }, wiersze: { $rows } ({ $format }); ukończony: { $completed }.
+audit-detail-api_token_created = { $expires_days ->
+    [0] Token „{ $name }” ({ $prefix }), zakres { $scope }, bez daty wygaśnięcia.
+    [one] Token „{ $name }” ({ $prefix }), zakres { $scope }, ważny { $expires_days } dzień.
+   *[other] Token „{ $name }” ({ $prefix }), zakres { $scope }, ważny { $expires_days } dni.
+}
+audit-detail-api_token_revoked = Token „{ $name }” ({ $prefix }).

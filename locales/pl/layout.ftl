@@ -11,6 +11,7 @@ nav-saved-views = Zapisane widoki
 nav-accounts = Konta
 nav-sync = Synchronizacje
 nav-users = Użytkownicy
+nav-tokens = Tokeny
 nav-audit = Dziennik
 nav-settings = Ustawienia
 nav-system = System

@@ -1,6 +1,7 @@
 //! Team logins: passwords, the session store, typed sessions, the role guard, throttling
 //! and the first-run setup link.
 
+pub mod api_token;
 pub mod guard;
 pub mod password;
 pub mod session;

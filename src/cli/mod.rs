@@ -1,4 +1,4 @@
-//! Command line: `serve` (the default), `migrate`, `user` and `account` management for
+//! Command line: `serve` (the default), `migrate`, `user`, `account` and `token` management for
 //! scripts and headless servers, the standalone `simulator`, and `healthcheck`.
 
 mod accounts;
@@ -6,6 +6,7 @@ mod bench;
 mod export;
 mod healthcheck;
 mod sync;
+mod tokens;
 mod users;
 
 use std::process::ExitCode;
@@ -15,7 +16,7 @@ use clap::{Parser, Subcommand};
 use crate::{
     config::{AllegroEnvironment, Config, SecretKeySource},
     db,
-    domain::Role,
+    domain::{ApiTokenError, ApiTokenLifetime, ApiTokenScope, Role},
     simulator::{self, SimulatorConfig},
     startup::Application,
     sync::SyncMode,
@@ -49,6 +50,9 @@ pub enum Command {
     /// Connect and list Allegro seller accounts (for headless servers).
     #[command(subcommand)]
     Account(AccountCommand),
+    /// Create, list and revoke personal API tokens (for /api/v1).
+    #[command(subcommand)]
+    Token(TokenCommand),
     /// Back up orders now: finishes (or with --full, redoes) the first pass, then follows
     /// Allegro's event journal (and with --reconcile, reconciles). Shows progress and a summary.
     Sync {
@@ -169,6 +173,41 @@ pub enum UserCommand {
     },
 }
 
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create an API token acting as the user; prints it once, alone on the last line.
+    Create {
+        /// Email of the user the token acts as.
+        #[arg(long)]
+        email: String,
+        /// A name to tell the token apart (e.g. the tool that uses it).
+        #[arg(long)]
+        name: String,
+        /// read, or write (also changes things; sync actions need the operator role too).
+        #[arg(long, default_value = "read", value_parser = parse_token_scope)]
+        scope: ApiTokenScope,
+        /// Days until the token expires (1 to 3650; 0 or never: it does not expire).
+        #[arg(long = "expires-days", default_value = "365", value_parser = parse_token_lifetime)]
+        expires_days: ApiTokenLifetime,
+    },
+    /// List every user's API tokens.
+    List,
+    /// Revoke an API token at once.
+    Revoke {
+        /// The token's id (see `token list`).
+        #[arg(long)]
+        id: i64,
+    },
+}
+
+fn parse_token_scope(value: &str) -> Result<ApiTokenScope, String> {
+    value.parse().map_err(|e: ApiTokenError| e.to_string())
+}
+
+fn parse_token_lifetime(value: &str) -> Result<ApiTokenLifetime, String> {
+    ApiTokenLifetime::parse(value).map_err(|e| e.to_string())
+}
+
 fn parse_role(value: &str) -> Result<Role, String> {
     value.parse()
 }
@@ -197,6 +236,7 @@ pub async fn run(cli: Cli) -> ExitCode {
             .map_err(anyhow::Error::from),
         Command::User(command) => users::user_command(config, command).await,
         Command::Account(command) => accounts::account_command(config, command).await,
+        Command::Token(command) => tokens::token_command(config, command).await,
         Command::Sync {
             account,
             full,

@@ -60,6 +60,9 @@ pub struct Config {
     pub sync_on_startup: bool,
     /// Bearer token that lets a scraper read `/metrics` without a session.
     pub metrics_token: Option<SecretString>,
+    /// Requests per minute one API token may make (`API_RATE_LIMIT_PER_MINUTE`); more are
+    /// answered 429 with `Retry-After`. Counted in each process.
+    pub api_rate_limit_per_minute: u32,
     /// Scheduler tick, lease and interval timing (short values for tests of replicas).
     pub scheduler: SchedulerConfig,
     /// Where each variable's value came from (the System page); `ConfigSources::default()`
@@ -265,6 +268,7 @@ impl Config {
             sync: sync::sync_defaults(&get)?,
             sync_on_startup: boolean(&get, "SYNC_ON_STARTUP", false)?,
             metrics_token: sync::metrics_token(&get)?,
+            api_rate_limit_per_minute: number(&get, "API_RATE_LIMIT_PER_MINUTE", 600)?,
             scheduler: scheduler::scheduler_settings(&get)?,
             sources: ConfigSources::detect(|name| get(name).is_some(), from_file)
                 .with_secret_key(&source)

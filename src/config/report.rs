@@ -10,7 +10,7 @@ use super::{Config, SecretKeySource};
 use crate::domain::settings::HistoryStart;
 
 /// Every variable the application reads, in the order of README's "Configuration" table.
-pub const VARIABLES: [&str; 40] = [
+pub const VARIABLES: [&str; 41] = [
     "DATABASE_URL",
     "BIND_ADDR",
     "PUBLIC_URL",
@@ -32,6 +32,7 @@ pub const VARIABLES: [&str; 40] = [
     "SCHEDULER_TICK_SECONDS",
     "STALE_SYNC_ALERT_HOURS",
     "METRICS_TOKEN",
+    "API_RATE_LIMIT_PER_MINUTE",
     "ALLEGRO_ENV",
     "ALLEGRO_CLIENT_ID",
     "ALLEGRO_CLIENT_SECRET",
@@ -195,7 +196,7 @@ pub fn config_report(config: &Config) -> Vec<ConfigEntry> {
             value.to_owned()
         }
     };
-    let values: [String; 40] = [
+    let values: [String; 41] = [
         mask_database_url(s.database_url.expose_secret()),
         s.bind_addr.to_string(),
         s.public_url.clone(),
@@ -227,6 +228,7 @@ pub fn config_report(config: &Config) -> Vec<ConfigEntry> {
         s.metrics_token
             .as_ref()
             .map_or_else(unset, |_| HIDDEN.to_owned()),
+        s.api_rate_limit_per_minute.to_string(),
         allegro.environment.to_string(),
         allegro.client_id.clone(),
         HIDDEN.to_owned(),

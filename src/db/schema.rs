@@ -21,6 +21,22 @@ diesel::table! {
 }
 
 diesel::table! {
+    api_tokens (id) {
+        id -> Int8,
+        user_id -> Int8,
+        name -> Text,
+        scope -> Text,
+        prefix -> Text,
+        secret_hash -> Text,
+        created_at -> Timestamptz,
+        expires_at -> Nullable<Timestamptz>,
+        last_used_at -> Nullable<Timestamptz>,
+        last_used_ip -> Nullable<Text>,
+        revoked_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
     audit_log (id) {
         id -> Int8,
         occurred_at -> Timestamptz,
@@ -370,6 +386,7 @@ diesel::table! {
 }
 
 diesel::joinable!(allegro_accounts -> users (connected_by));
+diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(audit_log -> users (actor_user_id));
 diesel::joinable!(backfill_windows -> allegro_accounts (account_id));
 diesel::joinable!(coverage_days -> allegro_accounts (account_id));
@@ -396,6 +413,7 @@ diesel::joinable!(user_accounts -> users (user_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     allegro_accounts,
+    api_tokens,
     audit_log,
     backfill_windows,
     coverage_days,

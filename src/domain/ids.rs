@@ -59,6 +59,10 @@ integer_id!(
     /// One sync run (`sync_runs.id`).
     RunId
 );
+integer_id!(
+    /// A personal API token (`api_tokens.id`).
+    ApiTokenId
+);
 
 /// An order's id at Allegro: the checkout form's id, a UUID-like string (`orders.checkout_form_id`).
 /// Not validated: it is whatever Allegro sent, stored and shown as is.

@@ -1,6 +1,7 @@
 //! Domain types that validate on construction. No HTTP or SQL knowledge here.
 
 mod amount;
+mod api_token;
 mod document;
 mod email;
 mod explain;
@@ -18,10 +19,14 @@ mod user_name;
 mod viewer;
 
 pub use amount::{Amount, InvalidAmount};
+pub use api_token::{
+    API_TOKEN_DEFAULT_DAYS, API_TOKEN_MAX_DAYS, API_TOKEN_NAME_MAX_CHARS, ApiTokenError,
+    ApiTokenLifetime, ApiTokenName, ApiTokenScope, ApiTokenStatus,
+};
 pub use document::{Document, canonical_json, content_hash};
 pub use email::{Email, EmailError};
 pub use explain::Explain;
-pub use ids::{AccountId, CheckoutFormId, RunId, UserId};
+pub use ids::{AccountId, ApiTokenId, CheckoutFormId, RunId, UserId};
 pub use lang::{Lang, UnknownLang};
 pub use order_filter::OrderFilter;
 pub use password::{NewPassword, PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS, PasswordError};

@@ -14,6 +14,7 @@ mod settings;
 mod setup;
 mod sync;
 mod system;
+mod tokens;
 mod users;
 
 use actix_web::web;
@@ -41,6 +42,19 @@ pub fn configure_pages(cfg: &mut web::ServiceConfig) {
         .route(
             "/account/logout-everywhere",
             web::post().to(profile::logout_everywhere),
+        )
+        .route(
+            "/account/tokens",
+            web::post().to(profile::tokens::token_create),
+        )
+        .route(
+            "/account/tokens/{id}/revoke",
+            web::post().to(profile::tokens::token_revoke_own),
+        )
+        .route("/tokens", web::get().to(tokens::tokens_index))
+        .route(
+            "/tokens/{id}/revoke",
+            web::post().to(tokens::token_revoke_any),
         )
         .route("/audit", web::get().to(audit::audit_index))
         .route("/settings", web::get().to(settings::settings_index))

@@ -10,6 +10,7 @@ pub mod htmx;
 pub mod input;
 pub mod one_connection;
 pub mod page;
+pub mod problem;
 pub mod request_context;
 pub mod security_headers;
 pub mod static_files;

@@ -32,6 +32,7 @@ pub enum Nav {
     Audit,
     Settings,
     System,
+    Tokens,
     Profile,
 }
 
@@ -47,6 +48,7 @@ impl Nav {
             Nav::Audit => "audit",
             Nav::Settings => "settings",
             Nav::System => "system",
+            Nav::Tokens => "tokens",
             Nav::Profile => "profile",
         }
     }

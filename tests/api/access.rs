@@ -137,6 +137,7 @@ async fn navigation_shows_admin_links_to_admins_only() {
             "Accounts",
             "Sync history",
             "Users",
+            "Tokens",
             "Audit log",
             "Settings",
             "System"

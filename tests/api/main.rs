@@ -51,5 +51,6 @@ mod stylesheet;
 mod sync;
 mod system;
 mod token_lifetime;
+mod tokens;
 mod user_access;
 mod users;

@@ -41,10 +41,12 @@ pub enum AuditAction {
     OrdersExported,
     SavedViewCreated,
     SavedViewDeleted,
+    ApiTokenCreated,
+    ApiTokenRevoked,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 28] = [
+    pub const ALL: [AuditAction; 30] = [
         AuditAction::Login,
         AuditAction::LoginFailed,
         AuditAction::LoginThrottled,
@@ -73,6 +75,8 @@ impl AuditAction {
         AuditAction::OrdersExported,
         AuditAction::SavedViewCreated,
         AuditAction::SavedViewDeleted,
+        AuditAction::ApiTokenCreated,
+        AuditAction::ApiTokenRevoked,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -105,6 +109,8 @@ impl AuditAction {
             AuditAction::OrdersExported => "orders_exported",
             AuditAction::SavedViewCreated => "saved_view_created",
             AuditAction::SavedViewDeleted => "saved_view_deleted",
+            AuditAction::ApiTokenCreated => "api_token_created",
+            AuditAction::ApiTokenRevoked => "api_token_revoked",
         }
     }
 

@@ -1,6 +1,8 @@
 //! One module per table: a row struct, insert/update structs and the queries on them.
 
 pub mod account;
+pub mod account_summary;
+pub mod api_token;
 pub mod audit;
 pub mod coverage;
 pub mod delivery_method;

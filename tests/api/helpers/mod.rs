@@ -68,6 +68,7 @@ pub fn test_settings(db: &TestDatabase) -> Config {
         },
         sync_on_startup: false,
         metrics_token: None,
+        api_rate_limit_per_minute: 600,
         scheduler: SchedulerConfig::default(),
         // Built here, not read from the environment: the System page says so.
         sources: ConfigSources::default(),
@@ -207,6 +208,27 @@ impl TestApp {
     /// GET `path` as `client`: the status and the page.
     pub async fn get_html_with(&self, client: &reqwest::Client, path: &str) -> (StatusCode, Html) {
         let response = self.get_with(client, path).await;
+        let status = response.status();
+        (
+            status,
+            Html::parse_document(&response.text().await.expect("body")),
+        )
+    }
+
+    /// GET `path` as `client` whose browser asks for the languages `accept`
+    /// (`Accept-Language`): the status and the page.
+    pub async fn get_html_in(
+        &self,
+        client: &reqwest::Client,
+        path: &str,
+        accept: &str,
+    ) -> (StatusCode, Html) {
+        let response = client
+            .get(self.url(path))
+            .header("Accept-Language", accept)
+            .send()
+            .await
+            .expect("GET");
         let status = response.status();
         (
             status,

@@ -174,6 +174,13 @@ const ROUTES: &[Route] = &[
         &["current_password", "new_password", "new_password_confirm"],
     ),
     post("/account/language", &["lang"]),
+    post(
+        "/account/tokens",
+        &["name", "scope", "expires_days", "no_expiry"],
+    ),
+    post("/account/tokens/{id}/revoke", &[]),
+    get("/tokens", &[]),
+    post("/tokens/{id}/revoke", &[]),
     get("/audit", &["action", "actor", "before"]),
     get("/settings", &[]),
     post("/settings", &SETTINGS_FIELDS),

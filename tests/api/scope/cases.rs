@@ -136,6 +136,14 @@ const CASES: &[Case] = &[
     post("/account/password", &[("current_password", "wrong")], QUIET),
     // English, as the checks of the answers after it read them.
     post("/account/language", &[("lang", "en")], QUIET),
+    post(
+        "/account/tokens",
+        &[("name", "script"), ("scope", "read")],
+        QUIET,
+    ),
+    post("/account/tokens/{USER}/revoke", &[], QUIET),
+    get("/tokens", &[], AdminOnly),
+    post("/tokens/{USER}/revoke", &[], AdminOnly),
     get("/users", &[], AdminOnly),
     post(
         "/users",

@@ -1,4 +1,7 @@
-//! The signed-in user's profile: change password, sign out everywhere (`/account/…` paths).
+//! The signed-in user's profile: change password, language, sign out everywhere, personal API
+//! tokens (`/account/…` paths).
+
+pub mod tokens;
 
 use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
 use askama::Template;
@@ -9,7 +12,9 @@ use crate::{
     auth::{AnyUser, RequireRole, password, session::FlashLevel},
     db::{
         self,
-        models::{login_failure::LoginFailure, session::SessionRow, user::UserRow},
+        models::{
+            api_token::ApiTokenRow, login_failure::LoginFailure, session::SessionRow, user::UserRow,
+        },
     },
     domain::{Lang, NewPassword, PASSWORD_MIN_CHARS},
     error::{AppError, see_other},
@@ -18,12 +23,14 @@ use crate::{
     state::AppState,
     web::{
         client_ip::peer_ip,
+        filters,
         page::{Nav, Page, PageContext},
         render,
     },
 };
 
 use super::actor;
+use tokens::OwnTokens;
 
 #[derive(Template)]
 #[template(path = "profile/password.html")]
@@ -36,6 +43,8 @@ pub struct PasswordPage {
     /// The language picked on this page (`None`: the browser's).
     pub chosen_lang: Option<Lang>,
     pub langs: [Lang; 2],
+    /// The user's API tokens, the form to create one, and a token just created.
+    pub tokens: OwnTokens,
 }
 
 impl PasswordPage {
@@ -52,14 +61,28 @@ async fn password_page(
     errors: Vec<String>,
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
+    profile_page(state, auth, page, errors, status, OwnTokens::default()).await
+}
+
+/// The profile page with the API tokens section as `tokens` has it (its list is loaded here).
+async fn profile_page(
+    state: &AppState,
+    auth: RequireRole<AnyUser>,
+    page: Page,
+    errors: Vec<String>,
+    status: StatusCode,
+    mut tokens: OwnTokens,
+) -> Result<HttpResponse, AppError> {
     let user_id = auth.user.id;
-    let (row, sessions) = db::run(&state.pool, move |conn| {
+    let (row, sessions, token_rows) = db::run(&state.pool, move |conn| {
         Ok::<_, AppError>((
             UserRow::find(conn, user_id)?,
             SessionRow::count_for_user(conn, user_id)?,
+            ApiTokenRow::list_for_user(conn, user_id)?,
         ))
     })
     .await?;
+    tokens.load(token_rows);
     render(
         status,
         &PasswordPage {
@@ -70,6 +93,7 @@ async fn password_page(
             min_password: PASSWORD_MIN_CHARS,
             chosen_lang: auth.user.lang,
             langs: Lang::ALL,
+            tokens,
         },
     )
 }
