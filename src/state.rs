@@ -2,15 +2,18 @@
 
 use std::sync::Arc;
 
+use tokio::sync::oneshot;
+
 use crate::{
     accounts::Accounts,
     config::Config,
-    db::{DbError, PgPool},
+    db::{DbError, PgPool, models::sync::RunTrigger},
+    domain::{AccountId, RunId},
     metrics::JobRuns,
     metrics::Metrics,
     settings::{self, SyncSettings},
     shutdown::Shutdown,
-    sync::SyncOptions,
+    sync::{SyncError, SyncMode, SyncOptions, sync_account_announced},
 };
 
 #[derive(Clone)]
@@ -48,5 +51,67 @@ impl AppState {
     pub async fn sync_options(&self) -> Result<SyncOptions, DbError> {
         let settings = settings::current(&self.pool, &self.config.sync).await?;
         Ok(self.sync_options_for(&settings))
+    }
+}
+
+/// Why a sync started by a person (the dashboard's "Sync now", the API) did not start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotStarted {
+    /// Another run (of this or another process) holds the account.
+    AlreadyRunning,
+    /// The account cannot be synced now (disconnected, needs connecting again, …).
+    Failed(String),
+}
+
+/// How long a manual start waits for its run to be recorded before answering anyway (recording
+/// takes a few queries; the wait is bounded in case the database stalls).
+pub const MANUAL_START_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// How a manual sync's start went: its run, or why it did not start.
+pub type StartOutcome = Result<RunId, NotStarted>;
+
+impl AppState {
+    /// Starts a sync of account `id` in the background (trigger "manual"); `None` when the
+    /// server is shutting down. The receiver hears once the run is recorded, or why it could
+    /// not start; a run that fails later says so in its record.
+    pub fn start_manual_sync(
+        &self,
+        id: AccountId,
+        mode: SyncMode,
+        options: SyncOptions,
+    ) -> Option<oneshot::Receiver<StartOutcome>> {
+        let accounts = self.accounts.clone();
+        let (tx, rx) = oneshot::channel();
+        let report = Arc::new(std::sync::Mutex::new(Some(tx)));
+        let send = move |outcome: StartOutcome| {
+            if let Some(tx) = report.lock().ok().and_then(|mut slot| slot.take()) {
+                let _ = tx.send(outcome);
+            }
+        };
+        let on_started = {
+            let send = send.clone();
+            Box::new(move |run: RunId| send(Ok(run)))
+        };
+        let started = self.shutdown.spawn(async move {
+            let result = sync_account_announced(
+                &accounts,
+                id,
+                RunTrigger::Manual,
+                mode,
+                &options,
+                on_started,
+            )
+            .await;
+            match result {
+                Ok(_) | Err(SyncError::Interrupted) => {}
+                Err(SyncError::AlreadyRunning) => send(Err(NotStarted::AlreadyRunning)),
+                Err(e) => {
+                    // Heard only when the run never started (the first report wins).
+                    send(Err(NotStarted::Failed(e.to_string())));
+                    tracing::warn!(account.id = id.0, error = %e, "manual sync failed");
+                }
+            }
+        });
+        started.then_some(rx)
     }
 }

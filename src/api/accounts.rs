@@ -2,22 +2,23 @@
 //! token's user may see, with their backup's state. Never their Allegro tokens.
 
 use actix_web::{HttpResponse, web};
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use serde::Serialize;
+use utoipa::ToSchema;
 
-use super::{caller::ApiCaller, problem::ApiError};
+use super::{
+    caller::ApiCaller,
+    json::{iso, iso_opt},
+    problem::ApiError,
+    sync_runs::SyncRunJson,
+};
 use crate::{
     db::{self, models::account_summary::AccountSummary},
     domain::{AccountId, AccountScope},
     state::AppState,
 };
 
-/// Times as ISO 8601 in UTC, to the second (`2026-12-02T14:05:00Z`).
-fn iso(at: DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(SecondsFormat::Secs, true)
-}
-
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct AccountJson {
     pub id: String,
     pub login: String,
@@ -30,27 +31,19 @@ pub struct AccountJson {
     /// Seconds since the last successful sync (`null`: none yet).
     pub lag_seconds: Option<i64>,
     pub orders: OrderCountsJson,
-    pub last_run: Option<RunJson>,
+    /// The newest run.
+    pub last_run: Option<SyncRunJson>,
     pub created_at: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct OrderCountsJson {
     pub total: i64,
     /// Orders Allegro no longer lists (kept in the backup).
     pub gone: i64,
 }
 
-#[derive(Debug, Serialize)]
-pub struct RunJson {
-    pub id: String,
-    pub kind: String,
-    pub status: String,
-    pub started_at: String,
-    pub finished_at: Option<String>,
-}
-
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct AccountListJson {
     pub items: Vec<AccountJson>,
 }
@@ -71,19 +64,13 @@ impl AccountJson {
             login: account.login,
             environment: account.environment,
             syncing,
-            last_sync_at: last_success_at.map(iso),
+            last_sync_at: iso_opt(last_success_at),
             lag_seconds: last_success_at.map(|at| (now - at).num_seconds().max(0)),
             orders: OrderCountsJson {
                 total: orders,
                 gone: orders_gone,
             },
-            last_run: latest_run.map(|run| RunJson {
-                id: run.id.to_string(),
-                kind: run.kind,
-                status: run.status,
-                started_at: iso(run.started_at),
-                finished_at: run.finished_at.map(iso),
-            }),
+            last_run: latest_run.map(SyncRunJson::from),
             created_at: iso(account.created_at),
         }
     }
@@ -106,6 +93,15 @@ async fn summaries(
 }
 
 /// `GET /api/v1/accounts`
+#[utoipa::path(
+    get,
+    path = "/api/v1/accounts",
+    tag = "accounts",
+    summary = "Linked Allegro accounts",
+    description = "The accounts the token's user may see, with their backup's state (never \
+        their Allegro tokens).",
+    responses((status = 200, description = "The accounts", body = AccountListJson))
+)]
 pub async fn accounts_list(
     caller: ApiCaller,
     state: web::Data<AppState>,
@@ -116,6 +112,17 @@ pub async fn accounts_list(
 
 /// `GET /api/v1/accounts/{id}`: 404 for an account outside the token's user's scope, as for
 /// an unknown one.
+#[utoipa::path(
+    get,
+    path = "/api/v1/accounts/{id}",
+    tag = "accounts",
+    summary = "One linked account",
+    params(("id" = String, Path, description = "The account's id")),
+    responses(
+        (status = 200, description = "The account", body = AccountJson),
+        (status = 404, response = super::openapi::Problem),
+    )
+)]
 pub async fn account_show(
     caller: ApiCaller,
     state: web::Data<AppState>,

@@ -4,7 +4,7 @@
 use crate::{
     db::DbError,
     domain::Role,
-    web::problem::{PROBLEM_JSON, problem_body},
+    web::problem::{PROBLEM_JSON, ProblemExtras, problem_body},
 };
 use actix_web::{
     HttpResponse, ResponseError,
@@ -29,6 +29,9 @@ pub enum ApiError {
     RoleRequired(Role),
     #[error("There is no such resource, or it is not visible to this token.")]
     NotFound,
+    /// No route of the API has this path (see `/api/docs`).
+    #[error("There is no such endpoint in this API; see /api/docs for the ones there are.")]
+    NoRoute,
     /// `allow` lists the methods the resource accepts.
     #[error("This resource accepts only {allow}.")]
     MethodNotAllowed { allow: &'static str },
@@ -38,6 +41,15 @@ pub enum ApiError {
         detail: String,
         parameter: Option<String>,
     },
+    /// The changes feed no longer holds changes after the cursor (retention).
+    #[error(
+        "The changes after this cursor are no longer kept. List the orders again \
+         (GET /api/v1/orders), then follow the feed from after={oldest_after}."
+    )]
+    CursorGone { oldest_after: i64 },
+    /// The request conflicts with the resource's state (a sync already running).
+    #[error("{0}")]
+    Conflict(String),
     #[error("Too many requests for this token; retry in {retry_after_secs} s.")]
     TooManyRequests { retry_after_secs: u64 },
     #[error("The database is unreachable right now; try again in a moment.")]
@@ -69,8 +81,11 @@ impl ApiError {
             ApiError::WriteScopeRequired => "write_scope_required",
             ApiError::RoleRequired(_) => "role_required",
             ApiError::NotFound => "not_found",
+            ApiError::NoRoute => "no_route",
             ApiError::MethodNotAllowed { .. } => "method_not_allowed",
             ApiError::BadRequest { .. } => "bad_request",
+            ApiError::CursorGone { .. } => "cursor_gone",
+            ApiError::Conflict(_) => "conflict",
             ApiError::TooManyRequests { .. } => "rate_limited",
             ApiError::Unavailable(_) => "unavailable",
             ApiError::Unexpected(_) => "internal",
@@ -85,9 +100,11 @@ impl ApiError {
             | ApiError::TokenRevoked
             | ApiError::UserDisabled => "Unauthorized",
             ApiError::WriteScopeRequired | ApiError::RoleRequired(_) => "Forbidden",
-            ApiError::NotFound => "Not found",
+            ApiError::NotFound | ApiError::NoRoute => "Not found",
             ApiError::MethodNotAllowed { .. } => "Method not allowed",
             ApiError::BadRequest { .. } => "Bad request",
+            ApiError::CursorGone { .. } => "Gone",
+            ApiError::Conflict(_) => "Conflict",
             ApiError::TooManyRequests { .. } => "Too many requests",
             ApiError::Unavailable(_) => "Service unavailable",
             ApiError::Unexpected(_) => "Internal server error",
@@ -118,9 +135,11 @@ impl ResponseError for ApiError {
             | ApiError::TokenRevoked
             | ApiError::UserDisabled => StatusCode::UNAUTHORIZED,
             ApiError::WriteScopeRequired | ApiError::RoleRequired(_) => StatusCode::FORBIDDEN,
-            ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::NotFound | ApiError::NoRoute => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            ApiError::CursorGone { .. } => StatusCode::GONE,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -130,9 +149,15 @@ impl ResponseError for ApiError {
     fn error_response(&self) -> HttpResponse {
         self.log();
         let status = self.status_code();
-        let parameter = match self {
-            ApiError::BadRequest { parameter, .. } => parameter.as_deref(),
-            _ => None,
+        let extras = ProblemExtras {
+            parameter: match self {
+                ApiError::BadRequest { parameter, .. } => parameter.as_deref(),
+                _ => None,
+            },
+            oldest_after: match self {
+                ApiError::CursorGone { oldest_after } => Some(*oldest_after),
+                _ => None,
+            },
         };
         let mut response = HttpResponse::build(status);
         response.insert_header((header::CONTENT_TYPE, PROBLEM_JSON));
@@ -159,7 +184,7 @@ impl ResponseError for ApiError {
             self.title(),
             status,
             &self.to_string(),
-            parameter,
+            extras,
         ))
     }
 }

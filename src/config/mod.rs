@@ -63,6 +63,9 @@ pub struct Config {
     /// Requests per minute one API token may make (`API_RATE_LIMIT_PER_MINUTE`); more are
     /// answered 429 with `Retry-After`. Counted in each process.
     pub api_rate_limit_per_minute: u32,
+    /// Days the API's changes feed keeps each change (`CHANGES_RETENTION_DAYS`); a consumer
+    /// whose cursor is older is told to list the orders again.
+    pub changes_retention_days: u32,
     /// Scheduler tick, lease and interval timing (short values for tests of replicas).
     pub scheduler: SchedulerConfig,
     /// Where each variable's value came from (the System page); `ConfigSources::default()`
@@ -269,6 +272,7 @@ impl Config {
             sync_on_startup: boolean(&get, "SYNC_ON_STARTUP", false)?,
             metrics_token: sync::metrics_token(&get)?,
             api_rate_limit_per_minute: number(&get, "API_RATE_LIMIT_PER_MINUTE", 600)?,
+            changes_retention_days: number(&get, "CHANGES_RETENTION_DAYS", 90)?,
             scheduler: scheduler::scheduler_settings(&get)?,
             sources: ConfigSources::detect(|name| get(name).is_some(), from_file)
                 .with_secret_key(&source)

@@ -73,6 +73,20 @@ integer_id!(
 pub struct CheckoutFormId(pub String);
 
 impl CheckoutFormId {
+    /// The longest id an address may name (Allegro's are 36-character UUIDs).
+    pub const PATH_MAX_CHARS: usize = 64;
+
+    /// The id an address names (`/orders/{id}`), or `None` for text that cannot be one:
+    /// letters, digits, `-` and `_`, at most [`Self::PATH_MAX_CHARS`].
+    pub fn from_path(raw: &str) -> Option<Self> {
+        let valid = !raw.is_empty()
+            && raw.len() <= Self::PATH_MAX_CHARS
+            && raw
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        valid.then(|| Self(raw.to_owned()))
+    }
+
     /// The id as Allegro sent it.
     pub fn as_str(&self) -> &str {
         &self.0

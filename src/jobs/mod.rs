@@ -17,7 +17,7 @@ use crate::{
     alerts::{Alerts, account_health},
     db::{
         self, DbError,
-        models::{login_failure::LoginFailure, session::SessionRow, sync::SyncRun},
+        models::{login_failure::LoginFailure, order_change, session::SessionRow, sync::SyncRun},
     },
     domain::AccountScope,
     settings,
@@ -44,21 +44,26 @@ pub struct Housekeeping {
     pub failures: usize,
     /// Finished sync runs older than the retention setting.
     pub runs: usize,
+    /// Changes of the API's changes feed older than `CHANGES_RETENTION_DAYS`.
+    pub changes: usize,
 }
 
 /// One housekeeping pass.
 pub async fn housekeeping(state: &AppState) -> Result<Housekeeping, DbError> {
     let settings = settings::current(&state.pool, &state.config.sync).await?;
     let runs_before = Utc::now() - settings.run_retention();
+    let keep_changes = Duration::days(i64::from(state.config.changes_retention_days));
     db::run(&state.pool, move |conn| {
         let sessions = SessionRow::delete_expired(conn)?;
         SyncRun::mark_abandoned_interrupted(conn)?;
         let failures = LoginFailure::delete_older_than(conn, Utc::now() - KEEP_FAILURES_FOR)?;
         let runs = SyncRun::delete_finished_before(conn, runs_before)?;
+        let changes = order_change::prune(conn, keep_changes)?;
         Ok(Housekeeping {
             sessions,
             failures,
             runs,
+            changes,
         })
     })
     .await

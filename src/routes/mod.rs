@@ -3,6 +3,7 @@
 //! role through `RequireRole<…>` in its signature.
 
 mod accounts;
+mod api_docs;
 mod audit;
 mod auth;
 mod dashboard;
@@ -52,6 +53,7 @@ pub fn configure_pages(cfg: &mut web::ServiceConfig) {
             web::post().to(profile::tokens::token_revoke_own),
         )
         .route("/tokens", web::get().to(tokens::tokens_index))
+        .route("/api/docs", web::get().to(api_docs::api_docs))
         .route(
             "/tokens/{id}/revoke",
             web::post().to(tokens::token_revoke_any),

@@ -20,34 +20,50 @@ pub const PROBLEM_JSON: &str = "application/problem+json";
 /// Paths whose errors are problem documents.
 pub const API_PATHS: &str = "/api/";
 
-#[derive(Serialize)]
-struct Problem<'a> {
+/// An RFC 9457 problem document as the API writes it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Problem {
+    /// A URI naming the kind of problem (`tag:allegro-backup,2026:problem:not_found`).
     #[serde(rename = "type")]
-    kind: String,
-    title: &'a str,
-    status: u16,
-    detail: &'a str,
-    request_id: String,
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    /// What went wrong, for a person.
+    pub detail: String,
+    /// The request's id (also in the `X-Request-Id` header), for the logs.
+    pub request_id: String,
+    /// The query parameter or body field at fault, on a 400.
     #[serde(skip_serializing_if = "Option::is_none")]
-    parameter: Option<&'a str>,
+    pub parameter: Option<String>,
+    /// On a 410 from the changes feed: where to continue after listing the orders again.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub oldest_after: Option<String>,
+}
+
+/// What a problem says beyond its kind, status and detail.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ProblemExtras<'a> {
+    pub parameter: Option<&'a str>,
+    pub oldest_after: Option<i64>,
 }
 
 /// The JSON of a problem: its `type` is a tag URI ending in `slug`, `request_id` the current
-/// request's; `parameter` names the input at fault, if any.
+/// request's.
 pub fn problem_body(
     slug: &str,
     title: &str,
     status: StatusCode,
     detail: &str,
-    parameter: Option<&str>,
+    extras: ProblemExtras<'_>,
 ) -> String {
     let problem = Problem {
         kind: format!("tag:allegro-backup,2026:problem:{slug}"),
-        title,
+        title: title.to_owned(),
         status: status.as_u16(),
-        detail,
+        detail: detail.to_owned(),
         request_id: current_request_id().unwrap_or_default(),
-        parameter,
+        parameter: extras.parameter.map(str::to_owned),
+        oldest_after: extras.oldest_after.map(|seq| seq.to_string()),
     };
     serde_json::to_string(&problem).unwrap_or_default()
 }
@@ -84,6 +100,12 @@ pub async fn api_errors_as_problems(
     }
     let problem = problem
         .insert_header((header::CONTENT_TYPE, PROBLEM_JSON))
-        .body(problem_body(&slug, title, status, &detail, None));
+        .body(problem_body(
+            &slug,
+            title,
+            status,
+            &detail,
+            ProblemExtras::default(),
+        ));
     Ok(ServiceResponse::new(req, problem).map_into_right_body())
 }

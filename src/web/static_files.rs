@@ -7,6 +7,10 @@ use crate::error::AppError;
 /// The vendored htmx file name, as the layout references it.
 pub const HTMX_FILE: &str = "htmx-2.0.11.min.js";
 
+/// The vendored Swagger UI (the API docs page), as `/api/docs` references it.
+pub const SWAGGER_UI_SCRIPT: &str = "swagger-ui-5.35.0-bundle.js";
+pub const SWAGGER_UI_STYLE: &str = "swagger-ui-5.35.0.css";
+
 /// (name, content type, bytes) of every file under `static/`.
 const FILES: &[(&str, &str, &[u8])] = &[
     (
@@ -23,6 +27,21 @@ const FILES: &[(&str, &str, &[u8])] = &[
         "app.js",
         "text/javascript; charset=utf-8",
         include_bytes!("../../static/app.js"),
+    ),
+    (
+        SWAGGER_UI_SCRIPT,
+        "text/javascript; charset=utf-8",
+        include_bytes!("../../static/swagger-ui-5.35.0-bundle.js"),
+    ),
+    (
+        SWAGGER_UI_STYLE,
+        "text/css; charset=utf-8",
+        include_bytes!("../../static/swagger-ui-5.35.0.css"),
+    ),
+    (
+        "api-docs.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../../static/api-docs.js"),
     ),
     (
         "favicon.svg",

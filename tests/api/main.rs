@@ -10,6 +10,7 @@ mod account;
 mod accounts;
 mod allegro_client;
 mod anonymous;
+mod api_v1;
 mod audit;
 mod browser;
 mod changes;

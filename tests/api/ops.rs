@@ -7,6 +7,7 @@ use std::time::Duration as StdDuration;
 use allegro_backup::{
     db::models::{
         account::AccountRow,
+        order, order_change,
         settings::SettingsRow,
         sync::{RunKind, RunTrigger, SyncRun, SyncState},
     },
@@ -18,7 +19,7 @@ use allegro_backup::{
     sync::{SyncMode, SyncOptions},
 };
 use chrono::{Duration, NaiveDate, Utc};
-use diesel::{PgConnection, RunQueryDsl, sql_query};
+use diesel::{Connection, PgConnection, RunQueryDsl, sql_query};
 use reqwest::{StatusCode, header};
 use secrecy::SecretString;
 
@@ -29,6 +30,7 @@ use crate::helpers::{
     process::{free_port, sign_in_at, wait_until_up},
     select_text, spawn_app, spawn_app_with, spawn_app_with_orders,
 };
+use crate::storage::new_orders;
 
 const METRICS_TOKEN: &str = "metrics-token-for-tests-0123456789";
 
@@ -92,6 +94,31 @@ async fn housekeeping_deletes_finished_runs_past_the_retention_and_never_a_runni
     let done = jobs::housekeeping(&app.state).await.unwrap();
     assert_eq!(done.runs, 1);
     assert_eq!(run_ids(&mut conn, account), [running]);
+}
+
+#[tokio::test]
+async fn housekeeping_prunes_the_changes_feed_past_its_retention() {
+    let app = spawn_app().await;
+    let account = app.link_account(0).await;
+    let mut conn = app.db.connect();
+    conn.transaction(|c| order::upsert_orders(c, account, &new_orders(0..4)))
+        .unwrap();
+    // All but the newest change are older than the default 90 days.
+    app.count(
+        "WITH x AS (UPDATE order_changes SET changed_at = now() - interval '91 days' \
+         WHERE seq < (SELECT max(seq) FROM order_changes) RETURNING 1) \
+         SELECT count(*) AS n FROM x",
+    );
+
+    let done = jobs::housekeeping(&app.state).await.unwrap();
+    assert_eq!(done.changes, 3);
+    assert_eq!(app.count("SELECT count(*) AS n FROM order_changes"), 1);
+    let gone = order_change::page_after(&mut conn, &AccountScope::All, 0, 10)
+        .unwrap()
+        .expect_err("a cursor before the pruned changes is gone");
+    assert_eq!(gone.oldest_after, 3);
+    let done = jobs::housekeeping(&app.state).await.unwrap();
+    assert_eq!(done.changes, 0, "nothing more to prune");
 }
 
 #[tokio::test]

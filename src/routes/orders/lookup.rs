@@ -10,21 +10,9 @@ use crate::{
     orders::Viewer,
 };
 
-/// The longest checkout form id accepted (Allegro's are 36-character UUIDs).
-const ID_MAX_CHARS: usize = 64;
-
 /// A checkout form id from the path, or 404 for anything that cannot be one.
 pub(super) fn checkout_form_id(raw: &str) -> Result<CheckoutFormId, AppError> {
-    let valid = !raw.is_empty()
-        && raw.len() <= ID_MAX_CHARS
-        && raw
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
-    if valid {
-        Ok(CheckoutFormId::from(raw))
-    } else {
-        Err(AppError::NotFound)
-    }
+    CheckoutFormId::from_path(raw).ok_or(AppError::NotFound)
 }
 
 /// The order `viewer` may see under this checkout form id, or 404.

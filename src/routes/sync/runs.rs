@@ -10,14 +10,14 @@ use crate::{
         self,
         models::{
             account::AccountRow,
-            sync::{RUN_STATUSES, RunFilter, RunKind, RunTrigger, SyncRun, SyncState},
+            sync::{RUN_STATUSES, RunFilter, RunKind, SyncRun, SyncState},
         },
     },
     domain::AccountId,
     error::{AppError, see_other},
     i18n::{self, Locale},
-    state::AppState,
-    sync::{SyncError, SyncMode, SyncOptions, sync_account_announced},
+    state::{AppState, MANUAL_START_WAIT, NotStarted},
+    sync::SyncMode,
     web::{
         filters,
         htmx::is_htmx,
@@ -93,6 +93,7 @@ impl SyncQuery {
                 s if RUN_STATUSES.contains(&s) => Some(s.to_owned()),
                 _ => return Err(bad("status")),
             },
+            before: None,
         })
     }
 }
@@ -165,39 +166,6 @@ impl SyncNowForm {
     }
 }
 
-/// How long "Sync now" waits for its run to be recorded before answering anyway.
-const START_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
-
-/// Hears once how a manual sync's start went: its run is recorded, or why it could not start.
-#[derive(Clone)]
-struct StartReport(std::sync::Arc<std::sync::Mutex<Option<StartSender>>>);
-
-type StartSender = tokio::sync::oneshot::Sender<Result<(), NotStarted>>;
-
-/// Why a manual sync did not start.
-enum NotStarted {
-    /// Another run (of this or another process) holds the account.
-    AlreadyRunning,
-    Failed(String),
-}
-
-impl StartReport {
-    fn new() -> (Self, tokio::sync::oneshot::Receiver<Result<(), NotStarted>>) {
-        let (tx, rx) = tokio::sync::oneshot::channel();
-        (
-            Self(std::sync::Arc::new(std::sync::Mutex::new(Some(tx)))),
-            rx,
-        )
-    }
-
-    /// The first report wins; later ones are dropped.
-    fn send(&self, outcome: Result<(), NotStarted>) {
-        if let Some(tx) = self.0.lock().ok().and_then(|mut slot| slot.take()) {
-            let _ = tx.send(outcome);
-        }
-    }
-}
-
 /// `POST /accounts/{id}/sync`: starts a sync in the background (a full resync with
 /// `full=1`, a reconcile with `reconcile=1`); says so when one is already running instead
 /// of queueing a twin.
@@ -221,7 +189,7 @@ pub async fn account_sync_now(
         return Ok(see_other("/sync"));
     }
     let options = state.sync_options().await?;
-    let Some(start) = spawn_sync(&state, id, mode, options) else {
+    let Some(start) = state.start_manual_sync(id, mode, options) else {
         return Err(AppError::BadRequest(i18n::translate(
             i18n::current_lang(),
             "sync-shutting-down",
@@ -229,53 +197,13 @@ pub async fn account_sync_now(
     };
     // Wait until the run is recorded, so the page this leads to shows it (recording takes a
     // few queries; the wait is bounded in case the database stalls).
-    let not_started = match tokio::time::timeout(START_WAIT, start).await {
+    let not_started = match tokio::time::timeout(MANUAL_START_WAIT, start).await {
         Ok(Ok(Err(reason))) => Some(reason),
         _ => None,
     };
     let (level, message) = start_flash(not_started, mode, &account.login);
     auth.session.flash(level, message);
     Ok(see_other("/sync"))
-}
-
-/// Starts a manual sync of account `id` in the background; `None` when the server is shutting
-/// down. The receiver hears once the run is recorded, or why it could not start.
-fn spawn_sync(
-    state: &AppState,
-    id: AccountId,
-    mode: SyncMode,
-    options: SyncOptions,
-) -> Option<tokio::sync::oneshot::Receiver<Result<(), NotStarted>>> {
-    let accounts = state.accounts.clone();
-    let (report, start) = StartReport::new();
-    let on_started = {
-        let report = report.clone();
-        Box::new(move |_run_id| report.send(Ok(())))
-    };
-    let started = state.shutdown.spawn(async move {
-        let result = sync_account_announced(
-            &accounts,
-            id,
-            RunTrigger::Manual,
-            mode,
-            &options,
-            on_started,
-        )
-        .await;
-        match result {
-            Ok(_) | Err(SyncError::Interrupted) => {}
-            Err(e) => {
-                // Only heard when the run never started; a run that fails later says so itself.
-                if matches!(e, SyncError::AlreadyRunning) {
-                    report.send(Err(NotStarted::AlreadyRunning));
-                } else {
-                    report.send(Err(NotStarted::Failed(e.to_string())));
-                    tracing::warn!(account.id = id.0, error = %e, "manual sync failed");
-                }
-            }
-        }
-    });
-    started.then_some(start)
 }
 
 /// What "Sync now" says: the run started (or is still being recorded), or why it did not.

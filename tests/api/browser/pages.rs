@@ -158,3 +158,53 @@ fn names_utc(line: &str) -> bool {
         !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
     })
 }
+
+/// The API reference (`/api/docs`): the vendored Swagger UI runs under the page's
+/// Content-Security-Policy and draws every operation of the document, in both languages' page
+/// frame, at both widths (the reference itself is in English, as the API's names are).
+/// Screenshots go to `target/e2e-screenshots/api-docs-<lang>/`.
+#[tokio::test]
+async fn the_api_reference_draws_every_operation_at_both_widths() {
+    use allegro_backup::domain::Role;
+
+    let app = crate::helpers::spawn_app().await;
+    let email = "api-docs@example.com";
+    app.create_user(email, Role::Viewer).await;
+    let operations = allegro_backup::api::ROUTES.len();
+    for (code, accept) in LANGUAGES {
+        let browser = Browser::start_speaking(&format!("api-docs-{code}"), accept).await;
+        browser.goto(&app.url("/login")).await;
+        sign_in(&browser, email, PASSWORD).await;
+        browser.wait_for_path("/").await;
+        for (width, mobile) in WIDTHS {
+            browser.set_viewport(width, mobile).await;
+            browser.goto(&app.url("/api/docs")).await;
+            let facts = browser
+                .wait_until(
+                    "the reference",
+                    "document.querySelectorAll('.swagger-ui .opblock').length >= arguments[0] && { \
+                       inner: window.innerWidth, \
+                       scroll: document.documentElement.scrollWidth, \
+                       lang: document.documentElement.lang, \
+                       heading: document.querySelector('main h1').innerText }",
+                    vec![serde_json::json!(operations)],
+                )
+                .await;
+            browser.screenshot(&format!("api-docs-{width}")).await;
+            assert_eq!(facts["lang"], code);
+            let heading = facts["heading"].as_str().unwrap();
+            let want = if code == "pl" {
+                "Dokumentacja API"
+            } else {
+                "API reference"
+            };
+            assert_eq!(heading, want);
+            let (inner, scroll) = (facts["inner"].as_i64(), facts["scroll"].as_i64());
+            assert!(
+                scroll <= inner,
+                "/api/docs at {width} px: {scroll:?} in {inner:?}"
+            );
+        }
+        browser.quit().await;
+    }
+}

@@ -69,6 +69,7 @@ pub fn test_settings(db: &TestDatabase) -> Config {
         sync_on_startup: false,
         metrics_token: None,
         api_rate_limit_per_minute: 600,
+        changes_retention_days: 90,
         scheduler: SchedulerConfig::default(),
         // Built here, not read from the environment: the System page says so.
         sources: ConfigSources::default(),

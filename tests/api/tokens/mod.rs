@@ -77,7 +77,10 @@ pub(super) async fn json_ok(response: Response) -> Value {
             .unwrap()
             .starts_with("application/json")
     );
-    response.json().await.expect("JSON")
+    let path = response.url().path().to_owned();
+    let body: Value = response.json().await.expect("JSON");
+    crate::api_v1::contract::check(&reqwest::Method::GET, &path, StatusCode::OK, &body);
+    body
 }
 
 /// Checks `response` is an RFC 9457 problem document with `status` and the request's id;
@@ -92,7 +95,9 @@ pub(super) async fn problem(response: Response, status: StatusCode) -> Value {
         .to_str()
         .unwrap()
         .to_owned();
+    let path = response.url().path().to_owned();
     let body: Value = response.json().await.expect("problem JSON");
+    crate::api_v1::contract::check(&reqwest::Method::GET, &path, status, &body);
     assert!(
         body["type"].as_str().is_some_and(|t| !t.is_empty()),
         "{body}"

@@ -35,6 +35,32 @@ pub fn revisions(conn: &mut PgConnection, order_id: i64) -> QueryResult<Vec<Revi
         .load(conn)
 }
 
+/// One stored version of an order with its document as text.
+#[derive(Debug, Clone, Queryable)]
+pub struct RevisionDocument {
+    pub revision: Option<String>,
+    pub seen_at: DateTime<Utc>,
+    pub document: String,
+}
+
+/// The order's revisions with their documents as text, newest first (the current one's is the
+/// order's own document).
+pub fn revisions_with_documents(
+    conn: &mut PgConnection,
+    order_id: i64,
+) -> QueryResult<Vec<RevisionDocument>> {
+    order_revisions::table
+        .inner_join(orders::table)
+        .filter(order_revisions::order_id.eq(order_id))
+        .order((order_revisions::seen_at.desc(), order_revisions::id.desc()))
+        .select((
+            order_revisions::revision,
+            order_revisions::seen_at,
+            diesel::dsl::sql::<Text>("COALESCE(order_revisions.raw, orders.raw)::text"),
+        ))
+        .load(conn)
+}
+
 /// The document of revision `revision_id` of the order. The current revision is held by
 /// reference: its document is the order's own.
 pub fn revision_document(

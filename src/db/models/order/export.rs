@@ -161,7 +161,7 @@ pub fn ids_after(
 }
 
 /// The orders `viewer` may see matching `filter` whose id is above `after`, in id order.
-fn in_id_order(viewer: Visibility<'_>, filter: &OrderFilter, after: i64) -> OrdersQuery {
+pub(super) fn in_id_order(viewer: Visibility<'_>, filter: &OrderFilter, after: i64) -> OrdersQuery {
     visible_orders(viewer, filter)
         .filter(orders::id.gt(after))
         .order(orders::id)

@@ -19,6 +19,7 @@ use diesel::{
 };
 use serde_json::Value;
 
+pub mod by_id;
 pub mod count;
 pub mod detail;
 pub mod export;

@@ -15,6 +15,8 @@ pub struct RunFilter {
     pub account_id: Option<AccountId>,
     pub kind: Option<RunKind>,
     pub status: Option<String>,
+    /// Only runs older than this one (the next page of a list, newest first).
+    pub before: Option<RunId>,
 }
 
 /// Run statuses, as stored.
@@ -345,6 +347,15 @@ impl SyncRun {
             .load(conn)
     }
 
+    /// Run `id` if it is of an account `scope` allows.
+    pub fn find_in(
+        conn: &mut PgConnection,
+        scope: &AccountScope,
+        id: RunId,
+    ) -> QueryResult<Option<SyncRun>> {
+        Ok(Self::find(conn, id)?.filter(|run| scope.allows(run.account_id)))
+    }
+
     pub fn find(conn: &mut PgConnection, id: RunId) -> QueryResult<Option<SyncRun>> {
         sync_runs::table
             .find(id)
@@ -395,6 +406,9 @@ impl SyncRun {
         }
         if let Some(status) = &filter.status {
             query = query.filter(sync_runs::status.eq(status.clone()));
+        }
+        if let Some(before) = filter.before {
+            query = query.filter(sync_runs::id.lt(before));
         }
         query.load(conn)
     }

@@ -1,0 +1,27 @@
+//! `GET /api/docs`: the API's reference for signed-in users, drawn by the vendored Swagger UI
+//! (`static/swagger-ui-*`, no CDN) from `/api/v1/openapi.json`.
+
+use actix_web::HttpResponse;
+use askama::Template;
+
+use crate::{
+    auth::{AnyUser, RequireRole},
+    error::AppError,
+    web::{
+        ok,
+        page::{Nav, Page, PageContext},
+    },
+};
+
+#[derive(Template)]
+#[template(path = "api/docs.html")]
+pub struct ApiDocsPage {
+    pub page: PageContext,
+}
+
+/// `GET /api/docs`
+pub async fn api_docs(_auth: RequireRole<AnyUser>, page: Page) -> Result<HttpResponse, AppError> {
+    ok(&ApiDocsPage {
+        page: page.at(Nav::None),
+    })
+}
