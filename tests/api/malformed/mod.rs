@@ -180,6 +180,7 @@ const ROUTES: &[Route] = &[
     ),
     post("/account/tokens/{id}/revoke", &[]),
     get("/tokens", &[]),
+    get("/api/docs", &[]),
     post("/tokens/{id}/revoke", &[]),
     get("/audit", &["action", "actor", "before"]),
     get("/settings", &[]),

@@ -142,6 +142,7 @@ const CASES: &[Case] = &[
         QUIET,
     ),
     post("/account/tokens/{USER}/revoke", &[], QUIET),
+    get("/api/docs", &[], QUIET),
     get("/tokens", &[], AdminOnly),
     post("/tokens/{USER}/revoke", &[], AdminOnly),
     get("/users", &[], AdminOnly),
