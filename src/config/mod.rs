@@ -5,6 +5,7 @@ mod allegro;
 mod report;
 mod scheduler;
 mod sync;
+mod webhooks;
 
 pub use allegro::{
     AllegroConfig, AllegroEnvironment, DemoSimulatorConfig, SIMULATOR_CLIENT_ID,
@@ -15,6 +16,7 @@ pub use report::{
     mask_database_url,
 };
 pub use scheduler::SchedulerConfig;
+pub use webhooks::WebhookConfig;
 
 use std::{
     collections::HashSet,
@@ -65,6 +67,8 @@ pub struct Config {
     pub api_rate_limit_per_minute: u32,
     /// Scheduler tick, lease and interval timing (short values for tests of replicas).
     pub scheduler: SchedulerConfig,
+    /// Webhooks: the SSRF guard's switch (`WEBHOOK_ALLOW_PRIVATE`) and the sending timing.
+    pub webhooks: WebhookConfig,
     /// Where each variable's value came from (the System page); `ConfigSources::default()`
     /// for settings built in code.
     pub sources: ConfigSources,
@@ -270,6 +274,10 @@ impl Config {
             metrics_token: sync::metrics_token(&get)?,
             api_rate_limit_per_minute: number(&get, "API_RATE_LIMIT_PER_MINUTE", 600)?,
             scheduler: scheduler::scheduler_settings(&get)?,
+            webhooks: WebhookConfig {
+                allow_private: boolean(&get, "WEBHOOK_ALLOW_PRIVATE", false)?,
+                ..WebhookConfig::default()
+            },
             sources: ConfigSources::detect(|name| get(name).is_some(), from_file)
                 .with_secret_key(&source)
                 .with_rust_log(get("RUST_LOG")),

@@ -10,7 +10,7 @@ use super::{Config, SecretKeySource};
 use crate::domain::settings::HistoryStart;
 
 /// Every variable the application reads, in the order of README's "Configuration" table.
-pub const VARIABLES: [&str; 41] = [
+pub const VARIABLES: [&str; 42] = [
     "DATABASE_URL",
     "BIND_ADDR",
     "PUBLIC_URL",
@@ -33,6 +33,7 @@ pub const VARIABLES: [&str; 41] = [
     "STALE_SYNC_ALERT_HOURS",
     "METRICS_TOKEN",
     "API_RATE_LIMIT_PER_MINUTE",
+    "WEBHOOK_ALLOW_PRIVATE",
     "ALLEGRO_ENV",
     "ALLEGRO_CLIENT_ID",
     "ALLEGRO_CLIENT_SECRET",
@@ -196,7 +197,7 @@ pub fn config_report(config: &Config) -> Vec<ConfigEntry> {
             value.to_owned()
         }
     };
-    let values: [String; 41] = [
+    let values: [String; 42] = [
         mask_database_url(s.database_url.expose_secret()),
         s.bind_addr.to_string(),
         s.public_url.clone(),
@@ -229,6 +230,7 @@ pub fn config_report(config: &Config) -> Vec<ConfigEntry> {
             .as_ref()
             .map_or_else(unset, |_| HIDDEN.to_owned()),
         s.api_rate_limit_per_minute.to_string(),
+        s.webhooks.allow_private.to_string(),
         allegro.environment.to_string(),
         allegro.client_id.clone(),
         HIDDEN.to_owned(),
