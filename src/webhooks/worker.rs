@@ -165,26 +165,32 @@ impl Worker {
     }
 }
 
-/// Writes an attempt and the endpoint's failure state in one transaction.
+/// Writes an attempt and the endpoint's failure state in one transaction. An endpoint is
+/// disabled once it has failed without a success for `give_up_after`, or for half of it when
+/// a delivery has just used up its `give_up_after` of retries (a lone delivery's attempts end
+/// a little before the day is over).
 fn record(
     conn: &mut diesel::PgConnection,
     claimed: &Claimed,
     attempt: &Attempt,
     config: &WebhookConfig,
 ) -> Result<(), DbError> {
-    let disable_after =
+    let window =
         chrono::Duration::from_std(config.give_up_after).unwrap_or(chrono::Duration::hours(24));
+    let now = Utc::now();
+    let threshold = match attempt.next {
+        Next::GiveUp => now - window / 2,
+        _ => now - window,
+    };
     conn.transaction(|conn| {
         webhook_delivery::record_attempt(conn, claimed.id, attempt)?;
         if attempt.next == Next::Delivered {
             WebhookRow::record_success(conn, claimed.endpoint_id)?;
-        } else if WebhookRow::record_failure(conn, claimed.endpoint_id, Utc::now(), disable_after)?
-        {
+        } else if WebhookRow::record_failure(conn, claimed.endpoint_id, now, threshold)? {
             tracing::warn!(
                 webhook.id = claimed.endpoint_id.0,
-                "webhook endpoint {} failed for {} hours: disabled",
-                claimed.endpoint_id,
-                disable_after.num_hours()
+                "webhook endpoint {} kept failing: disabled until an admin enables it",
+                claimed.endpoint_id
             );
         }
         Ok::<_, diesel::result::Error>(())

@@ -54,3 +54,4 @@ mod token_lifetime;
 mod tokens;
 mod user_access;
 mod users;
+mod webhooks;

@@ -212,12 +212,13 @@ impl WebhookRow {
     }
 
     /// A send failed at `now`: the endpoint fails since its first failure without a success
-    /// since, and is disabled once that is `disable_after` old. True when this disabled it.
+    /// since, and is disabled when that is at or before `disable_if_failing_since`. True when
+    /// this disabled it.
     pub fn record_failure(
         conn: &mut PgConnection,
         id: WebhookId,
         now: DateTime<Utc>,
-        disable_after: chrono::Duration,
+        disable_if_failing_since: DateTime<Utc>,
     ) -> QueryResult<bool> {
         let since: Option<DateTime<Utc>> = diesel::update(webhook_endpoints::table.find(id))
             .set(
@@ -229,7 +230,7 @@ impl WebhookRow {
             .optional()?
             .flatten();
         match since {
-            Some(since) if now - since >= disable_after => diesel::update(
+            Some(since) if since <= disable_if_failing_since => diesel::update(
                 webhook_endpoints::table
                     .find(id)
                     .filter(webhook_endpoints::disabled_at.is_null()),
