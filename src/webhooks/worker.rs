@@ -57,13 +57,24 @@ impl Worker {
         })
     }
 
-    /// Runs passes every `poll_interval` until `stop`; failures are logged and retried.
+    /// Runs passes until `stop`: at once again after a full batch (a backlog), otherwise after
+    /// `poll_interval`; failures are logged and retried.
     pub async fn run(self, stop: CancellationToken) {
         loop {
-            match self.pass().await {
-                Ok(pass) if pass.attempted > 0 => tracing::debug!(?pass, "webhook pass"),
-                Ok(_) => {}
-                Err(err) => tracing::warn!(error = %err, "webhook pass failed; retrying"),
+            let busy = match self.pass().await {
+                Ok(pass) => {
+                    if pass.attempted > 0 {
+                        tracing::debug!(?pass, "webhook pass");
+                    }
+                    pass.attempted >= self.config.batch as usize
+                }
+                Err(err) => {
+                    tracing::warn!(error = %err, "webhook pass failed; retrying");
+                    false
+                }
+            };
+            if busy && !stop.is_cancelled() {
+                continue;
             }
             tokio::select! {
                 () = stop.cancelled() => return,

@@ -6,8 +6,8 @@ use std::{collections::HashMap, time::Duration};
 
 use allegro_backup::{
     crypto::TokenCipher,
-    db::models::{order, webhook_delivery},
-    sync::{RunTrigger, map},
+    db::models::{order, sync::RunTrigger, webhook_delivery},
+    sync::map,
     webhooks::Worker,
 };
 use diesel::Connection;
@@ -20,7 +20,7 @@ use crate::{
 };
 
 /// The first arrival of each message, in arrival order.
-fn first_arrivals(got: &[super::Received]) -> Vec<super::Received> {
+pub(super) fn first_arrivals(got: &[super::Received]) -> Vec<super::Received> {
     let mut seen = std::collections::HashSet::new();
     got.iter()
         .filter(|r| seen.insert(r.id.clone()))
@@ -29,7 +29,7 @@ fn first_arrivals(got: &[super::Received]) -> Vec<super::Received> {
 }
 
 /// Checks that each order's messages arrived in the order of their change numbers.
-fn assert_in_order_per_order(arrivals: &[super::Received]) {
+pub(super) fn assert_in_order_per_order(arrivals: &[super::Received]) {
     let mut last: HashMap<String, i64> = HashMap::new();
     for r in arrivals {
         let json = r.json();

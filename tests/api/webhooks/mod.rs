@@ -3,6 +3,7 @@
 //! local receiver (a small actix server) stands in for the other program.
 
 mod cli;
+mod crash;
 mod delivery;
 mod guard;
 mod outbox;
@@ -17,7 +18,7 @@ use std::{
     time::Duration,
 };
 
-use actix_web::{App, HttpRequest, HttpResponse, HttpServer, dev::ServerHandle, web};
+use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
 use allegro_backup::{
     crypto::TokenCipher,
     db::models::{audit::Actor, webhook::WebhookRow},
@@ -96,7 +97,6 @@ struct Behaviour {
 pub struct Receiver {
     pub port: u16,
     behaviour: Arc<Behaviour>,
-    handle: ServerHandle,
 }
 
 async fn receive(req: HttpRequest, body: String, b: web::Data<Arc<Behaviour>>) -> HttpResponse {
@@ -151,21 +151,12 @@ impl Receiver {
         .listen(listener)
         .unwrap()
         .run();
-        let handle = server.handle();
         tokio::spawn(server);
-        Self {
-            port,
-            behaviour,
-            handle,
-        }
+        Self { port, behaviour }
     }
 
     pub fn url(&self) -> String {
         format!("http://127.0.0.1:{}/hooks", self.port)
-    }
-
-    pub async fn stop(&self) {
-        self.handle.stop(false).await;
     }
 
     /// Answer every request with `status` (0: 204 again).
