@@ -43,7 +43,11 @@ const ROUTES: &[(&str, &str, Access)] = &[
     ("POST", "/webhooks/999999/remove", Signed(Admin)),
     ("POST", "/webhooks/999999/enable", Signed(Admin)),
     ("POST", "/webhooks/999999/test", Signed(Admin)),
-    ("POST", "/webhooks/999999/deliveries/1/resend", Signed(Admin)),
+    (
+        "POST",
+        "/webhooks/999999/deliveries/1/resend",
+        Signed(Admin),
+    ),
     ("POST", "/accounts/999999/refresh", Signed(Operator)),
     ("POST", "/accounts/999999/validate", Signed(Operator)),
     ("POST", "/accounts/999999/disconnect", Signed(Operator)),

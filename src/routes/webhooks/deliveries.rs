@@ -4,8 +4,9 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
+use super::done;
 use crate::{
-    auth::{Admin, RequireRole, session::FlashLevel},
+    auth::{Admin, RequireRole},
     db::{
         self,
         models::{
@@ -15,7 +16,7 @@ use crate::{
     },
     domain::{DeliveryId, WebhookId},
     error::{AppError, see_other},
-    i18n::{self, Locale},
+    i18n::Locale,
     state::AppState,
     web::{
         filters,
@@ -107,11 +108,12 @@ pub async fn webhook_test(
         Ok::<_, AppError>(webhook_delivery::enqueue_test(conn, id)?)
     })
     .await?;
-    auth.session.flash(
-        FlashLevel::Success,
-        i18n::Message::new(i18n::current_lang(), "webhooks-test-queued").to_string(),
-    );
-    Ok(see_other(&format!("/webhooks/{id}")))
+    Ok(done(
+        &auth,
+        "webhooks-test-queued",
+        &[],
+        &format!("/webhooks/{id}"),
+    ))
 }
 
 /// `POST /webhooks/{id}/deliveries/{delivery}/resend` (admins): sends it again, same message id.
@@ -128,9 +130,10 @@ pub async fn delivery_resend(
     if !found {
         return Err(AppError::NotFound);
     }
-    auth.session.flash(
-        FlashLevel::Success,
-        i18n::Message::new(i18n::current_lang(), "webhooks-resend-queued").to_string(),
-    );
-    Ok(see_other(&format!("/webhooks/{id}")))
+    Ok(done(
+        &auth,
+        "webhooks-resend-queued",
+        &[],
+        &format!("/webhooks/{id}"),
+    ))
 }

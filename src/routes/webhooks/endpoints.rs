@@ -7,7 +7,7 @@ use secrecy::ExposeSecret;
 use serde::Deserialize;
 
 use crate::{
-    auth::{Admin, RequireRole, session::FlashLevel},
+    auth::{Admin, RequireRole},
     crypto::TokenCipher,
     db::{
         self,
@@ -17,7 +17,7 @@ use crate::{
         WebhookId,
         webhook::{WebhookEvent, WebhookEvents, WebhookUrl},
     },
-    error::{AppError, see_other},
+    error::AppError,
     i18n,
     state::AppState,
     web::{
@@ -28,7 +28,7 @@ use crate::{
     webhooks::{RegisterError, Registration},
 };
 
-use super::super::actor;
+use super::{super::actor, done};
 
 /// An endpoint as the list shows it (never its secret).
 pub struct WebhookView {
@@ -247,13 +247,12 @@ pub async fn webhook_remove(
     })
     .await?
     .ok_or(AppError::NotFound)?;
-    auth.session.flash(
-        FlashLevel::Success,
-        i18n::Message::new(i18n::current_lang(), "webhooks-removed")
-            .arg("url", removed.url)
-            .to_string(),
-    );
-    Ok(see_other("/webhooks"))
+    Ok(done(
+        &auth,
+        "webhooks-removed",
+        &[("url", removed.url)],
+        "/webhooks",
+    ))
 }
 
 /// `POST /webhooks/{id}/enable` (admins): sends again to an endpoint disabled for failing.
@@ -271,9 +270,5 @@ pub async fn webhook_enable(
     if !enabled {
         return Err(AppError::NotFound);
     }
-    auth.session.flash(
-        FlashLevel::Success,
-        i18n::Message::new(i18n::current_lang(), "webhooks-enabled").to_string(),
-    );
-    Ok(see_other("/webhooks"))
+    Ok(done(&auth, "webhooks-enabled", &[], "/webhooks"))
 }

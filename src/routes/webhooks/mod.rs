@@ -5,7 +5,28 @@
 mod deliveries;
 mod endpoints;
 
-use actix_web::web;
+use actix_web::{HttpResponse, web};
+
+use crate::{
+    auth::{Admin, RequireRole, session::FlashLevel},
+    error::see_other,
+    i18n::{self, Message},
+};
+
+/// Says message `key` (with `args`) in a flash and sends the browser to `to`.
+fn done(
+    auth: &RequireRole<Admin>,
+    key: &'static str,
+    args: &[(&'static str, String)],
+    to: &str,
+) -> HttpResponse {
+    let message = args.iter().fold(
+        Message::new(i18n::current_lang(), key),
+        |m, (name, value)| m.arg(name, value),
+    );
+    auth.session.flash(FlashLevel::Success, message.to_string());
+    see_other(to)
+}
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/webhooks", web::get().to(endpoints::webhooks_index))
