@@ -42,6 +42,8 @@ async fn a_server_killed_before_delivering_loses_nothing() {
     let receiver = Receiver::start().await;
     // Slow enough that the kill lands while most messages wait.
     receiver.take_time(150);
+    // Requests sent together would arrive in any order.
+    receiver.jitter(40);
     let port = free_port();
     let mut first = serve(&db, port);
     wait_until_up(&new_client(), &format!("http://127.0.0.1:{port}")).await;

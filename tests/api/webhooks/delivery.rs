@@ -130,6 +130,8 @@ async fn a_receiver_that_was_down_gets_everything_in_per_order_order_when_it_is_
     );
 
     let receiver = Receiver::start_on(port).await;
+    // Requests sent together would arrive in any order.
+    receiver.jitter(40);
     let got = receiver
         .wait_for(Duration::from_secs(20), |got| {
             first_arrivals(got).len() >= 20

@@ -87,6 +87,8 @@ struct Behaviour {
     /// 0: answer 204; otherwise this status.
     status: AtomicU16,
     delay_ms: AtomicU64,
+    /// Up to this much more, at random: concurrent requests overtake each other.
+    jitter_ms: AtomicU64,
     got: Mutex<Vec<Received>>,
     in_flight: Mutex<HashSet<String>>,
     /// Requests that came while the same message was still being received.
@@ -111,7 +113,8 @@ async fn receive(req: HttpRequest, body: String, b: web::Data<Arc<Behaviour>>) -
     if !b.in_flight.lock().unwrap().insert(id.clone()) {
         b.overlaps.fetch_add(1, Ordering::SeqCst);
     }
-    let delay = b.delay_ms.load(Ordering::SeqCst);
+    let jitter = b.jitter_ms.load(Ordering::SeqCst);
+    let delay = b.delay_ms.load(Ordering::SeqCst) + rand::random_range(0..=jitter);
     if delay > 0 {
         tokio::time::sleep(Duration::from_millis(delay)).await;
     }
@@ -166,6 +169,11 @@ impl Receiver {
 
     pub fn take_time(&self, ms: u64) {
         self.behaviour.delay_ms.store(ms, Ordering::SeqCst);
+    }
+
+    /// Takes up to `ms` more per request, at random.
+    pub fn jitter(&self, ms: u64) {
+        self.behaviour.jitter_ms.store(ms, Ordering::SeqCst);
     }
 
     pub fn got(&self) -> Vec<Received> {
