@@ -23,6 +23,10 @@ use crate::{
 
 /// Order changes turned into deliveries per transaction.
 const FAN_OUT_BATCH: i64 = 500;
+/// Delivered and given-up deliveries are kept this long (the deliveries page), then deleted.
+pub const KEEP_FINISHED: chrono::Duration = chrono::Duration::days(30);
+/// How often a worker deletes old finished deliveries.
+const PRUNE_EVERY: std::time::Duration = std::time::Duration::from_secs(60 * 60);
 
 /// Sends webhooks. Cheap to clone.
 #[derive(Debug, Clone)]
@@ -60,7 +64,18 @@ impl Worker {
     /// Runs passes until `stop`: at once again after a full batch (a backlog), otherwise after
     /// `poll_interval`; failures are logged and retried.
     pub async fn run(self, stop: CancellationToken) {
+        let mut pruned_at: Option<std::time::Instant> = None;
         loop {
+            if pruned_at.is_none_or(|at| at.elapsed() >= PRUNE_EVERY) {
+                pruned_at = Some(std::time::Instant::now());
+                match self.prune().await {
+                    Ok(0) => {}
+                    Ok(deleted) => tracing::debug!(deleted, "deleted old webhook deliveries"),
+                    Err(err) => {
+                        tracing::warn!(error = %err, "could not delete old webhook deliveries")
+                    }
+                }
+            }
             let busy = match self.pass().await {
                 Ok(pass) => {
                     if pass.attempted > 0 {
@@ -81,6 +96,15 @@ impl Worker {
                 () = tokio::time::sleep(self.config.poll_interval) => {}
             }
         }
+    }
+
+    /// Deletes the finished deliveries older than [`KEEP_FINISHED`].
+    pub async fn prune(&self) -> Result<usize, DbError> {
+        let before = Utc::now() - KEEP_FINISHED;
+        db::run(&self.pool, move |conn| {
+            webhook_delivery::prune_finished(conn, before).map_err(DbError::from)
+        })
+        .await
     }
 
     /// One pass: new changes into deliveries, then one batch of due deliveries sent.

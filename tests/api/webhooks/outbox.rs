@@ -12,7 +12,7 @@ use allegro_backup::{
     domain::RunReport,
     webhooks::Worker,
 };
-use diesel::Connection;
+use diesel::{Connection, RunQueryDsl};
 
 use super::{ALL_EVENTS, register};
 use crate::{
@@ -103,4 +103,32 @@ async fn each_endpoint_gets_its_events_of_its_accounts_once() {
     });
     assert!(rolled_back.is_err());
     assert_eq!(deliveries(&app, only_a.id, "sync.failed"), 1);
+}
+
+#[tokio::test]
+async fn finished_deliveries_are_kept_thirty_days_and_pending_ones_until_sent() {
+    let app =
+        spawn_app_with(|c| c.webhooks.poll_interval = std::time::Duration::from_secs(3600)).await;
+    let (row, _) = register(&app, "http://127.0.0.1:9/h", ALL_EVENTS, None);
+    let mut conn = app.db.connect();
+    for _ in 0..3 {
+        allegro_backup::db::models::webhook_delivery::enqueue_test(&mut conn, row.id).unwrap();
+    }
+    diesel::sql_query(
+        "UPDATE webhook_deliveries SET queued_at = now() - interval '31 days', \
+         status = CASE id % 3 WHEN 0 THEN 'delivered' WHEN 1 THEN 'failed' ELSE 'pending' END",
+    )
+    .execute(&mut conn)
+    .unwrap();
+    let worker = Worker::new(
+        app.state.pool.clone(),
+        TokenCipher::new(&app.state.config.secret_key),
+        app.state.config.webhooks,
+    )
+    .unwrap();
+    assert_eq!(worker.prune().await.unwrap(), 2);
+    assert_eq!(
+        app.count("SELECT count(*) AS n FROM webhook_deliveries WHERE status = 'pending'"),
+        1
+    );
 }
