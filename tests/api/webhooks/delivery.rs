@@ -5,7 +5,6 @@
 use std::{collections::HashMap, time::Duration};
 
 use allegro_backup::{
-    crypto::TokenCipher,
     db::models::{order, sync::RunTrigger, webhook_delivery},
     sync::map,
     webhooks::Worker,
@@ -207,16 +206,7 @@ async fn several_workers_never_send_one_delivery_at_the_same_time() {
     for _ in 0..60 {
         webhook_delivery::enqueue_test(&mut conn, row.id).unwrap();
     }
-    let workers: Vec<Worker> = (0..3)
-        .map(|_| {
-            Worker::new(
-                app.state.pool.clone(),
-                TokenCipher::new(&app.state.config.secret_key),
-                app.state.config.webhooks,
-            )
-            .unwrap()
-        })
-        .collect();
+    let workers: Vec<Worker> = (0..3).map(|_| super::worker(&app)).collect();
     let pending = "SELECT count(*) AS n FROM webhook_deliveries WHERE status = 'pending'";
     join_all(workers.iter().map(|w| async {
         let until = std::time::Instant::now() + Duration::from_secs(20);

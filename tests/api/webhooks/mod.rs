@@ -222,6 +222,16 @@ pub fn register(
     (row, secret.expose().expose_secret().to_owned())
 }
 
+/// A worker of its own on `app`'s database (a second replica's).
+pub fn worker(app: &TestApp) -> allegro_backup::webhooks::Worker {
+    allegro_backup::webhooks::Worker::new(
+        app.state.pool.clone(),
+        TokenCipher::new(&app.state.config.secret_key),
+        app.state.config.webhooks,
+    )
+    .unwrap()
+}
+
 /// Every event type.
 pub const ALL_EVENTS: &str =
     "order.created,order.updated,order.gone,sync.failed,account.needs_reauth";

@@ -3,14 +3,12 @@
 
 use allegro_backup::{
     config::WebhookConfig,
-    crypto::TokenCipher,
     db::models::{
         account::AccountRow,
         order,
         sync::{RunKind, RunTrigger, SyncRun},
     },
     domain::RunReport,
-    webhooks::Worker,
 };
 use diesel::{Connection, RunQueryDsl};
 
@@ -52,12 +50,7 @@ async fn each_endpoint_gets_its_events_of_its_accounts_once() {
     conn.transaction(|c| order::upsert_orders(c, a, &revised))
         .unwrap();
 
-    let worker = Worker::new(
-        app.state.pool.clone(),
-        TokenCipher::new(&app.state.config.secret_key),
-        app.state.config.webhooks,
-    )
-    .unwrap();
+    let worker = super::worker(&app);
     // Twice (a second replica, a restart; the app's own worker may run too): nothing twice.
     worker.fan_out().await.unwrap();
     assert_eq!(worker.fan_out().await.unwrap(), 0);
@@ -120,12 +113,7 @@ async fn finished_deliveries_are_kept_thirty_days_and_pending_ones_until_sent() 
     )
     .execute(&mut conn)
     .unwrap();
-    let worker = Worker::new(
-        app.state.pool.clone(),
-        TokenCipher::new(&app.state.config.secret_key),
-        app.state.config.webhooks,
-    )
-    .unwrap();
+    let worker = super::worker(&app);
     assert_eq!(worker.prune().await.unwrap(), 2);
     assert_eq!(
         app.count("SELECT count(*) AS n FROM webhook_deliveries WHERE status = 'pending'"),
