@@ -73,6 +73,18 @@ async fn admins_add_a_webhook_see_its_secret_once_and_its_deliveries() {
     assert!(cells[0].contains("webhook.test"), "{cells:?}");
     assert!(cells.iter().any(|c| c == "delivered"), "{cells:?}");
     assert!(cells.iter().any(|c| c.contains("HTTP 204")), "{cells:?}");
+    // The table refreshes itself through htmx; a plain request goes to the page.
+    let partial = app
+        .htmx_get_with(&app.client, &format!("/webhooks/{id}/deliveries"))
+        .await;
+    assert_eq!(partial.status(), StatusCode::OK);
+    let partial = Html::parse_fragment(&partial.text().await.unwrap());
+    assert_eq!(
+        select_text(&partial, &format!("#delivery-{delivery}")).len(),
+        1
+    );
+    let plain = app.get(&format!("/webhooks/{id}/deliveries")).await;
+    assert_eq!(location(&plain), format!("/webhooks/{id}"));
     let response = app
         .post_form(&format!("/webhooks/{id}/deliveries/{delivery}/resend"), &[])
         .await;
