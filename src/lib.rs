@@ -24,3 +24,4 @@ pub mod state;
 pub mod sync;
 pub mod telemetry;
 pub mod web;
+pub mod webhooks;

@@ -138,6 +138,7 @@ impl Application {
             ),
             Err(err) => tracing::warn!(error = %err, "could not check for interrupted sync runs"),
         }
+        start_webhook_worker(&self.state);
         if self.state.config.sync_on_startup {
             let state = self.state.clone();
             self.state
@@ -163,6 +164,20 @@ impl Application {
             let _ = scheduler.shutdown().await;
         }
         result
+    }
+}
+
+/// Starts this process's webhook worker (every replica runs one; they share the work through
+/// the deliveries' claims), stopped with the server.
+fn start_webhook_worker(state: &AppState) {
+    let cipher = TokenCipher::new(&state.config.secret_key);
+    match crate::webhooks::Worker::new(state.pool.clone(), cipher, state.config.webhooks) {
+        Ok(worker) => {
+            state.shutdown.spawn(worker.run(state.shutdown.token()));
+        }
+        Err(err) => {
+            tracing::error!(error = %err, "could not start the webhook worker; webhooks will not be sent")
+        }
     }
 }
 

@@ -82,3 +82,9 @@ audit-detail-api_token_created = { $expires_days ->
    *[other] Token “{ $name }” ({ $prefix }), scope { $scope }, valid for { $expires_days } days.
 }
 audit-detail-api_token_revoked = Token “{ $name }” ({ $prefix }).
+audit-webhook_created = Webhook added
+audit-webhook_removed = Webhook removed
+audit-webhook_enabled = Webhook enabled again
+audit-detail-webhook_created = Events: { $events }; account: { $account }.
+audit-detail-webhook_removed = Webhook no. { $id }.
+audit-detail-webhook_enabled = Webhook no. { $id }.

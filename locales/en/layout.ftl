@@ -12,6 +12,7 @@ nav-accounts = Accounts
 nav-sync = Sync history
 nav-users = Users
 nav-tokens = Tokens
+nav-webhooks = Webhooks
 nav-audit = Audit log
 nav-settings = Settings
 nav-system = System
@@ -86,3 +87,8 @@ input-control-in-name = A parameter name contains a control character.
 input-form-unreadable = The form could not be read.
 input-form-too-large = The form is too large.
 input-form-error = The form could not be read: { $error }.
+banner-webhooks-disabled = { $count ->
+    [one] A webhook endpoint failed for 24 hours and was disabled: { $urls }.
+   *[other] { $count } webhook endpoints failed for 24 hours and were disabled: { $urls }.
+}
+banner-webhooks-link = Check the webhooks

@@ -71,3 +71,9 @@ audit-detail-api_token_created = { $expires_days ->
    *[other] Token „{ $name }” ({ $prefix }), zakres { $scope }, ważny { $expires_days } dni.
 }
 audit-detail-api_token_revoked = Token „{ $name }” ({ $prefix }).
+audit-webhook_created = Dodano webhook
+audit-webhook_removed = Usunięto webhook
+audit-webhook_enabled = Ponownie włączono webhook
+audit-detail-webhook_created = Zdarzenia: { $events }; konto: { $account }.
+audit-detail-webhook_removed = Webhook nr { $id }.
+audit-detail-webhook_enabled = Webhook nr { $id }.

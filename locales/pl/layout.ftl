@@ -12,6 +12,7 @@ nav-accounts = Konta
 nav-sync = Synchronizacje
 nav-users = Użytkownicy
 nav-tokens = Tokeny
+nav-webhooks = Webhooki
 nav-audit = Dziennik
 nav-settings = Ustawienia
 nav-system = System
@@ -94,3 +95,9 @@ input-control-in-name = Nazwa parametru zawiera znak sterujący.
 input-form-unreadable = Nie udało się odczytać formularza.
 input-form-too-large = Formularz jest za duży.
 input-form-error = Nie udało się odczytać formularza: { $error }.
+banner-webhooks-disabled = { $count ->
+    [one] Webhook nie odbierał przez 24 godziny i został wyłączony: { $urls }.
+    [few] { $count } webhooki nie odbierały przez 24 godziny i zostały wyłączone: { $urls }.
+   *[many] { $count } webhooków nie odbierało przez 24 godziny i zostały wyłączone: { $urls }.
+}
+banner-webhooks-link = Sprawdź webhooki

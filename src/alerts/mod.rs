@@ -16,6 +16,7 @@ use crate::{
         models::{
             account::{AccountRow, AccountStatus},
             settings::SettingsRow,
+            webhook::WebhookRow,
         },
     },
     domain::{AccountId, AccountScope, settings::SyncSettings},
@@ -69,12 +70,14 @@ pub fn account_health(
         .collect())
 }
 
-/// What the banner says: accounts with a dead token, accounts gone stale.
+/// What the banner says: accounts with a dead token, accounts gone stale, webhook endpoints
+/// disabled after failing for a day (their addresses; admins see them).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Alerts {
     pub token_dead: Vec<String>,
     pub stale: Vec<String>,
     pub stale_after_hours: u32,
+    pub webhooks_disabled: Vec<String>,
 }
 
 impl Alerts {
@@ -91,11 +94,12 @@ impl Alerts {
             token_dead: logins(&AccountHealth::token_dead),
             stale: logins(&|h| h.stale(threshold)),
             stale_after_hours,
+            webhooks_disabled: vec![],
         }
     }
 
     pub fn is_empty(&self) -> bool {
-        self.token_dead.is_empty() && self.stale.is_empty()
+        self.token_dead.is_empty() && self.stale.is_empty() && self.webhooks_disabled.is_empty()
     }
 }
 
@@ -111,7 +115,11 @@ pub async fn layout(
         let settings = SettingsRow::in_force(conn, &defaults)?;
         let health = account_health(conn, &scope, Utc::now())?;
         let zone = SettingsRow::display_zone(conn)?;
-        Ok((Alerts::new(&health, settings.stale_after_hours), zone))
+        let alerts = Alerts {
+            webhooks_disabled: WebhookRow::disabled_urls(conn)?,
+            ..Alerts::new(&health, settings.stale_after_hours)
+        };
+        Ok((alerts, zone))
     })
     .await
 }

@@ -8,6 +8,7 @@ mod healthcheck;
 mod sync;
 mod tokens;
 mod users;
+mod webhooks;
 
 use std::process::ExitCode;
 
@@ -53,6 +54,9 @@ pub enum Command {
     /// Create, list and revoke personal API tokens (for /api/v1).
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Add, list and remove webhook endpoints (signed POSTs of order and sync events).
+    #[command(subcommand)]
+    Webhook(WebhookCommand),
     /// Back up orders now: finishes (or with --full, redoes) the first pass, then follows
     /// Allegro's event journal (and with --reconcile, reconciles). Shows progress and a summary.
     Sync {
@@ -200,6 +204,31 @@ pub enum TokenCommand {
     },
 }
 
+#[derive(Debug, Subcommand)]
+pub enum WebhookCommand {
+    /// Register an endpoint; prints its id and signing secret once, on the last line.
+    Add {
+        /// Where to POST (http:// or https://).
+        #[arg(long)]
+        url: String,
+        /// Comma-separated: order.created, order.updated, order.gone, sync.failed,
+        /// account.needs_reauth.
+        #[arg(long)]
+        events: String,
+        /// Only this account's events (its Allegro login); every account's when left out.
+        #[arg(long)]
+        account: Option<String>,
+    },
+    /// List the endpoints.
+    List,
+    /// Remove an endpoint and its deliveries.
+    Remove {
+        /// The endpoint's id (see `webhook list`).
+        #[arg(long)]
+        id: i64,
+    },
+}
+
 fn parse_token_scope(value: &str) -> Result<ApiTokenScope, String> {
     value.parse().map_err(|e: ApiTokenError| e.to_string())
 }
@@ -237,6 +266,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::User(command) => users::user_command(config, command).await,
         Command::Account(command) => accounts::account_command(config, command).await,
         Command::Token(command) => tokens::token_command(config, command).await,
+        Command::Webhook(command) => webhooks::webhook_command(config, command).await,
         Command::Sync {
             account,
             full,

@@ -5,6 +5,7 @@ mod allegro;
 mod report;
 mod scheduler;
 mod sync;
+mod webhooks;
 
 pub use allegro::{
     AllegroConfig, AllegroEnvironment, DemoSimulatorConfig, SIMULATOR_CLIENT_ID,
@@ -15,6 +16,7 @@ pub use report::{
     mask_database_url,
 };
 pub use scheduler::SchedulerConfig;
+pub use webhooks::WebhookConfig;
 
 use std::{
     collections::HashSet,
@@ -68,6 +70,8 @@ pub struct Config {
     pub changes_retention_days: u32,
     /// Scheduler tick, lease and interval timing (short values for tests of replicas).
     pub scheduler: SchedulerConfig,
+    /// Webhooks: the SSRF guard's switch (`WEBHOOK_ALLOW_PRIVATE`) and the sending timing.
+    pub webhooks: WebhookConfig,
     /// Where each variable's value came from (the System page); `ConfigSources::default()`
     /// for settings built in code.
     pub sources: ConfigSources,
@@ -274,6 +278,10 @@ impl Config {
             api_rate_limit_per_minute: number(&get, "API_RATE_LIMIT_PER_MINUTE", 600)?,
             changes_retention_days: number(&get, "CHANGES_RETENTION_DAYS", 90)?,
             scheduler: scheduler::scheduler_settings(&get)?,
+            webhooks: WebhookConfig {
+                allow_private: boolean(&get, "WEBHOOK_ALLOW_PRIVATE", false)?,
+                ..WebhookConfig::default()
+            },
             sources: ConfigSources::detect(|name| get(name).is_some(), from_file)
                 .with_secret_key(&source)
                 .with_rust_log(get("RUST_LOG")),

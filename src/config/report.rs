@@ -10,7 +10,7 @@ use super::{Config, SecretKeySource};
 use crate::domain::settings::HistoryStart;
 
 /// Every variable the application reads, in the order of README's "Configuration" table.
-pub const VARIABLES: [&str; 42] = [
+pub const VARIABLES: [&str; 43] = [
     "DATABASE_URL",
     "BIND_ADDR",
     "PUBLIC_URL",
@@ -34,6 +34,7 @@ pub const VARIABLES: [&str; 42] = [
     "METRICS_TOKEN",
     "API_RATE_LIMIT_PER_MINUTE",
     "CHANGES_RETENTION_DAYS",
+    "WEBHOOK_ALLOW_PRIVATE",
     "ALLEGRO_ENV",
     "ALLEGRO_CLIENT_ID",
     "ALLEGRO_CLIENT_SECRET",
@@ -197,7 +198,7 @@ pub fn config_report(config: &Config) -> Vec<ConfigEntry> {
             value.to_owned()
         }
     };
-    let values: [String; 42] = [
+    let values: [String; 43] = [
         mask_database_url(s.database_url.expose_secret()),
         s.bind_addr.to_string(),
         s.public_url.clone(),
@@ -231,6 +232,7 @@ pub fn config_report(config: &Config) -> Vec<ConfigEntry> {
             .map_or_else(unset, |_| HIDDEN.to_owned()),
         s.api_rate_limit_per_minute.to_string(),
         s.changes_retention_days.to_string(),
+        s.webhooks.allow_private.to_string(),
         allegro.environment.to_string(),
         allegro.client_id.clone(),
         HIDDEN.to_owned(),

@@ -385,6 +385,41 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    webhook_deliveries (id) {
+        id -> Int8,
+        endpoint_id -> Int8,
+        message_id -> Text,
+        event_type -> Text,
+        order_key -> Nullable<Text>,
+        body -> Text,
+        status -> Text,
+        attempts -> Int4,
+        created_at -> Timestamptz,
+        queued_at -> Timestamptz,
+        next_attempt_at -> Timestamptz,
+        last_attempt_at -> Nullable<Timestamptz>,
+        last_status_code -> Nullable<Int4>,
+        last_duration_ms -> Nullable<Int4>,
+        last_error -> Nullable<Text>,
+        delivered_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    webhook_endpoints (id) {
+        id -> Int8,
+        url -> Text,
+        events -> Array<Nullable<Text>>,
+        account_id -> Nullable<Int8>,
+        secret_encrypted -> Text,
+        last_seq -> Int8,
+        created_at -> Timestamptz,
+        disabled_at -> Nullable<Timestamptz>,
+        failing_since -> Nullable<Timestamptz>,
+    }
+}
+
 diesel::joinable!(allegro_accounts -> users (connected_by));
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(audit_log -> users (actor_user_id));
@@ -410,6 +445,8 @@ diesel::joinable!(sync_runs -> allegro_accounts (account_id));
 diesel::joinable!(sync_state -> allegro_accounts (account_id));
 diesel::joinable!(user_accounts -> allegro_accounts (account_id));
 diesel::joinable!(user_accounts -> users (user_id));
+diesel::joinable!(webhook_deliveries -> webhook_endpoints (endpoint_id));
+diesel::joinable!(webhook_endpoints -> allegro_accounts (account_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     allegro_accounts,
@@ -439,4 +476,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     sync_state,
     user_accounts,
     users,
+    webhook_deliveries,
+    webhook_endpoints,
 );

@@ -63,6 +63,14 @@ integer_id!(
     /// A personal API token (`api_tokens.id`).
     ApiTokenId
 );
+integer_id!(
+    /// A registered webhook endpoint (`webhook_endpoints.id`).
+    WebhookId
+);
+integer_id!(
+    /// One delivery to a webhook endpoint (`webhook_deliveries.id`).
+    DeliveryId
+);
 
 /// An order's id at Allegro: the checkout form's id, a UUID-like string (`orders.checkout_form_id`).
 /// Not validated: it is whatever Allegro sent, stored and shown as is.

@@ -17,6 +17,7 @@ pub mod settings;
 pub mod text;
 mod user_name;
 mod viewer;
+pub mod webhook;
 
 pub use amount::{Amount, InvalidAmount};
 pub use api_token::{
@@ -26,7 +27,7 @@ pub use api_token::{
 pub use document::{Document, canonical_json, content_hash};
 pub use email::{Email, EmailError};
 pub use explain::Explain;
-pub use ids::{AccountId, ApiTokenId, CheckoutFormId, RunId, UserId};
+pub use ids::{AccountId, ApiTokenId, CheckoutFormId, DeliveryId, RunId, UserId, WebhookId};
 pub use lang::{Lang, UnknownLang};
 pub use order_filter::OrderFilter;
 pub use password::{NewPassword, PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS, PasswordError};

@@ -17,6 +17,7 @@ mod sync;
 mod system;
 mod tokens;
 mod users;
+mod webhooks;
 
 use actix_web::web;
 
@@ -66,6 +67,7 @@ pub fn configure_pages(cfg: &mut web::ServiceConfig) {
     accounts::configure(cfg);
     sync::configure(cfg);
     users::configure(cfg);
+    webhooks::configure(cfg);
     orders::configure(cfg);
 }
 

@@ -33,6 +33,7 @@ pub enum Nav {
     Settings,
     System,
     Tokens,
+    Webhooks,
     Profile,
 }
 
@@ -49,6 +50,7 @@ impl Nav {
             Nav::Settings => "settings",
             Nav::System => "system",
             Nav::Tokens => "tokens",
+            Nav::Webhooks => "webhooks",
             Nav::Profile => "profile",
         }
     }

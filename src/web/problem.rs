@@ -1,5 +1,5 @@
 //! RFC 9457 problem documents (`application/problem+json`), the error format of the JSON API
-//! under `/api/`: the one writer of their body ([`problem_body`]), and the middleware that
+//! under `/api/v1/`: the one writer of their body ([`problem_body`]), and the middleware that
 //! gives the same shape to the errors outer layers answer API requests with (bad characters in
 //! the address, an unknown method) before the API's own handlers run.
 
@@ -17,8 +17,9 @@ use crate::{error::ErrorMessage, web::request_context::current_request_id};
 /// The media type of every error the API answers with.
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
-/// Paths whose errors are problem documents.
-pub const API_PATHS: &str = "/api/";
+/// Paths whose errors are problem documents: the JSON API (the API's docs page at `/api/docs`
+/// is a page of the dashboard, with its error pages).
+pub const API_PATHS: &str = "/api/v1/";
 
 /// An RFC 9457 problem document as the API writes it.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -74,7 +75,7 @@ pub async fn api_errors_as_problems(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody + 'static, BoxBody>>, Error> {
-    let api = req.path().starts_with(API_PATHS);
+    let api = req.path().starts_with(API_PATHS) || req.path() == API_PATHS.trim_end_matches('/');
     let response = next.call(req).await?;
     let status = response.status();
     let is_problem = response

@@ -150,6 +150,32 @@ fn pruned_changes_answer_an_old_cursor_with_where_to_start_again() {
     );
 }
 
+#[test]
+fn changes_an_enabled_webhook_has_not_sent_yet_outlive_the_retention() {
+    let (_db, mut conn, account) = database_with_account();
+    conn.transaction(|c| order::upsert_orders(c, account, &new_orders(0..4)))
+        .unwrap();
+    sql_query("UPDATE order_changes SET changed_at = now() - interval '100 days'")
+        .execute(&mut conn)
+        .unwrap();
+    // One endpoint turned the first change into deliveries; a disabled one only none.
+    sql_query(
+        "INSERT INTO webhook_endpoints (url, events, secret_encrypted, last_seq, disabled_at) \
+         VALUES ('http://hooks.example/a', ARRAY['order.created'], 'sealed', 1, NULL), \
+                ('http://hooks.example/b', ARRAY['order.created'], 'sealed', 0, now())",
+    )
+    .execute(&mut conn)
+    .unwrap();
+    let keep = chrono::Duration::days(90);
+    assert_eq!(order_change::prune(&mut conn, keep).unwrap(), 1);
+    sql_query("UPDATE webhook_endpoints SET last_seq = 3 WHERE url LIKE '%/a'")
+        .execute(&mut conn)
+        .unwrap();
+    assert_eq!(order_change::prune(&mut conn, keep).unwrap(), 2);
+    let left = page(&mut conn, &AccountScope::All, 3, 10);
+    assert_eq!(left.changes.len(), 1, "the change not sent yet stays");
+}
+
 /// Writers draw numbers, dawdle a random while before committing (or roll back), and a reader
 /// polls with its cursor all along: it must see every committed change exactly once, in
 /// number order, and the numbers have no holes (a rolled-back writer's are drawn again). With

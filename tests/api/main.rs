@@ -55,3 +55,4 @@ mod token_lifetime;
 mod tokens;
 mod user_access;
 mod users;
+mod webhooks;

@@ -279,20 +279,39 @@ impl AccountRow {
             .filter(allegro_accounts::status.ne(AccountStatus::Disconnected.as_str()))
     }
 
-    /// Marks the account as needing a new connection, keeping the reason.
+    /// Marks the account as needing a new connection, keeping the reason; when it was not
+    /// already, its `account.needs_reauth` webhooks are queued in the same transaction.
     pub fn mark_needs_reauth(
         conn: &mut PgConnection,
         id: AccountId,
         reason: &str,
     ) -> QueryResult<()> {
-        diesel::update(Self::not_disconnected(id))
-            .set((
-                allegro_accounts::status.eq(AccountStatus::NeedsReauth.as_str()),
-                allegro_accounts::last_error.eq(reason),
-                allegro_accounts::updated_at.eq(diesel::dsl::now),
-            ))
-            .execute(conn)
-            .map(drop)
+        conn.transaction(|conn| {
+            let before: Option<String> = allegro_accounts::table
+                .find(id)
+                .select(allegro_accounts::status)
+                .for_update()
+                .first(conn)
+                .optional()?;
+            let changed = diesel::update(Self::not_disconnected(id))
+                .set((
+                    allegro_accounts::status.eq(AccountStatus::NeedsReauth.as_str()),
+                    allegro_accounts::last_error.eq(reason),
+                    allegro_accounts::updated_at.eq(diesel::dsl::now),
+                ))
+                .execute(conn)?;
+            let newly = before.as_deref() != Some(AccountStatus::NeedsReauth.as_str());
+            if changed > 0 && newly {
+                super::webhook_delivery::enqueue_account_event(
+                    conn,
+                    crate::domain::webhook::WebhookEvent::AccountNeedsReauth,
+                    id,
+                    None,
+                    reason,
+                )?;
+            }
+            Ok(())
+        })
     }
 
     pub fn record_error(

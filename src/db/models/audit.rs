@@ -43,10 +43,13 @@ pub enum AuditAction {
     SavedViewDeleted,
     ApiTokenCreated,
     ApiTokenRevoked,
+    WebhookCreated,
+    WebhookRemoved,
+    WebhookEnabled,
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 30] = [
+    pub const ALL: [AuditAction; 33] = [
         AuditAction::Login,
         AuditAction::LoginFailed,
         AuditAction::LoginThrottled,
@@ -77,6 +80,9 @@ impl AuditAction {
         AuditAction::SavedViewDeleted,
         AuditAction::ApiTokenCreated,
         AuditAction::ApiTokenRevoked,
+        AuditAction::WebhookCreated,
+        AuditAction::WebhookRemoved,
+        AuditAction::WebhookEnabled,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -111,6 +117,9 @@ impl AuditAction {
             AuditAction::SavedViewDeleted => "saved_view_deleted",
             AuditAction::ApiTokenCreated => "api_token_created",
             AuditAction::ApiTokenRevoked => "api_token_revoked",
+            AuditAction::WebhookCreated => "webhook_created",
+            AuditAction::WebhookRemoved => "webhook_removed",
+            AuditAction::WebhookEnabled => "webhook_enabled",
         }
     }
 

@@ -22,3 +22,5 @@ pub mod shipment;
 pub mod sync;
 pub mod user;
 pub mod user_access;
+pub mod webhook;
+pub mod webhook_delivery;

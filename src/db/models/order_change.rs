@@ -12,7 +12,7 @@ use diesel::{
 };
 
 use crate::{
-    db::schema::{order_change_head, order_changes},
+    db::schema::{order_change_head, order_changes, webhook_endpoints},
     domain::{AccountId, AccountScope, CheckoutFormId},
 };
 
@@ -189,6 +189,8 @@ fn into_change(row: FeedRow) -> Option<Change> {
 
 /// Deletes the changes older than `keep` (walking from the oldest) and remembers the last
 /// number pruned, below which a cursor is answered "gone"; returns how many were deleted.
+/// Changes an enabled webhook endpoint has not turned into deliveries yet are kept whatever
+/// their age (the webhooks' outbox reads them), so a webhook never skips a change.
 pub fn prune(conn: &mut PgConnection, keep: Duration) -> QueryResult<usize> {
     conn.transaction(|conn| {
         let cutoff = Utc::now() - keep;
@@ -204,6 +206,11 @@ pub fn prune(conn: &mut PgConnection, keep: Duration) -> QueryResult<usize> {
                 .select(order_change_head::last_seq + 1)
                 .first(conn)?,
         };
+        let first_unsent: Option<i64> = webhook_endpoints::table
+            .filter(webhook_endpoints::disabled_at.is_null())
+            .select(diesel::dsl::min(webhook_endpoints::last_seq + 1))
+            .first(conn)?;
+        let first_kept = first_unsent.map_or(first_kept, |unsent| first_kept.min(unsent));
         let deleted =
             diesel::delete(order_changes::table.filter(order_changes::seq.lt(first_kept)))
                 .execute(conn)?;

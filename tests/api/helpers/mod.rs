@@ -13,7 +13,7 @@ use std::sync::Arc;
 use allegro_backup::{
     config::{
         AllegroConfig, Config, ConfigSources, LogFormat, SchedulerConfig, SecretKey, SessionConfig,
-        ThrottleConfig,
+        ThrottleConfig, WebhookConfig,
     },
     domain::{AccountId, Role, UserId},
     settings::SyncSettings,
@@ -70,6 +70,14 @@ pub fn test_settings(db: &TestDatabase) -> Config {
         metrics_token: None,
         api_rate_limit_per_minute: 600,
         changes_retention_days: 90,
+        // The tests' webhook receivers listen on 127.0.0.1; retries come quickly.
+        webhooks: WebhookConfig {
+            allow_private: true,
+            poll_interval: std::time::Duration::from_millis(50),
+            retry_base: std::time::Duration::from_millis(100),
+            retry_max: std::time::Duration::from_millis(400),
+            ..WebhookConfig::default()
+        },
         scheduler: SchedulerConfig::default(),
         // Built here, not read from the environment: the System page says so.
         sources: ConfigSources::default(),

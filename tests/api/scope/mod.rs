@@ -254,6 +254,7 @@ impl World {
             .replace("{B}", &self.b.to_string())
             .replace("{USER}", &user.to_string())
             .replace("{file}", "app.css")
+            .replace("{delivery}", "1")
     }
 
     /// Signs a new operator in, limited to A (`limited`) and with personal data hidden

@@ -185,7 +185,8 @@ impl SyncRun {
     }
 
     /// Records how the run ended: its status, the error's details and its report (whose
-    /// notes are also kept as English text in `notes`).
+    /// notes are also kept as English text in `notes`); a failed run's `sync.failed` webhooks
+    /// are queued in the same transaction.
     pub fn finish(
         conn: &mut PgConnection,
         id: RunId,
@@ -194,17 +195,20 @@ impl SyncRun {
         report: &RunReport,
     ) -> QueryResult<()> {
         let json = serde_json::to_value(report).ok();
-        diesel::update(sync_runs::table.find(id))
-            .set((
-                sync_runs::status.eq(status),
-                sync_runs::finished_at.eq(diesel::dsl::now),
-                sync_runs::error.eq(error),
-                sync_runs::notes.eq(report.notes_text()),
-                sync_runs::report.eq(json),
-                sync_runs::phase.eq(None::<String>),
-            ))
-            .execute(conn)
-            .map(drop)
+        conn.transaction(|conn| {
+            let account: AccountId = diesel::update(sync_runs::table.find(id))
+                .set((
+                    sync_runs::status.eq(status),
+                    sync_runs::finished_at.eq(diesel::dsl::now),
+                    sync_runs::error.eq(error),
+                    sync_runs::notes.eq(report.notes_text()),
+                    sync_runs::report.eq(json),
+                    sync_runs::phase.eq(None::<String>),
+                ))
+                .returning(sync_runs::account_id)
+                .get_result(conn)?;
+            super::super::webhook_delivery::on_run_finished(conn, id, account, status, error)
+        })
     }
 
     /// The run enters `phase`, whose progress starts at 0 of `total` (unknown: `None`).

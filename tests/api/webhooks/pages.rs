@@ -1,0 +1,161 @@
+//! The Webhooks page and the deliveries page: admins only, CSRF on every form, both languages.
+
+use std::time::Duration;
+
+use allegro_backup::domain::Role;
+use reqwest::StatusCode;
+use scraper::Html;
+
+use super::{Receiver, verify};
+use crate::helpers::{location, select_text, spawn_app};
+
+#[tokio::test]
+async fn admins_add_a_webhook_see_its_secret_once_and_its_deliveries() {
+    let app = spawn_app().await;
+    app.sign_in("admin@example.com", Role::Admin).await;
+    let receiver = Receiver::start().await;
+    let response = app
+        .post_form(
+            "/webhooks",
+            &[
+                ("url", receiver.url().as_str()),
+                ("account", ""),
+                ("order.created", "1"),
+                ("sync.failed", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let html = Html::parse_document(&response.text().await.unwrap());
+    let secret = select_text(&html, "#fresh-secret")[0].clone();
+    assert!(secret.starts_with("whsec_"), "{secret}");
+    let id = app.count("SELECT max(id) AS n FROM webhook_endpoints");
+
+    for (lang, heading, status) in [("pl", "Webhooki", "aktywny"), ("en", "Webhooks", "active")] {
+        let (code, html) = app.get_html_in(&app.client, "/webhooks", lang).await;
+        assert_eq!(code, StatusCode::OK);
+        assert_eq!(select_text(&html, "h1"), [heading]);
+        let cells = select_text(&html, &format!("#webhook-{id} td"));
+        assert!(cells[0].contains(&receiver.url()), "{cells:?}");
+        assert_eq!(cells[1], "order.created, sync.failed");
+        assert!(cells.iter().any(|c| c == status), "{cells:?}");
+        assert!(!html.html().contains(&secret), "shown once");
+        assert!(select_text(&html, "nav a[href=\"/webhooks\"]").len() == 1);
+    }
+
+    // A test event from the deliveries page, signed with that secret; then resent.
+    let response = app.post_form(&format!("/webhooks/{id}/test"), &[]).await;
+    assert_eq!(location(&response), format!("/webhooks/{id}"));
+    let got = receiver
+        .wait_for(Duration::from_secs(5), |got| !got.is_empty())
+        .await;
+    let first = &got[0];
+    assert!(verify(
+        &secret,
+        &first.id,
+        &first.timestamp,
+        &first.body,
+        &first.signature
+    ));
+    let delivery = app.count("SELECT max(id) AS n FROM webhook_deliveries");
+    let until = std::time::Instant::now() + Duration::from_secs(5);
+    let mut cells = vec![];
+    while std::time::Instant::now() < until {
+        let (_, html) = app
+            .get_html_in(&app.client, &format!("/webhooks/{id}"), "en")
+            .await;
+        cells = select_text(&html, &format!("#delivery-{delivery} td"));
+        if cells.iter().any(|c| c == "delivered") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(cells[0].contains("webhook.test"), "{cells:?}");
+    assert!(cells.iter().any(|c| c == "delivered"), "{cells:?}");
+    assert!(cells.iter().any(|c| c.contains("HTTP 204")), "{cells:?}");
+    // The table refreshes itself through htmx; a plain request goes to the page.
+    let partial = app
+        .htmx_get_with(&app.client, &format!("/webhooks/{id}/deliveries"))
+        .await;
+    assert_eq!(partial.status(), StatusCode::OK);
+    let partial = Html::parse_fragment(&partial.text().await.unwrap());
+    assert_eq!(
+        select_text(&partial, &format!("#delivery-{delivery}")).len(),
+        1
+    );
+    let plain = app.get(&format!("/webhooks/{id}/deliveries")).await;
+    assert_eq!(location(&plain), format!("/webhooks/{id}"));
+    let response = app
+        .post_form(&format!("/webhooks/{id}/deliveries/{delivery}/resend"), &[])
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let got = receiver
+        .wait_for(Duration::from_secs(5), |got| got.len() >= 2)
+        .await;
+    assert_eq!(got[1].id, got[0].id, "a resend keeps the message id");
+
+    let response = app.post_form(&format!("/webhooks/{id}/remove"), &[]).await;
+    assert_eq!(location(&response), "/webhooks");
+    assert_eq!(app.count("SELECT count(*) AS n FROM webhook_endpoints"), 0);
+    assert_eq!(
+        app.count(
+            "SELECT count(*) AS n FROM audit_log WHERE actor_email = 'admin@example.com' \
+             AND action IN ('webhook_created', 'webhook_removed')"
+        ),
+        2
+    );
+    assert_eq!(
+        app.count("SELECT count(*) AS n FROM audit_log WHERE details::text LIKE '%whsec_%'"),
+        0
+    );
+}
+
+#[tokio::test]
+async fn only_admins_reach_the_webhooks_pages_and_every_form_needs_the_csrf_token() {
+    let app = spawn_app().await;
+    app.sign_in("admin@example.com", Role::Admin).await;
+    let (row, _) = super::register(&app, "http://127.0.0.1:9/h", "order.created", None);
+    let id = row.id;
+    for (role, client) in app.non_admin_clients().await {
+        for path in ["/webhooks".to_owned(), format!("/webhooks/{id}")] {
+            let (code, html) = app.get_html_in(&client, &path, "en").await;
+            assert_eq!(code, StatusCode::FORBIDDEN, "{role:?} {path}");
+            assert!(select_text(&html, "nav a[href=\"/webhooks\"]").is_empty());
+        }
+        let csrf = app.csrf_token_with(&client, "/").await;
+        for path in [
+            "/webhooks".to_owned(),
+            format!("/webhooks/{id}/remove"),
+            format!("/webhooks/{id}/test"),
+        ] {
+            let response = client
+                .post(app.url(&path))
+                .form(&[
+                    ("csrf_token", csrf.as_str()),
+                    ("url", "http://127.0.0.1:9/x"),
+                ])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), StatusCode::FORBIDDEN, "{role:?} {path}");
+        }
+    }
+    let anonymous = crate::helpers::new_client();
+    let response = app.get_with(&anonymous, "/webhooks").await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+
+    for path in [
+        "/webhooks".to_owned(),
+        format!("/webhooks/{id}/remove"),
+        format!("/webhooks/{id}/test"),
+    ] {
+        let response = app
+            .post_form_without_csrf(&path, &[("url", "http://127.0.0.1:9/x")])
+            .await;
+        assert_eq!(response.status(), StatusCode::FORBIDDEN, "{path}");
+    }
+    assert_eq!(app.count("SELECT count(*) AS n FROM webhook_endpoints"), 1);
+    assert_eq!(app.count("SELECT count(*) AS n FROM webhook_deliveries"), 0);
+    let response = app.post_form("/webhooks/999/remove", &[]).await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+}
