@@ -126,6 +126,10 @@ pub enum BenchCommand {
         /// the result then says which fraction of the ceiling (R x 100 orders/s) was reached.
         #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
         rate_limit_rps: Option<u32>,
+        /// Register one webhook endpoint taking every order event, with a receiver and the
+        /// delivery worker in this process; reports how fast the deliveries went out.
+        #[arg(long)]
+        webhook: bool,
     },
     /// Fill the configured database with N generated orders (for measuring pages and exports).
     Seed {
@@ -307,11 +311,13 @@ pub async fn run(cli: Cli) -> ExitCode {
             orders,
             latency_ms,
             rate_limit_rps,
+            webhook,
         }) => {
             let plan = bench::BenchPlan {
                 orders,
                 latency_ms,
                 rate_limit_rps,
+                webhook,
             };
             bench::bench_sync(config, plan).await
         }

@@ -2,11 +2,13 @@
 //! signing secret encrypted at rest), and the worker that sends the outbox
 //! (`db::models::webhook_delivery`) at least once, in order per order, with retries.
 
+mod failure;
 pub mod guard;
 pub mod sender;
 pub mod signature;
 pub mod worker;
 
+pub use failure::{FailureKind, failure_reason};
 pub use guard::GuardError;
 pub use signature::SigningSecret;
 pub use worker::Worker;

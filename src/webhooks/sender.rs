@@ -6,6 +6,7 @@ use std::time::Instant;
 use chrono::Utc;
 
 use super::{
+    failure::FailureKind,
     guard::{self, GuardError, GuardedResolver},
     signature::SigningSecret,
 };
@@ -69,7 +70,10 @@ impl Sender {
             Ok(status) => SendResult {
                 status_code: Some(status),
                 duration_ms,
-                error: Some(format!("the receiver answered HTTP {status}")),
+                error: Some(format!(
+                    "{}: the receiver answered HTTP {status}",
+                    FailureKind::Status.as_str()
+                )),
             },
             Err(error) => SendResult {
                 status_code: None,
@@ -86,11 +90,12 @@ impl Sender {
         message_id: &str,
         body: &str,
     ) -> Result<u16, String> {
-        let parsed = url::Url::parse(url).map_err(|e| format!("bad address: {e}"))?;
+        let parsed =
+            url::Url::parse(url).map_err(|e| format!("{}: {e}", FailureKind::Address.as_str()))?;
         // An address written as an IP is not resolved, so the resolver does not see it.
         if let Some(ip) = literal_ip(&parsed) {
             guard::check_addrs(&[std::net::SocketAddr::new(ip, 0)], self.allow_private)
-                .map_err(|e| e.to_string())?;
+                .map_err(|e| format!("{}: {e}", FailureKind::Blocked.as_str()))?;
         }
         let timestamp = Utc::now().timestamp();
         let response = self
@@ -119,16 +124,24 @@ fn literal_ip(url: &url::Url) -> Option<std::net::IpAddr> {
     }
 }
 
-/// The error's chain in one line, with the guard's refusal said plainly.
+/// The error's kind and its chain in one line (`kind: text`), with the guard's refusal said
+/// plainly.
 fn describe(error: reqwest::Error) -> String {
     let mut source: Option<&dyn std::error::Error> = Some(&error);
     while let Some(e) = source {
         if let Some(refused) = e.downcast_ref::<GuardError>() {
-            return refused.to_string();
+            return format!("{}: {refused}", FailureKind::Blocked.as_str());
         }
         source = e.source();
     }
-    let mut text = error.to_string();
+    let kind = if error.is_timeout() {
+        FailureKind::Timeout
+    } else if error.is_connect() {
+        FailureKind::Connect
+    } else {
+        FailureKind::Other
+    };
+    let mut text = format!("{}: {error}", kind.as_str());
     let mut source = std::error::Error::source(&error);
     while let Some(e) = source {
         text.push_str(": ");

@@ -8,6 +8,7 @@
 mod child;
 mod seed;
 mod usage;
+mod webhook;
 
 use std::time::{Duration, Instant};
 
@@ -41,6 +42,8 @@ pub(crate) struct BenchPlan {
     pub latency_ms: u64,
     /// Requests per second allowed (client budget and simulator limit); `None`: unlimited.
     pub rate_limit_rps: Option<u32>,
+    /// With one webhook endpoint taking every order event (see [`webhook`]).
+    pub webhook: bool,
 }
 
 /// What one run measured.
@@ -51,6 +54,7 @@ struct Measured {
     engine_cpu: Duration,
     simulator_cpu: Duration,
     postgres_cpu: Duration,
+    webhook: Option<webhook::Delivered>,
 }
 
 pub(super) async fn bench_sync(config: Config, plan: BenchPlan) -> anyhow::Result<()> {
@@ -92,10 +96,11 @@ async fn run(
         account_concurrency: defaults.account_concurrency,
         ..AllegroConfig::for_simulator(sim.base_url())?
     };
+    let cipher = TokenCipher::new(&SecretKey::generate());
     let accounts = Accounts::new(
         db::build_pool(url, 8)?,
         AllegroClient::new(&allegro)?,
-        TokenCipher::new(&SecretKey::generate()),
+        cipher.clone(),
         allegro.environment,
     );
     let account = connect(&accounts).await?;
@@ -110,6 +115,10 @@ async fn run(
     };
     let sim_pid = sim.pid().to_string();
     let (engine_before, sim_before) = (cpu_time("self"), cpu_time(&sim_pid));
+    let hooks = match plan.webhook {
+        true => Some(webhook::WebhookBench::start(&accounts.pool, &cipher).await?),
+        false => None,
+    };
     let started = Instant::now();
     sync_account(
         &accounts,
@@ -121,6 +130,10 @@ async fn run(
     .await?;
     let wall = started.elapsed();
     let engine_cpu = cpu_time("self").saturating_sub(engine_before);
+    let webhook = match hooks {
+        Some(hooks) => Some(hooks.finish(&accounts.pool, started).await?),
+        None => None,
+    };
     let simulator_cpu = cpu_time(&sim_pid).saturating_sub(sim_before);
     let (stored, postgres_cpu) = db::run(&accounts.pool, move |conn| {
         let stored = order::count_for_account(conn, account)?;
@@ -134,6 +147,7 @@ async fn run(
         engine_cpu,
         simulator_cpu,
         postgres_cpu,
+        webhook,
     })
 }
 
@@ -173,6 +187,15 @@ fn result_line(plan: &BenchPlan, m: &Measured) -> String {
         "debug build"
     } else {
         "release build"
+    };
+    let build = match &m.webhook {
+        None => build.to_owned(),
+        Some(hooks) => format!(
+            "{build}; 1 webhook endpoint: {} deliveries, all sent {:.1} s after the start ({:.0}/s)",
+            hooks.deliveries,
+            hooks.until_all_sent.as_secs_f64(),
+            hooks.deliveries as f64 / hooks.until_all_sent.as_secs_f64().max(0.001)
+        ),
     };
     format!(
         "| {} | {} | {} ms | {limit} | {seconds:.1} s | {rate:.0} orders/s | {of_ceiling} | {:.0} MB | {:.1} s / {:.1} s / {:.1} s | {build} |",

@@ -159,3 +159,33 @@ async fn only_admins_reach_the_webhooks_pages_and_every_form_needs_the_csrf_toke
     let response = app.post_form("/webhooks/999/remove", &[]).await;
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn a_failed_attempt_is_explained_in_the_readers_language_with_the_details_on_hover() {
+    let app = spawn_app().await;
+    app.sign_in("admin@example.com", Role::Admin).await;
+    // Held back an hour so the worker leaves it alone while the page is read.
+    let id = app.count(
+        "WITH e AS (INSERT INTO webhook_endpoints (url, events, secret_encrypted, last_seq) \
+         VALUES ('https://erp.example/hooks', ARRAY['order.created'], 'sealed', 0) RETURNING id), \
+         d AS (INSERT INTO webhook_deliveries (endpoint_id, message_id, event_type, body, \
+         attempts, next_attempt_at, last_attempt_at, last_error) \
+         SELECT id, 'msg_1', 'order.created', '{}', 3, now() + interval '1 hour', now(), \
+         'connect: error sending request: Connection refused (os error 111)' FROM e) \
+         SELECT id AS n FROM e",
+    );
+    for (lang, reason) in [
+        ("pl", "Nie udało się połączyć z odbiorcą."),
+        ("en", "Could not connect to the receiver."),
+    ] {
+        let (code, html) = app
+            .get_html_in(&app.client, &format!("/webhooks/{id}"), lang)
+            .await;
+        assert_eq!(code, StatusCode::OK);
+        let page = html.html();
+        assert!(page.contains(reason), "{lang}: {page}");
+        assert!(
+            page.contains("title=\"error sending request: Connection refused (os error 111)\"")
+        );
+    }
+}

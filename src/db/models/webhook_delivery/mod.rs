@@ -14,7 +14,9 @@ use diesel::{
 
 mod send;
 
-pub use send::{Attempt, Claimed, Next, claim_due, prune_finished, recent, record_attempt, resend};
+pub use send::{
+    Attempt, Claimed, Next, claim_due, progress, prune_finished, recent, record_attempt, resend,
+};
 
 use super::webhook::WebhookRow;
 use crate::{

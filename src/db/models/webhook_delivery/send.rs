@@ -165,3 +165,17 @@ pub fn prune_finished(conn: &mut PgConnection, before: DateTime<Utc>) -> QueryRe
     )
     .execute(conn)
 }
+
+/// How many deliveries are delivered and how many still pending, over every endpoint (the
+/// bench's progress).
+pub fn progress(conn: &mut PgConnection) -> QueryResult<(i64, i64)> {
+    let delivered = webhook_deliveries::table
+        .filter(webhook_deliveries::status.eq("delivered"))
+        .count()
+        .get_result(conn)?;
+    let pending = webhook_deliveries::table
+        .filter(webhook_deliveries::status.eq("pending"))
+        .count()
+        .get_result(conn)?;
+    Ok((delivered, pending))
+}
