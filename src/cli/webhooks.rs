@@ -63,7 +63,7 @@ fn add(
     println!(
         "added webhook {} → {} for {} ({})",
         row.id,
-        row.url,
+        row.shown_url(),
         registration.account.as_deref().unwrap_or("every account"),
         row.events().join(", ")
     );
@@ -94,7 +94,7 @@ fn list(conn: &mut PgConnection) -> anyhow::Result<()> {
             },
             listed.account_login.as_deref().unwrap_or("*"),
             utc_time(w.created_at),
-            w.url,
+            w.shown_url(),
             w.events().join(",")
         );
     }
@@ -104,6 +104,6 @@ fn list(conn: &mut PgConnection) -> anyhow::Result<()> {
 fn remove(conn: &mut PgConnection, id: WebhookId) -> anyhow::Result<()> {
     let row = WebhookRow::remove(conn, id, &cli_actor())?
         .ok_or_else(|| anyhow::anyhow!("no webhook with id {id}"))?;
-    println!("removed webhook {} → {}", row.id, row.url);
+    println!("removed webhook {} → {}", row.id, row.shown_url());
     Ok(())
 }

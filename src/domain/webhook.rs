@@ -129,6 +129,28 @@ impl WebhookUrl {
     }
 }
 
+/// `url` as people are shown it (pages, the banner, the audit log, the CLI): a password in it
+/// and the values of its query parameters, where receivers' keys usually travel, become `***`.
+/// The stored address is only used to send.
+pub fn redacted_url(url: &str) -> String {
+    let Ok(mut parsed) = url::Url::parse(url) else {
+        return "***".to_owned();
+    };
+    if parsed.password().is_some() {
+        let _ = parsed.set_password(Some("***"));
+    }
+    if parsed.query().is_some() {
+        let keys: Vec<String> = parsed.query_pairs().map(|(k, _)| k.into_owned()).collect();
+        if keys.is_empty() {
+            parsed.set_query(None);
+        } else {
+            let masked: Vec<String> = keys.iter().map(|k| format!("{k}=***")).collect();
+            parsed.set_query(Some(&masked.join("&")));
+        }
+    }
+    parsed.to_string()
+}
+
 /// The events an endpoint subscribes to: at least one, each once, in the canonical order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WebhookEvents(Vec<WebhookEvent>);
@@ -236,6 +258,19 @@ mod tests {
         ] {
             assert_eq!(WebhookUrl::parse(bad), Err(WebhookError::BadUrl), "{bad}");
         }
+    }
+
+    #[test]
+    fn shown_urls_hide_passwords_and_query_values() {
+        assert_eq!(
+            redacted_url("https://erp:s3cret@erp.example.com/hooks?token=abc&shop=1"),
+            "https://erp:***@erp.example.com/hooks?token=***&shop=***"
+        );
+        assert_eq!(
+            redacted_url("https://erp.example.com/hooks"),
+            "https://erp.example.com/hooks"
+        );
+        assert_eq!(redacted_url("not a url"), "***");
     }
 
     #[test]

@@ -4,12 +4,14 @@
 
 mod failure;
 pub mod guard;
+mod outcome;
 pub mod sender;
 pub mod signature;
 pub mod worker;
 
 pub use failure::{FailureKind, failure_reason};
 pub use guard::GuardError;
+pub use outcome::after_failure;
 pub use signature::SigningSecret;
 pub use worker::Worker;
 

@@ -2,13 +2,16 @@
 //! deliveries, then sends the due ones, retrying with exponential back-off for up to
 //! `give_up_after`, and disables an endpoint failing for that long.
 
-use chrono::{DateTime, Utc};
-use diesel::Connection;
-use futures_util::future::join_all;
+use chrono::Utc;
+use futures_util::{FutureExt, StreamExt, future::join_all, stream::FuturesUnordered};
 use secrecy::SecretString;
 use tokio_util::sync::CancellationToken;
 
-use super::{sender::Sender, signature::SigningSecret};
+use super::{
+    outcome::{after_failure, record_all},
+    sender::Sender,
+    signature::SigningSecret,
+};
 use crate::{
     config::WebhookConfig,
     crypto::TokenCipher,
@@ -37,16 +40,6 @@ pub struct Worker {
     config: WebhookConfig,
 }
 
-/// What one pass did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Pass {
-    /// Deliveries created from order changes.
-    pub queued: usize,
-    /// Attempts made, and how many of them succeeded.
-    pub attempted: usize,
-    pub delivered: usize,
-}
-
 impl Worker {
     pub fn new(
         pool: PgPool,
@@ -61,41 +54,78 @@ impl Worker {
         })
     }
 
-    /// Runs passes until `stop`: at once again after a full batch (a backlog), otherwise after
-    /// `poll_interval`; failures are logged and retried.
+    /// Sends until `stop`. Up to `batch` deliveries are in flight at once; once half of them
+    /// are done, the free slots are filled with the next due deliveries while a backlog waits
+    /// (a slow receiver holds its slot, not the batch), and outcomes are written as they come,
+    /// several per transaction. New changes are looked for on every round, and every `poll_interval` when
+    /// idle. On `stop`, the attempts in flight are finished and recorded (a delivery whose
+    /// outcome is not written is sent again when its lease ends: at least once).
     pub async fn run(self, stop: CancellationToken) {
-        let mut pruned_at: Option<std::time::Instant> = None;
+        let capacity = self.config.batch.max(1) as usize;
+        let mut sending = FuturesUnordered::new();
+        let mut housekeeping = Housekeeping::default();
         loop {
-            if pruned_at.is_none_or(|at| at.elapsed() >= PRUNE_EVERY) {
-                pruned_at = Some(std::time::Instant::now());
-                match self.prune().await {
-                    Ok(0) => {}
-                    Ok(deleted) => tracing::debug!(deleted, "deleted old webhook deliveries"),
-                    Err(err) => {
-                        tracing::warn!(error = %err, "could not delete old webhook deliveries")
+            housekeeping.tick(&self).await;
+            let free = capacity - sending.len();
+            let mut backlog = false;
+            // Refilled once half the slots are free: a claim costs the same for one delivery
+            // as for sixteen.
+            if (free >= capacity.div_ceil(2) || sending.is_empty()) && !stop.is_cancelled() {
+                match self.claim(free).await {
+                    Ok(claimed) => {
+                        backlog = claimed.len() == free;
+                        sending.extend(claimed.into_iter().map(|c| self.attempt_owned(c)));
                     }
+                    Err(err) => tracing::warn!(error = %err, "could not claim webhook deliveries"),
                 }
-            }
-            let busy = match self.pass().await {
-                Ok(pass) => {
-                    if pass.attempted > 0 {
-                        tracing::debug!(?pass, "webhook pass");
-                    }
-                    pass.attempted >= self.config.batch as usize
-                }
-                Err(err) => {
-                    tracing::warn!(error = %err, "webhook pass failed; retrying");
-                    false
-                }
-            };
-            if busy && !stop.is_cancelled() {
-                continue;
             }
             tokio::select! {
-                () = stop.cancelled() => return,
-                () = tokio::time::sleep(self.config.poll_interval) => {}
+                biased;
+                Some(first) = sending.next() => {
+                    let mut done = vec![first];
+                    while let Some(Some(more)) = sending.next().now_or_never() {
+                        done.push(more);
+                    }
+                    self.record(done).await;
+                }
+                () = stop.cancelled() => {
+                    let rest: Vec<_> = sending.collect().await;
+                    self.record(rest).await;
+                    return;
+                }
+                () = tokio::time::sleep(self.config.poll_interval), if !backlog => {}
             }
         }
+    }
+
+    /// Leases up to `limit` due deliveries.
+    async fn claim(&self, limit: usize) -> Result<Vec<Claimed>, DbError> {
+        let (limit, lease) = (
+            i64::try_from(limit).unwrap_or(i64::MAX),
+            self.config.lease(),
+        );
+        db::run(&self.pool, move |conn| {
+            webhook_delivery::claim_due(conn, limit, lease).map_err(DbError::from)
+        })
+        .await
+    }
+
+    /// Writes a batch of outcomes; a failure is logged (the deliveries are sent again when
+    /// their leases end).
+    async fn record(&self, outcomes: Vec<(Claimed, Attempt)>) {
+        if outcomes.is_empty() {
+            return;
+        }
+        let config = self.config;
+        let written = db::run(&self.pool, move |conn| record_all(conn, &outcomes, &config)).await;
+        if let Err(err) = written {
+            tracing::warn!(error = %err, "could not record webhook attempts; they will be retried");
+        }
+    }
+
+    async fn attempt_owned(&self, claimed: Claimed) -> (Claimed, Attempt) {
+        let attempt = self.attempt(&claimed).await;
+        (claimed, attempt)
     }
 
     /// Deletes the finished deliveries older than [`KEEP_FINISHED`].
@@ -105,17 +135,6 @@ impl Worker {
             webhook_delivery::prune_finished(conn, before).map_err(DbError::from)
         })
         .await
-    }
-
-    /// One pass: new changes into deliveries, then one batch of due deliveries sent.
-    pub async fn pass(&self) -> Result<Pass, DbError> {
-        let queued = self.fan_out().await?;
-        let (attempted, delivered) = self.deliver_due().await?;
-        Ok(Pass {
-            queued,
-            attempted,
-            delivered,
-        })
     }
 
     /// Turns every order change not yet seen by an endpoint into its deliveries.
@@ -140,11 +159,7 @@ impl Worker {
     /// Claims one batch of due deliveries, sends them at once, records each outcome; returns
     /// (attempts, successes).
     pub async fn deliver_due(&self) -> Result<(usize, usize), DbError> {
-        let (batch, lease) = (i64::from(self.config.batch), self.config.lease());
-        let claimed = db::run(&self.pool, move |conn| {
-            webhook_delivery::claim_due(conn, batch, lease).map_err(DbError::from)
-        })
-        .await?;
+        let claimed = self.claim(self.config.batch as usize).await?;
         let attempts = join_all(claimed.iter().map(|c| self.attempt(c))).await;
         let delivered = attempts
             .iter()
@@ -153,13 +168,7 @@ impl Worker {
         let count = attempts.len();
         let config = self.config;
         let records: Vec<(Claimed, Attempt)> = claimed.into_iter().zip(attempts).collect();
-        db::run(&self.pool, move |conn| {
-            for (claimed, attempt) in &records {
-                record(conn, claimed, attempt, &config)?;
-            }
-            Ok::<_, DbError>(())
-        })
-        .await?;
+        db::run(&self.pool, move |conn| record_all(conn, &records, &config)).await?;
         Ok((count, delivered))
     }
 
@@ -200,78 +209,30 @@ impl Worker {
     }
 }
 
-/// Writes an attempt and the endpoint's failure state in one transaction. An endpoint is
-/// disabled once it has failed without a success for `give_up_after`, or for half of it when
-/// a delivery has just used up its `give_up_after` of retries (a lone delivery's attempts end
-/// a little before the day is over).
-fn record(
-    conn: &mut diesel::PgConnection,
-    claimed: &Claimed,
-    attempt: &Attempt,
-    config: &WebhookConfig,
-) -> Result<(), DbError> {
-    let window =
-        chrono::Duration::from_std(config.give_up_after).unwrap_or(chrono::Duration::hours(24));
-    let now = Utc::now();
-    let threshold = match attempt.next {
-        Next::GiveUp => now - window / 2,
-        _ => now - window,
-    };
-    conn.transaction(|conn| {
-        webhook_delivery::record_attempt(conn, claimed.id, attempt)?;
-        if attempt.next == Next::Delivered {
-            WebhookRow::record_success(conn, claimed.endpoint_id)?;
-        } else if WebhookRow::record_failure(conn, claimed.endpoint_id, now, threshold)? {
-            tracing::warn!(
-                webhook.id = claimed.endpoint_id.0,
-                "webhook endpoint {} kept failing: disabled until an admin enables it",
-                claimed.endpoint_id
-            );
+/// The worker's periodic chores: new order changes into deliveries (every `poll_interval`) and
+/// deleting old finished deliveries.
+#[derive(Debug, Default)]
+struct Housekeeping {
+    pruned_at: Option<std::time::Instant>,
+    fanned_out_at: Option<std::time::Instant>,
+}
+
+impl Housekeeping {
+    async fn tick(&mut self, worker: &Worker) {
+        if self.pruned_at.is_none_or(|at| at.elapsed() >= PRUNE_EVERY) {
+            self.pruned_at = Some(std::time::Instant::now());
+            match worker.prune().await {
+                Ok(0) => {}
+                Ok(deleted) => tracing::debug!(deleted, "deleted old webhook deliveries"),
+                Err(err) => tracing::warn!(error = %err, "could not delete old webhook deliveries"),
+            }
         }
-        Ok::<_, diesel::result::Error>(())
-    })
-    .map_err(DbError::from)
-}
-
-/// What follows failed attempt number `attempts` of a delivery queued at `queued_at`: a retry
-/// after `retry_base × 2^(attempts−1)` (at most `retry_max`), or giving up once the next try
-/// would come more than `give_up_after` after it was queued.
-pub fn after_failure(
-    config: &WebhookConfig,
-    attempts: i32,
-    queued_at: DateTime<Utc>,
-    now: DateTime<Utc>,
-) -> Next {
-    let exponent = u32::try_from(attempts.saturating_sub(1).clamp(0, 30)).unwrap_or(30);
-    let delay = config
-        .retry_base
-        .saturating_mul(2u32.saturating_pow(exponent))
-        .min(config.retry_max);
-    let at = now + chrono::Duration::from_std(delay).unwrap_or(chrono::Duration::hours(1));
-    let give_up =
-        chrono::Duration::from_std(config.give_up_after).unwrap_or(chrono::Duration::hours(24));
-    if at - queued_at > give_up {
-        Next::GiveUp
-    } else {
-        Next::RetryAt(at)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn retries_back_off_exponentially_up_to_the_cap_and_stop_after_a_day() {
-        let config = WebhookConfig::default();
-        let queued = Utc::now();
-        let delay = |attempts| match after_failure(&config, attempts, queued, queued) {
-            Next::RetryAt(at) => (at - queued).num_seconds(),
-            other => panic!("{other:?}"),
-        };
-        assert_eq!([delay(1), delay(2), delay(3), delay(4)], [10, 20, 40, 80]);
-        assert_eq!(delay(20), 3600);
-        let late = queued + chrono::Duration::hours(23) + chrono::Duration::minutes(30);
-        assert_eq!(after_failure(&config, 40, queued, late), Next::GiveUp);
+        let interval = worker.config.poll_interval;
+        if self.fanned_out_at.is_none_or(|at| at.elapsed() >= interval) {
+            self.fanned_out_at = Some(std::time::Instant::now());
+            if let Err(err) = worker.fan_out().await {
+                tracing::warn!(error = %err, "could not queue webhook deliveries");
+            }
+        }
     }
 }

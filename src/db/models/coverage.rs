@@ -121,7 +121,10 @@ fn bounds(days: &[DayWindow]) -> (Vec<DateTime<Utc>>, Vec<DateTime<Utc>>) {
 
 /// Orders held per day, in the order of `days`: those whose latest line-item purchase falls
 /// in the day's bounds, as Allegro's `lineItems.boughtAt` filter counts them, leaving out
-/// what Allegro no longer lists (merged away, or gone from Allegro).
+/// what Allegro no longer lists (merged away, or gone from Allegro). Each day is counted on
+/// its own range of `orders_account_bought_at_idx`: a join of the days with the orders was
+/// planned as a scan of all the account's orders per day (160 ms for 8 days of 100,000
+/// orders, 5 ms this way), and the check runs for every day of the history.
 pub fn held_counts(
     conn: &mut PgConnection,
     account_id: AccountId,
@@ -129,11 +132,13 @@ pub fn held_counts(
 ) -> QueryResult<Vec<i64>> {
     let (starts, ends) = bounds(days);
     let rows: Vec<CountRow> = sql_query(
-        "SELECT count(o.id) AS n \
+        "SELECT c.n \
          FROM unnest($2::timestamptz[], $3::timestamptz[]) WITH ORDINALITY AS d(s, e, i) \
-         LEFT JOIN orders o ON o.account_id = $1 AND o.bought_at >= d.s AND o.bought_at <= d.e \
-             AND o.merged_into IS NULL AND o.gone_from_allegro_at IS NULL \
-         GROUP BY d.i ORDER BY d.i",
+         CROSS JOIN LATERAL ( \
+             SELECT count(*) AS n FROM orders o \
+             WHERE o.account_id = $1 AND o.bought_at >= d.s AND o.bought_at <= d.e \
+                 AND o.merged_into IS NULL AND o.gone_from_allegro_at IS NULL) c \
+         ORDER BY d.i",
     )
     .bind::<BigInt, _>(account_id)
     .bind::<Array<Timestamptz>, _>(starts)
@@ -143,7 +148,8 @@ pub fn held_counts(
 }
 
 /// Checkout form ids held (and counted) for `days` that no listing stored since `since`: the
-/// candidates for a form Allegro stopped listing.
+/// candidates for a form Allegro stopped listing. Read day by day like [`held_counts`]
+/// (`OFFSET 0` keeps the planner from turning it back into a scan of every order per day).
 pub fn unseen_held_ids(
     conn: &mut PgConnection,
     account_id: AccountId,
@@ -153,11 +159,13 @@ pub fn unseen_held_ids(
     let (starts, ends) = bounds(days);
     let rows: Vec<FormIdRow> = sql_query(
         "SELECT DISTINCT o.checkout_form_id \
-         FROM orders o \
-         JOIN unnest($2::timestamptz[], $3::timestamptz[]) AS d(s, e) \
-             ON o.bought_at >= d.s AND o.bought_at <= d.e \
-         WHERE o.account_id = $1 AND o.merged_into IS NULL \
-             AND o.gone_from_allegro_at IS NULL AND o.last_seen_at < $4 \
+         FROM unnest($2::timestamptz[], $3::timestamptz[]) AS d(s, e) \
+         CROSS JOIN LATERAL ( \
+             SELECT o.checkout_form_id FROM orders o \
+             WHERE o.account_id = $1 AND o.bought_at >= d.s AND o.bought_at <= d.e \
+                 AND o.merged_into IS NULL AND o.gone_from_allegro_at IS NULL \
+                 AND o.last_seen_at < $4 \
+             OFFSET 0) o \
          ORDER BY 1",
     )
     .bind::<BigInt, _>(account_id)

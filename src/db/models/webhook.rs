@@ -9,7 +9,7 @@ use serde_json::json;
 use super::audit::{Actor, AuditAction, AuditEntry};
 use crate::{
     db::schema::{allegro_accounts, order_change_head, webhook_endpoints},
-    domain::{AccountId, WebhookId},
+    domain::{AccountId, WebhookId, webhook::redacted_url},
 };
 
 /// A row of `webhook_endpoints`.
@@ -28,6 +28,11 @@ pub struct WebhookRow {
 }
 
 impl WebhookRow {
+    /// Its address as people are shown it (a password and query values hidden).
+    pub fn shown_url(&self) -> String {
+        redacted_url(&self.url)
+    }
+
     /// The event types it takes (`order.created`, …).
     pub fn events(&self) -> Vec<&str> {
         self.events.iter().flatten().map(String::as_str).collect()
@@ -103,7 +108,7 @@ impl WebhookRow {
                 conn,
                 actor,
                 AuditAction::WebhookCreated,
-                Some(new.url),
+                Some(&redacted_url(new.url)),
                 json!({ "id": id.0, "events": new.events.join(", "), "account": account }),
             )?;
             Ok(row)
@@ -164,7 +169,7 @@ impl WebhookRow {
                 conn,
                 actor,
                 AuditAction::WebhookRemoved,
-                Some(&row.url),
+                Some(&row.shown_url()),
                 json!({ "id": id.0 }),
             )?;
             Ok(Some(row))
@@ -242,13 +247,14 @@ impl WebhookRow {
         }
     }
 
-    /// The addresses of the endpoints disabled for failing (the dashboard's banner).
+    /// The addresses of the endpoints disabled for failing, as shown (the dashboard's banner).
     pub fn disabled_urls(conn: &mut PgConnection) -> QueryResult<Vec<String>> {
-        webhook_endpoints::table
+        let urls: Vec<String> = webhook_endpoints::table
             .filter(webhook_endpoints::disabled_at.is_not_null())
             .select(webhook_endpoints::url)
             .order(webhook_endpoints::id)
-            .load(conn)
+            .load(conn)?;
+        Ok(urls.iter().map(|url| redacted_url(url)).collect())
     }
 }
 

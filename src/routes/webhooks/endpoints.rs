@@ -149,13 +149,13 @@ async fn webhooks_page(
     let webhooks = listed
         .into_iter()
         .map(|l| WebhookView {
+            url: l.webhook.shown_url(),
             events: l.webhook.events().into_iter().map(str::to_owned).collect(),
             account: l.account_login.unwrap_or_default(),
             id: l.webhook.id,
             disabled: l.webhook.disabled_at.is_some(),
             failing_since: l.webhook.failing_since,
             created_at: l.webhook.created_at,
-            url: l.webhook.url,
         })
         .collect();
     let mut logins: Vec<String> = logins.into_iter().map(|(_, login)| login).collect();
@@ -250,7 +250,7 @@ pub async fn webhook_remove(
     Ok(done(
         &auth,
         "webhooks-removed",
-        &[("url", removed.url)],
+        &[("url", removed.shown_url())],
         "/webhooks",
     ))
 }

@@ -189,3 +189,37 @@ async fn a_failed_attempt_is_explained_in_the_readers_language_with_the_details_
         );
     }
 }
+
+#[tokio::test]
+async fn a_password_or_key_in_a_webhook_address_is_never_shown() {
+    let app = spawn_app().await;
+    app.sign_in("admin@example.com", Role::Admin).await;
+    // Disabled, so that the dashboard's banner names it too.
+    let id = app.count(
+        "INSERT INTO webhook_endpoints (url, events, secret_encrypted, last_seq, disabled_at) \
+         VALUES ('https://erp:s3cret@erp.example/hooks?key=k3y', ARRAY['order.created'], \
+         'sealed', 0, now()) RETURNING id AS n",
+    );
+    let shown = "https://erp:***@erp.example/hooks?key=***";
+    let deliveries = format!("/webhooks/{id}");
+    for path in ["/webhooks", deliveries.as_str(), "/"] {
+        let (code, html) = app.get_html_in(&app.client, path, "en").await;
+        assert_eq!(code, StatusCode::OK, "{path}");
+        let page = html.html();
+        assert!(page.contains(shown), "{path}: {page}");
+        assert!(!page.contains("s3cret") && !page.contains("k3y"), "{path}");
+    }
+    let response = app.post_form(&format!("/webhooks/{id}/remove"), &[]).await;
+    assert_eq!(location(&response), "/webhooks");
+    for path in ["/webhooks", "/audit"] {
+        let (code, html) = app.get_html_in(&app.client, path, "en").await;
+        assert_eq!(code, StatusCode::OK, "{path}");
+        let page = html.html();
+        assert!(!page.contains("s3cret") && !page.contains("k3y"), "{path}");
+    }
+    let removal = format!("SELECT count(*) AS n FROM audit_log WHERE target = '{shown}'");
+    assert_eq!(app.count(&removal), 1);
+    let leaked =
+        "SELECT count(*) AS n FROM audit_log WHERE concat(target, details::text) ~ 's3cret|k3y'";
+    assert_eq!(app.count(leaked), 0);
+}

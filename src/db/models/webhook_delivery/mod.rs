@@ -15,7 +15,8 @@ use diesel::{
 mod send;
 
 pub use send::{
-    Attempt, Claimed, Next, claim_due, progress, prune_finished, recent, record_attempt, resend,
+    Attempt, Claimed, Next, any_pending, claim_due, delivered_count, prune_finished, recent,
+    record_attempt, resend,
 };
 
 use super::webhook::WebhookRow;

@@ -37,10 +37,12 @@ pub struct Claimed {
 }
 
 /// Leases up to `limit` due deliveries for `lease`: pending, due, of an enabled endpoint, and
-/// the oldest pending one of their order at that endpoint (a later one waits for it). Rows
-/// another worker is claiming are skipped (`SKIP LOCKED`), and a leased row is not due until
-/// its lease ends, so no two workers send one delivery at the same time; a worker that dies
-/// leaves it to be sent again when the lease ends (at least once).
+/// the oldest pending one of their order at that endpoint (a later one waits for it), the
+/// longest-waiting first. Each enabled endpoint's due rows are read in order from its part of
+/// the due index (a disabled endpoint's backlog is not read at all). Rows another worker is
+/// claiming are skipped (`SKIP LOCKED`), and a leased row is not due until its lease ends, so
+/// no two workers send one delivery at the same time; a worker that dies leaves it to be sent
+/// again when the lease ends (at least once).
 pub fn claim_due(
     conn: &mut PgConnection,
     limit: i64,
@@ -48,16 +50,21 @@ pub fn claim_due(
 ) -> QueryResult<Vec<Claimed>> {
     sql_query(
         "WITH due AS (
-             SELECT d.id FROM webhook_deliveries d
-             JOIN webhook_endpoints e ON e.id = d.endpoint_id AND e.disabled_at IS NULL
-             WHERE d.status = 'pending' AND d.next_attempt_at <= now()
-               AND (d.order_key IS NULL OR NOT EXISTS (
-                   SELECT 1 FROM webhook_deliveries p
-                   WHERE p.endpoint_id = d.endpoint_id AND p.order_key = d.order_key
-                     AND p.status = 'pending' AND p.id < d.id))
+             SELECT d.id, d.next_attempt_at FROM webhook_endpoints e
+             CROSS JOIN LATERAL (
+                 SELECT d.id, d.next_attempt_at FROM webhook_deliveries d
+                 WHERE d.endpoint_id = e.id AND d.status = 'pending'
+                   AND d.next_attempt_at <= now()
+                   AND (d.order_key IS NULL OR NOT EXISTS (
+                       SELECT 1 FROM webhook_deliveries p
+                       WHERE p.endpoint_id = d.endpoint_id AND p.order_key = d.order_key
+                         AND p.status = 'pending' AND p.id < d.id))
+                 ORDER BY d.next_attempt_at, d.id
+                 LIMIT $1
+                 FOR UPDATE OF d SKIP LOCKED) d
+             WHERE e.disabled_at IS NULL
              ORDER BY d.next_attempt_at, d.id
-             LIMIT $1
-             FOR UPDATE OF d SKIP LOCKED),
+             LIMIT $1),
          leased AS (
              UPDATE webhook_deliveries d
              SET next_attempt_at = now() + $2, attempts = d.attempts + 1,
@@ -166,16 +173,18 @@ pub fn prune_finished(conn: &mut PgConnection, before: DateTime<Utc>) -> QueryRe
     .execute(conn)
 }
 
-/// How many deliveries are delivered and how many still pending, over every endpoint (the
-/// bench's progress).
-pub fn progress(conn: &mut PgConnection) -> QueryResult<(i64, i64)> {
-    let delivered = webhook_deliveries::table
+/// Whether any delivery is still pending (read from the due index, not the table).
+pub fn any_pending(conn: &mut PgConnection) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        webhook_deliveries::table.filter(webhook_deliveries::status.eq("pending")),
+    ))
+    .get_result(conn)
+}
+
+/// How many deliveries were delivered, over every endpoint.
+pub fn delivered_count(conn: &mut PgConnection) -> QueryResult<i64> {
+    webhook_deliveries::table
         .filter(webhook_deliveries::status.eq("delivered"))
         .count()
-        .get_result(conn)?;
-    let pending = webhook_deliveries::table
-        .filter(webhook_deliveries::status.eq("pending"))
-        .count()
-        .get_result(conn)?;
-    Ok((delivered, pending))
+        .get_result(conn)
 }
