@@ -204,10 +204,6 @@ fn session_middleware(state: &AppState) -> SessionMiddleware<PgSessionStore> {
 fn build_server(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
     let https = state.config.cookie_secure;
     let http_metrics = state.metrics.http_middleware();
-    // One limiter for every worker: a token's requests count together.
-    let api_limiter = web::Data::new(crate::api::ApiRateLimiter::per_minute(
-        state.config.api_rate_limit_per_minute,
-    ));
     let server = HttpServer::new(move || {
         App::new()
             // Bad input stops here, before the session store or a handler sees it; htmx
@@ -251,7 +247,7 @@ fn build_server(listener: TcpListener, state: AppState) -> std::io::Result<Serve
             )
             // The JSON API authenticates each request by its bearer token: no session store,
             // no sign-in redirect and no CSRF check (a browser cannot send the token by itself).
-            .service(crate::api::service(api_limiter.clone()))
+            .service(crate::api::service())
             .service(
                 web::scope("")
                     // Innermost first: sign-in by default, CSRF before it (so a forged POST is

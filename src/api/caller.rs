@@ -1,61 +1,23 @@
 //! Who calls the API: [`ApiCaller`], the extractor every `/api/v1` handler declares. It reads
 //! `Authorization: Bearer <token>`, checks the token and its owner on every request (a revoked
-//! token or a disabled user stops at once: nothing is cached), applies the token's rate limit,
+//! token or a disabled user stops at once: nothing is cached), applies the token's rate limit
+//! (shared by every replica: `ApiTokenRow::take_request`, in the same database round trip),
 //! and yields what the owner may see. A token acts as its user, never more: the owner's role,
 //! account scope and masking apply, and its own scope (`read`/`write`) narrows them further.
-
-use std::num::NonZeroU32;
 
 use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header, web};
 use chrono::Utc;
 use futures_util::future::LocalBoxFuture;
-use governor::{
-    DefaultKeyedRateLimiter, Quota, RateLimiter,
-    clock::{Clock, DefaultClock},
-};
 use secrecy::SecretString;
 
 use super::problem::ApiError;
 use crate::{
     auth::api_token::{self, TokenCheck},
-    db,
+    db::{self, models::api_token::ApiTokenRow},
     domain::{ApiTokenId, ApiTokenScope, Role, Viewer},
     state::AppState,
     web::client_ip::peer_ip,
 };
-
-/// Tokens above which the limiter forgets those idle long enough to be full again.
-const FORGET_ABOVE_TOKENS: usize = 10_000;
-
-/// Requests per minute per token, counted in this process (`API_RATE_LIMIT_PER_MINUTE`).
-pub struct ApiRateLimiter {
-    limiter: DefaultKeyedRateLimiter<ApiTokenId>,
-    clock: DefaultClock,
-}
-
-impl ApiRateLimiter {
-    /// `per_minute` requests a minute per token, all of which may come at once.
-    pub fn per_minute(per_minute: u32) -> Self {
-        let per_minute = NonZeroU32::new(per_minute).unwrap_or(NonZeroU32::MIN);
-        Self {
-            limiter: RateLimiter::keyed(Quota::per_minute(per_minute)),
-            clock: DefaultClock::default(),
-        }
-    }
-
-    /// Counts a request of `token`; refused with the seconds to wait when over the limit.
-    fn check(&self, token: ApiTokenId) -> Result<(), ApiError> {
-        if self.limiter.len() > FORGET_ABOVE_TOKENS {
-            self.limiter.retain_recent();
-        }
-        self.limiter.check_key(&token).map_err(|not_until| {
-            let wait = not_until.wait_time_from(self.clock.now());
-            ApiError::TooManyRequests {
-                retry_after_secs: wait.as_secs() + u64::from(wait.subsec_nanos() > 0),
-            }
-        })
-    }
-}
 
 /// An API request authenticated by a valid token.
 #[derive(Debug, Clone)]
@@ -107,12 +69,16 @@ impl FromRequest for ApiCaller {
             let state = req
                 .app_data::<web::Data<AppState>>()
                 .ok_or_else(|| ApiError::unexpected(anyhow::anyhow!("AppState missing")))?;
-            let limiter = req
-                .app_data::<web::Data<ApiRateLimiter>>()
-                .ok_or_else(|| ApiError::unexpected(anyhow::anyhow!("ApiRateLimiter missing")))?;
-            let ip = peer_ip(&req);
-            let checked = db::run(&state.pool, move |conn| {
-                api_token::check(conn, &presented, &ip, Utc::now()).map_err(ApiError::from)
+            let (ip, per_minute) = (peer_ip(&req), state.config.api_rate_limit_per_minute);
+            let (checked, wait) = db::run(&state.pool, move |conn| {
+                let checked = api_token::check(conn, &presented, &ip, Utc::now())?;
+                let wait = match &checked {
+                    TokenCheck::Valid { token, .. } => {
+                        ApiTokenRow::take_request(conn, token.id, per_minute)?
+                    }
+                    _ => None,
+                };
+                Ok::<_, ApiError>((checked, wait))
             })
             .await?;
             let (token, viewer) = match checked {
@@ -123,7 +89,11 @@ impl FromRequest for ApiCaller {
                 TokenCheck::UserDisabled => return Err(ApiError::UserDisabled),
             };
             tracing::Span::current().record("user_id", viewer.user_id.0);
-            limiter.check(token.id)?;
+            if let Some(wait) = wait {
+                return Err(ApiError::TooManyRequests {
+                    retry_after_secs: wait.as_secs() + u64::from(wait.subsec_nanos() > 0),
+                });
+            }
             Ok(ApiCaller {
                 token_id: token.id,
                 scope: token.scope(),
@@ -166,19 +136,5 @@ mod tests {
                 .require_role(Role::Operator)
                 .is_ok()
         );
-    }
-
-    #[test]
-    fn the_limiter_refuses_the_request_over_the_limit_with_the_seconds_to_wait() {
-        let limiter = ApiRateLimiter::per_minute(2);
-        assert!(limiter.check(ApiTokenId(1)).is_ok());
-        assert!(limiter.check(ApiTokenId(1)).is_ok());
-        match limiter.check(ApiTokenId(1)) {
-            Err(ApiError::TooManyRequests { retry_after_secs }) => {
-                assert!((1..=30).contains(&retry_after_secs), "{retry_after_secs}")
-            }
-            other => panic!("{other:?}"),
-        }
-        assert!(limiter.check(ApiTokenId(2)).is_ok());
     }
 }

@@ -15,7 +15,7 @@ mod sync_runs;
 
 use actix_web::{HttpResponse, dev::HttpServiceFactory, web};
 
-pub use caller::{ApiCaller, ApiRateLimiter};
+pub use caller::ApiCaller;
 pub use problem::ApiError;
 
 /// Where the API lives.
@@ -49,10 +49,8 @@ api_routes! {
 }
 
 /// The `/api/v1` scope: its routes, and extractor errors answered as problem documents.
-/// `limiter` is shared by every worker (build it once per server).
-pub fn service(limiter: web::Data<ApiRateLimiter>) -> impl HttpServiceFactory {
+pub fn service() -> impl HttpServiceFactory {
     let scope = web::scope(API_PREFIX)
-        .app_data(limiter)
         .app_data(
             web::JsonConfig::default()
                 .limit(64 * 1024)

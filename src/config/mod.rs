@@ -63,7 +63,7 @@ pub struct Config {
     /// Bearer token that lets a scraper read `/metrics` without a session.
     pub metrics_token: Option<SecretString>,
     /// Requests per minute one API token may make (`API_RATE_LIMIT_PER_MINUTE`); more are
-    /// answered 429 with `Retry-After`. Counted in each process.
+    /// answered 429 with `Retry-After`. Counted in the database (shared by every replica).
     pub api_rate_limit_per_minute: u32,
     /// Days the API's changes feed keeps each change (`CHANGES_RETENTION_DAYS`); a consumer
     /// whose cursor is older is told to list the orders again.

@@ -33,6 +33,7 @@ diesel::table! {
         last_used_at -> Nullable<Timestamptz>,
         last_used_ip -> Nullable<Text>,
         revoked_at -> Nullable<Timestamptz>,
+        rate_tat -> Nullable<Timestamptz>,
     }
 }
 

@@ -2,7 +2,7 @@
 //! of the whole token, never the token itself (see `auth::api_token`).
 
 use chrono::{DateTime, Utc};
-use diesel::prelude::*;
+use diesel::{prelude::*, sql_query, sql_types::BigInt};
 use serde_json::json;
 
 use super::{
@@ -207,4 +207,46 @@ impl ApiTokenRow {
             .execute(conn)
             .map(|n| n > 0)
     }
+
+    /// Takes one request from token `id`'s budget of `per_minute` requests a minute, shared by
+    /// every replica (the GCRA state `rate_tat`, migration 26: all of them may come at once,
+    /// then one per minute / `per_minute`). `None`: admitted; `Some(wait)`: refused, and how
+    /// long until one more would be admitted. Concurrent requests of one token queue on its
+    /// row for the statement only.
+    pub fn take_request(
+        conn: &mut PgConnection,
+        id: ApiTokenId,
+        per_minute: u32,
+    ) -> QueryResult<Option<std::time::Duration>> {
+        let interval_us = 60_000_000 / i64::from(per_minute.max(1));
+        let admitted = sql_query(
+            "UPDATE api_tokens
+             SET rate_tat = greatest(rate_tat, now()) + make_interval(secs => $2 / 1e6)
+             WHERE id = $1
+               AND greatest(rate_tat, now()) + make_interval(secs => $2 / 1e6)
+                   <= now() + interval '1 minute'",
+        )
+        .bind::<BigInt, _>(id.0)
+        .bind::<BigInt, _>(interval_us)
+        .execute(conn)?;
+        if admitted > 0 {
+            return Ok(None);
+        }
+        let wait: WaitRow = sql_query(
+            "SELECT greatest(extract(epoch FROM greatest(rate_tat, now())
+                        + make_interval(secs => $2 / 1e6) - interval '1 minute' - now()), 0)::float8
+                    AS seconds
+             FROM api_tokens WHERE id = $1",
+        )
+        .bind::<BigInt, _>(id.0)
+        .bind::<BigInt, _>(interval_us)
+        .get_result(conn)?;
+        Ok(Some(std::time::Duration::from_secs_f64(wait.seconds)))
+    }
+}
+
+#[derive(QueryableByName)]
+struct WaitRow {
+    #[diesel(sql_type = diesel::sql_types::Double)]
+    seconds: f64,
 }

@@ -1,6 +1,12 @@
 //! `/api/v1` as a token sees it: the user's scope, its JSON, its errors, its rate limit.
 
-use allegro_backup::domain::Role;
+use std::time::Duration;
+
+use allegro_backup::{
+    db::models::api_token::ApiTokenRow,
+    domain::{ApiTokenId, Role},
+};
+use diesel::RunQueryDsl;
 use reqwest::{StatusCode, header};
 
 use super::{api_get, json_ok, problem, script, token_on_page};
@@ -186,4 +192,41 @@ async fn a_token_over_its_rate_limit_gets_429_with_retry_after() {
     assert!(body["type"].as_str().unwrap().ends_with("rate_limited"));
     // Counted per token.
     json_ok(api_get(&app, &other, "/api/v1/accounts").await).await;
+    // Counted in the database: another replica (a connection of its own) finds the budget spent.
+    let id = ApiTokenId(app.count("SELECT id AS n FROM api_tokens WHERE name = 'ERP'"));
+    let wait = ApiTokenRow::take_request(&mut app.db.connect(), id, 2).unwrap();
+    assert!(
+        wait.is_some_and(|w| w <= Duration::from_secs(30)),
+        "{wait:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_tokens_budget_allows_the_whole_minute_at_once_then_one_request_per_interval() {
+    let app = spawn_app().await;
+    app.sign_in("admin@example.com", Role::Admin).await;
+    token_on_page(&app, &app.client, "ERP", "read").await;
+    let id = ApiTokenId(app.count("SELECT id AS n FROM api_tokens WHERE name = 'ERP'"));
+    let mut conn = app.db.connect();
+    for n in 0..60 {
+        assert_eq!(
+            ApiTokenRow::take_request(&mut conn, id, 60).unwrap(),
+            None,
+            "{n}"
+        );
+    }
+    let wait = ApiTokenRow::take_request(&mut conn, id, 60)
+        .unwrap()
+        .expect("the 61st request of a minute is refused");
+    assert!(
+        wait <= Duration::from_secs(1),
+        "one interval at most: {wait:?}"
+    );
+    // A minute later the whole budget is back.
+    diesel::sql_query("UPDATE api_tokens SET rate_tat = rate_tat - interval '1 minute'")
+        .execute(&mut conn)
+        .unwrap();
+    for _ in 0..60 {
+        assert_eq!(ApiTokenRow::take_request(&mut conn, id, 60).unwrap(), None);
+    }
 }
