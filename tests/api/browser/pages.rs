@@ -63,7 +63,8 @@ async fn masked_operator_pages(browser: &Browser, world: &crate::scope::World, c
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
-/// An admin's own pages (users, audit log, settings, system), at both widths and in both
+/// An admin's own pages (users, audit log, settings, system, tokens, webhooks and a webhook's
+/// deliveries), at both widths and in both
 /// languages: they fit and show none of the secrets of the configuration. Screenshots go to
 /// `target/e2e-screenshots/admin-<lang>/`.
 #[tokio::test]
@@ -76,19 +77,38 @@ async fn the_admin_pages_fit_desktop_and_phone_screens_without_a_secret() {
     app.create_user(email, Role::Admin).await;
     let key = hex::encode(app.state.config.secret_key.expose());
     let client_secret = app.state.config.allegro.client_secret.expose_secret();
+    // A webhook whose address carries a password and a key, with a delivery that failed.
+    let webhook = app.count(
+        "WITH e AS (INSERT INTO webhook_endpoints (url, events, secret_encrypted, last_seq) \
+         VALUES ('https://erp:s3cret@erp.example.com/hooks/allegro?key=k3y', \
+         ARRAY['order.created', 'sync.failed'], 'sealed', 0) RETURNING id), \
+         d AS (INSERT INTO webhook_deliveries (endpoint_id, message_id, event_type, body, \
+         attempts, next_attempt_at, last_attempt_at, last_status_code, last_error) \
+         SELECT id, 'msg_1', 'order.created', '{}', 2, now() + interval '1 hour', now(), 503, \
+         'status: 503 Service Unavailable' FROM e) SELECT id AS n FROM e",
+    );
     let pages = [
         ("users", "/users".to_owned()),
         ("audit", "/audit".to_owned()),
         ("settings", "/settings".to_owned()),
         ("system", "/system".to_owned()),
+        ("tokens", "/tokens".to_owned()),
+        ("webhooks", "/webhooks".to_owned()),
+        ("deliveries", format!("/webhooks/{webhook}")),
     ];
     for (code, accept) in LANGUAGES {
         let browser = Browser::start_speaking(&format!("admin-{code}"), accept).await;
         browser.goto(&app.url("/login")).await;
         sign_in(&browser, email, PASSWORD).await;
         browser.wait_for_path("/").await;
-        let problems =
-            visit_at_both_widths(&browser, &app, &pages, &[&key, client_secret], code).await;
+        let problems = visit_at_both_widths(
+            &browser,
+            &app,
+            &pages,
+            &[&key, client_secret, "s3cret", "k3y"],
+            code,
+        )
+        .await;
         assert!(problems.is_empty(), "{}", problems.join("\n"));
         browser.quit().await;
     }
