@@ -11,7 +11,6 @@ pub mod worker;
 
 pub use failure::{FailureKind, failure_reason};
 pub use guard::GuardError;
-pub use outcome::after_failure;
 pub use signature::SigningSecret;
 pub use worker::Worker;
 

@@ -53,7 +53,7 @@ pub(super) fn record_all(
 /// What follows failed attempt number `attempts` of a delivery queued at `queued_at`: a retry
 /// after `retry_base × 2^(attempts−1)` (at most `retry_max`), or giving up once the next try
 /// would come more than `give_up_after` after it was queued.
-pub fn after_failure(
+pub(super) fn after_failure(
     config: &WebhookConfig,
     attempts: i32,
     queued_at: DateTime<Utc>,
