@@ -2,6 +2,7 @@
 //! enough for Allegro's offset cap, each window checkpointed when all its pages are stored.
 
 use chrono::{DateTime, Utc};
+use diesel::Connection;
 use futures_util::{StreamExt, stream};
 
 use super::{
@@ -88,7 +89,9 @@ pub(super) async fn relist(
 }
 
 /// Reads the event cursor first (so nothing that happens during the pass is missed), then
-/// plans the windows from the history start to now.
+/// plans the windows from the history start to now. The pass's start and its windows are one
+/// transaction: a run stopped between the two would otherwise leave a pass that has begun with
+/// nothing to list, which the next run would call complete.
 async fn plan(ctx: &RunContext<'_>, state: &SyncState) -> Result<(), SyncError> {
     let latest = ctx.api.event_stats().await?;
     let cursor = state
@@ -100,8 +103,11 @@ async fn plan(ctx: &RunContext<'_>, state: &SyncState) -> Result<(), SyncError> 
     let planned = windows(from, until, ctx.options.window);
     let account_id = ctx.account_id;
     db::run(&ctx.accounts.pool, move |conn| {
-        SyncState::begin_backfill(conn, account_id, from, until, cursor.as_deref())?;
-        BackfillWindow::plan(conn, account_id, &planned).map_err(DbError::from)
+        conn.transaction(|conn| {
+            SyncState::begin_backfill(conn, account_id, from, until, cursor.as_deref())?;
+            BackfillWindow::plan(conn, account_id, &planned)
+        })
+        .map_err(DbError::from)
     })
     .await?;
     Ok(())

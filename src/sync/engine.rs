@@ -4,6 +4,7 @@
 //! point loses nothing and a re-run duplicates nothing.
 
 use chrono::{DateTime, Duration, Utc};
+use diesel::Connection;
 use tracing::field::Empty;
 
 use super::{
@@ -293,10 +294,13 @@ async fn record_end(
     loop {
         let (error, report, owner) = (error.clone(), report.clone(), owner.clone());
         let outcome = db::run(&ctx.accounts.pool, move |conn| {
-            SyncRun::finish(conn, run_id, status, error.as_deref(), &report)?;
-            SyncState::record_outcome(conn, account_id, error.as_deref())?;
-            SyncState::release_lease(conn, account_id, &owner)?;
-            SyncRun::find(conn, run_id).map_err(DbError::from)
+            conn.transaction(|conn| {
+                SyncRun::finish(conn, run_id, status, error.as_deref(), &report)?;
+                SyncState::record_outcome(conn, account_id, error.as_deref())?;
+                SyncState::release_lease(conn, account_id, &owner)?;
+                SyncRun::find(conn, run_id)
+            })
+            .map_err(DbError::from)
         })
         .await;
         let err = match outcome {

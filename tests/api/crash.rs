@@ -94,6 +94,34 @@ async fn a_backup_killed_again_and_again_loses_and_duplicates_nothing() {
     assert!(interrupted >= 1, "killed runs are marked interrupted");
 }
 
+/// Starting the first pass and planning its windows is one write. A run stopped between the
+/// two (a kill under load landed there) left a pass that had begun with no window to list:
+/// the next run called it complete with the history missing.
+#[tokio::test]
+async fn a_run_failing_while_planning_the_first_pass_plans_it_again() {
+    let app = spawn_app_with_orders(300).await;
+    let account = app.link_account(0).await;
+    let mut conn = app.db.connect();
+    // The database refuses the windows: the run fails right after the pass has begun.
+    for statement in [
+        "CREATE FUNCTION refuse_windows() RETURNS trigger LANGUAGE plpgsql \
+         AS $$ BEGIN RAISE EXCEPTION 'injected failure'; END $$",
+        "CREATE TRIGGER refuse_windows BEFORE INSERT ON backfill_windows \
+         FOR EACH STATEMENT EXECUTE FUNCTION refuse_windows()",
+    ] {
+        sql_query(statement).execute(&mut conn).unwrap();
+    }
+    let failed = sync_attempt(&app, account).await;
+    assert!(failed.is_err(), "the injected failure fails the run");
+    sql_query("DROP TRIGGER refuse_windows ON backfill_windows")
+        .execute(&mut conn)
+        .unwrap();
+
+    sync_once(&app, account, RunTrigger::Cli).await;
+    assert_exactly_allegro(&app, account);
+    assert_no_duplicates(&mut conn);
+}
+
 #[tokio::test]
 async fn a_run_failing_after_k_pages_resumes_exactly_for_every_k() {
     let (app, account) = slow_backup(3_000, 5).await;
