@@ -8,7 +8,7 @@ use serde::de::DeserializeOwned;
 
 use super::{
     checkout_form::{CheckoutForm, CheckoutFormQuery, CheckoutFormsPage, RejectedForm},
-    client::{AllegroClient, Auth, Reply, endpoint},
+    client::{ALLEGRO_MEDIA_TYPE, AllegroClient, Auth, Reply, endpoint},
     error::{AllegroError, error_details, snippet},
     models::{EventQuery, EventStats, EventsPage, LatestEvent, Me, OrderEvent},
     rate_limit::AccountGate,
@@ -114,13 +114,24 @@ impl<E: From<AllegroError> + Send + 'static> AccountApi<E> {
         Ok(stats.latest_event)
     }
 
-    /// `GET` of `template` with `{id}` replaced by `id`: the template labels the metrics, the
-    /// actual path names the call in logs.
+    /// `GET` of `template` with `{id}` replaced by `id`, in the public media type.
     async fn get<T: DeserializeOwned>(
         &self,
         template: &str,
         id: &str,
         query: &[(&'static str, String)],
+    ) -> Result<T, E> {
+        self.get_as(template, id, query, ALLEGRO_MEDIA_TYPE).await
+    }
+
+    /// `GET` of `template` with `{id}` replaced by `id`, asking for the media type `accept`:
+    /// the template labels the metrics, the actual path names the call in logs.
+    pub(super) async fn get_as<T: DeserializeOwned>(
+        &self,
+        template: &str,
+        id: &str,
+        query: &[(&'static str, String)],
+        accept: &'static str,
     ) -> Result<T, E> {
         let path: Vec<&str> = template
             .trim_start_matches('/')
@@ -133,6 +144,7 @@ impl<E: From<AllegroError> + Send + 'static> AccountApi<E> {
             tokens: self.tokens.as_ref(),
             gate: &self.gate,
             key: &self.key,
+            accept,
         };
         let reply = self
             .client

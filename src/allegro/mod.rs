@@ -10,6 +10,7 @@
 mod account;
 mod checkout_form;
 mod client;
+mod customer_return;
 mod error;
 #[cfg(test)]
 mod malformed;
@@ -26,7 +27,11 @@ pub use checkout_form::{
     Buyer, CheckoutForm, CheckoutFormQuery, CheckoutFormSort, CheckoutFormsPage, Delivery,
     DeliveryMethod, LineItem, Offer, OfferExternal, Payment, PickupPoint, RejectedForm,
 };
-pub use client::{ALLEGRO_MEDIA_TYPE, AllegroClient, RetryPolicy};
+pub use client::{ALLEGRO_BETA_MEDIA_TYPE, ALLEGRO_MEDIA_TYPE, AllegroClient, RetryPolicy};
+pub use customer_return::{
+    CustomerReturn, CustomerReturnQuery, CustomerReturnsPage, RETURNS_PAGE_MAX, RETURNS_PER_SECOND,
+    RETURNS_SCOPE, ReturnBuyer, ReturnItem, ReturnParcel, ReturnReason, ReturnRejection,
+};
 pub use error::{AllegroError, SNIPPET_MAX_CHARS};
 pub use metrics::ApiMetrics;
 pub use models::{

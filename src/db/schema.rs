@@ -72,6 +72,45 @@ diesel::table! {
 }
 
 diesel::table! {
+    customer_return_sync (account_id) {
+        account_id -> Int8,
+        last_return_id -> Nullable<Text>,
+        first_pass_from -> Nullable<Timestamptz>,
+        first_pass_completed_at -> Nullable<Timestamptz>,
+        relisted_at -> Nullable<Timestamptz>,
+        missing_scope_since -> Nullable<Timestamptz>,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    customer_return_versions (id) {
+        id -> Int8,
+        return_row_id -> Int8,
+        status -> Nullable<Text>,
+        raw -> Jsonb,
+        content_hash -> Text,
+        seen_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    customer_returns (id) {
+        id -> Int8,
+        account_id -> Int8,
+        return_id -> Text,
+        checkout_form_id -> Nullable<Text>,
+        reference_number -> Nullable<Text>,
+        status -> Nullable<Text>,
+        created_at -> Nullable<Timestamptz>,
+        raw -> Jsonb,
+        content_hash -> Text,
+        first_seen_at -> Timestamptz,
+        last_seen_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     device_authorizations (id) {
         id -> Int8,
         environment -> Text,
@@ -343,6 +382,8 @@ diesel::table! {
         phase_done -> Int8,
         phase_total -> Nullable<Int8>,
         report -> Nullable<Jsonb>,
+        returns_fetched -> Int8,
+        returns_changed -> Int8,
     }
 }
 
@@ -426,6 +467,9 @@ diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(audit_log -> users (actor_user_id));
 diesel::joinable!(backfill_windows -> allegro_accounts (account_id));
 diesel::joinable!(coverage_days -> allegro_accounts (account_id));
+diesel::joinable!(customer_return_sync -> allegro_accounts (account_id));
+diesel::joinable!(customer_return_versions -> customer_returns (return_row_id));
+diesel::joinable!(customer_returns -> allegro_accounts (account_id));
 diesel::joinable!(device_authorizations -> allegro_accounts (account_id));
 diesel::joinable!(device_authorizations -> users (started_by));
 diesel::joinable!(order_delivery_methods -> allegro_accounts (account_id));
@@ -455,6 +499,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     backfill_windows,
     coverage_days,
+    customer_return_sync,
+    customer_return_versions,
+    customer_returns,
     device_authorizations,
     login_failures,
     order_change_head,

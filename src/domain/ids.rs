@@ -140,6 +140,33 @@ impl From<&str> for CheckoutFormId {
     }
 }
 
+/// A customer return's id at Allegro (`customer_returns.return_id`): a UUID-shaped string,
+/// kept opaque. Not validated: it is whatever Allegro sent.
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, DieselNewType,
+)]
+#[serde(transparent)]
+pub struct CustomerReturnId(pub String);
+
+impl CustomerReturnId {
+    /// The id as Allegro sent it.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for CustomerReturnId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<&str> for CustomerReturnId {
+    fn from(s: &str) -> Self {
+        Self(s.to_owned())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,6 +2,7 @@
 
 mod amount;
 mod api_token;
+pub mod customer_return;
 mod document;
 mod email;
 mod explain;
@@ -27,7 +28,9 @@ pub use api_token::{
 pub use document::{Document, canonical_json, content_hash};
 pub use email::{Email, EmailError};
 pub use explain::Explain;
-pub use ids::{AccountId, ApiTokenId, CheckoutFormId, DeliveryId, RunId, UserId, WebhookId};
+pub use ids::{
+    AccountId, ApiTokenId, CheckoutFormId, CustomerReturnId, DeliveryId, RunId, UserId, WebhookId,
+};
 pub use lang::{Lang, UnknownLang};
 pub use order_filter::OrderFilter;
 pub use password::{NewPassword, PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS, PasswordError};

@@ -18,10 +18,18 @@ pub enum RunPhase {
     Coverage,
     /// Reading the tracking numbers of shipped orders.
     Shipments,
+    /// Listing and re-reading the customer returns.
+    Returns,
 }
 
 impl RunPhase {
-    pub const ALL: [RunPhase; 4] = [Self::Orders, Self::Events, Self::Coverage, Self::Shipments];
+    pub const ALL: [RunPhase; 5] = [
+        Self::Orders,
+        Self::Events,
+        Self::Coverage,
+        Self::Shipments,
+        Self::Returns,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -29,6 +37,7 @@ impl RunPhase {
             Self::Events => "events",
             Self::Coverage => "coverage",
             Self::Shipments => "shipments",
+            Self::Returns => "returns",
         }
     }
 
@@ -66,6 +75,9 @@ pub enum RunNote {
     },
     /// The first backup ended here and its days were verified against Allegro's counts.
     FirstBackupVerified { verified: u64, mismatched: u64 },
+    /// The customer returns were not read: the account's authorisation does not allow it (an
+    /// account connected before the scope was asked for). Orders were backed up as usual.
+    ReturnsNeedScope,
 }
 
 impl std::fmt::Display for RunNote {
@@ -111,6 +123,10 @@ impl std::fmt::Display for RunNote {
                 f,
                 "First backup complete; coverage: {verified} days verified, {mismatched} \
                  mismatched."
+            ),
+            Self::ReturnsNeedScope => f.write_str(
+                "Customer returns were not backed up: the account's authorisation does not \
+                 allow reading them; connect the account again.",
             ),
         }
     }

@@ -13,7 +13,7 @@ use serde_json::Value;
 use super::mask::mask;
 
 /// Keys whose values are personal data wherever they appear.
-pub const PERSONAL_KEYS: [&str; 13] = [
+pub const PERSONAL_KEYS: [&str; 17] = [
     "firstName",
     "lastName",
     "email",
@@ -27,6 +27,11 @@ pub const PERSONAL_KEYS: [&str; 13] = [
     "taxId",
     "personalIdentity",
     "waybill",
+    // A customer return's parcel and the bank account the buyer wants a refund on.
+    "transportingWaybill",
+    "owner",
+    "accountNumber",
+    "iban",
 ];
 
 /// What replaces a value hidden whole.

@@ -23,25 +23,39 @@ pub(crate) struct Caller {
     pub truncate: bool,
 }
 
-fn accepts_allegro(req: &HttpRequest) -> bool {
+fn accepts(req: &HttpRequest, media_type: &str) -> bool {
     header_str(req, header::ACCEPT).is_some_and(|accept| {
         accept
             .split(',')
-            .any(|t| t.split(';').next().is_some_and(|m| m.trim() == MEDIA_TYPE))
+            .any(|t| t.split(';').next().is_some_and(|m| m.trim() == media_type))
     })
 }
 
-/// Every REST call: faults, User-Agent, bearer token, Accept, rate budget, scope.
+/// Every REST call of the public API: faults, User-Agent, bearer token, Accept, rate budget,
+/// scope.
 pub(crate) async fn guard(
     req: &HttpRequest,
     world: &World,
     scope: &str,
 ) -> Result<Caller, Rejected> {
+    guard_as(req, world, scope, MEDIA_TYPE).await
+}
+
+/// [`guard`] for an endpoint served only in `media_type` (the beta resources).
+pub(crate) async fn guard_as(
+    req: &HttpRequest,
+    world: &World,
+    scope: &str,
+    media_type: &str,
+) -> Result<Caller, Rejected> {
     let (latency, verdict) = {
         let mut state = world.lock();
         let latency = state.faults.roll_latency();
         let truncate = state.faults.truncate_bodies;
-        (latency, check(req, &mut state, scope, truncate))
+        (
+            latency,
+            check(req, &mut state, (scope, media_type), truncate),
+        )
     };
     if !latency.is_zero() {
         tokio::time::sleep(latency).await;
@@ -49,12 +63,14 @@ pub(crate) async fn guard(
     verdict
 }
 
+/// `expected`: the scope and the media type the endpoint needs.
 fn check(
     req: &HttpRequest,
     state: &mut super::world::State,
-    scope: &str,
+    expected: (&str, &str),
     truncate: bool,
 ) -> Result<Caller, Rejected> {
+    let (scope, media_type) = expected;
     match state.roll_faults() {
         Injected::RateLimited(secs) => return Err(Box::new(too_many(secs))),
         Injected::ServerError => {
@@ -104,7 +120,7 @@ fn check(
             ),
         })
     })?;
-    if !accepts_allegro(req) {
+    if !accepts(req, media_type) {
         return Err(Box::new(errors(
             StatusCode::NOT_ACCEPTABLE,
             "NotAcceptableException",

@@ -77,7 +77,21 @@ impl State {
         id
     }
 
+    /// Pays order `id`; a paid order may later be returned (see `returns`).
     fn pay(&mut self, id: &str) -> bool {
+        let paid = self.pay_order(id);
+        if paid {
+            let seller = self.seller_of(id);
+            let order =
+                seller.and_then(|si| self.sellers[si].orders.get(id).map(OrderRecord::value));
+            if let (Some(si), Some(order)) = (seller, order) {
+                self.consider_return(si, &order);
+            }
+        }
+        paid
+    }
+
+    fn pay_order(&mut self, id: &str) -> bool {
         self.modify(id, true, |o, rng, now| {
             let was = o["status"].as_str()?.to_owned();
             if was != "BOUGHT" && was != "FILLED_IN" {

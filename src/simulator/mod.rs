@@ -1,5 +1,6 @@
 //! The built-in Allegro API simulator: a real HTTP server with Allegro's OAuth device flow and
-//! the order endpoints (`/me`, `/order/checkout-forms*`, `/order/events`, `/order/event-stats`),
+//! the order endpoints (`/me`, `/order/checkout-forms*`, `/order/events`, `/order/event-stats`,
+//! `/order/customer-returns*`),
 //! deterministic data from a seed, a moving world, fault injection and test hooks.
 //!
 //! One server answers both the OAuth paths (Allegro's web host) and the REST paths (its API
@@ -18,6 +19,7 @@ mod oauth;
 mod orders;
 mod page;
 mod reply;
+mod returns;
 mod server;
 mod shipments;
 mod world;
@@ -66,6 +68,8 @@ pub struct SimulatorConfig {
     /// Lifetime of an access token, the `expires_in` of every grant (Allegro: 43,199 s, 12 h
     /// minus a second); an expired token gets 401 `invalid_token` "Access token expired".
     pub access_token_lifetime: Duration,
+    /// Of every hundred paid orders, how many the buyer returns (Allegro sellers: about 3).
+    pub returns_percent: u32,
 }
 
 impl SimulatorConfig {
@@ -83,6 +87,7 @@ impl SimulatorConfig {
             live_changes_per_minute: Some(6),
             requests_per_minute: 9000,
             access_token_lifetime: ALLEGRO_ACCESS_TOKEN_LIFETIME,
+            returns_percent: 3,
         }
     }
 
@@ -103,6 +108,7 @@ impl SimulatorConfig {
             live_changes_per_minute: None,
             requests_per_minute: 9000,
             access_token_lifetime: ALLEGRO_ACCESS_TOKEN_LIFETIME,
+            returns_percent: 3,
         }
     }
 }

@@ -244,13 +244,7 @@ impl State {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn p(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect()
-    }
+    use crate::simulator::reply::owned_pairs as p;
 
     #[test]
     fn the_page_cap_counts_offset_plus_limit() {

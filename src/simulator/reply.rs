@@ -8,6 +8,8 @@ use actix_web::{
 use serde_json::json;
 
 pub(crate) const MEDIA_TYPE: &str = "application/vnd.allegro.public.v1+json";
+/// The media type of Allegro's beta resources (customer returns).
+pub(crate) const BETA_MEDIA_TYPE: &str = "application/vnd.allegro.beta.v1+json";
 pub(crate) const ERROR_MEDIA_TYPE: &str = "application/json; charset=utf-8";
 
 /// `{"errors":[...]}` (`ErrorsHolder`).
@@ -37,11 +39,16 @@ pub(crate) fn auth_error(status: StatusCode, error: &str, description: &str) -> 
 }
 
 pub(crate) fn ok_api(body: String, truncate: bool) -> HttpResponse {
+    ok_as(body, truncate, MEDIA_TYPE)
+}
+
+/// A 200 in `media_type`; with `truncate` (a fault) only the first half of the body.
+pub(crate) fn ok_as(body: String, truncate: bool, media_type: &str) -> HttpResponse {
     let mut bytes = body.into_bytes();
     if truncate {
         bytes.truncate(bytes.len() / 2);
     }
-    HttpResponse::Ok().content_type(MEDIA_TYPE).body(bytes)
+    HttpResponse::Ok().content_type(media_type).body(bytes)
 }
 
 /// Query-string pairs; `None` if the query string is malformed.
@@ -51,4 +58,13 @@ pub(crate) fn query_pairs(req: &HttpRequest) -> Option<Vec<(String, String)>> {
 
 pub(crate) fn header_str(req: &HttpRequest, name: header::HeaderName) -> Option<&str> {
     req.headers().get(name).and_then(|v| v.to_str().ok())
+}
+
+/// Query pairs as a request carries them, from literals (the list parsers' tests).
+#[cfg(test)]
+pub(crate) fn owned_pairs(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect()
 }

@@ -31,6 +31,14 @@ pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
             "/order/checkout-forms/{id}/shipments",
             web::get().to(super::shipments::list),
         )
+        .route(
+            "/order/customer-returns",
+            web::get().to(super::returns::list),
+        )
+        .route(
+            "/order/customer-returns/{id}",
+            web::get().to(super::returns::get),
+        )
         .route("/order/events", web::get().to(events))
         .route("/order/event-stats", web::get().to(event_stats))
         .route("/__simulator/faults", web::post().to(set_faults))

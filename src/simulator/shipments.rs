@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 use super::{
     api_guard::{guard_orders, too_many},
     reply::{errors, ok_api},
-    world::{State, World},
+    world::{State, World, admit_per_second},
 };
 
 /// Allegro's documented limit of this endpoint.
@@ -71,15 +71,9 @@ impl State {
     /// Counts a shipments call; false when the seller is over the per-second limit.
     fn admit_shipments_call(&mut self, seller: usize) -> bool {
         let second = self.now().timestamp();
-        let Some(slot) = self.sellers.get_mut(seller) else {
-            return false;
-        };
-        let (at, count) = &mut slot.shipment_calls;
-        if *at != second {
-            (*at, *count) = (second, 0);
-        }
-        *count += 1;
-        *count <= MAX_PER_SECOND
+        self.sellers
+            .get_mut(seller)
+            .is_some_and(|s| admit_per_second(&mut s.shipment_calls, second, MAX_PER_SECOND))
     }
 }
 

@@ -1,4 +1,5 @@
-//! The backup engine: where the Allegro client and the database meet for orders.
+//! The backup engine: where the Allegro client and the database meet for orders and their
+//! customer returns.
 
 mod backfill;
 mod context;
@@ -11,6 +12,7 @@ mod options;
 mod pauses;
 mod reconcile;
 mod retry;
+mod returns;
 mod shipments;
 mod store;
 

@@ -40,6 +40,7 @@ mod pool;
 mod quarantine;
 mod reconcile;
 mod replicas;
+mod returns;
 mod saved_views;
 mod schema;
 mod scope;

@@ -25,6 +25,8 @@ const MAX_REJECTIONS: u32 = 4;
 
 /// The media type of Allegro's public API; required in `Accept`.
 pub const ALLEGRO_MEDIA_TYPE: &str = "application/vnd.allegro.public.v1+json";
+/// The media type of Allegro's beta resources (customer returns); the public one gets 406.
+pub const ALLEGRO_BETA_MEDIA_TYPE: &str = "application/vnd.allegro.beta.v1+json";
 
 /// How often and how patiently the pipeline retries. The defaults suit production; tests set
 /// short delays.
@@ -120,11 +122,12 @@ pub(crate) fn endpoint(base: &Url, segments: &[&str]) -> Url {
 pub(crate) enum Auth<'a, E = AllegroError> {
     /// OAuth endpoints: client id and secret as Basic auth.
     Basic,
-    /// REST API on behalf of one account.
+    /// REST API on behalf of one account, asking for the media type `accept`.
     Account {
         tokens: &'a dyn TokenSource<Error = E>,
         gate: &'a AccountGate,
         key: &'a str,
+        accept: &'static str,
     },
 }
 

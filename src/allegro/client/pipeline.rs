@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use reqwest::{RequestBuilder, StatusCode, header};
 use secrecy::{ExposeSecret, SecretString};
 
-use super::{ALLEGRO_MEDIA_TYPE, AllegroClient, Auth, MAX_REJECTIONS, Reply};
+use super::{AllegroClient, Auth, MAX_REJECTIONS, Reply};
 use crate::allegro::error::AllegroError;
 
 /// One call through the pipeline: how it authenticates and how its log lines name it.
@@ -119,7 +119,7 @@ impl AllegroClient {
                 ),
                 None,
             )),
-            Auth::Account { tokens, .. } => {
+            Auth::Account { tokens, accept, .. } => {
                 // The token is read last, after every wait (a 429 pause lasts a minute,
                 // longer than a short-lived token), so what is sent is fresh: the source
                 // refreshes a token close to its expiry.
@@ -127,7 +127,7 @@ impl AllegroClient {
                 let token = tokens.access_token().await?;
                 let request = request
                     .bearer_auth(token.expose_secret())
-                    .header(header::ACCEPT, ALLEGRO_MEDIA_TYPE);
+                    .header(header::ACCEPT, *accept);
                 Ok((request, Some(token)))
             }
         }

@@ -5,6 +5,7 @@ pub mod account_summary;
 pub mod api_token;
 pub mod audit;
 pub mod coverage;
+pub mod customer_return;
 pub mod delivery_method;
 pub mod device_authorization;
 pub mod login_failure;

@@ -11,6 +11,7 @@ use serde_json::Value;
 use crate::i18n::Locale;
 
 mod read;
+pub mod returns;
 
 pub use read::money;
 use read::{address, array, between, bought_at, get, person, tax_id, text, time, yes_no};

@@ -30,6 +30,8 @@ pub struct AccountView {
     pub orders: i64,
     /// The latest sync run.
     pub latest: Option<LatestRun>,
+    /// Its returns are skipped: its authorisation does not allow reading them.
+    pub returns_need_reconnect: bool,
 }
 
 impl AccountView {
@@ -74,6 +76,7 @@ impl From<AccountRow> for AccountView {
             last_error: row.last_error,
             orders: 0,
             latest: None,
+            returns_need_reconnect: false,
         }
     }
 }

@@ -1,6 +1,6 @@
 //! The order detail page (`/orders/{checkout form id}`, every role): the backed-up checkout
-//! form in readable sections, its events, revisions with a diff, the raw JSON, and the team's
-//! internal notes and tags (see `notes`).
+//! form in readable sections, its customer returns, its events, revisions with a diff, the raw
+//! JSON, and the team's internal notes and tags (see `notes`).
 //!
 //! The order is looked up through `db::models::order::visible`, so a user scoped to some
 //! accounts gets the same 404 for another account's order as for an unknown id, and a user
@@ -19,6 +19,7 @@ use crate::{
     db::{
         self,
         models::{
+            customer_return,
             order::{
                 OrderRow,
                 detail::{self, RevisionHead},
@@ -31,7 +32,11 @@ use crate::{
     i18n::{self, Locale},
     orders::{
         Viewer,
-        detail::{OrderSections, sections},
+        detail::{
+            OrderSections,
+            returns::{ReturnView, return_views},
+            sections,
+        },
         diff::{Change, diff},
         mask_json::{HIDDEN, mask_personal_data},
     },
@@ -118,6 +123,8 @@ pub struct OrderDetailPage {
     pub shipments: Vec<ShipmentView>,
     /// Without shipments: why there are none (yet).
     pub no_shipments: String,
+    /// The order's customer returns.
+    pub returns: Vec<ReturnView>,
     pub team: TeamPartial,
 }
 
@@ -252,6 +259,18 @@ fn shipments(
         .collect())
 }
 
+/// The order's customer returns as `viewer` may see them.
+fn returns(
+    conn: &mut PgConnection,
+    viewer: &Viewer,
+    order: &OrderRow,
+    loc: &Locale,
+) -> QueryResult<Vec<ReturnView>> {
+    let stored =
+        customer_return::for_order(conn, order.account_id, &order.columns.checkout_form_id)?;
+    Ok(return_views(&stored, viewer, loc))
+}
+
 /// Why an order shows no shipments: nothing sent yet, sent but not read yet (the first
 /// backup reads shipments after every order), or read and Allegro lists none.
 fn no_shipments_note(
@@ -315,6 +334,7 @@ pub async fn order_show(
             diff,
             shipments: shipments(conn, &viewer, &order)?,
             no_shipments: no_shipments_note(conn, &order, &loc)?,
+            returns: returns(conn, &viewer, &order, &loc)?,
             team: team(conn, &order, &user, csrf_token, loc)?,
             id,
         })

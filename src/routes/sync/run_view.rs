@@ -25,7 +25,7 @@ impl RunProgress {
         let (done, total) = match phase {
             RunPhase::Orders => (run.counters.progress_done, run.progress_total.unwrap_or(0)),
             RunPhase::Events => (run.counters.events, 0),
-            RunPhase::Coverage | RunPhase::Shipments => {
+            RunPhase::Coverage | RunPhase::Shipments | RunPhase::Returns => {
                 (run.phase_done, run.phase_total.unwrap_or(0))
             }
         };
@@ -75,6 +75,9 @@ pub struct RunView {
     pub events: i64,
     pub quarantined: i64,
     pub shipments: i64,
+    /// Customer returns read, and of those stored anew or changed.
+    pub returns: i64,
+    pub returns_changed: i64,
     pub pages: i64,
     pub progress: RunProgress,
     /// Why it did not succeed, in a sentence of the reader's language.
@@ -121,6 +124,8 @@ impl RunView {
             events: run.counters.events,
             quarantined: run.counters.orders_quarantined,
             shipments: run.counters.shipments_checked,
+            returns: run.counters.returns_fetched,
+            returns_changed: run.counters.returns_changed,
             pages: run.counters.pages,
             status: run.status,
             error: run.error,
@@ -189,6 +194,7 @@ pub fn note_text(note: &RunNote, loc: &Locale) -> String {
         })
         .count(as_count(verified))
         .arg("mismatched", loc.count(as_count(mismatched))),
+        RunNote::ReturnsNeedScope => msg("run-note-returns-need-scope"),
     };
     message.to_string()
 }

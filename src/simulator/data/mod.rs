@@ -16,7 +16,7 @@ mod values;
 
 pub(crate) use order::order;
 use values::{digits, pick};
-pub(crate) use values::{price, revision, stamp, uuid_v1ish};
+pub(crate) use values::{format_time, price, revision, stamp, uuid_v1ish, uuid_v4};
 
 use super::names::{COMPANY_SUFFIXES, FIRST_NAMES, LAST_NAMES, ascii_fold};
 

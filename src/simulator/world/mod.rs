@@ -20,6 +20,7 @@ use super::{
     data::{self, SellerProfile},
     faults::{Budget, Faults},
     oauth::OAuthState,
+    returns::record::ReturnRecord,
 };
 
 /// Orders older than this answer 404 and leave the list (Allegro keeps about 12 months).
@@ -124,6 +125,22 @@ pub(crate) struct SellerState {
     pub last_event_id: u64,
     /// (second, calls in it) of the shipments endpoint, for its 50 rps limit.
     pub shipment_calls: (i64, u32),
+    /// Customer returns, ordered by creation then id (as listed), including those whose
+    /// creation time has not come yet.
+    pub returns: Vec<ReturnRecord>,
+    /// (second, calls in it) of the returns endpoints, for their 25 rps limit.
+    pub return_calls: (i64, u32),
+}
+
+/// Counts one call in `slot` (second, calls in it) at `second`; false once more than `max`
+/// calls fell in the same second.
+pub(crate) fn admit_per_second(slot: &mut (i64, u32), second: i64, max: u32) -> bool {
+    let (at, count) = slot;
+    if *at != second {
+        (*at, *count) = (second, 0);
+    }
+    *count += 1;
+    *count <= max
 }
 
 impl SellerState {
@@ -247,6 +264,8 @@ pub(crate) fn build_state(config: SimulatorConfig) -> State {
                 pruned_through: 0,
                 last_event_id: 0,
                 shipment_calls: (0, 0),
+                returns: Vec::new(),
+                return_calls: (0, 0),
             };
             let n = i64::from(config.orders_per_seller.max(1));
             let mut pending = Vec::new();
@@ -264,6 +283,10 @@ pub(crate) fn build_state(config: SimulatorConfig) -> State {
                     .unwrap_or_default()
                     .to_owned();
                 seller.insert_order(OrderRecord::from_value(&generated.order), id);
+                let (seed, percent) = (config.seed, config.returns_percent);
+                if let Some(r) = ReturnRecord::for_order(&generated.order, seed, percent) {
+                    seller.insert_return(r);
+                }
                 if t0 > event_cutoff {
                     let at = recent.len();
                     for (kind, occ_str, _, written) in generated.history {

@@ -6,6 +6,7 @@
 mod api;
 mod oauth;
 mod retries;
+mod returns;
 
 use std::{
     sync::{

@@ -108,6 +108,10 @@ pub struct RunCounters {
     pub progress_done: i64,
     pub orders_quarantined: i64,
     pub shipments_checked: i64,
+    /// Customer returns read (listed or re-read).
+    pub returns_fetched: i64,
+    /// Customer returns stored anew or changed: each a new version.
+    pub returns_changed: i64,
 }
 
 impl SyncRun {
@@ -162,6 +166,8 @@ impl SyncRun {
                     .eq(sync_runs::orders_quarantined + delta.orders_quarantined),
                 sync_runs::shipments_checked
                     .eq(sync_runs::shipments_checked + delta.shipments_checked),
+                sync_runs::returns_fetched.eq(sync_runs::returns_fetched + delta.returns_fetched),
+                sync_runs::returns_changed.eq(sync_runs::returns_changed + delta.returns_changed),
             ))
             .execute(conn)?;
         if let Some(total) = total {
