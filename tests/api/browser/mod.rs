@@ -6,6 +6,7 @@
 
 mod driver;
 mod pages;
+mod returns;
 
 use std::collections::HashMap;
 

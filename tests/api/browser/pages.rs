@@ -11,7 +11,8 @@ use super::{driver::Browser, sign_in};
 const WIDTHS: [(u32, bool); 2] = [(1366, false), (390, true)];
 
 /// The languages pages are looked at in: `(code, the browser's Accept-Language)`.
-const LANGUAGES: [(&str, &str); 2] = [("pl", "pl-PL,pl;q=0.9"), ("en", "en-US,en;q=0.9")];
+pub(super) const LANGUAGES: [(&str, &str); 2] =
+    [("pl", "pl-PL,pl;q=0.9"), ("en", "en-US,en;q=0.9")];
 
 /// Words of the English interface that a page in Polish must not show.
 const ENGLISH_UI: [&str; 14] = [
@@ -117,7 +118,7 @@ async fn the_admin_pages_fit_desktop_and_phone_screens_without_a_secret() {
 /// Opens each of `pages` (`(screenshot name, path)`) at desktop and phone width and returns
 /// what went wrong: a page wider than the window, one of `secrets` in its text, a page not in
 /// the language `lang` the browser asks for, UTC anywhere, or English words on a Polish page.
-async fn visit_at_both_widths(
+pub(super) async fn visit_at_both_widths(
     browser: &Browser,
     app: &crate::helpers::TestApp,
     pages: &[(&str, String)],

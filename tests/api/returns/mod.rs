@@ -8,6 +8,8 @@
 mod backup;
 mod page;
 
+pub(crate) use page::backed_up_with_returns;
+
 use std::collections::HashMap;
 
 use allegro_backup::{

@@ -14,7 +14,7 @@ use crate::helpers::{TestApp, backup::sync_once, select_text};
 
 /// An app whose returns were backed up twice, three days apart, and a return the first backup
 /// saw declared and the second saw sent (with a parcel): its history has two steps at least.
-async fn backed_up_with_returns() -> (TestApp, Value) {
+pub(crate) async fn backed_up_with_returns() -> (TestApp, Value) {
     let app = returns_app(800, 100, Utc::now()).await;
     let account = app.link_account(0).await;
     sync_once(&app, account, RunTrigger::Cli).await;
