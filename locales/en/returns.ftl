@@ -57,5 +57,5 @@ run-phase-returns-count = { $count ->
    *[other] { $n } returns
 }
 run-note-returns-need-scope = Customer returns were not backed up: this account's authorisation does not allow reading them. Connect the account again; its orders were backed up as usual.
-accounts-returns-need-reconnect = Connect again to back up returns: this account's authorisation does not allow reading them.
+accounts-need-reconnect-returns = Connect again to back up returns: this account's authorisation does not allow reading them.
 sync-col-returns-title = Customer returns read / stored anew or changed

@@ -58,5 +58,5 @@ run-phase-returns-count = { $count ->
    *[other] { $n } zwrotów
 }
 run-note-returns-need-scope = Zwrotów nie skopiowano: autoryzacja tego konta nie pozwala ich odczytać. Połącz konto ponownie; jego zamówienia skopiowano jak zwykle.
-accounts-returns-need-reconnect = Połącz ponownie, aby kopiować zwroty: autoryzacja tego konta nie pozwala ich odczytać.
+accounts-need-reconnect-returns = Połącz ponownie, aby kopiować zwroty: autoryzacja tego konta nie pozwala ich odczytać.
 sync-col-returns-title = Zwroty odczytane / nowe lub zmienione

@@ -18,6 +18,7 @@ mod metrics;
 mod models;
 mod oauth;
 mod rate_limit;
+mod refund;
 mod shipment;
 pub mod time;
 mod token_source;
@@ -42,5 +43,9 @@ pub use oauth::{
     wait_for_device_authorization,
 };
 pub use rate_limit::RateLimitPauses;
+pub use refund::{
+    REFUNDS_PAGE_MAX, REFUNDS_QUERY_MAX, REFUNDS_SCOPE, Refund, RefundLineItem, RefundQuery,
+    RefundsPage,
+};
 pub use shipment::Shipment;
 pub use token_source::TokenSource;

@@ -13,8 +13,10 @@ use super::{
     error::{AllegroError, error_details, snippet},
 };
 
-/// The scopes a backup needs: orders and the account's own profile.
-pub const SCOPES: &str = "allegro:api:orders:read allegro:api:profile:read";
+/// The scopes a backup needs: orders, the account's own profile, payments (refunds, wallet
+/// operations) and billing (fees): allegro-api-money.md §1.1.
+pub const SCOPES: &str = "allegro:api:orders:read allegro:api:profile:read \
+                          allegro:api:payments:read allegro:api:billing:read";
 
 const DEVICE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
 

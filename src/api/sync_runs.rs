@@ -50,8 +50,8 @@ pub struct SyncRunJson {
 /// How far a running run is.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ProgressJson {
-    /// The step it is in: `orders`, `events`, `coverage`, `shipments` or `returns` (`null` when
-    /// finished).
+    /// The step it is in: `orders`, `events`, `coverage`, `shipments`, `returns` or `refunds`
+    /// (`null` when finished).
     pub phase: Option<String>,
     pub phase_done: i64,
     pub phase_total: Option<i64>,

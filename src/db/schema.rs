@@ -1,6 +1,14 @@
 // @generated automatically by Diesel CLI.
 
 diesel::table! {
+    account_scope_gaps (account_id, resource) {
+        account_id -> Int8,
+        resource -> Text,
+        since -> Timestamptz,
+    }
+}
+
+diesel::table! {
     allegro_accounts (id) {
         id -> Int8,
         environment -> Text,
@@ -78,7 +86,6 @@ diesel::table! {
         first_pass_from -> Nullable<Timestamptz>,
         first_pass_completed_at -> Nullable<Timestamptz>,
         relisted_at -> Nullable<Timestamptz>,
-        missing_scope_since -> Nullable<Timestamptz>,
         updated_at -> Timestamptz,
     }
 }
@@ -300,6 +307,50 @@ diesel::table! {
 }
 
 diesel::table! {
+    payment_refund_sync (account_id) {
+        account_id -> Int8,
+        first_pass_from -> Nullable<Timestamptz>,
+        first_pass_completed_at -> Nullable<Timestamptz>,
+        listed_through -> Nullable<Timestamptz>,
+        listing_from -> Nullable<Timestamptz>,
+        listing_to -> Nullable<Timestamptz>,
+        window_end -> Nullable<Timestamptz>,
+        window_offset -> Int4,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    payment_refund_versions (id) {
+        id -> Int8,
+        refund_row_id -> Int8,
+        status -> Nullable<Text>,
+        raw -> Jsonb,
+        content_hash -> Text,
+        seen_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    payment_refunds (id) {
+        id -> Int8,
+        account_id -> Int8,
+        refund_id -> Text,
+        checkout_form_id -> Nullable<Text>,
+        payment_id -> Nullable<Text>,
+        reason -> Nullable<Text>,
+        status -> Nullable<Text>,
+        created_at -> Nullable<Timestamptz>,
+        total_amount -> Nullable<Numeric>,
+        currency -> Nullable<Text>,
+        raw -> Jsonb,
+        content_hash -> Text,
+        first_seen_at -> Timestamptz,
+        last_seen_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     saved_views (id) {
         id -> Int8,
         owner_id -> Int8,
@@ -384,6 +435,8 @@ diesel::table! {
         report -> Nullable<Jsonb>,
         returns_fetched -> Int8,
         returns_changed -> Int8,
+        refunds_fetched -> Int8,
+        refunds_changed -> Int8,
     }
 }
 
@@ -462,6 +515,7 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(account_scope_gaps -> allegro_accounts (account_id));
 diesel::joinable!(allegro_accounts -> users (connected_by));
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(audit_log -> users (actor_user_id));
@@ -483,6 +537,9 @@ diesel::joinable!(order_shipments -> allegro_accounts (account_id));
 diesel::joinable!(order_tags -> orders (order_id));
 diesel::joinable!(order_tags -> users (created_by));
 diesel::joinable!(orders -> allegro_accounts (account_id));
+diesel::joinable!(payment_refund_sync -> allegro_accounts (account_id));
+diesel::joinable!(payment_refund_versions -> payment_refunds (refund_row_id));
+diesel::joinable!(payment_refunds -> allegro_accounts (account_id));
 diesel::joinable!(saved_views -> users (owner_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(settings -> users (updated_by));
@@ -494,6 +551,7 @@ diesel::joinable!(webhook_deliveries -> webhook_endpoints (endpoint_id));
 diesel::joinable!(webhook_endpoints -> allegro_accounts (account_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    account_scope_gaps,
     allegro_accounts,
     api_tokens,
     audit_log,
@@ -515,6 +573,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     order_shipments,
     order_tags,
     orders,
+    payment_refund_sync,
+    payment_refund_versions,
+    payment_refunds,
     saved_views,
     scheduled_jobs,
     sessions,

@@ -167,6 +167,33 @@ impl From<&str> for CustomerReturnId {
     }
 }
 
+/// A payment refund's id at Allegro (`payment_refunds.refund_id`): a UUID-shaped string, kept
+/// opaque. Not validated: it is whatever Allegro sent.
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, DieselNewType,
+)]
+#[serde(transparent)]
+pub struct RefundId(pub String);
+
+impl RefundId {
+    /// The id as Allegro sent it.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for RefundId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<&str> for RefundId {
+    fn from(s: &str) -> Self {
+        Self(s.to_owned())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,9 +11,11 @@ mod lang;
 pub mod order_codes;
 pub mod order_filter;
 mod password;
+pub mod refund;
 mod role;
 mod run_report;
 mod scope;
+mod scoped_resource;
 pub mod settings;
 pub mod text;
 mod user_name;
@@ -29,7 +31,8 @@ pub use document::{Document, canonical_json, content_hash};
 pub use email::{Email, EmailError};
 pub use explain::Explain;
 pub use ids::{
-    AccountId, ApiTokenId, CheckoutFormId, CustomerReturnId, DeliveryId, RunId, UserId, WebhookId,
+    AccountId, ApiTokenId, CheckoutFormId, CustomerReturnId, DeliveryId, RefundId, RunId, UserId,
+    WebhookId,
 };
 pub use lang::{Lang, UnknownLang};
 pub use order_filter::OrderFilter;
@@ -37,5 +40,6 @@ pub use password::{NewPassword, PASSWORD_MAX_CHARS, PASSWORD_MIN_CHARS, Password
 pub use role::Role;
 pub use run_report::{RunNote, RunPhase, RunProblem, RunReport};
 pub use scope::AccountScope;
+pub use scoped_resource::{ScopedResource, scope_granted};
 pub use user_name::{DisplayName, NameError};
 pub use viewer::{Viewer, Visibility};

@@ -20,15 +20,18 @@ pub enum RunPhase {
     Shipments,
     /// Listing and re-reading the customer returns.
     Returns,
+    /// Listing and re-reading the payment refunds.
+    Refunds,
 }
 
 impl RunPhase {
-    pub const ALL: [RunPhase; 5] = [
+    pub const ALL: [RunPhase; 6] = [
         Self::Orders,
         Self::Events,
         Self::Coverage,
         Self::Shipments,
         Self::Returns,
+        Self::Refunds,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -38,6 +41,7 @@ impl RunPhase {
             Self::Coverage => "coverage",
             Self::Shipments => "shipments",
             Self::Returns => "returns",
+            Self::Refunds => "refunds",
         }
     }
 
@@ -78,6 +82,9 @@ pub enum RunNote {
     /// The customer returns were not read: the account's authorisation does not allow it (an
     /// account connected before the scope was asked for). Orders were backed up as usual.
     ReturnsNeedScope,
+    /// The payment refunds were not read: the account's authorisation does not allow it.
+    /// Orders were backed up as usual.
+    RefundsNeedScope,
 }
 
 impl std::fmt::Display for RunNote {
@@ -126,6 +133,10 @@ impl std::fmt::Display for RunNote {
             ),
             Self::ReturnsNeedScope => f.write_str(
                 "Customer returns were not backed up: the account's authorisation does not \
+                 allow reading them; connect the account again.",
+            ),
+            Self::RefundsNeedScope => f.write_str(
+                "Payment refunds were not backed up: the account's authorisation does not \
                  allow reading them; connect the account again.",
             ),
         }

@@ -86,6 +86,7 @@ impl State {
                 seller.and_then(|si| self.sellers[si].orders.get(id).map(OrderRecord::value));
             if let (Some(si), Some(order)) = (seller, order) {
                 self.consider_return(si, &order);
+                self.consider_return_refund(si, &order);
             }
         }
         paid
@@ -142,7 +143,22 @@ impl State {
         })
     }
 
+    /// Cancels order `id`; a paid order is paid back (see `refunds`).
     fn cancel(&mut self, id: &str, auto: bool) -> bool {
+        let cancelled = self.cancel_order(id, auto);
+        if cancelled {
+            let seller = self.seller_of(id);
+            let order =
+                seller.and_then(|si| self.sellers[si].orders.get(id).map(OrderRecord::value));
+            if let (Some(si), Some(order)) = (seller, order) {
+                let now = self.now();
+                self.consider_cancel_refund(si, &order, now);
+            }
+        }
+        cancelled
+    }
+
+    fn cancel_order(&mut self, id: &str, auto: bool) -> bool {
         self.modify(id, true, |o, _, now| {
             if o["status"] == "CANCELLED" {
                 return None;

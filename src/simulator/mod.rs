@@ -1,6 +1,6 @@
 //! The built-in Allegro API simulator: a real HTTP server with Allegro's OAuth device flow and
 //! the order endpoints (`/me`, `/order/checkout-forms*`, `/order/events`, `/order/event-stats`,
-//! `/order/customer-returns*`),
+//! `/order/customer-returns*`, `/payments/refunds`),
 //! deterministic data from a seed, a moving world, fault injection and test hooks.
 //!
 //! One server answers both the OAuth paths (Allegro's web host) and the REST paths (its API
@@ -18,6 +18,7 @@ mod names;
 mod oauth;
 mod orders;
 mod page;
+mod refunds;
 mod reply;
 mod returns;
 mod server;

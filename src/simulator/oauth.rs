@@ -21,6 +21,7 @@ pub(crate) type HmacSha256 = Hmac<Sha256>;
 pub(crate) const DECLARED_SCOPES: &[&str] = &[
     "allegro:api:orders:read",
     "allegro:api:profile:read",
+    "allegro:api:payments:read",
     "allegro:api:billing:read",
 ];
 pub(crate) const DEVICE_CODE_TTL_SECS: i64 = 3600;

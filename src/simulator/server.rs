@@ -39,6 +39,7 @@ pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
             "/order/customer-returns/{id}",
             web::get().to(super::returns::get),
         )
+        .route("/payments/refunds", web::get().to(super::refunds::list))
         .route("/order/events", web::get().to(events))
         .route("/order/event-stats", web::get().to(event_stats))
         .route("/__simulator/faults", web::post().to(set_faults))

@@ -10,7 +10,7 @@ use tracing::field::Empty;
 use super::{
     SyncOptions, backfill,
     context::{RunContext, RunSummary, SyncError, SyncMode},
-    coverage, events, pauses, reconcile, retry, returns, shipments,
+    coverage, events, pauses, reconcile, refunds, retry, returns, shipments,
 };
 use crate::{
     accounts::Accounts,
@@ -207,6 +207,7 @@ async fn run_steps(
     }
     shipments::back_up(ctx).await?;
     notes.extend(returns::back_up(ctx).await?);
+    notes.extend(refunds::back_up(ctx).await?);
     Ok(notes)
 }
 

@@ -1,5 +1,5 @@
 //! The backup engine: where the Allegro client and the database meet for orders and their
-//! customer returns.
+//! customer returns and payment refunds.
 
 mod backfill;
 mod context;
@@ -11,8 +11,10 @@ mod metrics;
 mod options;
 mod pauses;
 mod reconcile;
+mod refunds;
 mod retry;
 mod returns;
+mod scope;
 mod shipments;
 mod store;
 

@@ -39,6 +39,7 @@ mod orders_list;
 mod pool;
 mod quarantine;
 mod reconcile;
+mod refunds;
 mod replicas;
 mod returns;
 mod saved_views;

@@ -14,9 +14,9 @@ use crate::{
         models::{
             account::{AccountRow, AccountStatus},
             audit::{AuditAction, AuditEntry},
-            customer_return::ReturnSyncState,
             device_authorization::DeviceAuthorizationRow,
             order,
+            scope_gap::ScopeGap,
             sync::SyncRun,
         },
     },
@@ -55,7 +55,7 @@ pub async fn accounts_index(
             let id = row.id;
             let mut view = AccountView::from(row);
             view.orders = order::count_for_account(conn, id)?;
-            view.returns_need_reconnect = ReturnSyncState::missing_scope(conn, id)?;
+            view.need_reconnect = ScopeGap::for_account(conn, id)?;
             view.latest = SyncRun::recent(conn, &scope, Some(id), 1)?
                 .first()
                 .map(|run| LatestRun::new(run, &loc));

@@ -10,7 +10,7 @@ use crate::{
         device_authorization::{DeviceAuthorizationRow, FlowStatus},
         sync::SyncRun,
     },
-    domain::{AccountId, RunId},
+    domain::{AccountId, RunId, ScopedResource},
     i18n::Locale,
     routes::sync::{RunProgress, problem_text},
     web::{filters, page::PageContext},
@@ -30,8 +30,8 @@ pub struct AccountView {
     pub orders: i64,
     /// The latest sync run.
     pub latest: Option<LatestRun>,
-    /// Its returns are skipped: its authorisation does not allow reading them.
-    pub returns_need_reconnect: bool,
+    /// The resources skipped because its authorisation does not allow reading them.
+    pub need_reconnect: Vec<ScopedResource>,
 }
 
 impl AccountView {
@@ -76,7 +76,7 @@ impl From<AccountRow> for AccountView {
             last_error: row.last_error,
             orders: 0,
             latest: None,
-            returns_need_reconnect: false,
+            need_reconnect: Vec::new(),
         }
     }
 }

@@ -25,7 +25,7 @@ impl RunProgress {
         let (done, total) = match phase {
             RunPhase::Orders => (run.counters.progress_done, run.progress_total.unwrap_or(0)),
             RunPhase::Events => (run.counters.events, 0),
-            RunPhase::Coverage | RunPhase::Shipments | RunPhase::Returns => {
+            RunPhase::Coverage | RunPhase::Shipments | RunPhase::Returns | RunPhase::Refunds => {
                 (run.phase_done, run.phase_total.unwrap_or(0))
             }
         };
@@ -78,6 +78,9 @@ pub struct RunView {
     /// Customer returns read, and of those stored anew or changed.
     pub returns: i64,
     pub returns_changed: i64,
+    /// Payment refunds read, and of those stored anew or changed.
+    pub refunds: i64,
+    pub refunds_changed: i64,
     pub pages: i64,
     pub progress: RunProgress,
     /// Why it did not succeed, in a sentence of the reader's language.
@@ -126,6 +129,8 @@ impl RunView {
             shipments: run.counters.shipments_checked,
             returns: run.counters.returns_fetched,
             returns_changed: run.counters.returns_changed,
+            refunds: run.counters.refunds_fetched,
+            refunds_changed: run.counters.refunds_changed,
             pages: run.counters.pages,
             status: run.status,
             error: run.error,
@@ -195,6 +200,7 @@ pub fn note_text(note: &RunNote, loc: &Locale) -> String {
         .count(as_count(verified))
         .arg("mismatched", loc.count(as_count(mismatched))),
         RunNote::ReturnsNeedScope => msg("run-note-returns-need-scope"),
+        RunNote::RefundsNeedScope => msg("run-note-refunds-need-scope"),
     };
     message.to_string()
 }

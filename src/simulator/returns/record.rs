@@ -108,6 +108,27 @@ impl ReturnRecord {
         })
     }
 
+    /// When the return reaches `FINISHED` (the money is due back), if it does.
+    pub(crate) fn finished_at(&self) -> Option<DateTime<Utc>> {
+        self.plan
+            .iter()
+            .find(|s| s.status == "FINISHED")
+            .map(|s| s.at)
+    }
+
+    /// The returned items: (offer id, quantity).
+    pub(crate) fn returned_items(&self) -> Vec<(String, u64)> {
+        self.fixed["items"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|i| {
+                let offer = i["offerId"].as_str().unwrap_or_default().to_owned();
+                (offer, i["quantity"].as_u64().unwrap_or(1))
+            })
+            .collect()
+    }
+
     /// The status the return shows at `now`.
     pub(crate) fn status_at(&self, now: DateTime<Utc>) -> &'static str {
         self.plan

@@ -20,6 +20,7 @@ use super::{
     data::{self, SellerProfile},
     faults::{Budget, Faults},
     oauth::OAuthState,
+    refunds::record::RefundRecord,
     returns::record::ReturnRecord,
 };
 
@@ -130,6 +131,9 @@ pub(crate) struct SellerState {
     pub returns: Vec<ReturnRecord>,
     /// (second, calls in it) of the returns endpoints, for their 25 rps limit.
     pub return_calls: (i64, u32),
+    /// Payment refunds, newest first (as listed), including those whose creation time has
+    /// not come yet.
+    pub refunds: Vec<RefundRecord>,
 }
 
 /// Counts one call in `slot` (second, calls in it) at `second`; false once more than `max`
@@ -266,6 +270,7 @@ pub(crate) fn build_state(config: SimulatorConfig) -> State {
                 shipment_calls: (0, 0),
                 returns: Vec::new(),
                 return_calls: (0, 0),
+                refunds: Vec::new(),
             };
             let n = i64::from(config.orders_per_seller.max(1));
             let mut pending = Vec::new();
@@ -286,6 +291,7 @@ pub(crate) fn build_state(config: SimulatorConfig) -> State {
                 let (seed, percent) = (config.seed, config.returns_percent);
                 if let Some(r) = ReturnRecord::for_order(&generated.order, seed, percent) {
                     seller.insert_return(r);
+                    seller.add_return_refund(&generated.order, seed);
                 }
                 if t0 > event_cutoff {
                     let at = recent.len();

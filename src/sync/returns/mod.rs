@@ -16,7 +16,10 @@ mod store;
 use chrono::{DateTime, Duration, Utc};
 
 use self::store::{ReturnsPage, store_page};
-use super::context::{RunContext, SyncError};
+use super::{
+    context::{RunContext, SyncError},
+    scope,
+};
 use crate::{
     allegro::{
         AllegroError, CustomerReturnQuery, CustomerReturnsPage, RETURNS_PAGE_MAX,
@@ -24,12 +27,9 @@ use crate::{
     },
     db::{
         self, DbError,
-        models::{
-            account::AccountRow,
-            customer_return::{self, ReturnSyncState},
-        },
+        models::customer_return::{self, ReturnSyncState},
     },
-    domain::{CustomerReturnId, RunNote, RunPhase},
+    domain::{CustomerReturnId, RunNote, RunPhase, ScopedResource},
 };
 
 /// How long Allegro keeps returns (about 2.5 years).
@@ -41,53 +41,29 @@ const BY_ID: i64 = 50;
 
 /// Backs up the account's returns; a note when they were skipped for want of authorisation.
 pub(super) async fn back_up(ctx: &RunContext<'_>) -> Result<Option<RunNote>, SyncError> {
-    let account_id = ctx.account_id;
-    let (scope, state) = db::run(&ctx.accounts.pool, move |conn| {
-        let scope = AccountRow::find(conn, account_id)?.and_then(|a| a.scope);
-        let state = ReturnSyncState::get_or_create(conn, account_id)?;
-        Ok::<_, DbError>((scope, state))
-    })
-    .await?;
-    if !granted(scope.as_deref()) {
+    if !scope::granted(ctx, RETURNS_SCOPE).await? {
         return skip(ctx).await;
     }
+    let account_id = ctx.account_id;
+    let state = db::run(&ctx.accounts.pool, move |conn| {
+        ReturnSyncState::get_or_create(conn, account_id).map_err(DbError::from)
+    })
+    .await?;
     ctx.enter_phase(RunPhase::Returns, None).await?;
     let mut reader = Reader::new(ctx);
     match pass(&mut reader, &state).await {
         Err(SyncError::Allegro(AllegroError::Client { status: 403, .. })) => skip(ctx).await,
         Err(e) => Err(e),
         Ok(()) => {
-            set_missing_scope(ctx, false).await?;
+            scope::record(ctx, ScopedResource::Returns, false).await?;
             Ok(None)
         }
     }
 }
 
-/// Whether the granted scopes allow reading returns. An account whose scopes were never
-/// recorded is tried (Allegro's 403 tells then).
-fn granted(scope: Option<&str>) -> bool {
-    match scope.map(str::trim).filter(|s| !s.is_empty()) {
-        None => true,
-        Some(scopes) => scopes.split_whitespace().any(|s| s == RETURNS_SCOPE),
-    }
-}
-
 async fn skip(ctx: &RunContext<'_>) -> Result<Option<RunNote>, SyncError> {
-    tracing::warn!(
-        account.id = ctx.account_id.0,
-        "customer returns skipped: the account's authorisation does not allow reading them"
-    );
-    set_missing_scope(ctx, true).await?;
+    scope::record(ctx, ScopedResource::Returns, true).await?;
     Ok(Some(RunNote::ReturnsNeedScope))
-}
-
-async fn set_missing_scope(ctx: &RunContext<'_>, missing: bool) -> Result<(), SyncError> {
-    let account_id = ctx.account_id;
-    db::run(&ctx.accounts.pool, move |conn| {
-        ReturnSyncState::set_missing_scope(conn, account_id, missing).map_err(DbError::from)
-    })
-    .await?;
-    Ok(())
 }
 
 /// Reads pages at most at Allegro's per-user pace of the endpoint.
@@ -238,21 +214,5 @@ async fn reread_older(reader: &mut Reader<'_, '_>, before: DateTime<Utc>) -> Res
             ..ReturnsPage::default()
         };
         store_page(reader.ctx, batch).await?;
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn returns_are_read_unless_the_granted_scopes_leave_them_out() {
-        assert!(granted(None));
-        assert!(granted(Some(" ")));
-        assert!(granted(Some(
-            "allegro:api:orders:read allegro:api:profile:read"
-        )));
-        assert!(!granted(Some("allegro:api:profile:read")));
-        assert!(!granted(Some("allegro:api:orders:readwrite")));
     }
 }

@@ -5,6 +5,7 @@
 
 mod api;
 mod oauth;
+mod refunds;
 mod retries;
 mod returns;
 

@@ -7,6 +7,7 @@ mod device_flow;
 mod events;
 mod limits;
 mod orders;
+mod refunds;
 mod returns;
 mod tokens;
 mod world;

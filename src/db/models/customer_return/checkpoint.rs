@@ -1,7 +1,7 @@
 //! Where the returns pass of an account stands (`customer_return_sync`): the last return
 //! received (the list's `from`: it is oldest first), how far back the first pass reaches and
-//! whether it completed, the last re-listing, and whether the account's authorisation lacks
-//! what reading returns needs. Each move is written in the transaction that stored the page.
+//! whether it completed, and the last re-listing (a missing authorisation is recorded with the
+//! other resources', in `scope_gap`). Each move is written in the transaction that stored the page.
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -21,8 +21,6 @@ pub struct ReturnSyncState {
     pub first_pass_from: Option<DateTime<Utc>>,
     pub first_pass_completed_at: Option<DateTime<Utc>>,
     pub relisted_at: Option<DateTime<Utc>>,
-    /// Since when the returns are skipped for want of authorisation (`None`: they are not).
-    pub missing_scope_since: Option<DateTime<Utc>>,
     pub updated_at: DateTime<Utc>,
 }
 
@@ -95,37 +93,5 @@ impl ReturnSyncState {
             ))
             .execute(conn)
             .map(drop)
-    }
-
-    /// Records whether the account's authorisation lacks what reading returns needs (the
-    /// first time it is found missing is kept).
-    pub fn set_missing_scope(
-        conn: &mut PgConnection,
-        account_id: AccountId,
-        missing: bool,
-    ) -> QueryResult<()> {
-        Self::get_or_create(conn, account_id)?;
-        let row = customer_return_sync::table.find(account_id);
-        if missing {
-            diesel::update(row.filter(customer_return_sync::missing_scope_since.is_null()))
-                .set(customer_return_sync::missing_scope_since.eq(diesel::dsl::now))
-                .execute(conn)
-                .map(drop)
-        } else {
-            diesel::update(row)
-                .set(customer_return_sync::missing_scope_since.eq(None::<DateTime<Utc>>))
-                .execute(conn)
-                .map(drop)
-        }
-    }
-
-    /// Whether the account's returns are skipped for want of authorisation.
-    pub fn missing_scope(conn: &mut PgConnection, account_id: AccountId) -> QueryResult<bool> {
-        diesel::select(diesel::dsl::exists(
-            customer_return_sync::table
-                .find(account_id)
-                .filter(customer_return_sync::missing_scope_since.is_not_null()),
-        ))
-        .get_result(conn)
     }
 }

@@ -112,6 +112,10 @@ pub struct RunCounters {
     pub returns_fetched: i64,
     /// Customer returns stored anew or changed: each a new version.
     pub returns_changed: i64,
+    /// Payment refunds read (listed or re-read).
+    pub refunds_fetched: i64,
+    /// Payment refunds stored anew or changed: each a new version.
+    pub refunds_changed: i64,
 }
 
 impl SyncRun {
@@ -168,6 +172,8 @@ impl SyncRun {
                     .eq(sync_runs::shipments_checked + delta.shipments_checked),
                 sync_runs::returns_fetched.eq(sync_runs::returns_fetched + delta.returns_fetched),
                 sync_runs::returns_changed.eq(sync_runs::returns_changed + delta.returns_changed),
+                sync_runs::refunds_fetched.eq(sync_runs::refunds_fetched + delta.refunds_fetched),
+                sync_runs::refunds_changed.eq(sync_runs::refunds_changed + delta.refunds_changed),
             ))
             .execute(conn)?;
         if let Some(total) = total {

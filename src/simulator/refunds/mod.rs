@@ -1,0 +1,147 @@
+//! Payment refunds (`GET /payments/refunds`): refunds of the sellers' own paid orders (see
+//! `record`) appear once their creation time has come and move from `NEW` to `SUCCESS` (or
+//! `CANCELED`) with the simulated clock. Newest first, offset paging with `totalCount`,
+//! `limit` 1..100, 422 for a bad value, 403 without `allegro:api:payments:read`; injected
+//! faults apply as to every REST call.
+
+mod query;
+pub(crate) mod record;
+
+use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
+use chrono::{DateTime, Utc};
+use serde_json::{Value, json};
+
+use self::record::RefundRecord;
+use super::{
+    api_guard::guard,
+    reply::{errors, ok_api, query_pairs},
+    world::{SellerState, State, World},
+};
+
+/// The scope the endpoint needs.
+const PAYMENTS: &str = "allegro:api:payments:read";
+
+impl SellerState {
+    /// Adds `record` unless its order already has one, keeping the list newest first (then by
+    /// id, descending), as served.
+    pub(crate) fn insert_refund(&mut self, record: RefundRecord) {
+        if self.refunds.iter().any(|r| r.order_id == record.order_id) {
+            return;
+        }
+        let key = (record.created_at, record.id.clone());
+        let at = self
+            .refunds
+            .partition_point(|r| (r.created_at, r.id.clone()) > key);
+        self.refunds.insert(at, record);
+    }
+
+    /// Adds the refund that follows the return of `order`, if it is refunded.
+    pub(crate) fn add_return_refund(&mut self, order: &Value, seed: u64) {
+        let found = self
+            .returns
+            .iter()
+            .find(|r| order["id"].as_str() == Some(r.order_id.as_str()))
+            .and_then(|ret| RefundRecord::for_return(order, ret, seed));
+        if let Some(record) = found {
+            self.insert_refund(record);
+        }
+    }
+
+    /// The refunds Allegro serves at `now`: created by then (Allegro keeps them longer than
+    /// the orders; the simulator keeps them all).
+    fn visible_refunds(&self, now: DateTime<Utc>) -> Vec<&RefundRecord> {
+        self.refunds
+            .iter()
+            .filter(|r| r.created_at <= now)
+            .collect()
+    }
+}
+
+impl State {
+    /// Gives `order` of `seller` the refund that follows its return, when it has one that
+    /// the seller refunds (at start, and when a new order is paid).
+    pub(crate) fn consider_return_refund(&mut self, seller: usize, order: &Value) {
+        let seed = self.config.seed;
+        if let Some(s) = self.sellers.get_mut(seller) {
+            s.add_return_refund(order, seed);
+        }
+    }
+
+    /// Pays back `order` of `seller`, cancelled at `at`, if it had been paid.
+    pub(crate) fn consider_cancel_refund(
+        &mut self,
+        seller: usize,
+        order: &Value,
+        at: DateTime<Utc>,
+    ) {
+        let seed = self.config.seed;
+        if let (Some(record), Some(s)) = (
+            RefundRecord::for_cancelled(order, at, seed),
+            self.sellers.get_mut(seller),
+        ) {
+            s.insert_refund(record);
+        }
+    }
+
+    fn list_refunds(&self, seller: usize, params: &[(String, String)]) -> Result<String, String> {
+        let q = query::parse(params)?;
+        let now = self.now();
+        let (page, total) = self
+            .sellers
+            .get(seller)
+            .map(|s| {
+                let (page, total) = q.page(&s.visible_refunds(now), now);
+                (page.into_iter().map(|r| r.json_at(now)).collect(), total)
+            })
+            .unwrap_or((Vec::<Value>::new(), 0));
+        let count = page.len();
+        Ok(json!({"refunds": page, "count": count, "totalCount": total}).to_string())
+    }
+}
+
+impl World {
+    /// Every refund of `seller` Allegro serves now, newest first, as served (ground truth for
+    /// tests).
+    pub fn refunds(&self, seller: usize) -> Vec<Value> {
+        let state = self.lock();
+        let now = state.now();
+        state
+            .sellers
+            .get(seller)
+            .map(|s| {
+                s.visible_refunds(now)
+                    .into_iter()
+                    .map(|r| r.json_at(now))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+pub(crate) async fn list(req: HttpRequest, world: web::Data<World>) -> HttpResponse {
+    const PATH: &str = "/payments/refunds";
+    let caller = match guard(&req, &world, PAYMENTS).await {
+        Ok(caller) => caller,
+        Err(response) => return *response,
+    };
+    let Some(params) = query_pairs(&req) else {
+        return errors(
+            StatusCode::BAD_REQUEST,
+            "VALIDATION_ERROR",
+            "Malformed query string",
+            Some(PATH),
+            None,
+        );
+    };
+    let result = world.lock().list_refunds(caller.seller, &params);
+    match result {
+        Ok(body) => ok_api(body, caller.truncate),
+        Err(m) => errors(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "VALIDATION_ERROR",
+            &m,
+            Some(PATH),
+            Some(&m),
+        ),
+    }
+}

@@ -1,0 +1,159 @@
+//! `GET /payments/refunds`: parameters, filters and offset paging over a seller's refunds,
+//! newest first (allegro-api-money.md §3, §9). A bad value is a 422.
+
+use chrono::{DateTime, Utc};
+
+use super::record::RefundRecord;
+use crate::{domain::refund::REFUND_STATUS_FILTERS, simulator::world::parse_time};
+
+/// Most refunds one query reaches by offset (assumed, §3).
+const OFFSET_REACH: usize = 10_000;
+
+/// A parsed list request.
+#[derive(Debug, Default)]
+pub(super) struct Query {
+    pub(super) limit: usize,
+    offset: usize,
+    id: Option<String>,
+    payment_id: Option<String>,
+    order_id: Option<String>,
+    gte: Option<DateTime<Utc>>,
+    lte: Option<DateTime<Utc>>,
+    statuses: Vec<String>,
+}
+
+fn bad(name: &str, value: &str) -> String {
+    format!("Invalid value of parameter '{name}': '{value}'")
+}
+
+/// `8-4-4-4-12` hexadecimal digits.
+fn is_uuid(v: &str) -> bool {
+    let groups: Vec<&str> = v.split('-').collect();
+    groups.len() == 5
+        && groups
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// The request's parameters, or the 422 message.
+pub(super) fn parse(params: &[(String, String)]) -> Result<Query, String> {
+    let mut q = Query {
+        limit: 50,
+        ..Query::default()
+    };
+    let uuid = |key: &str, v: &str| {
+        if is_uuid(v) {
+            Ok(Some(v.to_owned()))
+        } else {
+            Err(bad(key, v))
+        }
+    };
+    for (key, value) in params {
+        let v = value.as_str();
+        match key.as_str() {
+            "limit" => {
+                q.limit = v
+                    .parse()
+                    .ok()
+                    .filter(|l| (1..=100).contains(l))
+                    .ok_or_else(|| bad(key, v))?;
+            }
+            "offset" => {
+                q.offset = v
+                    .parse()
+                    .ok()
+                    .filter(|o| *o <= OFFSET_REACH)
+                    .ok_or_else(|| bad(key, v))?;
+            }
+            "id" => q.id = uuid(key, v)?,
+            "payment.id" => q.payment_id = uuid(key, v)?,
+            "order.id" => q.order_id = uuid(key, v)?,
+            "occurredAt.gte" => q.gte = Some(parse_time(v).ok_or_else(|| bad(key, v))?),
+            "occurredAt.lte" => q.lte = Some(parse_time(v).ok_or_else(|| bad(key, v))?),
+            "status" if REFUND_STATUS_FILTERS.contains(&v) => q.statuses.push(value.clone()),
+            "status" => return Err(bad(key, v)),
+            _ => {}
+        }
+    }
+    if q.offset + q.limit > OFFSET_REACH {
+        return Err(format!(
+            "offset + limit must not exceed {OFFSET_REACH}: narrow the query"
+        ));
+    }
+    Ok(q)
+}
+
+impl Query {
+    fn status_matches(&self, status: &str) -> bool {
+        self.statuses.is_empty()
+            || self.statuses.iter().any(|f| match f.as_str() {
+                "WAITING" => matches!(status, "NEW" | "VALIDATED"),
+                other => other == status,
+            })
+    }
+
+    fn matches(&self, r: &RefundRecord, now: DateTime<Utc>) -> bool {
+        self.gte.is_none_or(|t| r.created_at >= t)
+            && self.lte.is_none_or(|t| r.created_at <= t)
+            && self.id.as_ref().is_none_or(|id| *id == r.id)
+            && self
+                .payment_id
+                .as_ref()
+                .is_none_or(|id| *id == r.payment_id)
+            && self.order_id.as_ref().is_none_or(|id| *id == r.order_id)
+            && self.status_matches(r.status_at(now))
+    }
+
+    /// The page of `visible` (newest first) and how many refunds match in all.
+    pub(super) fn page<'a>(
+        &self,
+        visible: &[&'a RefundRecord],
+        now: DateTime<Utc>,
+    ) -> (Vec<&'a RefundRecord>, usize) {
+        let matching: Vec<&RefundRecord> = visible
+            .iter()
+            .filter(|r| self.matches(r, now))
+            .copied()
+            .collect();
+        let total = matching.len();
+        let page = matching
+            .into_iter()
+            .skip(self.offset)
+            .take(self.limit)
+            .collect();
+        (page, total)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::simulator::reply::owned_pairs as p;
+
+    #[test]
+    fn limits_ids_dates_and_statuses_are_checked() {
+        assert_eq!(parse(&[]).unwrap().limit, 50);
+        assert_eq!(parse(&p(&[("limit", "100")])).unwrap().limit, 100);
+        for bad in [
+            ("limit", "0"),
+            ("limit", "101"),
+            ("offset", "-1"),
+            ("offset", "9990"),
+            ("id", "not-a-uuid"),
+            ("order.id", "29738e61"),
+            ("occurredAt.gte", "yesterday"),
+            ("status", "NEW"),
+        ] {
+            assert!(parse(&p(&[bad])).is_err(), "{bad:?}");
+        }
+        let q = parse(&p(&[
+            ("status", "WAITING"),
+            ("status", "SUCCESS"),
+            ("payment.id", "0f8f1d13-7e9e-11e8-9b00-c5b0dfb78ea6"),
+        ]))
+        .unwrap();
+        assert!(q.status_matches("NEW") && q.status_matches("VALIDATED"));
+        assert!(q.status_matches("SUCCESS") && !q.status_matches("IN_PROGRESS"));
+    }
+}
