@@ -24,7 +24,7 @@ use crate::{
                 OrderRow,
                 detail::{self, RevisionHead},
             },
-            order_event, shipment,
+            order_event, refund, shipment,
         },
     },
     domain::{CheckoutFormId, Lang},
@@ -34,6 +34,7 @@ use crate::{
         Viewer,
         detail::{
             OrderSections,
+            refunds::{RefundView, refund_views},
             returns::{ReturnView, return_views},
             sections,
         },
@@ -125,6 +126,8 @@ pub struct OrderDetailPage {
     pub no_shipments: String,
     /// The order's customer returns.
     pub returns: Vec<ReturnView>,
+    /// The refunds of the order's payment.
+    pub refunds: Vec<RefundView>,
     pub team: TeamPartial,
 }
 
@@ -271,6 +274,17 @@ fn returns(
     Ok(return_views(&stored, viewer, loc))
 }
 
+/// The order's payment refunds as `viewer` may see them.
+fn refunds(
+    conn: &mut PgConnection,
+    viewer: &Viewer,
+    order: &OrderRow,
+    loc: &Locale,
+) -> QueryResult<Vec<RefundView>> {
+    let stored = refund::for_order(conn, order.account_id, &order.columns.checkout_form_id)?;
+    Ok(refund_views(&stored, &order.raw, viewer, loc))
+}
+
 /// Why an order shows no shipments: nothing sent yet, sent but not read yet (the first
 /// backup reads shipments after every order), or read and Allegro lists none.
 fn no_shipments_note(
@@ -335,6 +349,7 @@ pub async fn order_show(
             shipments: shipments(conn, &viewer, &order)?,
             no_shipments: no_shipments_note(conn, &order, &loc)?,
             returns: returns(conn, &viewer, &order, &loc)?,
+            refunds: refunds(conn, &viewer, &order, &loc)?,
             team: team(conn, &order, &user, csrf_token, loc)?,
             id,
         })

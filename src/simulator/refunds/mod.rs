@@ -67,7 +67,9 @@ impl State {
         }
     }
 
-    /// Pays back `order` of `seller`, cancelled at `at`, if it had been paid.
+    /// Pays back `order` of `seller`, cancelled at `at`, if it had been paid. A return (and
+    /// its refund) planned for the order but not made yet is dropped: a cancelled order is not
+    /// sent, so it is not returned.
     pub(crate) fn consider_cancel_refund(
         &mut self,
         seller: usize,
@@ -75,10 +77,13 @@ impl State {
         at: DateTime<Utc>,
     ) {
         let seed = self.config.seed;
-        if let (Some(record), Some(s)) = (
-            RefundRecord::for_cancelled(order, at, seed),
-            self.sellers.get_mut(seller),
-        ) {
+        let Some(s) = self.sellers.get_mut(seller) else {
+            return;
+        };
+        let id = order["id"].as_str().unwrap_or_default();
+        s.returns.retain(|r| r.order_id != id || r.created_at <= at);
+        s.refunds.retain(|r| r.order_id != id || r.created_at <= at);
+        if let Some(record) = RefundRecord::for_cancelled(order, at, seed) {
             s.insert_refund(record);
         }
     }

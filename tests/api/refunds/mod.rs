@@ -6,6 +6,7 @@
 //! Here what the tests share; the tests by theme: the backup, the order page.
 
 mod backup;
+mod page;
 
 use std::collections::HashMap;
 
