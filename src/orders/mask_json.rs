@@ -11,6 +11,7 @@
 use serde_json::Value;
 
 use super::mask::mask;
+use crate::domain::Viewer;
 
 /// Keys whose values are personal data wherever they appear.
 pub const PERSONAL_KEYS: [&str; 17] = [
@@ -39,6 +40,15 @@ pub const HIDDEN: &str = "***";
 
 /// Subtrees left as they are: public places, not people.
 const PUBLIC_KEYS: [&str; 1] = ["pickupPoint"];
+
+/// `raw` as `viewer` may see it: masked when they must not see personal data.
+pub fn for_viewer(viewer: &Viewer, raw: &Value) -> Value {
+    if viewer.hide_personal_data {
+        mask_personal_data(raw)
+    } else {
+        raw.clone()
+    }
+}
 
 /// A copy of `value` with personal data masked.
 pub fn mask_personal_data(value: &Value) -> Value {

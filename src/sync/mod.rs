@@ -17,6 +17,7 @@ mod returns;
 mod scope;
 mod shipments;
 mod store;
+mod versioned;
 
 pub use context::{RunSummary, SyncError, SyncMode, windows};
 pub use engine::{OnStarted, sync_account, sync_account_announced};

@@ -25,5 +25,6 @@ pub mod shipment;
 pub mod sync;
 pub mod user;
 pub mod user_access;
+pub mod versioned;
 pub mod webhook;
 pub mod webhook_delivery;

@@ -10,10 +10,12 @@ use serde_json::Value;
 
 use crate::i18n::Locale;
 
+mod history;
 mod read;
 pub mod refunds;
 pub mod returns;
 
+pub use history::StatusStep;
 pub use read::money;
 use read::{address, array, between, bought_at, get, person, tax_id, text, time, yes_no};
 

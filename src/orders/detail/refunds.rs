@@ -4,18 +4,18 @@
 //! masked first for a user who must not see personal data; the seller's comment, free text that
 //! often names the buyer, is left out for such a user.
 
-use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use super::{
     NONE,
+    history::{StatusStep, status_history},
     read::{array, get, money, text, time},
 };
 use crate::{
-    db::models::refund::{RefundVersionHead, RefundWithHistory},
-    domain::Viewer,
+    db::models::versioned::{VersionHead, WithHistory},
+    domain::{RefundId, Viewer},
     i18n::Locale,
-    orders::mask_json::mask_personal_data,
+    orders::mask_json::for_viewer,
 };
 
 /// One refund as the part shows it.
@@ -36,7 +36,7 @@ pub struct RefundView {
     /// The delivery cost paid back, if any.
     pub delivery: Option<String>,
     /// Each status the backup saw, with when it first saw it, oldest first.
-    pub history: Vec<RefundStep>,
+    pub history: Vec<StatusStep>,
 }
 
 /// A line item paid back: its offer's name (from the order), how many or how much.
@@ -50,16 +50,10 @@ pub struct RefundItemView {
     pub value: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RefundStep {
-    pub status: String,
-    pub at: DateTime<Utc>,
-}
-
 /// The refunds as `viewer` may see them; `order` (the checkout form as stored) names the line
 /// items.
 pub fn refund_views(
-    refunds: &[RefundWithHistory],
+    refunds: &[WithHistory<RefundId>],
     order: &Value,
     viewer: &Viewer,
     loc: &Locale,
@@ -67,11 +61,7 @@ pub fn refund_views(
     refunds
         .iter()
         .map(|r| {
-            let raw = if viewer.hide_personal_data {
-                mask_personal_data(&r.raw)
-            } else {
-                r.raw.clone()
-            };
+            let raw = for_viewer(viewer, &r.raw);
             let mut view = view(&raw, order, &r.versions, loc);
             if viewer.hide_personal_data {
                 view.comment = None;
@@ -81,7 +71,7 @@ pub fn refund_views(
         .collect()
 }
 
-fn view(raw: &Value, order: &Value, versions: &[RefundVersionHead], loc: &Locale) -> RefundView {
+fn view(raw: &Value, order: &Value, versions: &[VersionHead], loc: &Locale) -> RefundView {
     let line_items = array(order, "/lineItems");
     RefundView {
         id: text(raw, "/id"),
@@ -117,21 +107,6 @@ fn view(raw: &Value, order: &Value, versions: &[RefundVersionHead], loc: &Locale
             .pointer("/delivery/value")
             .filter(|v| v.is_object())
             .map(|_| money(raw, "/delivery/value", loc)),
-        history: history(versions),
+        history: status_history(versions),
     }
-}
-
-/// The statuses in the order the backup saw them, each once per stretch.
-fn history(versions: &[RefundVersionHead]) -> Vec<RefundStep> {
-    let mut steps: Vec<RefundStep> = vec![];
-    for v in versions {
-        let status = v.status.clone().unwrap_or_else(|| NONE.into());
-        if steps.last().is_none_or(|s| s.status != status) {
-            steps.push(RefundStep {
-                status,
-                at: v.seen_at,
-            });
-        }
-    }
-    steps
 }

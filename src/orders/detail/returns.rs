@@ -3,18 +3,18 @@
 //! from the return as last stored (Allegro's shape), masked first for a user who must not see
 //! personal data (buyer login and email, waybills, the sender's phone, the refund account).
 
-use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use super::{
     NONE,
+    history::{StatusStep, status_history},
     read::{array, get, money, text, time},
 };
 use crate::{
-    db::models::customer_return::{ReturnVersionHead, ReturnWithHistory},
-    domain::Viewer,
+    db::models::versioned::{VersionHead, WithHistory},
+    domain::{CustomerReturnId, Viewer},
     i18n::Locale,
-    orders::mask_json::mask_personal_data,
+    orders::mask_json::for_viewer,
 };
 
 /// One return as the section shows it.
@@ -65,32 +65,19 @@ pub struct RejectionView {
     pub at: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StatusStep {
-    pub status: String,
-    pub at: DateTime<Utc>,
-}
-
 /// The returns as `viewer` may see them.
 pub fn return_views(
-    returns: &[ReturnWithHistory],
+    returns: &[WithHistory<CustomerReturnId>],
     viewer: &Viewer,
     loc: &Locale,
 ) -> Vec<ReturnView> {
     returns
         .iter()
-        .map(|r| {
-            let raw = if viewer.hide_personal_data {
-                mask_personal_data(&r.raw)
-            } else {
-                r.raw.clone()
-            };
-            view(&raw, &r.versions, loc)
-        })
+        .map(|r| view(&for_viewer(viewer, &r.raw), &r.versions, loc))
         .collect()
 }
 
-fn view(raw: &Value, versions: &[ReturnVersionHead], loc: &Locale) -> ReturnView {
+fn view(raw: &Value, versions: &[VersionHead], loc: &Locale) -> ReturnView {
     let buyer: Vec<String> = ["/buyer/login", "/buyer/email"]
         .iter()
         .filter_map(|p| get(raw, p))
@@ -139,7 +126,7 @@ fn view(raw: &Value, versions: &[ReturnVersionHead], loc: &Locale) -> ReturnView
                 reason: text(r, "/reason"),
                 at: time(r, "/createdAt", loc),
             }),
-        history: history(versions),
+        history: status_history(versions),
     }
 }
 
@@ -155,38 +142,22 @@ fn refund_account(raw: &Value) -> Option<String> {
     })
 }
 
-/// The statuses in the order the backup saw them, each once per stretch (versions that
-/// changed only parcels or the like keep the status they had).
-fn history(versions: &[ReturnVersionHead]) -> Vec<StatusStep> {
-    let mut steps: Vec<StatusStep> = vec![];
-    for v in versions {
-        let status = v.status.clone().unwrap_or_else(|| NONE.into());
-        if steps.last().is_none_or(|s| s.status != status) {
-            steps.push(StatusStep {
-                status,
-                at: v.seen_at,
-            });
-        }
-    }
-    steps
-}
-
 #[cfg(test)]
 mod tests {
-    use chrono::TimeZone;
+    use chrono::{TimeZone, Utc};
     use serde_json::json;
 
     use super::*;
-    use crate::domain::{CustomerReturnId, Role, UserId};
+    use crate::domain::{Role, UserId};
 
-    fn stored() -> ReturnWithHistory {
+    fn stored() -> WithHistory<CustomerReturnId> {
         let at = |h| Utc.with_ymd_and_hms(2026, 7, 20, h, 0, 0).unwrap();
-        let version = |status: &str, h| ReturnVersionHead {
+        let version = |status: &str, h| VersionHead {
             status: Some(status.into()),
             seen_at: at(h),
         };
-        ReturnWithHistory {
-            return_id: CustomerReturnId::from("r-1"),
+        WithHistory {
+            id: CustomerReturnId::from("r-1"),
             raw: json!({
                 "id": "r-1", "referenceNumber": "4821/Z07A", "status": "DELIVERED",
                 "buyer": {"email": "jan@allegromail.pl", "login": "Jan_K"},

@@ -11,7 +11,6 @@ use askama::Template;
 use chrono::{DateTime, Utc};
 use diesel::{PgConnection, QueryResult};
 use serde::Deserialize;
-use serde_json::Value;
 
 use crate::db::models::settings::SettingsRow;
 use crate::{
@@ -39,7 +38,7 @@ use crate::{
             sections,
         },
         diff::{Change, diff},
-        mask_json::{HIDDEN, mask_personal_data},
+        mask_json::{HIDDEN, for_viewer},
     },
     state::AppState,
     web::{
@@ -54,15 +53,6 @@ use super::{
     lookup::{checkout_form_id, find_visible},
     notes::{self, TeamPartial, team},
 };
-
-/// Masks the JSON when the viewer must not see personal data.
-fn for_viewer(viewer: &Viewer, raw: &Value) -> Value {
-    if viewer.hide_personal_data {
-        mask_personal_data(raw)
-    } else {
-        raw.clone()
-    }
-}
 
 /// What the page shows about our copy of the order.
 pub struct RecordView {

@@ -1,22 +1,15 @@
-//! Writing a page of refunds: the refunds (a new version for each one that changed), the
-//! checkpoint the page reaches and the run's counters, in one transaction, then a lease
-//! renewal. A crash before the commit leaves the checkpoint where the last stored page put it,
-//! so nothing is lost; storing a page again adds nothing, so nothing is duplicated.
-
-use std::collections::HashSet;
-
-use diesel::Connection;
+//! Writing a page of refunds with the checkpoint it reaches (see `sync::versioned`).
 
 use crate::{
     allegro::Refund,
-    db::{
-        self, DbError,
-        models::{
-            refund::{self, Listing, NewRefund, RefundSyncState, WindowStep},
-            sync::{RunCounters, SyncRun},
-        },
+    db::models::{
+        refund::{Listing, NewRefund, RefundSyncState, WindowStep},
+        sync::RunCounters,
     },
-    sync::context::{RunContext, SyncError},
+    sync::{
+        context::{RunContext, SyncError},
+        versioned,
+    },
 };
 
 /// One page of refunds and the checkpoint it reaches.
@@ -27,21 +20,12 @@ pub(super) struct RefundsPage {
     pub step: Option<WindowStep>,
 }
 
-/// The row of `item`; `None` (logged) for one PostgreSQL cannot store (NUL characters).
-fn new_row(ctx: &RunContext<'_>, item: Refund) -> Option<NewRefund> {
-    if item.document.holds_nul() {
-        tracing::warn!(
-            account.id = ctx.account_id.0,
-            refund.id = item.id.as_str(),
-            "payment refund skipped: it holds NUL characters, which PostgreSQL cannot store"
-        );
-        return None;
-    }
+fn new_row(item: Refund) -> NewRefund {
     let (total_amount, currency) = match item.total_value {
         Some(money) => (Some(money.amount.as_str().to_owned()), Some(money.currency)),
         None => (None, None),
     };
-    Some(NewRefund {
+    NewRefund {
         raw: item.document.to_value(),
         content_hash: item.document.hash().to_owned(),
         refund_id: item.id,
@@ -52,20 +36,13 @@ fn new_row(ctx: &RunContext<'_>, item: Refund) -> Option<NewRefund> {
         created_at: item.created_at,
         currency,
         total_amount,
-    })
+    }
 }
 
-/// The rows of a page, each refund once (the last copy wins, should a page list one twice).
-fn rows_of(ctx: &RunContext<'_>, refunds: Vec<Refund>) -> Vec<NewRefund> {
-    let mut seen = HashSet::new();
-    let mut rows: Vec<NewRefund> = refunds
-        .into_iter()
-        .rev()
-        .filter(|r| seen.insert(r.id.clone()))
-        .filter_map(|r| new_row(ctx, r))
-        .collect();
-    rows.reverse();
-    rows
+fn counters(fetched: i64, changed: i64) -> RunCounters {
+    let mut counters = RunCounters::default();
+    (counters.refunds_fetched, counters.refunds_changed) = (fetched, changed);
+    counters
 }
 
 /// Stores `page` with its checkpoint and counters in one transaction, then renews the lease.
@@ -74,30 +51,13 @@ pub(super) async fn store_page(
     ctx: &RunContext<'_>,
     page: RefundsPage,
 ) -> Result<Option<Listing>, SyncError> {
-    let (account_id, run_id) = (ctx.account_id, ctx.run_id);
-    let fetched = i64::try_from(page.refunds.len()).unwrap_or(i64::MAX);
-    let rows = rows_of(ctx, page.refunds);
+    let account_id = ctx.account_id;
+    let fetched = page.refunds.len();
+    let rows = versioned::rows_of(ctx, page.refunds, new_row);
     let step = page.step;
-    let listing = db::run(&ctx.accounts.pool, move |conn| {
-        conn.transaction(|conn| {
-            let counts = refund::store(conn, account_id, &rows)?;
-            let listing = match step {
-                Some(step) => RefundSyncState::advance(conn, account_id, step)?,
-                None => None,
-            };
-            let delta = RunCounters {
-                requests: 1,
-                refunds_fetched: fetched,
-                refunds_changed: i64::try_from(counts.created + counts.changed).unwrap_or(i64::MAX),
-                ..RunCounters::default()
-            };
-            SyncRun::add_progress(conn, run_id, &delta, None)?;
-            SyncRun::advance_phase(conn, run_id, fetched)?;
-            Ok::<_, diesel::result::Error>(listing)
-        })
-        .map_err(DbError::from)
+    versioned::store_page(ctx, rows, fetched, counters, move |conn| match step {
+        Some(step) => RefundSyncState::advance(conn, account_id, step),
+        None => Ok(None),
     })
-    .await?;
-    ctx.renew_lease().await?;
-    Ok(listing)
+    .await
 }

@@ -2,8 +2,7 @@
 //! must not see personal data sees it masked; both fit desktop and phone widths, in Polish and
 //! in English. Screenshots go to `target/e2e-screenshots/returns-<who>-<lang>/`.
 
-use allegro_backup::{db::schema::users, domain::Role};
-use diesel::prelude::*;
+use allegro_backup::domain::Role;
 use serde_json::Value;
 
 use super::{
@@ -19,10 +18,7 @@ async fn an_order_page_with_returns_fits_desktop_and_phone_screens_masked_or_not
     let (admin, masked) = ("returns-admin@example.com", "returns-masked@example.com");
     app.create_user(admin, Role::Admin).await;
     app.create_user(masked, Role::Viewer).await;
-    diesel::update(users::table.filter(users::email.eq(masked)))
-        .set(users::hide_personal_data.eq(true))
-        .execute(&mut app.db.connect())
-        .unwrap();
+    app.hide_personal_data_of(masked);
     let order = ret["orderId"].as_str().unwrap();
     let pages = [("order-returns", format!("/orders/{order}"))];
     let parcel = &ret["parcels"][0];

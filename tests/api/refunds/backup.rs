@@ -1,10 +1,7 @@
 //! The refunds step of a backup: first pass, later runs (new refunds, statuses that move), a
 //! failure mid-pass, a missing scope.
 
-use std::{
-    collections::{HashMap, HashSet},
-    time::Duration,
-};
+use std::collections::{HashMap, HashSet};
 
 use allegro_backup::{
     db::models::{
@@ -12,19 +9,13 @@ use allegro_backup::{
         sync::{RunTrigger, SyncRun},
     },
     domain::{AccountScope, RunNote},
-    simulator::Faults,
-    sync::SyncMode,
 };
 use chrono::Utc;
-use diesel::{RunQueryDsl, sql_query};
 use serde_json::Value;
 
-use super::{
-    assert_no_duplicates, assert_stored_equals_truth, refunds_app, stored, truth, versions,
-};
+use super::{REFUNDS, refunds_app};
 use crate::helpers::{
-    backup::{assert_stored_equals_truth as assert_orders_equal_truth, spawn_sync, sync_once},
-    seed::count,
+    backup::{assert_stored_equals_truth as assert_orders_equal_truth, sync_once},
     select_text,
 };
 
@@ -41,13 +32,13 @@ async fn a_backup_keeps_every_refund_once_and_each_of_its_versions() {
     let account = app.link_account(0).await;
     let first = sync_once(&app, account, RunTrigger::Cli).await;
     let mut seen = HashMap::new();
-    let at_first = truth(&app);
+    let at_first = REFUNDS.truth(&app);
     assert!(at_first.len() >= 20, "{} refunds", at_first.len());
     remember(&mut seen, &at_first);
-    assert_stored_equals_truth(&app, account);
+    REFUNDS.assert_stored_equals_truth(&app, account);
     assert_eq!(first.counters.refunds_changed, at_first.len() as i64);
     assert!(first.counters.refunds_fetched >= at_first.len() as i64);
-    assert!(versions(&app).values().all(|n| *n == 1));
+    assert!(REFUNDS.versions(&app).values().all(|n| *n == 1));
     let state = RefundSyncState::get_or_create(&mut app.db.connect(), account).unwrap();
     assert!(state.first_pass_completed_at.is_some() && state.listing().is_none());
 
@@ -64,7 +55,7 @@ async fn a_backup_keeps_every_refund_once_and_each_of_its_versions() {
     assert!(paid_online > 0);
     world.advance(chrono::Duration::hours(5));
     sync_once(&app, account, RunTrigger::Cli).await;
-    let at_second = truth(&app);
+    let at_second = REFUNDS.truth(&app);
     assert!(
         at_second.len() >= at_first.len() + paid_online,
         "the cancelled orders paid online were refunded"
@@ -75,13 +66,13 @@ async fn a_backup_keeps_every_refund_once_and_each_of_its_versions() {
         .count();
     assert!(waiting > 0, "some refunds are not paid out yet");
     remember(&mut seen, &at_second);
-    assert_stored_equals_truth(&app, account);
+    REFUNDS.assert_stored_equals_truth(&app, account);
 
     // Four days on the waiting refunds are paid out (or cancelled): they were created before
     // this run's window, so only re-reading them by id finds that out.
     world.advance(chrono::Duration::days(4));
     let third = sync_once(&app, account, RunTrigger::Cli).await;
-    let at_third = truth(&app);
+    let at_third = REFUNDS.truth(&app);
     assert!(
         at_third.values().all(
             |r| ["SUCCESS", "CANCELED"].contains(&r["status"].as_str().unwrap())
@@ -90,7 +81,7 @@ async fn a_backup_keeps_every_refund_once_and_each_of_its_versions() {
         "what waited is final now"
     );
     remember(&mut seen, &at_third);
-    assert_stored_equals_truth(&app, account);
+    REFUNDS.assert_stored_equals_truth(&app, account);
     let moved = at_third
         .iter()
         .filter(|(id, now)| at_second.get(*id).is_some_and(|before| before != *now))
@@ -101,7 +92,7 @@ async fn a_backup_keeps_every_refund_once_and_each_of_its_versions() {
         .filter(|id| !at_second.contains_key(*id))
         .count() as i64;
     assert_eq!(third.counters.refunds_changed, moved + created);
-    let kept = versions(&app);
+    let kept = REFUNDS.versions(&app);
     for (id, distinct) in &seen {
         assert_eq!(
             kept.get(id),
@@ -109,12 +100,12 @@ async fn a_backup_keeps_every_refund_once_and_each_of_its_versions() {
             "versions of {id}"
         );
     }
-    assert_no_duplicates(&mut app.db.connect());
+    REFUNDS.assert_no_duplicates(&mut app.db.connect());
 
     // Nothing changed since: a run stores no new version.
     let quiet = sync_once(&app, account, RunTrigger::Cli).await;
     assert_eq!(quiet.counters.refunds_changed, 0);
-    assert_eq!(versions(&app), kept);
+    assert_eq!(REFUNDS.versions(&app), kept);
 }
 
 #[tokio::test]
@@ -122,27 +113,10 @@ async fn a_refunds_pass_failing_after_a_page_resumes_and_loses_and_duplicates_no
     // Some two thousand refunds: twenty pages of at most 100.
     let app = refunds_app(3_000, Utc::now()).await;
     let account = app.link_account(0).await;
-    let world = app.simulator.world();
-    let listed: Vec<String> = world
-        .refunds(0)
-        .iter()
-        .map(|r| r["id"].as_str().unwrap().to_owned())
-        .collect();
+    let listed = REFUNDS.ids_served(&app);
     assert!(listed.len() > 500, "{} refunds", listed.len());
-    let run = spawn_sync(&app, account, RunTrigger::Cli, SyncMode::Auto);
+    let held = REFUNDS.fail_after_a_page(&app, account).await;
     let mut conn = app.db.connect();
-    while count(&mut conn, "SELECT count(*) AS n FROM payment_refunds") == 0 && !run.is_finished() {
-        tokio::time::sleep(Duration::from_millis(2)).await;
-    }
-    // Once a page is stored, every call to Allegro fails (a call already on its way may still
-    // get through: one more page at most).
-    world.set_faults(Faults {
-        server_error_rate: 1.0,
-        ..Faults::default()
-    });
-    let outcome = run.await.unwrap();
-    assert!(outcome.is_err(), "the run failed mid-pass");
-    let held = stored(&app, account);
     assert!(
         held.len() % 100 == 0 && !held.is_empty() && held.len() < listed.len(),
         "whole pages kept: {}",
@@ -159,18 +133,11 @@ async fn a_refunds_pass_failing_after_a_page_resumes_and_loses_and_duplicates_no
     );
     assert!(listing.window_end.is_some());
     assert!(state.first_pass_completed_at.is_none());
-    assert_no_duplicates(&mut conn);
+    REFUNDS.assert_no_duplicates(&mut conn);
 
-    world.set_faults(Faults::default());
-    let resumed = sync_once(&app, account, RunTrigger::Cli).await;
-    assert_stored_equals_truth(&app, account);
-    assert_eq!(
-        resumed.counters.refunds_changed,
-        (truth(&app).len() - held.len()) as i64,
-        "only what was missing is stored"
-    );
-    assert!(versions(&app).values().all(|n| *n == 1));
-    assert_no_duplicates(&mut conn);
+    REFUNDS
+        .assert_resumes(&app, account, &held, |c| c.refunds_changed)
+        .await;
     let state = RefundSyncState::get_or_create(&mut conn, account).unwrap();
     assert!(state.first_pass_completed_at.is_some());
 }
@@ -179,17 +146,13 @@ async fn a_refunds_pass_failing_after_a_page_resumes_and_loses_and_duplicates_no
 async fn an_account_whose_authorisation_leaves_payments_out_keeps_backing_up_its_orders() {
     let app = refunds_app(200, Utc::now()).await;
     let account = app.link_account(0).await;
-    assert!(!truth(&app).is_empty());
+    assert!(!REFUNDS.truth(&app).is_empty());
     // Connected before the payments scope was asked for.
     let mut conn = app.db.connect();
-    sql_query(
-        "UPDATE allegro_accounts SET scope = 'allegro:api:orders:read allegro:api:profile:read'",
-    )
-    .execute(&mut conn)
-    .unwrap();
+    app.set_account_scope("allegro:api:orders:read allegro:api:profile:read");
     let summary = sync_once(&app, account, RunTrigger::Cli).await;
     assert_orders_equal_truth(&app, account);
-    assert!(stored(&app, account).is_empty());
+    assert!(REFUNDS.stored(&app, account).is_empty());
     assert_eq!(summary.counters.refunds_fetched, 0);
     assert!(
         summary.counters.returns_fetched > 0,
@@ -219,14 +182,11 @@ async fn an_account_whose_authorisation_leaves_payments_out_keeps_backing_up_its
     );
 
     // Connected again with every scope: the refunds follow, the line goes.
-    sql_query(
-        "UPDATE allegro_accounts SET scope = 'allegro:api:orders:read allegro:api:profile:read \
-         allegro:api:payments:read'",
-    )
-    .execute(&mut conn)
-    .unwrap();
+    app.set_account_scope(
+        "allegro:api:orders:read allegro:api:profile:read allegro:api:payments:read",
+    );
     sync_once(&app, account, RunTrigger::Cli).await;
-    assert_stored_equals_truth(&app, account);
+    REFUNDS.assert_stored_equals_truth(&app, account);
     let (_, page) = app.get_html_in(&app.client, "/accounts", "en").await;
     assert!(select_text(&page, ".refunds-need-reconnect").is_empty());
 }

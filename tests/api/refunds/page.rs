@@ -2,15 +2,11 @@
 //! the status history, in English and in Polish; the seller's comment left out for a user who
 //! must not see personal data.
 
-use allegro_backup::{
-    db::{models::sync::RunTrigger, schema::users},
-    domain::Role,
-};
+use allegro_backup::{db::models::sync::RunTrigger, domain::Role};
 use chrono::Utc;
-use diesel::prelude::*;
 use serde_json::Value;
 
-use super::{refunds_app, truth};
+use super::{REFUNDS, refunds_app};
 use crate::helpers::{TestApp, backup::sync_once, select_text};
 
 /// An app whose refunds were backed up, and a paid-out refund in złoty with a comment.
@@ -18,7 +14,8 @@ async fn backed_up_with_refunds() -> (TestApp, Value) {
     let app = refunds_app(300, Utc::now()).await;
     let account = app.link_account(0).await;
     sync_once(&app, account, RunTrigger::Cli).await;
-    let refund = truth(&app)
+    let refund = REFUNDS
+        .truth(&app)
         .into_values()
         .filter(|r| r["status"] == "SUCCESS" && r["totalValue"]["currency"] == "PLN")
         .filter(|r| r["sellerComment"].is_string())
@@ -107,23 +104,9 @@ async fn the_order_page_shows_its_refunds_in_english_and_in_polish() {
     );
 
     // An order without refunds says so.
-    let refunded: Vec<Value> = truth(&app)
-        .into_values()
-        .map(|r| r["order"]["id"].clone())
-        .collect();
-    let quiet = app
-        .simulator
-        .world()
-        .orders(0)
-        .into_iter()
-        .find(|o| !refunded.contains(&o["id"]))
-        .unwrap();
+    let quiet = REFUNDS.order_without(&app, "/order/id");
     let (_, page) = app
-        .get_html_in(
-            &app.client,
-            &format!("/orders/{}", quiet["id"].as_str().unwrap()),
-            "en",
-        )
+        .get_html_in(&app.client, &format!("/orders/{quiet}"), "en")
         .await;
     assert_eq!(
         select_text(&page, "#no-refunds"),
@@ -134,13 +117,7 @@ async fn the_order_page_shows_its_refunds_in_english_and_in_polish() {
 #[tokio::test]
 async fn a_user_who_must_not_see_personal_data_gets_the_refunds_without_the_comment() {
     let (app, refund) = backed_up_with_refunds().await;
-    let viewer = app
-        .signed_in_client("viewer@example.com", Role::Viewer)
-        .await;
-    diesel::update(users::table.filter(users::email.eq("viewer@example.com")))
-        .set(users::hide_personal_data.eq(true))
-        .execute(&mut app.db.connect())
-        .unwrap();
+    let viewer = app.masked_viewer("viewer@example.com").await;
     let path = format!("/orders/{}", refund["order"]["id"].as_str().unwrap());
     let comment = refund["sellerComment"].as_str().unwrap();
     let article = format!("refund-{}", refund["id"].as_str().unwrap());

@@ -1,27 +1,24 @@
 //! The order page's "Returns" section: items, parcels, reason and status history, in Polish
 //! and in English; masked for a user who must not see personal data.
 
-use allegro_backup::{
-    db::{models::sync::RunTrigger, schema::users},
-    domain::Role,
-};
+use allegro_backup::{db::models::sync::RunTrigger, domain::Role};
 use chrono::Utc;
-use diesel::prelude::*;
 use serde_json::Value;
 
-use super::{returns_app, truth};
-use crate::helpers::{TestApp, backup::sync_once, select_text};
+use super::RETURNS;
+use crate::helpers::{TestApp, backup::sync_once, select_text, versioned::spawn_app_with_returns};
 
 /// An app whose returns were backed up twice, three days apart, and a return the first backup
 /// saw declared and the second saw sent (with a parcel): its history has two steps at least.
 pub(crate) async fn backed_up_with_returns() -> (TestApp, Value) {
-    let app = returns_app(800, 100, Utc::now()).await;
+    let app = spawn_app_with_returns(800, 100, Utc::now()).await;
     let account = app.link_account(0).await;
     sync_once(&app, account, RunTrigger::Cli).await;
-    let declared = truth(&app);
+    let declared = RETURNS.truth(&app);
     app.simulator.world().advance(chrono::Duration::days(3));
     sync_once(&app, account, RunTrigger::Cli).await;
-    let sent = truth(&app)
+    let sent = RETURNS
+        .truth(&app)
         .into_values()
         .filter(|r| !r["parcels"].as_array().unwrap().is_empty())
         .filter(|r| {
@@ -69,23 +66,9 @@ async fn the_order_page_shows_its_returns_in_english_and_in_polish() {
     assert!(history[0].starts_with("Zgłoszony"), "{history:?}");
 
     // An order without returns says so.
-    let returned: Vec<Value> = truth(&app)
-        .into_values()
-        .map(|r| r["orderId"].clone())
-        .collect();
-    let quiet = app
-        .simulator
-        .world()
-        .orders(0)
-        .into_iter()
-        .find(|o| !returned.contains(&o["id"]))
-        .unwrap();
+    let quiet = RETURNS.order_without(&app, "/orderId");
     let (_, page) = app
-        .get_html_in(
-            &app.client,
-            &format!("/orders/{}", quiet["id"].as_str().unwrap()),
-            "en",
-        )
+        .get_html_in(&app.client, &format!("/orders/{quiet}"), "en")
         .await;
     assert_eq!(
         select_text(&page, "#no-returns"),
@@ -96,13 +79,7 @@ async fn the_order_page_shows_its_returns_in_english_and_in_polish() {
 #[tokio::test]
 async fn a_user_who_must_not_see_personal_data_gets_the_returns_masked() {
     let (app, ret) = backed_up_with_returns().await;
-    let viewer = app
-        .signed_in_client("viewer@example.com", Role::Viewer)
-        .await;
-    diesel::update(users::table.filter(users::email.eq("viewer@example.com")))
-        .set(users::hide_personal_data.eq(true))
-        .execute(&mut app.db.connect())
-        .unwrap();
+    let viewer = app.masked_viewer("viewer@example.com").await;
     let path = format!("/orders/{}", ret["orderId"].as_str().unwrap());
     let response = app.get_with(&viewer, &path).await;
     assert_eq!(response.status(), reqwest::StatusCode::OK);

@@ -3,26 +3,21 @@
 //! history, so the versions are the status history as the backup saw it. A refund names its
 //! order by checkout form id and its payment by payment id within the account (no foreign key:
 //! it outlives the order on Allegro). Where the refunds pass of an account stands is in
-//! `checkpoint`; what the order page reads, in `read`.
+//! `checkpoint`; how a refund is stored and read, in `versioned`.
 
 mod checkpoint;
-mod read;
-
-use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use diesel::{
-    dsl::sql,
-    prelude::*,
-    sql_types::{Nullable, Numeric, Text},
-};
+use diesel::prelude::*;
 use serde_json::Value;
 
 pub use checkpoint::{Listing, RefundSyncState, WindowStep};
-pub use read::{RefundVersionHead, RefundWithHistory, for_order};
 
 use crate::{
-    db::schema::{payment_refund_versions, payment_refunds},
+    db::{
+        models::versioned::versioned_row,
+        schema::{payment_refund_versions, payment_refunds},
+    },
     domain::{AccountId, CheckoutFormId, RefundId, refund::FINAL_REFUND_STATUSES},
 };
 
@@ -46,95 +41,12 @@ pub struct NewRefund {
     pub total_amount: Option<String>,
 }
 
-/// What storing a page of refunds did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct StoreCounts {
-    /// Refunds seen for the first time.
-    pub created: usize,
-    /// Known refunds that changed (a new version).
-    pub changed: usize,
-    pub unchanged: usize,
-}
-
-/// `amount` cast to NUMERIC by PostgreSQL (the decimal text never passes through a float).
-macro_rules! numeric {
-    ($amount:expr) => {
-        sql::<Nullable<Numeric>>("")
-            .bind::<Nullable<Text>, _>($amount)
-            .sql("::numeric")
-    };
-}
-
-/// Stores `refunds` of account `account_id`: new ones are added with their first version,
-/// changed ones updated with a new version, unchanged ones only marked seen. Call it inside the
-/// transaction that also moves the checkpoint.
-pub fn store(
-    conn: &mut PgConnection,
-    account_id: AccountId,
-    refunds: &[NewRefund],
-) -> QueryResult<StoreCounts> {
-    use payment_refunds::dsl as r;
-    let ids: Vec<RefundId> = refunds.iter().map(|x| x.refund_id.clone()).collect();
-    let known: HashMap<RefundId, (i64, String)> = r::payment_refunds
-        .filter(r::account_id.eq(account_id))
-        .filter(r::refund_id.eq_any(ids))
-        .select((r::refund_id, r::id, r::content_hash))
-        .load::<(RefundId, i64, String)>(conn)?
-        .into_iter()
-        .map(|(id, row, hash)| (id, (row, hash)))
-        .collect();
-    let mut counts = StoreCounts::default();
-    let mut unchanged = vec![];
-    for item in refunds {
-        match known.get(&item.refund_id) {
-            Some((row, hash)) if *hash == item.content_hash => unchanged.push(*row),
-            Some((row, _)) => {
-                diesel::update(r::payment_refunds.find(*row))
-                    .set((
-                        item,
-                        r::total_amount.eq(numeric!(item.total_amount.as_deref())),
-                        r::last_seen_at.eq(diesel::dsl::now),
-                    ))
-                    .execute(conn)?;
-                add_version(conn, *row, item)?;
-                counts.changed += 1;
-            }
-            None => {
-                let row = diesel::insert_into(r::payment_refunds)
-                    .values((
-                        r::account_id.eq(account_id),
-                        item,
-                        r::total_amount.eq(numeric!(item.total_amount.as_deref())),
-                    ))
-                    .returning(r::id)
-                    .get_result(conn)?;
-                add_version(conn, row, item)?;
-                counts.created += 1;
-            }
-        }
-    }
-    counts.unchanged = unchanged.len();
-    diesel::update(r::payment_refunds.filter(r::id.eq_any(unchanged)))
-        .set(r::last_seen_at.eq(diesel::dsl::now))
-        .execute(conn)?;
-    Ok(counts)
-}
-
-/// Keeps `item` as a version of refund `row` (a version seen before is not kept twice).
-fn add_version(conn: &mut PgConnection, row: i64, item: &NewRefund) -> QueryResult<()> {
-    use payment_refund_versions::dsl as v;
-    diesel::insert_into(v::payment_refund_versions)
-        .values((
-            v::refund_row_id.eq(row),
-            v::status.eq(&item.status),
-            v::raw.eq(&item.raw),
-            v::content_hash.eq(&item.content_hash),
-        ))
-        .on_conflict((v::refund_row_id, v::content_hash))
-        .do_nothing()
-        .execute(conn)
-        .map(drop)
-}
+versioned_row!(
+    NewRefund,
+    id: RefundId = payment_refunds::refund_id,
+    versions: payment_refund_versions::refund_row_id,
+    numeric: { total_amount = total_amount },
+);
 
 /// Up to `limit` refunds of the account not final yet and not read since `seen_before`, after
 /// row `after` in row order: those a run reads again by id. Returns `(row id, refund id)`.

@@ -1,0 +1,257 @@
+//! What every resource Allegro changes in place and keeps no history of (customer returns,
+//! payment refunds, …) stores the same way: one row per resource id within the account,
+//! holding the document as last read, and one row per distinct version of it (told apart by
+//! the hash of its canonical JSON), so the versions are the status history as the backup saw
+//! it. Here the shared part: the store algorithm, the read of an order's resources with their
+//! histories, and `versioned_row!`, which writes a resource's queries from its tables.
+
+use std::{collections::HashMap, hash::Hash};
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use serde_json::Value;
+
+use crate::domain::AccountId;
+
+/// A resource row ready to store, with the queries on its two tables (written by
+/// `versioned_row!`).
+pub trait VersionedRow: Sized {
+    /// Allegro's id of the resource.
+    type Id: Clone + Eq + Hash;
+
+    fn external_id(&self) -> &Self::Id;
+    fn content_hash(&self) -> &str;
+    /// `(id, row id, content hash)` of those of `ids` the account holds.
+    fn known(
+        conn: &mut PgConnection,
+        account_id: AccountId,
+        ids: Vec<Self::Id>,
+    ) -> QueryResult<Vec<(Self::Id, i64, String)>>;
+    /// Adds the resource; its row id.
+    fn insert(&self, conn: &mut PgConnection, account_id: AccountId) -> QueryResult<i64>;
+    /// Overwrites row `row` with this version and marks it seen.
+    fn update(&self, conn: &mut PgConnection, row: i64) -> QueryResult<()>;
+    /// Keeps this version of row `row` (a version kept before is not kept twice).
+    fn add_version(&self, conn: &mut PgConnection, row: i64) -> QueryResult<()>;
+    /// Marks rows `rows` as read now, unchanged.
+    fn mark_seen(conn: &mut PgConnection, rows: Vec<i64>) -> QueryResult<()>;
+}
+
+/// What storing a page of a resource did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StoreCounts {
+    /// Resources seen for the first time.
+    pub created: usize,
+    /// Known resources that changed (a new version).
+    pub changed: usize,
+    pub unchanged: usize,
+}
+
+impl StoreCounts {
+    /// Resources stored with a new version (new or changed).
+    pub fn changed_or_created(&self) -> i64 {
+        i64::try_from(self.created + self.changed).unwrap_or(i64::MAX)
+    }
+}
+
+/// Stores `items` of account `account_id`: new ones are added with their first version,
+/// changed ones updated with a new version, unchanged ones only marked seen. Call it inside the
+/// transaction that also moves the checkpoint.
+pub fn store<T: VersionedRow>(
+    conn: &mut PgConnection,
+    account_id: AccountId,
+    items: &[T],
+) -> QueryResult<StoreCounts> {
+    let ids = items.iter().map(|i| i.external_id().clone()).collect();
+    let known: HashMap<T::Id, (i64, String)> = T::known(conn, account_id, ids)?
+        .into_iter()
+        .map(|(id, row, hash)| (id, (row, hash)))
+        .collect();
+    let mut counts = StoreCounts::default();
+    let mut unchanged = vec![];
+    for item in items {
+        match known.get(item.external_id()) {
+            Some((row, hash)) if hash == item.content_hash() => unchanged.push(*row),
+            Some((row, _)) => {
+                item.update(conn, *row)?;
+                item.add_version(conn, *row)?;
+                counts.changed += 1;
+            }
+            None => {
+                let row = item.insert(conn, account_id)?;
+                item.add_version(conn, row)?;
+                counts.created += 1;
+            }
+        }
+    }
+    counts.unchanged = unchanged.len();
+    T::mark_seen(conn, unchanged)?;
+    Ok(counts)
+}
+
+/// One stored version of a resource, without its document.
+#[derive(Debug, Clone, PartialEq, Eq, Queryable)]
+pub struct VersionHead {
+    pub status: Option<String>,
+    /// When the backup first read this version.
+    pub seen_at: DateTime<Utc>,
+}
+
+/// A resource as last read, with its versions oldest first.
+#[derive(Debug, Clone)]
+pub struct WithHistory<Id> {
+    pub id: Id,
+    pub raw: Value,
+    pub first_seen_at: DateTime<Utc>,
+    pub versions: Vec<VersionHead>,
+}
+
+/// Gives each of `rows` (`(row id, id, document, first seen)`) its versions among `versions`
+/// (`(row id, status, seen at)`, oldest first).
+pub fn with_histories<Id>(
+    rows: Vec<(i64, Id, Value, DateTime<Utc>)>,
+    versions: &[(i64, Option<String>, DateTime<Utc>)],
+) -> Vec<WithHistory<Id>> {
+    rows.into_iter()
+        .map(|(row, id, raw, first_seen_at)| WithHistory {
+            id,
+            raw,
+            first_seen_at,
+            versions: versions
+                .iter()
+                .filter(|v| v.0 == row)
+                .map(|(_, status, seen_at)| VersionHead {
+                    status: status.clone(),
+                    seen_at: *seen_at,
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// `amount` cast to NUMERIC by PostgreSQL (the decimal text never passes through a float).
+macro_rules! numeric {
+    ($amount:expr) => {
+        diesel::dsl::sql::<diesel::sql_types::Nullable<diesel::sql_types::Numeric>>("")
+            .bind::<diesel::sql_types::Nullable<diesel::sql_types::Text>, _>($amount)
+            .sql("::numeric")
+    };
+}
+pub(crate) use numeric;
+
+/// Implements `VersionedRow` for `$row` (an `Insertable + AsChangeset` of table `$table`, whose
+/// id column is `$id_col`, with the fields `status`, `raw` and `content_hash`) and its versions
+/// table `$versions` (its row column `$row_col`), and writes `for_order`, the resources of one
+/// order with their histories. Numeric columns written from decimal strings are listed after
+/// `numeric:` as `column = field`.
+macro_rules! versioned_row {
+    (
+        $row:ty, id: $id:ty = $table:ident::$id_col:ident,
+        versions: $versions:ident::$row_col:ident
+        $(, numeric: { $($num_col:ident = $num_field:ident),* $(,)? })? $(,)?
+    ) => {
+        impl $crate::db::models::versioned::VersionedRow for $row {
+            type Id = $id;
+
+            fn external_id(&self) -> &$id {
+                &self.$id_col
+            }
+
+            fn content_hash(&self) -> &str {
+                &self.content_hash
+            }
+
+            fn known(
+                conn: &mut diesel::PgConnection,
+                account_id: $crate::domain::AccountId,
+                ids: Vec<$id>,
+            ) -> diesel::QueryResult<Vec<($id, i64, String)>> {
+                $table::table
+                    .filter($table::account_id.eq(account_id))
+                    .filter($table::$id_col.eq_any(ids))
+                    .select(($table::$id_col, $table::id, $table::content_hash))
+                    .load(conn)
+            }
+
+            fn insert(
+                &self,
+                conn: &mut diesel::PgConnection,
+                account_id: $crate::domain::AccountId,
+            ) -> diesel::QueryResult<i64> {
+                diesel::insert_into($table::table)
+                    .values((
+                        $table::account_id.eq(account_id),
+                        self,
+                        $($($table::$num_col.eq(
+                            $crate::db::models::versioned::numeric!(self.$num_field.as_deref())
+                        ),)*)?
+                    ))
+                    .returning($table::id)
+                    .get_result(conn)
+            }
+
+            fn update(&self, conn: &mut diesel::PgConnection, row: i64) -> diesel::QueryResult<()> {
+                diesel::update($table::table.find(row))
+                    .set((
+                        self,
+                        $table::last_seen_at.eq(diesel::dsl::now),
+                        $($($table::$num_col.eq(
+                            $crate::db::models::versioned::numeric!(self.$num_field.as_deref())
+                        ),)*)?
+                    ))
+                    .execute(conn)
+                    .map(drop)
+            }
+
+            fn add_version(
+                &self,
+                conn: &mut diesel::PgConnection,
+                row: i64,
+            ) -> diesel::QueryResult<()> {
+                diesel::insert_into($versions::table)
+                    .values((
+                        $versions::$row_col.eq(row),
+                        $versions::status.eq(&self.status),
+                        $versions::raw.eq(&self.raw),
+                        $versions::content_hash.eq(&self.content_hash),
+                    ))
+                    .on_conflict(($versions::$row_col, $versions::content_hash))
+                    .do_nothing()
+                    .execute(conn)
+                    .map(drop)
+            }
+
+            fn mark_seen(conn: &mut diesel::PgConnection, rows: Vec<i64>) -> diesel::QueryResult<()> {
+                diesel::update($table::table.filter($table::id.eq_any(rows)))
+                    .set($table::last_seen_at.eq(diesel::dsl::now))
+                    .execute(conn)
+                    .map(drop)
+            }
+        }
+
+        /// The resources of order `checkout_form_id` of account `account_id`, oldest first,
+        /// each with its versions.
+        pub fn for_order(
+            conn: &mut diesel::PgConnection,
+            account_id: $crate::domain::AccountId,
+            checkout_form_id: &$crate::domain::CheckoutFormId,
+        ) -> diesel::QueryResult<Vec<$crate::db::models::versioned::WithHistory<$id>>> {
+            let rows: Vec<(i64, $id, serde_json::Value, chrono::DateTime<chrono::Utc>)> =
+                $table::table
+                    .filter($table::account_id.eq(account_id))
+                    .filter($table::checkout_form_id.eq(checkout_form_id))
+                    .order(($table::created_at.asc().nulls_last(), $table::id.asc()))
+                    .select(($table::id, $table::$id_col, $table::raw, $table::first_seen_at))
+                    .load(conn)?;
+            let ids: Vec<i64> = rows.iter().map(|row| row.0).collect();
+            let versions: Vec<(i64, Option<String>, chrono::DateTime<chrono::Utc>)> =
+                $versions::table
+                    .filter($versions::$row_col.eq_any(ids))
+                    .order(($versions::seen_at.asc(), $versions::id.asc()))
+                    .select(($versions::$row_col, $versions::status, $versions::seen_at))
+                    .load(conn)?;
+            Ok($crate::db::models::versioned::with_histories(rows, &versions))
+        }
+    };
+}
+pub(crate) use versioned_row;
