@@ -8,10 +8,12 @@
 //! the sandbox, the simulator or a test double.
 
 mod account;
+mod billing;
 mod checkout_form;
 mod client;
 mod customer_return;
 mod error;
+mod listed;
 #[cfg(test)]
 mod malformed;
 mod metrics;
@@ -24,6 +26,10 @@ pub mod time;
 mod token_source;
 
 pub use account::AccountApi;
+pub use billing::{
+    BILLING_OFFSET_MAX, BILLING_PAGE_MAX, BILLING_SCOPE, BillingEntriesPage, BillingEntry,
+    BillingQuery, HOME_MARKETPLACE,
+};
 pub use checkout_form::{
     Buyer, CheckoutForm, CheckoutFormQuery, CheckoutFormSort, CheckoutFormsPage, Delivery,
     DeliveryMethod, LineItem, Offer, OfferExternal, Payment, PickupPoint, RejectedForm,
@@ -34,6 +40,7 @@ pub use customer_return::{
     RETURNS_SCOPE, ReturnBuyer, ReturnItem, ReturnParcel, ReturnReason, ReturnRejection,
 };
 pub use error::{AllegroError, SNIPPET_MAX_CHARS};
+pub use listed::Listed;
 pub use metrics::ApiMetrics;
 pub use models::{
     Amount, EventId, EventQuery, InvalidAmount, InvalidEventId, LatestEvent, Me, Money, OrderEvent,

@@ -70,6 +70,37 @@ diesel::table! {
 }
 
 diesel::table! {
+    billing_entries (id) {
+        id -> Int8,
+        account_id -> Int8,
+        entry_id -> Text,
+        occurred_at -> Nullable<Timestamptz>,
+        type_id -> Nullable<Text>,
+        type_name -> Nullable<Text>,
+        offer_id -> Nullable<Text>,
+        offer_name -> Nullable<Text>,
+        checkout_form_id -> Nullable<Text>,
+        marketplace_id -> Nullable<Text>,
+        amount -> Nullable<Numeric>,
+        currency -> Nullable<Text>,
+        raw -> Jsonb,
+        content_hash -> Text,
+        first_seen_at -> Timestamptz,
+        last_seen_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    billing_entry_versions (id) {
+        id -> Int8,
+        entry_row_id -> Int8,
+        raw -> Jsonb,
+        content_hash -> Text,
+        seen_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     coverage_days (account_id, day) {
         account_id -> Int8,
         day -> Date,
@@ -307,20 +338,6 @@ diesel::table! {
 }
 
 diesel::table! {
-    payment_refund_sync (account_id) {
-        account_id -> Int8,
-        first_pass_from -> Nullable<Timestamptz>,
-        first_pass_completed_at -> Nullable<Timestamptz>,
-        listed_through -> Nullable<Timestamptz>,
-        listing_from -> Nullable<Timestamptz>,
-        listing_to -> Nullable<Timestamptz>,
-        window_end -> Nullable<Timestamptz>,
-        window_offset -> Int4,
-        updated_at -> Timestamptz,
-    }
-}
-
-diesel::table! {
     payment_refund_versions (id) {
         id -> Int8,
         refund_row_id -> Int8,
@@ -437,6 +454,8 @@ diesel::table! {
         returns_changed -> Int8,
         refunds_fetched -> Int8,
         refunds_changed -> Int8,
+        billing_fetched -> Int8,
+        billing_changed -> Int8,
     }
 }
 
@@ -515,11 +534,28 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    windowed_listings (account_id, listing) {
+        account_id -> Int8,
+        listing -> Text,
+        first_pass_from -> Nullable<Timestamptz>,
+        first_pass_completed_at -> Nullable<Timestamptz>,
+        listed_through -> Nullable<Timestamptz>,
+        listing_from -> Nullable<Timestamptz>,
+        listing_to -> Nullable<Timestamptz>,
+        window_end -> Nullable<Timestamptz>,
+        window_offset -> Int4,
+        updated_at -> Timestamptz,
+    }
+}
+
 diesel::joinable!(account_scope_gaps -> allegro_accounts (account_id));
 diesel::joinable!(allegro_accounts -> users (connected_by));
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(audit_log -> users (actor_user_id));
 diesel::joinable!(backfill_windows -> allegro_accounts (account_id));
+diesel::joinable!(billing_entries -> allegro_accounts (account_id));
+diesel::joinable!(billing_entry_versions -> billing_entries (entry_row_id));
 diesel::joinable!(coverage_days -> allegro_accounts (account_id));
 diesel::joinable!(customer_return_sync -> allegro_accounts (account_id));
 diesel::joinable!(customer_return_versions -> customer_returns (return_row_id));
@@ -537,7 +573,6 @@ diesel::joinable!(order_shipments -> allegro_accounts (account_id));
 diesel::joinable!(order_tags -> orders (order_id));
 diesel::joinable!(order_tags -> users (created_by));
 diesel::joinable!(orders -> allegro_accounts (account_id));
-diesel::joinable!(payment_refund_sync -> allegro_accounts (account_id));
 diesel::joinable!(payment_refund_versions -> payment_refunds (refund_row_id));
 diesel::joinable!(payment_refunds -> allegro_accounts (account_id));
 diesel::joinable!(saved_views -> users (owner_id));
@@ -549,6 +584,7 @@ diesel::joinable!(user_accounts -> allegro_accounts (account_id));
 diesel::joinable!(user_accounts -> users (user_id));
 diesel::joinable!(webhook_deliveries -> webhook_endpoints (endpoint_id));
 diesel::joinable!(webhook_endpoints -> allegro_accounts (account_id));
+diesel::joinable!(windowed_listings -> allegro_accounts (account_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     account_scope_gaps,
@@ -556,6 +592,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     api_tokens,
     audit_log,
     backfill_windows,
+    billing_entries,
+    billing_entry_versions,
     coverage_days,
     customer_return_sync,
     customer_return_versions,
@@ -573,7 +611,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     order_shipments,
     order_tags,
     orders,
-    payment_refund_sync,
     payment_refund_versions,
     payment_refunds,
     saved_views,
@@ -587,4 +624,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     users,
     webhook_deliveries,
     webhook_endpoints,
+    windowed_listings,
 );

@@ -43,9 +43,32 @@ impl fmt::Display for Amount {
     }
 }
 
+/// A decimal text (`1234.5`, `-0.07`; at most two fraction digits, as the database gives
+/// amounts) in cents, for exact sums. Text that is not a number counts as zero.
+pub fn signed_cents(amount: &str) -> i128 {
+    let (whole, fraction) = amount.split_once('.').unwrap_or((amount, ""));
+    let negative = whole.starts_with('-');
+    let whole: i128 = whole.trim_start_matches('-').parse().unwrap_or(0);
+    let fraction: i128 = format!("{fraction:0<2}")[..2].parse().unwrap_or(0);
+    let value = whole * 100 + fraction;
+    if negative { -value } else { value }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn signed_cents_are_exact() {
+        assert_eq!(signed_cents("1234.5"), 123_450);
+        assert_eq!(signed_cents("0.07"), 7);
+        assert_eq!(
+            signed_cents("1234567.89") + signed_cents("0.11"),
+            123_456_800
+        );
+        assert_eq!(signed_cents("-0.5"), -50);
+        assert_eq!(signed_cents("x"), 0);
+    }
 
     #[test]
     fn canonical_forms() {

@@ -140,59 +140,51 @@ impl From<&str> for CheckoutFormId {
     }
 }
 
-/// A customer return's id at Allegro (`customer_returns.return_id`): a UUID-shaped string,
-/// kept opaque. Not validated: it is whatever Allegro sent.
-#[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, DieselNewType,
-)]
-#[serde(transparent)]
-pub struct CustomerReturnId(pub String);
+/// An id Allegro gives a resource (a UUID-shaped string), kept opaque: not validated, it is
+/// whatever Allegro sent.
+macro_rules! opaque_id {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(
+            Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+            DieselNewType,
+        )]
+        #[serde(transparent)]
+        pub struct $name(pub String);
 
-impl CustomerReturnId {
-    /// The id as Allegro sent it.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
+        impl $name {
+            /// The id as Allegro sent it.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(s: &str) -> Self {
+                Self(s.to_owned())
+            }
+        }
+    };
 }
 
-impl fmt::Display for CustomerReturnId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl From<&str> for CustomerReturnId {
-    fn from(s: &str) -> Self {
-        Self(s.to_owned())
-    }
-}
-
-/// A payment refund's id at Allegro (`payment_refunds.refund_id`): a UUID-shaped string, kept
-/// opaque. Not validated: it is whatever Allegro sent.
-#[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, DieselNewType,
-)]
-#[serde(transparent)]
-pub struct RefundId(pub String);
-
-impl RefundId {
-    /// The id as Allegro sent it.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Display for RefundId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl From<&str> for RefundId {
-    fn from(s: &str) -> Self {
-        Self(s.to_owned())
-    }
-}
+opaque_id!(
+    /// A customer return's id at Allegro (`customer_returns.return_id`).
+    CustomerReturnId
+);
+opaque_id!(
+    /// A payment refund's id at Allegro (`payment_refunds.refund_id`).
+    RefundId
+);
+opaque_id!(
+    /// A billing entry's id at Allegro (`billing_entries.entry_id`).
+    BillingEntryId
+);
 
 #[cfg(test)]
 mod tests {

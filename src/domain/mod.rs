@@ -22,7 +22,7 @@ mod user_name;
 mod viewer;
 pub mod webhook;
 
-pub use amount::{Amount, InvalidAmount};
+pub use amount::{Amount, InvalidAmount, signed_cents};
 pub use api_token::{
     API_TOKEN_DEFAULT_DAYS, API_TOKEN_MAX_DAYS, API_TOKEN_NAME_MAX_CHARS, ApiTokenError,
     ApiTokenLifetime, ApiTokenName, ApiTokenScope, ApiTokenStatus,
@@ -31,8 +31,8 @@ pub use document::{Document, canonical_json, content_hash};
 pub use email::{Email, EmailError};
 pub use explain::Explain;
 pub use ids::{
-    AccountId, ApiTokenId, CheckoutFormId, CustomerReturnId, DeliveryId, RefundId, RunId, UserId,
-    WebhookId,
+    AccountId, ApiTokenId, BillingEntryId, CheckoutFormId, CustomerReturnId, DeliveryId, RefundId,
+    RunId, UserId, WebhookId,
 };
 pub use lang::{Lang, UnknownLang};
 pub use order_filter::OrderFilter;

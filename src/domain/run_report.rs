@@ -22,16 +22,19 @@ pub enum RunPhase {
     Returns,
     /// Listing and re-reading the payment refunds.
     Refunds,
+    /// Listing the billing entries (fees) of each marketplace.
+    Billing,
 }
 
 impl RunPhase {
-    pub const ALL: [RunPhase; 6] = [
+    pub const ALL: [RunPhase; 7] = [
         Self::Orders,
         Self::Events,
         Self::Coverage,
         Self::Shipments,
         Self::Returns,
         Self::Refunds,
+        Self::Billing,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -42,6 +45,7 @@ impl RunPhase {
             Self::Shipments => "shipments",
             Self::Returns => "returns",
             Self::Refunds => "refunds",
+            Self::Billing => "billing",
         }
     }
 
@@ -85,6 +89,9 @@ pub enum RunNote {
     /// The payment refunds were not read: the account's authorisation does not allow it.
     /// Orders were backed up as usual.
     RefundsNeedScope,
+    /// The billing entries (fees) were not read: the account's authorisation does not allow
+    /// it. Orders were backed up as usual.
+    BillingNeedsScope,
 }
 
 impl std::fmt::Display for RunNote {
@@ -138,6 +145,10 @@ impl std::fmt::Display for RunNote {
             Self::RefundsNeedScope => f.write_str(
                 "Payment refunds were not backed up: the account's authorisation does not \
                  allow reading them; connect the account again.",
+            ),
+            Self::BillingNeedsScope => f.write_str(
+                "Fees (billing entries) were not backed up: the account's authorisation does \
+                 not allow reading them; connect the account again.",
             ),
         }
     }

@@ -2,6 +2,8 @@
 //! connected before their scope was asked for skips them (and is told to connect again) while
 //! its orders keep syncing.
 
+use super::RunNote;
+
 /// A resource that needs a scope of its own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ScopedResource {
@@ -9,16 +11,28 @@ pub enum ScopedResource {
     Returns,
     /// Payment refunds.
     Refunds,
+    /// Billing entries (fees).
+    Billing,
 }
 
 impl ScopedResource {
-    pub const ALL: [ScopedResource; 2] = [Self::Returns, Self::Refunds];
+    pub const ALL: [ScopedResource; 3] = [Self::Returns, Self::Refunds, Self::Billing];
 
     /// The name stored (`account_scope_gaps.resource`) and used in page keys.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Returns => "returns",
             Self::Refunds => "refunds",
+            Self::Billing => "billing",
+        }
+    }
+
+    /// What a run that skipped the resource for want of authorisation reports.
+    pub fn skipped_note(self) -> RunNote {
+        match self {
+            Self::Returns => RunNote::ReturnsNeedScope,
+            Self::Refunds => RunNote::RefundsNeedScope,
+            Self::Billing => RunNote::BillingNeedsScope,
         }
     }
 }

@@ -18,7 +18,7 @@ use crate::{
             sync::{SyncHealth, SyncRun, SyncState},
         },
     },
-    domain::{AccountId, Lang, order_codes::currency_order},
+    domain::{AccountId, Lang, order_codes::currency_order, signed_cents},
     error::AppError,
     i18n::Locale,
     orders::filter::start_of_day,
@@ -200,17 +200,6 @@ fn days_link(account: AccountId, from: NaiveDate, to: NaiveDate, extra: &str) ->
     )
 }
 
-/// A decimal text (`1234.5`, `-0.07`; at most two fraction digits, as the database gives
-/// amounts) in cents, for exact sums. Text that is not a number counts as zero.
-fn cents(amount: &str) -> i128 {
-    let (whole, fraction) = amount.split_once('.').unwrap_or((amount, ""));
-    let negative = whole.starts_with('-');
-    let whole: i128 = whole.trim_start_matches('-').parse().unwrap_or(0);
-    let fraction: i128 = format!("{fraction:0<2}")[..2].parse().unwrap_or(0);
-    let value = whole * 100 + fraction;
-    if negative { -value } else { value }
-}
-
 /// One account's panel: its figures, revenue, statuses and charts over `first..=today`.
 fn panel(
     id: AccountId,
@@ -267,7 +256,7 @@ fn revenue_per_day(totals: &[&DayTotal]) -> PerCurrency {
     let mut per_currency = PerCurrency::new();
     for t in totals {
         let currency = t.currency.clone().unwrap_or_else(|| DASH.to_owned());
-        let cents = t.revenue.as_deref().map(cents).unwrap_or(0);
+        let cents = t.revenue.as_deref().map(signed_cents).unwrap_or(0);
         *per_currency
             .entry(currency)
             .or_default()
@@ -383,17 +372,4 @@ fn charts(
         });
     }
     charts
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn money_is_exact_and_grouped() {
-        assert_eq!(cents("1234.5"), 123_450);
-        assert_eq!(cents("0.07"), 7);
-        assert_eq!(cents("1234567.89") + cents("0.11"), 123_456_800);
-        assert_eq!(cents("-0.5"), -50);
-    }
 }

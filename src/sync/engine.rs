@@ -8,7 +8,7 @@ use diesel::Connection;
 use tracing::field::Empty;
 
 use super::{
-    SyncOptions, backfill,
+    SyncOptions, backfill, billing,
     context::{RunContext, RunSummary, SyncError, SyncMode},
     coverage, events, pauses, reconcile, refunds, retry, returns, shipments,
 };
@@ -208,6 +208,7 @@ async fn run_steps(
     shipments::back_up(ctx).await?;
     notes.extend(returns::back_up(ctx).await?);
     notes.extend(refunds::back_up(ctx).await?);
+    notes.extend(billing::back_up(ctx).await?);
     Ok(notes)
 }
 

@@ -2,6 +2,7 @@
 //! customer returns and payment refunds.
 
 mod backfill;
+mod billing;
 mod context;
 pub mod coverage;
 pub mod engine;
@@ -18,6 +19,7 @@ mod scope;
 mod shipments;
 mod store;
 mod versioned;
+mod windowed;
 
 pub use context::{RunSummary, SyncError, SyncMode, windows};
 pub use engine::{OnStarted, sync_account, sync_account_announced};

@@ -1,14 +1,17 @@
-//! The resources read only when the account's authorisation allows it (returns, refunds):
+//! The resources read only when the account's authorisation allows it (returns, refunds, fees):
 //! whether the granted scopes name what a resource needs, and recording (for the Accounts
 //! page) that an account lacks it or no longer does. A resource skipped this way gives the run
 //! a note; the run itself goes on and succeeds.
 
+use std::future::Future;
+
 use crate::{
+    allegro::AllegroError,
     db::{
         self, DbError,
         models::{account::AccountRow, scope_gap::ScopeGap},
     },
-    domain::{ScopedResource, scope_granted},
+    domain::{RunNote, RunPhase, ScopedResource, scope_granted},
     sync::context::{RunContext, SyncError},
 };
 
@@ -42,4 +45,31 @@ pub(super) async fn record(
     })
     .await?;
     Ok(())
+}
+
+/// Runs `pass` (in phase `phase`) when the account's authorisation allows `resource`, which
+/// needs `scope`; otherwise, or when Allegro answers 403, records the gap and returns the note
+/// that says the resource was skipped. The run goes on either way.
+pub(super) async fn back_up_if_allowed<'c, F>(
+    ctx: &'c RunContext<'c>,
+    (resource, scope): (ScopedResource, &str),
+    phase: RunPhase,
+    pass: impl FnOnce(&'c RunContext<'c>) -> F,
+) -> Result<Option<RunNote>, SyncError>
+where
+    F: Future<Output = Result<(), SyncError>>,
+{
+    if granted(ctx, scope).await? {
+        ctx.enter_phase(phase, None).await?;
+        match pass(ctx).await {
+            Err(SyncError::Allegro(AllegroError::Client { status: 403, .. })) => {}
+            Err(e) => return Err(e),
+            Ok(()) => {
+                record(ctx, resource, false).await?;
+                return Ok(None);
+            }
+        }
+    }
+    record(ctx, resource, true).await?;
+    Ok(Some(resource.skipped_note()))
 }

@@ -9,7 +9,7 @@ use std::collections::HashSet;
 use diesel::{Connection, PgConnection, QueryResult};
 
 use crate::{
-    allegro::{CustomerReturn, Refund},
+    allegro::{BillingEntry, CustomerReturn, Refund},
     db::{
         self, DbError,
         models::{
@@ -29,25 +29,26 @@ pub(super) trait Listed {
     fn document(&self) -> &Document;
 }
 
-impl Listed for Refund {
-    const KIND: &'static str = "payment refund";
-    fn id(&self) -> &str {
-        self.id.as_str()
-    }
-    fn document(&self) -> &Document {
-        &self.document
-    }
+/// `Listed` for resources with an `id` newtype and a `document`.
+macro_rules! listed {
+    ($($resource:ty => $kind:literal),* $(,)?) => {$(
+        impl Listed for $resource {
+            const KIND: &'static str = $kind;
+            fn id(&self) -> &str {
+                self.id.as_str()
+            }
+            fn document(&self) -> &Document {
+                &self.document
+            }
+        }
+    )*};
 }
 
-impl Listed for CustomerReturn {
-    const KIND: &'static str = "customer return";
-    fn id(&self) -> &str {
-        self.id.as_str()
-    }
-    fn document(&self) -> &Document {
-        &self.document
-    }
-}
+listed!(
+    BillingEntry => "billing entry",
+    CustomerReturn => "customer return",
+    Refund => "payment refund",
+);
 
 /// The rows of a page: each resource once (the last copy wins, should a page list one twice),
 /// without those PostgreSQL cannot store (NUL characters; logged).

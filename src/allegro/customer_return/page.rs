@@ -4,14 +4,14 @@ use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
 use super::CustomerReturn;
+use crate::allegro::listed::Listed;
 
 /// One page of returns. A return without a readable `id` cannot be kept apart from the others:
 /// it is counted in [`Self::listed`] (so a full page still reads as full) and kept raw in
 /// [`Self::unreadable`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct CustomerReturnsPage {
-    returns: Vec<CustomerReturn>,
-    unreadable: Vec<Value>,
+    entries: Listed<CustomerReturn>,
     /// `count`: the returns in this page, as Allegro counts them (assumed; not documented).
     pub count: u32,
 }
@@ -19,22 +19,22 @@ pub struct CustomerReturnsPage {
 impl CustomerReturnsPage {
     /// The returns that read.
     pub fn returns(&self) -> &[CustomerReturn] {
-        &self.returns
+        self.entries.items()
     }
 
     /// The entries without a readable id, as sent.
     pub fn unreadable(&self) -> &[Value] {
-        &self.unreadable
+        self.entries.unreadable()
     }
 
     /// Entries in the page, readable or not: a page shorter than the limit is the last.
     pub fn listed(&self) -> usize {
-        self.returns.len() + self.unreadable.len()
+        self.entries.len()
     }
 
     /// The returns, by value.
     pub fn into_returns(self) -> Vec<CustomerReturn> {
-        self.returns
+        self.entries.into_items()
     }
 }
 
@@ -49,17 +49,9 @@ impl<'de> Deserialize<'de> for CustomerReturnsPage {
             count: Option<u32>,
         }
         let body = Body::deserialize(d)?;
-        let mut page = Self {
-            returns: vec![],
-            unreadable: vec![],
+        Ok(Self {
+            entries: Listed::read(body.customer_returns.unwrap_or_default()),
             count: body.count.unwrap_or(0),
-        };
-        for raw in body.customer_returns.unwrap_or_default() {
-            match CustomerReturn::deserialize(&raw) {
-                Ok(item) => page.returns.push(item),
-                Err(_) => page.unreadable.push(raw),
-            }
-        }
-        Ok(page)
+        })
     }
 }

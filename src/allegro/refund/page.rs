@@ -5,14 +5,14 @@ use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 
 use super::Refund;
+use crate::allegro::listed::Listed;
 
 /// One page of refunds. A refund without a readable `id` cannot be kept apart from the others:
 /// it is counted in [`Self::listed`] (so a full page still reads as full) and kept raw in
 /// [`Self::unreadable`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct RefundsPage {
-    refunds: Vec<Refund>,
-    unreadable: Vec<Value>,
+    entries: Listed<Refund>,
     /// `count`: the refunds in this page.
     pub count: u32,
     /// `totalCount`: every refund the query matches (`None` when Allegro did not say).
@@ -22,22 +22,22 @@ pub struct RefundsPage {
 impl RefundsPage {
     /// The refunds that read.
     pub fn refunds(&self) -> &[Refund] {
-        &self.refunds
+        self.entries.items()
     }
 
     /// The entries without a readable id, as sent.
     pub fn unreadable(&self) -> &[Value] {
-        &self.unreadable
+        self.entries.unreadable()
     }
 
     /// Entries in the page, readable or not.
     pub fn listed(&self) -> usize {
-        self.refunds.len() + self.unreadable.len()
+        self.entries.len()
     }
 
     /// The refunds, by value.
     pub fn into_refunds(self) -> Vec<Refund> {
-        self.refunds
+        self.entries.into_items()
     }
 }
 
@@ -54,18 +54,10 @@ impl<'de> Deserialize<'de> for RefundsPage {
             total_count: Option<u64>,
         }
         let body = Body::deserialize(d)?;
-        let mut page = Self {
-            refunds: vec![],
-            unreadable: vec![],
+        Ok(Self {
+            entries: Listed::read(body.refunds.unwrap_or_default()),
             count: body.count.unwrap_or(0),
             total_count: body.total_count,
-        };
-        for raw in body.refunds.unwrap_or_default() {
-            match Refund::deserialize(&raw) {
-                Ok(item) => page.refunds.push(item),
-                Err(_) => page.unreadable.push(raw),
-            }
-        }
-        Ok(page)
+        })
     }
 }

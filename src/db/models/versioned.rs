@@ -27,12 +27,16 @@ pub trait VersionedRow: Sized {
         account_id: AccountId,
         ids: Vec<Self::Id>,
     ) -> QueryResult<Vec<(Self::Id, i64, String)>>;
-    /// Adds the resource; its row id.
-    fn insert(&self, conn: &mut PgConnection, account_id: AccountId) -> QueryResult<i64>;
+    /// Adds the resources, each with its first version; `(id, row id)` of each.
+    fn insert_all(
+        conn: &mut PgConnection,
+        account_id: AccountId,
+        items: &[&Self],
+    ) -> QueryResult<Vec<(Self::Id, i64)>>;
     /// Overwrites row `row` with this version and marks it seen.
     fn update(&self, conn: &mut PgConnection, row: i64) -> QueryResult<()>;
-    /// Keeps this version of row `row` (a version kept before is not kept twice).
-    fn add_version(&self, conn: &mut PgConnection, row: i64) -> QueryResult<()>;
+    /// Keeps these versions of these rows (a version kept before is not kept twice).
+    fn add_versions(conn: &mut PgConnection, versions: &[(i64, &Self)]) -> QueryResult<()>;
     /// Marks rows `rows` as read now, unchanged.
     fn mark_seen(conn: &mut PgConnection, rows: Vec<i64>) -> QueryResult<()>;
 }
@@ -62,28 +66,37 @@ pub fn store<T: VersionedRow>(
     account_id: AccountId,
     items: &[T],
 ) -> QueryResult<StoreCounts> {
+    // The known-ids lookup is planned for the ids at hand: a plan cached while the table was
+    // small (a sequential scan) would stay in use as it grows.
+    diesel::sql_query("SET LOCAL plan_cache_mode = force_custom_plan").execute(conn)?;
     let ids = items.iter().map(|i| i.external_id().clone()).collect();
     let known: HashMap<T::Id, (i64, String)> = T::known(conn, account_id, ids)?
         .into_iter()
         .map(|(id, row, hash)| (id, (row, hash)))
         .collect();
     let mut counts = StoreCounts::default();
-    let mut unchanged = vec![];
+    let (mut unchanged, mut new, mut versions) = (vec![], vec![], vec![]);
     for item in items {
         match known.get(item.external_id()) {
             Some((row, hash)) if hash == item.content_hash() => unchanged.push(*row),
             Some((row, _)) => {
                 item.update(conn, *row)?;
-                item.add_version(conn, *row)?;
+                versions.push((*row, item));
                 counts.changed += 1;
             }
-            None => {
-                let row = item.insert(conn, account_id)?;
-                item.add_version(conn, row)?;
-                counts.created += 1;
-            }
+            None => new.push(item),
         }
     }
+    if !new.is_empty() {
+        let rows: HashMap<T::Id, i64> =
+            T::insert_all(conn, account_id, &new)?.into_iter().collect();
+        versions.extend(
+            new.iter()
+                .filter_map(|item| Some((*rows.get(item.external_id())?, *item))),
+        );
+        counts.created = new.len();
+    }
+    T::add_versions(conn, &versions)?;
     counts.unchanged = unchanged.len();
     T::mark_seen(conn, unchanged)?;
     Ok(counts)
@@ -140,14 +153,14 @@ macro_rules! numeric {
 pub(crate) use numeric;
 
 /// Implements `VersionedRow` for `$row` (an `Insertable + AsChangeset` of table `$table`, whose
-/// id column is `$id_col`, with the fields `status`, `raw` and `content_hash`) and its versions
-/// table `$versions` (its row column `$row_col`), and writes `for_order`, the resources of one
-/// order with their histories. Numeric columns written from decimal strings are listed after
+/// id column is `$id_col`, with the fields `raw` and `content_hash`) and its versions table
+/// `$versions` (its row column `$row_col`). With `with status` the versions keep the field
+/// `status` too, and `for_order` is written: the resources of one order with their histories. Numeric columns written from decimal strings are listed after
 /// `numeric:` as `column = field`.
 macro_rules! versioned_row {
     (
         $row:ty, id: $id:ty = $table:ident::$id_col:ident,
-        versions: $versions:ident::$row_col:ident
+        versions: $versions:ident::$row_col:ident $(with $status:ident)?
         $(, numeric: { $($num_col:ident = $num_field:ident),* $(,)? })? $(,)?
     ) => {
         impl $crate::db::models::versioned::VersionedRow for $row {
@@ -173,21 +186,25 @@ macro_rules! versioned_row {
                     .load(conn)
             }
 
-            fn insert(
-                &self,
+            fn insert_all(
                 conn: &mut diesel::PgConnection,
                 account_id: $crate::domain::AccountId,
-            ) -> diesel::QueryResult<i64> {
-                diesel::insert_into($table::table)
-                    .values((
+                items: &[&Self],
+            ) -> diesel::QueryResult<Vec<($id, i64)>> {
+                let rows: Vec<_> = items
+                    .iter()
+                    .map(|item| (
                         $table::account_id.eq(account_id),
-                        self,
+                        *item,
                         $($($table::$num_col.eq(
-                            $crate::db::models::versioned::numeric!(self.$num_field.as_deref())
+                            $crate::db::models::versioned::numeric!(item.$num_field.as_deref())
                         ),)*)?
                     ))
-                    .returning($table::id)
-                    .get_result(conn)
+                    .collect();
+                diesel::insert_into($table::table)
+                    .values(rows)
+                    .returning(($table::$id_col, $table::id))
+                    .get_results(conn)
             }
 
             fn update(&self, conn: &mut diesel::PgConnection, row: i64) -> diesel::QueryResult<()> {
@@ -203,18 +220,24 @@ macro_rules! versioned_row {
                     .map(drop)
             }
 
-            fn add_version(
-                &self,
+            fn add_versions(
                 conn: &mut diesel::PgConnection,
-                row: i64,
+                versions: &[(i64, &Self)],
             ) -> diesel::QueryResult<()> {
-                diesel::insert_into($versions::table)
-                    .values((
-                        $versions::$row_col.eq(row),
-                        $versions::status.eq(&self.status),
-                        $versions::raw.eq(&self.raw),
-                        $versions::content_hash.eq(&self.content_hash),
+                if versions.is_empty() {
+                    return Ok(());
+                }
+                let rows: Vec<_> = versions
+                    .iter()
+                    .map(|(row, item)| (
+                        $versions::$row_col.eq(*row),
+                        $($versions::$status.eq(&item.$status),)?
+                        $versions::raw.eq(&item.raw),
+                        $versions::content_hash.eq(&item.content_hash),
                     ))
+                    .collect();
+                diesel::insert_into($versions::table)
+                    .values(rows)
                     .on_conflict(($versions::$row_col, $versions::content_hash))
                     .do_nothing()
                     .execute(conn)
@@ -229,6 +252,11 @@ macro_rules! versioned_row {
             }
         }
 
+        $($crate::db::models::versioned::versioned_row!(
+            @for_order $id, $table::$id_col, $versions::$row_col, $status
+        );)?
+    };
+    (@for_order $id:ty, $table:ident::$id_col:ident, $versions:ident::$row_col:ident, $status:ident) => {
         /// The resources of order `checkout_form_id` of account `account_id`, oldest first,
         /// each with its versions.
         pub fn for_order(
@@ -248,7 +276,7 @@ macro_rules! versioned_row {
                 $versions::table
                     .filter($versions::$row_col.eq_any(ids))
                     .order(($versions::seen_at.asc(), $versions::id.asc()))
-                    .select(($versions::$row_col, $versions::status, $versions::seen_at))
+                    .select(($versions::$row_col, $versions::$status, $versions::seen_at))
                     .load(conn)?;
             Ok($crate::db::models::versioned::with_histories(rows, &versions))
         }

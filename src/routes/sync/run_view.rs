@@ -25,9 +25,11 @@ impl RunProgress {
         let (done, total) = match phase {
             RunPhase::Orders => (run.counters.progress_done, run.progress_total.unwrap_or(0)),
             RunPhase::Events => (run.counters.events, 0),
-            RunPhase::Coverage | RunPhase::Shipments | RunPhase::Returns | RunPhase::Refunds => {
-                (run.phase_done, run.phase_total.unwrap_or(0))
-            }
+            RunPhase::Coverage
+            | RunPhase::Shipments
+            | RunPhase::Returns
+            | RunPhase::Refunds
+            | RunPhase::Billing => (run.phase_done, run.phase_total.unwrap_or(0)),
         };
         let done = if total > 0 { done.min(total) } else { done };
         Self {
@@ -81,6 +83,9 @@ pub struct RunView {
     /// Payment refunds read, and of those stored anew or changed.
     pub refunds: i64,
     pub refunds_changed: i64,
+    /// Billing entries (fees) read, and of those stored anew or changed.
+    pub fees: i64,
+    pub fees_changed: i64,
     pub pages: i64,
     pub progress: RunProgress,
     /// Why it did not succeed, in a sentence of the reader's language.
@@ -131,6 +136,8 @@ impl RunView {
             returns_changed: run.counters.returns_changed,
             refunds: run.counters.refunds_fetched,
             refunds_changed: run.counters.refunds_changed,
+            fees: run.counters.billing_fetched,
+            fees_changed: run.counters.billing_changed,
             pages: run.counters.pages,
             status: run.status,
             error: run.error,
@@ -201,6 +208,7 @@ pub fn note_text(note: &RunNote, loc: &Locale) -> String {
         .arg("mismatched", loc.count(as_count(mismatched))),
         RunNote::ReturnsNeedScope => msg("run-note-returns-need-scope"),
         RunNote::RefundsNeedScope => msg("run-note-refunds-need-scope"),
+        RunNote::BillingNeedsScope => msg("run-note-billing-needs-scope"),
     };
     message.to_string()
 }

@@ -3,7 +3,8 @@
 use crate::{
     allegro::Refund,
     db::models::{
-        refund::{Listing, NewRefund, RefundSyncState, WindowStep},
+        listing::{Listing, ListingKey, ListingState, WindowStep},
+        refund::NewRefund,
         sync::RunCounters,
     },
     sync::{
@@ -56,7 +57,7 @@ pub(super) async fn store_page(
     let rows = versioned::rows_of(ctx, page.refunds, new_row);
     let step = page.step;
     versioned::store_page(ctx, rows, fetched, counters, move |conn| match step {
-        Some(step) => RefundSyncState::advance(conn, account_id, step),
+        Some(step) => ListingState::advance(conn, account_id, &ListingKey::Refunds, step),
         None => Ok(None),
     })
     .await

@@ -22,8 +22,8 @@ use super::{
 };
 use crate::{
     allegro::{
-        AllegroError, CustomerReturnQuery, CustomerReturnsPage, RETURNS_PAGE_MAX,
-        RETURNS_PER_SECOND, RETURNS_SCOPE,
+        CustomerReturnQuery, CustomerReturnsPage, RETURNS_PAGE_MAX, RETURNS_PER_SECOND,
+        RETURNS_SCOPE,
     },
     db::{
         self, DbError,
@@ -41,29 +41,16 @@ const BY_ID: i64 = 50;
 
 /// Backs up the account's returns; a note when they were skipped for want of authorisation.
 pub(super) async fn back_up(ctx: &RunContext<'_>) -> Result<Option<RunNote>, SyncError> {
-    if !scope::granted(ctx, RETURNS_SCOPE).await? {
-        return skip(ctx).await;
-    }
-    let account_id = ctx.account_id;
-    let state = db::run(&ctx.accounts.pool, move |conn| {
-        ReturnSyncState::get_or_create(conn, account_id).map_err(DbError::from)
+    let resource = (ScopedResource::Returns, RETURNS_SCOPE);
+    scope::back_up_if_allowed(ctx, resource, RunPhase::Returns, |ctx| async move {
+        let account_id = ctx.account_id;
+        let state = db::run(&ctx.accounts.pool, move |conn| {
+            ReturnSyncState::get_or_create(conn, account_id).map_err(DbError::from)
+        })
+        .await?;
+        pass(&mut Reader::new(ctx), &state).await
     })
-    .await?;
-    ctx.enter_phase(RunPhase::Returns, None).await?;
-    let mut reader = Reader::new(ctx);
-    match pass(&mut reader, &state).await {
-        Err(SyncError::Allegro(AllegroError::Client { status: 403, .. })) => skip(ctx).await,
-        Err(e) => Err(e),
-        Ok(()) => {
-            scope::record(ctx, ScopedResource::Returns, false).await?;
-            Ok(None)
-        }
-    }
-}
-
-async fn skip(ctx: &RunContext<'_>) -> Result<Option<RunNote>, SyncError> {
-    scope::record(ctx, ScopedResource::Returns, true).await?;
-    Ok(Some(RunNote::ReturnsNeedScope))
+    .await
 }
 
 /// Reads pages at most at Allegro's per-user pace of the endpoint.

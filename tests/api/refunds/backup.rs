@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use allegro_backup::{
     db::models::{
-        refund::RefundSyncState,
+        listing::{ListingKey, ListingState},
         sync::{RunTrigger, SyncRun},
     },
     domain::{AccountScope, RunNote},
@@ -39,7 +39,8 @@ async fn a_backup_keeps_every_refund_once_and_each_of_its_versions() {
     assert_eq!(first.counters.refunds_changed, at_first.len() as i64);
     assert!(first.counters.refunds_fetched >= at_first.len() as i64);
     assert!(REFUNDS.versions(&app).values().all(|n| *n == 1));
-    let state = RefundSyncState::get_or_create(&mut app.db.connect(), account).unwrap();
+    let state =
+        ListingState::get_or_create(&mut app.db.connect(), account, &ListingKey::Refunds).unwrap();
     assert!(state.first_pass_completed_at.is_some() && state.listing().is_none());
 
     // Paid orders cancelled: refunded within hours, waiting at the next backup.
@@ -124,7 +125,7 @@ async fn a_refunds_pass_failing_after_a_page_resumes_and_loses_and_duplicates_no
     );
     // One window (fewer than 10,000), newest first: the pages stored are the first ones.
     assert!(listed[..held.len()].iter().all(|id| held.contains_key(id)));
-    let state = RefundSyncState::get_or_create(&mut conn, account).unwrap();
+    let state = ListingState::get_or_create(&mut conn, account, &ListingKey::Refunds).unwrap();
     let listing = state.listing().expect("the listing is in progress");
     assert_eq!(
         listing.offset as usize,
@@ -138,7 +139,7 @@ async fn a_refunds_pass_failing_after_a_page_resumes_and_loses_and_duplicates_no
     REFUNDS
         .assert_resumes(&app, account, &held, |c| c.refunds_changed)
         .await;
-    let state = RefundSyncState::get_or_create(&mut conn, account).unwrap();
+    let state = ListingState::get_or_create(&mut conn, account, &ListingKey::Refunds).unwrap();
     assert!(state.first_pass_completed_at.is_some());
 }
 

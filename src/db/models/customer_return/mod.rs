@@ -40,7 +40,7 @@ pub struct NewCustomerReturn {
 versioned_row!(
     NewCustomerReturn,
     id: CustomerReturnId = customer_returns::return_id,
-    versions: customer_return_versions::return_row_id,
+    versions: customer_return_versions::return_row_id with status,
 );
 
 /// Up to `limit` returns of the account not final yet and created before `before` (or of

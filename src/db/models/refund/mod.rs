@@ -3,15 +3,11 @@
 //! history, so the versions are the status history as the backup saw it. A refund names its
 //! order by checkout form id and its payment by payment id within the account (no foreign key:
 //! it outlives the order on Allegro). Where the refunds pass of an account stands is in
-//! `checkpoint`; how a refund is stored and read, in `versioned`.
-
-mod checkpoint;
+//! `listing`; how a refund is stored and read, in `versioned`.
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use serde_json::Value;
-
-pub use checkpoint::{Listing, RefundSyncState, WindowStep};
 
 use crate::{
     db::{
@@ -44,7 +40,7 @@ pub struct NewRefund {
 versioned_row!(
     NewRefund,
     id: RefundId = payment_refunds::refund_id,
-    versions: payment_refund_versions::refund_row_id,
+    versions: payment_refund_versions::refund_row_id with status,
     numeric: { total_amount = total_amount },
 );
 

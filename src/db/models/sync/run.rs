@@ -116,6 +116,10 @@ pub struct RunCounters {
     pub refunds_fetched: i64,
     /// Payment refunds stored anew or changed: each a new version.
     pub refunds_changed: i64,
+    /// Billing entries read.
+    pub billing_fetched: i64,
+    /// Billing entries stored anew or changed: each a new version.
+    pub billing_changed: i64,
 }
 
 impl SyncRun {
@@ -174,6 +178,8 @@ impl SyncRun {
                 sync_runs::returns_changed.eq(sync_runs::returns_changed + delta.returns_changed),
                 sync_runs::refunds_fetched.eq(sync_runs::refunds_fetched + delta.refunds_fetched),
                 sync_runs::refunds_changed.eq(sync_runs::refunds_changed + delta.refunds_changed),
+                sync_runs::billing_fetched.eq(sync_runs::billing_fetched + delta.billing_fetched),
+                sync_runs::billing_changed.eq(sync_runs::billing_changed + delta.billing_changed),
             ))
             .execute(conn)?;
         if let Some(total) = total {

@@ -1,0 +1,210 @@
+//! Listing a resource Allegro pages by offset within a time filter, where one query reaches
+//! only so far (payment refunds, the billing entries of a marketplace): time windows are split
+//! until each fits, and every page is stored with the checkpoint it reaches (`windowed_listings`),
+//! so a listing resumes at the window and offset the last stored page reached.
+//!
+//! - **First pass**: everything since the history start, window after window, up to the moment
+//!   the pass began.
+//! - **Then, every run**: from where the resource says (the high-water mark less an overlap,
+//!   or earlier) to now.
+
+use chrono::{DateTime, Duration, SubsecRound, Utc};
+use diesel::{PgConnection, QueryResult};
+
+use super::context::{RunContext, SyncError};
+use crate::{
+    db::{
+        self, DbError,
+        models::listing::{Listing, ListingKey, ListingState, WindowStep},
+    },
+    domain::AccountId,
+};
+
+/// A time window of a listing and how far into it a page starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Window {
+    pub from: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    /// Where the listing ends: a window ending there may be left open by the resource.
+    pub to: DateTime<Utc>,
+    pub offset: u32,
+}
+
+/// A resource listed in time windows.
+pub(super) trait WindowedList: Sync + 'static {
+    type Page: Send;
+    /// The largest page.
+    const PAGE_MAX: u32;
+    /// Most entries one query reaches by offset.
+    const REACH: u32;
+
+    /// The listing's key among the account's.
+    fn key(&self) -> ListingKey;
+
+    /// Where a new listing starts, given the state (`listed_through` is the high-water mark)
+    /// and the history start it may not pass.
+    fn listing_start(
+        conn: &mut PgConnection,
+        account_id: AccountId,
+        key: &ListingKey,
+        state: &ListingState,
+        history_start: DateTime<Utc>,
+    ) -> QueryResult<DateTime<Utc>>;
+
+    /// One page of `window`.
+    fn fetch(
+        &self,
+        ctx: &RunContext<'_>,
+        window: Window,
+    ) -> impl Future<Output = Result<Self::Page, SyncError>> + Send;
+
+    /// The first page of a new window, or `None` when the window holds more than one query
+    /// reaches (it is then halved).
+    fn open(
+        &self,
+        ctx: &RunContext<'_>,
+        window: Window,
+    ) -> impl Future<Output = Result<Option<Self::Page>, SyncError>> + Send;
+
+    /// Entries the page lists, readable or not.
+    fn listed(page: &Self::Page) -> u32;
+
+    /// Whether the window is complete once `reached` of its entries are listed (besides a
+    /// short page and the reach).
+    fn complete(_page: &Self::Page, _reached: u32) -> bool {
+        false
+    }
+
+    /// Stores `page` with the checkpoint `step` in one transaction; the listing that remains.
+    fn store(
+        &self,
+        ctx: &RunContext<'_>,
+        page: Self::Page,
+        step: WindowStep,
+    ) -> impl Future<Output = Result<Option<Listing>, SyncError>> + Send;
+}
+
+/// Lists `list` up to now: the listing an earlier run left unfinished first, then a new one
+/// from where `list` says. `now` is kept to the millisecond (how Allegro's times are).
+pub(super) async fn list_to_now<L: WindowedList>(
+    ctx: &RunContext<'_>,
+    list: &L,
+    history: Duration,
+) -> Result<(), SyncError> {
+    let now = Utc::now().trunc_subsecs(3);
+    let history_start = (now - history).trunc_subsecs(3);
+    loop {
+        let listing = begin(ctx, list, history_start, now).await?;
+        let reaches_now = listing.to >= now;
+        follow(ctx, list, listing).await?;
+        if reaches_now {
+            return Ok(());
+        }
+    }
+}
+
+async fn begin<L: WindowedList>(
+    ctx: &RunContext<'_>,
+    list: &L,
+    history_start: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Result<Listing, SyncError> {
+    let (account_id, key) = (ctx.account_id, list.key());
+    let listing = db::run(&ctx.accounts.pool, move |conn| {
+        start_listing::<L>(conn, account_id, &key, history_start, now).map_err(DbError::from)
+    })
+    .await?;
+    Ok(listing)
+}
+
+/// The listing in progress, or a new one from where `L` says to `now`.
+fn start_listing<L: WindowedList>(
+    conn: &mut PgConnection,
+    account_id: AccountId,
+    key: &ListingKey,
+    history_start: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> QueryResult<Listing> {
+    let state = ListingState::get_or_create(conn, account_id, key)?;
+    if let Some(listing) = state.listing() {
+        return Ok(listing);
+    }
+    let from = L::listing_start(conn, account_id, key, &state, history_start)?;
+    ListingState::begin_listing(conn, account_id, key, from.max(history_start), now)
+}
+
+/// Lists `listing` window by window, storing each page with the checkpoint it reaches, until
+/// the listing is complete.
+async fn follow<L: WindowedList>(
+    ctx: &RunContext<'_>,
+    list: &L,
+    listing: Listing,
+) -> Result<(), SyncError> {
+    let mut listing = Some(listing);
+    while let Some(Listing {
+        from,
+        to,
+        window_end,
+        offset,
+    }) = listing
+    {
+        ctx.check_stop()?;
+        let (end, page) = match window_end {
+            Some(end) => {
+                let window = Window {
+                    from,
+                    end,
+                    to,
+                    offset,
+                };
+                (end, list.fetch(ctx, window).await?)
+            }
+            None => open_window(ctx, list, from, to).await?,
+        };
+        let listed = L::listed(&page);
+        let reached = offset.saturating_add(listed);
+        let step = if listed < L::PAGE_MAX || reached >= L::REACH || L::complete(&page, reached) {
+            WindowStep::Done { end }
+        } else {
+            WindowStep::Within {
+                end,
+                offset: reached,
+            }
+        };
+        listing = list.store(ctx, page, step).await?;
+    }
+    Ok(())
+}
+
+/// The first page of a new window from `from`: the window ends at `to`, halved (towards
+/// `from`) while it holds more than one query reaches.
+async fn open_window<L: WindowedList>(
+    ctx: &RunContext<'_>,
+    list: &L,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<(DateTime<Utc>, L::Page), SyncError> {
+    let mut end = to;
+    loop {
+        let window = Window {
+            from,
+            end,
+            to,
+            offset: 0,
+        };
+        let span = end - from;
+        let narrowest = span <= Duration::milliseconds(1);
+        match list.open(ctx, window).await? {
+            Some(page) => return Ok((end, page)),
+            None if narrowest => {
+                tracing::warn!(
+                    account.id = ctx.account_id.0,
+                    listing = list.key().stored(),
+                    "more entries in one millisecond than a query reaches"
+                );
+                return Ok((end, list.fetch(ctx, window).await?));
+            }
+            None => end = (from + span / 2).trunc_subsecs(3),
+        }
+    }
+}
