@@ -8,3 +8,27 @@ run-note-billing-needs-scope = Fees were not backed up: this account's authorisa
 accounts-need-reconnect-billing = Connect again to back up fees: this account's authorisation does not allow reading its billing.
 sync-col-fees = Fees
 sync-col-fees-title = Billing entries (fees) read / stored anew or changed
+## The order page's Money section
+od-money = Money
+od-no-money = Nothing paid and no fees for this order are in the backup.
+od-money-paid = Paid by the buyer
+od-money-fees = Allegro fees
+od-money-no-fees = none backed up
+od-money-entries = { $count ->
+    [one] { $n } entry
+   *[other] { $n } entries
+}
+od-money-commission-refunded = Commission refunded
+od-money-refunded = Refunded to the buyer
+od-money-net = Net
+od-money-note = Net = paid − refunds + fees (negative) + commission refunded, per currency. Fees are Allegro's billing entries that name this order; some are booked days after the sale.
+fee-type-SUC = Sale commission
+fee-type-FSF = Sale commission (featured offer)
+fee-type-LIS = Listing fee
+fee-type-REF = Refund of costs
+fee-type-HB1 = Delivery fee: DPD
+fee-type-HB4 = Delivery fee: InPost parcel lockers
+fee-type-HB8 = Delivery fee: DHL
+fee-type-H12 = Delivery fee: Orlen Paczka
+fee-type-APF = Allegro Pay fee
+fee-type-VAT = VAT correction of fees

@@ -9,3 +9,28 @@ run-note-billing-needs-scope = Opłat nie skopiowano: autoryzacja tego konta nie
 accounts-need-reconnect-billing = Połącz ponownie, aby kopiować opłaty: autoryzacja tego konta nie pozwala odczytać rozliczeń.
 sync-col-fees = Opłaty
 sync-col-fees-title = Wpisy billingowe (opłaty) odczytane / nowe lub zmienione
+## Sekcja „Pieniądze” na stronie zamówienia
+od-money = Pieniądze
+od-no-money = W kopii nie ma płatności ani opłat tego zamówienia.
+od-money-paid = Zapłacone przez kupującego
+od-money-fees = Opłaty Allegro
+od-money-no-fees = brak w kopii
+od-money-entries = { $count ->
+    [one] { $n } wpis
+    [few] { $n } wpisy
+   *[other] { $n } wpisów
+}
+od-money-commission-refunded = Zwrot prowizji
+od-money-refunded = Zwrócone kupującemu
+od-money-net = Netto
+od-money-note = Netto = zapłacone − zwroty + opłaty (ujemne) + zwrot prowizji, osobno dla każdej waluty. Opłaty to wpisy billingowe Allegro wskazujące to zamówienie; część księguje się kilka dni po sprzedaży.
+fee-type-SUC = Prowizja od sprzedaży
+fee-type-FSF = Prowizja od sprzedaży oferty wyróżnionej
+fee-type-LIS = Opłata za wystawienie
+fee-type-REF = Zwrot kosztów
+fee-type-HB1 = Opłata za dostawę: DPD
+fee-type-HB4 = Opłata za dostawę: Paczkomaty InPost
+fee-type-HB8 = Opłata za dostawę: DHL
+fee-type-H12 = Opłata za dostawę: Orlen Paczka
+fee-type-APF = Opłata za udostępnienie Allegro Pay
+fee-type-VAT = Korekta VAT opłat

@@ -16,6 +16,9 @@ pub const REFUND_STATUSES: [&str; 7] = [
 /// Statuses a refund does not leave: the others are read again until they reach one.
 pub const FINAL_REFUND_STATUSES: [&str; 4] = ["SUCCESS", "PARTIAL", "CANCELED", "VALIDATE_FAILED"];
 
+/// Statuses of a refund whose money went back to the buyer.
+pub const PAID_OUT_REFUND_STATUSES: [&str; 2] = ["SUCCESS", "PARTIAL"];
+
 /// The values the list's `status` filter accepts. `WAITING` never appears as a refund's
 /// status: it selects those not executed yet (`NEW`, `VALIDATED`; assumed, §3).
 pub const REFUND_STATUS_FILTERS: [&str; 5] =

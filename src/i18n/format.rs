@@ -170,12 +170,14 @@ impl Locale {
     /// An Allegro code as Allegro's Sales Center names it (`order-status-READY_FOR_PROCESSING`
     /// → `Do wysłania`); a code Allegro added later, without a message yet, reads as words.
     pub fn code_name(&self, kind: &str, code: &str) -> String {
+        self.known_code_name(kind, code)
+            .unwrap_or_else(|| code_as_words(code))
+    }
+
+    /// The name of Allegro's code `code` of kind `kind`, when the messages have one.
+    pub fn known_code_name(&self, kind: &str, code: &str) -> Option<String> {
         let key = format!("{kind}-{code}");
-        if super::has_key(self.lang, &key) {
-            self.t(&key)
-        } else {
-            code_as_words(code)
-        }
+        super::has_key(self.lang, &key).then(|| self.t(&key))
     }
 }
 

@@ -12,6 +12,7 @@ mod allegro_client;
 mod anonymous;
 mod api_v1;
 mod audit;
+mod billing;
 mod browser;
 mod changes;
 mod cli;

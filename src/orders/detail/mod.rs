@@ -11,6 +11,7 @@ use serde_json::Value;
 use crate::i18n::Locale;
 
 mod history;
+pub mod money;
 mod read;
 pub mod refunds;
 pub mod returns;

@@ -18,7 +18,7 @@ use crate::{
     db::{
         self,
         models::{
-            customer_return,
+            billing_entry, customer_return,
             order::{
                 OrderRow,
                 detail::{self, RevisionHead},
@@ -33,6 +33,7 @@ use crate::{
         Viewer,
         detail::{
             OrderSections,
+            money::{CurrencyMoney, money_views},
             refunds::{RefundView, refund_views},
             returns::{ReturnView, return_views},
             sections,
@@ -118,6 +119,8 @@ pub struct OrderDetailPage {
     pub returns: Vec<ReturnView>,
     /// The refunds of the order's payment.
     pub refunds: Vec<RefundView>,
+    /// Paid, fees, refunds and net, per currency.
+    pub money: Vec<CurrencyMoney>,
     pub team: TeamPartial,
 }
 
@@ -264,15 +267,20 @@ fn returns(
     Ok(return_views(&stored, viewer, loc))
 }
 
-/// The order's payment refunds as `viewer` may see them.
-fn refunds(
+/// The order's payment refunds as `viewer` may see them, and its money per currency.
+fn refunds_and_money(
     conn: &mut PgConnection,
     viewer: &Viewer,
     order: &OrderRow,
     loc: &Locale,
-) -> QueryResult<Vec<RefundView>> {
-    let stored = refund::for_order(conn, order.account_id, &order.columns.checkout_form_id)?;
-    Ok(refund_views(&stored, &order.raw, viewer, loc))
+) -> QueryResult<(Vec<RefundView>, Vec<CurrencyMoney>)> {
+    let (account, id) = (order.account_id, &order.columns.checkout_form_id);
+    let stored = refund::for_order(conn, account, id)?;
+    let fees = billing_entry::fee_totals_for_order(conn, account, id)?;
+    Ok((
+        refund_views(&stored, &order.raw, viewer, loc),
+        money_views(&order.raw, &fees, &stored, loc),
+    ))
 }
 
 /// Why an order shows no shipments: nothing sent yet, sent but not read yet (the first
@@ -327,6 +335,7 @@ pub async fn order_show(
             occurred_at: e.occurred_at,
         })
         .collect();
+        let (refunds, money) = refunds_and_money(conn, &viewer, &order, &loc)?;
         Ok::<_, AppError>(OrderDetailPage {
             page: PageContext::default(),
             record: record_view(conn, &order, &loc)?,
@@ -339,7 +348,8 @@ pub async fn order_show(
             shipments: shipments(conn, &viewer, &order)?,
             no_shipments: no_shipments_note(conn, &order, &loc)?,
             returns: returns(conn, &viewer, &order, &loc)?,
-            refunds: refunds(conn, &viewer, &order, &loc)?,
+            refunds,
+            money,
             team: team(conn, &order, &user, csrf_token, loc)?,
             id,
         })

@@ -79,7 +79,7 @@ impl Fees {
             limit,
             offset,
             occurred_at_gte: Some(w.from),
-            occurred_at_lte: Some(w.end),
+            occurred_at_lte: (w.end < w.to).then_some(w.end),
             ..BillingQuery::default()
         }
     }
@@ -118,8 +118,9 @@ impl WindowedList for Fees {
         Ok(unnamed.map_or(high_water - OVERLAP, |at| at.min(high_water - OVERLAP)))
     }
 
-    /// Every window is closed (`occurredAt.lte`), the last one at the listing's start: entries
-    /// booked while it is paged would move the others along (newest first) past the reach.
+    /// The window that ends where the listing does is left open: it reaches to now by
+    /// Allegro's clock, not ours. An entry booked while it is paged moves the others along
+    /// (newest first), which reads one again; the next listing's overlap covers it either way.
     async fn fetch(&self, ctx: &RunContext<'_>, w: Window) -> Result<Self::Page, SyncError> {
         fetch(ctx, &self.query(w, w.offset, BILLING_PAGE_MAX)).await
     }

@@ -1,0 +1,33 @@
+//! Billing entries (fees) backed up with the orders (issue 18): every simulated entry stored once
+//! with each of its versions (Allegro names an entry's offer later), on every marketplace the
+//! account sells on, windows split past the 10,000 reach, a pass that fails mid-way resuming
+//! exactly, an account whose authorisation leaves billing out still backing up its orders, and
+//! the order page's "Money" part in both languages.
+//!
+//! Here what the tests share; the tests by theme: the backup, the order page.
+
+mod backup;
+mod page;
+
+use chrono::Utc;
+
+use crate::helpers::{
+    TestApp,
+    versioned::{Resource, spawn_app_with_returns},
+};
+
+/// The fees' tables and what the simulator serves of them.
+const FEES: Resource = Resource {
+    noun: "billing entry",
+    table: "billing_entries",
+    id_column: "entry_id",
+    versions_table: "billing_entry_versions",
+    row_column: "entry_row_id",
+    served: |world| world.billing_entries(0),
+};
+
+/// An app whose simulator holds `orders` orders of seller 0 (a few returned), its clock
+/// starting now.
+async fn fees_app(orders: u32) -> TestApp {
+    spawn_app_with_returns(orders, 3, Utc::now()).await
+}
