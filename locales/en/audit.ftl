@@ -38,6 +38,7 @@ audit-order_note_added = Note added
 audit-order_tag_added = Tag added
 audit-order_tag_removed = Tag removed
 audit-orders_exported = Orders exported
+audit-documents_exported = Documents exported
 audit-saved_view_created = View saved
 audit-saved_view_deleted = View deleted
 audit-api_token_created = API token created
@@ -76,6 +77,7 @@ audit-detail-order_note_added = A note of { $chars } characters.
 audit-detail-order_tag_added = Tag “{ $tag }”.
 audit-detail-order_tag_removed = Tag “{ $tag }”.
 audit-detail-orders_exported = { $orders } orders in { $rows } rows ({ $format }); completed: { $completed }.
+audit-detail-documents_exported = { $documents } { $resource } documents ({ $format }); completed: { $completed }.
 audit-detail-api_token_created = { $expires_days ->
     [0] Token “{ $name }” ({ $prefix }), scope { $scope }, never expires.
     [one] Token “{ $name }” ({ $prefix }), scope { $scope }, valid for { $expires_days } day.

@@ -32,3 +32,6 @@ fee-type-HB8 = Delivery fee: DHL
 fee-type-H12 = Delivery fee: Orlen Paczka
 fee-type-APF = Allegro Pay fee
 fee-type-VAT = VAT correction of fees
+## Dashboard
+dashboard-fees = fees
+dashboard-net = net

@@ -38,6 +38,7 @@ audit-order_note_added = Dodano notatkę
 audit-order_tag_added = Dodano tag
 audit-order_tag_removed = Usunięto tag
 audit-orders_exported = Eksport zamówień
+audit-documents_exported = Eksport dokumentów
 audit-saved_view_created = Zapisano widok
 audit-saved_view_deleted = Usunięto widok
 audit-api_token_created = Utworzono token API
@@ -65,6 +66,7 @@ audit-detail-order_note_added = Notatka o długości { $chars } znaków.
 audit-detail-order_tag_added = Tag „{ $tag }”.
 audit-detail-order_tag_removed = Tag „{ $tag }”.
 audit-detail-orders_exported = Zamówienia: { $orders }, wiersze: { $rows } ({ $format }); ukończony: { $completed }.
+audit-detail-documents_exported = Dokumenty { $resource }: { $documents } ({ $format }); ukończony: { $completed }.
 audit-detail-api_token_created = { $expires_days ->
     [0] Token „{ $name }” ({ $prefix }), zakres { $scope }, bez daty wygaśnięcia.
     [one] Token „{ $name }” ({ $prefix }), zakres { $scope }, ważny { $expires_days } dzień.

@@ -34,3 +34,6 @@ fee-type-HB8 = Opłata za dostawę: DHL
 fee-type-H12 = Opłata za dostawę: Orlen Paczka
 fee-type-APF = Opłata za udostępnienie Allegro Pay
 fee-type-VAT = Korekta VAT opłat
+## Pulpit
+dashboard-fees = opłaty
+dashboard-net = netto

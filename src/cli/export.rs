@@ -10,7 +10,10 @@ use anyhow::Context;
 use diesel::{Connection, PgConnection};
 use secrecy::ExposeSecret;
 
-use super::users::cli_actor;
+use super::{
+    export_documents::{DocumentsPlan, ExportResource, export_documents},
+    users::cli_actor,
+};
 use crate::db::models::{account::AccountRow, settings::SettingsRow};
 use crate::{
     config::Config,
@@ -31,6 +34,8 @@ pub(crate) struct ExportPlan {
     pub account: Option<String>,
     /// `YYYY-MM-DD`, a day of the display zone.
     pub since: Option<String>,
+    /// Orders, or another resource's documents.
+    pub resource: ExportResource,
 }
 
 pub(super) fn parse_format(value: &str) -> Result<ExportFormat, String> {
@@ -58,10 +63,24 @@ pub(super) async fn export_command(config: Config, plan: ExportPlan) -> anyhow::
     tokio::task::spawn_blocking(move || {
         let mut conn = PgConnection::establish(url.expose_secret())
             .context("cannot connect to the database")?;
-        // A second reader for NDJSON (see orders::export); the export works without it.
-        let mut helper = PgConnection::establish(url.expose_secret()).ok();
         let stdout = std::io::stdout();
         let mut out = std::io::BufWriter::new(stdout.lock());
+        if plan.resource != ExportResource::Orders {
+            anyhow::ensure!(
+                plan.format == ExportFormat::Ndjson,
+                "--resource {}: only --format ndjson (each document as Allegro sent it)",
+                plan.resource.as_str()
+            );
+            let documents = DocumentsPlan {
+                resource: plan.resource,
+                account: plan.account.clone(),
+                since: plan.since.clone(),
+            };
+            export_documents(&mut conn, &documents, &mut out)?;
+            return out.flush().context("writing the export failed");
+        }
+        // A second reader for NDJSON (see orders::export); the export works without it.
+        let mut helper = PgConnection::establish(url.expose_secret()).ok();
         export(&mut conn, helper.as_mut(), &plan, &mut out)?;
         out.flush().context("writing the export failed")
     })

@@ -4,6 +4,7 @@
 mod accounts;
 mod bench;
 mod export;
+mod export_documents;
 mod healthcheck;
 mod sync;
 mod tokens;
@@ -88,9 +89,15 @@ pub enum Command {
         /// Only this account (its Allegro login).
         #[arg(long)]
         account: Option<String>,
-        /// Only orders bought on or after this day (YYYY-MM-DD, in the display time zone).
+        /// Only orders bought on or after this day (YYYY-MM-DD, in the display time zone); for
+        /// another resource, those created (fees: booked) on or after it.
         #[arg(long)]
         since: Option<String>,
+        /// What to export: orders (the default), or the documents of returns, refunds or
+        /// billing-entries as Allegro sent them (with --format ndjson). refund-claims,
+        /// payment-operations and invoices are not backed up yet.
+        #[arg(long, default_value = "orders", value_parser = export_documents::parse_resource)]
+        resource: export_documents::ExportResource,
     },
     /// Run the built-in Allegro API simulator on its own (for tests and demos).
     Simulator {
@@ -289,6 +296,7 @@ pub async fn run(cli: Cli) -> ExitCode {
             lang,
             account,
             since,
+            resource,
         } => {
             let plan = export::ExportPlan {
                 format,
@@ -296,6 +304,7 @@ pub async fn run(cli: Cli) -> ExitCode {
                 lang: lang.unwrap_or_else(export::system_lang),
                 account,
                 since,
+                resource,
             };
             export::export_command(config, plan).await
         }

@@ -14,7 +14,7 @@ use crate::{
         self, DbError,
         models::{
             account::AccountRow,
-            order::stats::{self, DayTotal, StatusCount},
+            order::stats::{self, DayAmount, DayTotal, StatusCount},
             sync::{SyncHealth, SyncRun, SyncState},
         },
     },
@@ -43,12 +43,15 @@ pub struct Linked<T> {
     pub href: String,
 }
 
-/// Revenue of one currency over today / 7 days / 30 days, in cents.
+/// Revenue of one currency over today / 7 days / 30 days, in cents, with the fees booked and
+/// the net (revenue + fees) over the same days when any fees are backed up.
 pub struct RevenueRow {
     pub currency: String,
     pub today: Linked<i128>,
     pub week: Linked<i128>,
     pub month: Linked<i128>,
+    pub fees: Option<[i128; 3]>,
+    pub net: Option<[i128; 3]>,
 }
 
 /// Orders of one status, all time.
@@ -164,6 +167,7 @@ pub async fn dashboard(
         let today = local_day(Utc::now(), zone);
         let first = today - Days::new(days - 1);
         let totals = stats::day_totals(conn, &ids, zone, start_of_day(first, zone))?;
+        let fees = stats::fee_day_totals(conn, &ids, zone, start_of_day(first, zone))?;
         let statuses = stats::status_counts(conn, &ids)?;
         let mut panels = Vec::with_capacity(accounts.len());
         for account in accounts {
@@ -172,7 +176,7 @@ pub async fn dashboard(
                 account.id,
                 account.login,
                 &health,
-                &totals,
+                (&totals, &fees),
                 &statuses,
                 (first, today),
                 &loc,
@@ -205,7 +209,7 @@ fn panel(
     id: AccountId,
     login: String,
     health: &SyncHealth,
-    totals: &[DayTotal],
+    (totals, fees): (&[DayTotal], &[DayAmount]),
     statuses: &[StatusCount],
     (first, today): (NaiveDate, NaiveDate),
     loc: &Locale,
@@ -220,7 +224,12 @@ fn panel(
             .sum(),
         href: days_link(id, from, today, ""),
     };
-    let per_currency = revenue_per_day(&mine);
+    let per_currency = per_day(mine.iter().map(|t| (&t.currency, t.day, &t.revenue)));
+    let fees = per_day(
+        fees.iter()
+            .filter(|f| f.account_id == id)
+            .map(|f| (&f.currency, f.day, &f.amount)),
+    );
     let days: Vec<NaiveDate> = first.iter_days().take_while(|d| *d <= today).collect();
     let now = Utc::now();
     AccountPanel {
@@ -232,7 +241,7 @@ fn panel(
         today: counted(today),
         week: counted(since(7)),
         month: counted(since(30)),
-        revenue: revenue_rows(id, &per_currency, today),
+        revenue: revenue_rows(id, (&per_currency, &fees), today),
         statuses: statuses
             .iter()
             .filter(|s| s.account_id == id)
@@ -252,37 +261,52 @@ fn panel(
 /// Cents per day and currency (listed PLN first, then alphabetically: see `revenue_rows`).
 type PerCurrency = BTreeMap<String, BTreeMap<NaiveDate, i128>>;
 
-fn revenue_per_day(totals: &[&DayTotal]) -> PerCurrency {
+/// Cents per currency and day of `(currency, day, amount)` items.
+fn per_day<'a>(
+    items: impl Iterator<Item = (&'a Option<String>, NaiveDate, &'a Option<String>)>,
+) -> PerCurrency {
     let mut per_currency = PerCurrency::new();
-    for t in totals {
-        let currency = t.currency.clone().unwrap_or_else(|| DASH.to_owned());
-        let cents = t.revenue.as_deref().map(signed_cents).unwrap_or(0);
+    for (currency, day, amount) in items {
+        let currency = currency.clone().unwrap_or_else(|| DASH.to_owned());
+        let cents = amount.as_deref().map(signed_cents).unwrap_or(0);
         *per_currency
             .entry(currency)
             .or_default()
-            .entry(t.day)
+            .entry(day)
             .or_default() += cents;
     }
     per_currency
 }
 
-/// Per currency: revenue today, over 7 and over 30 days.
-fn revenue_rows(id: AccountId, per_currency: &PerCurrency, today: NaiveDate) -> Vec<RevenueRow> {
-    let since = |days: u64| today - Days::new(days - 1);
-    let mut currencies: Vec<_> = per_currency.iter().collect();
-    currencies.sort_by(|(a, _), (b, _)| currency_order(a, b));
+/// Per currency: revenue today, over 7 and over 30 days, and the fees and net of those days.
+fn revenue_rows(
+    id: AccountId,
+    (revenue, fees): (&PerCurrency, &PerCurrency),
+    today: NaiveDate,
+) -> Vec<RevenueRow> {
+    let starts = [today, today - Days::new(6), today - Days::new(29)];
+    let sums = |by_day: &BTreeMap<NaiveDate, i128>| {
+        starts.map(|from| by_day.range(from..).map(|(_, c)| c).sum::<i128>())
+    };
+    let mut currencies: Vec<&String> = revenue.keys().chain(fees.keys()).collect();
+    currencies.sort_by(|a, b| currency_order(a, b));
+    currencies.dedup();
     currencies
         .into_iter()
-        .map(|(currency, by_day)| {
-            let sum = |from: NaiveDate| Linked {
-                value: by_day.range(from..).map(|(_, c)| c).sum(),
-                href: days_link(id, from, today, &format!("&currency={currency}")),
+        .map(|currency| {
+            let sold = revenue.get(currency).map(sums).unwrap_or_default();
+            let fees = fees.get(currency).map(sums);
+            let linked = |i: usize| Linked {
+                value: sold[i],
+                href: days_link(id, starts[i], today, &format!("&currency={currency}")),
             };
             RevenueRow {
                 currency: currency.clone(),
-                today: sum(today),
-                week: sum(since(7)),
-                month: sum(since(30)),
+                today: linked(0),
+                week: linked(1),
+                month: linked(2),
+                net: fees.map(|f| [0, 1, 2].map(|i| sold[i] + f[i])),
+                fees,
             }
         })
         .collect()

@@ -220,6 +220,15 @@ impl AccountRow {
             .load(conn)
     }
 
+    /// The id of the account with this Allegro login, if stored.
+    pub fn id_by_login(conn: &mut PgConnection, login: &str) -> QueryResult<Option<AccountId>> {
+        allegro_accounts::table
+            .filter(allegro_accounts::login.eq(login))
+            .select(allegro_accounts::id)
+            .first(conn)
+            .optional()
+    }
+
     /// Whether an account with this Allegro login is stored.
     pub fn login_exists(conn: &mut PgConnection, login: &str) -> QueryResult<bool> {
         let known: i64 = allegro_accounts::table

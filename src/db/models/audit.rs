@@ -39,6 +39,7 @@ pub enum AuditAction {
     OrderTagAdded,
     OrderTagRemoved,
     OrdersExported,
+    DocumentsExported,
     SavedViewCreated,
     SavedViewDeleted,
     ApiTokenCreated,
@@ -49,7 +50,7 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    pub const ALL: [AuditAction; 33] = [
+    pub const ALL: [AuditAction; 34] = [
         AuditAction::Login,
         AuditAction::LoginFailed,
         AuditAction::LoginThrottled,
@@ -76,6 +77,7 @@ impl AuditAction {
         AuditAction::OrderTagAdded,
         AuditAction::OrderTagRemoved,
         AuditAction::OrdersExported,
+        AuditAction::DocumentsExported,
         AuditAction::SavedViewCreated,
         AuditAction::SavedViewDeleted,
         AuditAction::ApiTokenCreated,
@@ -113,6 +115,7 @@ impl AuditAction {
             AuditAction::OrderTagAdded => "order_tag_added",
             AuditAction::OrderTagRemoved => "order_tag_removed",
             AuditAction::OrdersExported => "orders_exported",
+            AuditAction::DocumentsExported => "documents_exported",
             AuditAction::SavedViewCreated => "saved_view_created",
             AuditAction::SavedViewDeleted => "saved_view_deleted",
             AuditAction::ApiTokenCreated => "api_token_created",

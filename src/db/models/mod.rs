@@ -9,6 +9,7 @@ pub mod coverage;
 pub mod customer_return;
 pub mod delivery_method;
 pub mod device_authorization;
+pub mod documents;
 pub mod listing;
 pub mod login_failure;
 pub mod order;

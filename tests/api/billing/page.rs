@@ -1,6 +1,7 @@
 //! The order page's "Money" part: what the buyer paid, the fees Allegro charged for the order
 //! by type, the net, per currency, in English and in Polish; the same for a user who must not
-//! see personal data (none is in it); an order without fees says so.
+//! see personal data (none is in it); an order without fees says so. The dashboard's fees and
+//! net rows.
 
 use allegro_backup::{db::models::sync::RunTrigger, domain::Role};
 use serde_json::Value;
@@ -147,4 +148,55 @@ async fn an_order_without_fees_says_none_are_backed_up() {
         select_text(&en, "#money-PLN .od-money-paid td"),
         select_text(&en, "#money-PLN .od-money-net td")
     );
+}
+
+/// Cents as the English page writes them, grouped (`PLN -1,234.50`).
+fn english_grouped(cents: i64, currency: &str) -> String {
+    let whole = (cents.abs() / 100).to_string();
+    let mut grouped = String::new();
+    for (i, digit) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    let sign = if cents < 0 { "-" } else { "" };
+    format!("{currency} {sign}{grouped}.{:02}", cents.abs() % 100)
+}
+
+#[tokio::test]
+async fn the_dashboard_shows_fees_and_net_next_to_revenue() {
+    use chrono::{Datelike, TimeZone};
+    let app = fees_app(300).await;
+    let account = app.link_account(0).await;
+    sync_once(&app, account, RunTrigger::Cli).await;
+    // The fees booked over the last 30 days of the display zone (Europe/Warsaw).
+    let zone = chrono_tz::Europe::Warsaw;
+    let today = chrono::Utc::now().with_timezone(&zone).date_naive();
+    let first = today - chrono::Days::new(29);
+    let from = zone
+        .with_ymd_and_hms(first.year(), first.month(), first.day(), 0, 0, 0)
+        .unwrap();
+    let month: i64 = FEES
+        .truth(&app)
+        .values()
+        .filter(|f| f["value"]["currency"] == "PLN")
+        .filter(|f| {
+            chrono::DateTime::parse_from_rfc3339(f["occurredAt"].as_str().unwrap()).unwrap() >= from
+        })
+        .map(|f| cents(f["value"]["amount"].as_str().unwrap()))
+        .sum();
+    assert!(month < 0, "fees were charged this month");
+    app.sign_in("admin@example.com", Role::Admin).await;
+    let (_, en) = app.get_html_in(&app.client, "/", "en").await;
+    let fees_row = plain(select_text(&en, ".dash-revenue tr.dash-fees td"));
+    assert_eq!(fees_row[0], "fees");
+    assert_eq!(fees_row[3], english_grouped(month, "PLN"), "{fees_row:?}");
+    assert_eq!(select_text(&en, ".dash-revenue tr.dash-net td")[0], "net");
+    let (_, pl) = app.get_html_in(&app.client, "/", "pl").await;
+    assert_eq!(
+        select_text(&pl, ".dash-revenue tr.dash-fees td")[0],
+        "opłaty"
+    );
+    assert_eq!(select_text(&pl, ".dash-revenue tr.dash-net td")[0], "netto");
 }

@@ -310,7 +310,7 @@ fn ndjson(body: &str) -> Vec<Value> {
 /// The secret key the command line runs with in these tests.
 const SECRET_KEY: &str = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
 
-fn cli_export(app: &TestApp, args: &[&str]) -> std::process::Output {
+pub(crate) fn cli_export(app: &TestApp, args: &[&str]) -> std::process::Output {
     binary(&app.db.url, SECRET_KEY)
         .env_remove("LANG")
         .arg("export")

@@ -1,5 +1,5 @@
-//! The dashboard's numbers, aggregated in SQL per account: orders and revenue per day of the
-//! display zone and currency; orders per status (sync health is `SyncState::health`). Callers
+//! The dashboard's numbers, aggregated in SQL per account: orders, revenue and fees per day of
+//! the display zone and currency; orders per status (sync health is `SyncState::health`). Callers
 //! pass the accounts the viewer's scope allows (`AccountRow::list`); merged-away orders are
 //! left out, as in the list. (Diesel cannot group a boxed `visible_orders` query, hence plain
 //! SQL with the same scope.) Also the orders stored per account, for `/metrics`.
@@ -67,6 +67,42 @@ pub fn day_totals(
                 (sum(total_amount) FILTER (WHERE status <> 'CANCELLED'))::text AS revenue \
          FROM orders \
          WHERE account_id = ANY($1) AND merged_into IS NULL AND bought_at >= $2 \
+         GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
+        zone = zone_literal(zone)
+    ))
+    .bind::<Array<BigInt>, _>(accounts)
+    .bind::<Timestamptz, _>(from)
+    .load(conn)
+}
+
+/// Money of one account on one day (of the display zone) in one currency, as exact decimal
+/// text.
+#[derive(Debug, Clone, PartialEq, Eq, QueryableByName)]
+pub struct DayAmount {
+    #[diesel(sql_type = BigInt)]
+    pub account_id: AccountId,
+    #[diesel(sql_type = Date)]
+    pub day: NaiveDate,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub currency: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub amount: Option<String>,
+}
+
+/// The fees of `accounts` (billing entries: charges negative, credits positive) per account,
+/// day they were booked and currency, since `from`.
+pub fn fee_day_totals(
+    conn: &mut PgConnection,
+    accounts: &[AccountId],
+    zone: Tz,
+    from: DateTime<Utc>,
+) -> QueryResult<Vec<DayAmount>> {
+    sql_query(format!(
+        "SELECT account_id, \
+                (date_trunc('day', occurred_at AT TIME ZONE {zone}))::date AS day, \
+                currency, sum(amount)::text AS amount \
+         FROM billing_entries \
+         WHERE account_id = ANY($1) AND occurred_at >= $2 \
          GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
         zone = zone_literal(zone)
     ))

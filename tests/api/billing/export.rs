@@ -1,0 +1,136 @@
+//! `allegro-backup export --format ndjson --resource returns|refunds|billing-entries`: each
+//! document as Allegro sent it, one per line, filtered by account and day, recorded in the
+//! audit log; what is not backed up yet, or another format, is refused with a message.
+
+use std::collections::HashMap;
+
+use allegro_backup::db::models::sync::RunTrigger;
+use serde_json::Value;
+
+use super::{FEES, fees_app};
+use crate::{
+    export::cli_export,
+    helpers::{TestApp, backup::sync_once, seed::count, versioned::Resource},
+};
+
+fn exported(app: &TestApp, args: &[&str]) -> HashMap<String, Value> {
+    let output = cli_export(app, args);
+    assert!(output.status.success(), "{output:?}");
+    let body = String::from_utf8(output.stdout).unwrap();
+    body.lines()
+        .map(|line| serde_json::from_str::<Value>(line).unwrap())
+        .map(|doc| (doc["id"].as_str().unwrap().to_owned(), doc))
+        .collect()
+}
+
+#[tokio::test]
+async fn each_resource_exports_its_documents_as_allegro_sent_them() {
+    let app = fees_app(300).await;
+    let account = app.link_account(0).await;
+    sync_once(&app, account, RunTrigger::Cli).await;
+    let fees = exported(
+        &app,
+        &["--format", "ndjson", "--resource", "billing-entries"],
+    );
+    assert_eq!(fees, FEES.truth(&app));
+    let refunds = Resource {
+        served: |world| world.refunds(0),
+        ..FEES
+    };
+    let refunds_out = exported(&app, &["--format", "ndjson", "--resource", "refunds"]);
+    assert_eq!(refunds_out, refunds.truth(&app));
+    let returns = Resource {
+        served: |world| world.customer_returns(0),
+        ..FEES
+    };
+    let returns_out = exported(&app, &["--format", "ndjson", "--resource", "returns"]);
+    assert_eq!(returns_out, returns.truth(&app));
+
+    // One account's, and only what happened since a day.
+    let login = app.simulator.world().sellers()[0].login.clone();
+    let mine = exported(
+        &app,
+        &[
+            "--format",
+            "ndjson",
+            "--resource",
+            "billing-entries",
+            "--account",
+            &login,
+        ],
+    );
+    assert_eq!(mine.len(), fees.len());
+    let newest = fees
+        .values()
+        .map(|f| f["occurredAt"].as_str().unwrap()[..10].to_owned())
+        .max()
+        .unwrap();
+    let recent = exported(
+        &app,
+        &[
+            "--format",
+            "ndjson",
+            "--resource",
+            "billing-entries",
+            "--since",
+            &newest,
+        ],
+    );
+    assert!(!recent.is_empty() && recent.len() < fees.len());
+    assert!(
+        recent
+            .values()
+            .all(|f| f["occurredAt"].as_str().unwrap() >= &newest[..])
+    );
+    let audited = count(
+        &mut app.db.connect(),
+        "SELECT count(*) AS n FROM audit_log WHERE action = 'documents_exported'",
+    );
+    assert_eq!(audited, 5);
+}
+
+#[tokio::test]
+async fn what_is_not_backed_up_or_not_ndjson_is_refused_with_a_message() {
+    let app = fees_app(20).await;
+    for (args, says) in [
+        (
+            vec!["--format", "ndjson", "--resource", "invoices"],
+            "not backed up yet",
+        ),
+        (
+            vec!["--format", "csv", "--resource", "refunds"],
+            "only --format ndjson",
+        ),
+        (
+            vec!["--format", "ndjson", "--resource", "fees"],
+            "billing-entries",
+        ),
+        (
+            vec![
+                "--format",
+                "ndjson",
+                "--resource",
+                "returns",
+                "--account",
+                "nobody",
+            ],
+            "no account with login nobody",
+        ),
+        (
+            vec![
+                "--format",
+                "ndjson",
+                "--resource",
+                "returns",
+                "--since",
+                "soon",
+            ],
+            "--since",
+        ),
+    ] {
+        let output = cli_export(&app, &args);
+        assert!(!output.status.success(), "{args:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(says), "{args:?}: {stderr}");
+    }
+}
