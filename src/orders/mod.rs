@@ -8,6 +8,7 @@ pub mod cursor;
 pub mod detail;
 pub mod diff;
 pub mod export;
+pub mod fees;
 pub mod filter;
 pub mod mask;
 pub mod mask_json;

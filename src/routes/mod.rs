@@ -7,6 +7,7 @@ mod api_docs;
 mod audit;
 mod auth;
 mod dashboard;
+mod fees;
 mod health;
 mod metrics;
 mod orders;
@@ -60,6 +61,7 @@ pub fn configure_pages(cfg: &mut web::ServiceConfig) {
             web::post().to(tokens::token_revoke_any),
         )
         .route("/audit", web::get().to(audit::audit_index))
+        .route("/fees", web::get().to(fees::fees_index))
         .route("/settings", web::get().to(settings::settings_index))
         .route("/settings", web::post().to(settings::settings_save))
         .route("/system", web::get().to(system::system_index));

@@ -5,6 +5,7 @@
 //! `versioned`.
 
 use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
 use diesel::{
     prelude::*,
     sql_types::{BigInt, Nullable, Text},
@@ -13,7 +14,7 @@ use serde_json::Value;
 
 use crate::{
     db::{
-        models::versioned::versioned_row,
+        models::{order::stats::zone_literal, versioned::versioned_row},
         schema::{billing_entries, billing_entry_versions},
     },
     domain::{AccountId, BillingEntryId, CheckoutFormId},
@@ -129,4 +130,201 @@ pub fn order_marketplaces(
     .bind::<BigInt, _>(account_id.0)
     .load(conn)?;
     Ok(rows.into_iter().map(|m| m.marketplace_id).collect())
+}
+
+/// Which fees a page shows: of these accounts (the viewer's scope, or the one picked), booked
+/// in `[from, to)`, optionally of one marketplace and type, optionally only those of no order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FeeFilter {
+    pub accounts: Vec<AccountId>,
+    pub from: DateTime<Utc>,
+    pub to: DateTime<Utc>,
+    pub marketplace: Option<String>,
+    pub type_id: Option<String>,
+    pub without_order: bool,
+}
+
+/// What the fees are summed by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FeeGroup {
+    /// The day of the display zone they were booked.
+    Day,
+    Type,
+    Marketplace,
+    Account,
+}
+
+impl FeeGroup {
+    pub const ALL: [FeeGroup; 4] = [Self::Day, Self::Type, Self::Marketplace, Self::Account];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Day => "day",
+            Self::Type => "type",
+            Self::Marketplace => "marketplace",
+            Self::Account => "account",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|g| g.as_str() == text)
+    }
+
+    /// The SQL of the group's key (as text) and of its label (a name where the key is a code).
+    fn sql(self, zone: &str) -> (String, &'static str) {
+        match self {
+            Self::Day => (
+                format!("to_char(occurred_at AT TIME ZONE {zone}, 'YYYY-MM-DD')"),
+                "NULL::text",
+            ),
+            Self::Type => (
+                "coalesce(type_id, '')".to_owned(),
+                "(array_agg(type_name ORDER BY occurred_at DESC NULLS LAST))[1]",
+            ),
+            Self::Marketplace => ("coalesce(marketplace_id, '')".to_owned(), "NULL::text"),
+            Self::Account => ("account_id::text".to_owned(), "NULL::text"),
+        }
+    }
+}
+
+/// The fees of one group in one currency.
+#[derive(Debug, Clone, PartialEq, Eq, QueryableByName)]
+pub struct FeeGroupRow {
+    #[diesel(sql_type = Text)]
+    pub key: String,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub label: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub currency: Option<String>,
+    #[diesel(sql_type = BigInt)]
+    pub entries: i64,
+    /// Charges (negative), credits (positive) and their sum, as decimal text.
+    #[diesel(sql_type = Text)]
+    pub charged: String,
+    #[diesel(sql_type = Text)]
+    pub credited: String,
+    #[diesel(sql_type = Text)]
+    pub total: String,
+}
+
+/// The conditions of `filter` as SQL over binds `$1`..`$6`.
+const FILTER_SQL: &str = "account_id = ANY($1) AND occurred_at >= $2 AND occurred_at < $3 \
+     AND ($4::text IS NULL OR marketplace_id = $4) AND ($5::text IS NULL OR type_id = $5) \
+     AND (NOT $6 OR checkout_form_id IS NULL)";
+
+/// The fees of `filter` summed by `group` and currency (days newest first, else the largest
+/// charges first); days are the display zone's.
+pub fn fee_summary(
+    conn: &mut PgConnection,
+    filter: &FeeFilter,
+    group: FeeGroup,
+    zone: Tz,
+) -> QueryResult<Vec<FeeGroupRow>> {
+    let (key, label) = group.sql(&zone_literal(zone));
+    let order = match group {
+        FeeGroup::Day => "key DESC, currency",
+        _ => "sum(amount) ASC, key, currency",
+    };
+    diesel::sql_query(format!(
+        "SELECT {key} AS key, {label} AS label, currency, count(*) AS entries, \
+                coalesce(sum(amount) FILTER (WHERE amount < 0), 0)::text AS charged, \
+                coalesce(sum(amount) FILTER (WHERE amount > 0), 0)::text AS credited, \
+                coalesce(sum(amount), 0)::text AS total \
+         FROM billing_entries WHERE {FILTER_SQL} \
+         GROUP BY 1, currency ORDER BY {order}"
+    ))
+    .bind::<diesel::sql_types::Array<BigInt>, _>(
+        filter.accounts.iter().map(|a| a.0).collect::<Vec<_>>(),
+    )
+    .bind::<diesel::sql_types::Timestamptz, _>(filter.from)
+    .bind::<diesel::sql_types::Timestamptz, _>(filter.to)
+    .bind::<Nullable<Text>, _>(filter.marketplace.as_deref())
+    .bind::<Nullable<Text>, _>(filter.type_id.as_deref())
+    .bind::<diesel::sql_types::Bool, _>(filter.without_order)
+    .load(conn)
+}
+
+/// One fee as the page lists it.
+#[derive(Debug, Clone, PartialEq, Eq, QueryableByName)]
+pub struct FeeRow {
+    #[diesel(sql_type = BigInt)]
+    pub id: i64,
+    #[diesel(sql_type = BigInt)]
+    pub account_id: AccountId,
+    #[diesel(sql_type = Nullable<diesel::sql_types::Timestamptz>)]
+    pub occurred_at: Option<DateTime<Utc>>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub type_id: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub type_name: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub offer_id: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub offer_name: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub checkout_form_id: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub marketplace_id: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub amount: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub currency: Option<String>,
+}
+
+/// Up to `limit` fees of `filter`, newest first, after row `before` (the last of the page
+/// before: `(row id)`, keyset over booking time and row id).
+pub fn fee_entries(
+    conn: &mut PgConnection,
+    filter: &FeeFilter,
+    before: Option<i64>,
+    limit: i64,
+) -> QueryResult<Vec<FeeRow>> {
+    diesel::sql_query(format!(
+        "SELECT id, account_id, occurred_at, type_id, type_name, offer_id, offer_name, \
+                checkout_form_id, marketplace_id, amount::text AS amount, currency \
+         FROM billing_entries WHERE {FILTER_SQL} \
+           AND ($7::bigint IS NULL OR (occurred_at, id) < \
+                (SELECT occurred_at, id FROM billing_entries WHERE id = $7)) \
+         ORDER BY occurred_at DESC, id DESC LIMIT $8"
+    ))
+    .bind::<diesel::sql_types::Array<BigInt>, _>(
+        filter.accounts.iter().map(|a| a.0).collect::<Vec<_>>(),
+    )
+    .bind::<diesel::sql_types::Timestamptz, _>(filter.from)
+    .bind::<diesel::sql_types::Timestamptz, _>(filter.to)
+    .bind::<Nullable<Text>, _>(filter.marketplace.as_deref())
+    .bind::<Nullable<Text>, _>(filter.type_id.as_deref())
+    .bind::<diesel::sql_types::Bool, _>(filter.without_order)
+    .bind::<Nullable<BigInt>, _>(before)
+    .bind::<BigInt, _>(limit)
+    .load(conn)
+}
+
+/// The marketplaces and the fee types (with their latest names) the accounts' fees name, for
+/// the page's filters.
+pub fn fee_choices(
+    conn: &mut PgConnection,
+    accounts: &[AccountId],
+) -> QueryResult<(Vec<String>, Vec<(String, Option<String>)>)> {
+    use billing_entries::dsl as b;
+    let ids: Vec<AccountId> = accounts.to_vec();
+    let marketplaces: Vec<Option<String>> = b::billing_entries
+        .filter(b::account_id.eq_any(ids.clone()))
+        .select(b::marketplace_id)
+        .distinct()
+        .order(b::marketplace_id.asc())
+        .load(conn)?;
+    let types: Vec<(Option<String>, Option<String>)> = b::billing_entries
+        .filter(b::account_id.eq_any(ids))
+        .group_by(b::type_id)
+        .select((b::type_id, diesel::dsl::max(b::type_name)))
+        .order(b::type_id.asc())
+        .load(conn)?;
+    Ok((
+        marketplaces.into_iter().flatten().collect(),
+        types
+            .into_iter()
+            .filter_map(|(id, name)| Some((id?, name)))
+            .collect(),
+    ))
 }

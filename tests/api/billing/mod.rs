@@ -8,6 +8,7 @@
 
 mod backup;
 mod export;
+mod fees_page;
 mod page;
 
 use chrono::Utc;

@@ -132,6 +132,13 @@ const CASES: &[Case] = &[
     get("/sync", &[], SHOWN),
     get("/sync", &[("account", "{B}")], QUIET),
     get("/quarantine", &[], SHOWN),
+    get("/fees", &[], SHOWN),
+    get(
+        "/fees",
+        &[("group", "account"), ("from", "2000-01-01")],
+        SHOWN,
+    ),
+    get("/fees", &[("account", "{B}")], NotFound),
     get("/account/password", &[], QUIET),
     post("/account/password", &[("current_password", "wrong")], QUIET),
     // English, as the checks of the answers after it read them.

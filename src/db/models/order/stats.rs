@@ -43,7 +43,7 @@ pub struct StatusCount {
 }
 
 /// The SQL text of a zone name (IANA names are letters, digits, `/`, `_`, `+`, `-`).
-fn zone_literal(zone: Tz) -> String {
+pub(crate) fn zone_literal(zone: Tz) -> String {
     let name: String = zone
         .name()
         .chars()
