@@ -20,3 +20,8 @@ span-days = { $count ->
     [one] { $n } day
    *[other] { $n } days
 }
+## Listing pages' filters (fees, returns)
+list-bad-day = Not a date (use YYYY-MM-DD): { $value }
+list-bad-range = The first day comes after the last: { $value }
+list-bad-cursor = This page link is damaged: { $value }
+list-bad-account = Not an account: { $value }

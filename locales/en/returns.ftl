@@ -59,3 +59,20 @@ run-phase-returns-count = { $count ->
 run-note-returns-need-scope = Customer returns were not backed up: this account's authorisation does not allow reading them. Connect the account again; its orders were backed up as usual.
 accounts-need-reconnect-returns = Connect again to back up returns: this account's authorisation does not allow reading them.
 sync-col-returns-title = Customer returns read / stored anew or changed
+## The returns page
+nav-returns = Returns
+returns-intro = Customer returns of your accounts, newest first. Allegro keeps returns about 2.5 years; the backup keeps them for good.
+returns-refund-not-paid = Refund not paid yet
+returns-commission-not-claimed = Commission refund not claimed
+returns-none = No returns backed up match these filters.
+returns-created = Declared
+returns-buyer = Buyer
+returns-items = Items
+returns-refund = Refund
+returns-no-refund = none yet
+returns-more-items = { $count ->
+    [one] and { $n } more
+   *[other] and { $n } more
+}
+returns-older = Older returns
+returns-bad-status = Not a return status: { $value }

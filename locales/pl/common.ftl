@@ -20,3 +20,8 @@ span-days = { $count ->
     [one] { $n } dzień
    *[other] { $n } dni
 }
+## Listing pages' filters (fees, returns)
+list-bad-day = To nie jest data (użyj RRRR-MM-DD): { $value }
+list-bad-range = Pierwszy dzień jest po ostatnim: { $value }
+list-bad-cursor = Ten link do strony jest uszkodzony: { $value }
+list-bad-account = To nie jest konto: { $value }

@@ -60,3 +60,21 @@ run-phase-returns-count = { $count ->
 run-note-returns-need-scope = Zwrotów nie skopiowano: autoryzacja tego konta nie pozwala ich odczytać. Połącz konto ponownie; jego zamówienia skopiowano jak zwykle.
 accounts-need-reconnect-returns = Połącz ponownie, aby kopiować zwroty: autoryzacja tego konta nie pozwala ich odczytać.
 sync-col-returns-title = Zwroty odczytane / nowe lub zmienione
+## Strona zwrotów
+nav-returns = Zwroty
+returns-intro = Zwroty kupujących z Twoich kont, od najnowszych. Allegro przechowuje zwroty około 2,5 roku; kopia zachowuje je na stałe.
+returns-refund-not-paid = Pieniądze jeszcze nie zwrócone
+returns-commission-not-claimed = Nie wnioskowano o zwrot prowizji
+returns-none = W kopii nie ma zwrotów pasujących do tych filtrów.
+returns-created = Zgłoszono
+returns-buyer = Kupujący
+returns-items = Przedmioty
+returns-refund = Zwrot pieniędzy
+returns-no-refund = jeszcze brak
+returns-more-items = { $count ->
+    [one] i { $n } inny
+    [few] i { $n } inne
+   *[other] i { $n } innych
+}
+returns-older = Starsze zwroty
+returns-bad-status = To nie jest status zwrotu: { $value }

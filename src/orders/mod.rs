@@ -13,6 +13,7 @@ pub mod filter;
 pub mod mask;
 pub mod mask_json;
 pub mod page;
+pub mod returns_list;
 pub mod sort;
 
 pub use crate::domain::{AccountScope, OrderFilter, Viewer};

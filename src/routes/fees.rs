@@ -6,7 +6,6 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
-use chrono::{Days, NaiveDate, Utc};
 use serde::Deserialize;
 
 use crate::{
@@ -18,13 +17,10 @@ use crate::{
             billing_entry::{self, FeeFilter, FeeGroup},
         },
     },
-    domain::{AccountId, settings::local_day},
+    domain::AccountId,
     error::AppError,
-    i18n::{self, Locale},
-    orders::{
-        fees::{FeeEntryView, FeeSummaryRow, entry_views, summary_rows},
-        filter::start_of_day,
-    },
+    i18n::Locale,
+    orders::fees::{FeeEntryView, FeeSummaryRow, entry_views, summary_rows},
     state::AppState,
     web::{
         filters,
@@ -34,9 +30,9 @@ use crate::{
     },
 };
 
+use super::listing_query::{account, bad, cursor, day_range, query_string, text, ticked};
+
 const PAGE_SIZE: i64 = 100;
-/// Days shown when none are picked.
-const DEFAULT_DAYS: u64 = 30;
 
 #[derive(Template)]
 #[template(path = "fees/results_partial.html")]
@@ -82,90 +78,38 @@ pub struct FeesQuery {
     pub before: String,
 }
 
-fn bad(loc: &Locale, key: &'static str, value: &str) -> AppError {
-    AppError::BadRequest(
-        i18n::Message::new(loc.lang, key)
-            .arg("value", value)
-            .to_string(),
-    )
-}
-
-fn text(value: &str) -> Option<String> {
-    Some(value.trim().to_owned()).filter(|v| !v.is_empty())
-}
-
 impl FeesQuery {
-    fn day(&self, value: &str, default: NaiveDate, loc: &Locale) -> Result<NaiveDate, AppError> {
-        match value.trim() {
-            "" => Ok(default),
-            v => NaiveDate::parse_from_str(v, "%Y-%m-%d").map_err(|_| bad(loc, "fees-bad-day", v)),
-        }
-    }
-
     /// The filter without its accounts (the viewer's scope or the one picked fills them in).
     fn filter(&self, loc: &Locale) -> Result<(FeeFilter, FeeGroup, Option<i64>), AppError> {
-        let today = local_day(Utc::now(), loc.zone);
-        let to = self.day(&self.to, today, loc)?;
-        let from = self.day(&self.from, to - Days::new(DEFAULT_DAYS - 1), loc)?;
-        if from > to {
-            return Err(bad(loc, "fees-bad-range", self.from.trim()));
-        }
+        let (from, to) = day_range(&self.from, &self.to, loc)?;
         let group = match self.group.trim() {
             "" => FeeGroup::Day,
             g => FeeGroup::parse(g).ok_or_else(|| bad(loc, "fees-bad-group", g))?,
         };
-        let before = match self.before.trim() {
-            "" => None,
-            b => Some(
-                b.parse::<i64>()
-                    .ok()
-                    .filter(|n| *n > 0)
-                    .ok_or_else(|| bad(loc, "fees-bad-cursor", b))?,
-            ),
-        };
         let filter = FeeFilter {
             accounts: vec![],
-            from: start_of_day(from, loc.zone),
-            to: start_of_day(to + Days::new(1), loc.zone),
+            from,
+            to,
             marketplace: text(&self.marketplace),
             type_id: text(&self.type_id),
-            without_order: matches!(self.without_order.trim(), "1" | "on" | "true"),
+            without_order: ticked(&self.without_order),
         };
-        Ok((filter, group, before))
-    }
-
-    fn account(&self, loc: &Locale) -> Result<Option<AccountId>, AppError> {
-        match self.account.trim() {
-            "" => Ok(None),
-            a => a
-                .parse()
-                .map(Some)
-                .map_err(|_| bad(loc, "fees-bad-account", a)),
-        }
+        Ok((filter, group, cursor(&self.before, loc)?))
     }
 
     /// This query's string, with `before` set to `before` (or left out).
     fn query_string(&self, before: Option<i64>, without_order: bool) -> String {
-        let mut q = url::form_urlencoded::Serializer::new(String::new());
-        for (name, value) in [
-            ("account", &self.account),
+        let before = before.map(|b| b.to_string()).unwrap_or_default();
+        query_string([
+            ("account", self.account.as_str()),
             ("from", &self.from),
             ("to", &self.to),
             ("marketplace", &self.marketplace),
             ("type", &self.type_id),
             ("group", &self.group),
-        ] {
-            if !value.trim().is_empty() {
-                q.append_pair(name, value.trim());
-            }
-        }
-        if without_order {
-            q.append_pair("without_order", "1");
-        }
-        if let Some(before) = before {
-            q.append_pair("before", &before.to_string());
-        }
-        q.finish()
+            ("without_order", if without_order { "1" } else { "" }),
+            ("before", &before),
+        ])
     }
 }
 
@@ -184,7 +128,7 @@ pub async fn fees_index(
     let q = query.into_inner();
     let loc = page.loc();
     let (mut filter, group, before) = q.filter(&loc)?;
-    let picked = q.account(&loc)?;
+    let picked = account(&q.account, &loc)?;
     let scope = auth.viewer.scope.clone();
     let data = db::run(&state.pool, move |conn| {
         let accounts: Vec<(AccountId, String)> = AccountRow::list(conn, &scope)?

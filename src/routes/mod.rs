@@ -9,9 +9,11 @@ mod auth;
 mod dashboard;
 mod fees;
 mod health;
+mod listing_query;
 mod metrics;
 mod orders;
 mod profile;
+mod returns;
 mod settings;
 mod setup;
 mod sync;
@@ -62,6 +64,7 @@ pub fn configure_pages(cfg: &mut web::ServiceConfig) {
         )
         .route("/audit", web::get().to(audit::audit_index))
         .route("/fees", web::get().to(fees::fees_index))
+        .route("/returns", web::get().to(returns::returns_index))
         .route("/settings", web::get().to(settings::settings_index))
         .route("/settings", web::post().to(settings::settings_save))
         .route("/system", web::get().to(system::system_index));

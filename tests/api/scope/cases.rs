@@ -139,6 +139,8 @@ const CASES: &[Case] = &[
         SHOWN,
     ),
     get("/fees", &[("account", "{B}")], NotFound),
+    get("/returns", &[("from", "2000-01-01")], SHOWN),
+    get("/returns", &[("account", "{B}")], NotFound),
     get("/account/password", &[], QUIET),
     post("/account/password", &[("current_password", "wrong")], QUIET),
     // English, as the checks of the answers after it read them.

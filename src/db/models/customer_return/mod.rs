@@ -6,6 +6,7 @@
 //! `versioned`.
 
 mod checkpoint;
+pub mod list;
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;

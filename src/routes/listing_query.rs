@@ -1,0 +1,95 @@
+//! What the listing pages' queries share (fees, returns): a range of days of the display zone
+//! (the last 30 by default), a keyset cursor, optional text filters, and the 400 that names a
+//! bad value.
+
+use chrono::{DateTime, Days, NaiveDate, Utc};
+
+use crate::{
+    domain::{AccountId, settings::local_day},
+    error::AppError,
+    i18n,
+    i18n::Locale,
+    orders::filter::start_of_day,
+};
+
+/// Days shown when none are picked.
+const DEFAULT_DAYS: u64 = 30;
+
+/// A 400 with message `key` naming `value`.
+pub fn bad(loc: &Locale, key: &'static str, value: &str) -> AppError {
+    AppError::BadRequest(
+        i18n::Message::new(loc.lang, key)
+            .arg("value", value)
+            .to_string(),
+    )
+}
+
+/// A filter's value, trimmed; `None` when empty.
+pub fn text(value: &str) -> Option<String> {
+    Some(value.trim().to_owned()).filter(|v| !v.is_empty())
+}
+
+fn day(value: &str, default: NaiveDate, loc: &Locale) -> Result<NaiveDate, AppError> {
+    match value.trim() {
+        "" => Ok(default),
+        v => NaiveDate::parse_from_str(v, "%Y-%m-%d").map_err(|_| bad(loc, "list-bad-day", v)),
+    }
+}
+
+/// `[start of from, start of the day after to)` in the display zone; to defaults to today,
+/// from to 30 days before it.
+pub fn day_range(
+    from: &str,
+    to: &str,
+    loc: &Locale,
+) -> Result<(DateTime<Utc>, DateTime<Utc>), AppError> {
+    let last = day(to, local_day(Utc::now(), loc.zone), loc)?;
+    let first = day(from, last - Days::new(DEFAULT_DAYS - 1), loc)?;
+    if first > last {
+        return Err(bad(loc, "list-bad-range", from.trim()));
+    }
+    Ok((
+        start_of_day(first, loc.zone),
+        start_of_day(last + Days::new(1), loc.zone),
+    ))
+}
+
+/// The row a page continues after (`before`), if any.
+pub fn cursor(before: &str, loc: &Locale) -> Result<Option<i64>, AppError> {
+    match before.trim() {
+        "" => Ok(None),
+        b => b
+            .parse::<i64>()
+            .ok()
+            .filter(|n| *n > 0)
+            .map(Some)
+            .ok_or_else(|| bad(loc, "list-bad-cursor", b)),
+    }
+}
+
+/// The account picked (an id), if any.
+pub fn account(value: &str, loc: &Locale) -> Result<Option<AccountId>, AppError> {
+    match value.trim() {
+        "" => Ok(None),
+        a => a
+            .parse()
+            .map(Some)
+            .map_err(|_| bad(loc, "list-bad-account", a)),
+    }
+}
+
+/// Whether a checkbox is ticked.
+pub fn ticked(value: &str) -> bool {
+    matches!(value.trim(), "1" | "on" | "true")
+}
+
+/// `pairs` as a query string, leaving out empty values.
+pub fn query_string<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
+    let mut q = url::form_urlencoded::Serializer::new(String::new());
+    for (name, value) in pairs {
+        if !value.trim().is_empty() {
+            q.append_pair(name, value.trim());
+        }
+    }
+    q.finish()
+}

@@ -1,0 +1,128 @@
+//! The returns page: every return newest first with its order and refund, the filters (status,
+//! refund not paid yet, commission refund not claimed), the buyer masked for a user who must not
+//! see personal data, both languages, bad input a 400 naming it.
+
+use std::collections::HashSet;
+
+use allegro_backup::domain::Role;
+use reqwest::StatusCode;
+use serde_json::Value;
+
+use super::{RETURNS, backed_up_with_returns};
+use crate::helpers::select_text;
+
+fn links(page: &scraper::Html) -> Vec<String> {
+    page.select(&scraper::Selector::parse(".returns-list tbody tr td:nth-child(3) a").unwrap())
+        .filter_map(|a| a.value().attr("href"))
+        .map(|href| {
+            href.trim_start_matches("/orders/")
+                .trim_end_matches("#returns")
+                .to_owned()
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_returns_page_lists_filters_and_masks() {
+    let (app, _) = backed_up_with_returns().await;
+    let truth: Vec<Value> = RETURNS.truth(&app).into_values().collect();
+    assert!(truth.len() > 50, "{} returns", truth.len());
+    app.sign_in("admin@example.com", Role::Admin).await;
+
+    let (status, en) = app
+        .get_html_in(&app.client, "/returns?from=2000-01-01", "en")
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(select_text(&en, "h1"), ["Returns"]);
+    let first = links(&en);
+    assert_eq!(first.len(), 50, "a page of 50");
+    let mut newest: Vec<&Value> = truth.iter().collect();
+    newest.sort_by(|a, b| b["createdAt"].as_str().cmp(&a["createdAt"].as_str()));
+    let expected: HashSet<&str> = newest[..50]
+        .iter()
+        .map(|r| r["orderId"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        first.iter().map(String::as_str).collect::<HashSet<_>>(),
+        expected
+    );
+    let next = en
+        .select(&scraper::Selector::parse(".pager a").unwrap())
+        .next()
+        .and_then(|a| a.value().attr("href"))
+        .unwrap()
+        .to_owned();
+    let (_, older) = app.get_html_in(&app.client, &next, "en").await;
+    let second = links(&older);
+    assert!(!second.is_empty() && second.iter().all(|id| !first.contains(id)));
+
+    // One status only.
+    let (_, delivered) = app
+        .get_html_in(
+            &app.client,
+            "/returns?from=2000-01-01&status=DISPATCHED",
+            "en",
+        )
+        .await;
+    assert!(
+        select_text(&delivered, ".return-status")
+            .iter()
+            .all(|s| s == "Sent by the buyer")
+    );
+
+    // Not refunded yet: no listed order has a refund paid out.
+    let paid: HashSet<String> = app
+        .simulator
+        .world()
+        .refunds(0)
+        .into_iter()
+        .filter(|r| ["SUCCESS", "PARTIAL"].contains(&r["status"].as_str().unwrap()))
+        .map(|r| r["order"]["id"].as_str().unwrap().to_owned())
+        .collect();
+    let (_, waiting) = app
+        .get_html_in(
+            &app.client,
+            "/returns?from=2000-01-01&refund_not_paid=1",
+            "en",
+        )
+        .await;
+    let waiting = links(&waiting);
+    assert!(!waiting.is_empty());
+    assert!(waiting.iter().all(|id| !paid.contains(id)));
+
+    // Polish, and a viewer who must not see personal data gets no buyer login.
+    let (_, pl) = app
+        .get_html_in(&app.client, "/returns?from=2000-01-01", "pl")
+        .await;
+    assert_eq!(select_text(&pl, "h1"), ["Zwroty"]);
+    let viewer = app.masked_viewer("viewer@example.com").await;
+    let (_, masked) = app
+        .get_html_in(&viewer, "/returns?from=2000-01-01", "en")
+        .await;
+    let logins: HashSet<&str> = truth
+        .iter()
+        .filter_map(|r| r["buyer"]["login"].as_str())
+        .collect();
+    let shown = select_text(&masked, ".return-buyer");
+    assert_eq!(shown.len(), 50);
+    assert!(
+        shown.iter().all(|b| !logins.contains(b.as_str())),
+        "{shown:?}"
+    );
+
+    let response = app
+        .client
+        .get(app.url("/returns?status=LOST"))
+        .header("Accept-Language", "en")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("Not a return status: LOST")
+    );
+}
