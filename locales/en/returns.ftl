@@ -76,3 +76,10 @@ returns-more-items = { $count ->
 }
 returns-older = Older returns
 returns-bad-status = Not a return status: { $value }
+## Orders list filters (issue 18)
+filter-has-return = Return
+filter-has-return-yes = With a return
+filter-has-return-no = Without a return
+filter-refunded = Refund
+filter-refunded-yes = Refunded
+filter-refunded-no = Not refunded

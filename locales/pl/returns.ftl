@@ -78,3 +78,10 @@ returns-more-items = { $count ->
 }
 returns-older = Starsze zwroty
 returns-bad-status = To nie jest status zwrotu: { $value }
+## Filtry listy zamówień (zgłoszenie 18)
+filter-has-return = Zwrot
+filter-has-return-yes = Ze zwrotem
+filter-has-return-no = Bez zwrotu
+filter-refunded = Zwrot pieniędzy
+filter-refunded-yes = Zwrócono pieniądze
+filter-refunded-no = Bez zwrotu pieniędzy

@@ -38,5 +38,9 @@ pub struct OrderFilter {
     pub min_total: Option<Amount>,
     pub max_total: Option<Amount>,
     pub invoice_required: Option<bool>,
+    /// With (or without) a customer return.
+    pub has_return: Option<bool>,
+    /// With (or without) a payment refund paid out.
+    pub refunded: Option<bool>,
     pub include_merged: bool,
 }

@@ -36,6 +36,10 @@ pub struct OrderParams {
     pub max_total: Option<String>,
     /// `yes` / `no`.
     pub invoice: Option<String>,
+    /// `yes`: orders with a customer return; `no`: without.
+    pub has_return: Option<String>,
+    /// `yes`: orders with a payment refund paid out; `no`: without.
+    pub refunded: Option<String>,
     /// `1`: include orders merged into another one (hidden by default).
     pub merged: Option<String>,
     pub sort: Option<String>,
@@ -255,6 +259,8 @@ impl OrderFilter {
             min_total: amount("min_total", &params.min_total)?,
             max_total: amount("max_total", &params.max_total)?,
             invoice_required: yes_no("invoice", &params.invoice)?,
+            has_return: yes_no("has_return", &params.has_return)?,
+            refunded: yes_no("refunded", &params.refunded)?,
             include_merged: yes_no("merged", &params.merged)?.unwrap_or(false),
         };
         Ok(filter)

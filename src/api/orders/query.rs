@@ -13,7 +13,7 @@ use crate::orders::{OrderFilter, OrderParams};
 
 /// The list's filter parameters the API takes (every [`OrderParams`] field but the web page's
 /// own paging and sort: the API pages by id, see `db::models::order::by_id`).
-pub const FILTERS: [(&str, &str); 16] = [
+pub const FILTERS: [(&str, &str); 18] = [
     (
         "q",
         "Search: order id, buyer login, name, email, phone, address, city, postcode, tax id, waybill, offer (accent-, case- and spacing-insensitive)",
@@ -55,6 +55,14 @@ pub const FILTERS: [(&str, &str); 16] = [
     (
         "invoice",
         "yes: the buyer asked for an invoice; no: did not",
+    ),
+    (
+        "has_return",
+        "yes: orders with a customer return; no: without",
+    ),
+    (
+        "refunded",
+        "yes: orders with a payment refund paid out; no: without",
     ),
     (
         "merged",
@@ -138,6 +146,8 @@ fn set_filter(params: &mut OrderParams, name: &str, value: String) {
         "min_total" => &mut params.min_total,
         "max_total" => &mut params.max_total,
         "invoice" => &mut params.invoice,
+        "has_return" => &mut params.has_return,
+        "refunded" => &mut params.refunded,
         _ => &mut params.merged,
     };
     *slot = Some(value);

@@ -156,6 +156,8 @@ fn filter_label(parameter: &str) -> &'static str {
         "min_total" => "filter-min-total",
         "max_total" => "filter-max-total",
         "invoice" => "filter-invoice",
+        "has_return" => "filter-has-return",
+        "refunded" => "filter-refunded",
         "merged" => "filter-merged",
         "sort" => "filter-sort",
         "page_size" => "filter-page-size",
@@ -220,6 +222,8 @@ pub struct FormValues {
     pub min_total: String,
     pub max_total: String,
     pub invoice: String,
+    pub has_return: String,
+    pub refunded: String,
     pub merged: bool,
     pub sort: String,
     pub page_size: String,
@@ -241,17 +245,24 @@ impl FormValues {
             bought_to: v(&params.bought_to),
             min_total: v(&params.min_total),
             max_total: v(&params.max_total),
-            invoice: match request.filter.invoice_required {
-                Some(true) => "yes",
-                Some(false) => "no",
-                None => "",
-            }
-            .to_string(),
+            invoice: yes_no(request.filter.invoice_required),
+            has_return: yes_no(request.filter.has_return),
+            refunded: yes_no(request.filter.refunded),
             merged: request.filter.include_merged,
             sort: request.sort.name().to_string(),
             page_size: request.page_size.to_string(),
         }
     }
+}
+
+/// A yes/no filter as the form's select holds it.
+fn yes_no(value: Option<bool>) -> String {
+    match value {
+        Some(true) => "yes",
+        Some(false) => "no",
+        None => "",
+    }
+    .to_string()
 }
 
 /// A saved view in the bar above the filters.

@@ -1,5 +1,6 @@
 //! The returns page: every return newest first with its order and refund, the filters (status,
-//! refund not paid yet, commission refund not claimed), the buyer masked for a user who must not
+//! refund not paid yet, commission refund not claimed), the orders list's return and refund
+//! filters, the buyer masked for a user who must not
 //! see personal data, both languages, bad input a 400 naming it.
 
 use std::collections::HashSet;
@@ -109,6 +110,30 @@ async fn the_returns_page_lists_filters_and_masks() {
         shown.iter().all(|b| !logins.contains(b.as_str())),
         "{shown:?}"
     );
+
+    // The orders list keeps orders with a return, or refunded ones.
+    let returned: HashSet<&str> = truth.iter().filter_map(|r| r["orderId"].as_str()).collect();
+    let ids = |page: &scraper::Html| -> Vec<String> {
+        page.select(&scraper::Selector::parse("a.order-id").unwrap())
+            .filter_map(|a| a.value().attr("title"))
+            .map(str::to_owned)
+            .collect()
+    };
+    let (_, with) = app
+        .get_html_in(&app.client, "/orders?has_return=yes&page_size=100", "en")
+        .await;
+    let with = ids(&with);
+    assert!(!with.is_empty() && with.iter().all(|id| returned.contains(id.as_str())));
+    let (_, without) = app
+        .get_html_in(&app.client, "/orders?has_return=no&page_size=100", "en")
+        .await;
+    let without = ids(&without);
+    assert!(!without.is_empty() && without.iter().all(|id| !returned.contains(id.as_str())));
+    let (_, refunded) = app
+        .get_html_in(&app.client, "/orders?refunded=yes&page_size=100", "en")
+        .await;
+    let refunded = ids(&refunded);
+    assert!(!refunded.is_empty() && refunded.iter().all(|id| paid.contains(id)));
 
     let response = app
         .client

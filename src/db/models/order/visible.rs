@@ -97,6 +97,21 @@ fn apply_filter(mut query: OrdersQuery, filter: &OrderFilter, personal_data: boo
     if let Some(invoice) = filter.invoice_required {
         query = query.filter(orders::invoice_required.eq(invoice));
     }
+    if let Some(wanted) = filter.has_return {
+        query = query.filter(exists_for_order(
+            "customer_returns r WHERE r.account_id = orders.account_id \
+             AND r.checkout_form_id = orders.checkout_form_id",
+            wanted,
+        ));
+    }
+    if let Some(wanted) = filter.refunded {
+        query = query.filter(exists_for_order(
+            "payment_refunds p WHERE p.account_id = orders.account_id \
+             AND p.checkout_form_id = orders.checkout_form_id \
+             AND p.status IN ('SUCCESS', 'PARTIAL')",
+            wanted,
+        ));
+    }
     if !filter.include_merged {
         query = query.filter(orders::merged_into.is_null());
     }
@@ -117,6 +132,18 @@ pub(super) fn in_currency(
             .bind::<Text, _>(currency.to_string())
             .sql(")"),
     )
+}
+
+/// Whether a row of `from_where` (a table and the condition tying it to the order) exists
+/// (`wanted`) or not.
+fn exists_for_order(
+    from_where: &'static str,
+    wanted: bool,
+) -> Box<dyn BoxableExpression<orders::table, Pg, SqlType = Bool>> {
+    let not = if wanted { "" } else { "NOT " };
+    Box::new(sql::<Bool>(&format!(
+        "{not}EXISTS (SELECT 1 FROM {from_where})"
+    )))
 }
 
 /// `total_amount <op> amount`, the amount bound as canonical decimal text (see
