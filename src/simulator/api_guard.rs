@@ -10,8 +10,11 @@ use serde_json::json;
 use super::{
     faults::Injected,
     oauth::TokenProblem,
-    reply::{ERROR_MEDIA_TYPE, MEDIA_TYPE, auth_error, errors, header_str},
-    world::World,
+    reply::{
+        ERROR_MEDIA_TYPE, MEDIA_TYPE, auth_error, bad_query, errors, header_str, ok_api,
+        query_pairs,
+    },
+    world::{State, World},
 };
 
 /// A refused API call's response (boxed: `HttpResponse` is large).
@@ -48,6 +51,50 @@ pub(crate) async fn guard_as(
     scope: &str,
     media_type: &str,
 ) -> Result<Caller, Rejected> {
+    guard_with(req, world, Some(scope), media_type).await
+}
+
+/// [`guard`] for an endpoint that any valid token may call, whatever its scopes.
+pub(crate) async fn guard_any_scope(req: &HttpRequest, world: &World) -> Result<Caller, Rejected> {
+    guard_with(req, world, None, MEDIA_TYPE).await
+}
+
+/// A list endpoint of the public API: the guard for `scope`, then `list` with the caller's
+/// seller and the query's pairs under the world's lock; its `Err` is the message of a 422
+/// `VALIDATION_ERROR` at `path`.
+pub(crate) async fn list_endpoint(
+    req: &HttpRequest,
+    world: &World,
+    (scope, path): (&str, &str),
+    list: impl FnOnce(&mut State, usize, &[(String, String)]) -> Result<String, String>,
+) -> HttpResponse {
+    let caller = match guard(req, world, scope).await {
+        Ok(caller) => caller,
+        Err(response) => return *response,
+    };
+    let Some(params) = query_pairs(req) else {
+        return bad_query(path);
+    };
+    let result = list(&mut world.lock(), caller.seller, &params);
+    match result {
+        Ok(body) => ok_api(body, caller.truncate),
+        Err(m) => errors(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "VALIDATION_ERROR",
+            &m,
+            Some(path),
+            Some(&m),
+        ),
+    }
+}
+
+/// The guard with the scope the endpoint needs (`None`: any) and the media type it serves.
+async fn guard_with(
+    req: &HttpRequest,
+    world: &World,
+    scope: Option<&str>,
+    media_type: &str,
+) -> Result<Caller, Rejected> {
     let (latency, verdict) = {
         let mut state = world.lock();
         let latency = state.faults.roll_latency();
@@ -63,11 +110,11 @@ pub(crate) async fn guard_as(
     verdict
 }
 
-/// `expected`: the scope and the media type the endpoint needs.
+/// `expected`: the scope (`None`: any) and the media type the endpoint needs.
 fn check(
     req: &HttpRequest,
-    state: &mut super::world::State,
-    expected: (&str, &str),
+    state: &mut State,
+    expected: (Option<&str>, &str),
     truncate: bool,
 ) -> Result<Caller, Rejected> {
     let (scope, media_type) = expected;
@@ -132,7 +179,7 @@ fn check(
     if let Some(secs) = state.spend_budget() {
         return Err(Box::new(too_many(secs)));
     }
-    if !scopes.iter().any(|s| s == scope) {
+    if scope.is_some_and(|scope| !scopes.iter().any(|s| s == scope)) {
         return Err(Box::new(
             HttpResponse::Forbidden()
                 .content_type(ERROR_MEDIA_TYPE)

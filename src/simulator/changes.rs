@@ -7,19 +7,13 @@ use rand_chacha::ChaCha8Rng;
 use serde_json::{Value, json};
 
 use super::{
-    data::{self, price, revision, stamp, uuid_v1ish},
+    data::{self, minor, price, revision, stamp, uuid_v1ish},
     names::STREETS,
     orders::FULFILLMENT_STATUSES,
     world::{OrderRecord, State, World},
 };
 
 type Events = Vec<(&'static str, DateTime<Utc>)>;
-
-fn minor(v: &Value) -> i64 {
-    let s = v.as_str().unwrap_or("0");
-    let (whole, frac) = s.split_once('.').unwrap_or((s, "0"));
-    whole.parse::<i64>().unwrap_or(0) * 100 + frac.parse::<i64>().unwrap_or(0)
-}
 
 impl State {
     fn seller_of(&self, id: &str) -> Option<usize> {
@@ -74,22 +68,28 @@ impl State {
             .unwrap_or_default()
             .to_owned();
         s.push_event("BOUGHT", occurred, now, &generated.order);
+        self.consider_listing_fees(si, &generated.order);
         id
     }
 
-    /// Pays order `id`; a paid order may later be returned (see `returns`).
+    /// Pays order `id`; a paid order is charged its fees and may later be returned (see
+    /// `returns`, `billing`).
     fn pay(&mut self, id: &str) -> bool {
         let paid = self.pay_order(id);
-        if paid {
-            let seller = self.seller_of(id);
-            let order =
-                seller.and_then(|si| self.sellers[si].orders.get(id).map(OrderRecord::value));
-            if let (Some(si), Some(order)) = (seller, order) {
-                self.consider_return(si, &order);
-                self.consider_return_refund(si, &order);
-            }
+        if let (true, Some((si, order))) = (paid, self.order_of(id)) {
+            let now = self.now();
+            self.consider_return(si, &order);
+            self.consider_return_refund(si, &order);
+            self.consider_sale_fees(si, &order, now);
         }
         paid
+    }
+
+    /// The seller of order `id` and the order as stored.
+    fn order_of(&self, id: &str) -> Option<(usize, Value)> {
+        let si = self.seller_of(id)?;
+        let order = self.sellers[si].orders.get(id)?.value();
+        Some((si, order))
     }
 
     fn pay_order(&mut self, id: &str) -> bool {
@@ -143,17 +143,14 @@ impl State {
         })
     }
 
-    /// Cancels order `id`; a paid order is paid back (see `refunds`).
+    /// Cancels order `id`; a paid order is paid back and its commission credited (see
+    /// `refunds`, `billing`).
     fn cancel(&mut self, id: &str, auto: bool) -> bool {
         let cancelled = self.cancel_order(id, auto);
-        if cancelled {
-            let seller = self.seller_of(id);
-            let order =
-                seller.and_then(|si| self.sellers[si].orders.get(id).map(OrderRecord::value));
-            if let (Some(si), Some(order)) = (seller, order) {
-                let now = self.now();
-                self.consider_cancel_refund(si, &order, now);
-            }
+        if let (true, Some((si, order))) = (cancelled, self.order_of(id)) {
+            let now = self.now();
+            self.consider_cancel_refund(si, &order, now);
+            self.consider_cancel_fees(si, &order, now);
         }
         cancelled
     }

@@ -31,6 +31,17 @@ pub(crate) fn errors(
         )
 }
 
+/// 400 for a query string that cannot be read at all.
+pub(crate) fn bad_query(path: &str) -> HttpResponse {
+    errors(
+        StatusCode::BAD_REQUEST,
+        "VALIDATION_ERROR",
+        "Malformed query string",
+        Some(path),
+        None,
+    )
+}
+
 /// `{"error": .., "error_description": ..}` (`AuthError`).
 pub(crate) fn auth_error(status: StatusCode, error: &str, description: &str) -> HttpResponse {
     HttpResponse::build(status)

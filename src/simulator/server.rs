@@ -12,7 +12,7 @@ use super::{
     api_guard::{ORDERS, guard},
     faults::FaultsBody,
     orders::ListError,
-    reply::{self, auth_error, errors, header_str, ok_api, query_pairs},
+    reply::{self, auth_error, bad_query, errors, header_str, ok_api, query_pairs},
     world::World,
 };
 
@@ -40,10 +40,19 @@ pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
             web::get().to(super::returns::get),
         )
         .route("/payments/refunds", web::get().to(super::refunds::list))
+        .route(
+            "/billing/billing-entries",
+            web::get().to(super::billing::list),
+        )
+        .route(
+            "/billing/billing-types",
+            web::get().to(super::billing::types),
+        )
         .route("/order/events", web::get().to(events))
         .route("/order/event-stats", web::get().to(event_stats))
         .route("/__simulator/faults", web::post().to(set_faults))
         .route("/__simulator/orders", web::get().to(ground_truth))
+        .route("/__simulator/billing-entries", web::get().to(billing_truth))
         .route("/__simulator/advance", web::post().to(advance))
         .route("/__simulator/revoke", web::post().to(revoke))
         .route("/__simulator/changes", web::post().to(changes))
@@ -162,16 +171,6 @@ async fn me(req: HttpRequest, world: web::Data<World>) -> HttpResponse {
         }
         Err(response) => *response,
     }
-}
-
-fn bad_query(path: &str) -> HttpResponse {
-    errors(
-        StatusCode::BAD_REQUEST,
-        "VALIDATION_ERROR",
-        "Malformed query string",
-        Some(path),
-        None,
-    )
 }
 
 async fn list_orders(req: HttpRequest, world: web::Data<World>) -> HttpResponse {
@@ -317,6 +316,11 @@ async fn ground_truth(req: HttpRequest, world: web::Data<World>) -> HttpResponse
     let seller = seller_param(&req);
     let orders: Vec<Value> = world.orders(seller);
     HttpResponse::Ok().json(json!({"checkoutForms": orders, "totalCount": orders.len()}))
+}
+
+async fn billing_truth(req: HttpRequest, world: web::Data<World>) -> HttpResponse {
+    let entries = world.billing_entries(seller_param(&req));
+    HttpResponse::Ok().json(json!({"billingEntries": entries}))
 }
 
 async fn advance(req: HttpRequest, world: web::Data<World>) -> HttpResponse {

@@ -50,7 +50,7 @@ fn line_item(
 ) -> (Value, i64) {
     let cur = market.currency;
     let (name, base) = *pick(rng, PRODUCTS);
-    let unit = (i64::from(base) * market.num / market.den).max(1);
+    let unit = market.scaled(i64::from(base));
     let quantity: i64 = if rng.random_bool(0.8) {
         1
     } else {

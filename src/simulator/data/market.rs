@@ -8,7 +8,8 @@ use rand_chacha::ChaCha8Rng;
 use super::values::pick;
 
 /// One marketplace: id, currency, buyer language, country, price multiplier (×num/den).
-pub(super) struct Market {
+#[derive(Debug)]
+pub(crate) struct Market {
     pub id: &'static str,
     pub currency: &'static str,
     pub language: &'static str,
@@ -51,6 +52,19 @@ const MARKETS: &[Market] = &[
         den: 1,
     },
 ];
+
+/// The marketplace `id` (`allegro-pl`, `allegro-cz`, `allegro-sk`, `allegro-hu`), if the
+/// simulator sells there.
+pub(crate) fn marketplace(id: &str) -> Option<&'static Market> {
+    MARKETS.iter().find(|m| m.id == id)
+}
+
+impl Market {
+    /// `minor` units of Polish money in this marketplace's currency (at least one).
+    pub(crate) fn scaled(&self, minor: i64) -> i64 {
+        (minor * self.num / self.den).max(1)
+    }
+}
 
 /// Where a generated form stands.
 pub(super) struct Standing {

@@ -14,9 +14,12 @@ mod payment;
 mod people;
 mod values;
 
+pub(crate) use market::{Market, marketplace};
 pub(crate) use order::order;
 use values::{digits, pick};
-pub(crate) use values::{format_time, price, revision, stamp, uuid_v1ish, uuid_v4};
+pub(crate) use values::{
+    format_time, millis, minor, price, revision, seeded, stamp, uuid_v1ish, uuid_v4,
+};
 
 use super::names::{COMPANY_SUFFIXES, FIRST_NAMES, LAST_NAMES, ascii_fold};
 
@@ -66,6 +69,15 @@ mod tests {
         assert_eq!(amount(5), "0.05");
         assert_eq!(amount(0), "0.00");
         assert_eq!(amount(-150), "-1.50");
+    }
+
+    #[test]
+    fn amounts_are_read_in_minor_units() {
+        assert_eq!(minor(&json!("29.99")), 2999);
+        assert_eq!(minor(&json!("12.5")), 1250);
+        assert_eq!(minor(&json!("7")), 700);
+        assert_eq!(minor(&json!("-1.50")), -150);
+        assert_eq!(minor(&json!("-0.05")), -5);
     }
 
     #[test]

@@ -7,14 +7,13 @@
 mod query;
 pub(crate) mod record;
 
-use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
 use self::record::RefundRecord;
 use super::{
-    api_guard::guard,
-    reply::{errors, ok_api, query_pairs},
+    api_guard::list_endpoint,
     world::{SellerState, State, World},
 };
 
@@ -124,29 +123,9 @@ impl World {
 }
 
 pub(crate) async fn list(req: HttpRequest, world: web::Data<World>) -> HttpResponse {
-    const PATH: &str = "/payments/refunds";
-    let caller = match guard(&req, &world, PAYMENTS).await {
-        Ok(caller) => caller,
-        Err(response) => return *response,
-    };
-    let Some(params) = query_pairs(&req) else {
-        return errors(
-            StatusCode::BAD_REQUEST,
-            "VALIDATION_ERROR",
-            "Malformed query string",
-            Some(PATH),
-            None,
-        );
-    };
-    let result = world.lock().list_refunds(caller.seller, &params);
-    match result {
-        Ok(body) => ok_api(body, caller.truncate),
-        Err(m) => errors(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "VALIDATION_ERROR",
-            &m,
-            Some(PATH),
-            Some(&m),
-        ),
-    }
+    let scope_and_path = (PAYMENTS, "/payments/refunds");
+    list_endpoint(&req, &world, scope_and_path, |state, seller, params| {
+        state.list_refunds(seller, params)
+    })
+    .await
 }

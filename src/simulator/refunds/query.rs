@@ -4,7 +4,10 @@
 use chrono::{DateTime, Utc};
 
 use super::record::RefundRecord;
-use crate::{domain::refund::REFUND_STATUS_FILTERS, simulator::world::parse_time};
+use crate::{
+    domain::refund::REFUND_STATUS_FILTERS,
+    simulator::params::{Window, bad, number_in, uuid},
+};
 
 /// Most refunds one query reaches by offset (assumed, §3).
 const OFFSET_REACH: usize = 10_000;
@@ -17,23 +20,9 @@ pub(super) struct Query {
     id: Option<String>,
     payment_id: Option<String>,
     order_id: Option<String>,
-    gte: Option<DateTime<Utc>>,
-    lte: Option<DateTime<Utc>>,
+    /// On the refund's `createdAt` (assumed, §3).
+    occurred: Window,
     statuses: Vec<String>,
-}
-
-fn bad(name: &str, value: &str) -> String {
-    format!("Invalid value of parameter '{name}': '{value}'")
-}
-
-/// `8-4-4-4-12` hexadecimal digits.
-fn is_uuid(v: &str) -> bool {
-    let groups: Vec<&str> = v.split('-').collect();
-    groups.len() == 5
-        && groups
-            .iter()
-            .zip([8, 4, 4, 4, 12])
-            .all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// The request's parameters, or the 422 message.
@@ -42,35 +31,17 @@ pub(super) fn parse(params: &[(String, String)]) -> Result<Query, String> {
         limit: 50,
         ..Query::default()
     };
-    let uuid = |key: &str, v: &str| {
-        if is_uuid(v) {
-            Ok(Some(v.to_owned()))
-        } else {
-            Err(bad(key, v))
-        }
-    };
     for (key, value) in params {
         let v = value.as_str();
+        if q.occurred.read("occurredAt", key, v)? {
+            continue;
+        }
         match key.as_str() {
-            "limit" => {
-                q.limit = v
-                    .parse()
-                    .ok()
-                    .filter(|l| (1..=100).contains(l))
-                    .ok_or_else(|| bad(key, v))?;
-            }
-            "offset" => {
-                q.offset = v
-                    .parse()
-                    .ok()
-                    .filter(|o| *o <= OFFSET_REACH)
-                    .ok_or_else(|| bad(key, v))?;
-            }
-            "id" => q.id = uuid(key, v)?,
-            "payment.id" => q.payment_id = uuid(key, v)?,
-            "order.id" => q.order_id = uuid(key, v)?,
-            "occurredAt.gte" => q.gte = Some(parse_time(v).ok_or_else(|| bad(key, v))?),
-            "occurredAt.lte" => q.lte = Some(parse_time(v).ok_or_else(|| bad(key, v))?),
+            "limit" => q.limit = number_in(key, v, 1..=100)?,
+            "offset" => q.offset = number_in(key, v, 0..=OFFSET_REACH)?,
+            "id" => q.id = Some(uuid(key, v)?),
+            "payment.id" => q.payment_id = Some(uuid(key, v)?),
+            "order.id" => q.order_id = Some(uuid(key, v)?),
             "status" if REFUND_STATUS_FILTERS.contains(&v) => q.statuses.push(value.clone()),
             "status" => return Err(bad(key, v)),
             _ => {}
@@ -94,8 +65,7 @@ impl Query {
     }
 
     fn matches(&self, r: &RefundRecord, now: DateTime<Utc>) -> bool {
-        self.gte.is_none_or(|t| r.created_at >= t)
-            && self.lte.is_none_or(|t| r.created_at <= t)
+        self.occurred.contains(r.created_at)
             && self.id.as_ref().is_none_or(|id| *id == r.id)
             && self
                 .payment_id

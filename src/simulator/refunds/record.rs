@@ -5,13 +5,12 @@
 //! cover it); what it shows is read at the simulated clock (allegro-api-money.md §3, §8, §9).
 
 use chrono::{DateTime, Duration, Utc};
-use rand::{Rng, SeedableRng};
+use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
 
 use crate::simulator::{
-    data::{format_time, price, uuid_v4},
+    data::{format_time, millis, minor, price, seeded, uuid_v4},
     returns::record::ReturnRecord,
 };
 
@@ -35,22 +34,7 @@ pub(crate) struct RefundRecord {
 
 /// The generator of `order_id`'s refund in a world of `seed`.
 fn rng_for(seed: u64, order_id: &str) -> ChaCha8Rng {
-    let digest = Sha256::digest(format!("{seed}/payment-refund/{order_id}").as_bytes());
-    let mut bytes = [0u8; 8];
-    bytes.copy_from_slice(&digest[..8]);
-    ChaCha8Rng::seed_from_u64(u64::from_le_bytes(bytes))
-}
-
-fn millis(t: DateTime<Utc>) -> DateTime<Utc> {
-    chrono::SubsecRound::trunc_subsecs(t, 3)
-}
-
-/// `"29.99"` in minor units (the simulator writes two decimals).
-fn minor(amount: &Value) -> i64 {
-    let text = amount.as_str().unwrap_or("0");
-    let (whole, fraction) = text.split_once('.').unwrap_or((text, "0"));
-    let fraction = format!("{fraction:0<2}");
-    whole.parse::<i64>().unwrap_or(0) * 100 + fraction[..2].parse::<i64>().unwrap_or(0)
+    seeded(seed, "payment-refund", order_id)
 }
 
 /// The line items refunded and their sum in minor units.
@@ -269,12 +253,5 @@ mod tests {
         let mut unpaid = order("u");
         unpaid["payment"]["paidAmount"] = Value::Null;
         assert!(RefundRecord::for_cancelled(&unpaid, at, 42).is_none());
-    }
-
-    #[test]
-    fn amounts_are_read_in_minor_units() {
-        assert_eq!(minor(&json!("29.99")), 2999);
-        assert_eq!(minor(&json!("12.5")), 1250);
-        assert_eq!(minor(&json!("7")), 700);
     }
 }

@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 use self::record::ReturnRecord;
 use super::{
     api_guard::{ORDERS, Rejected, guard_as, too_many},
-    reply::{BETA_MEDIA_TYPE, errors, ok_as, query_pairs},
+    reply::{BETA_MEDIA_TYPE, bad_query, errors, ok_as, query_pairs},
     world::{SellerState, State, World, admit_per_second},
 };
 
@@ -128,13 +128,7 @@ pub(crate) async fn list(req: HttpRequest, world: web::Data<World>) -> HttpRespo
         Err(response) => return *response,
     };
     let Some(params) = query_pairs(&req) else {
-        return errors(
-            StatusCode::BAD_REQUEST,
-            "VALIDATION_ERROR",
-            "Malformed query string",
-            Some(PATH),
-            None,
-        );
+        return bad_query(PATH);
     };
     let result = world.lock().list_returns(seller, &params);
     match result {

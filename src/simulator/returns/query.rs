@@ -4,7 +4,10 @@
 use chrono::{DateTime, Utc};
 
 use super::record::ReturnRecord;
-use crate::{domain::customer_return::RETURN_STATUSES, simulator::world::parse_time};
+use crate::{
+    domain::customer_return::RETURN_STATUSES,
+    simulator::params::{Window, bad, number_in},
+};
 
 /// Exact-match filters ("one or more": repeated values match any of them).
 const FILTERS: [&str; 13] = [
@@ -29,14 +32,9 @@ pub(super) struct Query {
     limit: usize,
     offset: usize,
     from: Option<String>,
-    created_gte: Option<DateTime<Utc>>,
-    created_lte: Option<DateTime<Utc>>,
+    created: Window,
     /// (parameter, value) of the exact-match filters.
     filters: Vec<(String, String)>,
-}
-
-fn bad(name: &str, value: &str) -> String {
-    format!("Invalid value of parameter '{name}': '{value}'")
 }
 
 /// The request's parameters, or the 400 message (the spec lists no 422 for this endpoint).
@@ -47,18 +45,13 @@ pub(super) fn parse(params: &[(String, String)]) -> Result<Query, String> {
     };
     for (key, value) in params {
         let v = value.as_str();
+        if q.created.read("createdAt", key, v)? {
+            continue;
+        }
         match key.as_str() {
-            "limit" => {
-                q.limit = v
-                    .parse()
-                    .ok()
-                    .filter(|l| (1..=1000).contains(l))
-                    .ok_or_else(|| bad(key, v))?;
-            }
-            "offset" => q.offset = v.parse().map_err(|_| bad(key, v))?,
+            "limit" => q.limit = number_in(key, v, 1..=1000)?,
+            "offset" => q.offset = number_in(key, v, 0..=usize::MAX)?,
             "from" => q.from = Some(v.to_owned()),
-            "createdAt.gte" => q.created_gte = Some(parse_time(v).ok_or_else(|| bad(key, v))?),
-            "createdAt.lte" => q.created_lte = Some(parse_time(v).ok_or_else(|| bad(key, v))?),
             "status" if !RETURN_STATUSES.contains(&v) => return Err(bad(key, v)),
             k if FILTERS.contains(&k) => q.filters.push((key.clone(), value.clone())),
             _ => {}
@@ -69,8 +62,7 @@ pub(super) fn parse(params: &[(String, String)]) -> Result<Query, String> {
 
 impl Query {
     fn matches(&self, r: &ReturnRecord, now: DateTime<Utc>) -> bool {
-        let in_time = self.created_gte.is_none_or(|t| r.created_at >= t)
-            && self.created_lte.is_none_or(|t| r.created_at <= t);
+        let in_time = self.created.contains(r.created_at);
         // Values of one parameter are alternatives; different parameters must all match.
         in_time
             && FILTERS.iter().all(|name| {

@@ -5,14 +5,16 @@
 //! (allegro-api-money.md §2.3, §9).
 
 use chrono::{DateTime, Duration, Utc};
-use rand::{Rng, SeedableRng};
+use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 use serde_json::{Value, json};
-use sha2::{Digest, Sha256};
 
 use crate::{
     domain::customer_return::{REJECTION_CODES, RETURN_REASONS},
-    simulator::data::{format_time, uuid_v4},
+    simulator::{
+        data::{format_time, millis, seeded, uuid_v4},
+        world::bought_at,
+    },
 };
 
 /// What buyers write next to a reason (or nothing).
@@ -52,20 +54,13 @@ fn at_text(t: DateTime<Utc>) -> String {
 
 /// The generator of `order_id`'s return in a world of `seed`.
 fn rng_for(seed: u64, order_id: &str) -> ChaCha8Rng {
-    let digest = Sha256::digest(format!("{seed}/customer-return/{order_id}").as_bytes());
-    let mut bytes = [0u8; 8];
-    bytes.copy_from_slice(&digest[..8]);
-    ChaCha8Rng::seed_from_u64(u64::from_le_bytes(bytes))
+    seeded(seed, "customer-return", order_id)
 }
 
 fn text<'a>(v: &'a Value, pointer: &str) -> &'a str {
     v.pointer(pointer)
         .and_then(Value::as_str)
         .unwrap_or_default()
-}
-
-fn millis(t: DateTime<Utc>) -> DateTime<Utc> {
-    chrono::SubsecRound::trunc_subsecs(t, 3)
 }
 
 impl ReturnRecord {
@@ -81,12 +76,7 @@ impl ReturnRecord {
         if rng.random_range(0..100) >= percent {
             return None;
         }
-        let bought = items
-            .iter()
-            .filter_map(|li| li["boughtAt"].as_str())
-            .filter_map(|s| DateTime::parse_from_rfc3339(s).ok())
-            .map(|t| t.with_timezone(&Utc))
-            .max()?;
+        let bought = bought_at(order)?;
         let created_at = millis(
             bought
                 + Duration::days(rng.random_range(2..15))
@@ -110,10 +100,12 @@ impl ReturnRecord {
 
     /// When the return reaches `FINISHED` (the money is due back), if it does.
     pub(crate) fn finished_at(&self) -> Option<DateTime<Utc>> {
-        self.plan
-            .iter()
-            .find(|s| s.status == "FINISHED")
-            .map(|s| s.at)
+        self.reached_at("FINISHED")
+    }
+
+    /// When the return reaches `status`, if it does.
+    pub(crate) fn reached_at(&self, status: &str) -> Option<DateTime<Utc>> {
+        self.plan.iter().find(|s| s.status == status).map(|s| s.at)
     }
 
     /// The returned items: (offer id, quantity).

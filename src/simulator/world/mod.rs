@@ -17,6 +17,7 @@ use serde_json::Value;
 
 use super::{
     SimulatorConfig,
+    billing::{Billing, StagedFees},
     data::{self, SellerProfile},
     faults::{Budget, Faults},
     oauth::OAuthState,
@@ -67,15 +68,19 @@ pub(crate) fn parse_time(s: &str) -> Option<DateTime<Utc>> {
         .map(|t| t.with_timezone(&Utc))
 }
 
+/// When `order` was bought: its latest `lineItems[].boughtAt`.
+pub(crate) fn bought_at(order: &Value) -> Option<DateTime<Utc>> {
+    order["lineItems"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|li| li["boughtAt"].as_str().and_then(parse_time))
+        .max()
+}
+
 impl OrderRecord {
     pub(crate) fn from_value(v: &Value) -> Self {
-        let bought_at = v["lineItems"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(|li| li["boughtAt"].as_str().and_then(parse_time))
-            .max()
-            .unwrap_or_default();
+        let bought_at = bought_at(v).unwrap_or_default();
         Self {
             json: v.to_string(),
             bought_at,
@@ -134,6 +139,8 @@ pub(crate) struct SellerState {
     /// Payment refunds, newest first (as listed), including those whose creation time has
     /// not come yet.
     pub refunds: Vec<RefundRecord>,
+    /// Billing entries (fees), per marketplace, including those whose time has not come yet.
+    pub billing: Billing,
 }
 
 /// Counts one call in `slot` (second, calls in it) at `second`; false once more than `max`
@@ -271,10 +278,12 @@ pub(crate) fn build_state(config: SimulatorConfig) -> State {
                 returns: Vec::new(),
                 return_calls: (0, 0),
                 refunds: Vec::new(),
+                billing: Billing::default(),
             };
             let n = i64::from(config.orders_per_seller.max(1));
             let mut pending = Vec::new();
             let mut recent = Vec::new();
+            let mut fees = StagedFees::default();
             for i in 0..config.orders_per_seller {
                 // Evenly spread over ~11 months with jitter, oldest first.
                 let slot = span * (n - i64::from(i)) / n;
@@ -289,7 +298,9 @@ pub(crate) fn build_state(config: SimulatorConfig) -> State {
                     .to_owned();
                 seller.insert_order(OrderRecord::from_value(&generated.order), id);
                 let (seed, percent) = (config.seed, config.returns_percent);
-                if let Some(r) = ReturnRecord::for_order(&generated.order, seed, percent) {
+                let returned = ReturnRecord::for_order(&generated.order, seed, percent);
+                fees.add(&generated, returned.as_ref(), seed);
+                if let Some(r) = returned {
                     seller.insert_return(r);
                     seller.add_return_refund(&generated.order, seed);
                 }
@@ -301,6 +312,7 @@ pub(crate) fn build_state(config: SimulatorConfig) -> State {
                     recent.push(generated.order);
                 }
             }
+            seller.billing = fees.open(now);
             pending.sort_by_key(|p| p.0);
             for (written, kind, occurred, at) in pending {
                 if let Some(order) = recent.get(at) {

@@ -36,7 +36,8 @@ async fn the_fees_page_sums_and_lists_what_allegro_charged() {
     let (status, en) = app.get_html_in(&app.client, all_time, "en").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(select_text(&en, "h1"), ["Fees"]);
-    let rows = en.select(&scraper::Selector::parse(".fees-summary tbody tr").unwrap());
+    let row_selector = scraper::Selector::parse(".fees-summary tbody tr").unwrap();
+    let rows = en.select(&row_selector);
     let mut shown = HashMap::new();
     for row in rows {
         let code = row

@@ -1,0 +1,110 @@
+//! Reading the query parameters of the simulated list endpoints: numbers within bounds, UUIDs,
+//! time windows. A bad value gives the message the endpoint answers with (400 or 422, as the
+//! endpoint's Allegro counterpart does).
+
+use std::ops::RangeInclusive;
+
+use chrono::{DateTime, Utc};
+
+use super::world::parse_time;
+
+/// The message for a bad value of parameter `name`.
+pub(crate) fn bad(name: &str, value: &str) -> String {
+    format!("Invalid value of parameter '{name}': '{value}'")
+}
+
+/// `8-4-4-4-12` hexadecimal digits.
+pub(crate) fn is_uuid(v: &str) -> bool {
+    let groups: Vec<&str> = v.split('-').collect();
+    groups.len() == 5
+        && groups
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// `value` of parameter `name` if it is a UUID.
+pub(crate) fn uuid(name: &str, value: &str) -> Result<String, String> {
+    if is_uuid(value) {
+        Ok(value.to_owned())
+    } else {
+        Err(bad(name, value))
+    }
+}
+
+/// `value` of parameter `name` as a whole number within `range`.
+pub(crate) fn number_in(
+    name: &str,
+    value: &str,
+    range: RangeInclusive<usize>,
+) -> Result<usize, String> {
+    value
+        .parse()
+        .ok()
+        .filter(|n| range.contains(n))
+        .ok_or_else(|| bad(name, value))
+}
+
+/// Inclusive bounds on a time, from `<field>.gte` and `<field>.lte`.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct Window {
+    pub gte: Option<DateTime<Utc>>,
+    pub lte: Option<DateTime<Utc>>,
+}
+
+impl Window {
+    /// Takes `key`'s `value` if `key` is `<field>.gte` or `<field>.lte`: `Ok(true)` when it
+    /// did, `Ok(false)` for another parameter, the message for a value that is no date-time.
+    pub(crate) fn read(&mut self, field: &str, key: &str, value: &str) -> Result<bool, String> {
+        let bound = match key.strip_prefix(field).and_then(|k| k.strip_prefix('.')) {
+            Some("gte") => &mut self.gte,
+            Some("lte") => &mut self.lte,
+            _ => return Ok(false),
+        };
+        *bound = Some(parse_time(value).ok_or_else(|| bad(key, value))?);
+        Ok(true)
+    }
+
+    pub(crate) fn contains(&self, t: DateTime<Utc>) -> bool {
+        self.gte.is_none_or(|gte| t >= gte) && self.lte.is_none_or(|lte| t <= lte)
+    }
+
+    /// Whether the bounds leave any time at all (`gte` not after `lte`).
+    pub(crate) fn is_ordered(&self) -> bool {
+        match (self.gte, self.lte) {
+            (Some(gte), Some(lte)) => gte <= lte,
+            _ => true,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_uuids_and_windows_are_read_or_refused_with_the_parameter_named() {
+        assert_eq!(number_in("limit", "100", 1..=100), Ok(100));
+        assert!(
+            number_in("limit", "0", 1..=100)
+                .unwrap_err()
+                .contains("'limit'")
+        );
+        assert!(number_in("offset", "-1", 0..=10).is_err());
+        assert!(uuid("order.id", "29738e61-7f6a-11e8-ac45-09db60ede9d6").is_ok());
+        assert!(uuid("order.id", "29738e61").is_err());
+        let mut w = Window::default();
+        assert_eq!(w.read("occurredAt", "limit", "5"), Ok(false));
+        assert_eq!(
+            w.read("occurredAt", "occurredAt.gte", "2026-07-02T00:00:00Z"),
+            Ok(true)
+        );
+        assert!(w.read("occurredAt", "occurredAt.lte", "yesterday").is_err());
+        w.read("occurredAt", "occurredAt.lte", "2026-07-01T00:00:00+02:00")
+            .unwrap();
+        assert!(!w.is_ordered());
+        let t = parse_time("2026-07-01T12:00:00Z").unwrap();
+        assert!(!w.contains(t));
+        assert!(Window::default().contains(t));
+    }
+}
