@@ -147,7 +147,7 @@ pub async fn fees_index(
         Ok::<_, AppError>((accounts, summary, entries, choices))
     })
     .await?;
-    let (accounts, summary, entries, (marketplaces, types)) = data;
+    let (accounts, summary, entries, choices) = data;
     let without_order = q.query_string(None, true);
     let next_query = (entries.len() as i64 == PAGE_SIZE)
         .then(|| entries.last().map(|e| e.id))
@@ -168,8 +168,9 @@ pub async fn fees_index(
     ok(&FeesPage {
         page: page.at(Nav::Fees),
         accounts,
-        marketplaces,
-        types: types
+        marketplaces: choices.marketplaces,
+        types: choices
+            .types
             .into_iter()
             .map(|(code, name)| {
                 let shown = results.loc.known_code_name("fee-type", &code).or(name);

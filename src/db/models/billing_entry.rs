@@ -300,12 +300,16 @@ pub fn fee_entries(
     .load(conn)
 }
 
-/// The marketplaces and the fee types (with their latest names) the accounts' fees name, for
-/// the page's filters.
-pub fn fee_choices(
-    conn: &mut PgConnection,
-    accounts: &[AccountId],
-) -> QueryResult<(Vec<String>, Vec<(String, Option<String>)>)> {
+/// What the fees page's filters offer: the marketplaces, and the fee types with their latest
+/// names.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FeeChoices {
+    pub marketplaces: Vec<String>,
+    pub types: Vec<(String, Option<String>)>,
+}
+
+/// The marketplaces and the fee types the accounts' fees name.
+pub fn fee_choices(conn: &mut PgConnection, accounts: &[AccountId]) -> QueryResult<FeeChoices> {
     use billing_entries::dsl as b;
     let ids: Vec<AccountId> = accounts.to_vec();
     let marketplaces: Vec<Option<String>> = b::billing_entries
@@ -320,11 +324,11 @@ pub fn fee_choices(
         .select((b::type_id, diesel::dsl::max(b::type_name)))
         .order(b::type_id.asc())
         .load(conn)?;
-    Ok((
-        marketplaces.into_iter().flatten().collect(),
-        types
+    Ok(FeeChoices {
+        marketplaces: marketplaces.into_iter().flatten().collect(),
+        types: types
             .into_iter()
             .filter_map(|(id, name)| Some((id?, name)))
             .collect(),
-    ))
+    })
 }

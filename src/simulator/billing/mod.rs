@@ -198,7 +198,7 @@ impl World {
                 (Reverse(b.entry.key()), json)
             }));
         }
-        all.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        all.sort_unstable_by_key(|a| a.0);
         all.into_iter().map(|(_, json)| json).collect()
     }
 }
