@@ -25,3 +25,4 @@ list-bad-day = Not a date (use YYYY-MM-DD): { $value }
 list-bad-range = The first day comes after the last: { $value }
 list-bad-cursor = This page link is damaged: { $value }
 list-bad-account = Not an account: { $value }
+list-bad-value = Not a value this filter takes: { $value }

@@ -25,3 +25,4 @@ list-bad-day = To nie jest data (użyj RRRR-MM-DD): { $value }
 list-bad-range = Pierwszy dzień jest po ostatnim: { $value }
 list-bad-cursor = Ten link do strony jest uszkodzony: { $value }
 list-bad-account = To nie jest konto: { $value }
+list-bad-value = Tego filtru nie można ustawić na: { $value }

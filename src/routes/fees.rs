@@ -30,7 +30,7 @@ use crate::{
     },
 };
 
-use super::listing_query::{account, bad, cursor, day_range, query_string, text, ticked};
+use super::listing_query::{account, bad, code, cursor, day_range, query_string, ticked};
 
 const PAGE_SIZE: i64 = 100;
 
@@ -90,8 +90,8 @@ impl FeesQuery {
             accounts: vec![],
             from,
             to,
-            marketplace: text(&self.marketplace),
-            type_id: text(&self.type_id),
+            marketplace: code(&self.marketplace, loc)?,
+            type_id: code(&self.type_id, loc)?,
             without_order: ticked(&self.without_order),
         };
         Ok((filter, group, cursor(&self.before, loc)?))

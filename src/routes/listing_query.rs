@@ -1,6 +1,6 @@
 //! What the listing pages' queries share (fees, returns): a range of days of the display zone
-//! (the last 30 by default), a keyset cursor, optional text filters, and the 400 that names a
-//! bad value.
+//! (the last 30 by default), a keyset cursor, codes typed into a filter, and the 400 that names
+//! a bad value.
 
 use chrono::{DateTime, Days, NaiveDate, Utc};
 
@@ -24,15 +24,29 @@ pub fn bad(loc: &Locale, key: &'static str, value: &str) -> AppError {
     )
 }
 
-/// A filter's value, trimmed; `None` when empty.
-pub fn text(value: &str) -> Option<String> {
-    Some(value.trim().to_owned()).filter(|v| !v.is_empty())
+/// Longest code a filter takes (a marketplace, a fee type).
+const CODE_MAX_CHARS: usize = 64;
+/// The years a day may fall in: what a backup can hold, and what the database's times hold.
+const YEARS: std::ops::RangeInclusive<i32> = 1990..=2200;
+
+/// A code typed into a filter (a marketplace, a fee type), trimmed; `None` when empty; a 400
+/// when too long or holding control characters.
+pub fn code(value: &str, loc: &Locale) -> Result<Option<String>, AppError> {
+    let value = value.trim();
+    if value.chars().count() > CODE_MAX_CHARS || value.chars().any(char::is_control) {
+        let shown: String = value.chars().filter(|c| !c.is_control()).take(40).collect();
+        return Err(bad(loc, "list-bad-value", &shown));
+    }
+    Ok(Some(value.to_owned()).filter(|v| !v.is_empty()))
 }
 
 fn day(value: &str, default: NaiveDate, loc: &Locale) -> Result<NaiveDate, AppError> {
     match value.trim() {
         "" => Ok(default),
-        v => NaiveDate::parse_from_str(v, "%Y-%m-%d").map_err(|_| bad(loc, "list-bad-day", v)),
+        v => NaiveDate::parse_from_str(v, "%Y-%m-%d")
+            .ok()
+            .filter(|d| YEARS.contains(&chrono::Datelike::year(d)))
+            .ok_or_else(|| bad(loc, "list-bad-day", &v.chars().take(40).collect::<String>())),
     }
 }
 
@@ -63,7 +77,13 @@ pub fn cursor(before: &str, loc: &Locale) -> Result<Option<i64>, AppError> {
             .ok()
             .filter(|n| *n > 0)
             .map(Some)
-            .ok_or_else(|| bad(loc, "list-bad-cursor", b)),
+            .ok_or_else(|| {
+                bad(
+                    loc,
+                    "list-bad-cursor",
+                    &b.chars().take(40).collect::<String>(),
+                )
+            }),
     }
 }
 

@@ -9,7 +9,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::listing_query::{account, bad, cursor, day_range, query_string, text, ticked};
+use super::listing_query::{account, bad, code, cursor, day_range, query_string, ticked};
 use crate::{
     auth::{AnyUser, RequireRole},
     db::{
@@ -69,7 +69,7 @@ pub struct ReturnsQuery {
 impl ReturnsQuery {
     fn filter(&self, loc: &Locale) -> Result<(ReturnFilter, Option<i64>), AppError> {
         let (from, to) = day_range(&self.from, &self.to, loc)?;
-        let status = text(&self.status);
+        let status = code(&self.status, loc)?;
         if let Some(s) = status.as_deref().filter(|s| !RETURN_STATUSES.contains(s)) {
             return Err(bad(loc, "returns-bad-status", s));
         }

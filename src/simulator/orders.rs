@@ -2,7 +2,10 @@
 
 use chrono::{DateTime, Utc};
 
-use super::world::{OrderRecord, State, parse_time};
+use super::{
+    data::parse_time,
+    world::{OrderRecord, State},
+};
 
 pub(crate) const MAX_RESULT_SIZE: i64 = 10_000;
 pub(crate) const PAGE_CAP_MESSAGE: &str =

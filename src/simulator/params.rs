@@ -6,7 +6,7 @@ use std::ops::RangeInclusive;
 
 use chrono::{DateTime, Utc};
 
-use super::world::parse_time;
+use super::data::parse_time;
 
 /// The message for a bad value of parameter `name`.
 pub(crate) fn bad(name: &str, value: &str) -> String {

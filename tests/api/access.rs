@@ -138,13 +138,22 @@ async fn navigation_shows_admin_links_to_admins_only() {
     let admin_links = links(app.get_with(&admin, "/").await.text().await.unwrap());
     assert_eq!(
         viewer_links,
-        ["Dashboard", "Orders", "Accounts", "Sync history"]
+        [
+            "Dashboard",
+            "Orders",
+            "Returns",
+            "Fees",
+            "Accounts",
+            "Sync history"
+        ]
     );
     assert_eq!(
         admin_links,
         [
             "Dashboard",
             "Orders",
+            "Returns",
+            "Fees",
             "Accounts",
             "Sync history",
             "Users",

@@ -23,9 +23,8 @@ use uuid::Uuid;
 
 use super::types::{BillingType, LIS, Language, REF, SUC, delivery_fee_type};
 use crate::simulator::{
-    data::{Market, format_time, marketplace, millis, minor, price, seeded},
+    data::{Market, format_time, marketplace, millis, minor, parse_time, price, seeded},
     returns::record::ReturnRecord,
-    world::parse_time,
 };
 
 /// Commission rates, in hundredths of a per cent of the line's value.

@@ -7,6 +7,7 @@
 //! for a bad value, 403 without `allegro:api:billing:read`; injected faults apply as to every
 //! REST call (allegro-api-money.md §5, §9).
 
+pub(crate) mod book;
 mod fees;
 mod ledger;
 mod query;
@@ -20,91 +21,17 @@ use serde_json::{Value, json};
 
 use self::{
     fees::{Entry, FeeBasis},
-    ledger::Ledger,
     types::{Language, types_json},
 };
 use super::{
     api_guard::{guard_any_scope, list_endpoint},
-    data::{Generated, Market, marketplace},
+    data::marketplace,
     reply::ok_api,
-    returns::record::ReturnRecord,
     world::{State, World},
 };
 
 /// The scope the entries need (the types need none).
 const BILLING: &str = "allegro:api:billing:read";
-
-/// A seller's billing accounts, one per marketplace it has fees on.
-#[derive(Default)]
-pub(crate) struct Billing {
-    ledgers: Vec<Ledger>,
-}
-
-impl Billing {
-    fn ledger_mut(&mut self, market: &'static Market) -> &mut Ledger {
-        let at = match self.ledgers.iter().position(|l| l.market.id == market.id) {
-            Some(at) => at,
-            None => {
-                self.ledgers
-                    .push(Ledger::new(market, Vec::new(), DateTime::<Utc>::MIN_UTC));
-                self.ledgers.len() - 1
-            }
-        };
-        &mut self.ledgers[at]
-    }
-
-    /// Adds `entries` to the account of `market`.
-    fn charge(&mut self, market: &'static Market, entries: Vec<Entry>) {
-        if !entries.is_empty() {
-            let ledger = self.ledger_mut(market);
-            entries.into_iter().for_each(|e| ledger.add(e));
-        }
-    }
-
-    /// The account of `market` with everything due by `now` booked, if it has any fees.
-    fn settled(&mut self, market: &Market, now: DateTime<Utc>) -> Option<&mut Ledger> {
-        let ledger = self.ledgers.iter_mut().find(|l| l.market.id == market.id)?;
-        ledger.settle(now);
-        Some(ledger)
-    }
-}
-
-/// The fees of the generated world, gathered per marketplace before the accounts open (one
-/// sort per account instead of a sorted insert per fee).
-#[derive(Default)]
-pub(crate) struct StagedFees(Vec<(&'static Market, Vec<Entry>)>);
-
-impl StagedFees {
-    /// Stages the fees of a generated order: its listing fees and, when it is paid, its sale's,
-    /// with the credits of `ret`, the return the world plans for it.
-    pub(crate) fn add(&mut self, generated: &Generated, ret: Option<&ReturnRecord>, seed: u64) {
-        let Some(basis) = FeeBasis::of(&generated.order) else {
-            return;
-        };
-        let mut entries = basis.listing_fees(seed);
-        let paid = generated
-            .history
-            .iter()
-            .find(|e| e.0 == "READY_FOR_PROCESSING");
-        if let Some(&(_, _, paid_at, _)) = paid {
-            entries.extend(basis.sale_fees(paid_at, ret, seed));
-        }
-        match self.0.iter_mut().find(|(m, _)| m.id == basis.market.id) {
-            Some((_, staged)) => staged.extend(entries),
-            None => self.0.push((basis.market, entries)),
-        }
-    }
-
-    /// The accounts, with what is due by `now` booked.
-    pub(crate) fn open(self, now: DateTime<Utc>) -> Billing {
-        let ledgers = self
-            .0
-            .into_iter()
-            .map(|(market, entries)| Ledger::new(market, entries, now))
-            .collect();
-        Billing { ledgers }
-    }
-}
 
 impl State {
     /// Charges the listing fees of the offers of `order`, new to `seller`.
@@ -218,63 +145,5 @@ pub(crate) async fn types(req: HttpRequest, world: web::Data<World>) -> HttpResp
     match guard_any_scope(&req, &world).await {
         Ok(caller) => ok_api(types_json(Language::of(&req)).to_string(), caller.truncate),
         Err(response) => *response,
-    }
-}
-
-#[cfg(test)]
-mod timing_tmp {
-    use super::*;
-    use rand::SeedableRng;
-
-    #[test]
-    #[ignore]
-    fn timing() {
-        use std::time::Instant;
-        let now = chrono::Utc::now();
-        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(1);
-        let t = Instant::now();
-        let gens: Vec<Generated> = (0..30_000)
-            .map(|i| {
-                super::super::data::order(
-                    &mut rng,
-                    now - chrono::Duration::minutes(i * 5),
-                    now,
-                    false,
-                )
-            })
-            .collect();
-        eprintln!("orders {:?}", t.elapsed());
-        let t = Instant::now();
-        for g in &gens {
-            let _ = super::super::data::seeded(42, "x", g.order["id"].as_str().unwrap());
-        }
-        eprintln!("seeded {:?}", t.elapsed());
-        let t = Instant::now();
-        let mut n = 0;
-        for g in &gens {
-            n += FeeBasis::of(&g.order).unwrap().listing_fees(42).len();
-        }
-        eprintln!("listing {:?} {n}", t.elapsed());
-        let t = Instant::now();
-        let mut n = 0;
-        for g in &gens {
-            n += FeeBasis::of(&g.order)
-                .unwrap()
-                .sale_fees(now, None, 42)
-                .len();
-        }
-        eprintln!("sale {:?} {n}", t.elapsed());
-        let t = Instant::now();
-        let mut staged = StagedFees::default();
-        for g in &gens {
-            staged.add(g, None, 42);
-        }
-        eprintln!("staged {:?}", t.elapsed());
-        let t = Instant::now();
-        let billing = staged.open(now);
-        eprintln!("open {:?}", t.elapsed());
-        let t = Instant::now();
-        drop(billing);
-        eprintln!("drop {:?}", t.elapsed());
     }
 }

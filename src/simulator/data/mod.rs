@@ -12,10 +12,12 @@ mod market;
 mod order;
 mod payment;
 mod people;
+mod time;
 mod values;
 
 pub(crate) use market::{Market, marketplace};
 pub(crate) use order::order;
+pub(crate) use time::{bought_at, parse_time};
 use values::{digits, pick};
 pub(crate) use values::{
     format_time, millis, minor, price, revision, seeded, stamp, uuid_v1ish, uuid_v4,

@@ -11,10 +11,7 @@ use serde_json::{Value, json};
 
 use crate::{
     domain::customer_return::{REJECTION_CODES, RETURN_REASONS},
-    simulator::{
-        data::{format_time, millis, seeded, uuid_v4},
-        world::bought_at,
-    },
+    simulator::data::{bought_at, format_time, millis, seeded, uuid_v4},
 };
 
 /// What buyers write next to a reason (or nothing).

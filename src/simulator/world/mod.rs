@@ -17,8 +17,8 @@ use serde_json::Value;
 
 use super::{
     SimulatorConfig,
-    billing::{Billing, StagedFees},
-    data::{self, SellerProfile},
+    billing::book::{Billing, StagedFees},
+    data::{self, SellerProfile, bought_at, parse_time},
     faults::{Budget, Faults},
     oauth::OAuthState,
     refunds::record::RefundRecord,
@@ -60,22 +60,6 @@ fn text(v: &Value, pointer: &str) -> String {
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_owned()
-}
-
-pub(crate) fn parse_time(s: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(s)
-        .ok()
-        .map(|t| t.with_timezone(&Utc))
-}
-
-/// When `order` was bought: its latest `lineItems[].boughtAt`.
-pub(crate) fn bought_at(order: &Value) -> Option<DateTime<Utc>> {
-    order["lineItems"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(|li| li["boughtAt"].as_str().and_then(parse_time))
-        .max()
 }
 
 impl OrderRecord {

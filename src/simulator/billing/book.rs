@@ -1,0 +1,86 @@
+//! A seller's billing accounts (one ledger per marketplace it has fees on), and the fees of the
+//! generated world staged before the accounts open. Kept apart from the endpoint so that the
+//! world can hold them without depending on it.
+
+use chrono::{DateTime, Utc};
+
+use super::{
+    fees::{Entry, FeeBasis},
+    ledger::Ledger,
+};
+use crate::simulator::{
+    data::{Generated, Market},
+    returns::record::ReturnRecord,
+};
+
+/// A seller's billing accounts, one per marketplace it has fees on.
+#[derive(Default)]
+pub(crate) struct Billing {
+    pub(super) ledgers: Vec<Ledger>,
+}
+
+impl Billing {
+    pub(super) fn ledger_mut(&mut self, market: &'static Market) -> &mut Ledger {
+        let at = match self.ledgers.iter().position(|l| l.market.id == market.id) {
+            Some(at) => at,
+            None => {
+                self.ledgers
+                    .push(Ledger::new(market, Vec::new(), DateTime::<Utc>::MIN_UTC));
+                self.ledgers.len() - 1
+            }
+        };
+        &mut self.ledgers[at]
+    }
+
+    /// Adds `entries` to the account of `market`.
+    pub(super) fn charge(&mut self, market: &'static Market, entries: Vec<Entry>) {
+        if !entries.is_empty() {
+            let ledger = self.ledger_mut(market);
+            entries.into_iter().for_each(|e| ledger.add(e));
+        }
+    }
+
+    /// The account of `market` with everything due by `now` booked, if it has any fees.
+    pub(super) fn settled(&mut self, market: &Market, now: DateTime<Utc>) -> Option<&mut Ledger> {
+        let ledger = self.ledgers.iter_mut().find(|l| l.market.id == market.id)?;
+        ledger.settle(now);
+        Some(ledger)
+    }
+}
+
+/// The fees of the generated world, gathered per marketplace before the accounts open (one
+/// sort per account instead of a sorted insert per fee).
+#[derive(Default)]
+pub(crate) struct StagedFees(Vec<(&'static Market, Vec<Entry>)>);
+
+impl StagedFees {
+    /// Stages the fees of a generated order: its listing fees and, when it is paid, its sale's,
+    /// with the credits of `ret`, the return the world plans for it.
+    pub(crate) fn add(&mut self, generated: &Generated, ret: Option<&ReturnRecord>, seed: u64) {
+        let Some(basis) = FeeBasis::of(&generated.order) else {
+            return;
+        };
+        let mut entries = basis.listing_fees(seed);
+        let paid = generated
+            .history
+            .iter()
+            .find(|e| e.0 == "READY_FOR_PROCESSING");
+        if let Some(&(_, _, paid_at, _)) = paid {
+            entries.extend(basis.sale_fees(paid_at, ret, seed));
+        }
+        match self.0.iter_mut().find(|(m, _)| m.id == basis.market.id) {
+            Some((_, staged)) => staged.extend(entries),
+            None => self.0.push((basis.market, entries)),
+        }
+    }
+
+    /// The accounts, with what is due by `now` booked.
+    pub(crate) fn open(self, now: DateTime<Utc>) -> Billing {
+        let ledgers = self
+            .0
+            .into_iter()
+            .map(|(market, entries)| Ledger::new(market, entries, now))
+            .collect();
+        Billing { ledgers }
+    }
+}
