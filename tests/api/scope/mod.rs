@@ -79,15 +79,26 @@ pub(crate) async fn world() -> World {
     }
     for account in [a, b] {
         let with_shipments = options_with_shipments();
-        sync_with(
-            &app,
-            account,
-            RunTrigger::Cli,
-            SyncMode::Auto,
-            &with_shipments,
-        )
-        .await
-        .expect("sync");
+        // Linking may have started the account's first backup in the background: wait it out.
+        loop {
+            let run = sync_with(
+                &app,
+                account,
+                RunTrigger::Cli,
+                SyncMode::Auto,
+                &with_shipments,
+            )
+            .await;
+            match run {
+                Err(allegro_backup::sync::SyncError::AlreadyRunning) => {
+                    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+                }
+                other => {
+                    other.expect("sync");
+                    break;
+                }
+            }
+        }
     }
     let mut conn = app.db.connect();
     let quarantined = count(
