@@ -12,10 +12,7 @@ use crate::{
     auth::{AnyUser, RequireRole},
     db::{
         self,
-        models::{
-            account::AccountRow,
-            billing_entry::{self, FeeFilter, FeeGroup},
-        },
+        models::billing_entry::{self, FeeFilter, FeeGroup},
     },
     domain::AccountId,
     error::AppError,
@@ -30,7 +27,9 @@ use crate::{
     },
 };
 
-use super::listing_query::{account, bad, code, cursor, day_range, query_string, ticked};
+use super::listing_query::{
+    account, bad, code, cursor, day_range, query_string, scoped_accounts, ticked,
+};
 
 const PAGE_SIZE: i64 = 100;
 
@@ -131,16 +130,9 @@ pub async fn fees_index(
     let picked = account(&q.account, &loc)?;
     let scope = auth.viewer.scope.clone();
     let data = db::run(&state.pool, move |conn| {
-        let accounts: Vec<(AccountId, String)> = AccountRow::list(conn, &scope)?
-            .into_iter()
-            .map(|a| (a.id, a.login))
-            .collect();
+        let (accounts, read) = scoped_accounts(conn, &scope, picked)?;
         let all: Vec<AccountId> = accounts.iter().map(|(id, _)| *id).collect();
-        filter.accounts = match picked {
-            Some(id) if all.contains(&id) => vec![id],
-            Some(_) => return Err(AppError::NotFound),
-            None => all.clone(),
-        };
+        filter.accounts = read;
         let summary = billing_entry::fee_summary(conn, &filter, group, loc.zone)?;
         let entries = billing_entry::fee_entries(conn, &filter, before, PAGE_SIZE)?;
         let choices = billing_entry::fee_choices(conn, &all)?;

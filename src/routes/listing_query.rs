@@ -113,3 +113,26 @@ pub fn query_string<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> 
     }
     q.finish()
 }
+
+/// Every account a viewer may see, as `(id, login)`.
+pub type AccountLogins = Vec<(AccountId, String)>;
+
+/// The accounts `scope` allows as `(id, login)`, and those a listing reads: the one `picked`
+/// (a 404 when the scope does not allow it) or all of them.
+pub fn scoped_accounts(
+    conn: &mut diesel::PgConnection,
+    scope: &crate::domain::AccountScope,
+    picked: Option<AccountId>,
+) -> Result<(AccountLogins, Vec<AccountId>), AppError> {
+    let accounts: AccountLogins = crate::db::models::account::AccountRow::list(conn, scope)?
+        .into_iter()
+        .map(|a| (a.id, a.login))
+        .collect();
+    let all: Vec<AccountId> = accounts.iter().map(|(id, _)| *id).collect();
+    let read = match picked {
+        Some(id) if all.contains(&id) => vec![id],
+        Some(_) => return Err(AppError::NotFound),
+        None => all,
+    };
+    Ok((accounts, read))
+}

@@ -9,15 +9,14 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::listing_query::{account, bad, code, cursor, day_range, query_string, ticked};
+use super::listing_query::{
+    account, bad, code, cursor, day_range, query_string, scoped_accounts, ticked,
+};
 use crate::{
     auth::{AnyUser, RequireRole},
     db::{
         self,
-        models::{
-            account::AccountRow,
-            customer_return::list::{self, ReturnFilter},
-        },
+        models::customer_return::list::{self, ReturnFilter},
     },
     domain::{AccountId, customer_return::RETURN_STATUSES},
     error::AppError,
@@ -113,16 +112,8 @@ pub async fn returns_index(
     let picked = account(&q.account, &loc)?;
     let scope = auth.viewer.scope.clone();
     let (accounts, rows) = db::run(&state.pool, move |conn| {
-        let accounts: Vec<(AccountId, String)> = AccountRow::list(conn, &scope)?
-            .into_iter()
-            .map(|a| (a.id, a.login))
-            .collect();
-        let all: Vec<AccountId> = accounts.iter().map(|(id, _)| *id).collect();
-        filter.accounts = match picked {
-            Some(id) if all.contains(&id) => vec![id],
-            Some(_) => return Err(AppError::NotFound),
-            None => all,
-        };
+        let (accounts, read) = scoped_accounts(conn, &scope, picked)?;
+        filter.accounts = read;
         let rows = list::page(conn, &filter, before, PAGE_SIZE)?;
         Ok::<_, AppError>((accounts, rows))
     })
