@@ -26,3 +26,9 @@ list-bad-range = The first day comes after the last: { $value }
 list-bad-cursor = This page link is damaged: { $value }
 list-bad-account = Not an account: { $value }
 list-bad-value = Not a value this filter takes: { $value }
+## Exporting a resource's documents (GET /export)
+export-bad-resource = Unknown resource: { $value }. Use orders, returns, refunds, billing-entries or payment-operations.
+export-not-backed-up = { $value } are not backed up yet: there is nothing to export.
+export-documents-ndjson-only = Returns, refunds, fees and wallet operations are exported as NDJSON (each document as Allegro sent it), not as { $value }.
+export-documents = Export NDJSON
+export-documents-title = Every document of these accounts as Allegro sent it, one per line

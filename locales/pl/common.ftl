@@ -26,3 +26,9 @@ list-bad-range = Pierwszy dzień jest po ostatnim: { $value }
 list-bad-cursor = Ten link do strony jest uszkodzony: { $value }
 list-bad-account = To nie jest konto: { $value }
 list-bad-value = Tego filtru nie można ustawić na: { $value }
+## Eksport dokumentów zasobu (GET /export)
+export-bad-resource = Nieznany zasób: { $value }. Użyj orders, returns, refunds, billing-entries albo payment-operations.
+export-not-backed-up = { $value } nie są jeszcze kopiowane: nie ma czego eksportować.
+export-documents-ndjson-only = Zwroty, zwroty płatności, opłaty i operacje płatnicze eksportuje się jako NDJSON (każdy dokument tak, jak wysłało go Allegro), nie jako { $value }.
+export-documents = Eksport NDJSON
+export-documents-title = Wszystkie dokumenty tych kont tak, jak wysłało je Allegro, po jednym w wierszu

@@ -19,6 +19,7 @@ mod malformed;
 mod metrics;
 mod models;
 mod oauth;
+mod payment_operation;
 mod rate_limit;
 mod refund;
 mod shipment;
@@ -48,6 +49,11 @@ pub use models::{
 pub use oauth::{
     DeviceAuthorization, DeviceFlowError, DevicePoll, SCOPES, TokenSet,
     wait_for_device_authorization,
+};
+pub use payment_operation::{
+    PAYMENT_OPERATIONS_PAGE_MAX, PAYMENT_OPERATIONS_QUERY_MAX, PAYMENT_OPERATIONS_SCOPE,
+    PaymentOperation, PaymentOperationQuery, PaymentOperationsPage, TOO_MANY_OPERATIONS, Wallet,
+    WalletType,
 };
 pub use rate_limit::RateLimitPauses;
 pub use refund::{

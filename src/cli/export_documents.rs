@@ -12,69 +12,21 @@ use chrono::NaiveDate;
 use diesel::PgConnection;
 
 use super::users::cli_actor;
+pub use crate::orders::documents::ExportResource;
 use crate::{
     db::models::{
         account::AccountRow,
         audit::{AuditAction, AuditEntry},
-        documents::{DocumentTable, documents_after},
         settings::SettingsRow,
     },
-    orders::filter::start_of_day,
+    orders::{
+        documents::{DocumentSelection, write_documents},
+        filter::start_of_day,
+    },
 };
 
-/// Documents read per database round trip.
-const BATCH: i64 = 1_000;
-
-/// What `--resource` names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ExportResource {
-    Orders,
-    Returns,
-    Refunds,
-    RefundClaims,
-    BillingEntries,
-    PaymentOperations,
-    Invoices,
-}
-
-impl ExportResource {
-    const ALL: [(ExportResource, &'static str); 7] = [
-        (Self::Orders, "orders"),
-        (Self::Returns, "returns"),
-        (Self::Refunds, "refunds"),
-        (Self::RefundClaims, "refund-claims"),
-        (Self::BillingEntries, "billing-entries"),
-        (Self::PaymentOperations, "payment-operations"),
-        (Self::Invoices, "invoices"),
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        Self::ALL
-            .iter()
-            .find(|(r, _)| *r == self)
-            .map_or("orders", |(_, name)| name)
-    }
-
-    /// The table its documents are kept in; `None` for a resource the backup does not keep yet.
-    fn table(self) -> Option<DocumentTable> {
-        match self {
-            Self::Returns => Some(DocumentTable::CustomerReturns),
-            Self::Refunds => Some(DocumentTable::PaymentRefunds),
-            Self::BillingEntries => Some(DocumentTable::BillingEntries),
-            Self::Orders | Self::RefundClaims | Self::PaymentOperations | Self::Invoices => None,
-        }
-    }
-}
-
 pub(super) fn parse_resource(value: &str) -> Result<ExportResource, String> {
-    ExportResource::ALL
-        .iter()
-        .find(|(_, name)| *name == value)
-        .map(|(r, _)| *r)
-        .ok_or_else(|| {
-            let names: Vec<&str> = ExportResource::ALL.iter().map(|(_, n)| *n).collect();
-            format!("use {}", names.join(", "))
-        })
+    ExportResource::parse(value).ok_or_else(|| format!("use {}", ExportResource::names()))
 }
 
 /// Which documents to export.
@@ -112,22 +64,20 @@ pub(crate) fn export_documents(
         }
         None => None,
     };
-    let (mut written, mut after, mut failed) = (0u64, 0, None);
-    'batches: loop {
-        let batch = documents_after(conn, table, (account, since), after, BATCH)?;
-        let Some((last, _)) = batch.last() else {
-            break;
-        };
-        after = *last;
-        for (_, document) in batch {
-            let line = serde_json::to_string(&document)? + "\n";
-            if let Err(e) = out.write_all(line.as_bytes()) {
-                failed = Some(e);
-                break 'batches;
-            }
-            written += 1;
+    let selection = DocumentSelection {
+        table,
+        accounts: account.map(|id| vec![id]),
+        since,
+    };
+    let mut failed = None;
+    let written = write_documents(conn, &selection, |chunk| match out.write_all(&chunk) {
+        Ok(()) => true,
+        Err(e) => {
+            failed = Some(e);
+            false
         }
-    }
+    })?
+    .documents;
     let details = serde_json::json!({
         "resource": name,
         "format": "ndjson",

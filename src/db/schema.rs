@@ -338,6 +338,30 @@ diesel::table! {
 }
 
 diesel::table! {
+    payment_operations (id) {
+        id -> Int8,
+        account_id -> Int8,
+        content_hash -> Text,
+        wallet_type -> Text,
+        payment_operator -> Nullable<Text>,
+        operation_type -> Nullable<Text>,
+        operation_group -> Nullable<Text>,
+        occurred_at -> Nullable<Timestamptz>,
+        amount -> Nullable<Numeric>,
+        currency -> Nullable<Text>,
+        balance -> Nullable<Numeric>,
+        marketplace_id -> Nullable<Text>,
+        payment_id -> Nullable<Text>,
+        payout_id -> Nullable<Text>,
+        participant_login -> Nullable<Text>,
+        released_at -> Nullable<Timestamptz>,
+        raw -> Jsonb,
+        first_seen_at -> Timestamptz,
+        last_seen_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     payment_refund_versions (id) {
         id -> Int8,
         refund_row_id -> Int8,
@@ -456,6 +480,8 @@ diesel::table! {
         refunds_changed -> Int8,
         billing_fetched -> Int8,
         billing_changed -> Int8,
+        payment_operations_fetched -> Int8,
+        payment_operations_changed -> Int8,
     }
 }
 
@@ -573,6 +599,7 @@ diesel::joinable!(order_shipments -> allegro_accounts (account_id));
 diesel::joinable!(order_tags -> orders (order_id));
 diesel::joinable!(order_tags -> users (created_by));
 diesel::joinable!(orders -> allegro_accounts (account_id));
+diesel::joinable!(payment_operations -> allegro_accounts (account_id));
 diesel::joinable!(payment_refund_versions -> payment_refunds (refund_row_id));
 diesel::joinable!(payment_refunds -> allegro_accounts (account_id));
 diesel::joinable!(saved_views -> users (owner_id));
@@ -611,6 +638,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     order_shipments,
     order_tags,
     orders,
+    payment_operations,
     payment_refund_versions,
     payment_refunds,
     saved_views,

@@ -20,6 +20,7 @@ pub mod settings;
 pub mod text;
 mod user_name;
 mod viewer;
+pub mod wallet;
 pub mod webhook;
 
 pub use amount::{Amount, InvalidAmount, signed_cents};

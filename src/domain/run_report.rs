@@ -24,10 +24,12 @@ pub enum RunPhase {
     Refunds,
     /// Listing the billing entries (fees) of each marketplace.
     Billing,
+    /// Listing the payment operations of both wallets.
+    PaymentOperations,
 }
 
 impl RunPhase {
-    pub const ALL: [RunPhase; 7] = [
+    pub const ALL: [RunPhase; 8] = [
         Self::Orders,
         Self::Events,
         Self::Coverage,
@@ -35,6 +37,7 @@ impl RunPhase {
         Self::Returns,
         Self::Refunds,
         Self::Billing,
+        Self::PaymentOperations,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -46,6 +49,7 @@ impl RunPhase {
             Self::Returns => "returns",
             Self::Refunds => "refunds",
             Self::Billing => "billing",
+            Self::PaymentOperations => "payment_operations",
         }
     }
 
@@ -92,6 +96,9 @@ pub enum RunNote {
     /// The billing entries (fees) were not read: the account's authorisation does not allow
     /// it. Orders were backed up as usual.
     BillingNeedsScope,
+    /// The payment operations (wallet history) were not read: the account's authorisation
+    /// does not allow it. Orders were backed up as usual.
+    PaymentOperationsNeedScope,
 }
 
 impl std::fmt::Display for RunNote {
@@ -149,6 +156,10 @@ impl std::fmt::Display for RunNote {
             Self::BillingNeedsScope => f.write_str(
                 "Fees (billing entries) were not backed up: the account's authorisation does \
                  not allow reading them; connect the account again.",
+            ),
+            Self::PaymentOperationsNeedScope => f.write_str(
+                "Payment operations (wallet history) were not backed up: the account's \
+                 authorisation does not allow reading them; connect the account again.",
             ),
         }
     }

@@ -13,10 +13,17 @@ pub enum ScopedResource {
     Refunds,
     /// Billing entries (fees).
     Billing,
+    /// Payment operations (wallet history).
+    PaymentOperations,
 }
 
 impl ScopedResource {
-    pub const ALL: [ScopedResource; 3] = [Self::Returns, Self::Refunds, Self::Billing];
+    pub const ALL: [ScopedResource; 4] = [
+        Self::Returns,
+        Self::Refunds,
+        Self::Billing,
+        Self::PaymentOperations,
+    ];
 
     /// The name stored (`account_scope_gaps.resource`) and used in page keys.
     pub fn as_str(self) -> &'static str {
@@ -24,6 +31,7 @@ impl ScopedResource {
             Self::Returns => "returns",
             Self::Refunds => "refunds",
             Self::Billing => "billing",
+            Self::PaymentOperations => "payment_operations",
         }
     }
 
@@ -33,6 +41,7 @@ impl ScopedResource {
             Self::Returns => RunNote::ReturnsNeedScope,
             Self::Refunds => RunNote::RefundsNeedScope,
             Self::Billing => RunNote::BillingNeedsScope,
+            Self::PaymentOperations => RunNote::PaymentOperationsNeedScope,
         }
     }
 }

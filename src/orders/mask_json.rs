@@ -67,7 +67,7 @@ fn mask_in_place(value: &mut Value, parent_key: Option<&str>) {
                 let personal = PERSONAL_KEYS.contains(&key.as_str())
                     || (parent_key == Some("company") && key == "name");
                 // Allegro's buyer id names the same person across orders: hidden whole.
-                let buyer_id = parent_key == Some("buyer") && key == "id";
+                let buyer_id = matches!(parent_key, Some("buyer" | "participant")) && key == "id";
                 if buyer_id {
                     *child = Value::String(HIDDEN.to_owned());
                 } else if personal {

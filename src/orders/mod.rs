@@ -7,12 +7,14 @@
 pub mod cursor;
 pub mod detail;
 pub mod diff;
+pub mod documents;
 pub mod export;
 pub mod fees;
 pub mod filter;
 pub mod mask;
 pub mod mask_json;
 pub mod page;
+pub mod payments_list;
 pub mod returns_list;
 pub mod sort;
 

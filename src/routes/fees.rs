@@ -17,6 +17,7 @@ use crate::{
     domain::AccountId,
     error::AppError,
     i18n::Locale,
+    orders::documents::ExportResource,
     orders::fees::{FeeEntryView, FeeSummaryRow, entry_views, summary_rows},
     state::AppState,
     web::{
@@ -28,7 +29,7 @@ use crate::{
 };
 
 use super::listing_query::{
-    account, bad, code, cursor, day_range, query_string, scoped_accounts, ticked,
+    account, bad, code, cursor, day_range, export_link, query_string, scoped_accounts, ticked,
 };
 
 const PAGE_SIZE: i64 = 100;
@@ -52,6 +53,8 @@ pub struct FeesResults {
 #[template(path = "fees/index.html")]
 pub struct FeesPage {
     pub page: PageContext,
+    /// The link exporting the documents, when the viewer may.
+    pub export: Option<String>,
     pub accounts: Vec<(AccountId, String)>,
     pub marketplaces: Vec<String>,
     /// `(code, name)` of every type held.
@@ -158,6 +161,12 @@ pub async fn fees_index(
         return ok(&results);
     }
     ok(&FeesPage {
+        export: export_link(
+            ExportResource::BillingEntries,
+            &auth.viewer,
+            &q.account,
+            &q.from,
+        ),
         page: page.at(Nav::Fees),
         accounts,
         marketplaces: choices.marketplaces,

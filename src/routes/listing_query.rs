@@ -68,6 +68,15 @@ pub fn day_range(
     ))
 }
 
+/// The start (in the display zone) of the day `value` names; `None` when empty.
+pub fn day_start(value: &str, loc: &Locale) -> Result<Option<DateTime<Utc>>, AppError> {
+    if value.trim().is_empty() {
+        return Ok(None);
+    }
+    let first = day(value, local_day(Utc::now(), loc.zone), loc)?;
+    Ok(Some(start_of_day(first, loc.zone)))
+}
+
 /// The row a page continues after (`before`), if any.
 pub fn cursor(before: &str, loc: &Locale) -> Result<Option<i64>, AppError> {
     match before.trim() {
@@ -135,4 +144,24 @@ pub fn scoped_accounts(
         None => all,
     };
     Ok((accounts, read))
+}
+
+/// The link exporting `resource`'s documents of the account picked (`account`) since `from`,
+/// when `viewer` may take it (documents as sent hold personal data throughout).
+pub fn export_link(
+    resource: crate::orders::documents::ExportResource,
+    viewer: &crate::domain::Viewer,
+    account: &str,
+    from: &str,
+) -> Option<String> {
+    use crate::orders::export::ExportFormat;
+    ExportFormat::Ndjson.available_to(viewer).then(|| {
+        let query = query_string([
+            ("resource", resource.as_str()),
+            ("format", "ndjson"),
+            ("account", account),
+            ("since", from),
+        ]);
+        format!("/export?{query}")
+    })
 }

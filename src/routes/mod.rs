@@ -7,11 +7,13 @@ mod api_docs;
 mod audit;
 mod auth;
 mod dashboard;
+mod documents_export;
 mod fees;
 mod health;
 mod listing_query;
 mod metrics;
 mod orders;
+mod payments;
 mod profile;
 mod returns;
 mod settings;
@@ -64,6 +66,8 @@ pub fn configure_pages(cfg: &mut web::ServiceConfig) {
         )
         .route("/audit", web::get().to(audit::audit_index))
         .route("/fees", web::get().to(fees::fees_index))
+        .route("/payments", web::get().to(payments::payments_index))
+        .route("/export", web::get().to(documents_export::documents_export))
         .route("/returns", web::get().to(returns::returns_index))
         .route("/settings", web::get().to(settings::settings_index))
         .route("/settings", web::post().to(settings::settings_save))

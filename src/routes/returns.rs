@@ -10,7 +10,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::listing_query::{
-    account, bad, code, cursor, day_range, query_string, scoped_accounts, ticked,
+    account, bad, code, cursor, day_range, export_link, query_string, scoped_accounts, ticked,
 };
 use crate::{
     auth::{AnyUser, RequireRole},
@@ -21,6 +21,7 @@ use crate::{
     domain::{AccountId, customer_return::RETURN_STATUSES},
     error::AppError,
     i18n::Locale,
+    orders::documents::ExportResource,
     orders::returns_list::{ReturnListView, return_list_views},
     state::AppState,
     web::{
@@ -46,6 +47,8 @@ pub struct ReturnsResults {
 #[template(path = "returns/index.html")]
 pub struct ReturnsPage {
     pub page: PageContext,
+    /// The link exporting the documents, when the viewer may.
+    pub export: Option<String>,
     pub accounts: Vec<(AccountId, String)>,
     pub statuses: Vec<&'static str>,
     pub q: ReturnsQuery,
@@ -130,6 +133,7 @@ pub async fn returns_index(
         return ok(&results);
     }
     ok(&ReturnsPage {
+        export: export_link(ExportResource::Returns, &auth.viewer, &q.account, &q.from),
         page: page.at(Nav::Returns),
         accounts,
         statuses: RETURN_STATUSES.to_vec(),

@@ -10,7 +10,7 @@ use tracing::field::Empty;
 use super::{
     SyncOptions, backfill, billing,
     context::{RunContext, RunSummary, SyncError, SyncMode},
-    coverage, events, pauses, reconcile, refunds, retry, returns, shipments,
+    coverage, events, pauses, payment_operations, reconcile, refunds, retry, returns, shipments,
 };
 use crate::{
     accounts::Accounts,
@@ -209,6 +209,7 @@ async fn run_steps(
     notes.extend(returns::back_up(ctx).await?);
     notes.extend(refunds::back_up(ctx).await?);
     notes.extend(billing::back_up(ctx).await?);
+    notes.extend(payment_operations::back_up(ctx).await?);
     Ok(notes)
 }
 

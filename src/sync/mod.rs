@@ -1,5 +1,5 @@
 //! The backup engine: where the Allegro client and the database meet for orders and their
-//! customer returns and payment refunds.
+//! customer returns, payment refunds, fees and wallet history.
 
 mod backfill;
 mod billing;
@@ -11,6 +11,7 @@ pub mod map;
 mod metrics;
 mod options;
 mod pauses;
+mod payment_operations;
 mod reconcile;
 mod refunds;
 mod retry;

@@ -9,7 +9,7 @@ use std::collections::HashSet;
 use diesel::{Connection, PgConnection, QueryResult};
 
 use crate::{
-    allegro::{BillingEntry, CustomerReturn, Refund},
+    allegro::{BillingEntry, CustomerReturn, PaymentOperation, Refund},
     db::{
         self, DbError,
         models::{
@@ -49,6 +49,17 @@ listed!(
     CustomerReturn => "customer return",
     Refund => "payment refund",
 );
+
+/// A payment operation has no id: its document's hash is its identity.
+impl Listed for PaymentOperation {
+    const KIND: &'static str = "payment operation";
+    fn id(&self) -> &str {
+        self.document.hash()
+    }
+    fn document(&self) -> &Document {
+        &self.document
+    }
+}
 
 /// The rows of a page: each resource once (the last copy wins, should a page list one twice),
 /// without those PostgreSQL cannot store (NUL characters; logged).
@@ -99,15 +110,31 @@ where
     Row: VersionedRow + Send + 'static,
     R: Send + 'static,
 {
-    let (account_id, run_id) = (ctx.account_id, ctx.run_id);
+    let account_id = ctx.account_id;
+    store_page_with(ctx, fetched, counters, move |conn| {
+        let counts = versioned::store(conn, account_id, &rows)?;
+        Ok((counts.changed_or_created(), checkpoint(conn)?))
+    })
+    .await
+}
+
+/// Runs `write` (which stores a page of `fetched` resources, moves the checkpoint and says how
+/// many resources it stored anew or changed) with the run's counters in one transaction, then
+/// renews the lease. What `write` returns besides the count.
+pub(super) async fn store_page_with<R: Send + 'static>(
+    ctx: &RunContext<'_>,
+    fetched: usize,
+    counters: PageCounters,
+    write: impl FnOnce(&mut PgConnection) -> QueryResult<(i64, R)> + Send + 'static,
+) -> Result<R, SyncError> {
+    let run_id = ctx.run_id;
     let fetched = i64::try_from(fetched).unwrap_or(i64::MAX);
     let reached = db::run(&ctx.accounts.pool, move |conn| {
         conn.transaction(|conn| {
-            let counts = versioned::store(conn, account_id, &rows)?;
-            let reached = checkpoint(conn)?;
+            let (changed, reached) = write(conn)?;
             let delta = RunCounters {
                 requests: 1,
-                ..counters(fetched, counts.changed_or_created())
+                ..counters(fetched, changed)
             };
             SyncRun::add_progress(conn, run_id, &delta, None)?;
             SyncRun::advance_phase(conn, run_id, fetched)?;

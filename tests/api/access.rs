@@ -143,6 +143,7 @@ async fn navigation_shows_admin_links_to_admins_only() {
             "Orders",
             "Returns",
             "Fees",
+            "Payments",
             "Accounts",
             "Sync history"
         ]
@@ -154,6 +155,7 @@ async fn navigation_shows_admin_links_to_admins_only() {
             "Orders",
             "Returns",
             "Fees",
+            "Payments",
             "Accounts",
             "Sync history",
             "Users",

@@ -37,6 +37,7 @@ mod metrics;
 mod ops;
 mod order_detail;
 mod orders_list;
+mod payments;
 mod pool;
 mod quarantine;
 mod reconcile;

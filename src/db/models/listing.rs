@@ -16,6 +16,8 @@ pub enum ListingKey {
     Refunds,
     /// The billing entries of one marketplace.
     Billing { marketplace: String },
+    /// The payment operations of one wallet type (`AVAILABLE`, `WAITING`).
+    PaymentOperations { wallet: &'static str },
 }
 
 impl ListingKey {
@@ -24,6 +26,7 @@ impl ListingKey {
         match self {
             Self::Refunds => "refunds".to_owned(),
             Self::Billing { marketplace } => format!("billing:{marketplace}"),
+            Self::PaymentOperations { wallet } => format!("payment_operations:{wallet}"),
         }
     }
 }

@@ -16,6 +16,7 @@ pub mod order;
 pub mod order_change;
 pub mod order_event;
 pub mod order_note;
+pub mod payment_operation;
 pub mod quarantine;
 pub mod refund;
 pub mod saved_view;

@@ -15,6 +15,7 @@ pub mod money;
 mod read;
 pub mod refunds;
 pub mod returns;
+pub mod wallet;
 
 pub use history::StatusStep;
 pub use read::money;

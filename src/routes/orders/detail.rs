@@ -23,7 +23,7 @@ use crate::{
                 OrderRow,
                 detail::{self, RevisionHead},
             },
-            order_event, refund, shipment,
+            order_event, payment_operation, refund, shipment,
         },
     },
     domain::{CheckoutFormId, Lang},
@@ -37,6 +37,7 @@ use crate::{
             refunds::{RefundView, refund_views},
             returns::{ReturnView, return_views},
             sections,
+            wallet::{OperationLine, operation_lines, payment_ids},
         },
         diff::{Change, diff},
         mask_json::{HIDDEN, for_viewer},
@@ -121,6 +122,7 @@ pub struct OrderDetailPage {
     pub refunds: Vec<RefundView>,
     /// Paid, fees, refunds and net, per currency.
     pub money: Vec<CurrencyMoney>,
+    pub operations: Vec<OperationLine>,
     pub team: TeamPartial,
 }
 
@@ -267,20 +269,30 @@ fn returns(
     Ok(return_views(&stored, viewer, loc))
 }
 
-/// The order's payment refunds as `viewer` may see them, and its money per currency.
+/// The order's payment refunds as `viewer` may see them, its money per currency and its
+/// wallet operations.
 fn refunds_and_money(
     conn: &mut PgConnection,
     viewer: &Viewer,
     order: &OrderRow,
     loc: &Locale,
-) -> QueryResult<(Vec<RefundView>, Vec<CurrencyMoney>)> {
+) -> QueryResult<MoneyPart> {
     let (account, id) = (order.account_id, &order.columns.checkout_form_id);
     let stored = refund::for_order(conn, account, id)?;
     let fees = billing_entry::fee_totals_for_order(conn, account, id)?;
-    Ok((
-        refund_views(&stored, &order.raw, viewer, loc),
-        money_views(&order.raw, &fees, &stored, loc),
-    ))
+    let operations = payment_operation::for_payments(conn, account, &payment_ids(&order.raw))?;
+    Ok(MoneyPart {
+        refunds: refund_views(&stored, &order.raw, viewer, loc),
+        money: money_views(&order.raw, &fees, &stored, loc),
+        operations: operation_lines(&operations, loc),
+    })
+}
+
+/// The order page's money: refunds, sums per currency, wallet operations.
+struct MoneyPart {
+    refunds: Vec<RefundView>,
+    money: Vec<CurrencyMoney>,
+    operations: Vec<OperationLine>,
 }
 
 /// Why an order shows no shipments: nothing sent yet, sent but not read yet (the first
@@ -335,7 +347,11 @@ pub async fn order_show(
             occurred_at: e.occurred_at,
         })
         .collect();
-        let (refunds, money) = refunds_and_money(conn, &viewer, &order, &loc)?;
+        let MoneyPart {
+            refunds,
+            money,
+            operations,
+        } = refunds_and_money(conn, &viewer, &order, &loc)?;
         Ok::<_, AppError>(OrderDetailPage {
             page: PageContext::default(),
             record: record_view(conn, &order, &loc)?,
@@ -350,6 +366,7 @@ pub async fn order_show(
             returns: returns(conn, &viewer, &order, &loc)?,
             refunds,
             money,
+            operations,
             team: team(conn, &order, &user, csrf_token, loc)?,
             id,
         })

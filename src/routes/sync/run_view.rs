@@ -29,7 +29,8 @@ impl RunProgress {
             | RunPhase::Shipments
             | RunPhase::Returns
             | RunPhase::Refunds
-            | RunPhase::Billing => (run.phase_done, run.phase_total.unwrap_or(0)),
+            | RunPhase::Billing
+            | RunPhase::PaymentOperations => (run.phase_done, run.phase_total.unwrap_or(0)),
         };
         let done = if total > 0 { done.min(total) } else { done };
         Self {
@@ -86,6 +87,8 @@ pub struct RunView {
     /// Billing entries (fees) read, and of those stored anew or changed.
     pub fees: i64,
     pub fees_changed: i64,
+    pub wallet: i64,
+    pub wallet_changed: i64,
     pub pages: i64,
     pub progress: RunProgress,
     /// Why it did not succeed, in a sentence of the reader's language.
@@ -138,6 +141,8 @@ impl RunView {
             refunds_changed: run.counters.refunds_changed,
             fees: run.counters.billing_fetched,
             fees_changed: run.counters.billing_changed,
+            wallet: run.counters.payment_operations_fetched,
+            wallet_changed: run.counters.payment_operations_changed,
             pages: run.counters.pages,
             status: run.status,
             error: run.error,
@@ -209,6 +214,7 @@ pub fn note_text(note: &RunNote, loc: &Locale) -> String {
         RunNote::ReturnsNeedScope => msg("run-note-returns-need-scope"),
         RunNote::RefundsNeedScope => msg("run-note-refunds-need-scope"),
         RunNote::BillingNeedsScope => msg("run-note-billing-needs-scope"),
+        RunNote::PaymentOperationsNeedScope => msg("run-note-payment-operations-need-scope"),
     };
     message.to_string()
 }

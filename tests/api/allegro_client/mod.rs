@@ -5,6 +5,7 @@
 
 mod api;
 mod oauth;
+mod payment_operations;
 mod refunds;
 mod retries;
 mod returns;

@@ -134,3 +134,80 @@ async fn what_is_not_backed_up_or_not_ndjson_is_refused_with_a_message() {
         assert!(stderr.contains(says), "{args:?}: {stderr}");
     }
 }
+
+#[tokio::test]
+async fn the_dashboard_exports_the_documents_of_the_accounts_a_user_may_see() {
+    let app = fees_app(120).await;
+    let account = app.link_account(0).await;
+    sync_once(&app, account, RunTrigger::Cli).await;
+    app.sign_in("admin@example.com", allegro_backup::domain::Role::Admin)
+        .await;
+    let (_, fees_page) = app.get_html_in(&app.client, "/fees", "en").await;
+    let link = crate::helpers::select_attr(&fees_page, ".export-documents", "href").unwrap();
+    assert!(
+        link.starts_with("/export?resource=billing-entries&format=ndjson"),
+        "{link}"
+    );
+
+    let response = app
+        .get(&format!(
+            "/export?resource=billing-entries&format=ndjson&account={account}"
+        ))
+        .await;
+    assert_eq!(response.status(), reqwest::StatusCode::OK);
+    let disposition = response.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        disposition.contains("allegro-billing-entries-"),
+        "{disposition}"
+    );
+    let body = response.text().await.unwrap();
+    let fees: HashMap<String, Value> = body
+        .lines()
+        .map(|line| serde_json::from_str::<Value>(line).unwrap())
+        .map(|doc| (doc["id"].as_str().unwrap().to_owned(), doc))
+        .collect();
+    assert_eq!(fees, FEES.truth(&app), "every fee, as Allegro sent it");
+    let audited = count(
+        &mut app.db.connect(),
+        "SELECT count(*) AS n FROM audit_log WHERE action = 'documents_exported' \
+         AND details->>'documents' IS NOT NULL",
+    );
+    assert_eq!(audited, 1);
+
+    // The orders are the orders export; the rest is refused with a message.
+    let orders = app.get("/export?resource=orders&format=csv").await;
+    assert_eq!(orders.status(), reqwest::StatusCode::SEE_OTHER);
+    assert_eq!(
+        orders.headers()["location"].to_str().unwrap(),
+        "/orders/export?format=csv"
+    );
+    for (query, says) in [
+        ("resource=invoices&format=ndjson", "not backed up yet"),
+        ("resource=refunds&format=csv", "not as csv"),
+        ("resource=fees&format=ndjson", "Unknown resource: fees"),
+        (
+            "resource=refunds&format=ndjson&since=yesterday",
+            "yesterday",
+        ),
+    ] {
+        let response = app.get(&format!("/export?{query}")).await;
+        assert_eq!(
+            response.status(),
+            reqwest::StatusCode::BAD_REQUEST,
+            "{query}"
+        );
+        assert!(response.text().await.unwrap().contains(says), "{query}");
+    }
+
+    // Documents as sent hold personal data throughout: not for a user who must not see it.
+    let masked = app.masked_viewer("masked@example.com").await;
+    let (_, page) = app.get_html_in(&masked, "/fees", "en").await;
+    assert!(crate::helpers::select_attr(&page, ".export-documents", "href").is_none());
+    let refused = app
+        .get_with(&masked, "/export?resource=returns&format=ndjson")
+        .await;
+    assert_eq!(refused.status(), reqwest::StatusCode::FORBIDDEN);
+}

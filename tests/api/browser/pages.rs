@@ -58,6 +58,7 @@ async fn masked_operator_pages(browser: &Browser, world: &crate::scope::World, c
         ("quarantine", "/quarantine".to_owned()),
         ("returns", "/returns".to_owned()),
         ("fees", "/fees".to_owned()),
+        ("payments", "/payments".to_owned()),
         ("views", "/views".to_owned()),
         ("password", "/account/password".to_owned()),
     ];

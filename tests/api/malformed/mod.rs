@@ -175,6 +175,13 @@ const ROUTES: &[Route] = &[
             "before",
         ],
     ),
+    get(
+        "/payments",
+        &[
+            "account", "from", "to", "wallet", "type", "payout", "before",
+        ],
+    ),
+    get("/export", &["resource", "format", "account", "since"]),
     get("/login", &["next", "notice"]),
     post("/login", &["email", "password", "next"]),
     get("/setup", &["token"]),

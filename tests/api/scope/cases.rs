@@ -141,6 +141,18 @@ const CASES: &[Case] = &[
     get("/fees", &[("account", "{B}")], NotFound),
     get("/returns", &[("from", "2000-01-01")], SHOWN),
     get("/returns", &[("account", "{B}")], NotFound),
+    get("/payments", &[("from", "2000-01-01")], SHOWN),
+    get("/payments", &[("account", "{B}")], NotFound),
+    get("/payments", &[("payout", "{B_PAYOUT}")], NotFound),
+    get(
+        "/export",
+        &[
+            ("resource", "payment-operations"),
+            ("format", "ndjson"),
+            ("account", "{B}"),
+        ],
+        NotFound,
+    ),
     get("/account/password", &[], QUIET),
     post("/account/password", &[("current_password", "wrong")], QUIET),
     // English, as the checks of the answers after it read them.

@@ -49,6 +49,8 @@ pub(crate) struct World {
     b_order: String,
     pub(crate) a_order: String,
     b_view: i64,
+    /// A payout of B's wallet.
+    b_payout: String,
     /// Per user: a connect flow they started that linked B.
     b_flows: HashMap<UserId, i64>,
     /// Strings that belong to B alone (its login, order ids, buyers' logins and emails).
@@ -180,6 +182,16 @@ pub(crate) async fn world() -> World {
         .bind::<BigInt, _>(b)
         .execute(&mut conn)
         .unwrap();
+    let b_payout: Option<String> = {
+        use allegro_backup::db::schema::payment_operations::dsl as p;
+        p::payment_operations
+            .filter(p::account_id.eq(b))
+            .filter(p::operation_type.eq("PAYOUT"))
+            .select(p::payout_id)
+            .first::<Option<String>>(&mut conn)
+            .unwrap()
+    };
+    let b_payout = b_payout.expect("B's wallet has a payout");
     let b_fingerprint = fingerprint(&app, b);
     World {
         app,
@@ -189,6 +201,7 @@ pub(crate) async fn world() -> World {
         b_order,
         a_order,
         b_view,
+        b_payout,
         b_flows: HashMap::new(),
         b_markers,
         a_personal,
@@ -258,6 +271,7 @@ impl World {
             .replace("{A_ORDER}", &self.a_order)
             .replace("{B_LOGIN}", &self.b_login)
             .replace("{B_VIEW}", &self.b_view.to_string())
+            .replace("{B_PAYOUT}", &self.b_payout)
             .replace(
                 "{B_FLOW}",
                 &self.b_flows.get(&user).copied().unwrap_or(0).to_string(),

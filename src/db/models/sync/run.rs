@@ -120,6 +120,10 @@ pub struct RunCounters {
     pub billing_fetched: i64,
     /// Billing entries stored anew or changed: each a new version.
     pub billing_changed: i64,
+    /// Payment operations (wallet history) read.
+    pub payment_operations_fetched: i64,
+    /// Payment operations stored for the first time.
+    pub payment_operations_changed: i64,
 }
 
 impl SyncRun {
@@ -180,6 +184,10 @@ impl SyncRun {
                 sync_runs::refunds_changed.eq(sync_runs::refunds_changed + delta.refunds_changed),
                 sync_runs::billing_fetched.eq(sync_runs::billing_fetched + delta.billing_fetched),
                 sync_runs::billing_changed.eq(sync_runs::billing_changed + delta.billing_changed),
+                sync_runs::payment_operations_fetched
+                    .eq(sync_runs::payment_operations_fetched + delta.payment_operations_fetched),
+                sync_runs::payment_operations_changed
+                    .eq(sync_runs::payment_operations_changed + delta.payment_operations_changed),
             ))
             .execute(conn)?;
         if let Some(total) = total {

@@ -1,0 +1,151 @@
+//! `GET /export?resource=returns|refunds|billing-entries|payment-operations&format=ndjson
+//! [&account=ID][&since=YYYY-MM-DD]`: the documents of a resource the viewer's accounts hold,
+//! as Allegro sent them, one per line, streamed as they are read (see `orders::documents`);
+//! `resource=orders` is the orders export (`/orders/export`). Documents as sent hold buyer
+//! personal data throughout: a user who must not see it is refused, as for the orders' NDJSON.
+//! An account outside the viewer's scope is a 404 (before any refusal). Recorded in the audit
+//! log.
+
+use actix_web::{HttpRequest, HttpResponse, http::header, web};
+use chrono::Utc;
+use serde::Deserialize;
+use serde_json::json;
+
+use super::listing_query::{account, bad, day_start, query_string, scoped_accounts};
+use crate::{
+    auth::{AnyUser, RequireRole},
+    db::{
+        self, PgPool,
+        models::audit::{Actor, AuditAction, AuditEntry},
+    },
+    error::{AppError, see_other},
+    orders::{
+        documents::{DocumentSelection, ExportResource, write_documents},
+        export::ExportFormat,
+    },
+    state::AppState,
+    web::page::Page,
+};
+
+/// Encoded batches waiting for the client: a few, so memory stays flat when it is slow.
+const CHANNEL_CHUNKS: usize = 4;
+
+/// The query, as typed.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct ExportQuery {
+    pub resource: String,
+    pub format: String,
+    pub account: String,
+    pub since: String,
+}
+
+/// `GET /export`
+pub async fn documents_export(
+    auth: RequireRole<AnyUser>,
+    page: Page,
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    query: web::Query<ExportQuery>,
+) -> Result<HttpResponse, AppError> {
+    let q = query.into_inner();
+    let loc = page.loc();
+    let resource = ExportResource::parse(q.resource.trim())
+        .ok_or_else(|| bad(&loc, "export-bad-resource", q.resource.trim()))?;
+    if resource == ExportResource::Orders {
+        let format = if q.format.trim().is_empty() {
+            "csv"
+        } else {
+            q.format.trim()
+        };
+        let rest = query_string([("format", format), ("account", q.account.as_str())]);
+        return Ok(see_other(&format!("/orders/export?{rest}")));
+    }
+    let table = resource
+        .table()
+        .ok_or_else(|| bad(&loc, "export-not-backed-up", resource.as_str()))?;
+    if q.format.trim() != ExportFormat::Ndjson.as_str() {
+        return Err(bad(&loc, "export-documents-ndjson-only", q.format.trim()));
+    }
+    let picked = account(&q.account, &loc)?;
+    let since = day_start(&q.since, &loc)?;
+    let scope = auth.viewer.scope.clone();
+    let accounts = db::run(&state.pool, move |conn| {
+        Ok::<_, AppError>(scoped_accounts(conn, &scope, picked)?.1)
+    })
+    .await?;
+    if !ExportFormat::Ndjson.available_to(&auth.viewer) {
+        return Err(AppError::Refused(loc.t("export-ndjson-refused")));
+    }
+    let selection = DocumentSelection {
+        table,
+        accounts: Some(accounts),
+        since,
+    };
+    let details = json!({
+        "resource": resource.as_str(),
+        "format": "ndjson",
+        "account": picked.map(|a| a.0),
+        "since": q.since.trim(),
+    });
+    let file = format!(
+        "allegro-{}-{}.ndjson",
+        resource.as_str(),
+        Utc::now().format("%Y%m%d-%H%M")
+    );
+    let actor = super::actor(&auth.user, &req);
+    let body = stream(state.pool.clone(), selection, actor, resource, details);
+    Ok(HttpResponse::Ok()
+        .content_type(ExportFormat::Ndjson.content_type())
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{file}\""),
+        ))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .streaming(body))
+}
+
+type Chunk = Result<web::Bytes, std::io::Error>;
+
+/// Starts the reader on a blocking thread with its own connection and returns the body it
+/// feeds; the audit entry is written when it ends.
+fn stream(
+    pool: PgPool,
+    selection: DocumentSelection,
+    actor: Actor,
+    resource: ExportResource,
+    mut details: serde_json::Value,
+) -> impl futures_util::Stream<Item = Chunk> {
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Chunk>(CHANNEL_CHUNKS);
+    let span = tracing::Span::current();
+    tokio::task::spawn_blocking(move || {
+        let _entered = span.enter();
+        let failed = || std::io::Error::other("export failed");
+        let Ok(mut conn) = pool.get() else {
+            let _ = tx.blocking_send(Err(failed()));
+            return;
+        };
+        let sent = |bytes: Vec<u8>| tx.blocking_send(Ok(web::Bytes::from(bytes))).is_ok();
+        let written = match write_documents(&mut conn, &selection, sent) {
+            Ok(written) => written,
+            Err(e) => {
+                tracing::error!(error = %e, "documents export failed");
+                let _ = tx.blocking_send(Err(failed()));
+                return;
+            }
+        };
+        details["documents"] = written.documents.into();
+        details["completed"] = written.completed.into();
+        let recorded = AuditEntry::record(
+            &mut conn,
+            &actor,
+            AuditAction::DocumentsExported,
+            Some(resource.as_str()),
+            details,
+        );
+        if let Err(e) = recorded {
+            tracing::error!(error = %e, "documents export: audit entry not written");
+        }
+    });
+    futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx))
+}
