@@ -8,8 +8,9 @@
 
 use actix_web::{HttpRequest, HttpResponse, http::header, web};
 use chrono::Utc;
+use diesel::PgConnection;
 use serde::Deserialize;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use super::listing_query::{account, bad, day_start, query_string, scoped_accounts};
 use crate::{
@@ -94,7 +95,14 @@ pub async fn documents_export(
         Utc::now().format("%Y%m%d-%H%M")
     );
     let actor = super::actor(&auth.user, &req);
-    let body = stream(state.pool.clone(), selection, actor, resource, details);
+    let job: ExportJob = Box::new(move |conn, sent| {
+        let written = write_documents(conn, &selection, sent)?;
+        let mut details = details;
+        details["documents"] = written.documents.into();
+        details["completed"] = written.completed.into();
+        Ok(details)
+    });
+    let body = blocking_body(state.pool.clone(), actor, resource.as_str(), job);
     Ok(HttpResponse::Ok()
         .content_type(ExportFormat::Ndjson.content_type())
         .insert_header((
@@ -107,14 +115,19 @@ pub async fn documents_export(
 
 type Chunk = Result<web::Bytes, std::io::Error>;
 
-/// Starts the reader on a blocking thread with its own connection and returns the body it
-/// feeds; the audit entry is written when it ends.
-fn stream(
+/// What a streamed export does on its blocking thread: writes through `sent` (false once the
+/// client is gone) and returns its audit details, or fails.
+pub(super) type ExportJob = Box<
+    dyn FnOnce(&mut PgConnection, &mut dyn FnMut(Vec<u8>) -> bool) -> anyhow::Result<Value> + Send,
+>;
+
+/// Starts `job` on a blocking thread with its own connection and returns the body it feeds;
+/// when it ends, the export is recorded in the audit log as `actor`'s export of `target`.
+pub(super) fn blocking_body(
     pool: PgPool,
-    selection: DocumentSelection,
     actor: Actor,
-    resource: ExportResource,
-    mut details: serde_json::Value,
+    target: &'static str,
+    job: ExportJob,
 ) -> impl futures_util::Stream<Item = Chunk> {
     let (tx, mut rx) = tokio::sync::mpsc::channel::<Chunk>(CHANNEL_CHUNKS);
     let span = tracing::Span::current();
@@ -125,26 +138,24 @@ fn stream(
             let _ = tx.blocking_send(Err(failed()));
             return;
         };
-        let sent = |bytes: Vec<u8>| tx.blocking_send(Ok(web::Bytes::from(bytes))).is_ok();
-        let written = match write_documents(&mut conn, &selection, sent) {
-            Ok(written) => written,
+        let mut sent = |bytes: Vec<u8>| tx.blocking_send(Ok(web::Bytes::from(bytes))).is_ok();
+        let details = match job(&mut conn, &mut sent) {
+            Ok(details) => details,
             Err(e) => {
-                tracing::error!(error = %e, "documents export failed");
+                tracing::error!(error = ?e, export = target, "export failed");
                 let _ = tx.blocking_send(Err(failed()));
                 return;
             }
         };
-        details["documents"] = written.documents.into();
-        details["completed"] = written.completed.into();
         let recorded = AuditEntry::record(
             &mut conn,
             &actor,
             AuditAction::DocumentsExported,
-            Some(resource.as_str()),
+            Some(target),
             details,
         );
         if let Err(e) = recorded {
-            tracing::error!(error = %e, "documents export: audit entry not written");
+            tracing::error!(error = %e, export = target, "export: audit entry not written");
         }
     });
     futures_util::stream::poll_fn(move |cx| rx.poll_recv(cx))

@@ -29,7 +29,8 @@ use crate::{
 };
 
 use super::listing_query::{
-    account, bad, code, cursor, day_range, export_link, query_string, scoped_accounts, ticked,
+    account, bad, code, cursor, day_range, export_link, previous_month, query_string,
+    scoped_accounts, ticked,
 };
 
 const PAGE_SIZE: i64 = 100;
@@ -55,6 +56,8 @@ pub struct FeesPage {
     pub page: PageContext,
     /// The link exporting the documents, when the viewer may.
     pub export: Option<String>,
+    /// The month the accounting form offers (`YYYY-MM`): the one before this.
+    pub last_month: String,
     pub accounts: Vec<(AccountId, String)>,
     pub marketplaces: Vec<String>,
     /// `(code, name)` of every type held.
@@ -161,6 +164,7 @@ pub async fn fees_index(
         return ok(&results);
     }
     ok(&FeesPage {
+        last_month: previous_month(&loc).format("%Y-%m").to_string(),
         export: export_link(
             ExportResource::BillingEntries,
             &auth.viewer,

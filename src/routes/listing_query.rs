@@ -77,6 +77,15 @@ pub fn day_start(value: &str, loc: &Locale) -> Result<Option<DateTime<Utc>>, App
     Ok(Some(start_of_day(first, loc.zone)))
 }
 
+/// The first day of the month before today's in the display zone.
+pub fn previous_month(loc: &Locale) -> NaiveDate {
+    let today = local_day(Utc::now(), loc.zone);
+    let first = chrono::Datelike::with_day(&today, 1).unwrap_or(today);
+    first
+        .checked_sub_months(chrono::Months::new(1))
+        .unwrap_or(first)
+}
+
 /// The row a page continues after (`before`), if any.
 pub fn cursor(before: &str, loc: &Locale) -> Result<Option<i64>, AppError> {
     match before.trim() {

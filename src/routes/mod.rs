@@ -2,6 +2,7 @@
 //! registers its own routes). `configure` wires them; every protected handler declares its
 //! role through `RequireRole<…>` in its signature.
 
+mod accounting_export;
 mod accounts;
 mod api_docs;
 mod audit;
@@ -68,6 +69,10 @@ pub fn configure_pages(cfg: &mut web::ServiceConfig) {
         .route("/fees", web::get().to(fees::fees_index))
         .route("/payments", web::get().to(payments::payments_index))
         .route("/export", web::get().to(documents_export::documents_export))
+        .route(
+            "/export/accounting",
+            web::get().to(accounting_export::accounting_export),
+        )
         .route("/returns", web::get().to(returns::returns_index))
         .route("/settings", web::get().to(settings::settings_index))
         .route("/settings", web::post().to(settings::settings_save))

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod account_summary;
+pub mod accounting;
 pub mod api_token;
 pub mod audit;
 pub mod billing_entry;

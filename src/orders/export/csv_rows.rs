@@ -106,7 +106,7 @@ fn text(value: &Option<String>) -> &str {
 
 /// A CSV writer into memory in `dialect`, formula cells neutralised; the first chunk starts
 /// with the BOM and the header.
-fn csv_writer(
+pub(super) fn csv_writer(
     first: bool,
     header: &[&str],
     dialect: Dialect,
@@ -128,7 +128,7 @@ fn csv_writer(
     Ok(writer)
 }
 
-fn finish(writer: SafeCsvWriter<Vec<u8>>) -> Result<Vec<u8>, csv::Error> {
+pub(super) fn finish(writer: SafeCsvWriter<Vec<u8>>) -> Result<Vec<u8>, csv::Error> {
     writer.into_inner()
 }
 

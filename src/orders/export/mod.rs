@@ -7,6 +7,7 @@
 //! and the CLI share [`write_export`]; they differ only in their sink (a bounded channel into
 //! the response body, or stdout).
 
+pub mod accounting;
 mod columns;
 mod csv_cell;
 mod csv_rows;

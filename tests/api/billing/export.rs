@@ -211,3 +211,111 @@ async fn the_dashboard_exports_the_documents_of_the_accounts_a_user_may_see() {
         .await;
     assert_eq!(refused.status(), reqwest::StatusCode::FORBIDDEN);
 }
+
+/// The cents of a decimal amount as the plain dialect writes it (`-12.30`).
+fn cents(amount: &str) -> i64 {
+    allegro_backup::domain::signed_cents(amount) as i64
+}
+
+#[tokio::test]
+async fn the_accounting_csv_sums_each_orders_money_per_currency_and_lists_fees_of_no_order() {
+    use chrono::DateTime;
+    let app = fees_app(200).await;
+    let account = app.link_account(0).await;
+    sync_once(&app, account, RunTrigger::Cli).await;
+    let orders = app.simulator.world().orders(0);
+    let bought = |o: &Value| {
+        DateTime::parse_from_rfc3339(o["lineItems"][0]["boughtAt"].as_str().unwrap())
+            .unwrap()
+            .with_timezone(&chrono_tz::Europe::Warsaw)
+    };
+    let month = bought(&orders[0]).format("%Y-%m").to_string();
+    let in_month: std::collections::HashSet<String> = orders
+        .iter()
+        .filter(|o| bought(o).format("%Y-%m").to_string() == month)
+        .map(|o| o["id"].as_str().unwrap().to_owned())
+        .collect();
+    let fees = FEES.truth(&app);
+    app.sign_in("admin@example.com", allegro_backup::domain::Role::Admin)
+        .await;
+
+    let response = app
+        .get(&format!("/export/accounting?month={month}&dialect=plain"))
+        .await;
+    assert_eq!(response.status(), reqwest::StatusCode::OK);
+    let body = response.bytes().await.unwrap();
+    let mut reader = csv::Reader::from_reader(&body[3..]);
+    let header: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(
+        header,
+        allegro_backup::orders::export::accounting::ACCOUNTING_COLUMNS
+    );
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let order_rows: Vec<&csv::StringRecord> = rows.iter().filter(|r| &r[1] == "order").collect();
+    assert!(order_rows.len() > 10, "{} order rows", order_rows.len());
+    for row in &order_rows {
+        assert!(in_month.contains(&row[2]), "{} bought in {month}", &row[2]);
+        let sum: i64 = (6..=9).map(|i| cents(&row[i])).sum();
+        assert_eq!(cents(&row[10]), sum, "net is the row's sum");
+        let charged: i64 = fees
+            .values()
+            .filter(|f| f["order"]["id"] == row[2] && f["type"]["id"] != "REF")
+            .filter(|f| f["value"]["currency"] == row[5])
+            .map(|f| cents(f["value"]["amount"].as_str().unwrap()))
+            .sum();
+        assert_eq!(cents(&row[7]), charged, "fees of {}", &row[2]);
+    }
+    let of_no_order: i64 = rows
+        .iter()
+        .filter(|r| &r[1] == "fees_without_order")
+        .map(|r| cents(&r[7]))
+        .sum();
+    let expected: i64 = fees
+        .values()
+        .filter(|f| f["order"].is_null())
+        .filter(|f| {
+            let at = DateTime::parse_from_rfc3339(f["occurredAt"].as_str().unwrap()).unwrap();
+            at.with_timezone(&chrono_tz::Europe::Warsaw)
+                .format("%Y-%m")
+                .to_string()
+                == month
+        })
+        .map(|f| cents(f["value"]["amount"].as_str().unwrap()))
+        .sum();
+    assert_eq!(
+        of_no_order, expected,
+        "fees of no order booked in the month"
+    );
+
+    // For a Polish Excel: BOM, `;`, decimal commas, headers in Polish.
+    let excel = app
+        .get_with(
+            &app.client,
+            &format!("/export/accounting?month={month}&dialect=excel"),
+        )
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    assert!(excel.starts_with(b"\xEF\xBB\xBF"));
+    let text = String::from_utf8(excel[3..].to_vec()).unwrap();
+    let first = text.lines().next().unwrap();
+    assert!(first.starts_with("Account;Row;Order ID"), "{first}");
+    let line = text.lines().nth(1).unwrap();
+    assert!(line.split(';').nth(6).unwrap().contains(','), "{line}");
+
+    for (query, status) in [
+        ("month=2026-13", reqwest::StatusCode::BAD_REQUEST),
+        ("month=soon", reqwest::StatusCode::BAD_REQUEST),
+        ("dialect=word", reqwest::StatusCode::BAD_REQUEST),
+        ("account=999999", reqwest::StatusCode::NOT_FOUND),
+    ] {
+        let response = app.get(&format!("/export/accounting?{query}")).await;
+        assert_eq!(response.status(), status, "{query}");
+    }
+}

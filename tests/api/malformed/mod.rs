@@ -182,6 +182,7 @@ const ROUTES: &[Route] = &[
         ],
     ),
     get("/export", &["resource", "format", "account", "since"]),
+    get("/export/accounting", &["month", "account", "dialect"]),
     get("/login", &["next", "notice"]),
     post("/login", &["email", "password", "next"]),
     get("/setup", &["token"]),

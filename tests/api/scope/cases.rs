@@ -144,6 +144,8 @@ const CASES: &[Case] = &[
     get("/payments", &[("from", "2000-01-01")], SHOWN),
     get("/payments", &[("account", "{B}")], NotFound),
     get("/payments", &[("payout", "{B_PAYOUT}")], NotFound),
+    get("/export/accounting", &[], QUIET),
+    get("/export/accounting", &[("account", "{B}")], NotFound),
     get(
         "/export",
         &[
