@@ -59,14 +59,31 @@ pub(crate) async fn guard_any_scope(req: &HttpRequest, world: &World) -> Result<
     guard_with(req, world, None, MEDIA_TYPE).await
 }
 
+/// Why a list call is answered with a 422: the error's code and message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Refusal {
+    pub code: &'static str,
+    pub message: String,
+}
+
+/// A bad parameter value: `VALIDATION_ERROR`.
+impl From<String> for Refusal {
+    fn from(message: String) -> Self {
+        Self {
+            code: "VALIDATION_ERROR",
+            message,
+        }
+    }
+}
+
 /// A list endpoint of the public API: the guard for `scope`, then `list` with the caller's
-/// seller and the query's pairs under the world's lock; its `Err` is the message of a 422
-/// `VALIDATION_ERROR` at `path`.
-pub(crate) async fn list_endpoint(
+/// seller and the query's pairs under the world's lock; its `Err` is a 422 at `path` (a bad
+/// value's message is a `VALIDATION_ERROR`).
+pub(crate) async fn list_endpoint<E: Into<Refusal>>(
     req: &HttpRequest,
     world: &World,
     (scope, path): (&str, &str),
-    list: impl FnOnce(&mut State, usize, &[(String, String)]) -> Result<String, String>,
+    list: impl FnOnce(&mut State, usize, &[(String, String)]) -> Result<String, E>,
 ) -> HttpResponse {
     let caller = match guard(req, world, scope).await {
         Ok(caller) => caller,
@@ -76,14 +93,14 @@ pub(crate) async fn list_endpoint(
         return bad_query(path);
     };
     let result = list(&mut world.lock(), caller.seller, &params);
-    match result {
+    match result.map_err(Into::into) {
         Ok(body) => ok_api(body, caller.truncate),
-        Err(m) => errors(
+        Err(Refusal { code, message }) => errors(
             StatusCode::UNPROCESSABLE_ENTITY,
-            "VALIDATION_ERROR",
-            &m,
+            code,
+            &message,
             Some(path),
-            Some(&m),
+            Some(&message),
         ),
     }
 }
@@ -212,6 +229,8 @@ pub(crate) fn too_many(retry_after_secs: u64) -> HttpResponse {
 // ---------------------------------------------------------------- REST API
 
 pub(crate) const ORDERS: &str = "allegro:api:orders:read";
+/// The scope of payment refunds and wallet operations.
+pub(crate) const PAYMENTS: &str = "allegro:api:payments:read";
 
 /// The guard of every `orders:read` endpoint.
 pub(crate) async fn guard_orders(req: &HttpRequest, world: &World) -> Result<Caller, Rejected> {

@@ -72,12 +72,13 @@ impl State {
         id
     }
 
-    /// Pays order `id`; a paid order is charged its fees and may later be returned (see
-    /// `returns`, `billing`).
+    /// Pays order `id`; the money comes into the seller's wallet, a paid order is charged its
+    /// fees and may later be returned (see `payments`, `returns`, `billing`).
     fn pay(&mut self, id: &str) -> bool {
         let paid = self.pay_order(id);
         if let (true, Some((si, order))) = (paid, self.order_of(id)) {
             let now = self.now();
+            self.consider_payments(si, &order, now);
             self.consider_return(si, &order);
             self.consider_return_refund(si, &order);
             self.consider_sale_fees(si, &order, now);
@@ -143,14 +144,15 @@ impl State {
         })
     }
 
-    /// Cancels order `id`; a paid order is paid back and its commission credited (see
-    /// `refunds`, `billing`).
+    /// Cancels order `id`; a paid order is paid back and its commission credited, cash on
+    /// delivery is not collected (see `refunds`, `billing`, `payments`).
     fn cancel(&mut self, id: &str, auto: bool) -> bool {
         let cancelled = self.cancel_order(id, auto);
         if let (true, Some((si, order))) = (cancelled, self.order_of(id)) {
             let now = self.now();
             self.consider_cancel_refund(si, &order, now);
             self.consider_cancel_fees(si, &order, now);
+            self.consider_cancel_payments(si, &order);
         }
         cancelled
     }
@@ -185,7 +187,17 @@ impl State {
         })
     }
 
+    /// Adds a paid surcharge to order `id`; it comes into the seller's wallet (see `payments`).
     fn add_surcharge(&mut self, id: &str) -> bool {
+        let added = self.add_surcharge_to(id);
+        if let (true, Some((si, order))) = (added, self.order_of(id)) {
+            let now = self.now();
+            self.consider_payments(si, &order, now);
+        }
+        added
+    }
+
+    fn add_surcharge_to(&mut self, id: &str) -> bool {
         self.modify(id, true, |o, rng, now| {
             let currency = o["summary"]["totalToPay"]["currency"].as_str()?.to_owned();
             let surcharge = json!({
@@ -240,6 +252,8 @@ impl State {
         }
         seller.insert_order(OrderRecord::from_value(&merged), new_id.clone());
         seller.push_event("READY_FOR_PROCESSING", occurred, now, &merged);
+        // The merged form is paid under its own payment id.
+        self.consider_payments(si, &merged, now);
         Some(new_id)
     }
 

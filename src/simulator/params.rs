@@ -78,6 +78,15 @@ impl Window {
     }
 }
 
+/// `occurredAt.gte` a day after `occurredAt.lte`: a window no list accepts (tests).
+#[cfg(test)]
+pub(crate) fn reversed_window() -> Vec<(String, String)> {
+    super::reply::owned_pairs(&[
+        ("occurredAt.gte", "2026-07-02T00:00:00Z"),
+        ("occurredAt.lte", "2026-07-01T00:00:00Z"),
+    ])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

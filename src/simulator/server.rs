@@ -41,6 +41,10 @@ pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
         )
         .route("/payments/refunds", web::get().to(super::refunds::list))
         .route(
+            "/payments/payment-operations",
+            web::get().to(super::payments::list),
+        )
+        .route(
             "/billing/billing-entries",
             web::get().to(super::billing::list),
         )
@@ -53,6 +57,10 @@ pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
         .route("/__simulator/faults", web::post().to(set_faults))
         .route("/__simulator/orders", web::get().to(ground_truth))
         .route("/__simulator/billing-entries", web::get().to(billing_truth))
+        .route(
+            "/__simulator/payment-operations",
+            web::get().to(payment_operations_truth),
+        )
         .route("/__simulator/advance", web::post().to(advance))
         .route("/__simulator/revoke", web::post().to(revoke))
         .route("/__simulator/changes", web::post().to(changes))
@@ -321,6 +329,11 @@ async fn ground_truth(req: HttpRequest, world: web::Data<World>) -> HttpResponse
 async fn billing_truth(req: HttpRequest, world: web::Data<World>) -> HttpResponse {
     let entries = world.billing_entries(seller_param(&req));
     HttpResponse::Ok().json(json!({"billingEntries": entries}))
+}
+
+async fn payment_operations_truth(req: HttpRequest, world: web::Data<World>) -> HttpResponse {
+    let operations = world.payment_operations(seller_param(&req));
+    HttpResponse::Ok().json(json!({"paymentOperations": operations}))
 }
 
 async fn advance(req: HttpRequest, world: web::Data<World>) -> HttpResponse {

@@ -9,7 +9,7 @@ use super::{
     ledger::Ledger,
 };
 use crate::simulator::{
-    data::{Generated, Market},
+    data::{Generated, Market, paid_at},
     returns::record::ReturnRecord,
 };
 
@@ -61,11 +61,7 @@ impl StagedFees {
             return;
         };
         let mut entries = basis.listing_fees(seed);
-        let paid = generated
-            .history
-            .iter()
-            .find(|e| e.0 == "READY_FOR_PROCESSING");
-        if let Some(&(_, _, paid_at, _)) = paid {
+        if let Some(paid_at) = paid_at(generated) {
             entries.extend(basis.sale_fees(paid_at, ret, seed));
         }
         match self.0.iter_mut().find(|(m, _)| m.id == basis.market.id) {

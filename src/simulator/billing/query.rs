@@ -89,7 +89,7 @@ impl Query {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::simulator::reply::owned_pairs as p;
+    use crate::simulator::{params::reversed_window, reply::owned_pairs as p};
 
     #[test]
     fn limits_offsets_dates_marketplaces_and_order_ids_are_checked() {
@@ -112,11 +112,7 @@ mod tests {
         ] {
             assert!(parse(&p(&[bad])).is_err(), "{bad:?}");
         }
-        let reversed = p(&[
-            ("occurredAt.gte", "2026-07-02T00:00:00Z"),
-            ("occurredAt.lte", "2026-07-01T00:00:00Z"),
-        ]);
-        assert!(parse(&reversed).is_err(), "gte after lte");
+        assert!(parse(&reversed_window()).is_err(), "gte after lte");
         let q = parse(&p(&[
             ("type.id", "SUC"),
             ("type.id", "LIS"),

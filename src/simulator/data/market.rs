@@ -59,6 +59,11 @@ pub(crate) fn marketplace(id: &str) -> Option<&'static Market> {
     MARKETS.iter().find(|m| m.id == id)
 }
 
+/// `code` as the simulator's marketplaces write it, if one of them sells in that currency.
+pub(crate) fn known_currency(code: &str) -> Option<&'static str> {
+    MARKETS.iter().map(|m| m.currency).find(|c| *c == code)
+}
+
 impl Market {
     /// `minor` units of Polish money in this marketplace's currency (at least one).
     pub(crate) fn scaled(&self, minor: i64) -> i64 {

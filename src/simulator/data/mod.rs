@@ -1,6 +1,7 @@
 //! Deterministic data generator: sellers, checkout forms and their event history, all drawn from
 //! a seeded `ChaCha8Rng` so the same seed always gives the same world.
 
+use chrono::{DateTime, Utc};
 use rand_chacha::ChaCha8Rng;
 use serde_json::{Value, json};
 
@@ -15,7 +16,7 @@ mod people;
 mod time;
 mod values;
 
-pub(crate) use market::{Market, marketplace};
+pub(crate) use market::{Market, known_currency, marketplace};
 pub(crate) use order::order;
 pub(crate) use time::{bought_at, parse_time};
 use values::{digits, pick};
@@ -37,6 +38,16 @@ pub(crate) struct SellerProfile {
 pub(crate) struct Generated {
     pub order: Value,
     pub history: Vec<history::Event>,
+}
+
+/// When the generated form became ready for processing (the buyer paid, or chose cash on
+/// delivery), if it did.
+pub(crate) fn paid_at(generated: &Generated) -> Option<DateTime<Utc>> {
+    generated
+        .history
+        .iter()
+        .find(|e| e.0 == "READY_FOR_PROCESSING")
+        .map(|e| e.2)
 }
 
 pub(crate) fn seller(rng: &mut ChaCha8Rng, index: usize) -> SellerProfile {

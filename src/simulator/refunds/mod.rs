@@ -13,20 +13,18 @@ use serde_json::{Value, json};
 
 use self::record::RefundRecord;
 use super::{
-    api_guard::list_endpoint,
+    api_guard::{PAYMENTS, list_endpoint},
     world::{SellerState, State, World},
 };
 
-/// The scope the endpoint needs.
-const PAYMENTS: &str = "allegro:api:payments:read";
-
 impl SellerState {
     /// Adds `record` unless its order already has one, keeping the list newest first (then by
-    /// id, descending), as served.
+    /// id, descending), as served; the seller's wallet is charged when it succeeds.
     pub(crate) fn insert_refund(&mut self, record: RefundRecord) {
         if self.refunds.iter().any(|r| r.order_id == record.order_id) {
             return;
         }
+        self.plan_refund_charge(&record);
         let key = (record.created_at, record.id.clone());
         let at = self
             .refunds
@@ -67,8 +65,8 @@ impl State {
     }
 
     /// Pays back `order` of `seller`, cancelled at `at`, if it had been paid. A return (and
-    /// its refund) planned for the order but not made yet is dropped: a cancelled order is not
-    /// sent, so it is not returned.
+    /// its refund, and the refund's charge to the wallet) planned for the order but not made
+    /// yet is dropped: a cancelled order is not sent, so it is not returned.
     pub(crate) fn consider_cancel_refund(
         &mut self,
         seller: usize,
@@ -81,6 +79,14 @@ impl State {
         };
         let id = order["id"].as_str().unwrap_or_default();
         s.returns.retain(|r| r.order_id != id || r.created_at <= at);
+        let dropped = s
+            .refunds
+            .iter()
+            .filter(|r| r.order_id == id && r.created_at > at);
+        let dropped: Vec<String> = dropped.map(|r| r.id.clone()).collect();
+        dropped
+            .iter()
+            .for_each(|refund| s.wallets.drop_refund(refund));
         s.refunds.retain(|r| r.order_id != id || r.created_at <= at);
         if let Some(record) = RefundRecord::for_cancelled(order, at, seed) {
             s.insert_refund(record);

@@ -179,6 +179,19 @@ impl RefundRecord {
             .map_or("NEW", |s| s.status)
     }
 
+    /// When the refund reaches `SUCCESS` (the seller's wallet is charged then), if it does.
+    pub(crate) fn succeeded_at(&self) -> Option<DateTime<Utc>> {
+        self.plan
+            .iter()
+            .find(|s| s.status == "SUCCESS")
+            .map(|s| s.at)
+    }
+
+    /// The whole refund (`totalValue`), in minor units.
+    pub(crate) fn total(&self) -> i64 {
+        minor(&self.fixed["totalValue"]["amount"])
+    }
+
     /// The refund as `GET /payments/refunds` shows it at `now`.
     pub(crate) fn json_at(&self, now: DateTime<Utc>) -> Value {
         let mut json = self.fixed.clone();

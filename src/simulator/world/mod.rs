@@ -21,6 +21,7 @@ use super::{
     data::{self, SellerProfile, bought_at, parse_time},
     faults::{Budget, Faults},
     oauth::OAuthState,
+    payments::wallets::Wallets,
     refunds::record::RefundRecord,
     returns::record::ReturnRecord,
 };
@@ -125,6 +126,8 @@ pub(crate) struct SellerState {
     pub refunds: Vec<RefundRecord>,
     /// Billing entries (fees), per marketplace, including those whose time has not come yet.
     pub billing: Billing,
+    /// Payment operations (the wallets' history), including those whose time has not come yet.
+    pub wallets: Wallets,
 }
 
 /// Counts one call in `slot` (second, calls in it) at `second`; false once more than `max`
@@ -251,6 +254,7 @@ pub(crate) fn build_state(config: SimulatorConfig) -> State {
                 .wrapping_add(index as u64);
             let mut rng = ChaCha8Rng::seed_from_u64(seller_seed);
             let profile = data::seller(&mut rng, index);
+            let wallets = Wallets::new(config.seed, &profile.id);
             let mut seller = SellerState {
                 profile,
                 orders: HashMap::with_capacity(config.orders_per_seller as usize),
@@ -263,6 +267,7 @@ pub(crate) fn build_state(config: SimulatorConfig) -> State {
                 return_calls: (0, 0),
                 refunds: Vec::new(),
                 billing: Billing::default(),
+                wallets,
             };
             let n = i64::from(config.orders_per_seller.max(1));
             let mut pending = Vec::new();
@@ -281,6 +286,9 @@ pub(crate) fn build_state(config: SimulatorConfig) -> State {
                     .unwrap_or_default()
                     .to_owned();
                 seller.insert_order(OrderRecord::from_value(&generated.order), id);
+                if let Some(paid_at) = data::paid_at(&generated) {
+                    seller.wallets.plan_order(&generated.order, paid_at);
+                }
                 let (seed, percent) = (config.seed, config.returns_percent);
                 let returned = ReturnRecord::for_order(&generated.order, seed, percent);
                 fees.add(&generated, returned.as_ref(), seed);
@@ -297,6 +305,7 @@ pub(crate) fn build_state(config: SimulatorConfig) -> State {
                 }
             }
             seller.billing = fees.open(now);
+            seller.wallets.settle(now);
             pending.sort_by_key(|p| p.0);
             for (written, kind, occurred, at) in pending {
                 if let Some(order) = recent.get(at) {

@@ -103,15 +103,7 @@ async fn faults_set_over_http_give_429_with_retry_after_5xx_and_truncated_bodies
     world.set_faults(Faults::default());
     assert!(world.request_count() >= 5);
 
-    let truth: Value = sim
-        .client
-        .get(sim.url("/__simulator/orders?seller=0"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let truth = sim.truth("orders?seller=0").await;
     assert_eq!(truth["checkoutForms"].as_array().unwrap().len(), 10);
 }
 

@@ -7,6 +7,7 @@ mod device_flow;
 mod events;
 mod limits;
 mod orders;
+mod payments;
 mod refunds;
 mod returns;
 mod tokens;
@@ -116,6 +117,14 @@ impl Sim {
             .send()
             .await
             .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+        r.json().await.unwrap()
+    }
+
+    /// `GET /__simulator/<what>`: the simulator's ground truth.
+    async fn truth(&self, what: &str) -> Value {
+        let url = self.url(&format!("/__simulator/{what}"));
+        let r = self.client.get(url).send().await.unwrap();
         assert_eq!(r.status(), StatusCode::OK);
         r.json().await.unwrap()
     }

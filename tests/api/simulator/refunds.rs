@@ -21,7 +21,7 @@ fn with_refunds(orders: u32) -> SimulatorConfig {
 
 impl Sim {
     /// A token whose device authorisation asked only for `scope`.
-    async fn token_for(&self, scope: &str) -> Value {
+    pub(super) async fn token_for(&self, scope: &str) -> Value {
         let r = self
             .oauth("/auth/oauth/device")
             .query(&[("client_id", self.id.as_str()), ("scope", scope)])
