@@ -46,4 +46,4 @@ ALTER TABLE sync_runs
     ADD COLUMN payment_operations_changed BIGINT NOT NULL DEFAULT 0;
 
 -- Orders by their payment: how the wallet history names an order.
-CREATE INDEX orders_payment_idx ON orders (account_id, payment_id);
+CREATE INDEX orders_payment_idx ON orders (account_id, (raw #>> '{payment,id}'));

@@ -229,7 +229,14 @@ async fn the_accounting_csv_sums_each_orders_money_per_currency_and_lists_fees_o
             .unwrap()
             .with_timezone(&chrono_tz::Europe::Warsaw)
     };
-    let month = bought(&orders[0]).format("%Y-%m").to_string();
+    // The month most orders were bought in.
+    let mut months: HashMap<String, usize> = HashMap::new();
+    for order in &orders {
+        *months
+            .entry(bought(order).format("%Y-%m").to_string())
+            .or_default() += 1;
+    }
+    let month = months.into_iter().max_by_key(|(_, n)| *n).unwrap().0;
     let in_month: std::collections::HashSet<String> = orders
         .iter()
         .filter(|o| bought(o).format("%Y-%m").to_string() == month)

@@ -51,7 +51,7 @@ fn listed_columns() -> String {
     format!(
         "{own}, o.balance::text AS balance, o.participant_login, \
          (SELECT r.checkout_form_id FROM orders r WHERE r.account_id = o.account_id \
-          AND r.payment_id = o.payment_id LIMIT 1) AS checkout_form_id"
+          AND r.raw #>> '{{payment,id}}' = o.payment_id LIMIT 1) AS checkout_form_id"
     )
 }
 
