@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use serde_json::{Value, json};
+use serde_json::Value;
 use uuid::Uuid;
 
 use crate::simulator::data::{format_time, price};
@@ -83,35 +83,61 @@ impl Kind {
     }
 }
 
-/// The buyer an operation names (`participant`).
+/// The buyer an operation names (`participant`), kept as plain text: a page builds the JSON of
+/// fifty, while a seller holds one per order.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) struct Participant {
     pub login: Arc<str>,
-    /// `{id, login, firstName, lastName, companyName, address{street, city, postCode}}`.
-    json: Value,
+    /// `id`, `firstName`, `lastName`, `address.street`, `address.city`, `address.postCode`.
+    text: [Box<str>; 6],
+    company_name: Option<Box<str>>,
 }
 
 impl Participant {
     /// The participant of an order's `buyer`.
     pub(crate) fn of(buyer: &Value) -> Self {
-        let address = &buyer["address"];
-        let json = json!({
-            "id": buyer["id"],
-            "login": buyer["login"],
-            "firstName": buyer["firstName"],
-            "lastName": buyer["lastName"],
-            // Absent on a private buyer's form: null here.
-            "companyName": buyer.get("companyName").unwrap_or(&Value::Null),
-            "address": {
-                "street": address["street"],
-                "city": address["city"],
-                "postCode": address["postCode"],
-            },
-        });
+        let text = |pointer: &str| {
+            Box::from(
+                buyer
+                    .pointer(pointer)
+                    .and_then(Value::as_str)
+                    .unwrap_or_default(),
+            )
+        };
         Self {
             login: Arc::from(buyer["login"].as_str().unwrap_or_default()),
-            json,
+            text: [
+                "/id",
+                "/firstName",
+                "/lastName",
+                "/address/street",
+                "/address/city",
+                "/address/postCode",
+            ]
+            .map(text),
+            // Absent on a private buyer's form: null here.
+            company_name: buyer["companyName"].as_str().map(Box::from),
         }
+    }
+
+    /// `{id, login, firstName, lastName, companyName, address{street, city, postCode}}`.
+    fn json(&self) -> Value {
+        let [id, first, last, street, city, post_code] =
+            self.text.each_ref().map(|t| Value::from(&**t));
+        let address = object([("street", street), ("city", city), ("postCode", post_code)]);
+        object([
+            ("id", id),
+            ("login", Value::from(&*self.login)),
+            ("firstName", first),
+            ("lastName", last),
+            (
+                "companyName",
+                self.company_name
+                    .as_deref()
+                    .map_or(Value::Null, Value::from),
+            ),
+            ("address", address),
+        ])
     }
 }
 
@@ -181,7 +207,7 @@ impl Booked {
             json["payout"] = object([("id", payout.to_string().into())]);
         }
         if let Some(participant) = &op.participant {
-            json["participant"] = participant.json.clone();
+            json["participant"] = participant.json();
         }
         json
     }
@@ -189,6 +215,8 @@ impl Booked {
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::*;
 
     #[test]
