@@ -10,6 +10,7 @@ nav-views = Views
 nav-saved-views = Saved views
 nav-accounts = Accounts
 nav-sync = Sync history
+nav-admin = Admin
 nav-users = Users
 nav-tokens = Tokens
 nav-webhooks = Webhooks

@@ -10,6 +10,7 @@ nav-views = Widoki
 nav-saved-views = Zapisane widoki
 nav-accounts = Konta
 nav-sync = Synchronizacje
+nav-admin = Administracja
 nav-users = Użytkownicy
 nav-tokens = Tokeny
 nav-webhooks = Webhooki

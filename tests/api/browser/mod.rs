@@ -159,6 +159,7 @@ async fn a_new_team_sets_up_backs_up_and_browses_its_orders_in_a_real_browser() 
     browser.screenshot("admin-signed-in").await;
 
     // 4. Add an operator; the temporary password is shown once.
+    browser.click(".navadmin summary").await;
     browser.click(r#".mainnav a[href="/users"]"#).await;
     browser.wait_for_path("/users").await;
     browser

@@ -1,4 +1,5 @@
-//! The order page's Returns section in a real browser: an admin sees it whole, a viewer who
+//! The order page's Returns section (and its wallet operations) and the Payments page in a
+//! real browser: an admin sees it whole, a viewer who
 //! must not see personal data sees it masked; both fit desktop and phone widths, in Polish and
 //! in English. Screenshots go to `target/e2e-screenshots/returns-<who>-<lang>/`.
 
@@ -20,7 +21,10 @@ async fn an_order_page_with_returns_fits_desktop_and_phone_screens_masked_or_not
     app.create_user(masked, Role::Viewer).await;
     app.hide_personal_data_of(masked);
     let order = ret["orderId"].as_str().unwrap();
-    let pages = [("order-returns", format!("/orders/{order}"))];
+    let pages = [
+        ("order-returns", format!("/orders/{order}")),
+        ("payments", "/payments".to_owned()),
+    ];
     let parcel = &ret["parcels"][0];
     let personal: Vec<&str> = [
         &ret["buyer"]["login"],
