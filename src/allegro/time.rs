@@ -26,6 +26,15 @@ pub fn format_timestamp(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
+/// The query pairs of those of `times` that are set, in the form of [`format_timestamp`].
+pub(crate) fn time_pairs<const N: usize>(
+    times: [(&'static str, Option<DateTime<Utc>>); N],
+) -> impl Iterator<Item = (&'static str, String)> {
+    times
+        .into_iter()
+        .filter_map(|(key, at)| Some((key, format_timestamp(at?))))
+}
+
 /// `#[serde(deserialize_with = "time::required")]`
 pub(crate) fn required<'de, D: Deserializer<'de>>(d: D) -> Result<DateTime<Utc>, D::Error> {
     let text = String::deserialize(d)?;

@@ -4,7 +4,7 @@
 //! so every role may take it; an account outside the viewer's scope is a 404. Recorded in the
 //! audit log.
 
-use actix_web::{HttpRequest, HttpResponse, http::header, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{Datelike, Months, NaiveDate};
 use serde::Deserialize;
 use serde_json::json;
@@ -26,7 +26,7 @@ use crate::{
         filter::start_of_day,
     },
     state::AppState,
-    web::page::Page,
+    web::{download, page::Page},
 };
 
 /// The query, as typed.
@@ -102,12 +102,5 @@ pub async fn accounting_export(
     });
     let actor = super::actor(&auth.user, &req);
     let body = blocking_body(state.pool.clone(), actor, "accounting", job);
-    Ok(HttpResponse::Ok()
-        .content_type(ExportFormat::Csv.content_type())
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{file}\""),
-        ))
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .streaming(body))
+    Ok(download(ExportFormat::Csv.content_type(), &file, body))
 }

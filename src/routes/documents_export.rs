@@ -6,7 +6,7 @@
 //! An account outside the viewer's scope is a 404 (before any refusal). Recorded in the audit
 //! log.
 
-use actix_web::{HttpRequest, HttpResponse, http::header, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::Utc;
 use diesel::PgConnection;
 use serde::Deserialize;
@@ -25,7 +25,7 @@ use crate::{
         export::ExportFormat,
     },
     state::AppState,
-    web::page::Page,
+    web::{download, page::Page},
 };
 
 /// Encoded batches waiting for the client: a few, so memory stays flat when it is slow.
@@ -103,14 +103,7 @@ pub async fn documents_export(
         Ok(details)
     });
     let body = blocking_body(state.pool.clone(), actor, resource.as_str(), job);
-    Ok(HttpResponse::Ok()
-        .content_type(ExportFormat::Ndjson.content_type())
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{file}\""),
-        ))
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .streaming(body))
+    Ok(download(ExportFormat::Ndjson.content_type(), &file, body))
 }
 
 type Chunk = Result<web::Bytes, std::io::Error>;

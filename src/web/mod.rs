@@ -51,3 +51,20 @@ pub fn form_config(limit_bytes: usize) -> actix_web::web::FormConfig {
             .into()
         })
 }
+
+/// A streamed file download: `body` as `content_type`, saved as `file`, never cached (the
+/// exports hold what only this user may see).
+pub fn download<S>(content_type: &'static str, file: &str, body: S) -> HttpResponse
+where
+    S: futures_util::Stream<Item = Result<actix_web::web::Bytes, std::io::Error>> + 'static,
+{
+    use actix_web::http::header;
+    HttpResponse::Ok()
+        .content_type(content_type)
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{file}\""),
+        ))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .streaming(body)
+}

@@ -51,15 +51,10 @@ impl BillingQuery {
         if let Some(id) = &self.marketplace_id {
             pairs.push(("marketplaceId", id.clone()));
         }
-        let times = [
+        pairs.extend(time::time_pairs([
             ("occurredAt.gte", self.occurred_at_gte),
             ("occurredAt.lte", self.occurred_at_lte),
-        ];
-        pairs.extend(
-            times
-                .into_iter()
-                .filter_map(|(k, v)| Some((k, time::format_timestamp(v?)))),
-        );
+        ]));
         pairs.extend(self.type_ids.iter().map(|t| ("type.id", t.clone())));
         if let Some(id) = &self.offer_id {
             pairs.push(("offer.id", id.clone()));

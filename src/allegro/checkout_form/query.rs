@@ -79,17 +79,12 @@ impl CheckoutFormQuery {
             ("marketplace.id", &self.marketplace),
         ];
         pairs.extend(texts.into_iter().filter_map(|(k, v)| Some((k, v.clone()?))));
-        let times = [
+        pairs.extend(time::time_pairs([
             ("lineItems.boughtAt.gte", self.bought_at_gte),
             ("lineItems.boughtAt.lte", self.bought_at_lte),
             ("updatedAt.gte", self.updated_at_gte),
             ("updatedAt.lte", self.updated_at_lte),
-        ];
-        pairs.extend(
-            times
-                .into_iter()
-                .filter_map(|(k, v)| Some((k, time::format_timestamp(v?)))),
-        );
+        ]));
         if let Some(sort) = self.sort {
             pairs.push(("sort", sort.as_str().to_owned()));
         }

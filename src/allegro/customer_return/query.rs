@@ -57,15 +57,10 @@ impl CustomerReturnQuery {
         if let Some(from) = &self.from {
             pairs.push(("from", from.to_string()));
         }
-        let times = [
+        pairs.extend(time::time_pairs([
             ("createdAt.gte", self.created_at_gte),
             ("createdAt.lte", self.created_at_lte),
-        ];
-        pairs.extend(
-            times
-                .into_iter()
-                .filter_map(|(k, v)| Some((k, time::format_timestamp(v?)))),
-        );
+        ]));
         pairs.extend(self.statuses.iter().map(|s| ("status", s.clone())));
         pairs.extend(
             self.ids

@@ -85,15 +85,10 @@ impl PaymentOperationQuery {
                 .into_iter()
                 .filter_map(|(k, v)| Some((k, v.clone()?))),
         );
-        let times = [
+        pairs.extend(time::time_pairs([
             ("occurredAt.gte", self.occurred_at_gte),
             ("occurredAt.lte", self.occurred_at_lte),
-        ];
-        pairs.extend(
-            times
-                .into_iter()
-                .filter_map(|(k, v)| Some((k, time::format_timestamp(v?)))),
-        );
+        ]));
         pairs.extend(self.groups.iter().map(|g| ("group", g.clone())));
         pairs
     }

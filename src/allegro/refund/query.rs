@@ -58,15 +58,10 @@ impl RefundQuery {
         if let Some(id) = &self.order_id {
             pairs.push(("order.id", id.to_string()));
         }
-        let times = [
+        pairs.extend(time::time_pairs([
             ("occurredAt.gte", self.occurred_at_gte),
             ("occurredAt.lte", self.occurred_at_lte),
-        ];
-        pairs.extend(
-            times
-                .into_iter()
-                .filter_map(|(k, v)| Some((k, time::format_timestamp(v?)))),
-        );
+        ]));
         pairs.extend(self.statuses.iter().map(|s| ("status", s.clone())));
         pairs
     }

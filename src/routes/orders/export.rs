@@ -4,13 +4,14 @@
 //! pooled connection reads and encodes chunk by chunk into a bounded channel that feeds the
 //! response body; when the client goes away the channel closes and the reader stops.
 
-use actix_web::{HttpRequest, HttpResponse, http::header, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::Utc;
 use chrono_tz::Tz;
 use serde_json::{Value, json};
 
 use super::list_view::filter_error_text;
 use crate::db::models::settings::SettingsRow;
+use crate::web::download;
 use crate::{
     auth::{AnyUser, RequireRole},
     db::{
@@ -162,14 +163,7 @@ pub async fn orders_export(
     });
     let actor = super::super::actor(&auth.user, &req);
     let body = stream_export(state.pool.clone(), prepared, spec, actor, details);
-    Ok(HttpResponse::Ok()
-        .content_type(format.content_type())
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{file}\""),
-        ))
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .streaming(body))
+    Ok(download(format.content_type(), &file, body))
 }
 
 type Chunk = Result<web::Bytes, std::io::Error>;
