@@ -29,6 +29,7 @@ list-bad-value = Not a value this filter takes: { $value }
 ## Exporting a resource's documents (GET /export)
 export-bad-resource = Unknown resource: { $value }. Use orders, returns, refunds, billing-entries or payment-operations.
 export-not-backed-up = { $value } are not backed up yet: there is nothing to export.
-export-documents-ndjson-only = Returns, refunds, fees and wallet operations are exported as NDJSON (each document as Allegro sent it), not as { $value }.
-export-documents = Export NDJSON
-export-documents-title = Every document of these accounts as Allegro sent it, one per line
+export-documents-format = Documents are exported as NDJSON (each as Allegro sent it) or CSV (a row each), not as “{ $value }”.
+export-documents-title = Every document of these accounts: a row each (CSV) or as Allegro sent it, one per line (NDJSON)
+export-documents-csv-excel = CSV for Excel
+export-documents-csv = CSV

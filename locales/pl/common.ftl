@@ -29,6 +29,7 @@ list-bad-value = Tego filtru nie można ustawić na: { $value }
 ## Eksport dokumentów zasobu (GET /export)
 export-bad-resource = Nieznany zasób: { $value }. Użyj orders, returns, refunds, billing-entries albo payment-operations.
 export-not-backed-up = { $value } nie są jeszcze kopiowane: nie ma czego eksportować.
-export-documents-ndjson-only = Zwroty, zwroty płatności, opłaty i operacje płatnicze eksportuje się jako NDJSON (każdy dokument tak, jak wysłało go Allegro), nie jako { $value }.
-export-documents = Eksport NDJSON
-export-documents-title = Wszystkie dokumenty tych kont tak, jak wysłało je Allegro, po jednym w wierszu
+export-documents-format = Dokumenty eksportuje się jako NDJSON (każdy tak, jak wysłało go Allegro) albo CSV (wiersz na dokument), nie jako „{ $value }”.
+export-documents-title = Wszystkie dokumenty tych kont: wiersz na dokument (CSV) albo tak, jak wysłało je Allegro, po jednym w wierszu (NDJSON)
+export-documents-csv-excel = CSV dla Excela
+export-documents-csv = CSV

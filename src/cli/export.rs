@@ -1,5 +1,5 @@
 //! `allegro-backup export --format csv|csv-items|ndjson [--dialect plain|excel] [--lang pl|en]
-//! [--account LOGIN] [--since DATE]`: every order (or one account's, bought since a day of the display zone) to
+//! [--account LOGIN] [--since DATE]` (other resources: `export_documents`): every order (or one account's, bought since a day of the display zone) to
 //! stdout, in the orders list's default order, through the same streaming encoder as the web
 //! export. Runs with the database's own rights: no account
 //! scope, no masking. Recorded in the audit log as done by `cli`.
@@ -66,15 +66,20 @@ pub(super) async fn export_command(config: Config, plan: ExportPlan) -> anyhow::
         let stdout = std::io::stdout();
         let mut out = std::io::BufWriter::new(stdout.lock());
         if plan.resource != ExportResource::Orders {
-            anyhow::ensure!(
-                plan.format == ExportFormat::Ndjson,
-                "--resource {}: only --format ndjson (each document as Allegro sent it)",
-                plan.resource.as_str()
-            );
+            let csv = match plan.format {
+                ExportFormat::Ndjson => None,
+                ExportFormat::Csv => Some((plan.dialect, plan.lang)),
+                ExportFormat::CsvItems => anyhow::bail!(
+                    "--resource {}: use --format ndjson (each document as Allegro sent it) \
+                     or csv (a row each)",
+                    plan.resource.as_str()
+                ),
+            };
             let documents = DocumentsPlan {
                 resource: plan.resource,
                 account: plan.account.clone(),
                 since: plan.since.clone(),
+                csv,
             };
             export_documents(&mut conn, &documents, &mut out)?;
             return out.flush().context("writing the export failed");

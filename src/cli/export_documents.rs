@@ -1,6 +1,7 @@
-//! `allegro-backup export --format ndjson --resource returns|refunds|billing-entries
-//! [--account LOGIN] [--since DATE]`: every document of the resource as Allegro sent it (the
-//! last version read), one per line, in the order the backup first stored them; `--since`
+//! `allegro-backup export --format ndjson|csv --resource returns|refunds|billing-entries|…
+//! [--dialect plain|excel] [--account LOGIN] [--since DATE]`: every document of the resource as
+//! Allegro sent it (the last version read), one per line, or as a CSV row each (the columns of
+//! `db::models::documents`), in the order the backup first stored them; `--since`
 //! keeps those created (fees: booked) on or after a day of the display zone. Read in batches:
 //! memory stays flat however many there are. Runs with the database's own rights; recorded in
 //! the audit log as done by `cli`. The resources not backed up yet are refused with a message.
@@ -19,8 +20,13 @@ use crate::{
         audit::{AuditAction, AuditEntry},
         settings::SettingsRow,
     },
+    domain::Lang,
     orders::{
         documents::{DocumentSelection, write_documents},
+        export::{
+            Dialect,
+            documents_csv::{CsvLayout, write_documents_csv},
+        },
         filter::start_of_day,
     },
 };
@@ -36,6 +42,8 @@ pub(crate) struct DocumentsPlan {
     pub account: Option<String>,
     /// `YYYY-MM-DD`, a day of the display zone.
     pub since: Option<String>,
+    /// CSV in this dialect and language of headers; `None`: NDJSON.
+    pub csv: Option<(Dialect, Lang)>,
 }
 
 /// Writes the documents to `out`, one per line; returns how many.
@@ -70,17 +78,30 @@ pub(crate) fn export_documents(
         since,
     };
     let mut failed = None;
-    let written = write_documents(conn, &selection, |chunk| match out.write_all(&chunk) {
+    let sent = |chunk: Vec<u8>| match out.write_all(&chunk) {
         Ok(()) => true,
         Err(e) => {
             failed = Some(e);
             false
         }
-    })?
+    };
+    let written = match plan.csv {
+        Some((dialect, lang)) => {
+            let layout = CsvLayout {
+                dialect,
+                lang,
+                zone: SettingsRow::display_zone(conn)?,
+                masked: false,
+            };
+            write_documents_csv(conn, &selection, layout, sent)?
+        }
+        None => write_documents(conn, &selection, sent)?,
+    }
     .documents;
     let details = serde_json::json!({
         "resource": name,
-        "format": "ndjson",
+        "format": if plan.csv.is_some() { "csv" } else { "ndjson" },
+        "dialect": plan.csv.map(|(dialect, _)| dialect.as_str()),
         "account": plan.account,
         "since": plan.since,
         "documents": written,

@@ -1,10 +1,12 @@
-//! `GET /export?resource=returns|refunds|billing-entries|payment-operations&format=ndjson
-//! [&account=ID][&since=YYYY-MM-DD]`: the documents of a resource the viewer's accounts hold,
-//! as Allegro sent them, one per line, streamed as they are read (see `orders::documents`);
-//! `resource=orders` is the orders export (`/orders/export`). Documents as sent hold buyer
-//! personal data throughout: a user who must not see it is refused, as for the orders' NDJSON.
-//! An account outside the viewer's scope is a 404 (before any refusal). Recorded in the audit
-//! log.
+//! `GET /export?resource=returns|refunds|billing-entries|payment-operations&format=ndjson|csv
+//! [&dialect=plain|excel][&account=ID][&since=YYYY-MM-DD]`: the documents of a resource the
+//! viewer's accounts hold, streamed as they are read: as Allegro sent them, one per line
+//! (`ndjson`, see `orders::documents`), or a row each (`csv`, see
+//! `orders::export::documents_csv`); `resource=orders` is the orders export
+//! (`/orders/export`). Documents as sent hold buyer personal data throughout: a user who must
+//! not see it is refused their NDJSON, as the orders', and gets the CSV with the buyer's data
+//! masked. An account outside the viewer's scope is a 404 (before any refusal). Recorded in
+//! the audit log.
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::Utc;
@@ -16,13 +18,19 @@ use super::listing_query::{account, bad, day_start, query_string, scoped_account
 use crate::{
     auth::{AnyUser, RequireRole},
     db::{
-        self, PgPool,
-        models::audit::{Actor, AuditAction, AuditEntry},
+        self, DbError, PgPool,
+        models::{
+            audit::{Actor, AuditAction, AuditEntry},
+            settings::SettingsRow,
+        },
     },
     error::{AppError, see_other},
     orders::{
         documents::{DocumentSelection, ExportResource, write_documents},
-        export::ExportFormat,
+        export::{
+            Dialect, ExportFormat,
+            documents_csv::{CsvLayout, write_documents_csv},
+        },
     },
     state::AppState,
     web::{download, page::Page},
@@ -37,6 +45,7 @@ const CHANNEL_CHUNKS: usize = 4;
 pub struct ExportQuery {
     pub resource: String,
     pub format: String,
+    pub dialect: String,
     pub account: String,
     pub since: String,
 }
@@ -65,17 +74,21 @@ pub async fn documents_export(
     let table = resource
         .table()
         .ok_or_else(|| bad(&loc, "export-not-backed-up", resource.as_str()))?;
-    if q.format.trim() != ExportFormat::Ndjson.as_str() {
-        return Err(bad(&loc, "export-documents-ndjson-only", q.format.trim()));
-    }
+    let format = ExportFormat::parse(q.format.trim())
+        .filter(|f| matches!(f, ExportFormat::Ndjson | ExportFormat::Csv))
+        .ok_or_else(|| bad(&loc, "export-documents-format", q.format.trim()))?;
+    let dialect = Dialect::parse(Some(&q.dialect))
+        .map_err(|_| bad(&loc, "accounting-bad-dialect", q.dialect.trim()))?;
     let picked = account(&q.account, &loc)?;
     let since = day_start(&q.since, &loc)?;
     let scope = auth.viewer.scope.clone();
-    let accounts = db::run(&state.pool, move |conn| {
-        Ok::<_, AppError>(scoped_accounts(conn, &scope, picked)?.1)
+    let (accounts, zone) = db::run(&state.pool, move |conn| {
+        let accounts = scoped_accounts(conn, &scope, picked)?.1;
+        let zone = SettingsRow::display_zone(conn).map_err(DbError::from)?;
+        Ok::<_, AppError>((accounts, zone))
     })
     .await?;
-    if !ExportFormat::Ndjson.available_to(&auth.viewer) {
+    if format == ExportFormat::Ndjson && !format.available_to(&auth.viewer) {
         return Err(AppError::Refused(loc.t("export-ndjson-refused")));
     }
     let selection = DocumentSelection {
@@ -83,27 +96,41 @@ pub async fn documents_export(
         accounts: Some(accounts),
         since,
     };
+    let layout = CsvLayout {
+        dialect,
+        lang: loc.lang,
+        zone,
+        masked: auth.viewer.hide_personal_data,
+    };
     let details = json!({
         "resource": resource.as_str(),
-        "format": "ndjson",
+        "format": format.as_str(),
+        "dialect": (format == ExportFormat::Csv).then_some(dialect.as_str()),
         "account": picked.map(|a| a.0),
         "since": q.since.trim(),
     });
+    let extension = match format {
+        ExportFormat::Csv => format!("{}.csv", dialect.as_str()),
+        _ => "ndjson".to_owned(),
+    };
     let file = format!(
-        "allegro-{}-{}.ndjson",
+        "allegro-{}-{}.{extension}",
         resource.as_str(),
         Utc::now().format("%Y%m%d-%H%M")
     );
     let actor = super::actor(&auth.user, &req);
     let job: ExportJob = Box::new(move |conn, sent| {
-        let written = write_documents(conn, &selection, sent)?;
+        let written = match format {
+            ExportFormat::Csv => write_documents_csv(conn, &selection, layout, sent)?,
+            _ => write_documents(conn, &selection, sent)?,
+        };
         let mut details = details;
         details["documents"] = written.documents.into();
         details["completed"] = written.completed.into();
         Ok(details)
     });
     let body = blocking_body(state.pool.clone(), actor, resource.as_str(), job);
-    Ok(download(ExportFormat::Ndjson.content_type(), &file, body))
+    Ok(download(format.content_type(), &file, body))
 }
 
 type Chunk = Result<web::Bytes, std::io::Error>;

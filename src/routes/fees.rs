@@ -29,7 +29,7 @@ use crate::{
 };
 
 use super::listing_query::{
-    account, bad, code, cursor, day_range, export_link, previous_month, query_string,
+    ExportLink, account, bad, code, cursor, day_range, export_links, previous_month, query_string,
     scoped_accounts, ticked,
 };
 
@@ -54,8 +54,8 @@ pub struct FeesResults {
 #[template(path = "fees/index.html")]
 pub struct FeesPage {
     pub page: PageContext,
-    /// The link exporting the documents, when the viewer may.
-    pub export: Option<String>,
+    /// The links exporting the documents (NDJSON only when the viewer may take it).
+    pub exports: Vec<ExportLink>,
     /// The month the accounting form offers (`YYYY-MM`): the one before this.
     pub last_month: String,
     pub accounts: Vec<(AccountId, String)>,
@@ -165,7 +165,7 @@ pub async fn fees_index(
     }
     ok(&FeesPage {
         last_month: previous_month(&loc).format("%Y-%m").to_string(),
-        export: export_link(
+        exports: export_links(
             ExportResource::BillingEntries,
             &auth.viewer,
             &q.account,

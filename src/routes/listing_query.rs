@@ -155,22 +155,47 @@ pub fn scoped_accounts(
     Ok((accounts, read))
 }
 
-/// The link exporting `resource`'s documents of the account picked (`account`) since `from`,
-/// when `viewer` may take it (documents as sent hold personal data throughout).
-pub fn export_link(
+/// The links exporting `resource`'s documents of the account picked (`account`) since
+/// `from`, each with the message key of its label and its format: CSV for Excel, plain CSV,
+/// and NDJSON (documents as sent, which hold personal data throughout) when `viewer` may take
+/// it.
+pub fn export_links(
     resource: crate::orders::documents::ExportResource,
     viewer: &crate::domain::Viewer,
     account: &str,
     from: &str,
-) -> Option<String> {
+) -> Vec<ExportLink> {
     use crate::orders::export::ExportFormat;
-    ExportFormat::Ndjson.available_to(viewer).then(|| {
-        let query = query_string([
-            ("resource", resource.as_str()),
-            ("format", "ndjson"),
-            ("account", account),
-            ("since", from),
-        ]);
-        format!("/export?{query}")
-    })
+    let link = |label: &'static str, format: &'static str, dialect: &str| ExportLink {
+        label,
+        format,
+        href: format!(
+            "/export?{}",
+            query_string([
+                ("resource", resource.as_str()),
+                ("format", format),
+                ("dialect", dialect),
+                ("account", account),
+                ("since", from),
+            ])
+        ),
+    };
+    let mut links = vec![
+        link("export-documents-csv-excel", "csv", "excel"),
+        link("export-documents-csv", "csv", ""),
+    ];
+    if ExportFormat::Ndjson.available_to(viewer) {
+        links.push(link("export-ndjson", "ndjson", ""));
+    }
+    links
+}
+
+/// A link exporting a list's documents.
+#[derive(Debug, Clone)]
+pub struct ExportLink {
+    /// The message key of its label.
+    pub label: &'static str,
+    /// `csv` or `ndjson`.
+    pub format: &'static str,
+    pub href: String,
 }

@@ -11,7 +11,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::listing_query::{
-    account, bad, code, cursor, day_range, export_link, query_string, scoped_accounts,
+    ExportLink, account, bad, code, cursor, day_range, export_links, query_string, scoped_accounts,
 };
 use crate::{
     auth::{AnyUser, RequireRole},
@@ -53,8 +53,8 @@ pub struct PaymentsResults {
 #[template(path = "payments/index.html")]
 pub struct PaymentsPage {
     pub page: PageContext,
-    /// The link exporting the documents, when the viewer may.
-    pub export: Option<String>,
+    /// The links exporting the documents (NDJSON only when the viewer may take it).
+    pub exports: Vec<ExportLink>,
     pub accounts: Vec<(AccountId, String)>,
     pub wallets: Vec<&'static str>,
     pub kinds: Vec<&'static str>,
@@ -146,7 +146,7 @@ pub async fn payments_index(
         return ok(&results);
     }
     ok(&PaymentsPage {
-        export: export_link(
+        exports: export_links(
             ExportResource::PaymentOperations,
             &auth.viewer,
             &q.account,

@@ -10,7 +10,8 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::listing_query::{
-    account, bad, code, cursor, day_range, export_link, query_string, scoped_accounts, ticked,
+    ExportLink, account, bad, code, cursor, day_range, export_links, query_string, scoped_accounts,
+    ticked,
 };
 use crate::{
     auth::{AnyUser, RequireRole},
@@ -47,8 +48,8 @@ pub struct ReturnsResults {
 #[template(path = "returns/index.html")]
 pub struct ReturnsPage {
     pub page: PageContext,
-    /// The link exporting the documents, when the viewer may.
-    pub export: Option<String>,
+    /// The links exporting the documents (NDJSON only when the viewer may take it).
+    pub exports: Vec<ExportLink>,
     pub accounts: Vec<(AccountId, String)>,
     pub statuses: Vec<&'static str>,
     pub q: ReturnsQuery,
@@ -133,7 +134,7 @@ pub async fn returns_index(
         return ok(&results);
     }
     ok(&ReturnsPage {
-        export: export_link(ExportResource::Returns, &auth.viewer, &q.account, &q.from),
+        exports: export_links(ExportResource::Returns, &auth.viewer, &q.account, &q.from),
         page: page.at(Nav::Returns),
         accounts,
         statuses: RETURN_STATUSES.to_vec(),

@@ -3,10 +3,13 @@
 
 use chrono::{DateTime, Utc};
 use diesel::{
+    pg::Pg,
     prelude::*,
-    sql_types::{Array, BigInt, Jsonb, Nullable, Timestamptz},
+    sql_types::{Array, BigInt, Jsonb, Nullable, Text, Timestamptz},
 };
 use serde_json::Value;
+
+use self::CellKind::{Amount, Personal, Plain, Time};
 
 use crate::domain::AccountId;
 
@@ -47,28 +50,211 @@ struct Row {
     raw: Value,
 }
 
-/// Up to `limit` documents of `table` after row `after`, of `accounts` (all when `None`) whose
-/// own time is at or after `since` (all when `None`); with their row ids.
-pub fn documents_after(
+/// Which rows of a resource: of `accounts` (all when `None`) whose own time is at or after
+/// `since` (all when `None`).
+pub type DocumentFilter<'a> = (Option<&'a [AccountId]>, Option<DateTime<Utc>>);
+
+/// Up to `limit` rows of `table` (as `d`, its account as `a`) after row `after` that `filter`
+/// selects, in the order they were stored, each as `select` reads it.
+fn load_after<R: QueryableByName<Pg> + 'static>(
     conn: &mut PgConnection,
-    table: DocumentTable,
-    (accounts, since): (Option<&[AccountId]>, Option<DateTime<Utc>>),
+    (table, select): (DocumentTable, &str),
+    (accounts, since): DocumentFilter<'_>,
     after: i64,
     limit: i64,
-) -> QueryResult<Vec<(i64, Value)>> {
+) -> QueryResult<Vec<R>> {
     let sql = format!(
-        "SELECT id, raw FROM {} WHERE id > $1 AND ($2::bigint[] IS NULL OR account_id = ANY($2)) \
-         AND ($3::timestamptz IS NULL OR {} >= $3) ORDER BY id LIMIT $4",
+        "SELECT {select} FROM {} d JOIN allegro_accounts a ON a.id = d.account_id \
+         WHERE d.id > $1 AND ($2::bigint[] IS NULL OR d.account_id = ANY($2)) \
+         AND ($3::timestamptz IS NULL OR d.{} >= $3) ORDER BY d.id LIMIT $4",
         table.table(),
         table.time_column()
     );
-    let rows: Vec<Row> = diesel::sql_query(sql)
+    diesel::sql_query(sql)
         .bind::<BigInt, _>(after)
         .bind::<Nullable<Array<BigInt>>, _>(
             accounts.map(|a| a.iter().map(|id| id.0).collect::<Vec<_>>()),
         )
         .bind::<Nullable<Timestamptz>, _>(since)
         .bind::<BigInt, _>(limit)
-        .load(conn)?;
+        .load(conn)
+}
+
+/// Up to `limit` documents of `table` after row `after` that `filter` selects, with their row
+/// ids.
+pub fn documents_after(
+    conn: &mut PgConnection,
+    table: DocumentTable,
+    filter: DocumentFilter<'_>,
+    after: i64,
+    limit: i64,
+) -> QueryResult<Vec<(i64, Value)>> {
+    let rows: Vec<Row> = load_after(conn, (table, "d.id, d.raw"), filter, after, limit)?;
     Ok(rows.into_iter().map(|r| (r.id, r.raw)).collect())
+}
+
+/// How a column of a resource's CSV is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CellKind {
+    /// Text as it is.
+    Plain,
+    /// A time (read as ISO-8601 text with its offset).
+    Time,
+    /// An exact decimal as PostgreSQL prints it.
+    Amount,
+    /// The buyer's personal data: masked for users who must not see it.
+    Personal,
+}
+
+/// One column of a resource's CSV: its name (the plain dialect's header), the SQL that reads
+/// it from the resource's row `d` as text, and how it is written.
+#[derive(Debug, Clone, Copy)]
+pub struct CsvColumn {
+    pub name: &'static str,
+    sql: &'static str,
+    pub kind: CellKind,
+}
+
+const fn column(name: &'static str, sql: &'static str, kind: CellKind) -> CsvColumn {
+    CsvColumn { name, sql, kind }
+}
+
+/// `d.raw`'s array `field` (an empty one when it is not an array), for `jsonb_array_elements`.
+macro_rules! raw_array {
+    ($field:literal) => {
+        concat!(
+            "CASE WHEN jsonb_typeof(d.raw->'",
+            $field,
+            "') = 'array' THEN d.raw->'",
+            $field,
+            "' ELSE '[]'::jsonb END"
+        )
+    };
+}
+
+const ACCOUNT: CsvColumn = column("account", "a.login", Plain);
+
+const RETURN_COLUMNS: [CsvColumn; 12] = [
+    ACCOUNT,
+    column("return_id", "d.return_id", Plain),
+    column("reference_number", "d.reference_number", Plain),
+    column("order_id", "d.checkout_form_id", Plain),
+    column("status", "d.status", Plain),
+    column("created_at_utc", "to_json(d.created_at) #>> '{}'", Time),
+    column("marketplace", "d.raw #>> '{marketplaceId}'", Plain),
+    column("buyer_login", "d.raw #>> '{buyer,login}'", Personal),
+    column("buyer_email", "d.raw #>> '{buyer,email}'", Personal),
+    column(
+        "return_items",
+        concat!(
+            "(SELECT string_agg(concat_ws(' × ', i->>'quantity', i->>'offerId'), ', ') ",
+            "FROM jsonb_array_elements(",
+            raw_array!("items"),
+            ") i)"
+        ),
+        Plain,
+    ),
+    column(
+        "return_reasons",
+        concat!(
+            "(SELECT string_agg(DISTINCT i #>> '{reason,type}', ', ') ",
+            "FROM jsonb_array_elements(",
+            raw_array!("items"),
+            ") i)"
+        ),
+        Plain,
+    ),
+    column(
+        "tracking_numbers",
+        concat!(
+            "(SELECT string_agg(p->>'waybill', ', ') ",
+            "FROM jsonb_array_elements(",
+            raw_array!("parcels"),
+            ") p)"
+        ),
+        Plain,
+    ),
+];
+
+const REFUND_COLUMNS: [CsvColumn; 9] = [
+    ACCOUNT,
+    column("refund_id", "d.refund_id", Plain),
+    column("order_id", "d.checkout_form_id", Plain),
+    column("payment_id", "d.payment_id", Plain),
+    column("reason", "d.reason", Plain),
+    column("status", "d.status", Plain),
+    column("created_at_utc", "to_json(d.created_at) #>> '{}'", Time),
+    column("amount", "d.total_amount::text", Amount),
+    column("currency", "d.currency", Plain),
+];
+
+const BILLING_COLUMNS: [CsvColumn; 12] = [
+    ACCOUNT,
+    column("entry_id", "d.entry_id", Plain),
+    column("occurred_at_utc", "to_json(d.occurred_at) #>> '{}'", Time),
+    column("fee_type", "d.type_id", Plain),
+    column("fee_name", "d.type_name", Plain),
+    column("offer_id", "d.offer_id", Plain),
+    column("offer_name", "d.offer_name", Plain),
+    column("order_id", "d.checkout_form_id", Plain),
+    column("marketplace", "d.marketplace_id", Plain),
+    column("amount", "d.amount::text", Amount),
+    column("currency", "d.currency", Plain),
+    column("balance", "d.raw #>> '{balance,amount}'", Amount),
+];
+
+const OPERATION_COLUMNS: [CsvColumn; 14] = [
+    ACCOUNT,
+    column("occurred_at_utc", "to_json(d.occurred_at) #>> '{}'", Time),
+    column("wallet_type", "d.wallet_type", Plain),
+    column("payment_operator", "d.payment_operator", Plain),
+    column("operation_type", "d.operation_type", Plain),
+    column("operation_group", "d.operation_group", Plain),
+    column("amount", "d.amount::text", Amount),
+    column("currency", "d.currency", Plain),
+    column("balance", "d.balance::text", Amount),
+    column("marketplace", "d.marketplace_id", Plain),
+    column("payment_id", "d.payment_id", Plain),
+    column("payout_id", "d.payout_id", Plain),
+    column("participant_login", "d.participant_login", Personal),
+    column("released_at_utc", "to_json(d.released_at) #>> '{}'", Time),
+];
+
+impl DocumentTable {
+    /// The columns of this resource's CSV.
+    pub fn csv_columns(self) -> &'static [CsvColumn] {
+        match self {
+            Self::CustomerReturns => &RETURN_COLUMNS,
+            Self::PaymentRefunds => &REFUND_COLUMNS,
+            Self::BillingEntries => &BILLING_COLUMNS,
+            Self::PaymentOperations => &OPERATION_COLUMNS,
+        }
+    }
+}
+
+#[derive(QueryableByName)]
+struct CsvRow {
+    #[diesel(sql_type = BigInt)]
+    id: i64,
+    #[diesel(sql_type = Array<Nullable<Text>>)]
+    cells: Vec<Option<String>>,
+}
+
+/// As [`documents_after`], each row as the text of its [`DocumentTable::csv_columns`].
+pub fn csv_rows_after(
+    conn: &mut PgConnection,
+    table: DocumentTable,
+    filter: DocumentFilter<'_>,
+    after: i64,
+    limit: i64,
+) -> QueryResult<Vec<(i64, Vec<Option<String>>)>> {
+    let cells = table
+        .csv_columns()
+        .iter()
+        .map(|c| c.sql)
+        .collect::<Vec<_>>()
+        .join(", ");
+    let select = format!("d.id, ARRAY[{cells}]::text[] AS cells");
+    let rows: Vec<CsvRow> = load_after(conn, (table, &select), filter, after, limit)?;
+    Ok(rows.into_iter().map(|r| (r.id, r.cells)).collect())
 }

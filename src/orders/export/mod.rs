@@ -12,6 +12,7 @@ mod columns;
 mod csv_cell;
 mod csv_rows;
 mod dialect;
+pub mod documents_csv;
 mod file_name;
 mod format;
 mod ndjson;

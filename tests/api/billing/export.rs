@@ -98,8 +98,8 @@ async fn what_is_not_backed_up_or_not_ndjson_is_refused_with_a_message() {
             "not backed up yet",
         ),
         (
-            vec!["--format", "csv", "--resource", "refunds"],
-            "only --format ndjson",
+            vec!["--format", "csv-items", "--resource", "refunds"],
+            "or csv (a row each)",
         ),
         (
             vec!["--format", "ndjson", "--resource", "fees"],
@@ -143,7 +143,8 @@ async fn the_dashboard_exports_the_documents_of_the_accounts_a_user_may_see() {
     app.sign_in("admin@example.com", allegro_backup::domain::Role::Admin)
         .await;
     let (_, fees_page) = app.get_html_in(&app.client, "/fees", "en").await;
-    let link = crate::helpers::select_attr(&fees_page, ".export-documents", "href").unwrap();
+    let link =
+        crate::helpers::select_attr(&fees_page, ".export-documents.export-ndjson", "href").unwrap();
     assert!(
         link.starts_with("/export?resource=billing-entries&format=ndjson"),
         "{link}"
@@ -186,7 +187,8 @@ async fn the_dashboard_exports_the_documents_of_the_accounts_a_user_may_see() {
     );
     for (query, says) in [
         ("resource=invoices&format=ndjson", "not backed up yet"),
-        ("resource=refunds&format=csv", "not as csv"),
+        ("resource=refunds&format=xml", "not as “xml”"),
+        ("resource=refunds&format=csv&dialect=xls", "xls"),
         ("resource=fees&format=ndjson", "Unknown resource: fees"),
         (
             "resource=refunds&format=ndjson&since=yesterday",
@@ -205,11 +207,99 @@ async fn the_dashboard_exports_the_documents_of_the_accounts_a_user_may_see() {
     // Documents as sent hold personal data throughout: not for a user who must not see it.
     let masked = app.masked_viewer("masked@example.com").await;
     let (_, page) = app.get_html_in(&masked, "/fees", "en").await;
-    assert!(crate::helpers::select_attr(&page, ".export-documents", "href").is_none());
+    assert!(crate::helpers::select_attr(&page, ".export-ndjson", "href").is_none());
+    assert!(crate::helpers::select_attr(&page, ".export-documents.export-csv", "href").is_some());
     let refused = app
         .get_with(&masked, "/export?resource=returns&format=ndjson")
         .await;
     assert_eq!(refused.status(), reqwest::StatusCode::FORBIDDEN);
+}
+
+/// The CSV of a resource: a row per document in either dialect, the buyer's data masked for a
+/// user who must not see it, from the dashboard and the command line alike.
+#[tokio::test]
+async fn documents_export_as_csv_a_row_each_in_both_dialects() {
+    use crate::export::parse_csv_as;
+    let app = fees_app(150).await;
+    let account = app.link_account(0).await;
+    sync_once(&app, account, RunTrigger::Cli).await;
+    app.sign_in("admin@example.com", allegro_backup::domain::Role::Admin)
+        .await;
+    let (_, fees_page) = app.get_html_in(&app.client, "/fees", "pl").await;
+    let excel_link = crate::helpers::select_attr(&fees_page, ".export-csv", "href").unwrap();
+    assert!(
+        excel_link.starts_with("/export?resource=billing-entries&format=csv&dialect=excel"),
+        "{excel_link}"
+    );
+
+    // Plain: a row per fee, its amount as Allegro wrote it.
+    let plain = app.get("/export?resource=billing-entries&format=csv").await;
+    assert_eq!(plain.status(), reqwest::StatusCode::OK);
+    assert!(
+        plain.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let rows = parse_csv_as(&plain.bytes().await.unwrap(), b',');
+    let truth = FEES.truth(&app);
+    assert_eq!(rows.len(), truth.len(), "a row per fee");
+    for row in &rows {
+        let fee = &truth[&row["entry_id"]];
+        assert_eq!(row["amount"], fee["value"]["amount"].as_str().unwrap());
+        assert_eq!(row["currency"], fee["value"]["currency"].as_str().unwrap());
+        assert_eq!(row["fee_type"], fee["type"]["id"].as_str().unwrap());
+        assert_eq!(
+            row["order_id"],
+            fee["order"]["id"].as_str().unwrap_or_default()
+        );
+        let at = chrono::DateTime::parse_from_rfc3339(&row["occurred_at_utc"]).unwrap();
+        let sent = chrono::DateTime::parse_from_rfc3339(fee["occurredAt"].as_str().unwrap());
+        assert_eq!(at, sent.unwrap());
+    }
+
+    // Excel, in Polish: semicolons, decimal commas, local minutes.
+    let excel = app
+        .client
+        .get(app.url("/export?resource=billing-entries&format=csv&dialect=excel"))
+        .header("Accept-Language", "pl")
+        .send()
+        .await
+        .unwrap();
+    let excel = parse_csv_as(&excel.bytes().await.unwrap(), b';');
+    assert_eq!(excel.len(), truth.len());
+    let first = &excel[0];
+    assert!(first["Kwota"].contains(','), "{first:?}");
+    assert!(!first["Kwota"].contains('.'), "{first:?}");
+    assert_eq!(first["Data"].len(), "2026-11-03 00:30".len(), "{first:?}");
+
+    // The buyer's login is masked for a user who must not see personal data.
+    let returns_csv = |client| {
+        let app = &app;
+        async move {
+            let response = app
+                .get_with(client, "/export?resource=returns&format=csv")
+                .await;
+            assert_eq!(response.status(), reqwest::StatusCode::OK);
+            parse_csv_as(&response.bytes().await.unwrap(), b',')
+        }
+    };
+    let seen = returns_csv(&app.client).await;
+    assert!(!seen.is_empty(), "the world has returns");
+    let masked = app.masked_viewer("masked@example.com").await;
+    let hidden = returns_csv(&masked).await;
+    assert_eq!(hidden.len(), seen.len());
+    for (plain, masked) in seen.iter().zip(&hidden) {
+        assert_eq!(plain["return_id"], masked["return_id"]);
+        assert!(!plain["buyer_login"].is_empty());
+        assert_ne!(plain["buyer_login"], masked["buyer_login"], "masked");
+        assert!(masked["buyer_login"].contains('*'), "{masked:?}");
+    }
+
+    // The command line writes the same rows.
+    let output = cli_export(&app, &["--format", "csv", "--resource", "billing-entries"]);
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(parse_csv_as(&output.stdout, b','), rows);
 }
 
 /// The cents of a decimal amount as the plain dialect writes it (`-12.30`).

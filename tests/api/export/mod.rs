@@ -96,7 +96,7 @@ async fn export(app: &TestApp, client: &reqwest::Client, query: &str) -> reqwest
 }
 
 /// A CSV record as header → value.
-type Row = HashMap<String, String>;
+pub(crate) type Row = HashMap<String, String>;
 
 /// The CSV's records as header → value maps (the BOM checked and removed).
 fn parse_csv(body: &[u8]) -> Vec<Row> {
@@ -105,7 +105,7 @@ fn parse_csv(body: &[u8]) -> Vec<Row> {
 
 /// The CSV's records, fields separated by `delimiter`, as header → value maps (the BOM
 /// checked and removed).
-fn parse_csv_as(body: &[u8], delimiter: u8) -> Vec<Row> {
+pub(crate) fn parse_csv_as(body: &[u8], delimiter: u8) -> Vec<Row> {
     assert!(body.starts_with(b"\xEF\xBB\xBF"), "UTF-8 BOM first");
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
