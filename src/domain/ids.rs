@@ -185,6 +185,11 @@ opaque_id!(
     /// A billing entry's id at Allegro (`billing_entries.entry_id`).
     BillingEntryId
 );
+opaque_id!(
+    /// An order invoice's id at Allegro (`invoices[].id` of `GET
+    /// /order/checkout-forms/{id}/invoices`).
+    InvoiceId
+);
 
 #[cfg(test)]
 mod tests {

@@ -7,6 +7,7 @@ mod document;
 mod email;
 mod explain;
 mod ids;
+pub mod invoice;
 mod lang;
 pub mod order_codes;
 pub mod order_filter;
@@ -32,8 +33,8 @@ pub use document::{Document, canonical_json, content_hash};
 pub use email::{Email, EmailError};
 pub use explain::Explain;
 pub use ids::{
-    AccountId, ApiTokenId, BillingEntryId, CheckoutFormId, CustomerReturnId, DeliveryId, RefundId,
-    RunId, UserId, WebhookId,
+    AccountId, ApiTokenId, BillingEntryId, CheckoutFormId, CustomerReturnId, DeliveryId, InvoiceId,
+    RefundId, RunId, UserId, WebhookId,
 };
 pub use lang::{Lang, UnknownLang};
 pub use order_filter::OrderFilter;
