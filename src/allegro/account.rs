@@ -133,6 +133,34 @@ impl<E: From<AllegroError> + Send + 'static> AccountApi<E> {
         query: &[(&'static str, String)],
         accept: &'static str,
     ) -> Result<T, E> {
+        Ok(self.exchange(template, id, query, accept).await??)
+    }
+
+    /// [`Self::get_as`] of a resource that may be gone: its 404
+    /// ([`AllegroError::NotFound`]) is `None`, every other failure an error.
+    pub(super) async fn get_found_as<T: DeserializeOwned>(
+        &self,
+        template: &str,
+        id: &str,
+        query: &[(&'static str, String)],
+        accept: &'static str,
+    ) -> Result<Option<T>, E> {
+        match self.exchange(template, id, query, accept).await? {
+            Err(AllegroError::NotFound) => Ok(None),
+            answer => Ok(Some(answer?)),
+        }
+    }
+
+    /// The call of [`Self::get_as`]: the pipeline's own failure (retries spent, the token
+    /// source's error) outside, the final answer read as `T` or as the error it stands for
+    /// inside.
+    async fn exchange<T: DeserializeOwned>(
+        &self,
+        template: &str,
+        id: &str,
+        query: &[(&'static str, String)],
+        accept: &'static str,
+    ) -> Result<Result<T, AllegroError>, E> {
         let path: Vec<&str> = template
             .trim_start_matches('/')
             .split('/')
@@ -152,7 +180,7 @@ impl<E: From<AllegroError> + Send + 'static> AccountApi<E> {
                 http.get(url.clone()).query(query)
             })
             .await?;
-        Ok(decode(reply, &self.key, &what)?)
+        Ok(decode(reply, &self.key, &what))
     }
 }
 

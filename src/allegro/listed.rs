@@ -53,4 +53,9 @@ impl<T> Listed<T> {
     pub fn into_items(self) -> Vec<T> {
         self.items
     }
+
+    /// The entries that read and the others as sent, by value.
+    pub fn into_parts(self) -> (Vec<T>, Vec<Value>) {
+        (self.items, self.unreadable)
+    }
 }

@@ -13,6 +13,7 @@ mod checkout_form;
 mod client;
 mod customer_return;
 mod error;
+mod invoice;
 mod listed;
 #[cfg(test)]
 mod malformed;
@@ -41,6 +42,7 @@ pub use customer_return::{
     RETURNS_SCOPE, ReturnBuyer, ReturnItem, ReturnParcel, ReturnReason, ReturnRejection,
 };
 pub use error::{AllegroError, SNIPPET_MAX_CHARS};
+pub use invoice::{FileCheck, INVOICES_SCOPE, Invoice, InvoiceFile, InvoiceLink, OrderInvoices};
 pub use listed::Listed;
 pub use metrics::ApiMetrics;
 pub use models::{

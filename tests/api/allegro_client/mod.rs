@@ -4,6 +4,7 @@
 //! refreshes and retries.
 
 mod api;
+mod invoices;
 mod oauth;
 mod payment_operations;
 mod refunds;
