@@ -72,13 +72,15 @@ impl State {
         id
     }
 
-    /// Pays order `id`; the money comes into the seller's wallet, a paid order is charged its
-    /// fees and may later be returned (see `payments`, `returns`, `billing`).
+    /// Pays order `id`; the money comes into the seller's wallet, a paid order is invoiced,
+    /// charged its fees and may later be returned (see `payments`, `invoices`, `returns`,
+    /// `billing`).
     fn pay(&mut self, id: &str) -> bool {
         let paid = self.pay_order(id);
         if let (true, Some((si, order))) = (paid, self.order_of(id)) {
             let now = self.now();
             self.consider_payments(si, &order, now);
+            self.consider_invoices(si, &order);
             self.consider_return(si, &order);
             self.consider_return_refund(si, &order);
             self.consider_sale_fees(si, &order, now);
@@ -144,12 +146,14 @@ impl State {
         })
     }
 
-    /// Cancels order `id`; a paid order is paid back and its commission credited, cash on
-    /// delivery is not collected (see `refunds`, `billing`, `payments`).
+    /// Cancels order `id`; a paid order is paid back (its invoice perhaps corrected) and its
+    /// commission credited, cash on delivery is not collected (see `invoices`, `refunds`,
+    /// `billing`, `payments`).
     fn cancel(&mut self, id: &str, auto: bool) -> bool {
         let cancelled = self.cancel_order(id, auto);
         if let (true, Some((si, order))) = (cancelled, self.order_of(id)) {
             let now = self.now();
+            self.consider_cancel_invoices(si, &order, now);
             self.consider_cancel_refund(si, &order, now);
             self.consider_cancel_fees(si, &order, now);
             self.consider_cancel_payments(si, &order);
@@ -252,8 +256,9 @@ impl State {
         }
         seller.insert_order(OrderRecord::from_value(&merged), new_id.clone());
         seller.push_event("READY_FOR_PROCESSING", occurred, now, &merged);
-        // The merged form is paid under its own payment id.
+        // The merged form is paid under its own payment id, and invoiced as its own.
         self.consider_payments(si, &merged, now);
+        self.consider_invoices(si, &merged);
         Some(new_id)
     }
 

@@ -1,14 +1,14 @@
 //! The built-in Allegro API simulator: a real HTTP server with Allegro's OAuth device flow and
-//! the order endpoints (`/me`, `/order/checkout-forms*`, `/order/events`, `/order/event-stats`,
-//! `/order/customer-returns*`, `/payments/refunds`, `/payments/payment-operations`,
-//! `/billing/billing-entries`, `/billing/billing-types`),
+//! the order endpoints (`/me`, `/order/checkout-forms*` with an order's shipments and invoices,
+//! `/order/events`, `/order/event-stats`, `/order/customer-returns*`, `/payments/refunds`,
+//! `/payments/payment-operations`, `/billing/billing-entries`, `/billing/billing-types`),
 //! deterministic data from a seed, a moving world, fault injection and test hooks.
 //!
 //! One server answers both the OAuth paths (Allegro's web host) and the REST paths (its API
 //! host), so `base_url()` is both `ALLEGRO_AUTH_URL` and `ALLEGRO_API_URL`. Admin endpoints for
 //! tests and the demo live under `/__simulator` (`POST faults`, `GET orders?seller=N`,
-//! `GET billing-entries?seller=N`, `GET payment-operations?seller=N`, `POST advance?seconds=N`,
-//! `POST revoke?seller=N`, `POST changes?n=N`).
+//! `GET billing-entries?seller=N`, `GET payment-operations?seller=N`, `GET invoices?seller=N`,
+//! `POST advance?seconds=N`, `POST revoke?seller=N`, `POST changes?n=N`).
 
 mod api_guard;
 mod billing;
@@ -17,8 +17,10 @@ mod data;
 mod event_json;
 mod events;
 mod faults;
+mod invoices;
 mod names;
 mod oauth;
+mod one_order;
 mod orders;
 mod page;
 mod params;

@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 use super::{
     api_guard::{ORDERS, guard},
     faults::FaultsBody,
+    one_order::order_answer,
     orders::ListError,
     reply::{self, auth_error, bad_query, errors, header_str, ok_api, query_pairs},
     world::World,
@@ -30,6 +31,10 @@ pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
         .route(
             "/order/checkout-forms/{id}/shipments",
             web::get().to(super::shipments::list),
+        )
+        .route(
+            "/order/checkout-forms/{id}/invoices",
+            web::get().to(super::invoices::get),
         )
         .route(
             "/order/customer-returns",
@@ -61,6 +66,7 @@ pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
             "/__simulator/payment-operations",
             web::get().to(payment_operations_truth),
         )
+        .route("/__simulator/invoices", web::get().to(invoices_truth))
         .route("/__simulator/advance", web::post().to(advance))
         .route("/__simulator/revoke", web::post().to(revoke))
         .route("/__simulator/changes", web::post().to(changes))
@@ -220,29 +226,10 @@ async fn get_order(
         Err(response) => return *response,
     };
     let path = format!("/order/checkout-forms/{id}");
-    if uuid::Uuid::parse_str(&id).is_err() {
-        let m = format!("Invalid UUID string: {id}");
-        return errors(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "VALIDATION_ERROR",
-            &m,
-            Some(&path),
-            None,
-        );
-    }
-    let body = world.lock().order_json(c.seller, &id).map(str::to_owned);
-    match body {
-        Some(body) => ok_api(body, c.truncate),
-        None => {
-            let m = format!("Checkout form {id} not found");
-            errors(
-                StatusCode::NOT_FOUND,
-                "CheckoutFormNotFoundException",
-                &m,
-                Some(&path),
-                Some(&m),
-            )
-        }
+    let answer = order_answer(&world.lock(), c.seller, &id, &path, str::to_owned);
+    match answer {
+        Ok(body) => ok_api(body, c.truncate),
+        Err(refused) => *refused,
     }
 }
 
@@ -334,6 +321,15 @@ async fn billing_truth(req: HttpRequest, world: web::Data<World>) -> HttpRespons
 async fn payment_operations_truth(req: HttpRequest, world: web::Data<World>) -> HttpResponse {
     let operations = world.payment_operations(seller_param(&req));
     HttpResponse::Ok().json(json!({"paymentOperations": operations}))
+}
+
+async fn invoices_truth(req: HttpRequest, world: web::Data<World>) -> HttpResponse {
+    let invoices: Vec<Value> = world
+        .invoices(seller_param(&req))
+        .into_iter()
+        .map(|(order, invoice)| json!({"checkoutFormId": order, "invoice": invoice}))
+        .collect();
+    HttpResponse::Ok().json(json!({"invoices": invoices}))
 }
 
 async fn advance(req: HttpRequest, world: web::Data<World>) -> HttpResponse {

@@ -19,12 +19,14 @@ use super::{
 
 impl SellerState {
     /// Adds `record` unless its order already has one, keeping the list newest first (then by
-    /// id, descending), as served; the seller's wallet is charged when it succeeds.
+    /// id, descending), as served; the seller's wallet is charged when it succeeds, and the
+    /// order's invoice may be corrected after.
     pub(crate) fn insert_refund(&mut self, record: RefundRecord) {
         if self.refunds.iter().any(|r| r.order_id == record.order_id) {
             return;
         }
         self.plan_refund_charge(&record);
+        self.plan_refund_invoice(&record);
         let key = (record.created_at, record.id.clone());
         let at = self
             .refunds

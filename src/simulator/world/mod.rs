@@ -20,6 +20,7 @@ use super::{
     billing::book::{Billing, StagedFees},
     data::{self, SellerProfile, bought_at, parse_time},
     faults::{Budget, Faults},
+    invoices::book::InvoiceBook,
     oauth::OAuthState,
     payments::wallets::Wallets,
     refunds::record::RefundRecord,
@@ -128,6 +129,8 @@ pub(crate) struct SellerState {
     pub billing: Billing,
     /// Payment operations (the wallets' history), including those whose time has not come yet.
     pub wallets: Wallets,
+    /// The orders' invoices, including those whose time has not come yet.
+    pub invoices: InvoiceBook,
 }
 
 /// Counts one call in `slot` (second, calls in it) at `second`; false once more than `max`
@@ -268,6 +271,7 @@ pub(crate) fn build_state(config: SimulatorConfig) -> State {
                 refunds: Vec::new(),
                 billing: Billing::default(),
                 wallets,
+                invoices: InvoiceBook::new(config.seed),
             };
             let n = i64::from(config.orders_per_seller.max(1));
             let mut pending = Vec::new();
@@ -289,6 +293,7 @@ pub(crate) fn build_state(config: SimulatorConfig) -> State {
                 if let Some(paid_at) = data::paid_at(&generated) {
                     seller.wallets.plan_order(&generated.order, paid_at);
                 }
+                seller.invoices.plan(&generated.order);
                 let (seed, percent) = (config.seed, config.returns_percent);
                 let returned = ReturnRecord::for_order(&generated.order, seed, percent);
                 fees.add(&generated, returned.as_ref(), seed);

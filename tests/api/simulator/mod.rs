@@ -5,6 +5,7 @@
 
 mod device_flow;
 mod events;
+mod invoices;
 mod limits;
 mod orders;
 mod payments;
@@ -98,10 +99,15 @@ impl Sim {
     }
 
     fn api(&self, token: &Value, path: &str) -> RequestBuilder {
+        self.api_as(token, path, MEDIA)
+    }
+
+    /// [`Self::api`] asking for `media_type`.
+    fn api_as(&self, token: &Value, path: &str, media_type: &str) -> RequestBuilder {
         self.client
             .get(self.url(path))
             .bearer_auth(token["access_token"].as_str().unwrap())
-            .header("Accept", MEDIA)
+            .header("Accept", media_type)
             .header(
                 "User-Agent",
                 "allegro-backup-tests/1.0 (+https://example.org)",
