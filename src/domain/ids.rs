@@ -182,6 +182,10 @@ opaque_id!(
     RefundId
 );
 opaque_id!(
+    /// A commission refund claim's id at Allegro (`GET /order/refund-claims`).
+    RefundClaimId
+);
+opaque_id!(
     /// A billing entry's id at Allegro (`billing_entries.entry_id`).
     BillingEntryId
 );

@@ -13,6 +13,7 @@ pub mod order_codes;
 pub mod order_filter;
 mod password;
 pub mod refund;
+pub mod refund_claim;
 mod role;
 mod run_report;
 mod scope;
@@ -34,7 +35,7 @@ pub use email::{Email, EmailError};
 pub use explain::Explain;
 pub use ids::{
     AccountId, ApiTokenId, BillingEntryId, CheckoutFormId, CustomerReturnId, DeliveryId, InvoiceId,
-    RefundId, RunId, UserId, WebhookId,
+    RefundClaimId, RefundId, RunId, UserId, WebhookId,
 };
 pub use lang::{Lang, UnknownLang};
 pub use order_filter::OrderFilter;
