@@ -23,6 +23,7 @@ mod oauth;
 mod payment_operation;
 mod rate_limit;
 mod refund;
+mod refund_claim;
 mod shipment;
 pub mod time;
 mod token_source;
@@ -61,6 +62,9 @@ pub use rate_limit::RateLimitPauses;
 pub use refund::{
     REFUNDS_PAGE_MAX, REFUNDS_QUERY_MAX, REFUNDS_SCOPE, Refund, RefundLineItem, RefundQuery,
     RefundsPage,
+};
+pub use refund_claim::{
+    REFUND_CLAIMS_PAGE_MAX, REFUND_CLAIMS_SCOPE, RefundClaim, RefundClaimQuery, RefundClaimsPage,
 };
 pub use shipment::Shipment;
 pub use token_source::TokenSource;

@@ -73,6 +73,17 @@ pub(crate) fn lenient_list<'de, D: Deserializer<'de>, T: DeserializeOwned>(
     })
 }
 
+/// A reference to another object by its id (and, for a person, login): a refund's `payment`
+/// and `order`, an operation's `participant`, a claim's `buyer` and `offer`. Each part reads
+/// leniently.
+#[derive(Debug, Deserialize)]
+pub(crate) struct Ref {
+    #[serde(default, deserialize_with = "lenient")]
+    pub id: Option<String>,
+    #[serde(default, deserialize_with = "lenient")]
+    pub login: Option<String>,
+}
+
 /// A timestamp in any of Allegro's forms, or `None`.
 pub(crate) fn lenient_time<'de, D: Deserializer<'de>>(
     d: D,

@@ -14,7 +14,7 @@ use serde_json::Value;
 pub use self::query::{PaymentOperationQuery, WalletType};
 use super::{
     account::AccountApi,
-    customer_return::{lenient, lenient_time},
+    customer_return::{Ref, lenient, lenient_time},
     error::AllegroError,
     listed::Listed,
     models::{Money, from_raw},
@@ -68,14 +68,6 @@ pub struct PaymentOperation {
     pub participant_login: Option<String>,
     /// The whole operation as Allegro sent it, as canonical text with its hash (its identity).
     pub document: Document,
-}
-
-#[derive(Deserialize)]
-struct Ref {
-    #[serde(default, deserialize_with = "lenient")]
-    id: Option<String>,
-    #[serde(default, deserialize_with = "lenient")]
-    login: Option<String>,
 }
 
 impl<'de> Deserialize<'de> for PaymentOperation {

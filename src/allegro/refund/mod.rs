@@ -14,7 +14,7 @@ use serde_json::Value;
 pub use self::{page::RefundsPage, query::RefundQuery};
 use super::{
     account::AccountApi,
-    customer_return::{lenient, lenient_list, lenient_time},
+    customer_return::{Ref, lenient, lenient_list, lenient_time},
     error::AllegroError,
     models::{Money, from_raw},
 };
@@ -65,12 +65,6 @@ pub struct Refund {
     pub document: Document,
 }
 
-#[derive(Deserialize)]
-struct IdOnly {
-    #[serde(default, deserialize_with = "lenient")]
-    id: Option<String>,
-}
-
 impl<'de> Deserialize<'de> for Refund {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         #[derive(Deserialize)]
@@ -78,9 +72,9 @@ impl<'de> Deserialize<'de> for Refund {
         struct Fields {
             id: RefundId,
             #[serde(default, deserialize_with = "lenient")]
-            payment: Option<IdOnly>,
+            payment: Option<Ref>,
             #[serde(default, deserialize_with = "lenient")]
-            order: Option<IdOnly>,
+            order: Option<Ref>,
             #[serde(default, deserialize_with = "lenient")]
             reason: Option<String>,
             #[serde(default, deserialize_with = "lenient")]

@@ -7,6 +7,7 @@ mod api;
 mod invoices;
 mod oauth;
 mod payment_operations;
+mod refund_claims;
 mod refunds;
 mod retries;
 mod returns;
