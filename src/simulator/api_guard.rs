@@ -5,15 +5,11 @@ use actix_web::{
     HttpRequest, HttpResponse,
     http::{StatusCode, header},
 };
-use serde_json::json;
 
 use super::{
     faults::Injected,
     oauth::TokenProblem,
-    reply::{
-        ERROR_MEDIA_TYPE, MEDIA_TYPE, auth_error, bad_query, errors, header_str, ok_api,
-        query_pairs,
-    },
+    reply::{MEDIA_TYPE, auth_error, bad_query, errors, header_str, ok_api, query_pairs, refusal},
     world::{State, World},
 };
 
@@ -197,16 +193,12 @@ fn check(
         return Err(Box::new(too_many(secs)));
     }
     if scope.is_some_and(|scope| !scopes.iter().any(|s| s == scope)) {
-        return Err(Box::new(
-            HttpResponse::Forbidden()
-                .content_type(ERROR_MEDIA_TYPE)
-                .body(
-                    json!({"errors": [{"code": "AccessDenied", "message": "Access is denied",
-                "details": null, "path": null,
-                "userMessage": "No access to the specified resource.", "metadata": {}}]})
-                    .to_string(),
-                ),
-        ));
+        return Err(Box::new(refusal(
+            StatusCode::FORBIDDEN,
+            "AccessDenied",
+            "Access is denied",
+            "No access to the specified resource.",
+        )));
     }
     Ok(Caller { seller, truncate })
 }

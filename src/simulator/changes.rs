@@ -73,8 +73,8 @@ impl State {
     }
 
     /// Pays order `id`; the money comes into the seller's wallet, a paid order is invoiced,
-    /// charged its fees and may later be returned (see `payments`, `invoices`, `returns`,
-    /// `billing`).
+    /// charged its fees, may later be returned and may get commission claims (see `payments`,
+    /// `invoices`, `returns`, `billing`, `claims`).
     fn pay(&mut self, id: &str) -> bool {
         let paid = self.pay_order(id);
         if let (true, Some((si, order))) = (paid, self.order_of(id)) {
@@ -84,6 +84,7 @@ impl State {
             self.consider_return(si, &order);
             self.consider_return_refund(si, &order);
             self.consider_sale_fees(si, &order, now);
+            self.consider_claims(si, &order, now);
         }
         paid
     }
@@ -146,9 +147,9 @@ impl State {
         })
     }
 
-    /// Cancels order `id`; a paid order is paid back (its invoice perhaps corrected) and its
-    /// commission credited, cash on delivery is not collected (see `invoices`, `refunds`,
-    /// `billing`, `payments`).
+    /// Cancels order `id`; a paid order is paid back (its invoice perhaps corrected) and Allegro
+    /// claims its commission back for the seller, cash on delivery is not collected (see
+    /// `invoices`, `refunds`, `billing`, `claims`, `payments`).
     fn cancel(&mut self, id: &str, auto: bool) -> bool {
         let cancelled = self.cancel_order(id, auto);
         if let (true, Some((si, order))) = (cancelled, self.order_of(id)) {
@@ -156,6 +157,7 @@ impl State {
             self.consider_cancel_invoices(si, &order, now);
             self.consider_cancel_refund(si, &order, now);
             self.consider_cancel_fees(si, &order, now);
+            self.consider_cancel_claims(si, &order, now);
             self.consider_cancel_payments(si, &order);
         }
         cancelled

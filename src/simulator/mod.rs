@@ -1,6 +1,7 @@
 //! The built-in Allegro API simulator: a real HTTP server with Allegro's OAuth device flow and
 //! the order endpoints (`/me`, `/order/checkout-forms*` with an order's shipments and invoices,
-//! `/order/events`, `/order/event-stats`, `/order/customer-returns*`, `/payments/refunds`,
+//! `/order/events`, `/order/event-stats`, `/order/customer-returns*`, `/order/refund-claims*`,
+//! `/payments/refunds`,
 //! `/payments/payment-operations`, `/billing/billing-entries`, `/billing/billing-types`),
 //! deterministic data from a seed, a moving world, fault injection and test hooks.
 //!
@@ -8,11 +9,13 @@
 //! host), so `base_url()` is both `ALLEGRO_AUTH_URL` and `ALLEGRO_API_URL`. Admin endpoints for
 //! tests and the demo live under `/__simulator` (`POST faults`, `GET orders?seller=N`,
 //! `GET billing-entries?seller=N`, `GET payment-operations?seller=N`, `GET invoices?seller=N`,
-//! `POST advance?seconds=N`, `POST revoke?seller=N`, `POST changes?n=N`).
+//! `GET refund-claims?seller=N`, `POST advance?seconds=N`, `POST revoke?seller=N`,
+//! `POST changes?n=N`).
 
 mod api_guard;
 mod billing;
 mod changes;
+mod claims;
 mod data;
 mod event_json;
 mod events;

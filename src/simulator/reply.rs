@@ -31,6 +31,25 @@ pub(crate) fn errors(
         )
 }
 
+/// `{"errors":[...]}` as Allegro writes it for a refused resource: no `path`, an empty
+/// `metadata` (the 403 of a missing scope, the 404 of an unknown claim).
+pub(crate) fn refusal(
+    status: StatusCode,
+    code: &str,
+    message: &str,
+    user_message: &str,
+) -> HttpResponse {
+    HttpResponse::build(status)
+        .content_type(ERROR_MEDIA_TYPE)
+        .body(
+            json!({"errors": [{
+                "code": code, "message": message, "details": null, "path": null,
+                "userMessage": user_message, "metadata": {},
+            }]})
+            .to_string(),
+        )
+}
+
 /// 400 for a query string that cannot be read at all.
 pub(crate) fn bad_query(path: &str) -> HttpResponse {
     errors(

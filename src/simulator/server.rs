@@ -44,6 +44,11 @@ pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
             "/order/customer-returns/{id}",
             web::get().to(super::returns::get),
         )
+        .route("/order/refund-claims", web::get().to(super::claims::list))
+        .route(
+            "/order/refund-claims/{id}",
+            web::get().to(super::claims::get),
+        )
         .route("/payments/refunds", web::get().to(super::refunds::list))
         .route(
             "/payments/payment-operations",
@@ -67,6 +72,10 @@ pub(crate) fn routes(cfg: &mut web::ServiceConfig) {
             web::get().to(payment_operations_truth),
         )
         .route("/__simulator/invoices", web::get().to(invoices_truth))
+        .route(
+            "/__simulator/refund-claims",
+            web::get().to(refund_claims_truth),
+        )
         .route("/__simulator/advance", web::post().to(advance))
         .route("/__simulator/revoke", web::post().to(revoke))
         .route("/__simulator/changes", web::post().to(changes))
@@ -330,6 +339,11 @@ async fn invoices_truth(req: HttpRequest, world: web::Data<World>) -> HttpRespon
         .map(|(order, invoice)| json!({"checkoutFormId": order, "invoice": invoice}))
         .collect();
     HttpResponse::Ok().json(json!({"invoices": invoices}))
+}
+
+async fn refund_claims_truth(req: HttpRequest, world: web::Data<World>) -> HttpResponse {
+    let claims = world.refund_claims(seller_param(&req));
+    HttpResponse::Ok().json(json!({"refundClaims": claims}))
 }
 
 async fn advance(req: HttpRequest, world: web::Data<World>) -> HttpResponse {

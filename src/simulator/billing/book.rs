@@ -3,15 +3,13 @@
 //! world can hold them without depending on it.
 
 use chrono::{DateTime, Utc};
+use serde_json::Value;
 
 use super::{
-    fees::{Entry, FeeBasis},
+    fees::{Entry, FeeBasis, Grant},
     ledger::Ledger,
 };
-use crate::simulator::{
-    data::{Generated, Market, paid_at},
-    returns::record::ReturnRecord,
-};
+use crate::simulator::data::{Generated, Market, paid_at};
 
 /// A seller's billing accounts, one per marketplace it has fees on.
 #[derive(Default)]
@@ -40,6 +38,28 @@ impl Billing {
         }
     }
 
+    /// Credits `grants` (the commission of `order` its granted claims give back): each is booked
+    /// in its place, the balances after it moving with it, or planned for its time. A credit
+    /// held already is not added again.
+    pub(crate) fn credit(&mut self, order: &Value, grants: &[Grant], seed: u64) {
+        if let Some(basis) = FeeBasis::of(order) {
+            let credits = grants.iter().filter_map(|g| basis.credit(g, seed));
+            self.charge(basis.market, credits.collect());
+        }
+    }
+
+    /// The commission charged so far for each line item of `order` (none for an order without
+    /// fees).
+    pub(crate) fn commission_charged(&mut self, order: &Value) -> Vec<i64> {
+        let Some(basis) = FeeBasis::of(order) else {
+            return Vec::new();
+        };
+        let ledger = self.ledger_mut(basis.market);
+        let booked = ledger.of(&[basis.order_id().to_owned()], &[]);
+        let charged: Vec<&Entry> = booked.into_iter().map(|b| &b.entry).collect();
+        basis.charged_per_line(&charged)
+    }
+
     /// The account of `market` with everything due by `now` booked, if it has any fees.
     pub(super) fn settled(&mut self, market: &Market, now: DateTime<Utc>) -> Option<&mut Ledger> {
         let ledger = self.ledgers.iter_mut().find(|l| l.market.id == market.id)?;
@@ -54,19 +74,30 @@ impl Billing {
 pub(crate) struct StagedFees(Vec<(&'static Market, Vec<Entry>)>);
 
 impl StagedFees {
-    /// Stages the fees of a generated order: its listing fees and, when it is paid, its sale's,
-    /// with the credits of `ret`, the return the world plans for it.
-    pub(crate) fn add(&mut self, generated: &Generated, ret: Option<&ReturnRecord>, seed: u64) {
+    /// Stages the fees of a generated order: its listing fees and, when it is paid, its sale's.
+    pub(crate) fn add(&mut self, generated: &Generated, seed: u64) {
         let Some(basis) = FeeBasis::of(&generated.order) else {
             return;
         };
         let mut entries = basis.listing_fees(seed);
         if let Some(paid_at) = paid_at(generated) {
-            entries.extend(basis.sale_fees(paid_at, ret, seed));
+            entries.extend(basis.sale_fees(paid_at, seed));
         }
-        match self.0.iter_mut().find(|(m, _)| m.id == basis.market.id) {
+        self.stage(basis.market, entries);
+    }
+
+    /// Stages the credits of `grants` on `order` (see [`Billing::credit`]).
+    pub(crate) fn credit(&mut self, order: &Value, grants: &[Grant], seed: u64) {
+        if let Some(basis) = FeeBasis::of(order) {
+            let credits = grants.iter().filter_map(|g| basis.credit(g, seed));
+            self.stage(basis.market, credits.collect());
+        }
+    }
+
+    fn stage(&mut self, market: &'static Market, entries: Vec<Entry>) {
+        match self.0.iter_mut().find(|(m, _)| m.id == market.id) {
             Some((_, staged)) => staged.extend(entries),
-            None => self.0.push((basis.market, entries)),
+            None => self.0.push((market, entries)),
         }
     }
 

@@ -8,7 +8,7 @@
 //! REST call (allegro-api-money.md §5, §9).
 
 pub(crate) mod book;
-mod fees;
+pub(crate) mod fees;
 mod ledger;
 mod query;
 mod types;
@@ -20,7 +20,7 @@ use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 
 use self::{
-    fees::{Entry, FeeBasis},
+    fees::FeeBasis,
     types::{Language, types_json},
 };
 use super::{
@@ -43,8 +43,7 @@ impl State {
         s.billing.charge(basis.market, basis.listing_fees(seed));
     }
 
-    /// Charges the fees of the sale of `order`, paid at `paid_at`, with the credits of the
-    /// return the world plans for it, if any.
+    /// Charges the fees of the sale of `order`, paid at `paid_at`.
     pub(crate) fn consider_sale_fees(
         &mut self,
         seller: usize,
@@ -55,29 +54,20 @@ impl State {
         let (Some(s), Some(basis)) = (self.sellers.get_mut(seller), FeeBasis::of(order)) else {
             return;
         };
-        let ret = s.returns.iter().find(|r| r.order_id == basis.order_id());
-        let entries = basis.sale_fees(paid_at, ret, seed);
-        s.billing.charge(basis.market, entries);
+        s.billing
+            .charge(basis.market, basis.sale_fees(paid_at, seed));
     }
 
     /// `order` of `seller` was cancelled at `at`: its fees not charged yet are dropped (it is
-    /// neither sent nor returned) and the commission charged is credited back.
+    /// neither sent nor returned). The commission charged comes back through the claims Allegro
+    /// files for it (see `claims`).
     pub(crate) fn consider_cancel_fees(&mut self, seller: usize, order: &Value, at: DateTime<Utc>) {
-        let seed = self.config.seed;
         let (Some(s), Some(basis)) = (self.sellers.get_mut(seller), FeeBasis::of(order)) else {
             return;
         };
-        let ledger = s.billing.ledger_mut(basis.market);
-        ledger.drop_planned(basis.order_id(), at);
-        let credits = {
-            let charged: Vec<&Entry> = ledger
-                .of(&[basis.order_id().to_owned()], &[])
-                .into_iter()
-                .map(|b| &b.entry)
-                .collect();
-            basis.cancellation_credits(&charged, at, seed)
-        };
-        credits.into_iter().for_each(|c| ledger.add(c));
+        s.billing
+            .ledger_mut(basis.market)
+            .drop_planned(basis.order_id(), at);
     }
 
     fn list_billing_entries(

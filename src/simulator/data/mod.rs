@@ -19,10 +19,10 @@ mod values;
 pub(crate) use market::{Market, known_currency, marketplace};
 pub(crate) use order::order;
 pub(crate) use time::{bought_at, parse_time};
-use values::{digits, pick};
 pub(crate) use values::{
-    format_time, millis, minor, price, revision, seeded, stamp, uuid_v1ish, uuid_v4,
+    amount, format_time, millis, minor, price, revision, seeded, stamp, uuid_v1ish, uuid_v4,
 };
+use values::{digits, pick};
 
 use super::names::{COMPANY_SUFFIXES, FIRST_NAMES, LAST_NAMES, ascii_fold};
 

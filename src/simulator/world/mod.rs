@@ -18,6 +18,7 @@ use serde_json::Value;
 use super::{
     SimulatorConfig,
     billing::book::{Billing, StagedFees},
+    claims::{filing, record::ClaimRecord},
     data::{self, SellerProfile, bought_at, parse_time},
     faults::{Budget, Faults},
     invoices::book::InvoiceBook,
@@ -125,6 +126,8 @@ pub(crate) struct SellerState {
     /// Payment refunds, newest first (as listed), including those whose creation time has
     /// not come yet.
     pub refunds: Vec<RefundRecord>,
+    /// Commission refund claims, newest first (as listed), including those not filed yet.
+    pub claims: Vec<ClaimRecord>,
     /// Billing entries (fees), per marketplace, including those whose time has not come yet.
     pub billing: Billing,
     /// Payment operations (the wallets' history), including those whose time has not come yet.
@@ -269,6 +272,7 @@ pub(crate) fn build_state(config: SimulatorConfig) -> State {
                 returns: Vec::new(),
                 return_calls: (0, 0),
                 refunds: Vec::new(),
+                claims: Vec::new(),
                 billing: Billing::default(),
                 wallets,
                 invoices: InvoiceBook::new(config.seed),
@@ -290,17 +294,25 @@ pub(crate) fn build_state(config: SimulatorConfig) -> State {
                     .unwrap_or_default()
                     .to_owned();
                 seller.insert_order(OrderRecord::from_value(&generated.order), id);
-                if let Some(paid_at) = data::paid_at(&generated) {
+                let paid_at = data::paid_at(&generated);
+                if let Some(paid_at) = paid_at {
                     seller.wallets.plan_order(&generated.order, paid_at);
                 }
                 seller.invoices.plan(&generated.order);
                 let (seed, percent) = (config.seed, config.returns_percent);
-                let returned = ReturnRecord::for_order(&generated.order, seed, percent);
-                fees.add(&generated, returned.as_ref(), seed);
-                if let Some(r) = returned {
-                    seller.insert_return(r);
-                    seller.add_return_refund(&generated.order, seed);
+                fees.add(&generated, seed);
+                let order = &generated.order;
+                let returned = ReturnRecord::for_order(order, seed, percent);
+                let refund = returned
+                    .as_ref()
+                    .and_then(|r| RefundRecord::for_return(order, r, seed));
+                if let Some(paid_at) = paid_at {
+                    let (ret, refund) = (returned.as_ref(), refund.as_ref());
+                    let filed = filing::at_payment(order, paid_at, ret, refund, seed);
+                    fees.credit(order, &seller.add_claims(order, filed), seed);
                 }
+                returned.into_iter().for_each(|r| seller.insert_return(r));
+                refund.into_iter().for_each(|r| seller.insert_refund(r));
                 if t0 > event_cutoff {
                     let at = recent.len();
                     for (kind, occ_str, _, written) in generated.history {

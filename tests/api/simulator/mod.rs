@@ -9,6 +9,7 @@ mod invoices;
 mod limits;
 mod orders;
 mod payments;
+mod refund_claims;
 mod refunds;
 mod returns;
 mod tokens;

@@ -7,8 +7,8 @@
 //! - once the order is paid, per line item a commission (`SUC`) of 8–12 % of its value (one in
 //!   twenty booked in two parts a day apart, §5.3), and for most parcels the carrier's delivery
 //!   fee, charged when the parcel leaves one to four days later;
-//! - credits (`REF`): per returned item once the return's commission is refunded, and per line
-//!   item of a cancelled paid order, of the commission charged for it.
+//! - credits (`REF`): the commission given back when a commission refund claim is granted
+//!   (see `credits`, and the claims themselves in `simulator::claims`).
 //!
 //! One entry with an offer in ten shows no `offer.name` for its first hour: Allegro fills the
 //! name in asynchronously.
@@ -21,11 +21,12 @@ use rand_chacha::ChaCha8Rng;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use super::types::{BillingType, LIS, Language, REF, SUC, delivery_fee_type};
-use crate::simulator::{
-    data::{Market, format_time, marketplace, millis, minor, parse_time, price, seeded},
-    returns::record::ReturnRecord,
+use super::types::{BillingType, LIS, Language, SUC, delivery_fee_type};
+use crate::simulator::data::{
+    Market, format_time, marketplace, millis, minor, parse_time, price, seeded,
 };
+
+pub(crate) use self::credits::{Grant, LineCommission, line_commissions};
 
 /// Commission rates, in hundredths of a per cent of the line's value.
 const COMMISSION_BASIS_POINTS: std::ops::RangeInclusive<i64> = 800..=1200;
@@ -172,53 +173,25 @@ impl FeeBasis {
         charges.entries
     }
 
-    /// The fees of the sale, paid at `paid_at`: the commissions, the delivery fee and, when the
-    /// world plans a return whose commission is refunded (`ret`), the credits that follow it.
-    pub(crate) fn sale_fees(
-        &self,
-        paid_at: DateTime<Utc>,
-        ret: Option<&ReturnRecord>,
-        seed: u64,
-    ) -> Vec<Entry> {
-        let mut charges = Charges::new(seed, "sale-fees", self, true);
-        let rates: Vec<i64> = self
-            .lines
-            .iter()
-            .map(|line| charges.commission(line, paid_at))
-            .collect();
+    /// The fees of the sale, paid at `paid_at`: the commissions and the delivery fee.
+    pub(crate) fn sale_fees(&self, paid_at: DateTime<Utc>, seed: u64) -> Vec<Entry> {
+        let (mut charges, _) = self.commissions_charged(paid_at, seed);
         if let Some((kind, cost)) = self.delivery {
             charges.delivery_fee(kind, cost, paid_at, self.lines.first());
-        }
-        if let Some(ret) = ret {
-            charges.return_credits(ret, &self.lines, &rates);
         }
         charges.entries
     }
 
-    /// The credits of the order, cancelled at `at` after `charged` (its entries so far): per
-    /// offer, the commission charged for it, given back within hours.
-    pub(crate) fn cancellation_credits(
-        &self,
-        charged: &[&Entry],
-        at: DateTime<Utc>,
-        seed: u64,
-    ) -> Vec<Entry> {
-        let mut charges = Charges::new(seed, "cancellation-credits", self, true);
-        let mut per_offer: Vec<(&Offer, i64)> = Vec::new();
-        for entry in charged.iter().filter(|e| e.kind == &SUC) {
-            let Some(offer) = &entry.offer else {
-                continue;
-            };
-            match per_offer.iter_mut().find(|(o, _)| *o == offer) {
-                Some((_, sum)) => *sum += entry.value,
-                None => per_offer.push((offer, entry.value)),
-            }
-        }
-        for (offer, sum) in per_offer {
-            let when = charges.after(at, 300..14_400);
-            charges.charge(when, &REF, -sum, Some(offer));
-        }
-        charges.entries
+    /// The sale's charges with its commissions charged at `paid_at`, and their rates line by
+    /// line (the first draws of the sale's generator).
+    fn commissions_charged(&self, paid_at: DateTime<Utc>, seed: u64) -> (Charges, Vec<i64>) {
+        let mut charges = Charges::new(seed, "sale-fees", self, true);
+        let rates = self
+            .lines
+            .iter()
+            .map(|line| charges.commission(line, paid_at))
+            .collect();
+        (charges, rates)
     }
 }
 
@@ -312,30 +285,9 @@ impl Charges {
             first.map(|l| &l.offer),
         );
     }
-
-    /// Per returned item, the commission it was charged at `rates`, credited once the return's
-    /// commission is refunded.
-    fn return_credits(&mut self, ret: &ReturnRecord, lines: &[Line], rates: &[i64]) {
-        let Some(refunded) = ret.reached_at("COMMISSION_REFUNDED") else {
-            return;
-        };
-        for (offer, quantity) in ret.returned_items() {
-            let found = lines.iter().zip(rates).find(|(l, _)| *l.offer.id == *offer);
-            let Some((line, rate)) = found else {
-                continue;
-            };
-            let quantity = i64::try_from(quantity).unwrap_or(1);
-            let at = self.after(refunded, 60..7_200);
-            self.charge(
-                at,
-                &REF,
-                commission(line.unit * quantity, *rate),
-                Some(&line.offer),
-            );
-        }
-    }
 }
 
+mod credits;
 #[cfg(test)]
 pub(crate) mod fixtures;
 
