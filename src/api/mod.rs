@@ -43,6 +43,7 @@ api_routes! {
     get "/orders/{id}" => orders::order_show,
     get "/orders/{id}/revisions" => orders::order_revisions,
     get "/orders/{id}/events" => orders::order_events,
+    get "/orders/{id}/money" => orders::money::order_money,
     get "/changes" => changes::changes_list,
     get "/sync-runs" => sync_runs::runs_list,
     get "/sync-runs/{id}" => sync_runs::run_show,

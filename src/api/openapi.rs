@@ -35,6 +35,7 @@ use super::{accounts, changes, orders, sync_runs};
         orders::order_show,
         orders::order_revisions,
         orders::order_events,
+        orders::money::order_money,
         changes::changes_list,
         sync_runs::runs_list,
         sync_runs::run_show,

@@ -50,8 +50,8 @@ pub struct SyncRunJson {
 /// How far a running run is.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ProgressJson {
-    /// The step it is in: `orders`, `events`, `coverage`, `shipments`, `returns` or `refunds`
-    /// (`null` when finished).
+    /// The step it is in: `orders`, `events`, `coverage`, `shipments`, `returns`, `refunds`,
+    /// `billing`, `payment_operations`, `refund_claims` or `invoices` (`null` when finished).
     pub phase: Option<String>,
     pub phase_done: i64,
     pub phase_total: Option<i64>,
@@ -73,6 +73,19 @@ pub struct CountersJson {
     pub orders_quarantined: i64,
     pub events: i64,
     pub shipments_checked: i64,
+    /// Per resource besides the orders: read, and stored anew or changed (a new version).
+    pub returns_fetched: i64,
+    pub returns_changed: i64,
+    pub refunds_fetched: i64,
+    pub refunds_changed: i64,
+    pub refund_claims_fetched: i64,
+    pub refund_claims_changed: i64,
+    pub billing_fetched: i64,
+    pub billing_changed: i64,
+    pub payment_operations_fetched: i64,
+    pub payment_operations_changed: i64,
+    pub invoices_fetched: i64,
+    pub invoices_changed: i64,
 }
 
 impl From<SyncRun> for SyncRunJson {
@@ -104,6 +117,18 @@ impl From<SyncRun> for SyncRunJson {
                 orders_quarantined: c.orders_quarantined,
                 events: c.events,
                 shipments_checked: c.shipments_checked,
+                returns_fetched: c.returns_fetched,
+                returns_changed: c.returns_changed,
+                refunds_fetched: c.refunds_fetched,
+                refunds_changed: c.refunds_changed,
+                refund_claims_fetched: c.refund_claims_fetched,
+                refund_claims_changed: c.refund_claims_changed,
+                billing_fetched: c.billing_fetched,
+                billing_changed: c.billing_changed,
+                payment_operations_fetched: c.payment_operations_fetched,
+                payment_operations_changed: c.payment_operations_changed,
+                invoices_fetched: c.invoices_fetched,
+                invoices_changed: c.invoices_changed,
             },
             kind: run.kind,
             trigger: run.trigger,

@@ -4,7 +4,7 @@
 //! `db::models::documents`), in the order the backup first stored them; `--since`
 //! keeps those created (fees: booked) on or after a day of the display zone. Read in batches:
 //! memory stays flat however many there are. Runs with the database's own rights; recorded in
-//! the audit log as done by `cli`. The resources not backed up yet are refused with a message.
+//! the audit log as done by `cli`.
 
 use std::io::Write;
 
@@ -56,7 +56,7 @@ pub(crate) fn export_documents(
     let table = plan
         .resource
         .table()
-        .with_context(|| format!("--resource {name}: not backed up yet, nothing to export"))?;
+        .with_context(|| format!("--resource {name}: exported by its own encoders"))?;
     let account = match &plan.account {
         Some(login) => Some(
             AccountRow::id_by_login(conn, login)?

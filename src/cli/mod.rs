@@ -93,9 +93,10 @@ pub enum Command {
         /// another resource, those created (fees: booked) on or after it.
         #[arg(long)]
         since: Option<String>,
-        /// What to export: orders (the default), or the documents of returns, refunds or
-        /// billing-entries as Allegro sent them (with --format ndjson). refund-claims,
-        /// payment-operations and invoices are not backed up yet.
+        /// What to export: orders (the default), or the documents of returns, refunds,
+        /// refund-claims, billing-entries, payment-operations or invoices: as Allegro sent them
+        /// (--format ndjson; an invoice as {"checkoutFormId": …, "invoice": …}) or a row each
+        /// (--format csv).
         #[arg(long, default_value = "orders", value_parser = export_documents::parse_resource)]
         resource: export_documents::ExportResource,
     },

@@ -168,6 +168,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    invoice_reads (account_id, checkout_form_id) {
+        account_id -> Int8,
+        checkout_form_id -> Text,
+        read_at -> Timestamptz,
+        revision -> Nullable<Text>,
+        open -> Bool,
+        gone -> Bool,
+        answer -> Nullable<Jsonb>,
+    }
+}
+
+diesel::table! {
     login_failures (id) {
         id -> Int8,
         email -> Text,
@@ -214,6 +226,35 @@ diesel::table! {
         checkout_form_id -> Nullable<Text>,
         raw -> Jsonb,
         stored_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    order_invoice_versions (id) {
+        id -> Int8,
+        invoice_row_id -> Int8,
+        status -> Nullable<Text>,
+        raw -> Jsonb,
+        content_hash -> Text,
+        seen_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    order_invoices (id) {
+        id -> Int8,
+        account_id -> Int8,
+        invoice_id -> Text,
+        checkout_form_id -> Text,
+        invoice_number -> Nullable<Text>,
+        created_at -> Nullable<Timestamptz>,
+        file_name -> Nullable<Text>,
+        uploaded_at -> Nullable<Timestamptz>,
+        status -> Nullable<Text>,
+        raw -> Jsonb,
+        content_hash -> Text,
+        first_seen_at -> Timestamptz,
+        last_seen_at -> Timestamptz,
     }
 }
 
@@ -392,6 +433,38 @@ diesel::table! {
 }
 
 diesel::table! {
+    refund_claim_versions (id) {
+        id -> Int8,
+        claim_row_id -> Int8,
+        status -> Nullable<Text>,
+        raw -> Jsonb,
+        content_hash -> Text,
+        seen_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    refund_claims (id) {
+        id -> Int8,
+        account_id -> Int8,
+        claim_id -> Text,
+        line_item_id -> Nullable<Text>,
+        checkout_form_id -> Nullable<Text>,
+        offer_id -> Nullable<Text>,
+        status -> Nullable<Text>,
+        claim_type -> Nullable<Text>,
+        quantity -> Nullable<Int4>,
+        commission_amount -> Nullable<Numeric>,
+        currency -> Nullable<Text>,
+        created_at -> Nullable<Timestamptz>,
+        raw -> Jsonb,
+        content_hash -> Text,
+        first_seen_at -> Timestamptz,
+        last_seen_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     saved_views (id) {
         id -> Int8,
         owner_id -> Int8,
@@ -482,6 +555,10 @@ diesel::table! {
         billing_changed -> Int8,
         payment_operations_fetched -> Int8,
         payment_operations_changed -> Int8,
+        refund_claims_fetched -> Int8,
+        refund_claims_changed -> Int8,
+        invoices_fetched -> Int8,
+        invoices_changed -> Int8,
     }
 }
 
@@ -588,8 +665,11 @@ diesel::joinable!(customer_return_versions -> customer_returns (return_row_id));
 diesel::joinable!(customer_returns -> allegro_accounts (account_id));
 diesel::joinable!(device_authorizations -> allegro_accounts (account_id));
 diesel::joinable!(device_authorizations -> users (started_by));
+diesel::joinable!(invoice_reads -> allegro_accounts (account_id));
 diesel::joinable!(order_delivery_methods -> allegro_accounts (account_id));
 diesel::joinable!(order_events -> allegro_accounts (account_id));
+diesel::joinable!(order_invoice_versions -> order_invoices (invoice_row_id));
+diesel::joinable!(order_invoices -> allegro_accounts (account_id));
 diesel::joinable!(order_line_items -> orders (order_id));
 diesel::joinable!(order_notes -> orders (order_id));
 diesel::joinable!(order_notes -> users (author_id));
@@ -602,6 +682,8 @@ diesel::joinable!(orders -> allegro_accounts (account_id));
 diesel::joinable!(payment_operations -> allegro_accounts (account_id));
 diesel::joinable!(payment_refund_versions -> payment_refunds (refund_row_id));
 diesel::joinable!(payment_refunds -> allegro_accounts (account_id));
+diesel::joinable!(refund_claim_versions -> refund_claims (claim_row_id));
+diesel::joinable!(refund_claims -> allegro_accounts (account_id));
 diesel::joinable!(saved_views -> users (owner_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(settings -> users (updated_by));
@@ -626,11 +708,14 @@ diesel::allow_tables_to_appear_in_same_query!(
     customer_return_versions,
     customer_returns,
     device_authorizations,
+    invoice_reads,
     login_failures,
     order_change_head,
     order_changes,
     order_delivery_methods,
     order_events,
+    order_invoice_versions,
+    order_invoices,
     order_line_items,
     order_notes,
     order_quarantine,
@@ -641,6 +726,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     payment_operations,
     payment_refund_versions,
     payment_refunds,
+    refund_claim_versions,
+    refund_claims,
     saved_views,
     scheduled_jobs,
     sessions,

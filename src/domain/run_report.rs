@@ -26,10 +26,14 @@ pub enum RunPhase {
     Billing,
     /// Listing the payment operations of both wallets.
     PaymentOperations,
+    /// Listing the commission refund claims.
+    RefundClaims,
+    /// Reading the invoices of orders.
+    Invoices,
 }
 
 impl RunPhase {
-    pub const ALL: [RunPhase; 8] = [
+    pub const ALL: [RunPhase; 10] = [
         Self::Orders,
         Self::Events,
         Self::Coverage,
@@ -38,6 +42,8 @@ impl RunPhase {
         Self::Refunds,
         Self::Billing,
         Self::PaymentOperations,
+        Self::RefundClaims,
+        Self::Invoices,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -50,6 +56,8 @@ impl RunPhase {
             Self::Refunds => "refunds",
             Self::Billing => "billing",
             Self::PaymentOperations => "payment_operations",
+            Self::RefundClaims => "refund_claims",
+            Self::Invoices => "invoices",
         }
     }
 

@@ -1,5 +1,5 @@
-//! Exporting a resource kept as whole documents besides the orders (returns, refunds, fees,
-//! wallet operations): each document as Allegro sent it (the last version read), one per line
+//! Exporting a resource kept as whole documents besides the orders (returns, refunds, claims,
+//! fees, wallet operations, invoices): each document as Allegro sent it (the last version read), one per line
 //! (NDJSON), in the order the backup first stored them, optionally of some accounts and since
 //! an instant (the resource's own time). Read in batches: memory stays flat however many there
 //! are. What `allegro-backup export --resource` and `GET /export` share.
@@ -58,14 +58,16 @@ impl ExportResource {
     }
 
     /// The table its documents are kept in; `None` for the orders (exported by their own
-    /// encoders) and a resource the backup does not keep yet.
+    /// encoders).
     pub fn table(self) -> Option<DocumentTable> {
         match self {
             Self::Returns => Some(DocumentTable::CustomerReturns),
             Self::Refunds => Some(DocumentTable::PaymentRefunds),
             Self::BillingEntries => Some(DocumentTable::BillingEntries),
             Self::PaymentOperations => Some(DocumentTable::PaymentOperations),
-            Self::Orders | Self::RefundClaims | Self::Invoices => None,
+            Self::RefundClaims => Some(DocumentTable::RefundClaims),
+            Self::Invoices => Some(DocumentTable::Invoices),
+            Self::Orders => None,
         }
     }
 }

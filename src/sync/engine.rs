@@ -10,7 +10,8 @@ use tracing::field::Empty;
 use super::{
     SyncOptions, backfill, billing,
     context::{RunContext, RunSummary, SyncError, SyncMode},
-    coverage, events, pauses, payment_operations, reconcile, refunds, retry, returns, shipments,
+    coverage, events, invoices, pauses, payment_operations, reconcile, refund_claims, refunds,
+    retry, returns, shipments,
 };
 use crate::{
     accounts::Accounts,
@@ -210,6 +211,8 @@ async fn run_steps(
     notes.extend(refunds::back_up(ctx).await?);
     notes.extend(billing::back_up(ctx).await?);
     notes.extend(payment_operations::back_up(ctx).await?);
+    refund_claims::back_up(ctx).await?;
+    invoices::back_up(ctx).await?;
     Ok(notes)
 }
 

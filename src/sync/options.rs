@@ -22,6 +22,11 @@ pub struct SyncOptions {
     pub owner: String,
     /// Orders whose shipments one run reads at most (the endpoint allows 50 per second).
     pub shipments_per_run: i64,
+    /// Orders whose invoices one run reads at most (one call each).
+    pub invoices_per_run: i64,
+    /// How long after a read the invoices of a young order (or of one with an invoice still
+    /// open) are read again.
+    pub invoices_reread_after: Duration,
     /// How many recent days of purchases a reconcile run lists again.
     pub reconcile_days: u32,
     /// Cancelled at shutdown: the run stops after the page being stored and ends
@@ -44,6 +49,8 @@ impl Default for SyncOptions {
             lease: Duration::minutes(2),
             owner: SyncState::new_lease_owner(),
             shipments_per_run: 1500,
+            invoices_per_run: 1500,
+            invoices_reread_after: Duration::days(1),
             reconcile_days: 30,
             stop: CancellationToken::new(),
             due_after: None,

@@ -4,16 +4,16 @@
 //! `SyncOptions::shipments_per_run` orders (newest first), so a large history catches up over
 //! a few runs without holding up the order backup.
 
-use std::{sync::Arc, time::Duration};
+use std::time::Duration;
 
 use diesel::Connection;
-use futures_util::{StreamExt, stream};
-use tokio::sync::Mutex;
 
-use super::context::{RunContext, SyncError};
+use super::{
+    context::{RunContext, SyncError},
+    per_order::{Pace, read_each},
+};
 use crate::{
-    accounts::TokenError,
-    allegro::{AllegroError, Shipment},
+    allegro::Shipment,
     db::{
         self, DbError,
         models::{
@@ -33,10 +33,7 @@ const SPACING: Duration = Duration::from_millis(21);
 
 /// Reads the shipments of the orders due, up to the run's budget.
 pub(super) async fn back_up(ctx: &RunContext<'_>) -> Result<(), SyncError> {
-    let mut interval = tokio::time::interval(SPACING);
-    // A late tick must not be made up with a burst: that would go over the endpoint's limit.
-    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    let pace = Arc::new(Mutex::new(interval));
+    let pace = Pace::every(SPACING);
     let mut budget = ctx.options.shipments_per_run;
     let (account_id, cap) = (ctx.account_id, budget);
     let due = db::run(&ctx.accounts.pool, move |conn| {
@@ -67,21 +64,13 @@ type Read = (DueOrder, Option<Vec<Shipment>>);
 async fn read_all(
     ctx: &RunContext<'_>,
     due: Vec<DueOrder>,
-    pace: &Arc<Mutex<tokio::time::Interval>>,
+    pace: &Pace,
 ) -> Result<Vec<Read>, SyncError> {
-    let results: Vec<Result<Read, TokenError>> = stream::iter(due)
-        .map(|order| async move {
-            pace.lock().await.tick().await;
-            match ctx.api.shipments(&order.checkout_form_id).await {
-                Ok(list) => Ok((order, Some(list))),
-                Err(TokenError::Allegro(AllegroError::NotFound)) => Ok((order, None)),
-                Err(e) => Err(e),
-            }
-        })
-        .buffer_unordered(ctx.options.concurrency.max(1))
-        .collect()
-        .await;
-    Ok(results.into_iter().collect::<Result<Vec<_>, _>>()?)
+    read_each(ctx, due, pace, |order: &DueOrder| {
+        let id = order.checkout_form_id.clone();
+        async move { ctx.api.shipments(&id).await.map(Some) }
+    })
+    .await
 }
 
 async fn store(ctx: &RunContext<'_>, read: Vec<Read>) -> Result<(), SyncError> {

@@ -9,7 +9,7 @@ use std::collections::HashSet;
 use diesel::{Connection, PgConnection, QueryResult};
 
 use crate::{
-    allegro::{BillingEntry, CustomerReturn, PaymentOperation, Refund},
+    allegro::{BillingEntry, CustomerReturn, Invoice, PaymentOperation, Refund, RefundClaim},
     db::{
         self, DbError,
         models::{
@@ -48,6 +48,8 @@ listed!(
     BillingEntry => "billing entry",
     CustomerReturn => "customer return",
     Refund => "payment refund",
+    RefundClaim => "refund claim",
+    Invoice => "invoice",
 );
 
 /// A payment operation has no id: its document's hash is its identity.

@@ -8,6 +8,7 @@
 mod access;
 mod account;
 mod accounts;
+mod after_sale;
 mod allegro_client;
 mod anonymous;
 mod api_v1;

@@ -1,9 +1,10 @@
-//! `GET /api/v1/orders` and one order's detail, revisions and events: what the dashboard
+//! `GET /api/v1/orders` and one order's detail, revisions, events and money (`money`): what the dashboard
 //! shows of orders, as JSON. Every read goes through the storage layer's visible-orders query
 //! with the token's user's scope, and buyer personal data is masked as on the dashboard; an
 //! order outside the scope is 404 like an unknown one.
 
 pub mod json;
+pub mod money;
 pub mod query;
 
 use actix_web::{HttpRequest, HttpResponse, web};

@@ -1,5 +1,5 @@
-//! The monthly accounting export's queries: per order bought in a range, per currency (never
-//! mixed), what the buyer paid, Allegro's fees, the commission it gave back and the refunds
+//! The monthly accounting export's queries: per order bought in a range, its invoice numbers
+//! and, per currency (never mixed), what the buyer paid, Allegro's fees, the commission it gave back and the refunds
 //! paid out, read in batches (keyset on the order's purchase time); and the fees of no order
 //! (listing fees, campaigns) booked in the range, per type and currency.
 
@@ -24,6 +24,9 @@ pub struct OrderMoney {
     pub checkout_form_id: String,
     #[diesel(sql_type = Nullable<Timestamptz>)]
     pub bought_at: Option<DateTime<Utc>>,
+    /// The numbers of the invoices attached to it on Allegro, oldest first, comma-separated.
+    #[diesel(sql_type = Nullable<Text>)]
+    pub invoice_numbers: Option<String>,
     /// `None`: the order moved no money.
     #[diesel(sql_type = Nullable<Text>)]
     pub currency: Option<String>,
@@ -57,7 +60,11 @@ pub fn orders_money(
         .join(", ");
     diesel::sql_query(format!(
         "WITH o AS ( \
-           SELECT id, account_id, checkout_form_id, bought_at, paid_amount, currency FROM orders \
+           SELECT id, account_id, checkout_form_id, bought_at, paid_amount, currency, \
+             (SELECT string_agg(i.invoice_number, ', ' ORDER BY i.created_at, i.id) \
+              FROM order_invoices i WHERE i.account_id = orders.account_id \
+                AND i.checkout_form_id = orders.checkout_form_id) AS invoice_numbers \
+           FROM orders \
            WHERE account_id = $1 AND bought_at >= $2 AND bought_at < $3 \
              AND ($4::timestamptz IS NULL OR (bought_at, id) > ($4, $5)) \
            ORDER BY bought_at, id LIMIT $6), \
@@ -78,13 +85,14 @@ pub fn orders_money(
              AND r.checkout_form_id = o.checkout_form_id \
            WHERE r.status IN ({paid_out}) AND r.currency IS NOT NULL \
              AND r.total_amount IS NOT NULL) \
-         SELECT o.id AS order_row, o.checkout_form_id, o.bought_at, m.cur AS currency, \
+         SELECT o.id AS order_row, o.checkout_form_id, o.bought_at, o.invoice_numbers, \
+                m.cur AS currency, \
                 sum(m.paid)::text AS paid, sum(m.fees)::text AS fees, \
                 sum(m.commission)::text AS commission_refunded, \
                 sum(m.refunded)::text AS refunded, \
                 (sum(m.paid) + sum(m.fees) + sum(m.commission) + sum(m.refunded))::text AS net \
          FROM o LEFT JOIN m ON m.id = o.id \
-         GROUP BY o.id, o.checkout_form_id, o.bought_at, m.cur \
+         GROUP BY o.id, o.checkout_form_id, o.bought_at, o.invoice_numbers, m.cur \
          ORDER BY o.bought_at, o.id, m.cur"
     ))
     .bind::<BigInt, _>(account.0)

@@ -20,6 +20,9 @@ pub enum DocumentTable {
     PaymentRefunds,
     BillingEntries,
     PaymentOperations,
+    RefundClaims,
+    /// Each line `{"checkoutFormId": …, "invoice": …}`: Allegro lists invoices per order.
+    Invoices,
 }
 
 impl DocumentTable {
@@ -29,6 +32,8 @@ impl DocumentTable {
             Self::PaymentRefunds => "payment_refunds",
             Self::BillingEntries => "billing_entries",
             Self::PaymentOperations => "payment_operations",
+            Self::RefundClaims => "refund_claims",
+            Self::Invoices => "order_invoices",
         }
     }
 
@@ -37,6 +42,7 @@ impl DocumentTable {
     fn time_column(self) -> &'static str {
         match self {
             Self::CustomerReturns | Self::PaymentRefunds => "created_at",
+            Self::RefundClaims | Self::Invoices => "created_at",
             Self::BillingEntries | Self::PaymentOperations => "occurred_at",
         }
     }
@@ -89,7 +95,13 @@ pub fn documents_after(
     after: i64,
     limit: i64,
 ) -> QueryResult<Vec<(i64, Value)>> {
-    let rows: Vec<Row> = load_after(conn, (table, "d.id, d.raw"), filter, after, limit)?;
+    let select = match table {
+        DocumentTable::Invoices => {
+            "d.id, jsonb_build_object('checkoutFormId', d.checkout_form_id, 'invoice', d.raw) AS raw"
+        }
+        _ => "d.id, d.raw",
+    };
+    let rows: Vec<Row> = load_after(conn, (table, select), filter, after, limit)?;
     Ok(rows.into_iter().map(|r| (r.id, r.raw)).collect())
 }
 
@@ -220,6 +232,31 @@ const OPERATION_COLUMNS: [CsvColumn; 14] = [
     column("released_at_utc", "to_json(d.released_at) #>> '{}'", Time),
 ];
 
+const CLAIM_COLUMNS: [CsvColumn; 11] = [
+    ACCOUNT,
+    column("claim_id", "d.claim_id", Plain),
+    column("created_at_utc", "to_json(d.created_at) #>> '{}'", Time),
+    column("status", "d.status", Plain),
+    column("claim_type", "d.claim_type", Plain),
+    column("order_id", "d.checkout_form_id", Plain),
+    column("line_item_id", "d.line_item_id", Plain),
+    column("offer_id", "d.offer_id", Plain),
+    column("quantity", "d.quantity::text", Plain),
+    column("amount", "d.commission_amount::text", Amount),
+    column("currency", "d.currency", Plain),
+];
+
+const INVOICE_COLUMNS: [CsvColumn; 8] = [
+    ACCOUNT,
+    column("order_id", "d.checkout_form_id", Plain),
+    column("invoice_id", "d.invoice_id", Plain),
+    column("invoice_number", "d.invoice_number", Plain),
+    column("created_at_utc", "to_json(d.created_at) #>> '{}'", Time),
+    column("file_name", "d.file_name", Plain),
+    column("uploaded_at_utc", "to_json(d.uploaded_at) #>> '{}'", Time),
+    column("scan_status", "d.status", Plain),
+];
+
 impl DocumentTable {
     /// The columns of this resource's CSV.
     pub fn csv_columns(self) -> &'static [CsvColumn] {
@@ -228,6 +265,8 @@ impl DocumentTable {
             Self::PaymentRefunds => &REFUND_COLUMNS,
             Self::BillingEntries => &BILLING_COLUMNS,
             Self::PaymentOperations => &OPERATION_COLUMNS,
+            Self::RefundClaims => &CLAIM_COLUMNS,
+            Self::Invoices => &INVOICE_COLUMNS,
         }
     }
 }
@@ -257,4 +296,38 @@ pub fn csv_rows_after(
     let select = format!("d.id, ARRAY[{cells}]::text[] AS cells");
     let rows: Vec<CsvRow> = load_after(conn, (table, &select), filter, after, limit)?;
     Ok(rows.into_iter().map(|r| (r.id, r.cells)).collect())
+}
+
+/// A document as stored for an order: when the backup first stored it, and the last version
+/// read (invoices as sent, without their order's id).
+#[derive(Debug, Clone, QueryableByName)]
+pub struct StoredDocument {
+    #[diesel(sql_type = Timestamptz)]
+    pub first_seen_at: DateTime<Utc>,
+    #[diesel(sql_type = Jsonb)]
+    pub raw: Value,
+}
+
+/// The documents of `table` that belong to order `checkout_form_id` of account `account_id`
+/// (wallet operations: those of its payments `payment_ids`), oldest first by their own time.
+pub fn of_order(
+    conn: &mut PgConnection,
+    table: DocumentTable,
+    (account_id, checkout_form_id): (AccountId, &str),
+    payment_ids: &[String],
+) -> QueryResult<Vec<StoredDocument>> {
+    let link = match table {
+        DocumentTable::PaymentOperations => "d.payment_id = ANY($3)",
+        _ => "d.checkout_form_id = $2",
+    };
+    diesel::sql_query(format!(
+        "SELECT d.first_seen_at, d.raw FROM {} d WHERE d.account_id = $1 AND {link} \
+         ORDER BY d.{} NULLS LAST, d.id",
+        table.table(),
+        table.time_column()
+    ))
+    .bind::<BigInt, _>(account_id.0)
+    .bind::<Text, _>(checkout_form_id)
+    .bind::<Array<Text>, _>(payment_ids)
+    .load(conn)
 }

@@ -1,8 +1,9 @@
 //! Where each time-windowed listing of an account stands (`windowed_listings`: the refunds, the
-//! fees of each marketplace): how far back the first pass reaches and whether it completed, the
-//! high-water mark (`listed_through`: everything up to it has been listed), and the listing in
-//! progress: the times it covers, the current window's end and how far into that window the
-//! offset has come. Each move is written in the transaction that stored the page.
+//! fees of each marketplace, the wallets, and the claims as one window): how far back the first
+//! pass reaches and whether it completed, the high-water mark (`listed_through`: everything up to
+//! it has been listed), and the listing in progress: the times it covers, the current window's end
+//! and how far into that window the offset has come. Each move is written in the transaction that
+//! stored the page.
 
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
@@ -18,6 +19,8 @@ pub enum ListingKey {
     Billing { marketplace: String },
     /// The payment operations of one wallet type (`AVAILABLE`, `WAITING`).
     PaymentOperations { wallet: &'static str },
+    /// Commission refund claims: the whole list, one window (no time filter), by offset.
+    RefundClaims,
 }
 
 impl ListingKey {
@@ -27,6 +30,7 @@ impl ListingKey {
             Self::Refunds => "refunds".to_owned(),
             Self::Billing { marketplace } => format!("billing:{marketplace}"),
             Self::PaymentOperations { wallet } => format!("payment_operations:{wallet}"),
+            Self::RefundClaims => "refund_claims".to_owned(),
         }
     }
 }

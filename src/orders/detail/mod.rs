@@ -10,7 +10,9 @@ use serde_json::Value;
 
 use crate::i18n::Locale;
 
+pub mod claims;
 mod history;
+pub mod invoices;
 pub mod money;
 mod read;
 pub mod refunds;

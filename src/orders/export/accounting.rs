@@ -1,9 +1,9 @@
-//! The monthly accounting CSV (`GET /export/accounting?month=YYYY-MM`): per order bought in
-//! the month and per currency (never mixed), what the buyer paid, Allegro's fees, the
-//! commission it gave back, the refunds paid out and the net that remains; then, per type and
-//! currency, the fees of no order booked in the month (listing fees, campaigns). Amounts keep
-//! Allegro's signs (money in positive, fees and refunds negative), so `net` is the sum of the
-//! row. Plain and excel dialects as the orders' CSV. Read account by account in batches:
+//! The monthly accounting CSV (`GET /export/accounting?month=YYYY-MM`): per order bought in the
+//! month (with the numbers of its invoices) and per currency (never mixed), what the buyer paid,
+//! Allegro's fees, the commission it gave back, the refunds paid out and the net that remains;
+//! then, per type and currency, the fees of no order booked in the month (listing fees, campaigns).
+//! Amounts keep Allegro's signs (money in positive, fees and refunds negative), so `net` is the sum
+//! of the row. Plain and excel dialects as the orders' CSV. Read account by account in batches:
 //! memory stays flat however many orders the month holds.
 
 use chrono::{DateTime, Utc};
@@ -24,11 +24,12 @@ use crate::{
 const BATCH: i64 = 1_000;
 
 /// The columns, as the plain dialect names them.
-pub const ACCOUNTING_COLUMNS: [&str; 11] = [
+pub const ACCOUNTING_COLUMNS: [&str; 12] = [
     "account",
     "row_kind",
     "order_id",
     "bought_at_utc",
+    "invoice_numbers",
     "fee_type",
     "currency",
     "paid",
@@ -68,7 +69,7 @@ pub fn write_accounting(
         completed: true,
     };
     let mut first = true;
-    let mut send = |rows: Vec<[String; 11]>, first: &mut bool| -> Result<bool, ExportError> {
+    let mut send = |rows: Vec<[String; 12]>, first: &mut bool| -> Result<bool, ExportError> {
         let mut writer = csv_writer(*first, &ACCOUNTING_COLUMNS, spec.dialect, spec.lang)?;
         *first = false;
         for row in &rows {
@@ -107,6 +108,7 @@ pub fn write_accounting(
                         "order".to_owned(),
                         m.checkout_form_id,
                         spec.dialect.time(m.bought_at, spec.zone),
+                        m.invoice_numbers.unwrap_or_default(),
                         String::new(),
                         currency,
                         amount(m.paid),
@@ -134,6 +136,7 @@ pub fn write_accounting(
                 [
                     login.clone(),
                     "fees_without_order".to_owned(),
+                    String::new(),
                     String::new(),
                     String::new(),
                     f.type_id.unwrap_or_default(),

@@ -19,11 +19,12 @@ use crate::{
         self,
         models::{
             billing_entry, customer_return,
+            invoice::{self, InvoiceRead},
             order::{
                 OrderRow,
                 detail::{self, RevisionHead},
             },
-            order_event, payment_operation, refund, shipment,
+            order_event, payment_operation, refund, refund_claim, shipment,
         },
     },
     domain::{CheckoutFormId, Lang},
@@ -33,6 +34,8 @@ use crate::{
         Viewer,
         detail::{
             OrderSections,
+            claims::{ClaimView, claim_views},
+            invoices::{InvoicesPart, invoices_part},
             money::{CurrencyMoney, money_views},
             refunds::{RefundView, refund_views},
             returns::{ReturnView, return_views},
@@ -120,6 +123,10 @@ pub struct OrderDetailPage {
     pub returns: Vec<ReturnView>,
     /// The refunds of the order's payment.
     pub refunds: Vec<RefundView>,
+    /// The commission refund claims for its line items.
+    pub claims: Vec<ClaimView>,
+    /// The invoices attached to it.
+    pub invoices: InvoicesPart,
     /// Paid, fees, refunds and net, per currency.
     pub money: Vec<CurrencyMoney>,
     pub operations: Vec<OperationLine>,
@@ -365,6 +372,16 @@ pub async fn order_show(
             no_shipments: no_shipments_note(conn, &order, &loc)?,
             returns: returns(conn, &viewer, &order, &loc)?,
             refunds,
+            claims: claim_views(
+                &refund_claim::for_order(conn, order.account_id, &order.columns.checkout_form_id)?,
+                &order.raw,
+                &loc,
+            ),
+            invoices: invoices_part(
+                &invoice::for_order(conn, order.account_id, &order.columns.checkout_form_id)?,
+                InvoiceRead::last(conn, order.account_id, &order.columns.checkout_form_id)?,
+                &loc,
+            ),
             money,
             operations,
             team: team(conn, &order, &user, csrf_token, loc)?,

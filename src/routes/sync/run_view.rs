@@ -30,7 +30,9 @@ impl RunProgress {
             | RunPhase::Returns
             | RunPhase::Refunds
             | RunPhase::Billing
-            | RunPhase::PaymentOperations => (run.phase_done, run.phase_total.unwrap_or(0)),
+            | RunPhase::PaymentOperations
+            | RunPhase::RefundClaims
+            | RunPhase::Invoices => (run.phase_done, run.phase_total.unwrap_or(0)),
         };
         let done = if total > 0 { done.min(total) } else { done };
         Self {
@@ -89,6 +91,12 @@ pub struct RunView {
     pub fees_changed: i64,
     pub wallet: i64,
     pub wallet_changed: i64,
+    /// Commission refund claims read, and of those stored anew or changed.
+    pub claims: i64,
+    pub claims_changed: i64,
+    /// Invoices read, and of those stored anew or changed.
+    pub invoices: i64,
+    pub invoices_changed: i64,
     pub pages: i64,
     pub progress: RunProgress,
     /// Why it did not succeed, in a sentence of the reader's language.
@@ -143,6 +151,10 @@ impl RunView {
             fees_changed: run.counters.billing_changed,
             wallet: run.counters.payment_operations_fetched,
             wallet_changed: run.counters.payment_operations_changed,
+            claims: run.counters.refund_claims_fetched,
+            claims_changed: run.counters.refund_claims_changed,
+            invoices: run.counters.invoices_fetched,
+            invoices_changed: run.counters.invoices_changed,
             pages: run.counters.pages,
             status: run.status,
             error: run.error,

@@ -263,6 +263,7 @@ async fn a_masked_or_limited_users_token_gets_what_the_dashboard_shows_them() {
         format!("/api/v1/orders/{id}"),
         format!("/api/v1/orders/{id}/revisions"),
         format!("/api/v1/orders/{id}/events"),
+        format!("/api/v1/orders/{id}/money"),
     ] {
         let body = masked.ok(&path).await;
         assert!(!body.to_string().contains("kxq7mz1ab"), "{path}: {body}");
@@ -271,6 +272,7 @@ async fn a_masked_or_limited_users_token_gets_what_the_dashboard_shows_them() {
         format!("/api/v1/orders/{other}"),
         format!("/api/v1/orders/{other}/revisions"),
         format!("/api/v1/orders/{other}/events"),
+        format!("/api/v1/orders/{other}/money"),
     ] {
         let (status, _) = masked.get(&path).await;
         assert_eq!(

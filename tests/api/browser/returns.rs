@@ -1,5 +1,5 @@
-//! The order page's Returns section (and its wallet operations) and the Payments page in a
-//! real browser: an admin sees it whole, a viewer who
+//! The order page's Returns section (and its wallet operations, invoices and commission
+//! refund claims) and the Payments page in a real browser: an admin sees it whole, a viewer who
 //! must not see personal data sees it masked; both fit desktop and phone widths, in Polish and
 //! in English. Screenshots go to `target/e2e-screenshots/returns-<who>-<lang>/`.
 
@@ -21,9 +21,23 @@ async fn an_order_page_with_returns_fits_desktop_and_phone_screens_masked_or_not
     app.create_user(masked, Role::Viewer).await;
     app.hide_personal_data_of(masked);
     let order = ret["orderId"].as_str().unwrap();
+    let (invoiced, _) = app
+        .simulator
+        .world()
+        .invoices(0)
+        .into_iter()
+        .next()
+        .unwrap();
+    let claimed = crate::helpers::seed::text(
+        &mut app.db.connect(),
+        "SELECT checkout_form_id AS t FROM refund_claims WHERE checkout_form_id IS NOT NULL \
+         ORDER BY claim_id LIMIT 1",
+    );
     let pages = [
         ("order-returns", format!("/orders/{order}")),
         ("payments", "/payments".to_owned()),
+        ("order-invoices", format!("/orders/{invoiced}#invoices")),
+        ("order-claims", format!("/orders/{claimed}#claims")),
     ];
     let parcel = &ret["parcels"][0];
     let personal: Vec<&str> = [

@@ -15,14 +15,25 @@ use tokio::task::JoinHandle;
 use super::{TestApp, seed::count};
 
 /// The simulator's clock starts in July 2026 for tests; reach back far enough from today.
-/// Shipments are not read (their 50 rps pacing made every sync test half a minute long); the
-/// shipments tests turn them on.
+/// Shipments and invoices are not read (a call per order at their pace made every sync test
+/// much longer); their tests turn them on.
 pub fn options() -> SyncOptions {
     SyncOptions {
         history: chrono::Duration::days(900),
         window: chrono::Duration::days(900),
         shipments_per_run: 0,
+        invoices_per_run: 0,
         ..SyncOptions::default()
+    }
+}
+
+/// [`options`] that read invoices too: those of young orders (by the simulated clock, which
+/// runs ahead of the real one) at every run.
+pub fn options_with_invoices() -> SyncOptions {
+    SyncOptions {
+        invoices_per_run: SyncOptions::default().invoices_per_run,
+        invoices_reread_after: chrono::Duration::zero(),
+        ..options()
     }
 }
 

@@ -27,6 +27,18 @@ pub fn count(conn: &mut PgConnection, sql: &str) -> i64 {
     sql_query(sql).get_result::<Count>(conn).unwrap().n
 }
 
+/// The one text `t` a query selects.
+#[derive(diesel::QueryableByName)]
+struct OneText {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    t: String,
+}
+
+/// The text `sql` selects as `t`.
+pub fn text(conn: &mut PgConnection, sql: &str) -> String {
+    sql_query(sql).get_result::<OneText>(conn).unwrap().t
+}
+
 /// The id an `INSERT … RETURNING id` gives back.
 #[derive(diesel::QueryableByName)]
 pub struct Id {

@@ -1,22 +1,26 @@
 //! The order page's "Returns" section: items, parcels, reason and status history, in Polish
 //! and in English; masked for a user who must not see personal data.
 
-use allegro_backup::{db::models::sync::RunTrigger, domain::Role};
+use allegro_backup::{db::models::sync::RunTrigger, domain::Role, sync::SyncMode};
 use chrono::Utc;
 use serde_json::Value;
 
 use super::RETURNS;
 use crate::helpers::{TestApp, backup::sync_once, select_text, versioned::spawn_app_with_returns};
 
-/// An app whose returns were backed up twice, three days apart, and a return the first backup
-/// saw declared and the second saw sent (with a parcel): its history has two steps at least.
+/// An app whose returns were backed up twice, three days apart (the second backup reading
+/// invoices too), and a return the first backup saw declared and the second saw sent (with a
+/// parcel): its history has two steps at least.
 pub(crate) async fn backed_up_with_returns() -> (TestApp, Value) {
     let app = spawn_app_with_returns(800, 100, Utc::now()).await;
     let account = app.link_account(0).await;
     sync_once(&app, account, RunTrigger::Cli).await;
     let declared = RETURNS.truth(&app);
     app.simulator.world().advance(chrono::Duration::days(3));
-    sync_once(&app, account, RunTrigger::Cli).await;
+    let options = crate::helpers::backup::options_with_invoices();
+    crate::helpers::backup::sync_with(&app, account, RunTrigger::Cli, SyncMode::Auto, &options)
+        .await
+        .unwrap();
     let sent = RETURNS
         .truth(&app)
         .into_values()

@@ -124,6 +124,14 @@ pub struct RunCounters {
     pub payment_operations_fetched: i64,
     /// Payment operations stored for the first time.
     pub payment_operations_changed: i64,
+    /// Commission refund claims read.
+    pub refund_claims_fetched: i64,
+    /// Commission refund claims stored anew or changed: each a new version.
+    pub refund_claims_changed: i64,
+    /// Invoices read (of every order whose invoices were read).
+    pub invoices_fetched: i64,
+    /// Invoices stored anew or changed: each a new version.
+    pub invoices_changed: i64,
 }
 
 impl SyncRun {
@@ -188,6 +196,14 @@ impl SyncRun {
                     .eq(sync_runs::payment_operations_fetched + delta.payment_operations_fetched),
                 sync_runs::payment_operations_changed
                     .eq(sync_runs::payment_operations_changed + delta.payment_operations_changed),
+                sync_runs::refund_claims_fetched
+                    .eq(sync_runs::refund_claims_fetched + delta.refund_claims_fetched),
+                sync_runs::refund_claims_changed
+                    .eq(sync_runs::refund_claims_changed + delta.refund_claims_changed),
+                sync_runs::invoices_fetched
+                    .eq(sync_runs::invoices_fetched + delta.invoices_fetched),
+                sync_runs::invoices_changed
+                    .eq(sync_runs::invoices_changed + delta.invoices_changed),
             ))
             .execute(conn)?;
         if let Some(total) = total {
