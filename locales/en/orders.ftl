@@ -40,6 +40,10 @@ sort-updated-desc = Recently updated first
 sort-updated-asc = Least recently updated first
 sort-total-desc = Highest total first
 sort-total-asc = Lowest total first
+sort-net-desc = Highest net first
+sort-net-asc = Lowest net first
+orders-net = net
+orders-net-title = What stays of the order's money after Allegro's fees and the refunds paid out (in its currency)
 
 ## Filters
 filter-search = Search

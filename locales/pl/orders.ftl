@@ -41,6 +41,10 @@ sort-updated-desc = Ostatnio zmienione najpierw
 sort-updated-asc = Najdawniej zmienione najpierw
 sort-total-desc = Najwyższa kwota najpierw
 sort-total-asc = Najniższa kwota najpierw
+sort-net-desc = Najwyższe netto najpierw
+sort-net-asc = Najniższe netto najpierw
+orders-net = netto
+orders-net-title = Co zostaje z pieniędzy zamówienia po opłatach Allegro i wypłaconych zwrotach (w jego walucie)
 
 ## Filtry
 filter-search = Szukaj

@@ -275,6 +275,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    order_nets (order_id) {
+        order_id -> Int8,
+        currency -> Nullable<Text>,
+        net_amount -> Nullable<Numeric>,
+    }
+}
+
+diesel::table! {
     order_notes (id) {
         id -> Int8,
         order_id -> Int8,
@@ -671,6 +679,7 @@ diesel::joinable!(order_events -> allegro_accounts (account_id));
 diesel::joinable!(order_invoice_versions -> order_invoices (invoice_row_id));
 diesel::joinable!(order_invoices -> allegro_accounts (account_id));
 diesel::joinable!(order_line_items -> orders (order_id));
+diesel::joinable!(order_nets -> orders (order_id));
 diesel::joinable!(order_notes -> orders (order_id));
 diesel::joinable!(order_notes -> users (author_id));
 diesel::joinable!(order_quarantine -> allegro_accounts (account_id));
@@ -717,6 +726,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     order_invoice_versions,
     order_invoices,
     order_line_items,
+    order_nets,
     order_notes,
     order_quarantine,
     order_revisions,

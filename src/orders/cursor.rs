@@ -1,6 +1,6 @@
 //! The opaque keyset cursor of the orders list: the sort, the direction and the `(key, id)` of
-//! the row a page starts after (sorted by total, the key holds the row's currency too: the
-//! list comes in currency groups), as base64url JSON. Decoding validates every part, so a
+//! the row a page starts after (sorted by total or net, the key holds the row's currency too:
+//! the list comes in currency groups), as base64url JSON. Decoding validates every part, so a
 //! forged cursor is a 400 naming `cursor`, never a query error.
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
@@ -125,7 +125,7 @@ impl Cursor {
                     .map_err(|_| garbled())?
                     .to_utc(),
             ),
-            (amount, currency, SortKey::Total) => {
+            (amount, currency, SortKey::Total | SortKey::Net) => {
                 if !amount.as_deref().is_none_or(is_decimal)
                     || !currency.as_deref().is_none_or(is_currency)
                 {

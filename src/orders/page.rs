@@ -118,7 +118,8 @@ pub fn fetch_page(
 ) -> QueryResult<Page> {
     let sort = request.sort;
     let size = request.page_size;
-    let grouped_by_currency = sort.key == SortKey::Total && request.filter.currency.is_none();
+    let grouped_by_currency =
+        matches!(sort.key, SortKey::Total | SortKey::Net) && request.filter.currency.is_none();
     let Some(cursor) = &request.cursor else {
         let mut rows = walk(conn, viewer, request, false, None, size + 1)?;
         let more = rows.len() as i64 > size;

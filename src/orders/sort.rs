@@ -21,13 +21,15 @@ impl Default for Sort {
 }
 
 /// Every sort as `(parameter value, message key of its label)`.
-pub const SORTS: [(&str, &str); 6] = [
+pub const SORTS: [(&str, &str); 8] = [
     ("bought_desc", "sort-bought-desc"),
     ("bought_asc", "sort-bought-asc"),
     ("updated_desc", "sort-updated-desc"),
     ("updated_asc", "sort-updated-asc"),
     ("total_desc", "sort-total-desc"),
     ("total_asc", "sort-total-asc"),
+    ("net_desc", "sort-net-desc"),
+    ("net_asc", "sort-net-asc"),
 ];
 
 impl Sort {
@@ -39,6 +41,8 @@ impl Sort {
             (SortKey::Updated, false) => "updated_asc",
             (SortKey::Total, true) => "total_desc",
             (SortKey::Total, false) => "total_asc",
+            (SortKey::Net, true) => "net_desc",
+            (SortKey::Net, false) => "net_asc",
         }
     }
 
@@ -48,6 +52,7 @@ impl Sort {
             "bought" => SortKey::Bought,
             "updated" => SortKey::Updated,
             "total" => SortKey::Total,
+            "net" => SortKey::Net,
             _ => return None,
         };
         let descending = match direction {

@@ -39,6 +39,9 @@ pub struct OrderJson {
     pub buyer: BuyerJson,
     /// `summary.totalToPay`.
     pub total: Option<MoneyJson>,
+    /// What stays of the order's money in its currency: paid, plus its fees (negative) and
+    /// commission credits, less the refunds paid out; `null` when no money moved.
+    pub net: Option<MoneyJson>,
     pub currency: Option<String>,
     pub payment: PaymentJson,
     pub delivery: DeliveryJson,
@@ -121,6 +124,7 @@ impl OrderJson {
             columns,
             merged_into,
             gone_from_allegro_at,
+            net_amount,
             ..
         } = row;
         let OrderColumns {
@@ -156,6 +160,7 @@ impl OrderJson {
             revision,
             buyer: BuyerJson::new(buyer_id, buyer, hide_personal_data),
             total: MoneyJson::of(total_amount, currency.clone()),
+            net: MoneyJson::of(net_amount, currency.clone()),
             payment: PaymentJson {
                 kind: payment_type,
                 provider: payment_provider,

@@ -27,7 +27,9 @@ use crate::{
         self,
         models::{
             order::{
-                OrderRow, by_id, detail, export::items_of, list::OrderListRow,
+                OrderRow, by_id, detail,
+                export::items_of,
+                list::{self, OrderListRow},
                 visible::visible_order,
             },
             order_event, order_note,
@@ -170,6 +172,7 @@ pub async fn order_show(
         let row = OrderListRow {
             id: order.id,
             account_id: order.account_id,
+            net_amount: list::net_of(conn, order.id)?,
             columns: order.columns,
             merged_into: order.merged_into,
             gone_from_allegro_at: order.gone_from_allegro_at,

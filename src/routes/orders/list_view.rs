@@ -36,6 +36,9 @@ pub struct OrderRowView {
     pub items: i32,
     /// The amount as stored (exact decimal text).
     pub total: Option<String>,
+    /// What stays of the order's money in its currency after fees and refunds (exact
+    /// decimal text); `None` when no money moved.
+    pub net: Option<String>,
     pub currency: String,
     /// Sorted by total, the first row of a currency group: the currency it starts (a dash for
     /// orders without one), shown as a separator row above it.
@@ -83,6 +86,7 @@ impl OrderRowView {
             delivery: row.columns.delivery_method_name.unwrap_or_default(),
             items: row.columns.line_item_count,
             total: row.columns.total_amount,
+            net: row.net_amount,
             currency: row.columns.currency.unwrap_or_default(),
             currency_break: None,
             invoice: row.columns.invoice_required,

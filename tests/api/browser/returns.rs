@@ -36,8 +36,8 @@ async fn an_order_page_with_returns_fits_desktop_and_phone_screens_masked_or_not
     let pages = [
         ("order-returns", format!("/orders/{order}")),
         ("payments", "/payments".to_owned()),
-        ("order-invoices", format!("/orders/{invoiced}#invoices")),
-        ("order-claims", format!("/orders/{claimed}#claims")),
+        ("order-invoices", format!("/orders/{invoiced}")),
+        ("order-claims", format!("/orders/{claimed}")),
     ];
     let parcel = &ret["parcels"][0];
     let personal: Vec<&str> = [

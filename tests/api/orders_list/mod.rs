@@ -6,6 +6,7 @@
 
 mod filters;
 mod generated;
+mod net_sort;
 mod page;
 mod paging;
 mod people_search;
@@ -39,17 +40,19 @@ fn ids_by_sql(conn: &mut PgConnection, sql: &str) -> Vec<String> {
 }
 
 /// Every sort the list offers.
-const SORTS: [&str; 6] = [
+const SORTS: [&str; 8] = [
     "bought_desc",
     "bought_asc",
     "updated_desc",
     "updated_asc",
     "total_desc",
     "total_asc",
+    "net_desc",
+    "net_asc",
 ];
 
-/// The ORDER BY of a sort, written independently of the application. Sorted by total, the
-/// orders come in currency groups: PLN, the others alphabetically, none.
+/// The ORDER BY of a sort, written independently of the application. Sorted by total or net,
+/// the orders come in currency groups: PLN, the others alphabetically, none.
 fn order_by(sort: &str) -> &'static str {
     match sort {
         "bought_desc" => "o.bought_at DESC NULLS FIRST, o.id DESC",
@@ -63,6 +66,16 @@ fn order_by(sort: &str) -> &'static str {
         "total_asc" => {
             "(CASE WHEN o.currency = 'PLN' THEN 0 WHEN o.currency IS NULL THEN 2 ELSE 1 END), \
              o.currency, o.total_amount ASC NULLS LAST, o.id ASC"
+        }
+        "net_desc" => {
+            "(CASE WHEN o.currency = 'PLN' THEN 0 WHEN o.currency IS NULL THEN 2 ELSE 1 END), \
+             o.currency, (SELECT n.net_amount FROM order_nets n WHERE n.order_id = o.id) \
+             DESC NULLS FIRST, o.id DESC"
+        }
+        "net_asc" => {
+            "(CASE WHEN o.currency = 'PLN' THEN 0 WHEN o.currency IS NULL THEN 2 ELSE 1 END), \
+             o.currency, (SELECT n.net_amount FROM order_nets n WHERE n.order_id = o.id) \
+             ASC NULLS LAST, o.id ASC"
         }
         other => panic!("sort {other}"),
     }

@@ -131,7 +131,7 @@ pub fn rows_walking(
     walk: Walk<'_>,
     limit: i64,
 ) -> QueryResult<Vec<ExportRow>> {
-    walk_with(viewer, filter, walk, limit, |query, left| {
+    walk_with(conn, viewer, filter, walk, limit, |conn, query, left| {
         query.select(ExportRow::as_select()).limit(left).load(conn)
     })
 }

@@ -4,24 +4,25 @@
 //! matches the `(key DESC, id DESC)` indexes. Sorted by total, the orders come in currency
 //! groups first (PLN, then the others alphabetically, then orders without a currency; the same
 //! in both directions), so that amounts of different currencies are never ranked against each
-//! other; the key is then `(currency group, total, id)` (migration 18's indexes). The cursor
-//! that carries the position between requests is `orders::cursor`'s; the paging around these
-//! reads is `orders::page`'s.
+//! other; the key is then `(currency group, total, id)` (migration 18's indexes). Sorted by
+//! net amount, the same walk goes over `order_nets` (migration 32) instead, see `list_net`.
+//! The cursor that carries the position between requests is `orders::cursor`'s; the paging
+//! around these reads is `orders::page`'s.
 
 use chrono::{DateTime, Utc};
 use diesel::{
     dsl::sql,
     pg::Pg,
     prelude::*,
-    sql_types::{BigInt, Bool, Text, Timestamptz},
+    sql_types::{BigInt, Bool, Nullable, Text, Timestamptz},
 };
 
 use super::{
     OrderColumns,
-    visible::{OrdersQuery, in_currency, visible_orders},
+    visible::{OrdersQuery, visible_orders},
 };
 use crate::{
-    db::schema::orders,
+    db::schema::{order_nets, orders},
     domain::{AccountId, OrderFilter, Visibility},
 };
 
@@ -31,6 +32,8 @@ pub enum SortKey {
     Bought,
     Updated,
     Total,
+    /// The order's net amount (`order_nets`), in currency groups as the total.
+    Net,
 }
 
 /// The sort key value of the row a page starts after.
@@ -38,8 +41,8 @@ pub enum SortKey {
 pub enum KeyValue {
     Null,
     Time(DateTime<Utc>),
-    /// The total sort's key: the currency (its group) and the amount, a NUMERIC as PostgreSQL
-    /// prints it (`149.99`); each `None` when the order has none.
+    /// An amount sort's key (total or net): the currency (its group) and the amount, a
+    /// NUMERIC as PostgreSQL prints it (`149.99`); each `None` when the order has none.
     Total {
         currency: Option<String>,
         amount: Option<String>,
@@ -56,6 +59,13 @@ pub struct OrderListRow {
     pub columns: OrderColumns,
     pub merged_into: Option<String>,
     pub gone_from_allegro_at: Option<DateTime<Utc>>,
+    /// What stays of the order's money in its currency (`order_nets`); `None` when no money
+    /// moved.
+    #[diesel(select_expression = sql::<Nullable<Text>>(
+        "(SELECT n.net_amount::text FROM order_nets n WHERE n.order_id = orders.id)"
+    ))]
+    #[diesel(select_expression_type = diesel::expression::SqlLiteral<Nullable<Text>>)]
+    pub net_amount: Option<String>,
 }
 
 impl OrderListRow {
@@ -69,29 +79,58 @@ impl OrderListRow {
                 currency: self.columns.currency.clone(),
                 amount: self.columns.total_amount.clone(),
             },
+            SortKey::Net => KeyValue::Total {
+                currency: self.columns.currency.clone(),
+                amount: self.net_amount.clone(),
+            },
         }
     }
 }
 
-fn column_sql(key: SortKey) -> &'static str {
+/// The net amount of order `order_id` (`order_nets`), as decimal text; `None` when no money
+/// moved.
+pub fn net_of(conn: &mut PgConnection, order_id: i64) -> QueryResult<Option<String>> {
+    order_nets::table
+        .find(order_id)
+        .select(sql::<Nullable<Text>>("net_amount::text"))
+        .first::<Option<String>>(conn)
+        .optional()
+        .map(Option::flatten)
+}
+
+/// The SQL a walk compares and orders by: the sort key, the row's id, and the currency group
+/// (migration 18: `''` for PLN, a space and the code for the others, NULL without a currency;
+/// ascending, that is PLN first and no currency last).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct KeyColumns {
+    pub key: &'static str,
+    pub id: &'static str,
+    pub group: &'static str,
+}
+
+const ORDER_GROUP: &str = "currency_sort_key(orders.currency)";
+
+fn columns(key: SortKey) -> KeyColumns {
+    let on_orders = |key| KeyColumns {
+        key,
+        id: "orders.id",
+        group: ORDER_GROUP,
+    };
     match key {
-        SortKey::Bought => "orders.bought_at",
-        SortKey::Updated => "orders.updated_at",
-        SortKey::Total => "orders.total_amount",
+        SortKey::Bought => on_orders("orders.bought_at"),
+        SortKey::Updated => on_orders("orders.updated_at"),
+        SortKey::Total => on_orders("orders.total_amount"),
+        SortKey::Net => super::list_net::NET_COLUMNS,
     }
 }
 
-/// The currency group of an order (migration 18): `''` for PLN, a space and the code for the
-/// others, NULL without a currency; ascending, that is PLN first and no currency last.
-const GROUP_SQL: &str = "currency_sort_key(orders.currency)";
-
-type Condition = Box<dyn BoxableExpression<orders::table, Pg, SqlType = Bool>>;
+pub(super) type Condition<QS> = Box<dyn BoxableExpression<QS, Pg, SqlType = Bool>>;
 
 /// The conditions of one part of a walk, all required; the parts are read one after the other.
-type Segment = Vec<Condition>;
+pub(super) type Segment<QS> = Vec<Condition<QS>>;
 
 /// `prefix KEY, ID suffix` with the key bound by its type.
-fn with_key(prefix: &str, key: &KeyValue, id: i64, suffix: &str) -> Condition {
+fn with_key<QS: 'static>(prefix: &str, key: &KeyValue, id: i64, suffix: &str) -> Condition<QS> {
     match key {
         KeyValue::Time(t) => Box::new(
             sql::<Bool>(prefix)
@@ -113,20 +152,25 @@ fn with_key(prefix: &str, key: &KeyValue, id: i64, suffix: &str) -> Condition {
     }
 }
 
-/// The rows past `(key, id)` in `key_column` when walking downwards (`descending`) or
-/// upwards, NULL ranking above every value, as segments read one after the other. Each
-/// segment is a single row comparison or NULL test, so that it stays an index condition on the
-/// `(key, id)` index (an `OR` of both would make PostgreSQL filter the whole index).
-fn past(key_column: SortKey, descending: bool, key: &KeyValue, id: i64) -> Vec<Condition> {
-    let col = column_sql(key_column);
-    let nulls_after = |op: &str| -> Condition {
+/// The rows past `(key, id)` in `cols` when walking downwards (`descending`) or upwards,
+/// NULL ranking above every value, as segments read one after the other. Each segment is a
+/// single row comparison or NULL test, so that it stays an index condition on the `(key, id)`
+/// index (an `OR` of both would make PostgreSQL filter the whole index).
+fn past<QS: 'static>(
+    cols: KeyColumns,
+    descending: bool,
+    key: &KeyValue,
+    id: i64,
+) -> Vec<Condition<QS>> {
+    let (col, id_col) = (cols.key, cols.id);
+    let nulls_after = |op: &str| -> Condition<QS> {
         Box::new(
-            sql::<Bool>(&format!("({col} IS NULL AND orders.id {op} "))
+            sql::<Bool>(&format!("({col} IS NULL AND {id_col} {op} "))
                 .bind::<BigInt, _>(id)
                 .sql(")"),
         )
     };
-    let null = |negated: bool| -> Condition {
+    let null = |negated: bool| -> Condition<QS> {
         let not = if negated { " NOT" } else { "" };
         Box::new(sql::<Bool>(&format!("{col} IS{not} NULL")))
     };
@@ -134,65 +178,86 @@ fn past(key_column: SortKey, descending: bool, key: &KeyValue, id: i64) -> Vec<C
     match (is_null, descending) {
         (true, true) => vec![nulls_after("<"), null(true)],
         (true, false) => vec![nulls_after(">")],
-        (false, true) => vec![with_key(&format!("({col}, orders.id) < ("), key, id, ")")],
+        (false, true) => vec![with_key(&format!("({col}, {id_col}) < ("), key, id, ")")],
         (false, false) => vec![
-            with_key(&format!("({col}, orders.id) > ("), key, id, ")"),
+            with_key(&format!("({col}, {id_col}) > ("), key, id, ")"),
             null(false),
         ],
     }
 }
 
-/// The orders of `currency`'s group (`None`: the orders without a currency).
-fn in_group(currency: Option<&str>) -> Condition {
+/// The rows of `currency`'s group (`None`: those without a currency).
+fn in_group<QS: 'static>(group: &str, currency: Option<&str>) -> Condition<QS> {
     match currency {
-        Some(c) => in_currency(c),
-        None => Box::new(sql::<Bool>(&format!("{GROUP_SQL} IS NULL"))),
+        Some(c) => Box::new(
+            sql::<Bool>(&format!("{group} = currency_sort_key("))
+                .bind::<Text, _>(c.to_string())
+                .sql(")"),
+        ),
+        None => Box::new(sql::<Bool>(&format!("{group} IS NULL"))),
     }
 }
 
 /// The groups after `currency`'s, walking the groups in their order (`forwards`) or back.
-fn groups_past(currency: Option<&str>, forwards: bool) -> Vec<Condition> {
-    let beyond = |op: &str, c: &str| -> Condition {
+fn groups_past<QS: 'static>(
+    group: &str,
+    currency: Option<&str>,
+    forwards: bool,
+) -> Vec<Condition<QS>> {
+    let beyond = |op: &str, c: &str| -> Condition<QS> {
         Box::new(
-            sql::<Bool>(&format!("{GROUP_SQL} {op} currency_sort_key("))
+            sql::<Bool>(&format!("{group} {op} currency_sort_key("))
                 .bind::<Text, _>(c.to_string())
                 .sql(")"),
         )
     };
     match (currency, forwards) {
-        (Some(c), true) => vec![beyond(">", c), in_group(None)],
+        (Some(c), true) => vec![beyond(">", c), in_group(group, None)],
         (Some(c), false) => vec![beyond("<", c)],
         (None, true) => vec![],
-        (None, false) => vec![Box::new(sql::<Bool>(&format!("{GROUP_SQL} IS NOT NULL")))],
+        (None, false) => vec![Box::new(sql::<Bool>(&format!("{group} IS NOT NULL")))],
     }
 }
 
-/// The segments of a walk from `after` (exclusive): past the key, and for the total sort
+/// The segments of a walk from `after` (exclusive): past the key, and for an amount sort
 /// first the rest of the row's currency group, then the groups after it.
-fn segments(walk: &Walk<'_>) -> Vec<Segment> {
+pub(super) fn segments<QS: 'static>(walk: &Walk<'_>) -> Vec<Segment<QS>> {
     let descending = walk.descending != walk.backwards;
     let Some((key, id)) = walk.after else {
         return vec![vec![]];
     };
+    let cols = columns(walk.key);
     match (walk.key, key) {
-        (SortKey::Total, KeyValue::Total { currency, .. }) => {
+        (SortKey::Total | SortKey::Net, KeyValue::Total { currency, .. }) => {
             let currency = currency.as_deref();
-            let mut parts: Vec<Segment> = past(SortKey::Total, descending, key, id)
+            let mut parts: Vec<Segment<QS>> = past(cols, descending, key, id)
                 .into_iter()
-                .map(|c| vec![in_group(currency), c])
+                .map(|c| vec![in_group(cols.group, currency), c])
                 .collect();
             parts.extend(
-                groups_past(currency, !walk.backwards)
+                groups_past(cols.group, currency, !walk.backwards)
                     .into_iter()
                     .map(|c| vec![c]),
             );
             parts
         }
-        (key_column, key) => past(key_column, descending, key, id)
+        (_, key) => past(cols, descending, key, id)
             .into_iter()
             .map(|c| vec![c])
             .collect(),
     }
+}
+
+/// The ORDER BY of an amount sort over `cols`: the currency groups keep their order in both
+/// directions (going back walks them back), the amounts and ids run as the walk does.
+pub(super) fn amount_order(cols: KeyColumns, walk: &Walk<'_>) -> String {
+    let descending = walk.descending != walk.backwards;
+    let groups = if walk.backwards { "DESC" } else { "ASC" };
+    let amounts = if descending { "DESC" } else { "ASC" };
+    format!(
+        "{} {groups}, {} {amounts}, {} {amounts}",
+        cols.group, cols.key, cols.id
+    )
 }
 
 fn ordered(query: OrdersQuery, walk: &Walk<'_>) -> OrdersQuery {
@@ -202,13 +267,8 @@ fn ordered(query: OrdersQuery, walk: &Walk<'_>) -> OrdersQuery {
         (SortKey::Bought, false) => query.order((orders::bought_at.asc(), orders::id.asc())),
         (SortKey::Updated, true) => query.order((orders::updated_at.desc(), orders::id.desc())),
         (SortKey::Updated, false) => query.order((orders::updated_at.asc(), orders::id.asc())),
-        (SortKey::Total, _) => {
-            // The groups keep their order in both directions; going back walks them back.
-            let groups = if walk.backwards { "DESC" } else { "ASC" };
-            let amounts = if descending { "DESC" } else { "ASC" };
-            query.order(sql::<Text>(&format!(
-                "{GROUP_SQL} {groups}, orders.total_amount {amounts}, orders.id {amounts}"
-            )))
+        (SortKey::Total | SortKey::Net, _) => {
+            query.order(sql::<Text>(&amount_order(columns(walk.key), walk)))
         }
     }
 }
@@ -233,7 +293,7 @@ pub fn walk(
     walk: Walk<'_>,
     limit: i64,
 ) -> QueryResult<Vec<OrderListRow>> {
-    walk_with(viewer, filter, walk, limit, |query, left| {
+    walk_with(conn, viewer, filter, walk, limit, |conn, query, left| {
         query
             .select(OrderListRow::as_select())
             .limit(left)
@@ -243,14 +303,20 @@ pub fn walk(
 
 /// Up to `limit` rows of the orders `viewer` may see matching `filter`, walking as `walk`
 /// says: `load` reads at most `left` rows of each ordered segment (see [`segments`]) in its own
-/// selection, until `limit` rows are read. The list and the export share it.
+/// selection, until `limit` rows are read (sorted by net, the rows `list_net` found, in its
+/// order). The list and the export share it.
 pub(super) fn walk_with<T>(
+    conn: &mut PgConnection,
     viewer: Visibility<'_>,
     filter: &OrderFilter,
     walk: Walk<'_>,
     limit: i64,
-    mut load: impl FnMut(OrdersQuery, i64) -> QueryResult<Vec<T>>,
+    mut load: impl FnMut(&mut PgConnection, OrdersQuery, i64) -> QueryResult<Vec<T>>,
 ) -> QueryResult<Vec<T>> {
+    if walk.key == SortKey::Net {
+        let query = super::list_net::walked(conn, viewer, filter, &walk, limit)?;
+        return load(conn, query, limit);
+    }
     let mut rows = Vec::new();
     for segment in segments(&walk) {
         let left = limit - rows.len() as i64;
@@ -261,7 +327,7 @@ pub(super) fn walk_with<T>(
         for condition in segment {
             query = query.filter(condition);
         }
-        rows.extend(load(ordered(query, &walk), left)?);
+        rows.extend(load(conn, ordered(query, &walk), left)?);
     }
     Ok(rows)
 }

@@ -24,6 +24,7 @@ pub mod count;
 pub mod detail;
 pub mod export;
 pub mod list;
+mod list_net;
 mod search;
 mod sql;
 pub mod stats;

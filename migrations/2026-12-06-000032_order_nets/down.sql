@@ -1,0 +1,11 @@
+DROP TRIGGER payment_refunds_update_nets ON payment_refunds;
+DROP TRIGGER payment_refunds_insert_nets ON payment_refunds;
+DROP TRIGGER billing_entries_update_nets ON billing_entries;
+DROP TRIGGER billing_entries_insert_nets ON billing_entries;
+DROP TRIGGER orders_update_nets ON orders;
+DROP TRIGGER orders_insert_nets ON orders;
+DROP FUNCTION order_nets_of_money();
+DROP FUNCTION order_nets_of_changed_orders();
+DROP FUNCTION order_nets_of_new_orders();
+DROP FUNCTION order_net(BIGINT, TEXT, TEXT, NUMERIC);
+DROP TABLE order_nets;
