@@ -414,7 +414,7 @@ async fn the_accounting_csv_sums_each_orders_money_per_currency_and_lists_fees_o
     let first = text.lines().next().unwrap();
     assert!(first.starts_with("Account;Row;Order ID"), "{first}");
     let line = text.lines().nth(1).unwrap();
-    assert!(line.split(';').nth(6).unwrap().contains(','), "{line}");
+    assert!(line.split(';').nth(7).unwrap().contains(','), "{line}");
 
     for (query, status) in [
         ("month=2026-13", reqwest::StatusCode::BAD_REQUEST),
