@@ -12,11 +12,10 @@ run-phase-invoices-count = { $count ->
 ## The order page: commission refund claims
 od-claims = Commission refund claims
 od-no-claims = No commission refund claim for this order.
-od-claim-heading = Claim for { $amount }
 od-claim-offer = Offer
 od-claim-quantity = Units claimed / bought
 od-claim-type = Filed
-od-claim-created = Filed at
+od-claim-commission = Commission claimed
 od-claim-history = Status history
 od-claims-note = A granted claim gives the commission back as a fee credit (REF) shown under Money.
 claim-status-IN_PROGRESS = Being processed

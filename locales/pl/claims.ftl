@@ -14,11 +14,10 @@ run-phase-invoices-count = { $count ->
 ## Strona zamówienia: wnioski o rabat transakcyjny
 od-claims = Wnioski o rabat transakcyjny
 od-no-claims = Brak wniosku o rabat transakcyjny dla tego zamówienia.
-od-claim-heading = Wniosek na { $amount }
 od-claim-offer = Oferta
 od-claim-quantity = Sztuk we wniosku / kupionych
 od-claim-type = Złożony
-od-claim-created = Data złożenia
+od-claim-commission = Prowizja we wniosku
 od-claim-history = Historia statusów
 od-claims-note = Przyznany rabat wraca jako uznanie opłaty (REF), widoczne w części Pieniądze.
 claim-status-IN_PROGRESS = W trakcie rozpatrywania

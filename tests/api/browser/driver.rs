@@ -37,7 +37,7 @@ const CHROMIUM_FLAGS: [&str; 8] = [
 ];
 const WIDTH: u32 = 1366;
 /// Full-page screenshots stop at this height (CSS pixels).
-const MAX_HEIGHT: f64 = 6000.0;
+const MAX_HEIGHT: f64 = 12000.0;
 
 const INSTALL_HINT: &str = "The browser test needs Debian's Chromium and chromedriver. Install \
     them with `apt-get install -y --no-install-recommends chromium chromium-driver` \
@@ -342,6 +342,17 @@ impl Browser {
             &format!("{css} to show {needle:?}"),
             "(document.querySelector(arguments[0])?.innerText ?? '').includes(arguments[1])",
             vec![json!(css), json!(needle)],
+        )
+        .await;
+    }
+
+    /// Waits until the page's path is `path` and the document has loaded. (Waiting for `/` by
+    /// prefix would take the sign-in page for the dashboard and race the sign-in's redirect.)
+    pub async fn wait_for_exact_path(&self, path: &str) {
+        self.wait_until(
+            &format!("the page {path}"),
+            "location.pathname === arguments[0] && document.readyState === 'complete'",
+            vec![json!(path)],
         )
         .await;
     }

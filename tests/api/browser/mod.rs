@@ -276,7 +276,7 @@ async fn a_new_team_sets_up_backs_up_and_browses_its_orders_in_a_real_browser() 
     // 8b. The dashboard is styled at desktop width (an unclosed @media block once made every
     // chart a black block and its tiles one column): checked on computed styles and sizes.
     browser.click(r#".mainnav a[href="/"]"#).await;
-    browser.wait_for_path("/").await;
+    browser.wait_for_exact_path("/").await;
     dashboard_is_styled(&browser).await;
     browser.screenshot("dashboard-with-orders").await;
     browser.click(r#".mainnav a[href="/orders"]"#).await;

@@ -41,7 +41,7 @@ async fn pages_of_a_limited_masked_operator_fit_desktop_and_phone_screens() {
         let browser = Browser::start_speaking(&format!("pages-{code}"), accept).await;
         browser.goto(&world.app.url("/login")).await;
         sign_in(&browser, email, PASSWORD).await;
-        browser.wait_for_path("/").await;
+        browser.wait_for_exact_path("/").await;
         masked_operator_pages(&browser, &world, code).await;
         browser.quit().await;
     }
@@ -104,7 +104,7 @@ async fn the_admin_pages_fit_desktop_and_phone_screens_without_a_secret() {
         let browser = Browser::start_speaking(&format!("admin-{code}"), accept).await;
         browser.goto(&app.url("/login")).await;
         sign_in(&browser, email, PASSWORD).await;
-        browser.wait_for_path("/").await;
+        browser.wait_for_exact_path("/").await;
         let problems = visit_at_both_widths(
             &browser,
             &app,
@@ -199,7 +199,7 @@ async fn the_api_reference_draws_every_operation_at_both_widths() {
         let browser = Browser::start_speaking(&format!("api-docs-{code}"), accept).await;
         browser.goto(&app.url("/login")).await;
         sign_in(&browser, email, PASSWORD).await;
-        browser.wait_for_path("/").await;
+        browser.wait_for_exact_path("/").await;
         for (width, mobile) in WIDTHS {
             browser.set_viewport(width, mobile).await;
             browser.goto(&app.url("/api/docs")).await;

@@ -55,7 +55,7 @@ async fn an_order_page_with_returns_fits_desktop_and_phone_screens_masked_or_not
             let browser = Browser::start_speaking(&format!("returns-{who}-{code}"), accept).await;
             browser.goto(&app.url("/login")).await;
             sign_in(&browser, email, PASSWORD).await;
-            browser.wait_for_path("/").await;
+            browser.wait_for_exact_path("/").await;
             let problems = visit_at_both_widths(&browser, &app, &pages, secrets, code).await;
             assert!(problems.is_empty(), "{}", problems.join("\n"));
             browser.quit().await;
