@@ -48,3 +48,5 @@ invoice-scan-REJECTED = Rejected
 sync-col-claims = Claims
 sync-col-claims-title = Commission refund claims read / stored anew or changed
 sync-col-invoices-title = Invoices read / stored anew or changed
+sync-col-documents = Details
+sync-col-documents-title = What the run read besides the orders: events, tracking numbers, orders put in quarantine, and returns, refunds, fees, wallet operations, claims and invoices (read / stored anew or changed)

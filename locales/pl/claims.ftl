@@ -50,3 +50,5 @@ invoice-scan-REJECTED = Odrzucony
 sync-col-claims = Rabaty
 sync-col-claims-title = Wnioski o rabat transakcyjny odczytane / zapisane jako nowe lub zmienione
 sync-col-invoices-title = Faktury odczytane / zapisane jako nowe lub zmienione
+sync-col-documents = Szczegóły
+sync-col-documents-title = Co synchronizacja odczytała poza zamówieniami: zdarzenia, numery przesyłek, zamówienia w kwarantannie oraz zwroty, zwroty płatności, opłaty, operacje portfela, rabaty i faktury (odczytane / nowe lub zmienione)

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::{
-    db::models::sync::SyncRun,
+    db::models::sync::{RunCounters, SyncRun},
     domain::{AccountId, RunId, RunNote, RunPhase, RunProblem},
     i18n::{Locale, Message},
 };
@@ -80,23 +80,8 @@ pub struct RunView {
     pub events: i64,
     pub quarantined: i64,
     pub shipments: i64,
-    /// Customer returns read, and of those stored anew or changed.
-    pub returns: i64,
-    pub returns_changed: i64,
-    /// Payment refunds read, and of those stored anew or changed.
-    pub refunds: i64,
-    pub refunds_changed: i64,
-    /// Billing entries (fees) read, and of those stored anew or changed.
-    pub fees: i64,
-    pub fees_changed: i64,
-    pub wallet: i64,
-    pub wallet_changed: i64,
-    /// Commission refund claims read, and of those stored anew or changed.
-    pub claims: i64,
-    pub claims_changed: i64,
-    /// Invoices read, and of those stored anew or changed.
-    pub invoices: i64,
-    pub invoices_changed: i64,
+    /// The other resources the run read (returns, refunds, fees, …), those it read any of.
+    pub documents: Vec<DocumentCount>,
     pub pages: i64,
     pub progress: RunProgress,
     /// Why it did not succeed, in a sentence of the reader's language.
@@ -107,6 +92,78 @@ pub struct RunView {
     pub notes: Vec<String>,
     /// While the running run waits out Allegro's rate-limit pause: until when.
     pub paused_until: Option<DateTime<Utc>>,
+}
+
+/// What a run read of one resource besides the orders.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentCount {
+    /// Its CSS class and the message keys of its label and title.
+    pub class: &'static str,
+    pub label: &'static str,
+    pub title: &'static str,
+    pub read: i64,
+    /// Of those, stored anew or changed (a new version).
+    pub changed: i64,
+}
+
+impl DocumentCount {
+    /// Each resource the counters show any of, in the order a run reads them.
+    fn of(c: &RunCounters) -> Vec<Self> {
+        let count = |class, label, title, read, changed| Self {
+            class,
+            label,
+            title,
+            read,
+            changed,
+        };
+        [
+            count(
+                "run-returns",
+                "od-returns",
+                "sync-col-returns-title",
+                c.returns_fetched,
+                c.returns_changed,
+            ),
+            count(
+                "run-refunds",
+                "od-refunds",
+                "sync-col-refunds-title",
+                c.refunds_fetched,
+                c.refunds_changed,
+            ),
+            count(
+                "run-fees",
+                "sync-col-fees",
+                "sync-col-fees-title",
+                c.billing_fetched,
+                c.billing_changed,
+            ),
+            count(
+                "run-wallet",
+                "sync-col-wallet",
+                "sync-col-wallet-title",
+                c.payment_operations_fetched,
+                c.payment_operations_changed,
+            ),
+            count(
+                "run-claims",
+                "sync-col-claims",
+                "sync-col-claims-title",
+                c.refund_claims_fetched,
+                c.refund_claims_changed,
+            ),
+            count(
+                "run-invoices",
+                "od-invoices",
+                "sync-col-invoices-title",
+                c.invoices_fetched,
+                c.invoices_changed,
+            ),
+        ]
+        .into_iter()
+        .filter(|d| d.read > 0 || d.changed > 0)
+        .collect()
+    }
 }
 
 impl RunView {
@@ -143,18 +200,7 @@ impl RunView {
             events: run.counters.events,
             quarantined: run.counters.orders_quarantined,
             shipments: run.counters.shipments_checked,
-            returns: run.counters.returns_fetched,
-            returns_changed: run.counters.returns_changed,
-            refunds: run.counters.refunds_fetched,
-            refunds_changed: run.counters.refunds_changed,
-            fees: run.counters.billing_fetched,
-            fees_changed: run.counters.billing_changed,
-            wallet: run.counters.payment_operations_fetched,
-            wallet_changed: run.counters.payment_operations_changed,
-            claims: run.counters.refund_claims_fetched,
-            claims_changed: run.counters.refund_claims_changed,
-            invoices: run.counters.invoices_fetched,
-            invoices_changed: run.counters.invoices_changed,
+            documents: DocumentCount::of(&run.counters),
             pages: run.counters.pages,
             status: run.status,
             error: run.error,
