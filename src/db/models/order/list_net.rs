@@ -12,19 +12,12 @@ use diesel::{
 };
 
 use super::{
-    list::{KeyColumns, Walk, amount_order, segments},
+    keyset::{NET_COLUMNS, Walk, amount_order, segments},
     visible::{OrdersQuery, visible_orders},
 };
 use crate::{
     db::schema::{order_nets, orders},
     domain::{OrderFilter, Visibility},
-};
-
-/// What the net walk compares and orders by.
-pub(super) const NET_COLUMNS: KeyColumns = KeyColumns {
-    key: "order_nets.net_amount",
-    id: "order_nets.order_id",
-    group: "currency_sort_key(order_nets.currency)",
 };
 
 /// The ids of up to `limit` orders `viewer` may see matching `filter`, walking by net as

@@ -23,6 +23,7 @@ pub mod by_id;
 pub mod count;
 pub mod detail;
 pub mod export;
+mod keyset;
 pub mod list;
 mod list_net;
 mod search;
