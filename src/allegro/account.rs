@@ -210,7 +210,11 @@ fn decode<T: DeserializeOwned>(reply: Reply, account: &str, what: &str) -> Resul
             },
         },
     };
-    tracing::warn!(account, call = what, trace_id, status, error = %error, "Allegro API call failed");
+    if error.is_routine() {
+        tracing::debug!(account, call = what, trace_id, status, error = %error, "Allegro API call answered no");
+    } else {
+        tracing::warn!(account, call = what, trace_id, status, error = %error, "Allegro API call failed");
+    }
     Err(error)
 }
 

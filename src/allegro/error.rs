@@ -68,6 +68,19 @@ impl AllegroError {
         matches!(self, Self::InvalidGrant | Self::Unauthorized)
     }
 
+    /// An answer the sync reads as part of the protocol, not as a failure: a 404 of a
+    /// per-order lookup (no invoice, a checkout form gone) or a listing refusing a window too
+    /// full to page (`TooManyOperationsException`), which the sync splits. Logged at debug.
+    pub fn is_routine(&self) -> bool {
+        match self {
+            Self::NotFound => true,
+            Self::Client { code, .. } => {
+                code.as_deref() == Some(super::payment_operation::TOO_MANY_OPERATIONS)
+            }
+            _ => false,
+        }
+    }
+
     pub(crate) fn invalid_response(status: u16, body: &[u8]) -> Self {
         Self::InvalidResponse {
             status,
