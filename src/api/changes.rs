@@ -30,8 +30,10 @@ pub struct ChangeJson {
     /// The change's number in the feed (increasing, without gaps in what one reader sees
     /// across accounts it may see).
     pub seq: String,
-    /// `order.created`, `order.updated` or `order.gone` (Allegro no longer lists the order;
-    /// the backup keeps it).
+    /// `order.created`, `order.updated`, `order.gone` (Allegro no longer lists the order;
+    /// the backup keeps it) or `order.documents_changed` (one of the order's returns, refunds,
+    /// commission refund claims, fees, wallet operations or invoices was stored anew or
+    /// changed: read them at `/api/v1/orders/{id}/money`).
     #[serde(rename = "type")]
     #[schema(example = "order.updated")]
     pub kind: &'static str,
@@ -41,6 +43,11 @@ pub struct ChangeJson {
     pub account_id: String,
     /// The revision stored by this change (`order.created` and `order.updated`).
     pub revision: Option<String>,
+    /// Which of the order's documents changed (`order.documents_changed`): `returns`,
+    /// `refunds`, `refund-claims`, `billing-entries`, `payment-operations` or `invoices`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "billing-entries")]
+    pub resource: Option<String>,
 }
 
 impl From<Change> for ChangeJson {
@@ -52,6 +59,7 @@ impl From<Change> for ChangeJson {
             order_id: change.checkout_form_id.0,
             account_id: change.account_id.to_string(),
             revision: change.revision,
+            resource: change.resource,
         }
     }
 }

@@ -223,8 +223,8 @@ pub enum WebhookCommand {
         /// Where to POST (http:// or https://).
         #[arg(long)]
         url: String,
-        /// Comma-separated: order.created, order.updated, order.gone, sync.failed,
-        /// account.needs_reauth.
+        /// Comma-separated: order.created, order.updated, order.gone,
+        /// order.documents_changed, sync.failed, account.needs_reauth.
         #[arg(long)]
         events: String,
         /// Only this account's events (its Allegro login); every account's when left out.

@@ -94,7 +94,7 @@ diesel::table! {
     billing_entry_versions (id) {
         id -> Int8,
         entry_row_id -> Int8,
-        raw -> Jsonb,
+        raw -> Nullable<Jsonb>,
         content_hash -> Text,
         seen_at -> Timestamptz,
     }
@@ -126,7 +126,7 @@ diesel::table! {
         id -> Int8,
         return_row_id -> Int8,
         status -> Nullable<Text>,
-        raw -> Jsonb,
+        raw -> Nullable<Jsonb>,
         content_hash -> Text,
         seen_at -> Timestamptz,
     }
@@ -204,6 +204,7 @@ diesel::table! {
         account_id -> Int8,
         order_id -> Int8,
         revision -> Nullable<Text>,
+        resource -> Nullable<Text>,
     }
 }
 
@@ -234,7 +235,7 @@ diesel::table! {
         id -> Int8,
         invoice_row_id -> Int8,
         status -> Nullable<Text>,
-        raw -> Jsonb,
+        raw -> Nullable<Jsonb>,
         content_hash -> Text,
         seen_at -> Timestamptz,
     }
@@ -415,7 +416,7 @@ diesel::table! {
         id -> Int8,
         refund_row_id -> Int8,
         status -> Nullable<Text>,
-        raw -> Jsonb,
+        raw -> Nullable<Jsonb>,
         content_hash -> Text,
         seen_at -> Timestamptz,
     }
@@ -445,7 +446,7 @@ diesel::table! {
         id -> Int8,
         claim_row_id -> Int8,
         status -> Nullable<Text>,
-        raw -> Jsonb,
+        raw -> Nullable<Jsonb>,
         content_hash -> Text,
         seen_at -> Timestamptz,
     }

@@ -15,6 +15,9 @@ pub enum WebhookEvent {
     OrderCreated,
     OrderUpdated,
     OrderGone,
+    /// One of the order's returns, refunds, claims, fees, wallet operations or invoices
+    /// stored anew or changed.
+    OrderDocumentsChanged,
     SyncFailed,
     AccountNeedsReauth,
     /// Sent from the deliveries page to try an endpoint; nobody subscribes to it.
@@ -23,10 +26,11 @@ pub enum WebhookEvent {
 
 impl WebhookEvent {
     /// The events an endpoint may subscribe to, in the order lists show them.
-    pub const SUBSCRIBABLE: [WebhookEvent; 5] = [
+    pub const SUBSCRIBABLE: [WebhookEvent; 6] = [
         WebhookEvent::OrderCreated,
         WebhookEvent::OrderUpdated,
         WebhookEvent::OrderGone,
+        WebhookEvent::OrderDocumentsChanged,
         WebhookEvent::SyncFailed,
         WebhookEvent::AccountNeedsReauth,
     ];
@@ -37,6 +41,7 @@ impl WebhookEvent {
             WebhookEvent::OrderCreated => "order.created",
             WebhookEvent::OrderUpdated => "order.updated",
             WebhookEvent::OrderGone => "order.gone",
+            WebhookEvent::OrderDocumentsChanged => "order.documents_changed",
             WebhookEvent::SyncFailed => "sync.failed",
             WebhookEvent::AccountNeedsReauth => "account.needs_reauth",
             WebhookEvent::Test => "webhook.test",
@@ -69,7 +74,7 @@ pub enum WebhookError {
     #[error("the address is longer than {WEBHOOK_URL_MAX_CHARS} characters")]
     UrlTooLong,
     #[error(
-        "unknown event {0:?} (known: order.created, order.updated, order.gone, sync.failed, account.needs_reauth)"
+        "unknown event {0:?} (known: order.created, order.updated, order.gone, order.documents_changed, sync.failed, account.needs_reauth)"
     )]
     UnknownEvent(String),
     #[error("choose at least one event")]
@@ -220,6 +225,10 @@ pub struct OrderEventData<'a> {
     pub account_id: String,
     pub account_login: &'a str,
     pub revision: Option<&'a str>,
+    /// Which of the order's documents changed (`order.documents_changed` only): `returns`,
+    /// `refunds`, `refund-claims`, `billing-entries`, `payment-operations` or `invoices`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resource: Option<&'a str>,
     /// The change's number in the changes feed (`/api/v1/changes`).
     pub seq: i64,
 }

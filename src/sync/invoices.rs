@@ -130,9 +130,10 @@ async fn store_batch(
     }
     let fetched = rows.len();
     versioned::store_page_with(ctx, fetched, counters, move |conn| {
-        let counts = store(conn, account_id, &rows)?;
+        let stored = store(conn, account_id, &rows)?;
         InvoiceRead::record(conn, &reads)?;
-        Ok((counts.changed_or_created(), ()))
+        stored.record_changes::<NewInvoice>(conn, account_id)?;
+        Ok((stored.counts.changed_or_created(), ()))
     })
     .await
 }

@@ -114,8 +114,10 @@ where
 {
     let account_id = ctx.account_id;
     store_page_with(ctx, fetched, counters, move |conn| {
-        let counts = versioned::store(conn, account_id, &rows)?;
-        Ok((counts.changed_or_created(), checkpoint(conn)?))
+        let stored = versioned::store(conn, account_id, &rows)?;
+        let reached = checkpoint(conn)?;
+        stored.record_changes::<Row>(conn, account_id)?;
+        Ok((stored.counts.changed_or_created(), reached))
     })
     .await
 }

@@ -45,6 +45,7 @@ pub struct NewBillingEntry {
 versioned_row!(
     NewBillingEntry,
     id: BillingEntryId = billing_entries::entry_id,
+    resource: "billing-entries",
     versions: billing_entry_versions::entry_row_id,
     numeric: { amount = amount },
 );

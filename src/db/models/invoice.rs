@@ -45,6 +45,7 @@ pub struct NewInvoice {
 versioned_row!(
     NewInvoice,
     id: InvoiceId = order_invoices::invoice_id,
+    resource: "invoices",
     versions: order_invoice_versions::invoice_row_id with status,
 );
 

@@ -25,10 +25,18 @@ pub enum ChangeKind {
     Updated,
     /// No longer served by Allegro (older than its window); kept here.
     Gone,
+    /// One of its documents (a return, a refund, a claim, a fee, a wallet operation, an
+    /// invoice) stored anew or with a new version; the change names which resource.
+    DocumentsChanged,
 }
 
 impl ChangeKind {
-    pub const ALL: [ChangeKind; 3] = [ChangeKind::Created, ChangeKind::Updated, ChangeKind::Gone];
+    pub const ALL: [ChangeKind; 4] = [
+        ChangeKind::Created,
+        ChangeKind::Updated,
+        ChangeKind::Gone,
+        ChangeKind::DocumentsChanged,
+    ];
 
     /// The name consumers see (`order.created`, …), as stored.
     pub fn as_str(self) -> &'static str {
@@ -36,6 +44,7 @@ impl ChangeKind {
             ChangeKind::Created => "order.created",
             ChangeKind::Updated => "order.updated",
             ChangeKind::Gone => "order.gone",
+            ChangeKind::DocumentsChanged => "order.documents_changed",
         }
     }
 
@@ -60,24 +69,62 @@ pub fn record(
     account_id: AccountId,
     changes: &[NewChange<'_>],
 ) -> QueryResult<()> {
-    if changes.is_empty() {
+    let order_ids: Vec<i64> = changes.iter().map(|c| c.order_id).collect();
+    let kinds: Vec<&str> = changes.iter().map(|c| c.kind.as_str()).collect();
+    let revisions: Vec<Option<&str>> = changes.iter().map(|c| c.revision).collect();
+    insert(conn, account_id, &order_ids, &kinds, &revisions, None)
+}
+
+/// Numbers and inserts changes given column by column (`resource` for all of them).
+fn insert(
+    conn: &mut PgConnection,
+    account_id: AccountId,
+    order_ids: &[i64],
+    kinds: &[&str],
+    revisions: &[Option<&str>],
+    resource: Option<&str>,
+) -> QueryResult<()> {
+    if order_ids.is_empty() {
         return Ok(());
     }
     sql_query(
         "WITH head AS (
              UPDATE order_change_head SET last_seq = last_seq + cardinality($2::BIGINT[])
              RETURNING last_seq - cardinality($2::BIGINT[]) AS base)
-         INSERT INTO order_changes (seq, kind, account_id, order_id, revision)
-         SELECT head.base + c.n, c.kind, $1, c.order_id, c.revision
+         INSERT INTO order_changes (seq, kind, account_id, order_id, revision, resource)
+         SELECT head.base + c.n, c.kind, $1, c.order_id, c.revision, $5
          FROM head, unnest($2::BIGINT[], $3::TEXT[], $4::TEXT[])
              WITH ORDINALITY AS c(order_id, kind, revision, n)",
     )
     .bind::<BigInt, _>(account_id)
-    .bind::<Array<BigInt>, _>(changes.iter().map(|c| c.order_id).collect::<Vec<_>>())
-    .bind::<Array<Text>, _>(changes.iter().map(|c| c.kind.as_str()).collect::<Vec<_>>())
-    .bind::<Array<Nullable<Text>>, _>(changes.iter().map(|c| c.revision).collect::<Vec<_>>())
+    .bind::<Array<BigInt>, _>(order_ids)
+    .bind::<Array<Text>, _>(kinds)
+    .bind::<Array<Nullable<Text>>, _>(revisions)
+    .bind::<Nullable<Text>, _>(resource)
     .execute(conn)
     .map(drop)
+}
+
+/// Records one `order.documents_changed` change of `resource` (`returns`, `refunds`,
+/// `refund-claims`, `billing-entries`, `payment-operations` or `invoices`) for each of
+/// `order_ids` (`orders.id`, each once, in the given order). Call it as late in the storing
+/// transaction as [`record`].
+pub fn record_documents(
+    conn: &mut PgConnection,
+    account_id: AccountId,
+    resource: &'static str,
+    order_ids: &[i64],
+) -> QueryResult<()> {
+    let kinds = vec![ChangeKind::DocumentsChanged.as_str(); order_ids.len()];
+    let revisions = vec![None; order_ids.len()];
+    insert(
+        conn,
+        account_id,
+        order_ids,
+        &kinds,
+        &revisions,
+        Some(resource),
+    )
 }
 
 /// One change as the feed shows it.
@@ -89,6 +136,8 @@ pub struct Change {
     pub account_id: AccountId,
     pub checkout_form_id: CheckoutFormId,
     pub revision: Option<String>,
+    /// The resource of an `order.documents_changed` change.
+    pub resource: Option<String>,
 }
 
 /// A page of the feed: the changes after the cursor the reader may see, and the cursor to ask
@@ -120,6 +169,8 @@ struct FeedRow {
     checkout_form_id: Option<CheckoutFormId>,
     #[diesel(sql_type = Nullable<Text>)]
     revision: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    resource: Option<String>,
     #[diesel(sql_type = BigInt)]
     last_seq: i64,
     #[diesel(sql_type = BigInt)]
@@ -138,7 +189,7 @@ pub fn page_after(
 ) -> QueryResult<Result<ChangesPage, CursorGone>> {
     let rows: Vec<FeedRow> = sql_query(
         "SELECT c.seq, c.changed_at, c.kind, c.account_id, o.checkout_form_id, c.revision,
-                h.last_seq, h.pruned_through
+                c.resource, h.last_seq, h.pruned_through
          FROM order_change_head h
          LEFT JOIN LATERAL (
              SELECT ch.* FROM order_changes ch
@@ -184,6 +235,7 @@ fn into_change(row: FeedRow) -> Option<Change> {
         account_id: row.account_id?,
         checkout_form_id: row.checkout_form_id?,
         revision: row.revision,
+        resource: row.resource,
     })
 }
 

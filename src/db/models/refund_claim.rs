@@ -42,6 +42,7 @@ pub struct NewRefundClaim {
 versioned_row!(
     NewRefundClaim,
     id: RefundClaimId = refund_claims::claim_id,
+    resource: "refund-claims",
     versions: refund_claim_versions::claim_row_id with status,
     numeric: { commission_amount = commission_amount },
 );

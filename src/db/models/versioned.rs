@@ -2,7 +2,9 @@
 //! payment refunds, …) stores the same way: one row per resource id within the account,
 //! holding the document as last read, and one row per distinct version of it (told apart by
 //! the hash of its canonical JSON), so the versions are the status history as the backup saw
-//! it. Here the shared part: the store algorithm, the read of an order's resources with their
+//! it. A version's document is kept once: the current version's `raw` is NULL (its resource's
+//! row holds it), and a version gets its own copy when a newer one supersedes it (as
+//! `order_revisions` do). Here the shared part: the store algorithm, the read of an order's resources with their
 //! histories, and `versioned_row!`, which writes a resource's queries from its tables.
 
 use std::{collections::HashMap, hash::Hash};
@@ -18,6 +20,8 @@ use crate::domain::AccountId;
 pub trait VersionedRow: Sized {
     /// Allegro's id of the resource.
     type Id: Clone + Eq + Hash;
+    /// The resource's name in the changes feed and the export (`returns`, …).
+    const RESOURCE: &'static str;
 
     fn external_id(&self) -> &Self::Id;
     fn content_hash(&self) -> &str;
@@ -33,12 +37,48 @@ pub trait VersionedRow: Sized {
         account_id: AccountId,
         items: &[&Self],
     ) -> QueryResult<Vec<(Self::Id, i64)>>;
+    /// Copies the documents rows `rows` hold now into their current versions, before the rows
+    /// are overwritten with newer ones.
+    fn keep_superseded(conn: &mut PgConnection, rows: &[i64]) -> QueryResult<()>;
     /// Overwrites row `row` with this version and marks it seen.
     fn update(&self, conn: &mut PgConnection, row: i64) -> QueryResult<()>;
     /// Keeps these versions of these rows (a version kept before is not kept twice).
     fn add_versions(conn: &mut PgConnection, versions: &[(i64, &Self)]) -> QueryResult<()>;
     /// Marks rows `rows` as read now, unchanged.
     fn mark_seen(conn: &mut PgConnection, rows: Vec<i64>) -> QueryResult<()>;
+    /// The stored orders (`orders.id`) rows `rows` belong to, each once.
+    fn orders_of(conn: &mut PgConnection, rows: &[i64]) -> QueryResult<Vec<i64>>;
+}
+
+/// An `orders.id` read by a raw query.
+#[derive(QueryableByName)]
+pub struct OrderIdRow {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    pub id: i64,
+}
+
+/// What storing a page of a resource did, and the rows it stored anew or changed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Stored {
+    pub counts: StoreCounts,
+    pub rows: Vec<i64>,
+}
+
+impl Stored {
+    /// Records an `order.documents_changed` change for each stored order the new or changed
+    /// rows belong to. Call it once the rows are linked to their orders, as late in the
+    /// transaction as the changes feed asks (`order_change::record`).
+    pub fn record_changes<T: VersionedRow>(
+        &self,
+        conn: &mut PgConnection,
+        account_id: AccountId,
+    ) -> QueryResult<()> {
+        if self.rows.is_empty() {
+            return Ok(());
+        }
+        let orders = T::orders_of(conn, &self.rows)?;
+        super::order_change::record_documents(conn, account_id, T::RESOURCE, &orders)
+    }
 }
 
 /// What storing a page of a resource did.
@@ -65,7 +105,7 @@ pub fn store<T: VersionedRow>(
     conn: &mut PgConnection,
     account_id: AccountId,
     items: &[T],
-) -> QueryResult<StoreCounts> {
+) -> QueryResult<Stored> {
     // The known-ids lookup is planned for the ids at hand: a plan cached while the table was
     // small (a sequential scan) would stay in use as it grows.
     diesel::sql_query("SET LOCAL plan_cache_mode = force_custom_plan").execute(conn)?;
@@ -79,13 +119,17 @@ pub fn store<T: VersionedRow>(
     for item in items {
         match known.get(item.external_id()) {
             Some((row, hash)) if hash == item.content_hash() => unchanged.push(*row),
-            Some((row, _)) => {
-                item.update(conn, *row)?;
-                versions.push((*row, item));
-                counts.changed += 1;
-            }
+            Some((row, _)) => versions.push((*row, item)),
             None => new.push(item),
         }
+    }
+    let changed: Vec<i64> = versions.iter().map(|(row, _)| *row).collect();
+    if !changed.is_empty() {
+        T::keep_superseded(conn, &changed)?;
+        for (row, item) in &versions {
+            item.update(conn, *row)?;
+        }
+        counts.changed = changed.len();
     }
     if !new.is_empty() {
         let rows: HashMap<T::Id, i64> =
@@ -98,8 +142,13 @@ pub fn store<T: VersionedRow>(
     }
     T::add_versions(conn, &versions)?;
     counts.unchanged = unchanged.len();
-    T::mark_seen(conn, unchanged)?;
-    Ok(counts)
+    if !unchanged.is_empty() {
+        T::mark_seen(conn, unchanged)?;
+    }
+    Ok(Stored {
+        counts,
+        rows: versions.iter().map(|(row, _)| *row).collect(),
+    })
 }
 
 /// One stored version of a resource, without its document.
@@ -159,12 +208,13 @@ pub(crate) use numeric;
 /// `numeric:` as `column = field`.
 macro_rules! versioned_row {
     (
-        $row:ty, id: $id:ty = $table:ident::$id_col:ident,
+        $row:ty, id: $id:ty = $table:ident::$id_col:ident, resource: $resource:literal,
         versions: $versions:ident::$row_col:ident $(with $status:ident)?
         $(, numeric: { $($num_col:ident = $num_field:ident),* $(,)? })? $(,)?
     ) => {
         impl $crate::db::models::versioned::VersionedRow for $row {
             type Id = $id;
+            const RESOURCE: &'static str = $resource;
 
             fn external_id(&self) -> &$id {
                 &self.$id_col
@@ -207,6 +257,20 @@ macro_rules! versioned_row {
                     .get_results(conn)
             }
 
+            fn keep_superseded(
+                conn: &mut diesel::PgConnection,
+                rows: &[i64],
+            ) -> diesel::QueryResult<()> {
+                diesel::sql_query(concat!(
+                    "UPDATE ", stringify!($versions), " AS v SET raw = r.raw FROM ",
+                    stringify!($table), " AS r WHERE v.", stringify!($row_col),
+                    " = r.id AND r.id = ANY($1) AND v.raw IS NULL",
+                ))
+                .bind::<diesel::sql_types::Array<diesel::sql_types::BigInt>, _>(rows)
+                .execute(conn)
+                .map(drop)
+            }
+
             fn update(&self, conn: &mut diesel::PgConnection, row: i64) -> diesel::QueryResult<()> {
                 diesel::update($table::table.find(row))
                     .set((
@@ -232,7 +296,6 @@ macro_rules! versioned_row {
                     .map(|(row, item)| (
                         $versions::$row_col.eq(*row),
                         $($versions::$status.eq(&item.$status),)?
-                        $versions::raw.eq(&item.raw),
                         $versions::content_hash.eq(&item.content_hash),
                     ))
                     .collect();
@@ -249,6 +312,22 @@ macro_rules! versioned_row {
                     .set($table::last_seen_at.eq(diesel::dsl::now))
                     .execute(conn)
                     .map(drop)
+            }
+
+            fn orders_of(
+                conn: &mut diesel::PgConnection,
+                rows: &[i64],
+            ) -> diesel::QueryResult<Vec<i64>> {
+                let found: Vec<$crate::db::models::versioned::OrderIdRow> =
+                    diesel::sql_query(concat!(
+                        "SELECT DISTINCT o.id FROM ", stringify!($table), " AS r ",
+                        "JOIN orders AS o ON o.account_id = r.account_id ",
+                        "AND o.checkout_form_id = r.checkout_form_id ",
+                        "WHERE r.id = ANY($1) ORDER BY o.id",
+                    ))
+                    .bind::<diesel::sql_types::Array<diesel::sql_types::BigInt>, _>(rows)
+                    .load(conn)?;
+                Ok(found.into_iter().map(|row| row.id).collect())
             }
         }
 

@@ -56,6 +56,8 @@ pub struct WebhookForm {
     order_updated: Option<String>,
     #[serde(rename = "order.gone")]
     order_gone: Option<String>,
+    #[serde(rename = "order.documents_changed")]
+    order_documents_changed: Option<String>,
     #[serde(rename = "sync.failed")]
     sync_failed: Option<String>,
     #[serde(rename = "account.needs_reauth")]
@@ -69,6 +71,7 @@ impl WebhookForm {
             &self.order_created,
             &self.order_updated,
             &self.order_gone,
+            &self.order_documents_changed,
             &self.sync_failed,
             &self.account_needs_reauth,
         ];

@@ -7,6 +7,7 @@
 //! Here what the tests share; the tests by theme: the backup, the order page.
 
 mod backup;
+mod changes;
 mod export;
 mod fees_page;
 mod page;

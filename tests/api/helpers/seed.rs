@@ -39,6 +39,16 @@ pub fn text(conn: &mut PgConnection, sql: &str) -> String {
     sql_query(sql).get_result::<OneText>(conn).unwrap().t
 }
 
+/// Every text `t` a query selects.
+pub fn texts(conn: &mut PgConnection, sql: &str) -> Vec<String> {
+    sql_query(sql)
+        .load::<OneText>(conn)
+        .unwrap()
+        .into_iter()
+        .map(|row| row.t)
+        .collect()
+}
+
 /// The id an `INSERT … RETURNING id` gives back.
 #[derive(diesel::QueryableByName)]
 pub struct Id {

@@ -233,5 +233,5 @@ pub fn worker(app: &TestApp) -> allegro_backup::webhooks::Worker {
 }
 
 /// Every event type.
-pub const ALL_EVENTS: &str =
-    "order.created,order.updated,order.gone,sync.failed,account.needs_reauth";
+pub const ALL_EVENTS: &str = "order.created,order.updated,order.gone,order.documents_changed,\
+     sync.failed,account.needs_reauth";

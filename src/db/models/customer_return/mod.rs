@@ -41,6 +41,7 @@ pub struct NewCustomerReturn {
 versioned_row!(
     NewCustomerReturn,
     id: CustomerReturnId = customer_returns::return_id,
+    resource: "returns",
     versions: customer_return_versions::return_row_id with status,
 );
 

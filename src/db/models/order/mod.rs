@@ -243,6 +243,26 @@ pub fn find_by_line_item_ids(
         .load(conn)
 }
 
+/// The stored orders (`orders.id`) of account `account_id` paid by any of `payment_ids`
+/// (`payment.id` of their documents), each once.
+pub fn ids_paid_by(
+    conn: &mut PgConnection,
+    account_id: AccountId,
+    payment_ids: &[&str],
+) -> QueryResult<Vec<i64>> {
+    if payment_ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let found: Vec<super::versioned::OrderIdRow> = diesel::sql_query(
+        "SELECT DISTINCT id FROM orders
+         WHERE account_id = $1 AND raw #>> '{payment,id}' = ANY($2) ORDER BY id",
+    )
+    .bind::<diesel::sql_types::BigInt, _>(account_id)
+    .bind::<diesel::sql_types::Array<diesel::sql_types::Text>, _>(payment_ids)
+    .load(conn)?;
+    Ok(found.into_iter().map(|row| row.id).collect())
+}
+
 /// Number of orders held for the account (merged and gone ones included).
 pub fn count_for_account(conn: &mut PgConnection, account_id: AccountId) -> QueryResult<i64> {
     orders::table

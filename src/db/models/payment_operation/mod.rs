@@ -46,7 +46,9 @@ pub struct NewPaymentOperation {
 }
 
 /// Stores the operations of account `account_id` not stored yet and marks the others seen;
-/// how many were new. Call it inside the transaction that also moves the checkpoint.
+/// how many were new. Records an `order.documents_changed` change for each stored order whose
+/// payment a new operation moves. Call it inside the transaction that also moves the
+/// checkpoint.
 pub fn store(
     conn: &mut PgConnection,
     account_id: AccountId,
@@ -67,16 +69,16 @@ pub fn store(
             )
         })
         .collect();
-    let created: Vec<String> = diesel::insert_into(p::payment_operations)
+    let created: Vec<(String, Option<String>)> = diesel::insert_into(p::payment_operations)
         .values(rows)
         .on_conflict((p::account_id, p::content_hash))
         .do_nothing()
-        .returning(p::content_hash)
+        .returning((p::content_hash, p::payment_id))
         .get_results(conn)?;
     let known: Vec<&str> = operations
         .iter()
         .map(|op| op.content_hash.as_str())
-        .filter(|hash| !created.iter().any(|c| c == hash))
+        .filter(|hash| !created.iter().any(|(c, _)| c == hash))
         .collect();
     if !known.is_empty() {
         diesel::update(
@@ -87,6 +89,9 @@ pub fn store(
         .set(p::last_seen_at.eq(diesel::dsl::now))
         .execute(conn)?;
     }
+    let payments: Vec<&str> = created.iter().filter_map(|(_, p)| p.as_deref()).collect();
+    let orders = super::order::ids_paid_by(conn, account_id, &payments)?;
+    super::order_change::record_documents(conn, account_id, "payment-operations", &orders)?;
     Ok(created.len())
 }
 

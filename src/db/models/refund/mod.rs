@@ -40,6 +40,7 @@ pub struct NewRefund {
 versioned_row!(
     NewRefund,
     id: RefundId = payment_refunds::refund_id,
+    resource: "refunds",
     versions: payment_refund_versions::refund_row_id with status,
     numeric: { total_amount = total_amount },
 );

@@ -93,6 +93,8 @@ struct ChangeRow {
     #[diesel(sql_type = Nullable<Text>)]
     revision: Option<String>,
     #[diesel(sql_type = Nullable<Text>)]
+    resource: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
     checkout_form_id: Option<String>,
     #[diesel(sql_type = Nullable<Text>)]
     login: Option<String>,
@@ -136,8 +138,8 @@ pub fn fan_out_changes(conn: &mut PgConnection, id: WebhookId, limit: i64) -> Qu
             return Ok(FanOut::default());
         };
         let changes: Vec<ChangeRow> = sql_query(
-            "SELECT c.seq, c.changed_at, c.kind, c.account_id, c.revision, o.checkout_form_id,
-                    a.login
+            "SELECT c.seq, c.changed_at, c.kind, c.account_id, c.revision, c.resource,
+                    o.checkout_form_id, a.login
              FROM order_changes c
              LEFT JOIN orders o ON o.id = c.order_id
              LEFT JOIN allegro_accounts a ON a.id = c.account_id
@@ -176,6 +178,7 @@ fn order_delivery(endpoint: WebhookId, c: &ChangeRow) -> Option<NewDelivery> {
         account_id: c.account_id.to_string(),
         account_login: login,
         revision: c.revision.as_deref(),
+        resource: c.resource.as_deref(),
         seq: c.seq,
     };
     Some(NewDelivery::new(
