@@ -21,7 +21,7 @@ pub const VERIFICATION_STATUSES: [&str; 5] = [
 /// The status of a check still running (either check).
 pub const WAITING: &str = "WAITING";
 
-/// How long after it was bought an order's invoices are read again whatever they show
+/// How long after it was paid an order's invoices are read again whatever they show
 /// (§7: a seller may still attach one, or a correction).
 pub const INVOICES_REREAD_DAYS: i64 = 60;
 

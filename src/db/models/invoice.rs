@@ -3,9 +3,10 @@
 //! ACCEPTED), and when the backup last read each order's invoices (`invoice_reads`). Allegro
 //! lists invoices per order only, so which orders are due for a read is decided here
 //! ([`due`]): paid orders never read, read at another revision, with an invoice still open, or
-//! younger than 60 days (a correction may come; read again daily by default); never an order
-//! Allegro no longer knows. Every paid order is read, not only those that asked for an invoice:
-//! sellers attach invoices to the others too (allegro-api-money.md §7).
+//! paid less than 60 days ago (invoices follow the payment, and a correction may come; read
+//! again daily by default); never an order Allegro no longer knows. Every paid order is read,
+//! not only those that asked for an invoice: sellers attach invoices to the others too
+//! (allegro-api-money.md §7).
 
 use chrono::{DateTime, Utc};
 use diesel::{
@@ -117,8 +118,8 @@ pub struct DueInvoices {
 }
 
 /// When reads fall due: orders bought since `bought_since` (what Allegro still keeps), open
-/// invoices read before `open_before`, young orders (bought since `young_since`) read before
-/// `young_before`.
+/// invoices read before `open_before`, young orders (paid since `young_since`: an order paid
+/// months after it was bought is invoiced after the payment) read before `young_before`.
 #[derive(Debug, Clone, Copy)]
 pub struct InvoicesDue {
     pub bought_since: DateTime<Utc>,
@@ -146,7 +147,7 @@ pub fn due(
            AND (r.checkout_form_id IS NULL OR (NOT r.gone AND ( \
                 r.revision IS DISTINCT FROM o.revision \
                 OR (r.open AND r.read_at < $4) \
-                OR (o.bought_at >= $5 AND r.read_at < $6)))) \
+                OR (o.payment_finished_at >= $5 AND r.read_at < $6)))) \
          ORDER BY o.id LIMIT $7",
     )
     .bind::<BigInt, _>(account_id.0)

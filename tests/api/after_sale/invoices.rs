@@ -171,3 +171,49 @@ async fn the_api_gives_each_orders_money_and_after_sale_records_as_sent() {
         "{body}"
     );
 }
+
+/// Invoices follow the payment, not the purchase: an order paid months after it was bought is
+/// read again until its invoice has come (read right after the payment, it had none yet).
+#[tokio::test]
+async fn an_order_paid_months_after_its_purchase_has_its_invoice_backed_up() {
+    let app = spawn_app_with_returns(300, 5, Utc::now()).await;
+    let account = app.link_account(0).await;
+    let world = app.simulator.world();
+    let long_ago = world.now() - chrono::Duration::days(90);
+    let unpaid: Vec<String> = world
+        .orders(0)
+        .into_iter()
+        .filter(|o| ["BOUGHT", "FILLED_IN"].contains(&o["status"].as_str().unwrap()))
+        .filter(|o| {
+            let bought = o["lineItems"][0]["boughtAt"].as_str().unwrap();
+            bought.parse::<chrono::DateTime<Utc>>().unwrap() < long_ago
+        })
+        .map(|o| o["id"].as_str().unwrap().to_owned())
+        .take(10)
+        .collect();
+    assert!(unpaid.len() >= 3, "{} old unpaid orders", unpaid.len());
+    let options = options_with_invoices();
+    let sync = || sync_with(&app, account, RunTrigger::Cli, SyncMode::Auto, &options);
+    for id in &unpaid {
+        assert!(world.edit_order(id, |o| o["invoice"]["required"] = json!(true)));
+        assert!(world.pay(id));
+    }
+    // Read at once: no invoice yet.
+    sync().await.unwrap();
+    let of_paid = |truth: Vec<(String, Value)>| {
+        truth
+            .into_iter()
+            .filter(|(order, _)| unpaid.contains(order))
+            .count()
+    };
+    assert_eq!(of_paid(world.invoices(0)), 0, "invoices come hours later");
+    INVOICES.assert_stored_equals_truth(&app, account);
+
+    world.advance(chrono::Duration::days(5));
+    sync().await.unwrap();
+    assert!(
+        of_paid(world.invoices(0)) > 0,
+        "the paid orders were invoiced"
+    );
+    INVOICES.assert_stored_equals_truth(&app, account);
+}
