@@ -1,28 +1,19 @@
 //! The claims step of a backup: every claim once, linked to its order, each status it moved
 //! through kept as a version; a pass failing after a page resumes; the order page's part.
 
-use std::collections::{HashMap, HashSet};
-
 use allegro_backup::db::models::{
     listing::{ListingKey, ListingState},
     sync::RunTrigger,
 };
 use chrono::Utc;
-use serde_json::Value;
 
 use super::CLAIMS;
 use crate::helpers::{
     backup::sync_once,
     seed::{count, text},
     select_text,
-    versioned::spawn_app_with_returns,
+    versioned::{Seen, spawn_app_with_returns},
 };
-
-fn remember(seen: &mut HashMap<String, HashSet<String>>, truth: &HashMap<String, Value>) {
-    for (id, json) in truth {
-        seen.entry(id.clone()).or_default().insert(json.to_string());
-    }
-}
 
 #[tokio::test]
 async fn a_backup_keeps_every_claim_once_linked_to_its_order_with_each_version() {
@@ -50,25 +41,18 @@ async fn a_backup_keeps_every_claim_once_linked_to_its_order_with_each_version()
     assert_eq!(unlinked, 0, "every claim names the order of its line item");
 
     // Weeks on, the claims are decided (some appealed): each status met is a version.
-    let mut seen = HashMap::new();
-    remember(&mut seen, &at_first);
+    let mut seen = Seen::default();
+    seen.remember(&at_first);
     let world = app.simulator.world();
     for _ in 0..3 {
         world.advance(chrono::Duration::days(10));
         sync_once(&app, account, RunTrigger::Cli).await;
-        remember(&mut seen, &CLAIMS.truth(&app));
+        seen.remember(&CLAIMS.truth(&app));
         CLAIMS.assert_stored_equals_truth(&app, account);
     }
-    let moved = seen.values().filter(|versions| versions.len() > 1).count();
-    assert!(moved > 0, "some claims moved on");
+    assert!(seen.moved() > 0, "some claims moved on");
+    CLAIMS.assert_versions_kept(&app, &seen);
     let kept = CLAIMS.versions(&app);
-    for (id, distinct) in &seen {
-        assert_eq!(
-            kept.get(id),
-            Some(&(distinct.len() as i64)),
-            "versions of {id}"
-        );
-    }
     CLAIMS.assert_no_duplicates(&mut conn);
     let decided = CLAIMS
         .truth(&app)

@@ -2,7 +2,7 @@
 //! file uploaded later, Allegro's check decided) kept; the order page's part; the export of
 //! each invoice with its order's id.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use allegro_backup::{db::models::sync::RunTrigger, sync::SyncMode};
 use chrono::Utc;
@@ -14,7 +14,7 @@ use crate::{
     helpers::{
         backup::{options_with_invoices, sync_with},
         select_text,
-        versioned::spawn_app_with_returns,
+        versioned::{Seen, spawn_app_with_returns},
     },
 };
 
@@ -31,13 +31,8 @@ async fn a_backup_keeps_every_invoice_once_with_each_version_and_shows_it() {
     assert_eq!(first.counters.invoices_changed, at_first.len() as i64);
 
     // Days on: new orders are invoiced, files are uploaded, checks decided.
-    let mut seen: HashMap<String, HashSet<String>> = HashMap::new();
-    let mut remember = |truth: &HashMap<String, Value>| {
-        for (id, json) in truth {
-            seen.entry(id.clone()).or_default().insert(json.to_string());
-        }
-    };
-    remember(&at_first);
+    let mut seen = Seen::default();
+    seen.remember(&at_first);
     let world = app.simulator.world();
     for _ in 0..40 {
         let id = world.create_order(0);
@@ -49,22 +44,12 @@ async fn a_backup_keeps_every_invoice_once_with_each_version_and_shows_it() {
     for _ in 0..12 {
         world.advance(chrono::Duration::hours(12));
         sync().await.unwrap();
-        remember(&INVOICES.truth(&app));
+        seen.remember(&INVOICES.truth(&app));
         INVOICES.assert_stored_equals_truth(&app, account);
     }
     assert!(INVOICES.truth(&app).len() > at_first.len(), "new invoices");
-    let kept = INVOICES.versions(&app);
-    for (id, distinct) in &seen {
-        assert_eq!(
-            kept.get(id),
-            Some(&(distinct.len() as i64)),
-            "versions of {id}"
-        );
-    }
-    assert!(
-        seen.values().any(|v| v.len() > 1),
-        "an invoice changed (file, check)"
-    );
+    INVOICES.assert_versions_kept(&app, &seen);
+    assert!(seen.moved() > 0, "an invoice changed (file, check)");
     INVOICES.assert_no_duplicates(&mut app.db.connect());
 
     // The order page lists the invoice by its number.

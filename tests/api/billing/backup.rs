@@ -17,13 +17,8 @@ use super::{FEES, fees_app};
 use crate::helpers::{
     backup::{assert_stored_equals_truth as assert_orders_equal_truth, sync_once},
     select_text,
+    versioned::Seen,
 };
-
-fn remember(seen: &mut HashMap<String, HashSet<String>>, truth: &HashMap<String, Value>) {
-    for (id, json) in truth {
-        seen.entry(id.clone()).or_default().insert(json.to_string());
-    }
-}
 
 fn marketplaces(truth: &HashMap<String, Value>) -> HashSet<String> {
     truth
@@ -45,7 +40,7 @@ async fn a_backup_keeps_every_fee_once_and_each_of_its_versions() {
     }
     world.advance(Duration::minutes(40));
     let first = sync_once(&app, account, RunTrigger::Cli).await;
-    let mut seen = HashMap::new();
+    let mut seen = Seen::default();
     let at_first = FEES.truth(&app);
     assert!(at_first.len() >= 800, "{} entries", at_first.len());
     assert!(
@@ -62,7 +57,7 @@ async fn a_backup_keeps_every_fee_once_and_each_of_its_versions() {
             .any(|e| e["offer"]["id"].is_string() && e["offer"]["name"].is_null()),
         "an offer not named yet"
     );
-    remember(&mut seen, &at_first);
+    seen.remember(&at_first);
     FEES.assert_stored_equals_truth(&app, account);
     assert_eq!(first.counters.billing_changed, at_first.len() as i64);
     assert!(first.counters.billing_fetched >= at_first.len() as i64);
@@ -82,18 +77,12 @@ async fn a_backup_keeps_every_fee_once_and_each_of_its_versions() {
         .filter(|(id, now)| at_first.get(*id).is_some_and(|before| before != *now))
         .count() as i64;
     assert!(named_later > 0, "some offers were named later");
-    remember(&mut seen, &at_second);
+    seen.remember(&at_second);
     FEES.assert_stored_equals_truth(&app, account);
     let created = (at_second.len() - at_first.len()) as i64;
     assert_eq!(second.counters.billing_changed, named_later + created);
+    FEES.assert_versions_kept(&app, &seen);
     let kept = FEES.versions(&app);
-    for (id, distinct) in &seen {
-        assert_eq!(
-            kept.get(id),
-            Some(&(distinct.len() as i64)),
-            "versions of {id}"
-        );
-    }
     FEES.assert_no_duplicates(&mut app.db.connect());
 
     // Nothing changed since: a run stores no new version.

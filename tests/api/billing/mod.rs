@@ -14,20 +14,7 @@ mod page;
 
 use chrono::Utc;
 
-use crate::helpers::{
-    TestApp,
-    versioned::{Resource, spawn_app_with_returns},
-};
-
-/// The fees' tables and what the simulator serves of them.
-const FEES: Resource = Resource {
-    noun: "billing entry",
-    table: "billing_entries",
-    id_column: "entry_id",
-    versions_table: "billing_entry_versions",
-    row_column: "entry_row_id",
-    served: |world| world.billing_entries(0),
-};
+use crate::helpers::{TestApp, truth::FEES, versioned::spawn_app_with_returns};
 
 /// An app whose simulator holds `orders` orders of seller 0 (a few returned), its clock
 /// starting now.

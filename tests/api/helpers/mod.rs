@@ -7,6 +7,7 @@ pub mod backup;
 pub mod database;
 pub mod process;
 pub mod seed;
+pub mod truth;
 pub mod versioned;
 
 use std::sync::Arc;

@@ -2,7 +2,10 @@
 //! check the same way: the account holds exactly what the simulator serves, each version kept
 //! once, no resource and no version stored twice; and the app they start from.
 
-use std::{collections::HashMap, time::Duration};
+use std::{
+    collections::{HashMap, HashSet},
+    time::Duration,
+};
 
 use allegro_backup::{
     db::{
@@ -40,6 +43,7 @@ pub async fn spawn_app_with_returns(orders: u32, percent: u32, start: DateTime<U
 }
 
 /// A resource's two tables, and what the simulator serves of it.
+#[derive(Clone, Copy)]
 pub struct Resource {
     /// What an assertion calls one ("refund").
     pub noun: &'static str,
@@ -128,10 +132,34 @@ impl Resource {
         .collect()
     }
 
-    /// No resource is stored twice, and no version of one twice.
-    pub fn assert_no_duplicates(&self, conn: &mut PgConnection) {
+    /// The ids met whose versions kept are not one for each distinct document `seen` of
+    /// them: id → (versions kept, documents met).
+    pub fn versions_not_kept(&self, app: &TestApp, seen: &Seen) -> HashMap<String, (i64, i64)> {
+        let kept = self.versions(app);
+        seen.0
+            .iter()
+            .map(|(id, distinct)| {
+                let held = kept.get(id).copied().unwrap_or(0);
+                (id.clone(), (held, distinct.len() as i64))
+            })
+            .filter(|(_, (held, met))| held != met)
+            .collect()
+    }
+
+    /// Each id keeps one version for each distinct document `seen` of it.
+    pub fn assert_versions_kept(&self, app: &TestApp, seen: &Seen) {
+        let off = self.versions_not_kept(app, seen);
+        assert!(
+            off.is_empty(),
+            "{}s whose versions kept (left) are not those met (right): {off:?}",
+            self.noun
+        );
+    }
+
+    /// Rows stored more than once (the same id twice), and versions stored more than once
+    /// (the same content twice for one row).
+    pub fn twins(&self, conn: &mut PgConnection) -> (i64, i64) {
         let Resource {
-            noun,
             table,
             id_column,
             versions_table,
@@ -143,15 +171,41 @@ impl Resource {
             conn,
             &format!("SELECT count(DISTINCT (account_id, {id_column})) AS n FROM {table}"),
         );
-        assert_eq!(rows, distinct, "a {noun} was stored twice");
-        let twins = count(
+        let versions = count(
             conn,
             &format!(
                 "SELECT count(*) AS n FROM (SELECT {row_column}, content_hash \
                  FROM {versions_table} GROUP BY 1, 2 HAVING count(*) > 1) t"
             ),
         );
-        assert_eq!(twins, 0, "a version was stored twice");
+        (rows - distinct, versions)
+    }
+
+    /// No resource is stored twice, and no version of one twice.
+    pub fn assert_no_duplicates(&self, conn: &mut PgConnection) {
+        let (rows, versions) = self.twins(conn);
+        let noun = self.noun;
+        assert_eq!(rows, 0, "a {noun} was stored twice");
+        assert_eq!(versions, 0, "a version was stored twice");
+    }
+
+    /// Rows of `account` whose document is not among their versions (the versions kept must
+    /// include the one held).
+    pub fn documents_not_versioned(&self, conn: &mut PgConnection, account: AccountId) -> i64 {
+        let Resource {
+            table,
+            versions_table,
+            row_column,
+            ..
+        } = self;
+        count(
+            conn,
+            &format!(
+                "SELECT count(*) AS n FROM {table} r WHERE r.account_id = {account} \
+                 AND NOT EXISTS (SELECT 1 FROM {versions_table} v WHERE v.{row_column} = r.id \
+                   AND v.content_hash = r.content_hash AND COALESCE(v.raw, r.raw) = r.raw)"
+            ),
+        )
     }
 
     /// The ids the simulator serves for seller 0 now, in the order it lists them.
@@ -221,6 +275,31 @@ impl Resource {
             .find(|o| !taken.contains(&o["id"]))
             .and_then(|o| o["id"].as_str().map(str::to_owned))
             .unwrap()
+    }
+}
+
+/// The distinct documents a test met of each id of a resource over time: how many versions
+/// the backup must keep of each.
+#[derive(Default)]
+pub struct Seen(HashMap<String, HashSet<String>>);
+
+impl Seen {
+    /// Adds what the simulator serves now (id → document).
+    pub fn remember(&mut self, truth: &HashMap<String, Value>) {
+        for (id, json) in truth {
+            self.0
+                .entry(id.clone())
+                .or_default()
+                .insert(json.to_string());
+        }
+    }
+
+    /// How many ids were met in more than one version.
+    pub fn moved(&self) -> usize {
+        self.0
+            .values()
+            .filter(|versions| versions.len() > 1)
+            .count()
     }
 }
 

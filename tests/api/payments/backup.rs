@@ -14,12 +14,13 @@ use allegro_backup::{
 };
 use chrono::Duration;
 
-use super::{stored, stored_count, truth, wallet_app};
+use super::wallet_app;
 use crate::{
     export::cli_export,
     helpers::{
         backup::{assert_stored_equals_truth as assert_orders_equal_truth, spawn_sync, sync_once},
         select_text,
+        truth::{wallet_held, wallet_listed, wallet_rows},
     },
 };
 
@@ -49,7 +50,7 @@ async fn a_backup_keeps_every_operation_once_and_marks_held_money_released() {
     }
     world.advance(Duration::hours(1));
     let first = sync_once(&app, account, RunTrigger::Cli).await;
-    let at_first = truth(&app);
+    let at_first = wallet_listed(&app);
     assert!(at_first.len() >= 400, "{} operations", at_first.len());
     let seen_kinds = kinds(&at_first);
     for kind in ["CONTRIBUTION", "PAYOUT", "REFUND_CHARGE"] {
@@ -57,7 +58,11 @@ async fn a_backup_keeps_every_operation_once_and_marks_held_money_released() {
     }
     assert!(held(&at_first) > 0, "some money is held back");
     let keys: HashSet<String> = at_first.keys().cloned().collect();
-    assert_eq!(stored(&app, account), keys, "every operation, both wallets");
+    assert_eq!(
+        wallet_held(&app, account),
+        keys,
+        "every operation, both wallets"
+    );
     assert_eq!(first.counters.payment_operations_changed, keys.len() as i64);
     assert!(first.counters.payment_operations_fetched >= keys.len() as i64);
 
@@ -68,17 +73,17 @@ async fn a_backup_keeps_every_operation_once_and_marks_held_money_released() {
     }
     world.advance(Duration::days(10));
     let second = sync_once(&app, account, RunTrigger::Cli).await;
-    let at_second = truth(&app);
+    let at_second = wallet_listed(&app);
     let union: HashSet<String> = keys.iter().chain(at_second.keys()).cloned().collect();
     assert_eq!(
-        stored(&app, account),
+        wallet_held(&app, account),
         union,
         "what was listed before is kept, what is listed now is added"
     );
     let added = (union.len() - keys.len()) as i64;
     assert!(added > 0, "new operations");
     assert_eq!(second.counters.payment_operations_changed, added);
-    assert_eq!(stored_count(&app), union.len() as i64, "each once");
+    assert_eq!(wallet_rows(&app), union.len() as i64, "each once");
     let released = app.count(
         "SELECT count(*) AS n FROM payment_operations \
          WHERE wallet_type = 'WAITING' AND released_at IS NOT NULL",
@@ -93,7 +98,7 @@ async fn a_backup_keeps_every_operation_once_and_marks_held_money_released() {
     // Nothing happened since: a run stores nothing new.
     let quiet = sync_once(&app, account, RunTrigger::Cli).await;
     assert_eq!(quiet.counters.payment_operations_changed, 0);
-    assert_eq!(stored_count(&app), union.len() as i64);
+    assert_eq!(wallet_rows(&app), union.len() as i64);
 
     // Exported one per line exactly as Allegro sent them.
     let output = cli_export(
@@ -116,12 +121,12 @@ async fn a_wallet_pass_past_the_reach_failing_after_a_page_resumes_and_loses_not
     // is split into windows.
     let app = wallet_app(9_500).await;
     let account = app.link_account(0).await;
-    let listed = truth(&app);
+    let listed = wallet_listed(&app);
     let available = listed.len() - held(&listed);
     assert!(available > 10_000, "{available} available operations");
 
     let run = spawn_sync(&app, account, RunTrigger::Cli, SyncMode::Auto);
-    while stored_count(&app) == 0 && !run.is_finished() {
+    while wallet_rows(&app) == 0 && !run.is_finished() {
         tokio::time::sleep(StdDuration::from_millis(2)).await;
     }
     app.simulator.world().set_faults(Faults {
@@ -129,7 +134,7 @@ async fn a_wallet_pass_past_the_reach_failing_after_a_page_resumes_and_loses_not
         ..Faults::default()
     });
     assert!(run.await.unwrap().is_err(), "the run failed mid-pass");
-    let held_rows = stored(&app, account);
+    let held_rows = wallet_held(&app, account);
     assert!(
         !held_rows.is_empty() && held_rows.len() < listed.len(),
         "part of the pass: {}",
@@ -145,10 +150,10 @@ async fn a_wallet_pass_past_the_reach_failing_after_a_page_resumes_and_loses_not
 
     app.simulator.world().set_faults(Faults::default());
     let resumed = sync_once(&app, account, RunTrigger::Cli).await;
-    let now = truth(&app);
+    let now = wallet_listed(&app);
     let keys: HashSet<String> = now.keys().cloned().collect();
-    assert_eq!(stored(&app, account), keys);
-    assert_eq!(stored_count(&app), keys.len() as i64, "each once");
+    assert_eq!(wallet_held(&app, account), keys);
+    assert_eq!(wallet_rows(&app), keys.len() as i64, "each once");
     assert_eq!(
         resumed.counters.payment_operations_changed,
         (keys.len() - held_rows.len()) as i64,
@@ -162,14 +167,14 @@ async fn a_wallet_pass_past_the_reach_failing_after_a_page_resumes_and_loses_not
 async fn an_account_whose_authorisation_leaves_payments_out_keeps_backing_up_its_orders() {
     let app = wallet_app(200).await;
     let account = app.link_account(0).await;
-    assert!(!truth(&app).is_empty());
+    assert!(!wallet_listed(&app).is_empty());
     // Connected before the payments scope was asked for.
     app.set_account_scope(
         "allegro:api:orders:read allegro:api:profile:read allegro:api:billing:read",
     );
     let summary = sync_once(&app, account, RunTrigger::Cli).await;
     assert_orders_equal_truth(&app, account);
-    assert!(stored(&app, account).is_empty());
+    assert!(wallet_held(&app, account).is_empty());
     assert_eq!(summary.counters.payment_operations_fetched, 0);
     let mut conn = app.db.connect();
     let run = &SyncRun::recent(&mut conn, &AccountScope::All, Some(account), 1).unwrap()[0];
@@ -190,8 +195,8 @@ async fn an_account_whose_authorisation_leaves_payments_out_keeps_backing_up_its
     // Connected again with every scope: the wallet history is backed up and the note goes.
     app.set_account_scope(allegro_backup::allegro::SCOPES);
     sync_once(&app, account, RunTrigger::Cli).await;
-    let keys: HashSet<String> = truth(&app).keys().cloned().collect();
-    assert_eq!(stored(&app, account), keys);
+    let keys: HashSet<String> = wallet_listed(&app).keys().cloned().collect();
+    assert_eq!(wallet_held(&app, account), keys);
     let (_, page) = app.get_html_in(&app.client, "/accounts", "en").await;
     assert!(select_text(&page, ".payment_operations-need-reconnect").is_empty());
 }

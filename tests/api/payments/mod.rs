@@ -9,50 +9,12 @@
 mod backup;
 mod page;
 
-use std::collections::{HashMap, HashSet};
-
-use allegro_backup::domain::{AccountId, content_hash};
 use chrono::Utc;
-use serde_json::Value;
 
-use crate::helpers::{TestApp, seed::count, versioned::spawn_app_with_returns};
+use crate::helpers::{TestApp, versioned::spawn_app_with_returns};
 
 /// An app whose simulator holds `orders` orders of seller 0 (a few returned and refunded),
 /// its clock starting now.
 async fn wallet_app(orders: u32) -> TestApp {
     spawn_app_with_returns(orders, 3, Utc::now()).await
-}
-
-/// What the simulator lists now in both wallets of seller 0, by the hash of each document.
-fn truth(app: &TestApp) -> HashMap<String, Value> {
-    app.simulator
-        .world()
-        .payment_operations(0)
-        .into_iter()
-        .map(|op| (content_hash(&op), op))
-        .collect()
-}
-
-/// The hashes the backup holds for `account`, each checked against its stored document.
-fn stored(app: &TestApp, account: AccountId) -> HashSet<String> {
-    use allegro_backup::db::schema::payment_operations::dsl as p;
-    use diesel::prelude::*;
-    let rows: Vec<(String, Value)> = p::payment_operations
-        .filter(p::account_id.eq(account))
-        .select((p::content_hash, p::raw))
-        .load(&mut app.db.connect())
-        .unwrap();
-    rows.into_iter()
-        .map(|(hash, raw)| {
-            assert_eq!(hash, content_hash(&raw), "the hash is the document's");
-            hash
-        })
-        .collect()
-}
-
-fn stored_count(app: &TestApp) -> i64 {
-    count(
-        &mut app.db.connect(),
-        "SELECT count(*) AS n FROM payment_operations",
-    )
 }

@@ -7,8 +7,8 @@ use allegro_backup::{db::models::sync::RunTrigger, domain::Role};
 use reqwest::StatusCode;
 use scraper::{Html, Selector};
 
-use super::{truth, wallet_app};
-use crate::helpers::{TestApp, backup::sync_once, select_attr, select_text};
+use super::wallet_app;
+use crate::helpers::{TestApp, backup::sync_once, select_attr, select_text, truth::wallet_listed};
 
 const ALL_DAYS: &str = "from=2000-01-01&to=2099-12-31";
 
@@ -28,7 +28,7 @@ async fn backed_up() -> TestApp {
 #[tokio::test]
 async fn the_payments_page_lists_filters_shows_payouts_and_masks() {
     let app = backed_up().await;
-    let operations = truth(&app);
+    let operations = wallet_listed(&app);
     app.sign_in("admin@example.com", Role::Admin).await;
 
     let (status, pl) = app
@@ -123,7 +123,7 @@ async fn the_payments_page_lists_filters_shows_payouts_and_masks() {
 #[tokio::test]
 async fn the_order_page_lists_the_wallet_operations_of_its_payment() {
     let app = backed_up().await;
-    let paid = truth(&app)
+    let paid = wallet_listed(&app)
         .into_values()
         .find(|op| op["type"] == "CONTRIBUTION" && op["wallet"]["type"] == "AVAILABLE")
         .expect("a payment");
@@ -162,7 +162,9 @@ async fn the_order_page_lists_the_wallet_operations_of_its_payment() {
         .into_iter()
         .find(|o| {
             let p = &o["payment"]["id"];
-            !truth(&app).values().any(|op| op["payment"]["id"] == *p)
+            !wallet_listed(&app)
+                .values()
+                .any(|op| op["payment"]["id"] == *p)
         })
         .expect("an order with no wallet operation");
     let (_, page) = app

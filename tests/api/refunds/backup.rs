@@ -1,8 +1,6 @@
 //! The refunds step of a backup: first pass, later runs (new refunds, statuses that move), a
 //! failure mid-pass, a missing scope.
 
-use std::collections::{HashMap, HashSet};
-
 use allegro_backup::{
     db::models::{
         listing::{ListingKey, ListingState},
@@ -11,30 +9,23 @@ use allegro_backup::{
     domain::{AccountScope, RunNote},
 };
 use chrono::Utc;
-use serde_json::Value;
 
 use super::{REFUNDS, refunds_app};
 use crate::helpers::{
     backup::{assert_stored_equals_truth as assert_orders_equal_truth, sync_once},
     select_text,
+    versioned::Seen,
 };
-
-/// Adds every refund Allegro serves now to `seen` (id → the distinct versions met).
-fn remember(seen: &mut HashMap<String, HashSet<String>>, truth: &HashMap<String, Value>) {
-    for (id, json) in truth {
-        seen.entry(id.clone()).or_default().insert(json.to_string());
-    }
-}
 
 #[tokio::test]
 async fn a_backup_keeps_every_refund_once_and_each_of_its_versions() {
     let app = refunds_app(300, Utc::now()).await;
     let account = app.link_account(0).await;
     let first = sync_once(&app, account, RunTrigger::Cli).await;
-    let mut seen = HashMap::new();
+    let mut seen = Seen::default();
     let at_first = REFUNDS.truth(&app);
     assert!(at_first.len() >= 20, "{} refunds", at_first.len());
-    remember(&mut seen, &at_first);
+    seen.remember(&at_first);
     REFUNDS.assert_stored_equals_truth(&app, account);
     assert_eq!(first.counters.refunds_changed, at_first.len() as i64);
     assert!(first.counters.refunds_fetched >= at_first.len() as i64);
@@ -66,7 +57,7 @@ async fn a_backup_keeps_every_refund_once_and_each_of_its_versions() {
         .filter(|r| ["NEW", "VALIDATED", "IN_PROGRESS"].contains(&r["status"].as_str().unwrap()))
         .count();
     assert!(waiting > 0, "some refunds are not paid out yet");
-    remember(&mut seen, &at_second);
+    seen.remember(&at_second);
     REFUNDS.assert_stored_equals_truth(&app, account);
 
     // Four days on the waiting refunds are paid out (or cancelled): they were created before
@@ -81,7 +72,7 @@ async fn a_backup_keeps_every_refund_once_and_each_of_its_versions() {
         ),
         "what waited is final now"
     );
-    remember(&mut seen, &at_third);
+    seen.remember(&at_third);
     REFUNDS.assert_stored_equals_truth(&app, account);
     let moved = at_third
         .iter()
@@ -93,14 +84,8 @@ async fn a_backup_keeps_every_refund_once_and_each_of_its_versions() {
         .filter(|id| !at_second.contains_key(*id))
         .count() as i64;
     assert_eq!(third.counters.refunds_changed, moved + created);
+    REFUNDS.assert_versions_kept(&app, &seen);
     let kept = REFUNDS.versions(&app);
-    for (id, distinct) in &seen {
-        assert_eq!(
-            kept.get(id),
-            Some(&(distinct.len() as i64)),
-            "versions of {id}"
-        );
-    }
     REFUNDS.assert_no_duplicates(&mut app.db.connect());
 
     // Nothing changed since: a run stores no new version.

@@ -10,20 +10,7 @@ mod page;
 
 use chrono::{DateTime, Utc};
 
-use crate::helpers::{
-    TestApp,
-    versioned::{Resource, spawn_app_with_returns},
-};
-
-/// The refunds' tables and what the simulator serves of them.
-const REFUNDS: Resource = Resource {
-    noun: "refund",
-    table: "payment_refunds",
-    id_column: "refund_id",
-    versions_table: "payment_refund_versions",
-    row_column: "refund_row_id",
-    served: |world| world.refunds(0),
-};
+use crate::helpers::{TestApp, truth::REFUNDS, versioned::spawn_app_with_returns};
 
 /// An app whose simulator holds `orders` orders of seller 0, every paid one returned (the
 /// returns that end refunded have their refund), its clock starting at `start`.

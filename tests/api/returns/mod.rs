@@ -12,14 +12,4 @@ mod page;
 
 pub(crate) use page::backed_up_with_returns;
 
-use crate::helpers::versioned::Resource;
-
-/// The returns' tables and what the simulator serves of them.
-const RETURNS: Resource = Resource {
-    noun: "return",
-    table: "customer_returns",
-    id_column: "return_id",
-    versions_table: "customer_return_versions",
-    row_column: "return_row_id",
-    served: |world| world.customer_returns(0),
-};
+use crate::helpers::truth::RETURNS;
