@@ -189,6 +189,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    money_coverage_days (account_id, listing, day) {
+        account_id -> Int8,
+        listing -> Text,
+        day -> Date,
+        allegro_count -> Int8,
+        held_count -> Int8,
+        allegro_sums -> Nullable<Jsonb>,
+        held_sums -> Nullable<Jsonb>,
+        verified_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     order_change_head (only_row) {
         only_row -> Bool,
         last_seq -> Int8,
@@ -675,6 +688,7 @@ diesel::joinable!(customer_returns -> allegro_accounts (account_id));
 diesel::joinable!(device_authorizations -> allegro_accounts (account_id));
 diesel::joinable!(device_authorizations -> users (started_by));
 diesel::joinable!(invoice_reads -> allegro_accounts (account_id));
+diesel::joinable!(money_coverage_days -> allegro_accounts (account_id));
 diesel::joinable!(order_delivery_methods -> allegro_accounts (account_id));
 diesel::joinable!(order_events -> allegro_accounts (account_id));
 diesel::joinable!(order_invoice_versions -> order_invoices (invoice_row_id));
@@ -720,6 +734,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     device_authorizations,
     invoice_reads,
     login_failures,
+    money_coverage_days,
     order_change_head,
     order_changes,
     order_delivery_methods,

@@ -14,6 +14,7 @@ pub mod documents;
 pub mod invoice;
 pub mod listing;
 pub mod login_failure;
+pub mod money_coverage;
 pub mod order;
 pub mod order_change;
 pub mod order_event;
