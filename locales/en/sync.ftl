@@ -70,6 +70,16 @@ run-note-coverage-healed = { $count ->
     [one] Coverage: { $n } day checked against Allegro; { $mismatched } differed and were read again, { $still } still differ.
    *[other] Coverage: { $n } days checked against Allegro; { $mismatched } differed and were read again, { $still } still differ.
 }
+run-note-fees-coverage = { $count ->
+    [0] Fees coverage: no day to check yet.
+    [one] Fees coverage: { $n } day of a marketplace checked against Allegro; { $mismatched } differed and were read again, { $still } still differ.
+   *[other] Fees coverage: { $n } days of the marketplaces checked against Allegro; { $mismatched } differed and were read again, { $still } still differ.
+}
+run-note-wallet-coverage = { $count ->
+    [0] Wallet coverage: no day to check yet.
+    [one] Wallet coverage: { $n } day checked against Allegro; { $mismatched } differed and was read again, { $still } still differ.
+   *[other] Wallet coverage: { $n } days checked against Allegro; { $mismatched } differed and were read again, { $still } still differ.
+}
 run-note-first-backup-verified = { $count ->
     [one] First backup complete: { $n } day checked against Allegro, every order is in the backup.
    *[other] First backup complete: { $n } days checked against Allegro, every order is in the backup.

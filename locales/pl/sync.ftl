@@ -76,6 +76,16 @@ run-note-coverage-healed = { $count ->
     [one] Kompletność: { $n } dzień porównany z Allegro; { $mismatched } się różniło i pobrano je ponownie, { $still } nadal się różni.
    *[other] Kompletność: { $n } dni porównanych z Allegro; { $mismatched } się różniło i pobrano je ponownie, { $still } nadal się różni.
 }
+run-note-fees-coverage = { $count ->
+    [0] Kompletność opłat: jeszcze żadnego dnia do porównania.
+    [one] Kompletność opłat: { $n } dzień serwisu porównany z Allegro; { $mismatched } się różniło i pobrano je ponownie, { $still } nadal się różni.
+   *[other] Kompletność opłat: { $n } dni serwisów porównanych z Allegro; { $mismatched } się różniło i pobrano je ponownie, { $still } nadal się różni.
+}
+run-note-wallet-coverage = { $count ->
+    [0] Kompletność operacji portfela: jeszcze żadnego dnia do porównania.
+    [one] Kompletność operacji portfela: { $n } dzień porównany z Allegro; { $mismatched } się różniło i pobrano je ponownie, { $still } nadal się różni.
+   *[other] Kompletność operacji portfela: { $n } dni porównanych z Allegro; { $mismatched } się różniło i pobrano je ponownie, { $still } nadal się różni.
+}
 run-note-first-backup-verified = { $count ->
     [one] Pierwsza kopia gotowa: { $n } dzień porównany z Allegro, wszystkie zamówienia są w kopii.
    *[other] Pierwsza kopia gotowa: { $n } dni porównanych z Allegro, wszystkie zamówienia są w kopii.

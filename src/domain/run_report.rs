@@ -93,6 +93,20 @@ pub enum RunNote {
         mismatched: u64,
         still_mismatched: u64,
     },
+    /// The days of the fees checked against what Allegro lists (per marketplace: `verified`
+    /// day checks), those that differed read again.
+    FeesCoverageChecked {
+        verified: u64,
+        mismatched: u64,
+        still_mismatched: u64,
+    },
+    /// The days of the available wallet checked against Allegro's counts, those that differed
+    /// read again.
+    WalletCoverageChecked {
+        verified: u64,
+        mismatched: u64,
+        still_mismatched: u64,
+    },
     /// The first backup ended here and its days were verified against Allegro's counts.
     FirstBackupVerified { verified: u64, mismatched: u64 },
     /// The customer returns were not read: the account's authorisation does not allow it (an
@@ -144,6 +158,24 @@ impl std::fmt::Display for RunNote {
                 f,
                 "Coverage: {verified} days verified, {mismatched} mismatched and re-listed, \
                  {still_mismatched} still mismatched."
+            ),
+            Self::FeesCoverageChecked {
+                verified,
+                mismatched,
+                still_mismatched,
+            } => write!(
+                f,
+                "Fees coverage: {verified} days verified, {mismatched} mismatched and re-listed, \
+                 {still_mismatched} still mismatched."
+            ),
+            Self::WalletCoverageChecked {
+                verified,
+                mismatched,
+                still_mismatched,
+            } => write!(
+                f,
+                "Wallet coverage: {verified} days verified, {mismatched} mismatched and \
+                 re-listed, {still_mismatched} still mismatched."
             ),
             Self::FirstBackupVerified {
                 verified,

@@ -2,8 +2,11 @@
 //! `lineItems.boughtAt` day (`totalCount` of a one-day window, one cheap request) against the
 //! number the backup holds for the same bounds. Days are Europe/Warsaw days, Allegro's zone.
 
+use std::future::Future;
+
 use chrono::{DateTime, Days, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Europe::Warsaw;
+use diesel::{PgConnection, QueryResult};
 use futures_util::{StreamExt, stream};
 
 use super::context::{RunContext, SyncError};
@@ -16,7 +19,7 @@ use crate::{
             sync::{RunCounters, SyncRun, SyncState},
         },
     },
-    domain::RunPhase,
+    domain::{RunId, RunPhase},
 };
 
 /// The Warsaw calendar day of an instant.
@@ -87,15 +90,44 @@ pub(super) async fn verify(
     ctx: &RunContext<'_>,
     days: &[NaiveDate],
 ) -> Result<Vec<NaiveDate>, SyncError> {
+    verify_in_batches(ctx, days, |batch| verify_batch(ctx, batch)).await
+}
+
+/// Checks `days` in the coverage phase with `check_batch`, a batch at a time, keeping the
+/// account's lease after each; the days it found differing.
+pub(super) async fn verify_in_batches<'d, F, Fut>(
+    ctx: &RunContext<'_>,
+    days: &'d [NaiveDate],
+    check_batch: F,
+) -> Result<Vec<NaiveDate>, SyncError>
+where
+    F: Fn(&'d [NaiveDate]) -> Fut,
+    Fut: Future<Output = Result<Vec<NaiveDate>, SyncError>>,
+{
     let total = i64::try_from(days.len()).unwrap_or(i64::MAX);
     ctx.enter_phase(RunPhase::Coverage, Some(total)).await?;
     let mut mismatched = vec![];
     for batch in days.chunks(ctx.options.concurrency.max(1) * VERIFY_ROUNDS) {
-        mismatched.extend(verify_batch(ctx, batch).await?);
+        mismatched.extend(check_batch(batch).await?);
         // A year of days takes a while on a slow API: keep the account's lease.
         ctx.renew_lease().await?;
     }
     Ok(mismatched)
+}
+
+/// Counts a checked batch in the run: the `requests` it made, its `days` in the phase.
+pub(super) fn count_batch(
+    conn: &mut PgConnection,
+    run_id: RunId,
+    requests: i64,
+    days: usize,
+) -> QueryResult<()> {
+    let delta = RunCounters {
+        requests,
+        ..RunCounters::default()
+    };
+    SyncRun::add_progress(conn, run_id, &delta, None)?;
+    SyncRun::advance_phase(conn, run_id, i64::try_from(days).unwrap_or(i64::MAX))
 }
 
 async fn verify_batch(
@@ -141,12 +173,7 @@ async fn verify_batch(
             })
             .collect();
         CoverageDay::record(conn, account_id, &counts)?;
-        let delta = RunCounters {
-            requests,
-            ..RunCounters::default()
-        };
-        SyncRun::add_progress(conn, run_id, &delta, None)?;
-        SyncRun::advance_phase(conn, run_id, requests)?;
+        count_batch(conn, run_id, requests, counts.len())?;
         Ok::<_, DbError>(counts)
     })
     .await?;

@@ -10,8 +10,9 @@ use tracing::field::Empty;
 use super::{
     SyncOptions, backfill, billing,
     context::{RunContext, RunSummary, SyncError, SyncMode},
-    coverage, events, invoices, pauses, payment_operations, reconcile, refund_claims, refunds,
-    retry, returns, shipments,
+    coverage, events, invoices,
+    money_coverage::Checks,
+    pauses, payment_operations, reconcile, refund_claims, refunds, retry, returns, shipments,
 };
 use crate::{
     accounts::Accounts,
@@ -209,8 +210,20 @@ async fn run_steps(
     shipments::back_up(ctx).await?;
     notes.extend(returns::back_up(ctx).await?);
     notes.extend(refunds::back_up(ctx).await?);
-    notes.extend(billing::back_up(ctx).await?);
-    notes.extend(payment_operations::back_up(ctx).await?);
+    let fees_skipped = billing::back_up(ctx).await?;
+    let wallet_skipped = payment_operations::back_up(ctx).await?;
+    if let Some(checks) = Checks::of_run(mode, listing_all) {
+        // The money listings' latest days (and in a reconcile run, a share of the older ones)
+        // against Allegro, the differing ones read again; not for a resource skipped.
+        if fees_skipped.is_none() {
+            notes.push(billing::check_coverage(ctx, checks).await?);
+        }
+        if wallet_skipped.is_none() {
+            notes.push(payment_operations::check_coverage(ctx, checks).await?);
+        }
+    }
+    notes.extend(fees_skipped);
+    notes.extend(wallet_skipped);
     refund_claims::back_up(ctx).await?;
     invoices::back_up(ctx).await?;
     Ok(notes)

@@ -10,6 +10,7 @@ mod events;
 mod invoices;
 pub mod map;
 mod metrics;
+mod money_coverage;
 mod options;
 mod pauses;
 mod payment_operations;

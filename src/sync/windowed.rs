@@ -159,11 +159,10 @@ async fn follow<L: WindowedList>(
                 };
                 (end, list.fetch(ctx, window).await?)
             }
-            None => open_window(ctx, list, from, to).await?,
+            None => open_window(ctx, list, from, to, to).await?,
         };
-        let listed = L::listed(&page);
-        let reached = offset.saturating_add(listed);
-        let step = if listed < L::PAGE_MAX || reached >= L::REACH || L::complete(&page, reached) {
+        let reached = offset.saturating_add(L::listed(&page));
+        let step = if window_done::<L>(&page, reached) {
             WindowStep::Done { end }
         } else {
             WindowStep::Within {
@@ -176,15 +175,21 @@ async fn follow<L: WindowedList>(
     Ok(())
 }
 
-/// The first page of a new window from `from`: the window ends at `to`, halved (towards
-/// `from`) while it holds more than one query reaches.
+/// Whether `page`, which brings the entries listed in its window to `reached`, is its
+/// window's last: a short page, the reach, or what the resource says.
+fn window_done<L: WindowedList>(page: &L::Page, reached: u32) -> bool {
+    L::listed(page) < L::PAGE_MAX || reached >= L::REACH || L::complete(page, reached)
+}
+
+/// The first page of a new window from `from`: the window ends at `end` (of a listing that
+/// ends at `to`), halved (towards `from`) while it holds more than one query reaches.
 async fn open_window<L: WindowedList>(
     ctx: &RunContext<'_>,
     list: &L,
     from: DateTime<Utc>,
+    mut end: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> Result<(DateTime<Utc>, L::Page), SyncError> {
-    let mut end = to;
     loop {
         let window = Window {
             from,
@@ -207,4 +212,37 @@ async fn open_window<L: WindowedList>(
             None => end = (from + span / 2).trunc_subsecs(3),
         }
     }
+}
+
+/// Every page of the closed span `[from, end]` (both inclusive, `end` sent to Allegro), read
+/// apart from the listing's checkpoint (a day checked or read again for the coverage): windows
+/// split as a listing splits them, each paged to its end.
+pub(super) async fn read_span<L: WindowedList>(
+    ctx: &RunContext<'_>,
+    list: &L,
+    from: DateTime<Utc>,
+    end: DateTime<Utc>,
+) -> Result<Vec<L::Page>, SyncError> {
+    // A listing "ends" after the span, so that every window's end goes to Allegro.
+    let to = DateTime::<Utc>::MAX_UTC;
+    let mut pages = vec![];
+    let mut from = from;
+    while from <= end {
+        let (window_end, mut page) = open_window(ctx, list, from, end, to).await?;
+        let mut reached = L::listed(&page);
+        while !window_done::<L>(&page, reached) {
+            pages.push(page);
+            let window = Window {
+                from,
+                end: window_end,
+                to,
+                offset: reached,
+            };
+            page = list.fetch(ctx, window).await?;
+            reached = reached.saturating_add(L::listed(&page));
+        }
+        pages.push(page);
+        from = window_end + Duration::milliseconds(1);
+    }
+    Ok(pages)
 }

@@ -259,6 +259,22 @@ pub fn note_text(note: &RunNote, loc: &Locale) -> String {
             .count(as_count(verified))
             .arg("mismatched", loc.count(as_count(mismatched)))
             .arg("still", loc.count(as_count(still_mismatched))),
+        RunNote::FeesCoverageChecked {
+            verified,
+            mismatched,
+            still_mismatched,
+        } => msg("run-note-fees-coverage")
+            .count(as_count(verified))
+            .arg("mismatched", loc.count(as_count(mismatched)))
+            .arg("still", loc.count(as_count(still_mismatched))),
+        RunNote::WalletCoverageChecked {
+            verified,
+            mismatched,
+            still_mismatched,
+        } => msg("run-note-wallet-coverage")
+            .count(as_count(verified))
+            .arg("mismatched", loc.count(as_count(mismatched)))
+            .arg("still", loc.count(as_count(still_mismatched))),
         RunNote::FirstBackupVerified {
             verified,
             mismatched,

@@ -11,6 +11,7 @@
 //! authorisation does not allow reading its billing is skipped with a note; its orders are
 //! backed up as usual.
 
+mod coverage;
 mod store;
 
 use chrono::{DateTime, Duration, Utc};
@@ -50,8 +51,19 @@ pub(super) async fn back_up(ctx: &RunContext<'_>) -> Result<Option<RunNote>, Syn
     scope::back_up_if_allowed(ctx, resource, RunPhase::Billing, pass).await
 }
 
+pub(super) use self::coverage::check_coverage;
+
 /// One listing per marketplace.
 async fn pass(ctx: &RunContext<'_>) -> Result<(), SyncError> {
+    let history = ctx.options.history.min(RETENTION);
+    for marketplace in marketplaces(ctx).await? {
+        windowed::list_to_now(ctx, &Fees { marketplace }, history).await?;
+    }
+    Ok(())
+}
+
+/// The marketplaces the account's orders were bought on and the home marketplace, each once.
+async fn marketplaces(ctx: &RunContext<'_>) -> Result<Vec<String>, SyncError> {
     let account_id = ctx.account_id;
     let mut marketplaces = db::run(&ctx.accounts.pool, move |conn| {
         billing_entry::order_marketplaces(conn, account_id).map_err(DbError::from)
@@ -60,11 +72,7 @@ async fn pass(ctx: &RunContext<'_>) -> Result<(), SyncError> {
     marketplaces.push(HOME_MARKETPLACE.to_owned());
     marketplaces.sort();
     marketplaces.dedup();
-    let history = ctx.options.history.min(RETENTION);
-    for marketplace in marketplaces {
-        windowed::list_to_now(ctx, &Fees { marketplace }, history).await?;
-    }
-    Ok(())
+    Ok(marketplaces)
 }
 
 /// The fees of one marketplace.

@@ -1,5 +1,7 @@
 //! Writing a page of billing entries with the checkpoint it reaches (see `sync::versioned`).
 
+use diesel::{PgConnection, QueryResult};
+
 use crate::{
     allegro::BillingEntry,
     db::models::{
@@ -49,10 +51,20 @@ pub(super) async fn store_page(
     step: WindowStep,
 ) -> Result<Option<Listing>, SyncError> {
     let account_id = ctx.account_id;
-    let fetched = entries.len();
-    let rows = versioned::rows_of(ctx, entries, new_row);
-    versioned::store_page(ctx, rows, fetched, counters, move |conn| {
+    store_entries(ctx, entries, move |conn| {
         ListingState::advance(conn, account_id, &key, step)
     })
     .await
+}
+
+/// Stores `entries` with what `checkpoint` writes and the run's counters in one transaction,
+/// then renews the lease. What `checkpoint` returns.
+pub(super) async fn store_entries<R: Send + 'static>(
+    ctx: &RunContext<'_>,
+    entries: Vec<BillingEntry>,
+    checkpoint: impl FnOnce(&mut PgConnection) -> QueryResult<R> + Send + 'static,
+) -> Result<R, SyncError> {
+    let fetched = entries.len();
+    let rows = versioned::rows_of(ctx, entries, new_row);
+    versioned::store_page(ctx, rows, fetched, counters, checkpoint).await
 }

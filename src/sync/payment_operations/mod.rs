@@ -14,6 +14,7 @@
 //! is marked released. An account whose authorisation does not allow reading payments is
 //! skipped with a note; its orders are backed up as usual.
 
+mod coverage;
 mod store;
 
 use chrono::{DateTime, Duration, Utc};
@@ -43,6 +44,8 @@ use crate::{
 
 /// How far before the high-water mark each listing of the available wallet starts again.
 const OVERLAP: Duration = Duration::hours(1);
+
+pub(super) use self::coverage::check_coverage;
 
 /// Backs up the account's wallet history; a note when it was skipped for want of
 /// authorisation.
@@ -132,11 +135,7 @@ impl WindowedList for Wallet {
                 let fits = page.total_count.unwrap_or(0) <= u64::from(Self::REACH);
                 Ok(fits.then_some(page))
             }
-            Err(SyncError::Allegro(AllegroError::Client {
-                status: 422,
-                code: Some(code),
-                ..
-            })) if code == TOO_MANY_OPERATIONS => Ok(None),
+            Err(SyncError::Allegro(e)) if too_many(&e) => Ok(None),
             Err(e) => Err(e),
         }
     }
@@ -157,4 +156,13 @@ impl WindowedList for Wallet {
     ) -> Result<Option<Listing>, SyncError> {
         store_page(ctx, self.0, page.into_operations(), self.key(), step).await
     }
+}
+
+/// Whether Allegro refused a query for matching more operations than a query may.
+fn too_many(e: &AllegroError) -> bool {
+    matches!(e, AllegroError::Client {
+        status: 422,
+        code: Some(code),
+        ..
+    } if code == TOO_MANY_OPERATIONS)
 }

@@ -1,5 +1,7 @@
 //! Writing a page of payment operations with the checkpoint it reaches, in one transaction.
 
+use diesel::{PgConnection, QueryResult};
+
 use crate::{
     allegro::{PaymentOperation, WalletType},
     db::models::{
@@ -56,12 +58,27 @@ pub(super) async fn store_page(
     step: WindowStep,
 ) -> Result<Option<Listing>, SyncError> {
     let account_id = ctx.account_id;
+    store_operations(ctx, wallet, operations, move |conn| {
+        ListingState::advance(conn, account_id, &key, step)
+    })
+    .await
+}
+
+/// Stores `operations` (listed in `wallet`) with what `checkpoint` writes and the run's
+/// counters in one transaction, then renews the lease. What `checkpoint` returns.
+pub(super) async fn store_operations<R: Send + 'static>(
+    ctx: &RunContext<'_>,
+    wallet: WalletType,
+    operations: Vec<PaymentOperation>,
+    checkpoint: impl FnOnce(&mut PgConnection) -> QueryResult<R> + Send + 'static,
+) -> Result<R, SyncError> {
+    let account_id = ctx.account_id;
     let fetched = operations.len();
     let rows = versioned::rows_of(ctx, operations, |op| new_row(wallet, op));
     versioned::store_page_with(ctx, fetched, counters, move |conn| {
         let created = payment_operation::store(conn, account_id, &rows)?;
-        let remains = ListingState::advance(conn, account_id, &key, step)?;
-        Ok((i64::try_from(created).unwrap_or(i64::MAX), remains))
+        let reached = checkpoint(conn)?;
+        Ok((i64::try_from(created).unwrap_or(i64::MAX), reached))
     })
     .await
 }
