@@ -42,6 +42,12 @@ quarantine-payload-masked = Payload as received, personal data masked
 quarantine-withheld = Payload withheld: it is not JSON, so its personal data cannot be masked for you.
 coverage-title = Coverage of { $login }
 coverage-intro = For every day of the backed-up history: the orders Allegro lists as bought that day (Polish time) against the orders backed up. Reconcile runs check every day and list mismatched days again.
+coverage-page-intro = For every day of the backed-up history (Polish time): what Allegro lists for that day against what is backed up.
+coverage-orders = Orders
+coverage-fees = Fees
+coverage-fees-intro = The fees (billing entries) Allegro lists as charged that day, on each marketplace, counted and summed per currency, against the fees backed up. Each backup checks its latest days; each reconcile checks them and a share of the older days (every day in turn), and lists mismatched days again.
+coverage-wallet = Wallet operations
+coverage-wallet-intro = The operations of the available wallet Allegro counts for that day against the operations backed up (the held wallet is listed whole every run). Each backup checks its latest days; each reconcile checks them and a share of the older days (every day in turn), and lists mismatched days again.
 coverage-reconcile-now = Reconcile now
 coverage-days-verified = { $count ->
     [one] of { $n } day verified

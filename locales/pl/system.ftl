@@ -42,6 +42,12 @@ quarantine-payload-masked = Dane tak, jak przyszły, z ukrytymi danymi osobowymi
 quarantine-withheld = Dane ukryte: to nie jest JSON, więc nie da się zamaskować w nich danych osobowych.
 coverage-title = Kompletność konta { $login }
 coverage-intro = Dla każdego dnia historii w kopii: zamówienia, które Allegro podaje jako kupione tego dnia (czas polski), wobec zamówień w kopii. Uzgodnienia sprawdzają każdy dzień i pobierają ponownie dni z rozbieżnościami.
+coverage-page-intro = Dla każdego dnia historii w kopii (czas polski): to, co Allegro podaje dla tego dnia, wobec tego, co jest w kopii.
+coverage-orders = Zamówienia
+coverage-fees = Opłaty
+coverage-fees-intro = Opłaty (wpisy billingowe), które Allegro podaje jako naliczone tego dnia w każdym serwisie, policzone i zsumowane w każdej walucie, wobec opłat w kopii. Każda kopia sprawdza ostatnie dni; każde uzgodnienie sprawdza je i część starszych dni (po kolei wszystkie) i pobiera ponownie dni z rozbieżnościami.
+coverage-wallet = Operacje portfela
+coverage-wallet-intro = Operacje dostępnych środków, które Allegro liczy dla tego dnia, wobec operacji w kopii (środki wstrzymane są pobierane w całości przy każdej synchronizacji). Każda kopia sprawdza ostatnie dni; każde uzgodnienie sprawdza je i część starszych dni (po kolei wszystkie) i pobiera ponownie dni z rozbieżnościami.
 coverage-reconcile-now = Uzgodnij teraz
 coverage-days-verified = { $count ->
     [one] z { $n } dnia sprawdzone

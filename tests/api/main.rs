@@ -35,6 +35,7 @@ mod logging;
 mod login;
 mod malformed;
 mod metrics;
+mod money_coverage;
 mod ops;
 mod order_detail;
 mod orders_list;

@@ -1,31 +1,64 @@
-//! The coverage grid of one account (everyone): per day of the backed-up history, whether the
-//! orders Allegro lists for that day and the orders backed up agree.
+//! The coverage grid of a resource: per day of the backed-up history, weeks in columns and
+//! weekdays in rows, whether what Allegro lists for that day and what is backed up agree.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
-use actix_web::{HttpResponse, web};
-use askama::Template;
 use chrono::{DateTime, Datelike, NaiveDate, Utc, Weekday};
 
 use crate::{
-    auth::{AnyUser, RequireRole},
-    db::{
-        self,
-        models::{
-            account::AccountRow,
-            coverage::{CoverageDay, backfill_from},
-        },
+    db::models::{
+        coverage::CoverageDay,
+        money_coverage::{MoneyCoverageDay, MoneyResource},
     },
-    domain::{AccountId, Role},
-    error::AppError,
     i18n::Locale,
-    state::AppState,
-    sync::{SyncOptions, coverage::history_days},
-    web::{
-        filters, ok,
-        page::{Nav, Page, PageContext},
-    },
 };
+
+/// A checked day as the grid shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GridDay {
+    pub day: NaiveDate,
+    pub allegro: i64,
+    pub held: i64,
+    pub matches: bool,
+    pub verified_at: DateTime<Utc>,
+}
+
+impl From<CoverageDay> for GridDay {
+    fn from(v: CoverageDay) -> Self {
+        Self {
+            matches: v.matches(),
+            day: v.day,
+            allegro: v.allegro_count,
+            held: v.held_count,
+            verified_at: v.verified_at,
+        }
+    }
+}
+
+/// The checked days of `resource`, a day's listings (the fees of each marketplace) taken
+/// together: counts added, matching when every listing matches, checked when the least
+/// recently checked of them was.
+pub fn money_days(rows: Vec<MoneyCoverageDay>, resource: MoneyResource) -> Vec<GridDay> {
+    let mut by_day: BTreeMap<NaiveDate, GridDay> = BTreeMap::new();
+    for row in rows {
+        if MoneyResource::of_listing(&row.listing) != Some(resource) {
+            continue;
+        }
+        let matches = row.matches();
+        let day = by_day.entry(row.day).or_insert(GridDay {
+            day: row.day,
+            allegro: 0,
+            held: 0,
+            matches: true,
+            verified_at: row.verified_at,
+        });
+        day.allegro += row.allegro_count;
+        day.held += row.held_count;
+        day.matches &= matches;
+        day.verified_at = day.verified_at.min(row.verified_at);
+    }
+    by_day.into_values().collect()
+}
 
 /// One square of the grid.
 pub struct Cell {
@@ -71,7 +104,7 @@ const WEEKDAYS: [(Weekday, &str); 7] = [
     (Weekday::Sun, "weekday-sun"),
 ];
 
-fn cell(day: NaiveDate, verified: Option<&CoverageDay>, loc: &Locale) -> Cell {
+fn cell(day: NaiveDate, verified: Option<&GridDay>, loc: &Locale) -> Cell {
     let (state, title) = match verified {
         None => (
             "unverified",
@@ -80,11 +113,11 @@ fn cell(day: NaiveDate, verified: Option<&CoverageDay>, loc: &Locale) -> Cell {
                 .to_string(),
         ),
         Some(v) => (
-            if v.matches() { "match" } else { "mismatch" },
+            if v.matches { "match" } else { "mismatch" },
             loc.msg("coverage-cell")
                 .arg("day", loc.day(day))
-                .arg("allegro", loc.count(v.allegro_count))
-                .arg("held", loc.count(v.held_count))
+                .arg("allegro", loc.count(v.allegro))
+                .arg("held", loc.count(v.held))
                 .arg("verified", loc.time(v.verified_at))
                 .to_string(),
         ),
@@ -103,8 +136,8 @@ fn month_label(day: NaiveDate, loc: &Locale) -> String {
 
 impl CoverageGrid {
     /// Lays out `days` (consecutive, oldest first) in weeks starting on Monday.
-    pub fn build(days: &[NaiveDate], verified: Vec<CoverageDay>, loc: &Locale) -> Self {
-        let by_day: HashMap<NaiveDate, CoverageDay> =
+    pub fn build(days: &[NaiveDate], verified: Vec<GridDay>, loc: &Locale) -> Self {
+        let by_day: HashMap<NaiveDate, GridDay> =
             verified.into_iter().map(|v| (v.day, v)).collect();
         let (Some(first), Some(last)) = (days.first(), days.last()) else {
             return Self::empty();
@@ -140,7 +173,7 @@ impl CoverageGrid {
                 }
             })
             .collect();
-        let shown: Vec<&CoverageDay> = days.iter().filter_map(|d| by_day.get(d)).collect();
+        let shown: Vec<&GridDay> = days.iter().filter_map(|d| by_day.get(d)).collect();
         Self {
             month_labels,
             rows,
@@ -148,11 +181,11 @@ impl CoverageGrid {
             verified: shown.len(),
             mismatches: shown
                 .iter()
-                .filter(|v| !v.matches())
+                .filter(|v| !v.matches)
                 .map(|v| Mismatch {
                     day: loc.day(v.day),
-                    allegro: v.allegro_count,
-                    held: v.held_count,
+                    allegro: v.allegro,
+                    held: v.held,
                     verified: v.verified_at,
                 })
                 .collect(),
@@ -172,43 +205,6 @@ impl CoverageGrid {
     }
 }
 
-#[derive(Template)]
-#[template(path = "coverage/index.html")]
-pub struct CoveragePage {
-    pub page: PageContext,
-    pub account_id: AccountId,
-    pub login: String,
-    pub can_reconcile: bool,
-    pub grid: CoverageGrid,
-}
-
-/// `GET /accounts/{id}/coverage`
-pub async fn account_coverage(
-    auth: RequireRole<AnyUser>,
-    page: Page,
-    state: web::Data<AppState>,
-    path: web::Path<AccountId>,
-) -> Result<HttpResponse, AppError> {
-    let (id, scope) = (path.into_inner(), auth.viewer.scope.clone());
-    let loc = page.loc();
-    let (account, days, verified) = db::run(&state.pool, move |conn| {
-        let account = AccountRow::find_in(conn, &scope, id)?.ok_or(AppError::NotFound)?;
-        let history = SyncOptions::default().history;
-        let days = history_days(backfill_from(conn, id)?, history, Utc::now());
-        let from = days.first().copied().unwrap_or_default();
-        let verified = CoverageDay::since(conn, id, from)?;
-        Ok::<_, AppError>((account, days, verified))
-    })
-    .await?;
-    ok(&CoveragePage {
-        can_reconcile: auth.user.role.includes(Role::Operator),
-        page: page.at(Nav::Accounts),
-        account_id: account.id,
-        login: account.login,
-        grid: CoverageGrid::build(&days, verified, &loc),
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -217,12 +213,12 @@ mod tests {
         NaiveDate::from_ymd_opt(y, m, d).unwrap()
     }
 
-    fn verified(day: NaiveDate, allegro: i64, held: i64) -> CoverageDay {
-        CoverageDay {
-            account_id: AccountId(1),
+    fn verified(day: NaiveDate, allegro: i64, held: i64) -> GridDay {
+        GridDay {
             day,
-            allegro_count: allegro,
-            held_count: held,
+            allegro,
+            held,
+            matches: allegro == held,
             verified_at: Utc::now(),
         }
     }
@@ -281,5 +277,36 @@ mod tests {
             title.starts_with("07.07.2026: w Allegro 5, w kopii 3"),
             "{title}"
         );
+    }
+
+    fn listing_day(listing: &str, allegro: i64, held: i64, sums: (i64, i64)) -> MoneyCoverageDay {
+        let json = |cents: i64| Some(serde_json::json!({ "PLN": cents }));
+        MoneyCoverageDay {
+            account_id: crate::domain::AccountId(1),
+            listing: listing.to_owned(),
+            day: date(2026, 7, 6),
+            allegro_count: allegro,
+            held_count: held,
+            allegro_sums: json(sums.0),
+            held_sums: json(sums.1),
+            verified_at: Utc::now(),
+        }
+    }
+
+    #[test]
+    fn a_day_of_fees_adds_its_marketplaces_and_differs_when_one_sum_differs() {
+        let rows = vec![
+            listing_day("billing:allegro-pl", 5, 5, (-100, -100)),
+            listing_day("billing:allegro-cz", 2, 2, (-40, -30)),
+            listing_day("payment_operations:AVAILABLE", 7, 7, (0, 0)),
+        ];
+        let fees = money_days(rows.clone(), MoneyResource::Fees);
+        assert_eq!(fees.len(), 1);
+        assert_eq!(
+            (fees[0].allegro, fees[0].held, fees[0].matches),
+            (7, 7, false)
+        );
+        let wallet = money_days(rows, MoneyResource::Wallet);
+        assert_eq!((wallet[0].allegro, wallet[0].matches), (7, true));
     }
 }
