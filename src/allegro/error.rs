@@ -62,6 +62,9 @@ pub enum AllegroError {
     Unexpected(#[from] anyhow::Error),
 }
 
+/// The error code of a payment operations query matching too many operations.
+pub const TOO_MANY_OPERATIONS: &str = "TooManyOperationsException";
+
 impl AllegroError {
     /// Whether the account behind the call has to be authorised again by a person.
     pub fn needs_reauthorisation(&self) -> bool {
@@ -74,9 +77,7 @@ impl AllegroError {
     pub fn is_routine(&self) -> bool {
         match self {
             Self::NotFound => true,
-            Self::Client { code, .. } => {
-                code.as_deref() == Some(super::payment_operation::TOO_MANY_OPERATIONS)
-            }
+            Self::Client { code, .. } => code.as_deref() == Some(TOO_MANY_OPERATIONS),
             _ => false,
         }
     }

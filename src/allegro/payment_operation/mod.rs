@@ -28,8 +28,7 @@ pub const PAYMENT_OPERATIONS_PAGE_MAX: u32 = 50;
 /// Most operations one query may match: above it Allegro refuses the query (422
 /// `TooManyOperationsException`), so larger sets are split into time windows.
 pub const PAYMENT_OPERATIONS_QUERY_MAX: u32 = 10_000;
-/// The error code of a query matching too many operations.
-pub const TOO_MANY_OPERATIONS: &str = "TooManyOperationsException";
+pub use super::error::TOO_MANY_OPERATIONS;
 
 /// `wallet`: whose balance the operation moved.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
