@@ -30,6 +30,7 @@ fee-type-HB1 = Delivery fee: DPD
 fee-type-HB4 = Delivery fee: InPost parcel lockers
 fee-type-HB8 = Delivery fee: DHL
 fee-type-H12 = Delivery fee: Orlen Paczka
+fee-type-DTR = Delivery surcharge: DPD
 fee-type-APF = Allegro Pay fee
 fee-type-VAT = VAT correction of fees
 ## Dashboard

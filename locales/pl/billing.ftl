@@ -32,6 +32,7 @@ fee-type-HB1 = Opłata za dostawę: DPD
 fee-type-HB4 = Opłata za dostawę: Paczkomaty InPost
 fee-type-HB8 = Opłata za dostawę: DHL
 fee-type-H12 = Opłata za dostawę: Orlen Paczka
+fee-type-DTR = Dopłata do przesyłki: DPD
 fee-type-APF = Opłata za udostępnienie Allegro Pay
 fee-type-VAT = Korekta VAT opłat
 ## Pulpit

@@ -158,7 +158,7 @@ impl State {
             self.consider_cancel_refund(si, &order, now);
             self.consider_cancel_fees(si, &order, now);
             self.consider_cancel_claims(si, &order, now);
-            self.consider_cancel_payments(si, &order);
+            self.consider_cancel_payments(si, &order, now);
         }
         cancelled
     }

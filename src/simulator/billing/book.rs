@@ -75,15 +75,20 @@ pub(crate) struct StagedFees(Vec<(&'static Market, Vec<Entry>)>);
 
 impl StagedFees {
     /// Stages the fees of a generated order: its listing fees and, when it is paid, its sale's.
-    pub(crate) fn add(&mut self, generated: &Generated, seed: u64) {
+    /// Returns the sale's charges, `(occurredAt, value)`: the seller's wallet pays them.
+    pub(crate) fn add(&mut self, generated: &Generated, seed: u64) -> Vec<(DateTime<Utc>, i64)> {
         let Some(basis) = FeeBasis::of(&generated.order) else {
-            return;
+            return Vec::new();
         };
         let mut entries = basis.listing_fees(seed);
+        let listed = entries.len();
         if let Some(paid_at) = paid_at(generated) {
             entries.extend(basis.sale_fees(paid_at, seed));
         }
+        let sale = entries.get(listed..).unwrap_or_default();
+        let charged = sale.iter().map(|e| (e.at, e.value)).collect();
         self.stage(basis.market, entries);
+        charged
     }
 
     /// Stages the credits of `grants` on `order` (see [`Billing::credit`]).

@@ -43,7 +43,8 @@ impl State {
         s.billing.charge(basis.market, basis.listing_fees(seed));
     }
 
-    /// Charges the fees of the sale of `order`, paid at `paid_at`.
+    /// Charges the fees of the sale of `order`, paid at `paid_at`; Allegro collects them from
+    /// the seller's wallet (see `payments`).
     pub(crate) fn consider_sale_fees(
         &mut self,
         seller: usize,
@@ -54,8 +55,10 @@ impl State {
         let (Some(s), Some(basis)) = (self.sellers.get_mut(seller), FeeBasis::of(order)) else {
             return;
         };
-        s.billing
-            .charge(basis.market, basis.sale_fees(paid_at, seed));
+        let fees = basis.sale_fees(paid_at, seed);
+        let charged: Vec<_> = fees.iter().map(|e| (e.at, e.value)).collect();
+        s.wallets.plan_fees(order, &charged);
+        s.billing.charge(basis.market, fees);
     }
 
     /// `order` of `seller` was cancelled at `at`: its fees not charged yet are dropped (it is

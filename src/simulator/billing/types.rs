@@ -79,7 +79,8 @@ pub(crate) static LIS: BillingType =
 /// Refund of costs: commission given back after a return or a cancellation (a credit).
 pub(crate) static REF: BillingType =
     billing_type("REF", "REFUNDS", "Zwrot kosztów", "Refund of costs");
-static HB1: BillingType = billing_type(
+/// DPD's delivery fee.
+pub(crate) static HB1: BillingType = billing_type(
     "HB1",
     "DELIVERY",
     "Opłata za dostawę DPD",
@@ -117,15 +118,32 @@ static HB7: BillingType = billing_type(
     "Allegro One delivery fee",
 );
 
+/// Sale commission of a featured offer.
+pub(crate) static FSF: BillingType = billing_type(
+    "FSF",
+    "COMMISSIONS",
+    "Prowizja od sprzedaży oferty wyróżnionej",
+    "Featured offer sales commission",
+);
+/// The fee for offering Allegro Pay, on an order paid with it.
+pub(crate) static APF: BillingType = billing_type(
+    "APF",
+    "PAYMENTS",
+    "Opłata za udostępnienie Allegro Pay",
+    "Allegro Pay fee",
+);
+/// DPD's surcharge on a parcel.
+pub(crate) static DTR: BillingType = billing_type(
+    "DTR",
+    "DELIVERY",
+    "Dopłata do przesyłki DPD",
+    "DPD delivery surcharge",
+);
+
 /// Every type `GET /billing/billing-types` lists: those the simulator charges and a few more.
 pub(crate) static TYPES: [&BillingType; 14] = [
     &SUC,
-    &billing_type(
-        "FSF",
-        "COMMISSIONS",
-        "Prowizja od sprzedaży oferty wyróżnionej",
-        "Featured offer sales commission",
-    ),
+    &FSF,
     &LIS,
     &HB1,
     &HB3,
@@ -133,12 +151,7 @@ pub(crate) static TYPES: [&BillingType; 14] = [
     &HB7,
     &HB8,
     &H12,
-    &billing_type(
-        "APF",
-        "PAYMENTS",
-        "Opłata za udostępnienie Allegro Pay",
-        "Allegro Pay fee",
-    ),
+    &APF,
     &billing_type(
         "PS1",
         "COMPENSATIONS",
@@ -147,12 +160,7 @@ pub(crate) static TYPES: [&BillingType; 14] = [
     ),
     &REF,
     &billing_type("VAT", "CORRECTIONS", "Korekta VAT", "VAT correction"),
-    &billing_type(
-        "DTR",
-        "DELIVERY",
-        "Dopłata do przesyłki DPD",
-        "DPD delivery surcharge",
-    ),
+    &DTR,
 ];
 
 /// The delivery fee of a delivery method (by its name, as the simulator's orders carry it);

@@ -1,12 +1,14 @@
 //! Payment operations, the history of the seller's Allegro Finance wallets
 //! (`GET /payments/payment-operations`): money in from the sellers' own paid orders, refunds
-//! out when they succeed, daily payouts (see `plan`), kept per seller with a balance per
+//! out when they succeed, the fees Allegro collects and daily payouts (see `plan`,
+//! `collection`), kept per seller with a balance per
 //! operator, wallet type and currency (see `wallets`); an operation is listed once its
 //! `occurredAt` has come. `AVAILABLE` by default, oldest first, offset paging (`offset` ≤
 //! 10,000) with `totalCount`, `limit` 1..50 (default 50), 422 for a bad value or a query
 //! matching more than 10,000 operations, 403 without `allegro:api:payments:read`; injected
 //! faults apply as to every REST call (allegro-api-money.md §6, §9).
 
+mod collection;
 mod operation;
 mod plan;
 mod query;
@@ -47,13 +49,22 @@ impl State {
         }
     }
 
-    /// `order` of `seller` was cancelled: its cash on delivery is never collected. (A paid
-    /// order is paid back by its refund, see `refunds`.)
-    pub(crate) fn consider_cancel_payments(&mut self, seller: usize, order: &Value) {
+    /// `order` of `seller` was cancelled at `at`: its cash on delivery is never collected, nor
+    /// are the fees it is no longer charged (see `billing`). (A paid order is paid back by its
+    /// refund, see `refunds`.)
+    pub(crate) fn consider_cancel_payments(
+        &mut self,
+        seller: usize,
+        order: &Value,
+        at: DateTime<Utc>,
+    ) {
         let (Some(s), Some(id)) = (self.sellers.get_mut(seller), order["id"].as_str()) else {
             return;
         };
+        // What occurred by the cancellation stays, as the billing keeps the fees charged by then.
+        s.wallets.settle(at);
         s.wallets.drop_collection(id);
+        s.wallets.drop_fees(id, at);
     }
 
     fn list_payment_operations(

@@ -1,7 +1,8 @@
 //! One wallet operation as the simulator keeps it, and as `GET /payments/payment-operations`
 //! shows it (allegro-api-money.md §6.2): no id, the wallet (operator, type, balance after the
 //! operation), the value (negative for money leaving), `occurredAt` with milliseconds, the
-//! marketplace (null for payouts) and the fields of its type.
+//! marketplace (null for payouts) and the fields of its type (`deduction{id}` of a collection
+//! of fees).
 
 use std::sync::Arc;
 
@@ -60,6 +61,8 @@ pub(crate) enum Kind {
     Surcharge,
     /// A refund paid back to the buyer.
     RefundCharge,
+    /// Allegro collecting fees from the wallet.
+    DeductionCharge,
     /// The daily transfer of the available balance to the seller's bank.
     Payout,
 }
@@ -70,6 +73,7 @@ impl Kind {
             Self::Contribution => "CONTRIBUTION",
             Self::Surcharge => "SURCHARGE",
             Self::RefundCharge => "REFUND_CHARGE",
+            Self::DeductionCharge => "DEDUCTION_CHARGE",
             Self::Payout => "PAYOUT",
         }
     }
@@ -78,7 +82,7 @@ impl Kind {
         match self {
             Self::Contribution | Self::Surcharge => Group::Income,
             Self::RefundCharge => Group::Refund,
-            Self::Payout => Group::Outcome,
+            Self::DeductionCharge | Self::Payout => Group::Outcome,
         }
     }
 }
@@ -154,6 +158,8 @@ pub(crate) struct Operation {
     pub payment: Option<Arc<str>>,
     pub surcharge: Option<Arc<str>>,
     pub payout: Option<Uuid>,
+    /// `deduction.id` of a collection of fees.
+    pub deduction: Option<Uuid>,
     pub participant: Option<Arc<Participant>>,
 }
 
@@ -203,8 +209,11 @@ impl Booked {
                 json[field] = object([("id", id.into())]);
             }
         }
-        if let Some(payout) = op.payout {
-            json["payout"] = object([("id", payout.to_string().into())]);
+        let uuids = [("payout", op.payout), ("deduction", op.deduction)];
+        for (field, id) in uuids {
+            if let Some(id) = id {
+                json[field] = object([("id", id.to_string().into())]);
+            }
         }
         if let Some(participant) = &op.participant {
             json["participant"] = participant.json();
@@ -231,6 +240,7 @@ mod tests {
         assert_eq!(Kind::RefundCharge.group(), Group::Refund);
         assert_eq!(Kind::Payout.group(), Group::Outcome);
         assert_eq!(Kind::Surcharge.group(), Group::Income);
+        assert_eq!(Kind::DeductionCharge.group(), Group::Outcome);
     }
 
     #[test]
@@ -252,6 +262,7 @@ mod tests {
                 payment: Some(Arc::from("56b96839-3d64-11ef-8503-8333eeb576e5")),
                 surcharge: None,
                 payout: None,
+                deduction: None,
                 participant: Some(Arc::new(Participant::of(&buyer))),
             },
             balance: 3614,

@@ -8,7 +8,9 @@
 //!   parcel is delivered, two to six days after the order is ready, unless it is cancelled
 //!   first;
 //! - one payment in ten is held in `WAITING` for three to fourteen days first;
-//! - a refund that reaches `SUCCESS` is a `REFUND_CHARGE` of its whole value at that moment.
+//! - a refund that reaches `SUCCESS` is a `REFUND_CHARGE` of its whole value at that moment;
+//! - the sale fees charged to a paid order are owed, once the last is charged, by the wallet
+//!   the order's payment goes to, and collected at the next payout run (see `collection`).
 
 use std::{ops::RangeInclusive, sync::Arc};
 
@@ -17,6 +19,7 @@ use rand::Rng;
 use serde_json::Value;
 
 use super::{
+    collection::Owed,
     operation::{Kind, Operation, Operator, Participant},
     wallets::{Planned, Wallets},
 };
@@ -83,6 +86,7 @@ impl Payer {
             payment: Some(self.payment.clone()),
             surcharge: None,
             payout: None,
+            deduction: None,
             participant: Some(self.participant.clone()),
         }
     }
@@ -177,6 +181,36 @@ impl Wallets {
         op.payment = Some(Arc::from(refund.payment_id.as_str()));
         let refund = Arc::from(refund.id.as_str());
         self.plan(at, Planned::Charge { op, refund });
+    }
+
+    /// Plans the collection of the sale fees charged to `order`: each `(at, value)` (a charge
+    /// made at `at`, in minor units of the order's currency, negative) is owed once the last
+    /// of them is charged. Credits are not.
+    pub(crate) fn plan_fees(&mut self, order: &Value, fees: &[(DateTime<Utc>, i64)]) {
+        let charges = || fees.iter().filter(|(_, value)| *value < 0);
+        let (Some(payer), Some(last)) =
+            (Payer::of(order, self.seed()), charges().map(|f| f.0).max())
+        else {
+            return;
+        };
+        for &(charged_at, value) in charges() {
+            let owed = Owed {
+                order: payer.order.clone(),
+                operator: payer.operator,
+                currency: payer.market.currency,
+                marketplace: payer.market.id,
+                value: -value,
+                charged_at,
+            };
+            self.plan(last, Planned::Fee(owed));
+        }
+    }
+
+    /// `order` was cancelled at `at`: its fees charged later (not at all, now) are not owed.
+    pub(crate) fn drop_fees(&mut self, order: &str, at: DateTime<Utc>) {
+        self.drop_planned(
+            |p| matches!(p, Planned::Fee(owed) if *owed.order == *order && owed.charged_at > at),
+        );
     }
 
     /// `order` was cancelled: cash on delivery not collected yet never will be.

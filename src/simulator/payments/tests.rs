@@ -240,7 +240,7 @@ fn held_money_is_released_into_available_and_leaves_waiting() {
 }
 
 #[test]
-fn about_one_payment_in_ten_waits_and_an_order_makes_about_one_operation() {
+fn about_one_payment_in_ten_waits_and_an_order_makes_about_two_operations() {
     let orders = 4000;
     let world = world(orders, 3);
     let ops = world.payment_operations(0);
@@ -269,14 +269,25 @@ fn about_one_payment_in_ten_waits_and_an_order_makes_about_one_operation() {
         .count();
     let share = waited as f64 / incomes.len() as f64;
     let per_order = ops.len() as f64 / f64::from(orders);
+    let mut by_type: std::collections::BTreeMap<&str, usize> = Default::default();
+    for op in &ops {
+        *by_type.entry(op["type"].as_str().unwrap()).or_default() += 1;
+    }
+    let of = |n: usize| n as f64 / f64::from(orders);
+    let types: Vec<String> = by_type
+        .iter()
+        .map(|(kind, n)| format!("{kind} {:.2}", of(*n)))
+        .collect();
     eprintln!(
-        "{} operations for {orders} orders ({per_order:.2} an order), {:.1} % of payments waited",
+        "{} operations for {orders} orders ({per_order:.2} an order: {}), {:.1} % of payments \
+         waited",
         ops.len(),
+        types.join(", "),
         share * 100.0
     );
     let expected = f64::from(WAITING_PERCENT) / 100.0;
     assert!((share - expected).abs() < 0.03, "{share}");
-    assert!((0.9..1.3).contains(&per_order), "{per_order}");
+    assert!((1.8..2.3).contains(&per_order), "{per_order}");
 }
 
 #[test]
@@ -334,5 +345,68 @@ fn the_same_seed_gives_the_same_operations_and_cash_on_delivery_cancelled_never_
         charged,
         usize::from(refund["status"] == "SUCCESS"),
         "{refund}"
+    );
+}
+
+#[test]
+fn allegro_collects_every_fee_charged_to_an_order_from_the_wallet_its_payment_went_to() {
+    let world = world(3000, 30);
+    // Orders paid in the moving world, half of them cancelled a minute later (their parcels'
+    // fees never charged).
+    let ids: Vec<String> = (0..40).map(|_| world.create_order(0)).collect();
+    for id in &ids {
+        assert!(world.pay(id));
+    }
+    world.advance(Duration::minutes(1));
+    for id in ids.iter().step_by(2) {
+        assert!(world.cancel(id, false));
+    }
+    world.advance(Duration::days(12));
+    let (ops, entries) = (world.payment_operations(0), world.billing_entries(0));
+    // Fees charged to orders, per currency, against what the wallets paid and still owe.
+    let mut charged: HashMap<String, i64> = HashMap::new();
+    for e in entries.iter().filter(|e| e.get("order").is_some()) {
+        let value = minor(&e["value"]["amount"]);
+        if value < 0 {
+            let currency = e["value"]["currency"].as_str().unwrap().to_owned();
+            *charged.entry(currency).or_default() -= value;
+        }
+    }
+    let mut collected: HashMap<String, i64> = HashMap::new();
+    let deductions = of_type(&ops, "DEDUCTION_CHARGE");
+    let mut ids = HashSet::new();
+    for op in &deductions {
+        assert_eq!(op["group"], "OUTCOME");
+        assert_eq!(op["wallet"]["type"], "AVAILABLE");
+        assert!(op.get("payment").is_none() && op.get("participant").is_none());
+        assert!(op["marketplaceId"].is_string(), "{op}");
+        assert!(
+            minor(&op["wallet"]["balance"]["amount"]) >= 0,
+            "no more than is there: {op}"
+        );
+        let id = op["deduction"]["id"].as_str().unwrap();
+        assert!(
+            uuid::Uuid::parse_str(id).is_ok() && ids.insert(id.to_owned()),
+            "{op}"
+        );
+        let currency = op["value"]["currency"].as_str().unwrap().to_owned();
+        *collected.entry(currency).or_default() -= minor(&op["value"]["amount"]);
+    }
+    let now = world.now();
+    let state = world.lock();
+    for owed in state.sellers[0].wallets.not_collected(now) {
+        *collected.entry(owed.currency.to_owned()).or_default() += owed.value;
+    }
+    drop(state);
+    assert_eq!(collected, charged, "collected and still owed = charged");
+    let charged_orders: HashSet<&str> = entries
+        .iter()
+        .filter(|e| minor(&e["value"]["amount"]) < 0)
+        .filter_map(|e| e["order"]["id"].as_str())
+        .collect();
+    let share = deductions.len() as f64 / charged_orders.len() as f64;
+    assert!(
+        (0.9..1.05).contains(&share),
+        "about one per order charged: {share}"
     );
 }

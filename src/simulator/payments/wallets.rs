@@ -6,10 +6,10 @@
 //! `AVAILABLE` operations only ever grow at the end of a vector sorted by time: a time window
 //! is two binary searches, a page a slice of it. Money held back sits in a short vector of what
 //! is `WAITING` now and leaves it when released, for a new operation in `AVAILABLE` at the
-//! release time. A payout run each day empties every `AVAILABLE` wallet with a positive
-//! balance. An index of the operations of each payment, buyer, operator, group, currency and
-//! marketplace serves the filters without a walk; it is built the first time a filter needs it
-//! and then kept.
+//! release time. A payout run each day first collects the fees owed (see `collection`), then
+//! empties every `AVAILABLE` wallet with a positive balance. An index of the operations of each
+//! payment, buyer, operator, group, currency and marketplace serves the filters without a walk;
+//! it is built the first time a filter needs it and then kept.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
@@ -17,7 +17,10 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use rand::Rng;
 
-use super::operation::{Booked, Group, Kind, Operation, Operator, WalletType};
+use super::{
+    collection::{Collection, Owed},
+    operation::{Booked, Group, Kind, Operation, Operator, WalletType},
+};
 use crate::simulator::{
     data::{millis, seeded},
     params::Window,
@@ -41,6 +44,9 @@ pub(super) enum Planned {
     Release { hold: u64 },
     /// A refund paid back to the buyer from `AVAILABLE`.
     Charge { op: Operation, refund: Arc<str> },
+    /// A fee charged to an order, owed from now on (once the order's last fee is charged) and
+    /// collected at the next payout run.
+    Fee(Owed),
 }
 
 /// A value the list filters on: the operations that have it are indexed.
@@ -105,6 +111,8 @@ pub(crate) struct Wallets {
     next_run: Option<DateTime<Utc>>,
     /// Payment and surcharge ids whose income is planned or booked: each comes in once.
     incomes: HashSet<Arc<str>>,
+    /// Fees charged and not collected yet.
+    collection: Collection,
     /// Built on first need.
     index: Option<Index>,
 }
@@ -123,6 +131,7 @@ impl Wallets {
             balances: BTreeMap::new(),
             next_run: None,
             incomes: HashSet::new(),
+            collection: Collection::default(),
             index: None,
         }
     }
@@ -203,6 +212,7 @@ impl Wallets {
                     self.book_available(at, seq, op);
                 }
             }
+            Planned::Fee(owed) => self.collection.owe(owed),
         }
     }
 
@@ -242,11 +252,39 @@ impl Wallets {
         )
     }
 
-    /// Pays out, at `run`, every `AVAILABLE` wallet with a positive balance, and schedules the
-    /// next day's run.
+    /// Collects, at `run`, the fees owed, per order and wallet, as far as each `AVAILABLE`
+    /// balance goes; what does not fit waits for the next run. Ids are drawn from `rng`.
+    fn collect_fees(&mut self, run: DateTime<Utc>, rng: &mut impl Rng) {
+        for owed in self.collection.take() {
+            let key = (WalletType::Available, owed.operator, owed.currency);
+            if self.balances.get(&key).copied().unwrap_or(0) < owed.value {
+                self.collection.owe(owed);
+                continue;
+            }
+            let id = uuid::Builder::from_random_bytes(rng.random::<u128>().to_le_bytes());
+            let op = Operation {
+                kind: Kind::DeductionCharge,
+                operator: owed.operator,
+                currency: owed.currency,
+                value: -owed.value,
+                marketplace: Some(owed.marketplace),
+                payment: None,
+                surcharge: None,
+                payout: None,
+                deduction: Some(id.into_uuid()),
+                participant: None,
+            };
+            self.next_seq += 1;
+            self.book_available(run, self.next_seq, op);
+        }
+    }
+
+    /// Collects the fees owed and pays out, at `run`, every `AVAILABLE` wallet with a positive
+    /// balance, and schedules the next day's run.
     fn pay_out(&mut self, run: DateTime<Utc>) {
         let day = run.date_naive();
         let mut rng = seeded(self.seed, "payout", &format!("{}/{day}", self.owner));
+        self.collect_fees(run, &mut rng);
         let due: Vec<(Operator, &'static str, i64)> = self
             .balances
             .iter()
@@ -264,6 +302,7 @@ impl Wallets {
                 payment: None,
                 surcharge: None,
                 payout: Some(id.into_uuid()),
+                deduction: None,
                 participant: None,
             };
             self.next_seq += 1;
@@ -331,6 +370,16 @@ impl Wallets {
             .into_iter()
             .filter_map(|p| available.get(p as usize))
             .collect()
+    }
+
+    /// The fees charged by `now` and not collected yet, owed or planned (tests).
+    #[cfg(test)]
+    pub(super) fn not_collected(&self, now: DateTime<Utc>) -> Vec<&Owed> {
+        let planned = self.planned.values().filter_map(|p| match p {
+            Planned::Fee(owed) if owed.charged_at <= now => Some(owed),
+            _ => None,
+        });
+        self.collection.owed().iter().chain(planned).collect()
     }
 
     /// The balances of every wallet of type `wallet`, by operator and currency (tests).

@@ -300,7 +300,8 @@ pub(crate) fn build_state(config: SimulatorConfig) -> State {
                 }
                 seller.invoices.plan(&generated.order);
                 let (seed, percent) = (config.seed, config.returns_percent);
-                fees.add(&generated, seed);
+                let charged = fees.add(&generated, seed);
+                seller.wallets.plan_fees(&generated.order, &charged);
                 let order = &generated.order;
                 let returned = ReturnRecord::for_order(order, seed, percent);
                 let refund = returned

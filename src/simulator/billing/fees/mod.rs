@@ -3,10 +3,13 @@
 //! id, so the same seed always gives the same fees (allegro-api-money.md §5, §8, §9):
 //!
 //! - listing fees (`LIS`) of the order's offers: an offer stays listed after the sale and is
-//!   renewed every 30 days, up to twice; these name the offer, not the order;
+//!   renewed every 30 days, up to three times (the stock of most sold offers lasts a few
+//!   months); these name the offer, not the order;
 //! - once the order is paid, per line item a commission (`SUC`) of 8–12 % of its value (one in
 //!   twenty booked in two parts a day apart, §5.3), and for most parcels the carrier's delivery
 //!   fee, charged when the parcel leaves one to four days later;
+//! - the featured-offer commissions (`FSF`), the Allegro Pay fee (`APF`) and DPD's surcharges
+//!   (`DTR`) of some sales (see `extras`);
 //! - credits (`REF`): the commission given back when a commission refund claim is granted
 //!   (see `credits`, and the claims themselves in `simulator::claims`).
 //!
@@ -36,6 +39,9 @@ const SPLIT_PERCENT: u32 = 5;
 const LATE_NAME_PERCENT: u32 = 10;
 /// Listing fees in grosze (scaled to the marketplace's currency).
 const LISTING_FEES: [i64; 6] = [5, 10, 25, 50, 100, 150];
+
+/// The `payment.features` value of an order paid with Allegro Pay.
+const ALLEGRO_PAY: &str = "ALLEGRO_PAY";
 
 /// An entry's place in its ledger: by occurrence, then by id.
 pub(crate) type Key = (DateTime<Utc>, Uuid);
@@ -117,6 +123,10 @@ pub(crate) struct FeeBasis {
     lines: Vec<Line>,
     /// The carrier's fee type and the delivery cost in minor units, for a paid delivery.
     delivery: Option<(&'static BillingType, i64)>,
+    /// `summary.totalToPay` in minor units.
+    total: i64,
+    /// Paid with Allegro Pay (`payment.features` holds `ALLEGRO_PAY`).
+    allegro_pay: bool,
 }
 
 impl FeeBasis {
@@ -144,6 +154,7 @@ impl FeeBasis {
         let kind = delivery["method"]["name"]
             .as_str()
             .and_then(delivery_fee_type);
+        let features = order["payment"]["features"].as_array();
         Some(Self {
             id: Arc::from(order["id"].as_str()?),
             market: marketplace(order["marketplace"]["id"].as_str()?)?,
@@ -151,6 +162,8 @@ impl FeeBasis {
             bought_at: bought_at?,
             lines,
             delivery: kind.filter(|_| cost > 0).map(|kind| (kind, cost)),
+            total: minor(&order["summary"]["totalToPay"]["amount"]),
+            allegro_pay: features.is_some_and(|f| f.iter().any(|v| v == ALLEGRO_PAY)),
         })
     }
 
@@ -159,13 +172,13 @@ impl FeeBasis {
     }
 
     /// The listing fees of the order's offers: each offer is renewed every 30 days after the
-    /// sale, zero to two times, at the same fee.
+    /// sale, zero to three times, at the same fee.
     pub(crate) fn listing_fees(&self, seed: u64) -> Vec<Entry> {
         let mut charges = Charges::new(seed, "listing-fees", self, false);
         for line in &self.lines {
             let fee = LISTING_FEES[charges.rng.random_range(0..LISTING_FEES.len())];
             let fee = self.market.scaled(fee);
-            for renewal in 1..=charges.rng.random_range(0..=2) {
+            for renewal in 1..=charges.rng.random_range(0..=3) {
                 let at = charges.after(self.bought_at + Duration::days(30 * renewal), 0..600);
                 charges.charge(at, &LIS, -fee, Some(&line.offer));
             }
@@ -173,13 +186,18 @@ impl FeeBasis {
         charges.entries
     }
 
-    /// The fees of the sale, paid at `paid_at`: the commissions and the delivery fee.
+    /// The fees of the sale, paid at `paid_at`: the commissions and the delivery fee, then
+    /// the featured-offer commissions, the Allegro Pay fee and the carrier's surcharge (see
+    /// `extras`, drawn from a generator of their own).
     pub(crate) fn sale_fees(&self, paid_at: DateTime<Utc>, seed: u64) -> Vec<Entry> {
         let (mut charges, _) = self.commissions_charged(paid_at, seed);
         if let Some((kind, cost)) = self.delivery {
             charges.delivery_fee(kind, cost, paid_at, self.lines.first());
         }
-        charges.entries
+        let mut entries = charges.entries;
+        let extras = self.extra_fees(paid_at, &entries, seed);
+        entries.extend(extras);
+        entries
     }
 
     /// The sale's charges with its commissions charged at `paid_at`, and their rates line by
@@ -288,6 +306,7 @@ impl Charges {
 }
 
 mod credits;
+mod extras;
 #[cfg(test)]
 pub(crate) mod fixtures;
 
