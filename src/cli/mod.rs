@@ -138,6 +138,10 @@ pub enum BenchCommand {
         /// delivery worker in this process; reports how fast the deliveries went out.
         #[arg(long)]
         webhook: bool,
+        /// Keep the scratch database afterwards (its name is printed), to look into it:
+        /// query plans, `pg_stat_statements`, the sizes of tables and indexes.
+        #[arg(long)]
+        keep_database: bool,
     },
     /// Fill the configured database with N generated orders (for measuring pages and exports).
     Seed {
@@ -322,12 +326,14 @@ pub async fn run(cli: Cli) -> ExitCode {
             latency_ms,
             rate_limit_rps,
             webhook,
+            keep_database,
         }) => {
             let plan = bench::BenchPlan {
                 orders,
                 latency_ms,
                 rate_limit_rps,
                 webhook,
+                keep_database,
             };
             bench::bench_sync(config, plan).await
         }

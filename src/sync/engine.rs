@@ -179,12 +179,12 @@ async fn run_steps(
 ) -> Result<Vec<RunNote>, SyncError> {
     let mut notes = vec![];
     // Orders quarantined by earlier runs first (one quarantined in this run waits for the next).
-    retry::retry_quarantined(ctx).await?;
+    timed("quarantine", retry::retry_quarantined(ctx)).await?;
     let first_pass_done = state.backfill_completed_at.is_some();
     let listing_all = mode == SyncMode::Full || !first_pass_done;
     if listing_all {
         ctx.enter_phase(RunPhase::Orders, None).await?;
-        backfill::run(ctx, state, mode == SyncMode::Full).await?;
+        timed("orders", backfill::run(ctx, state, mode == SyncMode::Full)).await?;
         if mode == SyncMode::Reconcile {
             notes.push(RunNote::FirstBackupFinishedFirst);
         }
@@ -195,38 +195,52 @@ async fn run_steps(
         ..ctx.clone()
     };
     ctx.enter_phase(RunPhase::Events, None).await?;
-    notes.extend(events::follow(ctx).await?);
+    notes.extend(timed("events", events::follow(ctx)).await?);
     if mode == SyncMode::Reconcile {
-        notes.extend(reconcile::run(ctx).await?);
+        notes.extend(timed("reconcile", reconcile::run(ctx)).await?);
     } else if listing_all {
         // The whole history was just listed: count its days on Allegro, so that the coverage
         // grid shows it complete (or its real gaps) without waiting for a reconcile.
-        let (days, mismatched) = coverage::verify_history(ctx).await?;
+        let (days, mismatched) = timed("coverage", coverage::verify_history(ctx)).await?;
         notes.push(RunNote::FirstBackupVerified {
             verified: u64::try_from(days.len()).unwrap_or(u64::MAX),
             mismatched: u64::try_from(mismatched.len()).unwrap_or(u64::MAX),
         });
     }
-    shipments::back_up(ctx).await?;
-    notes.extend(returns::back_up(ctx).await?);
-    notes.extend(refunds::back_up(ctx).await?);
-    let fees_skipped = billing::back_up(ctx).await?;
-    let wallet_skipped = payment_operations::back_up(ctx).await?;
+    timed("shipments", shipments::back_up(ctx)).await?;
+    notes.extend(timed("returns", returns::back_up(ctx)).await?);
+    notes.extend(timed("refunds", refunds::back_up(ctx)).await?);
+    let fees_skipped = timed("billing-entries", billing::back_up(ctx)).await?;
+    let wallet_skipped = timed("payment-operations", payment_operations::back_up(ctx)).await?;
     if let Some(checks) = Checks::of_run(mode, listing_all) {
         // The money listings' latest days (and in a reconcile run, a share of the older ones)
         // against Allegro, the differing ones read again; not for a resource skipped.
         if fees_skipped.is_none() {
-            notes.push(billing::check_coverage(ctx, checks).await?);
+            notes.push(timed("billing-coverage", billing::check_coverage(ctx, checks)).await?);
         }
         if wallet_skipped.is_none() {
-            notes.push(payment_operations::check_coverage(ctx, checks).await?);
+            let check = payment_operations::check_coverage(ctx, checks);
+            notes.push(timed("payment-operations-coverage", check).await?);
         }
     }
     notes.extend(fees_skipped);
     notes.extend(wallet_skipped);
-    refund_claims::back_up(ctx).await?;
-    invoices::back_up(ctx).await?;
+    timed("refund-claims", refund_claims::back_up(ctx)).await?;
+    timed("invoices", invoices::back_up(ctx)).await?;
     Ok(notes)
+}
+
+/// Runs one step of a run and logs how long it took (at debug: where a run's time goes, for
+/// whoever profiles one).
+async fn timed<T>(step: &'static str, work: impl std::future::Future<Output = T>) -> T {
+    let started = std::time::Instant::now();
+    let outcome = work.await;
+    tracing::debug!(
+        step,
+        took_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+        "sync step done"
+    );
+    outcome
 }
 
 async fn finish(

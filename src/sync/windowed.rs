@@ -134,13 +134,15 @@ fn start_listing<L: WindowedList>(
 }
 
 /// Lists `listing` window by window, storing each page with the checkpoint it reaches, until
-/// the listing is complete.
+/// the listing is complete. While a page is stored, the next page of its window is already
+/// asked for: Allegro answers while PostgreSQL writes.
 async fn follow<L: WindowedList>(
     ctx: &RunContext<'_>,
     list: &L,
     listing: Listing,
 ) -> Result<(), SyncError> {
     let mut listing = Some(listing);
+    let mut prefetched: Option<(Window, L::Page)> = None;
     while let Some(Listing {
         from,
         to,
@@ -157,20 +159,33 @@ async fn follow<L: WindowedList>(
                     to,
                     offset,
                 };
-                (end, list.fetch(ctx, window).await?)
+                let page = match prefetched.take() {
+                    Some((fetched, page)) if fetched == window => page,
+                    _ => list.fetch(ctx, window).await?,
+                };
+                (end, page)
             }
             None => open_window(ctx, list, from, to, to).await?,
         };
         let reached = offset.saturating_add(L::listed(&page));
-        let step = if window_done::<L>(&page, reached) {
-            WindowStep::Done { end }
-        } else {
-            WindowStep::Within {
-                end,
-                offset: reached,
-            }
+        if window_done::<L>(&page, reached) {
+            listing = list.store(ctx, page, WindowStep::Done { end }).await?;
+            continue;
+        }
+        let step = WindowStep::Within {
+            end,
+            offset: reached,
         };
-        listing = list.store(ctx, page, step).await?;
+        let next = Window {
+            from,
+            end,
+            to,
+            offset: reached,
+        };
+        let (stored, fetched) = tokio::join!(list.store(ctx, page, step), list.fetch(ctx, next));
+        listing = stored?;
+        // A failed read ahead is asked again when its page is due (and fails the run then).
+        prefetched = fetched.ok().map(|page| (next, page));
     }
     Ok(())
 }

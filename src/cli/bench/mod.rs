@@ -44,6 +44,8 @@ pub(crate) struct BenchPlan {
     pub rate_limit_rps: Option<u32>,
     /// With one webhook endpoint taking every order event (see [`webhook`]).
     pub webhook: bool,
+    /// Leave the scratch database in place (see `--keep-database`).
+    pub keep_database: bool,
 }
 
 /// What one run measured.
@@ -65,7 +67,11 @@ pub(super) async fn bench_sync(config: Config, plan: BenchPlan) -> anyhow::Resul
     let url = SecretString::from(bench_url.to_string());
     db::prepare(&url).await?;
     let result = run(&url, &config.allegro, plan).await;
-    db::bench::drop_database(&admin_url, &name);
+    if plan.keep_database {
+        println!("the scratch database is kept: {name}");
+    } else {
+        db::bench::drop_database(&admin_url, &name);
+    }
     let measured = result?;
     anyhow::ensure!(
         measured.stored == i64::from(plan.orders),

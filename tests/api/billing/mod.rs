@@ -4,13 +4,14 @@
 //! exactly, an account whose authorisation leaves billing out still backing up its orders, and
 //! the order page's "Money" part in both languages, and the documents exported as sent.
 //!
-//! Here what the tests share; the tests by theme: the backup, the order page.
+//! Here what the tests share; the tests by theme: the backup, the order page, the store.
 
 mod backup;
 mod changes;
 mod export;
 mod fees_page;
 mod page;
+mod storage;
 
 use chrono::Utc;
 
