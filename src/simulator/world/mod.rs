@@ -207,6 +207,8 @@ pub(crate) struct State {
     pub config: SimulatorConfig,
     pub base_url: String,
     started: Instant,
+    /// Since when real time no longer moves the clock (`World::stop_clock`).
+    stopped_at: Option<Instant>,
     offset: Duration,
     pub sellers: Vec<SellerState>,
     pub oauth: OAuthState,
@@ -218,9 +220,11 @@ pub(crate) struct State {
 }
 
 impl State {
-    /// The simulated clock: the configured start, plus real time since start, plus `advance`s.
+    /// The simulated clock: the configured start, plus real time since start (until the clock
+    /// was stopped), plus `advance`s.
     pub(crate) fn now(&self) -> DateTime<Utc> {
-        let real = Duration::from_std(self.started.elapsed()).unwrap_or_default();
+        let until = self.stopped_at.unwrap_or_else(Instant::now);
+        let real = Duration::from_std(until.duration_since(self.started)).unwrap_or_default();
         self.config.start + real + self.offset
     }
 
@@ -339,6 +343,7 @@ pub(crate) fn build_state(config: SimulatorConfig) -> State {
         config,
         base_url: String::new(),
         started: Instant::now(),
+        stopped_at: None,
         offset: Duration::zero(),
         sellers,
         oauth,
@@ -390,6 +395,15 @@ impl World {
         let mut state = self.lock();
         state.offset += by;
         state.prune_events();
+    }
+
+    /// Stops real time from moving the clock: from now on only [`World::advance`] does. For a
+    /// test that compares a backup with what Allegro serves afterwards: what Allegro would
+    /// book in real time while the backup runs (a payout, held money released, a fee) would
+    /// otherwise land between the backup's listing and the comparison.
+    pub fn stop_clock(&self) {
+        let mut state = self.lock();
+        state.stopped_at.get_or_insert_with(Instant::now);
     }
 
     /// Every checkout form of a seller, as served, newest first (ground truth for tests).

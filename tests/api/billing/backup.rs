@@ -13,7 +13,7 @@ use allegro_backup::{
 use chrono::Duration;
 use serde_json::Value;
 
-use super::{FEES, fees_app};
+use super::{FEES, money_app};
 use crate::helpers::{
     backup::{assert_stored_equals_truth as assert_orders_equal_truth, sync_once},
     select_text,
@@ -29,7 +29,7 @@ fn marketplaces(truth: &HashMap<String, Value>) -> HashSet<String> {
 
 #[tokio::test]
 async fn a_backup_keeps_every_fee_once_and_each_of_its_versions() {
-    let app = fees_app(400).await;
+    let app = money_app(400).await;
     let account = app.link_account(0).await;
     // Orders paid just now: some of their fees are booked before the backup, offers not named
     // yet.
@@ -94,7 +94,7 @@ async fn a_backup_keeps_every_fee_once_and_each_of_its_versions() {
 #[tokio::test]
 async fn a_fees_pass_past_the_reach_failing_after_a_page_resumes_and_loses_nothing() {
     // Well over 10,000 entries: the history is split into windows the offset reaches.
-    let app = fees_app(4_000).await;
+    let app = money_app(4_000).await;
     let account = app.link_account(0).await;
     let listed = FEES.ids_served(&app);
     assert!(listed.len() > 11_000, "{} entries", listed.len());
@@ -125,7 +125,7 @@ async fn a_fees_pass_past_the_reach_failing_after_a_page_resumes_and_loses_nothi
 
 #[tokio::test]
 async fn an_account_whose_authorisation_leaves_billing_out_keeps_backing_up_its_orders() {
-    let app = fees_app(200).await;
+    let app = money_app(200).await;
     let account = app.link_account(0).await;
     assert!(!FEES.truth(&app).is_empty());
     // Connected before the billing scope was asked for.

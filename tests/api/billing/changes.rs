@@ -6,7 +6,7 @@ use std::collections::HashSet;
 
 use allegro_backup::db::models::sync::RunTrigger;
 
-use super::fees_app;
+use super::money_app;
 use crate::{
     api_v1::admin_api,
     helpers::{TestApp, backup::sync_once},
@@ -36,7 +36,7 @@ fn documents_changes(app: &TestApp) -> i64 {
 
 #[tokio::test]
 async fn stored_fees_and_wallet_operations_are_changes_of_their_orders() {
-    let app = fees_app(60).await;
+    let app = money_app(60).await;
     let (endpoint, _) = register(
         &app,
         "http://127.0.0.1:9/documents",

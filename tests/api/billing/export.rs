@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use allegro_backup::db::models::sync::RunTrigger;
 use serde_json::Value;
 
-use super::{FEES, fees_app};
+use super::{FEES, money_app};
 use crate::{
     export::cli_export,
     helpers::{TestApp, backup::sync_once, seed::count, versioned::Resource},
@@ -25,7 +25,7 @@ fn exported(app: &TestApp, args: &[&str]) -> HashMap<String, Value> {
 
 #[tokio::test]
 async fn each_resource_exports_its_documents_as_allegro_sent_them() {
-    let app = fees_app(300).await;
+    let app = money_app(300).await;
     let account = app.link_account(0).await;
     sync_once(&app, account, RunTrigger::Cli).await;
     let fees = exported(
@@ -91,7 +91,7 @@ async fn each_resource_exports_its_documents_as_allegro_sent_them() {
 
 #[tokio::test]
 async fn what_is_not_a_resource_or_format_is_refused_with_a_message() {
-    let app = fees_app(20).await;
+    let app = money_app(20).await;
     for (args, says) in [
         (
             vec!["--format", "csv-items", "--resource", "refunds"],
@@ -133,7 +133,7 @@ async fn what_is_not_a_resource_or_format_is_refused_with_a_message() {
 
 #[tokio::test]
 async fn the_dashboard_exports_the_documents_of_the_accounts_a_user_may_see() {
-    let app = fees_app(120).await;
+    let app = money_app(120).await;
     let account = app.link_account(0).await;
     sync_once(&app, account, RunTrigger::Cli).await;
     app.sign_in("admin@example.com", allegro_backup::domain::Role::Admin)
@@ -215,7 +215,7 @@ async fn the_dashboard_exports_the_documents_of_the_accounts_a_user_may_see() {
 #[tokio::test]
 async fn documents_export_as_csv_a_row_each_in_both_dialects() {
     use crate::export::parse_csv_as;
-    let app = fees_app(150).await;
+    let app = money_app(150).await;
     let account = app.link_account(0).await;
     sync_once(&app, account, RunTrigger::Cli).await;
     app.sign_in("admin@example.com", allegro_backup::domain::Role::Admin)
@@ -305,7 +305,7 @@ fn cents(amount: &str) -> i64 {
 #[tokio::test]
 async fn the_accounting_csv_sums_each_orders_money_per_currency_and_lists_fees_of_no_order() {
     use chrono::DateTime;
-    let app = fees_app(200).await;
+    let app = money_app(200).await;
     let account = app.link_account(0).await;
     sync_once(&app, account, RunTrigger::Cli).await;
     let orders = app.simulator.world().orders(0);

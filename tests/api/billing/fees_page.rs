@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use allegro_backup::{db::models::sync::RunTrigger, domain::Role};
 use reqwest::StatusCode;
 
-use super::{FEES, fees_app};
+use super::{FEES, money_app};
 use crate::helpers::{backup::sync_once, select_text};
 
 /// Decimal text as cents.
@@ -19,7 +19,7 @@ fn cents(amount: &str) -> i64 {
 
 #[tokio::test]
 async fn the_fees_page_sums_and_lists_what_allegro_charged() {
-    let app = fees_app(300).await;
+    let app = money_app(300).await;
     let account = app.link_account(0).await;
     sync_once(&app, account, RunTrigger::Cli).await;
     let truth = FEES.truth(&app);
@@ -107,7 +107,7 @@ async fn english(app: &crate::helpers::TestApp, path: &str) -> reqwest::Response
 
 #[tokio::test]
 async fn bad_fees_filters_get_a_400_naming_them_and_an_unknown_account_a_404() {
-    let app = fees_app(10).await;
+    let app = money_app(10).await;
     app.link_account(0).await;
     app.sign_in("admin@example.com", Role::Admin).await;
     for (query, says) in [

@@ -13,12 +13,4 @@ mod fees_page;
 mod page;
 mod storage;
 
-use chrono::Utc;
-
-use crate::helpers::{TestApp, truth::FEES, versioned::spawn_app_with_returns};
-
-/// An app whose simulator holds `orders` orders of seller 0 (a few returned), its clock
-/// starting now.
-async fn fees_app(orders: u32) -> TestApp {
-    spawn_app_with_returns(orders, 3, Utc::now()).await
-}
+use crate::helpers::{truth::FEES, versioned::money_app};

@@ -6,7 +6,7 @@
 use allegro_backup::{db::models::sync::RunTrigger, domain::Role};
 use serde_json::Value;
 
-use super::{FEES, fees_app};
+use super::{FEES, money_app};
 use crate::helpers::{backup::sync_once, select_text};
 
 /// `-12.34` style amounts as cents.
@@ -36,7 +36,7 @@ fn plain(texts: Vec<String>) -> Vec<String> {
 
 #[tokio::test]
 async fn the_order_page_shows_paid_fees_by_type_and_net_per_currency() {
-    let app = fees_app(300).await;
+    let app = money_app(300).await;
     let account = app.link_account(0).await;
     sync_once(&app, account, RunTrigger::Cli).await;
     let world = app.simulator.world();
@@ -123,7 +123,7 @@ async fn the_order_page_shows_paid_fees_by_type_and_net_per_currency() {
 
 #[tokio::test]
 async fn an_order_without_fees_says_none_are_backed_up() {
-    let app = fees_app(50).await;
+    let app = money_app(50).await;
     let account = app.link_account(0).await;
     // Fees not read (the account's authorisation leaves billing out): paid and net only.
     app.set_account_scope("allegro:api:orders:read allegro:api:payments:read");
@@ -167,7 +167,7 @@ fn english_grouped(cents: i64, currency: &str) -> String {
 #[tokio::test]
 async fn the_dashboard_shows_fees_and_net_next_to_revenue() {
     use chrono::{Datelike, TimeZone};
-    let app = fees_app(300).await;
+    let app = money_app(300).await;
     let account = app.link_account(0).await;
     sync_once(&app, account, RunTrigger::Cli).await;
     // The fees booked over the last 30 days of the display zone (Europe/Warsaw).

@@ -42,6 +42,16 @@ pub async fn spawn_app_with_returns(orders: u32, percent: u32, start: DateTime<U
     spawn_app_with_simulator(simulator, |_| {}).await
 }
 
+/// An app whose simulator holds `orders` orders of seller 0 (3 % returned and refunded), its
+/// clock starting now and stopped there (see `World::stop_clock`): the money Allegro books
+/// moves on only when the test advances the clock, so a backup compares with what is served
+/// after it, however long the run takes.
+pub async fn money_app(orders: u32) -> TestApp {
+    let app = spawn_app_with_returns(orders, 3, Utc::now()).await;
+    app.simulator.world().stop_clock();
+    app
+}
+
 /// A resource's two tables, and what the simulator serves of it.
 #[derive(Clone, Copy)]
 pub struct Resource {

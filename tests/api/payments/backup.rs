@@ -14,7 +14,7 @@ use allegro_backup::{
 };
 use chrono::Duration;
 
-use super::wallet_app;
+use super::money_app;
 use crate::{
     export::cli_export,
     helpers::{
@@ -40,7 +40,7 @@ fn held(truth: &std::collections::HashMap<String, serde_json::Value>) -> usize {
 
 #[tokio::test]
 async fn a_backup_keeps_every_operation_once_and_marks_held_money_released() {
-    let app = wallet_app(400).await;
+    let app = money_app(400).await;
     let account = app.link_account(0).await;
     // Orders paid just now: one payment in ten is held back for days.
     let world = app.simulator.world();
@@ -119,7 +119,7 @@ async fn a_backup_keeps_every_operation_once_and_marks_held_money_released() {
 async fn a_wallet_pass_past_the_reach_failing_after_a_page_resumes_and_loses_nothing() {
     // Over 10,000 available operations: a query matching them all is refused, so the history
     // is split into windows.
-    let app = wallet_app(9_500).await;
+    let app = money_app(9_500).await;
     let account = app.link_account(0).await;
     let listed = wallet_listed(&app);
     let available = listed.len() - held(&listed);
@@ -165,7 +165,7 @@ async fn a_wallet_pass_past_the_reach_failing_after_a_page_resumes_and_loses_not
 
 #[tokio::test]
 async fn an_account_whose_authorisation_leaves_payments_out_keeps_backing_up_its_orders() {
-    let app = wallet_app(200).await;
+    let app = money_app(200).await;
     let account = app.link_account(0).await;
     assert!(!wallet_listed(&app).is_empty());
     // Connected before the payments scope was asked for.

@@ -9,12 +9,4 @@
 mod backup;
 mod page;
 
-use chrono::Utc;
-
-use crate::helpers::{TestApp, versioned::spawn_app_with_returns};
-
-/// An app whose simulator holds `orders` orders of seller 0 (a few returned and refunded),
-/// its clock starting now.
-async fn wallet_app(orders: u32) -> TestApp {
-    spawn_app_with_returns(orders, 3, Utc::now()).await
-}
+use crate::helpers::versioned::money_app;

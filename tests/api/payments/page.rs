@@ -7,7 +7,7 @@ use allegro_backup::{db::models::sync::RunTrigger, domain::Role};
 use reqwest::StatusCode;
 use scraper::{Html, Selector};
 
-use super::wallet_app;
+use super::money_app;
 use crate::helpers::{TestApp, backup::sync_once, select_attr, select_text, truth::wallet_listed};
 
 const ALL_DAYS: &str = "from=2000-01-01&to=2099-12-31";
@@ -19,7 +19,7 @@ fn hrefs(page: &Html, selector: &str) -> Vec<String> {
 }
 
 async fn backed_up() -> TestApp {
-    let app = wallet_app(150).await;
+    let app = money_app(150).await;
     let account = app.link_account(0).await;
     sync_once(&app, account, RunTrigger::Cli).await;
     app
