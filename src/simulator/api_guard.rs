@@ -108,6 +108,9 @@ async fn guard_with(
     scope: Option<&str>,
     media_type: &str,
 ) -> Result<Caller, Rejected> {
+    if let Some(gate) = world.gate_for(req.path()) {
+        gate.pass().await;
+    }
     let (latency, verdict) = {
         let mut state = world.lock();
         let latency = state.faults.roll_latency();

@@ -20,6 +20,7 @@ mod data;
 mod event_json;
 mod events;
 mod faults;
+mod gate;
 mod invoices;
 mod names;
 mod oauth;
@@ -48,6 +49,7 @@ use rand::Rng;
 use tokio::task::JoinHandle;
 
 pub use faults::Faults;
+pub use gate::CallGate;
 pub use world::{SellerInfo, World};
 
 use crate::config::{SIMULATOR_CLIENT_ID, SIMULATOR_CLIENT_SECRET};

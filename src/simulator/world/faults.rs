@@ -1,10 +1,15 @@
 //! The world's side of fault injection: rolling the faults and the rate budget for each call,
 //! and changing the fault settings.
 
+use std::sync::Arc;
+
 use rand::Rng;
 
 use super::{State, World};
-use crate::simulator::faults::{Faults, Injected};
+use crate::simulator::{
+    faults::{Faults, Injected},
+    gate::CallGate,
+};
 
 impl State {
     /// Counts an API call and rolls the injected faults.
@@ -58,6 +63,19 @@ impl World {
     /// Replaces the fault settings.
     pub fn set_faults(&self, faults: Faults) {
         self.lock().faults = faults;
+    }
+
+    /// Holds every API call whose path starts with `path` (`/order/refund-claims`) until the
+    /// gate returned lets it through or opens (replacing an earlier gate).
+    pub fn hold_calls(&self, path: &str) -> Arc<CallGate> {
+        let gate = Arc::new(CallGate::new(path));
+        self.lock().gate = Some(Arc::clone(&gate));
+        gate
+    }
+
+    /// The gate holding a call to `path`, if one does.
+    pub(crate) fn gate_for(&self, path: &str) -> Option<Arc<CallGate>> {
+        self.lock().gate.clone().filter(|gate| gate.holds(path))
     }
 
     /// The current fault settings.

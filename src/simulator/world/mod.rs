@@ -21,6 +21,7 @@ use super::{
     claims::{filing, record::ClaimRecord},
     data::{self, SellerProfile, bought_at, parse_time},
     faults::{Budget, Faults},
+    gate::CallGate,
     invoices::book::InvoiceBook,
     oauth::OAuthState,
     payments::wallets::Wallets,
@@ -213,6 +214,8 @@ pub(crate) struct State {
     pub sellers: Vec<SellerState>,
     pub oauth: OAuthState,
     pub faults: Faults,
+    /// Calls held for a test (`World::hold_calls`).
+    pub gate: Option<Arc<CallGate>>,
     pub budget: Budget,
     pub request_count: u64,
     /// Drives the moving world (seeded, so hook sequences are repeatable).
@@ -348,6 +351,7 @@ pub(crate) fn build_state(config: SimulatorConfig) -> State {
         sellers,
         oauth,
         faults: Faults::default(),
+        gate: None,
         budget: Budget::default(),
         request_count: 0,
     }

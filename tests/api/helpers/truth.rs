@@ -26,6 +26,7 @@ pub const RETURNS: Resource = Resource {
     table: "customer_returns",
     id_column: "return_id",
     versions_table: "customer_return_versions",
+    path: "/order/customer-returns",
     row_column: "return_row_id",
     served: |world| world.customer_returns(0),
 };
@@ -36,6 +37,7 @@ pub const REFUNDS: Resource = Resource {
     table: "payment_refunds",
     id_column: "refund_id",
     versions_table: "payment_refund_versions",
+    path: "/payments/refunds",
     row_column: "refund_row_id",
     served: |world| world.refunds(0),
 };
@@ -46,6 +48,7 @@ pub const FEES: Resource = Resource {
     table: "billing_entries",
     id_column: "entry_id",
     versions_table: "billing_entry_versions",
+    path: "/billing/billing-entries",
     row_column: "entry_row_id",
     served: |world| world.billing_entries(0),
 };
@@ -56,6 +59,7 @@ pub const CLAIMS: Resource = Resource {
     table: "refund_claims",
     id_column: "claim_id",
     versions_table: "refund_claim_versions",
+    path: "/order/refund-claims",
     row_column: "claim_row_id",
     served: |world| world.refund_claims(0),
 };
@@ -66,6 +70,7 @@ pub const INVOICES: Resource = Resource {
     table: "order_invoices",
     id_column: "invoice_id",
     versions_table: "order_invoice_versions",
+    path: "/order/checkout-forms/",
     row_column: "invoice_row_id",
     served: |world| {
         world

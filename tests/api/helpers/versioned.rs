@@ -52,6 +52,34 @@ pub async fn money_app(orders: u32) -> TestApp {
     app
 }
 
+/// Starts a backup of `account` whose calls to `path` the simulator holds: they are let through
+/// one at a time while `stored_rows` (a count, as `n`) finds nothing; once it finds a page,
+/// every call to Allegro fails. Waits for the run to fail (mid-pass, with whole pages kept: a
+/// listing that reads ahead may have had one more page let through).
+pub async fn fail_once_stored(app: &TestApp, account: AccountId, path: &str, stored_rows: &str) {
+    let world = app.simulator.world();
+    let gate = world.hold_calls(path);
+    let run = spawn_sync(app, account, RunTrigger::Cli, SyncMode::Auto);
+    let mut conn = app.db.connect();
+    // A call held means the pass is waiting for it: whatever it stored before is visible now.
+    while !run.is_finished() {
+        if gate.waiting() > 0 {
+            if count(&mut conn, stored_rows) > 0 {
+                break;
+            }
+            gate.let_one_through();
+        }
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+    world.set_faults(Faults {
+        server_error_rate: 1.0,
+        ..Faults::default()
+    });
+    gate.open();
+    let outcome = run.await.unwrap();
+    assert!(outcome.is_err(), "the run failed mid-pass");
+}
+
 /// A resource's two tables, and what the simulator serves of it.
 #[derive(Clone, Copy)]
 pub struct Resource {
@@ -61,6 +89,9 @@ pub struct Resource {
     /// The column of Allegro's id.
     pub id_column: &'static str,
     pub versions_table: &'static str,
+    /// The path Allegro lists it at (`/order/refund-claims`; a prefix of the per-order path for
+    /// invoices).
+    pub path: &'static str,
     /// The versions table's column naming the resource's row.
     pub row_column: &'static str,
     /// Everything of seller 0 the simulator serves now, as served.
@@ -226,26 +257,15 @@ impl Resource {
             .collect()
     }
 
-    /// Starts a backup of `account`, makes every call to Allegro fail once a page of this
-    /// resource is stored (a call already on its way may still get through: one more page at
-    /// most) and waits for the run to fail. What the account holds then.
+    /// Starts a backup of `account` that fails once a page of this resource is stored (see
+    /// `fail_once_stored`). What the account holds then.
     pub async fn fail_after_a_page(
         &self,
         app: &TestApp,
         account: AccountId,
     ) -> HashMap<String, Value> {
-        let run = spawn_sync(app, account, RunTrigger::Cli, SyncMode::Auto);
-        let mut conn = app.db.connect();
         let stored_rows = format!("SELECT count(*) AS n FROM {}", self.table);
-        while count(&mut conn, &stored_rows) == 0 && !run.is_finished() {
-            tokio::time::sleep(Duration::from_millis(2)).await;
-        }
-        app.simulator.world().set_faults(Faults {
-            server_error_rate: 1.0,
-            ..Faults::default()
-        });
-        let outcome = run.await.unwrap();
-        assert!(outcome.is_err(), "the run failed mid-pass");
+        fail_once_stored(app, account, self.path, &stored_rows).await;
         self.stored(app, account)
     }
 

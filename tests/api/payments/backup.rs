@@ -1,7 +1,7 @@
 //! The wallet step of a backup: first pass, later runs (new payments, payouts, held money
 //! released), windows split past the reach, a failure mid-pass, a missing scope.
 
-use std::{collections::HashSet, time::Duration as StdDuration};
+use std::collections::HashSet;
 
 use allegro_backup::{
     db::models::{
@@ -10,7 +10,6 @@ use allegro_backup::{
     },
     domain::{AccountScope, Role, RunNote, content_hash},
     simulator::Faults,
-    sync::SyncMode,
 };
 use chrono::Duration;
 
@@ -18,9 +17,10 @@ use super::money_app;
 use crate::{
     export::cli_export,
     helpers::{
-        backup::{assert_stored_equals_truth as assert_orders_equal_truth, spawn_sync, sync_once},
+        backup::{assert_stored_equals_truth as assert_orders_equal_truth, sync_once},
         select_text,
         truth::{wallet_held, wallet_listed, wallet_rows},
+        versioned::fail_once_stored,
     },
 };
 
@@ -125,15 +125,13 @@ async fn a_wallet_pass_past_the_reach_failing_after_a_page_resumes_and_loses_not
     let available = listed.len() - held(&listed);
     assert!(available > 10_000, "{available} available operations");
 
-    let run = spawn_sync(&app, account, RunTrigger::Cli, SyncMode::Auto);
-    while wallet_rows(&app) == 0 && !run.is_finished() {
-        tokio::time::sleep(StdDuration::from_millis(2)).await;
-    }
-    app.simulator.world().set_faults(Faults {
-        server_error_rate: 1.0,
-        ..Faults::default()
-    });
-    assert!(run.await.unwrap().is_err(), "the run failed mid-pass");
+    fail_once_stored(
+        &app,
+        account,
+        "/payments/payment-operations",
+        "SELECT count(*) AS n FROM payment_operations",
+    )
+    .await;
     let held_rows = wallet_held(&app, account);
     assert!(
         !held_rows.is_empty() && held_rows.len() < listed.len(),
