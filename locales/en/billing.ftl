@@ -1,5 +1,5 @@
 ## Fees (billing entries) in sync runs and on the Accounts page (issue 18)
-run-phase-billing = fees
+run-phase-fees_and_wallet = fees and wallet
 run-phase-billing-count = { $count ->
     [one] { $n } fee entry
    *[other] { $n } fee entries

@@ -1,5 +1,4 @@
 ## Payment operations (wallet history) in sync runs and on the Accounts page (issue 18)
-run-phase-payment_operations = wallet history
 run-phase-payment_operations-count = { $count ->
     [one] { $n } payment operation
    *[other] { $n } payment operations

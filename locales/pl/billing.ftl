@@ -1,5 +1,5 @@
 ## Opłaty (wpisy billingowe) w synchronizacjach i na stronie kont (zgłoszenie 18)
-run-phase-billing = opłaty
+run-phase-fees_and_wallet = opłaty i portfel
 run-phase-billing-count = { $count ->
     [one] { $n } wpis opłat
     [few] { $n } wpisy opłat

@@ -1,5 +1,4 @@
 ## Operacje płatnicze (historia portfela) w synchronizacjach i na stronie kont (zgłoszenie 18)
-run-phase-payment_operations = historia portfela
 run-phase-payment_operations-count = { $count ->
     [one] { $n } operacja płatnicza
     [few] { $n } operacje płatnicze

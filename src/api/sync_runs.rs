@@ -51,7 +51,8 @@ pub struct SyncRunJson {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ProgressJson {
     /// The step it is in: `orders`, `events`, `coverage`, `shipments`, `returns`, `refunds`,
-    /// `billing`, `payment_operations`, `refund_claims` or `invoices` (`null` when finished).
+    /// `fees_and_wallet` (the fees and the wallet, listed side by side), `refund_claims` or
+    /// `invoices` (`null` when finished).
     pub phase: Option<String>,
     pub phase_done: i64,
     pub phase_total: Option<i64>,

@@ -22,10 +22,9 @@ pub enum RunPhase {
     Returns,
     /// Listing and re-reading the payment refunds.
     Refunds,
-    /// Listing the billing entries (fees) of each marketplace.
-    Billing,
-    /// Listing the payment operations of both wallets.
-    PaymentOperations,
+    /// Listing the billing entries (fees) of each marketplace and, side by side, the payment
+    /// operations of both wallets.
+    FeesAndWallet,
     /// Listing the commission refund claims.
     RefundClaims,
     /// Reading the invoices of orders.
@@ -33,15 +32,14 @@ pub enum RunPhase {
 }
 
 impl RunPhase {
-    pub const ALL: [RunPhase; 10] = [
+    pub const ALL: [RunPhase; 9] = [
         Self::Orders,
         Self::Events,
         Self::Coverage,
         Self::Shipments,
         Self::Returns,
         Self::Refunds,
-        Self::Billing,
-        Self::PaymentOperations,
+        Self::FeesAndWallet,
         Self::RefundClaims,
         Self::Invoices,
     ];
@@ -54,8 +52,7 @@ impl RunPhase {
             Self::Shipments => "shipments",
             Self::Returns => "returns",
             Self::Refunds => "refunds",
-            Self::Billing => "billing",
-            Self::PaymentOperations => "payment_operations",
+            Self::FeesAndWallet => "fees_and_wallet",
             Self::RefundClaims => "refund_claims",
             Self::Invoices => "invoices",
         }

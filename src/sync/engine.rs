@@ -210,8 +210,12 @@ async fn run_steps(
     timed("shipments", shipments::back_up(ctx)).await?;
     notes.extend(timed("returns", returns::back_up(ctx)).await?);
     notes.extend(timed("refunds", refunds::back_up(ctx)).await?);
-    let fees_skipped = timed("billing-entries", billing::back_up(ctx)).await?;
-    let wallet_skipped = timed("payment-operations", payment_operations::back_up(ctx)).await?;
+    // One listing a page at a time leaves a core idle: the two listings share the cores.
+    ctx.enter_phase(RunPhase::FeesAndWallet, None).await?;
+    let (fees_skipped, wallet_skipped) = tokio::try_join!(
+        timed("billing-entries", billing::back_up(ctx)),
+        timed("payment-operations", payment_operations::back_up(ctx)),
+    )?;
     if let Some(checks) = Checks::of_run(mode, listing_all) {
         // The money listings' latest days (and in a reconcile run, a share of the older ones)
         // against Allegro, the differing ones read again; not for a resource skipped.

@@ -47,20 +47,22 @@ pub(super) async fn record(
     Ok(())
 }
 
-/// Runs `pass` (in phase `phase`) when the account's authorisation allows `resource`, which
+/// Runs `pass` (in phase `phase`, if it has its own; else in the one the run is in) when the account's authorisation allows `resource`, which
 /// needs `scope`; otherwise, or when Allegro answers 403, records the gap and returns the note
 /// that says the resource was skipped. The run goes on either way.
 pub(super) async fn back_up_if_allowed<'c, F>(
     ctx: &'c RunContext<'c>,
     (resource, scope): (ScopedResource, &str),
-    phase: RunPhase,
+    phase: Option<RunPhase>,
     pass: impl FnOnce(&'c RunContext<'c>) -> F,
 ) -> Result<Option<RunNote>, SyncError>
 where
     F: Future<Output = Result<(), SyncError>>,
 {
     if granted(ctx, scope).await? {
-        ctx.enter_phase(phase, None).await?;
+        if let Some(phase) = phase {
+            ctx.enter_phase(phase, None).await?;
+        }
         match pass(ctx).await {
             Err(SyncError::Allegro(AllegroError::Client { status: 403, .. })) => {}
             Err(e) => return Err(e),

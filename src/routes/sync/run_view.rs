@@ -17,20 +17,33 @@ pub struct RunProgress {
     /// Steps in all; 0 when not known yet (an open-ended bar).
     pub total: i64,
     pub percent: i64,
+    /// Without a total: what the step has read so far, as (message key, count), one for each
+    /// listing the step runs side by side.
+    pub counts: Vec<(&'static str, i64)>,
 }
 
 impl RunProgress {
     pub fn of(run: &SyncRun) -> Self {
         let phase = run.current_phase().unwrap_or(RunPhase::Orders);
+        let c = &run.counters;
+        let counts = match phase {
+            RunPhase::FeesAndWallet => vec![
+                ("run-phase-billing-count", c.billing_fetched),
+                (
+                    "run-phase-payment_operations-count",
+                    c.payment_operations_fetched,
+                ),
+            ],
+            _ => vec![],
+        };
         let (done, total) = match phase {
-            RunPhase::Orders => (run.counters.progress_done, run.progress_total.unwrap_or(0)),
-            RunPhase::Events => (run.counters.events, 0),
+            RunPhase::Orders => (c.progress_done, run.progress_total.unwrap_or(0)),
+            RunPhase::Events => (c.events, 0),
+            RunPhase::FeesAndWallet => (counts.iter().map(|(_, n)| n).sum(), 0),
             RunPhase::Coverage
             | RunPhase::Shipments
             | RunPhase::Returns
             | RunPhase::Refunds
-            | RunPhase::Billing
-            | RunPhase::PaymentOperations
             | RunPhase::RefundClaims
             | RunPhase::Invoices => (run.phase_done, run.phase_total.unwrap_or(0)),
         };
@@ -40,6 +53,7 @@ impl RunProgress {
             done,
             total,
             percent: if total > 0 { done * 100 / total } else { 0 },
+            counts,
         }
     }
 
@@ -48,20 +62,28 @@ impl RunProgress {
         self.total.max(1)
     }
 
-    /// What the step has done, in words: "45% · 450/1,000" or "450 orders".
+    /// What the step has done, in words: "45% · 450/1,000", "450 orders", or for listings side
+    /// by side "312,450 fee entries · 98,230 payment operations".
     pub fn text(&self, loc: &Locale) -> String {
         if self.total > 0 {
-            format!(
+            return format!(
                 "{}% · {}/{}",
                 self.percent,
                 loc.count(self.done),
                 loc.count(self.total)
-            )
-        } else {
-            loc.msg_owned(format!("run-phase-{}-count", self.phase))
-                .count(self.done)
-                .to_string()
+            );
         }
+        if self.counts.is_empty() {
+            return loc
+                .msg_owned(format!("run-phase-{}-count", self.phase))
+                .count(self.done)
+                .to_string();
+        }
+        self.counts
+            .iter()
+            .map(|(key, n)| loc.msg(key).count(*n).to_string())
+            .collect::<Vec<_>>()
+            .join(" · ")
     }
 }
 
@@ -295,4 +317,56 @@ pub fn note_text(note: &RunNote, loc: &Locale) -> String {
 
 fn as_count(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::RunProgress;
+    use crate::{
+        domain::settings::DEFAULT_ZONE,
+        i18n::{Lang, Locale},
+    };
+
+    fn side_by_side() -> RunProgress {
+        RunProgress {
+            phase: "fees_and_wallet",
+            done: 410_680,
+            total: 0,
+            percent: 0,
+            counts: vec![
+                ("run-phase-billing-count", 312_450),
+                ("run-phase-payment_operations-count", 98_230),
+            ],
+        }
+    }
+
+    #[test]
+    fn listings_side_by_side_show_what_each_has_read() {
+        let pl = Locale::new(Lang::Pl, DEFAULT_ZONE);
+        let en = Locale::new(Lang::En, DEFAULT_ZONE);
+        let text = side_by_side().text(&pl);
+        assert!(
+            text.contains("wpisów opłat") && text.contains("operacji płatniczych"),
+            "{text}"
+        );
+        assert!(text.contains(" · "), "{text}");
+        let text = side_by_side().text(&en);
+        assert!(
+            text.contains("fee") && text.contains("payment operations"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_step_with_a_total_shows_its_share() {
+        let progress = RunProgress {
+            phase: "returns",
+            done: 450,
+            total: 1_000,
+            percent: 45,
+            counts: vec![],
+        };
+        let en = Locale::new(Lang::En, DEFAULT_ZONE);
+        assert_eq!(progress.text(&en), "45% · 450/1,000");
+    }
 }

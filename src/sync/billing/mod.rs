@@ -35,7 +35,7 @@ use crate::{
             listing::{Listing, ListingKey, ListingState, WindowStep},
         },
     },
-    domain::{AccountId, RunNote, RunPhase, ScopedResource},
+    domain::{AccountId, RunNote, ScopedResource},
 };
 
 /// How long Allegro keeps billing entries.
@@ -48,7 +48,7 @@ const NAME_WAIT: Duration = Duration::days(3);
 /// Backs up the account's fees; a note when they were skipped for want of authorisation.
 pub(super) async fn back_up(ctx: &RunContext<'_>) -> Result<Option<RunNote>, SyncError> {
     let resource = (ScopedResource::Billing, BILLING_SCOPE);
-    scope::back_up_if_allowed(ctx, resource, RunPhase::Billing, pass).await
+    scope::back_up_if_allowed(ctx, resource, None, pass).await
 }
 
 pub(super) use self::coverage::check_coverage;

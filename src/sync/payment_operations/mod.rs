@@ -39,7 +39,7 @@ use crate::{
             payment_operation,
         },
     },
-    domain::{AccountId, RunNote, RunPhase, ScopedResource},
+    domain::{AccountId, RunNote, ScopedResource},
 };
 
 /// How far before the high-water mark each listing of the available wallet starts again.
@@ -51,7 +51,7 @@ pub(super) use self::coverage::check_coverage;
 /// authorisation.
 pub(super) async fn back_up(ctx: &RunContext<'_>) -> Result<Option<RunNote>, SyncError> {
     let resource = (ScopedResource::PaymentOperations, PAYMENT_OPERATIONS_SCOPE);
-    scope::back_up_if_allowed(ctx, resource, RunPhase::PaymentOperations, pass).await
+    scope::back_up_if_allowed(ctx, resource, None, pass).await
 }
 
 /// Both wallets, then the held operations the available wallet shows released.

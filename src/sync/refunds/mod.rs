@@ -42,7 +42,7 @@ const BY_ID: i64 = 50;
 /// Backs up the account's refunds; a note when they were skipped for want of authorisation.
 pub(super) async fn back_up(ctx: &RunContext<'_>) -> Result<Option<RunNote>, SyncError> {
     let resource = (ScopedResource::Refunds, REFUNDS_SCOPE);
-    scope::back_up_if_allowed(ctx, resource, RunPhase::Refunds, pass).await
+    scope::back_up_if_allowed(ctx, resource, Some(RunPhase::Refunds), pass).await
 }
 
 /// The listing (in progress, or a new one: the first pass, else from the high-water mark),

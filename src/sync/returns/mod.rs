@@ -42,7 +42,7 @@ const BY_ID: i64 = 50;
 /// Backs up the account's returns; a note when they were skipped for want of authorisation.
 pub(super) async fn back_up(ctx: &RunContext<'_>) -> Result<Option<RunNote>, SyncError> {
     let resource = (ScopedResource::Returns, RETURNS_SCOPE);
-    scope::back_up_if_allowed(ctx, resource, RunPhase::Returns, |ctx| async move {
+    scope::back_up_if_allowed(ctx, resource, Some(RunPhase::Returns), |ctx| async move {
         let account_id = ctx.account_id;
         let state = db::run(&ctx.accounts.pool, move |conn| {
             ReturnSyncState::get_or_create(conn, account_id).map_err(DbError::from)
