@@ -22,7 +22,11 @@ use crate::{
 
 /// An entry as read from Allegro, ready to store (a field Allegro no longer sends is cleared).
 #[derive(Debug, Clone, Insertable, AsChangeset)]
-#[diesel(table_name = billing_entries, treat_none_as_null = true)]
+#[diesel(
+    table_name = billing_entries,
+    treat_none_as_null = true,
+    treat_none_as_default_value = false
+)]
 pub struct NewBillingEntry {
     pub entry_id: BillingEntryId,
     pub occurred_at: Option<DateTime<Utc>>,

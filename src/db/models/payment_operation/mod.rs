@@ -20,7 +20,7 @@ use crate::{
 
 /// An operation as read from Allegro, ready to store.
 #[derive(Debug, Clone, Insertable)]
-#[diesel(table_name = payment_operations)]
+#[diesel(table_name = payment_operations, treat_none_as_default_value = false)]
 pub struct NewPaymentOperation {
     /// sha256 of its canonical JSON: its identity.
     pub content_hash: String,
