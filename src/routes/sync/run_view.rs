@@ -14,7 +14,7 @@ pub struct RunProgress {
     /// The step, as a code (`run-phase` names it).
     pub phase: &'static str,
     pub done: i64,
-    /// Steps in all; 0 when not known yet (an open-ended bar).
+    /// Steps in all; 0 when not known yet (the bar then shows work going on, without a share).
     pub total: i64,
     pub percent: i64,
     /// Without a total: what the step has read so far, as (message key, count), one for each
@@ -55,11 +55,6 @@ impl RunProgress {
             percent: if total > 0 { done * 100 / total } else { 0 },
             counts,
         }
-    }
-
-    /// The bar's maximum (a bar without a known total shows as started).
-    pub fn max(&self) -> i64 {
-        self.total.max(1)
     }
 
     /// What the step has done, in words: "45% · 450/1,000", "450 orders", or for listings side
