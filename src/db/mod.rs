@@ -109,11 +109,13 @@ pub fn build_pool(database_url: &SecretString, max_size: u32) -> Result<PgPool, 
 }
 
 /// A small pool for one-shot commands: no idle connections are kept, so no background
-/// thread is connecting when the process exits.
+/// thread is connecting when the process exits. Four: a sync's two listings side by side
+/// each hold one while they store a page, and the lease keeper and the progress line must
+/// not wait behind them.
 pub fn build_cli_pool(database_url: &SecretString) -> Result<PgPool, DbError> {
     let manager = ConnectionManager::<PgConnection>::new(database_url.expose_secret());
     Ok(Pool::builder()
-        .max_size(2)
+        .max_size(4)
         .min_idle(Some(0))
         .connection_timeout(CHECKOUT_TIMEOUT)
         .connection_customizer(Box::new(NameSession))

@@ -28,15 +28,18 @@ impl CallGate {
         path.starts_with(&self.path)
     }
 
-    /// Waits until this call is let through (at once once the gate is open).
+    /// Waits until this call is let through (at once once the gate is open). A call dropped
+    /// while held (its client went away) takes itself off the count.
     pub(crate) async fn pass(&self) {
         self.waiting.fetch_add(1, Ordering::SeqCst);
-        match self.passes.acquire().await {
-            Ok(pass) => pass.forget(),
-            // Open: nobody lets this call through, so it takes itself off the count.
-            Err(_) => {
-                self.take_one();
-            }
+        let mut held = Held {
+            gate: self,
+            let_through: false,
+        };
+        // Closed (open): nobody lets this call through, so `held` takes it off the count.
+        if let Ok(pass) = self.passes.acquire().await {
+            pass.forget();
+            held.let_through = true;
         }
     }
 
@@ -63,6 +66,23 @@ impl CallGate {
         self.waiting
             .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
             .is_ok()
+    }
+}
+
+/// A call waiting at the gate; when it ends without being let through (the gate opened, or
+/// the call was dropped), it leaves the count. (A call let through just as the gate opens, or
+/// dropped just after being let through, may leave it twice: the count stops at 0, and nobody
+/// reads it once the gate is open.)
+struct Held<'g> {
+    gate: &'g CallGate,
+    let_through: bool,
+}
+
+impl Drop for Held<'_> {
+    fn drop(&mut self) {
+        if !self.let_through {
+            self.gate.take_one();
+        }
     }
 }
 
@@ -104,6 +124,15 @@ mod tests {
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
         assert_eq!(calls.iter().filter(|c| c.is_finished()).count(), 1);
+
+        let dropped = tokio::spawn({
+            let gate = Arc::clone(&gate);
+            async move { gate.pass().await }
+        });
+        held_until_counted(&gate, 3).await;
+        dropped.abort();
+        assert!(dropped.await.unwrap_err().is_cancelled());
+        assert_eq!(gate.waiting(), 2, "a dropped call leaves the count");
 
         gate.open();
         for call in calls {

@@ -210,12 +210,7 @@ async fn run_steps(
     timed("shipments", shipments::back_up(ctx)).await?;
     notes.extend(timed("returns", returns::back_up(ctx)).await?);
     notes.extend(timed("refunds", refunds::back_up(ctx)).await?);
-    // One listing a page at a time leaves a core idle: the two listings share the cores.
-    ctx.enter_phase(RunPhase::FeesAndWallet, None).await?;
-    let (fees_skipped, wallet_skipped) = tokio::try_join!(
-        timed("billing-entries", billing::back_up(ctx)),
-        timed("payment-operations", payment_operations::back_up(ctx)),
-    )?;
+    let (fees_skipped, wallet_skipped) = fees_and_wallet(ctx).await?;
     if let Some(checks) = Checks::of_run(mode, listing_all) {
         // The money listings' latest days (and in a reconcile run, a share of the older ones)
         // against Allegro, the differing ones read again; not for a resource skipped.
@@ -232,6 +227,45 @@ async fn run_steps(
     timed("refund-claims", refund_claims::back_up(ctx)).await?;
     timed("invoices", invoices::back_up(ctx)).await?;
     Ok(notes)
+}
+
+/// The fees and the wallet, listed side by side (one listing stores a page at a time and
+/// leaves a core idle). When one fails, the other stops at its next page boundary and is
+/// waited for, so that nothing of the run still writes once it ends; the run fails with the
+/// first listing's own error, not with the stop that ended the other.
+async fn fees_and_wallet(
+    ctx: &RunContext<'_>,
+) -> Result<(Option<RunNote>, Option<RunNote>), SyncError> {
+    ctx.enter_phase(RunPhase::FeesAndWallet, None).await?;
+    let options = SyncOptions {
+        stop: ctx.options.stop.child_token(),
+        ..ctx.options.clone()
+    };
+    let side = RunContext {
+        options: &options,
+        ..ctx.clone()
+    };
+    let stopping_the_other = |outcome: &Result<Option<RunNote>, SyncError>| {
+        if outcome.is_err() {
+            options.stop.cancel();
+        }
+    };
+    let (fees, wallet) = tokio::join!(
+        async {
+            let outcome = timed("billing-entries", billing::back_up(&side)).await;
+            stopping_the_other(&outcome);
+            outcome
+        },
+        async {
+            let outcome = timed("payment-operations", payment_operations::back_up(&side)).await;
+            stopping_the_other(&outcome);
+            outcome
+        },
+    );
+    match (fees, wallet) {
+        (Ok(fees), Ok(wallet)) => Ok((fees, wallet)),
+        (Err(SyncError::Interrupted), Err(e)) | (Err(e), _) | (_, Err(e)) => Err(e),
+    }
 }
 
 /// Runs one step of a run and logs how long it took (at debug: where a run's time goes, for
