@@ -58,8 +58,13 @@ impl RunPhase {
         }
     }
 
+    /// The step `text` names; the fees' and the wallet's own steps of replicas before
+    /// migration 36 (during a rolling upgrade) are the step they share now.
     pub fn parse(text: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|p| p.as_str() == text)
+        match text {
+            "billing" | "payment_operations" => Some(Self::FeesAndWallet),
+            _ => Self::ALL.into_iter().find(|p| p.as_str() == text),
+        }
     }
 }
 
@@ -251,6 +256,19 @@ impl RunReport {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_step_reads_back_and_the_old_money_steps_are_the_shared_one() {
+        for phase in RunPhase::ALL {
+            assert_eq!(RunPhase::parse(phase.as_str()), Some(phase));
+        }
+        assert_eq!(RunPhase::parse("billing"), Some(RunPhase::FeesAndWallet));
+        assert_eq!(
+            RunPhase::parse("payment_operations"),
+            Some(RunPhase::FeesAndWallet)
+        );
+        assert_eq!(RunPhase::parse("nothing"), None);
+    }
 
     #[test]
     fn a_report_survives_its_json() {
