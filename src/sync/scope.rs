@@ -47,9 +47,10 @@ pub(super) async fn record(
     Ok(())
 }
 
-/// Runs `pass` (in phase `phase`, if it has its own; else in the one the run is in) when the account's authorisation allows `resource`, which
-/// needs `scope`; otherwise, or when Allegro answers 403, records the gap and returns the note
-/// that says the resource was skipped. The run goes on either way.
+/// Runs `pass` when the account's authorisation allows `resource`, which needs `scope`, in
+/// step `phase` (`None`: in the step the run is in, shared with another listing); otherwise,
+/// or when Allegro answers 403, records the gap and returns the note that says the resource
+/// was skipped. The run goes on either way.
 pub(super) async fn back_up_if_allowed<'c, F>(
     ctx: &'c RunContext<'c>,
     (resource, scope): (ScopedResource, &str),
