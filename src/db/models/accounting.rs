@@ -15,7 +15,8 @@ use crate::domain::{AccountId, refund::PAID_OUT_REFUND_STATUSES};
 const COMMISSION_REFUND: &str = "REF";
 
 /// The money of one order in one currency. Amounts are decimal text with Allegro's signs:
-/// money in positive, fees and refunds negative, so `net` is their sum.
+/// money in positive, fees and refunds negative, so `net` is their sum; each has at least two
+/// decimals (`0.00`, never a bare `0`: the zeros summed are written `0.00`).
 #[derive(Debug, Clone, PartialEq, Eq, QueryableByName)]
 pub struct OrderMoney {
     #[diesel(sql_type = BigInt)]
@@ -69,18 +70,18 @@ pub fn orders_money(
              AND ($4::timestamptz IS NULL OR (bought_at, id) > ($4, $5)) \
            ORDER BY bought_at, id LIMIT $6), \
          m AS ( \
-           SELECT o.id, o.currency AS cur, o.paid_amount AS paid, 0::numeric AS fees, \
-                  0::numeric AS commission, 0::numeric AS refunded \
+           SELECT o.id, o.currency AS cur, o.paid_amount AS paid, 0.00 AS fees, \
+                  0.00 AS commission, 0.00 AS refunded \
            FROM o WHERE o.paid_amount IS NOT NULL AND o.currency IS NOT NULL \
            UNION ALL \
-           SELECT o.id, b.currency, 0, \
-                  CASE WHEN b.type_id = '{COMMISSION_REFUND}' THEN 0 ELSE b.amount END, \
-                  CASE WHEN b.type_id = '{COMMISSION_REFUND}' THEN b.amount ELSE 0 END, 0 \
+           SELECT o.id, b.currency, 0.00, \
+                  CASE WHEN b.type_id = '{COMMISSION_REFUND}' THEN 0.00 ELSE b.amount END, \
+                  CASE WHEN b.type_id = '{COMMISSION_REFUND}' THEN b.amount ELSE 0.00 END, 0.00 \
            FROM o JOIN billing_entries b ON b.account_id = o.account_id \
              AND b.checkout_form_id = o.checkout_form_id \
            WHERE b.currency IS NOT NULL AND b.amount IS NOT NULL \
            UNION ALL \
-           SELECT o.id, r.currency, 0, 0, 0, -r.total_amount \
+           SELECT o.id, r.currency, 0.00, 0.00, 0.00, -r.total_amount \
            FROM o JOIN payment_refunds r ON r.account_id = o.account_id \
              AND r.checkout_form_id = o.checkout_form_id \
            WHERE r.status IN ({paid_out}) AND r.currency IS NOT NULL \

@@ -232,9 +232,9 @@ pub fn fee_summary(
     };
     diesel::sql_query(format!(
         "SELECT {key} AS key, {label} AS label, currency, count(*) AS entries, \
-                coalesce(sum(amount) FILTER (WHERE amount < 0), 0)::text AS charged, \
-                coalesce(sum(amount) FILTER (WHERE amount > 0), 0)::text AS credited, \
-                coalesce(sum(amount), 0)::text AS total \
+                coalesce(sum(amount) FILTER (WHERE amount < 0), 0.00)::text AS charged, \
+                coalesce(sum(amount) FILTER (WHERE amount > 0), 0.00)::text AS credited, \
+                coalesce(sum(amount), 0.00)::text AS total \
          FROM billing_entries WHERE {FILTER_SQL} \
          GROUP BY 1, currency ORDER BY {order}"
     ))

@@ -364,6 +364,11 @@ async fn the_accounting_csv_sums_each_orders_money_per_currency_and_lists_fees_o
             "{} bought in {month}",
             &row[order]
         );
+        for name in ["paid", "fees", "commission_refunded", "refunds", "net"] {
+            let amount = &row[at(name)];
+            let decimals = amount.split_once('.').map(|(_, d)| d.len());
+            assert_eq!(decimals, Some(2), "{name} {amount:?} of {}", &row[order]);
+        }
         let sum: i64 = ["paid", "fees", "commission_refunded", "refunds"]
             .map(|name| cents(&row[at(name)]))
             .iter()
