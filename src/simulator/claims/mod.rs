@@ -108,17 +108,11 @@ impl State {
 
     fn list_claims(&self, seller: usize, params: &[(String, String)]) -> Result<String, String> {
         let q = query::parse(params)?;
-        let now = self.now();
-        let page: Vec<Value> = self
-            .sellers
-            .get(seller)
-            .map(|s| {
-                q.page(&s.visible_claims(now), now)
-                    .into_iter()
-                    .map(|c| c.json_at(now))
-                    .collect()
-            })
-            .unwrap_or_default();
+        let page = self.served(
+            seller,
+            |s, now| q.page(&s.visible_claims(now), now),
+            ClaimRecord::json_at,
+        );
         Ok(json!({"refundClaims": page, "count": page.len()}).to_string())
     }
 
@@ -134,18 +128,8 @@ impl World {
     /// Every claim of `seller` Allegro serves now, newest first, as served (ground truth for
     /// tests).
     pub fn refund_claims(&self, seller: usize) -> Vec<Value> {
-        let state = self.lock();
-        let now = state.now();
-        state
-            .sellers
-            .get(seller)
-            .map(|s| {
-                s.visible_claims(now)
-                    .into_iter()
-                    .map(|c| c.json_at(now))
-                    .collect()
-            })
-            .unwrap_or_default()
+        let visible = SellerState::visible_claims;
+        self.lock().served(seller, visible, ClaimRecord::json_at)
     }
 }
 

@@ -97,15 +97,13 @@ impl State {
 
     fn list_refunds(&self, seller: usize, params: &[(String, String)]) -> Result<String, String> {
         let q = query::parse(params)?;
-        let now = self.now();
-        let (page, total) = self
-            .sellers
-            .get(seller)
-            .map(|s| {
-                let (page, total) = q.page(&s.visible_refunds(now), now);
-                (page.into_iter().map(|r| r.json_at(now)).collect(), total)
-            })
-            .unwrap_or((Vec::<Value>::new(), 0));
+        let mut total = 0;
+        let pick = |s, now| {
+            let (page, matching) = q.page(&SellerState::visible_refunds(s, now), now);
+            total = matching;
+            page
+        };
+        let page = self.served(seller, pick, RefundRecord::json_at);
         let count = page.len();
         Ok(json!({"refunds": page, "count": count, "totalCount": total}).to_string())
     }
@@ -115,18 +113,8 @@ impl World {
     /// Every refund of `seller` Allegro serves now, newest first, as served (ground truth for
     /// tests).
     pub fn refunds(&self, seller: usize) -> Vec<Value> {
-        let state = self.lock();
-        let now = state.now();
-        state
-            .sellers
-            .get(seller)
-            .map(|s| {
-                s.visible_refunds(now)
-                    .into_iter()
-                    .map(|r| r.json_at(now))
-                    .collect()
-            })
-            .unwrap_or_default()
+        let visible = SellerState::visible_refunds;
+        self.lock().served(seller, visible, RefundRecord::json_at)
     }
 }
 

@@ -70,17 +70,11 @@ impl State {
 
     fn list_returns(&self, seller: usize, params: &[(String, String)]) -> Result<String, String> {
         let q = query::parse(params)?;
-        let now = self.now();
-        let page: Vec<Value> = self
-            .sellers
-            .get(seller)
-            .map(|s| {
-                q.page(&s.visible_returns(now), now)
-                    .into_iter()
-                    .map(|r| r.json_at(now))
-                    .collect()
-            })
-            .unwrap_or_default();
+        let page = self.served(
+            seller,
+            |s, now| q.page(&s.visible_returns(now), now),
+            ReturnRecord::json_at,
+        );
         Ok(json!({"customerReturns": page, "count": page.len()}).to_string())
     }
 
@@ -96,18 +90,8 @@ impl World {
     /// Every return of `seller` Allegro serves now, oldest first, as served (ground truth for
     /// tests).
     pub fn customer_returns(&self, seller: usize) -> Vec<Value> {
-        let state = self.lock();
-        let now = state.now();
-        state
-            .sellers
-            .get(seller)
-            .map(|s| {
-                s.visible_returns(now)
-                    .into_iter()
-                    .map(|r| r.json_at(now))
-                    .collect()
-            })
-            .unwrap_or_default()
+        let visible = SellerState::visible_returns;
+        self.lock().served(seller, visible, ReturnRecord::json_at)
     }
 }
 

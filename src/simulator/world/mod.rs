@@ -231,6 +231,21 @@ impl State {
         self.config.start + real + self.offset
     }
 
+    /// The documents `pick` chooses among seller `seller`'s at the world's now, each as
+    /// `json_at` shows it then; none for an unknown seller. What a list endpoint pages and a
+    /// test's ground truth reads.
+    pub(crate) fn served<'s, R: 's>(
+        &'s self,
+        seller: usize,
+        pick: impl FnOnce(&'s SellerState, DateTime<Utc>) -> Vec<&'s R>,
+        json_at: fn(&R, DateTime<Utc>) -> Value,
+    ) -> Vec<Value> {
+        let now = self.now();
+        self.sellers.get(seller).map_or_else(Vec::new, |s| {
+            pick(s, now).into_iter().map(|r| json_at(r, now)).collect()
+        })
+    }
+
     pub(crate) fn order_cutoff(&self) -> DateTime<Utc> {
         self.now() - Duration::days(ORDER_RETENTION_DAYS)
     }
