@@ -14,7 +14,7 @@ use wiremock::{
     matchers::{header, method, path},
 };
 
-use super::{account, client_error, mock, setup};
+use super::{access_denied, account, client_error, mock, setup, too_many_requests};
 
 const ORDER: &str = "29738e61-7f6a-11e8-ac45-09db60ede9d6";
 const PATH: &str = "/order/checkout-forms/29738e61-7f6a-11e8-ac45-09db60ede9d6/invoices";
@@ -126,15 +126,7 @@ async fn a_gone_order_is_none_and_a_missing_scope_is_a_403() {
     .expect(1)
     .mount(&server)
     .await;
-    mock(
-        "GET",
-        PATH,
-        ResponseTemplate::new(403).set_body_json(json!({"errors": [
-            {"code": "AccessDenied", "message": "Access is denied",
-             "userMessage": "No access to the specified resource."}]})),
-    )
-    .mount(&server)
-    .await;
+    mock("GET", PATH, access_denied()).mount(&server).await;
     let api = account(&client);
 
     let missing = api.order_invoices(&CheckoutFormId::from(gone)).await;
@@ -147,17 +139,11 @@ async fn a_gone_order_is_none_and_a_missing_scope_is_a_403() {
 #[tokio::test]
 async fn a_429_is_retried_and_a_lasting_server_error_is_not_a_gone_order() {
     let (server, client) = setup().await;
-    mock(
-        "GET",
-        PATH,
-        ResponseTemplate::new(429).insert_header("Retry-After", "0").set_body_json(
-            json!({"errors": [{"code": "TooManyRequestsException", "message": "Too many requests"}]}),
-        ),
-    )
-    .up_to_n_times(1)
-    .expect(1)
-    .mount(&server)
-    .await;
+    mock("GET", PATH, too_many_requests("0"))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
     mock(
         "GET",
         PATH,

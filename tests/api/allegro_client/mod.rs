@@ -162,6 +162,21 @@ fn me_json() -> Value {
            "email": "anna@example.com", "baseMarketplace": {"id": "allegro-pl"}})
 }
 
+/// Allegro's 403 for a token without the endpoint's scope.
+fn access_denied() -> ResponseTemplate {
+    ResponseTemplate::new(403).set_body_json(json!({"errors": [
+        {"code": "AccessDenied", "message": "Access is denied",
+         "userMessage": "No access to the specified resource."}]}))
+}
+
+/// Allegro's 429, to be retried after `retry_after` seconds.
+fn too_many_requests(retry_after: &str) -> ResponseTemplate {
+    ResponseTemplate::new(429)
+        .insert_header("Retry-After", retry_after)
+        .set_body_json(json!({"errors": [
+            {"code": "TooManyRequestsException", "message": "Too many requests"}]}))
+}
+
 fn oauth_error(error: &str, description: &str) -> ResponseTemplate {
     ResponseTemplate::new(400)
         .set_body_json(json!({"error": error, "error_description": description}))

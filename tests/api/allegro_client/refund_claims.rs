@@ -14,7 +14,7 @@ use wiremock::{
     matchers::{header, method, path, query_param, query_param_is_missing},
 };
 
-use super::{account, client_error, mock, setup};
+use super::{access_denied, account, client_error, mock, setup, too_many_requests};
 
 const ID: &str = "cde11da8-9465-4e97-8db6-d5e24af5885b";
 
@@ -150,23 +150,14 @@ async fn a_missing_scope_is_a_403_and_a_429_is_waited_out() {
     Mock::given(method("GET"))
         .and(path("/order/refund-claims"))
         .and(query_param("buyer.id", "1"))
-        .respond_with(ResponseTemplate::new(403).set_body_json(json!({"errors": [
-            {"code": "AccessDenied", "message": "Access is denied",
-             "userMessage": "No access to the specified resource."}]})))
+        .respond_with(access_denied())
         .mount(&server)
         .await;
-    mock(
-        "GET",
-        "/order/refund-claims",
-        ResponseTemplate::new(429)
-            .insert_header("Retry-After", "0")
-            .set_body_json(json!({"errors": [
-                {"code": "TooManyRequestsException", "message": "Too many requests"}]})),
-    )
-    .up_to_n_times(1)
-    .expect(1)
-    .mount(&server)
-    .await;
+    mock("GET", "/order/refund-claims", too_many_requests("0"))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
     mock(
         "GET",
         "/order/refund-claims",

@@ -13,7 +13,7 @@ use wiremock::{
     matchers::{header, method, path, query_param},
 };
 
-use super::{account, client_error, mock, setup};
+use super::{access_denied, account, client_error, mock, setup};
 
 #[tokio::test]
 async fn refunds_are_asked_for_with_the_list_query_and_kept_whole() {
@@ -95,9 +95,7 @@ async fn one_refund_is_asked_for_by_id_and_a_missing_scope_is_a_403() {
     Mock::given(method("GET"))
         .and(path("/payments/refunds"))
         .and(query_param("id", "70514d0d-887c-11ea-b090-7301f2388603"))
-        .respond_with(ResponseTemplate::new(403).set_body_json(json!({"errors": [
-            {"code": "AccessDenied", "message": "Access is denied",
-             "userMessage": "No access to the specified resource."}]})))
+        .respond_with(access_denied())
         .mount(&server)
         .await;
     mock(

@@ -18,7 +18,10 @@ use wiremock::{
     matchers::{header, method, path},
 };
 
-use super::{TestTokens, account, fast_retries, me_error, me_json, mock, setup, setup_with};
+use super::{
+    TestTokens, account, fast_retries, me_error, me_json, mock, setup, setup_with,
+    too_many_requests,
+};
 
 #[tokio::test]
 async fn a_rejected_token_is_refreshed_once_and_the_call_retried() {
@@ -66,9 +69,7 @@ async fn a_token_rejected_again_after_the_refresh_gives_unauthorized() {
 #[tokio::test]
 async fn a_429_with_retry_after_pauses_every_account_of_the_client_id() {
     let (server, client) = setup().await;
-    mock("GET", "/me", ResponseTemplate::new(429).insert_header("Retry-After", "1").set_body_json(
-            json!({"errors": [{"code": "TooManyRequestsException", "message": "Too many requests"}]}),
-        ))
+    mock("GET", "/me", too_many_requests("1"))
         .up_to_n_times(1)
         .mount(&server)
         .await;

@@ -12,7 +12,7 @@ use wiremock::{
     matchers::{header, method, path, query_param},
 };
 
-use super::{account, client_error, mock, setup};
+use super::{access_denied, account, client_error, mock, setup};
 
 #[tokio::test]
 async fn returns_are_asked_for_in_the_beta_media_type_with_the_list_query() {
@@ -74,15 +74,9 @@ async fn an_unknown_return_is_not_found_and_a_missing_scope_is_a_403() {
     )
     .mount(&server)
     .await;
-    mock(
-        "GET",
-        "/order/customer-returns",
-        ResponseTemplate::new(403).set_body_json(json!({"errors": [
-            {"code": "AccessDenied", "message": "Access is denied",
-             "userMessage": "No access to the specified resource."}]})),
-    )
-    .mount(&server)
-    .await;
+    mock("GET", "/order/customer-returns", access_denied())
+        .mount(&server)
+        .await;
     let api = account(&client);
 
     let missing = api
