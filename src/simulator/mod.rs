@@ -104,7 +104,10 @@ impl SimulatorConfig {
         }
     }
 
-    /// Tests: one seller, a fixed clock start (2026-07-15 12:00 UTC), seed 42, auto-approve.
+    /// Tests: one seller, a fixed clock start (2026-07-15 12:00 UTC), seed 42, auto-approve, and
+    /// a request budget ten times Allegro's (90,000 a minute): a test's app spends it as fast
+    /// as it likes (a first backup counts every day of its history, ~900 requests). A test of
+    /// the budget itself sets its own.
     pub fn for_tests(orders: u32) -> Self {
         Self {
             sellers: 1,
@@ -119,7 +122,7 @@ impl SimulatorConfig {
                 .single()
                 .unwrap_or_else(Utc::now),
             live_changes_per_minute: None,
-            requests_per_minute: 9000,
+            requests_per_minute: 90_000,
             access_token_lifetime: ALLEGRO_ACCESS_TOKEN_LIFETIME,
             returns_percent: 3,
         }

@@ -31,13 +31,25 @@ pub fn binary_with_simulator(database_url: &str, key: &str, simulator: &str) -> 
 
 impl TestApp {
     /// [`binary_with_simulator`] on this app's database and simulator, with this app's key (the
-    /// tokens in the database are sealed with it).
+    /// tokens in the database are sealed with it) and request budgets.
     pub fn binary(&self) -> Command {
-        binary_with_simulator(
+        let config = &self.state.config;
+        let mut command = binary_with_simulator(
             &self.db.url,
-            &hex::encode(self.state.config.secret_key.expose()),
+            &hex::encode(config.secret_key.expose()),
             &self.simulator.base_url(),
-        )
+        );
+        let allegro = &config.allegro;
+        command
+            .env(
+                "ALLEGRO_CLIENT_REQUESTS_PER_MINUTE",
+                allegro.client_requests_per_minute.to_string(),
+            )
+            .env(
+                "ALLEGRO_ACCOUNT_REQUESTS_PER_MINUTE",
+                allegro.account_requests_per_minute.to_string(),
+            );
+        command
     }
 }
 
