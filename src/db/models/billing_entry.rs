@@ -7,7 +7,9 @@
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use diesel::{
+    pg::Pg,
     prelude::*,
+    query_builder::{BoxedSqlQuery, SqlQuery},
     sql_types::{BigInt, Nullable, Text},
 };
 use serde_json::Value;
@@ -217,6 +219,20 @@ const FILTER_SQL: &str = "account_id = ANY($1) AND occurred_at >= $2 AND occurre
      AND ($4::text IS NULL OR marketplace_id = $4) AND ($5::text IS NULL OR type_id = $5) \
      AND (NOT $6 OR checkout_form_id IS NULL)";
 
+/// `query` with the values of `filter` bound as [`FILTER_SQL`]'s `$1`..`$6`.
+fn bind_filter(query: SqlQuery, filter: &FeeFilter) -> BoxedSqlQuery<'static, Pg, SqlQuery> {
+    query
+        .into_boxed()
+        .bind::<diesel::sql_types::Array<BigInt>, _>(
+            filter.accounts.iter().map(|a| a.0).collect::<Vec<_>>(),
+        )
+        .bind::<diesel::sql_types::Timestamptz, _>(filter.from)
+        .bind::<diesel::sql_types::Timestamptz, _>(filter.to)
+        .bind::<Nullable<Text>, _>(filter.marketplace.clone())
+        .bind::<Nullable<Text>, _>(filter.type_id.clone())
+        .bind::<diesel::sql_types::Bool, _>(filter.without_order)
+}
+
 /// The fees of `filter` summed by `group` and currency (days newest first, else the largest
 /// charges first); days are the display zone's.
 pub fn fee_summary(
@@ -230,23 +246,15 @@ pub fn fee_summary(
         FeeGroup::Day => "key DESC, currency",
         _ => "sum(amount) ASC, key, currency",
     };
-    diesel::sql_query(format!(
+    let query = diesel::sql_query(format!(
         "SELECT {key} AS key, {label} AS label, currency, count(*) AS entries, \
                 coalesce(sum(amount) FILTER (WHERE amount < 0), 0.00)::text AS charged, \
                 coalesce(sum(amount) FILTER (WHERE amount > 0), 0.00)::text AS credited, \
                 coalesce(sum(amount), 0.00)::text AS total \
          FROM billing_entries WHERE {FILTER_SQL} \
          GROUP BY 1, currency ORDER BY {order}"
-    ))
-    .bind::<diesel::sql_types::Array<BigInt>, _>(
-        filter.accounts.iter().map(|a| a.0).collect::<Vec<_>>(),
-    )
-    .bind::<diesel::sql_types::Timestamptz, _>(filter.from)
-    .bind::<diesel::sql_types::Timestamptz, _>(filter.to)
-    .bind::<Nullable<Text>, _>(filter.marketplace.as_deref())
-    .bind::<Nullable<Text>, _>(filter.type_id.as_deref())
-    .bind::<diesel::sql_types::Bool, _>(filter.without_order)
-    .load(conn)
+    ));
+    bind_filter(query, filter).load(conn)
 }
 
 /// One fee as the page lists it.
@@ -284,25 +292,18 @@ pub fn fee_entries(
     before: Option<i64>,
     limit: i64,
 ) -> QueryResult<Vec<FeeRow>> {
-    diesel::sql_query(format!(
+    let query = diesel::sql_query(format!(
         "SELECT id, account_id, occurred_at, type_id, type_name, offer_id, offer_name, \
                 checkout_form_id, marketplace_id, amount::text AS amount, currency \
          FROM billing_entries WHERE {FILTER_SQL} \
            AND ($7::bigint IS NULL OR (occurred_at, id) < \
                 (SELECT occurred_at, id FROM billing_entries WHERE id = $7)) \
          ORDER BY occurred_at DESC, id DESC LIMIT $8"
-    ))
-    .bind::<diesel::sql_types::Array<BigInt>, _>(
-        filter.accounts.iter().map(|a| a.0).collect::<Vec<_>>(),
-    )
-    .bind::<diesel::sql_types::Timestamptz, _>(filter.from)
-    .bind::<diesel::sql_types::Timestamptz, _>(filter.to)
-    .bind::<Nullable<Text>, _>(filter.marketplace.as_deref())
-    .bind::<Nullable<Text>, _>(filter.type_id.as_deref())
-    .bind::<diesel::sql_types::Bool, _>(filter.without_order)
-    .bind::<Nullable<BigInt>, _>(before)
-    .bind::<BigInt, _>(limit)
-    .load(conn)
+    ));
+    bind_filter(query, filter)
+        .bind::<Nullable<BigInt>, _>(before)
+        .bind::<BigInt, _>(limit)
+        .load(conn)
 }
 
 /// What the fees page's filters offer: the marketplaces, and the fee types with their latest
