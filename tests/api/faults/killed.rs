@@ -131,6 +131,13 @@ async fn a_server_killed_ten_times_during_a_100000_order_backup_ends_with_exactl
     let mut rng = StdRng::seed_from_u64(kill_schedule_seed());
     let app = spawn_app_with_orders(KILL_TEST_ORDERS).await;
     let account = app.link_account(0).await;
+    // The kills land in the orders pass (spread over the orders held), and the test compares
+    // orders, revisions, line items and events. The fees and the wallet of 100,000 orders
+    // (~700,000 documents, minutes of a debug build) would only run after the last kill: the
+    // account is connected without their scopes, so they are skipped as for such an account.
+    // Their own tests fail their passes after a page and resume (billing::backup,
+    // payments::backup, refunds::backup).
+    app.set_account_scope("allegro:api:orders:read allegro:api:profile:read");
     eprintln!(
         "{KILL_TEST_ORDERS} orders generated in {:.0?}",
         started.elapsed()
