@@ -8,8 +8,14 @@
 //! - **Then, every run**: from where the resource says (the high-water mark less an overlap,
 //!   or earlier) to now.
 
+use std::pin::Pin;
+
 use chrono::{DateTime, Duration, SubsecRound, Utc};
 use diesel::{PgConnection, QueryResult};
+use futures_util::{
+    Stream, StreamExt,
+    stream::{self, Peekable},
+};
 
 use super::context::{RunContext, SyncError};
 use crate::{
@@ -69,10 +75,9 @@ pub(super) trait WindowedList: Sync + 'static {
     /// Entries the page lists, readable or not.
     fn listed(page: &Self::Page) -> u32;
 
-    /// Whether the window is complete once `reached` of its entries are listed (besides a
-    /// short page and the reach).
-    fn complete(_page: &Self::Page, _reached: u32) -> bool {
-        false
+    /// How many entries the page's window holds, where the resource counts them.
+    fn total(_page: &Self::Page) -> Option<u32> {
+        None
     }
 
     /// Stores `page` with the checkpoint `step` in one transaction; the listing that remains.
@@ -134,66 +139,127 @@ fn start_listing<L: WindowedList>(
 }
 
 /// Lists `listing` window by window, storing each page with the checkpoint it reaches, until
-/// the listing is complete. While a page is stored, the next page of its window is already
-/// asked for: Allegro answers while PostgreSQL writes.
+/// the listing is complete.
 async fn follow<L: WindowedList>(
     ctx: &RunContext<'_>,
     list: &L,
     listing: Listing,
 ) -> Result<(), SyncError> {
     let mut listing = Some(listing);
-    let mut prefetched: Option<(Window, L::Page)> = None;
-    while let Some(Listing {
+    while let Some(current) = listing {
+        ctx.check_stop()?;
+        listing = follow_window(ctx, list, current).await?;
+    }
+    Ok(())
+}
+
+/// Lists the window `listing` is in, from its checkpoint to the window's end; the listing
+/// that remains. Its first page comes alone (it tells how many entries the window holds,
+/// where the resource counts them); the pages after it are asked for up to the run's
+/// concurrency at a time while the pages before them are stored in order, so Allegro answers
+/// while PostgreSQL writes and a crash still resumes at the last stored page. Where the
+/// resource does not count, at most that many pages past the window's end are asked for in
+/// vain.
+async fn follow_window<L: WindowedList>(
+    ctx: &RunContext<'_>,
+    list: &L,
+    listing: Listing,
+) -> Result<Option<Listing>, SyncError> {
+    let Listing {
         from,
         to,
         window_end,
         offset,
-    }) = listing
-    {
-        ctx.check_stop()?;
-        let (end, page) = match window_end {
-            Some(end) => {
-                let window = Window {
-                    from,
-                    end,
-                    to,
-                    offset,
-                };
-                let page = match prefetched.take() {
-                    Some((fetched, page)) if fetched == window => page,
-                    _ => list.fetch(ctx, window).await?,
-                };
-                (end, page)
-            }
-            None => open_window(ctx, list, from, to, to).await?,
-        };
-        let reached = offset.saturating_add(L::listed(&page));
+    } = listing;
+    let (end, mut page) = match window_end {
+        Some(end) => {
+            let window = Window {
+                from,
+                end,
+                to,
+                offset,
+            };
+            (end, list.fetch(ctx, window).await?)
+        }
+        None => open_window(ctx, list, from, to, to).await?,
+    };
+    let window = move |offset| Window {
+        from,
+        end,
+        to,
+        offset,
+    };
+    let mut reached = offset.saturating_add(L::listed(&page));
+    let mut ahead = Some(read_ahead(ctx, list, &page, reached, window));
+    loop {
         if window_done::<L>(&page, reached) {
-            listing = list.store(ctx, page, WindowStep::Done { end }).await?;
-            continue;
+            return list.store(ctx, page, WindowStep::Done { end }).await;
         }
         let step = WindowStep::Within {
             end,
             offset: reached,
         };
-        let next = Window {
-            from,
-            end,
-            to,
-            offset: reached,
+        // The listing that remains is this window from `reached`, which is known here.
+        match ahead.as_mut() {
+            Some(pages) => {
+                let (stored, _) = tokio::join!(list.store(ctx, page, step), pages.as_mut().peek());
+                stored?;
+            }
+            None => {
+                list.store(ctx, page, step).await?;
+            }
+        }
+        let read = match ahead.as_mut() {
+            Some(pages) => pages.next().await,
+            None => None,
         };
-        let (stored, fetched) = tokio::join!(list.store(ctx, page, step), list.fetch(ctx, next));
-        listing = stored?;
-        // A failed read ahead is asked again when its page is due (and fails the run then).
-        prefetched = fetched.ok().map(|page| (next, page));
+        page = match read {
+            Some((at, Ok(page))) if at == reached => page,
+            // A failed read ahead is asked again now (and fails the run if it fails again).
+            Some((at, Err(_))) if at == reached => list.fetch(ctx, window(reached)).await?,
+            // Pages shorter than full, or more entries than the first page counted: the rest
+            // of the window one page at a time.
+            _ => {
+                ahead = None;
+                list.fetch(ctx, window(reached)).await?
+            }
+        };
+        reached = reached.saturating_add(L::listed(&page));
     }
-    Ok(())
+}
+
+/// A page asked for ahead: its offset, and what Allegro answered.
+type PageRead<P> = (u32, Result<P, SyncError>);
+
+/// The pages of a window after its first (which brought it to `reached`), in order, up to
+/// the run's concurrency of them asked for at a time, each with its offset: to the entries
+/// the first page counted, or to the reach.
+fn read_ahead<'a, L: WindowedList>(
+    ctx: &'a RunContext<'_>,
+    list: &'a L,
+    first: &L::Page,
+    reached: u32,
+    window: impl Fn(u32) -> Window + Send + 'a,
+) -> Pin<Box<Peekable<impl Stream<Item = PageRead<L::Page>> + Send + 'a>>> {
+    let last = L::total(first).map_or(L::REACH, |total| total.min(L::REACH));
+    let offsets = (reached..last).step_by(usize::try_from(L::PAGE_MAX).unwrap_or(1).max(1));
+    Box::pin(
+        stream::iter(offsets)
+            .map(move |offset| {
+                let window = window(offset);
+                async move { (offset, list.fetch(ctx, window).await) }
+            })
+            .buffered(ctx.options.concurrency.max(1))
+            .peekable(),
+    )
 }
 
 /// Whether `page`, which brings the entries listed in its window to `reached`, is its
-/// window's last: a short page, the reach, or what the resource says.
+/// window's last: a short page, the reach, or the entries the resource counts.
 fn window_done<L: WindowedList>(page: &L::Page, reached: u32) -> bool {
-    L::listed(page) < L::PAGE_MAX || reached >= L::REACH || L::complete(page, reached)
+    L::listed(page) < L::PAGE_MAX
+        || reached >= L::REACH
+        || L::total(page).is_some_and(|total| reached >= total)
 }
 
 /// The first page of a new window from `from`: the window ends at `end` (of a listing that

@@ -144,8 +144,9 @@ impl WindowedList for Wallet {
         u32::try_from(page.listed()).unwrap_or(u32::MAX)
     }
 
-    fn complete(page: &Self::Page, reached: u32) -> bool {
-        u64::from(reached) >= page.total_count.unwrap_or(0)
+    fn total(page: &Self::Page) -> Option<u32> {
+        page.total_count
+            .map(|total| u32::try_from(total).unwrap_or(u32::MAX))
     }
 
     async fn store(
