@@ -83,6 +83,8 @@ pub struct SimulatorConfig {
     pub access_token_lifetime: Duration,
     /// Of every hundred paid orders, how many the buyer returns (Allegro sellers: about 3).
     pub returns_percent: u32,
+    /// The scopes declared for the app in Allegro's Developer Apps: a token never gets more.
+    pub declared_scopes: Vec<String>,
 }
 
 impl SimulatorConfig {
@@ -101,6 +103,7 @@ impl SimulatorConfig {
             requests_per_minute: 9000,
             access_token_lifetime: ALLEGRO_ACCESS_TOKEN_LIFETIME,
             returns_percent: 3,
+            declared_scopes: declared_scopes(),
         }
     }
 
@@ -125,8 +128,17 @@ impl SimulatorConfig {
             requests_per_minute: 90_000,
             access_token_lifetime: ALLEGRO_ACCESS_TOKEN_LIFETIME,
             returns_percent: 3,
+            declared_scopes: declared_scopes(),
         }
     }
+}
+
+/// Every scope the simulator's app declares (orders, profile, payments, billing).
+fn declared_scopes() -> Vec<String> {
+    oauth::DECLARED_SCOPES
+        .iter()
+        .map(|scope| (*scope).to_owned())
+        .collect()
 }
 
 /// A running simulator.

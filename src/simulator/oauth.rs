@@ -17,7 +17,7 @@ use super::SimulatorConfig;
 
 pub(crate) type HmacSha256 = Hmac<Sha256>;
 
-/// Scopes declared for the simulator's app; a token gets the requested subset (or all of them).
+/// Scopes declared for the simulator's app unless its configuration says otherwise.
 pub(crate) const DECLARED_SCOPES: &[&str] = &[
     "allegro:api:orders:read",
     "allegro:api:profile:read",
@@ -136,14 +136,16 @@ pub(crate) fn random_string(len: usize, set: &[u8]) -> String {
         .collect()
 }
 
-pub(crate) fn narrow_scopes(requested: Option<&str>) -> Vec<String> {
+/// The scopes a token gets: those requested among the app's declared ones, or all of the
+/// declared ones when none is requested (a wider request is capped, as on Allegro).
+pub(crate) fn narrow_scopes(requested: Option<&str>, declared: &[String]) -> Vec<String> {
     let requested: Vec<&str> = requested
         .map(|s| s.split_whitespace().collect())
         .unwrap_or_default();
-    DECLARED_SCOPES
+    declared
         .iter()
-        .filter(|s| requested.is_empty() || requested.contains(s))
-        .map(|s| (*s).to_owned())
+        .filter(|s| requested.is_empty() || requested.contains(&s.as_str()))
+        .cloned()
         .collect()
 }
 

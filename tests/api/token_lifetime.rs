@@ -61,6 +61,12 @@ async fn a_backup_survives_15_second_tokens_and_rate_limit_pauses() {
     let simulator = SimulatorConfig {
         auto_approve: false,
         access_token_lifetime: LIFETIME,
+        // An app declared for orders only: the run is the orders' backup the tokens must
+        // outlive; the fees and wallet of 12,000 orders (~75,000 documents) would only make it
+        // longer, and their resumption has its own tests.
+        declared_scopes: ["allegro:api:orders:read", "allegro:api:profile:read"]
+            .map(str::to_owned)
+            .to_vec(),
         ..SimulatorConfig::for_tests(12_000)
     };
     let app = spawn_app_with_simulator(simulator, |settings| {

@@ -21,7 +21,7 @@ impl State {
         let device = Device {
             user_code: user_code.clone(),
             client_id: client_id.to_owned(),
-            scopes: narrow_scopes(scope),
+            scopes: narrow_scopes(scope, &self.config.declared_scopes),
             expires_at: self.now() + Duration::seconds(DEVICE_CODE_TTL_SECS),
             state,
             last_poll: None,
