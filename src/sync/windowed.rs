@@ -200,18 +200,16 @@ async fn follow_window<L: WindowedList>(
             offset: reached,
         };
         // The listing that remains is this window from `reached`, which is known here.
-        match ahead.as_mut() {
+        let read = match ahead.as_mut() {
             Some(pages) => {
                 let (stored, _) = tokio::join!(list.store(ctx, page, step), pages.as_mut().peek());
                 stored?;
+                pages.next().await
             }
             None => {
                 list.store(ctx, page, step).await?;
+                None
             }
-        }
-        let read = match ahead.as_mut() {
-            Some(pages) => pages.next().await,
-            None => None,
         };
         page = match read {
             Some((at, Ok(page))) if at == reached => page,
@@ -226,6 +224,11 @@ async fn follow_window<L: WindowedList>(
         };
         reached = reached.saturating_add(L::listed(&page));
     }
+}
+
+/// A window's count as Allegro sent it (`totalCount`), for [`WindowedList::total`].
+pub(super) fn counted(total_count: Option<u64>) -> Option<u32> {
+    total_count.map(|total| u32::try_from(total).unwrap_or(u32::MAX))
 }
 
 /// A page asked for ahead: its offset, and what Allegro answered.

@@ -145,8 +145,7 @@ impl WindowedList for Wallet {
     }
 
     fn total(page: &Self::Page) -> Option<u32> {
-        page.total_count
-            .map(|total| u32::try_from(total).unwrap_or(u32::MAX))
+        windowed::counted(page.total_count)
     }
 
     async fn store(
