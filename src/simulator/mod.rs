@@ -109,8 +109,8 @@ impl SimulatorConfig {
 
     /// Tests: one seller, a fixed clock start (2026-07-15 12:00 UTC), seed 42, auto-approve, and
     /// a request budget ten times Allegro's (90,000 a minute): a test's app spends it as fast
-    /// as it likes (a first backup counts every day of its history, ~900 requests). A test of
-    /// the budget itself sets its own.
+    /// as it likes (a first backup counts every day of its history, a request a day). A test
+    /// of the budget itself sets its own.
     pub fn for_tests(orders: u32) -> Self {
         Self {
             sellers: 1,
@@ -130,6 +130,12 @@ impl SimulatorConfig {
             returns_percent: 3,
             declared_scopes: declared_scopes(),
         }
+    }
+
+    /// The earliest moment of the world this configuration builds: its first order's
+    /// `boughtAt` is later, and nothing else of it (payments, fees, returns) comes before.
+    pub fn first_order_at(&self) -> DateTime<Utc> {
+        self.start - chrono::Duration::days(world::INITIAL_ORDERS_DAYS)
     }
 }
 

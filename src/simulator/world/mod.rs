@@ -33,6 +33,9 @@ use super::{
 pub(crate) const ORDER_RETENTION_DAYS: i64 = 365;
 /// Events older than this are gone from the journal.
 pub(crate) const EVENT_RETENTION_DAYS: i64 = 60;
+/// The initial orders are bought over this many days before the clock's start (~11 months);
+/// every other resource of the world (payments, fees, returns, claims) follows its order.
+pub(crate) const INITIAL_ORDERS_DAYS: i64 = 335;
 
 /// A seller account of the simulator, as tests see it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -273,7 +276,7 @@ impl State {
 pub(crate) fn build_state(config: SimulatorConfig) -> State {
     let now = config.start;
     let event_cutoff = now - Duration::days(EVENT_RETENTION_DAYS);
-    let span = Duration::days(335).num_seconds();
+    let span = Duration::days(INITIAL_ORDERS_DAYS).num_seconds();
     let sellers = (0..config.sellers.max(1))
         .map(|index| {
             let seller_seed = config

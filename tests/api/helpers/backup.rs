@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use allegro_backup::{
     db::models::sync::RunTrigger,
     domain::AccountId,
+    simulator::SimulatorConfig,
     sync::{RunSummary, SyncError, SyncMode, SyncOptions, sync_account},
 };
 use diesel::{ExpressionMethods, PgConnection, QueryDsl, RunQueryDsl};
@@ -14,13 +15,18 @@ use tokio::task::JoinHandle;
 
 use super::{TestApp, seed::count};
 
-/// The simulator's clock starts in July 2026 for tests; reach back far enough from today.
+/// The history reaches back from today to two days before the first order of the test world
+/// (whose clock starts in July 2026, [`SimulatorConfig::for_tests`]); worlds that start at
+/// today's clock begin later. No further: a first backup counts every day of its history on
+/// Allegro (the coverage check), and days before the world hold nothing to find.
 /// Shipments and invoices are not read (a call per order at their pace made every sync test
 /// much longer); their tests turn them on.
 pub fn options() -> SyncOptions {
+    let earliest = SimulatorConfig::for_tests(0).first_order_at() - chrono::Duration::days(2);
+    let history = chrono::Utc::now() - earliest;
     SyncOptions {
-        history: chrono::Duration::days(900),
-        window: chrono::Duration::days(900),
+        history,
+        window: history,
         shipments_per_run: 0,
         invoices_per_run: 0,
         ..SyncOptions::default()
