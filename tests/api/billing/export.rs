@@ -5,6 +5,8 @@
 use std::collections::HashMap;
 
 use allegro_backup::db::models::sync::RunTrigger;
+use chrono::{DateTime, NaiveDate};
+use chrono_tz::Europe::Warsaw;
 use serde_json::Value;
 
 use super::{FEES, money_app};
@@ -12,6 +14,14 @@ use crate::{
     export::cli_export,
     helpers::{TestApp, backup::sync_once, seed::count, versioned::Resource},
 };
+
+/// The Warsaw day a fee was booked on.
+fn booked_day(fee: &Value) -> NaiveDate {
+    DateTime::parse_from_rfc3339(fee["occurredAt"].as_str().unwrap())
+        .unwrap()
+        .with_timezone(&Warsaw)
+        .date_naive()
+}
 
 fn exported(app: &TestApp, args: &[&str]) -> HashMap<String, Value> {
     let output = cli_export(app, args);
@@ -60,11 +70,9 @@ async fn each_resource_exports_its_documents_as_allegro_sent_them() {
         ],
     );
     assert_eq!(mine.len(), fees.len());
-    let newest = fees
-        .values()
-        .map(|f| f["occurredAt"].as_str().unwrap()[..10].to_owned())
-        .max()
-        .unwrap();
+    // `--since` is a day of the display zone (Warsaw): a fee booked at 23:30 UTC is on the
+    // next day there.
+    let newest = fees.values().map(booked_day).max().unwrap();
     let recent = exported(
         &app,
         &[
@@ -73,15 +81,11 @@ async fn each_resource_exports_its_documents_as_allegro_sent_them() {
             "--resource",
             "billing-entries",
             "--since",
-            &newest,
+            &newest.to_string(),
         ],
     );
     assert!(!recent.is_empty() && recent.len() < fees.len());
-    assert!(
-        recent
-            .values()
-            .all(|f| f["occurredAt"].as_str().unwrap() >= &newest[..])
-    );
+    assert!(recent.values().all(|f| booked_day(f) >= newest));
     let audited = count(
         &mut app.db.connect(),
         "SELECT count(*) AS n FROM audit_log WHERE action = 'documents_exported'",
