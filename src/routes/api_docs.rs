@@ -2,16 +2,9 @@
 //! (`static/swagger-ui-*`, no CDN) from `/api/v1/openapi.json`.
 
 use actix_web::HttpResponse;
-use askama::Template;
 
-use crate::{
-    auth::{AnyUser, RequireRole},
-    error::AppError,
-    web::{
-        ok,
-        page::{Nav, Page, PageContext},
-    },
-};
+use super::prelude::*;
+use crate::auth::AnyUser;
 
 #[derive(Template)]
 #[template(path = "api/docs.html")]

@@ -1,27 +1,18 @@
 //! The audit log page (admins): newest first, filter by action and actor, keyset paging.
 
-use actix_web::{HttpRequest, HttpResponse, web};
-use askama::Template;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::prelude::*;
 use crate::{
-    auth::{Admin, RequireRole},
+    auth::Admin,
     db::{
         self,
         models::audit::{AuditAction, AuditEntry, AuditFilter},
     },
     domain::Role,
-    error::AppError,
-    i18n::{self, Locale},
-    state::AppState,
-    web::{
-        filters,
-        htmx::is_htmx,
-        ok,
-        page::{Nav, Page, PageContext},
-    },
+    i18n,
 };
 
 const PAGE_SIZE: i64 = 50;

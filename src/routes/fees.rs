@@ -4,28 +4,18 @@
 //! order" (listing fees, campaigns: the account's costs that belong to no sale). An account
 //! outside the viewer's scope is a 404, as everywhere. Fees hold no buyer data: nothing to mask.
 
-use actix_web::{HttpRequest, HttpResponse, web};
-use askama::Template;
 use serde::Deserialize;
 
+use super::prelude::*;
 use crate::{
-    auth::{AnyUser, RequireRole},
+    auth::AnyUser,
     db::{
         self,
         models::billing_entry::{self, FeeFilter, FeeGroup},
     },
     domain::AccountId,
-    error::AppError,
-    i18n::Locale,
     orders::documents::ExportResource,
     orders::fees::{FeeEntryView, FeeSummaryRow, entry_views, summary_rows},
-    state::AppState,
-    web::{
-        filters,
-        htmx::is_htmx,
-        ok,
-        page::{Nav, Page, PageContext},
-    },
 };
 
 use super::listing_query::{

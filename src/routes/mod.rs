@@ -15,6 +15,7 @@ mod listing_query;
 mod metrics;
 mod orders;
 mod payments;
+mod prelude;
 mod profile;
 mod returns;
 mod settings;

@@ -6,15 +6,14 @@
 //! 404, and so is a payout of none of the viewer's accounts; the participant is masked for a
 //! user who must not see personal data.
 
-use actix_web::{HttpRequest, HttpResponse, web};
-use askama::Template;
 use serde::Deserialize;
 
 use super::listing_query::{
     ExportLink, account, bad, code, cursor, day_range, export_links, query_string, scoped_accounts,
 };
+use super::prelude::*;
 use crate::{
-    auth::{AnyUser, RequireRole},
+    auth::AnyUser,
     db::{
         self,
         models::payment_operation::list::{self, OperationFilter},
@@ -23,17 +22,8 @@ use crate::{
         AccountId,
         wallet::{OPERATION_TYPES, WALLET_TYPES},
     },
-    error::AppError,
-    i18n::Locale,
     orders::documents::ExportResource,
     orders::payments_list::{OperationView, operation_views},
-    state::AppState,
-    web::{
-        filters,
-        htmx::is_htmx,
-        ok,
-        page::{Nav, Page, PageContext},
-    },
 };
 
 const PAGE_SIZE: i64 = 50;

@@ -5,32 +5,22 @@
 //! no claim is recorded). An account outside the viewer's scope is a 404; the buyer is masked
 //! for a user who must not see personal data.
 
-use actix_web::{HttpRequest, HttpResponse, web};
-use askama::Template;
 use serde::Deserialize;
 
 use super::listing_query::{
     ExportLink, account, bad, code, cursor, day_range, export_links, query_string, scoped_accounts,
     ticked,
 };
+use super::prelude::*;
 use crate::{
-    auth::{AnyUser, RequireRole},
+    auth::AnyUser,
     db::{
         self,
         models::customer_return::list::{self, ReturnFilter},
     },
     domain::{AccountId, customer_return::RETURN_STATUSES},
-    error::AppError,
-    i18n::Locale,
     orders::documents::ExportResource,
     orders::returns_list::{ReturnListView, return_list_views},
-    state::AppState,
-    web::{
-        filters,
-        htmx::is_htmx,
-        ok,
-        page::{Nav, Page, PageContext},
-    },
 };
 
 const PAGE_SIZE: i64 = 50;

@@ -3,25 +3,20 @@
 //! transaction, and used by the next job without a restart.
 
 use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
-use askama::Template;
 use serde_json::json;
 
+use super::prelude::*;
 use crate::{
     auth::{Admin, RequireRole, session::FlashLevel},
     db::{self, models::settings::SettingsRow},
-    error::{AppError, see_other},
-    i18n::{self, Locale},
+    error::see_other,
+    i18n,
     settings::{
         Bounded, DEFAULT_ZONE, HISTORY_MONTHS, RECONCILE_HOUR, RECONCILE_WINDOW, RUN_RETENTION,
         STALE_AFTER, SYNC_INTERVAL, SyncSettings,
         form::{DISPLAY_ZONE_FIELD, FIELD_NAMES, FieldError, SettingsForm},
     },
-    state::AppState,
-    web::{
-        filters, ok,
-        page::{Nav, Page, PageContext},
-        render,
-    },
+    web::{filters, ok, render},
 };
 
 use super::actor;

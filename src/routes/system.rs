@@ -2,24 +2,18 @@
 //! scheduled jobs and the effective configuration with each value's source, secrets masked.
 
 use actix_web::{HttpResponse, web};
-use askama::Template;
 
+use super::prelude::*;
 use crate::{
-    auth::{Admin, RequireRole},
+    auth::Admin,
     config::{ConfigEntry, VALUE_WORDS, config_report},
     db::{
         self, DbError,
         models::scheduled_job::ScheduledJob,
         status::{MigrationStatus, migration_status},
     },
-    error::AppError,
-    i18n::Locale,
     metrics::JobStatus,
-    state::AppState,
-    web::{
-        filters, ok,
-        page::{Nav, Page, PageContext},
-    },
+    web::{filters, ok},
 };
 
 /// The connection pool of this process.

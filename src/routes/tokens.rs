@@ -2,10 +2,9 @@
 //! Tokens page (`/tokens`: every user's tokens, revoke any). Users manage their own on the
 //! profile page (`routes::profile::tokens`).
 
-use actix_web::{HttpRequest, HttpResponse, web};
-use askama::Template;
 use chrono::{DateTime, Utc};
 
+use super::prelude::*;
 use crate::{
     auth::{Admin, RequireRole, session::FlashLevel},
     db::{
@@ -13,13 +12,9 @@ use crate::{
         models::api_token::{ApiTokenRow, OwnedApiToken},
     },
     domain::{ApiTokenId, ApiTokenScope, ApiTokenStatus},
-    error::{AppError, see_other},
+    error::see_other,
     i18n,
-    state::AppState,
-    web::{
-        filters, ok,
-        page::{Nav, Page, PageContext},
-    },
+    web::{filters, ok},
 };
 
 use super::actor;

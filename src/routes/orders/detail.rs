@@ -6,15 +6,14 @@
 //! accounts gets the same 404 for another account's order as for an unknown id, and a user
 //! who must not see personal data gets every section, the raw JSON and the diff masked.
 
-use actix_web::{HttpRequest, HttpResponse, web};
-use askama::Template;
 use chrono::{DateTime, Utc};
 use diesel::{PgConnection, QueryResult};
 use serde::Deserialize;
 
 use crate::db::models::settings::SettingsRow;
+use crate::routes::prelude::*;
 use crate::{
-    auth::{AnyUser, RequireRole},
+    auth::AnyUser,
     db::{
         self,
         models::{
@@ -28,8 +27,8 @@ use crate::{
         },
     },
     domain::{CheckoutFormId, Lang},
-    error::{AppError, see_other},
-    i18n::{self, Locale},
+    error::see_other,
+    i18n,
     orders::{
         Viewer,
         detail::{
@@ -44,13 +43,6 @@ use crate::{
         },
         diff::{Change, diff},
         mask_json::{HIDDEN, for_viewer},
-    },
-    state::AppState,
-    web::{
-        filters,
-        htmx::is_htmx,
-        ok,
-        page::{Nav, Page, PageContext},
     },
 };
 

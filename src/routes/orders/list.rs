@@ -11,8 +11,9 @@ use actix_web::{
 };
 use chrono_tz::Tz;
 
+use crate::routes::prelude::*;
 use crate::{
-    auth::{AnyUser, RequireRole},
+    auth::AnyUser,
     db::{
         self,
         models::{
@@ -23,8 +24,7 @@ use crate::{
         },
     },
     domain::order_codes::currency_order,
-    error::AppError,
-    i18n::{self, Locale},
+    i18n,
     orders::{
         OrderParams, Viewer,
         export::ExportKind,
@@ -32,10 +32,7 @@ use crate::{
         page::{self, ListRequest, PAGE_SIZES},
         sort::SORTS,
     },
-    state::AppState,
     web::{
-        htmx::is_htmx,
-        ok,
         page::{self as layout, Nav},
         render,
     },

@@ -2,13 +2,12 @@
 //! in our tables, never sent to Allegro, and audit-logged. Every change answers with the
 //! notes and tags section for htmx, or a redirect back to the order with a flash.
 
-use actix_web::{HttpRequest, HttpResponse, web};
-use askama::Template;
 use chrono::{DateTime, Utc};
 use diesel::{PgConnection, QueryResult};
 use serde::{Deserialize, de::DeserializeOwned};
 
 use crate::db::models::settings::SettingsRow;
+use crate::routes::prelude::*;
 use crate::{
     auth::{CurrentUser, Operator, RequireRole, session::FlashLevel},
     db::{
@@ -19,9 +18,8 @@ use crate::{
         },
     },
     domain::{CheckoutFormId, Role},
-    error::{AppError, see_other},
-    i18n::{self, Locale},
-    state::AppState,
+    error::see_other,
+    i18n,
     web::{filters, htmx::is_htmx, ok},
 };
 

@@ -2,9 +2,9 @@
 //! themselves; admins may share with everyone), list them (page and navigation menu), delete.
 
 use actix_web::{HttpResponse, web};
-use askama::Template;
 use serde::Deserialize;
 
+use crate::routes::prelude::*;
 use crate::{
     auth::{AnyUser, RequireRole, session::FlashLevel},
     db::{
@@ -15,14 +15,10 @@ use crate::{
         },
     },
     domain::UserId,
-    error::{AppError, see_other},
-    i18n::{self, Locale},
+    error::see_other,
+    i18n,
     orders::{OrderParams, page::ListRequest},
     settings::DEFAULT_ZONE,
-    web::{
-        ok,
-        page::{Nav, Page, PageContext},
-    },
 };
 
 use super::list::query_string;

@@ -4,10 +4,10 @@
 pub mod tokens;
 
 use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
-use askama::Template;
 use secrecy::SecretString;
 use serde::Deserialize;
 
+use crate::routes::prelude::*;
 use crate::{
     auth::{AnyUser, RequireRole, password, session::FlashLevel},
     db::{
@@ -17,16 +17,10 @@ use crate::{
         },
     },
     domain::{Lang, NewPassword, PASSWORD_MIN_CHARS},
-    error::{AppError, see_other},
+    error::see_other,
     i18n,
     routes::auth::reserve_attempt,
-    state::AppState,
-    web::{
-        client_ip::peer_ip,
-        filters,
-        page::{Nav, Page, PageContext},
-        render,
-    },
+    web::{client_ip::peer_ip, render},
 };
 
 use super::actor;

@@ -2,20 +2,15 @@
 //! error and payload; each is retried on every sync of its account.
 
 use actix_web::HttpResponse;
-use askama::Template;
 use chrono::{DateTime, Utc};
 
+use crate::routes::prelude::*;
 use crate::{
-    auth::{Operator, RequireRole},
+    auth::Operator,
     db::{self, models::account::AccountRow, models::quarantine},
     domain::Viewer,
-    error::AppError,
     orders::mask_json::{HIDDEN, mask_personal_data},
-    state::AppState,
-    web::{
-        filters, ok,
-        page::{Nav, Page, PageContext},
-    },
+    web::{filters, ok},
 };
 
 pub struct QuarantinedView {

@@ -1,9 +1,8 @@
 //! Sync history (everyone) and starting a sync by hand (operators).
 
-use actix_web::{HttpRequest, HttpResponse, web};
-use askama::Template;
 use serde::Deserialize;
 
+use crate::routes::prelude::*;
 use crate::{
     auth::{AnyUser, Operator, RequireRole, session::FlashLevel},
     db::{
@@ -14,16 +13,10 @@ use crate::{
         },
     },
     domain::AccountId,
-    error::{AppError, see_other},
-    i18n::{self, Locale},
+    error::see_other,
+    i18n,
     state::{AppState, MANUAL_START_WAIT, NotStarted},
     sync::SyncMode,
-    web::{
-        filters,
-        htmx::is_htmx,
-        ok,
-        page::{Nav, Page, PageContext},
-    },
 };
 
 use super::run_view::RunView;

@@ -1,9 +1,7 @@
 //! Admin page for a user's access to orders: which Allegro accounts they see and whether buyer
 //! personal data is masked for them (privacy by role, enforced in `orders::Viewer`).
 
-use actix_web::{HttpRequest, HttpResponse, web};
-use askama::Template;
-
+use crate::routes::prelude::*;
 use crate::{
     auth::{Admin, RequireRole, session::FlashLevel},
     db::{
@@ -11,13 +9,8 @@ use crate::{
         models::{account::AccountRow, user::UserRow, user_access::UserAccess},
     },
     domain::{AccountId, AccountScope, Role, UserId},
-    error::{AppError, see_other},
+    error::see_other,
     i18n,
-    state::AppState,
-    web::{
-        ok,
-        page::{Nav, Page, PageContext},
-    },
 };
 
 use super::super::actor;

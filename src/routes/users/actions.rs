@@ -6,6 +6,7 @@ use diesel::PgConnection;
 use secrecy::SecretString;
 use serde::Deserialize;
 
+use crate::routes::prelude::*;
 use crate::{
     auth::{Admin, RequireRole, password, session::FlashLevel},
     db::{
@@ -16,12 +17,9 @@ use crate::{
         },
     },
     domain::{DisplayName, Email, Lang, NewPassword, Role, UserId, settings::DEFAULT_ZONE},
-    error::{AppError, see_other},
-    i18n::{self, Locale},
-    state::AppState,
+    error::see_other,
+    i18n,
     web::{
-        htmx::is_htmx,
-        ok,
         page::{Nav, Page},
         render,
     },

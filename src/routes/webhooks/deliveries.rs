@@ -1,12 +1,10 @@
 //! `/webhooks/{id}`: an endpoint's latest deliveries (refreshed by htmx while the page is
 //! open), resending one, sending a test event.
 
-use actix_web::{HttpRequest, HttpResponse, web};
-use askama::Template;
-
 use super::done;
+use crate::routes::prelude::*;
 use crate::{
-    auth::{Admin, RequireRole},
+    auth::Admin,
     db::{
         self,
         models::{
@@ -15,15 +13,7 @@ use crate::{
         },
     },
     domain::{DeliveryId, WebhookId},
-    error::{AppError, see_other},
-    i18n::Locale,
-    state::AppState,
-    web::{
-        filters,
-        htmx::is_htmx,
-        ok,
-        page::{Nav, Page, PageContext},
-    },
+    error::see_other,
 };
 
 /// Deliveries the page shows.

@@ -1,13 +1,13 @@
 //! `/webhooks`: every endpoint, the form that adds one, removing and enabling.
 
 use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
-use askama::Template;
 use chrono::{DateTime, Utc};
 use secrecy::ExposeSecret;
 use serde::Deserialize;
 
+use crate::routes::prelude::*;
 use crate::{
-    auth::{Admin, RequireRole},
+    auth::Admin,
     crypto::TokenCipher,
     db::{
         self,
@@ -17,14 +17,8 @@ use crate::{
         WebhookId,
         webhook::{WebhookEvent, WebhookEvents, WebhookUrl},
     },
-    error::AppError,
     i18n,
-    state::AppState,
-    web::{
-        filters,
-        page::{Nav, Page, PageContext},
-        render,
-    },
+    web::render,
     webhooks::{RegisterError, Registration},
 };
 

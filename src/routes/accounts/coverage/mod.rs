@@ -4,13 +4,12 @@
 
 mod grid;
 
-use actix_web::{HttpResponse, web};
-use askama::Template;
 use chrono::Utc;
 
 use self::grid::{CoverageGrid, GridDay};
+use crate::routes::prelude::*;
 use crate::{
-    auth::{AnyUser, RequireRole},
+    auth::AnyUser,
     db::{
         self,
         models::{
@@ -20,14 +19,8 @@ use crate::{
         },
     },
     domain::{AccountId, Role},
-    error::AppError,
-    i18n::Locale,
-    state::AppState,
     sync::{SyncOptions, coverage::history_days},
-    web::{
-        filters, ok,
-        page::{Nav, Page, PageContext},
-    },
+    web::{filters, ok},
 };
 
 /// One resource's grid with its heading.
