@@ -78,6 +78,44 @@ impl Window {
     }
 }
 
+/// `limit` and `offset` of a list paged by offset, within the endpoint's bounds.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Paging {
+    pub limit: usize,
+    pub offset: usize,
+    max_limit: usize,
+    max_offset: usize,
+}
+
+impl Paging {
+    /// The first `default_limit` items; a request may ask for `1..=max_limit` items from an
+    /// `offset` within `0..=max_offset`.
+    pub(crate) const fn new(default_limit: usize, max_limit: usize, max_offset: usize) -> Self {
+        Self {
+            limit: default_limit,
+            offset: 0,
+            max_limit,
+            max_offset,
+        }
+    }
+
+    /// Takes `key`'s `value` if `key` is `limit` or `offset`: `Ok(true)` when it did,
+    /// `Ok(false)` for another parameter, the message for a value out of bounds.
+    pub(crate) fn read(&mut self, key: &str, value: &str) -> Result<bool, String> {
+        match key {
+            "limit" => self.limit = number_in(key, value, 1..=self.max_limit)?,
+            "offset" => self.offset = number_in(key, value, 0..=self.max_offset)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    /// The page of `matches`: `offset` of them skipped, then at most `limit`.
+    pub(crate) fn cut<T>(&self, matches: impl Iterator<Item = T>) -> Vec<T> {
+        matches.skip(self.offset).take(self.limit).collect()
+    }
+}
+
 /// `occurredAt.gte` a day after `occurredAt.lte`: a window no list accepts (tests).
 #[cfg(test)]
 pub(crate) fn reversed_window() -> Vec<(String, String)> {
@@ -115,5 +153,20 @@ mod tests {
         let t = parse_time("2026-07-01T12:00:00Z").unwrap();
         assert!(!w.contains(t));
         assert!(Window::default().contains(t));
+    }
+
+    #[test]
+    fn paging_reads_its_two_parameters_within_bounds_and_cuts_the_page() {
+        let mut paging = Paging::new(25, 100, 1000);
+        assert_eq!((paging.limit, paging.offset), (25, 0));
+        assert_eq!(paging.read("status", "NEW"), Ok(false));
+        assert_eq!(paging.read("limit", "100"), Ok(true));
+        assert_eq!(paging.read("offset", "1000"), Ok(true));
+        for (key, value) in [("limit", "0"), ("limit", "101"), ("offset", "1001")] {
+            assert!(paging.read(key, value).unwrap_err().contains(key));
+        }
+        let mut paging = Paging::new(3, 3, 10);
+        paging.read("offset", "2").unwrap();
+        assert_eq!(paging.cut(0..10), vec![2, 3, 4]);
     }
 }

@@ -6,7 +6,7 @@ use std::cmp::Reverse;
 use super::ledger::{Booked, Ledger};
 use crate::simulator::{
     data::{Market, marketplace},
-    params::{Window, bad, number_in, uuid},
+    params::{Paging, Window, bad, uuid},
 };
 
 /// The largest `offset` the list accepts.
@@ -22,18 +22,20 @@ pub(super) struct Query {
     types: Vec<String>,
     offers: Vec<String>,
     orders: Vec<String>,
-    limit: usize,
-    offset: usize,
+    paging: Paging,
 }
 
 /// The request's parameters, or the 422 message.
 pub(super) fn parse(params: &[(String, String)]) -> Result<Query, String> {
     let mut q = Query {
-        limit: 100,
+        paging: Paging::new(100, 100, OFFSET_MAX),
         ..Query::default()
     };
     for (key, value) in params {
         let v = value.as_str();
+        if q.paging.read(key, v)? {
+            continue;
+        }
         if q.occurred.read("occurredAt", key, v)? {
             continue;
         }
@@ -42,8 +44,6 @@ pub(super) fn parse(params: &[(String, String)]) -> Result<Query, String> {
             "type.id" => q.types.push(value.clone()),
             "offer.id" => q.offers.push(value.clone()),
             "order.id" => q.orders.push(uuid(key, v)?),
-            "limit" => q.limit = number_in(key, v, 1..=100)?,
-            "offset" => q.offset = number_in(key, v, 0..=OFFSET_MAX)?,
             _ => {}
         }
     }
@@ -78,11 +78,7 @@ impl Query {
     }
 
     fn cut<'a>(&self, newest_first: impl Iterator<Item = &'a Booked>) -> Vec<&'a Booked> {
-        newest_first
-            .filter(|b| self.matches(b))
-            .skip(self.offset)
-            .take(self.limit)
-            .collect()
+        self.paging.cut(newest_first.filter(|b| self.matches(b)))
     }
 }
 
@@ -94,10 +90,10 @@ mod tests {
     #[test]
     fn limits_offsets_dates_marketplaces_and_order_ids_are_checked() {
         let q = parse(&[]).unwrap();
-        assert_eq!((q.limit, q.offset), (100, 0));
+        assert_eq!((q.paging.limit, q.paging.offset), (100, 0));
         assert!(q.marketplace.is_none(), "the home marketplace");
         let q = parse(&p(&[("limit", "1"), ("offset", "10000")])).unwrap();
-        assert_eq!((q.limit, q.offset), (1, 10_000));
+        assert_eq!((q.paging.limit, q.paging.offset), (1, 10_000));
         let cz = parse(&p(&[("marketplaceId", "allegro-cz")])).unwrap();
         assert_eq!(cz.marketplace.map(|m| m.currency), Some("CZK"));
         for bad in [

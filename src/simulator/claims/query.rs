@@ -6,14 +6,13 @@ use chrono::{DateTime, Utc};
 use super::record::ClaimRecord;
 use crate::{
     domain::refund_claim::REFUND_CLAIM_STATUSES,
-    simulator::params::{bad, number_in},
+    simulator::params::{Paging, bad},
 };
 
 /// A parsed list request.
 #[derive(Debug, Default)]
 pub(super) struct Query {
-    limit: usize,
-    offset: usize,
+    paging: Paging,
     status: Option<String>,
     /// `lineItem.offer.id`.
     offer_id: Option<String>,
@@ -24,14 +23,15 @@ pub(super) struct Query {
 /// The request's parameters, or the 422 message.
 pub(super) fn parse(params: &[(String, String)]) -> Result<Query, String> {
     let mut q = Query {
-        limit: 25,
+        paging: Paging::new(25, 100, usize::MAX),
         ..Query::default()
     };
     for (key, value) in params {
         let v = value.as_str();
+        if q.paging.read(key, v)? {
+            continue;
+        }
         match key.as_str() {
-            "limit" => q.limit = number_in(key, v, 1..=100)?,
-            "offset" => q.offset = number_in(key, v, 0..=usize::MAX)?,
             "status" if REFUND_CLAIM_STATUSES.contains(&v) => q.status = Some(value.clone()),
             "status" => return Err(bad(key, v)),
             "lineItem.offer.id" => q.offer_id = Some(value.clone()),
@@ -58,13 +58,8 @@ impl Query {
         visible: &[&'a ClaimRecord],
         now: DateTime<Utc>,
     ) -> Vec<&'a ClaimRecord> {
-        visible
-            .iter()
-            .filter(|c| self.matches(c, now))
-            .skip(self.offset)
-            .take(self.limit)
-            .copied()
-            .collect()
+        let matching = visible.iter().filter(|c| self.matches(c, now));
+        self.paging.cut(matching.copied())
     }
 }
 
@@ -75,8 +70,8 @@ mod tests {
 
     #[test]
     fn limits_and_statuses_are_checked() {
-        assert_eq!(parse(&[]).unwrap().limit, 25);
-        assert_eq!(parse(&p(&[("limit", "100")])).unwrap().limit, 100);
+        assert_eq!(parse(&[]).unwrap().paging.limit, 25);
+        assert_eq!(parse(&p(&[("limit", "100")])).unwrap().paging.limit, 100);
         for bad in [
             ("limit", "0"),
             ("limit", "101"),
@@ -97,7 +92,7 @@ mod tests {
         assert_eq!(q.status.as_deref(), Some("APPEALED"));
         assert_eq!(q.offer_id.as_deref(), Some("17412345678"));
         assert_eq!(
-            (q.buyer_id.as_deref(), q.offset),
+            (q.buyer_id.as_deref(), q.paging.offset),
             (Some("23123123"), 100_000)
         );
     }

@@ -12,7 +12,7 @@ use super::{
 use crate::simulator::{
     api_guard::Refusal,
     data::{known_currency, marketplace},
-    params::{Window, bad, number_in, uuid},
+    params::{Paging, Window, bad, uuid},
 };
 
 /// The largest `offset` the list accepts.
@@ -33,8 +33,7 @@ pub(super) struct Query {
     /// `None`: every marketplace, and operations without one.
     marketplace: Option<&'static str>,
     currency: Option<String>,
-    limit: usize,
-    offset: usize,
+    paging: Paging,
 }
 
 /// The value of `key` among the names `named` knows, or the 422 message.
@@ -53,11 +52,13 @@ pub(super) fn parse(params: &[(String, String)]) -> Result<Query, String> {
         groups: Vec::new(),
         marketplace: None,
         currency: None,
-        limit: 50,
-        offset: 0,
+        paging: Paging::new(50, 50, OFFSET_MAX),
     };
     for (key, value) in params {
         let v = value.as_str();
+        if q.paging.read(key, v)? {
+            continue;
+        }
         if q.occurred.read("occurredAt", key, v)? {
             continue;
         }
@@ -72,8 +73,6 @@ pub(super) fn parse(params: &[(String, String)]) -> Result<Query, String> {
                 q.currency = Some(value.clone());
             }
             "currency" => return Err(bad(key, v)),
-            "limit" => q.limit = number_in(key, v, 1..=50)?,
-            "offset" => q.offset = number_in(key, v, 0..=OFFSET_MAX)?,
             _ => {}
         }
     }
@@ -174,8 +173,8 @@ impl Query {
             Some(_) => {
                 let window = wallets.within(self.wallet, &self.occurred);
                 if self.by_time_only() {
-                    let from = self.offset.min(window.len());
-                    let to = (self.offset + self.limit).min(window.len());
+                    let from = self.paging.offset.min(window.len());
+                    let to = (self.paging.offset + self.paging.limit).min(window.len());
                     Page {
                         operations: window[from..to].iter().collect(),
                         total: window.len(),
@@ -193,11 +192,11 @@ impl Query {
 
     fn cut<'a>(&self, oldest_first: impl Iterator<Item = &'a Booked>) -> Page<'a> {
         let mut page = Page {
-            operations: Vec::with_capacity(self.limit),
+            operations: Vec::with_capacity(self.paging.limit),
             total: 0,
         };
         for b in oldest_first.filter(|b| self.matches(b)) {
-            if page.total >= self.offset && page.operations.len() < self.limit {
+            if page.total >= self.paging.offset && page.operations.len() < self.paging.limit {
                 page.operations.push(b);
             }
             page.total += 1;
@@ -215,12 +214,12 @@ mod tests {
     fn defaults_limits_enums_and_dates_are_checked() {
         let q = parse(&[]).unwrap();
         assert_eq!(
-            (q.wallet, q.limit, q.offset),
+            (q.wallet, q.paging.limit, q.paging.offset),
             (WalletType::Available, 50, 0)
         );
         assert!(q.marketplace.is_none() && q.by_time_only());
         let q = parse(&p(&[("limit", "1"), ("offset", "10000")])).unwrap();
-        assert_eq!((q.limit, q.offset), (1, 10_000));
+        assert_eq!((q.paging.limit, q.paging.offset), (1, 10_000));
         for bad in [
             ("limit", "0"),
             ("limit", "51"),

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use super::record::RefundRecord;
 use crate::{
     domain::refund::REFUND_STATUS_FILTERS,
-    simulator::params::{Window, bad, number_in, uuid},
+    simulator::params::{Paging, Window, bad, uuid},
 };
 
 /// Most refunds one query reaches by offset (assumed, §3).
@@ -15,8 +15,7 @@ const OFFSET_REACH: usize = 10_000;
 /// A parsed list request.
 #[derive(Debug, Default)]
 pub(super) struct Query {
-    pub(super) limit: usize,
-    offset: usize,
+    paging: Paging,
     id: Option<String>,
     payment_id: Option<String>,
     order_id: Option<String>,
@@ -28,17 +27,18 @@ pub(super) struct Query {
 /// The request's parameters, or the 422 message.
 pub(super) fn parse(params: &[(String, String)]) -> Result<Query, String> {
     let mut q = Query {
-        limit: 50,
+        paging: Paging::new(50, 100, OFFSET_REACH),
         ..Query::default()
     };
     for (key, value) in params {
         let v = value.as_str();
+        if q.paging.read(key, v)? {
+            continue;
+        }
         if q.occurred.read("occurredAt", key, v)? {
             continue;
         }
         match key.as_str() {
-            "limit" => q.limit = number_in(key, v, 1..=100)?,
-            "offset" => q.offset = number_in(key, v, 0..=OFFSET_REACH)?,
             "id" => q.id = Some(uuid(key, v)?),
             "payment.id" => q.payment_id = Some(uuid(key, v)?),
             "order.id" => q.order_id = Some(uuid(key, v)?),
@@ -47,7 +47,7 @@ pub(super) fn parse(params: &[(String, String)]) -> Result<Query, String> {
             _ => {}
         }
     }
-    if q.offset + q.limit > OFFSET_REACH {
+    if q.paging.offset + q.paging.limit > OFFSET_REACH {
         return Err(format!(
             "offset + limit must not exceed {OFFSET_REACH}: narrow the query"
         ));
@@ -87,11 +87,7 @@ impl Query {
             .copied()
             .collect();
         let total = matching.len();
-        let page = matching
-            .into_iter()
-            .skip(self.offset)
-            .take(self.limit)
-            .collect();
+        let page = self.paging.cut(matching.into_iter());
         (page, total)
     }
 }
@@ -103,8 +99,8 @@ mod tests {
 
     #[test]
     fn limits_ids_dates_and_statuses_are_checked() {
-        assert_eq!(parse(&[]).unwrap().limit, 50);
-        assert_eq!(parse(&p(&[("limit", "100")])).unwrap().limit, 100);
+        assert_eq!(parse(&[]).unwrap().paging.limit, 50);
+        assert_eq!(parse(&p(&[("limit", "100")])).unwrap().paging.limit, 100);
         for bad in [
             ("limit", "0"),
             ("limit", "101"),

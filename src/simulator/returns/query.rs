@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use super::record::ReturnRecord;
 use crate::{
     domain::customer_return::RETURN_STATUSES,
-    simulator::params::{Window, bad, number_in},
+    simulator::params::{Paging, Window, bad},
 };
 
 /// Exact-match filters ("one or more": repeated values match any of them).
@@ -29,8 +29,7 @@ const FILTERS: [&str; 13] = [
 /// A parsed list request.
 #[derive(Debug, Default)]
 pub(super) struct Query {
-    limit: usize,
-    offset: usize,
+    paging: Paging,
     from: Option<String>,
     created: Window,
     /// (parameter, value) of the exact-match filters.
@@ -40,17 +39,18 @@ pub(super) struct Query {
 /// The request's parameters, or the 400 message (the spec lists no 422 for this endpoint).
 pub(super) fn parse(params: &[(String, String)]) -> Result<Query, String> {
     let mut q = Query {
-        limit: 100,
+        paging: Paging::new(100, 1000, usize::MAX),
         ..Query::default()
     };
     for (key, value) in params {
         let v = value.as_str();
+        if q.paging.read(key, v)? {
+            continue;
+        }
         if q.created.read("createdAt", key, v)? {
             continue;
         }
         match key.as_str() {
-            "limit" => q.limit = number_in(key, v, 1..=1000)?,
-            "offset" => q.offset = number_in(key, v, 0..=usize::MAX)?,
             "from" => q.from = Some(v.to_owned()),
             "status" if !RETURN_STATUSES.contains(&v) => return Err(bad(key, v)),
             k if FILTERS.contains(&k) => q.filters.push((key.clone(), value.clone())),
@@ -85,13 +85,8 @@ impl Query {
                 None => return vec![],
             },
         };
-        visible[start..]
-            .iter()
-            .filter(|r| self.matches(r, now))
-            .skip(self.offset)
-            .take(self.limit)
-            .copied()
-            .collect()
+        let matching = visible[start..].iter().filter(|r| self.matches(r, now));
+        self.paging.cut(matching.copied())
     }
 }
 
@@ -102,8 +97,8 @@ mod tests {
 
     #[test]
     fn limits_dates_and_statuses_are_checked() {
-        assert_eq!(parse(&[]).unwrap().limit, 100);
-        assert_eq!(parse(&p(&[("limit", "1000")])).unwrap().limit, 1000);
+        assert_eq!(parse(&[]).unwrap().paging.limit, 100);
+        assert_eq!(parse(&p(&[("limit", "1000")])).unwrap().paging.limit, 1000);
         for bad in [
             ("limit", "0"),
             ("limit", "1001"),

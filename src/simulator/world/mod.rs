@@ -1,8 +1,11 @@
 //! The simulated Allegro: sellers with their checkout forms and event journals, OAuth state, the
 //! clock and the fault settings, behind one cloneable handle.
 
+mod build;
 mod faults;
 mod oauth;
+
+pub(crate) use build::build_state;
 
 use std::{
     collections::HashMap,
@@ -11,15 +14,14 @@ use std::{
 };
 
 use chrono::{DateTime, Duration, Utc};
-use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use serde_json::Value;
 
 use super::{
     SimulatorConfig,
-    billing::book::{Billing, StagedFees},
-    claims::{filing, record::ClaimRecord},
-    data::{self, SellerProfile, bought_at, parse_time},
+    billing::book::Billing,
+    claims::record::ClaimRecord,
+    data::{SellerProfile, bought_at, parse_time},
     faults::{Budget, Faults},
     gate::CallGate,
     invoices::book::InvoiceBook,
@@ -269,109 +271,6 @@ impl State {
                 seller.events.drain(..n);
             }
         }
-    }
-}
-
-/// Generates the initial world.
-pub(crate) fn build_state(config: SimulatorConfig) -> State {
-    let now = config.start;
-    let event_cutoff = now - Duration::days(EVENT_RETENTION_DAYS);
-    let span = Duration::days(INITIAL_ORDERS_DAYS).num_seconds();
-    let sellers = (0..config.sellers.max(1))
-        .map(|index| {
-            let seller_seed = config
-                .seed
-                .wrapping_mul(0x9E37_79B9_7F4A_7C15)
-                .wrapping_add(index as u64);
-            let mut rng = ChaCha8Rng::seed_from_u64(seller_seed);
-            let profile = data::seller(&mut rng, index);
-            let wallets = Wallets::new(config.seed, &profile.id);
-            let mut seller = SellerState {
-                profile,
-                orders: HashMap::with_capacity(config.orders_per_seller as usize),
-                by_bought: Vec::with_capacity(config.orders_per_seller as usize),
-                events: Vec::new(),
-                pruned_through: 0,
-                last_event_id: 0,
-                shipment_calls: (0, 0),
-                returns: Vec::new(),
-                return_calls: (0, 0),
-                refunds: Vec::new(),
-                claims: Vec::new(),
-                billing: Billing::default(),
-                wallets,
-                invoices: InvoiceBook::new(config.seed),
-            };
-            let n = i64::from(config.orders_per_seller.max(1));
-            let mut pending = Vec::new();
-            let mut recent = Vec::new();
-            let mut fees = StagedFees::default();
-            for i in 0..config.orders_per_seller {
-                // Evenly spread over ~11 months with jitter, oldest first.
-                let slot = span * (n - i64::from(i)) / n;
-                let jitter = rand::Rng::random_range(&mut rng, 0..(span / n).max(1));
-                let t0 = now
-                    - Duration::seconds(slot - jitter)
-                    - Duration::milliseconds(rand::Rng::random_range(&mut rng, 0..1000));
-                let generated = data::order(&mut rng, t0, now, false);
-                let id = generated.order["id"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_owned();
-                seller.insert_order(OrderRecord::from_value(&generated.order), id);
-                let paid_at = data::paid_at(&generated);
-                if let Some(paid_at) = paid_at {
-                    seller.wallets.plan_order(&generated.order, paid_at);
-                }
-                seller.invoices.plan(&generated.order);
-                let (seed, percent) = (config.seed, config.returns_percent);
-                let charged = fees.add(&generated, seed);
-                seller.wallets.plan_fees(&generated.order, &charged);
-                let order = &generated.order;
-                let returned = ReturnRecord::for_order(order, seed, percent);
-                let refund = returned
-                    .as_ref()
-                    .and_then(|r| RefundRecord::for_return(order, r, seed));
-                if let Some(paid_at) = paid_at {
-                    let (ret, refund) = (returned.as_ref(), refund.as_ref());
-                    let filed = filing::at_payment(order, paid_at, ret, refund, seed);
-                    fees.credit(order, &seller.add_claims(order, filed), seed);
-                }
-                returned.into_iter().for_each(|r| seller.insert_return(r));
-                refund.into_iter().for_each(|r| seller.insert_refund(r));
-                if t0 > event_cutoff {
-                    let at = recent.len();
-                    for (kind, occ_str, _, written) in generated.history {
-                        pending.push((written, kind, occ_str, at));
-                    }
-                    recent.push(generated.order);
-                }
-            }
-            seller.billing = fees.open(now);
-            seller.wallets.settle(now);
-            pending.sort_by_key(|p| p.0);
-            for (written, kind, occurred, at) in pending {
-                if let Some(order) = recent.get(at) {
-                    seller.push_event(kind, occurred, written, order);
-                }
-            }
-            seller
-        })
-        .collect();
-    let oauth = OAuthState::new(&config);
-    State {
-        rng: ChaCha8Rng::seed_from_u64(config.seed ^ 0x5EED_C4A9_6E50_F00D),
-        config,
-        base_url: String::new(),
-        started: Instant::now(),
-        stopped_at: None,
-        offset: Duration::zero(),
-        sellers,
-        oauth,
-        faults: Faults::default(),
-        gate: None,
-        budget: Budget::default(),
-        request_count: 0,
     }
 }
 
