@@ -155,6 +155,18 @@ impl RunContext<'_> {
         Ok(())
     }
 
+    /// Logs that a page read left out `unreadable` documents (`what` names them: "refund
+    /// claims without a readable id"); they are not stored, and the log says how many.
+    pub fn warn_unreadable(&self, unreadable: &[serde_json::Value], what: &str) {
+        if !unreadable.is_empty() {
+            tracing::warn!(
+                account.id = self.account_id.0,
+                entries = unreadable.len(),
+                "{what} left out"
+            );
+        }
+    }
+
     /// Renews the lease; fails when another process took the account over, or with
     /// `Interrupted` when the process is shutting down (the page before is committed).
     pub async fn renew_lease(&self) -> Result<(), SyncError> {

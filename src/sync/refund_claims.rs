@@ -65,13 +65,7 @@ async fn fetch(ctx: &RunContext<'_>, offset: u32) -> Result<RefundClaimsPage, Sy
         ..RefundClaimQuery::default()
     };
     let page = ctx.api.refund_claims(&query).await?;
-    if !page.unreadable().is_empty() {
-        tracing::warn!(
-            account.id = ctx.account_id.0,
-            entries = page.unreadable().len(),
-            "refund claims without a readable id left out"
-        );
-    }
+    ctx.warn_unreadable(page.unreadable(), "refund claims without a readable id");
     Ok(page)
 }
 

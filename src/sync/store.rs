@@ -15,11 +15,12 @@ use crate::{
         self, DbError,
         models::{
             order::{self, NewOrder, UpsertCounts},
-            order_event, quarantine,
+            order_event::{self, NewOrderEvent},
+            quarantine,
             sync::{BackfillWindow, RunCounters, SyncRun, SyncState},
         },
     },
-    domain::{AccountId, CheckoutFormId, text::strip_control_chars},
+    domain::{AccountId, CheckoutFormId, RunId, text::strip_control_chars},
 };
 
 /// What one page of work stores, and the checkpoint it completes.
@@ -41,89 +42,120 @@ pub(super) struct Batch {
 
 /// Stores `batch` and its checkpoint in one transaction, then renews the lease.
 pub(super) async fn store_page(ctx: &RunContext<'_>, batch: Batch) -> Result<(), SyncError> {
-    let merges: Vec<(CheckoutFormId, Vec<String>)> = batch
-        .forms
-        .iter()
-        .filter(|_| ctx.detect_merges)
-        .map(|f| {
-            (
-                f.id.clone(),
-                f.line_items.iter().map(|l| l.id.clone()).collect(),
-            )
-        })
-        .collect();
-    let new_events: Vec<_> = batch.events.iter().map(new_event).collect();
+    let prepared = Prepared::new(batch, ctx.detect_merges);
     let (account_id, run_id) = (ctx.account_id, ctx.run_id);
-    let fetched = len_i64(batch.forms.len() + batch.rejected.len());
-    let Batch {
-        forms,
-        mut rejected,
-        done_window,
-        cursor,
-        gone,
-        requests,
-        ..
-    } = batch;
-    // The forms' JSON documents move into the rows (a copy was the largest single cost).
-    let (orders, with_nul): (Vec<_>, Vec<_>) = forms
-        .into_iter()
-        .map(into_new_order)
-        .partition(|o| !o.document.holds_nul());
-    // PostgreSQL cannot store NUL: such an order goes to quarantine as received (its escaped
-    // text) without asking the database, so a page of them cannot fail as a whole.
-    rejected.extend(with_nul.iter().map(|o| {
-        RejectedForm {
-            id: Some(o.columns.checkout_form_id.clone()),
-            raw: o.document.to_value(),
-            error: "The database refused the order: it holds NUL characters, which PostgreSQL \
-                cannot store in text or jsonb."
-                .to_owned(),
-        }
-    }));
     db::run(&ctx.accounts.pool, move |conn| {
-        conn.transaction(|conn| {
-            let (counts, refused) = write_orders(conn, account_id, &orders)?;
-            let stored: Vec<CheckoutFormId> = orders
-                .iter()
-                .filter(|o| {
-                    !refused
-                        .iter()
-                        .any(|r| r.id.as_ref() == Some(&o.columns.checkout_form_id))
-                })
-                .map(|o| o.columns.checkout_form_id.clone())
-                .collect();
-            quarantine::clear_many(conn, account_id, &stored)?;
-            let quarantined = quarantine_all(conn, account_id, rejected.iter().chain(&refused))?;
-            mark_merges(conn, account_id, &merges)?;
-            let stored_events = order_event::insert_events(conn, account_id, &new_events)?;
-            if let Some(window) = done_window {
-                BackfillWindow::mark_done(conn, window)?;
-            }
-            if !gone.is_empty() {
-                order::mark_gone(conn, account_id, &gone, Utc::now())?;
-            }
-            if let Some(cursor) = &cursor {
-                SyncState::set_cursor(conn, account_id, cursor)?;
-            }
-            let delta = RunCounters {
-                requests,
-                pages: 1,
-                orders_fetched: fetched,
-                orders_created: len_i64(counts.created),
-                orders_updated: len_i64(counts.updated),
-                orders_unchanged: len_i64(counts.unchanged),
-                orders_quarantined: quarantined,
-                events: len_i64(stored_events),
-                progress_done: fetched,
-                ..RunCounters::default()
-            };
-            SyncRun::add_progress(conn, run_id, &delta, None)
-        })
-        .map_err(DbError::from)
+        conn.transaction(|conn| prepared.write(conn, account_id, run_id))
+            .map_err(DbError::from)
     })
     .await?;
     // Each stored page renews the lease, so a slow window cannot let it lapse mid-run.
     ctx.renew_lease().await
+}
+
+/// A batch as rows to write, made before the transaction.
+struct Prepared {
+    orders: Vec<NewOrder>,
+    rejected: Vec<RejectedForm>,
+    /// Each form with its line items' ids, when merges are looked for.
+    merges: Vec<(CheckoutFormId, Vec<String>)>,
+    events: Vec<NewOrderEvent>,
+    done_window: Option<i64>,
+    cursor: Option<String>,
+    gone: Vec<CheckoutFormId>,
+    requests: i64,
+    fetched: i64,
+}
+
+impl Prepared {
+    fn new(batch: Batch, detect_merges: bool) -> Self {
+        let merges = if detect_merges {
+            batch.forms.iter().map(line_item_ids).collect()
+        } else {
+            vec![]
+        };
+        let fetched = len_i64(batch.forms.len() + batch.rejected.len());
+        // The forms' JSON documents move into the rows (a copy was the largest single cost).
+        let (orders, with_nul): (Vec<_>, Vec<_>) = batch
+            .forms
+            .into_iter()
+            .map(into_new_order)
+            .partition(|o| !o.document.holds_nul());
+        let mut rejected = batch.rejected;
+        // PostgreSQL cannot store NUL: such an order goes to quarantine as received (its
+        // escaped text) without asking the database, so a page of them cannot fail as a whole.
+        rejected.extend(with_nul.iter().map(nul_form));
+        Self {
+            orders,
+            rejected,
+            merges,
+            events: batch.events.iter().map(new_event).collect(),
+            done_window: batch.done_window,
+            cursor: batch.cursor,
+            gone: batch.gone,
+            requests: batch.requests,
+            fetched,
+        }
+    }
+
+    /// Writes the batch and its checkpoint, and adds it to run `run_id`'s counters.
+    fn write(
+        &self,
+        conn: &mut PgConnection,
+        account_id: AccountId,
+        run_id: RunId,
+    ) -> diesel::QueryResult<()> {
+        let (counts, refused) = write_orders(conn, account_id, &self.orders)?;
+        let stored: Vec<CheckoutFormId> = self
+            .orders
+            .iter()
+            .map(|o| &o.columns.checkout_form_id)
+            .filter(|id| !refused.iter().any(|r| r.id.as_ref() == Some(*id)))
+            .cloned()
+            .collect();
+        quarantine::clear_many(conn, account_id, &stored)?;
+        let quarantined = quarantine_all(conn, account_id, self.rejected.iter().chain(&refused))?;
+        mark_merges(conn, account_id, &self.merges)?;
+        let stored_events = order_event::insert_events(conn, account_id, &self.events)?;
+        if let Some(window) = self.done_window {
+            BackfillWindow::mark_done(conn, window)?;
+        }
+        if !self.gone.is_empty() {
+            order::mark_gone(conn, account_id, &self.gone, Utc::now())?;
+        }
+        if let Some(cursor) = &self.cursor {
+            SyncState::set_cursor(conn, account_id, cursor)?;
+        }
+        let delta = RunCounters {
+            requests: self.requests,
+            pages: 1,
+            orders_fetched: self.fetched,
+            orders_created: len_i64(counts.created),
+            orders_updated: len_i64(counts.updated),
+            orders_unchanged: len_i64(counts.unchanged),
+            orders_quarantined: quarantined,
+            events: len_i64(stored_events),
+            progress_done: self.fetched,
+            ..RunCounters::default()
+        };
+        SyncRun::add_progress(conn, run_id, &delta, None)
+    }
+}
+
+fn line_item_ids(form: &CheckoutForm) -> (CheckoutFormId, Vec<String>) {
+    let items = form.line_items.iter().map(|l| l.id.clone()).collect();
+    (form.id.clone(), items)
+}
+
+/// An order holding NUL characters, for the quarantine.
+fn nul_form(order: &NewOrder) -> RejectedForm {
+    RejectedForm {
+        id: Some(order.columns.checkout_form_id.clone()),
+        raw: order.document.to_value(),
+        error: "The database refused the order: it holds NUL characters, which PostgreSQL \
+            cannot store in text or jsonb."
+            .to_owned(),
+    }
 }
 
 fn len_i64(n: usize) -> i64 {

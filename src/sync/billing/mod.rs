@@ -164,12 +164,6 @@ async fn fetch(
 ) -> Result<BillingEntriesPage, SyncError> {
     ctx.check_stop()?;
     let page = ctx.api.billing_entries(query).await?;
-    if !page.unreadable().is_empty() {
-        tracing::warn!(
-            account.id = ctx.account_id.0,
-            entries = page.unreadable().len(),
-            "billing entries without a readable id left out"
-        );
-    }
+    ctx.warn_unreadable(page.unreadable(), "billing entries without a readable id");
     Ok(page)
 }

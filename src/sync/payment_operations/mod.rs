@@ -117,13 +117,7 @@ impl WindowedList for Wallet {
             ..PaymentOperationQuery::of(self.0)
         };
         let page = ctx.api.payment_operations(&query).await?;
-        if !page.unreadable().is_empty() {
-            tracing::warn!(
-                account.id = ctx.account_id.0,
-                entries = page.unreadable().len(),
-                "payment operations that are not objects left out"
-            );
-        }
+        ctx.warn_unreadable(page.unreadable(), "payment operations that are not objects");
         Ok(page)
     }
 

@@ -123,13 +123,7 @@ impl WindowedList for Refunds {
 async fn fetch(ctx: &RunContext<'_>, query: &RefundQuery) -> Result<Page, SyncError> {
     ctx.check_stop()?;
     let page = ctx.api.refunds(query).await?;
-    if !page.unreadable().is_empty() {
-        tracing::warn!(
-            account.id = ctx.account_id.0,
-            entries = page.unreadable().len(),
-            "payment refunds without a readable id left out"
-        );
-    }
+    ctx.warn_unreadable(page.unreadable(), "payment refunds without a readable id");
     Ok(page)
 }
 

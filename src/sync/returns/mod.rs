@@ -75,13 +75,8 @@ impl<'c, 'a> Reader<'c, 'a> {
         self.ctx.check_stop()?;
         self.pace.tick().await;
         let page = self.ctx.api.customer_returns(query).await?;
-        if !page.unreadable().is_empty() {
-            tracing::warn!(
-                account.id = self.ctx.account_id.0,
-                entries = page.unreadable().len(),
-                "customer returns without a readable id left out"
-            );
-        }
+        self.ctx
+            .warn_unreadable(page.unreadable(), "customer returns without a readable id");
         Ok(page)
     }
 }
