@@ -21,7 +21,6 @@ use crate::{
     domain::{ApiTokenError, ApiTokenLifetime, ApiTokenScope, Role},
     simulator::{self, SimulatorConfig},
     startup::Application,
-    sync::SyncMode,
     telemetry,
 };
 
@@ -259,21 +258,26 @@ fn parse_role(value: &str) -> Result<Role, String> {
 
 /// Runs the parsed command; the exit code says whether it worked.
 pub async fn run(cli: Cli) -> ExitCode {
-    if matches!(cli.command, Some(Command::Healthcheck)) {
+    let command = cli.command.unwrap_or(Command::Serve);
+    if matches!(command, Command::Healthcheck) {
         return healthcheck::healthcheck();
     }
     // The export writes its data to stdout, where the logs go: it runs without them.
-    if !matches!(cli.command, Some(Command::Export { .. })) {
+    if !matches!(command, Command::Export { .. }) {
         telemetry::init(telemetry::format_from_env());
     }
-    let (config, key_source) = match Config::from_env() {
-        Ok(loaded) => loaded,
+    match Config::from_env() {
+        Ok((config, key_source)) => execute(command, config, key_source).await,
         Err(err) => {
             eprintln!("configuration error: {err}");
-            return ExitCode::from(2);
+            ExitCode::from(2)
         }
-    };
-    let outcome = match cli.command.unwrap_or(Command::Serve) {
+    }
+}
+
+/// Runs `command` with the configuration read.
+async fn execute(command: Command, config: Config, key_source: SecretKeySource) -> ExitCode {
+    let outcome = match command {
         Command::Serve => serve(config, key_source).await,
         Command::Migrate => db::prepare(&config.database_url)
             .await
@@ -287,14 +291,7 @@ pub async fn run(cli: Cli) -> ExitCode {
             account,
             full,
             reconcile,
-        } => {
-            let mode = match (full, reconcile) {
-                (true, _) => SyncMode::Full,
-                (false, true) => SyncMode::Reconcile,
-                (false, false) => SyncMode::Auto,
-            };
-            sync::sync_command(config, account, mode).await
-        }
+        } => sync::sync_command(config, account, sync::mode(full, reconcile)).await,
         Command::Export {
             format,
             dialect,
@@ -321,28 +318,7 @@ pub async fn run(cli: Cli) -> ExitCode {
         } => simulator::run_standalone(port, orders, seed, options)
             .await
             .map_err(anyhow::Error::from),
-        Command::Bench(BenchCommand::Sync {
-            orders,
-            latency_ms,
-            rate_limit_rps,
-            webhook,
-            keep_database,
-        }) => {
-            let plan = bench::BenchPlan {
-                orders,
-                latency_ms,
-                rate_limit_rps,
-                webhook,
-                keep_database,
-            };
-            bench::bench_sync(config, plan).await
-        }
-        Command::Bench(BenchCommand::Seed { orders, accounts }) => {
-            bench::bench_seed(config, orders, accounts).await
-        }
-        Command::Bench(BenchCommand::Export { format }) => {
-            bench::bench_export(config, format).await
-        }
+        Command::Bench(command) => bench::bench_command(config, command).await,
         Command::Healthcheck => return healthcheck::healthcheck(),
     };
     match outcome {

@@ -17,6 +17,15 @@ use crate::{
     sync::{SyncMode, sync_account},
 };
 
+/// The mode the flags ask for: `--full`, `--reconcile`, or neither (as needed).
+pub(super) fn mode(full: bool, reconcile: bool) -> SyncMode {
+    match (full, reconcile) {
+        (true, _) => SyncMode::Full,
+        (false, true) => SyncMode::Reconcile,
+        (false, false) => SyncMode::Auto,
+    }
+}
+
 pub(super) async fn sync_command(
     config: Config,
     login: Option<String>,

@@ -94,46 +94,87 @@ pub struct DemoSimulatorConfig {
     pub access_token_lifetime: Duration,
 }
 
+/// `ALLEGRO_ENV`; left out, production with a client id and the simulator without one.
+fn environment(
+    get: &impl Fn(&str) -> Option<String>,
+    has_client_id: bool,
+) -> Result<AllegroEnvironment, ConfigError> {
+    Ok(match get("ALLEGRO_ENV").as_deref().map(str::trim) {
+        None if !has_client_id => AllegroEnvironment::Simulator,
+        None | Some("production") => AllegroEnvironment::Production,
+        Some("sandbox") => AllegroEnvironment::Sandbox,
+        Some("simulator") => AllegroEnvironment::Simulator,
+        Some(other) => {
+            return Err(invalid(
+                "ALLEGRO_ENV",
+                format!("expected production, sandbox or simulator, got {other:?}"),
+            ));
+        }
+    })
+}
+
+/// The client id and secret: required for Allegro, the simulator's own when left out.
+fn credentials(
+    get: &impl Fn(&str) -> Option<String>,
+    environment: AllegroEnvironment,
+    client_id: Option<String>,
+) -> Result<(String, String), ConfigError> {
+    match (environment, client_id) {
+        (AllegroEnvironment::Simulator, id) => Ok((
+            id.unwrap_or_else(|| SIMULATOR_CLIENT_ID.to_owned()),
+            get("ALLEGRO_CLIENT_SECRET").unwrap_or_else(|| SIMULATOR_CLIENT_SECRET.to_owned()),
+        )),
+        (_, None) => Err(invalid(
+            "ALLEGRO_CLIENT_ID",
+            "is required for the production and sandbox environments",
+        )),
+        (_, Some(id)) => {
+            let secret = get("ALLEGRO_CLIENT_SECRET").ok_or_else(|| {
+                invalid(
+                    "ALLEGRO_CLIENT_SECRET",
+                    "is required with ALLEGRO_CLIENT_ID",
+                )
+            })?;
+            Ok((id, secret))
+        }
+    }
+}
+
+/// Variable `name` as a whole number of seconds, `default` when it is not set.
+fn seconds(
+    get: &impl Fn(&str) -> Option<String>,
+    name: &'static str,
+    default: u32,
+) -> Result<Duration, ConfigError> {
+    Ok(Duration::from_secs(u64::from(number(get, name, default)?)))
+}
+
+impl DemoSimulatorConfig {
+    /// Reads the `SIMULATOR_*` variables.
+    fn from_lookup(get: &impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        Ok(Self {
+            host: match get("SIMULATOR_HOST") {
+                Some(h) => h.trim().parse().map_err(|e| invalid("SIMULATOR_HOST", e))?,
+                None => std::net::IpAddr::from([127, 0, 0, 1]),
+            },
+            port: u16::try_from(number(get, "SIMULATOR_PORT", 8081)?)
+                .map_err(|_| invalid("SIMULATOR_PORT", "must be a port number"))?,
+            orders: number(get, "SIMULATOR_ORDERS", 3000)?,
+            seed: u64::from(number(get, "SIMULATOR_SEED", 42)?),
+            access_token_lifetime: seconds(get, "SIMULATOR_ACCESS_TOKEN_SECS", 43_199)?,
+        })
+    }
+}
+
 impl AllegroConfig {
     /// Reads the `ALLEGRO_*` and `SIMULATOR_*` variables.
     pub fn from_lookup(get: &impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let client_id = get("ALLEGRO_CLIENT_ID");
-        let environment = match get("ALLEGRO_ENV").as_deref().map(str::trim) {
-            None if client_id.is_none() => AllegroEnvironment::Simulator,
-            None | Some("production") => AllegroEnvironment::Production,
-            Some("sandbox") => AllegroEnvironment::Sandbox,
-            Some("simulator") => AllegroEnvironment::Simulator,
-            Some(other) => {
-                return Err(invalid(
-                    "ALLEGRO_ENV",
-                    format!("expected production, sandbox or simulator, got {other:?}"),
-                ));
-            }
-        };
+        let environment = environment(get, client_id.is_some())?;
         let defaults = environment.default_urls();
         let auth_url = url_or(get, "ALLEGRO_AUTH_URL", defaults.map(|d| d.0))?;
         let api_url = url_or(get, "ALLEGRO_API_URL", defaults.map(|d| d.1))?;
-        let (client_id, client_secret) = match (environment, client_id) {
-            (AllegroEnvironment::Simulator, id) => (
-                id.unwrap_or_else(|| SIMULATOR_CLIENT_ID.to_owned()),
-                get("ALLEGRO_CLIENT_SECRET").unwrap_or_else(|| SIMULATOR_CLIENT_SECRET.to_owned()),
-            ),
-            (_, None) => {
-                return Err(invalid(
-                    "ALLEGRO_CLIENT_ID",
-                    "is required for the production and sandbox environments",
-                ));
-            }
-            (_, Some(id)) => (
-                id,
-                get("ALLEGRO_CLIENT_SECRET").ok_or_else(|| {
-                    invalid(
-                        "ALLEGRO_CLIENT_SECRET",
-                        "is required with ALLEGRO_CLIENT_ID",
-                    )
-                })?,
-            ),
-        };
+        let (client_id, client_secret) = credentials(get, environment, client_id)?;
         let user_agent = get("ALLEGRO_USER_AGENT").unwrap_or_else(|| {
             format!(
                 "allegro-backup/{} (+https://github.com/allegro-backup/allegro-backup)",
@@ -150,34 +191,12 @@ impl AllegroConfig {
             client_requests_per_minute: number(get, "ALLEGRO_CLIENT_REQUESTS_PER_MINUTE", 8000)?,
             account_requests_per_minute: number(get, "ALLEGRO_ACCOUNT_REQUESTS_PER_MINUTE", 3000)?,
             account_concurrency: number(get, "ALLEGRO_ACCOUNT_CONCURRENCY", 4)?,
-            request_timeout: Duration::from_secs(u64::from(number(
-                get,
-                "ALLEGRO_TIMEOUT_SECS",
-                30,
-            )?)),
-            rate_limit_pause: Duration::from_secs(u64::from(number(
-                get,
-                "ALLEGRO_RATE_LIMIT_PAUSE_SECS",
-                60,
-            )?)),
+            request_timeout: seconds(get, "ALLEGRO_TIMEOUT_SECS", 30)?,
+            rate_limit_pause: seconds(get, "ALLEGRO_RATE_LIMIT_PAUSE_SECS", 60)?,
             refresh_window: Duration::from_secs(
                 60 * u64::from(number(get, "ALLEGRO_REFRESH_WINDOW_MINUTES", 60)?),
             ),
-            simulator: DemoSimulatorConfig {
-                host: match get("SIMULATOR_HOST") {
-                    Some(h) => h.trim().parse().map_err(|e| invalid("SIMULATOR_HOST", e))?,
-                    None => std::net::IpAddr::from([127, 0, 0, 1]),
-                },
-                port: u16::try_from(number(get, "SIMULATOR_PORT", 8081)?)
-                    .map_err(|_| invalid("SIMULATOR_PORT", "must be a port number"))?,
-                orders: number(get, "SIMULATOR_ORDERS", 3000)?,
-                seed: u64::from(number(get, "SIMULATOR_SEED", 42)?),
-                access_token_lifetime: Duration::from_secs(u64::from(number(
-                    get,
-                    "SIMULATOR_ACCESS_TOKEN_SECS",
-                    43_199,
-                )?)),
-            },
+            simulator: DemoSimulatorConfig::from_lookup(get)?,
         })
     }
 

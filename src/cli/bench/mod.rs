@@ -14,12 +14,12 @@ use std::time::{Duration, Instant};
 
 use secrecy::{ExposeSecret, SecretString};
 
-pub(super) use self::seed::{bench_export, bench_seed};
 use self::{
     child::SimulatorChild,
+    seed::{bench_export, bench_seed},
     usage::{cpu_time, peak_rss_kb},
 };
-use super::users::cli_actor;
+use super::{BenchCommand, users::cli_actor};
 use crate::{
     accounts::{Accounts, FlowOutcome},
     allegro::AllegroClient,
@@ -59,7 +59,31 @@ struct Measured {
     webhook: Option<webhook::Delivered>,
 }
 
-pub(super) async fn bench_sync(config: Config, plan: BenchPlan) -> anyhow::Result<()> {
+/// Runs the `bench` subcommand `command`.
+pub(super) async fn bench_command(config: Config, command: BenchCommand) -> anyhow::Result<()> {
+    match command {
+        BenchCommand::Sync {
+            orders,
+            latency_ms,
+            rate_limit_rps,
+            webhook,
+            keep_database,
+        } => {
+            let plan = BenchPlan {
+                orders,
+                latency_ms,
+                rate_limit_rps,
+                webhook,
+                keep_database,
+            };
+            bench_sync(config, plan).await
+        }
+        BenchCommand::Seed { orders, accounts } => bench_seed(config, orders, accounts).await,
+        BenchCommand::Export { format } => bench_export(config, format).await,
+    }
+}
+
+async fn bench_sync(config: Config, plan: BenchPlan) -> anyhow::Result<()> {
     let (admin_url, _) = db::split_database_url(config.database_url.expose_secret())?;
     let name = format!("allegro_backup_bench_{}", uuid::Uuid::new_v4().simple());
     let mut bench_url = url::Url::parse(&admin_url)?;

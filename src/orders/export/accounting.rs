@@ -6,6 +6,8 @@
 //! of the row. Plain and excel dialects as the orders' CSV. Read account by account in batches:
 //! memory stays flat however many orders the month holds.
 
+use std::collections::HashSet;
+
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use diesel::PgConnection;
@@ -16,7 +18,7 @@ use super::{
     dialect::Dialect,
 };
 use crate::{
-    db::models::accounting::{fees_without_order, orders_money},
+    db::models::accounting::{FeesWithoutOrder, OrderMoney, fees_without_order, orders_money},
     domain::{AccountId, Lang},
 };
 
@@ -62,66 +64,41 @@ pub struct AccountingWritten {
 pub fn write_accounting(
     conn: &mut PgConnection,
     spec: &AccountingSpec,
-    mut sent: impl FnMut(Vec<u8>) -> bool,
+    sent: impl FnMut(Vec<u8>) -> bool,
 ) -> Result<AccountingWritten, ExportError> {
-    let mut written = AccountingWritten {
+    let mut out = Chunks {
+        spec,
+        sent,
+        header_sent: false,
         rows: 0,
-        completed: true,
     };
-    let mut first = true;
-    let mut send = |rows: Vec<[String; 12]>, first: &mut bool| -> Result<bool, ExportError> {
-        let mut writer = csv_writer(*first, &ACCOUNTING_COLUMNS, spec.dialect, spec.lang)?;
-        *first = false;
-        for row in &rows {
-            writer.write_record(row.iter().map(String::as_str))?;
-        }
-        written.rows += rows.len() as u64;
-        Ok(sent(finish(writer)?))
-    };
-    if !send(vec![], &mut first)? {
-        written.completed = false;
-        return Ok(written);
-    }
+    let completed = out.send(vec![])? && write_accounts(conn, spec, &mut out)?;
+    Ok(AccountingWritten {
+        rows: out.rows,
+        completed,
+    })
+}
+
+/// Each account's orders, then its fees of no order; `false` once a chunk was refused.
+fn write_accounts<F: FnMut(Vec<u8>) -> bool>(
+    conn: &mut PgConnection,
+    spec: &AccountingSpec,
+    out: &mut Chunks<'_, F>,
+) -> Result<bool, ExportError> {
     for (account, login) in &spec.accounts {
         let mut after = None;
         loop {
             let batch = orders_money(conn, *account, spec.range, after, BATCH)?;
             let Some(last) = batch.last() else { break };
             let next = last.bought_at.map(|at| (at, last.order_row));
-            let full = batch
-                .iter()
-                .map(|r| r.order_row)
-                .collect::<std::collections::HashSet<_>>()
-                .len()
-                == BATCH as usize;
+            let orders: HashSet<_> = batch.iter().map(|r| r.order_row).collect();
+            let full = orders.len() == BATCH as usize;
             let rows = batch
                 .into_iter()
-                .filter_map(|m| {
-                    let currency = m.currency?;
-                    let amount = |a: Option<String>| {
-                        spec.dialect
-                            .amount(a.as_deref().unwrap_or("0.00"))
-                            .into_owned()
-                    };
-                    Some([
-                        login.clone(),
-                        "order".to_owned(),
-                        m.checkout_form_id,
-                        spec.dialect.time(m.bought_at, spec.zone),
-                        m.invoice_numbers.unwrap_or_default(),
-                        String::new(),
-                        currency,
-                        amount(m.paid),
-                        amount(m.fees),
-                        amount(m.commission_refunded),
-                        amount(m.refunded),
-                        amount(m.net),
-                    ])
-                })
+                .filter_map(|m| order_row(spec, login, m))
                 .collect();
-            if !send(rows, &mut first)? {
-                written.completed = false;
-                return Ok(written);
+            if !out.send(rows)? {
+                return Ok(false);
             }
             match next {
                 Some(next) if full => after = Some(next),
@@ -130,29 +107,80 @@ pub fn write_accounting(
         }
         let fees = fees_without_order(conn, *account, spec.range)?
             .into_iter()
-            .map(|f| {
-                let amount = spec.dialect.amount(&f.amount).into_owned();
-                let zero = spec.dialect.amount("0.00").into_owned();
-                [
-                    login.clone(),
-                    "fees_without_order".to_owned(),
-                    String::new(),
-                    String::new(),
-                    String::new(),
-                    f.type_id.unwrap_or_default(),
-                    f.currency,
-                    zero.clone(),
-                    amount.clone(),
-                    zero.clone(),
-                    zero,
-                    amount,
-                ]
-            })
+            .map(|f| fee_row(spec, login, f))
             .collect();
-        if !send(fees, &mut first)? {
-            written.completed = false;
-            return Ok(written);
+        if !out.send(fees)? {
+            return Ok(false);
         }
     }
-    Ok(written)
+    Ok(true)
+}
+
+/// The file as chunks of CSV handed to `sent`, the header in the first.
+struct Chunks<'a, F> {
+    spec: &'a AccountingSpec,
+    sent: F,
+    header_sent: bool,
+    rows: u64,
+}
+
+impl<F: FnMut(Vec<u8>) -> bool> Chunks<'_, F> {
+    /// Writes `rows` as one chunk; whether `sent` took it.
+    fn send(&mut self, rows: Vec<Row>) -> Result<bool, ExportError> {
+        let (dialect, lang) = (self.spec.dialect, self.spec.lang);
+        let mut writer = csv_writer(!self.header_sent, &ACCOUNTING_COLUMNS, dialect, lang)?;
+        self.header_sent = true;
+        for row in &rows {
+            writer.write_record(row.iter().map(String::as_str))?;
+        }
+        self.rows += rows.len() as u64;
+        Ok((self.sent)(finish(writer)?))
+    }
+}
+
+/// One line of the file, in [`ACCOUNTING_COLUMNS`]' order.
+type Row = [String; 12];
+
+/// An order's money in one currency (none for an order without money).
+fn order_row(spec: &AccountingSpec, login: &str, m: OrderMoney) -> Option<Row> {
+    let currency = m.currency?;
+    let amount = |a: Option<String>| {
+        spec.dialect
+            .amount(a.as_deref().unwrap_or("0.00"))
+            .into_owned()
+    };
+    Some([
+        login.to_owned(),
+        "order".to_owned(),
+        m.checkout_form_id,
+        spec.dialect.time(m.bought_at, spec.zone),
+        m.invoice_numbers.unwrap_or_default(),
+        String::new(),
+        currency,
+        amount(m.paid),
+        amount(m.fees),
+        amount(m.commission_refunded),
+        amount(m.refunded),
+        amount(m.net),
+    ])
+}
+
+/// The fees of one type and currency that belong to no order.
+fn fee_row(spec: &AccountingSpec, login: &str, f: FeesWithoutOrder) -> Row {
+    let amount = spec.dialect.amount(&f.amount).into_owned();
+    let zero = spec.dialect.amount("0.00").into_owned();
+    [
+        login.to_owned(),
+        "fees_without_order".to_owned(),
+        String::new(),
+        String::new(),
+        String::new(),
+        f.type_id.unwrap_or_default(),
+        f.currency,
+        zero.clone(),
+        amount.clone(),
+        zero.clone(),
+        zero,
+        amount,
+    ]
 }

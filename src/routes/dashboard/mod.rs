@@ -4,12 +4,14 @@
 
 use std::collections::BTreeMap;
 
-use actix_web::{HttpRequest, HttpResponse, web};
-use askama::Template;
 use chrono::{DateTime, Days, NaiveDate, Utc};
 
+mod charts;
+
+use self::charts::{Chart, charts};
+use super::prelude::*;
 use crate::{
-    auth::{AnyUser, RequireRole},
+    auth::AnyUser,
     db::{
         self, DbError,
         models::{
@@ -18,24 +20,14 @@ use crate::{
             sync::{SyncHealth, SyncRun, SyncState},
         },
     },
-    domain::{AccountId, Lang, order_codes::currency_order, signed_cents},
-    error::AppError,
-    i18n::Locale,
+    domain::{AccountId, order_codes::currency_order, signed_cents},
     orders::filter::start_of_day,
     settings::local_day,
-    state::AppState,
-    web::{
-        chart::{Bar, BarChart},
-        filters::{self, DASH},
-        ok,
-        page::{Nav, Page, PageContext},
-    },
+    web::filters::{self, DASH},
 };
 
 /// The chart periods offered (days).
 const PERIODS: [u64; 2] = [30, 90];
-/// Revenue charts per account at most (one per currency).
-const MAX_REVENUE_CHARTS: usize = 3;
 
 /// A figure with the orders-list link that shows the orders behind it.
 pub struct Linked<T> {
@@ -58,11 +50,6 @@ pub struct RevenueRow {
 pub struct StatusFigure {
     pub status: String,
     pub orders: Linked<i64>,
-}
-
-pub struct Chart {
-    pub title: String,
-    pub svg: BarChart,
 }
 
 /// How an account's backup is doing, as its badge says.
@@ -310,90 +297,4 @@ fn revenue_rows(
             }
         })
         .collect()
-}
-
-/// Orders per day, then revenue per day of the largest currencies.
-fn charts(
-    id: AccountId,
-    login: &str,
-    days: &[NaiveDate],
-    totals: &[&DayTotal],
-    per_currency: &PerCurrency,
-    loc: &Locale,
-) -> Vec<Chart> {
-    let orders_per_day: BTreeMap<NaiveDate, i64> =
-        totals.iter().fold(BTreeMap::new(), |mut acc, t| {
-            *acc.entry(t.day).or_default() += t.orders;
-            acc
-        });
-    let bar = |d: &NaiveDate, value: f64, tooltip: String, extra: &str| Bar {
-        label: match loc.lang {
-            Lang::Pl => d.format("%d.%m").to_string(),
-            Lang::En => d.format("%m-%d").to_string(),
-        },
-        value,
-        tooltip,
-        href: days_link(id, *d, *d, extra),
-    };
-    let order_bars: Vec<Bar> = days
-        .iter()
-        .map(|d| {
-            let n = orders_per_day.get(d).copied().unwrap_or(0);
-            let tooltip = format!(
-                "{}: {}",
-                loc.day(*d),
-                loc.msg("dashboard-orders-count").count(n)
-            );
-            bar(d, n as f64, tooltip, "")
-        })
-        .collect();
-    let mut charts = vec![Chart {
-        title: loc.msg("chart-orders").count(days.len()).to_string(),
-        svg: BarChart::new(
-            &loc.msg("chart-orders-label")
-                .arg("login", login)
-                .count(days.len())
-                .to_string(),
-            &order_bars,
-        ),
-    }];
-    let mut by_size: Vec<(&String, i128)> = per_currency
-        .iter()
-        .map(|(c, by_day)| (c, by_day.values().sum()))
-        .collect();
-    by_size.sort_by_key(|b| std::cmp::Reverse(b.1));
-    by_size.truncate(MAX_REVENUE_CHARTS);
-    by_size.sort_by(|(a, _), (b, _)| currency_order(a, b));
-    for (currency, _) in by_size {
-        let by_day = &per_currency[currency];
-        let bars: Vec<Bar> = days
-            .iter()
-            .map(|d| {
-                let c = by_day.get(d).copied().unwrap_or(0);
-                let tooltip = format!("{}: {}", loc.day(*d), loc.money_cents(c, currency));
-                bar(
-                    d,
-                    c as f64 / 100.0,
-                    tooltip,
-                    &format!("&currency={currency}"),
-                )
-            })
-            .collect();
-        charts.push(Chart {
-            title: loc
-                .msg("chart-revenue")
-                .arg("currency", currency)
-                .count(days.len())
-                .to_string(),
-            svg: BarChart::new(
-                &loc.msg("chart-revenue-label")
-                    .arg("currency", currency)
-                    .arg("login", login)
-                    .count(days.len())
-                    .to_string(),
-                &bars,
-            ),
-        });
-    }
-    charts
 }
