@@ -4,7 +4,7 @@ use allegro_backup::domain::Role;
 use reqwest::StatusCode;
 use scraper::Html;
 
-use crate::helpers::{TestApp, location, select_attr, select_text, spawn_app};
+use crate::helpers::{TestApp, assert_bad_request, location, select_attr, select_text, spawn_app};
 
 async fn html(app: &TestApp, client: &reqwest::Client, path: &str) -> (StatusCode, Html) {
     let response = app.get_with(client, path).await;
@@ -205,13 +205,6 @@ async fn saving_a_view_needs_csrf_a_good_name_and_valid_filters() {
         StatusCode::SEE_OTHER
     );
     let response = save(&app, &client, "Dobry", "status=BOUGHT", false).await;
-    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
-    assert!(
-        response
-            .text()
-            .await
-            .unwrap()
-            .contains("already have a view")
-    );
+    assert_bad_request(response, "already have a view").await;
     assert!(menu(&app, &client).await == ["Dobry"]);
 }

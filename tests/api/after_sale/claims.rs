@@ -105,11 +105,7 @@ async fn a_claims_pass_failing_after_a_page_resumes_and_loses_and_duplicates_not
         listed.len()
     );
     let held = CLAIMS.fail_after_a_page(&app, account).await;
-    assert!(
-        held.len() % 100 == 0 && !held.is_empty() && held.len() < listed.len(),
-        "whole pages kept: {}",
-        held.len()
-    );
+    CLAIMS.assert_whole_pages(&held, listed.len(), 100);
     let state =
         ListingState::get_or_create(&mut app.db.connect(), account, &ListingKey::RefundClaims)
             .unwrap();

@@ -6,9 +6,9 @@ use std::collections::{HashMap, HashSet};
 use allegro_backup::{
     db::models::{
         listing::{ListingKey, ListingState},
-        sync::{RunTrigger, SyncRun},
+        sync::RunTrigger,
     },
-    domain::{AccountScope, RunNote},
+    domain::RunNote,
 };
 use chrono::Duration;
 use serde_json::Value;
@@ -17,7 +17,7 @@ use super::{FEES, money_app};
 use crate::helpers::{
     backup::{assert_stored_equals_truth as assert_orders_equal_truth, sync_once},
     select_text,
-    versioned::Seen,
+    versioned::{Seen, last_run_notes},
 };
 
 fn marketplaces(truth: &HashMap<String, Value>) -> HashSet<String> {
@@ -100,11 +100,7 @@ async fn a_fees_pass_past_the_reach_failing_after_a_page_resumes_and_loses_nothi
     assert!(listed.len() > 11_000, "{} entries", listed.len());
     let held = FEES.fail_after_a_page(&app, account).await;
     let mut conn = app.db.connect();
-    assert!(
-        held.len() % 100 == 0 && !held.is_empty() && held.len() < listed.len(),
-        "whole pages kept: {}",
-        held.len()
-    );
+    FEES.assert_whole_pages(&held, listed.len(), 100);
     FEES.assert_no_duplicates(&mut conn);
     let stuck: Vec<ListingState> = ["allegro-cz", "allegro-pl", "allegro-sk", "allegro-hu"]
         .into_iter()
@@ -140,10 +136,7 @@ async fn an_account_whose_authorisation_leaves_billing_out_keeps_backing_up_its_
         summary.counters.refunds_fetched > 0,
         "refunds have their scope"
     );
-    let mut conn = app.db.connect();
-    let run = &SyncRun::recent(&mut conn, &AccountScope::All, Some(account), 1).unwrap()[0];
-    assert_eq!(run.status, "succeeded");
-    let notes = run.read_report().notes;
+    let notes = last_run_notes(&app, account);
     assert!(notes.contains(&RunNote::BillingNeedsScope));
     assert!(!notes.contains(&RunNote::RefundsNeedScope));
     app.sign_in("admin@example.com", allegro_backup::domain::Role::Admin)

@@ -447,6 +447,13 @@ pub async fn html_of(response: Response) -> Html {
     Html::parse_document(&response.text().await.expect("body"))
 }
 
+/// Asserts that `response` refused its request as bad (400) and says `says`.
+pub async fn assert_bad_request(response: Response, says: &str) {
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let body = response.text().await.expect("body");
+    assert!(body.contains(says), "{says:?} not in {body}");
+}
+
 /// Sends `request`; the body of its answer.
 pub async fn text_of(request: reqwest::RequestBuilder) -> String {
     request

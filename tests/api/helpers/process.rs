@@ -7,6 +7,16 @@ use reqwest::StatusCode;
 
 use super::{TestApp, csrf_token_of, html_of};
 
+/// What a command that must have succeeded printed (its error output shown when it failed).
+pub fn stdout_of(output: &std::process::Output) -> String {
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
 /// `allegro-backup` on the database at `database_url` with the secret key `key` (hex), run in a
 /// temporary directory (so no `.env` of the checkout is read). The caller adds the command and
 /// the rest of its environment.

@@ -9,10 +9,10 @@ use std::{
 
 use allegro_backup::{
     db::{
-        models::sync::{RunCounters, RunTrigger},
+        models::sync::{RunCounters, RunTrigger, SyncRun},
         schema::users,
     },
-    domain::{AccountId, Role},
+    domain::{AccountId, AccountScope, Role, RunNote},
     simulator::{Faults, SimulatorConfig, World},
     sync::SyncMode,
 };
@@ -56,6 +56,14 @@ pub async fn money_app(orders: u32) -> TestApp {
 /// one at a time while `stored_rows` (a count, as `n`) finds nothing; once it finds a page,
 /// every call to Allegro fails. Waits for the run to fail (mid-pass, with whole pages kept: a
 /// listing that reads ahead may have had one more page let through).
+/// The notes of `account`'s last run, which succeeded.
+pub fn last_run_notes(app: &TestApp, account: AccountId) -> Vec<RunNote> {
+    let mut conn = app.db.connect();
+    let runs = SyncRun::recent(&mut conn, &AccountScope::All, Some(account), 1).unwrap();
+    assert_eq!(runs[0].status, "succeeded");
+    runs[0].read_report().notes
+}
+
 pub async fn fail_once_stored(app: &TestApp, account: AccountId, path: &str, stored_rows: &str) {
     let world = app.simulator.world();
     let gate = world.hold_calls(path);
@@ -269,6 +277,17 @@ impl Resource {
         let stored_rows = format!("SELECT count(*) AS n FROM {}", self.table);
         fail_once_stored(app, account, self.path, &stored_rows).await;
         self.stored(app, account)
+    }
+
+    /// Asserts that what `fail_after_a_page` left, `held`, is whole pages of `page` documents
+    /// and not all of the `listed` ones.
+    pub fn assert_whole_pages(&self, held: &HashMap<String, Value>, listed: usize, page: usize) {
+        assert!(
+            held.len() % page == 0 && !held.is_empty() && held.len() < listed,
+            "{}: whole pages kept: {} of {listed}",
+            self.table,
+            held.len()
+        );
     }
 
     /// With Allegro answering again, a backup completes the pass `fail_after_a_page` broke:

@@ -4,7 +4,9 @@
 use allegro_backup::domain::Role;
 use reqwest::StatusCode;
 
-use crate::helpers::{PASSWORD, location, new_client, select_attr, select_text, spawn_app};
+use crate::helpers::{
+    PASSWORD, assert_bad_request, location, new_client, select_attr, select_text, spawn_app,
+};
 
 #[tokio::test]
 async fn a_browser_preferring_polish_gets_polish_until_the_user_picks_english() {
@@ -61,14 +63,7 @@ async fn an_unknown_language_is_refused_and_changes_nothing() {
     let app = spawn_app().await;
     app.sign_in("ola@example.com", Role::Viewer).await;
     let response = app.post_form("/account/language", &[("lang", "de")]).await;
-    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
-    assert!(
-        response
-            .text()
-            .await
-            .unwrap()
-            .contains("is not a language of this dashboard")
-    );
+    assert_bad_request(response, "is not a language of this dashboard").await;
     let (_, profile) = app.get_html("/account/password").await;
     assert_eq!(select_attr(&profile, "html", "lang").as_deref(), Some("en"));
 }

@@ -6,9 +6,9 @@ use std::collections::HashSet;
 use allegro_backup::{
     db::models::{
         listing::{ListingKey, ListingState},
-        sync::{RunTrigger, SyncRun},
+        sync::RunTrigger,
     },
-    domain::{AccountScope, Role, RunNote, content_hash},
+    domain::{Role, RunNote, content_hash},
     simulator::Faults,
 };
 use chrono::Duration;
@@ -20,7 +20,7 @@ use crate::{
         backup::{assert_stored_equals_truth as assert_orders_equal_truth, sync_once},
         select_text,
         truth::{wallet_held, wallet_listed, wallet_rows},
-        versioned::fail_once_stored,
+        versioned::{fail_once_stored, last_run_notes},
     },
 };
 
@@ -174,10 +174,7 @@ async fn an_account_whose_authorisation_leaves_payments_out_keeps_backing_up_its
     assert_orders_equal_truth(&app, account);
     assert!(wallet_held(&app, account).is_empty());
     assert_eq!(summary.counters.payment_operations_fetched, 0);
-    let mut conn = app.db.connect();
-    let run = &SyncRun::recent(&mut conn, &AccountScope::All, Some(account), 1).unwrap()[0];
-    assert_eq!(run.status, "succeeded");
-    let notes = run.read_report().notes;
+    let notes = last_run_notes(&app, account);
     assert!(notes.contains(&RunNote::PaymentOperationsNeedScope));
     assert!(notes.contains(&RunNote::RefundsNeedScope));
     assert!(!notes.contains(&RunNote::BillingNeedsScope));

@@ -4,9 +4,9 @@
 use allegro_backup::{
     db::models::{
         listing::{ListingKey, ListingState},
-        sync::{RunTrigger, SyncRun},
+        sync::RunTrigger,
     },
-    domain::{AccountScope, RunNote},
+    domain::RunNote,
 };
 use chrono::Utc;
 
@@ -14,7 +14,7 @@ use super::{REFUNDS, refunds_app};
 use crate::helpers::{
     backup::{assert_stored_equals_truth as assert_orders_equal_truth, sync_once},
     select_text,
-    versioned::Seen,
+    versioned::{Seen, last_run_notes},
 };
 
 #[tokio::test]
@@ -103,11 +103,7 @@ async fn a_refunds_pass_failing_after_a_page_resumes_and_loses_and_duplicates_no
     assert!(listed.len() > 500, "{} refunds", listed.len());
     let held = REFUNDS.fail_after_a_page(&app, account).await;
     let mut conn = app.db.connect();
-    assert!(
-        held.len() % 100 == 0 && !held.is_empty() && held.len() < listed.len(),
-        "whole pages kept: {}",
-        held.len()
-    );
+    REFUNDS.assert_whole_pages(&held, listed.len(), 100);
     // One window (fewer than 10,000), newest first: the pages stored are the first ones.
     assert!(listed[..held.len()].iter().all(|id| held.contains_key(id)));
     let state = ListingState::get_or_create(&mut conn, account, &ListingKey::Refunds).unwrap();
@@ -134,7 +130,6 @@ async fn an_account_whose_authorisation_leaves_payments_out_keeps_backing_up_its
     let account = app.link_account(0).await;
     assert!(!REFUNDS.truth(&app).is_empty());
     // Connected before the payments scope was asked for.
-    let mut conn = app.db.connect();
     app.set_account_scope("allegro:api:orders:read allegro:api:profile:read");
     let summary = sync_once(&app, account, RunTrigger::Cli).await;
     assert_orders_equal_truth(&app, account);
@@ -144,9 +139,7 @@ async fn an_account_whose_authorisation_leaves_payments_out_keeps_backing_up_its
         summary.counters.returns_fetched > 0,
         "returns need only orders:read"
     );
-    let run = &SyncRun::recent(&mut conn, &AccountScope::All, Some(account), 1).unwrap()[0];
-    assert_eq!(run.status, "succeeded");
-    let notes = run.read_report().notes;
+    let notes = last_run_notes(&app, account);
     assert!(notes.contains(&RunNote::RefundsNeedScope));
     assert!(!notes.contains(&RunNote::ReturnsNeedScope));
     app.sign_in("admin@example.com", allegro_backup::domain::Role::Admin)

@@ -1,11 +1,8 @@
 //! The returns step of a backup: first pass, later runs, a failure mid-pass, a missing scope.
 
 use allegro_backup::{
-    db::models::{
-        customer_return::ReturnSyncState,
-        sync::{RunTrigger, SyncRun},
-    },
-    domain::{AccountScope, RunNote},
+    db::models::{customer_return::ReturnSyncState, sync::RunTrigger},
+    domain::RunNote,
 };
 use chrono::Utc;
 
@@ -13,7 +10,7 @@ use super::RETURNS;
 use crate::helpers::{
     backup::{assert_stored_equals_truth as assert_orders_equal_truth, sync_once},
     select_text,
-    versioned::spawn_app_with_returns,
+    versioned::{last_run_notes, spawn_app_with_returns},
 };
 
 #[tokio::test]
@@ -77,11 +74,7 @@ async fn a_returns_pass_failing_after_a_page_resumes_and_loses_and_duplicates_no
     let held = RETURNS.fail_after_a_page(&app, account).await;
     let mut conn = app.db.connect();
     let listed = RETURNS.ids_served(&app);
-    assert!(
-        held.len() % 1_000 == 0 && held.len() < listed.len(),
-        "whole pages kept: {}",
-        held.len()
-    );
+    RETURNS.assert_whole_pages(&held, listed.len(), 1_000);
     assert!(listed[..held.len()].iter().all(|id| held.contains_key(id)));
     let state = ReturnSyncState::get_or_create(&mut conn, account).unwrap();
     let cursor = state
@@ -106,15 +99,12 @@ async fn an_account_whose_authorisation_leaves_returns_out_keeps_backing_up_its_
     let account = app.link_account(0).await;
     assert!(!RETURNS.truth(&app).is_empty());
     // Connected before the scope was asked for.
-    let mut conn = app.db.connect();
     app.set_account_scope("allegro:api:profile:read");
     let summary = sync_once(&app, account, RunTrigger::Cli).await;
     assert_orders_equal_truth(&app, account);
     assert!(RETURNS.stored(&app, account).is_empty());
     assert_eq!(summary.counters.returns_fetched, 0);
-    let run = &SyncRun::recent(&mut conn, &AccountScope::All, Some(account), 1).unwrap()[0];
-    assert_eq!(run.status, "succeeded");
-    assert!(run.read_report().notes.contains(&RunNote::ReturnsNeedScope));
+    assert!(last_run_notes(&app, account).contains(&RunNote::ReturnsNeedScope));
     app.sign_in("admin@example.com", allegro_backup::domain::Role::Admin)
         .await;
     let (_, page) = app.get_html_in(&app.client, "/accounts", "en").await;

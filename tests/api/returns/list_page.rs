@@ -10,7 +10,7 @@ use reqwest::StatusCode;
 use serde_json::Value;
 
 use super::{RETURNS, backed_up_with_returns};
-use crate::helpers::select_text;
+use crate::helpers::{assert_bad_request, select_text};
 
 fn links(page: &scraper::Html) -> Vec<String> {
     page.select(&scraper::Selector::parse(".returns-list tbody tr td:nth-child(3) a").unwrap())
@@ -148,12 +148,5 @@ async fn the_returns_page_lists_filters_and_masks() {
         .send()
         .await
         .unwrap();
-    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
-    assert!(
-        response
-            .text()
-            .await
-            .unwrap()
-            .contains("Not a return status: LOST")
-    );
+    assert_bad_request(response, "Not a return status: LOST").await;
 }

@@ -137,8 +137,67 @@ impl Sim {
     }
 
     async fn get(&self, token: &Value, path: &str, query: &[(&str, &str)]) -> (StatusCode, Value) {
-        let r = self.api(token, path).query(query).send().await.unwrap();
+        self.get_as(token, path, query, MEDIA).await
+    }
+
+    /// [`Self::get`] asking for `media_type`.
+    async fn get_as(
+        &self,
+        token: &Value,
+        path: &str,
+        query: &[(&str, &str)],
+        media_type: &str,
+    ) -> (StatusCode, Value) {
+        let r = self
+            .api_as(token, path, media_type)
+            .query(query)
+            .send()
+            .await
+            .unwrap();
         (r.status(), r.json().await.unwrap())
+    }
+
+    /// Every item `query` matches on the offset-paged list `path` (its items under `list`),
+    /// read `limit` at a time with a growing offset; checks that each page's `count` is its
+    /// size. Also gives each page's `totalCount` (`None` where a page has none).
+    async fn page_by_offset(
+        &self,
+        token: &Value,
+        (path, list): (&str, &str),
+        query: &[(&str, &str)],
+        limit: usize,
+    ) -> (Vec<Value>, Vec<Option<u64>>) {
+        let (mut all, mut totals) = (Vec::new(), Vec::new());
+        loop {
+            let (l, o) = (limit.to_string(), all.len().to_string());
+            let mut q = query.to_vec();
+            q.extend([("limit", l.as_str()), ("offset", o.as_str())]);
+            let (status, page) = self.get(token, path, &q).await;
+            assert_eq!(status, StatusCode::OK, "{page}");
+            let items = page[list].as_array().unwrap();
+            assert_eq!(page["count"].as_u64().unwrap() as usize, items.len());
+            totals.push(page["totalCount"].as_u64());
+            all.extend(items.iter().cloned());
+            if items.len() < limit {
+                return (all, totals);
+            }
+        }
+    }
+
+    /// Asserts that `path` (asked for `media_type`) refuses each parameter of `bad`, given
+    /// alone, with `status` and Allegro's validation error.
+    async fn assert_each_refused(
+        &self,
+        token: &Value,
+        (path, media_type): (&str, &str),
+        bad: &[(&str, &str)],
+        status: StatusCode,
+    ) {
+        for param in bad {
+            let (got, body) = self.get_as(token, path, &[*param], media_type).await;
+            assert_eq!(got, status, "{param:?}");
+            assert_eq!(error_code(&body), "VALIDATION_ERROR");
+        }
     }
 }
 

@@ -34,23 +34,16 @@ impl Sim {
         query: &[(&str, &str)],
         limit: usize,
     ) -> Vec<Value> {
-        let (mut all, mut total) = (Vec::new(), None);
-        loop {
-            let (l, o) = (limit.to_string(), all.len().to_string());
-            let mut q = query.to_vec();
-            q.extend([("limit", l.as_str()), ("offset", o.as_str())]);
-            let (status, page) = self.get(token, PATH, &q).await;
-            assert_eq!(status, StatusCode::OK, "{page}");
-            let ops = operations(&page);
-            assert_eq!(page["count"].as_u64().unwrap() as usize, ops.len());
-            let page_total = page["totalCount"].as_u64().unwrap() as usize;
-            assert_eq!(*total.get_or_insert(page_total), page_total);
-            all.extend(ops.iter().cloned());
-            if ops.len() < limit {
-                assert_eq!(all.len(), page_total, "every match, once");
-                return all;
-            }
-        }
+        let (all, totals) = self
+            .page_by_offset(token, (PATH, "paymentOperations"), query, limit)
+            .await;
+        let total = totals[0].unwrap() as usize;
+        assert!(
+            totals.iter().all(|t| *t == Some(total as u64)),
+            "{totals:?}"
+        );
+        assert_eq!(all.len(), total, "every match, once");
+        all
     }
 
     /// `GET /__simulator/payment-operations`: what both wallets list now.

@@ -9,7 +9,7 @@ use allegro_backup::simulator::{Faults, SimulatorConfig};
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use super::{Sim, error_code, spawn, time};
+use super::{MEDIA, Sim, error_code, spawn, time};
 
 /// A simulator where every paid order is returned (some of the returns are refunded).
 fn with_refunds(orders: u32) -> SimulatorConfig {
@@ -122,27 +122,14 @@ async fn refunds_are_listed_newest_first_and_paged_by_offset_with_the_total() {
     let token = sim.token().await;
     let truth = world.refunds(0);
     assert!(truth.len() > 20, "{} refunds", truth.len());
-    let mut seen: Vec<String> = vec![];
-    let mut offset = 0;
-    loop {
-        let o = offset.to_string();
-        let (status, page) = sim
-            .get(
-                &token,
-                "/payments/refunds",
-                &[("limit", "7"), ("offset", &o)],
-            )
-            .await;
-        assert_eq!(status, StatusCode::OK, "{page}");
-        assert_eq!(page["totalCount"].as_u64().unwrap() as usize, truth.len());
-        let page_ids = ids(&page);
-        assert_eq!(page["count"].as_u64().unwrap() as usize, page_ids.len());
-        seen.extend(page_ids.clone());
-        if page_ids.len() < 7 {
-            break;
-        }
-        offset += 7;
-    }
+    let (listed, totals) = sim
+        .page_by_offset(&token, ("/payments/refunds", "refunds"), &[], 7)
+        .await;
+    assert!(totals.iter().all(|t| *t == Some(truth.len() as u64)));
+    let seen: Vec<String> = listed
+        .iter()
+        .map(|r| r["id"].as_str().unwrap().to_owned())
+        .collect();
     let expected: Vec<String> = truth
         .iter()
         .map(|r| r["id"].as_str().unwrap().to_owned())
@@ -153,7 +140,7 @@ async fn refunds_are_listed_newest_first_and_paged_by_offset_with_the_total() {
 
     let (_, default) = sim.get(&token, "/payments/refunds", &[]).await;
     assert_eq!(ids(&default).len(), truth.len().min(50), "50 by default");
-    for bad in [
+    let bad = [
         ("limit", "0"),
         ("limit", "101"),
         ("offset", "-1"),
@@ -161,11 +148,10 @@ async fn refunds_are_listed_newest_first_and_paged_by_offset_with_the_total() {
         ("order.id", "123"),
         ("status", "NEW"),
         ("occurredAt.gte", "yesterday"),
-    ] {
-        let (status, body) = sim.get(&token, "/payments/refunds", &[bad]).await;
-        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{bad:?}");
-        assert_eq!(error_code(&body), "VALIDATION_ERROR");
-    }
+    ];
+    let path = ("/payments/refunds", MEDIA);
+    sim.assert_each_refused(&token, path, &bad, StatusCode::UNPROCESSABLE_ENTITY)
+        .await;
 
     // Filters: one refund, one order, one payment, a creation window.
     let one = &truth[truth.len() / 2];

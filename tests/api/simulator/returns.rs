@@ -19,26 +19,14 @@ fn with_returns(orders: u32) -> SimulatorConfig {
 }
 
 impl Sim {
+    /// `path` asked for in the beta media type, the only one returns are served in.
     async fn returns(
         &self,
         token: &Value,
         path: &str,
         query: &[(&str, &str)],
     ) -> (StatusCode, Value) {
-        let r = self
-            .client
-            .get(self.url(path))
-            .bearer_auth(token["access_token"].as_str().unwrap())
-            .header("Accept", BETA)
-            .header(
-                "User-Agent",
-                "allegro-backup-tests/1.0 (+https://example.org)",
-            )
-            .query(query)
-            .send()
-            .await
-            .unwrap();
-        (r.status(), r.json().await.unwrap())
+        self.get_as(token, path, query, BETA).await
     }
 }
 
@@ -103,16 +91,15 @@ async fn returns_are_listed_oldest_first_and_paged_by_the_last_one_seen() {
     assert!(ids(&unknown).is_empty(), "an unknown `from` lists nothing");
     let (_, all) = sim.returns(&token, "/order/customer-returns", &[]).await;
     assert_eq!(ids(&all).len(), truth.len().min(100), "100 by default");
-    for bad in [
+    let bad = [
         ("limit", "0"),
         ("limit", "1001"),
         ("status", "PAID"),
         ("createdAt.gte", "x"),
-    ] {
-        let (status, body) = sim.returns(&token, "/order/customer-returns", &[bad]).await;
-        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad:?}");
-        assert_eq!(error_code(&body), "VALIDATION_ERROR");
-    }
+    ];
+    let path = ("/order/customer-returns", BETA);
+    sim.assert_each_refused(&token, path, &bad, StatusCode::BAD_REQUEST)
+        .await;
 }
 
 #[tokio::test]

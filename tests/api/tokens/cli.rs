@@ -4,22 +4,16 @@ use allegro_backup::domain::Role;
 use reqwest::StatusCode;
 
 use super::{api_get, json_ok, prefix, problem};
-use crate::{cli::cli, helpers::spawn_app};
-
-fn stdout(output: &std::process::Output) -> String {
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
+use crate::{
+    cli::cli,
+    helpers::{process::stdout_of, spawn_app},
+};
 
 #[tokio::test]
 async fn tokens_made_on_the_command_line_print_once_last_and_can_be_listed_and_revoked() {
     let app = spawn_app().await;
     app.create_user("ops@example.com", Role::Operator).await;
-    let created = stdout(&cli(
+    let created = stdout_of(&cli(
         &app.db,
         &[
             "token",
@@ -47,7 +41,7 @@ async fn tokens_made_on_the_command_line_print_once_last_and_can_be_listed_and_r
         1
     );
 
-    let listed = stdout(&cli(&app.db, &["token", "list"], None));
+    let listed = stdout_of(&cli(&app.db, &["token", "list"], None));
     let line = listed
         .lines()
         .find(|l| l.contains(prefix(&token)))
@@ -59,7 +53,7 @@ async fn tokens_made_on_the_command_line_print_once_last_and_can_be_listed_and_r
     assert!(!listed.contains(&token), "the list never shows a token");
     let id = line.split_whitespace().next().unwrap();
 
-    let revoked = stdout(&cli(&app.db, &["token", "revoke", "--id", id], None));
+    let revoked = stdout_of(&cli(&app.db, &["token", "revoke", "--id", id], None));
     assert!(revoked.contains("revoked"), "{revoked}");
     problem(
         api_get(&app, &token, "/api/v1/accounts").await,
@@ -109,7 +103,7 @@ async fn the_command_line_refuses_unknown_users_scopes_and_lifetimes() {
         assert!(!String::from_utf8_lossy(&output.stdout).contains("abk_"));
     }
     assert_eq!(app.count("SELECT count(*) AS n FROM api_tokens"), 0);
-    let never = stdout(&cli(
+    let never = stdout_of(&cli(
         &app.db,
         &[
             "token",

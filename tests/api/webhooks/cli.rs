@@ -1,6 +1,9 @@
 //! `allegro-backup webhook add | list | remove`.
 
-use crate::helpers::{TestDatabase, process::binary};
+use crate::helpers::{
+    TestDatabase,
+    process::{binary, stdout_of},
+};
 
 const KEY: &str = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
 
@@ -12,15 +15,6 @@ fn webhook(db: &TestDatabase, args: &[&str], allow_private: bool) -> std::proces
         .env("WEBHOOK_ALLOW_PRIVATE", allow_private.to_string())
         .output()
         .unwrap()
-}
-
-fn stdout(output: &std::process::Output) -> String {
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
 #[test]
@@ -41,7 +35,7 @@ fn webhooks_added_on_the_command_line_print_id_and_secret_last_and_can_be_listed
     );
     assert!(!unknown.status.success());
 
-    let added = stdout(&webhook(
+    let added = stdout_of(&webhook(
         &db,
         &["add", "--url", url, "--events", "order.created,sync.failed"],
         true,
@@ -52,7 +46,7 @@ fn webhooks_added_on_the_command_line_print_id_and_secret_last_and_can_be_listed
     assert!(secret.starts_with("whsec_") && secret.len() > 40, "{last}");
     assert_eq!(added.matches(secret).count(), 1, "printed once");
 
-    let listed = stdout(&webhook(&db, &["list"], true));
+    let listed = stdout_of(&webhook(&db, &["list"], true));
     let line = listed
         .lines()
         .find(|l| l.split_whitespace().next() == Some(id))
@@ -64,7 +58,7 @@ fn webhooks_added_on_the_command_line_print_id_and_secret_last_and_can_be_listed
     assert!(line.contains("active"), "{line}");
     assert!(!listed.contains(secret));
 
-    let removed = stdout(&webhook(&db, &["remove", "--id", id], true));
+    let removed = stdout_of(&webhook(&db, &["remove", "--id", id], true));
     assert!(removed.contains("removed"), "{removed}");
     assert!(!webhook(&db, &["remove", "--id", id], true).status.success());
     let mut conn = db.connect();

@@ -14,7 +14,7 @@ use allegro_backup::simulator::{Faults, SimulatorConfig};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use super::{Sim, error_code, spawn, time};
+use super::{MEDIA, Sim, error_code, spawn, time};
 
 const PATH: &str = "/order/refund-claims";
 
@@ -47,21 +47,11 @@ impl Sim {
         query: &[(&str, &str)],
         limit: usize,
     ) -> Vec<Value> {
-        let mut all: Vec<Value> = Vec::new();
-        loop {
-            let (l, o) = (limit.to_string(), all.len().to_string());
-            let mut q = query.to_vec();
-            q.extend([("limit", l.as_str()), ("offset", o.as_str())]);
-            let (status, page) = self.get(token, PATH, &q).await;
-            assert_eq!(status, StatusCode::OK, "{page}");
-            let got = claims(&page);
-            assert_eq!(page["count"].as_u64().unwrap() as usize, got.len());
-            assert!(page.get("totalCount").is_none(), "no total");
-            all.extend(got.iter().cloned());
-            if got.len() < limit {
-                return all;
-            }
-        }
+        let (all, totals) = self
+            .page_by_offset(token, (PATH, "refundClaims"), query, limit)
+            .await;
+        assert!(totals.iter().all(Option::is_none), "no total");
+        all
     }
 }
 
@@ -91,17 +81,20 @@ async fn claims_are_listed_newest_first_and_paged_by_offset() {
     let (_, far) = sim.get(&token, PATH, &[("offset", "100000")]).await;
     assert_eq!((claims(&far).len(), &far["count"]), (0, &json!(0)));
 
-    for bad in [
+    let bad = [
         ("limit", "0"),
         ("limit", "101"),
         ("offset", "-1"),
         ("status", "granted"),
         ("status", "SUCCESS"),
-    ] {
-        let (status, body) = sim.get(&token, PATH, &[bad]).await;
-        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{bad:?}");
-        assert_eq!(error_code(&body), "VALIDATION_ERROR");
-    }
+    ];
+    sim.assert_each_refused(
+        &token,
+        (PATH, MEDIA),
+        &bad,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
 }
 
 #[tokio::test]
