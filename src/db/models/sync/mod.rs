@@ -1,8 +1,10 @@
 //! Sync bookkeeping: per-account state with a lease (one syncing process per account), the
-//! first pass's windows, and the history of runs (`run.rs`).
+//! first pass's windows, and the history of runs (`run.rs`; read through `history.rs`).
 
+mod history;
 mod run;
 
+pub use history::RunFilter;
 pub use run::*;
 
 use chrono::{DateTime, Utc};
