@@ -4,20 +4,18 @@
 //! so every role may take it; an account outside the viewer's scope is a 404. Recorded in the
 //! audit log.
 
-use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{Datelike, Months, NaiveDate};
 use serde::Deserialize;
 use serde_json::json;
 
+use super::prelude::*;
 use super::{
     documents_export::{ExportJob, blocking_body},
     listing_query::{account, bad, previous_month, scoped_accounts},
 };
 use crate::{
-    auth::{AnyUser, RequireRole},
+    auth::AnyUser,
     db::{self, DbError, models::settings::SettingsRow},
-    error::AppError,
-    i18n::Locale,
     orders::{
         export::{
             Dialect, ExportFormat,
@@ -25,8 +23,7 @@ use crate::{
         },
         filter::start_of_day,
     },
-    state::AppState,
-    web::{download, page::Page},
+    web::download,
 };
 
 /// The query, as typed.

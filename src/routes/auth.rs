@@ -1,11 +1,11 @@
 //! Sign in and sign out.
 
-use actix_web::{HttpRequest, HttpResponse, http::StatusCode, http::header, web};
-use askama::Template;
+use actix_web::http::{StatusCode, header};
 use secrecy::SecretString;
 use serde::Deserialize;
 use serde_json::json;
 
+use super::prelude::*;
 use crate::{
     auth::{
         TypedSession,
@@ -21,9 +21,8 @@ use crate::{
             user::UserRow,
         },
     },
-    error::{AppError, see_other},
+    error::see_other,
     i18n,
-    state::AppState,
     web::{
         client_ip::peer_ip,
         page::{AnonymousPage, PageContext},

@@ -8,15 +8,15 @@
 //! masked. An account outside the viewer's scope is a 404 (before any refusal). Recorded in
 //! the audit log.
 
-use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::Utc;
 use diesel::PgConnection;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::listing_query::{account, bad, day_start, query_string, scoped_accounts};
+use super::prelude::*;
 use crate::{
-    auth::{AnyUser, RequireRole},
+    auth::AnyUser,
     db::{
         self, DbError, PgPool,
         models::{
@@ -24,7 +24,7 @@ use crate::{
             settings::SettingsRow,
         },
     },
-    error::{AppError, see_other},
+    error::see_other,
     orders::{
         documents::{DocumentSelection, ExportResource, write_documents},
         export::{
@@ -32,8 +32,7 @@ use crate::{
             documents_csv::{CsvLayout, write_documents_csv},
         },
     },
-    state::AppState,
-    web::{download, page::Page},
+    web::download,
 };
 
 /// Encoded batches waiting for the client: a few, so memory stays flat when it is slow.

@@ -1,11 +1,11 @@
 //! First-run setup: create the first admin through the one-time link printed in the log.
 
-use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
-use askama::Template;
+use actix_web::http::StatusCode;
 use secrecy::SecretString;
 use serde::Deserialize;
 use serde_json::json;
 
+use super::prelude::*;
 use crate::{
     auth::{
         TypedSession, password,
@@ -16,15 +16,10 @@ use crate::{
         models::audit::{Actor, AuditAction, AuditEntry},
     },
     domain::{DisplayName, Email, NewPassword, PASSWORD_MIN_CHARS},
-    error::{AppError, see_other},
+    error::see_other,
     i18n,
     routes::auth::signed_in,
-    state::AppState,
-    web::{
-        client_ip::peer_ip,
-        page::{AnonymousPage, PageContext},
-        render,
-    },
+    web::{client_ip::peer_ip, page::AnonymousPage, render},
 };
 
 #[derive(Template)]

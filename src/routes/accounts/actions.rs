@@ -1,13 +1,13 @@
 //! The Accounts page: linked Allegro accounts, connecting new ones with the device-code flow
 //! (htmx follows the background poll), and the actions on each account.
 
-use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 use serde_json::json;
 
+use crate::routes::prelude::*;
 use crate::{
     accounts::{LinkError, RefreshReason},
-    auth::{AnyUser, CurrentUser, Operator, RequireRole, session::FlashLevel},
+    auth::{AnyUser, CurrentUser, Operator, session::FlashLevel},
     db::models::settings::SettingsRow,
     db::{
         self,
@@ -21,14 +21,8 @@ use crate::{
         },
     },
     domain::{AccountId, Role, Viewer},
-    error::{AppError, see_other},
-    i18n::{self, Locale},
-    settings,
-    state::AppState,
-    web::{
-        ok,
-        page::{Nav, Page},
-    },
+    error::see_other,
+    i18n, settings,
 };
 
 use super::{

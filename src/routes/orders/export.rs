@@ -4,24 +4,23 @@
 //! pooled connection reads and encodes chunk by chunk into a bounded channel that feeds the
 //! response body; when the client goes away the channel closes and the reader stops.
 
-use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::Utc;
 use chrono_tz::Tz;
 use serde_json::{Value, json};
 
 use super::list_view::filter_error_text;
 use crate::db::models::settings::SettingsRow;
+use crate::routes::prelude::*;
 use crate::web::download;
 use crate::{
-    auth::{AnyUser, RequireRole},
+    auth::AnyUser,
     db::{
         self, DbError, PgPool,
         models::{account::AccountRow, audit::Actor},
     },
     domain::order_filter::AccountRef,
     domain::settings::DEFAULT_ZONE,
-    error::AppError,
-    i18n::{self, Locale},
+    i18n,
     orders::{
         OrderFilter, OrderParams, Viewer,
         export::{
@@ -31,7 +30,6 @@ use crate::{
         filter::FilterError,
         sort::Sort,
     },
-    state::AppState,
 };
 
 /// Encoded chunks waiting for the client: a few, so memory stays flat when the client is slow.

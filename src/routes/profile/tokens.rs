@@ -1,14 +1,15 @@
 //! The API tokens section of the profile page: the user's own tokens, creating one (its token
 //! is shown on the answer to the form, once, and kept nowhere) and revoking one.
 
-use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
+use actix_web::http::StatusCode;
 use chrono::Utc;
 use secrecy::ExposeSecret;
 use serde::Deserialize;
 
 use super::{super::actor, profile_page};
+use crate::routes::prelude::*;
 use crate::{
-    auth::{AnyUser, RequireRole, api_token},
+    auth::{AnyUser, api_token},
     db::{
         self,
         models::{api_token::ApiTokenRow, user::UserRow},
@@ -17,11 +18,9 @@ use crate::{
         API_TOKEN_DEFAULT_DAYS, API_TOKEN_MAX_DAYS, ApiTokenId, ApiTokenLifetime, ApiTokenName,
         ApiTokenScope,
     },
-    error::{AppError, see_other},
+    error::see_other,
     i18n,
     routes::tokens::{TokenView, revoke},
-    state::AppState,
-    web::page::Page,
 };
 
 /// What the create form sent (echoed back when it is refused).
