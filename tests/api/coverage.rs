@@ -86,14 +86,9 @@ async fn a_day_whose_orders_were_deleted_is_found_mismatched_and_healed_by_the_r
     assert_eq!((allegro, held), (deleted as i64, deleted as i64));
     assert_eq!(stored(&app, account), truth(&app));
 
-    let viewer = app
-        .signed_in_client("viewer@example.com", Role::Viewer)
+    let page = app
+        .html_as_viewer(&format!("/accounts/{account}/coverage"))
         .await;
-    let page = html_of(
-        app.get_with(&viewer, &format!("/accounts/{account}/coverage"))
-            .await,
-    )
-    .await;
     let cell = format!(r#"td[data-day="{lost_day}"]"#);
     assert_eq!(
         select_attr(&page, &cell, "class").as_deref(),

@@ -4,7 +4,7 @@
 
 use allegro_backup::{
     db::models::sync::RunTrigger,
-    domain::{AccountId, Role},
+    domain::AccountId,
     sync::{
         SyncMode,
         coverage::{day_window, warsaw_day},
@@ -17,7 +17,7 @@ use crate::{
     helpers::{
         TestApp,
         backup::{options, sync_with},
-        html_of, select_attr, select_text,
+        select_attr, select_text,
         versioned::spawn_app_with_returns,
     },
     reconcile::run_notes,
@@ -108,14 +108,9 @@ fn mismatched_rows(app: &TestApp) -> i64 {
 
 /// The coverage page's cell of `day` in the grid `grid`, as a viewer sees it.
 async fn cell_class(app: &TestApp, account: AccountId, grid: &str, day: NaiveDate) -> String {
-    let viewer = app
-        .signed_in_client("viewer@example.com", Role::Viewer)
+    let page = app
+        .html_as_viewer(&format!("/accounts/{account}/coverage"))
         .await;
-    let page = html_of(
-        app.get_with(&viewer, &format!("/accounts/{account}/coverage"))
-            .await,
-    )
-    .await;
     assert_eq!(
         select_text(&page, &format!("#{grid}-days-mismatched")),
         ["0"]

@@ -28,6 +28,7 @@ use crate::helpers::{
     backup::{stored, sync_with, truth},
     html_of, new_client,
     process::{free_port, sign_in_at, wait_until_up},
+    seed::hold_lease,
     select_text, spawn_app, spawn_app_with, spawn_app_with_orders,
 };
 use crate::storage::new_orders;
@@ -76,10 +77,7 @@ async fn housekeeping_deletes_finished_runs_past_the_retention_and_never_a_runni
         .id;
     age_run(&mut conn, running, 100);
     // The process running it is alive: its lease holds.
-    assert!(
-        SyncState::acquire_lease(&mut conn, account, "alive", Utc::now() + Duration::hours(1))
-            .unwrap()
-    );
+    hold_lease(&mut conn, account, "alive");
 
     let done = jobs::housekeeping(&app.state).await.unwrap();
     assert_eq!(done.runs, 1);

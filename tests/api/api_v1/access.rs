@@ -6,17 +6,16 @@ use allegro_backup::{
     api::{API_PREFIX, ROUTES},
     db::models::{
         order,
-        sync::{RunKind, RunTrigger, SyncRun, SyncState},
+        sync::{RunKind, RunTrigger, SyncRun},
     },
     domain::{AccountId, Role},
 };
-use chrono::{Duration, Utc};
 use diesel::Connection;
 use reqwest::{Method, StatusCode};
 
 use super::{Api, user_api};
 use crate::{
-    helpers::spawn_app,
+    helpers::{seed::hold_lease, spawn_app},
     storage::{create_account, new_orders},
 };
 
@@ -72,15 +71,7 @@ async fn every_route_by_role_account_scope_and_token_scope() {
     };
     let (run_a, run_b) = (run_of(&mut conn, a), run_of(&mut conn, b));
     for account in [a, b] {
-        assert!(
-            SyncState::acquire_lease(
-                &mut conn,
-                account,
-                "elsewhere",
-                Utc::now() + Duration::hours(1)
-            )
-            .unwrap()
-        );
+        hold_lease(&mut conn, account, "elsewhere");
     }
     let ids = |of_b: bool| {
         let (account, order, run) = if of_b {

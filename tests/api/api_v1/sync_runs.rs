@@ -3,13 +3,12 @@
 
 use std::time::Duration as StdDuration;
 
-use allegro_backup::{db::models::sync::SyncState, domain::Role};
-use chrono::{Duration, Utc};
+use allegro_backup::domain::Role;
 use reqwest::{Method, StatusCode, header};
 use serde_json::{Value, json};
 
 use super::{Api, admin_api, user_api};
-use crate::helpers::spawn_app_with_orders;
+use crate::helpers::{seed::hold_lease, spawn_app_with_orders};
 
 /// Polls run `id` until it is no longer running.
 async fn finished(api: &Api<'_>, id: &str) -> Value {
@@ -152,15 +151,7 @@ async fn starting_a_sync_is_refused_with_the_reason() {
 
     // Another process holds the account: 409, nothing started.
     let mut conn = app.db.connect();
-    assert!(
-        SyncState::acquire_lease(
-            &mut conn,
-            account,
-            "elsewhere",
-            Utc::now() + Duration::hours(1)
-        )
-        .unwrap()
-    );
+    hold_lease(&mut conn, account, "elsewhere");
     let (status, body) = api.send(Method::POST, &path, None).await;
     assert_eq!(status, StatusCode::CONFLICT, "{body}");
     assert!(

@@ -411,6 +411,14 @@ impl TestApp {
         assert_eq!(response.status(), StatusCode::SEE_OTHER, "login of {email}");
         client
     }
+
+    /// `path` as a new viewer (`viewer@example.com`) sees it.
+    pub async fn html_as_viewer(&self, path: &str) -> Html {
+        let viewer = self
+            .signed_in_client("viewer@example.com", Role::Viewer)
+            .await;
+        html_of(self.get_with(&viewer, path).await).await
+    }
 }
 
 pub fn location(response: &Response) -> String {

@@ -3,7 +3,10 @@
 
 use allegro_backup::{
     auth::password,
-    db::models::user::{NewUser, UserRow},
+    db::models::{
+        sync::SyncState,
+        user::{NewUser, UserRow},
+    },
     domain::{AccountId, DisplayName, Email, Role, UserId},
 };
 use diesel::{
@@ -14,6 +17,12 @@ use secrecy::SecretString;
 use serde_json::json;
 
 use super::PASSWORD;
+
+/// Takes `account`'s sync lease for `owner` for an hour, as another process would.
+pub fn hold_lease(conn: &mut PgConnection, account: AccountId, owner: &str) {
+    let until = chrono::Utc::now() + chrono::Duration::hours(1);
+    assert!(SyncState::acquire_lease(conn, account, owner, until).unwrap());
+}
 
 /// The one `n` a counting query selects (`SELECT count(*) AS n …`).
 #[derive(diesel::QueryableByName)]
