@@ -124,6 +124,21 @@ pub(crate) fn parse_csv_as(body: &[u8], delimiter: u8) -> Vec<Row> {
         .collect()
 }
 
+/// A plain CSV (without its BOM, which a body read as text has lost already): the header's
+/// names and the records.
+pub(crate) fn csv_table(body: &[u8]) -> (Vec<String>, Vec<csv::StringRecord>) {
+    let body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
+    let mut reader = csv::Reader::from_reader(body);
+    let header = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    let rows = reader.records().map(Result::unwrap).collect();
+    (header, rows)
+}
+
 /// An excel-dialect CSV's records, keyed by column code (`*_utc` ones without the suffix: they
 /// hold local times), after checking that the header names `columns` in `lang`.
 fn parse_excel(body: &[u8], columns: &[&str], lang: Lang) -> Vec<Row> {
