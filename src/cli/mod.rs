@@ -123,25 +123,7 @@ pub enum Command {
 #[derive(Debug, Subcommand)]
 pub enum BenchCommand {
     /// A full backup of N simulator orders into a scratch database on DATABASE_URL's server.
-    Sync {
-        #[arg(long, default_value_t = 100_000)]
-        orders: u32,
-        /// Latency the simulator adds to every API call.
-        #[arg(long, default_value_t = 0)]
-        latency_ms: u64,
-        /// Requests per second allowed to the account (client budget and simulator limit);
-        /// the result then says which fraction of the ceiling (R x 100 orders/s) was reached.
-        #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
-        rate_limit_rps: Option<u32>,
-        /// Register one webhook endpoint taking every order event, with a receiver and the
-        /// delivery worker in this process; reports how fast the deliveries went out.
-        #[arg(long)]
-        webhook: bool,
-        /// Keep the scratch database afterwards (its name is printed), to look into it:
-        /// query plans, `pg_stat_statements`, the sizes of tables and indexes.
-        #[arg(long)]
-        keep_database: bool,
-    },
+    Sync(bench::BenchPlan),
     /// Fill the configured database with N generated orders (for measuring pages and exports).
     Seed {
         #[arg(long, default_value_t = 1_000_000)]

@@ -78,7 +78,8 @@ impl Window {
     }
 }
 
-/// `limit` and `offset` of a list paged by offset, within the endpoint's bounds.
+/// `limit` and `offset` of a list paged by offset, within the endpoint's bounds. (`Default`
+/// only stands in until a query's `parse` sets it with [`Paging::new`].)
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Paging {
     pub limit: usize,

@@ -35,16 +35,25 @@ const ORDERS_PER_REQUEST: u32 = 100;
 /// A budget far above anything the engine reaches: the API is not the bottleneck.
 const UNLIMITED_PER_MINUTE: u32 = 10_000_000;
 
-/// What to measure.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct BenchPlan {
+/// What to measure: the options of `bench sync`.
+#[derive(Debug, Clone, Copy, clap::Args)]
+pub struct BenchPlan {
+    #[arg(long, default_value_t = 100_000)]
     pub orders: u32,
+    /// Latency the simulator adds to every API call.
+    #[arg(long, default_value_t = 0)]
     pub latency_ms: u64,
-    /// Requests per second allowed (client budget and simulator limit); `None`: unlimited.
+    /// Requests per second allowed to the account (client budget and simulator limit);
+    /// the result then says which fraction of the ceiling (R x 100 orders/s) was reached.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
     pub rate_limit_rps: Option<u32>,
-    /// With one webhook endpoint taking every order event (see [`webhook`]).
+    /// Register one webhook endpoint taking every order event, with a receiver and the
+    /// delivery worker in this process; reports how fast the deliveries went out.
+    #[arg(long)]
     pub webhook: bool,
-    /// Leave the scratch database in place (see `--keep-database`).
+    /// Keep the scratch database afterwards (its name is printed), to look into it:
+    /// query plans, `pg_stat_statements`, the sizes of tables and indexes.
+    #[arg(long)]
     pub keep_database: bool,
 }
 
@@ -62,22 +71,7 @@ struct Measured {
 /// Runs the `bench` subcommand `command`.
 pub(super) async fn bench_command(config: Config, command: BenchCommand) -> anyhow::Result<()> {
     match command {
-        BenchCommand::Sync {
-            orders,
-            latency_ms,
-            rate_limit_rps,
-            webhook,
-            keep_database,
-        } => {
-            let plan = BenchPlan {
-                orders,
-                latency_ms,
-                rate_limit_rps,
-                webhook,
-                keep_database,
-            };
-            bench_sync(config, plan).await
-        }
+        BenchCommand::Sync(plan) => bench_sync(config, plan).await,
         BenchCommand::Seed { orders, accounts } => bench_seed(config, orders, accounts).await,
         BenchCommand::Export { format } => bench_export(config, format).await,
     }
